@@ -1,0 +1,384 @@
+"""Checks on loaded records: one record against the registry's vocabulary, and across records.
+
+Every function here is pure: data in, diagnostics out. A check names the place of a problem by
+a pointer into the record; :class:`Findings` turns pointers into lines and columns, reading the
+file again with positions only when there is something to report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import layout, schema
+from .diagnostics import Diagnostic, Pointer, pointer_text
+from .load import Document, read_rich
+from .suggest import did_you_mean
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+#: The references a record may hold, by kind: (pointer pattern, kind referred to).
+ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "task": (("parent", "task"), ("area", "area")),
+    "dataset": (("parent", "dataset"), ("paper", "paper")),
+    "method": (("paper", "paper"), ("area", "area")),
+    "metric": (),
+    "area": (),
+}
+
+
+@dataclasses.dataclass
+class Entry:
+    """What the registry knows of one entity: its id, display name and aliases."""
+
+    kind: str
+    id: str
+    file: str
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Vocabulary:
+    """The closed vocabularies results are written in: ids, and names and aliases leading to them.
+
+    Paper ids come from file names alone, so references to papers can be checked without reading
+    every paper.
+    """
+
+    entries: dict[str, dict[str, Entry]]
+    by_name: dict[str, dict[str, str]]
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry]) -> Vocabulary:
+        by_kind: dict[str, dict[str, Entry]] = {k: {} for k in layout.KINDS}
+        by_name: dict[str, dict[str, str]] = {k: {} for k in layout.KINDS}
+        for entry in sorted(entries, key=lambda e: (e.kind, e.id)):
+            by_kind[entry.kind][entry.id] = entry
+            for name in (entry.name, *entry.aliases):
+                if name:
+                    by_name[entry.kind].setdefault(name.casefold(), entry.id)
+        return cls(by_kind, by_name)
+
+    def metric(self, metric_id: str) -> Mapping[str, Any]:
+        entry = self.entries["metric"].get(metric_id)
+        return entry.data if entry else {}
+
+    def resolve(self, kind: str, ref: str) -> tuple[str | None, str | None]:
+        """``(id, None)`` if ``ref`` is an id; ``(None, id)`` if it is a name or alias of one;
+        ``(None, None)`` if the registry has nothing by that name."""
+        if ref in self.entries[kind]:
+            return ref, None
+        return None, self.by_name[kind].get(ref.casefold())
+
+    def suggest(self, kind: str, ref: str) -> str | None:
+        ids = self.entries[kind]
+        names = self.by_name[kind]
+        guess = did_you_mean(ref, [*ids, *(e.name for e in ids.values() if e.name), *names])
+        if guess is None:
+            return None
+        return guess if guess in ids else names.get(guess.casefold())
+
+
+class Findings:
+    """Diagnostics of one file, located lazily: positions are read only if something is found."""
+
+    def __init__(self, file: layout.RegistryFile, doc: Document) -> None:
+        self.file = file
+        self._doc = doc
+        self._pending: list[tuple[str, str, Pointer, str | None, bool]] = []
+        self.diagnostics: list[Diagnostic] = list(doc.diagnostics)
+
+    def add(self, code: str, message: str, pointer: Pointer, hint: str | None = None,
+            *, key: bool = False) -> None:
+        self._pending.append((code, message, pointer, hint, key))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    def positioned_document(self) -> Document:
+        if not self._doc.positions:
+            self._doc = read_rich(self.file.name, self.file.path.read_bytes())
+        return self._doc
+
+    def result(self) -> list[Diagnostic]:
+        if self._pending:
+            doc = self.positioned_document()
+            for code, message, pointer, hint, key in self._pending:
+                line, column = doc.locate(pointer, key=key)
+                self.diagnostics.append(Diagnostic(code, message, self.file.name, line, column,
+                                                   hint=hint, pointer=pointer))
+            self._pending.clear()
+        return sorted(self.diagnostics, key=Diagnostic.sort_key)
+
+
+def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabulary,
+                 today: dt.date) -> list[Diagnostic]:
+    """Everything that can be said of one record given the vocabulary."""
+    findings = Findings(file, doc)
+    if doc.data is None:
+        return findings.result()
+    data = doc.data
+    if not schema.is_valid(file.kind, data):
+        findings.extend(schema.explain(file.kind, findings.positioned_document(), file.name))
+    _check_id(findings, data)
+    _check_strings(findings, data, ())
+    if file.kind == layout.PAPER:
+        _check_paper(findings, data, vocabulary, today)
+    else:
+        for field, kind in ENTITY_REFERENCES[file.kind]:
+            value = data.get(field)
+            if isinstance(value, str):
+                _check_reference(findings, vocabulary, kind, value, (field,))
+    return findings.result()
+
+
+def _check_id(findings: Findings, data: Mapping[str, Any]) -> None:
+    record_id = data.get("id")
+    if not isinstance(record_id, str) or not layout.SLUG.match(record_id):
+        return  # the schema reports it
+    expected = layout.relative_path(findings.file.kind, record_id)
+    actual = findings.file.path.as_posix()
+    if not actual.endswith("/" + expected):
+        findings.add("I001", f"id '{record_id}' belongs at registry/{expected}", ("id",),
+                     hint=f"move the file to registry/{expected}, or change the id to "
+                     f"'{findings.file.stem}'")
+
+
+def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
+    if isinstance(value, str):
+        m = _CONTROL.search(value)
+        if m:
+            findings.add("V005", f"{pointer_text(pointer)}: control character "
+                         f"U+{ord(m.group()):04X} at offset {m.start()}", pointer,
+                         hint="remove it; use a plain space or newline")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_strings(findings, k, (*pointer, k))
+            _check_strings(findings, v, (*pointer, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_strings(findings, v, (*pointer, i))
+
+
+def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref: str,
+                     pointer: Pointer, *, key: bool = False) -> None:
+    found, alias_of = vocabulary.resolve(kind, ref)
+    if found:
+        return
+    where = pointer_text(pointer)
+    if alias_of:
+        findings.add("R002", f"{where}: '{ref}' is a name or alias of {kind} '{alias_of}'",
+                     pointer, hint=f"write the id: {alias_of}", key=key)
+        return
+    guess = vocabulary.suggest(kind, ref)
+    findings.add("R001", f"{where}: unknown {kind} '{ref}'", pointer,
+                 hint=f"did you mean '{guess}'?" if guess else
+                 f"add registry/{layout.relative_path(kind, ref)} or use an existing {kind}",
+                 key=key)
+
+
+def _check_date(findings: Findings, value: Any, pointer: Pointer, today: dt.date) -> None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        findings.add("V007", f"{pointer_text(pointer)}: {value} is not a day of the calendar",
+                     pointer)
+        return
+    if day > today:
+        findings.add("V004", f"{pointer_text(pointer)}: {value} is after today ({today})",
+                     pointer, hint="check the year; results are filed once published")
+
+
+def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocabulary,
+                 today: dt.date) -> None:
+    _check_date(findings, paper.get("date"), ("date",), today)
+    for field, kind in (("tasks", "task"), ("methods", "method")):
+        for i, ref in _strings(paper.get(field)):
+            _check_reference(findings, vocabulary, kind, ref, (field, i))
+    results = paper.get("results")
+    if not isinstance(results, list):
+        return
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, result in enumerate(results):
+        if not isinstance(result, dict):
+            continue
+        at: Pointer = ("results", i)
+        for field in ("task", "dataset"):
+            if isinstance(result.get(field), str):
+                _check_reference(findings, vocabulary, field, result[field], (*at, field))
+        _check_date(findings, result.get("date"), (*at, "date"), today)
+        metrics = result.get("metrics")
+        if isinstance(metrics, dict):
+            for metric_id, value in metrics.items():
+                _check_reference(findings, vocabulary, "metric", metric_id,
+                                 (*at, "metrics", metric_id), key=True)
+                _check_value(findings, vocabulary.metric(metric_id), value,
+                             (*at, "metrics", metric_id))
+        identity = tuple(result.get(f) for f in ("task", "dataset", "split", "model"))
+        if all(isinstance(x, (str, type(None))) for x in identity):
+            if identity in seen:
+                findings.add("V006", f"results[{i}] repeats results[{seen[identity]}] "
+                             f"(same task, dataset, split and model '{identity[3]}')", at,
+                             hint=f"merge its metrics into results[{seen[identity]}]")
+            else:
+                seen[identity] = i
+
+
+def _check_value(findings: Findings, metric: Mapping[str, Any], value: Any,
+                 pointer: Pointer) -> None:
+    number = value.get("value") if isinstance(value, dict) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        return  # the schema reports it
+    if not math.isfinite(number):
+        return
+    where = pointer_text(pointer)
+    bounds = metric.get("range")
+    if isinstance(bounds, dict):
+        low, high = bounds.get("min"), bounds.get("max")
+        if (isinstance(low, (int, float)) and number < low) or (
+            isinstance(high, (int, float)) and number > high
+        ):
+            findings.add("V002", f"{where}: {number} is outside the range of "
+                         f"{metric.get('name', 'the metric')} [{_bound(low)}, {_bound(high)}]",
+                         pointer)
+            return
+    if metric.get("unit") == "percent" and 0 < number <= 1:
+        findings.add("V003", f"{where}: {number} looks like a fraction, but "
+                     f"{metric.get('name', 'the metric')} is in percent", pointer,
+                     hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
+
+
+def _bound(value: Any) -> str:
+    return "…" if value is None else f"{value:g}"
+
+
+def _strings(value: Any) -> Iterator[tuple[int, str]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield i, item
+
+
+# --- across records ---------------------------------------------------------------------
+
+
+def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple[int, int]]
+                ) -> list[Diagnostic]:
+    """A name or alias that leads to two entities of one kind (I002)."""
+    claims: dict[tuple[str, str], list[tuple[Entry, Pointer]]] = {}
+    for entry in entries:
+        names: list[tuple[str, Pointer]] = [(entry.id, ("id",))]
+        if entry.name:
+            names.append((entry.name, ("name",)))
+        names += [(a, ("aliases", i)) for i, a in enumerate(entry.aliases)]
+        mine: set[str] = set()
+        for name, pointer in names:
+            folded = name.casefold()
+            if folded not in mine:
+                mine.add(folded)
+                claims.setdefault((entry.kind, folded), []).append((entry, pointer))
+    out: list[Diagnostic] = []
+    for (kind, _), holders in sorted(claims.items()):
+        if len({e.id for e, _ in holders}) < 2:
+            continue
+        first = holders[0][0]
+        for entry, pointer in holders[1:]:
+            line, column = locate(entry.file, pointer)
+            out.append(Diagnostic(
+                "I002", f"{kind} '{entry.id}' claims the name '{_claimed(entry, pointer)}', "
+                f"already the name of {kind} '{first.id}' ({first.file})",
+                entry.file, line, column, hint="keep the name on one of them", pointer=pointer))
+    return out
+
+
+def _claimed(entry: Entry, pointer: Pointer) -> str:
+    if pointer == ("id",):
+        return entry.id
+    if pointer == ("name",):
+        return entry.name or ""
+    index = pointer[1]
+    return entry.aliases[index] if isinstance(index, int) else ""
+
+
+def check_task_tree(tasks: Mapping[str, Entry],
+                    locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """Cycles through ``parent`` (R003), reported once on each task of the cycle."""
+    out: list[Diagnostic] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(tasks):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in tasks and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            parent = tasks[node].data.get("parent")
+            node = parent if isinstance(parent, str) else None
+        if node is not None and state.get(node) == 1:
+            cycle = path[path.index(node):]
+            shown = " → ".join([*cycle, cycle[0]])
+            for task_id in cycle:
+                entry = tasks[task_id]
+                line, column = locate(entry.file, ("parent",))
+                out.append(Diagnostic("R003", f"task '{task_id}' is its own ancestor: {shown}",
+                                      entry.file, line, column,
+                                      hint="remove 'parent' from one task of the cycle",
+                                      pointer=("parent",)))
+        for task_id in path:
+            state[task_id] = 2
+    return out
+
+
+def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
+                      locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """An identifier (arXiv id, DOI...) held by two papers (I003)."""
+    out: list[Diagnostic] = []
+    for (scheme, value), files in sorted(owners.items()):
+        if len(files) < 2:
+            continue
+        files = sorted(files)
+        for file in files:
+            others = ", ".join(f for f in files if f != file)
+            line, column = locate(file, ("identifiers", scheme))
+            out.append(Diagnostic("I003", f"{scheme} {value} is also the identifier of {others}",
+                                  file, line, column, hint="merge the two papers into one file",
+                                  pointer=("identifiers", scheme)))
+    return out
+
+
+def entry_of(file: layout.RegistryFile, data: Mapping[str, Any] | None) -> Entry:
+    """The vocabulary entry of an entity file (its id is its file name if the data is unusable)."""
+    if not isinstance(data, dict):
+        return Entry(file.kind, file.stem, file.name)
+    name = data.get("name")
+    aliases = data.get("aliases")
+    return Entry(
+        kind=file.kind,
+        id=file.stem,
+        file=file.name,
+        name=name if isinstance(name, str) else None,
+        aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list)
+        else (),
+        data=data,
+    )
+
+
+def position_finder(root: Path) -> Callable[[str, Pointer], tuple[int, int]]:
+    """Locate a pointer in a file named relative to ``root``, reading it with positions."""
+    cache: dict[str, Document] = {}
+
+    def locate(name: str, pointer: Pointer) -> tuple[int, int]:
+        if name not in cache:
+            cache[name] = read_rich(name, (root / name).read_bytes())
+        return cache[name].locate(pointer)
+
+    return locate

@@ -1,0 +1,168 @@
+"""One diagnostic type and the one catalogue of every problem the tools can report.
+
+Each problem has a stable code (never reused), a severity, a title and an explanation. The
+catalogue is the source of ``docs/diagnostics.md`` (see :mod:`pwc_registry.docs`), so a new code
+is documented by adding it here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: A location inside a document: mapping keys and sequence indices from the root.
+Pointer = tuple[str | int, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    code: str
+    name: str
+    severity: Severity
+    title: str
+    explanation: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnostic:
+    """A problem found at a place: file, 1-based line and column, and the data path there."""
+
+    code: str
+    message: str
+    file: str
+    line: int = 1
+    column: int = 1
+    hint: str | None = None
+    pointer: Pointer | None = None
+
+    @property
+    def problem(self) -> Problem:
+        return CATALOGUE[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code].severity
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+
+def pointer_text(pointer: Pointer) -> str:
+    """``results[0].metrics.accuracy`` — how a path inside a document is shown to people."""
+    out = ""
+    for part in pointer:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+_PROBLEMS = [
+    # --- reading files: Y ---
+    Problem("Y001", "invalid-yaml", "error", "The file is not valid YAML",
+            "The YAML parser stopped at this position. Nothing else in the file is checked until "
+            "it parses."),
+    Problem("Y002", "duplicate-key", "error", "A mapping has the same key twice",
+            "Most YAML readers silently keep the last value, so one of the two facts would be lost. "
+            "Keep one key and merge the values by hand."),
+    Problem("Y003", "anchor-or-alias", "error", "Anchors and aliases are not allowed",
+            "`&anchor` and `*alias` make one value stand for another, which hides what a file says "
+            "and enables alias bombs. Write every value out in full."),
+    Problem("Y004", "tag", "error", "Explicit tags are not allowed",
+            "Tags such as `!!python/object` or `!custom` ask a reader to construct objects or "
+            "reinterpret values. Registry files hold plain data only."),
+    Problem("Y005", "multiple-documents", "error", "A file holds more than one YAML document",
+            "A registry file is exactly one document. Remove the `---` or `...` separators or split "
+            "the content into separate files."),
+    Problem("Y006", "non-finite-number", "error", "A number is not finite",
+            "`.nan` and `.inf` are not results. Leave the value out if the paper does not give one."),
+    Problem("Y007", "ambiguous-scalar", "error",
+            "A plain value reads differently in YAML 1.1 and YAML 1.2",
+            "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
+            "1000 and `2022-11-10` into a date object, where YAML 1.2 reads strings or other "
+            "numbers. Quote the value, or write it in the one form both agree on."),
+    Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
+            "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
+            "that does not decode."),
+    Problem("Y009", "byte-order-mark", "error", "The file starts with a byte-order mark",
+            "A UTF-8 BOM is invisible in editors and ends up inside the first key. Save the file "
+            "without it."),
+    Problem("Y010", "file-too-large", "error", "The file exceeds the size limit",
+            "Registry files are small by design; a paper with very many results still fits. A file "
+            "over the limit is not read at all."),
+    Problem("Y011", "too-deep", "error", "The data is nested too deeply",
+            "No registry file needs deep nesting; very deep structures exhaust readers."),
+    Problem("Y012", "symlink", "error", "A symbolic link in the registry",
+            "Symlinks can point outside the repository or make one file appear twice. Registry "
+            "files are regular files."),
+    Problem("Y013", "outside-layout", "error", "A file is outside the registry layout",
+            "Every registry file lives at the path that follows from its kind and id "
+            "(see docs/registry.md). Files elsewhere are not read."),
+    Problem("Y014", "not-a-mapping", "error", "The document is not a mapping",
+            "A registry file is a mapping of keys to values (`id: ...`, `name: ...`). An empty "
+            "file, a list or a single value is not a record."),
+    Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
+            "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
+    # --- schema: S ---
+    Problem("S001", "missing-property", "error", "A required property is missing",
+            "The schema of this kind of file requires the property."),
+    Problem("S002", "unknown-property", "error", "A property is not part of the schema",
+            "Every property is defined in the schema; an unknown one is usually a typo, and would "
+            "otherwise be silently ignored."),
+    Problem("S003", "wrong-type", "error", "A value has the wrong type",
+            "The schema expects another type here (a string, a number, a list...). A YAML value "
+            "such as `1.10` is a number: quote it if you mean the text."),
+    Problem("S004", "invalid-value", "error", "A value does not match the schema",
+            "The value has the right type but is not allowed: a malformed id or URL, a value "
+            "outside a list of choices, an empty string."),
+    # --- identity and layout: I ---
+    Problem("I001", "id-path-mismatch", "error", "The file's path does not follow from its id",
+            "A record's path is derived from its id, so that there is one place for every fact. "
+            "Move the file, or fix the id."),
+    Problem("I002", "duplicate-name", "error", "Two entities claim the same name or alias",
+            "A name or alias must lead to exactly one task, dataset, metric or method; otherwise "
+            "results could be filed under either."),
+    Problem("I003", "duplicate-identifier", "error", "Two papers share an identifier",
+            "An arXiv id, DOI or other identifier belongs to one paper. Merge the two files."),
+    # --- references: R ---
+    Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
+            "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "
+            "existing id (the suggestion is the closest one) or add the entity in the same pull "
+            "request."),
+    Problem("R002", "alias-reference", "error", "A reference uses an alias instead of the id",
+            "Aliases exist so that importers and people can find an entity; the registry itself "
+            "writes each fact one way, by id."),
+    Problem("R003", "task-cycle", "error", "The task tree has a cycle",
+            "Following `parent` from this task comes back to it. A task cannot be its own "
+            "ancestor."),
+    # --- values: V ---
+    Problem("V001", "value-not-number", "error", "A metric value is not a number",
+            "Values are numbers, or a mapping with `value` and `spread`. Strings such as "
+            "`\"76.5%\"` or `\"**70.3**\"` are not read; the hint shows the number if one can be "
+            "read without guessing."),
+    Problem("V002", "value-out-of-range", "error", "A metric value is outside the metric's range",
+            "The metric's file gives the range of possible values. A value outside it is a typo or "
+            "a different unit."),
+    Problem("V003", "fraction-on-percentage", "warning",
+            "A value looks like a fraction on a percentage metric",
+            "The metric is in percent but the value is at most 1, as if 0.765 was written for "
+            "76.5. Check the paper; a maintainer decides."),
+    Problem("V004", "future-date", "error", "A date is in the future",
+            "A paper or result cannot be dated after today."),
+    Problem("V005", "control-character", "error", "A string holds a control character",
+            "Control characters are invisible, break terminals and CI annotations, and never belong "
+            "in titles or names."),
+    Problem("V006", "duplicate-result", "error", "The same result appears twice",
+            "Two results of one paper name the same task, dataset, split and model. Merge their "
+            "metrics into one result."),
+    Problem("V007", "invalid-date", "error", "A date does not exist",
+            "The text looks like a date but is not a day of the calendar (such as 2022-02-30)."),
+]
+
+CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}
+CODES_BY_NAME: dict[str, str] = {p.name: p.code for p in _PROBLEMS}
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)

@@ -1,0 +1,141 @@
+"""Where registry files live: every path follows from a record's kind and id.
+
+    registry/
+      papers/<shard>/<paper-id>.yaml   shard = first two hex digits of sha1(paper-id)
+      tasks/<task-id>.yaml
+      datasets/<dataset-id>.yaml
+      metrics/<metric-id>.yaml
+      methods/<method-id>.yaml
+      areas/<area-id>.yaml
+
+Papers are sharded into 256 folders so that even the archive's 576,000 papers leave ~2,300 files
+a folder; the entity kinds number in the thousands and need no shards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = SLUG.pattern
+MAX_SLUG = 200
+
+PAPER = "paper"
+ENTITY_KINDS = ("task", "dataset", "metric", "method", "area")
+KINDS = (PAPER, *ENTITY_KINDS)
+FOLDERS = {"paper": "papers", "task": "tasks", "dataset": "datasets", "metric": "metrics",
+           "method": "methods", "area": "areas"}
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+SUFFIX = ".yaml"
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class RegistryFile:
+    """A file of the registry: its path as shown to people (relative to the project root)."""
+
+    name: str
+    path: Path
+    kind: str
+
+    @property
+    def stem(self) -> str:
+        return self.path.name[: -len(SUFFIX)]
+
+
+def shard(paper_id: str) -> str:
+    return hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:2]
+
+
+def relative_path(kind: str, record_id: str) -> str:
+    """The path of a record, relative to the registry folder."""
+    if kind == PAPER:
+        return f"papers/{shard(record_id)}/{record_id}{SUFFIX}"
+    return f"{FOLDERS[kind]}/{record_id}{SUFFIX}"
+
+
+def kind_of(parts: tuple[str, ...]) -> str | None:
+    """The kind of the file at ``parts`` (relative to the registry folder), if it is in place."""
+    if not parts or not parts[-1].endswith(SUFFIX):
+        return None
+    kind = KIND_OF_FOLDER.get(parts[0])
+    if kind == PAPER:
+        return kind if len(parts) == 3 and re.fullmatch(r"[0-9a-f]{2}", parts[1]) else None
+    return kind if kind and len(parts) == 2 else None
+
+
+def find_registry(start: Path) -> Path | None:
+    """The ``registry`` folder at or above ``start``."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if folder.name == "registry" and folder.is_dir():
+            return folder
+        if (folder / "registry").is_dir():
+            return folder / "registry"
+    return None
+
+
+def display_name(registry: Path, path: Path) -> str:
+    try:
+        return path.relative_to(registry.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def classify(registry: Path, path: Path) -> tuple[RegistryFile | None, Diagnostic | None]:
+    """Place one path in the layout, or say why it does not belong."""
+    name = display_name(registry, path)
+    if path.is_symlink():
+        return None, Diagnostic("Y012", "is a symbolic link; registry files are regular files",
+                                name, hint="replace the link with the file itself")
+    try:
+        parts = path.relative_to(registry).parts
+    except ValueError:
+        return None, Diagnostic("Y013", f"is not inside the registry folder {registry.name}/",
+                                name)
+    if any(p.startswith(".") for p in parts):
+        return None, None
+    kind = kind_of(parts)
+    if kind is None:
+        hint = "registry files end in .yaml" if parts[-1].endswith(".yml") else (
+            "see docs/registry.md for where each kind of file lives")
+        return None, Diagnostic("Y013", "is not a place for a registry file", name, hint=hint)
+    return RegistryFile(name, path, kind), None
+
+
+def discover(registry: Path, paths: Iterable[Path] | None = None
+             ) -> tuple[list[RegistryFile], list[Diagnostic]]:
+    """Every registry file under ``paths`` (default: the whole registry), sorted, and strays."""
+    files: list[RegistryFile] = []
+    problems: list[Diagnostic] = []
+    targets = [registry] if paths is None else list(paths)
+    for target in targets:
+        for path in _walk(target):
+            found, problem = classify(registry, path)
+            if found:
+                files.append(found)
+            if problem:
+                problems.append(problem)
+    return sorted(set(files)), problems
+
+
+def _walk(target: Path) -> Iterable[Path]:
+    if target.is_symlink() or not target.is_dir():
+        yield target
+        return
+    for dirpath, dirnames, filenames in os.walk(target):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for d in list(dirnames):
+            if (base / d).is_symlink():
+                dirnames.remove(d)
+                yield base / d
+        for f in sorted(filenames):
+            if not f.startswith("."):
+                yield base / f

@@ -1,0 +1,366 @@
+"""Reading registry files: bytes in, plain data plus positions and diagnostics out.
+
+Two readers that must agree (``tests/test_load.py`` checks that they do):
+
+* :func:`read_fast` parses with a Rust YAML parser and returns the data only when the file is
+  certainly free of every hazard below; otherwise it returns ``None``.
+* :func:`read_rich` builds the data from PyYAML's event stream (libyaml when present), so it sees
+  anchors, aliases, tags, document markers and whether a scalar was quoted, and it records the
+  line and column of every value and key. It is the reference: every diagnostic comes from it.
+
+Both resolve plain scalars by the YAML 1.2 core schema. A plain scalar that YAML 1.1 reads
+differently (``NO``, ``010``, ``1_000``, ``2022-11-10``) is an error, since other tools reading
+the same file would see another value. Nothing is ever constructed from a tag, nothing fetched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Pointer
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+
+_EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER_11 = yaml.resolver.Resolver()
+
+
+def _tag_11(text: str) -> str:
+    """The tag a YAML 1.1 reader (PyYAML's resolver) gives a plain scalar."""
+    tag: str = _RESOLVER_11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_UNSAFE_11_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "merge", "value")}
+
+
+@dataclasses.dataclass
+class Document:
+    """A file's data, or ``None`` when it could not be read, with what was found on the way.
+
+    ``positions`` maps a pointer to the 1-based (line, column) of the value there;
+    ``key_positions`` to that of its key (for mapping members). Empty for fast reads.
+    """
+
+    data: Any
+    diagnostics: list[Diagnostic]
+    positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    key_positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
+
+    def locate(self, pointer: Pointer, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``pointer``, or of its nearest located ancestor."""
+        table = self.key_positions if key else self.positions
+        p = pointer
+        while True:
+            if p in table:
+                return table[p]
+            if p in self.positions:
+                return self.positions[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
+    if _NULL.match(text):
+        return None
+    if _BOOL.match(text):
+        return text.lower() == "true"
+    if _INT10.match(text):
+        return int(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def yaml11_reading(text: str) -> str | None:
+    """How a YAML 1.1 reader would take this plain scalar, when that differs from YAML 1.2."""
+    tag = _tag_11(text)
+    kind = tag.rsplit(":", 1)[-1]
+    value = resolve_plain(text)
+    if kind == "str":
+        return None if isinstance(value, str) else "a string"
+    if kind == "null":
+        return None if value is None else "null"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "a boolean"
+    if kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                same = yaml.safe_load(text) == value
+            except yaml.YAMLError:
+                same = False
+            return None if same else "another integer"
+        return "an integer"
+    if kind == "float":
+        if isinstance(value, float):
+            return None
+        return "a number"
+    if kind == "timestamp":
+        return "a date"
+    return f"a {kind} value"
+
+
+# --- the reference reader ---------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """Ends reading at the first structural problem; its diagnostic is already recorded."""
+
+
+class _Builder:
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+        self.positions: dict[Pointer, tuple[int, int]] = {}
+        self.key_positions: dict[Pointer, tuple[int, int]] = {}
+
+    def report(self, code: str, message: str, mark: Any, hint: str | None = None,
+               pointer: Pointer | None = None) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.diagnostics.append(
+            Diagnostic(code, message, self.file, line, column, hint=hint, pointer=pointer)
+        )
+
+    def build(self) -> Any:
+        events = yaml.parse(self.text, Loader=_EVENT_LOADER)
+        documents = 0
+        result: Any = None
+        try:
+            for event in events:
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents == 2:
+                        self.report("Y005", "a second YAML document starts here", event.start_mark,
+                                    hint="a registry file holds exactly one document")
+                        raise _Stop
+                elif isinstance(event, (yaml.NodeEvent, yaml.CollectionStartEvent)):
+                    result = self._node(event, events, (), 1)
+        except _Stop:
+            return None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "cannot parse"
+            self.report("Y001", f"invalid YAML: {problem}", mark)
+            return None
+        return result
+
+    def _node(self, event: Any, events: Any, pointer: Pointer, depth: int) -> Any:
+        mark = event.start_mark
+        self.positions[pointer] = (mark.line + 1, mark.column + 1)
+        if depth > MAX_DEPTH:
+            self.report("Y011", f"data nested deeper than {MAX_DEPTH} levels", mark)
+            raise _Stop
+        if isinstance(event, yaml.AliasEvent):
+            self.report("Y003", f"alias *{event.anchor} is not allowed", mark,
+                        hint="write the value out in full", pointer=pointer)
+            return None
+        if event.anchor is not None:
+            self.report("Y003", f"anchor &{event.anchor} is not allowed", mark,
+                        hint="remove the anchor", pointer=pointer)
+        explicit_tag = event.tag is not None and event.tag != "!"
+        if isinstance(event, yaml.ScalarEvent):
+            explicit_tag = explicit_tag and not event.implicit[0] and not event.implicit[1]
+        if explicit_tag:
+            self.report("Y004", f"tag {event.tag} is not allowed", mark,
+                        hint="registry files hold plain data; remove the tag", pointer=pointer)
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event, pointer)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            for child in events:
+                if isinstance(child, yaml.SequenceEndEvent):
+                    return items
+                items.append(self._node(child, events, (*pointer, len(items)), depth + 1))
+            raise _Stop  # pragma: no cover - the parser always closes what it opens
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(events, pointer, depth)
+        raise _Stop  # pragma: no cover
+
+    def _mapping(self, events: Any, pointer: Pointer, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_event in events:
+            if isinstance(key_event, yaml.MappingEndEvent):
+                return out
+            key_mark = key_event.start_mark
+            key = self._node(key_event, events, pointer, depth + 1)
+            value_event = next(events)
+            if not isinstance(key, str):
+                shown = key_event.value if isinstance(key_event, yaml.ScalarEvent) else "..."
+                self.report("Y015", f"mapping key {shown!r} is read as {_describe(key)}, "
+                            "not a string", key_mark, hint=f'quote it: "{shown}"')
+                self._node(value_event, events, (*pointer, str(shown)), depth + 1)
+                continue
+            child: Pointer = (*pointer, key)
+            if key in out:
+                first = self.key_positions[child]
+                self.report("Y002", f"duplicate key {key!r} (first at line {first[0]})",
+                            key_mark, hint="keep one of the two and merge the values",
+                            pointer=child)
+                self._node(value_event, events, (*pointer, f"{key} (duplicate)"), depth + 1)
+                continue
+            self.key_positions[child] = (key_mark.line + 1, key_mark.column + 1)
+            out[key] = self._node(value_event, events, child, depth + 1)
+        raise _Stop  # pragma: no cover
+
+    def _scalar(self, event: Any, pointer: Pointer) -> Any:
+        text: str = event.value
+        if event.style:  # quoted or block scalar: always a string (libyaml says "" for plain)
+            return text
+        value = resolve_plain(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.report("Y006", f"{text} is not a finite number", event.start_mark,
+                        hint="leave the value out if the paper gives none", pointer=pointer)
+        other = yaml11_reading(text)
+        if other is not None:
+            self.report(
+                "Y007",
+                f"plain value {text!r} is {_describe(value)} in YAML 1.2 but {other} in YAML 1.1",
+                event.start_mark,
+                hint=f"quote it (\"{text}\") or write it in a form both versions read alike",
+                pointer=pointer,
+            )
+        return value
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string"
+
+
+def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Diagnostic("Y010", f"file is {len(raw):,} bytes, over the limit of "
+                                 f"{MAX_FILE_BYTES:,}", file)]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [Diagnostic("Y009", "file starts with a UTF-8 byte-order mark", file,
+                                 hint="save the file as UTF-8 without BOM")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        return None, [Diagnostic("Y008", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                                 file, line, column, hint="re-save the file as UTF-8")]
+    return text, []
+
+
+def read_rich(file: str, raw: bytes) -> Document:
+    """Read ``raw`` (the bytes of ``file``) with full positions and every diagnostic."""
+    text, problems = _decode(file, raw)
+    if text is None:
+        return Document(None, problems)
+    builder = _Builder(file, text)
+    data = builder.build()
+    doc = Document(data, builder.diagnostics, builder.positions, builder.key_positions)
+    if doc.diagnostics:
+        doc.data = None
+    elif data is not None and not isinstance(data, dict):
+        doc.diagnostics.append(Diagnostic("Y014", f"the document is {_describe(data)}, "
+                                          "not a mapping", file, *doc.locate(())))
+        doc.data = None
+    elif data is None and not doc.diagnostics:
+        doc.diagnostics.append(Diagnostic("Y014", "the file holds no data", file))
+    return doc
+
+
+# --- the fast reader --------------------------------------------------------------------
+
+# Anything that might be an anchor, alias, tag, directive or document marker, or a plain number
+# whose YAML 1.1 and 1.2 readings could differ. Matching is conservative: a hit only means the
+# reference reader decides.
+_HAZARD = re.compile(
+    r"(?:^|[\s\[\]{},])[&*!]"
+    r"|^(?:---|\.\.\.|%)"
+    r"|(?<![\w.\-])[-+]?(?:0[0-9oxbOXB]|\d[\d_]*_)"
+    r"|\d[eE][-+]?\d"
+    r"|\.(?:inf|nan|Inf|NaN|INF|NAN)\b"
+    r"|\d:[0-5]?\d"
+    r"|\t",
+    re.MULTILINE,
+)
+
+
+def read_fast(raw: bytes) -> dict[str, Any] | None:
+    """The data of a file that is certainly clean, or ``None`` if :func:`read_rich` must decide."""
+    if len(raw) > MAX_FILE_BYTES or raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _HAZARD.search(text):
+        return None
+    try:
+        data = _yaml_rs_loads(text)
+    except Exception:  # any parser complaint: the reference reader explains it
+        return None
+    if not isinstance(data, dict) or not _plain(data, 1):
+        return None
+    return data
+
+
+def _yaml_rs_loads(text: str) -> Any:
+    import yaml_rs
+
+    return yaml_rs.loads(text)
+
+
+def _plain(value: Any, depth: int) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        # The Rust parser turns plain dates and numbers into non-strings, so a string here that
+        # YAML 1.1 would read as a date or number was quoted. Booleans, merge keys and `=` stay
+        # strings in YAML 1.2 whether quoted or not: only the reference reader can tell.
+        tag = _tag_11(value)
+        return tag not in _UNSAFE_11_TAGS
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(k, depth) and _plain(v, depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, (bool, int))
+
+
+def read(file: str, raw: bytes) -> Document:
+    """Fast when the file is clean, the reference reader otherwise."""
+    data = read_fast(raw)
+    if data is not None:
+        return Document(data, [])
+    return read_rich(file, raw)

@@ -1,0 +1,182 @@
+"""The JSON Schemas of registry files, and checking data against them.
+
+A compiled validator (jsonschema-rs) decides whether a record is valid; only for a record that
+is not does the pure ``jsonschema`` package, slower to import and run but rich in detail, explain
+each violation. ``tests/test_schema.py`` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from .diagnostics import Diagnostic, Pointer
+from .load import Document
+from .suggest import did_you_mean
+from .values import read_number_text
+
+
+@functools.cache
+def schema(kind: str) -> dict[str, Any]:
+    text = resources.files("pwc_registry").joinpath(f"schemas/{kind}.schema.json").read_text(
+        encoding="utf-8"
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.cache
+def _fast_validator(kind: str) -> Callable[[Any], bool]:
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for(schema(kind))
+    is_valid: Callable[[Any], bool] = validator.is_valid
+    return is_valid
+
+
+@functools.cache
+def _rich_validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(kind))
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    return _fast_validator(kind)(data)
+
+
+def explain(kind: str, doc: Document, file: str) -> list[Diagnostic]:
+    """Every schema violation in ``doc`` as a diagnostic (empty when the record is valid)."""
+    out: list[Diagnostic] = []
+    for error in _rich_validator(kind).iter_errors(doc.data):
+        out.extend(_translate(error, doc, file))
+    return sorted(set(out), key=Diagnostic.sort_key)
+
+
+def _leaf_errors(error: Any) -> list[Any]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        return [best_match(error.context)]
+    return [error]
+
+
+def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
+    pointer: Pointer = tuple(error.absolute_path)
+    here = "/".join(str(p) for p in pointer) or "the document"
+    if error.validator in ("anyOf", "oneOf") and _is_metric_value(pointer):
+        return [_metric_value(error.instance, pointer, doc, file)]
+    out: list[Diagnostic] = []
+    for leaf in _leaf_errors(error):
+        pointer = tuple(leaf.absolute_path)
+        here = _where(pointer)
+        line, column = doc.locate(pointer)
+        if leaf.validator == "required":
+            missing = leaf.message.split("'")[1] if "'" in leaf.message else leaf.message
+            out.append(Diagnostic("S001", f"{here}: required property '{missing}' is missing",
+                                  file, line, column, pointer=pointer))
+        elif leaf.validator == "additionalProperties":
+            allowed = sorted(leaf.schema.get("properties", {}))
+            extras = sorted(set(leaf.instance) - set(allowed))
+            for extra in extras:
+                at = (*pointer, extra)
+                kline, kcol = doc.locate(at, key=True)
+                guess = did_you_mean(extra, allowed)
+                out.append(Diagnostic(
+                    "S002", f"{here}: unknown property '{extra}'", file, kline, kcol,
+                    hint=f"did you mean '{guess}'?" if guess else
+                    f"allowed here: {', '.join(allowed)}", pointer=at))
+        elif leaf.validator == "type":
+            out.append(Diagnostic(
+                "S003", f"{here}: expected {_expected(leaf.validator_value)}, got "
+                f"{_kind(leaf.instance)} {_show(leaf.instance)}", file, line, column,
+                hint=_type_hint(leaf.instance, leaf.validator_value), pointer=pointer))
+        else:
+            out.append(Diagnostic("S004", f"{here}: {_message(leaf)}", file, line, column,
+                                  pointer=pointer))
+    return out
+
+
+def _is_metric_value(pointer: Pointer) -> bool:
+    return len(pointer) == 4 and pointer[0] == "results" and pointer[2] == "metrics"
+
+
+def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> Diagnostic:
+    line, column = doc.locate(pointer)
+    if isinstance(instance, str):
+        reading = read_number_text(instance)
+        hint = (f"write {reading.describe()}" if reading.value is not None
+                else "write the number, or leave the metric out if the paper gives none")
+        return Diagnostic("V001", f"{_where(pointer)}: value {instance!r} is a string, not a "
+                          "number", file, line, column, hint=hint, pointer=pointer)
+    return Diagnostic("V001", f"{_where(pointer)}: value {_show(instance)} is not a number or "
+                      "a mapping with 'value' (and 'spread')", file, line, column, pointer=pointer)
+
+
+def _where(pointer: Pointer) -> str:
+    from .diagnostics import pointer_text
+
+    return pointer_text(pointer)
+
+
+_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an integer",
+               "boolean": "true or false", "array": "a list", "object": "a mapping",
+               "null": "nothing"}
+
+
+def _expected(value: Any) -> str:
+    names = value if isinstance(value, list) else [value]
+    return " or ".join(_TYPE_NAMES.get(str(n), str(n)) for n in names)
+
+
+def _kind(instance: Any) -> str:
+    if instance is None:
+        return "null"
+    if isinstance(instance, bool):
+        return "boolean"
+    if isinstance(instance, (int, float)):
+        return "number"
+    if isinstance(instance, str):
+        return "string"
+    if isinstance(instance, list):
+        return "list"
+    return "mapping"
+
+
+def _show(instance: Any) -> str:
+    if isinstance(instance, (dict, list)):
+        return ""
+    text = json.dumps(instance, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_hint(instance: Any, expected: Any) -> str | None:
+    names = expected if isinstance(expected, list) else [expected]
+    if "string" in names and isinstance(instance, (int, float, bool)):
+        return "a plain YAML value like 1.10 or true is not text: quote it"
+    if "array" in names and isinstance(instance, str):
+        return f"write a list: [{instance}]"
+    return None
+
+
+def _message(error: Any) -> str:
+    v = error.validator
+    if v == "pattern":
+        return f"{_show(error.instance)} does not match the expected form {error.validator_value}"
+    if v == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        guess = did_you_mean(str(error.instance), [str(c) for c in error.validator_value])
+        extra = f" (did you mean '{guess}'?)" if guess else ""
+        return f"{_show(error.instance)} is not one of: {choices}{extra}"
+    if v == "minLength":
+        return "must not be empty"
+    if v == "uniqueItems":
+        return "the list holds the same item twice"
+    if v in ("minProperties", "minItems"):
+        return "must not be empty"
+    if v == "propertyNames":
+        return f"{error.message}; keys here are ids (lowercase words joined by '-')"
+    return str(error.message)
