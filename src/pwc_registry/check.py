@@ -116,7 +116,13 @@ class Findings:
                 self.diagnostics.append(Diagnostic(code, message, self.file.name, line, column,
                                                    hint=hint, pointer=pointer))
             self._pending.clear()
-        return sorted(self.diagnostics, key=Diagnostic.sort_key)
+        # A malformed reference breaks the schema's id pattern too; the reference diagnostic
+        # says more (it suggests the id), so the pattern one is dropped.
+        references = {d.pointer for d in self.diagnostics if d.code in ("R001", "R002")}
+        references |= {p[:-1] for p in references if p and len(p) > 2 and p[-2] == "metrics"}
+        return sorted((d for d in self.diagnostics
+                       if not (d.code == "S004" and d.pointer in references)),
+                      key=Diagnostic.sort_key)
 
 
 def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabulary,
@@ -291,12 +297,12 @@ def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple
     for (kind, _), holders in sorted(claims.items()):
         if len({e.id for e, _ in holders}) < 2:
             continue
-        first = holders[0][0]
-        for entry, pointer in holders[1:]:
+        for entry, pointer in holders:
+            others = ", ".join(f"'{e.id}' ({e.file})" for e, _ in holders if e.id != entry.id)
             line, column = locate(entry.file, pointer)
             out.append(Diagnostic(
                 "I002", f"{kind} '{entry.id}' claims the name '{_claimed(entry, pointer)}', "
-                f"already the name of {kind} '{first.id}' ({first.file})",
+                f"also claimed by {kind} {others}",
                 entry.file, line, column, hint="keep the name on one of them", pointer=pointer))
     return out
 

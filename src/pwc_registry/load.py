@@ -137,6 +137,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self.positions: dict[Pointer, tuple[int, int]] = {}
         self.key_positions: dict[Pointer, tuple[int, int]] = {}
+        self.aliased: set[str | None] = set()
 
     def report(self, code: str, message: str, mark: Any, hint: str | None = None,
                pointer: Pointer | None = None) -> None:
@@ -166,17 +167,31 @@ class _Builder:
             problem = exc.problem or exc.context or "cannot parse"
             self.report("Y001", f"invalid YAML: {problem}", mark)
             return None
+        except yaml.reader.ReaderError as exc:
+            before = self.text[: exc.position]
+            line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+            self.diagnostics.append(Diagnostic(
+                "Y001", f"invalid YAML: character U+{exc.character:04X} is not allowed in YAML",
+                self.file, line, column, hint="remove the control character"))
+            return None
+        except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports all with a mark
+            self.report("Y001", f"invalid YAML: {exc}", None)
+            return None
         return result
 
-    def _node(self, event: Any, events: Any, pointer: Pointer, depth: int) -> Any:
+    def _node(self, event: Any, events: Any, pointer: Pointer, depth: int,
+              *, is_key: bool = False) -> Any:
         mark = event.start_mark
-        self.positions[pointer] = (mark.line + 1, mark.column + 1)
+        if not is_key:
+            self.positions[pointer] = (mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
             self.report("Y011", f"data nested deeper than {MAX_DEPTH} levels", mark)
             raise _Stop
         if isinstance(event, yaml.AliasEvent):
-            self.report("Y003", f"alias *{event.anchor} is not allowed", mark,
-                        hint="write the value out in full", pointer=pointer)
+            if event.anchor not in self.aliased:  # one report per anchor: bombs repeat them
+                self.aliased.add(event.anchor)
+                self.report("Y003", f"alias *{event.anchor} is not allowed", mark,
+                            hint="write the value out in full", pointer=pointer)
             return None
         if event.anchor is not None:
             self.report("Y003", f"anchor &{event.anchor} is not allowed", mark,
@@ -206,7 +221,7 @@ class _Builder:
             if isinstance(key_event, yaml.MappingEndEvent):
                 return out
             key_mark = key_event.start_mark
-            key = self._node(key_event, events, pointer, depth + 1)
+            key = self._node(key_event, events, pointer, depth + 1, is_key=True)
             value_event = next(events)
             if not isinstance(key, str):
                 shown = key_event.value if isinstance(key_event, yaml.ScalarEvent) else "..."
@@ -309,7 +324,9 @@ _HAZARD = re.compile(
     r"|\d[eE][-+]?\d"
     r"|\.(?:inf|nan|Inf|NaN|INF|NAN)\b"
     r"|\d:[0-5]?\d"
-    r"|\t",
+    r"|\t"
+    r"|[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    r"|(?:[:\[{,]|^[ \t]*-|^)[ \t]*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
     re.MULTILINE,
 )
 
@@ -336,16 +353,19 @@ def read_fast(raw: bytes) -> dict[str, Any] | None:
 def _yaml_rs_loads(text: str) -> Any:
     import yaml_rs
 
-    return yaml_rs.loads(text)
+    # Its date parsing also turns quoted dates into date objects: keep every date a string and
+    # leave plain dates to _HAZARD.
+    return yaml_rs.loads(text, parse_datetime=False)
 
 
 def _plain(value: Any, depth: int) -> bool:
     if depth > MAX_DEPTH:
         return False
     if isinstance(value, str):
-        # The Rust parser turns plain dates and numbers into non-strings, so a string here that
-        # YAML 1.1 would read as a date or number was quoted. Booleans, merge keys and `=` stay
-        # strings in YAML 1.2 whether quoted or not: only the reference reader can tell.
+        # The Rust parser turns plain numbers into non-strings and _HAZARD catches plain dates,
+        # so a string here that YAML 1.1 would read as a date or number was quoted. Booleans,
+        # merge keys and `=` stay strings in YAML 1.2 whether quoted or not: only the reference
+        # reader can tell.
         tag = _tag_11(value)
         return tag not in _UNSAFE_11_TAGS
     if isinstance(value, dict):

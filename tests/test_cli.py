@@ -1,0 +1,157 @@
+"""`pwc validate` through click's runner, and `--changed-since` on real git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pwc_registry.cli import main
+from pwc_registry.layout import shard
+
+from conftest import git
+from examples import EXAMPLES, materialise
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    return materialise(Path("/nonexistent"), tmp_path)
+
+
+def add_case(registry: Path, case: str) -> None:
+    source = EXAMPLES / "invalid" / case / "registry"
+    for path in source.rglob("*.yaml"):
+        target = registry / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def test_clean_registry_exits_0_with_a_summary(registry: Path) -> None:
+    code, out = invoke("validate", "--registry", str(registry))
+    assert code == 0
+    assert out == "checked 2 areas, 1 dataset, 4 metrics, 2 papers, 3 tasks (all files): clean\n"
+
+
+def test_text_format_gives_file_line_column_code_and_hint(registry: Path) -> None:
+    add_case(registry, "R001-unknown-reference")
+    code, out = invoke("validate", "--registry", str(registry))
+    assert code == 1
+    lines = out.splitlines()
+    path = f"registry/papers/{shard('unknown-names')}/unknown-names.yaml"
+    assert f"{path}:10:7: R001 results[0].metrics.Accuray: unknown metric 'Accuray' " \
+           "[unknown-reference]" in lines
+    assert "    hint: did you mean 'accuracy'?" in lines
+    assert lines[-1].endswith("3 errors, 0 warnings")
+
+
+def test_warnings_alone_pass_unless_strict(registry: Path) -> None:
+    add_case(registry, "V003-fraction-on-percentage")
+    assert invoke("validate", "--registry", str(registry))[0] == 0
+    assert invoke("validate", "--strict", "--registry", str(registry))[0] == 1
+
+
+def test_json_format(registry: Path) -> None:
+    add_case(registry, "V001-value-not-number")
+    code, out = invoke("validate", "--format", "json", "--registry", str(registry))
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["summary"]["errors"] == 4
+    first = payload["diagnostics"][0]
+    assert {k: first[k] for k in ("code", "name", "severity", "line", "column", "hint")} == {
+        "code": "V001", "name": "value-not-number", "severity": "error", "line": 9,
+        "column": 17, "hint": "write 76.5"}
+
+
+def test_github_format_escapes_data_and_writes_the_job_summary(
+        registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_case(registry, "V005-control-character")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out = invoke("validate", "--format", "github", "--registry", str(registry))
+    assert code == 1
+    annotation = out.splitlines()[0]
+    path = f"registry/papers/{shard('control')}/control.yaml"
+    assert annotation.startswith(
+        f"::error file={path},line=2,col=8,title=V005 control-character::title: control")
+    assert "\x07" not in out and "%0A" in annotation  # the hint is on a second line
+    assert "| ❌ |" in summary.read_text()
+
+
+def test_github_properties_escape_commas_and_colons() -> None:
+    from pwc_registry.report import _escape_data, _escape_property
+
+    assert _escape_property("a,b:c%d\ne") == "a%2Cb%3Ac%25d%0Ae"
+    assert _escape_data("::error::x\r\n") == "::error::x%0D%0A"
+
+
+def test_usage_problems_exit_2(registry: Path, tmp_path: Path) -> None:
+    assert invoke("validate", "--registry", str(tmp_path / "nowhere"))[0] == 2
+    assert invoke("validate", "--registry", str(registry), str(tmp_path / "missing.yaml"))[0] == 2
+    assert invoke("validate", "--format", "xml")[0] == 2
+    code, out = invoke("validate", "--registry", str(registry), "--changed-since", "HEAD")
+    assert code == 2 and "cannot compare with 'HEAD'" in out
+
+
+def test_paths_check_only_those_files_against_the_whole_registry(registry: Path) -> None:
+    add_case(registry, "R001-unknown-reference")
+    add_case(registry, "V004-future-date")
+    target = registry / "papers" / shard("future") / "future.yaml"
+    code, out = invoke("validate", "--registry", str(registry), str(target))
+    assert code == 1
+    assert "V004" in out and "R001" not in out
+    assert "1 paper (selected files)" in out
+
+
+def _repo_with_registry(tmp_path: Path) -> Path:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "registry")
+    return registry
+
+
+def test_changed_since_checks_changed_files_only(tmp_path: Path) -> None:
+    registry = _repo_with_registry(tmp_path)
+    git(tmp_path, "checkout", "-qb", "pr")
+    # A broken file already on main is not the pull request's business...
+    add_case(registry, "V004-future-date")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "old problem")
+    git(tmp_path, "branch", "-f", "base")
+    # ...but a new, misspelt result is, and so is an arXiv id it shares with an unchanged paper.
+    add_case(registry, "R001-unknown-reference")
+    changed = registry / "papers" / shard("unknown-names") / "unknown-names.yaml"
+    changed.write_text(changed.read_text().replace(
+        'date: "2023-01-05"\n', 'date: "2023-01-05"\nidentifiers:\n  arxiv: "2211.05344"\n'))
+    code, out = invoke("validate", "--registry", str(registry), "--changed-since", "base")
+    assert code == 1
+    codes = [line.split(": ")[1].split()[0] for line in out.splitlines()
+             if line.startswith("registry/")]
+    assert codes == ["I003", "R001", "R001", "R001"], out
+    assert "V004" not in out
+    assert "1 paper (files changed since base)" in out
+
+
+def test_changed_entity_rechecks_every_paper(tmp_path: Path) -> None:
+    registry = _repo_with_registry(tmp_path)
+    metric = registry / "metrics" / "accuracy.yaml"
+    metric.write_text(metric.read_text().replace("max: 100", "max: 50"))
+    code, out = invoke("validate", "--registry", str(registry), "--changed-since", "main")
+    assert code == 1
+    assert "V002" in out and "lert-a-linguistically" in out
+    assert "and every paper (an entity changed)" in out
+
+
+def test_docs_check(tmp_path: Path) -> None:
+    target = tmp_path / "diagnostics.md"
+    assert invoke("docs", "diagnostics", "--check", "--output", str(target))[0] == 1
+    assert invoke("docs", "diagnostics", "--output", str(target))[0] == 0
+    assert invoke("docs", "diagnostics", "--check", "--output", str(target))[0] == 0

@@ -1,0 +1,38 @@
+"""Documentation that must not fall behind the code."""
+
+from __future__ import annotations
+
+import re
+
+from pwc_registry.diagnostics import CATALOGUE
+from pwc_registry.docs import render_diagnostics
+
+from conftest import REPO
+
+
+def test_diagnostics_page_is_current() -> None:
+    page = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert page == render_diagnostics(), "run `pwc docs diagnostics` and commit the result"
+
+
+def test_catalogue_codes_are_stable_and_unique() -> None:
+    names = [p.name for p in CATALOGUE.values()]
+    assert len(set(names)) == len(names)
+    for code, problem in CATALOGUE.items():
+        assert re.fullmatch(r"[A-Z][0-9]{3}", code) and problem.code == code
+        assert problem.title and problem.explanation.endswith(".")
+
+
+def test_every_code_in_the_source_is_catalogued() -> None:
+    source = "\n".join(p.read_text() for p in (REPO / "src" / "pwc_registry").glob("*.py"))
+    used = set(re.findall(r'"([A-Z][0-9]{3})"', source))
+    assert used <= set(CATALOGUE), used - set(CATALOGUE)
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    assert "pwc validate" in blocks[0]
+    assert "pytest" in blocks[1]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert blocks[1].strip() in ci, ".ci/run must run the README's test command verbatim"

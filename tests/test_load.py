@@ -1,0 +1,109 @@
+"""The two readers: the reference one reports every hazard with a position; the fast one never
+says a file is clean when the reference reader would not, and then returns the same data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pwc_registry import load
+from pwc_registry.validate import Options, validate
+
+from conftest import TODAY
+from examples import BASE, EXAMPLES, materialise
+
+TRICKY_SCALARS = [
+    "NO", "no", "Yes", "on", "OFF", "y", "n", "~", "null", "Null", "true", "False", "=", "<<",
+    "010", "0o17", "0x1F", "0b101", "1_000", "1:20", "-1:30:00", "1e3", "1e+3", "1.0e+3",
+    "1.5E-3", ".5", "5.", "+12", "-0", "0", "1.10", ".inf", "-.Inf", ".NaN", "2022-11-10",
+    "2022-11-10T10:00:00Z", "2022-1-1", "12:30", "v1.0", "1.2.3", "0.5", "-0.0", "1,000",
+    "'quoted'", '"NO"', '"2022-11-10"', '"010"', "'1e3'", "Accuray", "66.36", "1e400",
+]
+
+
+def _agree(raw: bytes) -> None:
+    rich = load.read_rich("f.yaml", raw)
+    fast = load.read_fast(raw)
+    if fast is not None:
+        assert rich.diagnostics == [], f"fast reader accepted what the reference rejects: {raw!r}"
+        assert fast == rich.data, raw
+
+
+@pytest.mark.parametrize("scalar", TRICKY_SCALARS)
+def test_readers_agree_on_tricky_scalars(scalar: str) -> None:
+    _agree(f"value: {scalar}\nlist: [{scalar}]\n{scalar}: key\n".encode())
+
+
+def test_readers_agree_on_every_example_file() -> None:
+    files = [p for p in EXAMPLES.rglob("*.yaml") if p.is_file() and not p.is_symlink()]
+    assert len(files) > 40
+    for path in files:
+        _agree(path.read_bytes())
+
+
+def test_fast_reader_takes_clean_files(tmp_path: Path) -> None:
+    """The fast path is not dead code: the base registry's files all go through it."""
+    files = list((BASE / "registry").rglob("*.yaml"))
+    assert files and all(load.read_fast(p.read_bytes()) is not None for p in files)
+
+
+def test_readers_agree_on_real_yaml_from_the_corpus(corpus: Path) -> None:
+    files = sorted(corpus.glob("model-index/**/*.yml")) + sorted(corpus.glob("model-index/**/*.yaml"))
+    cards = sorted(corpus.glob("hf-model-cards/cards/*.md"))
+    assert len(files) > 10 and len(cards) > 10
+    samples = [p.read_bytes() for p in files]
+    for card in cards:  # the YAML front matter between the first two '---' lines
+        text = card.read_bytes()
+        if text.startswith(b"---\n"):
+            samples.append(text[4:].split(b"\n---", 1)[0])
+    for raw in samples:
+        _agree(raw)
+
+
+yaml_text = st.text(
+    alphabet=st.sampled_from(list("ab01:- \n\r\"'[]{},#&*!|>.%?_eE+~\t\ufeff\x07\x85\u2028é")),
+    max_size=80)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(yaml_text)
+def test_readers_never_raise_and_agree_on_random_text(text: str) -> None:
+    _agree(text.encode("utf-8"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=60))
+def test_reference_reader_never_raises_on_random_bytes(raw: bytes) -> None:
+    doc = load.read_rich("f.yaml", raw)
+    assert doc.data is None or isinstance(doc.data, dict)
+    for d in doc.diagnostics:
+        assert d.line >= 1 and d.column >= 1
+
+
+def test_python_tags_are_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    raw = f"id: x\ntitle: !!python/object/apply:pathlib.Path.touch ['{marker}']\n".encode()
+    doc = load.read_rich("f.yaml", raw)
+    assert [d.code for d in doc.diagnostics] == ["Y004"]
+    assert load.read_fast(raw) is None
+    assert not marker.exists()
+
+
+def test_file_over_the_size_cap(tmp_path: Path) -> None:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    big = registry / "papers" / "00" / "big.yaml"
+    big.parent.mkdir(parents=True)
+    big.write_bytes(b"id: big\ntitle: x\nabstract: " + b"a" * load.MAX_FILE_BYTES + b"\n")
+    report = validate(Options(registry=registry, today=TODAY))
+    assert [(d.file, d.line, d.column, d.code) for d in report.diagnostics] == [
+        ("registry/papers/00/big.yaml", 1, 1, "Y010")]
+
+
+def test_positions_of_values_and_keys() -> None:
+    doc = load.read_rich("f.yaml", b"a:\n  b: [1, {c: 2}]\n  'd': x\n")
+    assert doc.locate(("a", "b", 1, "c")) == (2, 14)
+    assert doc.locate(("a", "d"), key=True) == (3, 3)
+    assert doc.locate(("a", "missing")) == (2, 3)

@@ -1,0 +1,48 @@
+"""The registry shipped in the repository: clean, and the LERT paper exactly as the seed shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from pwc_registry.validate import Options, validate
+
+from conftest import REPO, TODAY
+
+
+def _load(path: Path) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_shipped_registry_is_clean() -> None:
+    report = validate(Options(registry=REPO / "registry", today=TODAY))
+    assert report.diagnostics == []
+    assert report.checked["paper"] == 2
+
+
+def test_lert_results_match_the_seed_page_row_for_row(corpus: Path) -> None:
+    seed = (corpus.parent / "seed").glob("*.txt")
+    text = next(seed).read_text(encoding="utf-8")
+    table = text.split("\nResults\n", 1)[1].split("\nRelated Papers", 1)[0]
+    seed_rows = [line for line in table.splitlines()
+                 if line.strip() and line != "TaskDatasetMetricValueModel"]
+    assert len(seed_rows) == 16
+
+    registry = REPO / "registry"
+    lert = _load(next(registry.glob("papers/*/lert-a-linguistically-motivated-*.yaml")))
+    rows = []
+    for result in lert["results"]:
+        task = _load(registry / "tasks" / f"{result['task']}.yaml")
+        dataset = _load(registry / "datasets" / f"{result['dataset']}.yaml")
+        for metric_id, value in result["metrics"].items():
+            metric = _load(registry / "metrics" / f"{metric_id}.yaml")
+            spellings = [metric["name"], *metric.get("aliases", [])]
+            matches = [f"{task['name']}{dataset['name']}{m}{value:g}{result['model']}"
+                       for m in spellings]
+            found = [m for m in matches if m in seed_rows]
+            assert len(found) == 1, matches
+            rows.append(found[0])
+    assert sorted(rows) == sorted(seed_rows)
+    assert lert["title"] in text and "2022-11-10" in text
+    assert ", ".join(lert["authors"]) in text
