@@ -55,6 +55,7 @@ class Vocabulary:
 
     entries: dict[str, dict[str, Entry]]
     by_name: dict[str, dict[str, str]]
+    limits: dict[str, Limits]
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> Vocabulary:
@@ -65,11 +66,8 @@ class Vocabulary:
             for name in (entry.name, *entry.aliases):
                 if name:
                     by_name[entry.kind].setdefault(name.casefold(), entry.id)
-        return cls(by_kind, by_name)
-
-    def metric(self, metric_id: str) -> Mapping[str, Any]:
-        entry = self.entries["metric"].get(metric_id)
-        return entry.data if entry else {}
+        limits = {m.id: Limits.of(m.data) for m in by_kind["metric"].values()}
+        return cls(by_kind, by_name, limits)
 
     def resolve(self, kind: str, ref: str) -> tuple[str | None, str | None]:
         """``(id, None)`` if ``ref`` is an id; ``(None, id)`` if it is a name or alias of one;
@@ -105,7 +103,7 @@ class Findings:
 
     def positioned_document(self) -> Document:
         if not self._doc.positions:
-            self._doc = read_rich(self.file.name, self.file.path.read_bytes())
+            self._doc = read_rich(self.file.name, self.file.read_bytes())
         return self._doc
 
     def result(self) -> list[Diagnostic]:
@@ -135,7 +133,8 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     if not schema.is_valid(file.kind, data):
         findings.extend(schema.explain(file.kind, findings.positioned_document(), file.name))
     _check_id(findings, data)
-    _check_strings(findings, data, ())
+    if doc.may_hold_controls:
+        _check_strings(findings, data, ())
     if file.kind == layout.PAPER:
         _check_paper(findings, data, vocabulary, today)
     else:
@@ -151,8 +150,7 @@ def _check_id(findings: Findings, data: Mapping[str, Any]) -> None:
     if not isinstance(record_id, str) or not layout.SLUG.match(record_id):
         return  # the schema reports it
     expected = layout.relative_path(findings.file.kind, record_id)
-    actual = findings.file.path.as_posix()
-    if not actual.endswith("/" + expected):
+    if not findings.file.name.endswith("/" + expected):
         findings.add("I001", f"id '{record_id}' belongs at registry/{expected}", ("id",),
                      hint=f"move the file to registry/{expected}, or change the id to "
                      f"'{findings.file.stem}'")
@@ -214,58 +212,81 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
     results = paper.get("results")
     if not isinstance(results, list):
         return
+    # The hot loop of a full validation: known ids and in-range values cost a lookup each.
+    known = {kind: vocabulary.entries[kind] for kind in ("task", "dataset", "metric")}
+    metric_ids, limits = known["metric"], vocabulary.limits
     seen: dict[tuple[Any, ...], int] = {}
     for i, result in enumerate(results):
         if not isinstance(result, dict):
             continue
-        at: Pointer = ("results", i)
         for field in ("task", "dataset"):
-            if isinstance(result.get(field), str):
-                _check_reference(findings, vocabulary, field, result[field], (*at, field))
-        _check_date(findings, result.get("date"), (*at, "date"), today)
+            target: Any = result.get(field)
+            if isinstance(target, str) and target not in known[field]:
+                _check_reference(findings, vocabulary, field, target, ("results", i, field))
+        if "date" in result:
+            _check_date(findings, result["date"], ("results", i, "date"), today)
         metrics = result.get("metrics")
         if isinstance(metrics, dict):
             for metric_id, value in metrics.items():
-                _check_reference(findings, vocabulary, "metric", metric_id,
-                                 (*at, "metrics", metric_id), key=True)
-                _check_value(findings, vocabulary.metric(metric_id), value,
-                             (*at, "metrics", metric_id))
-        identity = tuple(result.get(f) for f in ("task", "dataset", "split", "model"))
+                if metric_id not in metric_ids:
+                    _check_reference(findings, vocabulary, "metric", metric_id,
+                                     ("results", i, "metrics", metric_id), key=True)
+                    continue
+                number: Any = value.get("value") if isinstance(value, dict) else value
+                limit = limits.get(metric_id)
+                if limit is not None and type(number) in (int, float):
+                    limit.check(findings, number, ("results", i, "metrics", metric_id))
+        identity = (result.get("task"), result.get("dataset"), result.get("split"),
+                    result.get("model"))
         if all(isinstance(x, (str, type(None))) for x in identity):
             if identity in seen:
                 findings.add("V006", f"results[{i}] repeats results[{seen[identity]}] "
-                             f"(same task, dataset, split and model '{identity[3]}')", at,
+                             f"(same task, dataset, split and model '{identity[3]}')",
+                             ("results", i),
                              hint=f"merge its metrics into results[{seen[identity]}]")
             else:
                 seen[identity] = i
 
 
-def _check_value(findings: Findings, metric: Mapping[str, Any], value: Any,
-                 pointer: Pointer) -> None:
-    number = value.get("value") if isinstance(value, dict) else value
-    if isinstance(number, bool) or not isinstance(number, (int, float)):
-        return  # the schema reports it
-    if not math.isfinite(number):
-        return
-    where = pointer_text(pointer)
-    bounds = metric.get("range")
-    if isinstance(bounds, dict):
-        low, high = bounds.get("min"), bounds.get("max")
-        if (isinstance(low, (int, float)) and number < low) or (
-            isinstance(high, (int, float)) and number > high
-        ):
-            findings.add("V002", f"{where}: {number} is outside the range of "
-                         f"{metric.get('name', 'the metric')} [{_bound(low)}, {_bound(high)}]",
-                         pointer)
-            return
-    if metric.get("unit") == "percent" and 0 < number <= 1:
-        findings.add("V003", f"{where}: {number} looks like a fraction, but "
-                     f"{metric.get('name', 'the metric')} is in percent", pointer,
-                     hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What a metric's file says about its possible values."""
+
+    name: str
+    low: float = -math.inf
+    high: float = math.inf
+    percent: bool = False
+
+    @classmethod
+    def of(cls, metric: Mapping[str, Any]) -> Limits:
+        bounds = metric.get("range")
+        bounds = bounds if isinstance(bounds, dict) else {}
+        low: Any = bounds.get("min")
+        high: Any = bounds.get("max")
+        name = metric.get("name")
+        return cls(
+            name=name if isinstance(name, str) else "the metric",
+            low=float(low) if _is_number(low) else -math.inf,
+            high=float(high) if _is_number(high) else math.inf,
+            percent=metric.get("unit") == "percent",
+        )
+
+    def check(self, findings: Findings, number: float, pointer: Pointer) -> None:
+        if not self.low <= number <= self.high:
+            findings.add("V002", f"{pointer_text(pointer)}: {number} is outside the range of "
+                         f"{self.name} [{_bound(self.low)}, {_bound(self.high)}]", pointer)
+        elif self.percent and 0 < number <= 1:
+            findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
+                         f"{self.name} is in percent", pointer,
+                         hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
 
 
-def _bound(value: Any) -> str:
-    return "…" if value is None else f"{value:g}"
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+def _bound(value: float) -> str:
+    return "…" if math.isinf(value) else f"{value:g}"
 
 
 def _strings(value: Any) -> Iterator[tuple[int, str]]:

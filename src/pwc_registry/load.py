@@ -44,7 +44,6 @@ _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
-_UNSAFE_11_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "merge", "value")}
 
 
 @dataclasses.dataclass
@@ -57,6 +56,9 @@ class Document:
 
     data: Any
     diagnostics: list[Diagnostic]
+    #: False only when the text has no escape sequence and no odd character, so no string in
+    #: the data can hold a control character.
+    may_hold_controls: bool = True
     positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
     key_positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
@@ -300,7 +302,8 @@ def read_rich(file: str, raw: bytes) -> Document:
         return Document(None, problems)
     builder = _Builder(file, text)
     data = builder.build()
-    doc = Document(data, builder.diagnostics, builder.positions, builder.key_positions)
+    doc = Document(data, builder.diagnostics, positions=builder.positions,
+                   key_positions=builder.key_positions)
     if doc.diagnostics:
         doc.data = None
     elif data is not None and not isinstance(data, dict):
@@ -314,21 +317,41 @@ def read_rich(file: str, raw: bytes) -> Document:
 
 # --- the fast reader --------------------------------------------------------------------
 
-# Anything that might be an anchor, alias, tag, directive or document marker, or a plain number
-# whose YAML 1.1 and 1.2 readings could differ. Matching is conservative: a hit only means the
-# reference reader decides.
-_HAZARD = re.compile(
-    r"(?:^|[\s\[\]{},])[&*!]"
-    r"|^(?:---|\.\.\.|%)"
-    r"|(?<![\w.\-])[-+]?(?:0[0-9oxbOXB]|\d[\d_]*_)"
-    r"|\d[eE][-+]?\d"
-    r"|\.(?:inf|nan|Inf|NaN|INF|NAN)\b"
-    r"|\d:[0-5]?\d"
-    r"|\t"
-    r"|[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-    r"|(?:[:\[{,]|^[ \t]*-|^)[ \t]*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
-    re.MULTILINE,
+# What the fast reader cannot see in the data it gets back: anchors, aliases and tags (resolved
+# away), document markers, odd characters, and plain numbers or dates whose YAML 1.1 and 1.2
+# readings differ (the Rust parser reads them one way). A hit only means the reference reader
+# decides, so the checks are conservative. Each pattern starts with a literal, which the regex
+# engine finds at C speed: a full validation spends ~30 µs a file here.
+_NUMBER_HAZARDS = tuple(re.compile(p) for p in (
+    rb"0(?<=[\s:\[,{]0)[0-9_]",  # 010, 09: octal or not a number in YAML 1.1
+    rb"-0(?<=[\s:\[,{]-0)[0-9_]",
+    rb"\+0(?<=[\s:\[,{]\+0)[0-9_]",
+    rb"0[xXoObB]",  # 0o17, 0b101, 0x1_F
+    rb"_[0-9]", rb"_(?<=[0-9]_)",  # 1_000
+    rb"e(?<=[0-9.]e)[-+]?[0-9]", rb"E(?<=[0-9.]E)[-+]?[0-9]",  # 1e3
+    rb":(?<=[0-9]:)[0-9]",  # 1:20, sexagesimal
+    rb"-(?<=[\s:\[,{?][0-9]{4}-)[0-9]",  # 2022-11-10 unquoted
+))
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
+# Characters YAML forbids, that PyYAML reads as line breaks (NEL, LS, PS), or tabs.
+_ODD_CHARACTER = re.compile(
+    r"[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+# Plain scalars that YAML 1.1 reads as booleans (or merge keys and values) and YAML 1.2 as strings.
+_UNSAFE_STRINGS = frozenset(
+    ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "<<", "="]
+)
+
+
+def _hazardous(raw: bytes, text: str) -> bool:
+    if raw.translate(None, _PRINTABLE_ASCII) and _ODD_CHARACTER.search(text):
+        return True
+    if b"&" in raw or b"*" in raw or b"!" in raw:
+        return True
+    if raw.startswith((b"---", b"...", b"%")) or b"\n---" in raw or b"\n..." in raw \
+            or b"\n%" in raw or raw[:1].isdigit():
+        return True
+    return any(p.search(raw) for p in _NUMBER_HAZARDS)
 
 
 def read_fast(raw: bytes) -> dict[str, Any] | None:
@@ -339,7 +362,7 @@ def read_fast(raw: bytes) -> dict[str, Any] | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if _HAZARD.search(text):
+    if _hazardous(raw, text):
         return None
     try:
         data = _yaml_rs_loads(text)
@@ -354,25 +377,32 @@ def _yaml_rs_loads(text: str) -> Any:
     import yaml_rs
 
     # Its date parsing also turns quoted dates into date objects: keep every date a string and
-    # leave plain dates to _HAZARD.
+    # leave plain dates to _NUMBER_HAZARDS.
     return yaml_rs.loads(text, parse_datetime=False)
 
 
 def _plain(value: Any, depth: int) -> bool:
+    """Whether the data holds only what both readers agree on. The Rust parser returns plain
+    numbers as numbers and _NUMBER_HAZARDS catch plain dates, so a string here that YAML 1.1
+    would read as a number or date was quoted. Booleans, merge keys and ``=`` are strings in
+    YAML 1.2 quoted or not: only the reference reader can tell those apart."""
     if depth > MAX_DEPTH:
         return False
-    if isinstance(value, str):
-        # The Rust parser turns plain numbers into non-strings and _HAZARD catches plain dates,
-        # so a string here that YAML 1.1 would read as a date or number was quoted. Booleans,
-        # merge keys and `=` stay strings in YAML 1.2 whether quoted or not: only the reference
-        # reader can tell.
-        tag = _tag_11(value)
-        return tag not in _UNSAFE_11_TAGS
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(k, depth) and _plain(v, depth + 1)
-                   for k, v in value.items())
+        for k, v in value.items():
+            if not isinstance(k, str) or k in _UNSAFE_STRINGS:
+                return False
+            if isinstance(v, str):
+                if v in _UNSAFE_STRINGS:
+                    return False
+            elif not _plain(v, depth + 1):
+                return False
+        return True
     if isinstance(value, list):
-        return all(_plain(v, depth + 1) for v in value)
+        return all(v not in _UNSAFE_STRINGS if isinstance(v, str) else _plain(v, depth + 1)
+                   for v in value)
+    if isinstance(value, str):
+        return value not in _UNSAFE_STRINGS
     if isinstance(value, float):
         return math.isfinite(value)
     return value is None or isinstance(value, (bool, int))
@@ -382,5 +412,5 @@ def read(file: str, raw: bytes) -> Document:
     """Fast when the file is clean, the reference reader otherwise."""
     data = read_fast(raw)
     if data is not None:
-        return Document(data, [])
+        return Document(data, [], may_hold_controls=b"\\" in raw)
     return read_rich(file, raw)

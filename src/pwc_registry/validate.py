@@ -100,7 +100,7 @@ def validate(options: Options) -> Report:
 
     entity_files = [f for f in everything if f.kind != layout.PAPER]
     paper_files = [f for f in everything if f.kind == layout.PAPER]
-    entity_docs = {f.name: read(f.name, f.path.read_bytes()) for f in entity_files}
+    entity_docs = {f.name: read(f.name, f.read_bytes()) for f in entity_files}
     entries = [entry_of(f, entity_docs[f.name].data) for f in entity_files]
     entries += [Entry(layout.PAPER, f.stem, f.name) for f in paper_files]
     vocabulary = Vocabulary.build(entries)
@@ -172,7 +172,7 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
         diagnostics: list[Diagnostic] = []
         identifiers: list[Identifier] = []
         for f in files:
-            doc = read(f.name, f.path.read_bytes())
+            doc = read(f.name, f.read_bytes())
             diagnostics += check_record(f, doc, _VOCABULARY, _TODAY)
             identifiers += _identifiers_of(f.name, doc)
         return diagnostics, identifiers
@@ -201,7 +201,7 @@ def _scan_identifiers(files: Iterable[layout.RegistryFile]) -> list[Identifier]:
     """
     out: list[Identifier] = []
     for f in files:
-        text = f.path.read_text(encoding="utf-8", errors="replace")
+        text = f.read_bytes().decode("utf-8", errors="replace")
         m = _IDENTIFIERS_BLOCK.search(text)
         if m:
             out += [(f.name, scheme, value) for scheme, value in
