@@ -16,14 +16,16 @@ from pathlib import Path
 
 from pwc_registry.layout import relative_path
 
-WORDS = (
-    "model learning neural network training data language image graph transformer attention "
-    "representation task benchmark results performance method approach propose novel robust "
-    "efficient large scale pre-trained fine-tuning evaluation state art accuracy improvement "
-    "features semantic visual generation detection segmentation classification reinforcement "
-    "policy agent reward contrastive self-supervised supervised dataset experiments show that "
-    "significantly outperforms baseline previous methods across multiple domains we"
-).split()
+WORDS = [
+    "model", "learning", "neural", "network", "training", "data", "language", "image", "graph",
+    "transformer", "attention", "representation", "task", "benchmark", "results",
+    "performance", "method", "approach", "propose", "novel", "robust", "efficient", "large",
+    "scale", "pre-trained", "fine-tuning", "evaluation", "state", "art", "accuracy",
+    "improvement", "features", "semantic", "visual", "generation", "detection", "segmentation",
+    "classification", "reinforcement", "policy", "agent", "reward", "contrastive",
+    "self-supervised", "supervised", "dataset", "experiments", "show", "that", "significantly",
+    "outperforms", "baseline", "previous", "methods", "across", "multiple", "domains", "we",
+]
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -85,7 +87,7 @@ def generate(root: Path, papers: int, seed: int = 1) -> None:
             lines += [f"  - task: {rng.choice(chosen_tasks)}", f"    dataset: {rng.choice(datasets)}",
                       f"    model: Model {r} of paper {i}", "    metrics:"]
             for m in sorted(set(rng.sample(metrics, rng.randint(1, 4)))):
-                value = round(rng.uniform(1, 99), 2)
+                value = round(rng.uniform(1.5, 99), 2)
                 lines.append(f"      {m}: {value}")
             lines += [f"    extra_training_data: {'true' if rng.random() < 0.1 else 'false'}",
                       "    source:", "      kind: own", f"      location: Table {rng.randint(1, 9)}"]

@@ -7,7 +7,6 @@ file again with positions only when there is something to report.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -18,7 +17,7 @@ from typing import Any
 from . import layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .load import Document, read_rich
-from .suggest import did_you_mean
+from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -31,58 +30,6 @@ ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "metric": (),
     "area": (),
 }
-
-
-@dataclasses.dataclass
-class Entry:
-    """What the registry knows of one entity: its id, display name and aliases."""
-
-    kind: str
-    id: str
-    file: str
-    name: str | None = None
-    aliases: tuple[str, ...] = ()
-    data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-
-
-@dataclasses.dataclass
-class Vocabulary:
-    """The closed vocabularies results are written in: ids, and names and aliases leading to them.
-
-    Paper ids come from file names alone, so references to papers can be checked without reading
-    every paper.
-    """
-
-    entries: dict[str, dict[str, Entry]]
-    by_name: dict[str, dict[str, str]]
-    limits: dict[str, Limits]
-
-    @classmethod
-    def build(cls, entries: Iterable[Entry]) -> Vocabulary:
-        by_kind: dict[str, dict[str, Entry]] = {k: {} for k in layout.KINDS}
-        by_name: dict[str, dict[str, str]] = {k: {} for k in layout.KINDS}
-        for entry in sorted(entries, key=lambda e: (e.kind, e.id)):
-            by_kind[entry.kind][entry.id] = entry
-            for name in (entry.name, *entry.aliases):
-                if name:
-                    by_name[entry.kind].setdefault(name.casefold(), entry.id)
-        limits = {m.id: Limits.of(m.data) for m in by_kind["metric"].values()}
-        return cls(by_kind, by_name, limits)
-
-    def resolve(self, kind: str, ref: str) -> tuple[str | None, str | None]:
-        """``(id, None)`` if ``ref`` is an id; ``(None, id)`` if it is a name or alias of one;
-        ``(None, None)`` if the registry has nothing by that name."""
-        if ref in self.entries[kind]:
-            return ref, None
-        return None, self.by_name[kind].get(ref.casefold())
-
-    def suggest(self, kind: str, ref: str) -> str | None:
-        ids = self.entries[kind]
-        names = self.by_name[kind]
-        guess = did_you_mean(ref, [*ids, *(e.name for e in ids.values() if e.name), *names])
-        if guess is None:
-            return None
-        return guess if guess in ids else names.get(guess.casefold())
 
 
 class Findings:
@@ -213,7 +160,7 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
     if not isinstance(results, list):
         return
     # The hot loop of a full validation: known ids and in-range values cost a lookup each.
-    known = {kind: vocabulary.entries[kind] for kind in ("task", "dataset", "metric")}
+    known = {kind: vocabulary.ids(kind) for kind in ("task", "dataset", "metric")}
     metric_ids, limits = known["metric"], vocabulary.limits
     seen: dict[tuple[Any, ...], int] = {}
     for i, result in enumerate(results):
@@ -233,12 +180,12 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                                      ("results", i, "metrics", metric_id), key=True)
                     continue
                 number: Any = value.get("value") if isinstance(value, dict) else value
-                limit = limits.get(metric_id)
+                limit = limits(metric_id)
                 if limit is not None and type(number) in (int, float):
-                    limit.check(findings, number, ("results", i, "metrics", metric_id))
+                    _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
         identity = (result.get("task"), result.get("dataset"), result.get("split"),
                     result.get("model"))
-        if all(isinstance(x, (str, type(None))) for x in identity):
+        if all(x is None or type(x) is str for x in identity):
             if identity in seen:
                 findings.add("V006", f"results[{i}] repeats results[{seen[identity]}] "
                              f"(same task, dataset, split and model '{identity[3]}')",
@@ -248,41 +195,14 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                 seen[identity] = i
 
 
-@dataclasses.dataclass(frozen=True)
-class Limits:
-    """What a metric's file says about its possible values."""
-
-    name: str
-    low: float = -math.inf
-    high: float = math.inf
-    percent: bool = False
-
-    @classmethod
-    def of(cls, metric: Mapping[str, Any]) -> Limits:
-        bounds = metric.get("range")
-        bounds = bounds if isinstance(bounds, dict) else {}
-        low: Any = bounds.get("min")
-        high: Any = bounds.get("max")
-        name = metric.get("name")
-        return cls(
-            name=name if isinstance(name, str) else "the metric",
-            low=float(low) if _is_number(low) else -math.inf,
-            high=float(high) if _is_number(high) else math.inf,
-            percent=metric.get("unit") == "percent",
-        )
-
-    def check(self, findings: Findings, number: float, pointer: Pointer) -> None:
-        if not self.low <= number <= self.high:
-            findings.add("V002", f"{pointer_text(pointer)}: {number} is outside the range of "
-                         f"{self.name} [{_bound(self.low)}, {_bound(self.high)}]", pointer)
-        elif self.percent and 0 < number <= 1:
-            findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
-                         f"{self.name} is in percent", pointer,
-                         hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
-
-
-def _is_number(value: Any) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)
+def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
+    if not limit.low <= number <= limit.high:
+        findings.add("V002", f"{pointer_text(pointer)}: {number} is outside the range of "
+                     f"{limit.name} [{_bound(limit.low)}, {_bound(limit.high)}]", pointer)
+    elif limit.percent and 0 < number <= 1:
+        findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
+                     f"{limit.name} is in percent", pointer,
+                     hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
 
 
 def _bound(value: float) -> str:
@@ -369,10 +289,8 @@ def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
                       locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
     """An identifier (arXiv id, DOI...) held by two papers (I003)."""
     out: list[Diagnostic] = []
-    for (scheme, value), files in sorted(owners.items()):
-        if len(files) < 2:
-            continue
-        files = sorted(files)
+    shared = sorted((key, sorted(files)) for key, files in owners.items() if len(files) > 1)
+    for (scheme, value), files in shared:
         for file in files:
             others = ", ".join(f for f in files if f != file)
             line, column = locate(file, ("identifiers", scheme))
@@ -380,23 +298,6 @@ def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
                                   file, line, column, hint="merge the two papers into one file",
                                   pointer=("identifiers", scheme)))
     return out
-
-
-def entry_of(file: layout.RegistryFile, data: Mapping[str, Any] | None) -> Entry:
-    """The vocabulary entry of an entity file (its id is its file name if the data is unusable)."""
-    if not isinstance(data, dict):
-        return Entry(file.kind, file.stem, file.name)
-    name = data.get("name")
-    aliases = data.get("aliases")
-    return Entry(
-        kind=file.kind,
-        id=file.stem,
-        file=file.name,
-        name=name if isinstance(name, str) else None,
-        aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list)
-        else (),
-        data=data,
-    )
 
 
 def position_finder(root: Path) -> Callable[[str, Pointer], tuple[int, int]]:

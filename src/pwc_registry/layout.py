@@ -131,6 +131,19 @@ def discover(registry: Path, paths: Iterable[Path] | None = None
     return [found[k] for k in sorted(found)], problems
 
 
+def discover_entities(registry: Path) -> list[RegistryFile]:
+    """The entity files in place (tasks, datasets, ...), without the papers."""
+    out: list[RegistryFile] = []
+    for kind in ENTITY_KINDS:
+        folder = registry / FOLDERS[kind]
+        if folder.is_dir():
+            with os.scandir(folder) as entries:
+                out += [RegistryFile(f"{registry.name}/{FOLDERS[kind]}/{e.name}", e.path, kind)
+                        for e in entries if e.name.endswith(SUFFIX)
+                        and not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+    return sorted(out, key=lambda f: f.name)
+
+
 def _scan(registry: Path) -> tuple[list[RegistryFile], list[Diagnostic]]:
     """The whole registry, with os.scandir and plain strings: pathlib costs seconds at 60,000
     files."""

@@ -368,7 +368,7 @@ def read_fast(raw: bytes) -> dict[str, Any] | None:
         data = _yaml_rs_loads(text)
     except Exception:  # any parser complaint: the reference reader explains it
         return None
-    if not isinstance(data, dict) or not _plain(data, 1):
+    if not isinstance(data, dict) or not _plain(data):
         return None
     return data
 
@@ -381,31 +381,38 @@ def _yaml_rs_loads(text: str) -> Any:
     return yaml_rs.loads(text, parse_datetime=False)
 
 
-def _plain(value: Any, depth: int) -> bool:
+def _plain(data: dict[str, Any]) -> bool:
     """Whether the data holds only what both readers agree on. The Rust parser returns plain
     numbers as numbers and _NUMBER_HAZARDS catch plain dates, so a string here that YAML 1.1
     would read as a number or date was quoted. Booleans, merge keys and ``=`` are strings in
-    YAML 1.2 quoted or not: only the reference reader can tell those apart."""
-    if depth > MAX_DEPTH:
-        return False
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if not isinstance(k, str) or k in _UNSAFE_STRINGS:
-                return False
-            if isinstance(v, str):
-                if v in _UNSAFE_STRINGS:
+    YAML 1.2 quoted or not: only the reference reader can tell those apart. (A loop rather than
+    recursion: this runs on every file of a full validation.)"""
+    unsafe = _UNSAFE_STRINGS
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if type(node) is dict:
+            for key in node:
+                if type(key) is not str or key in unsafe:
                     return False
-            elif not _plain(v, depth + 1):
+            values = node.values()
+        else:
+            values = node
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if value in unsafe:
+                    return False
+            elif kind is dict or kind is list:
+                stack.append((value, depth + 1))
+            elif kind is float:
+                if not math.isfinite(value):
+                    return False
+            elif kind is not int and kind is not bool and value is not None:
                 return False
-        return True
-    if isinstance(value, list):
-        return all(v not in _UNSAFE_STRINGS if isinstance(v, str) else _plain(v, depth + 1)
-                   for v in value)
-    if isinstance(value, str):
-        return value not in _UNSAFE_STRINGS
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return value is None or isinstance(value, (bool, int))
+    return True
 
 
 def read(file: str, raw: bytes) -> Document:

@@ -12,26 +12,23 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-import re
+import subprocess
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from . import layout
 from .check import (
-    Entry,
-    Vocabulary,
     check_identifiers,
     check_names,
     check_record,
     check_task_tree,
-    entry_of,
     position_finder,
 )
 from .diagnostics import Diagnostic
 from .load import Document, read
+from .vocabulary import Vocabulary
 
 #: Below this many papers, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 400
@@ -72,69 +69,115 @@ def validate(options: Options) -> Report:
     if not registry.is_dir():
         raise UsageError(f"no registry folder at {options.registry}")
     today = options.today or dt.datetime.now(dt.timezone.utc).date()
-    everything, strays = layout.discover(registry)
 
+    selected: list[layout.RegistryFile] | None = None
+    strays: list[Diagnostic] = []
     scope = "all files"
-    selected: set[str] | None = None
     if options.changed_since is not None:
         from .gitrefs import changed_paths
 
         changed = changed_paths(registry, options.changed_since)
+        selected, strays = layout.discover(registry, [p for p in changed
+                                                      if p.exists() or p.is_symlink()])
         scope = f"files changed since {options.changed_since}"
-        files, strays = layout.discover(registry, [p for p in changed if p.exists()
-                                                   or p.is_symlink()])
-        selected = {f.name for f in files}
     elif options.paths is not None:
         missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
         if missing:
             raise UsageError(f"no such file or folder: {missing[0]}")
-        files, strays = layout.discover(registry, [p.absolute() for p in options.paths])
-        selected = {f.name for f in files}
+        selected, strays = layout.discover(registry, [p.absolute() for p in options.paths])
         scope = "selected files"
 
-    # An entity change can affect any paper that refers to it: check them all then.
-    if selected is not None and any(f.kind != layout.PAPER for f in everything
-                                    if f.name in selected):
-        selected = {f.name for f in everything if f.kind == layout.PAPER} | selected
-        scope += " and every paper (an entity changed)"
+    if selected is not None and all(f.kind == layout.PAPER for f in selected):
+        report = _validate_papers(registry, selected, today, options.jobs)
+        report.diagnostics = sorted(set(report.diagnostics) | set(strays),
+                                    key=Diagnostic.sort_key)
+        report.scope = scope
+        return report
 
+    # Everything, or an entity changed, which can affect any paper that refers to it.
+    everything, all_strays = layout.discover(registry)
+    if selected is None:
+        strays = all_strays
+    else:
+        scope += " and every paper (an entity changed)"
+    wanted = None if selected is None else {f.name for f in selected} | {
+        f.name for f in everything if f.kind == layout.PAPER}
+    report = _validate_all(registry, everything, wanted, today, options.jobs)
+    report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
+    report.scope = scope
+    return report
+
+
+def _validate_all(registry: Path, everything: list[layout.RegistryFile],
+                  wanted: set[str] | None, today: dt.date, jobs: int | None) -> Report:
     entity_files = [f for f in everything if f.kind != layout.PAPER]
     paper_files = [f for f in everything if f.kind == layout.PAPER]
-    entity_docs = {f.name: read(f.name, f.read_bytes()) for f in entity_files}
-    entries = [entry_of(f, entity_docs[f.name].data) for f in entity_files]
-    entries += [Entry(layout.PAPER, f.stem, f.name) for f in paper_files]
-    vocabulary = Vocabulary.build(entries)
+    vocabulary = Vocabulary(entity_files, lambda: {f.stem for f in paper_files})
+    documents = {f: read(f.name, f.read_bytes()) for f in entity_files}
+    vocabulary.add_documents(documents)
 
-    def wanted(name: str) -> bool:
-        return selected is None or name in selected
-
-    diagnostics: list[Diagnostic] = list(strays)
+    diagnostics: list[Diagnostic] = []
     checked: Counter[str] = Counter()
-    for f in entity_files:
-        if wanted(f.name):
-            diagnostics += check_record(f, entity_docs[f.name], vocabulary, today)
+    for f, doc in documents.items():
+        if wanted is None or f.name in wanted:
+            diagnostics += check_record(f, doc, vocabulary, today)
             checked[f.kind] += 1
-
-    papers_to_check = [f for f in paper_files if wanted(f.name)]
-    paper_diagnostics, identifiers = _check_papers(papers_to_check, vocabulary, today,
-                                                   options.jobs)
-    diagnostics += paper_diagnostics
-    checked[layout.PAPER] += len(papers_to_check)
-    if len(papers_to_check) < len(paper_files):
-        checked_names = {f.name for f in papers_to_check}
-        identifiers += _scan_identifiers(f for f in paper_files if f.name not in checked_names)
+    found, identifiers = _check_papers(paper_files, vocabulary, today, jobs)
+    diagnostics += found
+    checked[layout.PAPER] += len(paper_files)
 
     locate = position_finder(registry.parent)
+    cross = check_identifiers(_owners(identifiers), locate)
+    entities = [e for kind in layout.ENTITY_KINDS for e in vocabulary.entries(kind).values()]
+    cross += check_names(entities, locate)
+    cross += check_task_tree(vocabulary.entries("task"), locate)
+    diagnostics += [d for d in cross if wanted is None or d.file in wanted]
+    return Report(diagnostics, checked, "")
+
+
+def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: dt.date,
+                     jobs: int | None) -> Report:
+    """Only papers changed: entities are read as the papers need them, and an identifier is
+    looked for in the other papers' text instead of reading every paper."""
+    vocabulary = Vocabulary(layout.discover_entities(registry),
+                            lambda: {f.stem for f in layout.discover(registry)[0]
+                                     if f.kind == layout.PAPER})
+    diagnostics, identifiers = _check_papers(papers, vocabulary, today, jobs)
+    checked = {f.name for f in papers}
+    values = sorted({value for _, _, value in identifiers})
+    others = [f for f in _files_mentioning(registry, values) if f.name not in checked]
+    identifiers += [i for f in others for i in _identifiers_of(f.name, read(f.name,
+                                                                            f.read_bytes()))]
+    cross = check_identifiers(_owners(identifiers), position_finder(registry.parent))
+    diagnostics += [d for d in cross if d.file in checked]
+    return Report(diagnostics, Counter({layout.PAPER: len(papers)}), "")
+
+
+def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str]]:
     owners: dict[tuple[str, str], list[str]] = {}
     for name, scheme, value in identifiers:
         owners.setdefault((scheme, value.casefold()), []).append(name)
-    cross = check_identifiers(owners, locate)
-    entities = [e for e in entries if e.kind != layout.PAPER]
-    cross += check_names(entities, locate)
-    cross += check_task_tree(vocabulary.entries["task"], locate)
-    diagnostics += [d for d in cross if wanted(d.file)]
+    return owners
 
-    return Report(sorted(set(diagnostics), key=Diagnostic.sort_key), checked, scope)
+
+def _files_mentioning(registry: Path, values: Sequence[str]) -> list[layout.RegistryFile]:
+    """Paper files whose text contains any of ``values``: ``git grep`` where the registry is in
+    a git work tree (fast, C, threaded), a scan of every paper otherwise."""
+    if not values:
+        return []
+    papers = registry / layout.FOLDERS[layout.PAPER]
+    try:
+        out = subprocess.run(
+            ["git", "grep", "--untracked", "-l", "-F", "-i", *(a for v in values for a in ("-e", v)),
+             "--", "."], cwd=papers, capture_output=True, text=True, check=False)
+        if out.returncode in (0, 1):
+            paths = [papers / line for line in out.stdout.splitlines() if line]
+            return layout.discover(registry, paths)[0]
+    except OSError:
+        pass
+    folded = [v.casefold() for v in values]
+    return [f for f in layout.discover(registry)[0] if f.kind == layout.PAPER
+            and any(v in f.read_bytes().decode("utf-8", "replace").casefold() for v in folded)]
 
 
 # --- papers, in parallel ----------------------------------------------------------------
@@ -186,29 +229,3 @@ def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
         return []
     return [(name, scheme, value) for scheme, value in sorted(ids.items())
             if isinstance(value, str)]
-
-
-_IDENTIFIERS_BLOCK = re.compile(r"^identifiers:[ \t]*\n((?:[ \t]+.*\n?)*)", re.MULTILINE)
-_IDENTIFIER_LINE = re.compile(r"^[ \t]+([a-z_]+):[ \t]*[\"']?([^\"'\s#]+)", re.MULTILINE)
-
-
-def _scan_identifiers(files: Iterable[layout.RegistryFile]) -> list[Identifier]:
-    """Identifiers of papers that are not being checked, read from the text without parsing.
-
-    A partial validation (``--changed-since``) must still find an arXiv id that a changed paper
-    shares with an unchanged one, without reading 50,000 papers as YAML. Unchanged papers were
-    validated when they changed, so they are in the canonical block layout this scan reads.
-    """
-    out: list[Identifier] = []
-    for f in files:
-        text = f.read_bytes().decode("utf-8", errors="replace")
-        m = _IDENTIFIERS_BLOCK.search(text)
-        if m:
-            out += [(f.name, scheme, value) for scheme, value in
-                    _IDENTIFIER_LINE.findall(m.group(1))]
-    return out
-
-
-def summary_counts(report: Report) -> dict[str, Any]:
-    return {"checked": dict(sorted(report.checked.items())), "errors": report.errors,
-            "warnings": report.warnings}

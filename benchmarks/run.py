@@ -1,0 +1,87 @@
+"""Time `pwc validate` on a synthetic registry: a full cold run, and `--changed-since` with five
+changed papers. Prints medians as a Markdown table and writes them to OUT/results.json.
+
+    python benchmarks/run.py [--papers 50000] [--runs 5] [--out benchmarks/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from generate import generate
+
+
+def git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def timed(args: list[str], cwd: Path, runs: int) -> tuple[float, list[float], str]:
+    times = []
+    last = ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pwc_registry", *args], cwd=cwd,
+                              capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"pwc failed: {done.stderr}")
+        last = done.stdout.strip().splitlines()[-1]
+    return statistics.median(times), times, last
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+
+    root = args.out / f"registry-{args.papers}"
+    if not (root / ".git").is_dir():
+        print(f"generating {args.papers} papers in {root} ...", flush=True)
+        generate(root / "registry", args.papers)
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "synthetic registry")
+    files = sum(1 for _ in (root / "registry").rglob("*.yaml"))
+
+    full, full_runs, full_summary = timed(["validate"], root, args.runs)
+
+    papers = sorted((root / "registry" / "papers").rglob("*.yaml"))[:5]
+    for p in papers:
+        p.write_text(p.read_text().replace("    model: Model 0", "    model: Model 0 (changed)"))
+    try:
+        changed, changed_runs, changed_summary = timed(
+            ["validate", "--changed-since", "HEAD"], root, args.runs)
+    finally:
+        git(root, "checkout", "-q", "--", "registry")
+
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "papers": args.papers, "files": files, "runs": args.runs,
+        "validate_full_s": round(full, 2), "validate_full_runs": [round(t, 2) for t in full_runs],
+        "validate_full_summary": full_summary,
+        "changed_since_5_s": round(changed, 2),
+        "changed_since_5_runs": [round(t, 2) for t in changed_runs],
+        "changed_since_summary": changed_summary,
+    }
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"| run | median of {args.runs} | target |\n|---|---|---|")
+    print(f"| `pwc validate`, {args.papers:,} papers ({files:,} files) | {full:.2f} s | < 6 s |")
+    print(f"| `pwc validate --changed-since`, 5 changed papers | {changed:.2f} s | < 1 s |")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

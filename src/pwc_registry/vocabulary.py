@@ -1,0 +1,151 @@
+"""The closed vocabularies results are written in: tasks, datasets, metrics, methods, areas.
+
+Ids come from file names alone. Names, aliases and metric limits are read from the entity files
+when first needed, so that checking five changed papers reads five papers and the few metrics
+they use, not the whole registry; a full validation hands over the documents it has read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+from . import layout
+from .load import Document, read
+from .suggest import did_you_mean
+
+
+@dataclasses.dataclass
+class Entry:
+    """What the registry knows of one entity: its id, display name and aliases."""
+
+    kind: str
+    id: str
+    file: str
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def entry_of(file: layout.RegistryFile, data: Any) -> Entry:
+    """The entry of an entity file (its id is its file name even if the data is unusable)."""
+    if not isinstance(data, dict):
+        return Entry(file.kind, file.stem, file.name)
+    name = data.get("name")
+    aliases = data.get("aliases")
+    return Entry(
+        kind=file.kind,
+        id=file.stem,
+        file=file.name,
+        name=name if isinstance(name, str) else None,
+        aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list)
+        else (),
+        data=data,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What a metric's file says about its possible values."""
+
+    name: str
+    low: float = -math.inf
+    high: float = math.inf
+    percent: bool = False
+
+    @classmethod
+    def of(cls, metric: Mapping[str, Any]) -> Limits:
+        bounds = metric.get("range")
+        bounds = bounds if isinstance(bounds, dict) else {}
+        low: Any = bounds.get("min")
+        high: Any = bounds.get("max")
+        name = metric.get("name")
+        return cls(
+            name=name if isinstance(name, str) else "the metric",
+            low=float(low) if _is_number(low) else -math.inf,
+            high=float(high) if _is_number(high) else math.inf,
+            percent=metric.get("unit") == "percent",
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+class Vocabulary:
+    def __init__(self, files: Iterable[layout.RegistryFile],
+                 paper_ids: Callable[[], Collection[str]]) -> None:
+        self._files: dict[str, dict[str, layout.RegistryFile]] = {
+            k: {} for k in layout.ENTITY_KINDS}
+        for f in files:
+            self._files[f.kind][f.stem] = f
+        self._paper_ids = paper_ids
+        self._papers: Collection[str] | None = None
+        self._entries: dict[str, dict[str, Entry]] = {k: {} for k in layout.ENTITY_KINDS}
+        self._by_name: dict[str, dict[str, str]] = {}
+        self._limits: dict[str, Limits | None] = {}
+
+    def add_documents(self, documents: Mapping[layout.RegistryFile, Document]) -> None:
+        """Use entity documents already read instead of reading them again."""
+        for f, doc in documents.items():
+            if f.kind in self._entries:
+                self._entries[f.kind][f.stem] = entry_of(f, doc.data)
+
+    def ids(self, kind: str) -> Collection[str]:
+        if kind == layout.PAPER:
+            if self._papers is None:
+                self._papers = self._paper_ids()
+            return self._papers
+        return self._files[kind].keys()
+
+    def entry(self, kind: str, entity_id: str) -> Entry | None:
+        entries = self._entries[kind]
+        if entity_id not in entries:
+            f = self._files[kind].get(entity_id)
+            if f is None:
+                return None
+            entries[entity_id] = entry_of(f, read(f.name, f.read_bytes()).data)
+        return entries[entity_id]
+
+    def entries(self, kind: str) -> dict[str, Entry]:
+        """Every entity of a kind, by id, in id order."""
+        found = {i: self.entry(kind, i) for i in sorted(self._files[kind])}
+        return {i: e for i, e in found.items() if e is not None}
+
+    def limits(self, metric_id: str) -> Limits | None:
+        try:
+            return self._limits[metric_id]
+        except KeyError:
+            entry = self.entry("metric", metric_id)
+            self._limits[metric_id] = Limits.of(entry.data) if entry else None
+            return self._limits[metric_id]
+
+    def _names(self, kind: str) -> dict[str, str]:
+        if kind not in self._by_name:
+            names: dict[str, str] = {}
+            if kind != layout.PAPER:
+                for entry in self.entries(kind).values():
+                    for name in (entry.name, *entry.aliases):
+                        if name:
+                            names.setdefault(name.casefold(), entry.id)
+            self._by_name[kind] = names
+        return self._by_name[kind]
+
+    def resolve(self, kind: str, ref: str) -> tuple[str | None, str | None]:
+        """``(id, None)`` if ``ref`` is an id; ``(None, id)`` if it is a name or alias of one;
+        ``(None, None)`` if the registry has nothing by that name."""
+        if ref in self.ids(kind):
+            return ref, None
+        return None, self._names(kind).get(ref.casefold())
+
+    def suggest(self, kind: str, ref: str) -> str | None:
+        ids = self.ids(kind)
+        names = self._names(kind)
+        display = [] if kind == layout.PAPER else [
+            e.name for e in self.entries(kind).values() if e.name]
+        guess = did_you_mean(ref, [*ids, *display, *names])
+        if guess is None:
+            return None
+        return guess if guess in ids else names.get(guess.casefold())
