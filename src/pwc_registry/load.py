@@ -227,7 +227,7 @@ class _Builder:
             value_event = next(events)
             if not isinstance(key, str):
                 shown = key_event.value if isinstance(key_event, yaml.ScalarEvent) else "..."
-                self.report("Y015", f"mapping key {shown!r} is read as {_describe(key)}, "
+                self.report("Y015", f"mapping key {shown!r} is read as {describe_value(key)}, "
                             "not a string", key_mark, hint=f'quote it: "{shown}"')
                 self._node(value_event, events, (*pointer, str(shown)), depth + 1)
                 continue
@@ -255,7 +255,7 @@ class _Builder:
         if other is not None:
             self.report(
                 "Y007",
-                f"plain value {text!r} is {_describe(value)} in YAML 1.2 but {other} in YAML 1.1",
+                f"plain value {text!r} is {describe_value(value)} in YAML 1.2 but {other} in YAML 1.1",
                 event.start_mark,
                 hint=f"quote it (\"{text}\") or write it in a form both versions read alike",
                 pointer=pointer,
@@ -263,7 +263,8 @@ class _Builder:
         return value
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
+    """``a list``, ``a number``... as a message says what a value is."""
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -307,7 +308,7 @@ def read_rich(file: str, raw: bytes) -> Document:
     if doc.diagnostics:
         doc.data = None
     elif data is not None and not isinstance(data, dict):
-        doc.diagnostics.append(Diagnostic("Y014", f"the document is {_describe(data)}, "
+        doc.diagnostics.append(Diagnostic("Y014", f"the document is {describe_value(data)}, "
                                           "not a mapping", file, *doc.locate(())))
         doc.data = None
     elif data is None and not doc.diagnostics:

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from .diagnostics import Diagnostic, Pointer
-from .load import Document
+from .load import Document, describe_value
 from .suggest import did_you_mean
 from .values import read_number_text
 
@@ -92,7 +92,7 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
         elif leaf.validator == "type":
             out.append(Diagnostic(
                 "S003", f"{here}: expected {_expected(leaf.validator_value)}, got "
-                f"{_kind(leaf.instance)} {_show(leaf.instance)}", file, line, column,
+                f"{describe_value(leaf.instance)} {_show(leaf.instance)}", file, line, column,
                 hint=_type_hint(leaf.instance, leaf.validator_value), pointer=pointer))
         else:
             out.append(Diagnostic("S004", f"{here}: {_message(leaf)}", file, line, column,
@@ -130,20 +130,6 @@ _TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an intege
 def _expected(value: Any) -> str:
     names = value if isinstance(value, list) else [value]
     return " or ".join(_TYPE_NAMES.get(str(n), str(n)) for n in names)
-
-
-def _kind(instance: Any) -> str:
-    if instance is None:
-        return "null"
-    if isinstance(instance, bool):
-        return "boolean"
-    if isinstance(instance, (int, float)):
-        return "number"
-    if isinstance(instance, str):
-        return "string"
-    if isinstance(instance, list):
-        return "list"
-    return "mapping"
 
 
 def _show(instance: Any) -> str:
