@@ -155,3 +155,26 @@ def test_docs_check(tmp_path: Path) -> None:
     assert invoke("docs", "diagnostics", "--check", "--output", str(target))[0] == 1
     assert invoke("docs", "diagnostics", "--output", str(target))[0] == 0
     assert invoke("docs", "diagnostics", "--check", "--output", str(target))[0] == 0
+
+
+def test_internal_errors_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+                                ) -> None:
+    from pwc_registry import cli, validate
+
+    def broken(options: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate, "validate", broken)
+    monkeypatch.setattr("sys.argv", ["pwc", "validate", "--registry", "."])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run()
+    assert exit_info.value.code == 2
+    assert "internal error: RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_paths_outside_the_registry_are_reported(registry: Path, tmp_path: Path) -> None:
+    stray = tmp_path / "elsewhere.yaml"
+    stray.write_text("id: x\n")
+    code, out = invoke("validate", "--registry", str(registry), str(stray))
+    assert code == 1
+    assert "Y013 is not inside the registry folder registry/" in out

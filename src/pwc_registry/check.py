@@ -22,7 +22,7 @@ from .vocabulary import Entry, Limits, Vocabulary
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
-#: The references a record may hold, by kind: (pointer pattern, kind referred to).
+#: The references an entity may hold, by kind: (field, kind referred to).
 ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "task": (("parent", "task"), ("area", "area")),
     "dataset": (("parent", "dataset"), ("paper", "paper")),
@@ -78,7 +78,10 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
         return findings.result()
     data = doc.data
     if not schema.is_valid(file.kind, data):
-        findings.extend(schema.explain(file.kind, findings.positioned_document(), file.name))
+        reference = findings.positioned_document()
+        if reference.data is None:  # the reference reader rejects it: its word is final
+            return sorted(reference.diagnostics, key=Diagnostic.sort_key)
+        findings.extend(schema.explain(file.kind, reference, file.name))
     _check_id(findings, data)
     if doc.may_hold_controls:
         _check_strings(findings, data, ())

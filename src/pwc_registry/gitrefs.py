@@ -31,3 +31,23 @@ def _first_line(exc: Exception) -> str:
     text = getattr(exc, "stderr", "") or str(exc)
     lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
     return lines[-1] if lines else type(exc).__name__
+
+
+def files_containing(folder: Path, values: list[str]) -> list[Path] | None:
+    """Files under ``folder`` (tracked or untracked) whose text holds any of ``values``, found
+    with ``git grep`` (C, threaded); ``None`` if ``folder`` is not in a git work tree."""
+    import git
+
+    try:
+        repo = git.Repo(folder, search_parent_directories=True)
+        patterns = [a for v in values for a in ("-e", v)]
+        out = repo.git.grep("--untracked", "-l", "-F", "-i", "--full-name", *patterns, "--",
+                            folder.resolve().as_posix(), with_extended_output=True,
+                            with_exceptions=False)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    status, stdout, _ = out
+    if status not in (0, 1):  # 1: nothing found
+        return None
+    top = Path(repo.working_tree_dir or ".")
+    return [top / line for line in stdout.splitlines() if line]

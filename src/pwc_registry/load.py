@@ -333,6 +333,9 @@ _NUMBER_HAZARDS = tuple(re.compile(p) for p in (
     rb":(?<=[0-9]:)[0-9]",  # 1:20, sexagesimal
     rb"-(?<=[\s:\[,{?][0-9]{4}-)[0-9]",  # 2022-11-10 unquoted
 ))
+# A flow collection (`[a, b]`, `{a: 1}`): YAML 1.1 and 1.2 parsers disagree on many corner cases
+# inside them, so the reference reader decides. The registry's own layout is block style.
+_FLOW_START = re.compile(rb"(?:^|[:\-?,\[{])[ \t]*[\[{]", re.MULTILINE)
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
 # Characters YAML forbids, that PyYAML reads as line breaks (NEL, LS, PS), or tabs.
 _ODD_CHARACTER = re.compile(
@@ -351,6 +354,8 @@ def _hazardous(raw: bytes, text: str) -> bool:
         return True
     if raw.startswith((b"---", b"...", b"%")) or b"\n---" in raw or b"\n..." in raw \
             or b"\n%" in raw or raw[:1].isdigit():
+        return True
+    if (b"[" in raw or b"{" in raw) and _FLOW_START.search(raw):
         return True
     return any(p.search(raw) for p in _NUMBER_HAZARDS)
 

@@ -12,7 +12,6 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-import subprocess
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -160,21 +159,16 @@ def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str
     return owners
 
 
-def _files_mentioning(registry: Path, values: Sequence[str]) -> list[layout.RegistryFile]:
+def _files_mentioning(registry: Path, values: list[str]) -> list[layout.RegistryFile]:
     """Paper files whose text contains any of ``values``: ``git grep`` where the registry is in
-    a git work tree (fast, C, threaded), a scan of every paper otherwise."""
+    a git work tree, a scan of every paper otherwise."""
     if not values:
         return []
-    papers = registry / layout.FOLDERS[layout.PAPER]
-    try:
-        out = subprocess.run(
-            ["git", "grep", "--untracked", "-l", "-F", "-i", *(a for v in values for a in ("-e", v)),
-             "--", "."], cwd=papers, capture_output=True, text=True, check=False)
-        if out.returncode in (0, 1):
-            paths = [papers / line for line in out.stdout.splitlines() if line]
-            return layout.discover(registry, paths)[0]
-    except OSError:
-        pass
+    from .gitrefs import files_containing
+
+    found = files_containing(registry / layout.FOLDERS[layout.PAPER], values)
+    if found is not None:
+        return layout.discover(registry, found)[0]
     folded = [v.casefold() for v in values]
     return [f for f in layout.discover(registry)[0] if f.kind == layout.PAPER
             and any(v in f.read_bytes().decode("utf-8", "replace").casefold() for v in folded)]
