@@ -29,6 +29,8 @@ ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "method": (("paper", "paper"), ("area", "area")),
     "metric": (),
     "area": (),
+    "benchmark": (("task", "task"), ("dataset", "dataset"), ("primary_metric", "metric"),
+                  ("metrics", "metric"), ("directions", "metric")),
 }
 
 
@@ -61,9 +63,9 @@ class Findings:
                 self.diagnostics.append(Diagnostic(code, message, self.file.name, line, column,
                                                    hint=hint, pointer=pointer))
             self._pending.clear()
-        # A malformed reference breaks the schema's id pattern too; the reference diagnostic
-        # says more (it suggests the id), so the pattern one is dropped.
-        references = {d.pointer for d in self.diagnostics if d.code in ("R001", "R002")}
+        # A malformed reference or benchmark id breaks the schema's id pattern too; the specific
+        # diagnostic says more (it suggests the id), so the pattern one is dropped.
+        references = {d.pointer for d in self.diagnostics if d.code in ("R001", "R002", "I004")}
         references |= {p[:-1] for p in references if p and len(p) > 2 and p[-2] == "metrics"}
         return sorted((d for d in self.diagnostics
                        if not (d.code == "S004" and d.pointer in references)),
@@ -92,12 +94,37 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
             value = data.get(field)
             if isinstance(value, str):
                 _check_reference(findings, vocabulary, kind, value, (field,))
+            elif isinstance(value, list):
+                for i, ref in _strings(value):
+                    _check_reference(findings, vocabulary, kind, ref, (field, i))
+            elif isinstance(value, dict):
+                for ref in value:
+                    _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True)
+        if file.kind == layout.BENCHMARK:
+            _check_benchmark(findings, data)
     return findings.result()
+
+
+def _check_benchmark(findings: Findings, data: Mapping[str, Any]) -> None:
+    task, dataset, split = data.get("task"), data.get("dataset"), data.get("split")
+    if isinstance(task, str) and isinstance(dataset, str) and isinstance(data.get("id"), str):
+        expected = layout.benchmark_id(task, dataset, split if isinstance(split, str) else None)
+        if data["id"] != expected:
+            findings.add("I004", f"benchmark of {task} on {dataset}"
+                         f"{f' ({split})' if isinstance(split, str) else ''} has the id "
+                         f"'{expected}', not '{data['id']}'", ("id",),
+                         hint=f"rename the file to registry/benchmarks/{expected}.yaml and set "
+                         f"id: {expected}")
+    primary, metrics = data.get("primary_metric"), data.get("metrics")
+    if isinstance(primary, str) and isinstance(metrics, list) and primary not in metrics:
+        findings.add("B001", f"primary metric '{primary}' is not in the metrics list",
+                     ("primary_metric",), hint=f"add {primary} to metrics (first, usually)")
 
 
 def _check_id(findings: Findings, data: Mapping[str, Any]) -> None:
     record_id = data.get("id")
-    if not isinstance(record_id, str) or not layout.SLUG.match(record_id):
+    pattern = layout.BENCHMARK_ID if findings.file.kind == layout.BENCHMARK else layout.SLUG
+    if not isinstance(record_id, str) or not pattern.match(record_id):
         return  # the schema reports it
     expected = layout.relative_path(findings.file.kind, record_id)
     if not findings.file.name.endswith("/" + expected):

@@ -125,6 +125,10 @@ _PROBLEMS = [
             "results could be filed under either."),
     Problem("I003", "duplicate-identifier", "error", "Two papers share an identifier",
             "An arXiv id, DOI or other identifier belongs to one paper. Merge the two files."),
+    Problem("I004", "benchmark-id", "error", "A benchmark's id does not follow from its task, "
+            "dataset and split",
+            "A leaderboard's settings live at registry/benchmarks/<task>--<dataset>.yaml (with "
+            "--<split> when results name a split), so that each leaderboard has one file."),
     # --- references: R ---
     Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
             "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "
@@ -158,6 +162,11 @@ _PROBLEMS = [
             "metrics into one result."),
     Problem("V007", "invalid-date", "error", "A date does not exist",
             "The text looks like a date but is not a day of the calendar (such as 2022-02-30)."),
+    # --- benchmarks: B ---
+    Problem("B001", "primary-metric-not-listed", "error",
+            "A benchmark's primary metric is not among its metrics",
+            "When a benchmark lists its metrics, the primary metric (the one that ranks) must be "
+            "one of them."),
 ]
 
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}

@@ -7,6 +7,7 @@
       metrics/<metric-id>.yaml
       methods/<method-id>.yaml
       areas/<area-id>.yaml
+      benchmarks/<task-id>--<dataset-id>[--<split>].yaml   optional leaderboard settings
 
 Papers are sharded into 256 folders so that even the archive's 576,000 papers leave ~2,300 files
 a folder; the entity kinds number in the thousands and need no shards.
@@ -24,14 +25,16 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}$")
 SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
 
 PAPER = "paper"
-ENTITY_KINDS = ("task", "dataset", "metric", "method", "area")
+BENCHMARK = "benchmark"
+ENTITY_KINDS = ("task", "dataset", "metric", "method", "area", BENCHMARK)
 KINDS = (PAPER, *ENTITY_KINDS)
 FOLDERS = {"paper": "papers", "task": "tasks", "dataset": "datasets", "metric": "metrics",
-           "method": "methods", "area": "areas"}
+           "method": "methods", "area": "areas", "benchmark": "benchmarks"}
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 SUFFIX = ".yaml"
 
@@ -63,6 +66,17 @@ class RegistryFile:
 
 def shard(paper_id: str) -> str:
     return hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:2]
+
+
+def slugify(text: str) -> str:
+    """``"5-shot (val)"`` → ``5-shot-val``: lowercase ASCII letters and digits joined by '-'."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def benchmark_id(task: str, dataset: str, split: str | None = None) -> str:
+    """The id of the leaderboard of a task on a dataset (and split)."""
+    parts = [task, dataset, *([slugify(split)] if split and slugify(split) else [])]
+    return "--".join(parts)
 
 
 def relative_path(kind: str, record_id: str) -> str:

@@ -337,9 +337,9 @@ _NUMBER_HAZARDS = tuple(re.compile(p) for p in (
 # inside them, so the reference reader decides. The registry's own layout is block style.
 _FLOW_START = re.compile(rb"(?:^|[:\-?,\[{])[ \t]*[\[{]", re.MULTILINE)
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
-# Characters YAML forbids, that PyYAML reads as line breaks (NEL, LS, PS), or tabs.
+# Characters YAML forbids, that PyYAML reads as line breaks (NEL, LS, PS), byte-order marks and tabs.
 _ODD_CHARACTER = re.compile(
-    r"[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    r"[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 # Plain scalars that YAML 1.1 reads as booleans (or merge keys and values) and YAML 1.2 as strings.
 _UNSAFE_STRINGS = frozenset(
