@@ -79,6 +79,77 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 
 
 @main.group()
+def leaderboards() -> None:
+    """Compile, show and snapshot leaderboards."""
+
+
+@leaderboards.command("build")
+@registry_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/leaderboards"), show_default=True,
+              help="The snapshot folder (its benchmarks/ is replaced).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> None:
+    """Write every leaderboard as JSON, CSV and Markdown, with an index and a summary."""
+    from . import snapshot
+    from .leaderboard import compile_leaderboards
+    from .registry import load_registry
+
+    loaded = load_registry(_registry(registry), jobs=jobs, abstracts=False)
+    boards = compile_leaderboards(loaded)
+    summary = snapshot.build(loaded, boards, out)
+    click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
+               f"{out}/ — start at {out / 'index.md'}")
+    if loaded.skipped:
+        click.echo(f"left out {len(loaded.skipped)} files that do not pass validation "
+                   "(run pwc validate)", err=True)
+
+
+@leaderboards.command("show")
+@click.argument("task")
+@click.argument("dataset")
+@click.option("--split", default=None, help="The split, if the results name one.")
+@click.option("--no-extra-data", is_flag=True,
+              help="Leave out results that used extra training data (and rank without them).")
+@registry_option
+def leaderboards_show(task: str, dataset: str, split: str | None, no_extra_data: bool,
+                      registry: Path | None) -> None:
+    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases)."""
+    from . import terminal
+    from .leaderboard import find_leaderboard
+    from .registry import load_registry
+
+    loaded = load_registry(_registry(registry), abstracts=False)
+    board = find_leaderboard(loaded, task, dataset, split)
+    if board is None:
+        raise click.UsageError(f"no results for {task!r} on {dataset!r}"
+                               + (f" ({split})" if split else ""))
+    click.echo(terminal.leaderboard(board, loaded, extra_data=not no_extra_data), nl=False)
+
+
+@main.group()
+def show() -> None:
+    """Show records of the registry."""
+
+
+@show.command("paper")
+@click.argument("paper")
+@registry_option
+def show_paper(paper: str, registry: Path | None) -> None:
+    """Print a paper and its results (PAPER: id, arXiv id or title)."""
+    from . import terminal
+    from .leaderboard import leaderboards_of_paper
+    from .registry import load_registry
+
+    loaded = load_registry(_registry(registry))
+    found = loaded.find_paper(paper)
+    if found is None:
+        raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+    boards = leaderboards_of_paper(loaded, found.id)
+    click.echo(terminal.paper(found, loaded, boards), nl=False)
+
+
+@main.group()
 def docs() -> None:
     """Generated documentation."""
 

@@ -1,0 +1,255 @@
+"""Leaderboards: the results of a benchmark (task × dataset × split), ranked.
+
+How a leaderboard is made, in order:
+
+1. **Benchmarks.** Every (task, dataset, split) that a result names is a benchmark. A result
+   filed under a subtask also counts for each ancestor task on the same dataset and split
+   (marked ``via`` the subtask), unless its paper files the same model there directly.
+2. **Metrics.** A benchmark's settings file (``registry/benchmarks/<id>.yaml``) may fix the
+   metric order and the primary metric; otherwise metrics are ordered as they first appear
+   (papers by date, then id; results in file order), and the first is primary.
+3. **Directions.** A metric's direction comes from its file, or from the benchmark's
+   ``directions`` override. A metric without a known direction is shown but never ranked.
+4. **Ranking.** Rows are ranked by the primary metric in its direction. Equal values share a
+   rank and the next rank skips (1, 2, 2, 4). Rows without the primary metric come after the
+   ranked ones, unranked. Each row also has its rank on every other metric, and its rank among
+   the rows that used no extra training data.
+5. **State of the art over time.** Rows with the primary metric, in date order (the result's
+   date, else its paper's), that beat every earlier row.
+
+Everything here is a pure function of the registry; ties are broken by date, paper id and model
+so that the same registry always gives the same order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import layout
+from .registry import Paper, Registry, Result
+
+#: How far above the previous best a new value must be to be flagged: more than this share of
+#: the previous best's magnitude (66.36 → above 79.6 for accuracy; 5.0 → below 4.0 for an error).
+FAR_ABOVE = 0.2
+
+
+@dataclasses.dataclass(frozen=True)
+class Benchmark:
+    id: str
+    task: str
+    dataset: str
+    split: str | None
+    name: str
+    metrics: tuple[str, ...]
+    primary: str | None
+    directions: Mapping[str, str]
+    notes: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    result: Result
+    paper: Paper
+    rank: int | None
+    rank_without_extra_data: int | None
+    ranks: Mapping[str, int | None]
+    via: str | None = None
+
+    @property
+    def date(self) -> str | None:
+        return self.result.date or self.paper.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """A row that set a new state of the art when it appeared."""
+
+    date: str
+    value: float
+    row: Row
+
+
+@dataclasses.dataclass(frozen=True)
+class Leaderboard:
+    benchmark: Benchmark
+    rows: tuple[Row, ...]
+    sota: tuple[Step, ...]
+    sota_without_extra_data: tuple[Step, ...]
+
+    @property
+    def best(self) -> Row | None:
+        return self.rows[0] if self.rows and self.rows[0].rank == 1 else None
+
+    def direction(self, metric: str) -> str | None:
+        return self.benchmark.directions.get(metric)
+
+
+def better(direction: str, a: float, b: float) -> bool:
+    """Whether ``a`` beats ``b`` in ``direction``."""
+    return a > b if direction == "higher" else a < b
+
+
+def far_above(direction: str, value: float, best: float) -> bool:
+    """Whether ``value`` beats ``best`` by more than :data:`FAR_ABOVE` of ``best``'s size."""
+    margin = FAR_ABOVE * abs(best)
+    return value > best + margin if direction == "higher" else value < best - margin
+
+
+def _ancestors(tasks: Mapping[str, Mapping[str, Any]], task: str) -> list[str]:
+    out: list[str] = []
+    seen = {task}
+    parent = tasks.get(task, {}).get("parent")
+    while isinstance(parent, str) and parent not in seen:
+        out.append(parent)
+        seen.add(parent)
+        parent = tasks.get(parent, {}).get("parent")
+    return out
+
+
+def _paper_order(paper: Paper) -> tuple[str, str]:
+    return (paper.date or "9999", paper.id)
+
+
+def group_results(registry: Registry, papers: Iterable[Paper] | None = None
+                  ) -> dict[str, list[tuple[Result, Paper, str | None]]]:
+    """Results by benchmark id, each with its paper and the subtask it came ``via``."""
+    tasks = registry.entities.get("task", {})
+    chosen = sorted(registry.papers.values() if papers is None else papers, key=_paper_order)
+    groups: dict[str, list[tuple[Result, Paper, str | None]]] = {}
+    for paper in chosen:
+        direct = {(r.task, r.dataset, layout.slugify(r.split or ""), r.model)
+                  for r in paper.results}
+        for result in paper.results:
+            key = layout.benchmark_id(result.task, result.dataset, result.split)
+            groups.setdefault(key, []).append((result, paper, None))
+            for ancestor in _ancestors(tasks, result.task):
+                if (ancestor, result.dataset, layout.slugify(result.split or ""),
+                        result.model) in direct:
+                    continue
+                key = layout.benchmark_id(ancestor, result.dataset, result.split)
+                groups.setdefault(key, []).append((result, paper, result.task))
+    return groups
+
+
+def benchmark_of(registry: Registry, benchmark_id: str,
+                 entries: list[tuple[Result, Paper, str | None]]) -> Benchmark:
+    first = entries[0][0]
+    task_id = benchmark_id.split("--")[0]  # slugs never hold "--"
+    settings = registry.entities.get(layout.BENCHMARK, {}).get(benchmark_id, {})
+    seen: dict[str, None] = {}
+    for metric in settings.get("metrics", ()):
+        seen[metric] = None
+    for result, _, _ in entries:
+        for metric in result.metrics:
+            seen.setdefault(metric, None)
+    metrics = tuple(seen)
+    primary = settings.get("primary_metric") or (metrics[0] if metrics else None)
+    directions: dict[str, str] = {}
+    for metric in metrics:
+        direction = settings.get("directions", {}).get(metric) or registry.entities.get(
+            "metric", {}).get(metric, {}).get("direction")
+        if direction in ("higher", "lower"):
+            directions[metric] = direction
+    dataset_name = registry.name("dataset", first.dataset)
+    default_name = f"{registry.name('task', task_id)} on {dataset_name}" + (
+        f" ({first.split})" if first.split else "")
+    return Benchmark(
+        id=benchmark_id,
+        task=task_id,
+        dataset=first.dataset,
+        split=first.split,
+        name=settings.get("name") or default_name,
+        metrics=metrics,
+        primary=primary,
+        directions=directions,
+        notes=settings.get("notes"),
+    )
+
+
+def _ranks(values: list[float | None], direction: str | None) -> list[int | None]:
+    """Competition ranks (1, 2, 2, 4) of ``values``: one more than the number of strictly better
+    values; None where a value or the direction is missing."""
+    if direction is None:
+        return [None] * len(values)
+    order = sorted((v for v in values if v is not None), reverse=direction == "higher")
+    first: dict[float, int] = {}
+    for i, v in enumerate(order):
+        first.setdefault(v, i + 1)
+    return [None if v is None else first[v] for v in values]
+
+
+def rank(benchmark: Benchmark, entries: list[tuple[Result, Paper, str | None]]) -> Leaderboard:
+    primary = benchmark.primary
+    direction = benchmark.directions.get(primary) if primary else None
+
+    def value(result: Result, metric: str | None) -> float | None:
+        v = result.metrics.get(metric) if metric else None
+        return v.value if v is not None else None
+
+    def order(entry: tuple[Result, Paper, str | None]) -> tuple[Any, ...]:
+        result, paper, via = entry
+        v = value(result, primary)
+        unranked = v is None or direction is None
+        sort_value = 0.0 if unranked or v is None else (-v if direction == "higher" else v)
+        return (unranked, sort_value, result.date or paper.date or "9999", paper.id,
+                result.model, via or "", result.index)
+
+    ordered = sorted(entries, key=order)
+    per_metric = {m: _ranks([value(r, m) for r, _, _ in ordered],
+                                 benchmark.directions.get(m)) for m in benchmark.metrics}
+    clean = [i for i, (r, _, _) in enumerate(ordered) if not r.extra_training_data]
+    clean_ranks = _ranks([value(ordered[i][0], primary) for i in clean], direction)
+    without_extra: dict[int, int | None] = dict(zip(clean, clean_ranks, strict=True))
+    rows = tuple(
+        Row(result=r, paper=p, via=via,
+            rank=per_metric[primary][i] if primary else None,
+            rank_without_extra_data=without_extra.get(i),
+            ranks={m: per_metric[m][i] for m in benchmark.metrics})
+        for i, (r, p, via) in enumerate(ordered)
+    )
+    return Leaderboard(benchmark, rows, _sota(rows, primary, direction, extra=True),
+                       _sota(rows, primary, direction, extra=False))
+
+
+def _sota(rows: tuple[Row, ...], metric: str | None, direction: str | None, *,
+          extra: bool) -> tuple[Step, ...]:
+    if metric is None or direction is None:
+        return ()
+    dated = [(row.date, row) for row in rows
+             if row.date and metric in row.result.metrics
+             and (extra or not row.result.extra_training_data)]
+    # Rows are already best-first, so a stable sort by date keeps the best of a day first.
+    dated.sort(key=lambda pair: pair[0] or "")
+    steps: list[Step] = []
+    for day, row in dated:
+        v = row.result.metrics[metric].value
+        if not steps or better(direction, v, steps[-1].value):
+            steps.append(Step(day or "", v, row))
+    return tuple(steps)
+
+
+def compile_leaderboards(registry: Registry, papers: Iterable[Paper] | None = None,
+                         only: set[str] | None = None) -> list[Leaderboard]:
+    """Every leaderboard (or those with ids in ``only``), sorted by id."""
+    groups = group_results(registry, papers)
+    return [rank(benchmark_of(registry, key, entries), entries)
+            for key, entries in sorted(groups.items()) if only is None or key in only]
+
+
+def find_leaderboard(registry: Registry, task: str, dataset: str, split: str | None = None
+                     ) -> Leaderboard | None:
+    task_id = registry.find("task", task) or task
+    dataset_id = registry.find("dataset", dataset) or dataset
+    wanted = layout.benchmark_id(task_id, dataset_id, split)
+    boards = compile_leaderboards(registry, only={wanted})
+    return boards[0] if boards else None
+
+
+def leaderboards_of_paper(registry: Registry, paper_id: str) -> list[Leaderboard]:
+    """The leaderboards a paper has a row on."""
+    groups = group_results(registry)
+    return [rank(benchmark_of(registry, key, entries), entries)
+            for key, entries in sorted(groups.items())
+            if any(paper.id == paper_id for _, paper, _ in entries)]

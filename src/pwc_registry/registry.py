@@ -1,0 +1,222 @@
+"""The registry as domain objects: papers with their results, and the entities they refer to.
+
+:func:`load_registry` reads a registry folder for compiling (leaderboards, snapshots, the site);
+:func:`paper_from` turns one schema-valid paper record into a :class:`Paper`, wherever the
+record came from (a file, a git blob). Records that do not pass their schema are left out and
+named in ``Registry.skipped``: `pwc validate` says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from . import layout, schema
+from .load import read
+
+PARALLEL_THRESHOLD = 400
+
+
+@dataclasses.dataclass(frozen=True)
+class Value:
+    value: float
+    spread: float | None = None
+    note: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeLink:
+    url: str
+    official: bool = False
+    framework: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    paper: str
+    index: int
+    task: str
+    dataset: str
+    model: str
+    metrics: Mapping[str, Value]
+    split: str | None = None
+    extra_training_data: bool = False
+    date: str | None = None
+    code_links: tuple[str, ...] = ()
+    model_links: tuple[str, ...] = ()
+    source: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    notes: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What identifies a result across versions of the registry."""
+        return (self.paper, self.task, self.dataset, layout.slugify(self.split or ""),
+                self.model)
+
+
+@dataclasses.dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    file: str
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    identifiers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    abstract: str | None = None
+    venue: str | None = None
+    links: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    code: tuple[CodeLink, ...] = ()
+    tasks: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    results: tuple[Result, ...] = ()
+
+    @property
+    def main_code(self) -> CodeLink | None:
+        """The official repository if there is one, else the first."""
+        return next((c for c in self.code if c.official), self.code[0] if self.code else None)
+
+
+@dataclasses.dataclass
+class Registry:
+    papers: dict[str, Paper]
+    #: Entity records by kind, then id (tasks, datasets, metrics, methods, areas, benchmarks).
+    entities: dict[str, dict[str, Mapping[str, Any]]]
+    #: Files left out because they do not pass their schema.
+    skipped: list[str] = dataclasses.field(default_factory=list)
+
+    def name(self, kind: str, entity_id: str) -> str:
+        record = self.entities.get(kind, {}).get(entity_id, {})
+        name = record.get("name")
+        return name if isinstance(name, str) else entity_id
+
+    def find(self, kind: str, text: str) -> str | None:
+        """The id of the entity called ``text`` by id, name or alias (case-insensitive)."""
+        records = self.entities.get(kind, {})
+        if text in records:
+            return text
+        folded = text.casefold()
+        for entity_id, record in sorted(records.items()):
+            names = [entity_id, record.get("name"), *record.get("aliases", [])]
+            if any(isinstance(n, str) and n.casefold() == folded for n in names):
+                return entity_id
+        return None
+
+    def find_paper(self, text: str) -> Paper | None:
+        """A paper by id, arXiv id or other identifier, or exact title (case-insensitive)."""
+        if text in self.papers:
+            return self.papers[text]
+        folded = text.casefold().removeprefix("arxiv:")
+        for paper in self.papers.values():
+            if folded == paper.title.casefold() or folded in (
+                    v.casefold() for v in paper.identifiers.values()):
+                return paper
+        return None
+
+
+def _value(raw: Any) -> Value:
+    if isinstance(raw, dict):
+        return Value(float(raw["value"]), raw.get("spread"), raw.get("note"))
+    return Value(float(raw))
+
+
+def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> Paper:
+    """A :class:`Paper` from a record that passes the paper schema."""
+    paper_id = data["id"]
+    results = tuple(
+        Result(
+            paper=paper_id,
+            index=i,
+            task=r["task"],
+            dataset=r["dataset"],
+            model=r["model"],
+            metrics={m: _value(v) for m, v in r["metrics"].items()},
+            split=r.get("split"),
+            extra_training_data=bool(r.get("extra_training_data", False)),
+            date=r.get("date"),
+            code_links=tuple(r.get("code_links", ())),
+            model_links=tuple(r.get("model_links", ())),
+            source=dict(r.get("source", {})),
+            notes=r.get("notes"),
+        )
+        for i, r in enumerate(data.get("results", ()))
+    )
+    return Paper(
+        id=paper_id,
+        title=data["title"],
+        file=file,
+        authors=tuple(data.get("authors", ())),
+        date=data.get("date"),
+        identifiers=dict(data.get("identifiers", {})),
+        abstract=data.get("abstract") if abstract else None,
+        venue=data.get("venue"),
+        links=dict(data.get("links", {})),
+        code=tuple(CodeLink(c["url"], bool(c.get("official", False)), c.get("framework"))
+                   for c in data.get("code", ())),
+        tasks=tuple(data.get("tasks", ())),
+        methods=tuple(data.get("methods", ())),
+        results=results,
+    )
+
+
+def load_registry(registry: Path, *, jobs: int | None = None,
+                  abstracts: bool = True) -> Registry:
+    files, _ = layout.discover(registry.resolve())
+    entities: dict[str, dict[str, Mapping[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
+    skipped: list[str] = []
+    for f in files:
+        if f.kind == layout.PAPER:
+            continue
+        data = read(f.name, f.read_bytes()).data
+        if data is not None and schema.is_valid(f.kind, data):
+            entities[f.kind][f.stem] = data
+        else:
+            skipped.append(f.name)
+    papers, bad = _load_papers([f for f in files if f.kind == layout.PAPER], jobs, abstracts)
+    return Registry(papers, entities, sorted(skipped + bad))
+
+
+def records_to_papers(records: Iterable[tuple[str, Mapping[str, Any] | None]],
+                      abstracts: bool = True) -> tuple[dict[str, Paper], list[str]]:
+    """Papers from ``(file name, data)`` pairs; names of the records that are not valid."""
+    papers: dict[str, Paper] = {}
+    bad: list[str] = []
+    for name, data in records:
+        if data is not None and schema.is_valid(layout.PAPER, data):
+            paper = paper_from(data, name, abstract=abstracts)
+            papers[paper.id] = paper
+        else:
+            bad.append(name)
+    return papers, bad
+
+
+def _load_chunk(args: tuple[Sequence[layout.RegistryFile], bool]
+                ) -> tuple[dict[str, Paper], list[str]]:
+    files, abstracts = args
+    gc.disable()
+    try:
+        return records_to_papers(((f.name, read(f.name, f.read_bytes()).data) for f in files),
+                                 abstracts)
+    finally:
+        gc.enable()
+
+
+def _load_papers(files: Sequence[layout.RegistryFile], jobs: int | None, abstracts: bool
+                 ) -> tuple[dict[str, Paper], list[str]]:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(files) < PARALLEL_THRESHOLD or "fork" not in \
+            multiprocessing.get_all_start_methods():
+        return _load_chunk((files, abstracts))
+    papers: dict[str, Paper] = {}
+    bad: list[str] = []
+    chunks = [(files[i::jobs * 4], abstracts) for i in range(jobs * 4)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for found, skipped in pool.map(_load_chunk, chunks):
+            papers.update(found)
+            bad += skipped
+    return dict(sorted(papers.items())), bad

@@ -1,0 +1,232 @@
+"""Leaderboard snapshots: plain data (JSON, CSV, Markdown) of every leaderboard.
+
+The layout of a snapshot folder:
+
+    index.json  index.csv  index.md      every benchmark: task, dataset, results, current best
+    summary.json  summary.md             counts
+    benchmarks/<id>.json .csv .md        one leaderboard each
+
+``schemas/leaderboard.schema.json`` and ``schemas/leaderboard-index.schema.json`` describe the
+JSON. The same registry gives byte-identical files: nothing depends on the time, the machine or
+the order files were read in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .leaderboard import Leaderboard, Row, Step
+from .registry import Registry
+
+FORMAT_VERSION = 1
+
+
+def _json(data: Any) -> bytes:
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
+    result, paper = row.result, row.paper
+    code = paper.main_code
+    values = {m: result.metrics[m].value for m in board.benchmark.metrics if m in result.metrics}
+    spreads = {m: result.metrics[m].spread for m in board.benchmark.metrics
+               if m in result.metrics and result.metrics[m].spread is not None}
+    return {
+        "rank": row.rank,
+        "rank_without_extra_data": row.rank_without_extra_data,
+        "model": result.model,
+        "values": values,
+        "spreads": spreads,
+        "ranks": dict(row.ranks),
+        "extra_training_data": result.extra_training_data,
+        "date": row.date,
+        "paper": {"id": paper.id, "title": paper.title, "date": paper.date,
+                  "arxiv": paper.identifiers.get("arxiv")},
+        "code": {"url": code.url, "official": code.official} if code else None,
+        "result_code_links": list(result.code_links),
+        "source": dict(result.source),
+        "notes": result.notes,
+        "via_task": row.via,
+    }
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {"date": step.date, "value": step.value, "model": step.row.result.model,
+            "paper": step.row.paper.id, "paper_title": step.row.paper.title,
+            "extra_training_data": step.row.result.extra_training_data}
+
+
+def leaderboard_data(board: Leaderboard, registry: Registry) -> dict[str, Any]:
+    b = board.benchmark
+    metric_records = registry.entities.get("metric", {})
+    return {
+        "version": FORMAT_VERSION,
+        "id": b.id,
+        "name": b.name,
+        "task": {"id": b.task, "name": registry.name("task", b.task)},
+        "dataset": {"id": b.dataset, "name": registry.name("dataset", b.dataset)},
+        "split": b.split,
+        "primary_metric": b.primary,
+        "metrics": [{"id": m, "name": registry.name("metric", m),
+                     "direction": b.directions.get(m),
+                     "unit": metric_records.get(m, {}).get("unit")} for m in b.metrics],
+        "notes": b.notes,
+        "rows": [_row(r, board) for r in board.rows],
+        "sota": [_step(s) for s in board.sota],
+        "sota_without_extra_data": [_step(s) for s in board.sota_without_extra_data],
+    }
+
+
+def index_entry(board: Leaderboard, registry: Registry) -> dict[str, Any]:
+    b = board.benchmark
+    best = board.best
+    return {
+        "id": b.id,
+        "name": b.name,
+        "task": b.task,
+        "task_name": registry.name("task", b.task),
+        "dataset": b.dataset,
+        "dataset_name": registry.name("dataset", b.dataset),
+        "split": b.split,
+        "primary_metric": b.primary,
+        "direction": b.directions.get(b.primary) if b.primary else None,
+        "results": len(board.rows),
+        "best": None if best is None or b.primary is None else {
+            "value": best.result.metrics[b.primary].value, "model": best.result.model,
+            "paper": best.paper.id, "paper_title": best.paper.title},
+        "file": f"benchmarks/{b.id}.json",
+    }
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return repr(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = True
+               ) -> tuple[list[str], list[list[str]]]:
+    """The leaderboard as a header and rows of text, for CSV, Markdown and the terminal."""
+    b = board.benchmark
+    header = ["rank", *(registry.name("metric", m) for m in b.metrics), "model", "extra data",
+              "paper", "date", "code"]
+    rows: list[list[str]] = []
+    for row in board.rows:
+        if not extra_data and row.result.extra_training_data:
+            continue
+        rank = row.rank if extra_data else row.rank_without_extra_data
+        code = row.paper.main_code
+        rows.append([
+            "" if rank is None else str(rank),
+            *(_fmt(row.result.metrics[m].value) if m in row.result.metrics else ""
+              for m in b.metrics),
+            row.result.model + (f" (via {row.via})" if row.via else ""),
+            "yes" if row.result.extra_training_data else "",
+            row.paper.title,
+            row.date or "",
+            (code.url + (" (official)" if code.official else "")) if code else "",
+        ])
+    return header, rows
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _md_cell(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+            .replace(">", "&gt;").replace("\n", " "))
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+             "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def leaderboard_markdown(board: Leaderboard, registry: Registry) -> str:
+    b = board.benchmark
+    direction = b.directions.get(b.primary) if b.primary else None
+    lines = [f"# {_md_cell(b.name)}", "",
+             f"Task: {_md_cell(registry.name('task', b.task))} · "
+             f"Dataset: {_md_cell(registry.name('dataset', b.dataset))}"
+             + (f" · Split: {_md_cell(b.split)}" if b.split else ""), "",
+             f"Ranked by {_md_cell(registry.name('metric', b.primary)) if b.primary else '—'}"
+             f" ({'higher' if direction == 'higher' else 'lower' if direction else 'unknown'}"
+             " is better).", ""]
+    if b.notes:
+        lines += [_md_cell(b.notes), ""]
+    header, rows = table_rows(board, registry)
+    return "\n".join(lines) + "\n" + markdown_table(header, rows)
+
+
+def build(registry: Registry, boards: Sequence[Leaderboard], out: Path) -> dict[str, Any]:
+    """Write the snapshot of ``boards`` into ``out``; return the summary."""
+    folder = out / "benchmarks"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    index = []
+    for board in boards:
+        b = board.benchmark
+        (folder / f"{b.id}.json").write_bytes(_json(leaderboard_data(board, registry)))
+        header, rows = table_rows(board, registry)
+        (folder / f"{b.id}.csv").write_bytes(_csv(header, rows))
+        (folder / f"{b.id}.md").write_text(leaderboard_markdown(board, registry),
+                                           encoding="utf-8")
+        index.append(index_entry(board, registry))
+    (out / "index.json").write_bytes(_json({"version": FORMAT_VERSION, "benchmarks": index}))
+    columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
+               "results", "best_value", "best_model", "best_paper"]
+    index_rows = [[str(e["id"]), e["task_name"], e["dataset_name"], e["split"] or "",
+                   e["primary_metric"] or "", e["direction"] or "", str(e["results"]),
+                   _fmt(e["best"]["value"]) if e["best"] else "",
+                   e["best"]["model"] if e["best"] else "",
+                   e["best"]["paper_title"] if e["best"] else ""] for e in index]
+    (out / "index.csv").write_bytes(_csv(columns, index_rows))
+    (out / "index.md").write_text("# Leaderboards\n\n" + markdown_table(
+        ["benchmark", "task", "dataset", "results", "best", "model"],
+        [[f"[{e['name']}]({e['file'][:-5]}.md)", e["task_name"], e["dataset_name"],
+          str(e["results"]), _fmt(e["best"]["value"]) if e["best"] else "",
+          e["best"]["model"] if e["best"] else ""] for e in index]), encoding="utf-8")
+    summary = summarize(registry, boards)
+    (out / "summary.json").write_bytes(_json(summary))
+    (out / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
+    return summary
+
+
+def summarize(registry: Registry, boards: Sequence[Leaderboard]) -> dict[str, Any]:
+    counts: Mapping[str, int] = {kind: len(records)
+                                 for kind, records in sorted(registry.entities.items())}
+    return {
+        "version": FORMAT_VERSION,
+        "benchmarks": len(boards),
+        "rows": sum(len(b.rows) for b in boards),
+        "results": sum(len(p.results) for p in registry.papers.values()),
+        "papers": len(registry.papers),
+        "entities": dict(counts),
+        "skipped_files": list(registry.skipped),
+    }
+
+
+def summary_markdown(summary: Mapping[str, Any]) -> str:
+    entities = ", ".join(f"{n} {k}s" for k, n in summary["entities"].items())
+    lines = ["# Leaderboard snapshot", "",
+             f"{summary['benchmarks']} leaderboards with {summary['rows']} rows, from "
+             f"{summary['results']} results of {summary['papers']} papers; {entities}.", ""]
+    if summary["skipped_files"]:
+        lines += ["Left out because they do not pass validation (run `pwc validate`):", ""]
+        lines += [f"- `{name}`" for name in summary["skipped_files"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,171 @@
+"""Leaderboards: ranking in both directions, ties, extra data, the task tree, state of the art
+over time, settings, snapshots that reproduce byte for byte, and the commands that show them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from pwc_registry import schema, snapshot
+from pwc_registry.cli import main
+from pwc_registry.leaderboard import compile_leaderboards, find_leaderboard
+from pwc_registry.registry import load_registry
+from pwc_registry.validate import Options, validate
+from registry_builder import paper, result, speech_registry, write
+
+from conftest import REPO
+
+
+def _summary(board_rows: tuple) -> list[tuple[str, int | None]]:  # type: ignore[type-arg]
+    return [(row.result.model, row.rank) for row in board_rows]
+
+
+def test_lower_is_better_ranking_with_ties_and_missing_values(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    assert validate(Options(registry=registry)).diagnostics == []
+    board = find_leaderboard(load_registry(registry), "ASR", "LibriSpeech")
+    assert board is not None
+    assert board.benchmark.primary == "word-error-rate"
+    assert board.benchmark.directions["word-error-rate"] == "lower"
+    assert _summary(board.rows) == [
+        ("F", 1), ("B-large", 2), ("B", 3),
+        ("C", 3), ("A", 5), ("E", 6), ("D", None)]
+    assert board.rows[0].via == "noisy-speech-recognition"
+    # the rank on the other metric, also lower-is-better
+    assert {r.result.model: r.ranks["real-time-factor"] for r in board.rows} == {
+        "F": None, "B-large": None, "B": 3, "C": 2, "A": None, "E": None, "D": 1}
+    # without extra training data, B-large leaves and the others close up
+    assert {r.result.model: r.rank_without_extra_data for r in board.rows} == {
+        "F": 1, "B-large": None, "B": 2, "C": 2, "A": 4, "E": 5, "D": None}
+
+
+def test_state_of_the_art_over_time(tmp_path: Path) -> None:
+    board = find_leaderboard(load_registry(speech_registry(tmp_path)), "speech-recognition",
+                             "librispeech-test-clean")
+    assert board is not None
+    assert [(s.date, s.value, s.row.result.model) for s in board.sota] == [
+        ("2019-03-01", 5.0, "A"), ("2020-06-01", 2.9, "B-large"), ("2023-05-01", 2.5, "F")]
+    assert [(s.date, s.value) for s in board.sota_without_extra_data] == [
+        ("2019-03-01", 5.0), ("2020-06-01", 3.2), ("2023-05-01", 2.5)]
+
+
+def test_higher_is_better_on_the_shipped_astock_leaderboard() -> None:
+    board = find_leaderboard(load_registry(REPO / "registry"), "Stock Market Prediction",
+                             "Astock")
+    assert board is not None
+    assert [(r.result.model, r.rank, r.result.metrics["accuracy"].value) for r in board.rows] == [
+        ("Chinese Lert Large (News+Factors)", 1, 66.36), ("Chinese Lert Large (News)", 2, 64.37)]
+    assert board.benchmark.metrics == ("accuracy", "f1-score", "precision", "recall")
+
+
+def test_subtask_results_count_for_the_parent_unless_filed_there(tmp_path: Path) -> None:
+    registry = load_registry(REPO / "registry")
+    parent = find_leaderboard(registry, "stock-market-prediction", "astock")
+    assert parent is not None
+    # LERT files both models under both tasks: the parent board has them once, directly
+    assert [r.via for r in parent.rows] == [None, None]
+
+
+def test_benchmark_settings_choose_primary_metric_order_and_direction(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    write(registry, "benchmark", {
+        "id": "speech-recognition--librispeech-test-clean", "task": "speech-recognition",
+        "dataset": "librispeech-test-clean", "name": "LibriSpeech (clean)",
+        "primary_metric": "real-time-factor",
+        "metrics": ["real-time-factor", "word-error-rate"],
+        "directions": {"real-time-factor": "higher"}})
+    assert validate(Options(registry=registry)).diagnostics == []
+    board = find_leaderboard(load_registry(registry), "speech-recognition",
+                             "librispeech-test-clean")
+    assert board is not None
+    assert board.benchmark.name == "LibriSpeech (clean)"
+    assert board.benchmark.metrics == ("real-time-factor", "word-error-rate")
+    assert [(r.result.model, r.rank) for r in board.rows][:3] == [("B", 1), ("C", 2), ("D", 3)]
+
+
+def test_snapshot_is_byte_identical_and_matches_its_schemas(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path / "r")
+    outputs = []
+    for name in ("one", "two"):
+        loaded = load_registry(registry)
+        snapshot.build(loaded, compile_leaderboards(loaded), tmp_path / name)
+        outputs.append({p.relative_to(tmp_path / name).as_posix(): p.read_bytes()
+                        for p in sorted((tmp_path / name).rglob("*")) if p.is_file()})
+    assert outputs[0] == outputs[1]
+    files = outputs[0]
+    assert "benchmarks/speech-recognition--librispeech-test-clean.csv" in files
+    board_schema = Draft202012Validator(schema.schema("leaderboard"))
+    for name, data in files.items():
+        if name.startswith("benchmarks/") and name.endswith(".json"):
+            board_schema.validate(json.loads(data))
+    index = json.loads(files["index.json"])
+    Draft202012Validator(schema.schema("leaderboard-index")).validate(index)
+    speech = next(e for e in index["benchmarks"]
+                  if e["id"] == "speech-recognition--librispeech-test-clean")
+    assert speech["best"]["value"] == 2.5 and speech["results"] == 7
+    csv_lines = files["benchmarks/speech-recognition--librispeech-test-clean.csv"].decode()
+    assert csv_lines.splitlines()[1].startswith("1,2.5,,F (via noisy-speech-recognition),")
+
+
+def test_html_and_pipes_in_names_are_escaped_in_markdown(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    paper(registry, "evil", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "<script>x</script>|M",
+               word_error_rate=9.0)])
+    loaded = load_registry(registry)
+    board = find_leaderboard(loaded, "speech-recognition", "librispeech-test-clean")
+    assert board is not None
+    text = snapshot.leaderboard_markdown(board, loaded)
+    assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt;\\|M" in text
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    outcome = CliRunner().invoke(main, list(args))
+    return outcome.exit_code, outcome.output
+
+
+def test_show_leaderboard_accepts_names_and_aliases(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    code, out = invoke("leaderboards", "show", "ASR", "LibriSpeech", "--registry", str(registry))
+    assert code == 0
+    assert "ranked by Word Error Rate (lower is better)" in out
+    lines = [line.split() for line in out.splitlines()[5:]]
+    assert [(row[0], row[1]) for row in lines[:3]] == [("1", "2.5"), ("2", "2.9"), ("3", "3.2")]
+    code, out = invoke("leaderboards", "show", "speech-recognition", "librispeech-test-clean",
+                       "--no-extra-data", "--registry", str(registry))
+    assert code == 0 and "B-large" not in out
+    assert invoke("leaderboards", "show", "ASR", "ImageNet", "--registry", str(registry))[0] == 2
+
+
+@pytest.mark.parametrize("name", ["lert-a-linguistically-motivated-pre-trained-language-model",
+                                  "2211.05344",
+                                  "LERT: A Linguistically-motivated Pre-trained Language Model"])
+def test_show_paper_lists_results_like_the_seed_page(name: str) -> None:
+    code, out = invoke("show", "paper", name, "--registry", str(REPO / "registry"))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "LERT: A Linguistically-motivated Pre-trained Language Model"
+    assert "Yiming Cui, Wanxiang Che, Shijin Wang, Ting Liu" in lines
+    assert "Code (official): https://github.com/ymcui/LERT" in lines
+    section = lines[lines.index("Results") + 3: lines.index("Leaderboard ranks") - 1]
+    rows = [line.split("  ") for line in section]
+    cells = [[c.strip() for c in row if c.strip()] for row in rows]
+    assert len(cells) == 16
+    assert cells[0] == ["Stock Market Prediction", "Astock", "Accuracy", "66.36",
+                        "Chinese Lert Large (News+Factors)"]
+    assert "Leaderboard ranks" in lines
+
+
+def test_show_unknown_paper_is_a_usage_error() -> None:
+    assert invoke("show", "paper", "nope", "--registry", str(REPO / "registry"))[0] == 2
+
+
+def test_build_command_writes_the_snapshot(tmp_path: Path) -> None:
+    code, out = invoke("leaderboards", "build", "--registry", str(REPO / "registry"), "--out",
+                       str(tmp_path / "lb"))
+    assert code == 0 and "wrote 2 leaderboards (4 rows)" in out
+    assert (tmp_path / "lb" / "benchmarks" / "stock-market-prediction--astock.md").exists()
