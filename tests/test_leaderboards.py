@@ -15,9 +15,9 @@ from pwc_registry.cli import main
 from pwc_registry.leaderboard import compile_leaderboards, find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options, validate
-from registry_builder import paper, result, speech_registry, write
 
 from conftest import REPO
+from registry_builder import paper, result, speech_registry, write
 
 
 def _summary(board_rows: tuple) -> list[tuple[str, int | None]]:  # type: ignore[type-arg]

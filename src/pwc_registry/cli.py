@@ -149,6 +149,32 @@ def show_paper(paper: str, registry: Path | None) -> None:
     click.echo(terminal.paper(found, loaded, boards), nl=False)
 
 
+@main.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@registry_option
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
+    """What HEAD (default: the work tree) changes on the leaderboards since it left BASE.
+
+    Compares the merge base of BASE and HEAD with HEAD, like a pull request: results added and
+    removed, existing values changed, new states of the art, values far above the best."""
+    import json
+
+    from . import changes
+    from .gitrefs import GitError
+
+    try:
+        comparison = changes.compare(_registry(registry), base, head)
+    except GitError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(changes.as_json(comparison), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes.markdown(comparison), nl=False)
+
+
 @main.group()
 def docs() -> None:
     """Generated documentation."""

@@ -1,0 +1,271 @@
+"""What a change to the registry does to the leaderboards: the report CI posts on a pull request.
+
+``compare(registry, "origin/main")`` looks at the papers that differ between the merge base and
+the head (a commit, or the work tree), and at the leaderboards they are on. Unchanged papers are
+read only if they share a dataset with a changed result (found with ``git grep``), so the cost
+follows the size of the change, not of the registry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import layout, schema
+from .gitrefs import Version, changed_between, merge_base
+from .leaderboard import FAR_ABOVE, Leaderboard, Row, better, compile_leaderboards, far_above
+from .load import read
+from .registry import Paper, Registry, Result, paper_from
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueChange:
+    result: Result
+    metric: str
+    before: float | None
+    after: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class NewBest:
+    board: Leaderboard
+    row: Row
+    previous: Row | None
+    far: bool
+
+
+@dataclasses.dataclass
+class Comparison:
+    base: str
+    head: str
+    files: list[str]
+    added: list[Result]
+    removed: list[Result]
+    changed: list[ValueChange]
+    new_best: list[NewBest]
+    far_above: list[NewBest]
+    papers: dict[str, Paper]
+    registry: Registry
+
+
+class _Side:
+    """One version of the registry, read only as far as the comparison needs."""
+
+    def __init__(self, version: Version, folder: str) -> None:
+        self.version = version
+        self.folder = folder
+        self.entities: dict[str, dict[str, Mapping[str, Any]]] = {
+            k: {} for k in layout.ENTITY_KINDS}
+
+    def record(self, path: str) -> Mapping[str, Any] | None:
+        raw = self.version.read(path)
+        if raw is None:
+            return None
+        data = read(path, raw).data
+        return data if isinstance(data, dict) else None
+
+    def entity(self, kind: str, entity_id: str) -> Mapping[str, Any] | None:
+        if entity_id not in self.entities[kind]:
+            data = self.record(f"{self.folder}/{layout.relative_path(kind, entity_id)}")
+            if data is None or not schema.is_valid(kind, data):
+                return None
+            self.entities[kind][entity_id] = data
+        return self.entities[kind][entity_id]
+
+    def paper(self, path: str) -> Paper | None:
+        data = self.record(path)
+        if data is None or not schema.is_valid(layout.PAPER, data):
+            return None
+        return paper_from(data, path, abstract=False)
+
+    def registry(self, papers: Iterable[Paper]) -> Registry:
+        chosen = {p.id: p for p in papers}
+        for paper in chosen.values():
+            for result in paper.results:
+                self.entity("dataset", result.dataset)
+                task: str | None = result.task
+                while task and self.entity("task", task) is not None:
+                    parent = self.entities["task"][task].get("parent")
+                    task = parent if isinstance(parent, str) and \
+                        parent not in self.entities["task"] else None
+                for metric in result.metrics:
+                    self.entity("metric", metric)
+        return Registry(chosen, self.entities)
+
+
+def compare(registry: Path, base_ref: str, head_ref: str | None = None) -> Comparison:
+    head_version = Version(registry, head_ref)
+    base_version = merge_base(base_ref, head_version)
+    folder = registry.resolve().relative_to(head_version.top.resolve()).as_posix()
+    files = changed_between(base_version, head_version, folder)
+    paper_files = [f for f in files if f.startswith(f"{folder}/papers/")]
+    base, head = _Side(base_version, folder), _Side(head_version, folder)
+
+    before = [p for p in (base.paper(f) for f in paper_files) if p is not None]
+    after = [p for p in (head.paper(f) for f in paper_files) if p is not None]
+    datasets = sorted({r.dataset for p in (*before, *after) for r in p.results})
+    context_files = [f for f in head_version.grep(f"{folder}/papers", datasets)
+                     if f not in set(paper_files)]
+    context = [p for p in (head.paper(f) for f in context_files) if p is not None]
+
+    base_registry = base.registry([*context, *before])
+    head_registry = head.registry([*context, *after])
+    affected = _benchmarks(base_registry, before) | _benchmarks(head_registry, after)
+    for side in (base, head):  # the settings of the leaderboards involved
+        for benchmark_id in affected:
+            side.entity(layout.BENCHMARK, benchmark_id)
+    base_boards = {b.benchmark.id: b for b in compile_leaderboards(base_registry, only=affected)}
+    head_boards = {b.benchmark.id: b for b in compile_leaderboards(head_registry, only=affected)}
+
+    old = {r.key: r for p in before for r in p.results}
+    new = {r.key: r for p in after for r in p.results}
+    changed: list[ValueChange] = []
+    for key in sorted(old.keys() & new.keys()):
+        a, b = old[key], new[key]
+        for metric in sorted(a.metrics.keys() | b.metrics.keys()):
+            x = a.metrics[metric].value if metric in a.metrics else None
+            y = b.metrics[metric].value if metric in b.metrics else None
+            if x != y:
+                changed.append(ValueChange(b, metric, x, y))
+
+    changed_papers = {p.id for p in after}
+    new_best: list[NewBest] = []
+    far: list[NewBest] = []
+    for benchmark_id in sorted(affected):
+        board = head_boards.get(benchmark_id)
+        if board is None or board.benchmark.primary is None:
+            continue
+        metric = board.benchmark.primary
+        direction = board.direction(metric)
+        previous = base_boards[benchmark_id].best if benchmark_id in base_boards else None
+        best = board.best
+        if direction is None or best is None:
+            continue
+        if previous is not None and metric not in previous.result.metrics:
+            previous = None
+        prior = previous.result.metrics[metric].value if previous else None
+        if best.paper.id in changed_papers and (
+                prior is None or better(direction, best.result.metrics[metric].value, prior)):
+            new_best.append(NewBest(board, best, previous, far=False))
+        if prior is None:
+            continue
+        for row in board.rows:
+            value = row.result.metrics.get(metric)
+            if row.paper.id not in changed_papers or value is None:
+                continue
+            earlier = old.get(row.result.key)
+            is_new = earlier is None or earlier.metrics.get(metric) != value
+            if is_new and far_above(direction, value.value, prior):
+                far.append(NewBest(board, row, previous, far=True))
+    return Comparison(
+        base=base_version.label, head=head_version.label, files=files,
+        added=[new[k] for k in sorted(new.keys() - old.keys())],
+        removed=[old[k] for k in sorted(old.keys() - new.keys())],
+        changed=changed, new_best=new_best, far_above=far,
+        papers={p.id: p for p in (*context, *before, *after)}, registry=head_registry)
+
+
+def _benchmarks(registry: Registry, papers: Iterable[Paper]) -> set[str]:
+    from .leaderboard import group_results
+
+    return set(group_results(registry, papers))
+
+
+# --- reports --------------------------------------------------------------------------
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return repr(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _cell(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+            .replace(">", "&gt;").replace("\n", " "))
+
+
+def _result_line(c: Comparison, r: Result) -> list[str]:
+    reg = c.registry
+    paper = c.papers.get(r.paper)
+    metrics = ", ".join(f"{reg.name('metric', m)} {_fmt(v.value)}" for m, v in r.metrics.items())
+    return [paper.title if paper else r.paper, reg.name("task", r.task),
+            reg.name("dataset", r.dataset) + (f" ({r.split})" if r.split else ""), r.model,
+            metrics]
+
+
+def _best_line(c: Comparison, n: NewBest) -> str:
+    reg = c.registry
+    metric = n.board.benchmark.primary or ""
+    value = n.row.result.metrics[metric].value
+    text = (f"**{_cell(n.board.benchmark.name)}** — {_cell(reg.name('metric', metric))} "
+            f"{_fmt(value)} by {_cell(n.row.result.model)} ({_cell(n.row.paper.title)})")
+    if n.previous is None:
+        return text + ", the first result"
+    prior = n.previous.result.metrics[metric].value
+    return text + (f", previous best {_fmt(prior)} by {_cell(n.previous.result.model)} "
+                   f"({_cell(n.previous.paper.title)})")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(_cell(x) for x in row) + " |" for row in rows), ""]
+
+
+def markdown(c: Comparison) -> str:
+    out = [f"## Leaderboard changes: {_cell(c.base)} → {_cell(c.head)}", ""]
+    if not (c.added or c.removed or c.changed):
+        out += ["No results are added, removed or changed.", ""]
+    if c.changed:
+        out += [f"### ⚠️ {len(c.changed)} existing value{'s' if len(c.changed) != 1 else ''} "
+                "changed", "",
+                "A value already in the registry is different now. This is how typos and "
+                "vandalism look: check each against the paper.", ""]
+        out += _table(["paper", "model", "metric", "before", "after"], [
+            [c.papers[v.result.paper].title if v.result.paper in c.papers else v.result.paper,
+             v.result.model, c.registry.name("metric", v.metric), _fmt(v.before),
+             _fmt(v.after)] for v in c.changed])
+    if c.far_above:
+        out += [f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})", "",
+                "Often a unit or typo error (a fraction for a percentage, a misplaced digit).",
+                ""]
+        out += [f"- {_best_line(c, n)}" for n in c.far_above] + [""]
+    if c.new_best:
+        out += ["### New state of the art", ""]
+        out += [f"- {_best_line(c, n)}" for n in c.new_best] + [""]
+    for title, results in (("Results added", c.added), ("Results removed", c.removed)):
+        if results:
+            out += [f"### {title} ({len(results)})", ""]
+            out += _table(["paper", "task", "dataset", "model", "values"],
+                          [_result_line(c, r) for r in results])
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _result_json(r: Result) -> dict[str, Any]:
+    return {"paper": r.paper, "task": r.task, "dataset": r.dataset, "split": r.split,
+            "model": r.model, "values": {m: v.value for m, v in r.metrics.items()}}
+
+
+def _best_json(n: NewBest) -> dict[str, Any]:
+    metric = n.board.benchmark.primary or ""
+    return {"benchmark": n.board.benchmark.id, "metric": metric,
+            "value": n.row.result.metrics[metric].value, "model": n.row.result.model,
+            "paper": n.row.paper.id,
+            "previous": None if n.previous is None else {
+                "value": n.previous.result.metrics[metric].value,
+                "model": n.previous.result.model, "paper": n.previous.paper.id}}
+
+
+def as_json(c: Comparison) -> dict[str, Any]:
+    return {
+        "version": 1, "base": c.base, "head": c.head, "files": c.files,
+        "added": [_result_json(r) for r in c.added],
+        "removed": [_result_json(r) for r in c.removed],
+        "changed": [{**_result_json(v.result), "metric": v.metric, "before": v.before,
+                     "after": v.after} for v in c.changed],
+        "new_state_of_the_art": [_best_json(n) for n in c.new_best],
+        "far_above_previous_best": [_best_json(n) for n in c.far_above],
+        "far_above_threshold": FAR_ABOVE,
+    }

@@ -1,0 +1,102 @@
+"""`pwc diff` on real git repositories: what a branch does to the leaderboards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pwc_registry.cli import main
+
+from conftest import REPO, git
+from registry_builder import paper, result, speech_registry
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    outcome = CliRunner().invoke(main, list(args))
+    return outcome.exit_code, outcome.output
+
+
+def _repo(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "seed")
+    git(tmp_path, "checkout", "-qb", "pr")
+    return tmp_path / "registry"
+
+
+def test_a_branch_adding_a_result_prints_the_new_state_of_the_art(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    paper(registry, "better-stock-model", "2024-02-01", [
+        result("stock-market-prediction", "astock", "StockNet-XL", accuracy=68.02,
+               f1_score=67.5)])
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "add a result")
+    code, out = invoke("diff", "main", "pr", "--registry", str(registry))
+    assert code == 0, out
+    assert "### New state of the art" in out
+    assert ("- **Stock Market Prediction on Astock** — Accuracy 68.02 by StockNet-XL "
+            "(Paper better-stock-model), previous best 66.36 by Chinese Lert Large "
+            "(News+Factors) (LERT: A Linguistically-motivated Pre-trained Language Model)"
+            ) in out
+    assert "### Results added (1)" in out
+    assert "changed" not in out.split("### New state")[0]
+    code, out = invoke("diff", "main", "pr", "--registry", str(registry), "--format", "json")
+    data = json.loads(out)
+    assert data["new_state_of_the_art"] == [{
+        "benchmark": "stock-market-prediction--astock", "metric": "accuracy", "value": 68.02,
+        "model": "StockNet-XL", "paper": "better-stock-model",
+        "previous": {"value": 66.36, "model": "Chinese Lert Large (News+Factors)",
+                     "paper": "lert-a-linguistically-motivated-pre-trained-language-model"}}]
+    assert data["far_above_previous_best"] == []
+
+
+def test_changed_and_removed_values_and_far_jumps_are_flagged(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    text = lert.read_text()
+    text = text.replace("accuracy: 64.37", "accuracy: 94.37", 1)  # a typo: 64 → 94
+    head = text.partition("  - task: stock-trend-prediction")
+    lert.write_text(head[0])  # drops both stock-trend-prediction results
+    # compared with the work tree: nothing committed
+    code, out = invoke("diff", "main", "--registry", str(registry))
+    assert code == 0, out
+    assert "### ⚠️ 1 existing value changed" in out
+    assert "| LERT: A Linguistically-motivated Pre-trained Language Model | " \
+           "Chinese Lert Large (News) | Accuracy | 64.37 | 94.37 |" in out
+    assert "### ⚠️ Far above the previous best (by more than 20%)" in out
+    assert "### Results removed (2)" in out
+    far = out.split("### ⚠️ Far above")[1].split("###")[0]
+    assert "Accuracy 94.37 by Chinese Lert Large (News)" in far
+    assert "Accuracy 94.37 by Chinese Lert Large (News)" in out.split("### New state")[1]
+
+
+def test_lower_is_better_new_best(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "speech")
+    paper(registry, "even-better-asr", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "G", word_error_rate=2.4),
+        result("speech-recognition", "librispeech-test-clean", "G-small", word_error_rate=4.0)])
+    code, out = invoke("diff", "HEAD", "--registry", str(registry))
+    assert code == 0, out
+    new_best = out.split("### New state of the art")[1].split("###")[0]
+    assert "Word Error Rate 2.4 by G (Paper even-better-asr), previous best 2.5 by F" in new_best
+    assert "G-small" not in new_best
+
+
+def test_no_change(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    code, out = invoke("diff", "main", "pr", "--registry", str(registry))
+    assert code == 0
+    assert "No results are added, removed or changed." in out
+
+
+def test_unknown_ref_is_a_usage_error(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    code, out = invoke("diff", "no-such-branch", "--registry", str(registry))
+    assert code == 2 and "no-such-branch" in out
