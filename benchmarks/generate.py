@@ -52,7 +52,7 @@ def generate(root: Path, papers: int, seed: int = 1) -> None:
     n_tasks, n_datasets, n_metrics = max(30, papers // 16), max(40, papers // 12), max(20, papers // 33)
     tasks = [f"task-{i}-{slug(words(rng, 2))}" for i in range(n_tasks)]
     for i, t in enumerate(tasks):
-        parent = f"parent: {tasks[rng.randrange(i)]}\n" if i > 20 and rng.random() < 0.5 else ""
+        parent = f"parent: {tasks[rng.randrange(20)]}\n" if i > 20 and rng.random() < 0.3 else ""
         write(root, "task", t, f"id: {t}\nname: Task {i} {t.split('-', 2)[2].title()}\n"
               f"description: {words(rng, 20)}\n{parent}area: {rng.choice(areas)}\n"
               f"aliases:\n  - Task Alias {i}\n")
@@ -67,6 +67,11 @@ def generate(root: Path, papers: int, seed: int = 1) -> None:
         extra = "unit: percent\nrange:\n  min: 0\n  max: 100\n" if percent else ""
         write(root, "metric", m, f"id: {m}\nname: Metric {i}\ndirection: "
               f"{'higher' if i % 4 else 'lower'}\n{extra}aliases:\n  - M{i}\n")
+    # Each task is evaluated on a few datasets, and a few tasks are very popular: 50,000 papers
+    # make ~8,000 leaderboards, as in the archive.
+    task_datasets = {t: rng.sample(datasets, rng.randint(1, 4)) for t in tasks}
+    dataset_metrics = {d: rng.sample(metrics, rng.randint(1, 4)) for d in datasets}
+    popularity = [1 / (i + 1) ** 0.6 for i in range(len(tasks))]
     for i in range(papers):
         pid = f"paper-{i}-{slug(words(rng, 4))}"
         lines = [
@@ -81,12 +86,15 @@ def generate(root: Path, papers: int, seed: int = 1) -> None:
             "code:", f"  - url: https://github.com/example/repo-{i}", "    official: true",
             "    framework: pytorch",
         ]
-        chosen_tasks = rng.sample(tasks, 2)
+        chosen_tasks = list(dict.fromkeys(rng.choices(tasks, popularity, k=2)))
         lines += ["tasks:", *(f"  - {t}" for t in chosen_tasks), "results:"]
         for r in range(rng.choice((1, 2, 3, 3, 4, 4, 5, 6))):
-            lines += [f"  - task: {rng.choice(chosen_tasks)}", f"    dataset: {rng.choice(datasets)}",
+            task = rng.choice(chosen_tasks)
+            dataset = rng.choice(task_datasets[task])
+            lines += [f"  - task: {task}", f"    dataset: {dataset}",
                       f"    model: Model {r} of paper {i}", "    metrics:"]
-            for m in sorted(set(rng.sample(metrics, rng.randint(1, 4)))):
+            used = dataset_metrics[dataset]
+            for m in sorted(rng.sample(used, rng.randint(1, len(used)))):
                 value = round(rng.uniform(1.5, 99), 2)
                 lines.append(f"      {m}: {value}")
             lines += [f"    extra_training_data: {'true' if rng.random() < 0.1 else 'false'}",

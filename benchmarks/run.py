@@ -1,5 +1,6 @@
-"""Time `pwc validate` on a synthetic registry: a full cold run, and `--changed-since` with five
-changed papers. Prints medians as a Markdown table and writes them to OUT/results.json.
+"""Time `pwc` on a synthetic registry: a full validation, `--changed-since` with five changed
+papers, a full leaderboard build, and `pwc diff` between commits five papers apart. Prints
+medians as a Markdown table and writes them to OUT/results.json.
 
     python benchmarks/run.py [--papers 50000] [--runs 5] [--out benchmarks/out]
 """
@@ -56,6 +57,8 @@ def main() -> None:
     files = sum(1 for _ in (root / "registry").rglob("*.yaml"))
 
     full, full_runs, full_summary = timed(["validate"], root, args.runs)
+    build, build_runs, build_summary = timed(
+        ["leaderboards", "build", "--out", str(args.out / "leaderboards")], root, args.runs)
 
     papers = sorted((root / "registry" / "papers").rglob("*.yaml"))[:5]
     for p in papers:
@@ -63,8 +66,12 @@ def main() -> None:
     try:
         changed, changed_runs, changed_summary = timed(
             ["validate", "--changed-since", "HEAD"], root, args.runs)
+        git(root, "checkout", "-q", "-b", "five-papers")
+        git(root, "commit", "-qam", "five papers changed")
+        diff, diff_runs, _ = timed(["diff", "main", "five-papers"], root, args.runs)
     finally:
-        git(root, "checkout", "-q", "--", "registry")
+        git(root, "checkout", "-q", "main")
+        git(root, "branch", "-q", "-D", "five-papers")
 
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
@@ -75,11 +82,18 @@ def main() -> None:
         "changed_since_5_s": round(changed, 2),
         "changed_since_5_runs": [round(t, 2) for t in changed_runs],
         "changed_since_summary": changed_summary,
+        "leaderboards_build_s": round(build, 2),
+        "leaderboards_build_runs": [round(t, 2) for t in build_runs],
+        "leaderboards_build_summary": build_summary,
+        "diff_5_papers_s": round(diff, 2),
+        "diff_5_papers_runs": [round(t, 2) for t in diff_runs],
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"| run | median of {args.runs} | target |\n|---|---|---|")
     print(f"| `pwc validate`, {args.papers:,} papers ({files:,} files) | {full:.2f} s | < 6 s |")
     print(f"| `pwc validate --changed-since`, 5 changed papers | {changed:.2f} s | < 1 s |")
+    print(f"| `pwc leaderboards build` | {build:.2f} s | < 3 × validate |")
+    print(f"| `pwc diff` of two commits 5 papers apart | {diff:.2f} s | < 2 s |")
     print(json.dumps(results, indent=2))
 
 

@@ -169,3 +169,15 @@ def test_build_command_writes_the_snapshot(tmp_path: Path) -> None:
                        str(tmp_path / "lb"))
     assert code == 0 and "wrote 2 leaderboards (4 rows)" in out
     assert (tmp_path / "lb" / "benchmarks" / "stock-market-prediction--astock.md").exists()
+
+
+def test_rebuilding_removes_leaderboards_that_are_gone(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path / "r")
+    out = tmp_path / "lb"
+    (out / "benchmarks").mkdir(parents=True)
+    (out / "benchmarks" / "old--board.json").write_text("{}")
+    loaded = load_registry(registry)
+    snapshot.build(loaded, compile_leaderboards(loaded), out)
+    names = {p.name for p in (out / "benchmarks").iterdir()}
+    assert "old--board.json" not in names
+    assert "speech-recognition--librispeech-test-clean.json" in names

@@ -172,21 +172,44 @@ def leaderboard_markdown(board: Leaderboard, registry: Registry) -> str:
     return "\n".join(lines) + "\n" + markdown_table(header, rows)
 
 
+class _Writer:
+    """Writes files whose content changed and removes the ones no longer written, so that
+    rebuilding a snapshot costs little and its folder holds exactly one build."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+        self.stale = set(self.before)
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def write(self, name: str, data: bytes) -> None:
+        path = self.folder / name
+        self.stale.discard(name)
+        if name in self.before and path.is_file() and path.read_bytes() == data:
+            return
+        path.write_bytes(data)
+
+    def finish(self) -> None:
+        for name in self.stale:
+            path = self.folder / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
 def build(registry: Registry, boards: Sequence[Leaderboard], out: Path) -> dict[str, Any]:
     """Write the snapshot of ``boards`` into ``out``; return the summary."""
-    folder = out / "benchmarks"
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    files = _Writer(out / "benchmarks")
     index = []
     for board in boards:
         b = board.benchmark
-        (folder / f"{b.id}.json").write_bytes(_json(leaderboard_data(board, registry)))
+        files.write(f"{b.id}.json", _json(leaderboard_data(board, registry)))
         header, rows = table_rows(board, registry)
-        (folder / f"{b.id}.csv").write_bytes(_csv(header, rows))
-        (folder / f"{b.id}.md").write_text(leaderboard_markdown(board, registry),
-                                           encoding="utf-8")
+        files.write(f"{b.id}.csv", _csv(header, rows))
+        files.write(f"{b.id}.md", leaderboard_markdown(board, registry).encode("utf-8"))
         index.append(index_entry(board, registry))
+    files.finish()
     (out / "index.json").write_bytes(_json({"version": FORMAT_VERSION, "benchmarks": index}))
     columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
                "results", "best_value", "best_model", "best_paper"]
