@@ -51,71 +51,81 @@ class Comparison:
 
 
 class _Side:
-    """One version of the registry, read only as far as the comparison needs."""
+    """One version of the registry, read only as far as the comparison needs, in batches."""
 
     def __init__(self, version: Version, folder: str) -> None:
         self.version = version
         self.folder = folder
         self.entities: dict[str, dict[str, Mapping[str, Any]]] = {
             k: {} for k in layout.ENTITY_KINDS}
+        self._absent: set[tuple[str, str]] = set()
 
-    def record(self, path: str) -> Mapping[str, Any] | None:
-        raw = self.version.read(path)
-        if raw is None:
-            return None
-        data = read(path, raw).data
-        return data if isinstance(data, dict) else None
+    def _records(self, paths: Iterable[str]) -> dict[str, Mapping[str, Any] | None]:
+        out: dict[str, Mapping[str, Any] | None] = {}
+        for path, raw in self.version.read(paths).items():
+            data = read(path, raw).data if raw is not None else None
+            out[path] = data if isinstance(data, dict) else None
+        return out
 
-    def entity(self, kind: str, entity_id: str) -> Mapping[str, Any] | None:
-        if entity_id not in self.entities[kind]:
-            data = self.record(f"{self.folder}/{layout.relative_path(kind, entity_id)}")
-            if data is None or not schema.is_valid(kind, data):
-                return None
-            self.entities[kind][entity_id] = data
-        return self.entities[kind][entity_id]
+    def load(self, kind: str, ids: Iterable[str]) -> None:
+        """Read the entities of ``kind`` with these ids that are not read yet."""
+        missing = {i for i in ids if i not in self.entities[kind]
+                   and (kind, i) not in self._absent}
+        paths = {f"{self.folder}/{layout.relative_path(kind, i)}": i for i in sorted(missing)}
+        for path, data in self._records(paths).items():
+            if data is not None and schema.is_valid(kind, data):
+                self.entities[kind][paths[path]] = data
+            else:
+                self._absent.add((kind, paths[path]))
 
-    def paper(self, path: str) -> Paper | None:
-        data = self.record(path)
-        if data is None or not schema.is_valid(layout.PAPER, data):
-            return None
-        return paper_from(data, path, abstract=False)
+    def papers(self, paths: Iterable[str]) -> list[Paper]:
+        return [paper_from(data, path, abstract=False)
+                for path, data in self._records(paths).items()
+                if data is not None and schema.is_valid(layout.PAPER, data)]
 
-    def registry(self, papers: Iterable[Paper]) -> Registry:
+    def registry(self, papers: Iterable[Paper], datasets: set[str]) -> Registry:
+        """The papers, with the entities their results on ``datasets`` refer to."""
         chosen = {p.id: p for p in papers}
-        for paper in chosen.values():
-            for result in paper.results:
-                self.entity("dataset", result.dataset)
-                task: str | None = result.task
-                while task and self.entity("task", task) is not None:
-                    parent = self.entities["task"][task].get("parent")
-                    task = parent if isinstance(parent, str) and \
-                        parent not in self.entities["task"] else None
-                for metric in result.metrics:
-                    self.entity("metric", metric)
+        results = [r for p in chosen.values() for r in p.results if r.dataset in datasets]
+        self.load("dataset", {r.dataset for r in results})
+        self.load("metric", {m for r in results for m in r.metrics})
+        tasks = {r.task for r in results}
+        while tasks:  # up the task tree, a level at a time
+            self.load("task", tasks)
+            parents = {self.entities["task"][t].get("parent") for t in tasks
+                       if t in self.entities["task"]}
+            tasks = {p for p in parents if isinstance(p, str) and p not in self.entities["task"]
+                     and ("task", p) not in self._absent}
         return Registry(chosen, self.entities)
 
 
 def compare(registry: Path, base_ref: str, head_ref: str | None = None) -> Comparison:
     head_version = Version(registry, head_ref)
     base_version = merge_base(base_ref, head_version)
+    try:
+        return _compare(registry, base_version, head_version)
+    finally:
+        base_version.close()
+        head_version.close()
+
+
+def _compare(registry: Path, base_version: Version, head_version: Version) -> Comparison:
     folder = registry.resolve().relative_to(head_version.top.resolve()).as_posix()
     files = changed_between(base_version, head_version, folder)
     paper_files = [f for f in files if f.startswith(f"{folder}/papers/")]
     base, head = _Side(base_version, folder), _Side(head_version, folder)
 
-    before = [p for p in (base.paper(f) for f in paper_files) if p is not None]
-    after = [p for p in (head.paper(f) for f in paper_files) if p is not None]
-    datasets = sorted({r.dataset for p in (*before, *after) for r in p.results})
-    context_files = [f for f in head_version.grep(f"{folder}/papers", datasets)
-                     if f not in set(paper_files)]
-    context = [p for p in (head.paper(f) for f in context_files) if p is not None]
+    before = base.papers(paper_files)
+    after = head.papers(paper_files)
+    datasets = {r.dataset for p in (*before, *after) for r in p.results}
+    context = head.papers(f for f in head_version.grep(f"{folder}/papers", sorted(datasets))
+                          if f not in set(paper_files))
 
-    base_registry = base.registry([*context, *before])
-    head_registry = head.registry([*context, *after])
+    base_registry = base.registry([*context, *before], datasets)
+    head_registry = head.registry([*context, *after], datasets)
     affected = _benchmarks(base_registry, before) | _benchmarks(head_registry, after)
     for side in (base, head):  # the settings of the leaderboards involved
-        for benchmark_id in affected:
-            side.entity(layout.BENCHMARK, benchmark_id)
+        side.load(layout.BENCHMARK, affected)
     base_boards = {b.benchmark.id: b for b in compile_leaderboards(base_registry, only=affected)}
     head_boards = {b.benchmark.id: b for b in compile_leaderboards(head_registry, only=affected)}
 

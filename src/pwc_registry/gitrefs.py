@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -68,18 +70,48 @@ class Version:
             raise GitError(f"cannot read {ref or 'the work tree'}: {_first_line(exc)}") from exc
         self.top = Path(self.repo.working_tree_dir or ".")
         self.label = ref if ref is not None else "work tree"
+        self._batch: subprocess.Popen[bytes] | None = None
 
-    def read(self, path: str) -> bytes | None:
-        """The bytes of ``path`` (relative to the top of the work tree), None if absent."""
+    def read(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """The bytes of each path (relative to the top of the work tree), None where absent."""
+        wanted = list(dict.fromkeys(paths))
         if self.commit is None:
-            file = self.top / path
-            return file.read_bytes() if file.is_file() and not file.is_symlink() else None
-        try:
-            blob = self.commit.tree / path
-        except KeyError:
-            return None
-        data: bytes = blob.data_stream.read()
-        return data
+            out: dict[str, bytes | None] = {}
+            for path in wanted:
+                file = self.top / path
+                out[path] = file.read_bytes() if file.is_file() and not file.is_symlink() \
+                    else None
+            return out
+        return self._cat_file(wanted)
+
+    def _cat_file(self, paths: list[str]) -> dict[str, bytes | None]:
+        """Blobs through one long-lived ``git cat-file --batch``: starting it costs a tenth of a
+        second in a large repository, a request then costs microseconds. Requests go in
+        chunks small enough never to fill the pipe, so neither side waits on the other."""
+        assert self.commit is not None
+        if self._batch is None:
+            self._batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top,
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self._batch.stdin is not None and self._batch.stdout is not None
+        out: dict[str, bytes | None] = {}
+        for start in range(0, len(paths), 64):
+            chunk = paths[start:start + 64]
+            self._batch.stdin.write(b"".join(
+                f"{self.commit.hexsha}:{p}\n".encode() for p in chunk))
+            self._batch.stdin.flush()
+            for path in chunk:
+                header = self._batch.stdout.readline().split()
+                if len(header) != 3:  # "<name> missing"
+                    out[path] = None
+                    continue
+                data = self._batch.stdout.read(int(header[2]) + 1)[:-1]
+                out[path] = data if header[1] == b"blob" else None
+        return out
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._batch.communicate()
+            self._batch = None
 
     def grep(self, folder: str, words: list[str]) -> list[str]:
         """Paths under ``folder`` whose text holds any of ``words`` (whole words, any case)."""
