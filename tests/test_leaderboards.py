@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from pwc_registry import schema, snapshot
 from pwc_registry.cli import main
-from pwc_registry.leaderboard import compile_leaderboards, find_leaderboard
+from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options, validate
 
@@ -87,12 +87,15 @@ def test_benchmark_settings_choose_primary_metric_order_and_direction(tmp_path: 
     assert [(r.result.model, r.rank) for r in board.rows][:3] == [("B", 1), ("C", 2), ("D", 3)]
 
 
-def test_snapshot_is_byte_identical_and_matches_its_schemas(tmp_path: Path) -> None:
+def test_snapshot_is_byte_identical_and_matches_its_schemas(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One process, then two workers: the same bytes."""
     registry = speech_registry(tmp_path / "r")
+    monkeypatch.setattr(snapshot, "PARALLEL_THRESHOLD", 0)
     outputs = []
-    for name in ("one", "two"):
+    for name, jobs in (("one", 1), ("two", 2)):
         loaded = load_registry(registry)
-        snapshot.build(loaded, compile_leaderboards(loaded), tmp_path / name)
+        snapshot.build(loaded, tmp_path / name, jobs=jobs)
         outputs.append({p.relative_to(tmp_path / name).as_posix(): p.read_bytes()
                         for p in sorted((tmp_path / name).rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1]
@@ -177,7 +180,7 @@ def test_rebuilding_removes_leaderboards_that_are_gone(tmp_path: Path) -> None:
     (out / "benchmarks").mkdir(parents=True)
     (out / "benchmarks" / "old--board.json").write_text("{}")
     loaded = load_registry(registry)
-    snapshot.build(loaded, compile_leaderboards(loaded), out)
+    snapshot.build(loaded, out)
     names = {p.name for p in (out / "benchmarks").iterdir()}
     assert "old--board.json" not in names
     assert "speech-recognition--librispeech-test-clean.json" in names

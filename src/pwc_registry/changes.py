@@ -15,7 +15,15 @@ from typing import Any
 
 from . import layout, schema
 from .gitrefs import Version, changed_between, merge_base
-from .leaderboard import FAR_ABOVE, Leaderboard, Row, better, compile_leaderboards, far_above
+from .leaderboard import (
+    FAR_ABOVE,
+    Leaderboard,
+    Row,
+    better,
+    compile_leaderboards,
+    far_above,
+    group_results,
+)
 from .load import read
 from .registry import Paper, Registry, Result, paper_from
 
@@ -33,7 +41,6 @@ class NewBest:
     board: Leaderboard
     row: Row
     previous: Row | None
-    far: bool
 
 
 @dataclasses.dataclass
@@ -118,8 +125,9 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
     before = base.papers(paper_files)
     after = head.papers(paper_files)
     datasets = {r.dataset for p in (*before, *after) for r in p.results}
+    changed_files = set(paper_files)
     context = head.papers(f for f in head_version.grep(f"{folder}/papers", sorted(datasets))
-                          if f not in set(paper_files))
+                          if f not in changed_files)
 
     base_registry = base.registry([*context, *before], datasets)
     head_registry = head.registry([*context, *after], datasets)
@@ -158,7 +166,7 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
         prior = previous.result.metrics[metric].value if previous else None
         if best.paper.id in changed_papers and (
                 prior is None or better(direction, best.result.metrics[metric].value, prior)):
-            new_best.append(NewBest(board, best, previous, far=False))
+            new_best.append(NewBest(board, best, previous))
         if prior is None:
             continue
         for row in board.rows:
@@ -168,7 +176,7 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
             earlier = old.get(row.result.key)
             is_new = earlier is None or earlier.metrics.get(metric) != value
             if is_new and far_above(direction, value.value, prior):
-                far.append(NewBest(board, row, previous, far=True))
+                far.append(NewBest(board, row, previous))
     return Comparison(
         base=base_version.label, head=head_version.label, files=files,
         added=[new[k] for k in sorted(new.keys() - old.keys())],
@@ -178,8 +186,6 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
 
 
 def _benchmarks(registry: Registry, papers: Iterable[Paper]) -> set[str]:
-    from .leaderboard import group_results
-
     return set(group_results(registry, papers))
 
 

@@ -92,12 +92,10 @@ def leaderboards() -> None:
 def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> None:
     """Write every leaderboard as JSON, CSV and Markdown, with an index and a summary."""
     from . import snapshot
-    from .leaderboard import compile_leaderboards
     from .registry import load_registry
 
     loaded = load_registry(_registry(registry), jobs=jobs, abstracts=False)
-    boards = compile_leaderboards(loaded)
-    summary = snapshot.build(loaded, boards, out)
+    summary = snapshot.build(loaded, out, jobs=jobs)
     click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
                f"{out}/ — start at {out / 'index.md'}")
     if loaded.skipped:

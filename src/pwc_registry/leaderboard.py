@@ -35,7 +35,7 @@ from .registry import Paper, Registry, Result
 FAR_ABOVE = 0.2
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Benchmark:
     id: str
     task: str
@@ -48,7 +48,7 @@ class Benchmark:
     notes: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Row:
     result: Result
     paper: Paper
@@ -62,7 +62,7 @@ class Row:
         return self.result.date or self.paper.date
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Step:
     """A row that set a new state of the art when it appeared."""
 
@@ -71,7 +71,7 @@ class Step:
     row: Row
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Leaderboard:
     benchmark: Benchmark
     rows: tuple[Row, ...]

@@ -1,5 +1,8 @@
 """The registry as domain objects: papers with their results, and the entities they refer to.
 
+The classes are slotted, not frozen: a full build makes hundreds of thousands of them, and a
+frozen dataclass is several times slower to construct. Treat them as values all the same.
+
 :func:`load_registry` reads a registry folder for compiling (leaderboards, snapshots, the site);
 :func:`paper_from` turns one schema-valid paper record into a :class:`Paper`, wherever the
 record came from (a file, a git blob). Records that do not pass their schema are left out and
@@ -23,21 +26,21 @@ from .load import read
 PARALLEL_THRESHOLD = 400
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Value:
     value: float
     spread: float | None = None
     note: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class CodeLink:
     url: str
     official: bool = False
     framework: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Result:
     paper: str
     index: int
@@ -60,7 +63,7 @@ class Result:
                 self.model)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Paper:
     id: str
     title: str
@@ -195,25 +198,44 @@ def records_to_papers(records: Iterable[tuple[str, Mapping[str, Any] | None]],
     return papers, bad
 
 
-def _read_chunk(files: Sequence[layout.RegistryFile]) -> list[tuple[str, Any]]:
+def _read_chunk(files: Sequence[layout.RegistryFile], abstracts: bool = True
+                ) -> list[tuple[str, Any]]:
     """``(name, data)`` of each file; data None where the file cannot be read. Workers return
     plain data, which pickles several times faster than the dataclasses built from it."""
     gc.disable()
     try:
-        return [(f.name, read(f.name, f.read_bytes()).data) for f in files]
+        out = []
+        for f in files:
+            data = read(f.name, f.read_bytes()).data
+            if not abstracts and isinstance(data, dict):
+                data.pop("abstract", None)
+            out.append((f.name, data))
+        return out
     finally:
         gc.enable()
 
 
 def _load_papers(files: Sequence[layout.RegistryFile], jobs: int | None, abstracts: bool
                  ) -> tuple[dict[str, Paper], list[str]]:
+    # Hundreds of thousands of long-lived objects and no cycles: the collector would only
+    # rescan them again and again.
+    gc.disable()
+    try:
+        return _load_papers_now(files, jobs, abstracts)
+    finally:
+        gc.enable()
+
+
+def _load_papers_now(files: Sequence[layout.RegistryFile], jobs: int | None, abstracts: bool
+                     ) -> tuple[dict[str, Paper], list[str]]:
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(files) < PARALLEL_THRESHOLD or "fork" not in \
             multiprocessing.get_all_start_methods():
-        records = _read_chunk(files)
+        records = _read_chunk(files, abstracts)
     else:
         chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            records = [record for chunk in pool.map(_read_chunk, chunks) for record in chunk]
+            records = [record for chunk in pool.map(_read_chunk, chunks, [abstracts] * len(chunks))
+                       for record in chunk]
     papers, bad = records_to_papers(records, abstracts)
     return dict(sorted(papers.items())), bad

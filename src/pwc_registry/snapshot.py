@@ -14,18 +14,24 @@ the order files were read in.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import multiprocessing
+import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from .leaderboard import Leaderboard, Row, Step
+from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
 from .registry import Registry
 
 FORMAT_VERSION = 1
+#: Below this many leaderboards, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 200
 
 
 def _json(data: Any) -> bytes:
@@ -156,7 +162,8 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def leaderboard_markdown(board: Leaderboard, registry: Registry) -> str:
+def leaderboard_markdown(board: Leaderboard, registry: Registry,
+                         table: tuple[list[str], list[list[str]]] | None = None) -> str:
     b = board.benchmark
     direction = b.directions.get(b.primary) if b.primary else None
     lines = [f"# {_md_cell(b.name)}", "",
@@ -168,7 +175,7 @@ def leaderboard_markdown(board: Leaderboard, registry: Registry) -> str:
              " is better).", ""]
     if b.notes:
         lines += [_md_cell(b.notes), ""]
-    header, rows = table_rows(board, registry)
+    header, rows = table or table_rows(board, registry)
     return "\n".join(lines) + "\n" + markdown_table(header, rows)
 
 
@@ -198,18 +205,60 @@ class _Writer:
                 path.unlink()
 
 
-def build(registry: Registry, boards: Sequence[Leaderboard], out: Path) -> dict[str, Any]:
-    """Write the snapshot of ``boards`` into ``out``; return the summary."""
-    files = _Writer(out / "benchmarks")
-    index = []
-    for board in boards:
-        b = board.benchmark
-        files.write(f"{b.id}.json", _json(leaderboard_data(board, registry)))
-        header, rows = table_rows(board, registry)
-        files.write(f"{b.id}.csv", _csv(header, rows))
-        files.write(f"{b.id}.md", leaderboard_markdown(board, registry).encode("utf-8"))
+def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
+    """The files of one leaderboard, by name."""
+    b = board.benchmark
+    table = table_rows(board, registry)
+    return {f"{b.id}.json": _json(leaderboard_data(board, registry)),
+            f"{b.id}.csv": _csv(*table),
+            f"{b.id}.md": leaderboard_markdown(board, registry, table).encode("utf-8")}
+
+
+_JOB: tuple[Registry, dict[str, list[Any]], _Writer] | None = None
+
+
+def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int]:
+    """Rank and write the leaderboards of ``keys``: the names written, index entries, rows."""
+    assert _JOB is not None
+    registry, groups, files = _JOB
+    gc.disable()  # many objects, no cycles: see registry.load_registry
+    names: list[str] = []
+    index: list[dict[str, Any]] = []
+    rows = 0
+    for key in keys:
+        board = rank(benchmark_of(registry, key, groups[key]), groups[key])
+        for name, data in board_files(board, registry).items():
+            files.write(name, data)
+            names.append(name)
         index.append(index_entry(board, registry))
+        rows += len(board.rows)
+    gc.enable()
+    return names, index, rows
+
+
+def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str, Any]:
+    """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
+    are ranked and written by worker processes, each taking its share of benchmarks."""
+    global _JOB
+    groups = group_results(registry)
+    keys = sorted(groups)
+    files = _Writer(out / "benchmarks")
+    _JOB = (registry, groups, files)
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        if jobs == 1 or len(keys) < PARALLEL_THRESHOLD or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            parts = [_write_boards(keys)]
+        else:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")
+                                     ) as pool:
+                parts = list(pool.map(_write_boards, [keys[i::jobs] for i in range(jobs)]))
+    finally:
+        _JOB = None
+    files.stale -= {name for names, _, _ in parts for name in names}
     files.finish()
+    index = sorted((e for _, entries, _ in parts for e in entries), key=lambda e: str(e["id"]))
+    rows = sum(n for _, _, n in parts)
     (out / "index.json").write_bytes(_json({"version": FORMAT_VERSION, "benchmarks": index}))
     columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
                "results", "best_value", "best_model", "best_paper"]
@@ -224,19 +273,19 @@ def build(registry: Registry, boards: Sequence[Leaderboard], out: Path) -> dict[
         [[f"[{e['name']}]({e['file'][:-5]}.md)", e["task_name"], e["dataset_name"],
           str(e["results"]), _fmt(e["best"]["value"]) if e["best"] else "",
           e["best"]["model"] if e["best"] else ""] for e in index]), encoding="utf-8")
-    summary = summarize(registry, boards)
+    summary = summarize(registry, len(index), rows)
     (out / "summary.json").write_bytes(_json(summary))
     (out / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
     return summary
 
 
-def summarize(registry: Registry, boards: Sequence[Leaderboard]) -> dict[str, Any]:
+def summarize(registry: Registry, benchmarks: int, rows: int) -> dict[str, Any]:
     counts: Mapping[str, int] = {kind: len(records)
                                  for kind, records in sorted(registry.entities.items())}
     return {
         "version": FORMAT_VERSION,
-        "benchmarks": len(boards),
-        "rows": sum(len(b.rows) for b in boards),
+        "benchmarks": benchmarks,
+        "rows": rows,
         "results": sum(len(p.results) for p in registry.papers.values()),
         "papers": len(registry.papers),
         "entities": dict(counts),
