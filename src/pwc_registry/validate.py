@@ -88,20 +88,16 @@ def validate(options: Options) -> Report:
 
     if selected is not None and all(f.kind == layout.PAPER for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs)
-        report.diagnostics = sorted(set(report.diagnostics) | set(strays),
-                                    key=Diagnostic.sort_key)
-        report.scope = scope
-        return report
-
-    # Everything, or an entity changed, which can affect any paper that refers to it.
-    everything, all_strays = layout.discover(registry)
-    if selected is None:
-        strays = all_strays
     else:
-        scope += " and every paper (an entity changed)"
-    wanted = None if selected is None else {f.name for f in selected} | {
-        f.name for f in everything if f.kind == layout.PAPER}
-    report = _validate_all(registry, everything, wanted, today, options.jobs)
+        # Everything, or an entity changed, which can affect any paper that refers to it.
+        everything, all_strays = layout.discover(registry)
+        if selected is None:
+            strays = all_strays
+        else:
+            scope += " and every paper (an entity changed)"
+        wanted = None if selected is None else {f.name for f in selected} | {
+            f.name for f in everything if f.kind == layout.PAPER}
+        report = _validate_all(registry, everything, wanted, today, options.jobs)
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report
