@@ -25,6 +25,7 @@ from .leaderboard import (
     group_results,
 )
 from .load import read
+from .markdown import cell, number, table
 from .registry import Paper, Registry, Result, paper_from
 
 
@@ -192,21 +193,10 @@ def _benchmarks(registry: Registry, papers: Iterable[Paper]) -> set[str]:
 # --- reports --------------------------------------------------------------------------
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return repr(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
-
-
-def _cell(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("\n", " "))
-
-
 def _result_line(c: Comparison, r: Result) -> list[str]:
     reg = c.registry
     paper = c.papers.get(r.paper)
-    metrics = ", ".join(f"{reg.name('metric', m)} {_fmt(v.value)}" for m, v in r.metrics.items())
+    metrics = ", ".join(f"{reg.name('metric', m)} {number(v.value)}" for m, v in r.metrics.items())
     return [paper.title if paper else r.paper, reg.name("task", r.task),
             reg.name("dataset", r.dataset) + (f" ({r.split})" if r.split else ""), r.model,
             metrics]
@@ -216,22 +206,17 @@ def _best_line(c: Comparison, n: NewBest) -> str:
     reg = c.registry
     metric = n.board.benchmark.primary or ""
     value = n.row.result.metrics[metric].value
-    text = (f"**{_cell(n.board.benchmark.name)}** — {_cell(reg.name('metric', metric))} "
-            f"{_fmt(value)} by {_cell(n.row.result.model)} ({_cell(n.row.paper.title)})")
+    text = (f"**{cell(n.board.benchmark.name)}** — {cell(reg.name('metric', metric))} "
+            f"{number(value)} by {cell(n.row.result.model)} ({cell(n.row.paper.title)})")
     if n.previous is None:
         return text + ", the first result"
     prior = n.previous.result.metrics[metric].value
-    return text + (f", previous best {_fmt(prior)} by {_cell(n.previous.result.model)} "
-                   f"({_cell(n.previous.paper.title)})")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
-            *("| " + " | ".join(_cell(x) for x in row) + " |" for row in rows), ""]
+    return text + (f", previous best {number(prior)} by {cell(n.previous.result.model)} "
+                   f"({cell(n.previous.paper.title)})")
 
 
 def markdown(c: Comparison) -> str:
-    out = [f"## Leaderboard changes: {_cell(c.base)} → {_cell(c.head)}", ""]
+    out = [f"## Leaderboard changes: {cell(c.base)} → {cell(c.head)}", ""]
     if not (c.added or c.removed or c.changed):
         out += ["No results are added, removed or changed.", ""]
     if c.changed:
@@ -239,10 +224,10 @@ def markdown(c: Comparison) -> str:
                 "changed", "",
                 "A value already in the registry is different now. This is how typos and "
                 "vandalism look: check each against the paper.", ""]
-        out += _table(["paper", "model", "metric", "before", "after"], [
+        out += [table(["paper", "model", "metric", "before", "after"], [
             [c.papers[v.result.paper].title if v.result.paper in c.papers else v.result.paper,
-             v.result.model, c.registry.name("metric", v.metric), _fmt(v.before),
-             _fmt(v.after)] for v in c.changed])
+             v.result.model, c.registry.name("metric", v.metric), number(v.before, "—"),
+             number(v.after, "—")] for v in c.changed])]
     if c.far_above:
         out += [f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})", "",
                 "Often a unit or typo error (a fraction for a percentage, a misplaced digit).",
@@ -254,8 +239,8 @@ def markdown(c: Comparison) -> str:
     for title, results in (("Results added", c.added), ("Results removed", c.removed)):
         if results:
             out += [f"### {title} ({len(results)})", ""]
-            out += _table(["paper", "task", "dataset", "model", "values"],
-                          [_result_line(c, r) for r in results])
+            out += [table(["paper", "task", "dataset", "model", "values"],
+                          [_result_line(c, r) for r in results])]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

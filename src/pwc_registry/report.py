@@ -6,17 +6,10 @@ Reporters only format; they never decide what is a problem or how the process ex
 from __future__ import annotations
 
 import json
-import re
 
 from .diagnostics import Diagnostic
+from .markdown import cell, printable
 from .validate import Report
-
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """Show control characters as escapes, so user data cannot rewrite a terminal or a log."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def summary_line(report: Report) -> str:
@@ -76,10 +69,6 @@ def github(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: str) -> str:
-    return printable(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def markdown(report: Report) -> str:
     """The full report as Markdown, for a CI job summary or a pull-request comment."""
     out = ["## pwc validate", "", summary_line(report), ""]
@@ -88,6 +77,6 @@ def markdown(report: Report) -> str:
         for d in report.diagnostics:
             mark = "❌" if d.severity == "error" else "⚠️"
             message = d.message + (f" — {d.hint}" if d.hint else "")
-            out.append(f"| {mark} | `{_cell(d.file)}` | {d.line}:{d.column} | "
-                       f"{d.code} {d.problem.name} | {_cell(message)} |")
+            out.append(f"| {mark} | `{cell(d.file)}` | {d.line}:{d.column} | "
+                       f"{d.code} {d.problem.name} | {cell(message)} |")
     return "\n".join(out) + "\n"

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
+from .markdown import cell, number, table
 from .registry import Registry
 
 FORMAT_VERSION = 1
@@ -111,12 +112,6 @@ def index_entry(board: Leaderboard, registry: Registry) -> dict[str, Any]:
     }
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return repr(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
-
-
 def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = True
                ) -> tuple[list[str], list[list[str]]]:
     """The leaderboard as a header and rows of text, for CSV, Markdown and the terminal."""
@@ -131,7 +126,7 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
         code = row.paper.main_code
         rows.append([
             "" if rank is None else str(rank),
-            *(_fmt(row.result.metrics[m].value) if m in row.result.metrics else ""
+            *(number(row.result.metrics[m].value) if m in row.result.metrics else ""
               for m in b.metrics),
             row.result.model + (f" (via {row.via})" if row.via else ""),
             "yes" if row.result.extra_training_data else "",
@@ -150,33 +145,21 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _md_cell(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("\n", " "))
-
-
-def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
-             "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def leaderboard_markdown(board: Leaderboard, registry: Registry,
-                         table: tuple[list[str], list[list[str]]] | None = None) -> str:
+                         rows_table: tuple[list[str], list[list[str]]] | None = None) -> str:
     b = board.benchmark
     direction = b.directions.get(b.primary) if b.primary else None
-    lines = [f"# {_md_cell(b.name)}", "",
-             f"Task: {_md_cell(registry.name('task', b.task))} · "
-             f"Dataset: {_md_cell(registry.name('dataset', b.dataset))}"
-             + (f" · Split: {_md_cell(b.split)}" if b.split else ""), "",
-             f"Ranked by {_md_cell(registry.name('metric', b.primary)) if b.primary else '—'}"
+    lines = [f"# {cell(b.name)}", "",
+             f"Task: {cell(registry.name('task', b.task))} · "
+             f"Dataset: {cell(registry.name('dataset', b.dataset))}"
+             + (f" · Split: {cell(b.split)}" if b.split else ""), "",
+             f"Ranked by {cell(registry.name('metric', b.primary)) if b.primary else '—'}"
              f" ({'higher' if direction == 'higher' else 'lower' if direction else 'unknown'}"
              " is better).", ""]
     if b.notes:
-        lines += [_md_cell(b.notes), ""]
-    header, rows = table or table_rows(board, registry)
-    return "\n".join(lines) + "\n" + markdown_table(header, rows)
+        lines += [cell(b.notes), ""]
+    header, rows = rows_table or table_rows(board, registry)
+    return "\n".join(lines) + "\n" + table(header, rows)
 
 
 class _Writer:
@@ -208,10 +191,10 @@ class _Writer:
 def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
     """The files of one leaderboard, by name."""
     b = board.benchmark
-    table = table_rows(board, registry)
+    rows_table = table_rows(board, registry)
     return {f"{b.id}.json": _json(leaderboard_data(board, registry)),
-            f"{b.id}.csv": _csv(*table),
-            f"{b.id}.md": leaderboard_markdown(board, registry, table).encode("utf-8")}
+            f"{b.id}.csv": _csv(*rows_table),
+            f"{b.id}.md": leaderboard_markdown(board, registry, rows_table).encode("utf-8")}
 
 
 _JOB: tuple[Registry, dict[str, list[Any]], _Writer] | None = None
@@ -264,14 +247,14 @@ def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str
                "results", "best_value", "best_model", "best_paper"]
     index_rows = [[str(e["id"]), e["task_name"], e["dataset_name"], e["split"] or "",
                    e["primary_metric"] or "", e["direction"] or "", str(e["results"]),
-                   _fmt(e["best"]["value"]) if e["best"] else "",
+                   number(e["best"]["value"]) if e["best"] else "",
                    e["best"]["model"] if e["best"] else "",
                    e["best"]["paper_title"] if e["best"] else ""] for e in index]
     (out / "index.csv").write_bytes(_csv(columns, index_rows))
-    (out / "index.md").write_text("# Leaderboards\n\n" + markdown_table(
+    (out / "index.md").write_text("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],
         [[f"[{e['name']}]({e['file'][:-5]}.md)", e["task_name"], e["dataset_name"],
-          str(e["results"]), _fmt(e["best"]["value"]) if e["best"] else "",
+          str(e["results"]), number(e["best"]["value"]) if e["best"] else "",
           e["best"]["model"] if e["best"] else ""] for e in index]), encoding="utf-8")
     summary = summarize(registry, len(index), rows)
     (out / "summary.json").write_bytes(_json(summary))

@@ -7,9 +7,9 @@ import textwrap
 from collections.abc import Sequence
 
 from .leaderboard import Leaderboard
+from .markdown import number, printable
 from .registry import Paper, Registry
-from .report import printable
-from .snapshot import _fmt, table_rows
+from .snapshot import table_rows
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 48) -> str:
@@ -54,8 +54,8 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard]) -> st
     if paper.abstract:
         out += ["", "Abstract", *textwrap.wrap(paper.abstract, width)]
     rows = [[registry.name("task", r.task), registry.name("dataset", r.dataset)
-             + (f" ({r.split})" if r.split else ""), registry.name("metric", m), _fmt(v.value)
-             + (f" ± {_fmt(v.spread)}" if v.spread is not None else ""), r.model]
+             + (f" ({r.split})" if r.split else ""), registry.name("metric", m), number(v.value)
+             + (f" ± {number(v.spread)}" if v.spread is not None else ""), r.model]
             for r in paper.results for m, v in r.metrics.items()]
     if rows:
         out += ["", "Results", table(["Task", "Dataset", "Metric", "Value", "Model"], rows,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .markdown import number
+
 _NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _PLAIN = re.compile(rf"^{_NUMBER}$")
 _SPREAD = re.compile(rf"^({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})$")
@@ -33,12 +35,8 @@ class Reading:
         if self.value is None:
             return "no value"
         if self.spread is None:
-            return _fmt(self.value)
-        return f"value: {_fmt(self.value)} and spread: {_fmt(self.spread)}"
-
-
-def _fmt(x: float) -> str:
-    return repr(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+            return number(self.value)
+        return f"value: {number(self.value)} and spread: {number(self.spread)}"
 
 
 def read_number_text(text: str) -> Reading:

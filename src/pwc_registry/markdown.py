@@ -1,0 +1,34 @@
+"""Text for people: numbers as the paper wrote them, and Markdown that user data cannot break."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Show control characters as escapes, so user data cannot rewrite a terminal or a log."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def number(value: float | None, missing: str = "") -> str:
+    """``66.4``, ``88`` (not ``88.0``), or ``missing``."""
+    if value is None:
+        return missing
+    if float(value).is_integer() and abs(value) < 1e15:
+        return repr(int(value))
+    return repr(value)
+
+
+def cell(text: str) -> str:
+    """Text inside a Markdown table cell or line: no HTML, no column breaks, one line."""
+    return (printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+            .replace(">", "&gt;").replace("\n", " "))
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
