@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from . import layout, schema
 from .load import read
+from .parallel import fork_map, shared
 
 PARALLEL_THRESHOLD = 400
 
@@ -198,44 +196,26 @@ def records_to_papers(records: Iterable[tuple[str, Mapping[str, Any] | None]],
     return papers, bad
 
 
-def _read_chunk(files: Sequence[layout.RegistryFile], abstracts: bool = True
-                ) -> list[tuple[str, Any]]:
+def _read_chunk(files: Sequence[layout.RegistryFile]) -> list[tuple[str, Any]]:
     """``(name, data)`` of each file; data None where the file cannot be read. Workers return
-    plain data, which pickles several times faster than the dataclasses built from it."""
-    gc.disable()
-    try:
-        out = []
-        for f in files:
-            data = read(f.name, f.read_bytes()).data
-            if not abstracts and isinstance(data, dict):
-                data.pop("abstract", None)
-            out.append((f.name, data))
-        return out
-    finally:
-        gc.enable()
+    plain data, which pickles several times faster than the objects built from it."""
+    abstracts = shared()
+    out = []
+    for f in files:
+        data = read(f.name, f.read_bytes()).data
+        if not abstracts and isinstance(data, dict):
+            data.pop("abstract", None)
+        out.append((f.name, data))
+    return out
 
 
 def _load_papers(files: Sequence[layout.RegistryFile], jobs: int | None, abstracts: bool
                  ) -> tuple[dict[str, Paper], list[str]]:
-    # Hundreds of thousands of long-lived objects and no cycles: the collector would only
-    # rescan them again and again.
-    gc.disable()
+    parts = fork_map(_read_chunk, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                     share=abstracts)
+    gc.disable()  # building hundreds of thousands of objects: see parallel._without_gc
     try:
-        return _load_papers_now(files, jobs, abstracts)
+        papers, bad = records_to_papers((r for part in parts for r in part), abstracts)
     finally:
         gc.enable()
-
-
-def _load_papers_now(files: Sequence[layout.RegistryFile], jobs: int | None, abstracts: bool
-                     ) -> tuple[dict[str, Paper], list[str]]:
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(files) < PARALLEL_THRESHOLD or "fork" not in \
-            multiprocessing.get_all_start_methods():
-        records = _read_chunk(files, abstracts)
-    else:
-        chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            records = [record for chunk in pool.map(_read_chunk, chunks, [abstracts] * len(chunks))
-                       for record in chunk]
-    papers, bad = records_to_papers(records, abstracts)
     return dict(sorted(papers.items())), bad

@@ -14,13 +14,9 @@ the order files were read in.
 from __future__ import annotations
 
 import csv
-import gc
 import io
-import multiprocessing
-import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +24,7 @@ import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
 from .markdown import cell, number, table
+from .parallel import fork_map, shared
 from .registry import Registry
 
 FORMAT_VERSION = 1
@@ -197,14 +194,9 @@ def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
             f"{b.id}.md": leaderboard_markdown(board, registry, rows_table).encode("utf-8")}
 
 
-_JOB: tuple[Registry, dict[str, list[Any]], _Writer] | None = None
-
-
 def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int]:
     """Rank and write the leaderboards of ``keys``: the names written, index entries, rows."""
-    assert _JOB is not None
-    registry, groups, files = _JOB
-    gc.disable()  # many objects, no cycles: see registry.load_registry
+    registry, groups, files = shared()
     names: list[str] = []
     index: list[dict[str, Any]] = []
     rows = 0
@@ -215,29 +207,16 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
             names.append(name)
         index.append(index_entry(board, registry))
         rows += len(board.rows)
-    gc.enable()
     return names, index, rows
 
 
 def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str, Any]:
     """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
     are ranked and written by worker processes, each taking its share of benchmarks."""
-    global _JOB
     groups = group_results(registry)
-    keys = sorted(groups)
     files = _Writer(out / "benchmarks")
-    _JOB = (registry, groups, files)
-    jobs = jobs or os.cpu_count() or 1
-    try:
-        if jobs == 1 or len(keys) < PARALLEL_THRESHOLD or \
-                "fork" not in multiprocessing.get_all_start_methods():
-            parts = [_write_boards(keys)]
-        else:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")
-                                     ) as pool:
-                parts = list(pool.map(_write_boards, [keys[i::jobs] for i in range(jobs)]))
-    finally:
-        _JOB = None
+    parts = fork_map(_write_boards, sorted(groups), jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                     share=(registry, groups, files), chunks_per_job=1)
     files.stale -= {name for names, _, _ in parts for name in names}
     files.finish()
     index = sorted((e for _, entries, _ in parts for e in entries), key=lambda e: str(e["id"]))

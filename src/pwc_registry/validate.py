@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
-import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import layout
@@ -27,6 +23,7 @@ from .check import (
 )
 from .diagnostics import Diagnostic
 from .load import Document, read
+from .parallel import fork_map, shared
 from .vocabulary import Vocabulary
 
 #: Below this many papers, worker processes cost more than they save.
@@ -174,43 +171,23 @@ def _files_mentioning(registry: Path, values: list[str]) -> list[layout.Registry
 
 Identifier = tuple[str, str, str]  # file, scheme, value
 
-_VOCABULARY: Vocabulary | None = None
-_TODAY: dt.date | None = None
-
-
 def _check_papers(files: Sequence[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
                   jobs: int | None) -> tuple[list[Diagnostic], list[Identifier]]:
-    global _VOCABULARY, _TODAY
-    _VOCABULARY, _TODAY = vocabulary, today
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(files) < PARALLEL_THRESHOLD or "fork" not in \
-            multiprocessing.get_all_start_methods():
-        return _check_chunk(files)
-    chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
-    diagnostics: list[Diagnostic] = []
-    identifiers: list[Identifier] = []
-    # Forked workers inherit the vocabulary instead of unpickling it.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        for found, ids in pool.map(_check_chunk, chunks):
-            diagnostics += found
-            identifiers += ids
-    return diagnostics, identifiers
+    parts = fork_map(_check_chunk, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                     share=(vocabulary, today))
+    return ([d for found, _ in parts for d in found], [i for _, ids in parts for i in ids])
 
 
 def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic],
                                                                  list[Identifier]]:
-    assert _VOCABULARY is not None and _TODAY is not None
-    gc.disable()  # many small objects, no cycles: collection only costs time here
-    try:
-        diagnostics: list[Diagnostic] = []
-        identifiers: list[Identifier] = []
-        for f in files:
-            doc = read(f.name, f.read_bytes())
-            diagnostics += check_record(f, doc, _VOCABULARY, _TODAY)
-            identifiers += _identifiers_of(f.name, doc)
-        return diagnostics, identifiers
-    finally:
-        gc.enable()
+    vocabulary, today = shared()
+    diagnostics: list[Diagnostic] = []
+    identifiers: list[Identifier] = []
+    for f in files:
+        doc = read(f.name, f.read_bytes())
+        diagnostics += check_record(f, doc, vocabulary, today)
+        identifiers += _identifiers_of(f.name, doc)
+    return diagnostics, identifiers
 
 
 def _identifiers_of(name: str, doc: Document) -> list[Identifier]:

@@ -1,0 +1,54 @@
+"""Work split over forked worker processes.
+
+Workers are forked so that they share what the parent has built — a vocabulary, a loaded
+registry — instead of receiving it pickled. The caller hands that state over as ``shared``;
+a worker function reads it with :func:`shared`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SHARED: Any = None
+
+
+def shared() -> Any:
+    """What the current :func:`fork_map` call shares with its workers."""
+    return _SHARED
+
+
+def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: int | None,
+             threshold: int, share: Any = None, chunks_per_job: int = 4) -> list[R]:
+    """``function`` applied to chunks of ``items``: in ``jobs`` forked processes, or here when
+    one job is asked for, there are fewer than ``threshold`` items, or the system cannot fork."""
+    global _SHARED
+    jobs = jobs or os.cpu_count() or 1
+    _SHARED = share
+    try:
+        if jobs == 1 or len(items) < threshold or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            return [_without_gc(function, items)]
+        n = jobs * chunks_per_job
+        chunks = [items[i::n] for i in range(n)]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(functools.partial(_without_gc, function), chunks))
+    finally:
+        _SHARED = None
+
+
+def _without_gc(function: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
+    # Many small, long-lived objects and no cycles: the collector would only rescan them.
+    gc.disable()
+    try:
+        return function(chunk)
+    finally:
+        gc.enable()
