@@ -100,3 +100,20 @@ def test_unknown_ref_is_a_usage_error(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     code, out = invoke("diff", "no-such-branch", "--registry", str(registry))
     assert code == 2 and "no-such-branch" in out
+
+
+def test_a_commit_is_read_from_the_object_store_when_the_work_tree_differs(
+        tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    paper(registry, "better-stock-model", "2024-02-01", [
+        result("stock-market-prediction", "astock", "StockNet-XL", accuracy=68.02)])
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "add a result")
+    # an uncommitted edit on top: `diff main pr` is about the commit, not the work tree
+    edited = next(registry.glob("papers/*/better-stock-model.yaml"))
+    edited.write_text(edited.read_text().replace("68.02", "99.9"))
+    code, out = invoke("diff", "main", "pr", "--registry", str(registry))
+    assert code == 0
+    assert "Accuracy 68.02 by StockNet-XL" in out and "99.9" not in out
+    code, out = invoke("diff", "main", "--registry", str(registry))
+    assert "Accuracy 99.9 by StockNet-XL" in out

@@ -120,6 +120,7 @@ def compare(registry: Path, base_ref: str, head_ref: str | None = None) -> Compa
 def _compare(registry: Path, base_version: Version, head_version: Version) -> Comparison:
     folder = registry.resolve().relative_to(head_version.top.resolve()).as_posix()
     files = changed_between(base_version, head_version, folder)
+    head_version.use_work_tree_if_same(folder)
     paper_files = [f for f in files if f.startswith(f"{folder}/papers/")]
     base, head = _Side(base_version, folder), _Side(head_version, folder)
 
