@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from pwc_registry.diagnostics import CATALOGUE
 from pwc_registry.docs import render_diagnostics
@@ -36,3 +38,18 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert "pytest" in blocks[1]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1].strip() in ci, ".ci/run must run the README's test command verbatim"
+
+
+def test_readme_example_diagnostic_is_real_output(tmp_path: Path) -> None:
+    """The README shows the output of a misspelt metric in the LERT paper: it must stay true."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    lert = next((tmp_path / "registry").glob("papers/*/lert-*.yaml"))
+    lert.write_text(lert.read_text().replace("      accuracy: 66.36", "      Acuracy: 66.36", 1))
+    output = CliRunner().invoke(main, ["validate", "--registry", str(tmp_path / "registry")])
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```text\n(.*?)```", readme, re.S)
+    assert example is not None and output.output == example.group(1)
