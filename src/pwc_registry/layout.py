@@ -16,6 +16,7 @@ a folder; the entity kinds number in the thousands and need no shards.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import re
@@ -68,6 +69,7 @@ def shard(paper_id: str) -> str:
     return hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:2]
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """``"5-shot (val)"`` → ``5-shot-val``: lowercase ASCII letters and digits joined by '-'."""
     return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
