@@ -184,3 +184,21 @@ def test_rebuilding_removes_leaderboards_that_are_gone(tmp_path: Path) -> None:
     names = {p.name for p in (out / "benchmarks").iterdir()}
     assert "old--board.json" not in names
     assert "speech-recognition--librispeech-test-clean.json" in names
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_invalid_files_are_left_out_and_named(tmp_path: Path, jobs: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pwc_registry import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "PARALLEL_THRESHOLD", 0)
+    registry = speech_registry(tmp_path / "r")
+    broken = paper(registry, "broken-asr", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "Z", word_error_rate="1.0%")])
+    loaded = load_registry(registry, jobs=jobs)
+    assert "broken-asr" not in loaded.papers and "first-asr" in loaded.papers
+    assert loaded.skipped == [f"registry/{broken.relative_to(registry).as_posix()}"]
+    summary = snapshot.build(loaded, tmp_path / "lb", jobs=jobs)
+    assert summary["skipped_files"] == loaded.skipped
+    assert "Left out because they do not pass validation" in (
+        tmp_path / "lb" / "summary.md").read_text()
