@@ -8,7 +8,6 @@ is documented by adding it here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -170,8 +169,3 @@ _PROBLEMS = [
 ]
 
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}
-CODES_BY_NAME: dict[str, str] = {p.name: p.code for p in _PROBLEMS}
-
-
-def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
-    return any(d.severity == "error" for d in diagnostics)
