@@ -117,3 +117,14 @@ def test_a_commit_is_read_from_the_object_store_when_the_work_tree_differs(
     assert "Accuracy 68.02 by StockNet-XL" in out and "99.9" not in out
     code, out = invoke("diff", "main", "--registry", str(registry))
     assert "Accuracy 99.9 by StockNet-XL" in out
+
+
+def test_a_broken_paper_is_not_reported_as_removed_results(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    lert.write_text(lert.read_text().replace("accuracy: 66.36", "accuracy: [66.36", 1))
+    code, out = invoke("diff", "main", "--registry", str(registry))
+    assert code == 0
+    assert "### ⚠️ 1 changed paper file not compared" in out
+    assert f"- `{lert.relative_to(tmp_path).as_posix()}`" in out
+    assert "Results removed" not in out

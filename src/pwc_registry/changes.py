@@ -56,6 +56,7 @@ class Comparison:
     far_above: list[NewBest]
     papers: dict[str, Paper]
     registry: Registry
+    invalid: list[str] = dataclasses.field(default_factory=list)
 
 
 class _Side:
@@ -68,28 +69,32 @@ class _Side:
             k: {} for k in layout.ENTITY_KINDS}
         self._absent: set[tuple[str, str]] = set()
 
-    def _records(self, paths: Iterable[str]) -> dict[str, Mapping[str, Any] | None]:
-        out: dict[str, Mapping[str, Any] | None] = {}
-        for path, raw in self.version.read(paths).items():
-            data = read(path, raw).data if raw is not None else None
-            out[path] = data if isinstance(data, dict) else None
-        return out
-
     def load(self, kind: str, ids: Iterable[str]) -> None:
         """Read the entities of ``kind`` with these ids that are not read yet."""
         missing = {i for i in ids if i not in self.entities[kind]
                    and (kind, i) not in self._absent}
         paths = {f"{self.folder}/{layout.relative_path(kind, i)}": i for i in sorted(missing)}
-        for path, data in self._records(paths).items():
-            if data is not None and schema.is_valid(kind, data):
+        for path, raw in self.version.read(paths).items():
+            data = read(path, raw).data if raw is not None else None
+            if isinstance(data, dict) and schema.is_valid(kind, data):
                 self.entities[kind][paths[path]] = data
             else:
                 self._absent.add((kind, paths[path]))
 
-    def papers(self, paths: Iterable[str]) -> list[Paper]:
-        return [paper_from(data, path, abstract=False)
-                for path, data in self._records(paths).items()
-                if data is not None and schema.is_valid(layout.PAPER, data)]
+    def papers(self, paths: Iterable[str]) -> tuple[list[Paper], list[str]]:
+        """The papers at ``paths`` in this version, and the paths that exist but do not pass
+        validation."""
+        papers: list[Paper] = []
+        invalid: list[str] = []
+        for path, raw in self.version.read(paths).items():
+            if raw is None:
+                continue
+            data = read(path, raw).data
+            if isinstance(data, dict) and schema.is_valid(layout.PAPER, data):
+                papers.append(paper_from(data, path, abstract=False))
+            else:
+                invalid.append(path)
+        return papers, invalid
 
     def registry(self, papers: Iterable[Paper], datasets: set[str]) -> Registry:
         """The papers, with the entities their results on ``datasets`` refer to."""
@@ -124,12 +129,14 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
     paper_files = [f for f in files if f.startswith(f"{folder}/papers/")]
     base, head = _Side(base_version, folder), _Side(head_version, folder)
 
-    before = base.papers(paper_files)
-    after = head.papers(paper_files)
+    # A changed paper that no longer passes validation is left out of both sides: comparing it
+    # would report its results as removed. `pwc validate` says what is wrong with it.
+    after, invalid = head.papers(paper_files)
+    before, _ = base.papers(f for f in paper_files if f not in set(invalid))
     datasets = {r.dataset for p in (*before, *after) for r in p.results}
     changed_files = set(paper_files)
-    context = head.papers(f for f in head_version.grep(f"{folder}/papers", sorted(datasets))
-                          if f not in changed_files)
+    context, _ = head.papers(f for f in head_version.grep(f"{folder}/papers", sorted(datasets))
+                             if f not in changed_files)
 
     base_registry = base.registry([*context, *before], datasets)
     head_registry = head.registry([*context, *after], datasets)
@@ -184,7 +191,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
         added=[new[k] for k in sorted(new.keys() - old.keys())],
         removed=[old[k] for k in sorted(old.keys() - new.keys())],
         changed=changed, new_best=new_best, far_above=far,
-        papers={p.id: p for p in (*context, *before, *after)}, registry=head_registry)
+        papers={p.id: p for p in (*context, *before, *after)}, registry=head_registry,
+        invalid=invalid)
 
 
 def _benchmarks(registry: Registry, papers: Iterable[Paper]) -> set[str]:
@@ -218,6 +226,10 @@ def _best_line(c: Comparison, n: NewBest) -> str:
 
 def markdown(c: Comparison) -> str:
     out = [f"## Leaderboard changes: {cell(c.base)} → {cell(c.head)}", ""]
+    if c.invalid:
+        out += [f"### ⚠️ {len(c.invalid)} changed paper file{'s' if len(c.invalid) != 1 else ''}"
+                " not compared", "", "They do not pass validation (run `pwc validate`):", "",
+                *(f"- `{cell(name)}`" for name in c.invalid), ""]
     if not (c.added or c.removed or c.changed):
         out += ["No results are added, removed or changed.", ""]
     if c.changed:
@@ -270,4 +282,5 @@ def as_json(c: Comparison) -> dict[str, Any]:
         "new_state_of_the_art": [_best_json(n) for n in c.new_best],
         "far_above_previous_best": [_best_json(n) for n in c.far_above],
         "far_above_threshold": FAR_ABOVE,
+        "not_compared_invalid_files": c.invalid,
     }
