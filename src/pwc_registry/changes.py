@@ -132,7 +132,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
     # A changed paper that no longer passes validation is left out of both sides: comparing it
     # would report its results as removed. `pwc validate` says what is wrong with it.
     after, invalid = head.papers(paper_files)
-    before, _ = base.papers(f for f in paper_files if f not in set(invalid))
+    skip = set(invalid)
+    before, _ = base.papers(f for f in paper_files if f not in skip)
     datasets = {r.dataset for p in (*before, *after) for r in p.results}
     changed_files = set(paper_files)
     context, _ = head.papers(f for f in head_version.grep(f"{folder}/papers", sorted(datasets))
