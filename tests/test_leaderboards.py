@@ -161,6 +161,9 @@ def test_show_paper_lists_results_like_the_seed_page(name: str) -> None:
     assert cells[0] == ["Stock Market Prediction", "Astock", "Accuracy", "66.36",
                         "Chinese Lert Large (News+Factors)"]
     assert "Leaderboard ranks" in lines
+    related = lines[lines.index("Related papers") + 1:]
+    assert related == ["Astock: A New Dataset and Automated Stock Trading based on "
+                       "Stock-specific News Analyzing Model (2022-06-14)"]
 
 
 def test_show_unknown_paper_is_a_usage_error() -> None:
@@ -202,3 +205,13 @@ def test_invalid_files_are_left_out_and_named(tmp_path: Path, jobs: int,
     assert summary["skipped_files"] == loaded.skipped
     assert "Left out because they do not pass validation" in (
         tmp_path / "lb" / "summary.md").read_text()
+
+
+def test_related_papers_share_the_most_tasks_and_datasets_newest_first(tmp_path: Path) -> None:
+    from pwc_registry.registry import related_papers
+
+    loaded = load_registry(speech_registry(tmp_path))
+    related = related_papers(loaded, loaded.papers["second-asr"], limit=3)
+    # all share speech-recognition and librispeech; noisy-asr shares only the dataset
+    assert [p.id for p in related] == ["worse-asr", "third-asr", "first-asr"]
+    assert [p.id for p in related_papers(loaded, loaded.papers["second-asr"])][-1] == "noisy-asr"

@@ -137,14 +137,14 @@ def show_paper(paper: str, registry: Path | None) -> None:
     """Print a paper and its results (PAPER: id, arXiv id or title)."""
     from . import terminal
     from .leaderboard import leaderboards_of_paper
-    from .registry import load_registry
+    from .registry import load_registry, related_papers
 
     loaded = load_registry(_registry(registry))
     found = loaded.find_paper(paper)
     if found is None:
         raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
     boards = leaderboards_of_paper(loaded, found.id)
-    click.echo(terminal.paper(found, loaded, boards), nl=False)
+    click.echo(terminal.paper(found, loaded, boards, related_papers(loaded, found)), nl=False)
 
 
 @main.command("diff")

@@ -121,6 +121,25 @@ class Registry:
         return None
 
 
+def related_papers(registry: Registry, paper: Paper, limit: int = 8) -> list[Paper]:
+    """Papers that share tasks or datasets with ``paper``: most shared first, then newest."""
+    def topics(p: Paper) -> tuple[set[str], set[str]]:
+        return ({*p.tasks, *(r.task for r in p.results)}, {r.dataset for r in p.results})
+
+    tasks, datasets = topics(paper)
+    scored: list[tuple[int, Paper]] = []
+    for other in registry.papers.values():
+        other_tasks, other_datasets = topics(other)
+        shared = len(tasks & other_tasks) + len(datasets & other_datasets)
+        if shared and other.id != paper.id:
+            scored.append((shared, other))
+    # Stable sorts, last key first: id, then newest (undated last), then most shared.
+    scored.sort(key=lambda pair: pair[1].id)
+    scored.sort(key=lambda pair: pair[1].date or "", reverse=True)
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return [p for _, p in scored[:limit]]
+
+
 def _value(raw: Any) -> Value:
     if isinstance(raw, dict):
         return Value(float(raw["value"]), raw.get("spread"), raw.get("note"))

@@ -37,9 +37,11 @@ def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = Tr
     return printable(title) + "\n\n" + table(header, rows)
 
 
-def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard]) -> str:
+def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
+          related: Sequence[Paper] = ()) -> str:
     """The paper the way its page shows it: title, authors, date, tasks, links, abstract,
-    results (Task, Dataset, Metric, Value, Model), and its rank on each leaderboard."""
+    results (Task, Dataset, Metric, Value, Model), its rank on each leaderboard, and related
+    papers."""
     width = min(100, shutil.get_terminal_size((100, 20)).columns)
     out = [paper.title, ""]
     if paper.authors:
@@ -66,4 +68,6 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard]) -> st
     if ranks:
         out += ["", "Leaderboard ranks", table(["Leaderboard", "Model", "Rank"], ranks,
                                                max_width=60).rstrip("\n")]
+    if related:
+        out += ["", "Related papers", *(f"{p.title} ({p.date or 'undated'})" for p in related)]
     return "\n".join(printable(line) for line in out) + "\n"
