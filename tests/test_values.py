@@ -1,0 +1,72 @@
+"""Reading metric values written as text, on every value of the archive's own task files."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pwc_registry.values import read_number_text
+
+
+def _metric_values(task: dict[str, Any]) -> Iterator[Any]:
+    for dataset in task.get("datasets", []):
+        for part in [dataset, *dataset.get("subdatasets", [])]:
+            for row in part.get("sota", {}).get("rows", []):
+                yield from row.get("metrics", {}).values()
+    for subtask in task.get("subtasks", []):
+        yield from _metric_values(subtask)
+
+
+def test_every_archive_value_is_read_or_refused_never_guessed(corpus: Path) -> None:
+    """corpus/pwc-format/sota-extractor/*.json: 4,763 values, 3,049 of them strings."""
+    strings: list[str] = []
+    for path in sorted((corpus / "pwc-format" / "sota-extractor").glob("*.json")):
+        try:
+            tasks = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            assert path.name == "examples__example_json_format.json"  # invalid upstream
+            continue
+        for task in tasks:
+            strings += [v for v in _metric_values(task) if isinstance(v, str)]
+    assert len(strings) > 3000
+    refused = 0
+    for text in strings:
+        reading = read_number_text(text)
+        if reading.value is None:
+            refused += 1
+            assert reading.problem
+        else:
+            # the value is the first number written in the text: nothing scaled or invented
+            first = re.search(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", text)
+            assert first is not None and float(first.group()) == reading.value, text
+    assert 300 < refused < 600  # "-", "", "24M", "0.46B", "Elsner", "No", ...
+
+
+@pytest.mark.parametrize(("text", "value", "spread", "readable"), [
+    ("13.889", 13.889, None, True),          # cmrc.json, Z-Reader (single model)
+    ("90.0 ± 0.5", 90.0, 0.5, True),         # corpus README: values with a spread
+    ("76.5%", 76.5, None, True),
+    ("**70.3**", 70.3, None, True),
+    ("87.58*", 87.58, None, True),
+    ("\ufeff12.5", 12.5, None, True),         # a value with a leading U+FEFF
+    ("70.14 (measured by Ge et al., 2018)", 70.14, None, True),
+    ("24M", None, None, False),              # parameter counts with a unit: not guessed
+    ("0.46B", None, None, False),
+    ("78.6/84.4", None, None, False),        # two numbers in one cell
+    ("60.7+", None, None, False),
+    ("-", None, None, False),
+    ("--*", None, None, False),
+    ("", None, None, False),
+    ("No", None, None, False),
+    ("Elsner", None, None, False),
+])
+def test_archive_value_strings(text: str, value: float | None, spread: float | None,
+                               readable: bool) -> None:
+    reading = read_number_text(text)
+    assert (reading.value, reading.spread) == (value, spread)
+    assert (reading.problem is None) == readable
