@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pwc_registry.cli import main
@@ -128,3 +129,20 @@ def test_a_broken_paper_is_not_reported_as_removed_results(tmp_path: Path) -> No
     assert "### ⚠️ 1 changed paper file not compared" in out
     assert f"- `{lert.relative_to(tmp_path).as_posix()}`" in out
     assert "Results removed" not in out
+
+
+def test_the_same_report_when_papers_are_parsed_by_worker_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pwc_registry import changes
+
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "speech")
+    paper(registry, "even-better-asr", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "G", word_error_rate=2.4)])
+    one = invoke("diff", "HEAD", "--registry", str(registry), "--format", "json")
+    monkeypatch.setattr(changes, "PARALLEL_THRESHOLD", 0)
+    two = invoke("diff", "HEAD", "--registry", str(registry), "--format", "json")
+    assert one == two and one[0] == 0
+    assert '"value": 2.4' in one[1]

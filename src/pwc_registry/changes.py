@@ -9,7 +9,8 @@ follows the size of the change, not of the registry.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import marshal
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from .leaderboard import (
 )
 from .load import read
 from .markdown import cell, number, table
+from .parallel import fork_map
 from .registry import Paper, Registry, Result, paper_from
 
 
@@ -84,16 +86,15 @@ class _Side:
     def papers(self, paths: Iterable[str]) -> tuple[list[Paper], list[str]]:
         """The papers at ``paths`` in this version, and the paths that exist but do not pass
         validation."""
+        found = [(path, raw) for path, raw in self.version.read(paths).items() if raw is not None]
+        parts = fork_map(_parse_papers, found, jobs=None, threshold=PARALLEL_THRESHOLD)
         papers: list[Paper] = []
         invalid: list[str] = []
-        for path, raw in self.version.read(paths).items():
-            if raw is None:
-                continue
-            data = read(path, raw).data
-            if isinstance(data, dict) and schema.is_valid(layout.PAPER, data):
-                papers.append(paper_from(data, path, abstract=False))
-            else:
+        for path, data in (record for part in parts for record in marshal.loads(part)):
+            if data is None:
                 invalid.append(path)
+            else:
+                papers.append(paper_from(data, path, abstract=False))
         return papers, invalid
 
     def registry(self, papers: Iterable[Paper], datasets: set[str]) -> Registry:
@@ -110,6 +111,23 @@ class _Side:
             tasks = {p for p in parents if isinstance(p, str) and p not in self.entities["task"]
                      and ("task", p) not in self._absent}
         return Registry(chosen, self.entities)
+
+
+#: Below this many papers to parse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 400
+
+
+def _parse_papers(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """``(path, data)`` of each paper file, data None where it does not pass validation; as
+    marshal bytes, which cross from a worker process far faster than pickled objects."""
+    out: list[tuple[str, Any]] = []
+    for path, raw in files:
+        data = read(path, raw).data
+        valid = isinstance(data, dict) and schema.is_valid(layout.PAPER, data)
+        if valid:
+            data.pop("abstract", None)
+        out.append((path, data if valid else None))
+    return marshal.dumps(out)
 
 
 def compare(registry: Path, base_ref: str, head_ref: str | None = None) -> Comparison:
