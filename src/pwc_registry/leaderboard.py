@@ -234,8 +234,12 @@ def compile_leaderboards(registry: Registry, papers: Iterable[Paper] | None = No
                          only: set[str] | None = None) -> list[Leaderboard]:
     """Every leaderboard (or those with ids in ``only``), sorted by id."""
     groups = group_results(registry, papers)
-    return [rank(benchmark_of(registry, key, entries), entries)
-            for key, entries in sorted(groups.items()) if only is None or key in only]
+    return _ranked(registry, groups, [k for k in sorted(groups) if only is None or k in only])
+
+
+def _ranked(registry: Registry, groups: Mapping[str, list[tuple[Result, Paper, str | None]]],
+            keys: Iterable[str]) -> list[Leaderboard]:
+    return [rank(benchmark_of(registry, key, groups[key]), groups[key]) for key in keys]
 
 
 def find_leaderboard(registry: Registry, task: str, dataset: str, split: str | None = None
@@ -250,6 +254,5 @@ def find_leaderboard(registry: Registry, task: str, dataset: str, split: str | N
 def leaderboards_of_paper(registry: Registry, paper_id: str) -> list[Leaderboard]:
     """The leaderboards a paper has a row on."""
     groups = group_results(registry)
-    return [rank(benchmark_of(registry, key, entries), entries)
-            for key, entries in sorted(groups.items())
-            if any(paper.id == paper_id for _, paper, _ in entries)]
+    return _ranked(registry, groups, [key for key in sorted(groups)
+                                      if any(p.id == paper_id for _, p, _ in groups[key])])
