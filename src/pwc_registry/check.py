@@ -102,6 +102,11 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
                     _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True)
         if file.kind == layout.BENCHMARK:
             _check_benchmark(findings, data)
+        if file.kind == "metric" and "direction" not in data:
+            findings.add("V008", f"metric '{data.get('name', file.stem)}' has no direction: its "
+                         "leaderboards are listed but not ranked", ("id",),
+                         hint="add direction: higher or direction: lower, from the metric's "
+                         "definition")
     return findings.result()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import layout
+from .markdown import printable
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -171,6 +172,112 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
         click.echo(json.dumps(changes.as_json(comparison), indent=2, ensure_ascii=False))
     else:
         click.echo(changes.markdown(comparison), nl=False)
+
+
+@main.group("import")
+def import_() -> None:
+    """Import results from other sources into the registry."""
+
+
+_dump = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@import_.command("pwc-archive")
+@click.argument("dumps", nargs=-1, type=_dump)
+@click.option("--evaluation-tables", "tables", multiple=True, type=_dump,
+              help="A file in the format of evaluation-tables.json (repeatable).")
+@click.option("--papers", type=_dump, help="papers-with-abstracts.json")
+@click.option("--links", type=_dump, help="links-between-papers-and-code.json")
+@click.option("--methods", type=_dump, help="methods.json")
+@click.option("--datasets", type=_dump, help="datasets.json")
+@click.option("--synonyms", type=_dump, help="A CSV of task synonyms (task,synonym).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/import-report.md"), show_default=True,
+              help="Where to write the report (Markdown; a .json beside it).")
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers: Path | None,
+                       links: Path | None, methods: Path | None, datasets: Path | None,
+                       synonyms: Path | None, report_path: Path, registry: Path | None,
+                       jobs: int | None) -> None:
+    """Import the Papers with Code archive's dumps (plain or .gz) into the registry.
+
+    DUMPS named as the archive names them (evaluation-tables.json, papers-with-abstracts.json,
+    links-between-papers-and-code.json, methods.json, datasets.json, each maybe .gz) are
+    recognised; other names go with their option. Existing files are merged into, never
+    overwritten; importing again changes nothing."""
+    from .archive import report as reporters
+    from .archive.importer import Options, import_archive
+
+    all_tables = list(tables)
+    single: dict[str, Path | None] = {
+        "papers-with-abstracts": papers, "links-between-papers-and-code": links,
+        "methods": methods, "datasets": datasets}
+    for path in dumps:
+        stem = path.name.removesuffix(".gz").removesuffix(".json")
+        if stem == "evaluation-tables":
+            all_tables.append(path)
+        elif stem not in single:
+            raise click.UsageError(f"{path}: not a dump name the archive uses; pass it with "
+                                   "--evaluation-tables, --papers, --links, --methods or --datasets")
+        elif single[stem] is not None:
+            raise click.UsageError(f"{path}: a second {stem} dump")
+        else:
+            single[stem] = path
+    if not all_tables and not any(single.values()):
+        raise click.UsageError("no dump given")
+
+    bars: dict[str, object] = {}
+
+    def progress(stage: str):  # type: ignore[no-untyped-def]
+        if not sys.stderr.isatty():
+            return None
+        state = {"done": 0}
+
+        def tell(done: int, total: int) -> None:
+            bar = bars.get(stage)
+            if bar is None:
+                bar = click.progressbar(length=total, label=f"reading {stage}", file=sys.stderr)
+                bar.__enter__()
+                bars[stage] = bar
+            bar.update(done - state["done"])  # type: ignore[attr-defined]
+            state["done"] = done
+            if done >= total:
+                bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+        return tell
+
+    options = Options(
+        registry=_registry(registry), evaluation_tables=all_tables,
+        papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
+        methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
+        progress=progress)
+    result = import_archive(options)
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(reporters.markdown(result), encoding="utf-8")
+    report_path.with_suffix(".json").write_text(reporters.as_json(result), encoding="utf-8")
+    for d in result.diagnostics:
+        if d.severity == "error":
+            click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"), err=True)
+    click.echo(f"{reporters.summary(result)}\nreport: {report_path} (and .json)")
+    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+@main.group("export")
+def export() -> None:
+    """Export the registry in other formats."""
+
+
+@export.command("pwc-archive")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/pwc-archive"), show_default=True)
+@registry_option
+def export_pwc_archive(out: Path, registry: Path | None) -> None:
+    """Write the registry as the Papers with Code archive's five JSON dumps."""
+    from .archive.export import export_archive
+
+    counts = export_archive(_registry(registry), out)
+    for name, n in counts.items():
+        click.echo(f"{out / name}: {n} records")
 
 
 @main.group()

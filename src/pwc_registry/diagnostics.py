@@ -161,11 +161,53 @@ _PROBLEMS = [
             "metrics into one result."),
     Problem("V007", "invalid-date", "error", "A date does not exist",
             "The text looks like a date but is not a day of the calendar (such as 2022-02-30)."),
+    Problem("V008", "metric-without-direction", "warning", "A metric has no direction",
+            "Nobody has yet said whether a higher or a lower value is better, so its leaderboards "
+            "are listed without ranks. The importer leaves a metric so when its curated table of "
+            "known metrics does not know the name; a maintainer decides from the definition."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",
             "When a benchmark lists its metrics, the primary metric (the one that ranks) must be "
             "one of them."),
+]
+
+# --- importing the Papers with Code archive: A ---
+_PROBLEMS += [
+    Problem("A001", "dump-not-json", "error", "A dump is not valid JSON",
+            "The file cannot be parsed, so nothing is imported from it. Fix or re-download it; "
+            "the position is where the parser stopped."),
+    Problem("A002", "dump-shape", "warning", "A dump does not have the archive's shape",
+            "A record is not what the archive's format puts there (a list where a mapping is "
+            "expected, a name that is not text). The record is skipped."),
+    Problem("A003", "value-unreadable", "warning", "A metric value cannot be read",
+            "The text does not say one number (\"-\", \"78.6/84.4\", \"185M\"). It is not "
+            "imported; nothing is guessed. Read the paper and file the number by hand."),
+    Problem("A004", "row-without-paper", "warning", "A leaderboard row names no paper",
+            "Every result belongs to a paper file. A row with no paper title is not imported."),
+    Problem("A005", "row-without-values", "warning", "A leaderboard row has no readable value",
+            "None of the row's values could be read, so there is nothing to import."),
+    Problem("A006", "conflicting-row", "warning", "Two rows disagree about the same result",
+            "The same paper, task, dataset and model appear twice with different values for a "
+            "metric. The first value is kept; check the paper."),
+    Problem("A007", "kept-registry-value", "warning", "The registry already says otherwise",
+            "The registry holds another value here, perhaps a human's correction. The importer "
+            "never overwrites it; compare and decide."),
+    Problem("A008", "file-not-merged", "error", "A registry file could not be merged",
+            "The file is invalid or holds comments, and the import would change it. It is left "
+            "as it is; merge the import's data by hand or fix the file and import again."),
+    Problem("A009", "unreadable-field", "warning", "A field cannot be imported as given",
+            "A date that is not a date, a link that is not a URL, a name with control "
+            "characters. The field is left out of the registry (the rest of the record is "
+            "imported)."),
+    Problem("A010", "metric-direction-unknown", "warning", "A metric's direction is not known",
+            "The curated table of known metrics does not know this name, so the metric is "
+            "imported without a direction and its leaderboards are not ranked (V008)."),
+    Problem("A011", "dropped-extra", "warning", "Part of a record has no place in the registry",
+            "The registry records one research area per task; further ones are listed here."),
+    Problem("A012", "row-without-model", "warning", "A leaderboard row names no model",
+            "The row's values are imported under the paper's title, with a note saying so. "
+            "Give the model its name from the paper."),
 ]
 
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}

@@ -50,7 +50,7 @@ class Result:
     split: str | None = None
     extra_training_data: bool = False
     date: str | None = None
-    code_links: tuple[str, ...] = ()
+    code_links: tuple[str, ...] = ()  # URLs; a link's text, where given, is for the archive
     model_links: tuple[str, ...] = ()
     source: Mapping[str, str] = dataclasses.field(default_factory=dict)
     notes: str | None = None
@@ -160,7 +160,7 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
             split=r.get("split"),
             extra_training_data=bool(r.get("extra_training_data", False)),
             date=r.get("date"),
-            code_links=tuple(r.get("code_links", ())),
+            code_links=tuple(c if isinstance(c, str) else c["url"] for c in r.get("code_links", ())),
             model_links=tuple(r.get("model_links", ())),
             source=dict(r.get("source", {})),
             notes=r.get("notes"),

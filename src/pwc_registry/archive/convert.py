@@ -1,0 +1,678 @@
+"""Archive records → registry records. No I/O: the importer feeds records in and writes out.
+
+The archive keys everything by display name. :class:`Names` turns a name into an id: a name or
+alias the registry already knows maps to that entity; a new name gets the slug of its name, made
+unique by a short hash of the name when the slug is taken, so that the same name gets the same
+id on every run. A :class:`Conversion` collects entities and papers as the dumps go by, and a
+diagnostic for everything it could not take as given — nothing is guessed and nothing is
+dropped without a word.
+
+Where an archive fact has a place (and what is lost):
+
+================================  =========================================================
+evaluation-tables: task           ``tasks/<id>``: name, description, parent (subtasks), area
+                                  (the first category; further ones are reported, A011),
+                                  source (source_link), aliases (synonyms)
+  datasets[], subdatasets[]       ``datasets/<id>``: name, description, links, citations;
+                                  a subdataset has its dataset as ``parent``
+  sota.metrics                    ``metrics/<id>`` (direction from :mod:`.directions`); the
+                                  order, when rows would not give it, in ``benchmarks/<id>``
+  sota.rows[]                     a result of the paper named by paper_title: model, metric
+                                  values (read by :func:`..values.read_number_text`),
+                                  extra_training_data, code_links, model_links; paper_url and
+                                  paper_date go to the paper
+papers-with-abstracts             ``papers/<id>``: title, authors, date, identifiers (arXiv,
+                                  the archive's slug), abstract, venue, links, tasks, methods
+links-between-papers-and-code     the paper's ``code``: url, official, framework, mentions
+methods                           ``methods/<id>``: name, full name, description, year,
+                                  source, code, area, collections
+datasets                          ``datasets/<id>``: full name, homepage, description,
+                                  introduced, modalities, languages, variants as aliases
+================================  =========================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .. import layout
+from ..diagnostics import Diagnostic, Pointer, pointer_text
+from ..values import read_number_text
+from .directions import direction_of
+
+REPORTED_BY = "papers-with-code-archive"
+_URL = re.compile(r"^https?://[^\s]+$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")
+_ARXIV_ID = re.compile(r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?$")
+_PWC_PAPER = re.compile(r"paperswithcode\.com/paper/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
+_PWC_ENTITY = re.compile(
+    r"paperswithcode\.com/(?:method|dataset|task|sota)/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
+
+
+def _stable_suffix(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def fold(text: str) -> str:
+    """How names are compared: case and runs of spaces do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None) -> str:
+    """A slug for ``name`` that is not ``taken``: stable for the same name and taken set."""
+    taken_set = taken if isinstance(taken, set) else set(taken)
+    base = preferred if preferred and layout.SLUG.match(preferred) else layout.slugify(name)
+    base = base[: layout.MAX_SLUG - 9].rstrip("-") or "x"
+    if base not in taken_set and len(base) <= layout.MAX_SLUG:
+        return base
+    return f"{base}-{_stable_suffix(name)}"
+
+
+class Names:
+    """Name → id for each entity kind, seeded with what the registry holds."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, dict[str, str]] = {k: {} for k in layout.ENTITY_KINDS}
+        self._taken: dict[str, set[str]] = {k: set() for k in layout.KINDS}
+
+    def know(self, kind: str, entity_id: str, names: Iterable[str]) -> None:
+        self._taken[kind].add(entity_id)
+        for name in (entity_id, *names):  # an id is a name too (I002)
+            self._ids[kind].setdefault(fold(name), entity_id)
+
+    def resolve(self, kind: str, name: str) -> str | None:
+        return self._ids[kind].get(fold(name))
+
+    def claim(self, kind: str, name: str, preferred: str | None = None) -> str:
+        """The id of ``name``: known, or new (and from now on known)."""
+        found = self.resolve(kind, name)
+        if found is not None:
+            return found
+        entity_id = new_id(name, self._taken[kind], preferred)
+        self.know(kind, entity_id, [name])
+        return entity_id
+
+    def take(self, kind: str, entity_id: str) -> None:
+        self._taken[kind].add(entity_id)
+
+    def taken(self, kind: str) -> set[str]:
+        return self._taken[kind]
+
+
+@dataclasses.dataclass
+class PaperDraft:
+    """A paper as the dumps describe it so far; it becomes a record when it is written."""
+
+    title: str
+    identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
+    record: dict[str, Any] = dataclasses.field(default_factory=dict)
+    results: dict[tuple[str, str, str], dict[str, Any]] = dataclasses.field(default_factory=dict)
+    code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    row_dates: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Where:
+    """Where a fact came from: the dump and the path inside it."""
+
+    file: str
+    pointer: Pointer
+
+    def at(self, *more: str | int) -> Where:
+        return Where(self.file, (*self.pointer, *more))
+
+
+class Conversion:
+    """Everything converted so far: entities by kind and id, paper drafts, diagnostics."""
+
+    def __init__(self, names: Names, synonyms: Mapping[str, Iterable[str]] | None = None,
+                 today: dt.date | None = None) -> None:
+        self.names = names
+        self.today = today or dt.date.today()
+        self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
+        self.diagnostics: list[Diagnostic] = []
+        self.counts: Counter[str] = Counter()
+        self.undecided_metrics: set[str] = set()
+        self._papers: list[PaperDraft] = []
+        self._by_key: dict[tuple[str, str], PaperDraft] = {}
+        self._synonyms = {fold(k): list(v) for k, v in (synonyms or {}).items()}
+
+    # --- diagnostics -------------------------------------------------------------------
+
+    def report(self, code: str, message: str, where: Where) -> None:
+        self.diagnostics.append(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
+                                           where.file, 0, 0, pointer=where.pointer))
+
+    def text(self, value: Any, where: Where) -> str | None:
+        """A string field as given, stripped of surrounding space and of control characters
+        (which the registry does not allow: V005); a removal is reported."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            self.report("A002", f"expected text, found {type(value).__name__}", where)
+            return None
+        if _CONTROL.search(value):
+            self.report("A009", f"removed control characters from {value[:80]!r}", where)
+            value = _CONTROL.sub("", value)
+        return value.strip() or None
+
+    def url(self, value: Any, where: Where) -> str | None:
+        text = self.text(value, where)
+        if text is None:
+            return None
+        if not _URL.match(text) or len(text) > 2000:
+            self.report("A009", f"{text[:200]!r} is not a web address; left out", where)
+            return None
+        return text
+
+    def date(self, value: Any, where: Where) -> str | None:
+        text = self.text(value, where)
+        if text is None:
+            return None
+        day = text[:10] if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.Z+-]*)?$", text) \
+            else text
+        try:
+            parsed = dt.date.fromisoformat(day) if _DATE.match(day) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed > self.today:
+            self.report("A009", f"{text!r} is not a usable date; left out", where)
+            return None
+        return day
+
+    # --- entities ----------------------------------------------------------------------
+
+    def entity(self, kind: str, name: str, fields: Mapping[str, Any],
+               preferred: str | None = None) -> str:
+        """The id of the ``kind`` named ``name``, recording ``fields`` it does not have yet."""
+        entity_id = self.names.claim(kind, name, preferred)
+        record = self.entities[kind].get(entity_id)
+        if record is None:
+            record = {"id": entity_id, "name": name}
+            self.entities[kind][entity_id] = record
+            self.counts[kind] += 1
+        elif fold(record.get("name", "")) != fold(name) and fold(name) != entity_id:
+            aliases = record.setdefault("aliases", [])
+            if fold(name) not in map(fold, aliases):
+                aliases.append(name)
+        for key, value in fields.items():
+            if value in (None, [], {}):
+                continue
+            if key == "aliases":
+                known = {fold(record["name"]), *map(fold, record.get("aliases", []))}
+                new = [a for a in value if fold(a) not in known
+                       and self.names.resolve(kind, a) in (None, entity_id)]
+                if new:
+                    record.setdefault("aliases", []).extend(dict.fromkeys(new))
+                    for alias in new:
+                        self.names.know(kind, entity_id, [alias])
+            else:
+                record.setdefault(key, value)
+        return entity_id
+
+    def area(self, name: str) -> str:
+        return self.entity("area", name, {})
+
+    def metric(self, name: str) -> str:
+        known = self.names.resolve("metric", name)
+        if known is not None and known not in self.entities["metric"]:
+            return known  # the registry's own metric: its direction is already decided
+        direction = direction_of(name)
+        metric_id = self.entity("metric", name, {"direction": direction})
+        if direction is None and metric_id not in self.undecided_metrics \
+                and "direction" not in self.entities["metric"][metric_id]:
+            self.undecided_metrics.add(metric_id)
+        return metric_id
+
+    # --- evaluation tables -------------------------------------------------------------
+
+    def add_tasks(self, tasks: Iterable[Any], file: str) -> None:
+        for i, task in enumerate(tasks):
+            self._task(task, None, Where(file, (i,)))
+
+    def _task(self, task: Any, parent: str | None, where: Where) -> None:
+        if not isinstance(task, dict):
+            self.report("A002", "a task is not a mapping; skipped", where)
+            return
+        name = self.text(task.get("task"), where.at("task"))
+        if name is None:
+            rows = _rows_in(task)
+            self.report("A002", f"a task has no name; skipped with its {rows} rows", where)
+            self.counts["row"] += rows
+            self.counts["skipped row"] += rows
+            return
+        categories = [c for c in (task.get("categories") or []) if isinstance(c, str) and c.strip()]
+        areas = [self.area(c.strip()) for c in categories]
+        if len(areas) > 1:
+            self.report("A011", f"task '{name}' is in several areas; kept '{categories[0]}', "
+                        f"not {', '.join(repr(c) for c in categories[1:])}", where.at("categories"))
+        synonyms = [s.strip() for s in (task.get("synonyms") or []) if isinstance(s, str)
+                    and s.strip()] + self._synonyms.get(fold(name), [])
+        source = self._link(task.get("source_link"), where.at("source_link"))
+        task_id = self.entity("task", name, {
+            "description": self.text(task.get("description"), where.at("description")),
+            "parent": parent, "area": areas[0] if areas else None, "source": source,
+            "aliases": synonyms})
+        for j, dataset in enumerate(_list(task.get("datasets"))):
+            self._dataset(task_id, dataset, None, where.at("datasets", j))
+        for j, sub in enumerate(_list(task.get("subtasks"))):
+            self._task(sub, task_id, where.at("subtasks", j))
+
+    def _link(self, raw: Any, where: Where) -> dict[str, str] | None:
+        if not isinstance(raw, dict):
+            return None
+        url = self.url(raw.get("url"), where.at("url"))
+        if url is None:
+            if raw.get("url") in (None, "") and self.text(raw.get("title"), where.at("title")):
+                self.report("A009", f"the link {raw.get('title')!r} has no address; left out",
+                            where.at("url"))
+            return None
+        title = self.text(raw.get("title"), where.at("title"))
+        return {"title": title, "url": url} if title else {"url": url}
+
+    def _dataset(self, task_id: str, dataset: Any, parent: str | None, where: Where) -> None:
+        if not isinstance(dataset, dict):
+            self.report("A002", "a dataset is not a mapping; skipped", where)
+            return
+        name = self.text(dataset.get("dataset"), where.at("dataset"))
+        if name is None:
+            rows = _rows_in(dataset)
+            self.report("A002", f"a dataset has no name; skipped with its {rows} rows", where)
+            self.counts["row"] += rows
+            self.counts["skipped row"] += rows
+            return
+        links = [link for k, raw in enumerate(_list(dataset.get("dataset_links")))
+                 if (link := self._link(raw, where.at("dataset_links", k)))]
+        citations = [c.strip() for c in _list(dataset.get("dataset_citations"))
+                     if isinstance(c, str) and c.strip()]
+        dataset_id = self.entity("dataset", name, {
+            "description": self.text(dataset.get("description"), where.at("description")),
+            "parent": parent, "links": links, "citations": citations})
+        sota = dataset.get("sota")
+        if isinstance(sota, dict):
+            self._table(task_id, dataset_id, sota, where.at("sota"))
+        for k, sub in enumerate(_list(dataset.get("subdatasets"))):
+            self._dataset(task_id, sub, dataset_id, where.at("subdatasets", k))
+
+    def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Where) -> None:
+        listed = [m.strip() for m in _list(sota.get("metrics")) if isinstance(m, str) and m.strip()]
+        order = list(dict.fromkeys(self.metric(m) for m in listed))
+        seen_order: list[str] = []
+        for r, row in enumerate(_list(sota.get("rows"))):
+            for metric_id in self._row(task_id, dataset_id, row, where.at("rows", r)):
+                if metric_id not in seen_order:
+                    seen_order.append(metric_id)
+        if order and order != seen_order:
+            benchmark_id = layout.benchmark_id(task_id, dataset_id)
+            if benchmark_id not in self.entities["benchmark"]:
+                self.entities["benchmark"][benchmark_id] = {
+                    "id": benchmark_id, "task": task_id, "dataset": dataset_id, "metrics": order}
+                self.names.take("benchmark", benchmark_id)
+
+    def _row(self, task_id: str, dataset_id: str, row: Any, where: Where) -> list[str]:
+        self.counts["row"] += 1
+        if not isinstance(row, dict):
+            self.report("A002", "a row is not a mapping; skipped", where)
+            self.counts["skipped row"] += 1
+            return []
+        title = self.text(row.get("paper_title"), where.at("paper_title"))
+        model = self.text(row.get("model_name"), where.at("model_name"))
+        if title is None:
+            self.report("A004", f"row '{model or '?'}' names no paper; not imported", where)
+            self.counts["skipped row"] += 1
+            return []
+        notes: list[str] = []
+        if model is None:
+            self.report("A012", f"a row of '{title}' names no model; imported under the "
+                        "paper's title", where)
+            model = title
+            notes.append("the archive names no model; the paper's title stands for it")
+        metrics, value_notes = self._values(row.get("metrics"), where.at("metrics"))
+        notes += value_notes
+        if not metrics:
+            self.report("A005", f"row '{model}' of '{title}' has no readable value; not imported",
+                        where)
+            self.counts["skipped row"] += 1
+            return []
+        paper = self.paper_for(title, row.get("paper_url"), where.at("paper_url"))
+        date = self.date(row.get("paper_date"), where.at("paper_date"))
+        if date:
+            paper.row_dates.append(date)
+        result: dict[str, Any] = {"task": task_id, "dataset": dataset_id, "model": model,
+                                  "metrics": metrics}
+        extra = row.get("uses_additional_data")
+        if isinstance(extra, bool):
+            result["extra_training_data"] = extra
+        if date:
+            result["date"] = date
+        code_links = []
+        for k, raw in enumerate(_list(row.get("code_links"))):
+            link = self._link(raw, where.at("code_links", k))
+            if link:
+                code_links.append(link if "title" in link else link["url"])
+        model_links = []
+        for k, raw in enumerate(_list(row.get("model_links"))):
+            url = self.url(raw.get("url") if isinstance(raw, dict) else raw,
+                           where.at("model_links", k))
+            if url and url not in model_links:
+                model_links.append(url)
+        if code_links:
+            result["code_links"] = code_links
+        if model_links:
+            result["model_links"] = model_links
+        result["source"] = {"reported_by": REPORTED_BY}
+        if isinstance(row.get("paper_url"), str) and _URL.match(row["paper_url"].strip()):
+            result["_url"] = row["paper_url"].strip()  # see paper_record
+        if notes:
+            result["notes"] = "; ".join(notes)
+        self._add_result(paper, result, where)
+        return list(metrics)
+
+    def _values(self, raw: Any, where: Where) -> tuple[dict[str, Any], list[str]]:
+        metrics: dict[str, Any] = {}
+        notes: list[str] = []
+        if not isinstance(raw, dict):
+            return metrics, notes
+        for name, value in raw.items():
+            here = where.at(name)
+            if value is None:
+                continue
+            clean = name.strip()
+            if not clean:
+                self.report("A002", "a value has no metric name; not imported", here)
+                continue
+            metric_id = self.metric(clean)
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                self.report("A003", f"{value!r} is not a number; not imported", here)
+                continue
+            if isinstance(value, (int, float)):
+                if value != value or value in (float("inf"), float("-inf")):
+                    self.report("A003", f"{value!r} is not a finite number; not imported", here)
+                    continue
+                reading_value: Any = value
+            else:
+                reading = read_number_text(value)
+                if reading.value is None:
+                    self.report("A003", f"{value!r}: {reading.problem}; not imported", here)
+                    continue
+                reading_value = reading.value if reading.spread is None else {
+                    "value": reading.value, "spread": reading.spread}
+                if reading.notes:
+                    notes.append(f"{clean} {value!r}: {', '.join(reading.notes)}")
+            if metric_id in metrics and metrics[metric_id] != reading_value:
+                self.report("A006", f"two values for metric '{metric_id}' in one row; kept "
+                            f"{metrics[metric_id]!r}, not {reading_value!r}", here)
+                continue
+            metrics[metric_id] = reading_value
+        return metrics, notes
+
+    def _add_result(self, paper: PaperDraft, result: dict[str, Any], where: Where) -> None:
+        key = (result["task"], result["dataset"], result["model"])
+        existing = paper.results.get(key)
+        if existing is None:
+            paper.results[key] = result
+            self.counts["result"] += 1
+            return
+        self.counts["merged row"] += 1
+        for metric, value in result["metrics"].items():
+            if metric not in existing["metrics"]:
+                existing["metrics"][metric] = value
+            elif existing["metrics"][metric] != value:
+                self.report("A006", f"'{result['model']}' on {result['dataset']} appears twice "
+                            f"with {metric} {existing['metrics'][metric]!r} and {value!r}; "
+                            "kept the first", where)
+
+    # --- papers ------------------------------------------------------------------------
+
+    def paper_for(self, title: str, url: Any, where: Where,
+                  identifiers: Mapping[str, str] | None = None) -> PaperDraft:
+        """The draft of the paper with this title or these identifiers (made if new)."""
+        ids = dict(identifiers or {})
+        link = self.url(url, where) if url else None
+        if link:
+            ids.update(identifiers_in(link))
+        draft = None
+        for scheme in ("arxiv", "pwc", "acl", "doi"):
+            if scheme in ids and (scheme, ids[scheme]) in self._by_key:
+                draft = self._by_key[(scheme, ids[scheme])]
+                break
+        if draft is None:
+            draft = self._by_key.get(("title", fold(title)))
+            if draft is not None and any(draft.identifiers.get(k, v) != v for k, v in ids.items()):
+                draft = None  # two papers of one title: the identifiers tell them apart
+        if draft is None:
+            draft = PaperDraft(title)
+            self._papers.append(draft)
+        self._by_key.setdefault(("title", fold(title)), draft)
+        for scheme, value in ids.items():
+            draft.identifiers.setdefault(scheme, value)
+            self._by_key.setdefault((scheme, value), draft)
+        if link:
+            links = draft.record.setdefault("links", {})
+            kind = "pdf" if link.lower().endswith(".pdf") or "/pdf/" in link else "abstract"
+            links.setdefault(kind, link)
+        return draft
+
+    def papers(self) -> list[PaperDraft]:
+        return self._papers
+
+    def add_code_links(self, links: Iterable[Any], file: str) -> None:
+        for i, item in enumerate(links):
+            where = Where(file, (i,))
+            self.counts["code link"] += 1
+            if not isinstance(item, dict):
+                self.report("A002", "a code link is not a mapping; skipped", where)
+                continue
+            title = self.text(item.get("paper_title"), where.at("paper_title"))
+            repo = self.url(item.get("repo_url"), where.at("repo_url"))
+            if title is None or repo is None:
+                self.report("A002", "a code link without a paper title or repository; skipped",
+                            where)
+                self.counts["skipped code link"] += 1
+                continue
+            ids = {}
+            arxiv = item.get("paper_arxiv_id")
+            if isinstance(arxiv, str) and _ARXIV_ID.match(arxiv.strip()):
+                ids["arxiv"] = _ARXIV_ID.match(arxiv.strip()).group(1)  # type: ignore[union-attr]
+            pwc = item.get("paper_url")
+            if isinstance(pwc, str) and (m := _PWC_PAPER.search(pwc)):
+                ids["pwc"] = m.group(1)
+            paper = self.paper_for(title, None, where, ids)
+            code: dict[str, Any] = {"url": repo}
+            if isinstance(item.get("is_official"), bool):
+                code["official"] = item["is_official"]
+            framework = item.get("framework")
+            if isinstance(framework, str) and layout.slugify(framework):
+                code["framework"] = layout.slugify(framework)
+            for flag in ("mentioned_in_paper", "mentioned_in_github"):
+                if isinstance(item.get(flag), bool):
+                    code[flag] = item[flag]
+            paper.code.setdefault(repo, code)
+
+    def add_paper(self, item: Any, where: Where) -> PaperDraft | None:
+        """One record of papers-with-abstracts: the draft it completes."""
+        self.counts["paper record"] += 1
+        if not isinstance(item, dict):
+            self.report("A002", "a paper is not a mapping; skipped", where)
+            return None
+        title = self.text(item.get("title"), where.at("title"))
+        if title is None:
+            self.report("A002", "a paper has no title; skipped", where)
+            self.counts["skipped paper"] += 1
+            return None
+        ids: dict[str, str] = {}
+        arxiv = item.get("arxiv_id")
+        if isinstance(arxiv, str) and (m := _ARXIV_ID.match(arxiv.strip())):
+            ids["arxiv"] = m.group(1)
+        pwc = item.get("paper_url")
+        if isinstance(pwc, str) and (found := _PWC_PAPER.search(pwc)):
+            ids["pwc"] = found.group(1)
+        paper = self.paper_for(title, None, where, ids)
+        record = paper.record
+        authors = [a.strip() for a in _list(item.get("authors")) if isinstance(a, str) and a.strip()]
+        if authors:
+            record.setdefault("authors", authors)
+        date = self.date(item.get("date"), where.at("date"))
+        if date:
+            record.setdefault("date", date)
+        abstract = self.text(item.get("abstract"), where.at("abstract"))
+        if abstract:
+            record.setdefault("abstract", abstract)
+        venue = self.text(item.get("proceeding"), where.at("proceeding"))
+        if venue:
+            record.setdefault("venue", venue)
+        links = record.setdefault("links", {})
+        for field, kind in (("url_abs", "abstract"), ("url_pdf", "pdf")):
+            url = self.url(item.get(field), where.at(field))
+            if url:
+                links[kind] = url  # the paper's own record outranks a row's link
+        tasks = [self.entity("task", t.strip(), {}) for t in _list(item.get("tasks"))
+                 if isinstance(t, str) and t.strip()]
+        if tasks:
+            record.setdefault("tasks", list(dict.fromkeys(tasks)))
+        methods = []
+        for k, method in enumerate(_list(item.get("methods"))):
+            method_id = self.add_method(method, where.at("methods", k))
+            if method_id:
+                methods.append(method_id)
+        if methods:
+            record.setdefault("methods", list(dict.fromkeys(methods)))
+        return paper
+
+    def add_method(self, item: Any, where: Where) -> str | None:
+        if not isinstance(item, dict):
+            self.report("A002", "a method is not a mapping; skipped", where)
+            return None
+        name = self.text(item.get("name"), where.at("name"))
+        if name is None:
+            self.report("A002", "a method has no name; skipped", where)
+            return None
+        url = item.get("url")
+        preferred = m.group(1) if isinstance(url, str) and (m := _PWC_ENTITY.search(url)) else None
+        collections = item.get("collections")
+        collection_names = []
+        area = None
+        if isinstance(collections, list):
+            for c in collections:
+                if isinstance(c, dict) and isinstance(c.get("collection"), str):
+                    collection_names.append(c["collection"].strip())
+                    if area is None and isinstance(c.get("area"), str) and c["area"].strip():
+                        area = self.area(c["area"].strip())
+        main = item.get("main_collection")
+        if isinstance(main, dict):
+            if isinstance(main.get("name"), str) and main["name"].strip():
+                collection_names.insert(0, main["name"].strip())
+            if area is None and isinstance(main.get("area"), str) and main["area"].strip():
+                area = self.area(main["area"].strip())
+        paper: dict[str, Any] = item["paper"] if isinstance(item.get("paper"), dict) else {}
+        source = self._link({"title": item.get("source_title") or paper.get("title"),
+                             "url": item.get("source_url") or paper.get("url")},
+                            where.at("source_url"))
+        year = item.get("introduced_year")
+        return self.entity("method", name, {
+            "full_name": self.text(item.get("full_name"), where.at("full_name")),
+            "description": self.text(item.get("description"), where.at("description")),
+            "introduced_year": year if isinstance(year, int) and not isinstance(year, bool)
+            and 1900 <= year <= 2100 else None,
+            "source": source,
+            "code": self.url(item.get("code_snippet_url"), where.at("code_snippet_url")),
+            "area": area,
+            "collections": list(dict.fromkeys(c for c in collection_names if c)),
+        }, preferred)
+
+    def add_methods(self, items: Iterable[Any], file: str) -> None:
+        for i, item in enumerate(items):
+            self.add_method(item, Where(file, (i,)))
+
+    def add_datasets(self, items: Iterable[Any], file: str) -> None:
+        for i, item in enumerate(items):
+            where = Where(file, (i,))
+            if not isinstance(item, dict):
+                self.report("A002", "a dataset is not a mapping; skipped", where)
+                continue
+            name = self.text(item.get("name"), where.at("name"))
+            if name is None:
+                self.report("A002", "a dataset has no name; skipped", where)
+                continue
+            url = item.get("url")
+            preferred = m.group(1) if isinstance(url, str) and (m := _PWC_ENTITY.search(url)) \
+                else None
+            variants = [v.strip() for v in _list(item.get("variants"))
+                        if isinstance(v, str) and v.strip() and fold(v) != fold(name)]
+            modalities = [layout.slugify(m) for m in _list(item.get("modalities"))
+                          if isinstance(m, str) and layout.slugify(m)]
+            languages = [lang.strip() for lang in _list(item.get("languages"))
+                         if isinstance(lang, str) and lang.strip()]
+            self.entity("dataset", name, {
+                "full_name": self.text(item.get("full_name"), where.at("full_name")),
+                "description": self.text(item.get("description"), where.at("description")),
+                "homepage": self.url(item.get("homepage"), where.at("homepage")),
+                "introduced": self.date(item.get("introduced_date"), where.at("introduced_date")),
+                "modalities": list(dict.fromkeys(modalities)),
+                "languages": list(dict.fromkeys(languages)),
+                "aliases": variants,
+            }, preferred)
+
+
+def identifiers_in(url: str) -> dict[str, str]:
+    """The identifiers a paper's URL gives away: arXiv, the archive's slug, ACL, DOI."""
+    found: dict[str, str] = {}
+    if m := _ARXIV.search(url):
+        found["arxiv"] = m.group(1)
+    elif m := _PWC_PAPER.search(url):
+        found["pwc"] = m.group(1)
+    elif m := re.search(r"(?:aclweb\.org/anthology|aclanthology\.org)/"
+                        r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9-]+\.[0-9]+)", url):
+        found["acl"] = m.group(1)
+    elif m := re.search(r"doi\.org/(10\.[0-9]{4,9}/\S+)$", url):
+        found["doi"] = m.group(1)
+    return found
+
+
+def _rows_in(node: Mapping[str, Any]) -> int:
+    """The rows under a task or dataset of the evaluation tables, subtasks included."""
+    sota = node.get("sota")
+    rows = len(_list(sota.get("rows"))) if isinstance(sota, dict) else 0
+    for key in ("datasets", "subdatasets", "subtasks"):
+        rows += sum(_rows_in(n) for n in _list(node.get(key)) if isinstance(n, dict))
+    return rows
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
+    """The registry record of a finished draft."""
+    record: dict[str, Any] = {"id": paper_id, "title": draft.title}
+    record.update({k: v for k, v in draft.record.items() if v})
+    if "date" not in record and draft.row_dates:
+        record["date"] = min(draft.row_dates)
+    if draft.identifiers:
+        record["identifiers"] = dict(sorted(draft.identifiers.items()))
+    if draft.code:
+        record["code"] = list(draft.code.values())
+    if draft.results:
+        results = []
+        links = record.get("links", {})
+        paper_url = links.get("abstract") or links.get("pdf")
+        for result in draft.results.values():
+            result = dict(result)
+            if "date" in result and result["date"] == record.get("date"):
+                del result["date"]
+            # A row that links another version of the paper keeps its link as its source.
+            url = result.pop("_url", None)
+            if url and url != paper_url:
+                result["source"] = {**result["source"], "url": url}
+            results.append(result)
+        record["results"] = results
+    return record

@@ -1,0 +1,244 @@
+"""``pwc export pwc-archive``: the registry in the archive's five dumps.
+
+Names stand for ids again (an entity's name, not the alias a row once used); values are written
+in their normalised form (``"76.5%"`` comes back as ``76.5``; a value with a spread as
+``"90 ± 0.5"``); a subdataset goes under its parent dataset, a subtask under its parent task.
+Everything the importer took from the archive comes back. The output is deterministic: tasks,
+datasets and papers in id order, rows in the order of the papers and their results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import layout, schema
+from ..load import read
+from ..markdown import number
+
+ARCHIVE = "https://paperswithcode.com"
+
+
+def read_records(registry: Path) -> tuple[dict[str, dict[str, dict[str, Any]]],
+                                          list[dict[str, Any]]]:
+    """Every valid record of the registry: entities by kind and id, and papers in id order."""
+    files, _ = layout.discover(registry)
+    entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
+    papers: dict[str, dict[str, Any]] = {}
+    for f in files:
+        data = read(f.name, f.read_bytes()).data
+        if not isinstance(data, dict) or not schema.is_valid(f.kind, data):
+            continue
+        if f.kind == layout.PAPER:
+            papers[data["id"]] = data
+        else:
+            entities[f.kind][data["id"]] = data
+    return entities, [papers[k] for k in sorted(papers)]
+
+
+def value_text(value: Any) -> Any:
+    """A registry value as the archive writes it."""
+    if isinstance(value, dict):
+        if "spread" in value:
+            return f"{number(value['value'])} ± {number(value['spread'])}"
+        return value["value"]
+    return value
+
+
+def _paper_url(paper: Mapping[str, Any]) -> str | None:
+    links = paper.get("links", {})
+    url = links.get("abstract") or links.get("pdf")
+    if url:
+        return str(url)
+    arxiv = paper.get("identifiers", {}).get("arxiv")
+    return f"https://arxiv.org/abs/{arxiv}" if arxiv else None
+
+
+def _name(entities: Mapping[str, Mapping[str, Any]], entity_id: str) -> str:
+    return str(entities.get(entity_id, {}).get("name", entity_id))
+
+
+def _row(paper: Mapping[str, Any], result: Mapping[str, Any],
+         metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    code_links = [link if isinstance(link, dict) else {"title": link, "url": link}
+                  for link in result.get("code_links", [])]
+    row: dict[str, Any] = {
+        "model_name": result["model"],
+        "paper_title": paper["title"],
+        "paper_url": result.get("source", {}).get("url") or _paper_url(paper),
+        "paper_date": result.get("date") or paper.get("date"),
+        "code_links": code_links,
+        "model_links": list(result.get("model_links", [])),
+        "metrics": {_name(metrics, m): value_text(v) for m, v in result["metrics"].items()},
+    }
+    if "extra_training_data" in result:
+        row["uses_additional_data"] = result["extra_training_data"]
+    return row
+
+
+def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
+                      papers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    tasks, datasets, metrics = entities["task"], entities["dataset"], entities["metric"]
+    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    seen_metrics: dict[tuple[str, str], list[str]] = {}
+    for paper in papers:
+        for result in paper.get("results", []):
+            rows.setdefault(result["task"], {}).setdefault(result["dataset"], []).append(
+                _row(paper, result, metrics))
+            order = seen_metrics.setdefault((result["task"], result["dataset"]), [])
+            order.extend(m for m in result["metrics"] if m not in order)
+
+    def root(dataset_id: str) -> str:
+        seen = {dataset_id}
+        while (parent := datasets.get(dataset_id, {}).get("parent")) and parent not in seen:
+            seen.add(parent)
+            dataset_id = parent
+        return dataset_id
+
+    def table(task_id: str, dataset_id: str) -> dict[str, Any] | None:
+        found = rows.get(task_id, {}).get(dataset_id)
+        if not found:
+            return None
+        settings = entities["benchmark"].get(layout.benchmark_id(task_id, dataset_id), {})
+        order = settings.get("metrics") or seen_metrics[(task_id, dataset_id)]
+        return {"metrics": [_name(metrics, m) for m in order], "rows": found}
+
+    def dataset_entry(task_id: str, dataset_id: str) -> dict[str, Any]:
+        data = datasets.get(dataset_id, {})
+        return {
+            "dataset": _name(datasets, dataset_id),
+            "description": data.get("description", ""),
+            "dataset_citations": list(data.get("citations", [])),
+            "dataset_links": list(data.get("links", [])),
+            "sota": table(task_id, dataset_id) or {"metrics": [], "rows": []},
+            "subdatasets": [],
+        }
+
+    children: dict[str | None, list[str]] = {}
+    for task_id in sorted(tasks):
+        parent = tasks[task_id].get("parent")
+        children.setdefault(parent if parent in tasks else None, []).append(task_id)
+
+    def task_entry(task_id: str, ancestors: frozenset[str]) -> dict[str, Any]:
+        data = tasks[task_id]
+        entries: dict[str, dict[str, Any]] = {}
+        for dataset_id in sorted(rows.get(task_id, {})):
+            top = root(dataset_id)
+            entry = entries.setdefault(top, dataset_entry(task_id, top))
+            if top != dataset_id:
+                entry["subdatasets"].append(dataset_entry(task_id, dataset_id))
+        area = data.get("area")
+        return {
+            "task": data["name"],
+            "description": data.get("description", ""),
+            "categories": [_name(entities["area"], area)] if area else [],
+            "source_link": data.get("source"),
+            "synonyms": list(data.get("aliases", [])),
+            "datasets": [entries[k] for k in sorted(entries)],
+            "subtasks": [task_entry(c, ancestors | {task_id}) for c in children.get(task_id, [])
+                         if c not in ancestors],
+        }
+
+    return [task_entry(t, frozenset()) for t in children.get(None, [])]
+
+
+def papers_with_abstracts(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
+                          papers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for paper in papers:
+        ids, links = paper.get("identifiers", {}), paper.get("links", {})
+        out.append({
+            "paper_url": f"{ARCHIVE}/paper/{ids['pwc']}" if "pwc" in ids else None,
+            "arxiv_id": ids.get("arxiv"),
+            "title": paper["title"],
+            "abstract": paper.get("abstract", ""),
+            "url_abs": links.get("abstract"),
+            "url_pdf": links.get("pdf"),
+            "proceeding": paper.get("venue"),
+            "authors": list(paper.get("authors", [])),
+            "tasks": [_name(entities["task"], t) for t in paper.get("tasks", [])],
+            "date": paper.get("date"),
+            "methods": [{"name": _name(entities["method"], m),
+                         "full_name": entities["method"].get(m, {}).get("full_name")}
+                        for m in paper.get("methods", [])],
+        })
+    return out
+
+
+def links_between_papers_and_code(papers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for paper in papers:
+        ids, links = paper.get("identifiers", {}), paper.get("links", {})
+        for code in paper.get("code", []):
+            out.append({
+                "paper_url": f"{ARCHIVE}/paper/{ids['pwc']}" if "pwc" in ids else None,
+                "paper_title": paper["title"],
+                "paper_arxiv_id": ids.get("arxiv"),
+                "paper_url_abs": links.get("abstract"),
+                "paper_url_pdf": links.get("pdf"),
+                "repo_url": code["url"],
+                "is_official": code.get("official", False),
+                "mentioned_in_paper": code.get("mentioned_in_paper", False),
+                "mentioned_in_github": code.get("mentioned_in_github", False),
+                "framework": code.get("framework", "none"),
+            })
+    return out
+
+
+def methods(entities: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    areas = entities["area"]
+    out = []
+    for method_id, data in sorted(entities["method"].items()):
+        source = data.get("source", {})
+        area = data.get("area")
+        out.append({
+            "url": f"{ARCHIVE}/method/{method_id}",
+            "name": data["name"],
+            "full_name": data.get("full_name", data["name"]),
+            "description": data.get("description", ""),
+            "paper": None,
+            "introduced_year": data.get("introduced_year"),
+            "source_url": source.get("url"),
+            "source_title": source.get("title"),
+            "code_snippet_url": data.get("code"),
+            "collections": [{"collection": c, "area_id": area,
+                             "area": _name(areas, area) if area else None}
+                            for c in data.get("collections", [])],
+        })
+    return out
+
+
+def datasets(entities: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    out = []
+    for dataset_id, data in sorted(entities["dataset"].items()):
+        out.append({
+            "url": f"{ARCHIVE}/dataset/{dataset_id}",
+            "name": data["name"],
+            "full_name": data.get("full_name", data["name"]),
+            "homepage": data.get("homepage"),
+            "description": data.get("description", ""),
+            "introduced_date": data.get("introduced"),
+            "modalities": list(data.get("modalities", [])),
+            "languages": list(data.get("languages", [])),
+            "variants": [data["name"], *data.get("aliases", [])],
+        })
+    return out
+
+
+def export_archive(registry: Path, out: Path) -> dict[str, int]:
+    """Write the five dumps into ``out``; how many records each holds."""
+    entities, papers = read_records(registry)
+    dumps = {
+        "evaluation-tables.json": evaluation_tables(entities, papers),
+        "papers-with-abstracts.json": papers_with_abstracts(entities, papers),
+        "links-between-papers-and-code.json": links_between_papers_and_code(papers),
+        "methods.json": methods(entities),
+        "datasets.json": datasets(entities),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    for name, records in dumps.items():
+        (out / name).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n",
+                                encoding="utf-8")
+    return {name: len(records) for name, records in dumps.items()}

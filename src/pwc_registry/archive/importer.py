@@ -1,0 +1,278 @@
+"""``pwc import pwc-archive``: the archive's dumps into registry files.
+
+The order keeps memory to the size of the results, not of the papers: methods, datasets and
+evaluation tables are read whole (they are needed before any paper is written) and code links
+are streamed into the paper drafts; then papers-with-abstracts is streamed, and each paper is
+written as soon as its record completes its draft, in batches spread over worker processes.
+Papers that only rows or code links name are written last. Entities are written at the end.
+
+A dump that is not valid JSON stops the import before anything is written, except for the
+papers dump, which is streamed: its papers up to the bad spot are written, and importing again
+after the dump is fixed picks up where it stopped (importing is idempotent).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import canonical, layout
+from ..diagnostics import Diagnostic
+from ..load import read, read_rich
+from ..parallel import fork_map, shared
+from ..registry import load_registry
+from .convert import Conversion, Names, PaperDraft, Where, fold, new_id, paper_record
+from .dumps import DumpError, Progress, records
+from .merge import merge
+
+_COMMENT = re.compile(r"(?:^|\s)#")
+BATCH = 4000
+PARALLEL_THRESHOLD = 400
+
+Stage = Callable[[str], Progress | None]
+
+
+@dataclasses.dataclass
+class Options:
+    registry: Path
+    evaluation_tables: Sequence[Path] = ()
+    papers: Path | None = None
+    links: Path | None = None
+    methods: Path | None = None
+    datasets: Path | None = None
+    synonyms: Path | None = None
+    jobs: int | None = None
+    today: dt.date | None = None
+    #: Called with a stage's name; returns what to tell of that stage's progress, if anything.
+    progress: Stage | None = None
+
+
+@dataclasses.dataclass
+class ImportReport:
+    sources: list[str]
+    #: What the dumps held and what became of it: rows, results, merged rows, skipped rows...
+    counts: Counter[str]
+    #: Files by kind and outcome: ("paper", "created"), ("task", "unchanged")...
+    files: Counter[tuple[str, str]]
+    diagnostics: list[Diagnostic]
+    #: Metrics imported without a direction, for a maintainer to decide.
+    undecided_metrics: list[str]
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
+def read_synonyms(path: Path) -> dict[str, list[str]]:
+    """``synonyms.csv`` (task,synonym): each spelling points at the others."""
+    pairs: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            a, b = (row.get("task") or "").strip(), (row.get("synonym") or "").strip()
+            if a and b and fold(a) != fold(b):
+                pairs.setdefault(fold(a), []).append(b)
+                pairs.setdefault(fold(b), []).append(a)
+    return pairs
+
+
+class _Existing:
+    """What the registry holds before the import: names of entities, papers' identities."""
+
+    def __init__(self, registry: Path, jobs: int | None) -> None:
+        self.names = Names()
+        loaded = load_registry(registry, jobs=jobs, abstracts=False)
+        for kind, entities in loaded.entities.items():
+            for entity_id, data in entities.items():
+                names = [data.get("name", ""), *data.get("aliases", [])]
+                self.names.know(kind, entity_id, [n for n in names if n])
+        files, _ = layout.discover(registry)
+        for f in files:
+            self.names.take(f.kind, f.stem)  # invalid files too: their ids stay theirs
+        self.papers: dict[tuple[str, str], str] = {}
+        for paper in loaded.papers.values():
+            self.papers.setdefault(("title", fold(paper.title)), paper.id)
+            for scheme, value in paper.identifiers.items():
+                self.papers.setdefault((scheme, value), paper.id)
+
+    def paper_id(self, draft: PaperDraft) -> str:
+        for scheme in ("arxiv", "pwc", "doi", "acl"):
+            found = self.papers.get((scheme, draft.identifiers.get(scheme, "")))
+            if found:
+                return found
+        found = self.papers.get(("title", fold(draft.title)))
+        if found:
+            return found
+        paper_id = new_id(draft.title, self.names.taken(layout.PAPER), draft.identifiers.get("pwc"))
+        self.names.take(layout.PAPER, paper_id)
+        return paper_id
+
+
+def import_archive(options: Options) -> ImportReport:
+    registry = options.registry
+    existing = _Existing(registry, options.jobs)
+    synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
+    conversion = Conversion(existing.names, synonyms, options.today)
+    files: Counter[tuple[str, str]] = Counter()
+    diagnostics: list[Diagnostic] = []
+    sources = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
+                                options.methods, options.datasets, options.synonyms) if p]
+
+    def stage(name: str) -> Progress | None:
+        return options.progress(name) if options.progress else None
+
+    def report() -> ImportReport:
+        undecided = sorted(conversion.undecided_metrics)
+        for metric_id in undecided:
+            name = conversion.entities["metric"].get(metric_id, {}).get("name", metric_id)
+            diagnostics.append(Diagnostic(
+                "A010", f"metric '{name}' is not in the table of known metrics: imported "
+                "without a direction", f"{registry.name}/{layout.relative_path('metric', metric_id)}",
+                hint="add direction: higher or lower to the file, from the metric's definition"))
+        return ImportReport(sources, conversion.counts, files,
+                            conversion.diagnostics + diagnostics, undecided)
+
+    try:
+        if options.methods:
+            conversion.add_methods(list(records(options.methods, stage("methods"))),
+                                   str(options.methods))
+        if options.datasets:
+            conversion.add_datasets(list(records(options.datasets, stage("datasets"))),
+                                    str(options.datasets))
+        for path in options.evaluation_tables:
+            conversion.add_tasks(list(records(path, stage(f"tables {path.name}"))), str(path))
+        if options.links:
+            conversion.add_code_links(records(options.links, stage("code links")),
+                                      str(options.links))
+    except DumpError as exc:
+        diagnostics.append(exc.diagnostic)
+        return report()
+
+    writer = _PaperWriter(registry, existing, options.jobs, files, diagnostics)
+    if options.papers:
+        try:
+            for i, item in enumerate(records(options.papers, stage("papers"))):
+                where = Where(str(options.papers), (i,))
+                draft = conversion.add_paper(item, where)
+                if draft is not None and writer.done(draft):
+                    conversion.report("A002", f"the paper '{draft.title}' appears again; the "
+                                      "first record was imported", where)
+                elif draft is not None:
+                    writer.add(draft)
+        except DumpError as exc:
+            diagnostics.append(exc.diagnostic)
+    for draft in conversion.papers():
+        writer.add(draft)
+    writer.close()
+    for kind in layout.ENTITY_KINDS:
+        for entity_id in sorted(conversion.entities[kind]):
+            outcome, found = write_record(registry, kind, conversion.entities[kind][entity_id])
+            files[(kind, outcome)] += 1
+            diagnostics.extend(found)
+    return report()
+
+
+class _PaperWriter:
+    def __init__(self, registry: Path, existing: _Existing, jobs: int | None,
+                 files: Counter[tuple[str, str]], diagnostics: list[Diagnostic]) -> None:
+        self.registry = registry
+        self.existing = existing
+        self.jobs = jobs
+        self.files = files
+        self.diagnostics = diagnostics
+        self.batch: list[dict[str, Any]] = []
+        self.written: set[int] = set()
+
+    def done(self, draft: PaperDraft) -> bool:
+        return id(draft) in self.written
+
+    def add(self, draft: PaperDraft) -> None:
+        if self.done(draft):
+            return
+        self.written.add(id(draft))
+        record = paper_record(draft, self.existing.paper_id(draft))
+        draft.record.clear()  # the file holds it now; a draft only keeps the paper's identity
+        draft.results.clear()
+        draft.code.clear()
+        self.batch.append(record)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        outcomes = fork_map(_write_papers, self.batch, jobs=self.jobs,
+                            threshold=PARALLEL_THRESHOLD, share=self.registry)
+        for part in outcomes:
+            for outcome, found in part:
+                self.files[(layout.PAPER, outcome)] += 1
+                self.diagnostics.extend(found)
+        self.batch = []
+
+    def close(self) -> None:
+        if self.batch:
+            self.flush()
+
+
+def _write_papers(records: Sequence[dict[str, Any]]) -> list[tuple[str, list[Diagnostic]]]:
+    registry: Path = shared()
+    return [write_record(registry, layout.PAPER, record) for record in records]
+
+
+def write_record(registry: Path, kind: str, record: dict[str, Any]
+                 ) -> tuple[str, list[Diagnostic]]:
+    """Write ``record`` in its place, merged into what is there: ``created``, ``updated``,
+    ``unchanged`` or ``kept`` (not merged: see the diagnostics)."""
+    relative = layout.relative_path(kind, record["id"])
+    path = registry / relative
+    name = f"{registry.name}/{relative}"
+    text = canonical.dump(record, kind)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return "created", []
+    if raw == text.encode("utf-8"):
+        return "unchanged", []
+    doc = read(name, raw)
+    if not isinstance(doc.data, dict):
+        return "kept", [Diagnostic("A008", "the file is not valid, so the import cannot merge "
+                                   "into it", name, hint="fix it (pwc validate) and import again")]
+    merged, conflicts = merge(doc.data, record, entity=kind != layout.PAPER)
+    found: list[Diagnostic] = []
+    if conflicts:
+        located = read_rich(name, raw)
+        for pointer, mine, theirs in conflicts:
+            line, column = located.locate(pointer)
+            found.append(Diagnostic("A007", f"kept {_show(mine)}; the archive says {_show(theirs)}",
+                                    name, line, column, pointer=pointer))
+    if merged == doc.data:
+        return "unchanged", found
+    if _has_comments(raw):
+        found.append(Diagnostic("A008", "the file has comments, which rewriting would lose; "
+                                "the archive's additions are not written", name,
+                                hint="add them by hand: " + ", ".join(
+                                    k for k in merged if merged[k] != doc.data.get(k))))
+        return "kept", found
+    path.write_text(canonical.dump(merged, kind), encoding="utf-8")
+    return "updated", found
+
+
+def _has_comments(raw: bytes) -> bool:
+    lines = raw.decode("utf-8", "replace").splitlines()
+    body = lines[1:] if lines and lines[0].startswith("# yaml-language-server:") else lines
+    return any(_COMMENT.search(line) for line in body)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+

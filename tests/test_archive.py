@@ -1,0 +1,303 @@
+"""Importing the Papers with Code archive and exporting it back, on the corpus's real files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pwc_registry import layout
+from pwc_registry.archive.export import export_archive
+from pwc_registry.archive.importer import Options, import_archive
+from pwc_registry.validate import Options as ValidateOptions
+from pwc_registry.validate import validate
+from pwc_registry.values import read_number_text
+
+from conftest import TODAY
+
+TABLES = ["eff", "nlp-progress", "nlpprogress", "cmrc", "coqa", "hotpotqa", "record",
+          "redditsota", "snli"]
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _import(registry: Path, **dumps: Any) -> Any:
+    registry.mkdir(exist_ok=True)
+    return import_archive(Options(registry=registry, today=TODAY, jobs=1, **dumps))
+
+
+def _rows(tasks: list[Any], path: tuple[Any, ...] = ()
+          ) -> list[tuple[str, str, dict[str, Any], tuple[Any, ...]]]:
+    """(task name, dataset name, row, pointer) of every row, subtasks and subdatasets too."""
+    out = []
+    for i, task in enumerate(tasks):
+        stack = [(d, (*path, i, "datasets", j)) for j, d in enumerate(task.get("datasets") or [])]
+        while stack:
+            dataset, pointer = stack.pop(0)
+            for k, row in enumerate((dataset.get("sota") or {}).get("rows") or []):
+                out.append((task.get("task"), dataset.get("dataset"), row,
+                            (*pointer, "sota", "rows", k)))
+            stack[:0] = [(sub, (*pointer, "subdatasets", k))
+                         for k, sub in enumerate(dataset.get("subdatasets") or [])]
+        out += _rows(task.get("subtasks") or [], (*path, i, "subtasks"))
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(_CONTROL.sub("", text).split()).casefold()
+
+
+def _arxiv(url: str | None) -> str | None:
+    m = re.search(r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5})", url or "")
+    return m.group(1) if m else None
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_round_trip_on_every_corpus_file(tmp_path: Path, corpus: Path, name: str) -> None:
+    """Every row the report does not account for as skipped comes back with its values, links,
+    paper and date; every task and dataset comes back by name."""
+    source = corpus / "pwc-format" / "sota-extractor" / f"{name}.json"
+    report = _import(tmp_path / "registry", evaluation_tables=[source])
+    assert report.errors == 0
+    export_archive(tmp_path / "registry", tmp_path / "out")
+    exported = json.loads((tmp_path / "out" / "evaluation-tables.json").read_text("utf-8"))
+    datasets = json.loads((tmp_path / "out" / "datasets.json").read_text("utf-8"))
+    metric_names = {}
+    for f in (tmp_path / "registry" / "metrics").glob("*.yaml"):
+        data = yaml.safe_load(f.read_text("utf-8"))
+        for n in (data["name"], *data.get("aliases", []), data["id"]):
+            metric_names[_fold(n)] = data["name"]
+    dataset_names = {_fold(v): d["name"] for d in datasets for v in d["variants"]}
+
+    skipped = [d.pointer for d in report.diagnostics if d.code in ("A002", "A004", "A005")]
+    unread = {d.pointer for d in report.diagnostics if d.code in ("A003", "A006")}
+    left_out = {d.pointer for d in report.diagnostics if d.code == "A009"}
+    original = json.loads(source.read_text("utf-8"))
+    by_key: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for task, dataset, row, _ in _rows(exported):
+        by_key.setdefault((_fold(task), _fold(dataset), _fold(row["model_name"])), []).append(row)
+    exported_tasks = {_fold(t): t for t, *_ in _rows(exported)}
+    task_names = set()
+
+    def every_task(tasks: list[Any]) -> None:
+        for t in tasks:
+            task_names.add(_fold(t["task"]))
+            task_names.update(_fold(s) for s in t.get("synonyms") or [])
+            every_task(t.get("subtasks") or [])
+    every_task(exported)
+
+    checked = seen_rows = 0
+    first_of_key: set[tuple[str, ...]] = set()
+    for task, dataset, row, pointer in _rows(original):
+        seen_rows += 1
+        if any(pointer[:len(s)] == s for s in skipped if s):
+            continue
+        assert _fold(task) in task_names, task
+        model = _fold(row.get("model_name") or "") or _fold(row["paper_title"])
+        candidates = [r for r in by_key.get((_fold(task), _fold(dataset_names[_fold(dataset)]),
+                                             model), [])
+                      if _fold(r["paper_title"]) == _fold(row["paper_title"])
+                      or _arxiv(r["paper_url"]) == _arxiv(row.get("paper_url")) is not None
+                      or r["paper_url"] == (row.get("paper_url") or "").strip()]
+        assert candidates, (pointer, row)
+        key = (_fold(task), _fold(dataset), model, _fold(row["paper_title"]))
+        if key in first_of_key:
+            continue  # a repeated row is merged into the first: its values are checked below
+        first_of_key.add(key)
+        got = candidates[0]
+        for metric, value in row["metrics"].items():
+            if value is None or (*pointer, "metrics", metric) in unread:
+                continue
+            reading = read_number_text(value) if isinstance(value, str) else None
+            expected = (reading.value, reading.spread) if reading else (value, None)
+            back = got["metrics"][metric_names[_fold(metric)]]
+            back_reading = read_number_text(back) if isinstance(back, str) else None
+            assert (back_reading.value, back_reading.spread) if back_reading else (back, None) \
+                == expected, (pointer, metric, value, back)
+        if row.get("paper_url") and (*pointer, "paper_url") not in left_out:
+            assert got["paper_url"] == row["paper_url"].strip(), pointer
+        assert [(c["title"], c["url"]) for c in got["code_links"]] == \
+            [(c["title"].strip(), c["url"].strip())
+             for k, c in enumerate(row.get("code_links") or [])
+             if (*pointer, "code_links", k, "url") not in left_out], pointer
+        assert got["model_links"] == list(row.get("model_links") or []), pointer
+        if isinstance(row.get("uses_additional_data"), bool):
+            assert got["uses_additional_data"] == row["uses_additional_data"], pointer
+        if row.get("paper_date") and (*pointer, "paper_date") not in left_out:
+            assert got["paper_date"] == row["paper_date"][:10], pointer
+        checked += 1
+    assert report.counts["row"] == seen_rows
+    assert checked > 0 and exported_tasks
+
+
+def test_every_row_is_accounted_for(tmp_path: Path, corpus: Path) -> None:
+    folder = corpus / "pwc-format" / "sota-extractor"
+    report = _import(tmp_path / "registry",
+                     evaluation_tables=[folder / f"{n}.json" for n in TABLES],
+                     synonyms=folder / "synonyms.csv")
+    total = sum(len(_rows(json.loads((folder / f"{n}.json").read_text("utf-8"))))
+                for n in TABLES)
+    counts = report.counts
+    assert counts["row"] == total == 2956  # the corpus README's count
+    assert counts["result"] + counts["merged row"] + counts["skipped row"] == total
+    result = validate(ValidateOptions(registry=tmp_path / "registry", today=TODAY, jobs=1))
+    assert result.errors == 0, [d for d in result.diagnostics if d.severity == "error"][:5]
+    assert {d.code for d in result.diagnostics} <= {"V008"}
+
+
+def test_the_invalid_example_is_reported_where_it_breaks(tmp_path: Path, corpus: Path) -> None:
+    bad = corpus / "pwc-format" / "sota-extractor" / "examples__example_json_format.json"
+    report = _import(tmp_path / "registry", evaluation_tables=[bad])
+    [error] = [d for d in report.diagnostics if d.severity == "error"]
+    assert (error.code, error.line, error.column) == ("A001", 27, 13)
+    assert not any((tmp_path / "registry").iterdir())  # nothing written
+
+
+def test_importing_twice_changes_nothing_and_keeps_human_edits(tmp_path: Path,
+                                                               corpus: Path) -> None:
+    source = corpus / "pwc-format" / "sota-extractor" / "snli.json"
+    registry = tmp_path / "registry"
+    _import(registry, evaluation_tables=[source])
+    files = sorted(registry.rglob("*.yaml"))
+    before = {f: f.read_bytes() for f in files}
+    again = _import(registry, evaluation_tables=[source])
+    assert {f: f.read_bytes() for f in sorted(registry.rglob("*.yaml"))} == before
+    assert again.files[("paper", "created")] == again.files[("paper", "updated")] == 0
+
+    # A maintainer corrects a value the archive got wrong: the import must not undo it.
+    paper = next(f for f in files if "/papers/" in f.as_posix() and b"accuracy:" in f.read_bytes())
+    text = paper.read_text("utf-8")
+    value = re.search(r"accuracy: ([0-9.]+)", text)
+    assert value
+    edited = text.replace(value.group(0), "accuracy: 12.5", 1)
+    paper.write_text(edited, encoding="utf-8")
+    third = _import(registry, evaluation_tables=[source])
+    assert paper.read_text("utf-8") == edited
+    [kept] = [d for d in third.diagnostics if d.code == "A007" and d.file.endswith(paper.name)]
+    line = edited[: edited.index("accuracy: 12.5")].count("\n") + 1
+    assert kept.line == line and "12.5" in kept.message
+
+
+def test_merging_adds_what_is_missing_but_never_into_a_commented_file(tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    tables = tmp_path / "evaluation-tables.json"
+
+    def table(rows: list[dict[str, Any]]) -> None:
+        tables.write_text(json.dumps([{"task": "Image Classification", "datasets": [
+            {"dataset": "CIFAR-10", "sota": {"metrics": ["Percentage error"], "rows": rows}}]}]))
+    row = {"model_name": "ResNet-18", "paper_title": "Deep Residual Learning",
+           "paper_url": "https://arxiv.org/abs/1512.03385", "metrics": {"Percentage error": 6.4}}
+    table([row])
+    _import(registry, evaluation_tables=[tables])
+    paper = registry / layout.relative_path("paper", "deep-residual-learning")
+    assert paper.is_file()
+    table([row, {**row, "model_name": "ResNet-50", "metrics": {"Percentage error": 5.1}}])
+    report = _import(registry, evaluation_tables=[tables])
+    assert report.files[("paper", "updated")] == 1
+    assert "ResNet-50" in paper.read_text("utf-8")
+
+    paper.write_text(paper.read_text("utf-8") + "# checked against Table 2 by a maintainer\n")
+    commented = paper.read_text("utf-8")
+    table([row, {**row, "model_name": "ResNet-152", "metrics": {"Percentage error": 4.6}}])
+    report = _import(registry, evaluation_tables=[tables])
+    assert paper.read_text("utf-8") == commented
+    assert [d.code for d in report.diagnostics if d.file.endswith(paper.name)] == ["A008"]
+    error = registry / "metrics" / "percentage-error.yaml"
+    assert yaml.safe_load(error.read_text("utf-8"))["direction"] == "lower"
+
+
+def test_all_five_dumps_gzipped(tmp_path: Path) -> None:
+    """The other four dumps, in the archive's format (field names as the archive's own), gzipped."""
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+
+    def write(name: str, data: Any) -> Path:
+        path = dumps / f"{name}.json.gz"
+        path.write_bytes(gzip.compress(json.dumps(data).encode()))
+        return path
+    tables = write("evaluation-tables", [{
+        "task": "Stock Market Prediction", "description": "", "categories": ["Time Series"],
+        "datasets": [{"dataset": "Astock", "sota": {"metrics": ["Accuray"], "rows": [{
+            "model_name": "Chinese Lert Large (News+Factors)",
+            "paper_title": "LERT: A Linguistically-motivated Pre-trained Language Model",
+            "paper_url": "https://arxiv.org/abs/2211.05344v1", "paper_date": "2022-11-10",
+            "metrics": {"Accuray": "66.36%"}, "uses_additional_data": False,
+            "code_links": [], "model_links": []}]}}], "subtasks": []}])
+    papers = write("papers-with-abstracts", [{
+        "paper_url": "https://paperswithcode.com/paper/lert-a-linguistically-motivated-pre",
+        "arxiv_id": "2211.05344",
+        "title": "LERT: A Linguistically-motivated Pre-trained Language Model",
+        "abstract": "Pre-trained Language Model (PLM) has become...", "url_abs":
+        "https://arxiv.org/abs/2211.05344v1", "url_pdf": "https://arxiv.org/pdf/2211.05344v1.pdf",
+        "proceeding": None, "authors": ["Yiming Cui", "Wanxiang Che", "Shijin Wang", "Ting Liu"],
+        "tasks": ["Stock Market Prediction"], "date": "2022-11-10",
+        "methods": [{"name": "BERT", "full_name": "BERT", "description": "",
+                     "main_collection": {"name": "Language Models",
+                                         "area": "Natural Language Processing"}}]},
+        "not a paper"])
+    links = write("links-between-papers-and-code", [{
+        "paper_url": "https://paperswithcode.com/paper/lert-a-linguistically-motivated-pre",
+        "paper_title": "LERT: A Linguistically-motivated Pre-trained Language Model",
+        "paper_arxiv_id": "2211.05344", "repo_url": "https://github.com/ymcui/LERT",
+        "is_official": True, "mentioned_in_paper": True, "mentioned_in_github": True,
+        "framework": "pytorch"}])
+    methods = write("methods", [{"url": "https://paperswithcode.com/method/bert", "name": "BERT",
+                                 "full_name": "Bidirectional Encoder Representations from Transformers",
+                                 "description": "A language model.", "introduced_year": 2018,
+                                 "collections": [{"collection": "Language Models",
+                                                  "area": "Natural Language Processing"}]}])
+    datasets = write("datasets", [{"url": "https://paperswithcode.com/dataset/astock",
+                                   "name": "Astock", "full_name": "Astock",
+                                   "homepage": "https://github.com/JinanZou/Astock",
+                                   "modalities": ["Texts"], "languages": ["Chinese"],
+                                   "variants": ["Astock", "ASTOCK", "Astock v1"]}])
+    registry = tmp_path / "registry"
+    report = _import(registry, evaluation_tables=[tables], papers=papers, links=links,
+                     methods=methods, datasets=datasets)
+    assert report.errors == 0
+    # "not a paper"; and "Accuray", which no table of metrics knows (the registry's alias does)
+    assert [d.code for d in report.diagnostics] == ["A002", "A010"]
+    assert "'Accuray'" in report.diagnostics[1].message
+    paper = yaml.safe_load((registry / layout.relative_path(
+        "paper", "lert-a-linguistically-motivated-pre")).read_text("utf-8"))
+    assert paper["identifiers"] == {"arxiv": "2211.05344",
+                                    "pwc": "lert-a-linguistically-motivated-pre"}
+    assert paper["code"] == [{"url": "https://github.com/ymcui/LERT", "official": True,
+                              "framework": "pytorch", "mentioned_in_paper": True,
+                              "mentioned_in_github": True}]
+    assert paper["methods"] == ["bert"] and paper["tasks"] == ["stock-market-prediction"]
+    [result] = paper["results"]
+    assert result["metrics"] == {"accuray": 66.36}
+    assert "stripped a percent sign" in result["notes"]
+    method = yaml.safe_load((registry / "methods" / "bert.yaml").read_text("utf-8"))
+    assert method["introduced_year"] == 2018 and method["area"] == "natural-language-processing"
+    dataset = yaml.safe_load((registry / "datasets" / "astock.yaml").read_text("utf-8"))
+    assert dataset["aliases"] == ["Astock v1"] and dataset["modalities"] == ["texts"]
+    export_archive(registry, tmp_path / "out")
+    [code] = json.loads((tmp_path / "out" / "links-between-papers-and-code.json").read_text())
+    assert code["repo_url"] == "https://github.com/ymcui/LERT" and code["is_official"]
+
+
+def test_names_the_registry_knows_map_to_its_ids(tmp_path: Path) -> None:
+    """The shipped registry spells accuracy's alias "Accuray" (as the seed page does)."""
+    import shutil
+
+    from conftest import REPO
+
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    tables = tmp_path / "evaluation-tables.json"
+    tables.write_text(json.dumps([{"task": "Stock Market Prediction", "datasets": [{
+        "dataset": "ASTOCK", "sota": {"metrics": ["Accuray", "F1-score"], "rows": [{
+            "model_name": "A new model", "paper_title": "A New Paper",
+            "metrics": {"Accuray": 70.1, "F1-score": "69.9"}}]}}]}]))
+    report = _import(registry, evaluation_tables=[tables])
+    assert report.files[("metric", "created")] == report.files[("dataset", "created")] == 0
+    paper = yaml.safe_load((registry / layout.relative_path("paper", "a-new-paper"))
+                           .read_text("utf-8"))
+    assert paper["results"][0]["metrics"] == {"accuracy": 70.1, "f1-score": 69.9}
+    assert paper["results"][0]["dataset"] == "astock"
