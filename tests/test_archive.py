@@ -301,3 +301,30 @@ def test_names_the_registry_knows_map_to_its_ids(tmp_path: Path) -> None:
                            .read_text("utf-8"))
     assert paper["results"][0]["metrics"] == {"accuracy": 70.1, "f1-score": 69.9}
     assert paper["results"][0]["dataset"] == "astock"
+
+
+def test_directions_agree_with_ibm_tdms_except_where_it_is_wrong(corpus: Path) -> None:
+    """IBM NLP-TDMS's table of 72 metrics (corpus/other-results/ibm-nlp-tdms/evaMatrixKB.tsv)
+    flags higher-is-better. Where both decide, we agree — except on its two mistakes."""
+    import csv
+
+    from pwc_registry.archive.directions import direction_of
+
+    path = corpus / "other-results" / "ibm-nlp-tdms" / "evaMatrixKB.tsv"
+    rows = list(csv.reader(path.open(encoding="utf-8"), delimiter="\t"))
+    assert len(rows) == 72
+    disagree = {name for _, name, flag in rows
+                if direction_of(name) not in (None, "higher" if flag == "1" else "lower")}
+    assert disagree == {"Error", "Number of params"}  # both are lower-is-better
+    decided = sum(direction_of(name) is not None for _, name, _ in rows)
+    assert decided >= 66
+
+
+@pytest.mark.parametrize(("name", "direction"), [
+    ("Top-1 Error Rate", "lower"), ("MS-SSIM", "higher"), ("Frames per second", "higher"),
+    ("Bit per Character (BPC)", "lower"), ("Percentage error", "lower"), ("BLEU-4", "higher"),
+    ("Dev", None), ("Score", None)])
+def test_direction_of_names_from_the_corpus(name: str, direction: str | None) -> None:
+    from pwc_registry.archive.directions import direction_of
+
+    assert direction_of(name) == direction

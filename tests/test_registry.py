@@ -15,10 +15,17 @@ def _load(path: Path) -> dict:  # type: ignore[type-arg]
     return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def test_shipped_registry_is_clean() -> None:
+def test_shipped_registry_has_no_errors_and_its_warnings_are_in_the_docs() -> None:
+    """The imported archive leaves warnings only a human can settle (metrics without a direction,
+    fractions on percent metrics); docs/registry-warnings.md lists them, and must stay current."""
+    from pwc_registry.report import markdown
+
     report = validate(Options(registry=REPO / "registry", today=TODAY))
-    assert report.diagnostics == []
-    assert report.checked["paper"] == 2
+    assert report.errors == 0
+    assert {d.code for d in report.diagnostics} == {"V003", "V008"}
+    listed = (REPO / "docs" / "registry-warnings.md").read_text(encoding="utf-8")
+    assert listed.endswith(markdown(report)), "run: pwc validate --format markdown >> the page"
+    assert report.checked["paper"] > 600
 
 
 def test_lert_results_match_the_seed_page_row_for_row(corpus: Path) -> None:

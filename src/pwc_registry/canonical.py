@@ -17,6 +17,7 @@ The writer accepts the plain data the loader returns (dicts, lists, str, int, fl
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
 import re
@@ -33,7 +34,7 @@ _INDENT = "  "
 # ': ' or ' #' may appear inside. Everything else is quoted.
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_(./$][A-Za-z0-9 _()./+,;$=~^'\"@%&:-]*$")
 _NOT_PRINTABLE = re.compile(
-    "[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def header(kind: str) -> str:
@@ -154,15 +155,11 @@ def number_text(value: float) -> str:
         return str(int(value))
     text = repr(value)
     if "e" in text or "E" in text:
-        text = format(value, "f") if abs(value) >= 1 else f"{value:.{_decimals(value)}f}"
-        text = text.rstrip("0").rstrip(".") if "." in text else text
+        # The shortest repr, with the point moved instead of an exponent: exact, no rounding.
+        text = format(decimal.Decimal(text), "f")
+        if "." not in text:  # past 1e15 an integer reading would not be the same number
+            text += ".0"
     return text
-
-
-def _decimals(value: float) -> int:
-    mantissa, exponent = repr(value).lower().split("e")
-    digits = len(mantissa.replace("-", "").replace(".", "")) - 1
-    return max(0, digits - int(exponent))
 
 
 def _plain_ok(text: str) -> bool:

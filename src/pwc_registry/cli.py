@@ -41,8 +41,8 @@ def main() -> None:
 @registry_option
 @click.option("--changed-since", metavar="REF",
               help="Check only files changed since this git ref (against the whole registry).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]),
+              default="text", show_default=True, help="Output format.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
@@ -70,7 +70,7 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
     except (UsageError, GitError) as exc:
         raise click.UsageError(str(exc)) from exc
     formatter = {"text": reporters.text, "json": reporters.as_json,
-                 "github": reporters.github}[fmt]
+                 "github": reporters.github, "markdown": reporters.markdown}[fmt]
     click.echo(formatter(result), nl=False)
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
