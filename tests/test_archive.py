@@ -25,9 +25,9 @@ TABLES = ["eff", "nlp-progress", "nlpprogress", "cmrc", "coqa", "hotpotqa", "rec
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _import(registry: Path, **dumps: Any) -> Any:
+def _import(registry: Path, jobs: int = 1, **dumps: Any) -> Any:
     registry.mkdir(exist_ok=True)
-    return import_archive(Options(registry=registry, today=TODAY, jobs=1, **dumps))
+    return import_archive(Options(registry=registry, today=TODAY, jobs=jobs, **dumps))
 
 
 def _rows(tasks: list[Any], path: tuple[Any, ...] = ()
@@ -256,8 +256,8 @@ def test_all_five_dumps_gzipped(tmp_path: Path) -> None:
                                    "modalities": ["Texts"], "languages": ["Chinese"],
                                    "variants": ["Astock", "ASTOCK", "Astock v1"]}])
     registry = tmp_path / "registry"
-    report = _import(registry, evaluation_tables=[tables], papers=papers, links=links,
-                     methods=methods, datasets=datasets)
+    report = _import(registry, jobs=2, evaluation_tables=[tables], papers=papers, links=links,
+                     methods=methods, datasets=datasets)  # papers written by worker processes
     assert report.errors == 0
     # "not a paper"; and "Accuray", which no table of metrics knows (the registry's alias does)
     assert [d.code for d in report.diagnostics] == ["A002", "A010"]
@@ -328,3 +328,34 @@ def test_direction_of_names_from_the_corpus(name: str, direction: str | None) ->
     from pwc_registry.archive.directions import direction_of
 
     assert direction_of(name) == direction
+
+
+def test_import_command_recognises_the_archive_names_and_writes_its_report(
+        tmp_path: Path, corpus: Path) -> None:
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    table = corpus / "pwc-format" / "sota-extractor" / "coqa.json"
+    (dumps / "evaluation-tables.json.gz").write_bytes(gzip.compress(table.read_bytes()))
+    (tmp_path / "registry").mkdir()
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", "pwc-archive", str(dumps / "evaluation-tables.json.gz"),
+                                  "--registry", str(tmp_path / "registry"),
+                                  "--report", str(tmp_path / "report.md")])
+    assert result.exit_code == 0, result.output
+    assert "43 rows read" in result.output
+    assert "# Import of the Papers with Code archive" in (tmp_path / "report.md").read_text()
+    assert json.loads((tmp_path / "report.json").read_text())["counts"]["row"] == 43
+    wrong = runner.invoke(main, ["import", "pwc-archive", str(table), "--registry",
+                                 str(tmp_path / "registry")])
+    assert wrong.exit_code == 2 and "--evaluation-tables" in wrong.output
+    out = tmp_path / "export"
+    exported = runner.invoke(main, ["export", "pwc-archive", "--out", str(out), "--registry",
+                                    str(tmp_path / "registry")])
+    assert exported.exit_code == 0
+    # 30 of CoQA's 43 rows are leaderboard submissions without a paper (A004): 13 come back.
+    imported = json.loads((tmp_path / "report.json").read_text())["counts"]["result"]
+    assert len(_rows(json.loads((out / "evaluation-tables.json").read_text()))) == imported == 13

@@ -18,6 +18,7 @@ The writer accepts the plain data the loader returns (dicts, lists, str, int, fl
 from __future__ import annotations
 
 import decimal
+import functools
 import json
 import math
 import re
@@ -162,7 +163,17 @@ def number_text(value: float) -> str:
     return text
 
 
+# Text starting with a letter that only YAML 1.1's booleans and null make special: most names,
+# titles and ids, decided without the full resolution below.
+_WORDY = re.compile(r"^[A-Za-z][A-Za-z0-9 _./()+,-]*$")
+_SPECIAL_WORDS = frozenset(
+    ["y", "yes", "n", "no", "true", "false", "on", "off", "null"])
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _plain_ok(text: str) -> bool:
+    if _WORDY.match(text) and not text.endswith(" "):
+        return text.lower() not in _SPECIAL_WORDS
     if not text or text != text.strip() or not _PLAIN_SAFE.match(text):
         return False
     if ": " in text or " #" in text or text.endswith(":"):

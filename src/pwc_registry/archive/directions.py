@@ -40,6 +40,7 @@ def _spans(words: list[str], terms: tuple[tuple[str, ...], ...]) -> list[tuple[i
     return found
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def direction_of(name: str) -> Direction | None:
     """``"lower"`` for "Top-1 Error Rate", ``"higher"`` for "BLEU-4", None for "Dev"."""
     table = _table()

@@ -16,16 +16,19 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import gc
+import multiprocessing
+import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
 from .. import canonical, layout
 from ..diagnostics import Diagnostic
 from ..load import read, read_rich
-from ..parallel import fork_map, shared
 from ..registry import load_registry
 from .convert import Conversion, Names, PaperDraft, Where, fold, new_id, paper_record
 from .dumps import DumpError, Progress, records
@@ -33,7 +36,6 @@ from .merge import merge
 
 _COMMENT = re.compile(r"(?:^|\s)#")
 BATCH = 4000
-PARALLEL_THRESHOLD = 400
 
 Stage = Callable[[str], Progress | None]
 
@@ -127,6 +129,10 @@ def import_archive(options: Options) -> ImportReport:
     sources = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
                                 options.methods, options.datasets, options.synonyms) if p]
 
+    writer = _PaperWriter(registry, existing, options.jobs, files, diagnostics)
+    if options.papers:  # enough papers to be worth workers
+        writer.start()
+
     def stage(name: str) -> Progress | None:
         return options.progress(name) if options.progress else None
 
@@ -155,9 +161,9 @@ def import_archive(options: Options) -> ImportReport:
                                       str(options.links))
     except DumpError as exc:
         diagnostics.append(exc.diagnostic)
+        writer.close()
         return report()
 
-    writer = _PaperWriter(registry, existing, options.jobs, files, diagnostics)
     if options.papers:
         try:
             for i, item in enumerate(records(options.papers, stage("papers"))):
@@ -182,15 +188,26 @@ def import_archive(options: Options) -> ImportReport:
 
 
 class _PaperWriter:
+    """Writes finished papers in batches: in worker processes forked once, while this process
+    goes on reading the dumps; here when one job is asked for or there are few papers."""
+
     def __init__(self, registry: Path, existing: _Existing, jobs: int | None,
                  files: Counter[tuple[str, str]], diagnostics: list[Diagnostic]) -> None:
         self.registry = registry
         self.existing = existing
-        self.jobs = jobs
+        self.jobs = jobs or os.cpu_count() or 1
         self.files = files
         self.diagnostics = diagnostics
         self.batch: list[dict[str, Any]] = []
         self.written: set[int] = set()
+        self.pending: deque[AsyncResult[list[tuple[str, list[Diagnostic]]]]] = deque()
+        self.pool: Pool | None = None
+
+    def start(self) -> None:
+        """Fork the workers now, while this process is small: a worker forked later would
+        share a large heap copy-on-write, and every page this process then touches is copied."""
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
 
     def done(self, draft: PaperDraft) -> bool:
         return id(draft) in self.written
@@ -208,22 +225,36 @@ class _PaperWriter:
             self.flush()
 
     def flush(self) -> None:
-        outcomes = fork_map(_write_papers, self.batch, jobs=self.jobs,
-                            threshold=PARALLEL_THRESHOLD, share=self.registry)
-        for part in outcomes:
-            for outcome, found in part:
-                self.files[(layout.PAPER, outcome)] += 1
-                self.diagnostics.extend(found)
-        self.batch = []
+        batch, self.batch = self.batch, []
+        if self.pool is None:
+            self._collect(write_papers(self.registry, batch))
+            return
+        self.pending.append(self.pool.apply_async(write_papers, (self.registry, batch)))
+        while len(self.pending) > 2 * self.jobs:  # bounded: batches wait in memory
+            self._collect(self.pending.popleft().get())
+
+    def _collect(self, outcomes: list[tuple[str, list[Diagnostic]]]) -> None:
+        for outcome, found in outcomes:
+            self.files[(layout.PAPER, outcome)] += 1
+            self.diagnostics.extend(found)
 
     def close(self) -> None:
         if self.batch:
             self.flush()
+        while self.pending:
+            self._collect(self.pending.popleft().get())
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
 
 
-def _write_papers(records: Sequence[dict[str, Any]]) -> list[tuple[str, list[Diagnostic]]]:
-    registry: Path = shared()
-    return [write_record(registry, layout.PAPER, record) for record in records]
+def write_papers(registry: Path, records: Sequence[dict[str, Any]]
+                 ) -> list[tuple[str, list[Diagnostic]]]:
+    gc.disable()  # many small objects, no cycles: see parallel._without_gc
+    try:
+        return [write_record(registry, layout.PAPER, record) for record in records]
+    finally:
+        gc.enable()
 
 
 def write_record(registry: Path, kind: str, record: dict[str, Any]
@@ -233,14 +264,23 @@ def write_record(registry: Path, kind: str, record: dict[str, Any]
     relative = layout.relative_path(kind, record["id"])
     path = registry / relative
     name = f"{registry.name}/{relative}"
-    text = canonical.dump(record, kind)
+    text = canonical.dump(record, kind).encode("utf-8")
     try:
-        raw = path.read_bytes()
+        # Creating exclusively is one system call when the file is new, as most are.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        fd = -1
+    if fd >= 0:
+        try:
+            os.write(fd, text)
+        finally:
+            os.close(fd)
         return "created", []
-    if raw == text.encode("utf-8"):
+    raw = path.read_bytes()
+    if raw == text:
         return "unchanged", []
     doc = read(name, raw)
     if not isinstance(doc.data, dict):

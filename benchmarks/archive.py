@@ -1,0 +1,183 @@
+"""Time `pwc import pwc-archive` on synthetic dumps at the archive's scale, and its peak memory.
+
+The dumps have the archive's format and proportions: 576,000 papers with abstracts (~1 KB
+each), 300,000 code links, 300,000 results over ~10,000 task × dataset tables, 2,000 methods
+and 5,000 datasets, gzipped as the archive ships them. A tenth of the values are strings such
+as ``"76.5%"`` or ``"-"``; a few rows name no paper.
+
+    python benchmarks/archive.py [--papers 576000] [--runs 3] [--out benchmarks/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+WORDS = [
+    "neural", "learning", "deep", "graph", "attention", "transformer", "robust", "efficient",
+    "sparse", "language", "vision", "model", "network", "adversarial", "contrastive", "self",
+    "supervised", "generative", "diffusion", "retrieval", "reasoning", "benchmark", "scalable",
+    "semantic", "temporal", "causal", "multimodal"
+]
+
+
+def _title(rng: random.Random, i: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize() + f" {i}"
+
+
+def generate(out: Path, papers: int, links: int, results: int, seed: int = 7) -> dict[str, Path]:
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    titles = [_title(rng, i) for i in range(papers)]
+    arxiv = [f"{rng.randint(15, 25):02d}{rng.randint(1, 12):02d}.{i % 100000:05d}"
+             for i in range(papers)]
+
+    def write(name: str, records: Any) -> Path:
+        path = out / f"{name}.json.gz"
+        with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as f:
+            f.write("[")
+            for n, record in enumerate(records):
+                f.write(("," if n else "") + json.dumps(record))
+            f.write("]")
+        return path
+
+    def paper_records() -> Any:
+        for i in range(papers):
+            yield {"paper_url": f"https://paperswithcode.com/paper/p{i}",
+                   "arxiv_id": arxiv[i], "title": titles[i],
+                   "abstract": " ".join(rng.choice(WORDS) for _ in range(140)),
+                   "url_abs": f"https://arxiv.org/abs/{arxiv[i]}v1",
+                   "url_pdf": f"https://arxiv.org/pdf/{arxiv[i]}v1.pdf", "proceeding": None,
+                   "authors": [f"Author {rng.randint(1, 90000)}" for _ in range(rng.randint(1, 6))],
+                   "tasks": [f"Task {rng.randint(1, 3000)}"], "date": f"20{rng.randint(15, 24)}-0"
+                   f"{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "methods": [
+                       {"name": f"Method {rng.randint(1, 2000)}", "full_name": "A method"}]}
+
+    def link_records() -> Any:
+        for n in range(links):
+            i = rng.randrange(papers)
+            yield {"paper_url": f"https://paperswithcode.com/paper/p{i}", "paper_title": titles[i],
+                   "paper_arxiv_id": arxiv[i], "repo_url": f"https://github.com/o{n}/r{n}",
+                   "is_official": n % 3 == 0, "mentioned_in_paper": False,
+                   "mentioned_in_github": True, "framework": rng.choice(["pytorch", "tf", "none"])}
+
+    def value() -> Any:
+        x = round(rng.uniform(10, 99), 2)
+        r = rng.random()
+        return x if r < 0.85 else f"{x}%" if r < 0.93 else f"**{x}**" if r < 0.98 else "-"
+
+    tables: list[dict[str, Any]] = []
+    per_table = max(1, results // 10_000)
+    made = 0
+    for t in range(1000):
+        datasets = []
+        for d in range(10):
+            rows: list[dict[str, Any]] = []
+            for _ in range(per_table):
+                if made >= results:
+                    break
+                i = rng.randrange(papers)
+                made += 1
+                rows.append({"model_name": f"Model {made}", "paper_title": titles[i]
+                             if made % 500 else "", "paper_url":
+                             f"https://arxiv.org/abs/{arxiv[i]}v1", "paper_date": None,
+                             "code_links": [], "model_links": [], "uses_additional_data": False,
+                             "metrics": {"Accuracy": value(), "Top-1 Error": value()}})
+            datasets.append({"dataset": f"Dataset {t}-{d}", "description": "", "dataset_links": [],
+                             "dataset_citations": [], "subdatasets": [],
+                             "sota": {"metrics": ["Accuracy", "Top-1 Error"], "rows": rows}})
+        tables.append({"task": f"Task {t}", "description": "", "categories": ["Computer Vision"],
+                       "datasets": datasets, "subtasks": [], "synonyms": [], "source_link": None})
+    return {
+        "evaluation-tables": write("evaluation-tables", tables),
+        "papers": write("papers-with-abstracts", paper_records()),
+        "links": write("links-between-papers-and-code", link_records()),
+        "methods": write("methods", ({"url": f"https://paperswithcode.com/method/m{i}",
+                                      "name": f"Method {i}", "full_name": "A method",
+                                      "description": "", "collections": []}
+                                     for i in range(1, 2001))),
+        "datasets": write("datasets", ({"url": f"https://paperswithcode.com/dataset/d{i}",
+                                        "name": f"Dataset {i // 10}-{i % 10}",
+                                        "modalities": ["Images"]} for i in range(5000))),
+    }
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, summed (pages a forked worker
+    shares with its parent count twice: an upper bound)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines()
+                              if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=576_000)
+    parser.add_argument("--links", type=int, default=300_000)
+    parser.add_argument("--results", type=int, default=300_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+
+    dumps_dir = args.out / f"archive-{args.papers}"
+    names = ["evaluation-tables", "papers-with-abstracts", "links-between-papers-and-code",
+             "methods", "datasets"]
+    if not all((dumps_dir / f"{n}.json.gz").exists() for n in names):
+        print(f"generating dumps in {dumps_dir} ...", file=sys.stderr)
+        generate(dumps_dir, args.papers, args.links, args.results)
+    dumps = [str(dumps_dir / f"{n}.json.gz") for n in names]
+    times, peaks, last = [], [], ""
+    for run in range(args.runs):
+        target = args.out / "archive-registry"
+        shutil.rmtree(target, ignore_errors=True)
+        (target / "registry").mkdir(parents=True)
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pwc_registry", "import", "pwc-archive", *dumps,
+             "--registry", str(target / "registry"), "--report", str(target / "report.md")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mib(process.pid))
+            time.sleep(0.2)
+        stdout, stderr = process.communicate()
+        times.append(time.perf_counter() - start)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"import failed: {stderr}")
+        peaks.append(peak)
+        last = stdout.strip().splitlines()[0]
+        print(f"run {run + 1}: {times[-1]:.1f} s, peak {peak:.0f} MiB", file=sys.stderr)
+    result = {
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
+                   f"Python {platform.python_version()}",
+        "import_seconds_median": round(statistics.median(times), 1),
+        "import_seconds": [round(t, 1) for t in times],
+        "peak_memory_mib_median": round(statistics.median(peaks)),
+        "summary": last,
+    }
+    (args.out / "archive-results.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
