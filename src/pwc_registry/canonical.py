@@ -172,9 +172,9 @@ _SPECIAL_WORDS = frozenset(
 
 @functools.lru_cache(maxsize=1 << 16)
 def _plain_ok(text: str) -> bool:
-    if _WORDY.match(text) and not text.endswith(" "):
+    if _WORDY.fullmatch(text) and not text.endswith(" "):
         return text.lower() not in _SPECIAL_WORDS
-    if not text or text != text.strip() or not _PLAIN_SAFE.match(text):
+    if not text or text != text.strip() or not _PLAIN_SAFE.fullmatch(text):
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
