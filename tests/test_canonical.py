@@ -48,3 +48,46 @@ def test_every_shipped_file_is_canonical() -> None:
         if canonical.dump(read(f.name, raw).data, f.kind).encode("utf-8") != raw:
             off.append(f.name)
     assert off == []
+
+
+def test_fmt_keeps_comments_and_is_a_fixed_point(tmp_path: Path) -> None:
+    import shutil
+
+    from pwc_registry.formatting import format_registry
+
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    canonical_text = lert.read_text("utf-8")
+    messy = (canonical_text
+             .replace("title:", "# The title as on arXiv v1\ntitle:")
+             .replace("      accuracy: 66.36\n", "      accuracy: 66.36  # Table 3\n", 1)
+             .replace("results:\n", "results:\n  # checked by a maintainer\n", 1)
+             .replace('date: "2022-11-10"\n', "")
+             .replace("identifiers:\n  arxiv", "identifiers:\n\n  arxiv"))
+    messy = messy.replace("authors:", 'date: "2022-11-10"\nauthors:') + "# end note\n"
+    lert.write_text(messy, encoding="utf-8")
+
+    checked = format_registry(registry, check=True, jobs=1)
+    assert checked.changed == [f"registry/{lert.relative_to(registry)}"]
+    assert lert.read_text("utf-8") == messy  # --check changes nothing
+    format_registry(registry, jobs=1)
+    text = lert.read_text("utf-8")
+    assert text.index("# The title as on arXiv v1\ntitle:") < text.index("authors:") \
+        < text.index("date:")  # keys back in schema order, the comment still on its key
+    assert "      accuracy: 66.36  # Table 3\n" in text
+    assert "results:\n  # checked by a maintainer\n  - task:" in text
+    assert text.endswith("# end note\n") and "identifiers:\n  arxiv" in text
+    assert read("x", text.encode()).data == read("x", canonical_text.encode()).data
+    assert format_registry(registry, check=True, jobs=1).changed == []
+
+
+def test_fmt_leaves_an_unreadable_file_alone(tmp_path: Path) -> None:
+    from pwc_registry.formatting import format_registry
+
+    (tmp_path / "registry" / "tasks").mkdir(parents=True)
+    bad = tmp_path / "registry" / "tasks" / "x.yaml"
+    bad.write_text("id: x\nid: y\n")
+    outcome = format_registry(tmp_path / "registry", jobs=1)
+    assert [d.code for d in outcome.unreadable] == ["Y002"]
+    assert bad.read_text() == "id: x\nid: y\n"

@@ -17,6 +17,7 @@ The writer accepts the plain data the loader returns (dicts, lists, str, int, fl
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import functools
 import json
@@ -26,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import layout, schema
+from .diagnostics import Pointer
 from .load import resolve_plain, yaml11_reading
 
 WIDTH = 100
@@ -44,10 +46,28 @@ def header(kind: str) -> str:
     return f"# yaml-language-server: $schema={up}schemas/{kind}.schema.json\n"
 
 
-def dump(record: Mapping[str, Any], kind: str) -> str:
-    """The canonical text of a record of ``kind``."""
+@dataclasses.dataclass(frozen=True)
+class Comments:
+    """Comments to keep, by the pointer of the node they belong to: whole-line comments that
+    stand before it, and the comment at the end of its first line."""
+
+    before: Mapping[Pointer, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    trailing: Mapping[Pointer, str] = dataclasses.field(default_factory=dict)
+    end: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    kind: str
+    comments: Comments
+
+
+def dump(record: Mapping[str, Any], kind: str, comments: Comments | None = None) -> str:
+    """The canonical text of a record of ``kind``, with ``comments`` put back in place."""
     lines: list[str] = []
-    _mapping(record, _node(kind), 0, lines, kind)
+    ctx = _Context(kind, comments or Comments())
+    _mapping(record, _node(kind), 0, lines, ctx, ())
+    lines += ctx.comments.end
     return header(kind) + "\n".join(lines) + "\n"
 
 
@@ -93,39 +113,53 @@ def _items(node: Mapping[str, Any] | None, kind: str) -> Mapping[str, Any] | Non
 
 
 def _mapping(data: Mapping[str, Any], node: Mapping[str, Any] | None, depth: int,
-             lines: list[str], kind: str) -> None:
+             lines: list[str], ctx: _Context, pointer: Pointer) -> None:
     pad = _INDENT * depth
     for key in _ordered(data, node):
-        value = data[key]
-        child = _child(node, key, kind)
-        label = f"{pad}{_key(key)}:"
-        _value(label, value, child, depth, lines, kind)
+        here = (*pointer, key)
+        lines += (pad + c for c in ctx.comments.before.get(here, ()))
+        first = len(lines)
+        _value(f"{pad}{_key(key)}:", data[key], _child(node, key, ctx.kind), depth, lines, ctx,
+               here)
+        _trail(lines, first, ctx, here)
+
+
+def _trail(lines: list[str], first: int, ctx: _Context, pointer: Pointer) -> None:
+    comment = ctx.comments.trailing.get(pointer)
+    if comment and first < len(lines):
+        lines[first] += f"  {comment}"
 
 
 def _value(label: str, value: Any, node: Mapping[str, Any] | None, depth: int,
-           lines: list[str], kind: str) -> None:
+           lines: list[str], ctx: _Context, pointer: Pointer) -> None:
     if isinstance(value, Mapping):
         if not value:
             lines.append(f"{label} {{}}")
             return
         lines.append(label)
-        _mapping(value, node, depth + 1, lines, kind)
+        _mapping(value, node, depth + 1, lines, ctx, pointer)
     elif isinstance(value, Sequence) and not isinstance(value, str):
         if not value:
             lines.append(f"{label} []")
             return
         lines.append(label)
-        item_node = _items(node, kind)
+        item_node = _items(node, ctx.kind)
         pad = _INDENT * (depth + 1)
-        for item in value:
+        for i, item in enumerate(value):
+            here = (*pointer, i)
+            lines += (pad + c for c in ctx.comments.before.get(here, ()))
+            first = len(lines)
             if isinstance(item, Mapping) and item:
                 sub: list[str] = []
-                _mapping(item, item_node, depth + 2, sub, kind)
-                first = sub[0][len(_INDENT) * (depth + 2):]
-                lines.append(f"{pad}- {first}")
-                lines.extend(sub[1:])
+                _mapping(item, item_node, depth + 2, sub, ctx, here)
+                head = next(j for j, line in enumerate(sub)
+                            if not line.lstrip().startswith("#"))
+                lines += sub[:head]
+                lines.append(f"{pad}- {sub[head][len(_INDENT) * (depth + 2):]}")
+                lines += sub[head + 1:]
             else:
-                _value(f"{pad}-", item, item_node, depth + 1, lines, kind)
+                _value(f"{pad}-", item, item_node, depth + 1, lines, ctx, here)
+            _trail(lines, first, ctx, here)
     else:
         lines.extend(_scalar(label, value, depth))
 
@@ -229,3 +263,53 @@ def _literal_ok(text: str) -> bool:
     if not body or body.startswith((" ", "\n")):
         return False
     return all(line == line.rstrip(" ") for line in body.split("\n"))
+
+
+def comments_of(text: str, positions: Mapping[Pointer, tuple[int, int]],
+                key_positions: Mapping[Pointer, tuple[int, int]]) -> Comments:
+    """The comments of ``text`` (a valid registry file), each tied to the node it is about:
+    a whole-line comment to the next node, an end-of-line comment to the deepest node that
+    starts on its line. The editor hint on the first line is the writer's own, not kept."""
+    import yaml
+
+    lines = text.split("\n")
+    in_scalar: set[int] = set()  # 0-based lines inside multi-line scalars: '#' there is text
+    code_end: dict[int, int] = {}  # 0-based line → column where the last token on it ends
+    for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        opened, closed = token.start_mark, token.end_mark
+        if closed.line > opened.line:
+            in_scalar.update(range(opened.line + 1, closed.line + (1 if closed.column else 0)))
+            header = re.match(r"^.*?[|>][-+0-9]*(?=\s+#|\s*$)", lines[opened.line])
+            if header:  # a block scalar's header line: a comment may follow the indicator
+                code_end[opened.line] = max(code_end.get(opened.line, 0), header.end())
+        code_end[closed.line] = max(code_end.get(closed.line, 0), closed.column)
+    # Where nodes start: a mapping member at its key, a sequence item at its value (the value of
+    # a key starts where the key is, or on a later line that belongs to the key).
+    starts: dict[int, list[tuple[int, Pointer]]] = {}
+    for pointer, (row, column) in key_positions.items():
+        starts.setdefault(row, []).append((column, pointer))
+    for pointer, (row, column) in positions.items():
+        if pointer and isinstance(pointer[-1], int):
+            starts.setdefault(row, []).append((column, pointer))
+    before: dict[Pointer, list[str]] = {}
+    trailing: dict[Pointer, str] = {}
+    pending: list[str] = []
+    for number, line in enumerate(lines):
+        if number in in_scalar:
+            continue
+        stripped = line.strip()
+        if number + 1 in starts and pending:
+            # The line's outermost node: the item of "- task: x", the key of "title: x".
+            first = min(starts[number + 1], key=lambda s: (s[0], len(s[1])))[1]
+            before.setdefault(first, []).extend(pending)
+            pending = []
+        if stripped.startswith("#"):
+            if number == 0 and stripped.startswith("# yaml-language-server:"):
+                continue
+            pending.append(stripped)
+        elif "#" in line[code_end.get(number, 0):]:
+            comment = line[code_end.get(number, 0):].strip()
+            if comment.startswith("#") and number + 1 in starts:
+                deepest = max(starts[number + 1], key=lambda s: (len(s[1]), s[0]))[1]
+                trailing[deepest] = comment
+    return Comments({k: tuple(v) for k, v in before.items()}, trailing, tuple(pending))

@@ -4,6 +4,7 @@ this module is the one place that turns outcomes into exit codes (0 clean, 1 pro
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -77,6 +78,102 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
             summary.write(reporters.markdown(result))
     failed = result.errors or (strict and result.warnings)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@registry_option
+@click.option("--check", is_flag=True,
+              help="Change nothing; exit 1 if a file is not in the canonical layout.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int | None) -> None:
+    """Write registry files in the one canonical layout (key order, quoting, line width),
+    keeping comments. With PATHS, only those files or folders."""
+    from .formatting import format_registry
+
+    outcome = format_registry(_registry(registry, paths[0] if paths else None),
+                              paths or None, check=check, jobs=jobs)
+    for d in outcome.unreadable:
+        click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message} "
+                             "(not formatted)"), err=True)
+    verb = "would reformat" if check else "reformatted"
+    for name in outcome.changed:
+        click.echo(f"{verb} {name}")
+    click.echo(f"{len(outcome.changed)} of {outcome.checked} files {verb}"
+               + (f", {len(outcome.unreadable)} not readable" if outcome.unreadable else ""))
+    failed = outcome.unreadable or (check and outcome.changed)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
+
+
+@main.group()
+def new() -> None:
+    """Scaffold registry files: a paper, a result."""
+
+
+@new.command("paper")
+@click.argument("arxiv_id", required=False)
+@click.option("--title", help="The title (when not from arXiv).")
+@click.option("--author", "authors", multiple=True, help="An author, in order (repeatable).")
+@click.option("--date", help="Publication date, YYYY-MM-DD.")
+@click.option("--id", "paper_id", help="The paper's id (default: from the title).")
+@registry_option
+def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
+              date: str | None, paper_id: str | None, registry: Path | None) -> None:
+    """Write a new paper file, from its ARXIV_ID (fetched from the arXiv API) or from flags."""
+    from .arxiv import ArxivError, fetch
+    from .scaffold import NewPaper, ScaffoldError
+    from .scaffold import new_paper as scaffold
+
+    if arxiv_id is None and not title:
+        raise click.UsageError("give an arXiv id, or --title (with --author and --date)")
+    try:
+        if arxiv_id is not None:
+            paper = NewPaper.from_arxiv(fetch(arxiv_id))
+            paper = dataclasses.replace(paper, paper_id=paper_id,
+                                        **({"title": title} if title else {}))
+        else:
+            paper = NewPaper(title or "", authors, date, paper_id=paper_id)
+        path = scaffold(_registry(registry), paper)
+    except (ArxivError, ScaffoldError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"wrote {path}\nnext: pwc new result {path.stem} --task ... --dataset ... "
+               "--model ... --metric NAME=VALUE")
+
+
+@new.command("result")
+@click.argument("paper")
+@click.option("--task", required=True, help="Task id, name or alias.")
+@click.option("--dataset", required=True, help="Dataset id, name or alias.")
+@click.option("--model", required=True, help="The model's name as the paper gives it.")
+@click.option("--metric", "metrics", multiple=True, required=True, metavar="NAME=VALUE",
+              help="A metric and its value, e.g. accuracy=66.36 (repeatable).")
+@click.option("--split", help="The split or protocol, where it matters.")
+@click.option("--extra-data/--no-extra-data", default=None,
+              help="Whether the model used extra training data.")
+@click.option("--location", help='Where in the paper the numbers are ("Table 3").')
+@click.option("--kind", type=click.Choice(["own", "baseline", "reproduction"]),
+              help="The paper's own result, a baseline it quotes, or its reproduction.")
+@registry_option
+def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[str, ...],
+               split: str | None, extra_data: bool | None, location: str | None,
+               kind: str | None, registry: Path | None) -> None:
+    """Append a result to PAPER (its id), checking every name against the registry."""
+    from .scaffold import ScaffoldError
+    from .scaffold import new_result as scaffold
+
+    values: dict[str, str] = {}
+    for item in metrics:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.UsageError(f"--metric {item!r}: write NAME=VALUE")
+        values[name.strip()] = value.strip()
+    try:
+        path = scaffold(_registry(registry), paper, task=task, dataset=dataset, model=model,
+                        metrics=values, split=split, extra_training_data=extra_data,
+                        location=location, kind=kind)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"added the result to {path}\nnext: pwc validate {path}")
 
 
 @main.group()

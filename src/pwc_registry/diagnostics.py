@@ -172,6 +172,23 @@ _PROBLEMS = [
             "one of them."),
 ]
 
+# --- guards on history (pwc validate --changed-since): H ---
+_PROBLEMS += [
+    Problem("H001", "value-changed", "error", "A published value changes",
+            "A value that was on the leaderboards changes. It is how typos, unit mix-ups and "
+            "vandalism look, so it needs a correction with a reason in the paper file "
+            "(`corrections:`), added in the same change."),
+    Problem("H002", "result-removed", "error", "A published result is removed",
+            "Results are not deleted silently. If the paper withdrew it, add a correction "
+            "naming the result and the reason."),
+    Problem("H003", "paper-removed", "error", "A paper file is removed",
+            "Papers are never deleted. A paper renamed to a new id records `renamed_from` in a "
+            "correction under its new id."),
+    Problem("H004", "outside-registry", "warning", "Tool files change together with data",
+            "The change touches files outside `registry/` as well as registry data. A maintainer "
+            "reviews both; consider separate pull requests."),
+]
+
 # --- importing the Papers with Code archive: A ---
 _PROBLEMS += [
     Problem("A001", "dump-not-json", "error", "A dump is not valid JSON",

@@ -95,6 +95,10 @@ def validate(options: Options) -> Report:
         wanted = None if selected is None else {f.name for f in selected} | {
             f.name for f in everything if f.kind == layout.PAPER}
         report = _validate_all(registry, everything, wanted, today, options.jobs)
+    if options.changed_since is not None:
+        from .history import check_history
+
+        strays = [*strays, *check_history(registry, options.changed_since)]
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report

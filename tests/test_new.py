@@ -1,0 +1,153 @@
+"""`pwc new`: from an arXiv id to a passing validation, against a local server (no network).
+
+``tests/data/arxiv-2211.05344.xml`` is an arXiv API response in the API's Atom format for the
+seed paper, its fields taken from the seed page (this machine cannot reach arXiv to record one).
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pwc_registry.cli import main
+from pwc_registry.validate import Options, validate
+
+from conftest import TODAY
+from examples import materialise
+
+RESPONSE = Path(__file__).parent / "data" / "arxiv-2211.05344.xml"
+
+
+@pytest.fixture
+def arxiv_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A local arXiv API serving the recorded response; the requests it got."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = RESPONSE.read_bytes() if "id_list=2211.05344" in self.path else (
+                b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>')
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("PWC_ARXIV_API", f"http://127.0.0.1:{server.server_address[1]}/api/query")
+    yield requests
+    server.shutdown()
+
+
+def _registry_without_lert(tmp_path: Path) -> Path:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    for paper in registry.glob("papers/*/lert-*.yaml"):
+        paper.unlink()
+    dataset = registry / "datasets" / "astock.yaml"
+    assert "lert" not in dataset.read_text()
+    return registry
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    outcome = CliRunner().invoke(main, list(args))
+    return outcome.exit_code, outcome.output
+
+
+def test_from_an_arxiv_id_to_a_passing_validation(tmp_path: Path, arxiv_api: list[str]) -> None:
+    registry = _registry_without_lert(tmp_path)
+    code, out = invoke("new", "paper", "arXiv:2211.05344v1", "--registry", str(registry))
+    assert code == 0, out
+    assert arxiv_api == ["/api/query?id_list=2211.05344&max_results=1"]
+    paper_id = "lert-a-linguistically-motivated-pre-trained-language-model"
+    path = next(registry.glob(f"papers/*/{paper_id}.yaml"))
+    text = path.read_text("utf-8")
+    assert 'title: "LERT: A Linguistically-motivated Pre-trained Language Model"' in text
+    assert 'date: "2022-11-10"' in text and 'arxiv: "2211.05344"' in text
+    assert "  - Yiming Cui\n  - Wanxiang Che\n  - Shijin Wang\n  - Ting Liu\n" in text
+
+    # Names as a contributor types them: the task's name, the dataset in capitals, an alias.
+    code, out = invoke("new", "result", paper_id, "--task", "Stock Market Prediction",
+                       "--dataset", "ASTOCK", "--model", "Chinese Lert Large (News+Factors)",
+                       "--metric", "Acc=66.36", "--metric", "F1-score=66.16",
+                       "--location", "Table 5", "--kind", "own", "--no-extra-data",
+                       "--registry", str(registry))
+    assert code == 0, out
+    assert "      accuracy: 66.36\n      f1-score: 66.16\n" in path.read_text("utf-8")
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert report.diagnostics == []
+
+    code, out = invoke("new", "result", paper_id, "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "Chinese Lert Large (News+Factors)",
+                       "--metric", "accuracy=1", "--registry", str(registry))
+    assert code == 2 and "already has a result" in out
+    code, out = invoke("new", "paper", "2211.05344", "--registry", str(registry))
+    assert code == 2 and "already in the registry" in out
+
+
+def test_names_are_checked_and_suggested_on_the_spot(tmp_path: Path) -> None:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    paper = "lert-a-linguistically-motivated-pre-trained-language-model"
+    before = next(registry.glob(f"papers/*/{paper}.yaml")).read_text("utf-8")
+    code, out = invoke("new", "result", paper, "--task", "Stock Market Predction", "--dataset",
+                       "astock", "--model", "M", "--metric", "accuracy=1",
+                       "--registry", str(registry))
+    assert code == 2 and "no task 'Stock Market Predction'" in out \
+        and "did you mean 'stock-market-prediction'?" in out
+    code, out = invoke("new", "result", paper, "--task", "stock-market-prediction", "--dataset",
+                       "astock", "--model", "M", "--metric", "accuracy=66.4%",
+                       "--registry", str(registry))
+    assert code == 2 and "plain number" in out
+    assert next(registry.glob(f"papers/*/{paper}.yaml")).read_text("utf-8") == before
+
+
+def test_offline_says_so_and_how_to_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PWC_ARXIV_API", f"http://127.0.0.1:{port}/api/query")
+    registry = _registry_without_lert(tmp_path)
+    code, out = invoke("new", "paper", "2211.05344", "--registry", str(registry))
+    assert code == 2 and "cannot reach arXiv" in out and "--title" in out
+    code, out = invoke("new", "paper", "--title", "A Paper Written by Hand", "--author", "A. Person",
+                       "--date", "2024-05-01", "--registry", str(registry))
+    assert code == 0 and next(registry.glob("papers/*/a-paper-written-by-hand.yaml"))
+
+
+def test_an_unknown_arxiv_id(tmp_path: Path, arxiv_api: list[str]) -> None:
+    registry = _registry_without_lert(tmp_path)
+    code, out = invoke("new", "paper", "2401.00001", "--registry", str(registry))
+    assert code == 2 and "arXiv has no paper 2401.00001" in out
+    shutil.rmtree(registry)
+
+
+def test_the_contributing_guide_works_as_written(tmp_path: Path, arxiv_api: list[str]) -> None:
+    """The commands of CONTRIBUTING.md's "Add a paper and its results", run as written."""
+    import re
+    import shlex
+
+    from conftest import REPO
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide.split("## Add a paper and its results", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block
+    commands = [shlex.split(c) for c in block.group(1).replace("\\\n", " ").splitlines()
+                if c.startswith("pwc new")]
+    assert [c[:3] for c in commands] == [["pwc", "new", "paper"], ["pwc", "new", "result"]]
+    registry = _registry_without_lert(tmp_path)
+    for command in commands:
+        code, out = invoke(*command[1:], "--registry", str(registry))
+        assert code == 0, (command, out)
+    assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
