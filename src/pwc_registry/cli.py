@@ -4,6 +4,7 @@ this module is the one place that turns outcomes into exit codes (0 clean, 1 pro
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
@@ -269,6 +270,43 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
         click.echo(json.dumps(changes.as_json(comparison), indent=2, ensure_ascii=False))
     else:
         click.echo(changes.markdown(comparison), nl=False)
+
+
+@main.group()
+def site() -> None:
+    """Build and preview the static website."""
+
+
+@site.command("build")
+@registry_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site folder (replaced).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def site_build(registry: Path | None, out: Path, jobs: int | None) -> None:
+    """Render every page of the site from the registry."""
+    from .site.build import build_site
+
+    counts = build_site(_registry(registry), out, jobs=jobs)
+    click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
+               f"{counts['papers']} papers) to {out}/ — preview it with: pwc site serve "
+               f"--dir {out}  (or open {out / 'index.html'})")
+
+
+@site.command("serve")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("site"), show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--bind", default="127.0.0.1", show_default=True)
+def site_serve(folder: Path, port: int, bind: str) -> None:
+    """Serve a built site locally (Ctrl-C to stop)."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
+        click.echo(f"serving {folder}/ at http://{bind}:{server.server_address[1]}/")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
 
 
 @main.group("import")

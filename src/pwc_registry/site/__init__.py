@@ -1,0 +1,1 @@
+"""The website: the registry as static pages (``build``), with SVG charts (``chart``)."""

@@ -1,0 +1,435 @@
+"""``pwc site build``: the registry as a static site.
+
+The leaderboards are compiled once (:func:`..leaderboard.compile_leaderboards`, the same ranking
+the snapshot and the terminal use); everything a page needs is gathered here into plain
+indexes, and the pages are rendered from Jinja2 templates (autoescaped: every string from the
+registry is text, never markup) by worker processes. Links are relative, so the site works
+from any folder or host path; nothing is fetched at view time.
+
+    out/
+      index.html  tasks/  sota/  datasets/  papers/  methods/  submit.html  about.html
+      search.html  search-index.json  style.css  site.js
+      benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from .. import snapshot
+from ..leaderboard import Leaderboard, Row, compile_leaderboards
+from ..markdown import number
+from ..parallel import fork_map, shared
+from ..registry import Paper, Registry, load_registry
+from .chart import sota_chart
+
+PARALLEL_THRESHOLD = 300
+SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
+            ("datasets/index.html", "Datasets"), ("papers/index.html", "Papers"),
+            ("methods/index.html", "Methods"), ("submit.html", "Submit"),
+            ("about.html", "About"))
+LATEST = 100
+RELATED = 8
+
+
+Topics = tuple[dict[tuple[str, str], list[str]], dict[str, tuple[tuple[str, str], ...]],
+               dict[str, int]]
+
+
+@dataclasses.dataclass
+class Site:
+    """What every page may need, computed once."""
+
+    registry: Registry
+    boards: dict[str, Leaderboard]
+    #: paper id → (benchmark id, row) of every leaderboard row the paper holds
+    ranks: dict[str, list[tuple[str, Row]]]
+    by_task: dict[str, list[str]]
+    by_dataset: dict[str, list[str]]
+    dataset_papers: dict[str, list[str]]
+    method_papers: dict[str, list[str]]
+    subtasks: dict[str, list[str]]
+    topics: Topics
+    counts: dict[str, int]
+    #: The registry repository's CONTRIBUTING.md, for the Submit page.
+    guide: str
+
+
+def topics_of(registry: Registry, cap: int = 300) -> Topics:
+    """Each task and dataset with the ``cap`` newest papers on it, each paper's topics, and
+    each paper's place from newest to oldest: what :func:`related` needs. The cap keeps a task
+    with thousands of papers from making the count quadratic; below it the result is exact."""
+    topics: dict[tuple[str, str], list[Paper]] = {}
+    mine: dict[str, tuple[tuple[str, str], ...]] = {}
+    for paper in registry.papers.values():
+        own = tuple(dict.fromkeys([*(("t", t) for t in paper.tasks),
+                                   *(("t", r.task) for r in paper.results),
+                                   *(("d", r.dataset) for r in paper.results)]))
+        mine[paper.id] = own
+        for topic in own:
+            topics.setdefault(topic, []).append(paper)
+    ordered = sorted(registry.papers.values(), key=lambda p: p.id)
+    ordered.sort(key=lambda p: p.date or "", reverse=True)
+    place = {p.id: i for i, p in enumerate(ordered)}
+    newest = {topic: sorted((p.id for p in members), key=place.__getitem__)[:cap]
+              for topic, members in topics.items()}
+    return newest, mine, place
+
+
+def related(paper_id: str, topics: Topics, limit: int = RELATED) -> list[str]:
+    """The papers sharing most tasks and datasets with ``paper_id``: newest first on a tie,
+    then by id."""
+    newest, mine, place = topics
+    shared_count = Counter(itertools.chain.from_iterable(newest[t] for t in mine[paper_id]))
+    shared_count.pop(paper_id, None)
+    best = heapq.nsmallest(limit, shared_count.items(),
+                           key=lambda item: (-item[1], place[item[0]]))
+    return [paper for paper, _ in best]
+
+
+def gather(registry: Registry, guide: str = "") -> Site:
+    boards = {b.benchmark.id: b for b in compile_leaderboards(registry)}
+    ranks: dict[str, list[tuple[str, Row]]] = {}
+    by_task: dict[str, list[str]] = {}
+    by_dataset: dict[str, list[str]] = {}
+    for board_id, board in boards.items():
+        by_task.setdefault(board.benchmark.task, []).append(board_id)
+        by_dataset.setdefault(board.benchmark.dataset, []).append(board_id)
+        for row in board.rows:
+            ranks.setdefault(row.paper.id, []).append((board_id, row))
+    dataset_papers: dict[str, list[str]] = {}
+    method_papers: dict[str, list[str]] = {}
+    for paper in registry.papers.values():
+        for dataset in dict.fromkeys(r.dataset for r in paper.results):
+            dataset_papers.setdefault(dataset, []).append(paper.id)
+        for method in paper.methods:
+            method_papers.setdefault(method, []).append(paper.id)
+    subtasks: dict[str, list[str]] = {}
+    for task_id, task in sorted(registry.entities.get("task", {}).items()):
+        parent = task.get("parent")
+        if parent:
+            subtasks.setdefault(parent, []).append(task_id)
+    counts = {"papers": len(registry.papers), "benchmarks": len(boards),
+              "results": sum(len(p.results) for p in registry.papers.values()),
+              **{k + "s": len(v) for k, v in registry.entities.items()}}
+    return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
+                subtasks, topics_of(registry), counts, guide)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pwc_registry.site", "templates"),
+        autoescape=True, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["number"] = lambda v: number(v, "—")
+    return env
+
+
+def _value(row: Row, metric: str) -> str:
+    value = row.result.metrics.get(metric)
+    if value is None:
+        return ""
+    return number(value.value) + (f" ± {number(value.spread)}" if value.spread is not None
+                                  else "")
+
+
+class Pages:
+    """Renders each kind of page; ``render(kind, key)`` gives (path, html)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.registry = site.registry
+        self.env = _environment()
+
+    def name(self, kind: str, entity_id: str) -> str:
+        return self.registry.name(kind, entity_id)
+
+    def _page(self, template: str, path: str, title: str, description: str,
+              **context: Any) -> tuple[str, str]:
+        depth = path.count("/")
+        html = self.env.get_template(template).render(
+            root="../" * depth, path=path, title=title, description=description[:300],
+            sections=SECTIONS, counts=self.site.counts, name=self.name, value=_value,
+            **context)
+        return path, html
+
+    def render(self, kind: str, key: str) -> tuple[str, str]:
+        return getattr(self, f"_{kind}")(key)  # type: ignore[no-any-return]
+
+    # one method per kind of page
+
+    def _home(self, _: str) -> tuple[str, str]:
+        boards = sorted(self.site.boards.values(),
+                        key=lambda b: (-len(b.rows), b.benchmark.id))[:12]
+        latest = sorted((p for p in self.registry.papers.values() if p.results and p.date),
+                        key=lambda p: (p.date or "", p.id), reverse=True)[:10]
+        return self._page("home.html", "index.html", "Papers With Code 2",
+                          "Machine-learning results from papers, ranked on open leaderboards.",
+                          boards=boards, latest=latest)
+
+    def _tasks(self, _: str) -> tuple[str, str]:
+        tasks = self.registry.entities.get("task", {})
+        areas: dict[str, list[str]] = {}
+        for task_id, task in sorted(tasks.items(), key=lambda t: t[1]["name"].casefold()):
+            if not task.get("parent"):
+                areas.setdefault(task.get("area") or "", []).append(task_id)
+        ordered = sorted(areas.items(), key=lambda a: (a[0] == "", self.name("area", a[0])
+                                                       if a[0] else ""))
+        return self._page("tasks.html", "tasks/index.html", "Tasks",
+                          f"{len(tasks)} machine-learning tasks by research area.",
+                          areas=ordered, tasks=tasks)
+
+    def _task(self, task_id: str) -> tuple[str, str]:
+        task = self.registry.entities["task"][task_id]
+        boards = [self.site.boards[b] for b in sorted(self.site.by_task.get(task_id, []),
+                                                      key=lambda b: -len(self.site.boards[b].rows))]
+        return self._page("task.html", f"tasks/{task_id}.html", task["name"],
+                          task.get("description") or f"Benchmarks of {task['name']}.",
+                          task=task, task_id=task_id, boards=boards,
+                          subtasks=self.site.subtasks.get(task_id, []))
+
+    def _sota(self, _: str) -> tuple[str, str]:
+        boards = sorted(self.site.boards.values(), key=lambda b: (
+            self.name("task", b.benchmark.task).casefold(), b.benchmark.id))
+        return self._page("sota.html", "sota/index.html", "State of the art",
+                          f"All {len(boards)} leaderboards, filterable.", boards=boards)
+
+    def _benchmark(self, board_id: str) -> tuple[str, str]:
+        board = self.site.boards[board_id]
+        b = board.benchmark
+        has_extra = any(r.result.extra_training_data for r in board.rows)
+        direction = b.directions.get(b.primary) if b.primary else None
+        charts = []
+        if b.primary and direction:
+            metric = self.name("metric", b.primary)
+            charts.append(("all", board.sota, sota_chart(board.sota, metric, direction)))
+            if has_extra:
+                charts.append(("clean", board.sota_without_extra_data,
+                               sota_chart(board.sota_without_extra_data, metric, direction)))
+        best = board.best
+        description = (f"{b.name}: {len(board.rows)} results ranked by "
+                       f"{self.name('metric', b.primary) if b.primary else 'no metric'}"
+                       + (f"; best {_value(best, b.primary)} by {best.result.model}."
+                          if best and b.primary else "."))
+        return self._page("benchmark.html", f"benchmarks/{board_id}.html", b.name,
+                          description, board=board, b=b, rows=self._rows(board),
+                          has_extra=has_extra, charts=charts, direction=direction,
+                          metric_names=[self.name("metric", m) for m in b.metrics])
+
+    def _rows(self, board: Leaderboard) -> list[dict[str, Any]]:
+        """The table's cells as text, so the template only lays them out (a leaderboard can
+        have 1,500 rows: formatting them in the template would take most of the build)."""
+        b = board.benchmark
+        out = []
+        for row in board.rows:
+            result, source = row.result, row.result.source
+            cells = []
+            for m in b.metrics:
+                rank = row.ranks.get(m) if m != b.primary else None
+                cells.append((_value(row, m), f"#{rank}" if rank else ""))
+            code = row.paper.main_code
+            out.append({
+                "rank": "—" if row.rank is None else str(row.rank),
+                "rank_clean": "" if result.extra_training_data else (
+                    "—" if row.rank_without_extra_data is None else str(row.rank_without_extra_data)),
+                "model": result.model, "extra": result.extra_training_data,
+                "via": self.name("task", row.via) if row.via else "",
+                "cells": cells, "paper": row.paper.id, "title": row.paper.title,
+                "date": row.date or "", "code": code.url if code else "",
+                "official": bool(code and code.official),
+                "where": " ".join(filter(None, [source.get("location"), source.get("kind")])),
+                "reported_by": source.get("reported_by", ""),
+            })
+        return out
+
+    def _datasets(self, _: str) -> tuple[str, str]:
+        datasets = sorted(self.registry.entities.get("dataset", {}).items(),
+                          key=lambda d: d[1]["name"].casefold())
+        return self._page("datasets.html", "datasets/index.html", "Datasets",
+                          f"{len(datasets)} datasets and their benchmarks.", datasets=datasets,
+                          by_dataset=self.site.by_dataset)
+
+    def _dataset(self, dataset_id: str) -> tuple[str, str]:
+        dataset = self.registry.entities["dataset"][dataset_id]
+        boards = [self.site.boards[b] for b in sorted(self.site.by_dataset.get(dataset_id, []))]
+        papers = [self.registry.papers[p] for p in self.site.dataset_papers.get(dataset_id, [])]
+        papers.sort(key=lambda p: (p.date or "", p.id), reverse=True)
+        return self._page("dataset.html", f"datasets/{dataset_id}.html", dataset["name"],
+                          dataset.get("description") or f"Benchmarks on {dataset['name']}.",
+                          dataset=dataset, dataset_id=dataset_id, boards=boards,
+                          papers=papers[:200], paper_count=len(papers))
+
+    def _papers(self, _: str) -> tuple[str, str]:
+        latest = sorted(self.registry.papers.values(), key=lambda p: (p.date or "", p.id),
+                        reverse=True)[:LATEST]
+        return self._page("papers.html", "papers/index.html", "Papers",
+                          f"The {len(latest)} newest of {len(self.registry.papers)} papers.",
+                          latest=latest)
+
+    def _paper(self, paper_id: str) -> tuple[str, str]:
+        paper = self.registry.papers[paper_id]
+        held = sorted(self.site.ranks.get(paper_id, []),
+                      key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
+        near = [self.registry.papers[p] for p in related(paper_id, self.site.topics)]
+        code = paper.main_code
+        return self._page("paper.html", f"papers/{paper_id}.html", paper.title,
+                          paper.abstract or f"Results of {paper.title}.", paper=paper,
+                          held=held, boards=self.site.boards, related=near, code=code)
+
+    def _methods(self, _: str) -> tuple[str, str]:
+        methods = sorted(self.registry.entities.get("method", {}).items(),
+                         key=lambda m: m[1]["name"].casefold())
+        return self._page("methods.html", "methods/index.html", "Methods",
+                          f"{len(methods)} methods.", methods=methods,
+                          method_papers=self.site.method_papers)
+
+    def _method(self, method_id: str) -> tuple[str, str]:
+        method = self.registry.entities["method"][method_id]
+        papers = [self.registry.papers[p] for p in self.site.method_papers.get(method_id, [])]
+        return self._page("method.html", f"methods/{method_id}.html", method["name"],
+                          method.get("description") or method["name"], method=method,
+                          papers=papers[:200], paper_count=len(papers))
+
+    def _prose(self, key: str) -> tuple[str, str]:
+        title, description, markdown_text = _PROSE[key](self.site)
+        # Raw HTML in the Markdown is shown as text, not passed through.
+        body = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
+        return self._page("prose.html", key, title, description, body=body)
+
+    def _search(self, _: str) -> tuple[str, str]:
+        return self._page("search.html", "search.html", "Search",
+                          "Search papers, tasks, datasets, methods and benchmarks.")
+
+
+def _contributing(site: Site) -> tuple[str, str, str]:
+    # Links to other files of the repository have no page here: keep their text only.
+    guide = re.sub(r"\[([^\]]+)\]\((?!https?://|#)[^)]*\)", r"\1", site.guide) or (
+        "# Submit results\n\nResults are added by pull request to the registry's repository; "
+        "its CONTRIBUTING.md says how.\n")
+    return ("Submit results", "How to add papers and results by pull request.", guide)
+
+
+def _about(site: Site) -> tuple[str, str, str]:
+    return ("About", "Papers With Code 2: the community's successor to Papers with Code.", f"""\
+# About Papers With Code 2
+
+Papers With Code 2 is the community's successor to Papers with Code: a git repository of
+machine-learning results, one file per paper, checked by a tool on every pull request and
+compiled into these leaderboards. Anyone can add or correct a result by pull request (see
+[Submit](submit.html)); every number says where in its paper it comes from.
+
+It holds {site.counts['papers']} papers, {site.counts['results']} results and
+{site.counts['benchmarks']} leaderboards.
+
+## Data and licence
+
+The data is licensed under the [Creative Commons Attribution-ShareAlike 4.0 International
+licence](https://creativecommons.org/licenses/by-sa/4.0/) (CC-BY-SA 4.0). Much of it comes from
+the Papers with Code archive, published under the same licence by Papers with Code; results
+imported from it say so (`reported_by: papers-with-code-archive`). Leaderboards are also
+published as JSON and CSV, with each benchmark's page.
+
+## How leaderboards are ranked
+
+By the benchmark's primary metric in its direction (lower is better for error rates, word
+error rate, perplexity); ties share a rank; results that used extra training data are marked,
+and each leaderboard has a view without them. A metric whose direction nobody has decided is
+shown but not ranked.
+""")
+
+
+_PROSE = {"submit.html": _contributing, "about.html": _about}
+
+
+def page_keys(site: Site) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = [("home", ""), ("tasks", ""), ("sota", ""), ("datasets", ""),
+                                   ("papers", ""), ("methods", ""), ("search", ""),
+                                   ("prose", "submit.html"), ("prose", "about.html")]
+    keys += [("task", t) for t in sorted(site.registry.entities.get("task", {}))]
+    keys += [("dataset", d) for d in sorted(site.registry.entities.get("dataset", {}))]
+    keys += [("method", m) for m in sorted(site.registry.entities.get("method", {}))]
+    keys += [("benchmark", b) for b in sorted(site.boards)]
+    keys += [("paper", p) for p in sorted(site.registry.papers)]
+    return keys
+
+
+def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
+    """Render and write the pages of ``keys``; the files written, relative to the site."""
+    site, out = shared()
+    pages = Pages(site)
+    made = set()
+    written = []
+    for kind, key in keys:
+        path, html = pages.render(kind, key)
+        target = out / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_text(html, encoding="utf-8")
+        written.append(path)
+        if kind == "benchmark":
+            for name, data in snapshot.board_files(site.boards[key], site.registry).items():
+                if not name.endswith(".md"):
+                    (out / "benchmarks" / name).write_bytes(data)
+                    written.append(f"benchmarks/{name}")
+    return written
+
+
+def search_index(site: Site) -> list[list[str]]:
+    """[kind, title, path, detail] of everything worth finding."""
+    registry = site.registry
+    entries: list[list[str]] = []
+    for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods")):
+        for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
+            aliases = " ".join(data.get("aliases", []))
+            entries.append([kind, data["name"], f"{folder}/{entity_id}.html", aliases])
+    for board_id, board in sorted(site.boards.items()):
+        entries.append(["benchmark", board.benchmark.name, f"benchmarks/{board_id}.html", ""])
+    for paper in sorted(registry.papers.values(), key=lambda p: p.id):
+        detail = " ".join(filter(None, [paper.date or "", paper.identifiers.get("arxiv", "")]))
+        entries.append(["paper", paper.title, f"papers/{paper.id}.html", detail])
+    return entries
+
+
+def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> dict[str, int]:
+    """Render the whole site into ``out`` (emptied first); counts of what was written."""
+    registry = load_registry(registry_path, jobs=jobs)
+    guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
+    site = gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
+    # Files are overwritten in place and the ones no page wrote are removed afterwards:
+    # deleting a 60,000-page site first would cost as much as writing it.
+    before = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} \
+        if out.exists() else set()
+    (out / "benchmarks").mkdir(parents=True, exist_ok=True)
+    keys = page_keys(site)
+    parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                     share=(site, out))
+    written = {path for part in parts for path in part}
+    static = resources.files("pwc_registry.site").joinpath("static")
+    for name in ("style.css", "site.js"):
+        (out / name).write_bytes(static.joinpath(name).read_bytes())
+        written.add(name)
+    (out / "search-index.json").write_text(
+        json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
+        encoding="utf-8")
+    (out / ".nojekyll").write_text("")
+    written |= {"search-index.json", ".nojekyll"}
+    for stale in sorted(before - written):
+        (out / stale).unlink()
+    return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
+            "benchmarks": len(site.boards)}
+

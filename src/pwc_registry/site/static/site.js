@@ -1,0 +1,73 @@
+// Papers With Code 2: filtering tables and searching the site, in the browser.
+// Everything works without this script except search; it fetches only files of this site.
+"use strict";
+
+function text(node) { return (node.textContent || "").toLowerCase(); }
+
+// <input data-filter="#table-id"> hides the table's rows that do not contain every word typed.
+function setUpFilters() {
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    var table = document.querySelector(input.getAttribute("data-filter"));
+    if (!table) return;
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      rows.forEach(function (row) {
+        var hay = text(row);
+        row.hidden = !words.every(function (w) { return hay.indexOf(w) !== -1; });
+      });
+    });
+  });
+}
+
+var KINDS = { paper: "Paper", task: "Task", dataset: "Dataset", method: "Method", benchmark: "Leaderboard" };
+
+function search() {
+  var results = document.getElementById("search-results");
+  if (!results) return;
+  var status = document.getElementById("search-status");
+  var query = new URLSearchParams(window.location.search).get("q") || "";
+  var box = document.getElementById("search-q");
+  box.value = query;
+  var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) { status.textContent = "Type a title, a task, a dataset, an arXiv id."; return; }
+  status.textContent = "Searching…";
+  var root = document.body.getAttribute("data-root") || "";
+  fetch(root + "search-index.json").then(function (r) { return r.json(); }).then(function (index) {
+    var found = [];
+    for (var i = 0; i < index.length; i++) {
+      var e = index[i];
+      var title = e[1].toLowerCase();
+      var hay = title + " " + e[3].toLowerCase();
+      if (!words.every(function (w) { return hay.indexOf(w) !== -1; })) continue;
+      var score = (title === query.toLowerCase() ? 0 : 1) + (e[0] === "paper" ? 1 : 0);
+      found.push([score, i]);
+    }
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    results.textContent = "";
+    found.slice(0, 100).forEach(function (f) {
+      var e = index[f[1]];
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + e[2];
+      a.textContent = e[1];
+      var kind = document.createElement("span");
+      kind.className = "tag";
+      kind.textContent = KINDS[e[0]] || e[0];
+      li.appendChild(kind);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(a);
+      if (e[3]) {
+        var detail = document.createElement("span");
+        detail.className = "muted";
+        detail.textContent = " " + e[3];
+        li.appendChild(detail);
+      }
+      results.appendChild(li);
+    });
+    status.textContent = found.length + " result" + (found.length === 1 ? "" : "s") +
+      " for “" + query + "”" + (found.length > 100 ? " (the first 100 shown)" : "") + ".";
+  }).catch(function () { status.textContent = "The search index could not be loaded."; });
+}
+
+document.addEventListener("DOMContentLoaded", function () { setUpFilters(); search(); });

@@ -1,0 +1,332 @@
+"""The website: built from real registries, crawled for broken links, and driven in Chromium.
+
+Browser tests use Debian's chromium (``/usr/bin/chromium``, or ``PWC_CHROMIUM``) through
+Playwright; `.ci/run` installs it when it is missing. They serve the built site on localhost.
+"""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from pwc_registry.leaderboard import find_leaderboard
+from pwc_registry.registry import load_registry
+from pwc_registry.site.build import build_site
+
+from conftest import REPO
+from registry_builder import paper, result, speech_registry, write
+
+CHROMIUM = os.environ.get("PWC_CHROMIUM", "/usr/bin/chromium")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "path", "circle", "line", "rect"}
+INJECTION = "01/01/1967' AND 2*3*8=6*8 AND 'AncJ'='AncJ"  # a task name in the archive's lists
+SCRIPT_TITLE = "<script>alert('pwned')</script> & <b>bold</b> claims"
+
+
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(REPO / "registry", out, jobs=2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The speech registry (word error rate, lower is better) plus hostile strings."""
+    root = tmp_path_factory.mktemp("hostile")
+    registry = speech_registry(root)
+    write(registry, "task", {"id": "injection", "name": INJECTION, "area": "speech"})
+    paper(registry, "hostile-paper", "2022-05-01", [
+        result("injection", "librispeech-test-clean", "<img src=x onerror=alert(1)>",
+               word_error_rate=9.0)], abstract="</p><script>alert(2)</script>")
+    text = (registry / "papers").rglob("hostile-paper.yaml").__next__()
+    text.write_text(text.read_text().replace("title: Paper hostile-paper",
+                                             f"title: \"{SCRIPT_TITLE}\""))
+    (root / "CONTRIBUTING.md").write_text("# Contributing\n\n<script>alert(3)</script>\n\n"
+                                          "See [the docs](docs/registry.md).\n")
+    out = root / "site"
+    build_site(registry, out, jobs=1)
+    return registry, out
+
+
+class _Page(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.title = ""
+        self.description = ""
+        self.scripts: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append(str(values[name]))
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag == "meta" and values.get("name") == "description":
+            self.description = values.get("content") or ""
+        if tag == "script":
+            self.scripts.append(str(values.get("src")))
+        self._in_title = tag == "title" and self.stack[-1:] == ["head"]
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def _crawl(site: Path) -> tuple[int, list[str]]:
+    problems = []
+    pages = sorted(site.rglob("*.html"))
+    for path in pages:
+        page = _parse(path)
+        where = path.relative_to(site).as_posix()
+        if page.errors or page.stack:
+            problems.append(f"{where}: unbalanced tags {page.errors[:3]} {page.stack}")
+        if not page.title.strip() or not page.description.strip():
+            problems.append(f"{where}: no title or description")
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "data", "mailto"):
+                continue
+            assert not parts.scheme, f"{where}: {link}"
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if not target.is_file() or site.resolve() not in target.parents:
+                problems.append(f"{where}: broken link {link}")
+            elif parts.fragment and target.suffix == ".html" and \
+                    parts.fragment not in _parse(target).ids:
+                problems.append(f"{where}: no #{parts.fragment} in {link}")
+    return len(pages), problems
+
+
+def test_every_internal_link_of_the_shipped_site_works(shipped_site: Path) -> None:
+    count, problems = _crawl(shipped_site)
+    assert problems == []
+    assert count > 1000
+    for page in shipped_site.rglob("*.html"):  # nothing is fetched from elsewhere at view time
+        assert not [s for s in _parse(page).scripts if s and "://" in s], page
+
+
+def test_no_page_is_over_200_kb(shipped_site: Path) -> None:
+    assert max(p.stat().st_size for p in shipped_site.rglob("*.html")) < 200_000
+
+
+def test_hostile_strings_are_text(hostile_site: tuple[Path, Path]) -> None:
+    _, site = hostile_site
+    _, problems = _crawl(site)
+    assert problems == []
+    page = (site / "papers" / "hostile-paper.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" \
+        in page
+    submit = (site / "submit.html").read_text(encoding="utf-8")
+    assert "<script>alert(3)" not in submit and "&lt;script&gt;alert(3)" in submit
+    assert "docs/registry.md" not in submit  # a repository link, with no page here
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "alert(" not in text.replace("&lt;script&gt;alert(", "").replace(
+            "onerror=alert(1)&gt;", "").replace("alert(&#39;pwned&#39;)", ""), path
+
+
+def test_the_build_is_deterministic(hostile_site: tuple[Path, Path], tmp_path: Path) -> None:
+    registry, site = hostile_site
+    again = tmp_path / "again"
+    build_site(registry, again, jobs=2)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+# --- in a real browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium (or set "
+                    "PWC_CHROMIUM)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def shipped_url(shipped_site: Path) -> Iterator[str]:
+    server, url = _serve(shipped_site)
+    yield url
+    server.shutdown()
+
+
+def _requests_stay_local(page: Any, base: str) -> list[str]:
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((base, "data:")) else
+            outside.append(r.url))
+    return outside
+
+
+def test_lert_page_shows_the_seed_results_row_for_row(browser: Any, shipped_url: str,
+                                                      corpus: Path) -> None:
+    seed = next((corpus.parent / "seed").glob("*.txt")).read_text(encoding="utf-8")
+    table = seed.split("\nResults\n", 1)[1].split("\nRelated Papers", 1)[0]
+    seed_rows = sorted(line for line in table.splitlines()
+                       if line.strip() and line != "TaskDatasetMetricValueModel")
+    page = browser.new_page()
+    outside = _requests_stay_local(page, shipped_url)
+    page.goto(shipped_url + "papers/lert-a-linguistically-motivated-pre-trained-language-model"
+              ".html")
+    assert page.locator("h1").inner_text() == \
+        "LERT: A Linguistically-motivated Pre-trained Language Model"
+    assert page.get_by_text("Yiming Cui, Wanxiang Che, Shijin Wang, Ting Liu").is_visible()
+    assert page.get_by_role("link", name="Code (official)").get_attribute("href") == \
+        "https://github.com/ymcui/LERT"
+    cells = page.locator("table.results tbody tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
+    # The seed page spells the metric "Accuray", as the archive does; the registry's name is
+    # "Accuracy" and keeps "Accuray" as an alias.
+    shown = sorted("".join(c).replace("Accuracy", "Accuray") for c in cells)
+    assert shown == seed_rows
+    assert page.get_by_role("heading", name="Related papers").is_visible()
+    assert page.get_by_role("heading", name="Leaderboard ranks").is_visible()
+    assert outside == []
+    page.close()
+
+
+def test_a_lower_is_better_board_ranks_and_charts_correctly(browser: Any,
+                                                             hostile_site: tuple[Path, Path]
+                                                             ) -> None:
+    registry, site = hostile_site
+    board = find_leaderboard(load_registry(registry), "speech-recognition",
+                             "librispeech-test-clean")
+    assert board is not None
+    server, url = _serve(site)
+    page = browser.new_page()
+    page.goto(url + f"benchmarks/{board.benchmark.id}.html")
+    def shown() -> list[list[str]]:
+        rows: list[list[str]] = page.locator("table.leaderboard tbody tr:visible").evaluate_all(
+            "rows => rows.map(r => Array.from(r.cells).filter(c => c.offsetParent !== null)"
+            ".map(c => c.innerText.trim()))")
+        return rows
+
+    rows = shown()
+    wer = [float(r[2].split()[0]) for r in rows if r[0] != "—"]
+    assert wer == sorted(wer) and rows[0][0] == "1"  # lowest word error rate first
+    assert [r[0] for r in rows] == [str(r.rank) if r.rank else "—" for r in board.rows]
+    chart = page.locator("figure.chart-all svg.chart")
+    assert chart.locator("circle.point").count() == len(board.sota) > 1
+    assert "lower is better" in (chart.text_content() or "")
+
+    page.get_by_label("Without extra training data").check()  # no script: a CSS view
+    clean = [r for r in board.rows if not r.result.extra_training_data]
+    assert len(clean) < len(board.rows)
+    rows = shown()
+    assert "extra data" not in " ".join(" ".join(r) for r in rows)
+    assert [r[0] for r in rows] == [str(r.rank_without_extra_data) if r.rank_without_extra_data
+                                    else "—" for r in clean]
+    assert page.locator("figure.chart-clean").is_visible()
+    assert not page.locator("figure.chart-all").is_visible()
+    assert page.locator("figure.chart-clean circle.point").count() == \
+        len(board.sota_without_extra_data)
+    page.close()
+    server.shutdown()
+
+
+def test_search_finds_lert_by_title(browser: Any, shipped_url: str) -> None:
+    page = browser.new_page()
+    page.goto(shipped_url + "index.html")
+    page.get_by_role("searchbox").first.fill("linguistically-motivated pre-trained")
+    page.keyboard.press("Enter")
+    link = page.locator("#search-results a").first
+    link.wait_for()
+    assert link.inner_text() == "LERT: A Linguistically-motivated Pre-trained Language Model"
+    link.click()
+    assert page.url.endswith("papers/lert-a-linguistically-motivated-pre-trained-language-model"
+                             ".html")
+    page.close()
+
+
+def test_usable_on_a_phone_and_with_the_keyboard(browser: Any, shipped_url: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(shipped_url + "benchmarks/stock-market-prediction--astock.html")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.close()
+
+
+def test_the_sota_filter(browser: Any, shipped_url: str) -> None:
+    page = browser.new_page()
+    page.goto(shipped_url + "sota/index.html")
+    total = page.locator("#boards tbody tr:visible").count()
+    page.get_by_label("Filter:").fill("astock")
+    visible = page.locator("#boards tbody tr:visible")
+    assert 0 < visible.count() < total
+    assert all("Astock" in t for t in visible.all_inner_texts())
+    page.close()
+
+
+def test_shipped_paper_title_with_markup_renders_as_text(browser: Any,
+                                                         hostile_site: tuple[Path, Path]) -> None:
+    _, site = hostile_site
+    server, url = _serve(site)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url + "papers/hostile-paper.html")
+    assert page.locator("h1").inner_text() == SCRIPT_TITLE
+    page.goto(url + "tasks/injection.html")
+    assert page.locator("h1").inner_text() == INJECTION
+    assert dialogs == []
+    page.close()
+    server.shutdown()
