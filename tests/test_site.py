@@ -305,14 +305,20 @@ def test_usable_on_a_phone_and_with_the_keyboard(browser: Any, shipped_url: str)
     page.close()
 
 
-def test_the_sota_filter(browser: Any, shipped_url: str) -> None:
+def test_sota_finds_a_leaderboard_and_an_area_page_filters(browser: Any,
+                                                           shipped_url: str) -> None:
     page = browser.new_page()
     page.goto(shipped_url + "sota/index.html")
+    page.get_by_label("Find a leaderboard:").fill("astock")
+    found = page.locator("#board-results a")
+    found.first.wait_for()
+    assert "Stock Market Prediction on Astock" in found.all_inner_texts()
+    page.get_by_role("link", name="Natural Language Processing").click()
     total = page.locator("#boards tbody tr:visible").count()
-    page.get_by_label("Filter:").fill("astock")
+    page.get_by_label("Filter:").fill("penn treebank")
     visible = page.locator("#boards tbody tr:visible")
     assert 0 < visible.count() < total
-    assert all("Astock" in t for t in visible.all_inner_texts())
+    assert all("penn treebank" in t.lower() for t in visible.all_inner_texts())
     page.close()
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import heapq
+import itertools
 import marshal
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -121,23 +124,41 @@ class Registry:
         return None
 
 
-def related_papers(registry: Registry, paper: Paper, limit: int = 8) -> list[Paper]:
-    """Papers that share tasks or datasets with ``paper``: most shared first, then newest."""
-    def topics(p: Paper) -> tuple[set[str], set[str]]:
-        return ({*p.tasks, *(r.task for r in p.results)}, {r.dataset for r in p.results})
+Topic = tuple[str, str]  # ("t", task id) or ("d", dataset id)
+#: Per topic, its newest papers (capped); per paper, its topics; per paper, its place from
+#: newest to oldest.
+Topics = tuple[dict[Topic, list[str]], dict[str, tuple[Topic, ...]], dict[str, int]]
 
-    tasks, datasets = topics(paper)
-    scored: list[tuple[int, Paper]] = []
-    for other in registry.papers.values():
-        other_tasks, other_datasets = topics(other)
-        shared = len(tasks & other_tasks) + len(datasets & other_datasets)
-        if shared and other.id != paper.id:
-            scored.append((shared, other))
-    # Stable sorts, last key first: id, then newest (undated last), then most shared.
-    scored.sort(key=lambda pair: pair[1].id)
-    scored.sort(key=lambda pair: pair[1].date or "", reverse=True)
-    scored.sort(key=lambda pair: pair[0], reverse=True)
-    return [p for _, p in scored[:limit]]
+
+def topics_of(registry: Registry, cap: int = 300) -> Topics:
+    """What :func:`related_papers` needs, computed once for every paper. Each task or dataset
+    offers its ``cap`` newest papers as candidates, so that a task with thousands of papers
+    does not make relating every paper quadratic; below the cap the result is exact."""
+    members: dict[Topic, list[str]] = {}
+    mine: dict[str, tuple[Topic, ...]] = {}
+    for paper in registry.papers.values():
+        own = tuple(dict.fromkeys([*(("t", t) for t in paper.tasks),
+                                   *(("t", r.task) for r in paper.results),
+                                   *(("d", r.dataset) for r in paper.results)]))
+        mine[paper.id] = own
+        for topic in own:
+            members.setdefault(topic, []).append(paper.id)
+    ordered = sorted(registry.papers.values(), key=lambda p: p.id)
+    ordered.sort(key=lambda p: p.date or "", reverse=True)  # undated last
+    place = {p.id: i for i, p in enumerate(ordered)}
+    newest = {topic: sorted(ids, key=place.__getitem__)[:cap] for topic, ids in members.items()}
+    return newest, mine, place
+
+
+def related_papers(registry: Registry, paper: Paper, limit: int = 8,
+                   topics: Topics | None = None) -> list[Paper]:
+    """Papers that share tasks or datasets with ``paper``: most shared first, then newest,
+    then by id. Pass ``topics`` (from :func:`topics_of`) when relating many papers."""
+    newest, mine, place = topics if topics is not None else topics_of(registry)
+    shared = Counter(itertools.chain.from_iterable(newest[t] for t in mine.get(paper.id, ())))
+    shared.pop(paper.id, None)
+    best = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], place[item[0]]))
+    return [registry.papers[paper_id] for paper_id, _ in best]
 
 
 def _value(raw: Any) -> Value:

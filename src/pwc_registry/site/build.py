@@ -15,12 +15,9 @@ from any folder or host path; nothing is fetched at view time.
 from __future__ import annotations
 
 import dataclasses
-import heapq
-import itertools
 import json
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,7 +29,7 @@ from .. import snapshot
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..parallel import fork_map, shared
-from ..registry import Paper, Registry, load_registry
+from ..registry import Registry, Topics, load_registry, related_papers, topics_of
 from .chart import sota_chart
 
 PARALLEL_THRESHOLD = 300
@@ -41,11 +38,17 @@ SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
             ("methods/index.html", "Methods"), ("submit.html", "Submit"),
             ("about.html", "About"))
 LATEST = 100
+#: Above this many rows a leaderboard's markup is leaner (a row's rank on each other metric goes
+#: into a tooltip): the 1,556 rows of the largest board must still open in under a second.
+COMPACT = 300
+#: A leaderboard's page shows its first rows; a longer one links to a page of all of them.
+TOP = 500
+#: Listings longer than this are split into pages (a page stays under 200 KB).
+PER_PAGE = 300
+#: How many of an area's tasks the task index shows (its page lists them all).
+SAMPLE = 24
+OTHER = "other"
 RELATED = 8
-
-
-Topics = tuple[dict[tuple[str, str], list[str]], dict[str, tuple[tuple[str, str], ...]],
-               dict[str, int]]
 
 
 @dataclasses.dataclass
@@ -65,38 +68,6 @@ class Site:
     counts: dict[str, int]
     #: The registry repository's CONTRIBUTING.md, for the Submit page.
     guide: str
-
-
-def topics_of(registry: Registry, cap: int = 300) -> Topics:
-    """Each task and dataset with the ``cap`` newest papers on it, each paper's topics, and
-    each paper's place from newest to oldest: what :func:`related` needs. The cap keeps a task
-    with thousands of papers from making the count quadratic; below it the result is exact."""
-    topics: dict[tuple[str, str], list[Paper]] = {}
-    mine: dict[str, tuple[tuple[str, str], ...]] = {}
-    for paper in registry.papers.values():
-        own = tuple(dict.fromkeys([*(("t", t) for t in paper.tasks),
-                                   *(("t", r.task) for r in paper.results),
-                                   *(("d", r.dataset) for r in paper.results)]))
-        mine[paper.id] = own
-        for topic in own:
-            topics.setdefault(topic, []).append(paper)
-    ordered = sorted(registry.papers.values(), key=lambda p: p.id)
-    ordered.sort(key=lambda p: p.date or "", reverse=True)
-    place = {p.id: i for i, p in enumerate(ordered)}
-    newest = {topic: sorted((p.id for p in members), key=place.__getitem__)[:cap]
-              for topic, members in topics.items()}
-    return newest, mine, place
-
-
-def related(paper_id: str, topics: Topics, limit: int = RELATED) -> list[str]:
-    """The papers sharing most tasks and datasets with ``paper_id``: newest first on a tie,
-    then by id."""
-    newest, mine, place = topics
-    shared_count = Counter(itertools.chain.from_iterable(newest[t] for t in mine[paper_id]))
-    shared_count.pop(paper_id, None)
-    best = heapq.nsmallest(limit, shared_count.items(),
-                           key=lambda item: (-item[1], place[item[0]]))
-    return [paper for paper, _ in best]
 
 
 def gather(registry: Registry, guide: str = "") -> Site:
@@ -181,17 +152,34 @@ class Pages:
                           "Machine-learning results from papers, ranked on open leaderboards.",
                           boards=boards, latest=latest)
 
-    def _tasks(self, _: str) -> tuple[str, str]:
+    def _areas(self) -> list[tuple[str, str, list[str]]]:
+        """(area id or "other", area name, its top-level task ids by name), areas by name."""
         tasks = self.registry.entities.get("task", {})
         areas: dict[str, list[str]] = {}
         for task_id, task in sorted(tasks.items(), key=lambda t: t[1]["name"].casefold()):
             if not task.get("parent"):
-                areas.setdefault(task.get("area") or "", []).append(task_id)
-        ordered = sorted(areas.items(), key=lambda a: (a[0] == "", self.name("area", a[0])
-                                                       if a[0] else ""))
+                areas.setdefault(task.get("area") or OTHER, []).append(task_id)
+        return sorted(((a, self._area_name(a), ids) for a, ids in areas.items()),
+                      key=lambda a: (a[0] == OTHER, a[1].casefold()))
+
+    def _area_name(self, area: str) -> str:
+        return "Other tasks" if area == OTHER else self.name("area", area)
+
+    def _tasks(self, _: str) -> tuple[str, str]:
+        by_boards = {t: len(self.site.by_task.get(t, [])) for t in self.registry.entities.get(
+            "task", {})}
+        areas = [(area, name, ids, sorted(ids, key=lambda t: -by_boards[t])[:SAMPLE])
+                 for area, name, ids in self._areas()]
         return self._page("tasks.html", "tasks/index.html", "Tasks",
-                          f"{len(tasks)} machine-learning tasks by research area.",
-                          areas=ordered, tasks=tasks)
+                          f"{len(by_boards)} machine-learning tasks by research area.",
+                          areas=areas, tasks=self.registry.entities.get("task", {}),
+                          sample=SAMPLE)
+
+    def _tasks_area(self, area: str) -> tuple[str, str]:
+        [(_, name, ids)] = [a for a in self._areas() if a[0] == area]
+        return self._page("tasks-area.html", f"tasks/areas/{area}.html", f"{name}: tasks",
+                          f"The {len(ids)} tasks of {name}.", area_name=name, ids=ids,
+                          tasks=self.registry.entities["task"])
 
     def _task(self, task_id: str) -> tuple[str, str]:
         task = self.registry.entities["task"][task_id]
@@ -202,19 +190,47 @@ class Pages:
                           task=task, task_id=task_id, boards=boards,
                           subtasks=self.site.subtasks.get(task_id, []))
 
-    def _sota(self, _: str) -> tuple[str, str]:
-        boards = sorted(self.site.boards.values(), key=lambda b: (
-            self.name("task", b.benchmark.task).casefold(), b.benchmark.id))
-        return self._page("sota.html", "sota/index.html", "State of the art",
-                          f"All {len(boards)} leaderboards, filterable.", boards=boards)
+    def _boards_by_area(self) -> dict[str, list[Leaderboard]]:
+        tasks = self.registry.entities.get("task", {})
+        out: dict[str, list[Leaderboard]] = {}
+        for board in sorted(self.site.boards.values(), key=lambda b: (
+                self.name("task", b.benchmark.task).casefold(), b.benchmark.id)):
+            area = _root_area(tasks, board.benchmark.task) or OTHER
+            out.setdefault(area, []).append(board)
+        return out
 
-    def _benchmark(self, board_id: str) -> tuple[str, str]:
+    def _sota(self, _: str) -> tuple[str, str]:
+        by_area = self._boards_by_area()
+        areas = sorted(((a, self._area_name(a), len(boards), _pages(len(boards), PER_PAGE))
+                        for a, boards in by_area.items()), key=lambda a: (a[0] == OTHER,
+                                                                          a[1].casefold()))
+        return self._page("sota.html", "sota/index.html", "State of the art",
+                          f"All {len(self.site.boards)} leaderboards by research area.",
+                          areas=areas, total=len(self.site.boards))
+
+    def _sota_area(self, key: str) -> tuple[str, str]:
+        area, number_text = key.rsplit(":", 1)
+        number = int(number_text)
+        boards = self._boards_by_area()[area]
+        pages = _pages(len(boards), PER_PAGE)
+        chunk = boards[(number - 1) * PER_PAGE: number * PER_PAGE]
+        name = self._area_name(area)
+        return self._page("sota-area.html", f"sota/{_paged_name(area, number)}",
+                          f"State of the art: {name}" + (f" ({number}/{pages})" if pages > 1
+                                                         else ""),
+                          f"{len(boards)} leaderboards of {name}.", boards=chunk,
+                          area=area, area_name=name, number=number, pages=pages,
+                          page_name=_paged_name, count=len(boards))
+
+    def _benchmark(self, board_id: str, everything: bool = False) -> tuple[str, str]:
+        """A leaderboard's page: its first ``TOP`` rows, with a link to a page of all of them
+        when it has more (that page has no chart: it is the table)."""
         board = self.site.boards[board_id]
         b = board.benchmark
         has_extra = any(r.result.extra_training_data for r in board.rows)
         direction = b.directions.get(b.primary) if b.primary else None
         charts = []
-        if b.primary and direction:
+        if b.primary and direction and not everything:
             metric = self.name("metric", b.primary)
             charts.append(("all", board.sota, sota_chart(board.sota, metric, direction)))
             if has_extra:
@@ -225,17 +241,25 @@ class Pages:
                        f"{self.name('metric', b.primary) if b.primary else 'no metric'}"
                        + (f"; best {_value(best, b.primary)} by {best.result.model}."
                           if best and b.primary else "."))
-        return self._page("benchmark.html", f"benchmarks/{board_id}.html", b.name,
-                          description, board=board, b=b, rows=self._rows(board),
+        shown = board.rows if everything else board.rows[:TOP]
+        suffix = ".all" if everything else ""
+        return self._page("benchmark.html", f"benchmarks/{board_id}{suffix}.html",
+                          b.name + (" — all results" if everything else ""), description,
+                          board=board, b=b, rows=self._rows(board, shown),
                           has_extra=has_extra, charts=charts, direction=direction,
-                          metric_names=[self.name("metric", m) for m in b.metrics])
+                          compact=len(shown) > COMPACT, everything=everything,
+                          total=len(board.rows), metric_names=[self.name("metric", m)
+                                                               for m in b.metrics])
 
-    def _rows(self, board: Leaderboard) -> list[dict[str, Any]]:
+    def _benchmark_all(self, board_id: str) -> tuple[str, str]:
+        return self._benchmark(board_id, everything=True)
+
+    def _rows(self, board: Leaderboard, rows: Sequence[Row]) -> list[dict[str, Any]]:
         """The table's cells as text, so the template only lays them out (a leaderboard can
         have 1,500 rows: formatting them in the template would take most of the build)."""
         b = board.benchmark
         out = []
-        for row in board.rows:
+        for row in rows:
             result, source = row.result, row.result.source
             cells = []
             for m in b.metrics:
@@ -256,12 +280,17 @@ class Pages:
             })
         return out
 
-    def _datasets(self, _: str) -> tuple[str, str]:
+    def _datasets(self, number_text: str) -> tuple[str, str]:
+        number = int(number_text or "1")
         datasets = sorted(self.registry.entities.get("dataset", {}).items(),
                           key=lambda d: d[1]["name"].casefold())
-        return self._page("datasets.html", "datasets/index.html", "Datasets",
-                          f"{len(datasets)} datasets and their benchmarks.", datasets=datasets,
-                          by_dataset=self.site.by_dataset)
+        pages = _pages(len(datasets), PER_PAGE * 3)
+        chunk = datasets[(number - 1) * PER_PAGE * 3: number * PER_PAGE * 3]
+        return self._page("datasets.html", f"datasets/{_paged_name('index', number)}",
+                          "Datasets" + (f" ({number}/{pages})" if pages > 1 else ""),
+                          f"{len(datasets)} datasets and their benchmarks.", datasets=chunk,
+                          by_dataset=self.site.by_dataset, number=number, pages=pages,
+                          page_name=_paged_name, count=len(datasets))
 
     def _dataset(self, dataset_id: str) -> tuple[str, str]:
         dataset = self.registry.entities["dataset"][dataset_id]
@@ -284,7 +313,7 @@ class Pages:
         paper = self.registry.papers[paper_id]
         held = sorted(self.site.ranks.get(paper_id, []),
                       key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
-        near = [self.registry.papers[p] for p in related(paper_id, self.site.topics)]
+        near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
         return self._page("paper.html", f"papers/{paper_id}.html", paper.title,
                           paper.abstract or f"Results of {paper.title}.", paper=paper,
@@ -355,14 +384,42 @@ shown but not ranked.
 _PROSE = {"submit.html": _contributing, "about.html": _about}
 
 
+def _root_area(tasks: Mapping[str, Mapping[str, Any]], task_id: str) -> str | None:
+    """A task's area, or its nearest ancestor's."""
+    seen = set()
+    while task_id in tasks and task_id not in seen:
+        seen.add(task_id)
+        if tasks[task_id].get("area"):
+            return str(tasks[task_id]["area"])
+        task_id = tasks[task_id].get("parent") or ""
+    return None
+
+
+def _pages(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
+def _paged_name(base: str, number: int) -> str:
+    return f"{base}.html" if number == 1 else f"{base}-{number}.html"
+
+
 def page_keys(site: Site) -> list[tuple[str, str]]:
-    keys: list[tuple[str, str]] = [("home", ""), ("tasks", ""), ("sota", ""), ("datasets", ""),
+    keys: list[tuple[str, str]] = [("home", ""), ("tasks", ""), ("sota", ""),
                                    ("papers", ""), ("methods", ""), ("search", ""),
                                    ("prose", "submit.html"), ("prose", "about.html")]
+    pages = Pages(site)
+    keys += [("tasks_area", area) for area, _, _ in pages._areas()]
+    for area, boards in pages._boards_by_area().items():
+        keys += [("sota_area", f"{area}:{n}") for n in range(1, _pages(len(boards), PER_PAGE) + 1)]
+    datasets = len(site.registry.entities.get("dataset", {}))
+    keys += [("datasets", str(n)) for n in range(1, _pages(datasets, PER_PAGE * 3) + 1)]
     keys += [("task", t) for t in sorted(site.registry.entities.get("task", {}))]
     keys += [("dataset", d) for d in sorted(site.registry.entities.get("dataset", {}))]
     keys += [("method", m) for m in sorted(site.registry.entities.get("method", {}))]
-    keys += [("benchmark", b) for b in sorted(site.boards)]
+    for board_id, board in sorted(site.boards.items()):
+        keys.append(("benchmark", board_id))
+        if len(board.rows) > TOP:
+            keys.append(("benchmark_all", board_id))
     keys += [("paper", p) for p in sorted(site.registry.papers)]
     return keys
 
