@@ -143,8 +143,14 @@ def test_every_internal_link_of_the_shipped_site_works(shipped_site: Path) -> No
         assert not [s for s in _parse(page).scripts if s and "://" in s], page
 
 
-def test_no_page_is_over_200_kb(shipped_site: Path) -> None:
+def test_no_page_is_over_200_kb_and_the_home_page_counts_right(shipped_site: Path) -> None:
     assert max(p.stat().st_size for p in shipped_site.rglob("*.html")) < 200_000
+    registry = load_registry(REPO / "registry")
+    from pwc_registry.leaderboard import compile_leaderboards
+
+    boards = len(compile_leaderboards(registry))
+    home = (shipped_site / "index.html").read_text(encoding="utf-8")
+    assert f"{len(registry.papers)} papers · " in home and f" · {boards} leaderboards · " in home
 
 
 def test_hostile_strings_are_text(hostile_site: tuple[Path, Path]) -> None:

@@ -92,9 +92,9 @@ def gather(registry: Registry, guide: str = "") -> Site:
         parent = task.get("parent")
         if parent:
             subtasks.setdefault(parent, []).append(task_id)
-    counts = {"papers": len(registry.papers), "benchmarks": len(boards),
-              "results": sum(len(p.results) for p in registry.papers.values()),
-              **{k + "s": len(v) for k, v in registry.entities.items()}}
+    counts = {**{k + "s": len(v) for k, v in registry.entities.items() if k != "benchmark"},
+              "papers": len(registry.papers), "benchmarks": len(boards),
+              "results": sum(len(p.results) for p in registry.papers.values())}
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
                 subtasks, topics_of(registry), counts, guide)
 
