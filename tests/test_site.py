@@ -177,6 +177,11 @@ def test_the_build_is_deterministic(hostile_site: tuple[Path, Path], tmp_path: P
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
+    (again / "stale.html").write_text("from an older build")
+    build_site(registry, again, jobs=2)  # a rebuild replaces the folder
+    third = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert third == first
+    assert [p.name for p in tmp_path.iterdir()] == ["again"]  # the old build is gone
 
 
 # --- in a real browser -------------------------------------------------------------------

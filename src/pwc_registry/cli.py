@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -362,23 +363,19 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
     if not all_tables and not any(single.values()):
         raise click.UsageError("no dump given")
 
-    bars: dict[str, object] = {}
-
-    def progress(stage: str):  # type: ignore[no-untyped-def]
+    def progress(stage: str) -> Callable[[int, int], None] | None:
+        """A progress bar for one dump on a terminal: told bytes read of the file's size."""
         if not sys.stderr.isatty():
             return None
-        state = {"done": 0}
+        bar = click.progressbar(length=1, label=f"reading {stage}", file=sys.stderr)
+        shown = [0]
 
         def tell(done: int, total: int) -> None:
-            bar = bars.get(stage)
-            if bar is None:
-                bar = click.progressbar(length=total, label=f"reading {stage}", file=sys.stderr)
-                bar.__enter__()
-                bars[stage] = bar
-            bar.update(done - state["done"])  # type: ignore[attr-defined]
-            state["done"] = done
+            bar.length = total
+            bar.update(done - shown[0])
+            shown[0] = done
             if done >= total:
-                bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+                bar.render_finish()
         return tell
 
     options = Options(

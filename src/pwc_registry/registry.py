@@ -130,7 +130,7 @@ Topic = tuple[str, str]  # ("t", task id) or ("d", dataset id)
 Topics = tuple[dict[Topic, list[str]], dict[str, tuple[Topic, ...]], dict[str, int]]
 
 
-def topics_of(registry: Registry, cap: int = 300) -> Topics:
+def topics_of(registry: Registry, cap: int = 100) -> Topics:
     """What :func:`related_papers` needs, computed once for every paper. Each task or dataset
     offers its ``cap`` newest papers as candidates, so that a task with thousands of papers
     does not make relating every paper quadratic; below the cap the result is exact."""

@@ -15,8 +15,12 @@ from any folder or host path; nothing is fetched at view time.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -40,9 +44,9 @@ SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
 LATEST = 100
 #: Above this many rows a leaderboard's markup is leaner (a row's rank on each other metric goes
 #: into a tooltip): the 1,556 rows of the largest board must still open in under a second.
-COMPACT = 300
+COMPACT = 200
 #: A leaderboard's page shows its first rows; a longer one links to a page of all of them.
-TOP = 500
+TOP = 300
 #: Listings longer than this are split into pages (a page stays under 200 KB).
 PER_PAGE = 300
 #: How many of an area's tasks the task index shows (its page lists them all).
@@ -466,12 +470,20 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
     """Render the whole site into ``out`` (emptied first); counts of what was written."""
     registry = load_registry(registry_path, jobs=jobs)
     guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
-    site = gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
-    # Files are overwritten in place and the ones no page wrote are removed afterwards:
-    # deleting a 60,000-page site first would cost as much as writing it.
-    before = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} \
-        if out.exists() else set()
-    (out / "benchmarks").mkdir(parents=True, exist_ok=True)
+    gc.disable()  # hundreds of thousands of objects, no cycles: see parallel._without_gc
+    try:
+        site = gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
+    finally:
+        gc.enable()
+    # A previous build is moved aside and deleted by another process while this one renders:
+    # on this kind of disk, deleting or overwriting 60,000 files costs as much as writing them.
+    cleaner = None
+    if out.exists():
+        aside = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(aside)
+        cleaner = subprocess.Popen([sys.executable, "-c",
+                                    "import shutil, sys; shutil.rmtree(sys.argv[1])", aside])
+    (out / "benchmarks").mkdir(parents=True)
     keys = page_keys(site)
     parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                      share=(site, out))
@@ -479,14 +491,12 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
     static = resources.files("pwc_registry.site").joinpath("static")
     for name in ("style.css", "site.js"):
         (out / name).write_bytes(static.joinpath(name).read_bytes())
-        written.add(name)
     (out / "search-index.json").write_text(
         json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
         encoding="utf-8")
     (out / ".nojekyll").write_text("")
-    written |= {"search-index.json", ".nojekyll"}
-    for stale in sorted(before - written):
-        (out / stale).unlink()
+    if cleaner is not None:
+        cleaner.wait()
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 
