@@ -8,6 +8,7 @@ is documented by adding it here.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -47,6 +48,11 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)
+
+
+def count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:
+    """How many of ``diagnostics`` have ``severity``."""
+    return sum(d.severity == severity for d in diagnostics)
 
 
 def pointer_text(pointer: Pointer) -> str:

@@ -21,7 +21,7 @@ from .check import (
     check_task_tree,
     position_finder,
 )
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, count
 from .load import Document, read
 from .parallel import fork_map, shared
 from .vocabulary import Vocabulary
@@ -49,11 +49,11 @@ class Report:
 
     @property
     def errors(self) -> int:
-        return sum(d.severity == "error" for d in self.diagnostics)
+        return count(self.diagnostics, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(d.severity == "warning" for d in self.diagnostics)
+        return count(self.diagnostics, "warning")
 
 
 class UsageError(Exception):

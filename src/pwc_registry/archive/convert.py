@@ -239,16 +239,23 @@ class Conversion:
         for i, task in enumerate(tasks):
             self._task(task, None, Where(file, (i,)))
 
-    def _task(self, task: Any, parent: str | None, where: Where) -> None:
-        if not isinstance(task, dict):
-            self.report("A002", "a task is not a mapping; skipped", where)
-            return
-        name = self.text(task.get("task"), where.at("task"))
+    def _name_of(self, node: Any, field: str, kind: str, where: Where) -> str | None:
+        """The name of a task or dataset of the tables; None (reported, with the rows under it
+        counted as skipped) when it is not a mapping or has no name."""
+        if not isinstance(node, dict):
+            self.report("A002", f"a {kind} is not a mapping; skipped", where)
+            return None
+        name = self.text(node.get(field), where.at(field))
         if name is None:
-            rows = _rows_in(task)
-            self.report("A002", f"a task has no name; skipped with its {rows} rows", where)
+            rows = _rows_in(node)
+            self.report("A002", f"a {kind} has no name; skipped with its {rows} rows", where)
             self.counts["row"] += rows
             self.counts["skipped row"] += rows
+        return name
+
+    def _task(self, task: Any, parent: str | None, where: Where) -> None:
+        name = self._name_of(task, "task", "task", where)
+        if name is None:
             return
         categories = [c for c in (task.get("categories") or []) if isinstance(c, str) and c.strip()]
         areas = [self.area(c.strip()) for c in categories]
@@ -280,15 +287,8 @@ class Conversion:
         return {"title": title, "url": url} if title else {"url": url}
 
     def _dataset(self, task_id: str, dataset: Any, parent: str | None, where: Where) -> None:
-        if not isinstance(dataset, dict):
-            self.report("A002", "a dataset is not a mapping; skipped", where)
-            return
-        name = self.text(dataset.get("dataset"), where.at("dataset"))
+        name = self._name_of(dataset, "dataset", "dataset", where)
         if name is None:
-            rows = _rows_in(dataset)
-            self.report("A002", f"a dataset has no name; skipped with its {rows} rows", where)
-            self.counts["row"] += rows
-            self.counts["skipped row"] += rows
             return
         links = [link for k, raw in enumerate(_list(dataset.get("dataset_links")))
                  if (link := self._link(raw, where.at("dataset_links", k)))]

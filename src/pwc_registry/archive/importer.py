@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import canonical, layout
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, count
 from ..load import read, read_rich
 from ..registry import load_registry
 from .convert import Conversion, Names, PaperDraft, Where, fold, new_id, paper_record
@@ -68,11 +68,11 @@ class ImportReport:
 
     @property
     def errors(self) -> int:
-        return sum(d.severity == "error" for d in self.diagnostics)
+        return count(self.diagnostics, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(d.severity == "warning" for d in self.diagnostics)
+        return count(self.diagnostics, "warning")
 
 
 def read_synonyms(path: Path) -> dict[str, list[str]]:
