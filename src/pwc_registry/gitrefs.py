@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,22 +12,35 @@ class GitError(Exception):
     """The ref or repository cannot be used (a usage problem, exit code 2)."""
 
 
-def changed_paths(registry: Path, ref: str) -> list[Path]:
-    """Files under ``registry`` that differ between the merge base of ``ref`` and HEAD and the
-    work tree, untracked files included. Deleted files are left out: there is nothing to read."""
+@dataclasses.dataclass(frozen=True)
+class Changes:
+    """What differs between the merge base of a ref with HEAD and the work tree."""
+
+    top: Path
+    #: The merge base's commit id.
+    base: str
+    #: Every path (relative to ``top``) that differs: changed, added, deleted or untracked.
+    paths: tuple[str, ...]
+
+    def under(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/") + "/"
+        return [p for p in self.paths if p.startswith(prefix)]
+
+
+def changes_since(start: Path, ref: str) -> Changes:
+    """One look at the repository holding ``start``: a merge base, a diff, the untracked files
+    (each a walk of the whole work tree, so done once for the file list and the guards)."""
     import git
 
     try:
-        repo = git.Repo(registry, search_parent_directories=True)
+        repo = git.Repo(start, search_parent_directories=True)
         top = Path(repo.working_tree_dir or ".")
         base = repo.git.merge_base(ref, "HEAD")
-        relative = registry.resolve().relative_to(top.resolve()).as_posix()
-        names = repo.git.diff("--name-only", "--no-renames", "--diff-filter=d", base, "--",
-                              relative).splitlines()
-        names += repo.git.ls_files("--others", "--exclude-standard", "--", relative).splitlines()
+        names = repo.git.diff("--name-only", "--no-renames", base).splitlines()
+        names += repo.git.ls_files("--others", "--exclude-standard").splitlines()
     except (git.GitCommandError, git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
         raise GitError(f"cannot compare with {ref!r}: {_first_line(exc)}") from exc
-    return [top / name for name in sorted(set(names))]
+    return Changes(top, base, tuple(sorted(set(names))))
 
 
 def _first_line(exc: Exception) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 
 from . import layout
 from .diagnostics import Diagnostic, Pointer
-from .gitrefs import Version, changed_between, merge_base
+from .gitrefs import Changes, Version
 from .load import read, read_rich
 from .markdown import number
 
@@ -108,19 +108,19 @@ def compare_paper(name: str, base: Mapping[str, Any] | None, head: Mapping[str, 
     return out
 
 
-def check_history(registry: Path, ref: str) -> list[Diagnostic]:
-    """What the work tree changes of the registry since the merge base of ``ref`` and HEAD."""
+def check_history(registry: Path, changes: Changes) -> list[Diagnostic]:
+    """What the work tree changes of the registry since the merge base in ``changes``."""
     head = Version(registry, None)
+    base = Version(registry, changes.base)
+    folder = registry.resolve().relative_to(head.top.resolve()).as_posix()
+    changed = changes.under(folder)
+    everything = list(changes.paths)
     try:
-        base = merge_base(ref, head)
-        folder = registry.resolve().relative_to(head.top.resolve()).as_posix()
-        changed = changed_between(base, head, folder)
-        everything = changed_between(base, head, ".")
         base_files = base.read(changed)
         head_files = head.read(changed)
     finally:
+        base.close()
         head.close()
-    base.close()
     papers = [p for p in changed if p.startswith(f"{folder}/{layout.FOLDERS['paper']}/")]
     display = registry.name
     diagnostics: list[Diagnostic] = []

@@ -69,10 +69,13 @@ def validate(options: Options) -> Report:
     selected: list[layout.RegistryFile] | None = None
     strays: list[Diagnostic] = []
     scope = "all files"
+    changes = None
     if options.changed_since is not None:
-        from .gitrefs import changed_paths
+        from .gitrefs import changes_since
 
-        changed = changed_paths(registry, options.changed_since)
+        changes = changes_since(registry, options.changed_since)
+        folder = registry.relative_to(changes.top.resolve()).as_posix()
+        changed = [changes.top / p for p in changes.under(folder)]
         selected, strays = layout.discover(registry, [p for p in changed
                                                       if p.exists() or p.is_symlink()])
         scope = f"files changed since {options.changed_since}"
@@ -95,10 +98,10 @@ def validate(options: Options) -> Report:
         wanted = None if selected is None else {f.name for f in selected} | {
             f.name for f in everything if f.kind == layout.PAPER}
         report = _validate_all(registry, everything, wanted, today, options.jobs)
-    if options.changed_since is not None:
+    if changes is not None:
         from .history import check_history
 
-        strays = [*strays, *check_history(registry, options.changed_since)]
+        strays = [*strays, *check_history(registry, changes)]
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report
