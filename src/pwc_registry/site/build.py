@@ -156,7 +156,7 @@ class Pages:
                           "Machine-learning results from papers, ranked on open leaderboards.",
                           boards=boards, latest=latest)
 
-    def _areas(self) -> list[tuple[str, str, list[str]]]:
+    def areas(self) -> list[tuple[str, str, list[str]]]:
         """(area id or "other", area name, its top-level task ids by name), areas by name."""
         tasks = self.registry.entities.get("task", {})
         areas: dict[str, list[str]] = {}
@@ -173,14 +173,14 @@ class Pages:
         by_boards = {t: len(self.site.by_task.get(t, [])) for t in self.registry.entities.get(
             "task", {})}
         areas = [(area, name, ids, sorted(ids, key=lambda t: -by_boards[t])[:SAMPLE])
-                 for area, name, ids in self._areas()]
+                 for area, name, ids in self.areas()]
         return self._page("tasks.html", "tasks/index.html", "Tasks",
                           f"{len(by_boards)} machine-learning tasks by research area.",
                           areas=areas, tasks=self.registry.entities.get("task", {}),
                           sample=SAMPLE)
 
     def _tasks_area(self, area: str) -> tuple[str, str]:
-        [(_, name, ids)] = [a for a in self._areas() if a[0] == area]
+        [(_, name, ids)] = [a for a in self.areas() if a[0] == area]
         return self._page("tasks-area.html", f"tasks/areas/{area}.html", f"{name}: tasks",
                           f"The {len(ids)} tasks of {name}.", area_name=name, ids=ids,
                           tasks=self.registry.entities["task"])
@@ -194,7 +194,7 @@ class Pages:
                           task=task, task_id=task_id, boards=boards,
                           subtasks=self.site.subtasks.get(task_id, []))
 
-    def _boards_by_area(self) -> dict[str, list[Leaderboard]]:
+    def boards_by_area(self) -> dict[str, list[Leaderboard]]:
         tasks = self.registry.entities.get("task", {})
         out: dict[str, list[Leaderboard]] = {}
         for board in sorted(self.site.boards.values(), key=lambda b: (
@@ -204,7 +204,7 @@ class Pages:
         return out
 
     def _sota(self, _: str) -> tuple[str, str]:
-        by_area = self._boards_by_area()
+        by_area = self.boards_by_area()
         areas = sorted(((a, self._area_name(a), len(boards), _pages(len(boards), PER_PAGE))
                         for a, boards in by_area.items()), key=lambda a: (a[0] == OTHER,
                                                                           a[1].casefold()))
@@ -215,7 +215,7 @@ class Pages:
     def _sota_area(self, key: str) -> tuple[str, str]:
         area, number_text = key.rsplit(":", 1)
         number = int(number_text)
-        boards = self._boards_by_area()[area]
+        boards = self.boards_by_area()[area]
         pages = _pages(len(boards), PER_PAGE)
         chunk = boards[(number - 1) * PER_PAGE: number * PER_PAGE]
         name = self._area_name(area)
@@ -412,8 +412,8 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
                                    ("papers", ""), ("methods", ""), ("search", ""),
                                    ("prose", "submit.html"), ("prose", "about.html")]
     pages = Pages(site)
-    keys += [("tasks_area", area) for area, _, _ in pages._areas()]
-    for area, boards in pages._boards_by_area().items():
+    keys += [("tasks_area", area) for area, _, _ in pages.areas()]
+    for area, boards in pages.boards_by_area().items():
         keys += [("sota_area", f"{area}:{n}") for n in range(1, _pages(len(boards), PER_PAGE) + 1)]
     datasets = len(site.registry.entities.get("dataset", {}))
     keys += [("datasets", str(n)) for n in range(1, _pages(datasets, PER_PAGE * 3) + 1)]
