@@ -40,6 +40,16 @@ _NOT_PRINTABLE = re.compile(
     "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
+_MAY_COMMENT = re.compile(rb"(?:^|\s)#")
+
+
+def may_hold_comments(raw: bytes) -> bool:
+    """Whether a file's text may hold comments besides the writer's editor hint on its first
+    line (conservative: a ' #' inside a quoted string counts too)."""
+    body = raw.split(b"\n", 1)[1] if raw.startswith(b"# yaml-language-server:") else raw
+    return _MAY_COMMENT.search(body) is not None
+
+
 def header(kind: str) -> str:
     """The editor hint on a file's first line; the relative path depends on the folder depth."""
     up = "../../../" if kind == layout.PAPER else "../../"

@@ -8,7 +8,6 @@ point: a formatted file formats to itself.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from .load import read, read_rich
 from .parallel import fork_map, shared
 
 PARALLEL_THRESHOLD = 400
-_COMMENT = re.compile(rb"(?:^|\s)#")
 
 
 @dataclasses.dataclass
@@ -32,8 +30,7 @@ class Outcome:
 
 def formatted(name: str, raw: bytes, kind: str) -> tuple[bytes | None, list[Diagnostic]]:
     """The canonical bytes of a file; None and the reasons when it cannot be read."""
-    body = raw.split(b"\n", 1)[1] if raw.startswith(b"# yaml-language-server:") else raw
-    if not _COMMENT.search(body):
+    if not canonical.may_hold_comments(raw):
         doc = read(name, raw)
         if not isinstance(doc.data, dict):
             return None, doc.diagnostics

@@ -19,7 +19,6 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-import re
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from multiprocessing.pool import AsyncResult, Pool
@@ -34,7 +33,6 @@ from .convert import Conversion, Names, PaperDraft, Where, fold, new_id, paper_r
 from .dumps import DumpError, Progress, records
 from .merge import merge
 
-_COMMENT = re.compile(r"(?:^|\s)#")
 BATCH = 4000
 
 Stage = Callable[[str], Progress | None]
@@ -296,7 +294,7 @@ def write_record(registry: Path, kind: str, record: dict[str, Any]
                                     name, line, column, pointer=pointer))
     if merged == doc.data:
         return "unchanged", found
-    if _has_comments(raw):
+    if canonical.may_hold_comments(raw):
         found.append(Diagnostic("A008", "the file has comments, which rewriting would lose; "
                                 "the archive's additions are not written", name,
                                 hint="add them by hand: " + ", ".join(
@@ -304,12 +302,6 @@ def write_record(registry: Path, kind: str, record: dict[str, Any]
         return "kept", found
     path.write_text(canonical.dump(merged, kind), encoding="utf-8")
     return "updated", found
-
-
-def _has_comments(raw: bytes) -> bool:
-    lines = raw.decode("utf-8", "replace").splitlines()
-    body = lines[1:] if lines and lines[0].startswith("# yaml-language-server:") else lines
-    return any(_COMMENT.search(line) for line in body)
 
 
 def _show(value: Any) -> str:
