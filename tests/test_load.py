@@ -75,6 +75,49 @@ def test_readers_never_raise_and_agree_on_random_text(text: str) -> None:
     _agree(text.encode("utf-8"))
 
 
+_scalar = st.sampled_from([*TRICKY_SCALARS, "F1", "Acc", "3D object", "- x", "a b", "", "x # c",
+                            "1.5 # c", "2022-11-10 10:00:00", "0e0", "ab", "-x", "12 34"])
+_line = st.tuples(
+    st.sampled_from(["", " ", "  ", "    ", "       "]),
+    st.sampled_from(["", "- ", "- - "]),
+    st.one_of(st.tuples(_scalar, st.just(": "), _scalar), st.tuples(_scalar, st.just(":"), st.just("")),
+              st.tuples(st.just(""), st.just(""), _scalar)),
+    st.sampled_from(["\n", "\r\n", " # note\n"]),
+).map(lambda t: t[0] + t[1] + "".join(t[2]) + t[3])
+
+
+@settings(max_examples=int(os.environ.get("PWC_FUZZ_EXAMPLES", "1000")), deadline=None)
+@given(st.lists(_line, min_size=1, max_size=8).map("".join))
+def test_readers_agree_on_block_style_documents(text: str) -> None:
+    """Documents shaped like registry files (keys, values, lists, comments, CRLF), built from the
+    scalars that YAML 1.1 and 1.2 read apart: where the fast reader's pattern looks."""
+    _agree(text.encode("utf-8"))
+
+
+def _nested(depth: int, style: str) -> str:
+    """A valid document whose deepest scalar is at ``depth`` (the root mapping is depth 1)."""
+    if style == "mappings":  # each level one column right
+        return "".join(f"{' ' * i}k{i}:\n" for i in range(depth - 2)) + f"{' ' * (depth - 2)}k: v\n"
+    if style == "indentless":  # a sequence under a key starts in the key's column
+        lines, column, level = [], 0, 1
+        while level < depth - 1:
+            lines.append(f"{' ' * column}k{level}:")
+            lines.append(f"{' ' * column}-")
+            column, level = column + 1, level + 2
+        lines.append(f"{' ' * column}k: v" if level == depth - 1 else f"{' ' * column}v")
+        return "\n".join(lines) + "\n"
+    return "k:\n" + "- " * (depth - 2) + "v\n"  # compact sequences on one line
+
+
+@pytest.mark.parametrize("style", ["mappings", "indentless", "compact"])
+@pytest.mark.parametrize("depth", [30, 31, 32, 33, 34, 40])
+def test_readers_agree_on_deep_nesting(style: str, depth: int) -> None:
+    raw = _nested(depth, style).encode()
+    rich = load.read_rich("f.yaml", raw)
+    assert [d.code for d in rich.diagnostics] == ([] if depth <= load.MAX_DEPTH else ["Y011"])
+    _agree(raw)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=60))
 def test_reference_reader_never_raises_on_random_bytes(raw: bytes) -> None:

@@ -319,20 +319,38 @@ def read_rich(file: str, raw: bytes) -> Document:
 # --- the fast reader --------------------------------------------------------------------
 
 # What the fast reader cannot see in the data it gets back: anchors, aliases and tags (resolved
-# away), document markers, odd characters, and plain numbers or dates whose YAML 1.1 and 1.2
-# readings differ (the Rust parser reads them one way). A hit only means the reference reader
-# decides, so the checks are conservative. Each pattern starts with a literal, which the regex
-# engine finds at C speed: a full validation spends ~30 µs a file here.
-_NUMBER_HAZARDS = tuple(re.compile(p) for p in (
-    rb"0(?<=[\s:\[,{]0)[0-9_]",  # 010, 09: octal or not a number in YAML 1.1
-    rb"-0(?<=[\s:\[,{]-0)[0-9_]",
-    rb"\+0(?<=[\s:\[,{]\+0)[0-9_]",
-    rb"0[xXoObB]",  # 0o17, 0b101, 0x1_F
-    rb"_[0-9]", rb"_(?<=[0-9]_)",  # 1_000
-    rb"e(?<=[0-9.]e)[-+]?[0-9]", rb"E(?<=[0-9.]E)[-+]?[0-9]",  # 1e3
-    rb":(?<=[0-9]:)[0-9]",  # 1:20, sexagesimal
-    rb"-(?<=[\s:\[,{?][0-9]{4}-)[0-9]",  # 2022-11-10 unquoted
-))
+# away), document markers, odd characters, and plain scalars that YAML 1.1 reads differently from
+# YAML 1.2 (the Rust parser reads them one way, as strings or numbers). A hit only means the
+# reference reader decides, so every check here errs on the side of a hit.
+#
+# Only a plain scalar that starts with one of ``-+.0-9`` can be a number, a date or a time in
+# either version; the others that differ are a few words (yes, no, on, off, ``<<``, ``=``), and
+# keys that are not strings (a number, true, null, ``~``, nothing). In block style a plain scalar
+# starts after ``: `` or at the start of a line (after indentation and ``- ``), so the patterns
+# look there only. A number-like scalar is let through when it is a plain decimal to the end of
+# its line (the same number in both versions), or when its first line has a character no number,
+# date or time can hold (then it is a string in both).
+_NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
+_SAFE_NUMBER = rb"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?[ ]*(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)"
+_PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
+    rb"(?=[-+.0-9yYnNoOtTfF~:<=])"  # fails fast on the usual first letters
+    rb"(?:(?=[+.0-9]|-[^ \r\n])(?!" + _SAFE_NUMBER + rb")(?![^#:\n]*?" + _NOT_NUMERIC + rb")"
+    rb"|(?:[yY](?:es|ES)?|[nN][oO]?|[oO](?:[nN]|ff|FF)|<<|=)[ ]*(?:\r?\n|:|\#|\Z)"
+    rb"|(?:true|True|TRUE|false|False|FALSE|null|Null|NULL|~)?[ ]*:(?:[ \r\n]|\Z))"
+)
+# Each pattern starts with one literal character, which the regex engine finds at C speed; a
+# pattern that could start with either of two characters is tried at every byte, several times
+# slower. `(?=(...))\1` takes a line's indentation and `- ` indicators whole (an atomic group
+# before Python 3.11): retrying with fewer spaces would cost more than the rest of the scan.
+_AFTER_COLON = re.compile(rb":[ ]+" + _PLAIN_SCALAR_HAZARD)
+_AT_LINE_START = re.compile(rb"\n(?=([ ]*(?:-[ ]+)*))\1" + _PLAIN_SCALAR_HAZARD)
+_COMPLEX_KEY = re.compile(rb"\n[- ]*\?(?:[ \r\n]|\Z)")
+_DEEP = re.compile(rb"\n[- ?]{15}")  # possibly nested deeper than MAX_DEPTH: see below
+_LONE_CR = re.compile(rb"\r(?!\n)")  # a line break the patterns above would not see
+# Depth: in block style a nested collection starts at least one column right of its parent,
+# except a sequence under a mapping key, which may start in the key's column. So a collection at
+# depth 32 starts at column 15 or more, behind nothing but spaces and `- `/`? ` on its line, and
+# a file whose lines all leave column 15 sooner holds nothing deeper than MAX_DEPTH.
 # A flow collection (`[a, b]`, `{a: 1}`): YAML 1.1 and 1.2 parsers disagree on many corner cases
 # inside them, so the reference reader decides. The registry's own layout is block style.
 _FLOW_START = re.compile(rb"(?:^|[:\-?,\[{])[ \t]*[\[{]", re.MULTILINE)
@@ -340,10 +358,6 @@ _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
 # Characters YAML forbids, that PyYAML reads as line breaks (NEL, LS, PS), byte-order marks and tabs.
 _ODD_CHARACTER = re.compile(
     r"[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-# Plain scalars that YAML 1.1 reads as booleans (or merge keys and values) and YAML 1.2 as strings.
-_UNSAFE_STRINGS = frozenset(
-    ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "<<", "="]
 )
 
 
@@ -353,11 +367,14 @@ def _hazardous(raw: bytes, text: str) -> bool:
     if b"&" in raw or b"*" in raw or b"!" in raw:
         return True
     if raw.startswith((b"---", b"...", b"%")) or b"\n---" in raw or b"\n..." in raw \
-            or b"\n%" in raw or raw[:1].isdigit():
+            or b"\n%" in raw:
         return True
     if (b"[" in raw or b"{" in raw) and _FLOW_START.search(raw):
         return True
-    return any(p.search(raw) for p in _NUMBER_HAZARDS)
+    lines = b"\n" + raw  # every line, the first too, starts after a line break
+    return bool(_AFTER_COLON.search(raw) or _AT_LINE_START.search(lines) or _DEEP.search(lines)
+                or (b"?" in raw and _COMPLEX_KEY.search(lines))
+                or (b"\r" in raw and _LONE_CR.search(raw)))
 
 
 def read_fast(raw: bytes) -> dict[str, Any] | None:
@@ -374,51 +391,15 @@ def read_fast(raw: bytes) -> dict[str, Any] | None:
         data = _yaml_rs_loads(text)
     except Exception:  # any parser complaint: the reference reader explains it
         return None
-    if not isinstance(data, dict) or not _plain(data):
-        return None
-    return data
+    return data if isinstance(data, dict) else None
 
 
 def _yaml_rs_loads(text: str) -> Any:
     import yaml_rs
 
     # Its date parsing also turns quoted dates into date objects: keep every date a string and
-    # leave plain dates to _NUMBER_HAZARDS.
+    # leave plain dates to _PLAIN_HAZARD.
     return yaml_rs.loads(text, parse_datetime=False)
-
-
-def _plain(data: dict[str, Any]) -> bool:
-    """Whether the data holds only what both readers agree on. The Rust parser returns plain
-    numbers as numbers and _NUMBER_HAZARDS catch plain dates, so a string here that YAML 1.1
-    would read as a number or date was quoted. Booleans, merge keys and ``=`` are strings in
-    YAML 1.2 quoted or not: only the reference reader can tell those apart. (A loop rather than
-    recursion: this runs on every file of a full validation.)"""
-    unsafe = _UNSAFE_STRINGS
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return False
-        if type(node) is dict:
-            for key in node:
-                if type(key) is not str or key in unsafe:
-                    return False
-            values = node.values()
-        else:
-            values = node
-        for value in values:
-            kind = type(value)
-            if kind is str:
-                if value in unsafe:
-                    return False
-            elif kind is dict or kind is list:
-                stack.append((value, depth + 1))
-            elif kind is float:
-                if not math.isfinite(value):
-                    return False
-            elif kind is not int and kind is not bool and value is not None:
-                return False
-    return True
 
 
 def read(file: str, raw: bytes) -> Document:
