@@ -22,6 +22,7 @@ TRICKY_SCALARS = [
     "1.5E-3", ".5", "5.", "+12", "-0", "0", "1.10", ".inf", "-.Inf", ".NaN", "2022-11-10",
     "2022-11-10T10:00:00Z", "2022-1-1", "12:30", "v1.0", "1.2.3", "0.5", "-0.0", "1,000",
     "'quoted'", '"NO"', '"2022-11-10"', '"010"', "'1e3'", "Accuray", "66.36", "1e400",
+    "_0", "_.5", "1__0",  # yaml_rs reads these as numbers; both YAML versions as strings
 ]
 
 
@@ -30,7 +31,7 @@ def _agree(raw: bytes) -> None:
     fast = load.read_fast(raw)
     if fast is not None:
         assert rich.diagnostics == [], f"fast reader accepted what the reference rejects: {raw!r}"
-        assert fast == rich.data, raw
+        assert repr(fast) == repr(rich.data), raw  # repr: 1, 1.0 and True are equal in Python
 
 
 @pytest.mark.parametrize("scalar", TRICKY_SCALARS)

@@ -333,8 +333,8 @@ def read_rich(file: str, raw: bytes) -> Document:
 _NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
 _SAFE_NUMBER = rb"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?[ ]*(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)"
 _PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
-    rb"(?=[-+.0-9yYnNoOtTfF~:<=])"  # fails fast on the usual first letters
-    rb"(?:(?=[+.0-9]|-[^ \r\n])(?!" + _SAFE_NUMBER + rb")(?![^#:\n]*?" + _NOT_NUMERIC + rb")"
+    rb"(?=[-+._0-9yYnNoOtTfF~:<=])"  # fails fast on the usual first letters
+    rb"(?:(?=[+._0-9]|-[^ \r\n])(?!" + _SAFE_NUMBER + rb")(?![^#:\n]*?" + _NOT_NUMERIC + rb")"
     rb"|(?:[yY](?:es|ES)?|[nN][oO]?|[oO](?:[nN]|ff|FF)|<<|=)[ ]*(?:\r?\n|:|\#|\Z)"
     rb"|(?:true|True|TRUE|false|False|FALSE|null|Null|NULL|~)?[ ]*:(?:[ \r\n]|\Z))"
 )
