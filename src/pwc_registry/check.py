@@ -194,9 +194,9 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
     results = paper.get("results")
     if not isinstance(results, list):
         return
-    # The hot loop of a full validation: known ids and in-range values cost a lookup each.
-    known = {kind: vocabulary.ids(kind) for kind in ("task", "dataset", "metric")}
-    metric_ids, limits = known["metric"], vocabulary.limits
+    # The hot loop of a full validation: a known id and an in-range value cost a lookup each.
+    known = {"task": vocabulary.ids("task"), "dataset": vocabulary.ids("dataset")}
+    metric_ids, limits = vocabulary.ids("metric"), vocabulary.limits
     seen: dict[tuple[Any, ...], int] = {}
     for i, result in enumerate(results):
         if not isinstance(result, dict):
@@ -216,18 +216,20 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                     continue
                 number: Any = value.get("value") if isinstance(value, dict) else value
                 limit = limits(metric_id)
-                if limit is not None and type(number) in (int, float):
+                if limit is not None and type(number) in (int, float) and not (
+                        limit.low <= number <= limit.high
+                        and not (limit.percent and 0 < number <= 1)):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
         identity = (result.get("task"), result.get("dataset"), result.get("split"),
                     result.get("model"))
-        if all(x is None or type(x) is str for x in identity):
-            if identity in seen:
-                findings.add("V006", f"results[{i}] repeats results[{seen[identity]}] "
-                             f"(same task, dataset, split and model '{identity[3]}')",
-                             ("results", i),
-                             hint=f"merge its metrics into results[{seen[identity]}]")
-            else:
-                seen[identity] = i
+        try:
+            first = seen.setdefault(identity, i)
+        except TypeError:  # a list or mapping where a name belongs: the schema reports it
+            continue
+        if first != i:
+            findings.add("V006", f"results[{i}] repeats results[{first}] "
+                         f"(same task, dataset, split and model '{identity[3]}')",
+                         ("results", i), hint=f"merge its metrics into results[{first}]")
 
 
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
@@ -270,9 +272,9 @@ def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple
                 mine.add(folded)
                 claims.setdefault((entry.kind, folded), []).append((entry, pointer))
     out: list[Diagnostic] = []
-    for (kind, _), holders in sorted(claims.items()):
-        if len({e.id for e, _ in holders}) < 2:
-            continue
+    conflicts = [(key, holders) for key, holders in claims.items()
+                 if len(holders) > 1 and len({e.id for e, _ in holders}) > 1]
+    for (kind, _), holders in sorted(conflicts, key=lambda c: c[0]):
         for entry, pointer in holders:
             others = ", ".join(f"'{e.id}' ({e.file})" for e, _ in holders if e.id != entry.id)
             line, column = locate(entry.file, pointer)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -90,14 +91,12 @@ def validate(options: Options) -> Report:
         report = _validate_papers(registry, selected, today, options.jobs)
     else:
         # Everything, or an entity changed, which can affect any paper that refers to it.
-        everything, all_strays = layout.discover(registry)
+        entities = None if selected is None else {f.name for f in selected}
+        report, all_strays = _validate_all(registry, entities, today, options.jobs)
         if selected is None:
             strays = all_strays
         else:
             scope += " and every paper (an entity changed)"
-        wanted = None if selected is None else {f.name for f in selected} | {
-            f.name for f in everything if f.kind == layout.PAPER}
-        report = _validate_all(registry, everything, wanted, today, options.jobs)
     if changes is not None:
         from .history import check_history
 
@@ -107,31 +106,59 @@ def validate(options: Options) -> Report:
     return report
 
 
-def _validate_all(registry: Path, everything: list[layout.RegistryFile],
-                  wanted: set[str] | None, today: dt.date, jobs: int | None) -> Report:
-    entity_files = [f for f in everything if f.kind != layout.PAPER]
-    paper_files = [f for f in everything if f.kind == layout.PAPER]
-    vocabulary = Vocabulary(entity_files, lambda: {f.stem for f in paper_files})
-    documents = {f: read(f.name, f.read_bytes()) for f in entity_files}
+def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, jobs: int | None
+                  ) -> tuple[Report, list[Diagnostic]]:
+    """Every paper, and the entity files named in ``entities`` (all of them if ``None``); with
+    the strays of the whole registry. Workers read the entities, then scan and check the
+    papers' shard folders, so that little but the checks across files is left to one process."""
+    found = layout.outline(registry)
+    paper_ids: set[str] = set()
+    vocabulary = Vocabulary(found.entities, lambda: paper_ids)
+    documents = _read_entities(found.entities, jobs)
     vocabulary.add_documents(documents)
+    papers = fork_map(_check_shards, found.shards, share=(registry, vocabulary, today),
+                      jobs=1 if _papers_estimate(registry, found.shards) < PARALLEL_THRESHOLD
+                      else jobs, threshold=0)
+    diagnostics = [d for part in papers for d in part.diagnostics]
+    paper_ids.update(stem for part in papers for stem in part.stems)
+    strays = [*found.strays, *(d for part in papers for d in part.strays)]
+    papers_prefix = f"{registry.name}/{layout.FOLDERS[layout.PAPER]}/"
 
-    diagnostics: list[Diagnostic] = []
-    checked: Counter[str] = Counter()
+    def wanted(file: str) -> bool:
+        return entities is None or file in entities or file.startswith(papers_prefix)
+
+    checked: Counter[str] = Counter({layout.PAPER: sum(len(part.stems) for part in papers)})
     for f, doc in documents.items():
-        if wanted is None or f.name in wanted:
+        if wanted(f.name):
             diagnostics += check_record(f, doc, vocabulary, today)
             checked[f.kind] += 1
-    found, identifiers = _check_papers(paper_files, vocabulary, today, jobs)
-    diagnostics += found
-    checked[layout.PAPER] += len(paper_files)
 
     locate = position_finder(registry.parent)
-    cross = check_identifiers(_owners(identifiers), locate)
-    entities = [e for kind in layout.ENTITY_KINDS for e in vocabulary.entries(kind).values()]
-    cross += check_names(entities, locate)
+    cross = check_identifiers(_owners(i for part in papers for i in part.identifiers), locate)
+    everything = [e for kind in layout.ENTITY_KINDS for e in vocabulary.entries(kind).values()]
+    cross += check_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
-    diagnostics += [d for d in cross if wanted is None or d.file in wanted]
-    return Report(diagnostics, checked, "")
+    diagnostics += [d for d in cross if wanted(d.file)]
+    return Report(diagnostics, checked, ""), strays
+
+
+def _papers_estimate(registry: Path, shards: list[str]) -> int:
+    """About how many papers there are, from the first shard folder (they fill evenly)."""
+    if not shards:
+        return 0
+    with os.scandir(registry / layout.FOLDERS[layout.PAPER] / shards[0]) as entries:
+        return sum(1 for _ in entries) * len(shards)
+
+
+def _read_entities(files: list[layout.RegistryFile], jobs: int | None
+                   ) -> dict[layout.RegistryFile, Document]:
+    parts = fork_map(_read_chunk, files, jobs=jobs, threshold=PARALLEL_THRESHOLD * 5)
+    return dict(sorted(((f, doc) for part in parts for f, doc in part), key=lambda p: p[0].name))
+
+
+def _read_chunk(files: Sequence[layout.RegistryFile]
+                ) -> list[tuple[layout.RegistryFile, Document]]:
+    return [(f, read(f.name, f.read_bytes())) for f in files]
 
 
 def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: dt.date,
@@ -188,6 +215,11 @@ def _check_papers(files: Sequence[layout.RegistryFile], vocabulary: Vocabulary, 
 def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic],
                                                                  list[Identifier]]:
     vocabulary, today = shared()
+    return _check_files(files, vocabulary, today)
+
+
+def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date
+                 ) -> tuple[list[Diagnostic], list[Identifier]]:
     diagnostics: list[Diagnostic] = []
     identifiers: list[Identifier] = []
     for f in files:
@@ -195,6 +227,23 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
         diagnostics += check_record(f, doc, vocabulary, today)
         identifiers += _identifiers_of(f.name, doc)
     return diagnostics, identifiers
+
+
+@dataclasses.dataclass
+class _Shards:
+    """What a worker found in its shard folders of papers."""
+
+    diagnostics: list[Diagnostic]
+    identifiers: list[Identifier]
+    stems: list[str]
+    strays: list[Diagnostic]
+
+
+def _check_shards(shards: Sequence[str]) -> _Shards:
+    registry, vocabulary, today = shared()
+    files, strays = layout.discover_shards(registry, shards)
+    diagnostics, identifiers = _check_files(files, vocabulary, today)
+    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays)
 
 
 def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
