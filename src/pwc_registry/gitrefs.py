@@ -29,7 +29,25 @@ def _run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
     return done.returncode, done.stdout
 
 
-def _git(cwd: Path, *args: str) -> str:
+def _run_together(cwd: Path, *commands: list[str]) -> list[str]:
+    """The output of each git command, run at the same time."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        running = [subprocess.Popen(["git", *c], cwd=cwd, env=env, text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                   for c in commands]
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from exc
+    outputs = []
+    for process, command in zip(running, commands, strict=True):
+        out, err = process.communicate()
+        if process.returncode:
+            raise GitError(_last_line(err) or f"git {command[0]} failed")
+        outputs.append(out)
+    return outputs
+
+
+def run_git(cwd: Path, *args: str) -> str:
     return _run(cwd, *args)[1]
 
 
@@ -38,7 +56,11 @@ def work_tree_top(start: Path) -> Path:
     folder = start if start.is_dir() else start.parent
     if not folder.exists():
         raise GitError(f"no such folder: {folder}")
-    return Path(_git(folder, "rev-parse", "--show-toplevel").strip())
+    return Path(run_git(folder, "rev-parse", "--show-toplevel").strip())
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _last_line(text: str) -> str:
@@ -66,9 +88,11 @@ def changes_since(start: Path, ref: str) -> Changes:
     (each a walk of the whole work tree, so done once for the file list and the guards)."""
     try:
         top = work_tree_top(start)
-        base = _git(top, "merge-base", ref, "HEAD").strip()
-        names = _git(top, "diff", "--name-only", "--no-renames", base).splitlines()
-        names += _git(top, "ls-files", "--others", "--exclude-standard").splitlines()
+        base = run_git(top, "merge-base", ref, "HEAD").strip()
+        # Each walks the whole work tree; on two cores they take half as long side by side.
+        diff, untracked = _run_together(top, ["diff", "--name-only", "--no-renames", base],
+                                        ["ls-files", "--others", "--exclude-standard"])
+        names = diff.splitlines() + untracked.splitlines()
     except GitError as exc:
         raise GitError(f"cannot compare with {ref!r}: {exc}") from exc
     return Changes(top, base, tuple(sorted(set(names))))
@@ -110,14 +134,15 @@ class Version:
         """Read ``folder`` from the disk instead of the object store when this commit is the one
         checked out and nothing under ``folder`` differs from it (as in CI): files on disk are
         read and searched several times faster than packed objects."""
-        if self.commit is None or self.commit != _git(self.top, "rev-parse", "HEAD").strip():
+        if self.commit is None or self.commit != run_git(self.top, "rev-parse", "HEAD").strip():
             return
-        dirty = _git(self.top, "status", "--porcelain", "--untracked-files=normal", "--", folder)
+        dirty = run_git(self.top, "status", "--porcelain", "--untracked-files=normal", "--", folder)
         if not dirty:
             self.commit = None
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes | None]:
-        """The bytes of each path (relative to the top of the work tree), None where absent."""
+        """The bytes of each path (relative to the top of the work tree), None where absent; in
+        a commit, a path may also be a blob id."""
         wanted = list(dict.fromkeys(paths))
         if self.commit is None:
             out: dict[str, bytes | None] = {}
@@ -141,7 +166,8 @@ class Version:
         for start in range(0, len(paths), 64):
             chunk = paths[start:start + 64]
             self._batch.stdin.write(b"".join(
-                f"{self.commit}:{p}\n".encode() for p in chunk))
+                (p if _is_object_id(p) else f"{self.commit}:{p}").encode() + b"\n"
+                for p in chunk))
             self._batch.stdin.flush()
             for path in chunk:
                 header = self._batch.stdout.readline().split()
@@ -176,7 +202,7 @@ class Version:
 def merge_base(base_ref: str, head: Version) -> Version:
     """The version a branch at ``head`` started from: the merge base with ``base_ref``."""
     try:
-        sha = _git(head.top, "merge-base", base_ref, head.commit or "HEAD").strip()
+        sha = run_git(head.top, "merge-base", base_ref, head.commit or "HEAD").strip()
     except GitError as exc:
         raise GitError(f"cannot compare with {base_ref!r}: {exc}") from exc
     version = Version(head.top, sha)
@@ -191,8 +217,8 @@ def changed_between(base: Version, head: Version, folder: str) -> list[str]:
     args = ["--name-only", "--no-renames", base.commit]
     if head.commit is not None:
         args.append(head.commit)
-    names = _git(base.top, "diff", *args, "--", folder).splitlines()
+    names = run_git(base.top, "diff", *args, "--", folder).splitlines()
     if head.commit is None:
-        names += _git(base.top, "ls-files", "--others", "--exclude-standard", "--",
+        names += run_git(base.top, "ls-files", "--others", "--exclude-standard", "--",
                       folder).splitlines()
     return sorted(set(names))

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from . import layout
+from . import identifier_index, layout
 from .check import (
     check_identifiers,
     check_names,
@@ -23,6 +23,8 @@ from .check import (
     position_finder,
 )
 from .diagnostics import Diagnostic, count
+from .gitrefs import Changes
+from .identifier_index import Identifiers, blob_id
 from .load import Document, read
 from .parallel import fork_map, shared
 from .vocabulary import Vocabulary
@@ -88,7 +90,7 @@ def validate(options: Options) -> Report:
         scope = "selected files"
 
     if selected is not None and all(f.kind == layout.PAPER for f in selected):
-        report = _validate_papers(registry, selected, today, options.jobs)
+        report = _validate_papers(registry, selected, today, options.jobs, changes)
     else:
         # Everything, or an entity changed, which can affect any paper that refers to it.
         entities = None if selected is None else {f.name for f in selected}
@@ -139,6 +141,8 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross += check_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
     diagnostics += [d for d in cross if wanted(d.file)]
+    identifier_index.save(registry, {blob: ids for part in papers
+                                     for blob, ids in part.remembered.items()})
     return Report(diagnostics, checked, ""), strays
 
 
@@ -162,14 +166,22 @@ def _read_chunk(files: Sequence[layout.RegistryFile]
 
 
 def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: dt.date,
-                     jobs: int | None) -> Report:
-    """Only papers changed: entities are read as the papers need them, and an identifier is
-    looked for in the other papers' text instead of reading every paper."""
+                     jobs: int | None, changes: Changes | None) -> Report:
+    """Only papers changed: entities are read as the papers need them, and the other papers'
+    identifiers come from the index a full validation left (with ``changes``), or are looked
+    for in their text, instead of reading every paper."""
     vocabulary = Vocabulary(layout.discover_entities(registry),
                             lambda: {f.stem for f in layout.discover(registry)[0]
                                      if f.kind == layout.PAPER})
     diagnostics, identifiers = _check_papers(papers, vocabulary, today, jobs)
     checked = {f.name for f in papers}
+    unchanged = _unchanged_identifiers(registry, changes, identifiers) \
+        if identifiers and changes else None
+    if unchanged is not None:
+        identifiers += unchanged
+        cross = check_identifiers(_owners(identifiers), position_finder(registry.parent))
+        return Report(diagnostics + [d for d in cross if d.file in checked],
+                      Counter({layout.PAPER: len(papers)}), "")
     values = sorted({value for _, _, value in identifiers})
     others = [f for f in _files_mentioning(registry, values) if f.name not in checked]
     identifiers += [i for f in others for i in _identifiers_of(f.name, read(f.name,
@@ -177,6 +189,20 @@ def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: d
     cross = check_identifiers(_owners(identifiers), position_finder(registry.parent))
     diagnostics += [d for d in cross if d.file in checked]
     return Report(diagnostics, Counter({layout.PAPER: len(papers)}), "")
+
+
+def _unchanged_identifiers(registry: Path, changes: Changes,
+                           identifiers: list[Identifier]) -> list[Identifier] | None:
+    """Papers that ``changes`` leaves alone holding any of ``identifiers``, from the index."""
+    folder = registry.resolve().relative_to(changes.top.resolve()).as_posix()
+    wanted = {(scheme, value.casefold()) for _, scheme, value in identifiers}
+    found = identifier_index.papers_holding(
+        changes.top, changes.base, f"{folder}/{layout.FOLDERS[layout.PAPER]}",
+        set(changes.paths), wanted, lambda path, raw: _pairs(read(path, raw)))
+    if found is None:
+        return None
+    return [(f"{registry.name}{path[len(folder):]}", scheme, value)
+            for path, scheme, value in found]
 
 
 def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str]]:
@@ -218,14 +244,19 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
     return _check_files(files, vocabulary, today)
 
 
-def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date
+def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
+                 remember: dict[str, Identifiers] | None = None
                  ) -> tuple[list[Diagnostic], list[Identifier]]:
+    """Check each file; with ``remember``, also note each paper's identifiers by blob id."""
     diagnostics: list[Diagnostic] = []
     identifiers: list[Identifier] = []
     for f in files:
-        doc = read(f.name, f.read_bytes())
+        raw = f.read_bytes()
+        doc = read(f.name, raw)
         diagnostics += check_record(f, doc, vocabulary, today)
         identifiers += _identifiers_of(f.name, doc)
+        if remember is not None and isinstance(doc.data, dict):
+            remember[blob_id(raw)] = _pairs(doc)
     return diagnostics, identifiers
 
 
@@ -237,18 +268,25 @@ class _Shards:
     identifiers: list[Identifier]
     stems: list[str]
     strays: list[Diagnostic]
+    #: The identifiers of each paper read, by the git blob id of its file.
+    remembered: dict[str, Identifiers]
 
 
 def _check_shards(shards: Sequence[str]) -> _Shards:
     registry, vocabulary, today = shared()
     files, strays = layout.discover_shards(registry, shards)
-    diagnostics, identifiers = _check_files(files, vocabulary, today)
-    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays)
+    remembered: dict[str, Identifiers] = {}
+    diagnostics, identifiers = _check_files(files, vocabulary, today, remembered)
+    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, remembered)
 
 
 def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
+    return [(name, scheme, value) for scheme, value in _pairs(doc)]
+
+
+def _pairs(doc: Document) -> Identifiers:
     ids = doc.data.get("identifiers") if isinstance(doc.data, dict) else None
     if not isinstance(ids, dict):
-        return []
-    return [(name, scheme, value) for scheme, value in sorted(ids.items())
-            if isinstance(value, str)]
+        return ()
+    return tuple((scheme, value) for scheme, value in sorted(ids.items())
+                 if isinstance(value, str))

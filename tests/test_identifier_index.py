@@ -1,0 +1,81 @@
+"""The index of identifiers a full validation leaves in the git directory: with it, without it,
+stale or broken, ``--changed-since`` finds the same paper holding the same arXiv id."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pwc_registry import identifier_index
+from pwc_registry.validate import Options, validate
+
+from conftest import TODAY, git
+from examples import materialise
+from registry_builder import paper, result
+
+LERT_ARXIV = "2211.05344"  # the seed paper's arXiv id (tests/examples/base)
+
+
+def _repo(tmp_path: Path) -> Path:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "seed")
+    return registry
+
+
+def _index(tmp_path: Path) -> Path:
+    return tmp_path / ".git" / "pwc-identifiers"
+
+
+def _duplicate_reports(registry: Path) -> list[str]:
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    return [f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}" for d in report.diagnostics]
+
+
+def test_blob_ids_are_gits(tmp_path: Path) -> None:
+    raw = b"id: x\ntitle: X\n"
+    (tmp_path / "f").write_bytes(raw)
+    expected = subprocess.run(["git", "hash-object", str(tmp_path / "f")], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    assert identifier_index.blob_id(raw) == expected
+
+
+@pytest.mark.parametrize("index", ["written", "absent", "broken"])
+def test_a_copied_arxiv_id_is_found_whatever_the_index(tmp_path: Path, index: str) -> None:
+    registry = _repo(tmp_path)
+    validate(Options(registry=registry, today=TODAY, jobs=1))  # a full validation indexes
+    assert _index(tmp_path).is_file()
+    if index == "absent":
+        _index(tmp_path).unlink()
+    elif index == "broken":
+        _index(tmp_path).write_bytes(b"\x00not marshal")
+    git(tmp_path, "checkout", "-qb", "pr")
+    copy = paper(registry, "lert-again", "2022-11-11",
+                 [result("stock-market-prediction", "astock", "Copy", accuracy=60.0)],
+                 identifiers={"arxiv": LERT_ARXIV})
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the same paper again")
+    found = _duplicate_reports(registry)
+    lert = next(registry.glob("papers/*/lert-a-*.yaml")).relative_to(registry.parent)
+    assert [line.split(": ", 1)[1] for line in found] == [
+        f"I003 arxiv {LERT_ARXIV} is also the identifier of {lert}"]
+    assert found[0].startswith(f"{copy.relative_to(registry.parent)}:")
+
+
+def test_the_index_reads_papers_it_lacks_from_the_base_commit(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    validate(Options(registry=registry, today=TODAY, jobs=1))
+    # Committed after the index was written: its blob is not in the index.
+    paper(registry, "first-copy", "2022-11-11", [], identifiers={"arxiv": LERT_ARXIV.replace(
+        "5344", "0000")})
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "a paper the index has not seen")
+    git(tmp_path, "checkout", "-qb", "pr")
+    paper(registry, "second-copy", "2022-11-12", [], identifiers={"arxiv": LERT_ARXIV.replace(
+        "5344", "0000")})
+    assert [line.split(": ", 1)[1] for line in _duplicate_reports(registry)] == [
+        "I003 arxiv 2211.00000 is also the identifier of "
+        f"{next(registry.glob('papers/*/first-copy.yaml')).relative_to(registry.parent)}"]
