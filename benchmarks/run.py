@@ -77,8 +77,8 @@ def main() -> None:
     try:
         changed, changed_runs, changed_summary = timed(
             ["validate", "--changed-since", "HEAD"], root, args.runs)
-        # As in a fresh clone (CI): no index of identifiers left by a full validation.
-        (root / ".git" / "pwc-identifiers").unlink(missing_ok=True)
+        # As in a fresh clone (CI): no index of papers left by a full validation.
+        (root / ".git" / "pwc-paper-index").unlink(missing_ok=True)
         cold, cold_runs, _ = timed(["validate", "--changed-since", "HEAD"], root, args.runs)
         git(root, "checkout", "-q", "-b", "five-papers")
         git(root, "commit", "-qam", "five papers changed")

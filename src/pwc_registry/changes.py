@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import layout, schema
+from . import layout, paper_index, schema
 from .gitrefs import Version, changed_between, merge_base
 from .leaderboard import (
     FAR_ABOVE,
@@ -117,6 +117,19 @@ class _Side:
 PARALLEL_THRESHOLD = 400
 
 
+def _papers_on(base: Version, head: Version, folder: str, changed: set[str],
+               datasets: set[str]) -> list[str]:
+    """The unchanged papers with results on ``datasets``: from the index a full validation
+    leaves (an unchanged paper is the same at the base and the head), else found by a search
+    of their text."""
+    assert base.commit is not None
+    found = paper_index.papers_on(base.top, base.commit, folder, changed, datasets,
+                                  lambda path, raw: paper_index.holdings(read(path, raw).data))
+    if found is None:
+        found = [f for f in head.grep(folder, sorted(datasets)) if f not in changed]
+    return found
+
+
 def _parse_papers(files: Sequence[tuple[str, bytes]]) -> bytes:
     """``(path, data)`` of each paper file, data None where it does not pass validation; as
     marshal bytes, which cross from a worker process far faster than pickled objects."""
@@ -154,8 +167,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> Co
     before, _ = base.papers(f for f in paper_files if f not in skip)
     datasets = {r.dataset for p in (*before, *after) for r in p.results}
     changed_files = set(paper_files)
-    context, _ = head.papers(f for f in head_version.grep(f"{folder}/papers", sorted(datasets))
-                             if f not in changed_files)
+    context, _ = head.papers(_papers_on(base_version, head_version, f"{folder}/papers",
+                                        changed_files, datasets))
 
     base_registry = base.registry([*context, *before], datasets)
     head_registry = head.registry([*context, *after], datasets)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from . import identifier_index, layout
+from . import layout, paper_index
 from .check import (
     check_identifiers,
     check_names,
@@ -24,8 +24,8 @@ from .check import (
 )
 from .diagnostics import Diagnostic, count
 from .gitrefs import Changes
-from .identifier_index import Identifiers, blob_id
 from .load import Document, read
+from .paper_index import Holdings, Identifiers, blob_id
 from .parallel import fork_map, shared
 from .vocabulary import Vocabulary
 
@@ -141,8 +141,8 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross += check_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
     diagnostics += [d for d in cross if wanted(d.file)]
-    identifier_index.save(registry, {blob: ids for part in papers
-                                     for blob, ids in part.remembered.items()})
+    paper_index.save(registry, {blob: held for part in papers
+                                for blob, held in part.remembered.items()})
     return Report(diagnostics, checked, ""), strays
 
 
@@ -196,9 +196,9 @@ def _unchanged_identifiers(registry: Path, changes: Changes,
     """Papers that ``changes`` leaves alone holding any of ``identifiers``, from the index."""
     folder = registry.resolve().relative_to(changes.top.resolve()).as_posix()
     wanted = {(scheme, value.casefold()) for _, scheme, value in identifiers}
-    found = identifier_index.papers_holding(
+    found = paper_index.papers_holding(
         changes.top, changes.base, f"{folder}/{layout.FOLDERS[layout.PAPER]}",
-        set(changes.paths), wanted, lambda path, raw: _pairs(read(path, raw)))
+        set(changes.paths), wanted, lambda path, raw: paper_index.holdings(read(path, raw).data))
     if found is None:
         return None
     return [(f"{registry.name}{path[len(folder):]}", scheme, value)
@@ -245,9 +245,9 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
 
 
 def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
-                 remember: dict[str, Identifiers] | None = None
+                 remember: dict[str, Holdings] | None = None
                  ) -> tuple[list[Diagnostic], list[Identifier]]:
-    """Check each file; with ``remember``, also note each paper's identifiers by blob id."""
+    """Check each file; with ``remember``, also note what each paper holds by blob id."""
     diagnostics: list[Diagnostic] = []
     identifiers: list[Identifier] = []
     for f in files:
@@ -256,7 +256,7 @@ def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, t
         diagnostics += check_record(f, doc, vocabulary, today)
         identifiers += _identifiers_of(f.name, doc)
         if remember is not None and isinstance(doc.data, dict):
-            remember[blob_id(raw)] = _pairs(doc)
+            remember[blob_id(raw)] = paper_index.holdings(doc.data)
     return diagnostics, identifiers
 
 
@@ -268,14 +268,14 @@ class _Shards:
     identifiers: list[Identifier]
     stems: list[str]
     strays: list[Diagnostic]
-    #: The identifiers of each paper read, by the git blob id of its file.
-    remembered: dict[str, Identifiers]
+    #: What each paper read holds, by the git blob id of its file.
+    remembered: dict[str, Holdings]
 
 
 def _check_shards(shards: Sequence[str]) -> _Shards:
     registry, vocabulary, today = shared()
     files, strays = layout.discover_shards(registry, shards)
-    remembered: dict[str, Identifiers] = {}
+    remembered: dict[str, Holdings] = {}
     diagnostics, identifiers = _check_files(files, vocabulary, today, remembered)
     return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, remembered)
 
@@ -285,8 +285,4 @@ def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
 
 
 def _pairs(doc: Document) -> Identifiers:
-    ids = doc.data.get("identifiers") if isinstance(doc.data, dict) else None
-    if not isinstance(ids, dict):
-        return ()
-    return tuple((scheme, value) for scheme, value in sorted(ids.items())
-                 if isinstance(value, str))
+    return paper_index.holdings(doc.data).identifiers

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pwc_registry import identifier_index
+from pwc_registry import paper_index
 from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, git
@@ -27,7 +27,7 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _index(tmp_path: Path) -> Path:
-    return tmp_path / ".git" / "pwc-identifiers"
+    return tmp_path / ".git" / "pwc-paper-index"
 
 
 def _duplicate_reports(registry: Path) -> list[str]:
@@ -40,7 +40,7 @@ def test_blob_ids_are_gits(tmp_path: Path) -> None:
     (tmp_path / "f").write_bytes(raw)
     expected = subprocess.run(["git", "hash-object", str(tmp_path / "f")], check=True,
                               capture_output=True, text=True).stdout.strip()
-    assert identifier_index.blob_id(raw) == expected
+    assert paper_index.blob_id(raw) == expected
 
 
 @pytest.mark.parametrize("index", ["written", "absent", "broken"])
@@ -79,3 +79,26 @@ def test_the_index_reads_papers_it_lacks_from_the_base_commit(tmp_path: Path) ->
     assert [line.split(": ", 1)[1] for line in _duplicate_reports(registry)] == [
         "I003 arxiv 2211.00000 is also the identifier of "
         f"{next(registry.glob('papers/*/first-copy.yaml')).relative_to(registry.parent)}"]
+
+
+@pytest.mark.parametrize("index", ["written", "absent"])
+def test_diff_finds_the_same_boards_with_or_without_the_index(tmp_path: Path, index: str) -> None:
+    """``pwc diff`` looks up the unchanged papers on the touched datasets in the index; the
+    report is the one the search of every paper's text gives."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    registry = _repo(tmp_path)
+    validate(Options(registry=registry, today=TODAY, jobs=1))
+    if index == "absent":
+        _index(tmp_path).unlink()
+    git(tmp_path, "checkout", "-qb", "pr")
+    paper(registry, "better-stock-model", "2024-02-01", [
+        result("stock-market-prediction", "astock", "StockNet-XL", accuracy=68.02)])
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "add a result")
+    out = CliRunner().invoke(main, ["diff", "main", "pr", "--registry", str(registry)]).output
+    assert ("- **Stock Market Prediction on Astock** — Accuracy 68.02 by StockNet-XL "
+            "(Paper better-stock-model), previous best 66.36 by Chinese Lert Large "
+            "(News+Factors)") in out
