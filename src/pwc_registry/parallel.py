@@ -11,7 +11,7 @@ import functools
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -42,6 +42,30 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: 
         chunks = [items[i::n] for i in range(n)]
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(functools.partial(_without_gc, function), chunks))
+    finally:
+        _SHARED = None
+
+
+def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: int | None,
+              threshold: int, share: Any = None, chunks_per_job: int = 8) -> Iterator[R]:
+    """:func:`fork_map`, each chunk's result handed over as soon as it and those before it are
+    done, so that the caller's work on them overlaps the workers'."""
+    global _SHARED
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(items) < threshold or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        yield from fork_map(function, items, jobs=1, threshold=threshold, share=share)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = jobs * chunks_per_job
+    chunks = [items[i::n] for i in range(n)]
+    _SHARED = share
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(functools.partial(_without_gc, function), chunks)
+            _SHARED = None  # the workers are forked: they have it
+            yield from results
     finally:
         _SHARED = None
 
