@@ -77,12 +77,13 @@ def main() -> None:
     try:
         changed, changed_runs, changed_summary = timed(
             ["validate", "--changed-since", "HEAD"], root, args.runs)
-        # As in a fresh clone (CI): no index of papers left by a full validation.
-        (root / ".git" / "pwc-paper-index").unlink(missing_ok=True)
-        cold, cold_runs, _ = timed(["validate", "--changed-since", "HEAD"], root, args.runs)
         git(root, "checkout", "-q", "-b", "five-papers")
         git(root, "commit", "-qam", "five papers changed")
         diff, diff_runs, _ = timed(["diff", "main", "five-papers"], root, args.runs)
+        # As in a fresh clone (CI): no index of papers left by a full validation.
+        (root / ".git" / "pwc-paper-index").unlink(missing_ok=True)
+        cold, cold_runs, _ = timed(["validate", "--changed-since", "main"], root, args.runs)
+        cold_diff, cold_diff_runs, _ = timed(["diff", "main", "five-papers"], root, args.runs)
     finally:
         git(root, "checkout", "-q", "main")
         git(root, "branch", "-q", "-D", "five-papers")
@@ -103,14 +104,17 @@ def main() -> None:
         "leaderboards_build_summary": build_summary,
         "diff_5_papers_s": round(diff, 2),
         "diff_5_papers_runs": [round(t, 2) for t in diff_runs],
+        "diff_5_papers_without_index_s": round(cold_diff, 2),
+        "diff_5_papers_without_index_runs": [round(t, 2) for t in cold_diff_runs],
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"| run | median of {args.runs} | target |\n|---|---|---|")
     print(f"| `pwc validate`, {args.papers:,} papers ({files:,} files) | {full:.2f} s | < 6 s |")
     print(f"| `pwc validate --changed-since`, 5 changed papers | {changed:.2f} s | < 1 s |")
-    print(f"| the same without the index of identifiers (fresh clone) | {cold:.2f} s | |")
+    print(f"| the same without the index of papers (fresh clone) | {cold:.2f} s | |")
     print(f"| `pwc leaderboards build` | {build:.2f} s | < 3 × validate |")
     print(f"| `pwc diff` of two commits 5 papers apart | {diff:.2f} s | < 2 s |")
+    print(f"| the same without the index of papers (fresh clone) | {cold_diff:.2f} s | |")
     print(json.dumps(results, indent=2))
 
 
