@@ -102,3 +102,20 @@ def test_diff_finds_the_same_boards_with_or_without_the_index(tmp_path: Path, in
     assert ("- **Stock Market Prediction on Astock** — Accuracy 68.02 by StockNet-XL "
             "(Paper better-stock-model), previous best 66.36 by Chinese Lert Large "
             "(News+Factors)") in out
+
+
+def test_paths_of_blobs_in_a_listing_few_or_many() -> None:
+    """Blob ids → paths in a ``git ls-tree -r -z`` listing, found one by one (a few) or in one
+    pass (many); two paths may share a blob (identical files)."""
+    blobs = [f"{i:040x}" for i in range(20)]
+    listing = "".join(f"100644 blob {b}\tregistry/papers/{i % 7:02x}/p{i}.yaml\0"
+                      for i, b in enumerate(blobs))
+    listing += f"100644 blob {blobs[3]}\tregistry/papers/ff/same-as-p3.yaml\0"
+    tree = paper_index._Tree(listing, set(blobs))
+    few = tree.paths_of(blobs[2:4])
+    assert few == {blobs[2]: ["registry/papers/02/p2.yaml"],
+                   blobs[3]: ["registry/papers/03/p3.yaml", "registry/papers/ff/same-as-p3.yaml"]}
+    many = tree.paths_of(blobs)
+    assert len(many) == 20 and many[blobs[3]] == few[blobs[3]] and many[blobs[2]] == few[blobs[2]]
+    assert tree.blob_at("registry/papers/03/p3.yaml") == blobs[3]
+    assert tree.blob_at("registry/papers/03/p33.yaml") is None

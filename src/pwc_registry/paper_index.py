@@ -125,16 +125,27 @@ class _Tree:
         end = self.listing.find(f"\t{path}\0")  # "mode type id TAB path NUL"
         return None if end < 0 else self.listing[self.listing.rfind(" ", 0, end) + 1:end]
 
-    def paths_of(self, blob: str) -> list[str]:
-        paths = []
-        at = self.listing.find(f" {blob}\t")
-        while at >= 0:
-            start = at + len(blob) + 2
-            paths.append(self.listing[start:self.listing.index("\0", start)])
-            at = self.listing.find(f" {blob}\t", start)
+    def paths_of(self, blobs: Iterable[str]) -> dict[str, list[str]]:
+        """The paths of each of ``blobs``: found one by one if they are few, else from one
+        pass over the listing (each search reads all of it)."""
+        wanted = set(blobs)
+        paths: dict[str, list[str]] = {}
+        if len(wanted) > 8:
+            for match in _ENTRY.finditer(self.listing):
+                if match[1] in wanted:
+                    paths.setdefault(match[1], []).append(match[2])
+            return paths
+        for blob in wanted:
+            at = self.listing.find(f" {blob}\t")
+            while at >= 0:
+                start = at + len(blob) + 2
+                paths.setdefault(blob, []).append(
+                    self.listing[start:self.listing.index("\0", start)])
+                at = self.listing.find(f" {blob}\t", start)
         return paths
 
 
+_ENTRY = re.compile(r" ([0-9a-f]{40,64})\t([^\0]*)\0")
 _BLOB = re.compile(r" ([0-9a-f]{40,64})\t")
 
 
@@ -200,8 +211,9 @@ def papers_holding(top: Path, commit: str, folder: str, leave_out: set[str],
         found += [(blob, (scheme, value.casefold()))
                   for scheme, value in holdings_of(blob, raw).identifiers
                   if (scheme, value.casefold()) in wanted]
+    paths = tree.paths_of(blob for blob, _ in found)
     return sorted({(path, scheme, value) for blob, (scheme, value) in found
-                   for path in tree.paths_of(blob) if path not in leave_out})
+                   for path in paths.get(blob, ()) if path not in leave_out})
 
 
 def papers_on(top: Path, commit: str, folder: str, leave_out: set[str], datasets: set[str],
@@ -219,4 +231,5 @@ def papers_on(top: Path, commit: str, folder: str, leave_out: set[str], datasets
                                          tree.blobs)}
     found |= {blob for blob, raw in _read(top, missing).items()
               if datasets & set(holdings_of(blob, raw).datasets)}
-    return sorted({path for blob in found for path in tree.paths_of(blob)} - leave_out)
+    return sorted({path for paths in tree.paths_of(found).values() for path in paths}
+                  - leave_out)
