@@ -12,6 +12,17 @@ from pwc_registry.layout import relative_path
 from examples import materialise
 
 
+def registry_in_git(tmp_path: Path) -> Path:
+    """The base registry, committed on ``main`` of a new repository at ``tmp_path``."""
+    from conftest import git
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "registry")
+    return registry
+
+
 def write(registry: Path, kind: str, record: dict[str, Any]) -> Path:
     path = registry / relative_path(kind, record["id"])
     path.parent.mkdir(parents=True, exist_ok=True)

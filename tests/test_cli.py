@@ -14,6 +14,7 @@ from pwc_registry.layout import shard
 
 from conftest import git
 from examples import EXAMPLES, materialise
+from registry_builder import registry_in_git
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -110,16 +111,8 @@ def test_paths_check_only_those_files_against_the_whole_registry(registry: Path)
     assert "1 paper (selected files)" in out
 
 
-def _repo_with_registry(tmp_path: Path) -> Path:
-    registry = materialise(Path("/nonexistent"), tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "registry")
-    return registry
-
-
 def test_changed_since_checks_changed_files_only(tmp_path: Path) -> None:
-    registry = _repo_with_registry(tmp_path)
+    registry = registry_in_git(tmp_path)
     git(tmp_path, "checkout", "-qb", "pr")
     # A broken file already on main is not the pull request's business...
     add_case(registry, "V004-future-date")
@@ -141,7 +134,7 @@ def test_changed_since_checks_changed_files_only(tmp_path: Path) -> None:
 
 
 def test_changed_entity_rechecks_every_paper(tmp_path: Path) -> None:
-    registry = _repo_with_registry(tmp_path)
+    registry = registry_in_git(tmp_path)
     metric = registry / "metrics" / "accuracy.yaml"
     metric.write_text(metric.read_text().replace("max: 100", "max: 50"))
     code, out = invoke("validate", "--registry", str(registry), "--changed-since", "main")

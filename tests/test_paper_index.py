@@ -12,18 +12,9 @@ from pwc_registry import paper_index
 from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, git
-from examples import materialise
-from registry_builder import paper, result
+from registry_builder import paper, registry_in_git, result
 
 LERT_ARXIV = "2211.05344"  # the seed paper's arXiv id (tests/examples/base)
-
-
-def _repo(tmp_path: Path) -> Path:
-    registry = materialise(Path("/nonexistent"), tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "seed")
-    return registry
 
 
 def _index(tmp_path: Path) -> Path:
@@ -45,7 +36,7 @@ def test_blob_ids_are_gits(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("index", ["written", "absent", "broken"])
 def test_a_copied_arxiv_id_is_found_whatever_the_index(tmp_path: Path, index: str) -> None:
-    registry = _repo(tmp_path)
+    registry = registry_in_git(tmp_path)
     validate(Options(registry=registry, today=TODAY, jobs=1))  # a full validation indexes
     assert _index(tmp_path).is_file()
     if index == "absent":
@@ -66,7 +57,7 @@ def test_a_copied_arxiv_id_is_found_whatever_the_index(tmp_path: Path, index: st
 
 
 def test_the_index_reads_papers_it_lacks_from_the_base_commit(tmp_path: Path) -> None:
-    registry = _repo(tmp_path)
+    registry = registry_in_git(tmp_path)
     validate(Options(registry=registry, today=TODAY, jobs=1))
     # Committed after the index was written: its blob is not in the index.
     paper(registry, "first-copy", "2022-11-11", [], identifiers={"arxiv": LERT_ARXIV.replace(
@@ -89,7 +80,7 @@ def test_diff_finds_the_same_boards_with_or_without_the_index(tmp_path: Path, in
 
     from pwc_registry.cli import main
 
-    registry = _repo(tmp_path)
+    registry = registry_in_git(tmp_path)
     validate(Options(registry=registry, today=TODAY, jobs=1))
     if index == "absent":
         _index(tmp_path).unlink()

@@ -191,6 +191,18 @@ def _read(top: Path, blobs: set[str]) -> dict[str, bytes]:
         version.close()
 
 
+def _open(top: Path, commit: str, folder: str, leave_out: Iterable[str]
+          ) -> tuple[_Index, _Tree, set[str]] | None:
+    """The index, the commit's papers but ``leave_out``, and those the index lacks; ``None``
+    if there is no index or it lacks too many."""
+    index = _load(top)
+    tree = _tree(top, commit, folder, leave_out) if index else None
+    missing = _missing(index, tree) if index and tree else None
+    if index is None or tree is None or missing is None:
+        return None
+    return index, tree, missing
+
+
 def papers_holding(top: Path, commit: str, folder: str, leave_out: set[str],
                    wanted: set[tuple[str, str]],
                    holdings_of: Callable[[str, bytes], Holdings]
@@ -200,11 +212,10 @@ def papers_holding(top: Path, commit: str, folder: str, leave_out: set[str],
     ``leave_out``; ``None`` when the index cannot say."""
     if not all(_plain(scheme) and _plain(value) for scheme, value in wanted):
         return None
-    index = _load(top)
-    tree = _tree(top, commit, folder, leave_out) if index else None
-    missing = _missing(index, tree) if index and tree else None
-    if index is None or tree is None or missing is None:
+    opened = _open(top, commit, folder, leave_out)
+    if opened is None:
         return None
+    index, tree, missing = opened
     prefixes = {f"{scheme}\t{value}\t": (scheme, value) for scheme, value in wanted}
     found = [(blob, prefixes[p]) for p, blob in _find(index.identifiers, prefixes, tree.blobs)]
     for blob, raw in _read(top, missing).items():
@@ -222,11 +233,10 @@ def papers_on(top: Path, commit: str, folder: str, leave_out: set[str], datasets
     results on any of ``datasets``; ``None`` when the index cannot say."""
     if not all(_plain(d) for d in datasets):
         return None
-    index = _load(top)
-    tree = _tree(top, commit, folder, leave_out) if index else None
-    missing = _missing(index, tree) if index and tree else None
-    if index is None or tree is None or missing is None:
+    opened = _open(top, commit, folder, leave_out)
+    if opened is None:
         return None
+    index, tree, missing = opened
     found = {blob for _, blob in _find(index.datasets, (f"{d}\t" for d in datasets),
                                          tree.blobs)}
     found |= {blob for blob, raw in _read(top, missing).items()
