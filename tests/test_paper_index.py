@@ -108,5 +108,3 @@ def test_paths_of_blobs_in_a_listing_few_or_many() -> None:
                    blobs[3]: ["registry/papers/03/p3.yaml", "registry/papers/ff/same-as-p3.yaml"]}
     many = tree.paths_of(blobs)
     assert len(many) == 20 and many[blobs[3]] == few[blobs[3]] and many[blobs[2]] == few[blobs[2]]
-    assert tree.blob_at("registry/papers/03/p3.yaml") == blobs[3]
-    assert tree.blob_at("registry/papers/03/p33.yaml") is None

@@ -121,10 +121,6 @@ class _Tree:
     listing: str
     blobs: set[str]
 
-    def blob_at(self, path: str) -> str | None:
-        end = self.listing.find(f"\t{path}\0")  # "mode type id TAB path NUL"
-        return None if end < 0 else self.listing[self.listing.rfind(" ", 0, end) + 1:end]
-
     def paths_of(self, blobs: Iterable[str]) -> dict[str, list[str]]:
         """The paths of each of ``blobs``: found one by one if they are few, else from one
         pass over the listing (each search reads all of it)."""
@@ -149,16 +145,15 @@ _ENTRY = re.compile(r" ([0-9a-f]{40,64})\t([^\0]*)\0")
 _BLOB = re.compile(r" ([0-9a-f]{40,64})\t")
 
 
-def _tree(top: Path, commit: str, folder: str, leave_out: Iterable[str]) -> _Tree | None:
+def _tree(top: Path, commit: str, folder: str) -> _Tree | None:
     try:
         listing = run_git(top, "ls-tree", "-r", "-z", commit, "--", folder)
     except GitError:
         return None
-    # Paths are looked up only for the few papers left out and found: splitting 50,000 entries
-    # would cost more than everything else here.
-    tree = _Tree(listing, set(_BLOB.findall(listing)))
-    tree.blobs -= {tree.blob_at(path) for path in leave_out}
-    return tree
+    # Paths are looked up only for the papers found (and those left out are dropped then):
+    # splitting 50,000 entries would cost more than everything else here. A left-out paper's
+    # blob stays in the set, since an unchanged paper may have the very same bytes.
+    return _Tree(listing, set(_BLOB.findall(listing)))
 
 
 def _find(lines: str, prefixes: Iterable[str], blobs: set[str]) -> list[tuple[str, str]]:
@@ -191,12 +186,11 @@ def _read(top: Path, blobs: set[str]) -> dict[str, bytes]:
         version.close()
 
 
-def _open(top: Path, commit: str, folder: str, leave_out: Iterable[str]
-          ) -> tuple[_Index, _Tree, set[str]] | None:
-    """The index, the commit's papers but ``leave_out``, and those the index lacks; ``None``
-    if there is no index or it lacks too many."""
+def _open(top: Path, commit: str, folder: str) -> tuple[_Index, _Tree, set[str]] | None:
+    """The index, the commit's papers, and those the index lacks; ``None`` if there is no
+    index or it lacks too many."""
     index = _load(top)
-    tree = _tree(top, commit, folder, leave_out) if index else None
+    tree = _tree(top, commit, folder) if index else None
     missing = _missing(index, tree) if index and tree else None
     if index is None or tree is None or missing is None:
         return None
@@ -212,7 +206,7 @@ def papers_holding(top: Path, commit: str, folder: str, leave_out: set[str],
     ``leave_out``; ``None`` when the index cannot say."""
     if not all(_plain(scheme) and _plain(value) for scheme, value in wanted):
         return None
-    opened = _open(top, commit, folder, leave_out)
+    opened = _open(top, commit, folder)
     if opened is None:
         return None
     index, tree, missing = opened
@@ -233,7 +227,7 @@ def papers_on(top: Path, commit: str, folder: str, leave_out: set[str], datasets
     results on any of ``datasets``; ``None`` when the index cannot say."""
     if not all(_plain(d) for d in datasets):
         return None
-    opened = _open(top, commit, folder, leave_out)
+    opened = _open(top, commit, folder)
     if opened is None:
         return None
     index, tree, missing = opened
