@@ -18,7 +18,7 @@ import hashlib
 import marshal
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .gitrefs import GitError, Version, run_git
@@ -79,21 +79,36 @@ class _Index:
     datasets: str
 
 
-def save(where: Path, papers: Mapping[str, Holdings]) -> None:
-    """Remember these papers (by blob id) for the repository holding ``where``; replaces what
-    was remembered."""
-    index = _Index(
-        known="".join(sorted(papers)),
-        identifiers="".join(sorted(
-            f"{scheme}\t{value.casefold()}\t{blob}\n" for blob, held in papers.items()
-            for scheme, value in held.identifiers if _plain(scheme) and _plain(value))),
-        datasets="".join(sorted(f"{dataset}\t{blob}\n" for blob, held in papers.items()
-                                for dataset in held.datasets if _plain(dataset))))
+class Recorder:
+    """Collects the index's lines for papers as they are read (in a worker: handing back three
+    strings costs far less than 50,000 objects)."""
+
+    def __init__(self) -> None:
+        self.known: list[str] = []
+        self.identifiers: list[str] = []
+        self.datasets: list[str] = []
+
+    def add(self, blob: str, held: Holdings) -> None:
+        self.known.append(blob)
+        self.identifiers += [f"{scheme}\t{value.casefold()}\t{blob}\n"
+                             for scheme, value in held.identifiers
+                             if _plain(scheme) and _plain(value)]
+        self.datasets += [f"{dataset}\t{blob}\n" for dataset in held.datasets
+                          if _plain(dataset)]
+
+    def lines(self) -> tuple[str, str, str]:
+        return "".join(self.known), "".join(self.identifiers), "".join(self.datasets)
+
+
+def save(where: Path, parts: Sequence[tuple[str, str, str]]) -> None:
+    """Remember the papers recorded in ``parts`` (from :meth:`Recorder.lines`) for the
+    repository holding ``where``; replaces what was remembered."""
+    known, identifiers, datasets = ("".join(p) for p in zip(*parts, strict=True)) \
+        if parts else ("", "", "")
     try:
         location = _location(where)
         temporary = location.with_name(f"{location.name}.{os.getpid()}")
-        temporary.write_bytes(marshal.dumps(
-            (_FORMAT, index.known, index.identifiers, index.datasets)))
+        temporary.write_bytes(marshal.dumps((_FORMAT, known, identifiers, datasets)))
         os.replace(temporary, location)
     except (GitError, OSError):
         return  # not a git work tree, or a read-only one: the index is only a shortcut

@@ -25,7 +25,7 @@ from .check import (
 from .diagnostics import Diagnostic, count
 from .gitrefs import Changes
 from .load import Document, read
-from .paper_index import Holdings, Identifiers, blob_id
+from .paper_index import Identifiers, blob_id
 from .parallel import fork_map, shared
 from .vocabulary import Vocabulary
 
@@ -141,8 +141,7 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross += check_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
     diagnostics += [d for d in cross if wanted(d.file)]
-    paper_index.save(registry, {blob: held for part in papers
-                                for blob, held in part.remembered.items()})
+    paper_index.save(registry, [part.remembered for part in papers])
     return Report(diagnostics, checked, ""), strays
 
 
@@ -245,7 +244,7 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
 
 
 def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
-                 remember: dict[str, Holdings] | None = None
+                 remember: paper_index.Recorder | None = None
                  ) -> tuple[list[Diagnostic], list[Identifier]]:
     """Check each file; with ``remember``, also note what each paper holds by blob id."""
     diagnostics: list[Diagnostic] = []
@@ -256,7 +255,7 @@ def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, t
         diagnostics += check_record(f, doc, vocabulary, today)
         identifiers += _identifiers_of(f.name, doc)
         if remember is not None and isinstance(doc.data, dict):
-            remember[blob_id(raw)] = paper_index.holdings(doc.data)
+            remember.add(blob_id(raw), paper_index.holdings(doc.data))
     return diagnostics, identifiers
 
 
@@ -268,16 +267,16 @@ class _Shards:
     identifiers: list[Identifier]
     stems: list[str]
     strays: list[Diagnostic]
-    #: What each paper read holds, by the git blob id of its file.
-    remembered: dict[str, Holdings]
+    #: The lines of the index of papers for the papers read (see paper_index.Recorder).
+    remembered: tuple[str, str, str]
 
 
 def _check_shards(shards: Sequence[str]) -> _Shards:
     registry, vocabulary, today = shared()
     files, strays = layout.discover_shards(registry, shards)
-    remembered: dict[str, Holdings] = {}
-    diagnostics, identifiers = _check_files(files, vocabulary, today, remembered)
-    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, remembered)
+    recorder = paper_index.Recorder()
+    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder)
+    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, recorder.lines())
 
 
 def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
