@@ -17,34 +17,32 @@ class GitError(Exception):
     """The ref or repository cannot be used (a usage problem, exit code 2)."""
 
 
-def _run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
-    """Exit status and output of ``git args`` in ``cwd``; GitError for any other status."""
+def _start(cwd: Path, args: list[str]) -> subprocess.Popen[str]:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+        return subprocess.Popen(["git", *args], cwd=cwd, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE,
+                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
     except OSError as exc:  # no git, or no such folder
         raise GitError(f"cannot run git: {exc}") from exc
-    if done.returncode not in ok:
-        raise GitError(_last_line(done.stderr) or f"git {args[0]} failed")
-    return done.returncode, done.stdout
+
+
+def _finish(process: subprocess.Popen[str], args: list[str], ok: tuple[int, ...] = (0,)
+            ) -> tuple[int, str]:
+    """Exit status and output of a started git command; GitError for any status not ``ok``."""
+    out, err = process.communicate()
+    if process.returncode not in ok:
+        raise GitError(_last_line(err) or f"git {args[0]} failed")
+    return process.returncode, out
+
+
+def _run(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
+    return _finish(_start(cwd, list(args)), list(args), ok)
 
 
 def _run_together(cwd: Path, *commands: list[str]) -> list[str]:
     """The output of each git command, run at the same time."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
-    try:
-        running = [subprocess.Popen(["git", *c], cwd=cwd, env=env, text=True,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                   for c in commands]
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from exc
-    outputs = []
-    for process, command in zip(running, commands, strict=True):
-        out, err = process.communicate()
-        if process.returncode:
-            raise GitError(_last_line(err) or f"git {command[0]} failed")
-        outputs.append(out)
-    return outputs
+    running = [_start(cwd, c) for c in commands]
+    return [_finish(p, c)[1] for p, c in zip(running, commands, strict=True)]
 
 
 def run_git(cwd: Path, *args: str) -> str:
@@ -217,8 +215,9 @@ def changed_between(base: Version, head: Version, folder: str) -> list[str]:
     args = ["--name-only", "--no-renames", base.commit]
     if head.commit is not None:
         args.append(head.commit)
-    names = run_git(base.top, "diff", *args, "--", folder).splitlines()
-    if head.commit is None:
-        names += run_git(base.top, "ls-files", "--others", "--exclude-standard", "--",
-                      folder).splitlines()
-    return sorted(set(names))
+    diff = ["diff", *args, "--", folder]
+    if head.commit is not None:
+        return sorted(set(run_git(base.top, *diff).splitlines()))
+    outputs = _run_together(base.top, diff,
+                            ["ls-files", "--others", "--exclude-standard", "--", folder])
+    return sorted({name for out in outputs for name in out.splitlines()})

@@ -29,21 +29,8 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: 
              threshold: int, share: Any = None, chunks_per_job: int = 4) -> list[R]:
     """``function`` applied to chunks of ``items``: in ``jobs`` forked processes, or here when
     one job is asked for, there are fewer than ``threshold`` items, or the system cannot fork."""
-    global _SHARED
-    jobs = jobs or os.cpu_count() or 1
-    _SHARED = share
-    try:
-        if jobs == 1 or len(items) < threshold or \
-                "fork" not in multiprocessing.get_all_start_methods():
-            return [_without_gc(function, items)]
-        from concurrent.futures import ProcessPoolExecutor  # ~30 ms to import: only when used
-
-        n = jobs * chunks_per_job
-        chunks = [items[i::n] for i in range(n)]
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(functools.partial(_without_gc, function), chunks))
-    finally:
-        _SHARED = None
+    return list(fork_imap(function, items, jobs=jobs, threshold=threshold, share=share,
+                          chunks_per_job=chunks_per_job))
 
 
 def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: int | None,
@@ -52,19 +39,19 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs:
     done, so that the caller's work on them overlaps the workers'."""
     global _SHARED
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(items) < threshold or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        yield from fork_map(function, items, jobs=1, threshold=threshold, share=share)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    n = jobs * chunks_per_job
-    chunks = [items[i::n] for i in range(n)]
     _SHARED = share
     try:
+        if jobs == 1 or len(items) < threshold or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            yield _without_gc(function, items)
+            return
+        from concurrent.futures import ProcessPoolExecutor  # ~30 ms to import: only when used
+
+        n = jobs * chunks_per_job
+        chunks = [items[i::n] for i in range(n)]
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             results = pool.map(functools.partial(_without_gc, function), chunks)
-            _SHARED = None  # the workers are forked: they have it
+            _SHARED = None  # the workers are forked (pool.map submits every chunk): they have it
             yield from results
     finally:
         _SHARED = None

@@ -211,13 +211,14 @@ def load_registry(registry: Path, *, jobs: int | None = None,
     files, _ = layout.discover(registry.resolve())
     entities: dict[str, dict[str, Mapping[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
     skipped: list[str] = []
-    parts = fork_map(_read_entity_chunk, [f for f in files if f.kind != layout.PAPER],
-                     jobs=jobs, threshold=PARALLEL_THRESHOLD * 5)
-    for kind, stem, name, data in sorted(r for part in parts for r in marshal.loads(part)):
+    entity_files = {f.name: f for f in files if f.kind != layout.PAPER}
+    parts = fork_map(_read_chunk, list(entity_files.values()), jobs=jobs,
+                     threshold=PARALLEL_THRESHOLD * 5, share=abstracts)
+    for name, data in sorted(r for part in parts for r in marshal.loads(part)):
         if data is None:
             skipped.append(name)
         else:
-            entities[kind][stem] = data
+            entities[entity_files[name].kind][entity_files[name].stem] = data
     papers, bad = _load_papers([f for f in files if f.kind == layout.PAPER], jobs, abstracts)
     return Registry(papers, entities, sorted(skipped + bad))
 
@@ -238,17 +239,6 @@ def records_to_papers(records: Iterable[tuple[str, Mapping[str, Any] | None]],
     return papers, bad
 
 
-def _read_entity_chunk(files: Sequence[layout.RegistryFile]) -> bytes:
-    """``(kind, id, name, data)`` of each entity file, data None where it is unreadable or
-    invalid, as marshal bytes."""
-    out = []
-    for f in files:
-        data = read(f.name, f.read_bytes()).data
-        valid = data is not None and schema.is_valid(f.kind, data)
-        out.append((f.kind, f.stem, f.name, data if valid else None))
-    return marshal.dumps(out)
-
-
 def _read_chunk(files: Sequence[layout.RegistryFile]) -> bytes:
     """``(name, data)`` of each file, data None where the file is unreadable or invalid, as
     marshal bytes: plain data crosses from a worker ten times faster that way than pickled."""
@@ -256,9 +246,9 @@ def _read_chunk(files: Sequence[layout.RegistryFile]) -> bytes:
     out = []
     for f in files:
         data = read(f.name, f.read_bytes()).data
-        if data is not None and not schema.is_valid(layout.PAPER, data):
+        if data is not None and not schema.is_valid(f.kind, data):
             data = None
-        if not abstracts and data is not None:
+        if not abstracts and data is not None and f.kind == layout.PAPER:
             data.pop("abstract", None)
         out.append((f.name, data))
     return marshal.dumps(out)

@@ -25,7 +25,7 @@ from .check import (
 from .diagnostics import Diagnostic, count
 from .gitrefs import Changes
 from .load import Document, read
-from .paper_index import Identifiers, blob_id
+from .paper_index import blob_id
 from .parallel import fork_map, shared
 from .vocabulary import Vocabulary
 
@@ -174,20 +174,23 @@ def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: d
                                      if f.kind == layout.PAPER})
     diagnostics, identifiers = _check_papers(papers, vocabulary, today, jobs)
     checked = {f.name for f in papers}
-    unchanged = _unchanged_identifiers(registry, changes, identifiers) \
-        if identifiers and changes else None
-    if unchanged is not None:
-        identifiers += unchanged
-        cross = check_identifiers(_owners(identifiers), position_finder(registry.parent))
-        return Report(diagnostics + [d for d in cross if d.file in checked],
-                      Counter({layout.PAPER: len(papers)}), "")
-    values = sorted({value for _, _, value in identifiers})
-    others = [f for f in _files_mentioning(registry, values) if f.name not in checked]
-    identifiers += [i for f in others for i in _identifiers_of(f.name, read(f.name,
-                                                                            f.read_bytes()))]
+    if identifiers:
+        identifiers += _others_holding(registry, changes, identifiers, checked)
     cross = check_identifiers(_owners(identifiers), position_finder(registry.parent))
     diagnostics += [d for d in cross if d.file in checked]
     return Report(diagnostics, Counter({layout.PAPER: len(papers)}), "")
+
+
+def _others_holding(registry: Path, changes: Changes | None, identifiers: list[Identifier],
+                    checked: set[str]) -> list[Identifier]:
+    """The identifiers of the papers not in ``checked`` that share a value with
+    ``identifiers``: from the index of papers when it can say, else by searching their text."""
+    found = _unchanged_identifiers(registry, changes, identifiers) if changes else None
+    if found is not None:
+        return found
+    values = sorted({value for _, _, value in identifiers})
+    others = [f for f in _files_mentioning(registry, values) if f.name not in checked]
+    return [i for f in others for i in _identifiers_of(f.name, read(f.name, f.read_bytes()))]
 
 
 def _unchanged_identifiers(registry: Path, changes: Changes,
@@ -253,9 +256,10 @@ def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, t
         raw = f.read_bytes()
         doc = read(f.name, raw)
         diagnostics += check_record(f, doc, vocabulary, today)
-        identifiers += _identifiers_of(f.name, doc)
+        held = paper_index.holdings(doc.data)
+        identifiers += [(f.name, scheme, value) for scheme, value in held.identifiers]
         if remember is not None and isinstance(doc.data, dict):
-            remember.add(blob_id(raw), paper_index.holdings(doc.data))
+            remember.add(blob_id(raw), held)
     return diagnostics, identifiers
 
 
@@ -280,8 +284,4 @@ def _check_shards(shards: Sequence[str]) -> _Shards:
 
 
 def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
-    return [(name, scheme, value) for scheme, value in _pairs(doc)]
-
-
-def _pairs(doc: Document) -> Identifiers:
-    return paper_index.holdings(doc.data).identifiers
+    return [(name, scheme, value) for scheme, value in paper_index.holdings(doc.data).identifiers]
