@@ -216,9 +216,7 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                     continue
                 number: Any = value.get("value") if isinstance(value, dict) else value
                 limit = limits(metric_id)
-                if limit is not None and type(number) in (int, float) and not (
-                        limit.low <= number <= limit.high
-                        and not (limit.percent and 0 < number <= 1)):
+                if limit is not None and type(number) in (int, float):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
         identity = (result.get("task"), result.get("dataset"), result.get("split"),
                     result.get("model"))

@@ -323,13 +323,14 @@ def read_rich(file: str, raw: bytes) -> Document:
 # YAML 1.2 (the Rust parser reads them one way, as strings or numbers). A hit only means the
 # reference reader decides, so every check here errs on the side of a hit.
 #
-# Only a plain scalar that starts with one of ``-+.0-9`` can be a number, a date or a time in
-# either version; the others that differ are a few words (yes, no, on, off, ``<<``, ``=``), and
-# keys that are not strings (a number, true, null, ``~``, nothing). In block style a plain scalar
-# starts after ``: `` or at the start of a line (after indentation and ``- ``), so the patterns
-# look there only. A number-like scalar is let through when it is a plain decimal to the end of
-# its line (the same number in both versions), or when its first line has a character no number,
-# date or time can hold (then it is a string in both).
+# Only a plain scalar that starts with one of ``-+._0-9`` can be a number, a date or a time in
+# either version (or in yaml_rs, which reads ``_0`` as 0); the others that differ are a few
+# words (yes, no, on, off, ``<<``, ``=``), and keys that are not strings (a number, true, null,
+# ``~``, nothing). In block style a plain scalar starts after ``: `` or at the start of a line
+# (after indentation and ``- ``), so the patterns look there only. A number-like scalar is let
+# through when it is a plain decimal to the end of its line (the same number in both versions),
+# or when its first line has a character no number, date or time can hold (then it is a string
+# in both).
 _NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
 _SAFE_NUMBER = rb"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?[ ]*(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)"
 _PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
@@ -398,7 +399,7 @@ def _yaml_rs_loads(text: str) -> Any:
     import yaml_rs
 
     # Its date parsing also turns quoted dates into date objects: keep every date a string and
-    # leave plain dates to _PLAIN_HAZARD.
+    # leave plain dates to _AFTER_COLON and _AT_LINE_START.
     return yaml_rs.loads(text, parse_datetime=False)
 
 
