@@ -22,7 +22,7 @@ TRICKY_SCALARS = [
     "1.5E-3", ".5", "5.", "+12", "-0", "0", "1.10", ".inf", "-.Inf", ".NaN", "2022-11-10",
     "2022-11-10T10:00:00Z", "2022-1-1", "12:30", "v1.0", "1.2.3", "0.5", "-0.0", "1,000",
     "'quoted'", '"NO"', '"2022-11-10"', '"010"', "'1e3'", "Accuray", "66.36", "1e400",
-    "_0", "_.5", "1__0",  # yaml_rs reads these as numbers; both YAML versions as strings
+    "_0", "_.5", "1__0",  # Rust number syntax (yaml-rs read them so); strings in YAML
 ]
 
 
@@ -37,6 +37,16 @@ def _agree(raw: bytes) -> None:
 @pytest.mark.parametrize("scalar", TRICKY_SCALARS)
 def test_readers_agree_on_tricky_scalars(scalar: str) -> None:
     _agree(f"value: {scalar}\nlist: [{scalar}]\n{scalar}: key\n".encode())
+
+
+@pytest.mark.parametrize("text", [
+    "id: |\n", "id: >\n", "id: |+\n", "id: |\n\n", "id: |\n  x", "a: 1\nid: >-\n  x\n  y",
+    "id: | # c\n",
+])
+def test_readers_agree_on_block_scalars_ending_the_file(text: str) -> None:
+    """yaml_rs reads an empty block scalar at the end of a file as a line break, and adds a line
+    break to one that ends the file without one (found by the generated documents below)."""
+    _agree(text.encode())
 
 
 def test_readers_agree_on_every_example_file() -> None:
@@ -92,6 +102,75 @@ _line = st.tuples(
 def test_readers_agree_on_block_style_documents(text: str) -> None:
     """Documents shaped like registry files (keys, values, lists, comments, CRLF), built from the
     scalars that YAML 1.1 and 1.2 read apart: where the fast reader's pattern looks."""
+    _agree(text.encode("utf-8"))
+
+
+_plain_key = st.one_of(
+    st.sampled_from(["id", "a", "metrics", "Top 1 Accuracy", "k-1", "a b", "'q k'", "x:y"]),
+    st.integers(0, 99).map(lambda i: f"key{i}"))
+_key = st.one_of(_plain_key, _plain_key, _plain_key, st.sampled_from(
+    ['"d: k"', "1e3", "~", "null", "no", "é", "-k", "?k", "[k]", "k#", "12"]))
+_plain_value = st.sampled_from(["x", "1.5", "12", "text here", '"q"', "'s'", "a # c", "x:y", "true",
+                                "null", "~", "F1", "-3", "0.5", '"a\\tb"', "'it''s'", '""', "v1.0"])
+_value = st.one_of(_plain_value, _plain_value, _plain_value, _scalar, st.sampled_from(
+    ['"\\x07"', "x: y", "@x", "`x", "%x", ",x", "]x", "}x", "|x", "- x", "-", "#c", "x #c",
+     "[a, b]", "{a: 1}", "&a x", "*a", "!t x", "!!str 1"]))
+_block_header = st.sampled_from(["|", "|-", ">", ">-"] * 3 + ["|+", ">+", "|2", ">1-", "| # c", ">x"])
+
+
+def _doc_lines(draw: st.DrawFn, indent: int, depth: int, wild: bool) -> list[str]:
+    """A block mapping or sequence at ``indent``, its children deeper. ``wild``: any key, value and
+    block header, odd steps and lines off by one column; otherwise mostly what the fast reader
+    takes, so that its parser's reading is what is tested."""
+    lines: list[str] = []
+    step = draw(st.sampled_from([2] * 8 + [4, 1, 3] if wild else [2, 2, 2, 4]))
+    sequence = depth > 0 and draw(st.booleans())
+    for _ in range(draw(st.integers(1, 4))):
+        pad = " " * max(0, indent + (draw(st.sampled_from([0] * 14 + [1, -1])) if wild else 0))
+        lead = pad + ("- " if sequence else "")
+        if draw(st.integers(0, 15)) == 0:
+            lines.append(draw(st.sampled_from(["", pad + "# note", pad + "  "]
+                                              + (["---", "..."] if wild else []))))
+        shape = draw(st.sampled_from(["scalar", "scalar", "empty", "nested", "block", "compact"]))
+        key = "" if sequence and shape != "compact" else draw(_key if wild else _plain_key) + ":"
+        value = _value if wild else _plain_value
+        if shape == "scalar":
+            lines.append(f"{lead}{key} {draw(value)}".rstrip() if key else lead + draw(value))
+        elif shape == "empty":
+            lines.append(lead.rstrip() + (key if not sequence else "") + draw(
+                st.sampled_from(["", " ", " # c"])))
+        elif shape == "block":
+            header = draw(_block_header if wild else st.sampled_from(["|", "|-", ">", ">-"]))
+            lines.append(f"{lead}{key} {header}")
+            for _ in range(draw(st.integers(0, 3))):
+                off = draw(st.sampled_from([0] * 6 + ([1, 2, -1] if wild else [2])))
+                lines.append(" " * (len(pad) + step + off) + draw(st.sampled_from(
+                    ["text", "x: y", "- a", "", "# not a comment", "more  words", "no"])))
+        elif shape == "compact" and depth < 4:
+            lines.append(f"{lead}{key} {draw(value)}".rstrip())
+            lines += _doc_lines(draw, len(lead), depth + 1, wild)[1:] if sequence else []
+        elif depth < 4:
+            lines.append(f"{lead}{key}" if key else lead.rstrip())
+            child = indent + step + (2 if sequence else 0)
+            if not sequence and draw(st.integers(0, 4)) == 0:
+                child = indent  # an indentless sequence or a sibling: both must be read right
+            lines += _doc_lines(draw, child, depth + 1, wild)
+    return lines
+
+
+@st.composite
+def _documents(draw: st.DrawFn, wild: bool) -> str:
+    lines = _doc_lines(draw, 0, 0, wild)
+    if wild and draw(st.integers(0, 5)) == 0:
+        lines.insert(0, draw(st.sampled_from(["# yaml-language-server: $schema=x", "~", "x", "- a"])))
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"] if wild else ["\n"]))
+
+
+@settings(max_examples=int(os.environ.get("PWC_FUZZ_EXAMPLES", "1000")), deadline=None)
+@given(st.one_of(_documents(wild=False), _documents(wild=True)))
+def test_readers_agree_on_nested_documents(text: str) -> None:
+    """Nested mappings and sequences, empty values, block scalars, comments, odd indentation:
+    where the fast parser was found to go wrong (see load.py)."""
     _agree(text.encode("utf-8"))
 
 

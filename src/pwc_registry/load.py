@@ -372,10 +372,24 @@ def _hazardous(raw: bytes, text: str) -> bool:
         return True
     if (b"[" in raw or b"{" in raw) and _FLOW_START.search(raw):
         return True
+    if _block_scalar_ends_file(raw):
+        return True
     lines = b"\n" + raw  # every line, the first too, starts after a line break
     return bool(_AFTER_COLON.search(raw) or _AT_LINE_START.search(lines) or _DEEP.search(lines)
                 or (b"?" in raw and _COMPLEX_KEY.search(lines))
                 or (b"\r" in raw and _LONE_CR.search(raw)))
+
+
+def _block_scalar_ends_file(raw: bytes) -> bool:
+    """Whether the file may end in a block scalar that yaml_rs reads apart from YAML: without a
+    final line break it adds one (``a: |`` then ``  x`` is ``"x\\n"``, not ``"x"``), and an empty
+    one at the end it reads as ``"\\n"``, not ``""`` (found by the agreement tests). A file whose
+    last line has no ``|`` or ``>`` cannot end in an empty one."""
+    if not raw.endswith(b"\n"):
+        return True
+    content = raw.rstrip(b" \r\n")
+    last_line = content[content.rfind(b"\n") + 1:]
+    return b"|" in last_line or b">" in last_line
 
 
 def read_fast(raw: bytes) -> dict[str, Any] | None:
