@@ -54,13 +54,16 @@ class RegistryFile:
         return self.name.rsplit("/", 1)[-1][: -len(SUFFIX)]
 
     def read_bytes(self) -> bytes:
-        # os.read on the descriptor: a third faster than open() for 60,000 small files.
+        # os.read on the descriptor: a third faster than open() for 60,000 small files. Small
+        # reads: os.read allocates what it asks for, and a 1 MB buffer given back after each
+        # small file made malloc return memory to the system and fetch it again each time
+        # (reading and decoding 50,000 papers: 1.0 s, with 16 KB reads 0.5 s).
         fd = os.open(self.path, os.O_RDONLY)
         try:
             parts = []
-            while chunk := os.read(fd, 1 << 20):
+            while chunk := os.read(fd, 16384):
                 parts.append(chunk)
-            return b"".join(parts)
+            return parts[0] if len(parts) == 1 else b"".join(parts)
         finally:
             os.close(fd)
 
