@@ -56,6 +56,8 @@ class Findings:
         return self._doc
 
     def result(self) -> list[Diagnostic]:
+        if not self._pending and not self.diagnostics:
+            return []  # the usual case, a clean file
         if self._pending:
             doc = self.positioned_document()
             for code, message, pointer, hint, key in self._pending:
