@@ -346,7 +346,9 @@ _PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
 _AFTER_COLON = re.compile(rb":[ ]+" + _PLAIN_SCALAR_HAZARD)
 _AT_LINE_START = re.compile(rb"\n(?=([ ]*(?:-[ ]+)*))\1" + _PLAIN_SCALAR_HAZARD)
 _COMPLEX_KEY = re.compile(rb"\n[- ]*\?(?:[ \r\n]|\Z)")
-_DEEP = re.compile(rb"\n[- ?]{15}")  # possibly nested deeper than MAX_DEPTH: see below
+# A document marker or directive at a line's start, or a line possibly nested deeper than
+# MAX_DEPTH (see below): one pattern, since each one led by a line break reads every line.
+_MARKER_OR_DEEP = re.compile(rb"\n(?:---|\.\.\.|%|[- ?]{15})")
 _LONE_CR = re.compile(rb"\r(?!\n)")  # a line break the patterns above would not see
 # Depth: in block style a nested collection starts at least one column right of its parent,
 # except a sequence under a mapping key, which may start in the key's column. So a collection at
@@ -367,15 +369,13 @@ def _hazardous(raw: bytes, text: str) -> bool:
         return True
     if b"&" in raw or b"*" in raw or b"!" in raw:
         return True
-    if raw.startswith((b"---", b"...", b"%")) or b"\n---" in raw or b"\n..." in raw \
-            or b"\n%" in raw:
-        return True
     if (b"[" in raw or b"{" in raw) and _FLOW_START.search(raw):
         return True
     if _block_scalar_ends_file(raw):
         return True
     lines = b"\n" + raw  # every line, the first too, starts after a line break
-    return bool(_AFTER_COLON.search(raw) or _AT_LINE_START.search(lines) or _DEEP.search(lines)
+    return bool(_AFTER_COLON.search(raw) or _AT_LINE_START.search(lines)
+                or _MARKER_OR_DEEP.search(lines)
                 or (b"?" in raw and _COMPLEX_KEY.search(lines))
                 or (b"\r" in raw and _LONE_CR.search(raw)))
 
