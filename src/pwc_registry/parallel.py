@@ -7,6 +7,7 @@ a worker function reads it with :func:`shared`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import multiprocessing
@@ -57,10 +58,20 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs:
         _SHARED = None
 
 
-def _without_gc(function: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
-    # Many small, long-lived objects and no cycles: the collector would only rescan them.
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while. Loading and checking a registry makes
+    hundreds of thousands of small objects that live long and hold no cycles: the collector
+    would only scan them again and again (in a full validation's parent, ~0.4 s)."""
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        return function(chunk)
+        yield
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
+
+
+def _without_gc(function: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
+    with gc_paused():
+        return function(chunk)

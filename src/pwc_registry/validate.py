@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic, count
 from .gitrefs import Changes
 from .load import Document, read
 from .paper_index import blob_id
-from .parallel import fork_map, shared
+from .parallel import fork_map, gc_paused, shared
 from .vocabulary import Vocabulary
 
 #: Below this many papers, worker processes cost more than they save.
@@ -108,6 +108,7 @@ def validate(options: Options) -> Report:
     return report
 
 
+@gc_paused()
 def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, jobs: int | None
                   ) -> tuple[Report, list[Diagnostic]]:
     """Every paper, and the entity files named in ``entities`` (all of them if ``None``); with
