@@ -108,3 +108,21 @@ def test_paths_of_blobs_in_a_listing_few_or_many() -> None:
                    blobs[3]: ["registry/papers/03/p3.yaml", "registry/papers/ff/same-as-p3.yaml"]}
     many = tree.paths_of(blobs)
     assert len(many) == 20 and many[blobs[3]] == few[blobs[3]] and many[blobs[2]] == few[blobs[2]]
+
+
+def test_untracked_papers_sharing_an_arxiv_id_are_found(tmp_path: Path) -> None:
+    """Without the index, the other papers are searched with ``git grep``: with
+    ``--changed-since`` every untracked paper is a changed one and checked already; a paper
+    named on the command line is checked against untracked papers too."""
+    registry = registry_in_git(tmp_path)
+    git(tmp_path, "checkout", "-qb", "pr")
+    first = paper(registry, "new-one", "2022-11-11", [], identifiers={"arxiv": "2211.00001"})
+    second = paper(registry, "new-two", "2022-11-12", [], identifiers={"arxiv": "2211.00001"})
+    assert not _index(tmp_path).exists()
+    changed = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert sorted((d.file, d.code) for d in changed.diagnostics) == [
+        (str(f.relative_to(registry.parent)), "I003") for f in sorted([first, second])]
+    named = validate(Options(registry=registry, paths=[first], today=TODAY, jobs=1))
+    assert [(d.file, d.code, d.message) for d in named.diagnostics] == [
+        (str(first.relative_to(registry.parent)), "I003",
+         f"arxiv 2211.00001 is also the identifier of {second.relative_to(registry.parent)}")]

@@ -96,14 +96,17 @@ def changes_since(start: Path, ref: str) -> Changes:
     return Changes(top, base, tuple(sorted(set(names))))
 
 
-def files_containing(folder: Path, values: list[str]) -> list[Path] | None:
-    """Files under ``folder`` (tracked or untracked) whose text holds any of ``values``, found
-    with ``git grep`` (C, threaded); ``None`` if ``folder`` is not in a git work tree."""
+def files_containing(folder: Path, values: list[str], *, untracked: bool = True
+                     ) -> list[Path] | None:
+    """Files under ``folder`` (tracked, and untracked if ``untracked``) whose text holds any of
+    ``values``, found with ``git grep`` (C, threaded); ``None`` if ``folder`` is not in a git
+    work tree. Leaving out untracked files spares a walk of the folder (~0.15 s at 50,000)."""
     try:
         top = work_tree_top(folder)
         patterns = [a for v in values for a in ("-e", v)]
-        _, out = _run(top, "grep", "--untracked", "-l", "-F", "-i", "--full-name", *patterns,
-                      "--", folder.resolve().as_posix(), ok=(0, 1))  # 1: nothing found
+        _, out = _run(top, "grep", *(["--untracked"] if untracked else []), "-l", "-F", "-i",
+                      "--full-name", *patterns, "--", folder.resolve().as_posix(),
+                      ok=(0, 1))  # 1: nothing found
     except GitError:
         return None
     return [top / line for line in out.splitlines() if line]

@@ -190,7 +190,9 @@ def _others_holding(registry: Path, changes: Changes | None, identifiers: list[I
     if found is not None:
         return found
     values = sorted({value for _, _, value in identifiers})
-    others = [f for f in _files_mentioning(registry, values) if f.name not in checked]
+    # Files changed since a ref include every untracked one: those are checked already.
+    others = [f for f in _files_mentioning(registry, values, untracked=changes is None)
+              if f.name not in checked]
     return [i for f in others for i in _identifiers_of(f.name, read(f.name, f.read_bytes()))]
 
 
@@ -215,14 +217,17 @@ def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str
     return owners
 
 
-def _files_mentioning(registry: Path, values: list[str]) -> list[layout.RegistryFile]:
+def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = True
+                      ) -> list[layout.RegistryFile]:
     """Paper files whose text contains any of ``values``: ``git grep`` where the registry is in
-    a git work tree, a scan of every paper otherwise."""
+    a git work tree (untracked files too, unless not ``untracked``), a scan of every paper
+    otherwise."""
     if not values:
         return []
     from .gitrefs import files_containing
 
-    found = files_containing(registry / layout.FOLDERS[layout.PAPER], values)
+    found = files_containing(registry / layout.FOLDERS[layout.PAPER], values,
+                             untracked=untracked)
     if found is not None:
         return layout.discover(registry, found)[0]
     folded = [v.casefold() for v in values]
