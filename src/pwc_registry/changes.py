@@ -125,8 +125,9 @@ def _papers_on(base: Version, head: Version, folder: str, changed: set[str],
     assert base.commit is not None
     found = paper_index.papers_on(base.top, base.commit, folder, changed, datasets,
                                   lambda path, raw: paper_index.holdings(read(path, raw).data))
-    if found is None:
-        found = [f for f in head.grep(folder, sorted(datasets)) if f not in changed]
+    if found is None:  # untracked files are all in ``changed``: no need to search them
+        found = [f for f in head.grep(folder, sorted(datasets), untracked=False)
+                 if f not in changed]
     return found
 
 

@@ -184,13 +184,14 @@ class Version:
             self._batch.communicate()
             self._batch = None
 
-    def grep(self, folder: str, words: list[str]) -> list[str]:
-        """Paths under ``folder`` whose text holds any of ``words`` (whole words, any case)."""
+    def grep(self, folder: str, words: list[str], *, untracked: bool = True) -> list[str]:
+        """Paths under ``folder`` whose text holds any of ``words`` (whole words, any case);
+        in the work tree, untracked files too unless not ``untracked``."""
         if not words:
             return []
         patterns = [a for w in words for a in ("-e", w)]
         where = [] if self.commit is None else [self.commit]
-        extra = ["--untracked"] if self.commit is None else []
+        extra = ["--untracked"] if self.commit is None and untracked else []
         try:
             _, out = _run(self.top, "grep", *extra, "-l", "-F", "-w", "-i", "--full-name",
                           *patterns, *where, "--", folder, ok=(0, 1))
