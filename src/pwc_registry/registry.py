@@ -208,6 +208,9 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
 
 def load_registry(registry: Path, *, jobs: int | None = None,
                   abstracts: bool = True) -> Registry:
+    """Every valid record of a registry folder, as objects. The objects alive when it returns
+    are frozen out of the cyclic garbage collector's sight (:func:`gc.freeze`): they are freed as
+    usual when no longer referenced, but a reference cycle among them would be kept."""
     files, _ = layout.discover(registry.resolve())
     entities: dict[str, dict[str, Mapping[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
     skipped: list[str] = []
