@@ -193,8 +193,12 @@ def _missing(index: _Index, tree: _Tree) -> set[str] | None:
     return None if len(missing) > MAX_MISSING else missing
 
 
-def _read(top: Path, blobs: set[str]) -> dict[str, bytes]:
-    version = Version(top, "HEAD")
+def _read(top: Path, commit: str, blobs: set[str]) -> dict[str, bytes]:
+    """The bytes of the papers the index lacks (by blob id); nothing to start when it lacks none,
+    the usual case."""
+    if not blobs:
+        return {}
+    version = Version(top, commit)
     try:
         return {b: raw for b, raw in version.read(sorted(blobs)).items() if raw is not None}
     finally:
@@ -227,7 +231,7 @@ def papers_holding(top: Path, commit: str, folder: str, leave_out: set[str],
     index, tree, missing = opened
     prefixes = {f"{scheme}\t{value}\t": (scheme, value) for scheme, value in wanted}
     found = [(blob, prefixes[p]) for p, blob in _find(index.identifiers, prefixes, tree.blobs)]
-    for blob, raw in _read(top, missing).items():
+    for blob, raw in _read(top, commit, missing).items():
         found += [(blob, (scheme, value.casefold()))
                   for scheme, value in holdings_of(blob, raw).identifiers
                   if (scheme, value.casefold()) in wanted]
@@ -248,7 +252,7 @@ def papers_on(top: Path, commit: str, folder: str, leave_out: set[str], datasets
     index, tree, missing = opened
     found = {blob for _, blob in _find(index.datasets, (f"{d}\t" for d in datasets),
                                          tree.blobs)}
-    found |= {blob for blob, raw in _read(top, missing).items()
+    found |= {blob for blob, raw in _read(top, commit, missing).items()
               if datasets & set(holdings_of(blob, raw).datasets)}
     return sorted({path for paths in tree.paths_of(found).values() for path in paths}
                   - leave_out)
