@@ -193,7 +193,8 @@ def _others_holding(registry: Path, changes: Changes | None, identifiers: list[I
     # Files changed since a ref include every untracked one: those are checked already.
     others = [f for f in _files_mentioning(registry, values, untracked=changes is None)
               if f.name not in checked]
-    return [i for f in others for i in _identifiers_of(f.name, read(f.name, f.read_bytes()))]
+    return [i for f in others for i in _identifiers_of(
+        f.name, paper_index.holdings(read(f.name, f.read_bytes()).data))]
 
 
 def _unchanged_identifiers(registry: Path, changes: Changes,
@@ -263,7 +264,7 @@ def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, t
         doc = read(f.name, raw)
         diagnostics += check_record(f, doc, vocabulary, today)
         held = paper_index.holdings(doc.data)
-        identifiers += [(f.name, scheme, value) for scheme, value in held.identifiers]
+        identifiers += _identifiers_of(f.name, held)
         if remember is not None and isinstance(doc.data, dict):
             remember.add(blob_id(raw), held)
     return diagnostics, identifiers
@@ -289,5 +290,5 @@ def _check_shards(shards: Sequence[str]) -> _Shards:
     return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, recorder.lines())
 
 
-def _identifiers_of(name: str, doc: Document) -> list[Identifier]:
-    return [(name, scheme, value) for scheme, value in paper_index.holdings(doc.data).identifiers]
+def _identifiers_of(name: str, held: paper_index.Holdings) -> list[Identifier]:
+    return [(name, scheme, value) for scheme, value in held.identifiers]
