@@ -16,6 +16,7 @@ from typing import Any
 
 from . import layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
+from .ids import ResultIdentity, fold, identity_of
 from .load import Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
@@ -199,7 +200,7 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
     # The hot loop of a full validation: a known id and an in-range value cost a lookup each.
     known = {"task": vocabulary.ids("task"), "dataset": vocabulary.ids("dataset")}
     metric_ids, limits = vocabulary.ids("metric"), vocabulary.limits
-    seen: dict[tuple[Any, ...], int] = {}
+    seen: dict[ResultIdentity, int] = {}
     for i, result in enumerate(results):
         if not isinstance(result, dict):
             continue
@@ -220,15 +221,14 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                 limit = limits(metric_id)
                 if limit is not None and type(number) in (int, float):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
-        identity = (result.get("task"), result.get("dataset"), result.get("split"),
-                    result.get("model"))
-        try:
-            first = seen.setdefault(identity, i)
-        except TypeError:  # a list or mapping where a name belongs: the schema reports it
+        identity = identity_of(result)
+        if identity is None:  # a list or mapping where a name belongs: the schema reports it
             continue
+        first = seen.setdefault(identity, i)
         if first != i:
-            findings.add("V006", f"results[{i}] repeats results[{first}] "
-                         f"(same task, dataset, split and model '{identity[3]}')",
+            findings.add("V006", f"results[{i}] is the same result as results[{first}] "
+                         f"(task, dataset, split and model '{result['model']}' compared without "
+                         "case, spacing or invisible characters)",
                          ("results", i), hint=f"merge its metrics into results[{first}]")
 
 
@@ -267,7 +267,7 @@ def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple
         names += [(a, ("aliases", i)) for i, a in enumerate(entry.aliases)]
         mine: set[str] = set()
         for name, pointer in names:
-            folded = name.casefold()
+            folded = fold(name)
             if folded not in mine:
                 mine.add(folded)
                 claims.setdefault((entry.kind, folded), []).append((entry, pointer))

@@ -16,7 +16,6 @@ a folder; the entity kinds number in the thousands and need no shards.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import os
 import re
@@ -24,6 +23,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .ids import benchmark_id, slugify
+
+__all__ = ["benchmark_id", "slugify"]  # re-exported: the one definition lives in ids
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}$")
@@ -70,18 +72,6 @@ class RegistryFile:
 
 def shard(paper_id: str) -> str:
     return hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:2]
-
-
-@functools.lru_cache(maxsize=4096)
-def slugify(text: str) -> str:
-    """``"5-shot (val)"`` → ``5-shot-val``: lowercase ASCII letters and digits joined by '-'."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def benchmark_id(task: str, dataset: str, split: str | None = None) -> str:
-    """The id of the leaderboard of a task on a dataset (and split)."""
-    parts = [task, dataset, *([slugify(split)] if split and slugify(split) else [])]
-    return "--".join(parts)
 
 
 def relative_path(kind: str, record_id: str) -> str:

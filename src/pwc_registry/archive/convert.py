@@ -43,6 +43,7 @@ from typing import Any
 
 from .. import layout
 from ..diagnostics import Diagnostic, Pointer, pointer_text
+from ..ids import ResultIdentity, fold, result_identity
 from ..values import read_number_text
 from .directions import direction_of
 
@@ -60,11 +61,6 @@ _PWC_ENTITY = re.compile(
 
 def _stable_suffix(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-
-
-def fold(text: str) -> str:
-    """How names are compared: case and runs of spaces do not matter."""
-    return " ".join(text.split()).casefold()
 
 
 def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None) -> str:
@@ -115,7 +111,7 @@ class PaperDraft:
     title: str
     identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
-    results: dict[tuple[str, str, str], dict[str, Any]] = dataclasses.field(default_factory=dict)
+    results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
     code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     row_dates: list[str] = dataclasses.field(default_factory=list)
 
@@ -416,7 +412,8 @@ class Conversion:
         return metrics, notes
 
     def _add_result(self, paper: PaperDraft, result: dict[str, Any], where: Where) -> None:
-        key = (result["task"], result["dataset"], result["model"])
+        key = result_identity(result["task"], result["dataset"], result.get("split"),
+                              result["model"])
         existing = paper.results.get(key)
         if existing is None:
             paper.results[key] = result
