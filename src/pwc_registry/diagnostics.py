@@ -231,6 +231,34 @@ _PROBLEMS += [
     Problem("A012", "row-without-model", "warning", "A leaderboard row names no model",
             "The row's values are imported under the paper's title, with a note saying so. "
             "Give the model its name from the paper."),
+    Problem("A013", "registry-link", "error", "A registry path is a link or not a file",
+            "The file, or a folder on its way, is a symbolic link (or not a regular file), so "
+            "writing there could change a file outside the registry. The importer leaves it "
+            "alone; replace the link with the file or folder itself and import again."),
+    Problem("A014", "file-not-written", "error", "A registry file cannot be written",
+            "The system refused to write the file (its name is too long, the disk is full, a "
+            "folder is not writable). The rest of the import goes on; fix the cause and import "
+            "again."),
+    Problem("A015", "number-out-of-range", "warning", "A number cannot be kept as written",
+            "The number is too large for a float (`1e400`, thousands of digits), so small it "
+            "would be stored as 0, or not a number (`NaN`, `Infinity`). It is not imported: "
+            "every tool reads values as floats, and a changed number is a wrong result."),
+    Problem("A016", "metric-not-added", "warning", "A result in the registry lacks a metric",
+            "The registry already holds this result (the same paper, task, dataset, split and "
+            "model), and the archive gives it a metric it does not have. The importer never "
+            "adds values to a result the registry holds: it may have been checked as it stands. "
+            "Add the value by hand if the paper reports it."),
+    Problem("A017", "record-too-deep", "error", "A dump record is nested too deeply",
+            "A record of the dump nests lists and mappings deeper than the importer reads "
+            "(the limit is in docs/import.md; the archive's deepest record is far below it). The "
+            "record is skipped, the rest of the dump is imported."),
+    Problem("A018", "record-too-large", "error", "A dump record is too large",
+            "One record of the dump is larger than the importer holds in memory at once (the "
+            "limit is in docs/import.md). The record is skipped, the rest of the dump is "
+            "imported."),
+    Problem("A019", "problems-not-listed", "warning", "More problems than the report lists",
+            "The report lists the first problems of each code in full and counts the others, "
+            "so that a broken dump cannot make a report larger than the dump."),
 ]
 
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}

@@ -46,6 +46,10 @@ from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..ids import ResultIdentity, fold, result_identity
 from ..values import read_number_text
 from .directions import direction_of
+from .dumps import OutOfRange
+
+#: A dump record with its index in the dump.
+Numbered = Iterable[tuple[int, Any]]
 
 REPORTED_BY = "papers-with-code-archive"
 _URL = re.compile(r"^https?://[^\s]+$")
@@ -63,14 +67,33 @@ def _stable_suffix(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
-def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None) -> str:
-    """A slug for ``name`` that is not ``taken``: stable for the same name and taken set."""
+#: A file name holds at most 255 bytes (ext4, APFS, NTFS). A benchmark's file is named
+#: ``<task>--<dataset>.yaml``, so new task and dataset ids are capped to fit two of them in one
+#: name; other ids are capped by the schemas' limit.
+NAME_BYTES = 255
+ID_LIMIT = {"task": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2,
+            "dataset": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2}
+
+
+def capped_slug(slug: str, limit: int = layout.MAX_SLUG) -> str:
+    """``slug`` if it is at most ``limit`` characters, else its start and a hash of all of it:
+    short, and stable (the same slug always gives the same id; two long slugs that share their
+    first ``limit`` characters stay apart)."""
+    if len(slug) <= limit:
+        return slug
+    return f"{slug[: limit - 9].rstrip('-')}-{_stable_suffix(slug)}"
+
+
+def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None,
+           limit: int = layout.MAX_SLUG) -> str:
+    """A slug for ``name`` that is not ``taken``, at most ``limit`` characters: stable for the
+    same name and taken set."""
     taken_set = taken if isinstance(taken, set) else set(taken)
     base = preferred if preferred and layout.SLUG.match(preferred) else layout.slugify(name)
-    base = base[: layout.MAX_SLUG - 9].rstrip("-") or "x"
-    if base not in taken_set and len(base) <= layout.MAX_SLUG:
+    base = capped_slug(base or "x", limit)
+    if base not in taken_set:
         return base
-    return f"{base}-{_stable_suffix(name)}"
+    return f"{base[: limit - 9].rstrip('-')}-{_stable_suffix(name)}"
 
 
 class Names:
@@ -93,7 +116,7 @@ class Names:
         found = self.resolve(kind, name)
         if found is not None:
             return found
-        entity_id = new_id(name, self._taken[kind], preferred)
+        entity_id = new_id(name, self._taken[kind], preferred, ID_LIMIT.get(kind, layout.MAX_SLUG))
         self.know(kind, entity_id, [name])
         return entity_id
 
@@ -127,6 +150,53 @@ class Where:
         return Where(self.file, (*self.pointer, *more))
 
 
+#: The problems of one code listed in full in a report; the others are counted.
+LISTED = 1000
+_MESSAGE = 500
+_POINTER_PART = 200
+
+
+class Problems:
+    """Diagnostics, each code's first :data:`LISTED` kept and the rest counted: a dump of a
+    million broken records gives a report of thousands of lines, not of millions (a 3 KB gzip
+    of a million empty records once made a 400 MB report). Text from the dump is shortened."""
+
+    def __init__(self, listed: int = LISTED) -> None:
+        self.listed = listed
+        self.kept: list[Diagnostic] = []
+        self.total: Counter[str] = Counter()
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.total[diagnostic.code] += 1
+        if self.total[diagnostic.code] <= self.listed:
+            self.kept.append(_short(diagnostic))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    def not_listed(self) -> dict[str, int]:
+        return {code: n - self.listed for code, n in sorted(self.total.items())
+                if n > self.listed}
+
+
+def _short(d: Diagnostic) -> Diagnostic:
+    if len(d.message) <= _MESSAGE and not any(
+            isinstance(p, str) and len(p) > _POINTER_PART for p in d.pointer or ()):
+        return d
+    pointer = None if d.pointer is None else tuple(
+        p[:_POINTER_PART] + "..." if isinstance(p, str) and len(p) > _POINTER_PART else p
+        for p in d.pointer)
+    message = d.message if len(d.message) <= _MESSAGE else d.message[:_MESSAGE] + "..."
+    return dataclasses.replace(d, message=message, pointer=pointer)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) or len(value) <= 200 \
+        else repr(value[:200]) + "..."
+    return text if len(text) <= 220 else text[:220] + "..."
+
+
 class Conversion:
     """Everything converted so far: entities by kind and id, paper drafts, diagnostics."""
 
@@ -135,7 +205,7 @@ class Conversion:
         self.names = names
         self.today = today or dt.date.today()
         self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics = Problems()
         self.counts: Counter[str] = Counter()
         self.undecided_metrics: set[str] = set()
         self._papers: list[PaperDraft] = []
@@ -145,7 +215,7 @@ class Conversion:
     # --- diagnostics -------------------------------------------------------------------
 
     def report(self, code: str, message: str, where: Where) -> None:
-        self.diagnostics.append(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
+        self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
                                            where.file, 0, 0, pointer=where.pointer))
 
     def text(self, value: Any, where: Where) -> str | None:
@@ -231,8 +301,8 @@ class Conversion:
 
     # --- evaluation tables -------------------------------------------------------------
 
-    def add_tasks(self, tasks: Iterable[Any], file: str) -> None:
-        for i, task in enumerate(tasks):
+    def add_tasks(self, tasks: Numbered, file: str) -> None:
+        for i, task in tasks:
             self._task(task, None, Where(file, (i,)))
 
     def _name_of(self, node: Any, field: str, kind: str, where: Where) -> str | None:
@@ -309,7 +379,12 @@ class Conversion:
                     seen_order.append(metric_id)
         if order and order != seen_order:
             benchmark_id = layout.benchmark_id(task_id, dataset_id)
-            if benchmark_id not in self.entities["benchmark"]:
+            if len(f"{benchmark_id}{layout.SUFFIX}".encode()) > NAME_BYTES:
+                # Only a task or dataset the registry already holds can have so long an id.
+                self.report("A014", f"the order of metrics {order} is not written: the file "
+                            f"name {benchmark_id}{layout.SUFFIX} would be longer than "
+                            f"{NAME_BYTES} bytes", where.at("metrics"))
+            elif benchmark_id not in self.entities["benchmark"]:
                 self.entities["benchmark"][benchmark_id] = {
                     "id": benchmark_id, "task": task_id, "dataset": dataset_id, "metrics": order}
                 self.names.take("benchmark", benchmark_id)
@@ -387,18 +462,22 @@ class Conversion:
                 self.report("A002", "a value has no metric name; not imported", here)
                 continue
             metric_id = self.metric(clean)
+            if isinstance(value, OutOfRange):
+                self.report("A015", f"{value.problem}; not imported", here)
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                self.report("A003", f"{value!r} is not a number; not imported", here)
+                self.report("A003", f"{_shown(value)} is not a number; not imported", here)
                 continue
             if isinstance(value, (int, float)):
                 if value != value or value in (float("inf"), float("-inf")):
-                    self.report("A003", f"{value!r} is not a finite number; not imported", here)
+                    self.report("A015", f"{value!r} is not a finite number; not imported", here)
                     continue
                 reading_value: Any = value
             else:
                 reading = read_number_text(value)
                 if reading.value is None:
-                    self.report("A003", f"{value!r}: {reading.problem}; not imported", here)
+                    self.report("A015" if reading.out_of_range else "A003",
+                                f"{_shown(value)}: {reading.problem}; not imported", here)
                     continue
                 reading_value = reading.value if reading.spread is None else {
                     "value": reading.value, "spread": reading.spread}
@@ -462,8 +541,8 @@ class Conversion:
     def papers(self) -> list[PaperDraft]:
         return self._papers
 
-    def add_code_links(self, links: Iterable[Any], file: str) -> None:
-        for i, item in enumerate(links):
+    def add_code_links(self, links: Numbered, file: str) -> None:
+        for i, item in links:
             where = Where(file, (i,))
             self.counts["code link"] += 1
             if not isinstance(item, dict):
@@ -586,12 +665,12 @@ class Conversion:
             "collections": list(dict.fromkeys(c for c in collection_names if c)),
         }, preferred)
 
-    def add_methods(self, items: Iterable[Any], file: str) -> None:
-        for i, item in enumerate(items):
+    def add_methods(self, items: Numbered, file: str) -> None:
+        for i, item in items:
             self.add_method(item, Where(file, (i,)))
 
-    def add_datasets(self, items: Iterable[Any], file: str) -> None:
-        for i, item in enumerate(items):
+    def add_datasets(self, items: Numbered, file: str) -> None:
+        for i, item in items:
             where = Where(file, (i,))
             if not isinstance(item, dict):
                 self.report("A002", "a dataset is not a mapping; skipped", where)

@@ -1,23 +1,70 @@
 """Reading the archive's dumps: JSON arrays, plain or gzipped, streamed record by record.
 
-``papers-with-abstracts.json`` holds 576,000 papers; it is never held in memory whole. A dump
-that is not valid JSON is reported with the line and column where parsing stopped (found by
-a second, non-streaming parse, only on that error path).
+``papers-with-abstracts.json`` holds 576,000 papers; it is never held in memory whole, and no
+dump, however hostile, makes the importer hold more than one record of it: a scanner finds where
+each record of the top-level array ends (it skips strings and counts brackets, never building
+anything) and only that record is parsed, by Python's ``json``. So:
+
+- a record nested deeper than :attr:`Limits.depth`, or longer than :attr:`Limits.record_bytes`,
+  is skipped and reported (A017, A018) while the scanner counts on to its end; the rest of the
+  dump is read. (A streaming parser that builds prefixes took more than 6 GB for 100 KB of
+  ``[``: each level's prefix is a string as long as the depth.)
+- numbers are read by hooks: one a float cannot hold (``1e400``, 5,000 digits, ``1e-400``,
+  ``NaN``) becomes an :class:`OutOfRange` for the converter to report, not an error of the dump
+  (nor a crash: Python refuses to read integers of more than 4,300 digits);
+- white space between records is never kept, so a gzip of gigabytes of spaces streams through
+  in constant memory; and a syntax error is located as the scanner meets it, with no second
+  reading of the dump.
+
+A dump that is not valid JSON stops at its first error, reported with line and column (A001);
+columns count bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
 from ..diagnostics import Diagnostic
+from ..values import float_problem
 
 Progress = Callable[[int, int], None]
+#: Where a dump's problems go that do not stop it (a record skipped at a limit).
+Report = Callable[[Diagnostic], None]
+
+_CHUNK = 1 << 16
+_STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
+# Up to the next bracket or quote that is not inside a complete string: inside a record, and at
+# the top level, where a comma also ends a record.
+_INSIDE = re.compile(rb'[^"\[\]{}]*(?:' + _STRING + rb'[^"\[\]{}]*)*')
+_TOP = re.compile(rb'[^"\[\]{},]*(?:' + _STRING + rb'[^"\[\]{},]*)*')
+_STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*')
+_SPACE = re.compile(rb"[ \t\r\n]*")
+_BOM = b"\xef\xbb\xbf"
+_CLOSER = {0x5B: 0x5D, 0x7B: 0x7D}  # [ → ], { → }
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """How much of a dump the importer holds at once. The archive's records are far below each
+    (its deepest record nests about 20 levels; its largest is a few MB)."""
+
+    #: Levels of lists and mappings inside one record.
+    depth: int = 64
+    #: Bytes of one record's JSON text.
+    record_bytes: int = 64 << 20
+
+
+@dataclasses.dataclass(frozen=True)
+class OutOfRange:
+    """A number of a dump that no float holds as written; ``problem`` says why."""
+
+    problem: str
 
 
 class DumpError(Exception):
@@ -28,6 +75,31 @@ class DumpError(Exception):
         self.diagnostic = diagnostic
 
 
+def _int(text: str) -> int | OutOfRange:
+    digits = len(text) - text.startswith("-")
+    if digits > 400:  # a float ends at 309 digits; converting more costs quadratic time
+        return OutOfRange(f"an integer of {digits} digits is too large for a float")
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        return OutOfRange(f"an integer of {digits} digits is too large for a float")
+    return value
+
+
+def _float(text: str) -> float | OutOfRange:
+    value = float(text)
+    problem = float_problem(text, value)
+    return value if problem is None else OutOfRange(problem)
+
+
+def _constant(text: str) -> OutOfRange:
+    return OutOfRange(f"{text} is not a number")
+
+
+_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
 def _decompressed(raw: IO[bytes]) -> IO[bytes]:
     magic = raw.read(2)
     raw.seek(0)
@@ -36,9 +108,186 @@ def _decompressed(raw: IO[bytes]) -> IO[bytes]:
     return raw
 
 
-def records(path: Path, progress: Progress | None = None) -> Iterator[Any]:
-    """The items of the top-level array of ``path``, one at a time; ``progress`` is told now
-    and then how many bytes of the file have been read, of how many."""
+def _end(pattern: re.Pattern[bytes], buf: bytearray, at: int) -> int:
+    # No match object may outlive this call: a bytearray with a live export cannot be resized.
+    match = pattern.match(buf, at)
+    return match.end() if match else at
+
+
+class _Scanner:
+    """The state of one pass over a dump: the unread part of the text in ``buf``, and enough
+    about the bytes already dropped to give any position as line and column."""
+
+    def __init__(self, name: str, stream: IO[bytes], limits: Limits, report: Report) -> None:
+        self.name = name
+        self.stream = stream
+        self.limits = limits
+        self.report = report
+        self.buf = bytearray()
+        self.offset = 0  # of buf[0] in the dump
+        self.line = 1  # of buf[0]
+        self.line_start = 0  # offset of the start of that line
+
+    def more(self, keep_from: int) -> bool:
+        """Drop ``buf[:keep_from]`` and read on; False at the end of the dump."""
+        if keep_from:
+            newlines = self.buf.count(b"\n", 0, keep_from)
+            if newlines:
+                self.line += newlines
+                self.line_start = self.offset + self.buf.rindex(b"\n", 0, keep_from) + 1
+            del self.buf[:keep_from]
+            self.offset += keep_from
+        chunk = self.stream.read(_CHUNK)
+        self.buf += chunk
+        return bool(chunk)
+
+    def where(self, at: int) -> tuple[int, int]:
+        newlines = self.buf.count(b"\n", 0, at)
+        if not newlines:
+            return self.line, self.offset + at - self.line_start + 1
+        return self.line + newlines, at - self.buf.rindex(b"\n", 0, at)
+
+    def error(self, message: str, at: int) -> DumpError:
+        line, column = self.where(at)
+        return DumpError(Diagnostic("A001", f"not valid JSON: {message}", self.name, line, column))
+
+    def records(self) -> Iterator[tuple[int, Any]]:
+        buf = self.buf
+        while len(buf) < len(_BOM) and self.more(0):
+            pass
+        i = len(_BOM) if buf.startswith(_BOM) else 0
+        while True:  # white space before the array
+            i = _end(_SPACE, buf, i)
+            if i < len(buf):
+                break
+            if not self.more(i):
+                raise self.error("the dump is empty", 0)
+            i = 0
+        # A dump that is not an array is scanned as one record all the same, to tell where
+        # its first syntax error is (the archive's own example file is an object with one).
+        array = buf[i] == ord("[")
+        base = 1 if array else 0  # brackets open between records
+        depth = base
+        if array:
+            i += 1
+        start = i  # where the text of the current record begins
+        closers = bytearray()  # what closes each bracket open in the record, up to the limit
+        in_string = False
+        index = 0
+        skipped: tuple[str, int, int] | None = None  # why the current record is skipped, where
+        while True:
+            n = len(buf)
+            while i < n:
+                if in_string:
+                    i = _end(_STRING_REST, buf, i)
+                    if i >= n or buf[i] != 0x22:  # the string goes on in the next chunk
+                        break
+                    i += 1
+                    in_string = False
+                    continue
+                i = _end(_TOP if depth == base else _INSIDE, buf, i)
+                if i >= n:
+                    break
+                c = buf[i]
+                if c == 0x22:  # "
+                    in_string = True
+                elif c in _CLOSER:  # [ {
+                    depth += 1
+                    if depth - base > self.limits.depth:
+                        if skipped is None:
+                            skipped = ("A017", *self.where(start))
+                    else:
+                        closers.append(_CLOSER[c])
+                elif depth > base:  # ] }
+                    if depth - base <= self.limits.depth and closers.pop() != c:
+                        raise self.error(f"'{chr(c)}' does not close the bracket open "
+                                         "before it", i)
+                    depth -= 1
+                    if depth == 0:  # the one value of a dump that is not an array
+                        self._parse(start, i + 1, False)
+                        raise self.error("the dump is not a JSON array", start)
+                elif not array or c == 0x7D:
+                    raise self.error(f"'{chr(c)}' where a value, ',' or ']' was expected", i)
+                else:  # , or the array's ]
+                    last = c == 0x5D
+                    if skipped is not None:
+                        self._skip(index, skipped)
+                        skipped = None
+                        closers.clear()
+                        index += 1
+                    else:
+                        item = self._parse(start, i, last and index == 0)
+                        if item is not None:
+                            yield index, item[0]
+                            index += 1
+                    start = i + 1
+                    if last:
+                        self._tail(start)
+                        return
+                i += 1
+            # The chunk is used up: keep only what a record in progress needs, and read on.
+            if skipped is None and depth == base and not in_string \
+                    and _end(_SPACE, buf, start) >= i:
+                start = i  # only white space so far: nothing to keep
+            if skipped is None and i - start > self.limits.record_bytes:
+                skipped = ("A018", *self.where(start))
+            keep = i if skipped is not None else start
+            if not self.more(keep):
+                if not array and skipped is None:
+                    self._parse(start, len(buf), False)
+                    raise self.error("the dump is not a JSON array", start)
+                raise self.error("the dump ends inside the array", len(buf))
+            i -= keep
+            start = max(start - keep, 0)
+
+    def _parse(self, start: int, end: int, may_be_empty: bool) -> tuple[Any] | None:
+        """The record in ``buf[start:end]`` (as a 1-tuple); None for the nothing of ``[]``."""
+        raw = bytes(self.buf[start:end])
+        if not raw.strip(b" \t\r\n"):
+            if may_be_empty:
+                return None
+            raise self.error("a value is missing", end)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise self.error(f"bytes that are not UTF-8 ({exc.reason})", start + exc.start) \
+                from None
+        try:
+            # raw_decode, not loads: loads would take space before the record as an error
+            skip = len(text) - len(text.lstrip(" \t\r\n"))
+            value, stop = _DECODER.raw_decode(text, skip)
+        except json.JSONDecodeError as exc:
+            raise self.error(exc.msg, start + len(text[: exc.pos].encode("utf-8"))) from None
+        if text[stop:].strip(" \t\r\n"):
+            raise self.error("',' or ']' expected after a record",
+                             start + len(text[:stop].encode("utf-8")))
+        return (value,)
+
+    def _skip(self, index: int, why: tuple[str, int, int]) -> None:
+        code, line, column = why
+        if code == "A017":
+            message = f"record {index} nests deeper than {self.limits.depth} levels; skipped"
+        else:
+            message = (f"record {index} is larger than {self.limits.record_bytes:,} bytes; "
+                       "skipped")
+        self.report(Diagnostic(code, message, self.name, line, column, pointer=(index,)))
+
+    def _tail(self, i: int) -> None:
+        """After the array: only white space, read through without being kept."""
+        while True:
+            i = _end(_SPACE, self.buf, i)
+            if i < len(self.buf):
+                raise self.error("data after the array", i)
+            if not self.more(i):
+                return
+            i = 0
+
+
+def records(path: Path, report: Report, progress: Progress | None = None,
+            limits: Limits | None = None) -> Iterator[tuple[int, Any]]:
+    """The items of the top-level array of ``path`` with their index, one at a time;
+    ``report`` is told of each record skipped at a limit; ``progress`` is told now and then
+    how many bytes of the file have been read, of how many."""
     try:
         total = path.stat().st_size
         raw = path.open("rb")
@@ -46,30 +295,14 @@ def records(path: Path, progress: Progress | None = None) -> Iterator[Any]:
         raise DumpError(Diagnostic("A001", f"cannot open the dump: {exc.strerror}",
                                    str(path))) from None
     with raw:
-        stream = _decompressed(raw)
+        scanner = _Scanner(str(path), _decompressed(raw), limits or Limits(), report)
         try:
-            first = stream.read(1 << 16).lstrip()[:1]
-            if first != b"[":
-                raise DumpError(_not_json(path, "the dump is not a JSON array"))
-            stream.seek(0)
-            for n, item in enumerate(ijson.items(stream, "item", use_float=True), 1):
-                if progress is not None and n % 2000 == 0:
+            for count, (index, item) in enumerate(scanner.records(), 1):
+                if progress is not None and count % 2000 == 0:
                     progress(raw.tell(), total)
-                yield item
+                yield index, item
             if progress is not None:
                 progress(total, total)
-        except ijson.JSONError as exc:
-            raise DumpError(_not_json(path, str(exc))) from None
-        except (OSError, EOFError, UnicodeDecodeError) as exc:  # a truncated gzip, bad bytes
-            raise DumpError(Diagnostic("A001", f"cannot read the dump: {exc}", str(path))) from None
-
-
-def _not_json(path: Path, fallback: str) -> Diagnostic:
-    try:
-        with path.open("rb") as raw:
-            json.loads(_decompressed(raw).read().decode("utf-8"))
-    except json.JSONDecodeError as exc:
-        return Diagnostic("A001", f"not valid JSON: {exc.msg}", str(path), exc.lineno, exc.colno)
-    except (UnicodeDecodeError, OSError, EOFError) as exc:
-        return Diagnostic("A001", f"cannot read the dump: {exc}", str(path))
-    return Diagnostic("A001", fallback, str(path))
+        except (OSError, EOFError) as exc:  # a truncated or corrupt gzip
+            raise DumpError(Diagnostic("A001", f"cannot read the dump: {exc}", str(path))) \
+                from None

@@ -9,6 +9,10 @@ Papers that only rows or code links name are written last. Entities are written 
 A dump that is not valid JSON stops the import before anything is written, except for the
 papers dump, which is streamed: its papers up to the bad spot are written, and importing again
 after the dump is fixed picks up where it stopped (importing is idempotent).
+
+Every file is written by :func:`write_record`, which never writes through a symbolic link: a
+link in the registry (the file or a folder on its way) is reported (A013) and left alone, a new
+file is created exclusively, and a file merged into is replaced by a fresh file renamed over it.
 """
 
 from __future__ import annotations
@@ -16,23 +20,25 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import errno
 import gc
 import multiprocessing
 import os
+import stat
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
 from .. import canonical, layout
-from ..diagnostics import Diagnostic, count
+from ..diagnostics import CATALOGUE, Diagnostic
 from ..ids import fold
 from ..load import read, read_rich
 from ..registry import load_registry
-from .convert import Conversion, Names, PaperDraft, Where, new_id, paper_record
-from .dumps import DumpError, Progress, records
-from .merge import merge
+from .convert import Conversion, Names, PaperDraft, Problems, Where, new_id, paper_record
+from .dumps import DumpError, Limits, Progress, records
+from .merge import NOT_HELD, merge
 
 BATCH = 4000
 
@@ -52,6 +58,7 @@ class Options:
     today: dt.date | None = None
     #: Called with a stage's name; returns what to tell of that stage's progress, if anything.
     progress: Stage | None = None
+    limits: Limits = dataclasses.field(default_factory=Limits)
 
 
 @dataclasses.dataclass
@@ -61,17 +68,25 @@ class ImportReport:
     counts: Counter[str]
     #: Files by kind and outcome: ("paper", "created"), ("task", "unchanged")...
     files: Counter[tuple[str, str]]
+    #: The problems listed in full: the first of each code (see :class:`.convert.Problems`).
     diagnostics: list[Diagnostic]
     #: Metrics imported without a direction, for a maintainer to decide.
     undecided_metrics: list[str]
+    #: Problems by code, listed or not.
+    totals: Counter[str] = dataclasses.field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        if not self.totals:
+            self.totals = Counter(d.code for d in self.diagnostics)
 
     @property
     def errors(self) -> int:
-        return count(self.diagnostics, "error")
+        return sum(n for code, n in self.totals.items() if CATALOGUE[code].severity == "error")
 
     @property
     def warnings(self) -> int:
-        return count(self.diagnostics, "warning")
+        return sum(n for code, n in self.totals.items()
+                   if CATALOGUE[code].severity == "warning")
 
 
 def read_synonyms(path: Path) -> dict[str, list[str]]:
@@ -124,7 +139,7 @@ def import_archive(options: Options) -> ImportReport:
     synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
     conversion = Conversion(existing.names, synonyms, options.today)
     files: Counter[tuple[str, str]] = Counter()
-    diagnostics: list[Diagnostic] = []
+    diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
     sources = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
                                 options.methods, options.datasets, options.synonyms) if p]
 
@@ -139,33 +154,40 @@ def import_archive(options: Options) -> ImportReport:
         undecided = sorted(conversion.undecided_metrics)
         for metric_id in undecided:
             name = conversion.entities["metric"].get(metric_id, {}).get("name", metric_id)
-            diagnostics.append(Diagnostic(
+            diagnostics.add(Diagnostic(
                 "A010", f"metric '{name}' is not in the table of known metrics: imported "
                 "without a direction", f"{registry.name}/{layout.relative_path('metric', metric_id)}",
                 hint="add direction: higher or lower to the file, from the metric's definition"))
-        return ImportReport(sources, conversion.counts, files,
-                            conversion.diagnostics + diagnostics, undecided)
+        for code, n in diagnostics.not_listed().items():
+            diagnostics.kept.append(Diagnostic(
+                "A019", f"{n:,} more {code} problems are not listed: the report lists the first "
+                f"{diagnostics.listed:,} of each code", registry.name))
+            diagnostics.total["A019"] += 1
+        return ImportReport(sources, conversion.counts, files, diagnostics.kept, undecided,
+                            diagnostics.total)
 
+    def read(path: Path, name: str) -> Iterator[tuple[int, Any]]:
+        return records(path, diagnostics.add, stage(name), options.limits)
+
+    # Conversion writes nothing: a dump that is not JSON stops the import here with no file
+    # written. The dumps are streamed; only what they convert to is held.
     try:
         if options.methods:
-            conversion.add_methods(list(records(options.methods, stage("methods"))),
-                                   str(options.methods))
+            conversion.add_methods(read(options.methods, "methods"), str(options.methods))
         if options.datasets:
-            conversion.add_datasets(list(records(options.datasets, stage("datasets"))),
-                                    str(options.datasets))
+            conversion.add_datasets(read(options.datasets, "datasets"), str(options.datasets))
         for path in options.evaluation_tables:
-            conversion.add_tasks(list(records(path, stage(f"tables {path.name}"))), str(path))
+            conversion.add_tasks(read(path, f"tables {path.name}"), str(path))
         if options.links:
-            conversion.add_code_links(records(options.links, stage("code links")),
-                                      str(options.links))
+            conversion.add_code_links(read(options.links, "code links"), str(options.links))
     except DumpError as exc:
-        diagnostics.append(exc.diagnostic)
+        diagnostics.add(exc.diagnostic)
         writer.close()
         return report()
 
     if options.papers:
         try:
-            for i, item in enumerate(records(options.papers, stage("papers"))):
+            for i, item in read(options.papers, "papers"):
                 where = Where(str(options.papers), (i,))
                 draft = conversion.add_paper(item, where)
                 if draft is not None and writer.done(draft):
@@ -174,13 +196,15 @@ def import_archive(options: Options) -> ImportReport:
                 elif draft is not None:
                     writer.add(draft)
         except DumpError as exc:
-            diagnostics.append(exc.diagnostic)
+            diagnostics.add(exc.diagnostic)
     for draft in conversion.papers():
         writer.add(draft)
     writer.close()
+    folders = _Folders(registry)
     for kind in layout.ENTITY_KINDS:
         for entity_id in sorted(conversion.entities[kind]):
-            outcome, found = write_record(registry, kind, conversion.entities[kind][entity_id])
+            outcome, found = write_record(registry, kind, conversion.entities[kind][entity_id],
+                                          folders)
             files[(kind, outcome)] += 1
             diagnostics.extend(found)
     return report()
@@ -191,7 +215,7 @@ class _PaperWriter:
     goes on reading the dumps; here when one job is asked for or there are few papers."""
 
     def __init__(self, registry: Path, existing: _Existing, jobs: int | None,
-                 files: Counter[tuple[str, str]], diagnostics: list[Diagnostic]) -> None:
+                 files: Counter[tuple[str, str]], diagnostics: Problems) -> None:
         self.registry = registry
         self.existing = existing
         self.jobs = jobs or os.cpu_count() or 1
@@ -250,35 +274,99 @@ class _PaperWriter:
 def write_papers(registry: Path, records: Sequence[dict[str, Any]]
                  ) -> list[tuple[str, list[Diagnostic]]]:
     gc.disable()  # many small objects, no cycles: see parallel._without_gc
+    folders = _Folders(registry)
     try:
-        return [write_record(registry, layout.PAPER, record) for record in records]
+        return [write_record(registry, layout.PAPER, record, folders) for record in records]
     finally:
         gc.enable()
 
 
-def write_record(registry: Path, kind: str, record: dict[str, Any]
-                 ) -> tuple[str, list[Diagnostic]]:
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+
+
+class _Folders:
+    """The registry's folders known to be folders, not links (checked once per process and
+    batch, so that writing 576,000 papers costs no extra system call a file)."""
+
+    def __init__(self, registry: Path) -> None:
+        self.registry = registry
+        self.checked: set[str] = set()
+
+    def prepare(self, relative: str) -> Diagnostic | None:
+        """Make the folders of ``relative`` that are missing; a diagnostic if one on the way is
+        a link or not a folder."""
+        parts = relative.split("/")[:-1]
+        for n in range(1, len(parts) + 1):
+            folder = "/".join(parts[:n])
+            if folder in self.checked:
+                continue
+            path = self.registry / folder
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    return _linked(self.registry, folder, relative, "is a symbolic link")
+                if not stat.S_ISDIR(mode):
+                    return _linked(self.registry, folder, relative, "is not a folder")
+            self.checked.add(folder)
+        return None
+
+
+def _linked(registry: Path, where: str, relative: str, what: str) -> Diagnostic:
+    inside = "" if where == relative else f"; it holds {registry.name}/{relative}"
+    return Diagnostic("A013", f"{what}: the import does not write there{inside}",
+                      f"{registry.name}/{where}",
+                      hint="replace the link with the file or folder itself and import again")
+
+
+def write_record(registry: Path, kind: str, record: dict[str, Any],
+                 folders: _Folders | None = None) -> tuple[str, list[Diagnostic]]:
     """Write ``record`` in its place, merged into what is there: ``created``, ``updated``,
-    ``unchanged`` or ``kept`` (not merged: see the diagnostics)."""
+    ``unchanged``, ``kept`` (not merged: see the diagnostics) or ``not written``."""
     relative = layout.relative_path(kind, record["id"])
-    path = registry / relative
     name = f"{registry.name}/{relative}"
+    try:
+        return _write(registry, kind, record, relative, name, folders or _Folders(registry))
+    except OSError as exc:
+        return "not written", [Diagnostic("A014", f"cannot write the file: {exc.strerror or exc}",
+                                          name)]
+
+
+def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, name: str,
+           folders: _Folders) -> tuple[str, list[Diagnostic]]:
+    problem = folders.prepare(relative)
+    if problem is not None:
+        return "kept", [problem]
+    path = registry / relative
     text = canonical.dump(record, kind).encode("utf-8")
     try:
-        # Creating exclusively is one system call when the file is new, as most are.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        # Creating exclusively is one system call when the file is new, as most are; it fails
+        # on any name that exists, a link included.
+        fd = os.open(path, _NEW, 0o644)
     except FileExistsError:
         fd = -1
     if fd >= 0:
         try:
-            os.write(fd, text)
+            _write_all(fd, text)
         finally:
             os.close(fd)
         return "created", []
-    raw = path.read_bytes()
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "kept", [_linked(registry, relative, relative, "is a symbolic link")]
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return "kept", [_linked(registry, relative, relative, "is not a regular file")]
+        with os.fdopen(os.dup(fd), "rb") as f:
+            raw = f.read()
+    finally:
+        os.close(fd)
     if raw == text:
         return "unchanged", []
     doc = read(name, raw)
@@ -290,6 +378,12 @@ def write_record(registry: Path, kind: str, record: dict[str, Any]
     if conflicts:
         located = read_rich(name, raw)
         for pointer, mine, theirs in conflicts:
+            if mine is NOT_HELD:
+                line, column = located.locate(pointer[:-1])
+                found.append(Diagnostic(
+                    "A016", f"the result has no {pointer[-1]}; the archive's {_show(theirs)} is "
+                    "not added", name, line, column, pointer=pointer))
+                continue
             line, column = located.locate(pointer)
             found.append(Diagnostic("A007", f"kept {_show(mine)}; the archive says {_show(theirs)}",
                                     name, line, column, pointer=pointer))
@@ -301,8 +395,31 @@ def write_record(registry: Path, kind: str, record: dict[str, Any]
                                 hint="add them by hand: " + ", ".join(
                                     k for k in merged if merged[k] != doc.data.get(k))))
         return "kept", found
-    path.write_text(canonical.dump(merged, kind), encoding="utf-8")
+    _replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
     return "updated", found
+
+
+def _write_all(fd: int, text: bytes) -> None:
+    view = memoryview(text)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _replace(path: Path, text: bytes, mode: int) -> None:
+    """Put ``text`` at ``path`` as a new file renamed over the old one: whatever is at
+    ``path`` (a link put there since it was read, too) is replaced, never written through, and
+    a reader sees the old file or the new one, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, _NEW, mode)
+    try:
+        try:
+            _write_all(fd, text)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _show(value: Any) -> str:

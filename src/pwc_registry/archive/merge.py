@@ -3,8 +3,10 @@
 What the registry holds wins: a field the file lacks is added; a field it has with another
 value is kept and reported (A007) — it may be a human's correction; lists of names and links
 gain the new members; results and code links are matched by what identifies them and merged
-the same way. Merging a record into itself changes nothing, which is why importing twice does
-nothing the second time.
+the same way — except a result's values: a result the registry already holds is curated, so the
+archive adds no metric to it (each one it would add is reported as not added, :data:`NOT_HELD`)
+and changes no value. Merging a record into itself changes nothing, which is why importing twice
+does nothing the second time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ from ..diagnostics import Pointer
 from ..ids import fold, identity_of
 
 Conflict = tuple[Pointer, Any, Any]  # where, the registry's value, the import's value
+
+
+class _NotHeld:
+    def __repr__(self) -> str:
+        return "NOT_HELD"
+
+
+#: The registry's side of a conflict where its result has no such metric: the archive's value is
+#: not added, since a result in the registry has been filed (and perhaps checked) as it stands.
+NOT_HELD: Any = _NotHeld()
 
 
 def _result_key(item: Any) -> Any:
@@ -98,7 +110,24 @@ def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointe
             continue
         i = index[k]
         if isinstance(out[i], dict) and isinstance(item, dict):
+            metrics = item.get("metrics")
+            if pointer == ("results",) and isinstance(metrics, dict) \
+                    and isinstance(out[i].get("metrics"), dict):
+                _values_kept(out[i]["metrics"], metrics, (*pointer, i, "metrics"), conflicts)
+                item = {k: v for k, v in item.items() if k != "metrics"}
             out[i] = _mapping(out[i], item, (*pointer, i), conflicts, entity)
         elif out[i] != item:
             conflicts.append(((*pointer, i), out[i], item))
     return out
+
+
+def _values_kept(mine: Mapping[str, Any], theirs: Mapping[str, Any], pointer: Pointer,
+                 conflicts: list[Conflict]) -> None:
+    """A held result's values stay as they are: a metric it lacks is reported, not added (a
+    new value on a curated result would change its leaderboard without review), and a value
+    that differs, even by a spread it lacks, is kept and reported."""
+    for metric, value in theirs.items():
+        if metric not in mine:
+            conflicts.append(((*pointer, metric), NOT_HELD, value))
+        elif mine[metric] != value:
+            conflicts.append(((*pointer, metric), mine[metric], value))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 from ..diagnostics import CATALOGUE, Diagnostic
 from ..markdown import cell, table
 from .importer import ImportReport
 
-_OUTCOMES = ("created", "updated", "unchanged", "kept")
+_OUTCOMES = ("created", "updated", "unchanged", "kept", "not written")
 
 
 def _where(d: Diagnostic) -> str:
@@ -39,7 +38,7 @@ def markdown(report: ImportReport) -> str:
                   "The table of known metrics does not know these names. Their leaderboards are "
                   "listed without ranks until a maintainer adds `direction` to each file.", "",
                   *(f"- `{m}`" for m in report.undecided_metrics)]
-    by_code = Counter(d.code for d in report.diagnostics)
+    by_code = report.totals
     if report.diagnostics:
         lines += ["", "## Problems", "",
                   table(["Code", "Problem", "Count"],
@@ -59,6 +58,8 @@ def as_json(report: ImportReport) -> str:
                   for kind in sorted({k for k, _ in report.files})},
         "undecided_metrics": report.undecided_metrics,
         "summary": {"errors": report.errors, "warnings": report.warnings},
+        "not_listed": {code: n - listed for code, n in sorted(report.totals.items())
+                       if (listed := sum(d.code == code for d in report.diagnostics)) < n},
         "diagnostics": [{"code": d.code, "severity": d.severity, "file": d.file,
                          "line": d.line or None, "column": d.column or None,
                          "pointer": list(d.pointer) if d.pointer else None,
