@@ -75,6 +75,8 @@ def read_number_text(text: str) -> Reading:
         notes.append("stripped a byte-order mark")
     if not s or s in {"-", "--", "?", "N/A", "n/a", "NA"} or not re.search(r"[0-9]", s):
         return Reading(text, None, problem="no number is given")
+    if _PLAIN.match(s):
+        return _number(text, s, None, notes)
     if len(s) > MAX_TEXT:
         # Not a value but prose; and the patterns below take quadratic time on long runs of
         # spaces (40,000 took 40 s).

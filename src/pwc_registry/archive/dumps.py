@@ -175,17 +175,23 @@ class _Scanner:
         in_string = False
         index = 0
         skipped: tuple[str, int, int] | None = None  # why the current record is skipped, where
+        # The patterns always match (perhaps nothing). Bound here, and the match kept in ``m``
+        # rather than in a call of _end: a fifth of the time of a dump of small records.
+        rest, top, inside = _STRING_REST.match, _TOP.match, _INSIDE.match
+        m: re.Match[bytes] | None = None
         while True:
             n = len(buf)
             while i < n:
                 if in_string:
-                    i = _end(_STRING_REST, buf, i)
+                    m = rest(buf, i)
+                    i = m.end()  # type: ignore[union-attr]
                     if i >= n or buf[i] != 0x22:  # the string goes on in the next chunk
                         break
                     i += 1
                     in_string = False
                     continue
-                i = _end(_TOP if depth == base else _INSIDE, buf, i)
+                m = top(buf, i) if depth == base else inside(buf, i)
+                i = m.end()  # type: ignore[union-attr]
                 if i >= n:
                     break
                 c = buf[i]
@@ -226,6 +232,7 @@ class _Scanner:
                         return
                 i += 1
             # The chunk is used up: keep only what a record in progress needs, and read on.
+            m = None  # a bytearray with a live match cannot be resized
             if skipped is None and depth == base and not in_string \
                     and _end(_SPACE, buf, start) >= i:
                 start = i  # only white space so far: nothing to keep

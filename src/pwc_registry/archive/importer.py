@@ -413,6 +413,7 @@ def _replace(path: Path, text: bytes, mode: int) -> None:
     fd = os.open(temporary, _NEW, mode)
     try:
         try:
+            os.fchmod(fd, mode)  # as the file was, whatever the umask
             _write_all(fd, text)
         finally:
             os.close(fd)

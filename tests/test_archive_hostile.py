@@ -1,0 +1,322 @@
+"""The archive importer on hostile input: links in the registry, names too long for a file,
+numbers no float holds, curated results, and dumps built to exhaust memory or the report.
+
+The memory cases run the import in a child process under an address-space limit and read its
+peak resident memory, so a regression fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pwc_registry import layout
+from pwc_registry.archive.importer import Options, import_archive
+from pwc_registry.validate import Options as ValidateOptions
+from pwc_registry.validate import validate
+
+from conftest import TODAY
+
+ROW = {"model_name": "ResNet-18", "paper_title": "Deep Residual Learning",
+       "paper_url": "https://arxiv.org/abs/1512.03385", "metrics": {"Accuracy": 93.6}}
+
+
+def _tables(path: Path, rows: list[dict[str, Any]], task: str = "Image Classification",
+            dataset: str = "CIFAR-10", metrics: list[str] | None = None) -> Path:
+    path.write_text(json.dumps([{"task": task, "datasets": [
+        {"dataset": dataset, "sota": {"metrics": metrics or ["Accuracy"], "rows": rows}}]}]))
+    return path
+
+
+def _import(registry: Path, **dumps: Any) -> Any:
+    registry.mkdir(parents=True, exist_ok=True)
+    return import_archive(Options(registry=registry, today=TODAY, jobs=1, **dumps))
+
+
+def _paper(registry: Path) -> Path:
+    return registry / layout.relative_path("paper", "deep-residual-learning")
+
+
+# --- links in the registry ---------------------------------------------------------------
+
+def test_a_linked_file_is_reported_and_the_file_it_points_to_is_not_rewritten(
+        tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    tables = _tables(tmp_path / "t.json", [ROW])
+    _import(registry, evaluation_tables=[tables])
+    paper = _paper(registry)
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(paper.read_bytes())  # a file the import may merge into, but elsewhere
+    before = outside.read_bytes()
+    paper.unlink()
+    paper.symlink_to(outside)
+    _tables(tables, [ROW, {**ROW, "model_name": "ResNet-50", "metrics": {"Accuracy": 95.1}}])
+    report = _import(registry, evaluation_tables=[tables])
+    assert outside.read_bytes() == before
+    assert paper.is_symlink()
+    [linked] = [d for d in report.diagnostics if d.code == "A013"]
+    assert linked.file == f"registry/{layout.relative_path('paper', 'deep-residual-learning')}"
+    assert linked.severity == "error" and report.errors == 1
+
+
+def test_a_linked_folder_on_the_way_is_reported_and_nothing_is_written_through_it(
+        tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shard = registry / "papers" / layout.shard("deep-residual-learning")
+    shard.parent.mkdir()
+    shard.symlink_to(outside)
+    (registry / "tasks").symlink_to(outside)
+    report = _import(registry, evaluation_tables=[_tables(tmp_path / "t.json", [ROW])])
+    assert list(outside.iterdir()) == []
+    linked = {d.file for d in report.diagnostics if d.code == "A013"}
+    assert linked == {f"registry/papers/{shard.name}", "registry/tasks"}
+    assert report.files[("paper", "created")] == report.files[("task", "created")] == 0
+    assert report.files[("dataset", "created")] == 1  # the rest of the import goes on
+
+
+def test_a_file_that_is_not_a_regular_file_is_reported_not_read(tmp_path: Path) -> None:
+    """A FIFO in place of a paper: reading it would wait forever for a writer. (The write path
+    alone: loading the registry before an import is the loader's business.)"""
+    registry = tmp_path / "registry"
+    paper = _paper(registry)
+    paper.parent.mkdir(parents=True)
+    os.mkfifo(paper)
+    script = ("import sys; from pathlib import Path; "
+              "from pwc_registry.archive.importer import write_record; "
+              "print(write_record(Path(sys.argv[1]), 'paper', "
+              "{'id': 'deep-residual-learning', 'title': 'Deep Residual Learning'}))")
+    done = subprocess.run([sys.executable, "-c", script, str(registry)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "'kept'" in done.stdout and "A013" in done.stdout and "not a regular file" in done.stdout
+
+
+def test_a_merged_file_is_replaced_whole_and_keeps_its_mode(tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    tables = _tables(tmp_path / "t.json", [ROW])
+    _import(registry, evaluation_tables=[tables])
+    paper = _paper(registry)
+    paper.chmod(0o664)
+    inode = paper.stat().st_ino
+    _tables(tables, [ROW, {**ROW, "model_name": "ResNet-50", "metrics": {"Accuracy": 95.1}}])
+    report = _import(registry, evaluation_tables=[tables])
+    assert report.files[("paper", "updated")] == 1
+    assert "ResNet-50" in paper.read_text("utf-8")
+    assert paper.stat().st_ino != inode and paper.stat().st_mode & 0o777 == 0o664
+    assert [p.name for p in paper.parent.iterdir()] == [paper.name]  # no temporary left
+
+
+# --- names too long for a file -------------------------------------------------------------
+
+def test_long_names_give_short_stable_ids_and_files(tmp_path: Path) -> None:
+    task = "Multi-Hop Question Answering Over Extremely Long " * 8
+    dataset = "A Benchmark Of Questions Needing Many Supporting Documents " * 8
+    title = "On The Importance Of Very Long Titles In Machine Learning Research " * 8
+    rows = [{"model_name": "M", "paper_title": title, "metrics": {"F1": 70.2, "EM": 61.0}},
+            {"model_name": "M", "paper_title": title + " Again", "metrics": {"EM": 60.0}}]
+    tables = _tables(tmp_path / "t.json", rows, task=task, dataset=dataset,
+                     metrics=["EM", "F1"])  # an order the rows do not give: a benchmark file
+    first = _import(tmp_path / "a" / "registry", evaluation_tables=[tables])
+    _import(tmp_path / "b" / "registry", evaluation_tables=[tables])
+    assert first.errors == 0, first.diagnostics
+    names = sorted(p.relative_to(tmp_path / "a").as_posix()
+                   for p in (tmp_path / "a").rglob("*.yaml"))
+    assert names == sorted(p.relative_to(tmp_path / "b").as_posix()
+                           for p in (tmp_path / "b").rglob("*.yaml"))  # stable
+    assert all(len(Path(n).name.encode()) <= 255 for n in names)
+    [benchmark] = [n for n in names if "/benchmarks/" in n]
+    papers = [n for n in names if "/papers/" in n]
+    assert len(papers) == 2  # two titles that share their first 200 characters stay apart
+    assert all(len(Path(n).stem) <= layout.MAX_SLUG for n in papers)
+    data = yaml.safe_load((tmp_path / "a" / benchmark).read_text("utf-8"))
+    assert f"{data['task']}--{data['dataset']}" == data["id"] == Path(benchmark).stem
+    result = validate(ValidateOptions(registry=tmp_path / "a" / "registry", today=TODAY, jobs=1))
+    assert result.errors == 0, [d for d in result.diagnostics if d.severity == "error"]
+
+
+def test_a_benchmark_name_too_long_for_a_file_is_reported(tmp_path: Path) -> None:
+    """A task the registry holds may have an id of 200 characters; with a dataset's id the
+    benchmark's file name would pass 255 bytes."""
+    registry = tmp_path / "registry"
+    (registry / "tasks").mkdir(parents=True)
+    task_id = "-".join(["reasoning"] * 20)[:200].rstrip("-")
+    (registry / "tasks" / f"{task_id}.yaml").write_text(f"id: {task_id}\nname: Long Task\n")
+    dataset = "Questions Needing Many Supporting Documents " * 3
+    tables = _tables(tmp_path / "t.json",
+                     [{"model_name": "M", "paper_title": "P", "metrics": {"F1": 1.0, "EM": 2.0}}],
+                     task="Long Task", dataset=dataset, metrics=["EM", "F1"])
+    report = _import(registry, evaluation_tables=[tables])
+    [long_name] = [d for d in report.diagnostics if d.code == "A014"]
+    assert long_name.pointer == (0, "datasets", 0, "sota", "metrics")
+    assert report.files[("paper", "created")] == 1
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+def test_numbers_no_float_holds_are_reported_by_row_and_never_written(tmp_path: Path) -> None:
+    digits = "9" * 5000
+    text = ('[{"task": "T", "datasets": [{"dataset": "D", "sota": {"metrics": [], "rows": ['
+            '{"model_name": "A", "paper_title": "P", "metrics": {"Accuracy": 1e400, "F1": 1}},'
+            f'{{"model_name": "B", "paper_title": "P", "metrics": {{"Accuracy": {digits}, '
+            '"F1": 2}},'
+            '{"model_name": "C", "paper_title": "P", "metrics": {"Accuracy": "1e400", "F1": 3}},'
+            f'{{"model_name": "D", "paper_title": "P", "metrics": {{"Accuracy": "{digits}", '
+            '"F1": 4}},'
+            '{"model_name": "E", "paper_title": "P", "metrics": {"Accuracy": 1e-400, "F1": 5}},'
+            '{"model_name": "F", "paper_title": "P", "metrics": {"Accuracy": NaN, "F1": 6}},'
+            '{"model_name": "G", "paper_title": "P", "metrics": {"Accuracy": "90 ± 1e999"}},'
+            '{"model_name": "H", "paper_title": "P", "metrics": {"Accuracy": 99999999999999999999}}'
+            ']}}]}]')
+    tables = tmp_path / "t.json"
+    tables.write_text(text)
+    registry = tmp_path / "registry"
+    report = _import(registry, evaluation_tables=[tables])
+    out_of_range = sorted(d.pointer[5] for d in report.diagnostics if d.code == "A015")
+    assert out_of_range == [0, 1, 2, 3, 4, 5, 6]
+    assert all(d.pointer[-2:] == ("metrics", "Accuracy")
+               for d in report.diagnostics if d.code == "A015")
+    assert not [d for d in report.diagnostics if d.code == "A001"]
+    paper = yaml.safe_load((registry / layout.relative_path("paper", "p")).read_text("utf-8"))
+    values = {r["model"]: r["metrics"] for r in paper["results"]}
+    assert values == {"A": {"f1": 1}, "B": {"f1": 2}, "C": {"f1": 3}, "D": {"f1": 4},
+                      "E": {"f1": 5}, "F": {"f1": 6}, "H": {"accuracy": 99999999999999999999}}
+
+
+# --- a result the registry holds -------------------------------------------------------------
+
+def test_a_merge_adds_no_metric_to_a_result_the_registry_holds(tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    tables = _tables(tmp_path / "t.json", [ROW], metrics=["Accuracy", "Params"])
+    _import(registry, evaluation_tables=[tables])
+    paper = _paper(registry)
+    held = paper.read_text("utf-8")
+    more = {**ROW, "metrics": {"Accuracy": 93.6, "Params": 11.7}}
+    other = {**ROW, "model_name": "ResNet-50", "metrics": {"Accuracy": 95.1, "Params": 25.6}}
+    _tables(tables, [more, other], metrics=["Accuracy", "Params"])
+    report = _import(registry, evaluation_tables=[tables])
+    data = yaml.safe_load(paper.read_text("utf-8"))
+    by_model = {r["model"]: r["metrics"] for r in data["results"]}
+    assert by_model == {"ResNet-18": {"accuracy": 93.6},  # as it was
+                        "ResNet-50": {"accuracy": 95.1, "params": 25.6}}  # new: whole
+    [refused] = [d for d in report.diagnostics if d.code == "A016"]
+    assert refused.pointer == ("results", 0, "metrics", "params") and "11.7" in refused.message
+    assert refused.line == held[: held.index("accuracy:")].count("\n") + 1
+
+
+# --- dumps built to exhaust memory -------------------------------------------------------------
+
+_CHILD = """
+import json, resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from pwc_registry.archive.importer import Options, import_archive
+from pwc_registry.archive import report as reporters
+kind, dump, registry, out = sys.argv[1:]
+Path(registry).mkdir()
+options = {"papers": Path(dump)} if kind == "papers" else {"evaluation_tables": [Path(dump)]}
+result = import_archive(Options(registry=Path(registry), jobs=1, **options))
+Path(out, "report.md").write_text(reporters.markdown(result))
+Path(out, "report.json").write_text(reporters.as_json(result))
+print(json.dumps({"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                  "codes": sorted({d.code for d in result.diagnostics}),
+                  "errors": result.errors, "totals": dict(result.totals)}))
+"""
+
+
+def _bounded(tmp_path: Path, kind: str, dump: Path) -> dict[str, Any]:
+    """Import ``dump`` in a child limited to 2 GB of address space; what it reports, with its
+    peak resident memory and the sizes of the reports it wrote."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, kind, str(dump),
+                           str(tmp_path / "registry"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    found["report_bytes"] = max((tmp_path / "report.md").stat().st_size,
+                                (tmp_path / "report.json").stat().st_size)
+    return found
+
+
+def _gzip(path: Path, *parts: tuple[bytes, int]) -> Path:
+    """A gzip of each ``bytes`` repeated its number of times, written without building it."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with path.open("wb") as f:
+        for piece, times in parts:
+            block = piece * max(1, (1 << 20) // len(piece))
+            whole, rest = divmod(times * len(piece), len(block))
+            for _ in range(whole):
+                f.write(squeeze.compress(block))
+            f.write(squeeze.compress(block[:rest]))
+        f.write(squeeze.flush())
+    return path
+
+
+def test_deep_nesting_is_skipped_at_a_limit_in_bounded_memory(tmp_path: Path) -> None:
+    """100 KB of '[' once took more than 6 GB."""
+    row = json.dumps([{"task": "T", "datasets": [{"dataset": "D", "sota": {"rows": [
+        {"model_name": "M", "paper_title": "P", "metrics": {"Accuracy": 1.0}}]}}]}])[1:-1]
+    dump = tmp_path / "evaluation-tables.json"
+    dump.write_bytes(b"[" + b"[" * 100_000 + b"]" * 100_000 + b"," + row.encode() + b"]")
+    found = _bounded(tmp_path, "tables", dump)
+    assert found["rss_mib"] < 400, found
+    assert found["codes"] == ["A017"] and found["totals"]["A017"] == 1
+    assert (tmp_path / "registry" / layout.relative_path("paper", "p")).is_file()
+
+
+def test_a_million_empty_records_give_a_short_report_in_bounded_memory(tmp_path: Path) -> None:
+    """A 3 KB gzip of a million empty records once took 2.5 GB and wrote 400 MB of report."""
+    dump = _gzip(tmp_path / "papers-with-abstracts.json.gz",
+                 (b"[", 1), (b"{},", 999_999), (b"{}]", 1))
+    assert dump.stat().st_size < 10_000
+    found = _bounded(tmp_path, "papers", dump)
+    assert found["rss_mib"] < 400, found
+    assert found["totals"]["A002"] == 1_000_000 and "A019" in found["codes"]
+    assert found["report_bytes"] < 1_000_000, found
+
+
+def test_a_whitespace_bomb_streams_through_in_bounded_memory(tmp_path: Path) -> None:
+    """400 MB of spaces after a record, then an error: the error is located without reading
+    the dump whole (which its error path once did)."""
+    dump = _gzip(tmp_path / "evaluation-tables.json.gz", (b"[{},", 1), (b" ", 400_000_000),
+                 (b"x", 1))
+    found = _bounded(tmp_path, "tables", dump)
+    assert found["rss_mib"] < 400, found
+    assert found["codes"] == ["A001", "A002"]
+
+
+def test_a_record_too_large_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    """A string of 200 MB inside a record (a 200 KB gzip), then a good record."""
+    row = {"model_name": "M", "paper_title": "P", "metrics": {"Accuracy": 1.0}}
+    good = json.dumps({"task": "T", "datasets": [{"dataset": "D", "sota": {"rows": [row]}}]})
+    dump = _gzip(tmp_path / "evaluation-tables.json.gz", (b'[{"task": "', 1),
+                 (b"a", 200 << 20), (b'"},' + good.encode() + b"]", 1))
+    found = _bounded(tmp_path, "tables", dump)
+    assert found["rss_mib"] < 400, found
+    assert found["codes"] == ["A018"]
+    assert (tmp_path / "registry" / layout.relative_path("paper", "p")).is_file()
+
+
+def test_dumps_gzipped_and_plain_read_the_same(tmp_path: Path, corpus: Path) -> None:
+    """The scanner that finds records agrees with a whole-file parse on every corpus file."""
+    from pwc_registry.archive.dumps import records
+
+    for path in sorted((corpus / "pwc-format" / "sota-extractor").glob("*.json")):
+        if path.name.startswith("examples__"):
+            continue
+        packed = tmp_path / f"{path.name}.gz"
+        packed.write_bytes(gzip.compress(path.read_bytes()))
+        expected = list(enumerate(json.loads(path.read_text("utf-8"))))
+        problems: list[Any] = []
+        assert list(records(path, problems.append)) == expected
+        assert list(records(packed, problems.append)) == expected
+        assert problems == []
