@@ -70,3 +70,30 @@ def test_archive_value_strings(text: str, value: float | None, spread: float | N
     reading = read_number_text(text)
     assert (reading.value, reading.spread) == (value, spread)
     assert (reading.problem is None) == readable
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("1e400", "1e400 is too large for a float"),
+    ("-1e400", "-1e400 is too large for a float"),
+    ("9" * 5000, "is too large for a float"),
+    ("1e-400", "1e-400 is too small for a float (it would be stored as 0)"),
+    ("90.1 ± 1e999", "1e999 is too large for a float")])
+def test_a_number_no_float_holds_is_a_problem_not_infinity_or_zero(text: str,
+                                                                  problem: str) -> None:
+    reading = read_number_text(text)
+    assert reading.value is None and reading.out_of_range
+    assert reading.problem is not None and problem in reading.problem
+
+
+def test_zero_written_as_zero_is_zero() -> None:
+    assert read_number_text("0e-999").value == read_number_text("0.000").value == 0
+
+
+def test_long_text_is_refused_in_linear_time() -> None:
+    """The patterns for footnotes and remarks once took 40 s on 40,000 spaces."""
+    import time
+
+    started = time.monotonic()
+    reading = read_number_text("1" + " " * 1_000_000 + "x")
+    assert reading.value is None and "too long" in (reading.problem or "")
+    assert time.monotonic() - started < 1
