@@ -52,7 +52,7 @@ _CLOSER = {0x5B: 0x5D, 0x7B: 0x7D}  # [ → ], { → }
 @dataclasses.dataclass(frozen=True)
 class Limits:
     """How much of a dump the importer holds at once. The archive's records are far below each
-    (its deepest record nests about 20 levels; its largest is a few MB)."""
+    (the deepest in the corpus nests 12 levels; the largest is well under a megabyte)."""
 
     #: Levels of lists and mappings inside one record.
     depth: int = 64
