@@ -320,3 +320,15 @@ def test_dumps_gzipped_and_plain_read_the_same(tmp_path: Path, corpus: Path) -> 
         assert list(records(path, problems.append)) == expected
         assert list(records(packed, problems.append)) == expected
         assert problems == []
+
+
+def test_halves_of_surrogate_pairs_are_removed_from_names_and_reported(tmp_path: Path) -> None:
+    """JSON can escape half a surrogate pair ("\\ud800"), which is no character of any text."""
+    tables = tmp_path / "t.json"
+    tables.write_text('[{"task": "T\\ud800x", "datasets": [{"dataset": "D", "sota": {"rows": '
+                      '[{"model_name": "M\\udc80", "paper_title": "P", "metrics": {"A": 1}}]}}]}]')
+    registry = tmp_path / "registry"
+    report = _import(registry, evaluation_tables=[tables])
+    assert sorted(d.pointer[-1] for d in report.diagnostics if d.code == "A009") == \
+        ["model_name", "task"]
+    assert yaml.safe_load((registry / "tasks" / "tx.yaml").read_text("utf-8"))["name"] == "Tx"
