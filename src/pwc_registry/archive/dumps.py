@@ -26,6 +26,7 @@ import dataclasses
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -210,8 +211,9 @@ class _Scanner:
                                          "before it", i)
                     depth -= 1
                     if depth == 0:  # the one value of a dump that is not an array
-                        self._parse(start, i + 1, False)
-                        raise self.error("the dump is not a JSON array", start)
+                        if skipped is None:
+                            self._parse(start, i + 1, False)
+                        raise self.error("the dump is not a JSON array", 0)
                 elif not array or c == 0x7D:
                     raise self.error(f"'{chr(c)}' where a value, ',' or ']' was expected", i)
                 else:  # , or the array's ]
@@ -240,9 +242,10 @@ class _Scanner:
                 skipped = ("A018", *self.where(start))
             keep = i if skipped is not None else start
             if not self.more(keep):
-                if not array and skipped is None:
-                    self._parse(start, len(buf), False)
-                    raise self.error("the dump is not a JSON array", start)
+                if not array:
+                    if skipped is None:
+                        self._parse(start, len(buf), False)
+                    raise self.error("the dump is not a JSON array", 0)
                 raise self.error("the dump ends inside the array", len(buf))
             i -= keep
             start = max(start - keep, 0)
@@ -310,6 +313,6 @@ def records(path: Path, report: Report, progress: Progress | None = None,
                 yield index, item
             if progress is not None:
                 progress(total, total)
-        except (OSError, EOFError) as exc:  # a truncated or corrupt gzip
+        except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt gzip
             raise DumpError(Diagnostic("A001", f"cannot read the dump: {exc}", str(path))) \
                 from None
