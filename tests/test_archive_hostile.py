@@ -332,3 +332,12 @@ def test_halves_of_surrogate_pairs_are_removed_from_names_and_reported(tmp_path:
     assert sorted(d.pointer[-1] for d in report.diagnostics if d.code == "A009") == \
         ["model_name", "task"]
     assert yaml.safe_load((registry / "tasks" / "tx.yaml").read_text("utf-8"))["name"] == "Tx"
+
+
+def test_a_held_result_without_values_gains_none() -> None:
+    from pwc_registry.archive.merge import NOT_HELD, merge
+
+    held = {"task": "t", "dataset": "d", "model": "m"}
+    merged, conflicts = merge({"results": [held]}, {"results": [{**held, "metrics": {"a": 1}}]})
+    assert merged == {"results": [held]}
+    assert conflicts == [(("results", 0, "metrics", "a"), NOT_HELD, 1)]

@@ -111,9 +111,12 @@ def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointe
         i = index[k]
         if isinstance(out[i], dict) and isinstance(item, dict):
             metrics = item.get("metrics")
-            if pointer == ("results",) and isinstance(metrics, dict) \
-                    and isinstance(out[i].get("metrics"), dict):
-                _values_kept(out[i]["metrics"], metrics, (*pointer, i, "metrics"), conflicts)
+            if pointer == ("results",) and isinstance(metrics, dict):
+                held = out[i].get("metrics", {})
+                if isinstance(held, dict):
+                    _values_kept(held, metrics, (*pointer, i, "metrics"), conflicts)
+                else:
+                    conflicts.append(((*pointer, i, "metrics"), held, metrics))
                 item = {k: v for k, v in item.items() if k != "metrics"}
             out[i] = _mapping(out[i], item, (*pointer, i), conflicts, entity)
         elif out[i] != item:
