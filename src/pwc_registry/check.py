@@ -20,7 +20,7 @@ from .load import Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 #: The references an entity may hold, by kind: (field, kind referred to).
 ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {

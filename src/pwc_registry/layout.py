@@ -25,8 +25,8 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}\Z")
 SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
 

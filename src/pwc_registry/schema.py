@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -49,10 +50,20 @@ def is_valid(kind: str, data: Any) -> bool:
 
 
 def explain(kind: str, doc: Document, file: str) -> list[Diagnostic]:
-    """Every schema violation in ``doc`` as a diagnostic (empty when the record is valid)."""
+    """Every schema violation in ``doc`` as a diagnostic: empty only when the record is valid.
+
+    The compilers leave out every record :func:`is_valid` rejects, so a record it rejects must
+    never be clean here: should the rich validator find nothing (the two engines read a keyword
+    apart), one diagnostic at the root says so rather than letting the record vanish silently.
+    """
     out: list[Diagnostic] = []
     for error in _rich_validator(kind).iter_errors(doc.data):
         out.extend(_translate(error, doc, file))
+    if not out and not is_valid(kind, doc.data):
+        out.append(Diagnostic("S004", f"the record does not pass the {kind} schema, though no "
+                              "single value can be named", file, *doc.locate(()),
+                              hint="please report this file: the schema's two validators "
+                              "disagree on it", pointer=()))
     return sorted(set(out), key=Diagnostic.sort_key)
 
 
@@ -60,7 +71,10 @@ def _leaf_errors(error: Any) -> list[Any]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
-        return [best_match(error.context)]
+        # The branch of the value's own type explains best: a URL string that fails its
+        # pattern, not "expected a mapping" from the branch that takes {url: ...}.
+        own_type = [e for e in error.context if e.validator != "type" or e.relative_path]
+        return [best_match(own_type or error.context)]
     return [error]
 
 
@@ -148,10 +162,25 @@ def _type_hint(instance: Any, expected: Any) -> str | None:
     return None
 
 
+# The schemas write patterns that ECMA-262 (what JSON Schema means), Python's re (jsonschema)
+# and Rust's regex (jsonschema-rs) read alike: `$(?!\n)`, since Python's `$` also matches before
+# a final line break; an explicit class instead of `\S`, which each engine defines apart.
+# Messages show them as people write them.
+_PORTABLE_SHOWN = {
+    "$(?!\\n)": "$",
+    r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]": r"\S",
+}
+_PORTABLE = re.compile("|".join(re.escape(k) for k in _PORTABLE_SHOWN))
+
+
 def _message(error: Any) -> str:
     v = error.validator
     if v == "pattern":
-        return f"{_show(error.instance)} does not match the expected form {error.validator_value}"
+        shown = _PORTABLE.sub(lambda m: _PORTABLE_SHOWN[m.group()], error.validator_value)
+        ends = (" (it ends with a line break)" if error.instance.endswith("\n")
+                else " (it starts or ends with a space)" if error.instance != error.instance.strip()
+                else "")
+        return f"{_show(error.instance)} does not match the expected form {shown}{ends}"
     if v == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         guess = did_you_mean(str(error.instance), [str(c) for c in error.validator_value])
