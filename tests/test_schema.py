@@ -56,7 +56,7 @@ def test_schema_is_draft_2020_12_with_id_descriptions_and_closed_objects(kind: s
                 closed(sub)
 
     closed(s)
-    for sample in s["samples"]:
+    for sample in s["examples"]:
         assert schema.is_valid(kind, sample)
 
 
