@@ -109,6 +109,12 @@ _PROBLEMS = [
             "file, a list or a single value is not a record."),
     Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
             "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
+    Problem("Y020", "number-beyond-float", "error",
+            "A number is too large or too small for a 64-bit float",
+            "Leaderboards, snapshots and the site compute with 64-bit floats, which end near "
+            "1.8 × 10^308 and read anything below about 5 × 10^-324 as 0. A 400-digit integer "
+            "would crash them, and `1.0e-400` would become 0. No result is either; write the number "
+            "the paper gives (see docs/registry.md, Numbers)."),
     # --- schema: S ---
     Problem("S001", "missing-property", "error", "A required property is missing",
             "The schema of this kind of file requires the property."),
@@ -171,6 +177,12 @@ _PROBLEMS = [
             "Nobody has yet said whether a higher or a lower value is better, so its leaderboards "
             "are listed without ranks. The importer leaves a metric so when its curated table of "
             "known metrics does not know the name; a maintainer decides from the definition."),
+    Problem("V015", "number-loses-digits", "error",
+            "A number has more digits than a 64-bit float keeps",
+            "Leaderboards, snapshots and the site hold values as 64-bit floats, which keep 15 to "
+            "17 significant digits: an integer such as 2222399999999999999999999999999 would be "
+            "ranked and shown as 2.2224e+30, another number than the file's. Write the number the "
+            "float holds (the hint gives it) or, better, the number as the paper prints it."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Pointer
+from .values import FLOAT_DIGITS, beyond_float
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -83,6 +84,10 @@ def resolve_plain(text: str) -> Any:
     if _BOOL.match(text):
         return text.lower() == "true"
     if _INT10.match(text):
+        # Past any float's range (no registry number is that large, and the reader reports it)
+        # the value is not read: Python refuses integers of over 4,300 digits, slowly.
+        if len(text.lstrip("+-").lstrip("0")) > FLOAT_DIGITS:
+            return -math.inf if text.startswith("-") else math.inf
         return int(text)
     if _INT8.match(text):
         return int(text[2:], 8)
@@ -248,9 +253,18 @@ class _Builder:
         if event.style:  # quoted or block scalar: always a string (libyaml says "" for plain)
             return text
         value = resolve_plain(text)
-        if isinstance(value, float) and not math.isfinite(value):
+        if _INF.match(text) or _NAN.match(text):
             self.report("Y006", f"{text} is not a finite number", event.start_mark,
                         hint="leave the value out if the paper gives none", pointer=pointer)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            problem = beyond_float(value, text)
+            if problem:  # reported alone: reading it as YAML 1.1 would choke on it too
+                shown = text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text):,} " \
+                    "characters)"
+                self.report("Y020", f"{shown} {problem}", event.start_mark,
+                            hint="write the number the paper gives; no result is this large "
+                            "or this small", pointer=pointer)
+                return value
         other = yaml11_reading(text)
         if other is not None:
             self.report(

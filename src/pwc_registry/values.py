@@ -9,6 +9,8 @@ marker means would be a guess, so the reading carries the reason instead of a va
 from __future__ import annotations
 
 import dataclasses
+import decimal
+import math
 import re
 
 from .markdown import number
@@ -68,3 +70,72 @@ def read_number_text(text: str) -> Reading:
     if _PLAIN.match(s):
         return Reading(text, float(s), None, tuple(notes))
     return Reading(text, None, problem=f"cannot read a single number from {text!r}")
+
+
+# --- numbers a registry file can hold ---------------------------------------------------------
+#
+# Leaderboards, snapshots and the site compare and show values as 64-bit floats. A number that
+# cannot be one (too large, or so small it reads as 0) would crash them or show another number;
+# so would an integer with more digits than a float keeps (2222399999999999999999999999999
+# shows as 2.2224e+30). Files, writers and compilers share these rules.
+
+#: Integers up to this size are floats exactly; beyond it, see :func:`shown_as`.
+EXACT_INTEGERS = 2 ** 53
+#: More digits than any finite float has before its point (the largest is about 1.8e308).
+FLOAT_DIGITS = 309
+_INTEGER = re.compile(r"^[-+]?[0-9]+\Z")
+
+
+def beyond_float(value: int | float, text: str) -> str | None:
+    """Why ``value`` (read from ``text``) is no 64-bit float at all, or None if it is one.
+    ``.inf`` and ``.nan`` themselves are not numbers a paper gives: readers refuse them first."""
+    if isinstance(value, int):
+        try:
+            float(value)
+        except OverflowError:
+            return "is too large for a 64-bit float"
+        return None
+    if math.isinf(value):
+        return "is too large for a 64-bit float"
+    if value == 0 and re.search(r"[1-9]", text.split("e")[0].split("E")[0]):
+        return "is too small for a 64-bit float: it would read as 0"
+    return None
+
+
+def shown_as(value: int) -> int | None:
+    """The number a 64-bit float holds for the integer ``value``, when it is another number
+    (the float's shortest decimal form, as the leaderboards show it); None when it is the same.
+    ``value`` must be within a float's range (:func:`beyond_float`)."""
+    if -EXACT_INTEGERS <= value <= EXACT_INTEGERS:
+        return None
+    shown = decimal.Decimal(repr(float(value)))
+    return None if shown == value else int(shown)
+
+
+def exact_number(text: str) -> int | float:
+    """The number ``text`` gives, written with the same digits wherever it is written again:
+    an integer for an integer, else a float. ValueError, saying why, when no registry number is
+    that number (too large, too small, or more digits than a 64-bit float keeps)."""
+    s = text.strip()
+    if not _PLAIN.match(s):
+        raise ValueError("is not a plain number")
+    if _INTEGER.match(s):
+        if len(s.lstrip("+-").lstrip("0")) > FLOAT_DIGITS:  # before int(): long ones are slow
+            raise ValueError("is too large for a 64-bit float")
+        whole = int(s)
+        problem = beyond_float(whole, s)
+        if problem:
+            raise ValueError(problem)
+        shown = shown_as(whole)
+        if shown is not None:
+            raise ValueError(f"has more digits than a 64-bit float keeps: the leaderboards "
+                             f"would show {shown}")
+        return whole
+    value = float(s)
+    problem = beyond_float(value, s)
+    if problem:
+        raise ValueError(problem)
+    if decimal.Decimal(repr(value)) != decimal.Decimal(s):
+        raise ValueError(f"has more digits than a 64-bit float keeps: it would be written "
+                         f"{number(value)}")
+    return value
