@@ -17,7 +17,6 @@ from typing import Any
 from . import layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .load import Document, read_rich
-from .values import EXACT_INTEGERS, shown_as
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
@@ -105,9 +104,6 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
                     _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True)
         if file.kind == layout.BENCHMARK:
             _check_benchmark(findings, data)
-        if file.kind == "metric" and isinstance(data.get("range"), dict):
-            for bound in ("min", "max"):
-                _check_digits(findings, data["range"].get(bound), ("range", bound))
         if file.kind == "metric" and "direction" not in data:
             findings.add("V008", f"metric '{data.get('name', file.stem)}' has no direction: its "
                          "leaderboards are listed but not ranked", ("id",),
@@ -224,13 +220,6 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                 limit = limits(metric_id)
                 if limit is not None and type(number) in (int, float):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
-                # Inline, the usual value (a float, a small integer) costs one test.
-                if type(number) is int and not -EXACT_INTEGERS <= number <= EXACT_INTEGERS:
-                    _check_digits(findings, number, ("results", i, "metrics", metric_id)
-                                  + (("value",) if isinstance(value, dict) else ()))
-                if isinstance(value, dict) and type(value.get("spread")) is int:
-                    _check_digits(findings, value["spread"],
-                                  ("results", i, "metrics", metric_id, "spread"))
         identity = (result.get("task"), result.get("dataset"), result.get("split"),
                     result.get("model"))
         try:
@@ -251,17 +240,6 @@ def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Poi
         findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
                      f"{limit.name} is in percent", pointer,
                      hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
-
-
-def _check_digits(findings: Findings, number: Any, pointer: Pointer) -> None:
-    # The readers keep every number within a float's range (Y020); an integer past 2**53 may
-    # still be a float only approximately.
-    if type(number) is int and not -EXACT_INTEGERS <= number <= EXACT_INTEGERS:
-        shown = shown_as(number)
-        if shown is not None:
-            findings.add("V015", f"{pointer_text(pointer)}: {number} has more digits than a "
-                         f"64-bit float keeps; the leaderboards would show {shown}", pointer,
-                         hint=f"write {shown}, or the number as the paper prints it")
 
 
 def _bound(value: float) -> str:

@@ -180,9 +180,10 @@ _PROBLEMS = [
     Problem("V015", "number-loses-digits", "error",
             "A number has more digits than a 64-bit float keeps",
             "Leaderboards, snapshots and the site hold values as 64-bit floats, which keep 15 to "
-            "17 significant digits: an integer such as 2222399999999999999999999999999 would be "
-            "ranked and shown as 2.2224e+30, another number than the file's. Write the number the "
-            "float holds (the hint gives it) or, better, the number as the paper prints it."),
+            "17 significant digits: 2222399999999999999999999999999 would be ranked and shown as "
+            "2.2224e+30 and 3.14159265358979323846 as 3.141592653589793, other numbers than the "
+            "file's, and `pwc fmt` would rewrite the digits. Write the number as the paper prints "
+            "it, or the one the float holds (the hint gives it)."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Pointer
-from .values import FLOAT_DIGITS, beyond_float
+from .values import FLOAT_DIGITS, beyond_float, held_as
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -265,6 +265,12 @@ class _Builder:
                             hint="write the number the paper gives; no result is this large "
                             "or this small", pointer=pointer)
                 return value
+            held = held_as(value, text)
+            if held is not None:
+                self.report("V015", f"{text} has more digits than a 64-bit float keeps: the "
+                            f"leaderboards would hold {held}", event.start_mark,
+                            hint=f"write the number as the paper prints it, or {held}",
+                            pointer=pointer)
         other = yaml11_reading(text)
         if other is not None:
             self.report(
@@ -346,7 +352,10 @@ def read_rich(file: str, raw: bytes) -> Document:
 # or when its first line has a character no number, date or time can hold (then it is a string
 # in both).
 _NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
-_SAFE_NUMBER = rb"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?[ ]*(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)"
+# At most 15 digits: every such decimal is a 64-bit float with the same digits (DBL_DIG); a longer
+# one may be rounded, which the reference reader reports (V015).
+_SAFE_NUMBER = (rb"-?(?=[0-9.]{1,16}(?![0-9.]))(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?[ ]*"
+                rb"(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)")
 _PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
     rb"(?=[-+._0-9yYnNoOtTfF~:<=])"  # fails fast on the usual first letters
     rb"(?:(?=[+._0-9]|-[^ \r\n])(?!" + _SAFE_NUMBER + rb")(?![^#:\n]*?" + _NOT_NUMERIC + rb")"

@@ -79,7 +79,7 @@ def read_number_text(text: str) -> Reading:
 # so would an integer with more digits than a float keeps (2222399999999999999999999999999
 # shows as 2.2224e+30). Files, writers and compilers share these rules.
 
-#: Integers up to this size are floats exactly; beyond it, see :func:`shown_as`.
+#: Integers up to this size are floats exactly; beyond it, see :func:`held_as`.
 EXACT_INTEGERS = 2 ** 53
 #: More digits than any finite float has before its point (the largest is about 1.8e308).
 FLOAT_DIGITS = 309
@@ -102,14 +102,23 @@ def beyond_float(value: int | float, text: str) -> str | None:
     return None
 
 
-def shown_as(value: int) -> int | None:
-    """The number a 64-bit float holds for the integer ``value``, when it is another number
-    (the float's shortest decimal form, as the leaderboards show it); None when it is the same.
+def held_as(value: int | float, text: str) -> str | None:
+    """The number a 64-bit float holds for ``value`` (read from ``text``), in its shortest form
+    as the leaderboards show it, when that is another number than the text's; else None.
     ``value`` must be within a float's range (:func:`beyond_float`)."""
-    if -EXACT_INTEGERS <= value <= EXACT_INTEGERS:
+    if isinstance(value, int):
+        if -EXACT_INTEGERS <= value <= EXACT_INTEGERS:
+            return None
+        written = decimal.Decimal(value)
+    else:
+        try:
+            written = decimal.Decimal(text)
+        except decimal.InvalidOperation:  # not decimal digits: YAML 1.2 has no other float
+            return None
+    held = decimal.Decimal(repr(float(value)))
+    if held == written:
         return None
-    shown = decimal.Decimal(repr(float(value)))
-    return None if shown == value else int(shown)
+    return str(int(held)) if isinstance(value, int) else number(float(value))
 
 
 def exact_number(text: str) -> int | float:
@@ -126,16 +135,15 @@ def exact_number(text: str) -> int | float:
         problem = beyond_float(whole, s)
         if problem:
             raise ValueError(problem)
-        shown = shown_as(whole)
-        if shown is not None:
-            raise ValueError(f"has more digits than a 64-bit float keeps: the leaderboards "
-                             f"would show {shown}")
+        held = held_as(whole, s)
+        if held is not None:
+            raise ValueError(f"has more digits than a 64-bit float keeps, which holds {held}")
         return whole
     value = float(s)
     problem = beyond_float(value, s)
     if problem:
         raise ValueError(problem)
-    if decimal.Decimal(repr(value)) != decimal.Decimal(s):
-        raise ValueError(f"has more digits than a 64-bit float keeps: it would be written "
-                         f"{number(value)}")
+    held = held_as(value, s)
+    if held is not None:
+        raise ValueError(f"has more digits than a 64-bit float keeps, which holds {held}")
     return value
