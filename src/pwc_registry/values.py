@@ -110,6 +110,8 @@ def held_as(value: int | float, text: str) -> str | None:
         if -EXACT_INTEGERS <= value <= EXACT_INTEGERS:
             return None
         written = decimal.Decimal(value)
+    elif "e" not in text and "E" not in text and sum(c.isdigit() for c in text) <= 15:
+        return None  # the usual case: 15 digits a float always keeps (DBL_DIG), no subnormal
     else:
         try:
             written = decimal.Decimal(text)
