@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Pointer
-from .values import FLOAT_DIGITS, beyond_float, held_as
+from .values import beyond_float, held_as, read_integer
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -84,11 +84,7 @@ def resolve_plain(text: str) -> Any:
     if _BOOL.match(text):
         return text.lower() == "true"
     if _INT10.match(text):
-        # Past any float's range (no registry number is that large, and the reader reports it)
-        # the value is not read: Python refuses integers of over 4,300 digits, slowly.
-        if len(text.lstrip("+-").lstrip("0")) > FLOAT_DIGITS:
-            return -math.inf if text.startswith("-") else math.inf
-        return int(text)
+        return read_integer(text)  # ±inf past a float's range, which the reader reports (Y020)
     if _INT8.match(text):
         return int(text[2:], 8)
     if _INT16.match(text):

@@ -86,6 +86,14 @@ FLOAT_DIGITS = 309
 _INTEGER = re.compile(r"^[-+]?[0-9]+\Z")
 
 
+def read_integer(text: str) -> int | float:
+    """The integer that decimal ``text`` writes; past any float's range, ±inf without reading
+    it (no registry number is that large, and Python refuses integers of over 4,300 digits)."""
+    if len(text.lstrip("+-").lstrip("0")) > FLOAT_DIGITS:
+        return -math.inf if text.startswith("-") else math.inf
+    return int(text)
+
+
 def beyond_float(value: int | float, text: str) -> str | None:
     """Why ``value`` (read from ``text``) is no 64-bit float at all, or None if it is one.
     ``.inf`` and ``.nan`` themselves are not numbers a paper gives: readers refuse them first."""
@@ -131,13 +139,11 @@ def exact_number(text: str) -> int | float:
     if not _PLAIN.match(s):
         raise ValueError("is not a plain number")
     if _INTEGER.match(s):
-        if len(s.lstrip("+-").lstrip("0")) > FLOAT_DIGITS:  # before int(): long ones are slow
-            raise ValueError("is too large for a 64-bit float")
-        whole = int(s)
+        whole = read_integer(s)
         problem = beyond_float(whole, s)
         if problem:
             raise ValueError(problem)
-        held = held_as(whole, s)
+        held = held_as(whole, s) if isinstance(whole, int) else None
         if held is not None:
             raise ValueError(f"has more digits than a 64-bit float keeps, which holds {held}")
         return whole
