@@ -111,6 +111,11 @@ def _results(draw: st.DrawFn) -> list[dict[str, Any]]:
                    "metrics": {"perplexity": 10 ** 300, "score": {"value": -0.0,
                                                                   "spread": 5e-324}}}]],
          dated=[TODAY] * 3)
+@example(papers=[[{"task": "language-modelling", "dataset": "astock", "model": "A",
+                   "metrics": {"perplexity": 1e308}}],  # the chart's span overflowed
+                 [{"task": "language-modelling", "dataset": "astock", "model": "B",
+                   "metrics": {"perplexity": -1.7976931348623157e308}}]],
+         dated=[dt.date(2020, 1, 1), dt.date(2021, 1, 1), TODAY])
 def test_generated_valid_registries_build(tmp_path_factory: pytest.TempPathFactory,
                                           papers: list[list[dict[str, Any]]],
                                           dated: list[dt.date]) -> None:
