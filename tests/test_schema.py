@@ -21,7 +21,7 @@ from pwc_registry.diagnostics import count
 from pwc_registry.vocabulary import Vocabulary
 
 from conftest import REPO, TODAY
-from examples import BASE, EXAMPLES, cases
+from examples import BASE, EXAMPLES, cases, materialise
 
 
 def _properties(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -225,3 +225,25 @@ def test_a_record_the_compilers_leave_out_never_validates_clean(
         assert not [d for d in found if d.code.startswith("S")], found
     else:
         assert count(found, "error"), found
+
+
+def test_a_record_only_the_fast_validator_rejects_is_still_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The safety net: were the explaining validator to find nothing wrong with a record the
+    compilers leave out (the two engines reading a keyword apart), `pwc validate` still says
+    the record fails, at the top of the file, instead of passing it clean."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    path = registry / "areas" / "vision.yaml"
+    path.write_text("id: vision\nname: Vision\n", encoding="utf-8")
+
+    class Blind:
+        def iter_errors(self, _: Any) -> Iterator[Any]:
+            return iter(())
+
+    monkeypatch.setattr(schema, "rich_validator", lambda kind: Blind())
+    monkeypatch.setattr(schema, "is_valid", lambda kind, data: kind != "area")
+    file = layout.RegistryFile("registry/areas/vision.yaml", str(path), "area")
+    found = check_record(file, load.read(file.name, path.read_bytes()),
+                         Vocabulary(layout.discover_entities(registry), lambda: ()), TODAY)
+    assert [(d.code, d.line, d.column) for d in found] == [("S004", 1, 1)]
+    assert "does not pass the area schema" in found[0].message
