@@ -260,17 +260,17 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
     removed, existing values changed, new states of the art, values far above the best."""
     import json
 
-    from . import changes
+    from .compare import compare, render
     from .gitrefs import GitError
 
     try:
-        comparison = changes.compare(_registry(registry), base, head)
+        found = render.report(compare(_registry(registry), base, head))
     except GitError as exc:
         raise click.UsageError(str(exc)) from exc
     if fmt == "json":
-        click.echo(json.dumps(changes.as_json(comparison), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.as_json(found), indent=2, ensure_ascii=False))
     else:
-        click.echo(changes.markdown(comparison), nl=False)
+        click.echo(render.markdown(found), nl=False)
 
 
 @main.group()

@@ -179,6 +179,15 @@ class Version:
                 out[path] = data if header[1] == b"blob" else None
         return out
 
+    def files(self, folder: str) -> list[str]:
+        """Every file under ``folder`` (relative to the top), tracked or in the work tree."""
+        if self.commit is None:
+            base = self.top / folder
+            return sorted(p.relative_to(self.top).as_posix() for p in base.rglob("*")
+                          if p.is_file() and not p.is_symlink()) if base.is_dir() else []
+        out = run_git(self.top, "ls-tree", "-r", "-z", "--name-only", self.commit, "--", folder)
+        return sorted(name for name in out.split("\0") if name)
+
     def close(self) -> None:
         if self._batch is not None:
             self._batch.communicate()

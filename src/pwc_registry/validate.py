@@ -100,9 +100,7 @@ def validate(options: Options) -> Report:
         else:
             scope += " and every paper (an entity changed)"
     if changes is not None:
-        from .history import check_history
-
-        strays = [*strays, *check_history(registry, changes)]
+        strays = [*strays, *_history(registry, options.changed_since or "", changes)]
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report
@@ -144,6 +142,21 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     diagnostics += [d for d in cross if wanted(d.file)]
     paper_index.save(registry, [part.remembered for part in papers])
     return Report(diagnostics, checked, ""), strays
+
+
+def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
+    """The guard on history (every change to published leaderboards covered by a correction),
+    and files outside the registry changed together with its data (H004)."""
+    from .compare import compare
+    from .compare.guards import check_history
+
+    folder = registry.relative_to(changes.top.resolve()).as_posix()
+    found = check_history(compare(registry, changes.base)) if changes.under(folder) else []
+    outside = [p for p in changes.paths if not p.startswith(folder + "/")]
+    if changes.under(folder) and outside:
+        found += [Diagnostic("H004", "changed together with registry data: a maintainer "
+                             "reviews tool and data changes separately", p) for p in outside]
+    return found
 
 
 def _papers_estimate(registry: Path, shards: list[str]) -> int:
