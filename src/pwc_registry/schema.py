@@ -31,7 +31,8 @@ def schema(kind: str) -> dict[str, Any]:
     """The schema of a kind of record, with the schemas it shares with other kinds (a
     ``{"$ref": "correction.schema.json"}``) written in, so that no validator ever looks a
     reference up anywhere: editors follow the file reference, the tools read it here."""
-    return _inline(_file(f"{kind}.schema.json"))
+    inlined: dict[str, Any] = _inline(_file(f"{kind}.schema.json"))
+    return inlined
 
 
 def _inline(node: Any) -> Any:
