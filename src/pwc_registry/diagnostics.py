@@ -193,6 +193,30 @@ _PROBLEMS += [
     Problem("H004", "outside-registry", "warning", "Tool files change together with data",
             "The change touches files outside `registry/` as well as registry data. A maintainer "
             "reviews both; consider separate pull requests."),
+    Problem("H005", "leaderboard-setting-changed", "error",
+            "A published leaderboard is ranked differently",
+            "A metric's direction, unit or range, or a leaderboard's primary metric, changes: every "
+            "row of the leaderboards using it is ranked or read anew. A direction given to a "
+            "metric that had none is an addition; any other change needs a correction on the "
+            "metric (or benchmark) file with `field`, `old` and `new`."),
+    Problem("H006", "row-field-changed", "error", "A published result's flag or date changes",
+            "Whether a result used extra training data, and the date that places it on the "
+            "state-of-the-art chart, are part of what readers saw. A date where there was none is "
+            "an addition; any other change needs a correction with `field`, `old` and `new`."),
+    Problem("H007", "correction-rewritten", "error", "A published correction is edited or removed",
+            "Corrections are append-only: rewriting one could make it cover a change it was never "
+            "written for. Restore it and add a new correction for the new change."),
+    Problem("H008", "correction-unused", "error", "A new correction explains no change",
+            "A correction names exactly what changes (the result and metric, or the field) and its "
+            "old and new value. One that matches nothing this change makes is a mistake, or is "
+            "written ahead to cover a later change; the message says what really changes."),
+    Problem("H009", "rename-refused", "error", "A rename cannot be taken",
+            "`renamed_from` is claimed once, by a paper file new in the change, for a paper whose "
+            "file the same change deletes; the renamed paper is then compared value by value with "
+            "the old one. Any other claim could hand one paper's history to another."),
+    Problem("H010", "ranks-changed", "error", "Ranks change with nothing to explain it",
+            "The rows that were on a leaderboard rank differently, though no value, direction, "
+            "primary metric or row changed. This is the guard of last resort; report it."),
 ]
 
 # --- importing the Papers with Code archive: A ---

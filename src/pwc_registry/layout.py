@@ -121,7 +121,9 @@ def classify(registry: Path, path: Path) -> tuple[RegistryFile | None, Diagnosti
         return None, Diagnostic("Y013", f"is not inside the registry folder {registry.name}/",
                                 name)
     if any(p.startswith(".") for p in parts):
-        return None, None
+        return None, Diagnostic("Y013", "is a hidden file or folder in the registry", name,
+                                hint="nothing under registry/ is ignored: a hidden copy of a "
+                                "record would not be checked; remove it or move it out")
     kind = kind_of(parts)
     if kind is None:
         hint = "registry files end in .yaml" if parts[-1].endswith(".yml") else (
@@ -181,7 +183,7 @@ def outline(registry: Path) -> Outline:
                     for shard_entry in sorted(inside, key=lambda e: e.name):
                         if shard_entry.is_dir(follow_symlinks=False):
                             shards.append(shard_entry.name)
-                        elif not shard_entry.name.startswith("."):
+                        else:
                             strays.append(Path(shard_entry.path))
             else:
                 _scan_entry(registry.name, entry, (), files, strays)
@@ -227,6 +229,7 @@ def _scan_entry(prefix: str, entry: os.DirEntry[str], parts: tuple[str, ...],
     while stack:
         entry, parts = stack.pop()
         if entry.name.startswith("."):
+            strays.append(Path(entry.path))
             continue
         here = (*parts, entry.name)
         if entry.is_symlink():
@@ -252,12 +255,13 @@ def _walk(target: Path) -> Iterable[Path]:
         yield target
         return
     for dirpath, dirnames, filenames in os.walk(target):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
+        for d in [d for d in dirnames if d.startswith(".")]:
+            dirnames.remove(d)
+            yield base / d
         for d in list(dirnames):
             if (base / d).is_symlink():
                 dirnames.remove(d)
                 yield base / d
         for f in sorted(filenames):
-            if not f.startswith("."):
-                yield base / f
+            yield base / f

@@ -85,17 +85,24 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
                               base.benchmark.primary, head.benchmark.primary))
 
     before_rows = {row_key(r, renamed): r for r in base.rows}
-    after_rows = {row_key(r, {}): r for r in head.rows}
+    # Two head rows with one key are one result written twice (the validator refuses it, V006):
+    # each copy is compared with the published row, so a changed copy cannot hide behind one
+    # that kept the old value.
+    after_rows: dict[RowKey, list[Row]] = {}
+    for r in head.rows:
+        after_rows.setdefault(row_key(r, {}), []).append(r)
     for key, old_row in before_rows.items():
-        new_row = after_rows.get(key)
-        if new_row is None:
+        copies = after_rows.get(key)
+        if not copies:
             out.append(Difference("row-removed", board, False, base=old_row))
             continue
-        out += _row_differences(board, old_row, new_row)
+        for new_row in copies:
+            out += _row_differences(board, old_row, new_row)
     out += [Difference("row-added", board, True, head=r)
-            for key, r in after_rows.items() if key not in before_rows]
+            for key, rows in after_rows.items() if key not in before_rows for r in rows]
     if not any(not d.addition for d in out):
-        out += _rank_differences(base, head, before_rows, after_rows)
+        out += _rank_differences(base, head, before_rows,
+                                 {k: rows[0] for k, rows in after_rows.items()})
     return out
 
 
