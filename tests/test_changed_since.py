@@ -4,6 +4,7 @@ entity files, file names git would quote, and refs that git would take for optio
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 
 from pwc_registry.cli import main
 from pwc_registry.layout import shard
+from pwc_registry.validate import Options
+from pwc_registry.validate import validate as run
 
 from conftest import git
 from registry_builder import registry_in_git
@@ -95,6 +98,17 @@ def test_a_paper_with_a_name_git_quotes_is_checked(registry: Path, name: str,
     assert code == 1
     # Its id is not its file name, and it copies another paper's identifiers.
     assert (f"registry/papers/{shard(LERT)}/{name}", "I001") in found(report), report
+
+
+def test_a_paper_whose_name_is_not_utf8_is_checked(registry: Path) -> None:
+    folder = os.fsencode(registry / "papers" / shard(LERT))
+    with open(folder + b"/\xff.yaml", "wb") as odd:
+        odd.write((registry / LERT_FILE).read_bytes())
+    # Through the library: click's test runner cannot print a name that is not UTF-8 (a
+    # terminal gets its bytes back).
+    report = run(Options(registry=registry, changed_since="main", jobs=1))
+    assert [(d.file, d.code) for d in report.diagnostics if d.code == "I001"] == [
+        (os.fsdecode(folder[len(os.fsencode(registry.parent)) + 1:] + b"/\xff.yaml"), "I001")]
 
 
 def test_a_stray_with_a_name_git_quotes_is_reported(registry: Path) -> None:
