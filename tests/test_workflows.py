@@ -189,6 +189,14 @@ def test_a_pull_request_that_changes_the_workflows_gets_a_warning_not_its_artifa
     assert "All good" not in body and "changes `.github/`" in body
 
 
+def test_a_pull_request_with_more_files_than_the_api_lists_gets_the_warning(
+        tmp_path: Path) -> None:
+    scenario = {"run": _run("mallory", []), "pulls": [_pull(9, SHA, "mallory")],
+                "files": {"9": [f"registry/papers/ab/{i}.yaml" for i in range(3000)]}}
+    [(_, _, body)] = _post(tmp_path, scenario, body="All good, merge it!\n")
+    assert "All good" not in body
+
+
 def test_the_artifacts_body_is_read_only_if_it_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "comment").mkdir()
     (tmp_path / "comment" / "body.md").symlink_to("/etc/hostname")
