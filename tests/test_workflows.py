@@ -289,3 +289,42 @@ def test_the_check_says_whether_the_pull_request_changes_the_tool(
     assert output.read_text() == f"tool-changed={tool}\n"
     assert "base branch's pwc" in summary.read_text()
     assert ("changes files outside `registry/`" in summary.read_text()) == (tool == "true")
+
+
+def test_the_check_jobs_commands_run_on_a_pull_request(tmp_path: Path) -> None:
+    """The check job's shell steps as the runner runs them (the installed pwc standing in for
+    the base branch's), on a pull request that deletes a metric its papers use."""
+    from registry_builder import registry_in_git
+
+    workspace, temp = tmp_path / "workspace", tmp_path / "runner-temp"
+    registry = registry_in_git(workspace / "pr")
+    subprocess.run([_tool("pwc"), "fmt", "--registry", str(registry)], check=True,
+                   capture_output=True)  # the examples are not all in the canonical layout
+    git(registry.parent, "commit", "-qam", "fmt")
+    base = git(registry.parent, "rev-parse", "HEAD").strip()
+    git(registry.parent, "checkout", "-qb", "pr")
+    git(registry.parent, "rm", "-q", "registry/metrics/accuracy.yaml")
+    git(registry.parent, "commit", "-qm", "drop a metric")
+    (temp / "trusted" / "bin").mkdir(parents=True)
+    (temp / "trusted" / "bin" / "pwc").symlink_to(_tool("pwc"))
+    summary, output = tmp_path / "summary", tmp_path / "output"
+    outcomes = {}
+    for step in _pull_request_jobs()["check"]["steps"]:
+        if "run" not in step or "pip install" in step["run"]:
+            continue
+        env = {k: v.replace("${{ github.event.pull_request.base.sha }}", base)
+               for k, v in step.get("env", {}).items()}
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=workspace / step.get("working-directory", "."), capture_output=True, text=True,
+            check=False, env={**os.environ, **env, "RUNNER_TEMP": str(temp),
+                              "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)})
+        outcomes[step["name"]] = (done.returncode, done.stdout + done.stderr)
+    validated = outcomes["Validate what the pull request changed"]
+    assert validated[0] == 1 and "::error file=registry/papers/" in validated[1], validated
+    assert "R001" in validated[1]
+    assert outcomes["Check the canonical layout"][0] == 0, outcomes["Check the canonical layout"]
+    assert outcomes["Describe what it does to the leaderboards"][0] == 0
+    assert (workspace / "comment" / "body.md").read_text().startswith("## Leaderboard changes")
+    assert output.read_text() == "tool-changed=false\n"
+    assert "base branch's pwc" in summary.read_text()
