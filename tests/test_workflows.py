@@ -293,8 +293,8 @@ def test_the_check_says_whether_the_pull_request_changes_the_tool(
 
 def test_the_check_jobs_commands_run_on_a_pull_request(tmp_path: Path) -> None:
     """The check job's shell steps as the runner runs them (the installed pwc standing in for
-    the base branch's), on a pull request that deletes a metric its papers use."""
-    from registry_builder import registry_in_git
+    the base branch's), on a pull request that adds a result on a misspelt dataset."""
+    from registry_builder import paper, registry_in_git, result
 
     workspace, temp = tmp_path / "workspace", tmp_path / "runner-temp"
     registry = registry_in_git(workspace / "pr")
@@ -303,8 +303,12 @@ def test_the_check_jobs_commands_run_on_a_pull_request(tmp_path: Path) -> None:
     git(registry.parent, "commit", "-qam", "fmt")
     base = git(registry.parent, "rev-parse", "HEAD").strip()
     git(registry.parent, "checkout", "-qb", "pr")
-    git(registry.parent, "rm", "-q", "registry/metrics/accuracy.yaml")
-    git(registry.parent, "commit", "-qm", "drop a metric")
+    paper(registry, "a-new-paper", "2024-05-01", [result(
+        "stock-market-prediction", "astok", "Model A", accuracy=61.2)])
+    subprocess.run([_tool("pwc"), "fmt", "--registry", str(registry)], check=True,
+                   capture_output=True)
+    git(registry.parent, "add", "-A")
+    git(registry.parent, "commit", "-qm", "a paper")
     (temp / "trusted" / "bin").mkdir(parents=True)
     (temp / "trusted" / "bin" / "pwc").symlink_to(_tool("pwc"))
     summary, output = tmp_path / "summary", tmp_path / "output"
