@@ -73,15 +73,25 @@ def validate(options: Options) -> Report:
     strays: list[Diagnostic] = []
     scope = "all files"
     changes = None
+    entity_deleted = False
     if options.changed_since is not None:
         from .gitrefs import changes_since
 
         changes = changes_since(registry, options.changed_since)
         folder = registry.relative_to(changes.top.resolve()).as_posix()
-        changed = [changes.top / p for p in changes.under(folder)]
-        selected, strays = layout.discover(registry, [p for p in changed
-                                                      if p.exists() or p.is_symlink()])
+        present: list[Path] = []
+        gone: list[str] = []
+        for name in changes.under(folder):
+            path = changes.top / name
+            if path.exists() or path.is_symlink():
+                present.append(path)
+            else:
+                gone.append(name)
+        selected, strays = layout.discover(registry, present)
         scope = f"files changed since {options.changed_since}"
+        # A deleted (or renamed-away) entity leaves the papers that name it dangling.
+        entity_deleted = any(layout.kind_of(tuple(name[len(folder) + 1:].split("/")))
+                             in layout.ENTITY_KINDS for name in gone)
     elif options.paths is not None:
         missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
         if missing:
@@ -89,7 +99,8 @@ def validate(options: Options) -> Report:
         selected, strays = layout.discover(registry, [p.absolute() for p in options.paths])
         scope = "selected files"
 
-    if selected is not None and all(f.kind == layout.PAPER for f in selected):
+    if selected is not None and not entity_deleted \
+            and all(f.kind == layout.PAPER for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs, changes)
     else:
         # Everything, or an entity changed, which can affect any paper that refers to it.
