@@ -106,20 +106,24 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int | None) -> None:
     """Write registry files in the one canonical layout (key order, quoting, line width),
-    keeping comments. With PATHS, only those files or folders."""
+    keeping comments and how numbers are written. A file with errors is named, not rewritten
+    (exit 1). With PATHS, only those files or folders."""
     from .formatting import format_registry
 
     outcome = format_registry(_registry(registry, paths[0] if paths else None),
                               paths or None, check=check, jobs=jobs)
-    for d in outcome.unreadable:
+    for d in outcome.not_formatted:
         click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message} "
                              "(not formatted)"), err=True)
+        if d.hint:
+            click.echo(printable(f"    hint: {d.hint}"), err=True)
     verb = "would reformat" if check else "reformatted"
     for name in outcome.changed:
         click.echo(f"{verb} {name}")
+    left = len({d.file for d in outcome.not_formatted})
     click.echo(f"{len(outcome.changed)} of {outcome.checked} files {verb}"
-               + (f", {len(outcome.unreadable)} not readable" if outcome.unreadable else ""))
-    failed = outcome.unreadable or (check and outcome.changed)
+               + (f", {left} with errors not formatted (pwc validate explains)" if left else ""))
+    failed = outcome.not_formatted or (check and outcome.changed)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
 
 
