@@ -43,7 +43,8 @@ def made_by(folder: Path) -> str | None:
         return None
     if not stat.S_ISREG(mode):
         return None
-    first = (folder / MARKER).read_text("utf-8", errors="replace").split("\n", 1)[0].strip()
+    with (folder / MARKER).open(encoding="utf-8", errors="replace") as marker:
+        first = marker.readline(200).strip()
     return first or None
 
 
@@ -104,12 +105,14 @@ def _move_aside(folder: Path) -> subprocess.Popen[bytes] | None:
 
 
 def _remove_links(folder: Path) -> None:
-    for top, folders, files in os.walk(folder):
-        for name in [*folders, *files]:
-            path = os.path.join(top, name)
-            if os.path.islink(path):
-                os.unlink(path)
-        folders[:] = [name for name in folders if os.path.isdir(os.path.join(top, name))]
+    pending = [str(folder)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:  # the kind of entry comes with the listing
+            for entry in entries:
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
 
 
 def check_file(path: Path, is_earlier_copy: Callable[[bytes], bool]) -> None:
