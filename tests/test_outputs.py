@@ -170,6 +170,14 @@ def test_replacing_removes_links_not_what_they_point_to(tmp_path: Path) -> None:
     assert tree(outside) == {"deep/x.txt": "mine"}
 
 
+def test_an_output_under_a_file_is_a_message_not_a_traceback(
+        registry: Path, tmp_path: Path) -> None:
+    (tmp_path / "build").write_text("a file")
+    code, out = invoke("export", "pwc-archive", "--registry", str(registry), "--out",
+                       str(tmp_path / "build" / "archive"))
+    assert code == 2 and f"{tmp_path / 'build' / 'archive'}: cannot be made" in out
+
+
 def test_a_marker_that_is_a_link_is_not_pwcs(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()

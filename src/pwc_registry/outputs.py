@@ -58,8 +58,11 @@ def check_folder(folder: Path, command: str) -> None:
         return
     if not folder.is_dir():
         raise OutputError(f"{folder}: is not a folder")
-    if not os.listdir(folder):
-        return
+    try:
+        if not os.listdir(folder):
+            return
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot be read: {exc.strerror}") from exc
     maker = made_by(folder)
     if maker is None:
         raise OutputError(
@@ -80,7 +83,10 @@ def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path
     writing them. Without, its files are kept for the command to update in place (rewriting
     only what changed); links in it are removed so that no write goes through one."""
     check_folder(folder, command)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a parent folder should be, no permission
+        raise OutputError(f"{folder}: cannot be made: {exc.strerror}") from exc
     cleaner = _move_aside(folder) if replace else None
     if not replace:
         _remove_links(folder)
