@@ -89,5 +89,5 @@ def test_fmt_leaves_an_unreadable_file_alone(tmp_path: Path) -> None:
     bad = tmp_path / "registry" / "tasks" / "x.yaml"
     bad.write_text("id: x\nid: y\n")
     outcome = format_registry(tmp_path / "registry", jobs=1)
-    assert [d.code for d in outcome.unreadable] == ["Y002"]
+    assert [d.code for d in outcome.not_formatted] == ["Y002"]
     assert bad.read_text() == "id: x\nid: y\n"

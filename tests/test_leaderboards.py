@@ -183,9 +183,9 @@ def test_build_command_writes_the_snapshot(tmp_path: Path) -> None:
 def test_rebuilding_removes_leaderboards_that_are_gone(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path / "r")
     out = tmp_path / "lb"
-    (out / "benchmarks").mkdir(parents=True)
-    (out / "benchmarks" / "old--board.json").write_text("{}")
     loaded = load_registry(registry)
+    snapshot.build(loaded, out)
+    (out / "benchmarks" / "old--board.json").write_text("{}")  # as if from an older registry
     snapshot.build(loaded, out)
     names = {p.name for p in (out / "benchmarks").iterdir()}
     assert "old--board.json" not in names

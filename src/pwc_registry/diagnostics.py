@@ -257,4 +257,14 @@ _PROBLEMS += [
             "Give the model its name from the paper."),
 ]
 
+# --- writing registry files and outputs (pwc fmt): F ---
+_PROBLEMS += [
+    Problem("F001", "format-would-change", "error",
+            "A file cannot be formatted without changing it",
+            "`pwc fmt` rewrites a file only when the rewrite holds the same data, every comment "
+            "and every number written as before. This file's rewrite would not (a comment where "
+            "the canonical layout has no place for it), so it is left as it is. Move the "
+            "comment onto a line of its own, or lay the file out by hand."),
+]
+
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}

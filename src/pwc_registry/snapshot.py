@@ -24,10 +24,12 @@ import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
 from .markdown import cell, number, table
+from .outputs import output_folder
 from .parallel import fork_map, shared
 from .registry import Registry
 
 FORMAT_VERSION = 1
+COMMAND = "pwc leaderboards build"
 #: Below this many leaderboards, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 200
 
@@ -212,7 +214,15 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
 
 def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str, Any]:
     """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
-    are ranked and written by worker processes, each taking its share of benchmarks."""
+    are ranked and written by worker processes, each taking its share of benchmarks.
+
+    ``out`` is kept, not replaced, so that files whose content did not change are not written
+    again; it must be a folder this command made (see :mod:`.outputs`)."""
+    with output_folder(out, COMMAND, replace=False):
+        return _build(registry, out, jobs=jobs)
+
+
+def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]:
     groups = group_results(registry)
     files = _Writer(out / "benchmarks")
     parts = fork_map(_write_boards, sorted(groups), jobs=jobs, threshold=PARALLEL_THRESHOLD,
