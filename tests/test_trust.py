@@ -39,6 +39,10 @@ def _guard(registry: Path) -> list[str]:
 def _codes(registry: Path) -> list[str]:
     codes = sorted({line.split()[0] for line in _guard(registry)})
     refused = render.report(compare(registry, "main")).refused
+    light = render.report(compare(registry, "main", whole_boards=False)).refused
+    assert {(v.difference.kind, v.difference.board) for v in light if
+            v.difference.kind != "rank"} == {(v.difference.kind, v.difference.board)
+                                             for v in refused if v.difference.kind != "rank"}
     history = [c for c in codes if c.startswith("H")]
     # The comment and the guard read one comparison: refused there iff an H error here
     # (a deleted paper and bad corrections are said by the guard only).

@@ -162,7 +162,8 @@ def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
     from .compare.guards import check_history
 
     folder = registry.relative_to(changes.top.resolve()).as_posix()
-    found = check_history(compare(registry, changes.base)) if changes.under(folder) else []
+    found = check_history(compare(registry, ref, whole_boards=False, changes=changes)) \
+        if changes.under(folder) else []
     outside = [p for p in changes.paths if not p.startswith(folder + "/")]
     if changes.under(folder) and outside:
         found += [Diagnostic("H004", "changed together with registry data: a maintainer "

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .. import layout, paper_index
-from ..gitrefs import Version, changed_between, merge_base
-from ..leaderboard import Leaderboard, compile_leaderboards, group_results
+from ..gitrefs import Changes, Version, changed_between, merge_base
+from ..leaderboard import Leaderboard, benchmark_of, group_results, rank
 from ..load import read
 from ..registry import Paper, Registry
 from ..source import Record, RegistryAt, registry_folder
@@ -81,11 +81,33 @@ class Delta:
         return self.head.path_of(kind, record_id)
 
 
-def compare(registry: Path, base_ref: str, head_ref: str | None = None) -> Delta:
+def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
+            whole_boards: bool = True, changes: Changes | None = None) -> Delta:
+    """The comparison of the merge base of ``base_ref`` and ``head_ref`` (default: the work
+    tree) with the head.
+
+    ``whole_boards=False`` is for the guard alone: when only papers change, every difference
+    that is not an addition lies on the changed papers' own rows (their values, flags, dates,
+    presence), or is a primary metric that their rows change; so the boards are compiled from
+    the changed papers only, and whole only where a primary metric may change. The verdicts
+    are the same (tests hold it); the report of new states of the art needs whole boards.
+    ``changes``: what `validate --changed-since` already found (the merge base and the paths),
+    so that git is not asked twice."""
     head_version = Version(registry, head_ref)
-    base_version = merge_base(base_ref, head_version)
+    if changes is not None:
+        base_version = Version(registry, changes.base)
+        base_version.label = base_ref
+    else:
+        base_version = merge_base(base_ref, head_version)
     try:
-        return _compare(registry, base_version, head_version)
+        folder = registry_folder(registry, head_version.top)
+        files = changes.under(folder) if changes is not None else \
+            changed_between(base_version, head_version, folder)
+        head_version.use_work_tree_if_same(folder)
+        delta = _compare(registry, base_version, head_version, files, whole_boards)
+        if not whole_boards and any(d.kind == "primary" for d in delta.differences):
+            delta = _compare(registry, base_version, head_version, files, True)
+        return delta
     finally:
         base_version.close()
         head_version.close()
@@ -97,10 +119,9 @@ def _kind_and_id(folder: str, path: str) -> tuple[str, str] | None:
     return (kind, parts[-1][: -len(layout.SUFFIX)]) if kind else None
 
 
-def _compare(registry: Path, base_version: Version, head_version: Version) -> Delta:
+def _compare(registry: Path, base_version: Version, head_version: Version, files: list[str],
+             whole_boards: bool) -> Delta:
     folder = registry_folder(registry, head_version.top)
-    files = changed_between(base_version, head_version, folder)
-    head_version.use_work_tree_if_same(folder)
     base, head = RegistryAt(base_version, folder), RegistryAt(head_version, folder)
 
     changed = _read_changed(base, head, folder, files)
@@ -111,7 +132,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version) -> De
     entities = [c for c in changed.values() if c.kind != layout.PAPER]
 
     datasets = _datasets_touched(base, head, folder, papers.values(), entities)
-    context = _context_papers(base_version, head_version, head, folder, set(papers), datasets)
+    context = _context_papers(base_version, head_version, head, folder, set(papers), datasets) \
+        if whole_boards or entities else []
     # A changed paper invalid at the head is left out of both versions: the validator says what
     # is wrong with it, and comparing it would report each of its results as removed.
     skip = set(invalid)
@@ -268,12 +290,12 @@ def _context_papers(base_version: Version, head_version: Version, head: Registry
 
 
 def _boards(side: RegistryAt, registry: Registry, datasets: set[str]) -> dict[str, Leaderboard]:
-    """The complete leaderboards on ``datasets`` at one version."""
+    """The leaderboards on ``datasets`` at one version (of the papers in ``registry``)."""
     groups = group_results(registry)
-    wanted = {key for key, entries in groups.items() if entries[0][0].dataset in datasets}
+    wanted = sorted(key for key, entries in groups.items() if entries[0][0].dataset in datasets)
     side.load(layout.BENCHMARK, wanted)
     registry.entities[layout.BENCHMARK] = side.entities(layout.BENCHMARK)
-    return {b.benchmark.id: b for b in compile_leaderboards(registry, only=wanted)}
+    return {key: rank(benchmark_of(registry, key, groups[key]), groups[key]) for key in wanted}
 
 
 def _metric_settings(registry: Registry) -> MetricSettings:
