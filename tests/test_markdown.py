@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from pwc_registry.markdown import _CELL, cell
 
@@ -17,6 +21,10 @@ from pwc_registry.markdown import _CELL, cell
     ("a\\b", "a\\\\b"),
     ("bell\x07 and\u2028line separator", "bell\\x07 and\\u2028line separator"),
     ("non-breaking\xa0space", "non-breaking\xa0space"),
+    ("![x](https://example.org/a.png)", "!\\[x\\](https://example.org/a.png)"),
+    ("`code`", "\\`code\\`"),
+    ("ping @octocat, see #12", "ping @&#8203;octocat, see #&#8203;12"),
+    ("&#64;octocat & co", "&amp;#&#8203;64;octocat &amp; co"),
 ])
 def test_cell(text: str, shown: str) -> None:
     assert cell(text) == shown
@@ -25,3 +33,45 @@ def test_cell(text: str, shown: str) -> None:
 @given(st.text())
 def test_cell_returns_text_as_is_only_where_nothing_is_escaped(text: str) -> None:
     assert cell(text) == text.translate(_CELL)
+
+
+# Characters that mean something to Markdown, GitHub's among them, and letters to join them.
+_MARKUP = st.lists(st.sampled_from([*"![]()<>`@#&:/\\|*_~-=+. \nax1",
+    "https://", "http://x.org", "<img src=x>", "![", "](", "@octocat", "#12", "&#64;", "&#91;",
+    "www.x.org", "<!-- ", " -->", "```", "~~~", "\\"]), max_size=20).map("".join)
+_RENDER = MarkdownIt("commonmark").enable("table")
+#: What a name must never become: a link, an image, code, HTML.
+_RUN = {"link_open", "image", "code_inline", "html_inline", "html_block", "code_block", "fence"}
+
+
+def _tokens(markdown: str) -> list[Token]:
+    out: list[Token] = []
+    for token in _RENDER.parse(markdown):
+        out += [token, *(token.children or [])]
+    return out
+
+
+def _shown(tokens: list[Token]) -> str:
+    return "".join(t.content for t in tokens if t.type == "text")
+
+
+@given(_MARKUP)
+def test_a_cell_renders_as_its_text_and_nothing_else(text: str) -> None:
+    # The places the tools put cells: a table, a line of prose, a heading, a list item, and a
+    # code span (where a backtick in the text closes the span: what follows must still be text).
+    for markdown in (f"| a | b |\n|---|---|\n| x | {cell(text)} |\n",
+                     f"Task: {cell(text)} · Dataset: x\n", f"# {cell(text)}\n",
+                     f"- **{cell(text)}** — 1 by {cell(text)}\n", f"- `{cell(text)}`\n"):
+        tokens = _tokens(markdown)
+        made = {t.type for t in tokens} - ({"code_inline"} if markdown.startswith("- `")
+                                            else set())
+        assert not made & _RUN, (text, markdown)
+        # GitHub makes mentions and issue links of the rendered text.
+        assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens)), (text, markdown)
+
+
+@given(st.lists(st.sampled_from([*"![]()<>`@#&:/\\ ax1", "&#64;", "&amp;"]),
+                max_size=20).map("".join))
+def test_a_cell_shows_every_character_of_the_text(text: str) -> None:
+    tokens = _tokens(f"Model: {cell(text)}.\n")
+    assert _shown(tokens).replace("\u200b", "") == f"Model: {text}."
