@@ -232,3 +232,29 @@ def test_positions_of_values_and_keys() -> None:
     assert doc.locate(("a", "b", 1, "c")) == (2, 14)
     assert doc.locate(("a", "d"), key=True) == (3, 3)
     assert doc.locate(("a", "missing")) == (2, 3)
+
+
+def test_invisible_is_unicodes_format_category() -> None:
+    import sys
+    import unicodedata
+
+    matched = {c for c in range(sys.maxunicode + 1) if load.INVISIBLE.match(chr(c))}
+    formats = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert formats <= matched  # every format character of this Python's Unicode
+    # and nothing else, but code points a newer Unicode made format characters
+    assert {unicodedata.category(chr(c)) for c in matched - formats} <= {"Cn"}
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\u200d", "\u202e", "\u2066", "\u2069",
+                                       "\ufeff", "\u00ad", "\U000e0041"])
+def test_an_invisible_character_is_an_error_on_the_fast_path_too(
+        character: str, tmp_path: Path) -> None:
+    raw = f"id: x\nname: Bad{character}Name\n".encode()
+    assert load.read_fast(raw) is not None or character == "\ufeff"
+    assert load.read("f.yaml", raw).may_hold_controls
+    registry = materialise(EXAMPLES / "valid" / "full-paper", tmp_path)
+    (registry / "datasets" / "astock.yaml").write_text(
+        f"id: astock\nname: Astock{character}\n", encoding="utf-8")
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert [(d.code, d.file, d.line) for d in report.diagnostics] == [
+        ("V010", "registry/datasets/astock.yaml", 2)]

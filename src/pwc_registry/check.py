@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .load import Document, read_rich
+from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 #: The references an entity may hold, by kind: (field, kind referred to).
@@ -147,6 +148,11 @@ def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
             findings.add("V005", f"{pointer_text(pointer)}: control character "
                          f"U+{ord(m.group()):04X} at offset {m.start()}", pointer,
                          hint="remove it; use a plain space or newline")
+        m = INVISIBLE.search(value)
+        if m:
+            findings.add("V010", f"{pointer_text(pointer)}: invisible character "
+                         f"U+{ord(m.group()):04X} ({unicodedata.name(m.group(), 'unnamed')}) "
+                         f"at offset {m.start()}", pointer, hint="remove it")
     elif isinstance(value, dict):
         for k, v in value.items():
             _check_strings(findings, k, (*pointer, k))

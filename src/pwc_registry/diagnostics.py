@@ -85,7 +85,8 @@ _PROBLEMS = [
     Problem("Y007", "ambiguous-scalar", "error",
             "A plain value reads differently in YAML 1.1 and YAML 1.2",
             "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
-            "1000 and `2022-11-10` into a date object, where YAML 1.2 reads strings or other "
+            "1000 and `2022-11-10` into a date object (and some, not PyYAML, `y` and `n` into "
+            "booleans), where YAML 1.2 reads strings or other "
             "numbers. Quote the value, or write it in the one form both agree on."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
@@ -171,6 +172,12 @@ _PROBLEMS = [
             "Nobody has yet said whether a higher or a lower value is better, so its leaderboards "
             "are listed without ranks. The importer leaves a metric so when its curated table of "
             "known metrics does not know the name; a maintainer decides from the definition."),
+    Problem("V010", "invisible-character", "error", "A string holds an invisible character",
+            "Zero-width spaces and joiners, bidirectional embeddings, overrides and isolates "
+            "(U+202A–U+202E, U+2066–U+2069), the soft hyphen, a byte-order mark inside the text: "
+            "every character of Unicode's category Cf (format). They make two names that look "
+            "the same differ, so a result could be filed apart from its leaderboard, or reorder "
+            "what a line shows on screen. Remove them."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",
