@@ -90,6 +90,7 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     _check_id(findings, data)
     if doc.may_hold_controls:
         _check_strings(findings, data, ())
+    _check_dates(findings, data, today)
     if file.kind == layout.PAPER:
         _check_paper(findings, data, vocabulary, today)
     else:
@@ -193,9 +194,25 @@ def _check_date(findings: Findings, value: Any, pointer: Pointer, today: dt.date
                      pointer, hint="check the year; results are filed once published")
 
 
+def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) -> None:
+    """The dates of a record but its results' (checked with them): a paper's or an entity's
+    own, a dataset's introduction, and each correction's."""
+    for field in ("date", "introduced"):
+        if field in data:
+            _check_date(findings, data[field], (field,), today)
+    year = data.get("introduced_year")
+    if type(year) is int and year > today.year:
+        findings.add("V004", f"introduced_year: {year} is after this year ({today.year})",
+                     ("introduced_year",), hint="check the year")
+    corrections = data.get("corrections")
+    if isinstance(corrections, list):
+        for i, correction in enumerate(corrections):
+            if isinstance(correction, dict) and "date" in correction:
+                _check_date(findings, correction["date"], ("corrections", i, "date"), today)
+
+
 def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocabulary,
                  today: dt.date) -> None:
-    _check_date(findings, paper.get("date"), ("date",), today)
     for field, kind in (("tasks", "task"), ("methods", "method")):
         for i, ref in _strings(paper.get(field)):
             _check_reference(findings, vocabulary, kind, ref, (field, i))
