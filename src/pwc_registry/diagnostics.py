@@ -110,6 +110,10 @@ _PROBLEMS = [
             "file, a list or a single value is not a record."),
     Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
             "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
+    Problem("Y016", "not-a-regular-file", "error", "A named pipe, socket or device in the registry",
+            "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
+            "and reading a device may never end, so such a file is reported and never opened. "
+            "Git cannot hold one: it was made in this work tree; remove it."),
     # --- schema: S ---
     Problem("S001", "missing-property", "error", "A required property is missing",
             "The schema of this kind of file requires the property."),
