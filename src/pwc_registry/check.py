@@ -135,6 +135,11 @@ def _check_id(findings: Findings, data: Mapping[str, Any]) -> None:
     pattern = layout.BENCHMARK_ID if findings.file.kind == layout.BENCHMARK else layout.SLUG
     if not isinstance(record_id, str) or not pattern.match(record_id):
         return  # the schema reports it
+    reserved = layout.RESERVED_IDS.get(findings.file.kind)
+    if reserved is not None and reserved.fullmatch(record_id):
+        findings.add("I010", f"{findings.file.kind} id '{record_id}' is reserved: the site "
+                     "writes a page of its own by that name", ("id",),
+                     hint="choose another id; docs/registry.md lists the reserved ones")
     expected = layout.relative_path(findings.file.kind, record_id)
     if not findings.file.name.endswith("/" + expected):
         findings.add("I001", f"id '{record_id}' belongs at registry/{expected}", ("id",),

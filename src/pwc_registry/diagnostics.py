@@ -139,6 +139,12 @@ _PROBLEMS = [
             "dataset and split",
             "A leaderboard's settings live at registry/benchmarks/<task>--<dataset>.yaml (with "
             "--<split> when results name a split), so that each leaderboard has one file."),
+    Problem("I010", "reserved-id", "error", "An id is reserved for a page of the site",
+            "The site writes each record's page at `<folder>/<id>.html` beside pages of its own: "
+            "`index.html` in every folder, `datasets/index-2.html`... for the list of datasets, "
+            "`sota/<area>-2.html`... for long lists of an area's leaderboards, and the area "
+            "`other` for tasks without one. A record with such an id would overwrite that page "
+            "or be overwritten by it. docs/registry.md lists the reserved ids; choose another."),
     # --- references: R ---
     Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
             "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "
