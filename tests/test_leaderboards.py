@@ -175,7 +175,9 @@ def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
         result("speech-recognition", "librispeech-test-clean", model, word_error_rate=1.5 + i,
                real_time_factor=-1.5) for i, model in enumerate(hostile)],
           title="=1+1 a title")
-    assert validate(Options(registry=registry)).diagnostics == []
+    # A carriage return is a control character to the validator; the snapshot, which builds
+    # from every file that passes the schema, still writes it safely.
+    assert [d.code for d in validate(Options(registry=registry)).diagnostics] == ["V005"]
     out = tmp_path / "snapshot"
     snapshot.build(load_registry(registry), out, jobs=1)
     board = out / "benchmarks" / "speech-recognition--librispeech-test-clean.csv"
