@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -75,3 +76,26 @@ def test_a_cell_renders_as_its_text_and_nothing_else(text: str) -> None:
 def test_a_cell_shows_every_character_of_the_text(text: str) -> None:
     tokens = _tokens(f"Model: {cell(text)}.\n")
     assert _shown(tokens).replace("\u200b", "") == f"Model: {text}."
+
+
+def test_names_in_the_pull_request_comment_stay_text(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    from conftest import git
+    from registry_builder import paper, registry_in_git, result
+
+    registry = registry_in_git(tmp_path)
+    git(tmp_path, "checkout", "-qb", "pr")
+    hostile = "![x](https://e.org/p.png) [link](https://e.org) @octocat #1 `c` <img src=x>"
+    paper(registry, "hostile", "2024-02-01", [
+        result("stock-market-prediction", "astock", hostile, accuracy=99.0)], title=hostile)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "a hostile result")
+    outcome = CliRunner().invoke(main, ["diff", "main", "pr", "--registry", str(registry)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "New state of the art" in outcome.output and "Far above" in outcome.output
+    tokens = _tokens(outcome.output)
+    assert not {t.type for t in tokens} & _RUN
+    assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens))
