@@ -99,3 +99,24 @@ def test_names_in_the_pull_request_comment_stay_text(tmp_path: Path) -> None:
     tokens = _tokens(outcome.output)
     assert not {t.type for t in tokens} & _RUN
     assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens))
+
+
+def test_names_in_the_job_summary_stay_text(tmp_path: Path) -> None:
+    from pwc_registry.report import markdown
+    from pwc_registry.validate import Options, validate
+
+    from conftest import TODAY
+    from examples import materialise
+    from registry_builder import paper, result
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    hostile = "![x](https://e.org/p.png) [link](https://e.org) @octocat #1 `c` <img src=x>"
+    paper(registry, "hostile", "2024-02-01", [result(hostile, "astock", hostile, accuracy=1)])
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert {d.code for d in report.diagnostics} >= {"R001"}
+    tokens = _tokens(markdown(report))
+    assert "table_open" in {t.type for t in tokens}
+    # the report shows file names as code, and nothing else
+    assert not {t.type for t in tokens if not (
+        t.type == "code_inline" and t.content.startswith("registry/papers/"))} & _RUN
+    assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens))
