@@ -86,8 +86,8 @@ _PROBLEMS = [
             "A plain value reads differently in YAML 1.1 and YAML 1.2",
             "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
             "1000 and `2022-11-10` into a date object (and some, not PyYAML, `y` and `n` into "
-            "booleans), where YAML 1.2 reads strings or other "
-            "numbers. Quote the value, or write it in the one form both agree on."),
+            "booleans), where YAML 1.2 reads strings or other numbers. Quote the value, or "
+            "write it in the one form both agree on."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
             "that does not decode."),
@@ -110,7 +110,8 @@ _PROBLEMS = [
             "file, a list or a single value is not a record."),
     Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
             "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
-    Problem("Y016", "not-a-regular-file", "error", "A named pipe, socket or device in the registry",
+    Problem("Y016", "not-a-regular-file", "error",
+            "A named pipe, socket or device in the registry",
             "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
             "and reading a device may never end, so such a file is reported and never opened. "
             "Git cannot hold one: it was made in this work tree; remove it."),

@@ -46,8 +46,8 @@ INVISIBLE = re.compile(
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]")
 
-#: Booleans of the YAML 1.1 type repository that PyYAML's resolver leaves out (and so strings
-#: to it), but other YAML 1.1 readers (SnakeYAML, older Ruby and Go readers) take as true and false.
+#: Booleans of the YAML 1.1 type repository that PyYAML's resolver leaves out (strings to it),
+#: but readers that follow the repository to the letter take as true and false (go-yaml v2).
 _YAML11_ONE_LETTER_BOOLEANS = frozenset({"y", "Y", "n", "N"})
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -341,8 +341,8 @@ def read_rich(file: str, raw: bytes) -> Document:
 #
 # Only a plain scalar that starts with one of ``-+._0-9`` can be a number, a date or a time in
 # either version (or in yaml_rs, which reads ``_0`` as 0); the others that differ are a few
-# words (yes, no, y, n, on, off, ``<<``, ``=``), and keys that are not strings (a number, true, null,
-# ``~``, nothing). In block style a plain scalar starts after ``: `` or at the start of a line
+# words (yes, no, y, n, on, off, ``<<``, ``=``), and keys that are not strings (a number, true,
+# null, ``~``, nothing). In block style a plain scalar starts after ``: `` or at the start of a line
 # (after indentation and ``- ``), so the patterns look there only. A number-like scalar is let
 # through when it is a plain decimal to the end of its line (the same number in both versions),
 # or when its first line has a character no number, date or time can hold (then it is a string
