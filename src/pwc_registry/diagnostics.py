@@ -85,8 +85,9 @@ _PROBLEMS = [
     Problem("Y007", "ambiguous-scalar", "error",
             "A plain value reads differently in YAML 1.1 and YAML 1.2",
             "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
-            "1000 and `2022-11-10` into a date object, where YAML 1.2 reads strings or other "
-            "numbers. Quote the value, or write it in the one form both agree on."),
+            "1000 and `2022-11-10` into a date object (and some, not PyYAML, `y` and `n` into "
+            "booleans), where YAML 1.2 reads strings or other numbers. Quote the value, or "
+            "write it in the one form both agree on."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
             "that does not decode."),
@@ -109,6 +110,11 @@ _PROBLEMS = [
             "file, a list or a single value is not a record."),
     Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
             "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
+    Problem("Y016", "not-a-regular-file", "error",
+            "A named pipe, socket or device in the registry",
+            "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
+            "and reading a device may never end, so such a file is reported and never opened. "
+            "Git cannot hold one: it was made in this work tree; remove it."),
     # --- schema: S ---
     Problem("S001", "missing-property", "error", "A required property is missing",
             "The schema of this kind of file requires the property."),
@@ -134,6 +140,12 @@ _PROBLEMS = [
             "dataset and split",
             "A leaderboard's settings live at registry/benchmarks/<task>--<dataset>.yaml (with "
             "--<split> when results name a split), so that each leaderboard has one file."),
+    Problem("I010", "reserved-id", "error", "An id is reserved for a page of the site",
+            "The site writes each record's page at `<folder>/<id>.html` beside pages of its own: "
+            "`index.html` in every folder, `datasets/index-2.html`... for the list of datasets, "
+            "`sota/<area>-2.html`... for long lists of an area's leaderboards, and the area "
+            "`other` for tasks without one. A record with such an id would overwrite that page "
+            "or be overwritten by it. docs/registry.md lists the reserved ids; choose another."),
     # --- references: R ---
     Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
             "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "
@@ -171,6 +183,12 @@ _PROBLEMS = [
             "Nobody has yet said whether a higher or a lower value is better, so its leaderboards "
             "are listed without ranks. The importer leaves a metric so when its curated table of "
             "known metrics does not know the name; a maintainer decides from the definition."),
+    Problem("V010", "invisible-character", "error", "A string holds an invisible character",
+            "Zero-width spaces and joiners, bidirectional embeddings, overrides and isolates "
+            "(U+202A–U+202E, U+2066–U+2069), the soft hyphen, a byte-order mark inside the text: "
+            "every character of Unicode's category Cf (format). They make two names that look "
+            "the same differ, so a result could be filed apart from its leaderboard, or reorder "
+            "what a line shows on screen. Remove them."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",

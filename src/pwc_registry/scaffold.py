@@ -50,6 +50,9 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
     paper_id = new.paper_id or layout.slugify(new.title)[: layout.MAX_SLUG].rstrip("-")
     if not layout.SLUG.match(paper_id):
         raise ScaffoldError(f"cannot make an id from {new.title!r}; give one with --id")
+    if layout.RESERVED_IDS[layout.PAPER].fullmatch(paper_id):
+        raise ScaffoldError(f"the id '{paper_id}' is reserved for a page of the site; give "
+                            "another with --id")
     papers = _papers(registry)
     for f in papers if new.arxiv_id else ():
         raw = f.read_bytes()
