@@ -78,6 +78,13 @@ class Delta:
         return self.display_prefix + path[len(self.head.folder):]
 
     def file_of(self, kind: str, record_id: str) -> str:
+        """The file of a record: for a changed paper, the file it is in (which may not be where
+        its id says: the validator reports that, I001), else where its id places it."""
+        if kind == layout.PAPER:
+            for change in self.changed.values():
+                if change.kind == kind and change.head.paper is not None \
+                        and change.head.paper.id == record_id:
+                    return change.path
         return self.head.path_of(kind, record_id)
 
 
@@ -150,7 +157,7 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
                    for d in board_differences(base_boards.get(board), head_boards.get(board),
                                               renamed, base_settings, head_settings)]
     new_corrections = [c for change in changed.values()
-                       for c in corrections_of(change.kind, change.id, change.path,
+                       for c in corrections_of(change.kind, _holder(change), change.path,
                                                change.head.data)
                        if is_new(c, _before(change, changed, renamed, folder))]
     return Delta(base=base, head=head, files=files, changed=changed, renamed=renamed,
@@ -166,7 +173,7 @@ def _before(change: Changed, changed: Mapping[str, Changed], renamed: Mapping[st
     if change.base.present:
         return change.base.data
     for old, new in renamed.items():
-        if new == change.id:
+        if new == _holder(change):
             gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
             return gone.base.data if gone else None
     return None
@@ -188,6 +195,11 @@ def _read_changed(base: RegistryAt, head: RegistryAt, folder: str, files: list[s
             sides = [_entity_side(path, raw[path]) for raw in (base_raw, head_raw)]
         out[path] = Changed(path, kind, record_id, sides[0], sides[1])
     return out
+
+
+def _holder(change: Changed) -> str:
+    """The id a changed record holds its rows under: a paper's own id, else its file's."""
+    return change.head.paper.id if change.head.paper is not None else change.id
 
 
 def _entity_side(path: str, raw: bytes | None) -> Side:
@@ -220,7 +232,7 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
                 bad.append((change.path, c.index, f"'{old}' is already claimed as renamed to "
                             f"'{renamed[old]}'"))
             else:
-                renamed[old] = change.id
+                renamed[old] = _holder(change)
     return renamed, bad
 
 

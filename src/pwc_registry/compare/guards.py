@@ -322,8 +322,9 @@ def _append_only(where: _Locator, delta: Delta) -> set[Diagnostic]:
         if not change.head.present:
             continue
         before = change.base.data
-        if not change.base.present and change.id in renamed_to:
-            gone = delta.changed.get(delta.file_of(layout.PAPER, renamed_to[change.id]))
+        holder = change.head.paper.id if change.head.paper is not None else change.id
+        if not change.base.present and holder in renamed_to:
+            gone = delta.changed.get(delta.file_of(layout.PAPER, renamed_to[holder]))
             before = gone.base.data if gone else None
         for index, what in published_changes(before, change.head.data):
             out.add(where.at("H007", f"corrections[{index}] was published and is {what}",
