@@ -322,3 +322,12 @@ def test_a_published_value_turned_into_text_is_reported_not_a_crash(tmp_path: Pa
           lambda d: d["results"][0]["metrics"].update({"word-error-rate": "5.0%"}))
     codes = _codes(registry)
     assert "V001" in codes and not {"H001", "H002"} & set(codes)
+
+
+def test_a_correction_of_a_field_its_record_does_not_have_explains_nothing(
+        tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _correct(_file(registry, "metric", "word-error-rate"), field="parent", old="a", new="b")
+    [found] = _guard(registry)
+    assert found.startswith("H008 registry/metrics/word-error-rate.yaml:")
+    assert "a metric file corrects direction, range, unit, not parent" in found

@@ -21,7 +21,7 @@ from ..load import Document, read_rich
 from ..markdown import number
 from ..registry import Result, Value
 from . import Changed, Delta
-from .corrections import Correction, published_changes
+from .corrections import FIELDS, Correction, published_changes
 from .delta import Difference
 
 
@@ -234,6 +234,10 @@ def check_history(delta: Delta) -> list[Diagnostic]:
 
 def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
     """What the change really does to what the correction names, if it changes it at all."""
+    allowed = FIELDS.get(c.kind, frozenset())
+    if c.field is not None and c.field not in allowed:
+        return (f": a {c.kind} file corrects " + (", ".join(sorted(allowed)) or "nothing")
+                + f", not {c.field}")
     for v in verdicts:
         d = v.difference
         if v.allowed or d.row is None or d.base is None:
