@@ -127,6 +127,14 @@ def test_offline_says_so_and_how_to_go_on(tmp_path: Path, monkeypatch: pytest.Mo
     assert code == 0 and next(registry.glob("papers/*/a-paper-written-by-hand.yaml"))
 
 
+def test_a_title_that_would_take_a_page_of_the_site_needs_another_id(tmp_path: Path) -> None:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    code, out = invoke("new", "paper", "--title", "Index", "--date", "2024-05-01",
+                       "--registry", str(registry))
+    assert code == 2 and "'index' is reserved" in out and "--id" in out
+    assert not list(registry.glob("papers/*/index.yaml"))
+
+
 def test_an_unknown_arxiv_id(tmp_path: Path, arxiv_api: list[str]) -> None:
     registry = _registry_without_lert(tmp_path)
     code, out = invoke("new", "paper", "2401.00001", "--registry", str(registry))

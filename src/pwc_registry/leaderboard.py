@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import layout
+from .ids import result_identity
 from .registry import Paper, Registry, Result
 
 #: How far above the previous best a new value must be to be flagged: more than this share of
@@ -119,14 +120,13 @@ def group_results(registry: Registry, papers: Iterable[Paper] | None = None
     chosen = sorted(registry.papers.values() if papers is None else papers, key=_paper_order)
     groups: dict[str, list[tuple[Result, Paper, str | None]]] = {}
     for paper in chosen:
-        direct = {(r.task, r.dataset, layout.slugify(r.split or ""), r.model)
-                  for r in paper.results}
+        direct = {result_identity(r.task, r.dataset, r.split, r.model) for r in paper.results}
         for result in paper.results:
             key = layout.benchmark_id(result.task, result.dataset, result.split)
             groups.setdefault(key, []).append((result, paper, None))
             for ancestor in _ancestors(tasks, result.task):
-                if (ancestor, result.dataset, layout.slugify(result.split or ""),
-                        result.model) in direct:
+                if result_identity(ancestor, result.dataset, result.split,
+                                   result.model) in direct:
                     continue
                 key = layout.benchmark_id(ancestor, result.dataset, result.split)
                 groups.setdefault(key, []).append((result, paper, result.task))

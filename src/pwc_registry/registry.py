@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, schema
+from .ids import fold, result_identity
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
 
@@ -61,8 +62,7 @@ class Result:
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         """What identifies a result across versions of the registry."""
-        return (self.paper, self.task, self.dataset, layout.slugify(self.split or ""),
-                self.model)
+        return (self.paper, *result_identity(self.task, self.dataset, self.split, self.model))
 
 
 @dataclasses.dataclass(slots=True)
@@ -105,10 +105,10 @@ class Registry:
         records = self.entities.get(kind, {})
         if text in records:
             return text
-        folded = text.casefold()
+        folded = fold(text)
         for entity_id, record in sorted(records.items()):
             names = [entity_id, record.get("name"), *record.get("aliases", [])]
-            if any(isinstance(n, str) and n.casefold() == folded for n in names):
+            if any(isinstance(n, str) and fold(n) == folded for n in names):
                 return entity_id
         return None
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import canonical, layout, schema
 from .arxiv import ArxivPaper
+from .ids import identity_of
 from .load import read, read_rich
 from .values import exact_number, read_number_text
 from .vocabulary import Vocabulary
@@ -49,6 +50,9 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
     paper_id = new.paper_id or layout.slugify(new.title)[: layout.MAX_SLUG].rstrip("-")
     if not layout.SLUG.match(paper_id):
         raise ScaffoldError(f"cannot make an id from {new.title!r}; give one with --id")
+    if layout.RESERVED_IDS[layout.PAPER].fullmatch(paper_id):
+        raise ScaffoldError(f"the id '{paper_id}' is reserved for a page of the site; give "
+                            "another with --id")
     papers = _papers(registry)
     for f in papers if new.arxiv_id else ():
         raw = f.read_bytes()
@@ -141,8 +145,8 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
     if not isinstance(doc.data, dict):
         raise ScaffoldError(f"{target.name} is not valid; run pwc validate and fix it first")
     existing = [r for r in doc.data.get("results", []) if isinstance(r, dict)]
-    key = (result["task"], result["dataset"], result.get("split"), model)
-    if any((r.get("task"), r.get("dataset"), r.get("split"), r.get("model")) == key
+    key = identity_of(result)
+    if any(identity_of(r) == key
            for r in existing):
         raise ScaffoldError(f"{target.name} already has a result of '{model}' on "
                             f"{result['dataset']} ({result['task']}); edit it instead")

@@ -20,13 +20,32 @@ from .suggest import did_you_mean
 from .values import read_number_text
 
 
-@functools.cache
-def schema(kind: str) -> dict[str, Any]:
-    text = resources.files("pwc_registry").joinpath(f"schemas/{kind}.schema.json").read_text(
-        encoding="utf-8"
-    )
+def _file(name: str) -> dict[str, Any]:
+    text = resources.files("pwc_registry").joinpath(f"schemas/{name}").read_text(
+        encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+@functools.cache
+def schema(kind: str) -> dict[str, Any]:
+    """The schema of a kind of record, with the schemas it shares with other kinds (a
+    ``{"$ref": "correction.schema.json"}``) written in, so that no validator ever looks a
+    reference up anywhere: editors follow the file reference, the tools read it here."""
+    inlined: dict[str, Any] = _inline(_file(f"{kind}.schema.json"))
+    return inlined
+
+
+def _inline(node: Any) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.endswith(".schema.json") and "/" not in ref:
+            shared = {k: v for k, v in _file(ref).items() if k not in ("$schema", "$id")}
+            return _inline({**shared, **{k: v for k, v in node.items() if k != "$ref"}})
+        return {k: _inline(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v) for v in node]
+    return node
 
 
 @functools.cache

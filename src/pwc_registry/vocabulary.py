@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from . import layout
+from .ids import fold
 from .load import Document, read
 from .suggest import did_you_mean
 
@@ -129,7 +130,7 @@ class Vocabulary:
                 for entry in self.entries(kind).values():
                     for name in (entry.name, *entry.aliases):
                         if name:
-                            names.setdefault(name.casefold(), entry.id)
+                            names.setdefault(fold(name), entry.id)
             self._by_name[kind] = names
         return self._by_name[kind]
 
@@ -138,7 +139,7 @@ class Vocabulary:
         ``(None, None)`` if the registry has nothing by that name."""
         if ref in self.ids(kind):
             return ref, None
-        return None, self._names(kind).get(ref.casefold())
+        return None, self._names(kind).get(fold(ref))
 
     def suggest(self, kind: str, ref: str) -> str | None:
         ids = self.ids(kind)
@@ -148,4 +149,4 @@ class Vocabulary:
         guess = did_you_mean(ref, [*ids, *display, *names])
         if guess is None:
             return None
-        return guess if guess in ids else names.get(guess.casefold())
+        return guess if guess in ids else names.get(fold(guess))

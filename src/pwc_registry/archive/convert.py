@@ -43,6 +43,8 @@ from typing import Any
 
 from .. import layout
 from ..diagnostics import Diagnostic, Pointer, pointer_text
+from ..ids import ResultIdentity, fold, result_identity
+from ..load import INVISIBLE
 from ..values import read_number_text
 from .directions import direction_of
 
@@ -60,11 +62,6 @@ _PWC_ENTITY = re.compile(
 
 def _stable_suffix(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-
-
-def fold(text: str) -> str:
-    """How names are compared: case and runs of spaces do not matter."""
-    return " ".join(text.split()).casefold()
 
 
 def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None) -> str:
@@ -115,7 +112,7 @@ class PaperDraft:
     title: str
     identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
-    results: dict[tuple[str, str, str], dict[str, Any]] = dataclasses.field(default_factory=dict)
+    results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
     code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     row_dates: list[str] = dataclasses.field(default_factory=list)
 
@@ -153,16 +150,17 @@ class Conversion:
                                            where.file, 0, 0, pointer=where.pointer))
 
     def text(self, value: Any, where: Where) -> str | None:
-        """A string field as given, stripped of surrounding space and of control characters
-        (which the registry does not allow: V005); a removal is reported."""
+        """A string field as given, stripped of surrounding space and of control and invisible
+        characters (which the registry does not allow: V005, V010); a removal is reported."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str):
             self.report("A002", f"expected text, found {type(value).__name__}", where)
             return None
-        if _CONTROL.search(value):
-            self.report("A009", f"removed control characters from {value[:80]!r}", where)
-            value = _CONTROL.sub("", value)
+        if _CONTROL.search(value) or INVISIBLE.search(value):
+            self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
+                        where)
+            value = INVISIBLE.sub("", _CONTROL.sub("", value))
         return value.strip() or None
 
     def url(self, value: Any, where: Where) -> str | None:
@@ -416,7 +414,8 @@ class Conversion:
         return metrics, notes
 
     def _add_result(self, paper: PaperDraft, result: dict[str, Any], where: Where) -> None:
-        key = (result["task"], result["dataset"], result["model"])
+        key = result_identity(result["task"], result["dataset"], result.get("split"),
+                              result["model"])
         existing = paper.results.get(key)
         if existing is None:
             paper.results[key] = result

@@ -27,9 +27,10 @@ from typing import Any
 
 from .. import canonical, layout
 from ..diagnostics import Diagnostic, count
+from ..ids import fold
 from ..load import read, read_rich
 from ..registry import load_registry
-from .convert import Conversion, Names, PaperDraft, Where, fold, new_id, paper_record
+from .convert import Conversion, Names, PaperDraft, Where, new_id, paper_record
 from .dumps import DumpError, Progress, records
 from .merge import merge
 

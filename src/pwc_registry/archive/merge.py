@@ -13,17 +13,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..diagnostics import Pointer
-from .convert import fold
+from ..ids import fold, identity_of
 
 Conflict = tuple[Pointer, Any, Any]  # where, the registry's value, the import's value
 
 
 def _result_key(item: Any) -> Any:
-    if not isinstance(item, dict):
-        return None
-    split = item.get("split")
-    return (item.get("task"), item.get("dataset"), fold(split) if isinstance(split, str) else None,
-            item.get("model"))
+    return identity_of(item)
 
 
 def _url_key(item: Any) -> Any:

@@ -1,0 +1,78 @@
+"""Identity: when two names, splits or results are the same thing.
+
+Every tool that asks "is this the same result?" or "is this the same name?" asks here — the
+validator's duplicate check, the compilers' grouping, the comparison of two versions of the
+registry, the importers and ``pwc new``. Two answers to one question are how a changed value
+gets past the guards (a split ``Test`` beside ``test`` once passed the duplicate check and then
+made the history guard compare the wrong results), so there is one.
+
+* :func:`fold` — how names compare: Unicode compatibility form (full-width letters, ligatures),
+  invisible format characters (zero-width, bidi controls) dropped, runs of white space as one
+  space, case ignored.
+* :func:`slugify` — ids and splits: lowercase ASCII letters and digits joined by ``-``, after the
+  same compatibility form. A split that slugifies to nothing is no split.
+* :func:`result_identity` — a result within its holder: task, dataset, split slug, folded model.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _visible(text: str) -> str:
+    """``text`` in compatibility form without format characters (category Cf)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def fold(text: str) -> str:
+    """The form in which two names are the same name."""
+    if text.isascii():  # the usual case, and NFKC and format characters cannot apply
+        return " ".join(text.split()).lower()
+    folded = " ".join(_visible(text).split()).casefold()
+    return unicodedata.normalize("NFKC", folded)  # casefold can leave a composable pair
+
+
+@functools.lru_cache(maxsize=4096)
+def slugify(text: str) -> str:
+    """``"5-shot (val)"`` → ``5-shot-val``: lowercase ASCII letters and digits joined by '-'."""
+    if not text.isascii():
+        text = _visible(text)
+    return "-".join(_WORDS.findall(text.lower()))
+
+
+def split_key(split: str | None) -> str:
+    """A split as it identifies a result: its slug; ``""`` for none."""
+    return slugify(split) if split else ""
+
+
+def benchmark_id(task: str, dataset: str, split: str | None = None) -> str:
+    """The id of the leaderboard of a task on a dataset (and split)."""
+    key = split_key(split)
+    return "--".join([task, dataset, *([key] if key else [])])
+
+
+#: task id, dataset id, split slug, folded model name.
+ResultIdentity = tuple[str, str, str, str]
+
+
+def result_identity(task: str, dataset: str, split: str | None, model: str) -> ResultIdentity:
+    """What makes two results of one holder the same result."""
+    return (task, dataset, split_key(split), fold(model))
+
+
+def identity_of(record: object) -> ResultIdentity | None:
+    """:func:`result_identity` of a result record as written in a file; None where its names
+    are not all strings (the schema says what is wrong)."""
+    if not isinstance(record, dict):
+        return None
+    task, dataset, model = record.get("task"), record.get("dataset"), record.get("model")
+    split = record.get("split")
+    if not (isinstance(task, str) and isinstance(dataset, str) and isinstance(model, str)
+            and (split is None or isinstance(split, str))):
+        return None
+    return result_identity(task, dataset, split, model)
