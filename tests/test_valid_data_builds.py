@@ -11,6 +11,7 @@ PWC_FUZZ_EXAMPLES.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -134,3 +135,25 @@ def test_generated_valid_registries_build(tmp_path_factory: pytest.TempPathFacto
     report = validate(Options(registry=registry, today=TODAY, jobs=1))
     assume(count(report.diagnostics, "error") == 0)  # what validation lets through must build
     _builds(registry, root / "out")
+
+
+def test_a_published_value_turned_into_text_is_reported_at_its_line(tmp_path: Path) -> None:
+    """`"66.36%"` in place of a merged 66.36 crashed `--changed-since` (issue 12, class 7): it is a
+    V001 on its line, and `pwc diff` says the file was not compared."""
+    registry = _base_in_git(tmp_path / "repo")
+    paper = next(registry.glob("papers/*/astock-*.yaml"))
+    text = paper.read_text("utf-8")
+    assert "accuracy: 66.36\n" not in text
+    paper.write_text(text + "results:\n  - task: stock-market-prediction\n    dataset: astock\n"
+                     "    model: M\n    metrics:\n      accuracy: 66.36\n", encoding="utf-8")
+    git(tmp_path / "repo", "commit", "-qam", "a result")
+    lines = paper.read_text("utf-8").splitlines()
+    line = lines.index("      accuracy: 66.36") + 1
+    paper.write_text(paper.read_text("utf-8").replace("accuracy: 66.36", 'accuracy: "66.36%"'),
+                     encoding="utf-8")
+    outcome = CliRunner().invoke(main, ["validate", "--changed-since", "main", "--registry",
+                                        str(registry), "--format", "json"])
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.output
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(outcome.output)["diagnostics"]]
+    assert ("V001", line, 17) in found, found
+    assert "not compared" in _invoke("diff", "main", "--registry", str(registry))
