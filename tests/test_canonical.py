@@ -87,7 +87,7 @@ def test_fmt_leaves_an_unreadable_file_alone(tmp_path: Path) -> None:
 
     (tmp_path / "registry" / "tasks").mkdir(parents=True)
     bad = tmp_path / "registry" / "tasks" / "x.yaml"
-    bad.write_text("id: x\nid: y\n")
+    bad.write_text("id: x\nid: z\n")  # (not y: a plain y is a YAML 1.1 boolean, Y007)
     outcome = format_registry(tmp_path / "registry", jobs=1)
-    assert [d.code for d in outcome.unreadable] == ["Y002"]
-    assert bad.read_text() == "id: x\nid: y\n"
+    assert [d.code for d in outcome.not_formatted] == ["Y002"]
+    assert bad.read_text() == "id: x\nid: z\n"

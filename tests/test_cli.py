@@ -93,6 +93,28 @@ def test_github_properties_escape_commas_and_colons() -> None:
     assert _escape_data("::error::x\r\n") == "::error::x%0D%0A"
 
 
+FORGED = "registry/papers/00/forged.yaml:1:1: V001 forged [value-not-number]"
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize("form", ["text", "github"])
+def test_a_line_break_in_a_name_forges_no_line(registry: Path, separator: str, form: str) -> None:
+    model = json.dumps(f"M{separator}{FORGED}")  # a YAML double-quoted string, escapes and all
+    result = (f"  - task: stock-market-prediction\n    dataset: astock\n    model: {model}\n"
+              "    metrics:\n      accuracy: 61.2\n")
+    path = registry / "papers" / shard("twice") / "twice.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'id: twice\ntitle: Twice\ndate: "2023-01-05"\nresults:\n{result}{result}')
+    code, out = invoke("validate", "--format", form, "--registry", str(registry))
+    assert code == 1
+    lines = out.splitlines()  # at every line break Python knows, U+2028 and NEL among them
+    real = f"registry/papers/{shard('twice')}/twice.yaml:"
+    assert all(line.startswith((real, f"::error file={real[:-1]},", "    hint: ", "checked "))
+               for line in lines), lines
+    assert any(" V006 " in line or "title=V006" in line for line in lines)
+    assert out.count("\n") == len(lines)
+
+
 def test_usage_problems_exit_2(registry: Path, tmp_path: Path) -> None:
     assert invoke("validate", "--registry", str(tmp_path / "nowhere"))[0] == 2
     assert invoke("validate", "--registry", str(registry), str(tmp_path / "missing.yaml"))[0] == 2

@@ -65,9 +65,11 @@ def test_changed_and_removed_values_and_far_jumps_are_flagged(tmp_path: Path) ->
     # compared with the work tree: nothing committed
     code, out = invoke("diff", "main", "--registry", str(registry))
     assert code == 0, out
-    assert "### ⚠️ 1 existing value changed" in out
-    assert "| LERT: A Linguistically-motivated Pre-trained Language Model | " \
-           "Chinese Lert Large (News) | Accuracy | 64.37 | 94.37 |" in out
+    assert "### ⛔ 3 changes to published leaderboards without a correction" in out
+    assert "| stock-market-prediction--astock | LERT: A Linguistically-motivated Pre-trained " \
+           "Language Model | Chinese Lert Large (News) | value: Accuracy | 64.37 | 94.37 |" in out
+    assert "| stock-trend-prediction--astock | LERT: A Linguistically-motivated Pre-trained " \
+           "Language Model | Chinese Lert Large (News) | result removed | — | — |" in out
     assert "### ⚠️ Far above the previous best (by more than 20%)" in out
     assert "### Results removed (2)" in out
     far = out.split("### ⚠️ Far above")[1].split("###")[0]
@@ -133,7 +135,7 @@ def test_a_broken_paper_is_not_reported_as_removed_results(tmp_path: Path) -> No
 
 def test_the_same_report_when_papers_are_parsed_by_worker_processes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pwc_registry import changes
+    from pwc_registry import source
 
     registry = speech_registry(tmp_path)
     git(tmp_path, "init", "-q", "-b", "main")
@@ -142,7 +144,7 @@ def test_the_same_report_when_papers_are_parsed_by_worker_processes(
     paper(registry, "even-better-asr", "2024-01-01", [
         result("speech-recognition", "librispeech-test-clean", "G", word_error_rate=2.4)])
     one = invoke("diff", "HEAD", "--registry", str(registry), "--format", "json")
-    monkeypatch.setattr(changes, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(source, "PARALLEL_THRESHOLD", 0)
     two = invoke("diff", "HEAD", "--registry", str(registry), "--format", "json")
     assert one == two and one[0] == 0
     assert '"value": 2.4' in one[1]

@@ -127,6 +127,76 @@ def test_html_and_pipes_in_names_are_escaped_in_markdown(tmp_path: Path) -> None
     assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt;\\|M" in text
 
 
+#: A model name that tries every Markdown construct that could link, show, ping or run.
+MARKUP_MODEL = ("![x](https://e.org/p.png) [link](https://e.org) @octocat #1 `code` "
+                "<img src=x> &#64;ghost")
+
+
+def test_markdown_in_names_stays_text_in_snapshots(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    registry = speech_registry(tmp_path)
+    write(registry, "dataset", {"id": "librispeech-test-clean", "aliases": ["LibriSpeech"],
+                                "name": "LibriSpeech [test](https://e.org) @clean"})
+    write(registry, "benchmark", {"id": "speech-recognition--librispeech-test-clean",
+                                  "task": "speech-recognition",
+                                  "dataset": "librispeech-test-clean",
+                                  "notes": "~~~ a fence that would swallow the table"})
+    paper(registry, "marked", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", MARKUP_MODEL,
+               word_error_rate=1.5)], title="`Title` ![t](https://e.org/t.png) @someone")
+    assert validate(Options(registry=registry)).diagnostics == []
+    out = tmp_path / "snapshot"
+    snapshot.build(load_registry(registry), out, jobs=1)
+    render = MarkdownIt("commonmark").enable("table")
+    for name in ("index.md", "benchmarks/speech-recognition--librispeech-test-clean.md"):
+        tokens = render.parse((out / name).read_text(encoding="utf-8"))
+        inline = [c for t in tokens for c in (t.children or [])]
+        kinds = {t.type for t in [*tokens, *inline]}
+        assert not kinds & {"image", "code_inline", "html_inline", "html_block", "fence"}, name
+        links = [str(t.attrs["href"]) for t in inline if t.type == "link_open"]
+        # index.md links each board to its file, and nothing else links anywhere
+        index = json.loads((out / "index.json").read_text())["benchmarks"]
+        assert links == ([f"benchmarks/{e['id']}.md" for e in index]
+                         if name == "index.md" else []), name
+        text = "".join(t.content for t in inline if t.type == "text")
+        assert not re.search(r"@[A-Za-z0-9]|#[0-9]", text), name
+    assert "table_open" in {t.type for t in render.parse(
+        (out / "benchmarks/speech-recognition--librispeech-test-clean.md").read_text())}
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    import csv
+
+    registry = speech_registry(tmp_path)
+    hostile = ["=HYPERLINK(\"https://e.org\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
+               "\tTab", "\rReturn", "-1.5"]
+    paper(registry, "formulas", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", model, word_error_rate=1.5 + i,
+               real_time_factor=-1.5) for i, model in enumerate(hostile)],
+          title="=1+1 a title")
+    # A carriage return is a control character to the validator; the snapshot, which builds
+    # from every file that passes the schema, still writes it safely.
+    assert [d.code for d in validate(Options(registry=registry)).diagnostics] == ["V005"]
+    out = tmp_path / "snapshot"
+    snapshot.build(load_registry(registry), out, jobs=1)
+    board = out / "benchmarks" / "speech-recognition--librispeech-test-clean.csv"
+    with board.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    models = [r[header.index("model")] for r in rows[1:]]
+    assert {"'" + m for m in hostile[:-1]} | {"-1.5"} <= set(models)
+    assert {r[header.index("paper")] for r in rows[1:]} >= {"'=1+1 a title"}
+    # Numbers stay numbers: the negative values are written as they are.
+    assert [r[header.index("Real-Time Factor")] for r in rows[1:]].count("-1.5") == 7
+    for name in ("index.csv", "benchmarks/speech-recognition--librispeech-test-clean.csv"):
+        with (out / name).open(encoding="utf-8", newline="") as f:
+            values = [value for row in csv.reader(f) for value in row]
+            for value in values:
+                assert not value.startswith(("=", "+", "@", "\t", "\r")) and (
+                    not value.startswith("-") or re.fullmatch(r"-[0-9.e+-]+", value)), value
+
+
 def invoke(*args: str) -> tuple[int, str]:
     outcome = CliRunner().invoke(main, list(args))
     return outcome.exit_code, outcome.output
@@ -183,9 +253,9 @@ def test_build_command_writes_the_snapshot(tmp_path: Path) -> None:
 def test_rebuilding_removes_leaderboards_that_are_gone(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path / "r")
     out = tmp_path / "lb"
-    (out / "benchmarks").mkdir(parents=True)
-    (out / "benchmarks" / "old--board.json").write_text("{}")
     loaded = load_registry(registry)
+    snapshot.build(loaded, out)
+    (out / "benchmarks" / "old--board.json").write_text("{}")  # as if from an older registry
     snapshot.build(loaded, out)
     names = {p.name for p in (out / "benchmarks").iterdir()}
     assert "old--board.json" not in names

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pwc_registry import load
 from pwc_registry.validate import Options, validate
 
-from conftest import TODAY
+from conftest import TODAY, git
 from examples import BASE, EXAMPLES, materialise
 
 TRICKY_SCALARS = [
@@ -23,6 +23,8 @@ TRICKY_SCALARS = [
     "2022-11-10T10:00:00Z", "2022-1-1", "12:30", "v1.0", "1.2.3", "0.5", "-0.0", "1,000",
     "'quoted'", '"NO"', '"2022-11-10"', '"010"', "'1e3'", "Accuray", "66.36", "1e400",
     "_0", "_.5", "1__0",  # Rust number syntax (yaml-rs read them so); strings in YAML
+    "12345678901234567", "0.1234567890123456789", "77.28999999999999", "1" + "0" * 400,
+    "1.0e-400", "9" * 5000,  # digits a float does not keep (V015), numbers beyond one (Y020)
 ]
 
 
@@ -232,3 +234,76 @@ def test_positions_of_values_and_keys() -> None:
     assert doc.locate(("a", "b", 1, "c")) == (2, 14)
     assert doc.locate(("a", "d"), key=True) == (3, 3)
     assert doc.locate(("a", "missing")) == (2, 3)
+
+
+def test_invisible_is_unicodes_format_category() -> None:
+    import sys
+    import unicodedata
+
+    matched = {c for c in range(sys.maxunicode + 1) if load.INVISIBLE.match(chr(c))}
+    formats = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert formats <= matched  # every format character of this Python's Unicode
+    # and nothing else, but code points a newer Unicode made format characters
+    assert {unicodedata.category(chr(c)) for c in matched - formats} <= {"Cn"}
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\u200d", "\u202e", "\u2066", "\u2069",
+                                       "\ufeff", "\u00ad", "\U000e0041"])
+def test_an_invisible_character_is_an_error_on_the_fast_path_too(
+        character: str, tmp_path: Path) -> None:
+    raw = f"id: x\nname: Bad{character}Name\n".encode()
+    assert load.read_fast(raw) is not None or character == "\ufeff"
+    assert load.read("f.yaml", raw).may_hold_controls
+    registry = materialise(EXAMPLES / "valid" / "full-paper", tmp_path)
+    (registry / "datasets" / "astock.yaml").write_text(
+        f"id: astock\nname: Astock{character}\n", encoding="utf-8")
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert [(d.code, d.file, d.line) for d in report.diagnostics] == [
+        ("V010", "registry/datasets/astock.yaml", 2)]
+
+
+def _pwc(*args: str, cwd: Path) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pwc_registry", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=120)  # a read of a pipe would wait
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_named_pipe_is_reported_and_never_opened(tmp_path: Path) -> None:
+    from pwc_registry.layout import shard
+
+    registry = materialise(EXAMPLES / "valid" / "full-paper", tmp_path)
+    pipes = [registry / "papers" / shard("pipe") / "pipe.yaml", registry / "tasks" / "pipe.yaml",
+             registry / "papers" / "pipe.yaml", registry / "pipe"]
+    for pipe in pipes:
+        pipe.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(pipe)
+    names = sorted(f"registry/{p.relative_to(registry).as_posix()}" for p in pipes)
+    code, out = _pwc("validate", "--registry", str(registry), cwd=tmp_path)
+    assert code == 1
+    assert sorted(line.split(":")[0] for line in out.splitlines() if " Y016 " in line) == names
+    assert "is a named pipe (FIFO), not a regular file" in out
+    assert out.splitlines()[-1].endswith(": 4 errors, 0 warnings"), out
+    code, out = _pwc("validate", "--registry", str(registry), str(pipes[0]), cwd=tmp_path)
+    assert code == 1 and f"registry/papers/{shard('pipe')}/pipe.yaml:1:1: Y016 " in out, out
+    code, out = _pwc("fmt", "--check", "--registry", str(registry), cwd=tmp_path)
+    assert "Traceback" not in out, out
+    code, out = _pwc("leaderboards", "build", "--registry", str(registry), "--out",
+                     str(tmp_path / "snapshot"), cwd=tmp_path)
+    assert code == 0, out
+
+
+def test_a_named_pipe_in_a_pull_request_does_not_hang_the_check(tmp_path: Path) -> None:
+    from pwc_registry.layout import shard
+
+    registry = materialise(EXAMPLES / "valid" / "full-paper", tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    pipe = registry / "papers" / shard("pipe") / "pipe.yaml"
+    pipe.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(pipe)
+    code, out = _pwc("validate", "--changed-since", "main", cwd=tmp_path)
+    assert "Traceback" not in out and code in (0, 1), out

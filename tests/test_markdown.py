@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from pwc_registry.markdown import _CELL, cell
 
@@ -17,6 +22,10 @@ from pwc_registry.markdown import _CELL, cell
     ("a\\b", "a\\\\b"),
     ("bell\x07 and\u2028line separator", "bell\\x07 and\\u2028line separator"),
     ("non-breaking\xa0space", "non-breaking\xa0space"),
+    ("![x](https://example.org/a.png)", "!\\[x\\](https://example.org/a.png)"),
+    ("`code`", "\\`code\\`"),
+    ("ping @octocat, see #12", "ping @&#8203;octocat, see #&#8203;12"),
+    ("&#64;octocat & co", "&amp;#&#8203;64;octocat &amp; co"),
 ])
 def test_cell(text: str, shown: str) -> None:
     assert cell(text) == shown
@@ -25,3 +34,89 @@ def test_cell(text: str, shown: str) -> None:
 @given(st.text())
 def test_cell_returns_text_as_is_only_where_nothing_is_escaped(text: str) -> None:
     assert cell(text) == text.translate(_CELL)
+
+
+# Characters that mean something to Markdown, GitHub's among them, and letters to join them.
+_MARKUP = st.lists(st.sampled_from([*"![]()<>`@#&:/\\|*_~-=+. \nax1",
+    "https://", "http://x.org", "<img src=x>", "![", "](", "@octocat", "#12", "&#64;", "&#91;",
+    "www.x.org", "<!-- ", " -->", "```", "~~~", "\\"]), max_size=20).map("".join)
+_RENDER = MarkdownIt("commonmark").enable("table")
+#: What a name must never become: a link, an image, code, HTML.
+_RUN = {"link_open", "image", "code_inline", "html_inline", "html_block", "code_block", "fence"}
+
+
+def _tokens(markdown: str) -> list[Token]:
+    out: list[Token] = []
+    for token in _RENDER.parse(markdown):
+        out += [token, *(token.children or [])]
+    return out
+
+
+def _shown(tokens: list[Token]) -> str:
+    return "".join(t.content for t in tokens if t.type == "text")
+
+
+@given(_MARKUP)
+def test_a_cell_renders_as_its_text_and_nothing_else(text: str) -> None:
+    # The places the tools put cells: a table, a line of prose, a heading, a list item, and a
+    # code span (where a backtick in the text closes the span: what follows must still be text).
+    for markdown in (f"| a | b |\n|---|---|\n| x | {cell(text)} |\n",
+                     f"Task: {cell(text)} · Dataset: x\n", f"# {cell(text)}\n",
+                     f"- **{cell(text)}** — 1 by {cell(text)}\n", f"- `{cell(text)}`\n"):
+        tokens = _tokens(markdown)
+        made = {t.type for t in tokens} - ({"code_inline"} if markdown.startswith("- `")
+                                            else set())
+        assert not made & _RUN, (text, markdown)
+        # GitHub makes mentions and issue links of the rendered text.
+        assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens)), (text, markdown)
+
+
+@given(st.lists(st.sampled_from([*"![]()<>`@#&:/\\ ax1", "&#64;", "&amp;"]),
+                max_size=20).map("".join))
+def test_a_cell_shows_every_character_of_the_text(text: str) -> None:
+    tokens = _tokens(f"Model: {cell(text)}.\n")
+    assert _shown(tokens).replace("\u200b", "") == f"Model: {text}."
+
+
+def test_names_in_the_pull_request_comment_stay_text(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    from conftest import git
+    from registry_builder import paper, registry_in_git, result
+
+    registry = registry_in_git(tmp_path)
+    git(tmp_path, "checkout", "-qb", "pr")
+    hostile = "![x](https://e.org/p.png) [link](https://e.org) @octocat #1 `c` <img src=x>"
+    paper(registry, "hostile", "2024-02-01", [
+        result("stock-market-prediction", "astock", hostile, accuracy=99.0)], title=hostile)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "a hostile result")
+    outcome = CliRunner().invoke(main, ["diff", "main", "pr", "--registry", str(registry)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "New state of the art" in outcome.output and "Far above" in outcome.output
+    tokens = _tokens(outcome.output)
+    assert not {t.type for t in tokens} & _RUN
+    assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens))
+
+
+def test_names_in_the_job_summary_stay_text(tmp_path: Path) -> None:
+    from pwc_registry.report import markdown
+    from pwc_registry.validate import Options, validate
+
+    from conftest import TODAY
+    from examples import materialise
+    from registry_builder import paper, result
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    hostile = "![x](https://e.org/p.png) [link](https://e.org) @octocat #1 `c` <img src=x>"
+    paper(registry, "hostile", "2024-02-01", [result(hostile, "astock", hostile, accuracy=1)])
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert {d.code for d in report.diagnostics} >= {"R001"}
+    tokens = _tokens(markdown(report))
+    assert "table_open" in {t.type for t in tokens}
+    # the report shows file names as code, and nothing else
+    assert not {t.type for t in tokens if not (
+        t.type == "code_inline" and t.content.startswith("registry/papers/"))} & _RUN
+    assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens))

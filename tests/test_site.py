@@ -347,3 +347,33 @@ def test_shipped_paper_title_with_markup_renders_as_text(browser: Any,
     assert dialogs == []
     page.close()
     server.shutdown()
+
+
+def test_every_page_beside_the_records_own_has_a_reserved_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """layout.RESERVED_IDS, which the validator refuses as ids (I010), is the list of every
+    other page the site writes among a kind's pages: long lists split over several pages."""
+    from pwc_registry import layout
+    from pwc_registry.site import build
+
+    monkeypatch.setattr(build, "PER_PAGE", 1)
+    registry = speech_registry(tmp_path)
+    write(registry, "task", {"id": "unplaced", "name": "Unplaced"})  # no area: "other"
+    write(registry, "method", {"id": "transformer", "name": "Transformer"})
+    for n in range(3):  # four datasets: two pages of three
+        write(registry, "dataset", {"id": f"set-{n}", "name": f"Set {n}"})
+    paper(registry, "unplaced-paper", "2022-05-01", [
+        result("unplaced", "librispeech-test-clean", "U", word_error_rate=9.0),
+        result("unplaced", "astock", "U", accuracy=60.0)])
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    loaded = load_registry(registry)
+    ids = {**{kind: set(loaded.entities.get(kind, {})) for kind in layout.ENTITY_KINDS},
+           layout.PAPER: set(loaded.papers)}
+    folders = {"tasks": "task", "datasets": "dataset", "methods": "method", "papers": "paper",
+               "sota": "area", "tasks/areas": "area"}
+    others = {(kind, page.stem) for folder, kind in folders.items()
+              for page in (out / folder).glob("*.html") if page.stem not in ids[kind]}
+    assert ("dataset", "index-2") in others and ("area", "other") in others
+    assert any(kind == "area" and stem.endswith("-2") for kind, stem in others)
+    assert {(k, s) for k, s in others if not layout.RESERVED_IDS[k].fullmatch(s)} == set()

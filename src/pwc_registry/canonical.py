@@ -10,7 +10,8 @@ Every tool that writes registry files (the importer, ``pwc new``, ``pwc fmt``) w
   string; otherwise double-quoted. Long single-line text is folded (``>-``) at the line width,
   text with line breaks is written as a literal block when that is exact, quoted otherwise;
 - a number is written without an exponent (YAML 1.1 reads ``1e-05`` as a string) and an
-  integral float without ``.0``, as the paper would print it.
+  integral float without ``.0``, as the paper would print it; a number read from a file is
+  written as the file wrote it (``66.360`` stays ``66.360``: the digits are the paper's).
 
 The writer accepts the plain data the loader returns (dicts, lists, str, int, float, bool).
 """
@@ -58,12 +59,19 @@ def header(kind: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Comments:
-    """Comments to keep, by the pointer of the node they belong to: whole-line comments that
-    stand before it, and the comment at the end of its first line."""
+    """What of a file's text to keep when it is written again, by the pointer of the node it
+    belongs to: whole-line comments that stand before it, the comment at the end of its first
+    line, and a number's text as the file writes it."""
 
     before: Mapping[Pointer, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     trailing: Mapping[Pointer, str] = dataclasses.field(default_factory=dict)
     end: tuple[str, ...] = ()
+    numbers: Mapping[Pointer, str] = dataclasses.field(default_factory=dict)
+
+    def texts(self) -> list[str]:
+        """Every comment, in no particular order: what a rewrite must keep, each once."""
+        return [*(c for group in self.before.values() for c in group),
+                *self.trailing.values(), *self.end]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,7 +179,17 @@ def _value(label: str, value: Any, node: Mapping[str, Any] | None, depth: int,
                 _value(f"{pad}-", item, item_node, depth + 1, lines, ctx, here)
             _trail(lines, first, ctx, here)
     else:
-        lines.extend(_scalar(label, value, depth))
+        written = _number_as_written(value, ctx.comments.numbers.get(pointer))
+        lines.extend([f"{label} {written}"] if written else _scalar(label, value, depth))
+
+
+def _number_as_written(value: Any, text: str | None) -> str | None:
+    """The file's own text of a number, when it still reads as ``value`` (a plain number that
+    passed reading is the same number to YAML 1.1 and 1.2 readers)."""
+    if text is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    reading = resolve_plain(text)
+    return text if type(reading) is type(value) and reading == value else None
 
 
 def _key(key: str) -> str:
@@ -277,18 +295,28 @@ def _literal_ok(text: str) -> bool:
 
 def comments_of(text: str, positions: Mapping[Pointer, tuple[int, int]],
                 key_positions: Mapping[Pointer, tuple[int, int]]) -> Comments:
-    """The comments of ``text`` (a valid registry file), each tied to the node it is about:
-    a whole-line comment to the next node, an end-of-line comment to the deepest node that
-    starts on its line. The editor hint on the first line is the writer's own, not kept."""
+    """The comments of ``text`` (a valid registry file), each tied to the node it is about,
+    and the text of its numbers. A whole-line comment goes to the next node; an end-of-line
+    comment to the deepest node that starts on its line, or whose multi-line value ends there;
+    a comment on a line where no node starts (``- # why``, the item on the next line) to the
+    next node. The editor hint on the first line is the writer's own, not kept."""
     import yaml
 
     lines = text.split("\n")
     in_scalar: set[int] = set()  # 0-based lines inside multi-line scalars: '#' there is text
     code_end: dict[int, int] = {}  # 0-based line → column where the last token on it ends
+    closing: dict[int, int] = {}  # a multi-line scalar's last line → its first line
+    number_at: dict[tuple[int, int], str] = {}  # 1-based start of a plain number → its text
     for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         opened, closed = token.start_mark, token.end_mark
+        if isinstance(token, yaml.ScalarToken) and token.plain:
+            value = resolve_plain(token.value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                number_at[(opened.line + 1, opened.column + 1)] = token.value
         if closed.line > opened.line:
-            in_scalar.update(range(opened.line + 1, closed.line + (1 if closed.column else 0)))
+            in_scalar.update(range(opened.line + 1, closed.line))
+            if closed.column:  # the value ends inside its last line: a comment may follow
+                closing[closed.line] = opened.line
             header = re.match(r"^.*?[|>][-+0-9]*(?=\s+#|\s*$)", lines[opened.line])
             if header:  # a block scalar's header line: a comment may follow the indicator
                 code_end[opened.line] = max(code_end.get(opened.line, 0), header.end())
@@ -313,13 +341,19 @@ def comments_of(text: str, positions: Mapping[Pointer, tuple[int, int]],
             first = min(starts[number + 1], key=lambda s: (s[0], len(s[1])))[1]
             before.setdefault(first, []).extend(pending)
             pending = []
-        if stripped.startswith("#"):
+        if stripped.startswith("#") and number not in closing:
             if number == 0 and stripped.startswith("# yaml-language-server:"):
                 continue
             pending.append(stripped)
         elif "#" in line[code_end.get(number, 0):]:
             comment = line[code_end.get(number, 0):].strip()
-            if comment.startswith("#") and number + 1 in starts:
-                deepest = max(starts[number + 1], key=lambda s: (len(s[1]), s[0]))[1]
+            if not comment.startswith("#"):
+                continue
+            owner = number if number + 1 in starts else closing.get(number)
+            if owner is not None and owner + 1 in starts:
+                deepest = max(starts[owner + 1], key=lambda s: (len(s[1]), s[0]))[1]
                 trailing[deepest] = comment
-    return Comments({k: tuple(v) for k, v in before.items()}, trailing, tuple(pending))
+            else:
+                pending.append(comment)
+    numbers = {pointer: number_at[at] for pointer, at in positions.items() if at in number_at}
+    return Comments({k: tuple(v) for k, v in before.items()}, trailing, tuple(pending), numbers)

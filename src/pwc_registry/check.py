@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,11 @@ from typing import Any
 from . import layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .ids import ResultIdentity, fold, identity_of
-from .load import Document, read_rich
+from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 #: The references an entity may hold, by kind: (field, kind referred to).
 ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -90,6 +91,7 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     _check_id(findings, data)
     if doc.may_hold_controls:
         _check_strings(findings, data, ())
+    _check_dates(findings, data, today)
     if file.kind == layout.PAPER:
         _check_paper(findings, data, vocabulary, today)
     else:
@@ -134,6 +136,11 @@ def _check_id(findings: Findings, data: Mapping[str, Any]) -> None:
     pattern = layout.BENCHMARK_ID if findings.file.kind == layout.BENCHMARK else layout.SLUG
     if not isinstance(record_id, str) or not pattern.match(record_id):
         return  # the schema reports it
+    reserved = layout.RESERVED_IDS.get(findings.file.kind)
+    if reserved is not None and reserved.fullmatch(record_id):
+        findings.add("I010", f"{findings.file.kind} id '{record_id}' is reserved: the site "
+                     "writes a page of its own by that name", ("id",),
+                     hint="choose another id; docs/registry.md lists the reserved ones")
     expected = layout.relative_path(findings.file.kind, record_id)
     if not findings.file.name.endswith("/" + expected):
         findings.add("I001", f"id '{record_id}' belongs at registry/{expected}", ("id",),
@@ -148,6 +155,11 @@ def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
             findings.add("V005", f"{pointer_text(pointer)}: control character "
                          f"U+{ord(m.group()):04X} at offset {m.start()}", pointer,
                          hint="remove it; use a plain space or newline")
+        m = INVISIBLE.search(value)
+        if m:
+            findings.add("V010", f"{pointer_text(pointer)}: invisible character "
+                         f"U+{ord(m.group()):04X} ({unicodedata.name(m.group(), 'unnamed')}) "
+                         f"at offset {m.start()}", pointer, hint="remove it")
     elif isinstance(value, dict):
         for k, v in value.items():
             _check_strings(findings, k, (*pointer, k))
@@ -188,9 +200,25 @@ def _check_date(findings: Findings, value: Any, pointer: Pointer, today: dt.date
                      pointer, hint="check the year; results are filed once published")
 
 
+def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) -> None:
+    """The dates of a record but its results' (checked with them): a paper's or an entity's
+    own, a dataset's introduction, and each correction's."""
+    for field in ("date", "introduced"):
+        if field in data:
+            _check_date(findings, data[field], (field,), today)
+    year = data.get("introduced_year")
+    if type(year) is int and year > today.year:
+        findings.add("V004", f"introduced_year: {year} is after this year ({today.year})",
+                     ("introduced_year",), hint="check the year")
+    corrections = data.get("corrections")
+    if isinstance(corrections, list):
+        for i, correction in enumerate(corrections):
+            if isinstance(correction, dict) and "date" in correction:
+                _check_date(findings, correction["date"], ("corrections", i, "date"), today)
+
+
 def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocabulary,
                  today: dt.date) -> None:
-    _check_date(findings, paper.get("date"), ("date",), today)
     for field, kind in (("tasks", "task"), ("methods", "method")):
         for i, ref in _strings(paper.get(field)):
             _check_reference(findings, vocabulary, kind, ref, (field, i))

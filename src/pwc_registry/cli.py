@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -17,6 +17,22 @@ from . import layout
 from .markdown import printable
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class Refused(click.ClickException):
+    """An output the command will not write (see :mod:`.outputs`): nothing was touched."""
+
+    exit_code = EXIT_USAGE
+
+
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    from .outputs import OutputError
+
+    try:
+        yield
+    except OutputError as exc:
+        raise Refused(str(exc)) from exc
 
 
 def _registry(option: Path | None, hint: Path | None = None) -> Path:
@@ -90,20 +106,24 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int | None) -> None:
     """Write registry files in the one canonical layout (key order, quoting, line width),
-    keeping comments. With PATHS, only those files or folders."""
+    keeping comments and how numbers are written. A file with errors is named, not rewritten
+    (exit 1). With PATHS, only those files or folders."""
     from .formatting import format_registry
 
     outcome = format_registry(_registry(registry, paths[0] if paths else None),
                               paths or None, check=check, jobs=jobs)
-    for d in outcome.unreadable:
+    for d in outcome.not_formatted:
         click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message} "
                              "(not formatted)"), err=True)
+        if d.hint:
+            click.echo(printable(f"    hint: {d.hint}"), err=True)
     verb = "would reformat" if check else "reformatted"
     for name in outcome.changed:
         click.echo(f"{verb} {name}")
+    left = len({d.file for d in outcome.not_formatted})
     click.echo(f"{len(outcome.changed)} of {outcome.checked} files {verb}"
-               + (f", {len(outcome.unreadable)} not readable" if outcome.unreadable else ""))
-    failed = outcome.unreadable or (check and outcome.changed)
+               + (f", {left} with errors not formatted (pwc validate explains)" if left else ""))
+    failed = outcome.not_formatted or (check and outcome.changed)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
 
 
@@ -187,15 +207,18 @@ def leaderboards() -> None:
 @registry_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build/leaderboards"), show_default=True,
-              help="The snapshot folder (its benchmarks/ is replaced).")
+              help="The snapshot folder: new, empty, or made by this command.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> None:
     """Write every leaderboard as JSON, CSV and Markdown, with an index and a summary."""
     from . import snapshot
+    from .outputs import check_folder
     from .registry import load_registry
 
-    loaded = load_registry(_registry(registry), jobs=jobs, abstracts=False)
-    summary = snapshot.build(loaded, out, jobs=jobs)
+    with _refusals():
+        check_folder(out, snapshot.COMMAND)  # before reading the registry
+        loaded = load_registry(_registry(registry), jobs=jobs, abstracts=False)
+        summary = snapshot.build(loaded, out, jobs=jobs)
     click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
                f"{out}/ — start at {out / 'index.md'}")
     if loaded.skipped:
@@ -260,17 +283,17 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
     removed, existing values changed, new states of the art, values far above the best."""
     import json
 
-    from . import changes
+    from .compare import compare, render
     from .gitrefs import GitError
 
     try:
-        comparison = changes.compare(_registry(registry), base, head)
+        found = render.report(compare(_registry(registry), base, head))
     except GitError as exc:
         raise click.UsageError(str(exc)) from exc
     if fmt == "json":
-        click.echo(json.dumps(changes.as_json(comparison), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.as_json(found), indent=2, ensure_ascii=False))
     else:
-        click.echo(changes.markdown(comparison), nl=False)
+        click.echo(render.markdown(found), nl=False)
 
 
 @main.group()
@@ -281,13 +304,15 @@ def site() -> None:
 @site.command("build")
 @registry_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True, help="The site folder (replaced).")
+              show_default=True,
+              help="The site folder (replaced): new, empty, or made by this command.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def site_build(registry: Path | None, out: Path, jobs: int | None) -> None:
     """Render every page of the site from the registry."""
     from .site.build import build_site
 
-    counts = build_site(_registry(registry), out, jobs=jobs)
+    with _refusals():
+        counts = build_site(_registry(registry), out, jobs=jobs)
     click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
                f"{counts['papers']} papers) to {out}/ — preview it with: pwc site serve "
                f"--dir {out}  (or open {out / 'index.html'})")
@@ -329,7 +354,8 @@ _dump = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--synonyms", type=_dump, help="A CSV of task synonyms (task,synonym).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("build/import-report.md"), show_default=True,
-              help="Where to write the report (Markdown; a .json beside it).")
+              help="Where to write the report (Markdown; a .json beside it), replacing only "
+              "an earlier report.")
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers: Path | None,
@@ -344,6 +370,7 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
     overwritten; importing again changes nothing."""
     from .archive import report as reporters
     from .archive.importer import Options, import_archive
+    from .outputs import check_file
 
     all_tables = list(tables)
     single: dict[str, Path | None] = {
@@ -383,6 +410,9 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
         papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
         methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
         progress=progress)
+    with _refusals():  # the report replaces only an earlier report: know before importing
+        check_file(report_path, reporters.is_markdown_report)
+        check_file(report_path.with_suffix(".json"), reporters.is_json_report)
     result = import_archive(options)
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(reporters.markdown(result), encoding="utf-8")
@@ -401,13 +431,15 @@ def export() -> None:
 
 @export.command("pwc-archive")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build/pwc-archive"), show_default=True)
+              default=Path("build/pwc-archive"), show_default=True,
+              help="The folder of the dumps (replaced): new, empty, or made by this command.")
 @registry_option
 def export_pwc_archive(out: Path, registry: Path | None) -> None:
     """Write the registry as the Papers with Code archive's five JSON dumps."""
     from .archive.export import export_archive
 
-    counts = export_archive(_registry(registry), out)
+    with _refusals():
+        counts = export_archive(_registry(registry), out)
     for name, n in counts.items():
         click.echo(f"{out / name}: {n} records")
 
@@ -423,7 +455,8 @@ def docs() -> None:
               default=Path("docs/diagnostics.md"), show_default=True)
 def docs_diagnostics(check: bool, output: Path) -> None:
     """Write the catalogue of diagnostics as Markdown."""
-    from .docs import render_diagnostics
+    from .docs import is_rendered_diagnostics, render_diagnostics
+    from .outputs import check_file
 
     text = render_diagnostics()
     if check:
@@ -432,6 +465,8 @@ def docs_diagnostics(check: bool, output: Path) -> None:
             click.echo(f"{output} is out of date: run `pwc docs diagnostics`", err=True)
             sys.exit(EXIT_PROBLEMS)
         return
+    with _refusals():
+        check_file(output, is_rendered_diagnostics)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")

@@ -85,8 +85,9 @@ _PROBLEMS = [
     Problem("Y007", "ambiguous-scalar", "error",
             "A plain value reads differently in YAML 1.1 and YAML 1.2",
             "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
-            "1000 and `2022-11-10` into a date object, where YAML 1.2 reads strings or other "
-            "numbers. Quote the value, or write it in the one form both agree on."),
+            "1000 and `2022-11-10` into a date object (and some, not PyYAML, `y` and `n` into "
+            "booleans), where YAML 1.2 reads strings or other numbers. Quote the value, or "
+            "write it in the one form both agree on."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
             "that does not decode."),
@@ -109,6 +110,17 @@ _PROBLEMS = [
             "file, a list or a single value is not a record."),
     Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
             "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
+    Problem("Y016", "not-a-regular-file", "error",
+            "A named pipe, socket or device in the registry",
+            "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
+            "and reading a device may never end, so such a file is reported and never opened. "
+            "Git cannot hold one: it was made in this work tree; remove it."),
+    Problem("Y020", "number-beyond-float", "error",
+            "A number is too large or too small for a 64-bit float",
+            "Leaderboards, snapshots and the site compute with 64-bit floats, which end near "
+            "1.8 × 10^308 and read anything below about 5 × 10^-324 as 0. A 400-digit integer "
+            "would crash them, and `1.0e-400` would become 0. No result is either; write the number "
+            "the paper gives (see docs/registry.md, Numbers)."),
     # --- schema: S ---
     Problem("S001", "missing-property", "error", "A required property is missing",
             "The schema of this kind of file requires the property."),
@@ -134,6 +146,12 @@ _PROBLEMS = [
             "dataset and split",
             "A leaderboard's settings live at registry/benchmarks/<task>--<dataset>.yaml (with "
             "--<split> when results name a split), so that each leaderboard has one file."),
+    Problem("I010", "reserved-id", "error", "An id is reserved for a page of the site",
+            "The site writes each record's page at `<folder>/<id>.html` beside pages of its own: "
+            "`index.html` in every folder, `datasets/index-2.html`... for the list of datasets, "
+            "`sota/<area>-2.html`... for long lists of an area's leaderboards, and the area "
+            "`other` for tasks without one. A record with such an id would overwrite that page "
+            "or be overwritten by it. docs/registry.md lists the reserved ids; choose another."),
     # --- references: R ---
     Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
             "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "
@@ -171,6 +189,19 @@ _PROBLEMS = [
             "Nobody has yet said whether a higher or a lower value is better, so its leaderboards "
             "are listed without ranks. The importer leaves a metric so when its curated table of "
             "known metrics does not know the name; a maintainer decides from the definition."),
+    Problem("V010", "invisible-character", "error", "A string holds an invisible character",
+            "Zero-width spaces and joiners, bidirectional embeddings, overrides and isolates "
+            "(U+202A–U+202E, U+2066–U+2069), the soft hyphen, a byte-order mark inside the text: "
+            "every character of Unicode's category Cf (format). They make two names that look "
+            "the same differ, so a result could be filed apart from its leaderboard, or reorder "
+            "what a line shows on screen. Remove them."),
+    Problem("V015", "number-loses-digits", "error",
+            "A number has more digits than a 64-bit float keeps",
+            "Leaderboards, snapshots and the site hold values as 64-bit floats, which keep 15 to "
+            "17 significant digits: 2222399999999999999999999999999 would be ranked and shown as "
+            "2.2224e+30 and 3.14159265358979323846 as 3.141592653589793, other numbers than the "
+            "file's, and `pwc fmt` would rewrite the digits. Write the number as the paper prints "
+            "it, or the one the float holds (the hint gives it)."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",
@@ -193,6 +224,30 @@ _PROBLEMS += [
     Problem("H004", "outside-registry", "warning", "Tool files change together with data",
             "The change touches files outside `registry/` as well as registry data. A maintainer "
             "reviews both; consider separate pull requests."),
+    Problem("H005", "leaderboard-setting-changed", "error",
+            "A published leaderboard is ranked differently",
+            "A metric's direction, unit or range, or a leaderboard's primary metric, changes: every "
+            "row of the leaderboards using it is ranked or read anew. A direction given to a "
+            "metric that had none is an addition; any other change needs a correction on the "
+            "metric (or benchmark) file with `field`, `old` and `new`."),
+    Problem("H006", "row-field-changed", "error", "A published result's flag or date changes",
+            "Whether a result used extra training data, and the date that places it on the "
+            "state-of-the-art chart, are part of what readers saw. A date where there was none is "
+            "an addition; any other change needs a correction with `field`, `old` and `new`."),
+    Problem("H007", "correction-rewritten", "error", "A published correction is edited or removed",
+            "Corrections are append-only: rewriting one could make it cover a change it was never "
+            "written for. Restore it and add a new correction for the new change."),
+    Problem("H008", "correction-unused", "error", "A new correction explains no change",
+            "A correction names exactly what changes (the result and metric, or the field) and its "
+            "old and new value. One that matches nothing this change makes is a mistake, or is "
+            "written ahead to cover a later change; the message says what really changes."),
+    Problem("H009", "rename-refused", "error", "A rename cannot be taken",
+            "`renamed_from` is claimed once, by a paper file new in the change, for a paper whose "
+            "file the same change deletes; the renamed paper is then compared value by value with "
+            "the old one. Any other claim could hand one paper's history to another."),
+    Problem("H010", "ranks-changed", "error", "Ranks change with nothing to explain it",
+            "The rows that were on a leaderboard rank differently, though no value, direction, "
+            "primary metric or row changed. This is the guard of last resort; report it."),
 ]
 
 # --- importing the Papers with Code archive: A ---
@@ -241,8 +296,9 @@ _PROBLEMS += [
             "again."),
     Problem("A015", "number-out-of-range", "warning", "A number cannot be kept as written",
             "The number is too large for a float (`1e400`, thousands of digits), so small it "
-            "would be stored as 0, or not a number (`NaN`, `Infinity`). It is not imported: "
-            "every tool reads values as floats, and a changed number is a wrong result."),
+            "would be stored as 0, has more digits than a float keeps (as V015 and Y020 say of "
+            "a file), or is not a number (`NaN`, `Infinity`). It is not imported: every tool "
+            "reads values as floats, and a changed number is a wrong result."),
     Problem("A016", "metric-not-added", "warning", "A result in the registry lacks a metric",
             "The registry already holds this result (the same paper, task, dataset, split and "
             "model), and the archive gives it a metric it does not have. The importer never "
@@ -259,6 +315,16 @@ _PROBLEMS += [
     Problem("A019", "problems-not-listed", "warning", "More problems than the report lists",
             "The report lists the first problems of each code in full and counts the others, "
             "so that a broken dump cannot make a report larger than the dump."),
+]
+
+# --- writing registry files and outputs (pwc fmt): F ---
+_PROBLEMS += [
+    Problem("F001", "format-would-change", "error",
+            "A file cannot be formatted without changing it",
+            "`pwc fmt` rewrites a file only when the rewrite holds the same data, every comment "
+            "and every number written as before. This file's rewrite would not (a comment where "
+            "the canonical layout has no place for it), so it is left as it is. Move the "
+            "comment onto a line of its own, or lay the file out by hand."),
 ]
 
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}

@@ -1,8 +1,12 @@
 """``pwc fmt``: every registry file in the canonical layout (see :mod:`.canonical`), comments
 kept, so that a diff shows only what changed in the data.
 
-A file that cannot be read is not touched: ``pwc validate`` says why. Formatting is a fixed
-point: a formatted file formats to itself.
+Formatting never changes what a file says. A file with errors (it cannot be read, or breaks its
+schema) is not touched but reported with them: rewriting it could change its meaning (a plain
+``model: 1.10`` is the number 1.1, not the text the author meant). Numbers keep the digits the
+file gives (``66.360``). A rewrite is checked before it is written: the same data, every comment,
+every number's text, or the file is left alone (F001). Formatting is a fixed point: a formatted
+file formats to itself.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from . import canonical, layout
+from . import canonical, layout, schema
 from .diagnostics import Diagnostic
 from .load import read, read_rich
 from .parallel import fork_map, shared
@@ -23,23 +28,58 @@ PARALLEL_THRESHOLD = 400
 class Outcome:
     #: Files not in the canonical layout (rewritten, unless checking).
     changed: list[str]
-    #: Files that could not be read, so were left alone.
-    unreadable: list[Diagnostic]
+    #: Why files were left alone: their errors (reading, schema), or F001.
+    not_formatted: list[Diagnostic]
     checked: int
 
 
 def formatted(name: str, raw: bytes, kind: str) -> tuple[bytes | None, list[Diagnostic]]:
-    """The canonical bytes of a file; None and the reasons when it cannot be read."""
+    """The canonical bytes of a file; None and the reasons when it is not to be rewritten."""
     if not canonical.may_hold_comments(raw):
         doc = read(name, raw)
-        if not isinstance(doc.data, dict):
-            return None, doc.diagnostics
-        return canonical.dump(doc.data, kind).encode("utf-8"), []
+        if isinstance(doc.data, dict) and schema.is_valid(kind, doc.data) and \
+                canonical.dump(doc.data, kind).encode("utf-8") == raw:
+            return raw, []  # the usual case: already canonical
     rich = read_rich(name, raw)
     if not isinstance(rich.data, dict):
         return None, rich.diagnostics
-    comments = canonical.comments_of(raw.decode("utf-8"), rich.positions, rich.key_positions)
-    return canonical.dump(rich.data, kind, comments).encode("utf-8"), []
+    if not schema.is_valid(kind, rich.data):
+        return None, (schema.explain(kind, rich, name)
+                      or [Diagnostic("S004", "the record does not match its schema", name)])
+    source = canonical.comments_of(raw.decode("utf-8"), rich.positions, rich.key_positions)
+    text = canonical.dump(rich.data, kind, source).encode("utf-8")
+    lost = _lost(name, text, rich.data, source)
+    if lost:
+        return None, [Diagnostic(
+            "F001", f"formatting would change {lost}, so the file is left as it is", name,
+            hint="put the comment on a line of its own above the value, or lay the file out "
+            "by hand")]
+    return text, []
+
+
+def _lost(name: str, text: bytes, data: Any, source: canonical.Comments) -> str | None:
+    """What the rewrite ``text`` of a file would not keep: its data, a comment or how a number
+    is written (None when it keeps all)."""
+    again = read_rich(name, text)
+    if not _same(again.data, data):
+        return "the data"
+    kept = canonical.comments_of(text.decode("utf-8"), again.positions, again.key_positions)
+    if sorted(kept.texts()) != sorted(source.texts()):
+        return "a comment"
+    if kept.numbers != source.numbers:
+        return "how a number is written"
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types throughout (``1 == 1.0 == True`` in Python, not here)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _format_files(files: Sequence[layout.RegistryFile]
@@ -62,10 +102,10 @@ def format_registry(registry: Path, paths: Iterable[Path] | None = None, *, chec
     parts = fork_map(_format_files, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                      share=not check)
     changed: list[str] = []
-    unreadable: list[Diagnostic] = list(strays)
+    not_formatted: list[Diagnostic] = list(strays)
     for part in parts:
         for name, was_changed, problems in part:
             if was_changed:
                 changed.append(name)
-            unreadable.extend(problems)
-    return Outcome(sorted(changed), sorted(unreadable, key=Diagnostic.sort_key), len(files))
+            not_formatted.extend(problems)
+    return Outcome(sorted(changed), sorted(not_formatted, key=Diagnostic.sort_key), len(files))

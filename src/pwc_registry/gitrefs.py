@@ -18,8 +18,11 @@ class GitError(Exception):
 
 
 def _start(cwd: Path, args: list[str]) -> subprocess.Popen[str]:
+    # Paths come back as git stores them (``-z``): bytes that are not UTF-8 are kept as
+    # surrogates, as os.fsdecode does, so that they name the same files on disk.
     try:
-        return subprocess.Popen(["git", *args], cwd=cwd, text=True, stdout=subprocess.PIPE,
+        return subprocess.Popen(["git", *args], cwd=cwd, encoding="utf-8",
+                                errors="surrogateescape", stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE,
                                 env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
     except OSError as exc:  # no git, or no such folder
@@ -57,6 +60,28 @@ def work_tree_top(start: Path) -> Path:
     return Path(run_git(folder, "rev-parse", "--show-toplevel").strip())
 
 
+def commit_of(top: Path, ref: str) -> str:
+    """The commit id that ``ref``, as a person or a workflow gave it, names; GitError if none.
+
+    Every git command here that takes a ref gets the id this returns, never the ref itself: a
+    ref starting with '-' would be read by git as an option (``--fork-point`` made
+    ``merge-base`` answer HEAD itself, so ``--changed-since`` saw no change and passed)."""
+    if not ref or ref.startswith("-") or "\0" in ref:
+        raise GitError(f"{ref!r} is not a git ref (a ref never starts with '-')")
+    status, out = _run(top, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                       f"{ref}^{{commit}}", ok=(0, 1))
+    if status:
+        raise GitError(f"no commit named {ref!r}")
+    return out.strip()
+
+
+def _names(out: str) -> list[str]:
+    """The paths in the output of a git command run with ``-z``: NUL-terminated and unquoted,
+    so that names with spaces, quotes, newlines or non-ASCII letters come back as they are
+    (without ``-z`` git quotes them, and the quoted name matched no folder: silently left out)."""
+    return [name for name in out.split("\0") if name]
+
+
 def _is_object_id(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
@@ -86,11 +111,11 @@ def changes_since(start: Path, ref: str) -> Changes:
     (each a walk of the whole work tree, so done once for the file list and the guards)."""
     try:
         top = work_tree_top(start)
-        base = run_git(top, "merge-base", ref, "HEAD").strip()
+        base = run_git(top, "merge-base", commit_of(top, ref), "HEAD").strip()
         # Each walks the whole work tree; on two cores they take half as long side by side.
-        diff, untracked = _run_together(top, ["diff", "--name-only", "--no-renames", base],
-                                        ["ls-files", "--others", "--exclude-standard"])
-        names = diff.splitlines() + untracked.splitlines()
+        diff, untracked = _run_together(top, ["diff", "--name-only", "-z", "--no-renames", base],
+                                        ["ls-files", "-z", "--others", "--exclude-standard"])
+        names = _names(diff) + _names(untracked)
     except GitError as exc:
         raise GitError(f"cannot compare with {ref!r}: {exc}") from exc
     return Changes(top, base, tuple(sorted(set(names))))
@@ -104,12 +129,12 @@ def files_containing(folder: Path, values: list[str], *, untracked: bool = True
     try:
         top = work_tree_top(folder)
         patterns = [a for v in values for a in ("-e", v)]
-        _, out = _run(top, "grep", *(["--untracked"] if untracked else []), "-l", "-F", "-i",
-                      "--full-name", *patterns, "--", folder.resolve().as_posix(),
+        _, out = _run(top, "grep", *(["--untracked"] if untracked else []), "-l", "-z", "-F",
+                      "-i", "--full-name", *patterns, "--", folder.resolve().as_posix(),
                       ok=(0, 1))  # 1: nothing found
     except GitError:
         return None
-    return [top / line for line in out.splitlines() if line]
+    return [top / name for name in _names(out)]
 
 
 class Version:
@@ -122,11 +147,10 @@ class Version:
             raise GitError(f"cannot read {ref or 'the work tree'}: {exc}") from exc
         self.commit: str | None = None
         if ref is not None:
-            status, out = _run(self.top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                               ok=(0, 1))
-            if status:
-                raise GitError(f"cannot read {ref}: no commit of that name")
-            self.commit = out.strip()
+            try:
+                self.commit = commit_of(self.top, ref)
+            except GitError as exc:
+                raise GitError(f"cannot read {ref!r}: {exc}") from exc
         self.ref = ref
         self.label = ref if ref is not None else "work tree"
         self._batch: subprocess.Popen[bytes] | None = None
@@ -163,21 +187,40 @@ class Version:
             self._batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top,
                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self._batch.stdin is not None and self._batch.stdout is not None
-        out: dict[str, bytes | None] = {}
+        # The batch reads one name a line: a name holding a line break is asked for alone.
+        odd = [p for p in paths if "\n" in p or "\r" in p]
+        out: dict[str, bytes | None] = {p: self._blob(p) for p in odd}
+        paths = [p for p in paths if p not in out]
         for start in range(0, len(paths), 64):
             chunk = paths[start:start + 64]
             self._batch.stdin.write(b"".join(
-                (p if _is_object_id(p) else f"{self.commit}:{p}").encode() + b"\n"
+                os.fsencode(p if _is_object_id(p) else f"{self.commit}:{p}") + b"\n"
                 for p in chunk))
             self._batch.stdin.flush()
             for path in chunk:
+                # "<id> <type> <size>", or "<name> missing" where the name may hold spaces.
                 header = self._batch.stdout.readline().split()
-                if len(header) != 3:  # "<name> missing"
+                if len(header) != 3 or not header[2].isdigit() \
+                        or not _is_object_id(header[0].decode("ascii", "replace")):
                     out[path] = None
                     continue
                 data = self._batch.stdout.read(int(header[2]) + 1)[:-1]
                 out[path] = data if header[1] == b"blob" else None
         return out
+
+    def _blob(self, path: str) -> bytes | None:
+        done = subprocess.run(["git", "cat-file", "blob", f"{self.commit}:{path}"], cwd=self.top,
+                              capture_output=True, check=False)
+        return done.stdout if done.returncode == 0 else None
+
+    def files(self, folder: str) -> list[str]:
+        """Every file under ``folder`` (relative to the top), tracked or in the work tree."""
+        if self.commit is None:
+            base = self.top / folder
+            return sorted(p.relative_to(self.top).as_posix() for p in base.rglob("*")
+                          if p.is_file() and not p.is_symlink()) if base.is_dir() else []
+        out = run_git(self.top, "ls-tree", "-r", "-z", "--name-only", self.commit, "--", folder)
+        return sorted(_names(out))
 
     def close(self) -> None:
         if self._batch is not None:
@@ -193,18 +236,19 @@ class Version:
         where = [] if self.commit is None else [self.commit]
         extra = ["--untracked"] if self.commit is None and untracked else []
         try:
-            _, out = _run(self.top, "grep", *extra, "-l", "-F", "-w", "-i", "--full-name",
+            _, out = _run(self.top, "grep", *extra, "-l", "-z", "-F", "-w", "-i", "--full-name",
                           *patterns, *where, "--", folder, ok=(0, 1))
         except GitError as exc:
             raise GitError(f"git grep failed in {self.label}: {exc}") from exc
         prefix = f"{self.commit}:" if self.commit is not None else ""
-        return [line.removeprefix(prefix) for line in out.splitlines() if line]
+        return [name.removeprefix(prefix) for name in _names(out)]
 
 
 def merge_base(base_ref: str, head: Version) -> Version:
     """The version a branch at ``head`` started from: the merge base with ``base_ref``."""
     try:
-        sha = run_git(head.top, "merge-base", base_ref, head.commit or "HEAD").strip()
+        sha = run_git(head.top, "merge-base", commit_of(head.top, base_ref),
+                      head.commit or "HEAD").strip()
     except GitError as exc:
         raise GitError(f"cannot compare with {base_ref!r}: {exc}") from exc
     version = Version(head.top, sha)
@@ -216,12 +260,12 @@ def changed_between(base: Version, head: Version, folder: str) -> list[str]:
     """Paths under ``folder`` that differ between ``base`` (a commit) and ``head`` (a commit, or
     the work tree with untracked files)."""
     assert base.commit is not None
-    args = ["--name-only", "--no-renames", base.commit]
+    args = ["--name-only", "-z", "--no-renames", base.commit]
     if head.commit is not None:
         args.append(head.commit)
     diff = ["diff", *args, "--", folder]
     if head.commit is not None:
-        return sorted(set(run_git(base.top, *diff).splitlines()))
+        return sorted(set(_names(run_git(base.top, *diff))))
     outputs = _run_together(base.top, diff,
-                            ["ls-files", "--others", "--exclude-standard", "--", folder])
-    return sorted({name for out in outputs for name in out.splitlines()})
+                            ["ls-files", "-z", "--others", "--exclude-standard", "--", folder])
+    return sorted({name for out in outputs for name in _names(out)})

@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,8 +28,8 @@ from .ids import benchmark_id, slugify
 
 __all__ = ["benchmark_id", "slugify"]  # re-exported: the one definition lives in ids
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}\Z")
 SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
 
@@ -40,6 +41,21 @@ FOLDERS = {"paper": "papers", "task": "tasks", "dataset": "datasets", "metric": 
            "method": "methods", "area": "areas", "benchmark": "benchmarks"}
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 SUFFIX = ".yaml"
+
+#: Ids a record cannot have, by kind, because the site writes a page of that name in the kind's
+#: folder (site/build.py; tests/test_site.py checks that every other page it writes there is
+#: matched here): each folder's list, ``index.html``; the list of datasets goes on over
+#: ``datasets/index-2.html``, ``index-3.html``...; an area's leaderboards are listed at
+#: ``sota/<area>.html``, then ``sota/<area>-2.html``..., beside ``sota/index.html``; and tasks
+#: without an area are listed as the area ``other``. Benchmarks need none: their ids hold
+#: ``--``, which no page name or snapshot file (``index.json``, ``summary.md``...) does.
+RESERVED_IDS: dict[str, re.Pattern[str]] = {
+    PAPER: re.compile(r"index"),
+    "task": re.compile(r"index"),
+    "dataset": re.compile(r"index(?:-[0-9]+)?"),
+    "method": re.compile(r"index"),
+    "area": re.compile(r"index|other|.+-[0-9]+"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,8 +75,11 @@ class RegistryFile:
         # os.read on the descriptor: a third faster than open() for 60,000 small files. Small
         # reads: os.read allocates what it asks for, and a 1 MB buffer given back after each
         # small file made malloc return memory to the system and fetch it again each time
-        # (reading and decoding 50,000 papers: 1.0 s, with 16 KB reads 0.5 s).
-        fd = os.open(self.path, os.O_RDONLY)
+        # (reading and decoding 50,000 papers: 1.0 s, with 16 KB reads 0.5 s). Discovery leaves
+        # out every file that is not regular (Y016); should a named pipe take a file's place
+        # after that, O_NONBLOCK makes opening and reading it return at once instead of waiting
+        # for a writer (it changes nothing for a regular file).
+        fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             parts = []
             while chunk := os.read(fd, 16384):
@@ -115,19 +134,38 @@ def classify(registry: Path, path: Path) -> tuple[RegistryFile | None, Diagnosti
     if path.is_symlink():
         return None, Diagnostic("Y012", "is a symbolic link; registry files are regular files",
                                 name, hint="replace the link with the file itself")
+    special = _special_file(path)
+    if special:
+        return None, Diagnostic("Y016", f"is {special}, not a regular file; it is not read",
+                                name, hint="remove it: git keeps only regular files and links")
     try:
         parts = path.relative_to(registry).parts
     except ValueError:
         return None, Diagnostic("Y013", f"is not inside the registry folder {registry.name}/",
                                 name)
     if any(p.startswith(".") for p in parts):
-        return None, None
+        return None, Diagnostic("Y013", "is a hidden file or folder in the registry", name,
+                                hint="nothing under registry/ is ignored: a hidden copy of a "
+                                "record would not be checked; remove it or move it out")
     kind = kind_of(parts)
     if kind is None:
         hint = "registry files end in .yaml" if parts[-1].endswith(".yml") else (
             "see docs/registry.md for where each kind of file lives")
         return None, Diagnostic("Y013", "is not a place for a registry file", name, hint=hint)
     return RegistryFile(name, str(path), kind), None
+
+
+def _special_file(path: Path) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder: opening a named pipe
+    waits for a writer, reading a device may never end."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
 
 
 def discover(registry: Path, paths: Iterable[Path] | None = None
@@ -181,7 +219,7 @@ def outline(registry: Path) -> Outline:
                     for shard_entry in sorted(inside, key=lambda e: e.name):
                         if shard_entry.is_dir(follow_symlinks=False):
                             shards.append(shard_entry.name)
-                        elif not shard_entry.name.startswith("."):
+                        else:
                             strays.append(Path(shard_entry.path))
             else:
                 _scan_entry(registry.name, entry, (), files, strays)
@@ -227,6 +265,7 @@ def _scan_entry(prefix: str, entry: os.DirEntry[str], parts: tuple[str, ...],
     while stack:
         entry, parts = stack.pop()
         if entry.name.startswith("."):
+            strays.append(Path(entry.path))
             continue
         here = (*parts, entry.name)
         if entry.is_symlink():
@@ -234,6 +273,8 @@ def _scan_entry(prefix: str, entry: os.DirEntry[str], parts: tuple[str, ...],
         elif entry.is_dir():
             with os.scandir(entry.path) as inside:
                 stack += [(e, here) for e in inside]
+        elif not entry.is_file(follow_symlinks=False):  # a named pipe, socket or device
+            strays.append(Path(entry.path))
         else:
             kind = kind_of(here)
             if kind is None:
@@ -252,12 +293,13 @@ def _walk(target: Path) -> Iterable[Path]:
         yield target
         return
     for dirpath, dirnames, filenames in os.walk(target):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
+        for d in [d for d in dirnames if d.startswith(".")]:
+            dirnames.remove(d)
+            yield base / d
         for d in list(dirnames):
             if (base / d).is_symlink():
                 dirnames.remove(d)
                 yield base / d
         for f in sorted(filenames):
-            if not f.startswith("."):
-                yield base / f
+            yield base / f

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Pointer
+from .values import beyond_float, held_as, read_integer
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -35,6 +36,20 @@ def _tag_11(text: str) -> str:
     """The tag a YAML 1.1 reader (PyYAML's resolver) gives a plain scalar."""
     tag: str = _RESOLVER_11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return tag
+
+#: Invisible characters, Unicode's category Cf (format): zero-width spaces and joiners, bidi
+#: embeddings, overrides and isolates, the soft hyphen, the byte-order mark, tag characters. They
+#: make two names that look alike differ, or reorder how a line shows. (Listed by hand: deriving
+#: it from unicodedata costs a tenth of a second at every start; tests/test_load.py checks it.)
+INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+
+#: Booleans of the YAML 1.1 type repository that PyYAML's resolver leaves out (strings to it),
+#: but readers that follow the repository to the letter take as true and false (go-yaml v2).
+_YAML11_ONE_LETTER_BOOLEANS = frozenset({"y", "Y", "n", "N"})
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -56,8 +71,8 @@ class Document:
 
     data: Any
     diagnostics: list[Diagnostic]
-    #: False only when the text has no escape sequence and no odd character, so no string in
-    #: the data can hold a control character.
+    #: False only when the text has no escape sequence, no odd character and no invisible one
+    #: (:data:`INVISIBLE`), so no string in the data can hold a control or invisible character.
     may_hold_controls: bool = True
     positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
     key_positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
@@ -83,7 +98,7 @@ def resolve_plain(text: str) -> Any:
     if _BOOL.match(text):
         return text.lower() == "true"
     if _INT10.match(text):
-        return int(text)
+        return read_integer(text)  # ±inf past a float's range, which the reader reports (Y020)
     if _INT8.match(text):
         return int(text[2:], 8)
     if _INT16.match(text):
@@ -99,6 +114,8 @@ def resolve_plain(text: str) -> Any:
 
 def yaml11_reading(text: str) -> str | None:
     """How a YAML 1.1 reader would take this plain scalar, when that differs from YAML 1.2."""
+    if text in _YAML11_ONE_LETTER_BOOLEANS:
+        return "a boolean"
     tag = _tag_11(text)
     kind = tag.rsplit(":", 1)[-1]
     value = resolve_plain(text)
@@ -248,9 +265,24 @@ class _Builder:
         if event.style:  # quoted or block scalar: always a string (libyaml says "" for plain)
             return text
         value = resolve_plain(text)
-        if isinstance(value, float) and not math.isfinite(value):
+        if _INF.match(text) or _NAN.match(text):
             self.report("Y006", f"{text} is not a finite number", event.start_mark,
                         hint="leave the value out if the paper gives none", pointer=pointer)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            problem = beyond_float(value, text)
+            if problem:  # reported alone: reading it as YAML 1.1 would choke on it too
+                shown = text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text):,} " \
+                    "characters)"
+                self.report("Y020", f"{shown} {problem}", event.start_mark,
+                            hint="write the number the paper gives; no result is this large "
+                            "or this small", pointer=pointer)
+                return value
+            held = held_as(value, text)
+            if held is not None:
+                self.report("V015", f"{text} has more digits than a 64-bit float keeps: the "
+                            f"leaderboards would hold {held}", event.start_mark,
+                            hint=f"write the number as the paper prints it, or {held}",
+                            pointer=pointer)
         other = yaml11_reading(text)
         if other is not None:
             self.report(
@@ -325,14 +357,17 @@ def read_rich(file: str, raw: bytes) -> Document:
 #
 # Only a plain scalar that starts with one of ``-+._0-9`` can be a number, a date or a time in
 # either version (or in yaml_rs, which reads ``_0`` as 0); the others that differ are a few
-# words (yes, no, on, off, ``<<``, ``=``), and keys that are not strings (a number, true, null,
-# ``~``, nothing). In block style a plain scalar starts after ``: `` or at the start of a line
+# words (yes, no, y, n, on, off, ``<<``, ``=``), and keys that are not strings (a number, true,
+# null, ``~``, nothing). In block style a plain scalar starts after ``: `` or at the start of a line
 # (after indentation and ``- ``), so the patterns look there only. A number-like scalar is let
 # through when it is a plain decimal to the end of its line (the same number in both versions),
 # or when its first line has a character no number, date or time can hold (then it is a string
 # in both).
 _NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
-_SAFE_NUMBER = rb"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?[ ]*(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)"
+# At most 15 digits: every such decimal is a 64-bit float with the same digits (DBL_DIG); a longer
+# one may be rounded, which the reference reader reports (V015).
+_SAFE_NUMBER = (rb"-?(?=[0-9.]{1,16}(?![0-9.]))(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?[ ]*"
+                rb"(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)")
 _PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
     rb"(?=[-+._0-9yYnNoOtTfF~:<=])"  # fails fast on the usual first letters
     rb"(?:(?=[+._0-9]|-[^ \r\n])(?!" + _SAFE_NUMBER + rb")(?![^#:\n]*?" + _NOT_NUMERIC + rb")"
@@ -421,5 +456,6 @@ def read(file: str, raw: bytes) -> Document:
     """Fast when the file is clean, the reference reader otherwise."""
     data = read_fast(raw)
     if data is not None:
-        return Document(data, [], may_hold_controls=b"\\" in raw)
+        return Document(data, [], may_hold_controls=b"\\" in raw or (
+            not raw.isascii() and INVISIBLE.search(raw.decode("utf-8")) is not None))
     return read_rich(file, raw)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def printable(text: str) -> str:
-    """Show control characters as escapes, so user data cannot rewrite a terminal or a log."""
+    """One line, with control characters and line breaks (LF, CR, NEL, U+2028, U+2029) shown as
+    escapes, so user data cannot rewrite a terminal or forge a line of a log."""
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
@@ -22,25 +23,47 @@ def number(value: float | None, missing: str = "") -> str:
     return repr(value)
 
 
+# What a cell shows as text that Markdown (GitHub's included) would otherwise run: `[` and `]`
+# open links, images and footnotes (without them `!`, `(` and `)` start nothing, so names such
+# as "Large (News+Factors)" stay as written); a backtick opens code; `<` and `>` HTML and
+# autolinks; `@name` notifies a person and `#12` links and cross-references an issue, so a
+# zero-width space (as an entity) goes between the sign and what follows, as in the release
+# notes GitHub's own bots post: GitHub finds both in the rendered text, where a backslash
+# escape would leave them whole. `&` is escaped too, or `&#64;name` would render as `@name`.
 _CELL = str.maketrans({
     **{chr(c): chr(c).encode("unicode_escape").decode("ascii")
        for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]},
     "\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " ", "\t": " ",
+    "[": "\\[", "]": "\\]", "`": "\\`", "@": "@&#8203;", "#": "#&#8203;",
+    "&": "&amp;",
 })
 
 
 def cell(text: str) -> str:
-    """Text inside a Markdown table cell or line: no HTML, no column breaks, one line, control
-    characters shown as escapes. (Snapshots call this millions of times: text with nothing to
-    escape is returned as it is, found in a fifth of the time a translate pass takes. Every
-    character _CELL maps is either one of the four tested or not printable.)"""
+    """Text inside a Markdown table cell or line: no HTML, link, image, code, mention or issue
+    reference, no column breaks, one line, control characters shown as escapes. (Snapshots call
+    this millions of times: text with nothing to escape is returned as it is, found in a fifth
+    of the time a translate pass takes. Every character _CELL maps is either one of those
+    tested here or not printable.)"""
     if text.isprintable() and "|" not in text and "\\" not in text and "<" not in text \
-            and ">" not in text:
+            and ">" not in text and "[" not in text and "]" not in text and "`" not in text \
+            and "@" not in text and "#" not in text and "&" not in text:
         return text
     return text.translate(_CELL)
 
 
+class Markdown(str):
+    """Text that is Markdown already, made here from escaped parts: :func:`table` keeps it."""
+
+
+def link(text: str, target: str) -> Markdown:
+    """A link to one of the tool's own files (``target`` is a path made from ids), showing
+    ``text`` as text."""
+    return Markdown(f"[{cell(text)}]({target})")
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(c if isinstance(c, Markdown) else cell(c) for c in row) + " |"
+              for row in rows]
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,11 +24,13 @@ from typing import Any
 import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
-from .markdown import cell, number, table
+from .markdown import cell, link, number, table
+from .outputs import output_folder
 from .parallel import fork_map, shared
 from .registry import Registry
 
 FORMAT_VERSION = 1
+COMMAND = "pwc leaderboards build"
 #: Below this many leaderboards, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 200
 
@@ -134,12 +137,26 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
     return header, rows
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
 def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """Every CSV the tools write. A text cell that a spreadsheet would run as a formula gets a
+    leading ``'``, as OWASP recommends; a number (``-1.5``, ``1e-05``, as
+    :func:`..markdown.number` writes it) starts no formula and stays a number. (Inline, not a
+    call per cell: a snapshot writes millions of cells.)"""
+    safe = [["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+             for c in row] for row in (header, *rows)]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\n").writerows(safe)
+    text = buffer.getvalue()
+    if "\r" in text:  # the writer leaves a carriage return in a cell unquoted: a broken row
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(safe)
+        text = buffer.getvalue()
+    return text.encode("utf-8")
 
 
 def leaderboard_markdown(board: Leaderboard, registry: Registry,
@@ -154,7 +171,7 @@ def leaderboard_markdown(board: Leaderboard, registry: Registry,
              f" ({'higher' if direction == 'higher' else 'lower' if direction else 'unknown'}"
              " is better).", ""]
     if b.notes:
-        lines += [cell(b.notes), ""]
+        lines += [f"Notes: {cell(b.notes)}", ""]  # not at a line's start: no list or heading
     header, rows = rows_table or table_rows(board, registry)
     return "\n".join(lines) + "\n" + table(header, rows)
 
@@ -212,7 +229,15 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
 
 def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str, Any]:
     """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
-    are ranked and written by worker processes, each taking its share of benchmarks."""
+    are ranked and written by worker processes, each taking its share of benchmarks.
+
+    ``out`` is kept, not replaced, so that files whose content did not change are not written
+    again; it must be a folder this command made (see :mod:`.outputs`)."""
+    with output_folder(out, COMMAND, replace=False):
+        return _build(registry, out, jobs=jobs)
+
+
+def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]:
     groups = group_results(registry)
     files = _Writer(out / "benchmarks")
     parts = fork_map(_write_boards, sorted(groups), jobs=jobs, threshold=PARALLEL_THRESHOLD,
@@ -232,7 +257,7 @@ def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str
     (out / "index.csv").write_bytes(_csv(columns, index_rows))
     (out / "index.md").write_text("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],
-        [[f"[{e['name']}]({e['file'][:-5]}.md)", e["task_name"], e["dataset_name"],
+        [[link(e["name"], f"{e['file'][:-5]}.md"), e["task_name"], e["dataset_name"],
           str(e["results"]), number(e["best"]["value"]) if e["best"] else "",
           e["best"]["model"] if e["best"] else ""] for e in index]), encoding="utf-8")
     summary = summarize(registry, len(index), rows)
@@ -262,5 +287,5 @@ def summary_markdown(summary: Mapping[str, Any]) -> str:
              f"{summary['results']} results of {summary['papers']} papers; {entities}.", ""]
     if summary["skipped_files"]:
         lines += ["Left out because they do not pass validation (run `pwc validate`):", ""]
-        lines += [f"- `{name}`" for name in summary["skipped_files"]]
+        lines += [f"- `{cell(name)}`" for name in summary["skipped_files"]]
     return "\n".join(lines) + "\n"

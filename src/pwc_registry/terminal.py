@@ -31,10 +31,10 @@ def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = Tr
     direction = b.directions.get(b.primary) if b.primary else None
     better = {"higher": "higher is better", "lower": "lower is better"}.get(
         direction or "", "direction unknown: not ranked")
-    title = (f"{b.name}\nranked by {registry.name('metric', b.primary) if b.primary else '—'}"
-             f" ({better})" + ("" if extra_data else "; without extra training data"))
+    ranked = (f"ranked by {registry.name('metric', b.primary) if b.primary else '—'}"
+              f" ({better})" + ("" if extra_data else "; without extra training data"))
     header, rows = table_rows(board, registry, extra_data=extra_data)
-    return printable(title) + "\n\n" + table(header, rows)
+    return printable(b.name) + "\n" + printable(ranked) + "\n\n" + table(header, rows)
 
 
 def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
@@ -60,14 +60,16 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
              + (f" ± {number(v.spread)}" if v.spread is not None else ""), r.model]
             for r in paper.results for m, v in r.metrics.items()]
     if rows:
-        out += ["", "Results", table(["Task", "Dataset", "Metric", "Value", "Model"], rows,
-                                     max_width=60).rstrip("\n")]
+        out += ["", "Results", *table(["Task", "Dataset", "Metric", "Value", "Model"], rows,
+                                      max_width=60).rstrip("\n").split("\n")]
     ranks = [[b.benchmark.name, row.result.model, f"{row.rank} of {len(b.rows)}"
               if row.rank else "unranked"]
              for b in boards for row in b.rows if row.paper.id == paper.id]
     if ranks:
-        out += ["", "Leaderboard ranks", table(["Leaderboard", "Model", "Rank"], ranks,
-                                               max_width=60).rstrip("\n")]
+        out += ["", "Leaderboard ranks", *table(["Leaderboard", "Model", "Rank"], ranks,
+                                                max_width=60).rstrip("\n").split("\n")]
     if related:
         out += ["", "Related papers", *(f"{p.title} ({p.date or 'undated'})" for p in related)]
+    # One line each: a line break in a title or name is shown as an escape (tables are split
+    # into their lines above).
     return "\n".join(printable(line) for line in out) + "\n"

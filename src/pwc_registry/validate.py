@@ -73,15 +73,25 @@ def validate(options: Options) -> Report:
     strays: list[Diagnostic] = []
     scope = "all files"
     changes = None
+    entity_deleted = False
     if options.changed_since is not None:
         from .gitrefs import changes_since
 
         changes = changes_since(registry, options.changed_since)
         folder = registry.relative_to(changes.top.resolve()).as_posix()
-        changed = [changes.top / p for p in changes.under(folder)]
-        selected, strays = layout.discover(registry, [p for p in changed
-                                                      if p.exists() or p.is_symlink()])
+        present: list[Path] = []
+        gone: list[str] = []
+        for name in changes.under(folder):
+            path = changes.top / name
+            if path.exists() or path.is_symlink():
+                present.append(path)
+            else:
+                gone.append(name)
+        selected, strays = layout.discover(registry, present)
         scope = f"files changed since {options.changed_since}"
+        # A deleted (or renamed-away) entity leaves the papers that name it dangling.
+        entity_deleted = any(layout.kind_of(tuple(name[len(folder) + 1:].split("/")))
+                             in layout.ENTITY_KINDS for name in gone)
     elif options.paths is not None:
         missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
         if missing:
@@ -89,7 +99,8 @@ def validate(options: Options) -> Report:
         selected, strays = layout.discover(registry, [p.absolute() for p in options.paths])
         scope = "selected files"
 
-    if selected is not None and all(f.kind == layout.PAPER for f in selected):
+    if selected is not None and not entity_deleted \
+            and all(f.kind == layout.PAPER for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs, changes)
     else:
         # Everything, or an entity changed, which can affect any paper that refers to it.
@@ -100,9 +111,7 @@ def validate(options: Options) -> Report:
         else:
             scope += " and every paper (an entity changed)"
     if changes is not None:
-        from .history import check_history
-
-        strays = [*strays, *check_history(registry, changes)]
+        strays = [*strays, *_history(registry, options.changed_since or "", changes)]
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report
@@ -144,6 +153,22 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     diagnostics += [d for d in cross if wanted(d.file)]
     paper_index.save(registry, [part.remembered for part in papers])
     return Report(diagnostics, checked, ""), strays
+
+
+def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
+    """The guard on history (every change to published leaderboards covered by a correction),
+    and files outside the registry changed together with its data (H004)."""
+    from .compare import compare
+    from .compare.guards import check_history
+
+    folder = registry.relative_to(changes.top.resolve()).as_posix()
+    found = check_history(compare(registry, ref, whole_boards=False, changes=changes)) \
+        if changes.under(folder) else []
+    outside = [p for p in changes.paths if not p.startswith(folder + "/")]
+    if changes.under(folder) and outside:
+        found += [Diagnostic("H004", "changed together with registry data: a maintainer "
+                             "reviews tool and data changes separately", p) for p in outside]
+    return found
 
 
 def _papers_estimate(registry: Path, shards: list[str]) -> int:

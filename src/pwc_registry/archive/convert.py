@@ -44,6 +44,7 @@ from typing import Any
 from .. import layout
 from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..ids import ResultIdentity, fold, result_identity
+from ..load import INVISIBLE
 from ..values import read_number_text
 from .directions import direction_of
 from .dumps import OutOfRange
@@ -220,16 +221,17 @@ class Conversion:
                                            where.file, 0, 0, pointer=where.pointer))
 
     def text(self, value: Any, where: Where) -> str | None:
-        """A string field as given, stripped of surrounding space and of control characters
-        (which the registry does not allow: V005); a removal is reported."""
+        """A string field as given, stripped of surrounding space and of control and invisible
+        characters (which the registry does not allow: V005, V010); a removal is reported."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str):
             self.report("A002", f"expected text, found {type(value).__name__}", where)
             return None
-        if _CONTROL.search(value):
-            self.report("A009", f"removed control characters from {value[:80]!r}", where)
-            value = _CONTROL.sub("", value)
+        if _CONTROL.search(value) or INVISIBLE.search(value):
+            self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
+                        where)
+            value = INVISIBLE.sub("", _CONTROL.sub("", value))
         return value.strip() or None
 
     def url(self, value: Any, where: Where) -> str | None:

@@ -9,9 +9,10 @@ anything) and only that record is parsed, by Python's ``json``. So:
   is skipped and reported (A017, A018) while the scanner counts on to its end; the rest of the
   dump is read. (A streaming parser that builds prefixes took more than 6 GB for 100 KB of
   ``[``: each level's prefix is a string as long as the depth.)
-- numbers are read by hooks: one a float cannot hold (``1e400``, 5,000 digits, ``1e-400``,
-  ``NaN``) becomes an :class:`OutOfRange` for the converter to report, not an error of the dump
-  (nor a crash: Python refuses to read integers of more than 4,300 digits);
+- numbers are read by :func:`..values.exact_number`: one a float cannot hold as written
+  (``1e400``, 5,000 digits, ``1e-400``, 20 significant digits, ``NaN``) becomes an
+  :class:`OutOfRange` for the converter to report, not an error of the dump (nor a crash:
+  Python refuses to read integers of more than 4,300 digits);
 - white space between records is never kept, so a gzip of gigabytes of spaces streams through
   in constant memory; and a syntax error is located as the scanner meets it, with no second
   reading of the dump.
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
-from ..values import float_problem
+from ..values import exact_number
 
 Progress = Callable[[int, int], None]
 #: Where a dump's problems go that do not stop it (a record skipped at a limit).
@@ -81,29 +82,19 @@ class DumpError(Exception):
         self.diagnostic = diagnostic
 
 
-def _int(text: str) -> int | OutOfRange:
-    digits = len(text) - text.startswith("-")
-    if digits > 400:  # a float ends at 309 digits; converting more costs quadratic time
-        return OutOfRange(f"an integer of {digits} digits is too large for a float")
-    value = int(text)
+def _number(text: str) -> int | float | OutOfRange:
     try:
-        float(value)
-    except OverflowError:
-        return OutOfRange(f"an integer of {digits} digits is too large for a float")
-    return value
-
-
-def _float(text: str) -> float | OutOfRange:
-    value = float(text)
-    problem = float_problem(text, value)
-    return value if problem is None else OutOfRange(problem)
+        return exact_number(text)
+    except ValueError as exc:
+        shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+        return OutOfRange(f"{shown} {exc}")
 
 
 def _constant(text: str) -> OutOfRange:
     return OutOfRange(f"{text} is not a number")
 
 
-_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+_DECODER = json.JSONDecoder(parse_int=_number, parse_float=_number, parse_constant=_constant)
 
 
 def _decompressed(raw: IO[bytes]) -> IO[bytes]:

@@ -17,8 +17,10 @@ from typing import Any
 from .. import layout, schema
 from ..load import read
 from ..markdown import number
+from ..outputs import check_folder, output_folder
 
 ARCHIVE = "https://paperswithcode.com"
+COMMAND = "pwc export pwc-archive"
 
 
 def read_records(registry: Path) -> tuple[dict[str, dict[str, dict[str, Any]]],
@@ -228,7 +230,9 @@ def datasets(entities: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[di
 
 
 def export_archive(registry: Path, out: Path) -> dict[str, int]:
-    """Write the five dumps into ``out``; how many records each holds."""
+    """Write the five dumps into ``out`` (replaced: see :mod:`..outputs`); how many records
+    each holds."""
+    check_folder(out, COMMAND)  # before reading the registry
     entities, papers = read_records(registry)
     dumps = {
         "evaluation-tables.json": evaluation_tables(entities, papers),
@@ -237,8 +241,8 @@ def export_archive(registry: Path, out: Path) -> dict[str, int]:
         "methods.json": methods(entities),
         "datasets.json": datasets(entities),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    for name, records in dumps.items():
-        (out / name).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n",
-                                encoding="utf-8")
+    with output_folder(out, COMMAND, replace=True):
+        for name, records in dumps.items():
+            (out / name).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n",
+                                    encoding="utf-8")
     return {name: len(records) for name, records in dumps.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..diagnostics import CATALOGUE, Diagnostic
@@ -10,6 +11,19 @@ from ..markdown import cell, table
 from .importer import ImportReport
 
 _OUTCOMES = ("created", "updated", "unchanged", "kept", "not written")
+_TITLE = "# Import of the Papers with Code archive"
+_JSON_START = re.compile(rb'^\{\s*"version": [0-9]+,\s*"sources": \[')
+
+
+def is_markdown_report(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a report :func:`markdown` wrote, which a new
+    import may replace (see :func:`..outputs.check_file`)."""
+    return head.startswith(_TITLE.encode() + b"\n")
+
+
+def is_json_report(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a report :func:`as_json` wrote."""
+    return _JSON_START.match(head) is not None
 
 
 def _where(d: Diagnostic) -> str:
@@ -26,7 +40,7 @@ def summary(report: ImportReport) -> str:
 
 
 def markdown(report: ImportReport) -> str:
-    lines = ["# Import of the Papers with Code archive", "", summary(report) + ".", "",
+    lines = [_TITLE, "", summary(report) + ".", "",
              "## Sources", "", *(f"- `{s}`" for s in report.sources), "", "## Records", ""]
     lines.append(table(["What", "Count"], [[k, str(v)] for k, v in sorted(report.counts.items())]))
     lines += ["", "## Files", ""]

@@ -17,10 +17,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -32,11 +29,13 @@ from markdown_it import MarkdownIt
 from .. import snapshot
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
+from ..outputs import check_folder, output_folder
 from ..parallel import fork_map, shared
 from ..registry import Registry, Topics, load_registry, related_papers, topics_of
 from .chart import sota_chart
 
 PARALLEL_THRESHOLD = 300
+COMMAND = "pwc site build"
 SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
             ("datasets/index.html", "Datasets"), ("papers/index.html", "Papers"),
             ("methods/index.html", "Methods"), ("submit.html", "Submit"),
@@ -467,7 +466,9 @@ def search_index(site: Site) -> list[list[str]]:
 
 
 def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> dict[str, int]:
-    """Render the whole site into ``out`` (emptied first); counts of what was written."""
+    """Render the whole site into ``out`` (replaced: see :mod:`..outputs`); counts of what was
+    written."""
+    check_folder(out, COMMAND)  # before minutes of reading: a folder pwc may not replace
     registry = load_registry(registry_path, jobs=jobs)
     guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
     gc.disable()  # hundreds of thousands of objects, no cycles: see parallel._without_gc
@@ -475,28 +476,19 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
         site = gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
     finally:
         gc.enable()
-    # A previous build is moved aside and deleted by another process while this one renders:
-    # on this kind of disk, deleting or overwriting 60,000 files costs as much as writing them.
-    cleaner = None
-    if out.exists():
-        aside = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(aside)
-        cleaner = subprocess.Popen([sys.executable, "-c",
-                                    "import shutil, sys; shutil.rmtree(sys.argv[1])", aside])
-    (out / "benchmarks").mkdir(parents=True)
-    keys = page_keys(site)
-    parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                     share=(site, out))
-    written = {path for part in parts for path in part}
-    static = resources.files("pwc_registry.site").joinpath("static")
-    for name in ("style.css", "site.js"):
-        (out / name).write_bytes(static.joinpath(name).read_bytes())
-    (out / "search-index.json").write_text(
-        json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
-        encoding="utf-8")
-    (out / ".nojekyll").write_text("")
-    if cleaner is not None:
-        cleaner.wait()
+    with output_folder(out, COMMAND, replace=True):
+        (out / "benchmarks").mkdir()
+        keys = page_keys(site)
+        parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                         share=(site, out))
+        written = {path for part in parts for path in part}
+        static = resources.files("pwc_registry.site").joinpath("static")
+        for name in ("style.css", "site.js"):
+            (out / name).write_bytes(static.joinpath(name).read_bytes())
+        (out / "search-index.json").write_text(
+            json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
+            encoding="utf-8")
+        (out / ".nojekyll").write_text("")
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 

@@ -1,0 +1,318 @@
+"""What a change does to the leaderboards: ONE comparison, used by CI's guard and by `pwc diff`.
+
+``compare(registry, "origin/main")`` compiles the leaderboards a change can touch at the merge
+base and at the head (a commit, or the work tree), and lists every difference between them
+(:mod:`.delta`). :mod:`.guards` turns the differences that are not additions and that no
+correction covers into errors; :mod:`.render` writes the report. Because both read the same
+:class:`Delta`, what CI refuses and what the pull request's comment shows cannot disagree.
+
+Which leaderboards a change can touch: every board on a dataset that a changed paper has
+results on (at either version), that a changed dataset or benchmark file names, or that a paper
+using a changed metric or task (or a subtask of it, at either version) has results on. Each such
+board is compiled whole — every paper with results on its dataset is read — so its ranks are
+the real ones. The cost follows the size of the change, not of the registry; an entity used
+everywhere (a common metric) makes a change to it cost about a leaderboard build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .. import layout, paper_index
+from ..gitrefs import Changes, Version, changed_between, merge_base
+from ..leaderboard import Leaderboard, benchmark_of, group_results, rank
+from ..load import read
+from ..registry import Paper, Registry
+from ..source import Record, RegistryAt, registry_folder
+from .corrections import Correction, corrections_of, is_new
+from .delta import Difference, MetricSettings, board_differences
+
+
+@dataclasses.dataclass
+class Side:
+    """A changed file at one version: its paper (if it is a valid paper) and its data."""
+
+    present: bool
+    data: Record | None
+    paper: Paper | None = None
+
+
+@dataclasses.dataclass
+class Changed:
+    """A changed registry file: its kind and id, and what it is at each version."""
+
+    path: str
+    kind: str
+    id: str
+    base: Side
+    head: Side
+
+
+@dataclasses.dataclass
+class Delta:
+    base: RegistryAt
+    head: RegistryAt
+    #: Every path under the registry folder that differs (relative to the top of the work tree).
+    files: list[str]
+    changed: dict[str, Changed]
+    #: A renamed paper's old id → its new id.
+    renamed: dict[str, str]
+    #: Renames that cannot be taken: (the claiming file's path, correction index, why).
+    bad_renames: list[tuple[str, int, str]]
+    base_boards: dict[str, Leaderboard]
+    head_boards: dict[str, Leaderboard]
+    differences: list[Difference]
+    #: The corrections each changed file adds in this change.
+    new_corrections: list[Correction]
+    #: Registries (the part read) at each version, for names.
+    base_registry: Registry
+    head_registry: Registry
+    #: Changed paper files that exist at the head but do not pass validation: not compared.
+    invalid: list[str]
+    display_prefix: str = "registry"
+
+    def display(self, path: str) -> str:
+        """How a path is shown to people: from the registry folder's name."""
+        return self.display_prefix + path[len(self.head.folder):]
+
+    def file_of(self, kind: str, record_id: str) -> str:
+        """The file of a record: for a changed paper, the file it is in (which may not be where
+        its id says: the validator reports that, I001), else where its id places it."""
+        if kind == layout.PAPER:
+            for change in self.changed.values():
+                if change.kind == kind and change.head.paper is not None \
+                        and change.head.paper.id == record_id:
+                    return change.path
+        return self.head.path_of(kind, record_id)
+
+
+def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
+            whole_boards: bool = True, changes: Changes | None = None) -> Delta:
+    """The comparison of the merge base of ``base_ref`` and ``head_ref`` (default: the work
+    tree) with the head.
+
+    ``whole_boards=False`` is for the guard alone: when only papers change, every difference
+    that is not an addition lies on the changed papers' own rows (their values, flags, dates,
+    presence), or is a primary metric that their rows change; so the boards are compiled from
+    the changed papers only, and whole only where a primary metric may change. The verdicts
+    are the same (tests hold it); the report of new states of the art needs whole boards.
+    ``changes``: what `validate --changed-since` already found (the merge base and the paths),
+    so that git is not asked twice."""
+    head_version = Version(registry, head_ref)
+    if changes is not None:
+        base_version = Version(registry, changes.base)
+        base_version.label = base_ref
+    else:
+        base_version = merge_base(base_ref, head_version)
+    try:
+        folder = registry_folder(registry, head_version.top)
+        files = changes.under(folder) if changes is not None else \
+            changed_between(base_version, head_version, folder)
+        head_version.use_work_tree_if_same(folder)
+        delta = _compare(registry, base_version, head_version, files, whole_boards)
+        if not whole_boards and any(d.kind == "primary" for d in delta.differences):
+            delta = _compare(registry, base_version, head_version, files, True)
+        return delta
+    finally:
+        base_version.close()
+        head_version.close()
+
+
+def _kind_and_id(folder: str, path: str) -> tuple[str, str] | None:
+    parts = tuple(path[len(folder) + 1:].split("/"))
+    kind = layout.kind_of(parts)
+    return (kind, parts[-1][: -len(layout.SUFFIX)]) if kind else None
+
+
+def _compare(registry: Path, base_version: Version, head_version: Version, files: list[str],
+             whole_boards: bool) -> Delta:
+    folder = registry_folder(registry, head_version.top)
+    base, head = RegistryAt(base_version, folder), RegistryAt(head_version, folder)
+
+    changed = _read_changed(base, head, folder, files)
+    renamed, bad_renames = _renames(changed, base, folder)
+    invalid = sorted(c.path for c in changed.values()
+                     if c.kind == layout.PAPER and c.head.present and c.head.paper is None)
+    papers = {c.path: c for c in changed.values() if c.kind == layout.PAPER}
+    entities = [c for c in changed.values() if c.kind != layout.PAPER]
+
+    datasets = _datasets_touched(base, head, folder, papers.values(), entities)
+    context = _context_papers(base_version, head_version, head, folder, set(papers), datasets) \
+        if whole_boards or entities else []
+    # A changed paper invalid at the head is left out of both versions: the validator says what
+    # is wrong with it, and comparing it would report each of its results as removed.
+    skip = set(invalid)
+    before = [c.base.paper for c in papers.values() if c.base.paper and c.path not in skip]
+    after = [c.head.paper for c in papers.values() if c.head.paper]
+    base_registry = base.registry([*context, *before], datasets)
+    head_registry = head.registry([*context, *after], datasets)
+    base_boards = _boards(base, base_registry, datasets)
+    head_boards = _boards(head, head_registry, datasets)
+
+    base_settings = _metric_settings(base_registry)
+    head_settings = _metric_settings(head_registry)
+    differences = [d for board in sorted(base_boards.keys() | head_boards.keys())
+                   for d in board_differences(base_boards.get(board), head_boards.get(board),
+                                              renamed, base_settings, head_settings)]
+    new_corrections = [c for change in changed.values()
+                       for c in corrections_of(change.kind, _holder(change), change.path,
+                                               change.head.data)
+                       if is_new(c, _before(change, changed, renamed, folder))]
+    return Delta(base=base, head=head, files=files, changed=changed, renamed=renamed,
+                 bad_renames=bad_renames, base_boards=base_boards, head_boards=head_boards,
+                 differences=differences, new_corrections=new_corrections,
+                 base_registry=base_registry, head_registry=head_registry, invalid=invalid,
+                 display_prefix=registry.name)
+
+
+def _before(change: Changed, changed: Mapping[str, Changed], renamed: Mapping[str, str],
+            folder: str) -> Record | None:
+    """What a changed file was at the base: for a renamed paper, the paper it was."""
+    if change.base.present:
+        return change.base.data
+    for old, new in renamed.items():
+        if new == _holder(change):
+            gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
+            return gone.base.data if gone else None
+    return None
+
+
+def _read_changed(base: RegistryAt, head: RegistryAt, folder: str, files: list[str]
+                  ) -> dict[str, Changed]:
+    placed = {path: k for path in files if (k := _kind_and_id(folder, path))}
+    papers = [p for p, (kind, _) in placed.items() if kind == layout.PAPER]
+    base_raw = base.version.read(placed)
+    head_raw = head.version.read(placed)
+    base_papers, head_papers = base.papers(papers), head.papers(papers)
+    out: dict[str, Changed] = {}
+    for path, (kind, record_id) in placed.items():
+        if kind == layout.PAPER:
+            sides = [Side(raw[path] is not None, parsed[path][1], parsed[path][0])
+                     for raw, parsed in ((base_raw, base_papers), (head_raw, head_papers))]
+        else:
+            sides = [_entity_side(path, raw[path]) for raw in (base_raw, head_raw)]
+        out[path] = Changed(path, kind, record_id, sides[0], sides[1])
+    return out
+
+
+def _holder(change: Changed) -> str:
+    """The id a changed record holds its rows under: a paper's own id, else its file's."""
+    return change.head.paper.id if change.head.paper is not None else change.id
+
+
+def _entity_side(path: str, raw: bytes | None) -> Side:
+    data = read(path, raw).data if raw is not None else None
+    return Side(raw is not None, data if isinstance(data, dict) else None)
+
+
+def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
+             ) -> tuple[dict[str, str], list[tuple[str, int, str]]]:
+    """Renames claimed by ``renamed_from`` corrections added in this change. A rename is taken
+    only from a paper file new in this change, naming a paper whose file this change deletes,
+    once."""
+    renamed: dict[str, str] = {}
+    bad: list[tuple[str, int, str]] = []
+    for change in sorted(changed.values(), key=lambda c: c.path):
+        if change.kind != layout.PAPER or change.head.data is None:
+            continue
+        for c in corrections_of(change.kind, change.id, change.path, change.head.data):
+            old = c.renamed_from
+            if old is None or not is_new(c, change.base.data):
+                continue
+            gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
+            if change.base.present:
+                bad.append((change.path, c.index, f"'{change.id}' existed before this change: "
+                            "only a paper file new in this change can be a renamed paper"))
+            elif gone is None or not gone.base.present or gone.head.present:
+                bad.append((change.path, c.index, f"this change does not delete the paper "
+                            f"'{old}': a rename deletes the old file in the same change"))
+            elif old in renamed:
+                bad.append((change.path, c.index, f"'{old}' is already claimed as renamed to "
+                            f"'{renamed[old]}'"))
+            else:
+                renamed[old] = _holder(change)
+    return renamed, bad
+
+
+def _datasets_touched(base: RegistryAt, head: RegistryAt, folder: str,
+                      papers: Iterable[Changed], entities: list[Changed]) -> set[str]:
+    datasets = {r.dataset for c in papers for side in (c.base, c.head) if side.paper
+                for r in side.paper.results}
+    words: set[str] = set()
+    tasks: set[str] = set()
+    for change in entities:
+        if change.kind == "dataset":
+            datasets.add(change.id)
+        elif change.kind == layout.BENCHMARK:
+            for side in (change.base, change.head):
+                target = (side.data or {}).get("dataset")
+                if isinstance(target, str):
+                    datasets.add(target)
+            parts = change.id.split("--")
+            if len(parts) > 1:
+                datasets.add(parts[1])
+        elif change.kind == "metric":
+            words.add(change.id)
+        elif change.kind == "task":
+            tasks.add(change.id)
+    if tasks:
+        words |= _with_subtasks(base, tasks) | _with_subtasks(head, tasks)
+    if words:
+        found = head.version.grep(f"{folder}/{layout.FOLDERS[layout.PAPER]}", sorted(words),
+                                  untracked=True)
+        for paper, _ in head.papers(found).values():
+            if paper is not None:
+                datasets |= {r.dataset for r in paper.results}
+    return datasets
+
+
+def _with_subtasks(side: RegistryAt, tasks: set[str]) -> set[str]:
+    """``tasks`` and every task below one of them at this version."""
+    prefix = f"{side.folder}/{layout.FOLDERS['task']}/"
+    side.load("task", [p[len(prefix):-len(layout.SUFFIX)]
+                       for p in side.version.files(prefix.rstrip("/"))
+                       if p.endswith(layout.SUFFIX) and "/" not in p[len(prefix):]])
+    parent = {t: r.get("parent") for t, r in side.entities("task").items()}
+    out = set(tasks)
+    grew = True
+    while grew:
+        below = {t for t, p in parent.items() if p in out and t not in out}
+        out |= below
+        grew = bool(below)
+    return out
+
+
+def _context_papers(base_version: Version, head_version: Version, head: RegistryAt,
+                    folder: str, changed: set[str], datasets: set[str]) -> list[Paper]:
+    """The unchanged papers with results on ``datasets`` (the same at both versions): from the
+    index a full validation leaves, else found by a search of their text."""
+    if not datasets:
+        return []
+    papers_folder = f"{folder}/{layout.FOLDERS[layout.PAPER]}"
+    assert base_version.commit is not None
+    found = paper_index.papers_on(base_version.top, base_version.commit, papers_folder, changed,
+                                  datasets,
+                                  lambda path, raw: paper_index.holdings(read(path, raw).data))
+    if found is None:  # untracked files are all among the changed ones
+        found = [f for f in head_version.grep(papers_folder, sorted(datasets), untracked=False)
+                 if f not in changed]
+    return [p for p, _ in head.papers(found).values() if p is not None]
+
+
+def _boards(side: RegistryAt, registry: Registry, datasets: set[str]) -> dict[str, Leaderboard]:
+    """The leaderboards on ``datasets`` at one version (of the papers in ``registry``)."""
+    groups = group_results(registry)
+    wanted = sorted(key for key, entries in groups.items() if entries[0][0].dataset in datasets)
+    side.load(layout.BENCHMARK, wanted)
+    registry.entities[layout.BENCHMARK] = side.entities(layout.BENCHMARK)
+    return {key: rank(benchmark_of(registry, key, groups[key]), groups[key]) for key in wanted}
+
+
+def _metric_settings(registry: Registry) -> MetricSettings:
+    return {m: (r.get("direction"), r.get("unit"), r.get("range"))
+            for m, r in registry.entities.get("metric", {}).items()}
+
+
+__all__ = ["Changed", "Delta", "Difference", "Side", "compare"]

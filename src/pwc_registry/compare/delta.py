@@ -1,0 +1,144 @@
+"""Every difference between two compiled versions of a leaderboard (pure functions).
+
+A difference is one fact a reader of the leaderboard would see change: a board appears or goes,
+a metric's ranking direction, unit or range, the primary metric, a row appears or goes, a
+row's value (with its spread), its extra-training-data flag, the date that places it on the
+state-of-the-art chart, its rank. Some differences only add (a new row, a value or a date where
+there was none, a direction for a board that was unranked); the guards
+(:mod:`pwc_registry.compare.guards`) require every other one to be covered by a correction.
+
+Rows are matched across versions by their holder (a renamed paper is matched under its new id),
+the result's own task (a row rolled up from a subtask keeps it) and the folded model name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from ..ids import fold
+from ..leaderboard import Leaderboard, Row, rank
+from ..registry import Value
+
+#: (holder id, the result's own task, folded model name): a row within one board.
+RowKey = tuple[str, str, str]
+
+#: Per metric of a board: (direction, unit, range) as the metric's record gives them.
+MetricSettings = Mapping[str, tuple[Any, Any, Any]]
+
+ADDITION_KINDS = frozenset({"board-added", "row-added"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Difference:
+    kind: str
+    board: str
+    #: Whether it only adds: nothing a reader saw before changes.
+    addition: bool
+    metric: str | None = None
+    before: Any = None
+    after: Any = None
+    base: Row | None = None
+    head: Row | None = None
+
+    @property
+    def row(self) -> Row | None:
+        return self.head if self.head is not None else self.base
+
+
+def row_key(row: Row, renamed: Mapping[str, str]) -> RowKey:
+    holder = row.paper.id
+    return (renamed.get(holder, holder), row.result.task, fold(row.result.model))
+
+
+def _same_value(a: Value | None, b: Value | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.value == b.value and a.spread == b.spread
+
+
+def board_differences(base: Leaderboard | None, head: Leaderboard | None,
+                      renamed: Mapping[str, str], base_settings: MetricSettings,
+                      head_settings: MetricSettings) -> list[Difference]:
+    """What changes from ``base`` to ``head`` (the same board; either may be absent).
+    ``renamed`` maps a paper's old id to its new one."""
+    board = (head or base).benchmark.id  # type: ignore[union-attr]
+    if base is None:
+        assert head is not None
+        return [Difference("board-added", board, True),
+                *(Difference("row-added", board, True, head=r) for r in head.rows)]
+    if head is None:
+        return [Difference("row-removed", board, False, base=r) for r in base.rows]
+    out: list[Difference] = []
+    for metric in dict.fromkeys([*base.benchmark.metrics, *head.benchmark.metrics]):
+        before, after = base.direction(metric), head.direction(metric)
+        if before != after:
+            out.append(Difference("direction", board, before is None, metric, before, after))
+        old = base_settings.get(metric, (None, None, None))
+        new = head_settings.get(metric, (None, None, None))
+        for kind, i in (("unit", 1), ("range", 2)):
+            if old[i] != new[i] and metric in base.benchmark.metrics:
+                out.append(Difference(kind, board, old[i] is None, metric, old[i], new[i]))
+    if base.benchmark.primary != head.benchmark.primary:
+        out.append(Difference("primary", board, base.benchmark.primary is None, None,
+                              base.benchmark.primary, head.benchmark.primary))
+
+    before_rows = {row_key(r, renamed): r for r in base.rows}
+    # Two head rows with one key are one result written twice (the validator refuses it, V006):
+    # each copy is compared with the published row, so a changed copy cannot hide behind one
+    # that kept the old value.
+    after_rows: dict[RowKey, list[Row]] = {}
+    for r in head.rows:
+        after_rows.setdefault(row_key(r, {}), []).append(r)
+    for key, old_row in before_rows.items():
+        copies = after_rows.get(key)
+        if not copies:
+            out.append(Difference("row-removed", board, False, base=old_row))
+            continue
+        for new_row in copies:
+            out += _row_differences(board, old_row, new_row)
+    out += [Difference("row-added", board, True, head=r)
+            for key, rows in after_rows.items() if key not in before_rows for r in rows]
+    if not any(not d.addition for d in out):
+        out += _rank_differences(base, head, before_rows,
+                                 {k: rows[0] for k, rows in after_rows.items()})
+    return out
+
+
+def _row_differences(board: str, old: Row, new: Row) -> list[Difference]:
+    out: list[Difference] = []
+    a, b = old.result, new.result
+    for metric in dict.fromkeys([*a.metrics, *b.metrics]):
+        x, y = a.metrics.get(metric), b.metrics.get(metric)
+        if not _same_value(x, y):
+            out.append(Difference("value", board, x is None, metric, x, y, old, new))
+    if a.extra_training_data != b.extra_training_data:
+        out.append(Difference("extra-data", board, False, None, a.extra_training_data,
+                              b.extra_training_data, old, new))
+    if old.date != new.date:
+        out.append(Difference("date", board, old.date is None, None, old.date, new.date, old,
+                              new))
+    return out
+
+
+def _rank_differences(base: Leaderboard, head: Leaderboard, before: Mapping[RowKey, Row],
+                      after: Mapping[RowKey, Row]) -> list[Difference]:
+    """Ranks that change for a reason other than added rows: the head's rows that were on the
+    base board, ranked alone, must rank as they did. (With no other difference on the board
+    this should never find anything; it is the guard of last resort.)"""
+    kept = [after[k] for k in before if k in after]
+    if not kept:
+        return []
+    alone = rank(head.benchmark, [(r.result, r.paper, r.via) for r in kept])
+    ranked = {row_key(r, {}): r for r in alone.rows}
+    out: list[Difference] = []
+    for key, old in before.items():
+        new = ranked.get(key)
+        if new is None:
+            continue
+        if (old.rank, old.rank_without_extra_data) != (new.rank, new.rank_without_extra_data) \
+                and old.rank is not None:
+            out.append(Difference("rank", base.benchmark.id, False, base.benchmark.primary,
+                                  old.rank, new.rank, old, after[key]))
+    return out

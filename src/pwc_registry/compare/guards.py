@@ -1,0 +1,340 @@
+"""CI's guard on history: every difference a change makes to the leaderboards is an addition or
+is covered by a correction added in the same change, with its reason. Anything else is an error
+at the file and line that caused it (the changed paper, or the entity file).
+
+Also: a paper file is never deleted but by a rename (H003); published corrections are never
+edited or removed (H007); a new correction must explain a change this change makes (H008); a
+rename is claimed once, by a new file, for a paper this change deletes (H009).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from .. import layout
+from ..diagnostics import Diagnostic, Pointer
+from ..ids import ResultIdentity, result_identity
+from ..leaderboard import Row
+from ..load import Document, read_rich
+from ..markdown import number
+from ..registry import Result, Value
+from . import Changed, Delta
+from .corrections import FIELDS, Correction, published_changes
+from .delta import Difference
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    difference: Difference
+    #: The correction that covers it; None for an addition or an uncovered change.
+    correction: Correction | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.difference.addition or self.correction is not None
+
+
+def _identity(result: Result) -> ResultIdentity:
+    return result_identity(result.task, result.dataset, result.split, result.model)
+
+
+class _Judge:
+    def __init__(self, delta: Delta) -> None:
+        self.delta = delta
+        self.by_holder: dict[tuple[str, str], list[Correction]] = {}
+        for c in delta.new_corrections:
+            self.by_holder.setdefault((c.kind, c.holder), []).append(c)
+        self.used: set[tuple[str, int]] = set()
+
+    def _find(self, kind: str, holder: str, test: Any) -> Correction | None:
+        for c in self.by_holder.get((kind, holder), ()):
+            if test(c):
+                self.used.add((c.path, c.index))
+                return c
+        return None
+
+    def cover(self, d: Difference) -> Correction | None:
+        if d.addition:
+            return None
+        method = getattr(self, "_" + d.kind.replace("-", "_"), None)
+        return method(d) if method is not None else None
+
+    def _value(self, d: Difference) -> Correction | None:
+        assert d.base is not None and d.head is not None
+        target = _identity(d.base.result)
+        return self._find(layout.PAPER, d.head.paper.id, lambda c: c.result == target
+                          and c.metric == d.metric and c.field is None
+                          and c.says_values(d.before, d.after))
+
+    def _extra_data(self, d: Difference) -> Correction | None:
+        assert d.base is not None and d.head is not None
+        target = _identity(d.base.result)
+        return self._find(layout.PAPER, d.head.paper.id, lambda c: c.result == target
+                          and c.field == "extra_training_data" and c.says(d.before, d.after))
+
+    def _date(self, d: Difference) -> Correction | None:
+        assert d.base is not None and d.head is not None
+        old, new = d.base, d.head
+        if old.result.date != new.result.date:
+            target = _identity(old.result)
+            return self._find(layout.PAPER, new.paper.id, lambda c: c.result == target
+                              and c.field == "date"
+                              and c.says(old.result.date, new.result.date))
+        return self._find(layout.PAPER, new.paper.id, lambda c: c.result is None
+                          and c.field == "date" and c.says(old.paper.date, new.paper.date))
+
+    def _row_removed(self, d: Difference) -> Correction | None:
+        assert d.base is not None
+        row = d.base
+        holder = self.delta.renamed.get(row.paper.id, row.paper.id)
+        target = _identity(row.result)
+        found = self._find(layout.PAPER, holder, lambda c: c.result == target
+                           and c.metric is None and c.field is None)
+        if found is not None or row.via is None:
+            return found
+        # A row rolled up from a subtask leaves a board when the task tree changes.
+        path = {row.via, *_ancestors(self.delta, row.via)}
+        for task in sorted(path):
+            change = self._changed("task", task)
+            if change is None:
+                continue
+            before, after = ((change.base.data or {}).get("parent"),
+                             (change.head.data or {}).get("parent"))
+            found = self._find("task", task, lambda c, b=before, a=after: c.field == "parent"
+                               and c.says(b, a))
+            if found is not None:
+                return found
+        return None
+
+    def _setting(self, d: Difference) -> Correction | None:
+        assert d.metric is not None
+        metric = d.metric
+        found = self._find("metric", metric, lambda c: c.field == d.kind
+                           and c.says(d.before, d.after))
+        if found is None and d.kind == "direction":
+            found = self._find(layout.BENCHMARK, d.board, lambda c: c.field == "direction"
+                               and c.metric == metric and c.says(d.before, d.after))
+        return found
+
+    _direction = _unit = _range = _setting
+
+    def _primary(self, d: Difference) -> Correction | None:
+        return self._find(layout.BENCHMARK, d.board, lambda c: c.field == "primary_metric"
+                          and c.says(d.before, d.after))
+
+    def _changed(self, kind: str, record_id: str) -> Changed | None:
+        return self.delta.changed.get(self.delta.file_of(kind, record_id))
+
+
+def _ancestors(delta: Delta, task: str) -> list[str]:
+    tasks = delta.base_registry.entities.get("task", {})
+    out: list[str] = []
+    parent = tasks.get(task, {}).get("parent")
+    while isinstance(parent, str) and parent not in out and parent != task:
+        out.append(parent)
+        parent = tasks.get(parent, {}).get("parent")
+    return out
+
+
+def judge(delta: Delta) -> tuple[list[Verdict], set[tuple[str, int]]]:
+    """Each difference with the correction covering it; and the corrections used."""
+    judge = _Judge(delta)
+    verdicts = [Verdict(d, judge.cover(d)) for d in delta.differences]
+    return verdicts, judge.used
+
+
+# --- diagnostics ----------------------------------------------------------------------
+
+
+class _Locator:
+    def __init__(self, delta: Delta) -> None:
+        self.delta = delta
+        self.docs: dict[str, Document | None] = {}
+
+    def at(self, code: str, message: str, path: str, pointer: Pointer, hint: str | None
+           ) -> Diagnostic:
+        if path not in self.docs:
+            raw = self.delta.head.version.read([path]).get(path)
+            self.docs[path] = read_rich(self.delta.display(path), raw) if raw is not None else None
+        doc = self.docs[path]
+        line, column = doc.locate(pointer) if doc is not None and doc.data is not None else (1, 1)
+        return Diagnostic(code, message, self.delta.display(path), line, column, hint,
+                          pointer if doc is not None else None)
+
+
+def _label(result: Result) -> str:
+    split = f", {result.split}" if result.split else ""
+    return f"'{result.model}' on {result.dataset}{split} ({result.task})"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Value):
+        text = number(value.value)
+        return text + (f" ± {number(value.spread)}" if value.spread is not None else "")
+    if value is None:
+        return "nothing"
+    return str(value)
+
+
+_FIX = ("if the source says so, add a correction with the reason, the old and the new value "
+        "(see docs/registry.md, Corrections); otherwise restore it")
+
+
+def check_history(delta: Delta) -> list[Diagnostic]:
+    """Every error of the guard on history, located."""
+    verdicts, used = judge(delta)
+    where = _Locator(delta)
+    out: set[Diagnostic] = set()
+    deleted = {c.id for c in delta.changed.values() if c.kind == layout.PAPER
+               and c.base.present and not c.head.present and c.id not in delta.renamed}
+    boards: dict[tuple[str, str, str], set[str]] = {}
+    for v in verdicts:
+        if v.allowed:
+            continue
+        d = v.difference
+        if d.kind in ("direction", "unit", "range", "primary", "rank"):
+            key = (d.kind, d.metric or "", f"{_shown(d.before)} → {_shown(d.after)}")
+            boards.setdefault(key, set()).add(d.board)
+            continue
+        row = d.row
+        assert row is not None
+        holder = delta.renamed.get(row.paper.id, row.paper.id)
+        if holder in deleted:
+            continue  # H003 says it once for the paper
+        out.add(_row_error(where, delta, d, holder))
+    for (kind, metric, change), names in sorted(boards.items()):
+        out.add(_board_error(where, delta, kind, metric, change, sorted(names)))
+    for gone in delta.changed.values():
+        if gone.kind == layout.PAPER and gone.id in deleted and gone.base.data is not None:
+            results = gone.base.data.get("results")
+            count = len(results) if isinstance(results, list) else 0
+            out.add(Diagnostic(
+                "H003", f"the paper '{gone.id}' is removed, with its {count} results",
+                delta.display(gone.path), hint="papers are never deleted; if it was renamed, "
+                f"add a correction with renamed_from: {gone.id} to the paper under its new id"))
+    out |= _append_only(where, delta)
+    for path, index, why in delta.bad_renames:
+        out.add(where.at("H009", f"corrections[{index}].renamed_from: {why}", path,
+                         ("corrections", index, "renamed_from"), None))
+    for c in delta.new_corrections:
+        renaming = c.renamed_from is not None and c.field is None and c.metric is None \
+            and c.result is None
+        if (c.path, c.index) in used or renaming:
+            continue
+        if c.path in delta.invalid:
+            continue
+        out.add(where.at("H008", f"corrections[{c.index}] explains no change that this change "
+                         f"makes{_near_miss(verdicts, c)}", c.path, ("corrections", c.index),
+                         "a correction names the result (or field) and the old and new value "
+                         "exactly as they change; remove it, or fix what it names"))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
+    """What the change really does to what the correction names, if it changes it at all."""
+    allowed = FIELDS.get(c.kind, frozenset())
+    if c.field is not None and c.field not in allowed:
+        return (f": a {c.kind} file corrects " + (", ".join(sorted(allowed)) or "nothing")
+                + f", not {c.field}")
+    for v in verdicts:
+        d = v.difference
+        if v.allowed or d.row is None or d.base is None:
+            continue
+        if c.result == _identity(d.base.result) and (c.metric or None) == d.metric:
+            return f": the change is {_shown(d.before)} → {_shown(d.after)}"
+    return ""
+
+
+def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Diagnostic:
+    row: Row = d.head or d.base  # type: ignore[assignment]
+    path = delta.file_of(layout.PAPER, holder)
+    if d.kind == "row-removed":
+        assert d.base is not None
+        if d.base.via is not None:
+            return where.at("H002", f"the result {_label(d.base.result)} leaves the "
+                            f"leaderboard {d.board}, where it counted via {d.base.via}", path,
+                            ("results",), "the task tree changed: add a correction with "
+                            "field: parent to the task file, or restore its parent")
+        return where.at("H002", f"the result {_label(d.base.result)} is removed", path,
+                        ("results",), "keep it, or add a correction naming this result with "
+                        "the reason it goes")
+    index = row.result.index
+    if d.kind == "value":
+        pointer: Pointer = ("results", index, "metrics", d.metric or "") \
+            if d.after is not None else ("results", index, "metrics")
+        what = "is removed" if d.after is None else \
+            f"changes: {_shown(d.before)} → {_shown(d.after)}"
+        return where.at("H001", f"{d.metric} of {_label(row.result)} {what}", path, pointer,
+                        _FIX)
+    field = "extra_training_data" if d.kind == "extra-data" else "date"
+    return where.at("H006", f"{field} of {_label(row.result)} changes: {_shown(d.before)} → "
+                    f"{_shown(d.after)}", path, ("results", index, field)
+                    if field in _fields(delta, path, index) else ("results", index), _FIX)
+
+
+def _fields(delta: Delta, path: str, index: int) -> set[str]:
+    change = delta.changed.get(path)
+    data = change.head.data if change else None
+    results = data.get("results") if data else None
+    if isinstance(results, list) and index < len(results) and isinstance(results[index], dict):
+        return set(results[index])
+    return set()
+
+
+def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: str,
+                 boards: list[str]) -> Diagnostic:
+    shown = ", ".join(boards[:5]) + (f" and {len(boards) - 5} more" if len(boards) > 5 else "")
+    count = f"{len(boards)} leaderboard{'s' if len(boards) != 1 else ''} ({shown})"
+    if kind == "primary":
+        message = f"the primary metric changes ({change}) on {count}: they are ranked anew"
+        return where.at("H005", message, _cause(delta, boards, layout.BENCHMARK),
+                        ("primary_metric",), "set primary_metric in the benchmark file to "
+                        "keep the ranking, or add a correction with field: primary_metric")
+    if kind == "rank":
+        return where.at("H010", f"ranks change on {count} with no change of value, "
+                        "direction or rows to explain it", _cause(delta, boards, "metric"),
+                        (), None)
+    message = f"the {kind} of metric '{metric}' changes ({change}) on {count}" + (
+        ": every row is ranked anew" if kind == "direction" else "")
+    cause = delta.file_of("metric", metric)
+    if cause not in delta.changed:
+        cause = _cause(delta, boards, layout.BENCHMARK)
+    return where.at("H005", message, cause, (kind,) if kind != "direction" or
+                    cause.endswith(f"/{metric}{layout.SUFFIX}") else ("directions", metric),
+                    f"add a correction with field: {kind}, old and new to the metric (or "
+                    "benchmark) file, with the reason")
+
+
+def _cause(delta: Delta, boards: list[str], kind: str) -> str:
+    """The changed file most likely to have caused a change on ``boards``."""
+    for board in boards:
+        path = delta.file_of(layout.BENCHMARK, board)
+        if path in delta.changed:
+            return path
+    for path, change in sorted(delta.changed.items()):
+        if change.kind != layout.PAPER:
+            return path
+    return sorted(delta.changed)[0] if delta.changed else delta.file_of(kind, boards[0])
+
+
+def _append_only(where: _Locator, delta: Delta) -> set[Diagnostic]:
+    out: set[Diagnostic] = set()
+    renamed_to = {new: old for old, new in delta.renamed.items()}
+    for change in delta.changed.values():
+        if not change.head.present:
+            continue
+        before = change.base.data
+        holder = change.head.paper.id if change.head.paper is not None else change.id
+        if not change.base.present and holder in renamed_to:
+            gone = delta.changed.get(delta.file_of(layout.PAPER, renamed_to[holder]))
+            before = gone.base.data if gone else None
+        for index, what in published_changes(before, change.head.data):
+            out.add(where.at("H007", f"corrections[{index}] was published and is {what}",
+                             change.path, ("corrections", index) if what == "edited"
+                             else ("corrections",) if change.head.data and
+                             "corrections" in change.head.data else (),
+                             "corrections are append-only: restore it as it was, and add a "
+                             "new correction for the new change"))
+    return out

@@ -1,0 +1,117 @@
+"""The registry at one version — a commit, or the work tree — read only as far as asked.
+
+Comparing two versions of a 50,000-paper registry must cost what the change costs, so nothing
+is read in bulk: papers are read by path (in worker processes when there are many), entities by
+kind and id, and every answer is kept. A record that does not pass its schema is never turned
+into a domain object: the compilers must see exactly what the validator accepts.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import layout, schema
+from .gitrefs import Version
+from .load import read
+from .parallel import fork_map
+from .registry import Paper, Registry, paper_from
+
+#: Below this many papers to parse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 400
+
+Record = Mapping[str, Any]
+
+
+class RegistryAt:
+    """One version of the registry folder ``folder`` (relative to the top of the work tree)."""
+
+    def __init__(self, version: Version, folder: str) -> None:
+        self.version = version
+        self.folder = folder
+        self._entities: dict[str, dict[str, Record | None]] = {k: {} for k in layout.ENTITY_KINDS}
+        self._papers: dict[str, tuple[Paper | None, Record | None]] = {}
+
+    @property
+    def label(self) -> str:
+        return self.version.label
+
+    def path_of(self, kind: str, record_id: str) -> str:
+        return f"{self.folder}/{layout.relative_path(kind, record_id)}"
+
+    # --- entities ------------------------------------------------------------------------
+
+    def load(self, kind: str, ids: Iterable[str]) -> None:
+        """Read the entities of ``kind`` with these ids that are not read yet."""
+        known = self._entities[kind]
+        paths = {self.path_of(kind, i): i for i in sorted(set(ids) - known.keys())}
+        for path, raw in self.version.read(paths).items():
+            data = read(path, raw).data if raw is not None else None
+            valid = isinstance(data, dict) and schema.is_valid(kind, data)
+            known[paths[path]] = data if valid else None
+
+    def entity(self, kind: str, record_id: str) -> Record | None:
+        """The valid record of an entity, None if absent or invalid."""
+        if record_id not in self._entities[kind]:
+            self.load(kind, [record_id])
+        return self._entities[kind][record_id]
+
+    def entities(self, kind: str) -> dict[str, Record]:
+        """The valid entities of ``kind`` read so far."""
+        return {i: r for i, r in self._entities[kind].items() if r is not None}
+
+    def load_task_tree(self, tasks: Iterable[str]) -> None:
+        """``tasks`` and every ancestor of each, a level at a time."""
+        pending = set(tasks)
+        while pending:
+            self.load("task", pending)
+            parents = {(self.entity("task", t) or {}).get("parent") for t in pending}
+            pending = {p for p in parents
+                       if isinstance(p, str) and p not in self._entities["task"]}
+
+    # --- papers --------------------------------------------------------------------------
+
+    def papers(self, paths: Iterable[str]) -> dict[str, tuple[Paper | None, Record | None]]:
+        """For each path: the paper (None where absent or invalid) and its data (None where
+        absent or not a mapping)."""
+        wanted = [p for p in dict.fromkeys(paths) if p not in self._papers]
+        found = [(path, raw) for path, raw in self.version.read(wanted).items() if raw is not None]
+        for path in wanted:
+            self._papers[path] = (None, None)
+        parts = fork_map(_parse_papers, found, jobs=None, threshold=PARALLEL_THRESHOLD)
+        for path, data, valid in (record for part in parts for record in marshal.loads(part)):
+            paper = paper_from(data, path, abstract=False) if valid else None
+            self._papers[path] = (paper, data)
+        return {p: self._papers[p] for p in dict.fromkeys(paths)}
+
+    def registry(self, papers: Iterable[Paper], datasets: set[str]) -> Registry:
+        """The papers, with the entities that their results on ``datasets`` refer to."""
+        chosen = {p.id: p for p in papers}
+        results = [r for p in chosen.values() for r in p.results if r.dataset in datasets]
+        self.load("dataset", {r.dataset for r in results})
+        self.load("metric", {m for r in results for m in r.metrics})
+        self.load_task_tree({r.task for r in results})
+        entities = {kind: self.entities(kind) for kind in layout.ENTITY_KINDS}
+        return Registry(chosen, entities)
+
+
+def _parse_papers(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """``(path, data, valid)`` of each paper file, as marshal bytes (far faster across a
+    process boundary than pickled objects); abstracts are dropped, nothing compares them."""
+    out: list[tuple[str, Any, bool]] = []
+    for path, raw in files:
+        data = read(path, raw).data
+        if not isinstance(data, dict):
+            out.append((path, None, False))
+            continue
+        valid = schema.is_valid(layout.PAPER, data)
+        data.pop("abstract", None)
+        out.append((path, data, valid))
+    return marshal.dumps(out)
+
+
+def registry_folder(registry: Path, top: Path) -> str:
+    """The registry folder as a path relative to the top of its work tree."""
+    return registry.resolve().relative_to(top.resolve()).as_posix()

@@ -1,0 +1,235 @@
+"""Commands that write folders never destroy what they did not make (issue 12, class 8): an
+output folder is replaced only when it is absent, empty or marked as made by the same command,
+and nothing is ever written or deleted through a symbolic link."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pwc_registry import outputs
+from pwc_registry.cli import main
+
+from examples import materialise
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    outcome = CliRunner().invoke(main, list(args))
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), \
+        outcome.exception  # a refusal is a message, never a traceback
+    return outcome.exit_code, outcome.output
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    return materialise(Path("/nonexistent"), tmp_path)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every entry under ``folder``: a file's text, a link's target."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.is_symlink():
+            out[name] = f"-> {os.readlink(path)}"
+        elif path.is_file():
+            out[name] = path.read_text("utf-8")
+    return out
+
+
+# --- folders pwc did not make are refused, untouched --------------------------------------
+
+def test_site_build_refuses_a_docs_folder_with_uncommitted_files(
+        registry: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text("uncommitted work\n")
+    code, out = invoke("site", "build", "--registry", str(registry), "--out", str(docs))
+    assert code == 2
+    assert f"{docs}: not replaced: it holds files that pwc did not make" in out
+    assert ".pwc-output" in out and "Traceback" not in out
+    assert tree(docs) == {"guide.md": "uncommitted work\n"}
+
+
+def test_leaderboards_build_into_the_current_folder_keeps_its_files(
+        registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "repo"
+    (work / "benchmarks").mkdir(parents=True)
+    (work / "benchmarks" / "run.py").write_text("print('timing')\n")
+    (work / "index.md").write_text("# my notes\n")
+    monkeypatch.chdir(work)
+    code, out = invoke("leaderboards", "build", "--registry", str(registry), "--out", ".")
+    assert code == 2 and ".: not replaced" in out
+    assert tree(work) == {"benchmarks/run.py": "print('timing')\n", "index.md": "# my notes\n"}
+
+
+def test_export_refuses_a_folder_it_did_not_make(registry: Path, tmp_path: Path) -> None:
+    out_folder = tmp_path / "out"
+    out_folder.mkdir()
+    (out_folder / "datasets.json").write_text("mine\n")
+    code, out = invoke("export", "pwc-archive", "--registry", str(registry), "--out",
+                       str(out_folder))
+    assert code == 2 and f"{out_folder}: not replaced" in out
+    assert tree(out_folder) == {"datasets.json": "mine\n"}
+
+
+def test_one_commands_folder_is_not_replaced_by_another(registry: Path, tmp_path: Path) -> None:
+    snapshot = tmp_path / "lb"
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out",
+                  str(snapshot))[0] == 0
+    before = tree(snapshot)
+    assert before[".pwc-output"].startswith("pwc leaderboards build\n")
+    code, out = invoke("site", "build", "--registry", str(registry), "--out", str(snapshot))
+    assert code == 2
+    assert "it holds the output of `pwc leaderboards build`, not of `pwc site build`" in out
+    assert tree(snapshot) == before
+
+
+# --- what pwc made, it replaces --------------------------------------------------------------
+
+def test_site_build_replaces_its_own_folder_and_nothing_else(
+        registry: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert invoke("site", "build", "--registry", str(registry), "--out", str(site))[0] == 0
+    assert (site / ".pwc-output").read_text().startswith("pwc site build\n")
+    (site / "stale.html").write_text("from an older build")
+    first = {k: v for k, v in tree(site).items() if k != "stale.html"}
+    assert invoke("site", "build", "--registry", str(registry), "--out", str(site))[0] == 0
+    assert tree(site) == first  # the same build, the stale page gone, nothing set aside left
+
+
+def test_empty_and_absent_folders_are_fine_and_get_the_marker(
+        registry: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert invoke("export", "pwc-archive", "--registry", str(registry), "--out",
+                  str(empty))[0] == 0
+    assert outputs.made_by(empty) == "pwc export pwc-archive"
+    assert invoke("export", "pwc-archive", "--registry", str(registry), "--out",
+                  str(empty))[0] == 0  # and again, over its own output
+    absent = tmp_path / "a" / "b"
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out",
+                  str(absent))[0] == 0
+    assert outputs.made_by(absent) == "pwc leaderboards build"
+
+
+# --- symbolic links ---------------------------------------------------------------------------
+
+def test_an_output_folder_that_is_a_link_is_refused(registry: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "precious.txt").write_text("keep me")
+    link = tmp_path / "site"
+    link.symlink_to(target)
+    for command in (["site", "build"], ["leaderboards", "build"], ["export", "pwc-archive"]):
+        code, out = invoke(*command, "--registry", str(registry), "--out", str(link))
+        assert code == 2 and f"{link}: is a symbolic link" in out, command
+    assert tree(target) == {"precious.txt": "keep me"}
+
+
+def test_links_inside_a_snapshot_are_removed_never_followed(
+        registry: Path, tmp_path: Path) -> None:
+    snapshot = tmp_path / "lb"
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out",
+                  str(snapshot))[0] == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("mine")
+    board = next((snapshot / "benchmarks").glob("*.json"))
+    board.unlink()
+    board.symlink_to(outside / "notes.md")  # a rebuild would write the board through it
+    (snapshot / "benchmarks" / "gone.json").symlink_to(outside)  # a stale name, to a folder
+    (snapshot / "index.md").unlink()
+    (snapshot / "index.md").symlink_to(outside / "notes.md")
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out",
+                  str(snapshot))[0] == 0
+    assert tree(outside) == {"notes.md": "mine"}
+    assert not board.is_symlink() and json.loads(board.read_text())["id"] == board.stem
+    assert not (snapshot / "benchmarks" / "gone.json").exists()
+    assert not (snapshot / "index.md").is_symlink()
+
+
+def test_replacing_removes_links_not_what_they_point_to(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "x.txt").write_text("mine")
+    folder = tmp_path / "out"
+    with outputs.output_folder(folder, "pwc test", replace=True):
+        (folder / "to-a-folder").symlink_to(outside)
+        (folder / "sub").mkdir()
+        (folder / "sub" / "to-a-file").symlink_to(outside / "deep" / "x.txt")
+    with outputs.output_folder(folder, "pwc test", replace=True):
+        # The old entries wait in one hidden folder, deleted while the command writes.
+        assert {n if n == ".pwc-output" else n[:9] for n in os.listdir(folder)} \
+            == {".pwc-output", ".pwc-old-"}
+    assert os.listdir(folder) == [".pwc-output"]
+    assert tree(outside) == {"deep/x.txt": "mine"}
+
+
+def test_an_output_under_a_file_is_a_message_not_a_traceback(
+        registry: Path, tmp_path: Path) -> None:
+    (tmp_path / "build").write_text("a file")
+    code, out = invoke("export", "pwc-archive", "--registry", str(registry), "--out",
+                       str(tmp_path / "build" / "archive"))
+    assert code == 2 and f"{tmp_path / 'build' / 'archive'}: cannot be made" in out
+
+
+def test_a_marker_that_is_a_link_is_not_pwcs(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (tmp_path / "fake").write_text("pwc site build\n")
+    (folder / ".pwc-output").symlink_to(tmp_path / "fake")
+    (folder / "page.html").write_text("mine")
+    with pytest.raises(outputs.OutputError, match="pwc did not make"):
+        outputs.check_folder(folder, "pwc site build")
+
+
+# --- single files: the import report, the diagnostics page ----------------------------------
+
+def _import(registry: Path, report: Path, corpus: Path) -> tuple[int, str]:
+    # The smallest table of the corpus's sota-extractor dumps that the importer reads: 43 rows.
+    table = corpus / "pwc-format" / "sota-extractor" / "coqa.json"
+    return invoke("import", "pwc-archive", "--evaluation-tables", str(table), "--registry",
+                  str(registry), "--report", str(report))
+
+
+def test_the_import_report_replaces_only_an_earlier_report(
+        registry: Path, tmp_path: Path, corpus: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# My notes\n")
+    files_before = tree(registry)
+    code, out = _import(registry, notes, corpus)
+    assert code == 2 and f"{notes}: not replaced: pwc did not write this file" in out
+    assert notes.read_text() == "# My notes\n" and not (tmp_path / "notes.json").exists()
+    assert tree(registry) == files_before  # refused before importing anything
+
+    report = tmp_path / "build" / "import-report.md"
+    assert _import(registry, report, corpus)[0] == 0
+    assert _import(registry, report, corpus)[0] == 0  # an earlier report is replaced
+    (tmp_path / "build" / "import-report.json").write_text("{}\n")
+    assert _import(registry, report, corpus)[0] == 2
+
+
+def test_the_import_report_is_not_written_through_a_link(
+        registry: Path, tmp_path: Path, corpus: Path) -> None:
+    target = tmp_path / "target.md"
+    target.write_text("# Import of the Papers with Code archive\n")  # looks like a report
+    link = tmp_path / "report.md"
+    link.symlink_to(target)
+    code, out = _import(registry, link, corpus)
+    assert code == 2 and f"{link}: is a symbolic link" in out
+    assert target.read_text() == "# Import of the Papers with Code archive\n"
+
+
+def test_docs_diagnostics_overwrites_only_its_own_page(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Project\n")
+    code, out = invoke("docs", "diagnostics", "--output", str(readme))
+    assert code == 2 and "not replaced" in out and readme.read_text() == "# Project\n"
+    page = tmp_path / "diagnostics.md"
+    assert invoke("docs", "diagnostics", "--output", str(page))[0] == 0
+    assert invoke("docs", "diagnostics", "--output", str(page))[0] == 0

@@ -1,0 +1,333 @@
+"""The guard on history, attacked as a pull request from a fork would: every change to a published
+leaderboard is an addition or is covered by a correction; CI (`validate --changed-since`) and
+`pwc diff` read the same comparison and never disagree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pwc_registry.compare import compare, render
+from pwc_registry.layout import relative_path
+from pwc_registry.validate import Options, validate
+
+from conftest import TODAY, git
+from registry_builder import paper, result, speech_registry, write
+
+ZWSP = "\u200b"
+
+
+def _repo(tmp_path: Path) -> Path:
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "speech")
+    git(tmp_path, "checkout", "-qb", "pr")
+    return registry
+
+
+def _guard(registry: Path) -> list[str]:
+    """``CODE file:line message`` of each error of `validate --changed-since main`."""
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    return [f"{d.code} {d.file}:{d.line} {d.message}" for d in report.diagnostics
+            if d.severity == "error"]
+
+
+def _codes(registry: Path) -> list[str]:
+    codes = sorted({line.split()[0] for line in _guard(registry)})
+    refused = render.report(compare(registry, "main")).refused
+    light = render.report(compare(registry, "main", whole_boards=False)).refused
+    assert {(v.difference.kind, v.difference.board) for v in light if
+            v.difference.kind != "rank"} == {(v.difference.kind, v.difference.board)
+                                             for v in refused if v.difference.kind != "rank"}
+    history = [c for c in codes if c.startswith("H")]
+    # The comment and the guard read one comparison: refused there iff an H error here
+    # (a deleted paper and bad corrections are said by the guard only).
+    if not set(history) & {"H003", "H007", "H008", "H009"}:
+        assert bool(refused) == bool(history), (codes, refused)
+    return codes
+
+
+def _edit(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(data)
+    plain = json.loads(json.dumps(data))  # no shared values: YAML would write them as aliases
+    path.write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _file(registry: Path, kind: str, record_id: str) -> Path:
+    return registry / relative_path(kind, record_id)
+
+
+def _correct(path: Path, **entry: Any) -> None:
+    _edit(path, lambda d: d.setdefault("corrections", []).append(
+        {"date": "2026-11-20", "reason": "the source says so, checked by a maintainer", **entry}))
+
+
+# --- class 4: entities --------------------------------------------------------------------
+
+
+def test_flipping_a_metrics_direction_inverts_boards_and_is_refused(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    metric = _file(registry, "metric", "word-error-rate")
+    _edit(metric, lambda d: d.update(direction="higher"))
+    found = _guard(registry)
+    assert any(line.startswith("H005 registry/metrics/word-error-rate.yaml:") and
+               "direction of metric 'word-error-rate' changes (lower → higher)" in line
+               for line in found), found
+    _correct(metric, field="direction", old="lower", new="higher")
+    assert _codes(registry) == []
+    out = render.markdown(render.report(compare(registry, "main")))
+    assert "corrected change" in out and "the source says so" in out
+
+
+def test_a_correction_with_other_old_and_new_values_covers_nothing(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    metric = _file(registry, "metric", "word-error-rate")
+    _edit(metric, lambda d: d.update(direction="higher"))
+    _correct(metric, field="direction", old="higher", new="lower")
+    assert _codes(registry) == ["H005", "H008"]
+
+
+def test_a_direction_for_an_unranked_board_is_an_addition(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    metric = _file(registry, "metric", "real-time-factor")
+    _edit(metric, lambda d: d.pop("direction"))
+    git(tmp_path, "commit", "-qam", "unknown direction")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(metric, lambda d: d.update(direction="lower"))
+    assert _codes(registry) == []
+
+
+def test_a_metrics_unit_or_range_change_is_refused(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    metric = _file(registry, "metric", "word-error-rate")
+    _edit(metric, lambda d: d.update(unit="fraction", range={"min": 0, "max": 1}))
+    assert _codes(registry) == ["H005", "V002"] or _codes(registry)[0] == "H005"
+
+
+def test_a_benchmarks_primary_metric_change_is_refused_unless_corrected(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    board = {"id": "speech-recognition--librispeech-test-clean", "task": "speech-recognition",
+             "dataset": "librispeech-test-clean"}
+    path = write(registry, "benchmark", {**board, "primary_metric": "real-time-factor",
+                                         "metrics": ["real-time-factor", "word-error-rate"]})
+    assert _codes(registry) == ["H005"]
+    _correct(path, field="primary_metric", old="word-error-rate", new="real-time-factor")
+    assert _codes(registry) == []
+
+
+def test_a_benchmark_direction_override_is_refused(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    write(registry, "benchmark", {"id": "speech-recognition--librispeech-test-clean",
+                                  "task": "speech-recognition",
+                                  "dataset": "librispeech-test-clean",
+                                  "directions": {"word-error-rate": "higher"}})
+    assert _codes(registry) == ["H005"]
+
+
+def test_moving_a_task_in_the_tree_takes_rows_off_boards(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    task = _file(registry, "task", "noisy-speech-recognition")
+    _edit(task, lambda d: d.pop("parent"))
+    found = _guard(registry)
+    assert [line.split()[0] for line in found] == ["H002"]
+    assert "leaves the leaderboard speech-recognition--librispeech-test-clean, where it " \
+        "counted via noisy-speech-recognition" in found[0]
+    _correct(task, field="parent", old="speech-recognition", new=None)
+    assert _codes(registry) == []
+
+
+def test_deleting_a_metric_is_refused(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _file(registry, "metric", "real-time-factor").unlink()
+    codes = _codes(registry)
+    assert "H005" in codes  # and R001 on the papers using it: test_gitrefs
+
+
+# --- class 1: identity and shadowing ---------------------------------------------------------
+
+
+def test_a_copy_that_differs_only_by_invisible_characters_is_the_same_result(
+        tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "first-asr")
+
+    def shadow(d: dict[str, Any]) -> None:
+        original = d["results"][0]
+        d["results"][0] = {**original, "metrics": {"word-error-rate": 1.0}}
+        d["results"].append({**original, "model": f"a{ZWSP} "})
+
+    _edit(path, shadow)
+    codes = _codes(registry)
+    assert "V006" in codes and "H001" in codes
+
+
+def test_splits_that_slugify_alike_are_one_result(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "first-asr")
+    _edit(path, lambda d: d["results"].extend([
+        {**d["results"][0], "split": "Test"}, {**d["results"][0], "split": "test "},
+        {**d["results"][0], "split": "（）"}]))
+    found = [line for line in _guard(registry) if line.startswith("V006")]
+    assert len(found) == 2, found  # "test " repeats "Test"; "（）" is no split: repeats [0]
+
+
+def test_look_alike_entity_names_clash(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    write(registry, "dataset", {"id": "librispeech-clean-2", "name": "ＬｉｂｒｉＳｐｅｅｃｈ"})
+    write(registry, "dataset", {"id": "librispeech-clean-3", "name": f"Libri{ZWSP}Speech  test-clean"})
+    found = [line for line in _guard(registry) if line.startswith("I002")]
+    assert any("librispeech-clean-2" in line for line in found)
+    assert any("librispeech-clean-3" in line for line in found)
+
+
+# --- class 2: renames ------------------------------------------------------------------------
+
+
+def _rename(registry: Path, old: str, new: str, change: Any = None) -> Path:
+    source = _file(registry, "paper", old)
+    data = yaml.safe_load(source.read_text("utf-8"))
+    source.unlink()
+    data["id"] = new
+    data.setdefault("corrections", []).append(
+        {"date": "2026-11-20", "reason": "a shorter id, as the site links it",
+         "renamed_from": old})
+    if change:
+        change(data)
+    return write(registry, "paper", data)
+
+
+def test_a_rename_is_compared_value_by_value(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _rename(registry, "second-asr", "second-asr-renamed")
+    assert _codes(registry) == []
+    git(tmp_path, "checkout", "-qf", "pr")
+    git(tmp_path, "clean", "-qfd")
+    _rename(registry, "second-asr", "second-asr-renamed",
+            lambda d: d["results"][0]["metrics"].update({"word-error-rate": 1.1}))
+    found = _guard(registry)
+    assert [line.split()[0] for line in found] == ["H001"]
+    assert "registry/papers/" in found[0] and "second-asr-renamed.yaml" in found[0]
+
+
+def test_a_rename_cannot_be_claimed_from_another_file(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _file(registry, "paper", "second-asr").unlink()
+    _correct(_file(registry, "paper", "third-asr"), renamed_from="second-asr")
+    assert _codes(registry) == ["H003", "H009"]
+
+
+def test_a_rename_of_a_paper_that_is_not_deleted_is_refused(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    data = yaml.safe_load(_file(registry, "paper", "second-asr").read_text("utf-8"))
+    data["id"] = "second-asr-copy"
+    data["corrections"] = [{"date": "2026-11-20", "reason": "a shorter id, as the site links it",
+                            "renamed_from": "second-asr"}]
+    data["results"][0]["metrics"]["word-error-rate"] = 9.9
+    write(registry, "paper", data)
+    assert "H009" in _codes(registry)
+
+
+def test_hidden_and_stray_files_under_the_registry_are_errors(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    hidden = _file(registry, "paper", "first-asr").with_name(".first-asr.yaml")
+    hidden.write_text(_file(registry, "paper", "first-asr").read_text("utf-8"), "utf-8")
+    (registry / "papers" / "notes.txt").write_text("x\n", "utf-8")
+    found = _guard(registry)
+    assert any(line.startswith("Y013") and ".first-asr.yaml" in line for line in found), found
+    assert any(line.startswith("Y013") and "notes.txt" in line for line in found), found
+
+
+# --- class 3: corrections are append-only ------------------------------------------------------
+
+
+def _published_correction(tmp_path: Path) -> tuple[Path, Path]:
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "first-asr")
+    _edit(path, lambda d: d["results"][0]["metrics"].update({"word-error-rate": 5.2}))
+    _correct(path, result={"task": "speech-recognition", "dataset": "librispeech-test-clean",
+                           "model": "A"}, metric="word-error-rate", old=5.0, new=5.2)
+    assert _codes(registry) == []
+    git(tmp_path, "commit", "-qam", "a correction")
+    git(tmp_path, "branch", "-f", "main")
+    return registry, path
+
+
+def test_an_edited_correction_cannot_cover_a_new_change(tmp_path: Path) -> None:
+    registry, path = _published_correction(tmp_path)
+
+    def launder(d: dict[str, Any]) -> None:
+        d["results"][0]["metrics"]["word-error-rate"] = 1.0
+        d["corrections"][0]["new"] = 1.0
+
+    _edit(path, launder)
+    assert _codes(registry) == ["H001", "H007"]
+
+
+def test_a_removed_correction_is_refused(tmp_path: Path) -> None:
+    registry, path = _published_correction(tmp_path)
+    _edit(path, lambda d: d.pop("corrections"))
+    assert _codes(registry) == ["H007"]
+
+
+def test_an_old_correction_does_not_license_a_new_edit(tmp_path: Path) -> None:
+    registry, path = _published_correction(tmp_path)
+    _edit(path, lambda d: d["results"][0]["metrics"].update({"word-error-rate": 5.0}))
+    assert _codes(registry) == ["H001"]
+
+
+# --- rows: flags, dates, removal ---------------------------------------------------------------
+
+
+def test_extra_data_flag_and_dates_are_guarded(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "second-asr")
+    _edit(path, lambda d: d["results"][1].pop("extra_training_data"))
+    assert _codes(registry) == ["H006"]
+    _correct(path, result={"task": "speech-recognition", "dataset": "librispeech-test-clean",
+                           "model": "B-large"}, field="extra_training_data", old=True,
+             new=False)
+    assert _codes(registry) == []
+    _edit(path, lambda d: d.update(date="2018-01-01"))
+    assert _codes(registry) == ["H006"]
+    _correct(path, field="date", old="2020-06-01", new="2018-01-01")
+    assert _codes(registry) == []
+
+
+def test_a_date_where_there_was_none_is_an_addition(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    paper(registry, "undated-asr", "2020-01-01",
+          [result("speech-recognition", "librispeech-test-clean", "U", word_error_rate=6.0)])
+    _edit(_file(registry, "paper", "undated-asr"), lambda d: d.pop("date"))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "undated")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(_file(registry, "paper", "undated-asr"), lambda d: d.update(date="2020-02-01"))
+    assert _codes(registry) == []
+
+
+def test_a_result_moved_to_another_split_is_a_removal(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _edit(_file(registry, "paper", "worse-asr"), lambda d: d["results"][0].update(split="dev"))
+    assert _codes(registry) == ["H002"]
+
+
+def test_a_published_value_turned_into_text_is_reported_not_a_crash(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _edit(_file(registry, "paper", "first-asr"),
+          lambda d: d["results"][0]["metrics"].update({"word-error-rate": "5.0%"}))
+    codes = _codes(registry)
+    assert "V001" in codes and not {"H001", "H002"} & set(codes)
+
+
+def test_a_correction_of_a_field_its_record_does_not_have_explains_nothing(
+        tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    _correct(_file(registry, "metric", "word-error-rate"), field="parent", old="a", new="b")
+    [found] = _guard(registry)
+    assert found.startswith("H008 registry/metrics/word-error-rate.yaml:")
+    assert "a metric file corrects direction, range, unit, not parent" in found
