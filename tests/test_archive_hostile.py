@@ -341,3 +341,28 @@ def test_a_held_result_without_values_gains_none() -> None:
     merged, conflicts = merge({"results": [held]}, {"results": [{**held, "metrics": {"a": 1}}]})
     assert merged == {"results": [held]}
     assert conflicts == [(("results", 0, "metrics", "a"), NOT_HELD, 1)]
+
+
+def test_limits_hold_exactly_and_errors_are_placed_across_chunks(tmp_path: Path) -> None:
+    """Small limits, records on both sides of them, and a syntax error 3 MB in (past the
+    scanner's first chunks), with the lines before it counted."""
+    from pwc_registry.archive.dumps import DumpError, Limits, records
+
+    deep_ok, too_deep = "[[[1]]]", "[[[[1]]]]"
+    big_ok, too_big = '"' + "a" * 48 + '"', '"' + "a" * 49 + '"'  # 50 and 51 bytes
+    dump = tmp_path / "d.json"
+    dump.write_text("[" + ",\n".join([deep_ok, too_deep, big_ok, too_big] * 3) + "]")
+    problems: list[Any] = []
+    got = list(records(dump, problems.append, limits=Limits(depth=3, record_bytes=50)))
+    assert [i for i, _ in got] == [0, 2, 4, 6, 8, 10]
+    assert [(d.code, d.pointer, d.line) for d in problems] == [
+        ("A017", (1,), 2), ("A018", (3,), 4), ("A017", (5,), 6), ("A018", (7,), 8),
+        ("A017", (9,), 10), ("A018", (11,), 12)]
+
+    lines = ['{"title": "%s"}' % ("x" * 200)] * 15_000  # ~3.2 MB, one record a line
+    dump.write_text("[" + ",\n".join([*lines, '{"title": "y",}']) + "]")
+    try:
+        list(records(dump, problems.append))
+        raise AssertionError("no error")
+    except DumpError as exc:
+        assert (exc.diagnostic.line, exc.diagnostic.column) == (15_001, 15)

@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 #: Where a dump's problems go that do not stop it (a record skipped at a limit).
 Report = Callable[[Diagnostic], None]
 
-_CHUNK = 1 << 16
+_CHUNK = 1 << 20  # a chunk that holds most records whole: see _whole
 _STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
 # Up to the next bracket or quote that is not inside a complete string: inside a record, and at
 # the top level, where a comma also ends a record.
@@ -83,6 +83,9 @@ class DumpError(Exception):
 
 
 def _number(text: str) -> int | float | OutOfRange:
+    if len(text) <= 15 and "e" not in text and "E" not in text:
+        # The usual case, which exact_number would accept: at most 15 digits, no exponent.
+        return float(text) if "." in text else int(text)
     try:
         return exact_number(text)
     except ValueError as exc:
@@ -124,6 +127,8 @@ class _Scanner:
         self.offset = 0  # of buf[0] in the dump
         self.line = 1  # of buf[0]
         self.line_start = 0  # offset of the start of that line
+        self.reads = 0
+        self.mark = (0, 1, 0)  # a position in buf, its line and the offset where that begins
 
     def more(self, keep_from: int) -> bool:
         """Drop ``buf[:keep_from]`` and read on; False at the end of the dump."""
@@ -134,15 +139,24 @@ class _Scanner:
                 self.line_start = self.offset + self.buf.rindex(b"\n", 0, keep_from) + 1
             del self.buf[:keep_from]
             self.offset += keep_from
+        self.mark = (0, self.line, self.line_start)
         chunk = self.stream.read(_CHUNK)
+        self.reads += 1
         self.buf += chunk
         return bool(chunk)
 
     def where(self, at: int) -> tuple[int, int]:
-        newlines = self.buf.count(b"\n", 0, at)
-        if not newlines:
-            return self.line, self.offset + at - self.line_start + 1
-        return self.line + newlines, at - self.buf.rindex(b"\n", 0, at)
+        # Counted on from the last position asked for in this chunk: a dump of many skipped
+        # records asks for each one's.
+        begin, line, line_start = self.mark
+        if at < begin:
+            begin, line, line_start = 0, self.line, self.line_start
+        newlines = self.buf.count(b"\n", begin, at)
+        if newlines:
+            line += newlines
+            line_start = self.offset + self.buf.rindex(b"\n", begin, at) + 1
+        self.mark = (at, line, line_start)
+        return line, self.offset + at - line_start + 1
 
     def error(self, message: str, at: int) -> DumpError:
         line, column = self.where(at)
@@ -172,7 +186,9 @@ class _Scanner:
         in_string = False
         index = 0
         skipped: tuple[str, int, int] | None = None  # why the current record is skipped, where
-        tried = -1  # where _whole last stopped (in the dump): the scanner goes on from there
+        # _whole is tried once a chunk: where it stops, the scanner goes on to the chunk's end
+        # (trying again at each record would decode the rest of the chunk again each time).
+        tried = -1
         # The patterns always match (perhaps nothing). Bound here, and the match kept in ``m``
         # rather than in a call of _end: a fifth of the time of a dump of small records.
         rest, top, inside = _STRING_REST.match, _TOP.match, _INSIDE.match
@@ -181,8 +197,8 @@ class _Scanner:
             n = len(buf)
             while i < n:
                 if i == start and depth == base and array and not in_string \
-                        and skipped is None and tried != self.offset + start:
-                    tried = self.offset + start
+                        and skipped is None and tried != self.reads:
+                    tried = self.reads
                     i, index, ended = yield from self._whole(i, index)
                     if ended:
                         self._tail(i)
@@ -209,7 +225,7 @@ class _Scanner:
                     depth += 1
                     if depth - base > self.limits.depth:
                         if skipped is None:
-                            skipped = ("A017", *self.where(start))
+                            skipped = ("A017", *self.where(_end(_SPACE, buf, start)))
                     else:
                         closers.append(_CLOSER[c])
                 elif depth > base:  # ] }
@@ -225,6 +241,10 @@ class _Scanner:
                     raise self.error(f"'{chr(c)}' where a value, ',' or ']' was expected", i)
                 else:  # , or the array's ]
                     last = c == 0x5D
+                    if skipped is None and i - start > self.limits.record_bytes:
+                        first = _end(_SPACE, buf, start)  # the record, not the space before
+                        if i - first > self.limits.record_bytes:
+                            skipped = ("A018", *self.where(first))
                     if skipped is not None:
                         self._skip(index, skipped)
                         skipped = None
@@ -246,7 +266,7 @@ class _Scanner:
                     and _end(_SPACE, buf, start) >= i:
                 start = i  # only white space so far: nothing to keep
             if skipped is None and i - start > self.limits.record_bytes:
-                skipped = ("A018", *self.where(start))
+                skipped = ("A018", *self.where(_end(_SPACE, buf, start)))
             keep = i if skipped is not None else start
             if not self.more(keep):
                 if not array:
@@ -277,7 +297,8 @@ class _Scanner:
                 break
             after = _TEXT_SPACE.match(text, end).end()  # type: ignore[union-attr]
             # A number at the end of buf may go on in the next chunk: the delimiter decides.
-            if after >= n or text[after] not in ",]" or not self._shallow(text, begin, end):
+            if after >= n or text[after] not in ",]" or not self._shallow(text, begin, end) \
+                    or 4 * (end - begin) > self.limits.record_bytes:  # UTF-8: up to 4 bytes each
                 break
             yield index, value
             index += 1
