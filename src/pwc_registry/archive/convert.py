@@ -177,9 +177,17 @@ class Problems:
         for diagnostic in diagnostics:
             self.add(diagnostic)
 
-    def not_listed(self) -> dict[str, int]:
-        return {code: n - self.listed for code, n in sorted(self.total.items())
-                if n > self.listed}
+    def report(self, file: str) -> tuple[list[Diagnostic], Counter[str]]:
+        """The problems to list — those kept, and for each code with more, an A019 (naming
+        ``file``) that counts them — and the number of problems by code."""
+        listed, totals = list(self.kept), Counter(self.total)
+        for code, n in sorted(self.total.items()):
+            if n > self.listed:
+                listed.append(Diagnostic(
+                    "A019", f"{n - self.listed:,} more {code} problems are not listed: the "
+                    f"report lists the first {self.listed:,} of each code", file))
+                totals["A019"] += 1
+        return listed, totals
 
 
 def _short(d: Diagnostic) -> Diagnostic:

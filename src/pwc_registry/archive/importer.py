@@ -158,28 +158,23 @@ def import_archive(options: Options) -> ImportReport:
                 "A010", f"metric '{name}' is not in the table of known metrics: imported "
                 "without a direction", f"{registry.name}/{layout.relative_path('metric', metric_id)}",
                 hint="add direction: higher or lower to the file, from the metric's definition"))
-        for code, n in diagnostics.not_listed().items():
-            diagnostics.kept.append(Diagnostic(
-                "A019", f"{n:,} more {code} problems are not listed: the report lists the first "
-                f"{diagnostics.listed:,} of each code", registry.name))
-            diagnostics.total["A019"] += 1
-        return ImportReport(sources, conversion.counts, files, diagnostics.kept, undecided,
-                            diagnostics.total)
+        listed, totals = diagnostics.report(registry.name)
+        return ImportReport(sources, conversion.counts, files, listed, undecided, totals)
 
-    def read(path: Path, name: str) -> Iterator[tuple[int, Any]]:
+    def dump(path: Path, name: str) -> Iterator[tuple[int, Any]]:
         return records(path, diagnostics.add, stage(name), options.limits)
 
     # Conversion writes nothing: a dump that is not JSON stops the import here with no file
     # written. The dumps are streamed; only what they convert to is held.
     try:
         if options.methods:
-            conversion.add_methods(read(options.methods, "methods"), str(options.methods))
+            conversion.add_methods(dump(options.methods, "methods"), str(options.methods))
         if options.datasets:
-            conversion.add_datasets(read(options.datasets, "datasets"), str(options.datasets))
+            conversion.add_datasets(dump(options.datasets, "datasets"), str(options.datasets))
         for path in options.evaluation_tables:
-            conversion.add_tasks(read(path, f"tables {path.name}"), str(path))
+            conversion.add_tasks(dump(path, f"tables {path.name}"), str(path))
         if options.links:
-            conversion.add_code_links(read(options.links, "code links"), str(options.links))
+            conversion.add_code_links(dump(options.links, "code links"), str(options.links))
     except DumpError as exc:
         diagnostics.add(exc.diagnostic)
         writer.close()
@@ -187,7 +182,7 @@ def import_archive(options: Options) -> ImportReport:
 
     if options.papers:
         try:
-            for i, item in read(options.papers, "papers"):
+            for i, item in dump(options.papers, "papers"):
                 where = Where(str(options.papers), (i,))
                 draft = conversion.add_paper(item, where)
                 if draft is not None and writer.done(draft):
