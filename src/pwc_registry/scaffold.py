@@ -101,7 +101,8 @@ def _resolve(vocabulary: Vocabulary, kind: str, text: str) -> str:
 
 def _number(metric: str, text: str) -> float | int:
     reading = read_number_text(text)
-    if reading.value is None or reading.notes or reading.spread is not None:
+    if (reading.value is None and not reading.out_of_range) or reading.notes \
+            or reading.spread is not None:
         raise ScaffoldError(f"{metric}={text!r}: give the value as a plain number")
     try:  # the digits given, or a refusal: never a rounded number, never 0 for 1e-400
         return exact_number(text)
