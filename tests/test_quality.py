@@ -131,3 +131,14 @@ def test_shipped_registry_has_each_kind_of_case() -> None:
             ".yaml", "Q005") in by_file
     assert ("registry/papers/da/2.yaml", "Q001") in by_file
     assert report.errors == 0
+
+
+@pytest.mark.parametrize("title", ["et al " * 10_000, "[" * 50_000, "[a" * 25_000,
+                                   "**a " * 12_000, " *" * 25_000 + "a"])
+def test_a_long_hostile_title_is_read_in_linear_time(title: str) -> None:
+    """Every paper's title is classified on the validator's hot path; a title is any length."""
+    import time
+
+    start = time.perf_counter()
+    title_problem(title)
+    assert time.perf_counter() - start < 0.5

@@ -25,12 +25,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: What the sota-extractor left where it had cut out markup (``wzxhzdk:12``): never real text.
 PLACEHOLDER = re.compile(r"wzxhzdk:[0-9]+")
-_MARKDOWN_LINK = re.compile(r"\]\(|\[[^\]]*\]\[")
+_MARKDOWN_LINK = re.compile(r"\]\(|\[[^[\]]*\]\[")
 _URL = re.compile(r"https?://|^\s*www\.", re.I)
-#: "Xiaodong Liu et al. '19", "Smith et al. (2020)", "Anonymous '18", "[10]", "[Preprint] [2]".
-_CITATION = re.compile(r"\bet al\b.*?(?:\b(?:19|20)[0-9]{2}\b|'[0-9]{2}\b)"
-                       r"|^[^\s'\"]+(?: [^\s'\"]+){0,2}\s+'[0-9]{2}[a-z]?$"
-                       r"|^\s*(?:\[[^\]]*\]\s*)+$", re.I)
+#: "Xiaodong Liu et al. '19", "Smith et al. (2020)": "et al" and then a year (searched for in
+#: two steps, so that a title of many "et al"s is not read once per each).
+_ET_AL = re.compile(r"\bet al\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)[0-9]{2}\b|'[0-9]{2}\b")
+#: "Anonymous '18", "Wang & Jiang '15"; reference markers alone: "[10]", "[Preprint] [2]".
+_CITATION = re.compile(r"^[^\s'\"]+(?: [^\s'\"]+){0,2}\s+'[0-9]{2}[a-z]?$"
+                       r"|^\s*(?:\[[^\]]*\]\s*)+$")
 #: Emphasis (``**bold**``, ``*it*``, ``__it__``, ``_it_``), code spans, a trailing footnote mark.
 _MARKUP = re.compile(r"(\*\*|__)\S.*?\1|(?<![\w*])\*[^\s*][^*]*?(?<!\s)\*(?![\w*])"
                      r"|(?<!\w)_[^\s_][^_]*?(?<!\s)_(?!\w)|`[^`]+`|\s\*+$")
@@ -136,7 +139,8 @@ def title_problem(title: str) -> tuple[str, str] | None:
         return "Q004", "holds a Markdown link"
     if _URL.search(title):
         return "Q003", "holds a URL"
-    if _CITATION.search(title):
+    et_al = _ET_AL.search(title)
+    if (et_al and _YEAR.search(title, et_al.end())) or _CITATION.search(title):
         return "Q002", "looks like a citation"
     if _MARKUP.search(title):
         return "Q004", "holds Markdown or a footnote mark"
