@@ -6,6 +6,7 @@ seed paper, its fields taken from the seed page (this machine cannot reach arXiv
 
 from __future__ import annotations
 
+import decimal
 import http.server
 import shutil
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pwc_registry import load
 from pwc_registry.cli import main
 from pwc_registry.validate import Options, validate
 
@@ -159,3 +161,42 @@ def test_the_contributing_guide_works_as_written(tmp_path: Path, arxiv_api: list
         code, out = invoke(*command[1:], "--registry", str(registry))
         assert code == 0, (command, out)
     assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
+
+
+@pytest.mark.parametrize(("given", "refusal"), [
+    ("1e-400", "too small for a 64-bit float"),  # was written as 0
+    ("1.0e400", "too large for a 64-bit float"),
+    ("1" + "0" * 400, "too large for a 64-bit float"),
+    ("2222399999999999999999999999999", "which holds 2222400000000000000000000000000"),
+    ("12345678901234567", "which holds 12345678901234568"),  # was written so
+    ("0.1234567890123456789", "which holds 0.12345678901234568"),
+])
+def test_a_number_no_registry_file_can_hold_is_refused_not_rounded(
+        tmp_path: Path, given: str, refusal: str) -> None:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    paper = next(registry.glob("papers/*/lert-*.yaml"))
+    before = paper.read_text("utf-8")
+    code, out = invoke("new", "result", paper.stem, "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "M", "--metric", f"f1-score={given}",
+                       "--registry", str(registry))
+    assert code == 2 and refusal in out, out
+    assert paper.read_text("utf-8") == before
+
+
+def test_a_value_is_written_with_the_digits_given(tmp_path: Path) -> None:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    paper = next(registry.glob("papers/*/lert-*.yaml"))
+    given = ["66.36", "88", "12.50", "1e-5", "0.000123", "100000000000000000000", "1e22",
+             "9007199254740992", "99.99999999999999", "5e-324"]
+    for i, text in enumerate(given):
+        code, out = invoke("new", "result", paper.stem, "--task", "stock-market-prediction",
+                           "--dataset", "astock", "--model", f"M{i}", "--metric",
+                           f"f1-score={text}", "--registry", str(registry))
+        assert code == 0, out
+    written = load.read_rich(paper.name, paper.read_bytes()).data
+    assert written is not None
+    values = {r["model"]: r["metrics"]["f1-score"] for r in written["results"]}
+    for i, text in enumerate(given):  # the same number, not one a float rounded
+        assert decimal.Decimal(repr(values[f"M{i}"])) == decimal.Decimal(text), text
+    raw = paper.read_text("utf-8")
+    assert "f1-score: 100000000000000000000\n" in raw and "f1-score: 12.5\n" in raw

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from pwc_registry import layout, load, schema
+from pwc_registry import canonical, layout, load, schema
+from pwc_registry.check import check_record
+from pwc_registry.diagnostics import count
+from pwc_registry.vocabulary import Vocabulary
 
-from examples import EXAMPLES
+from conftest import REPO, TODAY
+from examples import BASE, EXAMPLES, cases, materialise
 
 
 def _properties(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -45,8 +56,33 @@ def test_schema_is_draft_2020_12_with_id_descriptions_and_closed_objects(kind: s
                 closed(sub)
 
     closed(s)
-    for example in s["examples"]:
-        assert schema.is_valid(kind, example)
+    for sample in s["examples"]:
+        assert schema.is_valid(kind, sample)
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, sub in node.items():
+            if key == "pattern" and isinstance(sub, str):
+                yield sub
+            else:
+                yield from _patterns(sub)
+    elif isinstance(node, list):
+        for sub in node:
+            yield from _patterns(sub)
+
+
+@pytest.mark.parametrize("kind", layout.KINDS)
+def test_patterns_use_only_what_every_engine_reads_alike(kind: str) -> None:
+    """ECMA-262 (what JSON Schema means, and editors use), Python's re and Rust's regex define
+    `\\s`, `\\d`, `\\w` and `\\b` over different sets of characters; a lookaround makes
+    jsonschema-rs three times slower. `$` is read as ECMA-262 reads it (schema._ecma)."""
+    patterns = list(_patterns(schema.schema(kind)))
+    assert patterns
+    for pattern in patterns:
+        assert pattern.startswith("^") and pattern.endswith("$"), pattern
+        for construct in ("\\s", "\\S", "\\d", "\\D", "\\w", "\\W", "\\b", "(?=", "(?!", "(?<"):
+            assert construct not in pattern, (pattern, construct)
 
 
 def test_fast_and_rich_validators_agree_on_every_example_file() -> None:
@@ -56,7 +92,158 @@ def test_fast_and_rich_validators_agree_on_every_example_file() -> None:
         doc = load.read_rich(path.name, path.read_bytes()) if path.is_file() else None
         if kind is None or doc is None or doc.data is None:
             continue
-        rich_ok = not list(Draft202012Validator(schema.schema(kind)).iter_errors(doc.data))
+        rich_ok = not list(schema.rich_validator(kind).iter_errors(doc.data))
         assert schema.is_valid(kind, doc.data) == rich_ok, path
         checked += 1
     assert checked > 30
+
+
+# --- one verdict: what the validator reports and what the compilers leave out ------------------
+#
+# The compilers keep exactly the records `schema.is_valid` (jsonschema-rs) accepts; `pwc validate`
+# explains with jsonschema. Documents made from valid files by changing a value, a key or a type
+# (strings with line breaks and odd spaces, Unicode, big numbers, nested junk) must get one verdict
+# from both engines, and a record the compilers would leave out must never validate clean.
+
+_SEED_FILES = sorted(
+    p for root in (BASE / "registry", *(c / "registry" for c in cases("valid")), REPO / "registry")
+    for p in root.rglob("*.yaml") if p.is_file() and not p.is_symlink())
+
+
+@functools.cache
+def _seed(index: int) -> tuple[str, dict[str, Any]]:
+    path = _SEED_FILES[index]
+    kind = layout.kind_of(path.parts[len(path.parts) - 1 - path.parts[::-1].index("registry") + 1:])
+    data = load.read_rich(path.name, path.read_bytes()).data
+    assert kind is not None and isinstance(data, dict), path
+    return kind, data
+
+
+_EDGES = ["\n", "\r\n", " ", "\t", "\x85", "\u2028", "\ufeff", "\xa0", "\u3000", "\x1c", "\x7f"]
+_junk_text = st.text(alphabet=st.sampled_from(
+    [*(e for e in _EDGES if len(e) == 1), "\r", "a", "z", "0", "9", "-", ".", "/", ":", "_", "A",
+     "é", "Ａ", "ß", "İ", "\u0301", "😀", "\u200b", "\u202e", "h", "t", "p", "s"]), max_size=12)
+_big_numbers = st.one_of(
+    st.integers(), st.integers(15, 330).map(lambda k: 10 ** k), st.integers(15, 330).map(
+        lambda k: -(10 ** k) - 1), st.sampled_from([2 ** 53 + 1, 2 ** 63, 2 ** 64, 1900, 2100, 0]),
+    st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([1e308, 5e-324, -0.0, 1.0]))
+_junk = st.recursive(
+    st.one_of(st.none(), st.booleans(), _big_numbers, _junk_text),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(_junk_text, inner, max_size=3)),
+    max_leaves=6)
+
+
+def _pointers(node: Any, pointer: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield pointer
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _pointers(value, (*pointer, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _pointers(value, (*pointer, i))
+
+
+def _at(data: Any, pointer: tuple[Any, ...]) -> Any:
+    for part in pointer:
+        data = data[part]
+    return data
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    kind, seed = _seed(draw(st.integers(0, len(_SEED_FILES) - 1)))
+    data = copy.deepcopy(seed)
+    for _ in range(draw(st.integers(1, 3))):
+        action = draw(st.sampled_from(["edge", "edge", "replace", "delete", "extra", "number"]))
+        pointers = list(_pointers(data))
+        strings = [p for p in pointers if isinstance(_at(data, p), str)]
+        pointer = draw(st.sampled_from(strings if action == "edge" and strings else pointers))
+        parent = _at(data, pointer[:-1])
+        here = _at(data, pointer)
+        if action == "edge" and isinstance(here, str):
+            edge = draw(st.sampled_from(["\n", *_EDGES]))  # the line break most of all
+            new: Any = draw(st.sampled_from([here + edge, edge + here, here.upper(), ""]))
+        elif action == "number":
+            new = draw(_big_numbers)
+        elif action == "extra" and isinstance(here, dict):
+            here[draw(_junk_text)] = draw(_junk)
+            continue
+        elif action == "delete" and pointer and isinstance(parent, (dict, list)):
+            del parent[pointer[-1]]
+            continue
+        else:
+            new = draw(_junk)
+        if pointer:
+            parent[pointer[-1]] = new
+        elif isinstance(new, dict):
+            data = new
+    return kind, data
+
+
+_LINE_BREAK_AREA = ("area", {"id": "computer-vision\n", "name": "Computer Vision"})
+_LINE_BREAK_URL = ("paper", {"id": "p", "title": "P", "code": [{"url": "https://x.org/y\n"}]})
+
+
+@settings(max_examples=int(os.environ.get("PWC_FUZZ_EXAMPLES", "300")), deadline=None)
+@given(_mutated())
+@example(_LINE_BREAK_AREA)
+@example(_LINE_BREAK_URL)
+def test_both_engines_give_one_verdict_on_generated_documents(
+        document: tuple[str, dict[str, Any]]) -> None:
+    kind, data = document
+    rich_ok = not list(schema.rich_validator(kind).iter_errors(data))
+    assert schema.is_valid(kind, data) == rich_ok, data
+
+
+@settings(max_examples=int(os.environ.get("PWC_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=_mutated())
+@example(document=_LINE_BREAK_URL)
+def test_a_record_the_compilers_leave_out_never_validates_clean(
+        tmp_path: Path, document: tuple[str, dict[str, Any]]) -> None:
+    """Written as a file and validated as `pwc validate` does: an error whenever the compilers'
+    `schema.is_valid` rejects the record, and no schema diagnostic when it accepts it."""
+    kind, data = document
+    registry = tmp_path / "registry"
+    if not registry.exists():
+        shutil.copytree(BASE / "registry", registry)
+    record_id = data.get("id") if isinstance(data.get("id"), str) else "x"
+    path = registry / layout.relative_path(kind, layout.slugify(record_id) or "x")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(canonical.dump(data, kind), encoding="utf-8")
+    file = layout.RegistryFile(layout.display_name(registry, path), str(path), kind)
+    doc = load.read(file.name, path.read_bytes())
+    found = check_record(file, doc, Vocabulary(layout.discover_entities(registry), lambda: ()),
+                         TODAY)
+    path.unlink()
+    if doc.data is None:  # the readers refuse what the writer wrote: reported, never compiled
+        assert count(found, "error"), found
+        return
+    assert doc.data == data  # the canonical writer keeps every value
+    if schema.is_valid(kind, doc.data):
+        assert not [d for d in found if d.code.startswith("S")], found
+    else:
+        assert count(found, "error"), found
+
+
+def test_a_record_only_the_fast_validator_rejects_is_still_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The safety net: were the explaining validator to find nothing wrong with a record the
+    compilers leave out (the two engines reading a keyword apart), `pwc validate` still says
+    the record fails, at the top of the file, instead of passing it clean."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    path = registry / "areas" / "vision.yaml"
+    path.write_text("id: vision\nname: Vision\n", encoding="utf-8")
+
+    class Blind:
+        def iter_errors(self, _: Any) -> Iterator[Any]:
+            return iter(())
+
+    monkeypatch.setattr(schema, "rich_validator", lambda kind: Blind())
+    monkeypatch.setattr(schema, "is_valid", lambda kind, data: kind != "area")
+    file = layout.RegistryFile("registry/areas/vision.yaml", str(path), "area")
+    found = check_record(file, load.read(file.name, path.read_bytes()),
+                         Vocabulary(layout.discover_entities(registry), lambda: ()), TODAY)
+    assert [(d.code, d.line, d.column) for d in found] == [("S004", 1, 1)]
+    assert "does not pass the area schema" in found[0].message

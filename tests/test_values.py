@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pwc_registry.values import read_number_text
+from pwc_registry import canonical, load
+from pwc_registry.values import exact_number, read_number_text
 
 
 def _metric_values(task: dict[str, Any]) -> Iterator[Any]:
@@ -70,3 +74,35 @@ def test_archive_value_strings(text: str, value: float | None, spread: float | N
     reading = read_number_text(text)
     assert (reading.value, reading.spread) == (value, spread)
     assert (reading.problem is None) == readable
+
+
+# --- numbers a registry file can hold --------------------------------------------------------
+
+@settings(max_examples=int(os.environ.get("PWC_FUZZ_EXAMPLES", "1000")), deadline=None)
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False),
+                 st.integers(-(2 ** 60), 2 ** 60), st.integers(0, 400).map(lambda k: 10 ** k)))
+def test_what_the_writer_writes_reads_back_the_same_or_is_reported(number: float) -> None:
+    """Every number the canonical writer writes is read back as the same number with no
+    diagnostic, or is one no registry file can hold, and the reader says so (Y020, V015):
+    never a crash, never a silently different number."""
+    raw = f"v: {canonical.number_text(number) if isinstance(number, float) else number}\n"
+    doc = load.read_rich("f.yaml", raw.encode())
+    if doc.data is not None:
+        assert doc.data["v"] == number and not doc.diagnostics
+        assert exact_number(raw[3:]) == number
+        fast = load.read_fast(raw.encode())
+        assert fast is None or fast == doc.data
+    else:
+        assert [d.code for d in doc.diagnostics] in (["Y020"], ["V015"]), doc.diagnostics
+        with pytest.raises(ValueError, match="64-bit float"):
+            exact_number(raw[3:])
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("1" + "0" * 400, "Y020"), ("-" + "9" * 5000, "Y020"), ("0x" + "f" * 300, "Y020"),
+    ("1.0e400", "Y020"), ("1.0e-400", "Y020"), ("2222399999999999999999999999999", "V015"),
+    ("9007199254740993", "V015"), ("0.1234567890123456789", "V015"), ("1.234567e-320", "V015"),
+])
+def test_numbers_no_float_holds_are_reported_at_their_line(text: str, code: str) -> None:
+    doc = load.read_rich("f.yaml", f"a: 1\nb:\n  - {text}\n".encode())
+    assert [(d.code, d.line, d.column) for d in doc.diagnostics] == [(code, 3, 5)]

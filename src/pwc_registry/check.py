@@ -22,7 +22,7 @@ from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 #: What the sota-extractor left where it had cut out markup (``wzxhzdk:12``): never real text.
 PLACEHOLDER = re.compile(r"wzxhzdk:[0-9]+")
 _MARKDOWN_LINK = re.compile(r"\]\(|\[[^[\]]*\]\[")

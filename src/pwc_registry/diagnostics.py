@@ -115,6 +115,12 @@ _PROBLEMS = [
             "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
             "and reading a device may never end, so such a file is reported and never opened. "
             "Git cannot hold one: it was made in this work tree; remove it."),
+    Problem("Y020", "number-beyond-float", "error",
+            "A number is too large or too small for a 64-bit float",
+            "Leaderboards, snapshots and the site compute with 64-bit floats, which end near "
+            "1.8 × 10^308 and read anything below about 5 × 10^-324 as 0. A 400-digit integer "
+            "would crash them, and `1.0e-400` would become 0. No result is either; write the number "
+            "the paper gives (see docs/registry.md, Numbers)."),
     # --- schema: S ---
     Problem("S001", "missing-property", "error", "A required property is missing",
             "The schema of this kind of file requires the property."),
@@ -189,6 +195,13 @@ _PROBLEMS = [
             "every character of Unicode's category Cf (format). They make two names that look "
             "the same differ, so a result could be filed apart from its leaderboard, or reorder "
             "what a line shows on screen. Remove them."),
+    Problem("V015", "number-loses-digits", "error",
+            "A number has more digits than a 64-bit float keeps",
+            "Leaderboards, snapshots and the site hold values as 64-bit floats, which keep 15 to "
+            "17 significant digits: 2222399999999999999999999999999 would be ranked and shown as "
+            "2.2224e+30 and 3.14159265358979323846 as 3.141592653589793, other numbers than the "
+            "file's, and `pwc fmt` would rewrite the digits. Write the number as the paper prints "
+            "it, or the one the float holds (the hint gives it)."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",

@@ -28,8 +28,8 @@ from .ids import benchmark_id, slugify
 
 __all__ = ["benchmark_id", "slugify"]  # re-exported: the one definition lives in ids
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}\Z")
 SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
 

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Pointer
+from .values import beyond_float, held_as, read_integer
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -97,7 +98,7 @@ def resolve_plain(text: str) -> Any:
     if _BOOL.match(text):
         return text.lower() == "true"
     if _INT10.match(text):
-        return int(text)
+        return read_integer(text)  # ±inf past a float's range, which the reader reports (Y020)
     if _INT8.match(text):
         return int(text[2:], 8)
     if _INT16.match(text):
@@ -264,9 +265,24 @@ class _Builder:
         if event.style:  # quoted or block scalar: always a string (libyaml says "" for plain)
             return text
         value = resolve_plain(text)
-        if isinstance(value, float) and not math.isfinite(value):
+        if _INF.match(text) or _NAN.match(text):
             self.report("Y006", f"{text} is not a finite number", event.start_mark,
                         hint="leave the value out if the paper gives none", pointer=pointer)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            problem = beyond_float(value, text)
+            if problem:  # reported alone: reading it as YAML 1.1 would choke on it too
+                shown = text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text):,} " \
+                    "characters)"
+                self.report("Y020", f"{shown} {problem}", event.start_mark,
+                            hint="write the number the paper gives; no result is this large "
+                            "or this small", pointer=pointer)
+                return value
+            held = held_as(value, text)
+            if held is not None:
+                self.report("V015", f"{text} has more digits than a 64-bit float keeps: the "
+                            f"leaderboards would hold {held}", event.start_mark,
+                            hint=f"write the number as the paper prints it, or {held}",
+                            pointer=pointer)
         other = yaml11_reading(text)
         if other is not None:
             self.report(
@@ -348,7 +364,10 @@ def read_rich(file: str, raw: bytes) -> Document:
 # or when its first line has a character no number, date or time can hold (then it is a string
 # in both).
 _NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
-_SAFE_NUMBER = rb"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?[ ]*(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)"
+# At most 15 digits: every such decimal is a 64-bit float with the same digits (DBL_DIG); a longer
+# one may be rounded, which the reference reader reports (V015).
+_SAFE_NUMBER = (rb"-?(?=[0-9.]{1,16}(?![0-9.]))(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?[ ]*"
+                rb"(?:[ ]\#[^\n]*)?(?:\r?\n|\Z)")
 _PLAIN_SCALAR_HAZARD = (  # at the start of a plain scalar
     rb"(?=[-+._0-9yYnNoOtTfF~:<=])"  # fails fast on the usual first letters
     rb"(?:(?=[+._0-9]|-[^ \r\n])(?!" + _SAFE_NUMBER + rb")(?![^#:\n]*?" + _NOT_NUMERIC + rb")"

@@ -16,7 +16,7 @@ from . import canonical, layout, schema
 from .arxiv import ArxivPaper
 from .ids import identity_of
 from .load import read, read_rich
-from .values import read_number_text
+from .values import exact_number, read_number_text
 from .vocabulary import Vocabulary
 
 
@@ -103,8 +103,11 @@ def _number(metric: str, text: str) -> float | int:
     reading = read_number_text(text)
     if reading.value is None or reading.notes or reading.spread is not None:
         raise ScaffoldError(f"{metric}={text!r}: give the value as a plain number")
-    value = reading.value
-    return int(value) if value.is_integer() and "." not in text else value
+    try:  # the digits given, or a refusal: never a rounded number, never 0 for 1e-400
+        return exact_number(text)
+    except ValueError as exc:
+        raise ScaffoldError(f"{metric}={text!r} {exc}; give the number as the paper prints "
+                            "it") from None
 
 
 def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: str,

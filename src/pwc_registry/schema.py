@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -57,10 +58,42 @@ def _fast_validator(kind: str) -> Callable[[Any], bool]:
 
 
 @functools.cache
-def _rich_validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
+def rich_validator(kind: str) -> Any:
+    """The validator that explains: jsonschema's, with patterns read as JSON Schema means them
+    (ECMA-262), as jsonschema-rs reads them. Python's ``$`` also matches before a final line
+    break, so an id or URL ending in one passed here and failed there: the record vanished from
+    every leaderboard while `pwc validate` was clean."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
 
-    return Draft202012Validator(schema(kind))
+    def pattern(validator: Any, value: str, instance: Any, _: Any) -> Any:
+        if validator.is_type(instance, "string") and not _ecma(value).search(instance):
+            yield ValidationError(f"{instance!r} does not match {value!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})(schema(kind))
+
+
+@functools.cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """``pattern`` for Python's re, with ``$`` (outside a class, unescaped) the end of the text
+    only, as in ECMA-262 without the multiline flag. The schemas use no other construct the two
+    read apart: classes are explicit, never ``\\s``, ``\\d`` or ``\\w`` (see test_schema.py)."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return re.compile("".join(out))
 
 
 def is_valid(kind: str, data: Any) -> bool:
@@ -68,10 +101,20 @@ def is_valid(kind: str, data: Any) -> bool:
 
 
 def explain(kind: str, doc: Document, file: str) -> list[Diagnostic]:
-    """Every schema violation in ``doc`` as a diagnostic (empty when the record is valid)."""
+    """Every schema violation in ``doc`` as a diagnostic: empty only when the record is valid.
+
+    The compilers leave out every record :func:`is_valid` rejects, so a record it rejects must
+    never be clean here: should the rich validator find nothing (the two engines read a keyword
+    apart), one diagnostic at the root says so rather than letting the record vanish silently.
+    """
     out: list[Diagnostic] = []
-    for error in _rich_validator(kind).iter_errors(doc.data):
+    for error in rich_validator(kind).iter_errors(doc.data):
         out.extend(_translate(error, doc, file))
+    if not out and not is_valid(kind, doc.data):
+        out.append(Diagnostic("S004", f"the record does not pass the {kind} schema, though no "
+                              "single value can be named", file, *doc.locate(()),
+                              hint="please report this file: the schema's two validators "
+                              "disagree on it", pointer=()))
     return sorted(set(out), key=Diagnostic.sort_key)
 
 
@@ -79,7 +122,10 @@ def _leaf_errors(error: Any) -> list[Any]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
-        return [best_match(error.context)]
+        # The branch of the value's own type explains best: a URL string that fails its
+        # pattern, not "expected a mapping" from the branch that takes {url: ...}.
+        own_type = [e for e in error.context if e.validator != "type" or e.relative_path]
+        return [best_match(own_type or error.context)]
     return [error]
 
 
@@ -167,10 +213,22 @@ def _type_hint(instance: Any, expected: Any) -> str | None:
     return None
 
 
+# The schemas spell out the characters a URL or DOI may not hold: `\S` means other sets of
+# characters in ECMA-262, Python and Rust. Messages show it as people write it.
+_PORTABLE_SHOWN = {
+    r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]": r"\S",
+}
+_PORTABLE = re.compile("|".join(re.escape(k) for k in _PORTABLE_SHOWN))
+
+
 def _message(error: Any) -> str:
     v = error.validator
     if v == "pattern":
-        return f"{_show(error.instance)} does not match the expected form {error.validator_value}"
+        shown = _PORTABLE.sub(lambda m: _PORTABLE_SHOWN[m.group()], error.validator_value)
+        ends = (" (it ends with a line break)" if error.instance.endswith("\n")
+                else " (it starts or ends with a space)" if error.instance != error.instance.strip()
+                else "")
+        return f"{_show(error.instance)} does not match the expected form {shown}{ends}"
     if v == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         guess = did_you_mean(str(error.instance), [str(c) for c in error.validator_value])

@@ -9,6 +9,8 @@ marker means would be a guess, so the reading carries the reason instead of a va
 from __future__ import annotations
 
 import dataclasses
+import decimal
+import math
 import re
 
 from .markdown import number
@@ -68,3 +70,88 @@ def read_number_text(text: str) -> Reading:
     if _PLAIN.match(s):
         return Reading(text, float(s), None, tuple(notes))
     return Reading(text, None, problem=f"cannot read a single number from {text!r}")
+
+
+# --- numbers a registry file can hold ---------------------------------------------------------
+#
+# Leaderboards, snapshots and the site compare and show values as 64-bit floats. A number that
+# cannot be one (too large, or so small it reads as 0) would crash them or show another number;
+# so would an integer with more digits than a float keeps (2222399999999999999999999999999
+# shows as 2.2224e+30). Files, writers and compilers share these rules.
+
+#: Integers up to this size are floats exactly; beyond it, see :func:`held_as`.
+EXACT_INTEGERS = 2 ** 53
+#: More digits than any finite float has before its point (the largest is about 1.8e308).
+FLOAT_DIGITS = 309
+_INTEGER = re.compile(r"^[-+]?[0-9]+\Z")
+
+
+def read_integer(text: str) -> int | float:
+    """The integer that decimal ``text`` writes; past any float's range, ±inf without reading
+    it (no registry number is that large, and Python refuses integers of over 4,300 digits)."""
+    if len(text.lstrip("+-").lstrip("0")) > FLOAT_DIGITS:
+        return -math.inf if text.startswith("-") else math.inf
+    return int(text)
+
+
+def beyond_float(value: int | float, text: str) -> str | None:
+    """Why ``value`` (read from ``text``) is no 64-bit float at all, or None if it is one.
+    ``.inf`` and ``.nan`` themselves are not numbers a paper gives: readers refuse them first."""
+    if isinstance(value, int):
+        try:
+            float(value)
+        except OverflowError:
+            return "is too large for a 64-bit float"
+        return None
+    if math.isinf(value):
+        return "is too large for a 64-bit float"
+    if value == 0 and re.search(r"[1-9]", text.split("e")[0].split("E")[0]):
+        return "is too small for a 64-bit float: it would read as 0"
+    return None
+
+
+def held_as(value: int | float, text: str) -> str | None:
+    """The number a 64-bit float holds for ``value`` (read from ``text``), in its shortest form
+    as the leaderboards show it, when that is another number than the text's; else None.
+    ``value`` must be within a float's range (:func:`beyond_float`)."""
+    if isinstance(value, int):
+        if -EXACT_INTEGERS <= value <= EXACT_INTEGERS:
+            return None
+        written = decimal.Decimal(value)
+    elif "e" not in text and "E" not in text and sum(c.isdigit() for c in text) <= 15:
+        return None  # the usual case: 15 digits a float always keeps (DBL_DIG), no subnormal
+    else:
+        try:
+            written = decimal.Decimal(text)
+        except decimal.InvalidOperation:  # not decimal digits: YAML 1.2 has no other float
+            return None
+    held = decimal.Decimal(repr(float(value)))
+    if held == written:
+        return None
+    return str(int(held)) if isinstance(value, int) else number(float(value))
+
+
+def exact_number(text: str) -> int | float:
+    """The number ``text`` gives, written with the same digits wherever it is written again:
+    an integer for an integer, else a float. ValueError, saying why, when no registry number is
+    that number (too large, too small, or more digits than a 64-bit float keeps)."""
+    s = text.strip()
+    if not _PLAIN.match(s):
+        raise ValueError("is not a plain number")
+    if _INTEGER.match(s):
+        whole = read_integer(s)
+        problem = beyond_float(whole, s)
+        if problem:
+            raise ValueError(problem)
+        held = held_as(whole, s) if isinstance(whole, int) else None
+        if held is not None:
+            raise ValueError(f"has more digits than a 64-bit float keeps, which holds {held}")
+        return whole
+    value = float(s)
+    problem = beyond_float(value, s)
+    if problem:
+        raise ValueError(problem)
+    held = held_as(value, s)
+    if held is not None:
+        raise ValueError(f"has more digits than a 64-bit float keeps, which holds {held}")
+    return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Sequence
 
 from markupsafe import escape
@@ -24,17 +25,28 @@ def _day(text: str) -> float:
     return dt.date.fromisoformat(text).toordinal()
 
 
+def _half_span(low: float, high: float) -> float:
+    """Half of ``high - low``: finite for any two finite floats, where the difference of values
+    near ±1.8e308 (valid, if absurd, results) is not."""
+    return high / 2 - low / 2
+
+
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     if high <= low:
         return [low]
-    raw = (high - low) / count
-    step = 10 ** math.floor(math.log10(raw))
+    raw = _half_span(low, high) / count * 2
+    step = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= step * factor:
             step *= factor
             break
+    if not step:  # below the smallest float: one tick
+        return [low]
     first = math.ceil(low / step) * step
-    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
+    count = int(_half_span(first, high) / step * 2 + 1e-9) + 1
+    if step < 1e300:
+        return [first + i * step for i in range(count)]
+    return [(first / 2 + i * (step / 2)) * 2 for i in range(count)]  # 2 * 1e308 is inf
 
 
 def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
@@ -47,15 +59,15 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
     if x1 == x0:
         x0, x1 = x0 - 180, x1 + 180
     low, high = min(values), max(values)
-    pad = (high - low) * 0.1 or abs(high) * 0.05 or 1.0
-    low, high = low - pad, high + pad
+    pad = _half_span(low, high) * 0.2 or abs(high) * 0.05 or 1.0
+    low, high = max(low - pad, -sys.float_info.max), min(high + pad, sys.float_info.max)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day: float) -> float:
         return LEFT + (day - x0) / (x1 - x0) * plot_w
 
     def y(value: float) -> float:
-        share = (value - low) / (high - low)
+        share = (value / 2 - low / 2) / _half_span(low, high)
         return TOP + (share if direction == "lower" else 1 - share) * plot_h
 
     label = f"{metric_name} ({'lower' if direction == 'lower' else 'higher'} is better)"
@@ -65,9 +77,11 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
              f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>']
     for tick in _ticks(low, high):
         ty = y(tick)
+        if abs(tick) < 1e15:  # float noise off (0.30000000000000004); round() of 1e308 is inf
+            tick = round(tick, 10)
         parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" '
                      f'class="grid"/><text x="{LEFT - 6}" y="{ty + 4:.1f}" class="tick" '
-                     f'text-anchor="end">{escape(number(round(tick, 10)))}</text>')
+                     f'text-anchor="end">{escape(number(tick))}</text>')
     first_year = dt.date.fromordinal(int(x0)).year
     last_year = dt.date.fromordinal(int(x1)).year
     years = range(first_year + 1, last_year + 1)
