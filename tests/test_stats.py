@@ -55,7 +55,7 @@ def test_stats_of_a_small_registry(tmp_path: Path) -> None:
     assert stats.papers_with_abstract == Share(2, 3)
     assert stats.papers_titled_wrong == Share(0, 3)
     assert stats.duplicate_rows == Share(2, 10) and stats.boards_with_duplicates == 2
-    assert [(m.id, m.boards, m.rows) for m in stats.undirected] == [("score", 2, 6)]
+    assert [(m.id, m.used, m.boards, m.rows) for m in stats.undirected] == [("score", 6, 2, 6)]
     assert stats.areas == ((OTHER, 2), ("Time Series", 2))
     assert stats.boards_other == Share(2, 4)
 
@@ -75,11 +75,12 @@ def test_text_and_json_say_the_same(tmp_path: Path) -> None:
     text = as_text(stats)
     assert "leaderboards ranked" in text and "2 of 4 (50.0 %)" in text
     assert re.search(r"duplicate rows +2 of 10 \(20\.0 %\), on 2 leaderboards\n", text)
-    assert "    score  6 rows on 2 leaderboards\n" in text
+    assert "    score  6 rows; primary on 2 leaderboards, 6 rows unranked\n" in text
     data = json.loads(as_json(stats))
     assert data["leaderboards_ranked"] == {"count": 2, "total": 4, "percent": 50.0}
     assert data["metrics_without_direction"]["metrics"] == [
-        {"id": "score", "name": "Score", "unranked_leaderboards": 2, "unranked_rows": 6}]
+        {"id": "score", "name": "Score", "rows": 6, "unranked_leaderboards": 2,
+         "unranked_rows": 6}]
     assert data["leaderboards_per_area"] == [{"area": "Other", "leaderboards": 2},
                                              {"area": "Time Series", "leaderboards": 2}]
 

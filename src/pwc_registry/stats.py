@@ -49,6 +49,8 @@ class UndirectedMetric:
 
     id: str
     name: str
+    #: Rows that report it.
+    used: int
     #: Boards it is the primary metric of that no benchmark override gives a direction.
     boards: int
     #: The rows of those boards, unranked for want of the direction.
@@ -67,7 +69,7 @@ class Stats:
     #: Rows that repeat an earlier row of their board (Q005's rule), of all rows.
     duplicate_rows: Share
     boards_with_duplicates: int
-    #: Metrics with no direction: most unranked rows first.
+    #: Metrics with no direction: the most used first.
     undirected: tuple[UndirectedMetric, ...]
     metrics: int
     #: Boards per area name, most first; :data:`OTHER` for boards of tasks with no area.
@@ -114,6 +116,7 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
 
     unranked: Counter[str] = Counter()
     unranked_boards: Counter[str] = Counter()
+    used = Counter(metric for row in rows for metric in row.result.metrics)
     for board in boards:
         primary = board.benchmark.primary
         if primary is not None and board.direction(primary) is None:
@@ -121,10 +124,10 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
             unranked_boards[primary] += 1
     metrics = registry.entities.get("metric", {})
     undirected = sorted(
-        (UndirectedMetric(metric_id, registry.name("metric", metric_id),
+        (UndirectedMetric(metric_id, registry.name("metric", metric_id), used[metric_id],
                           unranked_boards[metric_id], unranked[metric_id])
          for metric_id, record in metrics.items() if "direction" not in record),
-        key=lambda m: (-m.rows, -m.boards, m.id))
+        key=lambda m: (-m.used, -m.rows, m.id))
 
     areas: Counter[str] = Counter()
     for board in boards:
@@ -168,12 +171,13 @@ def as_text(stats: Stats) -> str:
         f"{'metrics without a direction':<{label}}"
         f"{Share(len(stats.undirected), stats.metrics).text()}",
     ]
-    shown = [m for m in stats.undirected if m.rows][:SHOWN_METRICS]
+    shown = [m for m in stats.undirected if m.used][:SHOWN_METRICS]
     if shown:
-        lines.append("  the most unranked rows for want of a direction:")
+        lines.append("  the most used, and the rows left unranked where one is primary:")
         width = max(len(m.id) for m in shown)
-        lines += [f"    {m.id:<{width}}  {m.rows:,} rows on {_leaderboards(m.boards)}"
-                  for m in shown]
+        lines += [f"    {m.id:<{width}}  {m.used:,} rows" + (
+                  f"; primary on {_leaderboards(m.boards)}, {m.rows:,} rows unranked"
+                  if m.boards else "") for m in shown]
     lines.append(f"{'leaderboards under Other':<{label}}{stats.boards_other.text()}")
     lines.append("leaderboards per area:")
     width = max((len(name) for name, _ in stats.areas), default=0)
@@ -198,8 +202,9 @@ def as_json(stats: Stats) -> str:
                            "leaderboards": stats.boards_with_duplicates},
         "metrics_without_direction": {
             **Share(len(stats.undirected), stats.metrics).as_json(),
-            "metrics": [{"id": m.id, "name": m.name, "unranked_leaderboards": m.boards,
-                         "unranked_rows": m.rows} for m in stats.undirected]},
+            "metrics": [{"id": m.id, "name": m.name, "rows": m.used,
+                         "unranked_leaderboards": m.boards, "unranked_rows": m.rows}
+                        for m in stats.undirected]},
         "leaderboards_under_other": stats.boards_other.as_json(),
         "leaderboards_per_area": [{"area": name, "leaderboards": n} for name, n in stats.areas],
     }
