@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pwc_registry.cli import main
@@ -103,3 +104,23 @@ def test_quality_page_shows_the_shipped_registry() -> None:
                       page, re.S)
     assert block is not None, "docs/registry-quality.md lost its markers"
     assert block.group(1) == expected, "replace the block with the output of `pwc stats`"
+
+
+def test_files_that_do_not_load_are_named_not_counted(tmp_path: Path) -> None:
+    root = _atari(tmp_path)
+    broken = write(root, "paper", {"id": "broken", "title": "Broken", "results": "none"})
+    registry = load_registry(root, jobs=1)
+    stats = registry_stats(registry, compile_leaderboards(registry))
+    assert stats.papers_with_authors.total == 3
+    name = f"registry/{broken.relative_to(root).as_posix()}"
+    assert stats.skipped == (name,)
+    assert as_text(stats).endswith("not counted, failing their schema: 1 file "
+                                   "(pwc validate says why)\n")
+    assert json.loads(as_json(stats))["not_counted"] == [name]
+
+
+def test_no_registry_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PWC_REGISTRY", raising=False)
+    out = CliRunner().invoke(main, ["stats"])
+    assert out.exit_code == 2 and "no registry/ folder" in out.output

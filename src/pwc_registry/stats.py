@@ -74,6 +74,8 @@ class Stats:
     metrics: int
     #: Boards per area name, most first; :data:`OTHER` for boards of tasks with no area.
     areas: tuple[tuple[str, int], ...]
+    #: Files left out of the count because they do not pass their schema.
+    skipped: tuple[str, ...] = ()
 
     @property
     def boards_other(self) -> Share:
@@ -149,6 +151,7 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
         undirected=tuple(undirected),
         metrics=len(metrics),
         areas=tuple(sorted(areas.items(), key=lambda a: (-a[1], a[0]))),
+        skipped=tuple(registry.skipped),
     )
 
 
@@ -183,6 +186,10 @@ def as_text(stats: Stats) -> str:
     width = max((len(name) for name, _ in stats.areas), default=0)
     total = stats.boards_ranked.total
     lines += [f"  {name:<{width}}  {Share(n, total).text()}" for name, n in stats.areas]
+    if stats.skipped:
+        n = len(stats.skipped)
+        lines.append(f"not counted, failing their schema: {n:,} file{'' if n == 1 else 's'} "
+                     "(pwc validate says why)")
     return "\n".join(lines) + "\n"
 
 
@@ -207,5 +214,6 @@ def as_json(stats: Stats) -> str:
                         for m in stats.undirected]},
         "leaderboards_under_other": stats.boards_other.as_json(),
         "leaderboards_per_area": [{"area": name, "leaderboards": n} for name, n in stats.areas],
+        "not_counted": list(stats.skipped),
     }
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
