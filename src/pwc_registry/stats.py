@@ -204,7 +204,7 @@ def as_json(stats: Stats) -> str:
         "rows_with_code": stats.rows_with_code.as_json(),
         "papers_with_authors": stats.papers_with_authors.as_json(),
         "papers_with_abstract": stats.papers_with_abstract.as_json(),
-        "papers_titled_by_citation_or_url": stats.papers_titled_wrong.as_json(),
+        "papers_titled_by_citation_url_or_markdown": stats.papers_titled_wrong.as_json(),
         "duplicate_rows": {**stats.duplicate_rows.as_json(),
                            "leaderboards": stats.boards_with_duplicates},
         "metrics_without_direction": {
