@@ -70,6 +70,13 @@ def validate(options: Options) -> Report:
     registry = options.registry.resolve()
     if not registry.is_dir():
         raise UsageError(f"no registry folder at {options.registry}")
+    if options.registry.absolute().is_symlink():
+        # Followed, it would make the files git knows as registry/ "outside" and the folder it
+        # points to new: every change would pass as an addition.
+        return Report([Diagnostic("Y012", "the registry folder is a symbolic link",
+                                  options.registry.name, hint="the registry is a folder of "
+                                  "regular files: replace the link with the folder")],
+                      Counter(), "the registry folder")
     today = options.today or dt.datetime.now(dt.timezone.utc).date()
 
     selected: list[layout.RegistryFile] | None = None
