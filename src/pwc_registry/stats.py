@@ -82,18 +82,17 @@ class Stats:
         return Share(dict(self.areas).get(OTHER, 0), self.boards_ranked.total)
 
 
-def area_of(registry: Registry, task: str) -> str | None:
-    """The area of a task: its own, else its nearest ancestor's."""
-    tasks = registry.entities.get("task", {})
+def area_of(tasks: Mapping[str, Mapping[str, Any]], task: str) -> str | None:
+    """The area of a task: its own, else its nearest ancestor's (the site files its
+    leaderboards by it)."""
     seen: set[str] = set()
     node: str | None = task
-    while node is not None and node not in seen:
+    while node is not None and node in tasks and node not in seen:
         seen.add(node)
-        record = tasks.get(node, {})
-        area = record.get("area")
-        if isinstance(area, str):
+        area = tasks[node].get("area")
+        if isinstance(area, str) and area:
             return area
-        parent = record.get("parent")
+        parent = tasks[node].get("parent")
         node = parent if isinstance(parent, str) else None
     return None
 
@@ -132,8 +131,9 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
         key=lambda m: (-m.used, -m.rows, m.id))
 
     areas: Counter[str] = Counter()
+    tasks = registry.entities.get("task", {})
     for board in boards:
-        area = area_of(registry, board.benchmark.task)
+        area = area_of(tasks, board.benchmark.task)
         areas[registry.name("area", area) if area else OTHER] += 1
 
     return Stats(
