@@ -119,6 +119,9 @@ def test_a_subtasks_rows_count_for_the_parents_benchmark(tmp_path: Path) -> None
     write(registry, "benchmark", {**benchmark, "primary_metric": "f1-score"})
     assert _codes(registry) == [("registry/benchmarks/stock-market-prediction--acl18.yaml",
                                  "Q007")]
+    write(registry, "benchmark", {**benchmark, "primary_metric": "matthews"})  # unknown: R001
+    assert _codes(registry) == [("registry/benchmarks/stock-market-prediction--acl18.yaml",
+                                 "R001")]
 
 
 def test_shipped_registry_has_each_kind_of_case() -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -473,11 +473,12 @@ def board_metrics(data: Any) -> set[BoardMetric]:
 
 
 def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, Entry],
-                          reported: Iterable[BoardMetric],
+                          metric_ids: Collection[str], reported: Iterable[BoardMetric],
                           locate: Callable[[str, Pointer], tuple[int, int]]
                           ) -> list[Diagnostic]:
     """A benchmark whose primary metric no result on its board reports (Q007). A result filed
-    under a subtask is on its ancestors' boards too, as leaderboards are compiled."""
+    under a subtask is on its ancestors' boards too, as leaderboards are compiled. An unknown
+    metric is left to R001, which suggests the id."""
     on_board: dict[tuple[str, str, str], set[str]] = {}
     for task, dataset, split, metric in reported:
         node: str | None = task
@@ -492,7 +493,8 @@ def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, E
         board: Any = entry.data.get("task"), entry.data.get("dataset"), entry.data.get("split")
         primary: Any = entry.data.get("primary_metric")
         if not (isinstance(board[0], str) and isinstance(board[1], str)
-                and isinstance(primary, str) and (board[2] is None or isinstance(board[2], str))):
+                and isinstance(primary, str) and primary in metric_ids
+                and (board[2] is None or isinstance(board[2], str))):
             continue
         metrics = on_board.get((board[0], board[1], split_key(board[2])))
         if metrics is None or primary in metrics:

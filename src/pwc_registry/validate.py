@@ -161,7 +161,7 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross += check_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
     cross += check_primary_metrics(vocabulary.entries(layout.BENCHMARK),
-                                   vocabulary.entries("task"),
+                                   vocabulary.entries("task"), vocabulary.ids("metric"),
                                    (m for part in papers for m in part.boards), locate)
     diagnostics += [d for d in cross if wanted(d.file)]
     paper_index.save(registry, [part.remembered for part in papers])
