@@ -331,3 +331,128 @@ def test_a_correction_of_a_field_its_record_does_not_have_explains_nothing(
     [found] = _guard(registry)
     assert found.startswith("H008 registry/metrics/word-error-rate.yaml:")
     assert "a metric file corrects direction, range, unit, not parent" in found
+
+
+# --- found by attacking the guard from a fork (each passed silently, or was refused wrongly) ---
+
+
+def _tiny(tmp_path: Path, **papers: list[dict[str, Any]]) -> Path:
+    """task ``tsk`` with subtask ``sub``, dataset ``ds``, metrics ``acc`` (higher, percent) and
+    ``err`` (lower), and the given papers (id → results; dated 2020, 2021, ... in order);
+    committed on ``main``, branch ``pr`` checked out."""
+    registry = tmp_path / "registry"
+    write(registry, "task", {"id": "tsk", "name": "Task"})
+    write(registry, "task", {"id": "sub", "name": "Subtask", "parent": "tsk"})
+    write(registry, "dataset", {"id": "ds", "name": "Dataset"})
+    write(registry, "metric", {"id": "acc", "name": "Accuracy", "direction": "higher",
+                               "unit": "percent", "range": {"min": 0, "max": 100}})
+    write(registry, "metric", {"id": "err", "name": "Error", "direction": "lower"})
+    for year, (paper_id, results) in enumerate(papers.items(), start=2020):
+        paper(registry, paper_id.replace("_", "-"), f"{year}-01-01", results)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "tiny")
+    git(tmp_path, "checkout", "-qb", "pr")
+    return registry
+
+
+ALPHA = {"task": "tsk", "dataset": "ds", "model": "Alpha", "metrics": {"acc": 50}}
+BETA = {"task": "sub", "dataset": "ds", "model": "Beta", "metrics": {"acc": 60, "err": 3}}
+
+
+def test_a_registry_folder_replaced_by_a_link_is_refused(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    git(tmp_path, "mv", "registry", "data")
+    registry.symlink_to("data")
+    assert _guard(registry) == ["Y012 registry:1 the registry folder is a symbolic link"]
+
+
+def test_a_direct_row_replacing_a_rolled_up_one_is_compared_as_a_value(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[BETA])
+    write(registry, "task", {"id": "root", "name": "Root Task"})
+    tsk = _file(registry, "task", "tsk")
+    _edit(tsk, lambda d: d.update(parent="root"))
+    _correct(tsk, field="parent", old=None, new="root")  # true, and only adds rows
+    _edit(_file(registry, "paper", "p-two"), lambda d: d["results"].append(
+        {**BETA, "task": "tsk", "metrics": {"acc": 99, "err": 3}}))
+    found = _guard(registry)
+    assert [line.split()[0] for line in found] == ["H001"], found
+    assert "acc of 'Beta' on ds (tsk) changes: 60 → 99" in found[0]
+
+
+def test_a_removal_correction_covers_only_a_result_that_is_gone(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[BETA])
+    path = _file(registry, "paper", "p-two")
+    _edit(path, lambda d: d["results"].append(
+        {**BETA, "task": "tsk", "metrics": {"acc": 99, "err": 3}}))
+    _correct(path, result={"task": "sub", "dataset": "ds", "model": "Beta"})
+    assert _codes(registry) == ["H001", "H008"]
+
+
+def test_two_papers_renamed_into_one_are_refused(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, a_one=[ALPHA], a_two=[ALPHA])
+    for old in ("a-one", "a-two"):
+        _file(registry, "paper", old).unlink()
+    paper(registry, "b-new", "2021-01-01", [ALPHA], corrections=[
+        {"date": "2026-11-01", "reason": "the archive's slug was truncated",
+         "renamed_from": old} for old in ("a-one", "a-two")])
+    assert _codes(registry) == ["H003", "H009"]
+
+
+def test_a_paper_renamed_twice_keeps_its_history(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, z_old=[ALPHA])
+    _rename(registry, "z-old", "z-mid")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first rename")
+    git(tmp_path, "branch", "-f", "main")
+    _rename(registry, "z-mid", "z-new")
+    assert _codes(registry) == []
+
+
+def test_deleting_a_file_with_published_corrections_is_refused(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = write(registry, "benchmark", {"id": "tsk--ds", "task": "tsk", "dataset": "ds",
+                                         "primary_metric": "acc", "metrics": ["acc"]})
+    _correct(path, field="primary_metric", old=None, new="acc")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "pinned")
+    git(tmp_path, "branch", "-f", "main")
+    path.unlink()
+    found = _guard(registry)
+    assert found == ["H007 registry/benchmarks/tsk--ds.yaml:1 the file is deleted with its 1 "
+                     "published corrections"]
+
+
+def test_an_older_paper_that_changes_the_primary_metric_is_refused(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[BETA])
+    paper(registry, "p-zero", "2019-01-01", [
+        {"task": "tsk", "dataset": "ds", "model": "Gamma", "metrics": {"err": 9, "acc": 10}}])
+    found = _guard(registry)
+    assert [line.split()[0] for line in found] == ["H005"]
+    assert found[0].startswith("H005 registry/papers/") and "p-zero.yaml:" in found[0]
+    assert "primary metric changes (acc → err)" in found[0]
+
+
+def test_a_negative_zero_is_a_changed_value(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[{**ALPHA, "metrics": {"acc": 0.0}}])
+    _edit(_file(registry, "paper", "p-one"),
+          lambda d: d["results"][0]["metrics"].update({"acc": -0.0}))
+    assert any("changes: 0 → -0" in line for line in _guard(registry))
+
+
+def test_a_corrected_removal_of_a_boards_last_value_of_a_metric_passes(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[BETA])
+    path = _file(registry, "paper", "p-two")
+    _edit(path, lambda d: d["results"][0]["metrics"].pop("err"))
+    _correct(path, result={"task": "sub", "dataset": "ds", "model": "Beta"}, metric="err",
+             old=3, new=None)
+    assert _codes(registry) == []
+
+
+def test_a_range_correction_can_be_written(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "metric", "acc")
+    _edit(path, lambda d: d.update(range={"min": 0, "max": 1000}))
+    assert _codes(registry) == ["H005"]
+    _correct(path, field="range", old={"min": 0, "max": 100}, new={"min": 0, "max": 1000})
+    assert _codes(registry) == []

@@ -11,18 +11,34 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .ids import ResultIdentity, fold, identity_of
+from .ids import ResultIdentity, fold, identity_of, split_key, undated
 from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: What the sota-extractor left where it had cut out markup (``wzxhzdk:12``): never real text.
+PLACEHOLDER = re.compile(r"wzxhzdk:[0-9]+")
+_MARKDOWN_LINK = re.compile(r"\]\(|\[[^[\]]*\]\[")
+_URL = re.compile(r"https?://|^\s*www\.", re.I)
+#: "Xiaodong Liu et al. '19", "Smith et al. (2020)": "et al" and then a year (searched for in
+#: two steps, so that a title of many "et al"s is not read once per each).
+_ET_AL = re.compile(r"\b[Ee]t al\b")
+_YEAR = re.compile(r"\b(?:19|20)[0-9]{2}\b|'[0-9]{2}\b")
+#: "Anonymous '18", "Wang & Jiang '15"; reference markers alone: "[10]", "[Preprint] [2]".
+_CITATION = re.compile(r"^[^\s'\"]+(?: [^\s'\"]+){0,2}\s+'[0-9]{2}[a-z]?$"
+                       r"|^\s*(?:\[[^\]]*\]\s*)+$")
+#: A title none of the patterns below can match holds none of these.
+_TITLE_MARKS = ("[", "]", "http", "www", "t al", "'", "*", "_", "`")
+#: Emphasis (``**bold**``, ``*it*``, ``__it__``, ``_it_``), code spans, a trailing footnote mark.
+_MARKUP = re.compile(r"(\*\*|__)\S.*?\1|(?<![\w*])\*[^\s*][^*]*?(?<!\s)\*(?![\w*])"
+                     r"|(?<!\w)_[^\s_][^_]*?(?<!\s)_(?!\w)|`[^`]+`|\s\*+$")
 
 #: The references an entity may hold, by kind: (field, kind referred to).
 ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -105,6 +121,9 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
             elif isinstance(value, dict):
                 for ref in value:
                     _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True)
+        _check_placeholder(findings, data.get("name"), ("name",))
+        for i, alias in _strings(data.get("aliases")):
+            _check_placeholder(findings, alias, ("aliases", i))
         if file.kind == layout.BENCHMARK:
             _check_benchmark(findings, data)
         if file.kind == "metric" and "direction" not in data:
@@ -113,6 +132,33 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
                          hint="add direction: higher or direction: lower, from the metric's "
                          "definition")
     return findings.result()
+
+
+def title_problem(title: str) -> tuple[str, str] | None:
+    """The code and a phrase for a paper title that is not a title (a citation, a URL,
+    Markdown), else None. One definition, for the validator and ``pwc stats``."""
+    if not any(mark in title for mark in _TITLE_MARKS):
+        return None  # the usual case, on the validator's hot path: no pattern can match
+    if _MARKDOWN_LINK.search(title):
+        return "Q004", "holds a Markdown link"
+    if _URL.search(title):
+        return "Q003", "holds a URL"
+    et_al = _ET_AL.search(title)
+    if (et_al and _YEAR.search(title, et_al.end())) or _CITATION.search(title):
+        return "Q002", "looks like a citation"
+    if _MARKUP.search(title):
+        return "Q004", "holds Markdown or a footnote mark"
+    return None
+
+
+def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
+    if isinstance(text, str) and "wzxhzdk" in text:
+        m = PLACEHOLDER.search(text)
+        if m:
+            findings.add("Q001", f"{pointer_text(pointer)}: '{text}' holds the extractor's "
+                         f"placeholder '{m.group()}' where it cut out markup", pointer,
+                         hint="write the name as the source gives it (the cut-out part is "
+                         "often a link or a citation marker)")
 
 
 def _check_benchmark(findings: Findings, data: Mapping[str, Any]) -> None:
@@ -222,6 +268,14 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
     for field, kind in (("tasks", "task"), ("methods", "method")):
         for i, ref in _strings(paper.get(field)):
             _check_reference(findings, vocabulary, kind, ref, (field, i))
+    title = paper.get("title")
+    if isinstance(title, str):
+        _check_placeholder(findings, title, ("title",))
+        problem = title_problem(title)
+        if problem is not None:
+            findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
+                         ("title",), hint="write the title the paper gives itself (from its "
+                         "arXiv or publisher page)")
     results = paper.get("results")
     if not isinstance(results, list):
         return
@@ -229,6 +283,7 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
     known = {"task": vocabulary.ids("task"), "dataset": vocabulary.ids("dataset")}
     metric_ids, limits = vocabulary.ids("metric"), vocabulary.limits
     seen: dict[ResultIdentity, int] = {}
+    on_board: dict[tuple[str, str, str], list[int]] = {}
     for i, result in enumerate(results):
         if not isinstance(result, dict):
             continue
@@ -252,12 +307,58 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
         identity = identity_of(result)
         if identity is None:  # a list or mapping where a name belongs: the schema reports it
             continue
+        _check_placeholder(findings, result["model"], ("results", i, "model"))
         first = seen.setdefault(identity, i)
         if first != i:
             findings.add("V006", f"results[{i}] is the same result as results[{first}] "
                          f"(task, dataset, split and model '{result['model']}' compared without "
                          "case, spacing or invisible characters)",
                          ("results", i), hint=f"merge its metrics into results[{first}]")
+        elif len(results) > 1:
+            on_board.setdefault(identity[:3], []).append(i)
+    for indices in on_board.values():
+        if len(indices) > 1:  # seldom: most papers have one result on a board
+            _check_same_values(findings, results, indices)
+
+
+def values_key(metrics: Mapping[str, Any]) -> tuple[tuple[str, float], ...] | None:
+    """A result's values as two results with the same values compare equal; None if one is not
+    a number (the schema reports it)."""
+    out = []
+    for metric_id, value in metrics.items():
+        number: Any = value.get("value") if isinstance(value, dict) else value
+        if type(number) not in (int, float):
+            return None
+        out.append((metric_id, float(number)))
+    return tuple(sorted(out)) if out else None
+
+
+def _check_same_values(findings: Findings, results: list[Any], indices: list[int]) -> None:
+    """Q005/Q006 among the results at ``indices``, all on one board: a later one with every
+    value of an earlier one."""
+    by_values: dict[tuple[tuple[str, float], ...], list[int]] = {}
+    for i in indices:
+        metrics = results[i].get("metrics")
+        values = values_key(metrics) if isinstance(metrics, dict) else None
+        if values is None:
+            continue
+        earlier = by_values.setdefault(values, [])
+        name = results[i]["model"]
+        for j in earlier:
+            other = results[j]["model"]
+            if undated(other) == undated(name):
+                findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
+                             "same board, same values, and the names differ only by a year or a "
+                             "footnote mark", ("results", i, "model"),
+                             hint=f"remove results[{i}]; the board shows one row per result")
+                break
+            if len(values) > 1:
+                findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
+                             f"'{other}' on the same board ({len(values)} metrics)",
+                             ("results", i, "model"),
+                             hint="check the paper: if they are one model, keep one result")
+                break
+        earlier.append(i)
 
 
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
@@ -347,6 +448,63 @@ def check_task_tree(tasks: Mapping[str, Entry],
                                       pointer=("parent",)))
         for task_id in path:
             state[task_id] = 2
+    return out
+
+
+#: (task id, dataset id, split slug, metric id): a metric some result reports on a board.
+BoardMetric = tuple[str, str, str, str]
+
+
+def board_metrics(data: Any) -> set[BoardMetric]:
+    """The metrics a paper's results report, by the board they are filed on."""
+    results = data.get("results") if isinstance(data, dict) else None
+    out: set[BoardMetric] = set()
+    if isinstance(results, list):
+        for result in results:
+            if not isinstance(result, dict):
+                continue
+            task, dataset, split = result.get("task"), result.get("dataset"), result.get("split")
+            metrics = result.get("metrics")
+            if isinstance(task, str) and isinstance(dataset, str) and isinstance(metrics, dict) \
+                    and (split is None or isinstance(split, str)):
+                board = (task, dataset, split_key(split))  # as ids.result_identity has it
+                out.update((*board, m) for m in metrics if isinstance(m, str))
+    return out
+
+
+def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, Entry],
+                          metric_ids: Collection[str], reported: Iterable[BoardMetric],
+                          locate: Callable[[str, Pointer], tuple[int, int]]
+                          ) -> list[Diagnostic]:
+    """A benchmark whose primary metric no result on its board reports (Q007). A result filed
+    under a subtask is on its ancestors' boards too, as leaderboards are compiled. An unknown
+    metric is left to R001, which suggests the id."""
+    on_board: dict[tuple[str, str, str], set[str]] = {}
+    for task, dataset, split, metric in reported:
+        node: str | None = task
+        seen: set[str] = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            on_board.setdefault((node, dataset, split), set()).add(metric)
+            parent = tasks[node].data.get("parent") if node in tasks else None
+            node = parent if isinstance(parent, str) else None
+    out: list[Diagnostic] = []
+    for entry in sorted(benchmarks.values(), key=lambda e: e.file):
+        board: Any = entry.data.get("task"), entry.data.get("dataset"), entry.data.get("split")
+        primary: Any = entry.data.get("primary_metric")
+        if not (isinstance(board[0], str) and isinstance(board[1], str)
+                and isinstance(primary, str) and primary in metric_ids
+                and (board[2] is None or isinstance(board[2], str))):
+            continue
+        metrics = on_board.get((board[0], board[1], split_key(board[2])))
+        if metrics is None or primary in metrics:
+            continue  # no results yet: the settings may be written before them
+        line, column = locate(entry.file, ("primary_metric",))
+        out.append(Diagnostic("Q007", f"benchmark '{entry.id}': no result reports its primary "
+                              f"metric '{primary}' (its results report "
+                              f"{', '.join(sorted(metrics))})", entry.file, line, column,
+                              hint="make primary_metric one that its results report",
+                              pointer=("primary_metric",)))
     return out
 
 

@@ -444,6 +444,22 @@ def export_pwc_archive(out: Path, registry: Path | None) -> None:
         click.echo(f"{out / name}: {n} records")
 
 
+@main.command("stats")
+@registry_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def stats(registry: Path | None, fmt: str, jobs: int | None) -> None:
+    """How much of the registry is ranked, dated, linked to code and free of duplicates."""
+    from .leaderboard import compile_leaderboards
+    from .registry import load_registry
+    from .stats import as_json, as_text, registry_stats
+
+    loaded = load_registry(_registry(registry), jobs=jobs)
+    found = registry_stats(loaded, compile_leaderboards(loaded))
+    click.echo(as_json(found) if fmt == "json" else as_text(found), nl=False)
+
+
 @main.group()
 def docs() -> None:
     """Generated documentation."""

@@ -209,6 +209,49 @@ _PROBLEMS = [
             "one of them."),
 ]
 
+# --- the quality of the data (what the imported archive let through): Q ---
+# Warnings: each has real cases in the shipped registry (docs/registry-warnings.md lists them)
+# that need a maintainer's reading of the source, and a rare real record can look the same.
+_PROBLEMS += [
+    Problem("Q001", "extractor-placeholder", "warning",
+            "A name holds the extractor's placeholder",
+            "`wzxhzdk:12` is what the sota-extractor left where it cut markup out of a page (a "
+            "link, a citation marker, a symbol). It is never part of a real name, but what it "
+            "replaced is lost, so only someone reading the source can write the name. A "
+            "warning, since the imported registry has such names and nothing is to be guessed."),
+    Problem("Q002", "title-is-citation", "warning", "A paper's title looks like a citation",
+            "\"Xiaodong Liu et al. '19\", \"Smith et al. (2020)\", \"[10]\": the archive filed "
+            "a reference where the title belongs, so the paper cannot be found by its title and "
+            "two papers may be one. Write the real title (the arXiv id or the corpus often has "
+            "it). A warning: a real title can mention \"et al.\" and a year."),
+    Problem("Q003", "title-is-url", "warning", "A paper's title holds a URL",
+            "A link is not a title; the page it points to usually has one. Move the link to "
+            "`links` or `identifiers` and write the title."),
+    Problem("Q004", "title-markup", "warning", "A paper's title holds Markdown",
+            "A Markdown link, emphasis (`*…*`, `__…__`), a code span or a trailing footnote mark "
+            "is markup of the page the title was copied from. Titles are plain text. A warning: "
+            "a real title can hold an asterisk (\"A* search\")."),
+    Problem("Q005", "duplicate-row", "warning",
+            "A paper has the same row twice under two names",
+            "Two results of one paper on one leaderboard with every value equal, whose model "
+            "names differ only by a trailing year or footnote mark (\"ULMFiT\" beside "
+            "\"ULMFiT (2018)\"): the archive listed one result twice, and the board shows it "
+            "twice. Remove one. A warning, because which name to keep is a choice."),
+    Problem("Q006", "same-values", "warning",
+            "Two results of a paper have the same values under different names",
+            "Two results of one paper on one leaderboard agree on every value, two metrics or "
+            "more, though their model names differ. Usually one result filed twice; sometimes two "
+            "models that really scored the same. Check the paper. With a single metric the same "
+            "value is common enough by chance (Atari scores) that it is not reported."),
+    Problem("Q007", "primary-metric-unused", "warning",
+            "No result on a benchmark has its primary metric",
+            "The benchmark file names a primary metric that no result on its leaderboard "
+            "(directly or through a subtask) reports, so every row is unranked. Pick a metric "
+            "the results have, or check the metric's id. A benchmark with no results yet is not "
+            "reported (its settings may come first). A warning, since which metric ranks is the "
+            "maintainer's choice and nothing is wrong with any one value."),
+]
+
 # --- guards on history (pwc validate --changed-since): H ---
 _PROBLEMS += [
     Problem("H001", "value-changed", "error", "A published value changes",

@@ -12,6 +12,9 @@ made the history guard compare the wrong results), so there is one.
 * :func:`slugify` — ids and splits: lowercase ASCII letters and digits joined by ``-``, after the
   same compatibility form. A split that slugifies to nothing is no split.
 * :func:`result_identity` — a result within its holder: task, dataset, split slug, folded model.
+* :func:`undated` — a model name as two rows of one paper with the same values are compared:
+  folded, without the trailing "(2018)" and footnote marks ("*", "♦") that the Papers with Code
+  archive's NLP-progress rows append ("ULMFiT (2018)" beside "ULMFiT").
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ import re
 import unicodedata
 
 _WORDS = re.compile(r"[a-z0-9]+")
+#: A trailing year in parentheses or a footnote mark, any number of them: NLP-progress writes
+#: "AWD-LSTM + dynamic eval * (2017)" for the row its paper files as "AWD-LSTM + dynamic eval".
+_TRAILING_MARKS = re.compile(r"(?:\s*\((?:19|20)[0-9]{2}\)|\s+[*†‡♦♠♣§])+$")
 
 
 def _visible(text: str) -> str:
@@ -63,6 +69,13 @@ ResultIdentity = tuple[str, str, str, str]
 def result_identity(task: str, dataset: str, split: str | None, model: str) -> ResultIdentity:
     """What makes two results of one holder the same result."""
     return (task, dataset, split_key(split), fold(model))
+
+
+def undated(model: str) -> str:
+    """``"ULMFiT (2018)"`` → ``ulmfit``: :func:`fold` without trailing years and footnote marks.
+    Not an identity (two papers' "CNN (2016)" and "CNN" differ): a clue, asked of rows of one
+    paper on one board that already agree in every value."""
+    return _TRAILING_MARKS.sub("", fold(model))
 
 
 def identity_of(record: object) -> ResultIdentity | None:

@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .gitrefs import GitError, Version, run_git
 
@@ -205,9 +206,30 @@ def _read(top: Path, commit: str, blobs: set[str]) -> dict[str, bytes]:
         version.close()
 
 
+_OPENED: dict[tuple[Any, ...], tuple[_Index, _Tree, set[str]] | None] = {}
+
+
 def _open(top: Path, commit: str, folder: str) -> tuple[_Index, _Tree, set[str]] | None:
     """The index, the commit's papers, and those the index lacks; ``None`` if there is no
-    index or it lacks too many."""
+    index or it lacks too many. Kept for the next question about the same commit and index
+    file (`validate --changed-since` asks twice: identifiers, then the leaderboards' papers)."""
+    try:
+        stat = _location(top).stat()
+        key: tuple[Any, ...] | None = (str(top), commit, folder, stat.st_mtime_ns, stat.st_size,
+                                       stat.st_ino)
+    except (OSError, GitError):
+        key = None
+    if key is not None and key in _OPENED:
+        return _OPENED[key]
+    opened = _open_uncached(top, commit, folder)
+    if key is not None:
+        _OPENED.clear()
+        _OPENED[key] = opened
+    return opened
+
+
+def _open_uncached(top: Path, commit: str, folder: str
+                   ) -> tuple[_Index, _Tree, set[str]] | None:
     index = _load(top)
     tree = _tree(top, commit, folder) if index else None
     missing = _missing(index, tree) if index and tree else None

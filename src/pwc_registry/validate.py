@@ -16,8 +16,11 @@ from pathlib import Path
 
 from . import layout, paper_index
 from .check import (
+    BoardMetric,
+    board_metrics,
     check_identifiers,
     check_names,
+    check_primary_metrics,
     check_record,
     check_task_tree,
     position_finder,
@@ -67,6 +70,13 @@ def validate(options: Options) -> Report:
     registry = options.registry.resolve()
     if not registry.is_dir():
         raise UsageError(f"no registry folder at {options.registry}")
+    if options.registry.absolute().is_symlink():
+        # Followed, it would make the files git knows as registry/ "outside" and the folder it
+        # points to new: every change would pass as an addition.
+        return Report([Diagnostic("Y012", "the registry folder is a symbolic link",
+                                  options.registry.name, hint="the registry is a folder of "
+                                  "regular files: replace the link with the folder")],
+                      Counter(), "the registry folder")
     today = options.today or dt.datetime.now(dt.timezone.utc).date()
 
     selected: list[layout.RegistryFile] | None = None
@@ -150,6 +160,9 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     everything = [e for kind in layout.ENTITY_KINDS for e in vocabulary.entries(kind).values()]
     cross += check_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
+    cross += check_primary_metrics(vocabulary.entries(layout.BENCHMARK),
+                                   vocabulary.entries("task"), vocabulary.ids("metric"),
+                                   (m for part in papers for m in part.boards), locate)
     diagnostics += [d for d in cross if wanted(d.file)]
     paper_index.save(registry, [part.remembered for part in papers])
     return Report(diagnostics, checked, ""), strays
@@ -279,9 +292,11 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
 
 
 def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
-                 remember: paper_index.Recorder | None = None
+                 remember: paper_index.Recorder | None = None,
+                 boards: set[BoardMetric] | None = None
                  ) -> tuple[list[Diagnostic], list[Identifier]]:
-    """Check each file; with ``remember``, also note what each paper holds by blob id."""
+    """Check each file; with ``remember``, also note what each paper holds by blob id; with
+    ``boards``, the metrics its results report on each board."""
     diagnostics: list[Diagnostic] = []
     identifiers: list[Identifier] = []
     for f in files:
@@ -292,6 +307,8 @@ def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, t
         identifiers += _identifiers_of(f.name, held)
         if remember is not None and isinstance(doc.data, dict):
             remember.add(blob_id(raw), held)
+        if boards is not None:
+            boards |= board_metrics(doc.data)
     return diagnostics, identifiers
 
 
@@ -305,14 +322,18 @@ class _Shards:
     strays: list[Diagnostic]
     #: The lines of the index of papers for the papers read (see paper_index.Recorder).
     remembered: tuple[str, str, str]
+    #: The metrics the papers' results report, by board (for Q007).
+    boards: list[BoardMetric]
 
 
 def _check_shards(shards: Sequence[str]) -> _Shards:
     registry, vocabulary, today = shared()
     files, strays = layout.discover_shards(registry, shards)
     recorder = paper_index.Recorder()
-    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder)
-    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, recorder.lines())
+    boards: set[BoardMetric] = set()
+    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder, boards)
+    return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, recorder.lines(),
+                   sorted(boards))
 
 
 def _identifiers_of(name: str, held: paper_index.Holdings) -> list[Identifier]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .. import layout, paper_index
-from ..gitrefs import Changes, Version, changed_between, merge_base
+from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
 from ..leaderboard import Leaderboard, benchmark_of, group_results, rank
 from ..load import read
 from ..registry import Paper, Registry
@@ -93,13 +93,17 @@ def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
     """The comparison of the merge base of ``base_ref`` and ``head_ref`` (default: the work
     tree) with the head.
 
-    ``whole_boards=False`` is for the guard alone: when only papers change, every difference
-    that is not an addition lies on the changed papers' own rows (their values, flags, dates,
-    presence), or is a primary metric that their rows change; so the boards are compiled from
-    the changed papers only, and whole only where a primary metric may change. The verdicts
-    are the same (tests hold it); the report of new states of the art needs whole boards.
+    ``whole_boards=False`` is for the guard alone: when only papers change and every board
+    they are on has its primary metric set in its benchmark file, every difference that is not
+    an addition lies on the changed papers' own rows (their values, flags, dates, presence), so
+    the boards are compiled from the changed papers only. (Without a set primary metric, the
+    first metric of the board's oldest paper is primary, and a changed paper can change which
+    that is: then whole boards.) The verdicts are the same (tests hold it); the report of new
+    states of the art needs whole boards.
     ``changes``: what `validate --changed-since` already found (the merge base and the paths),
     so that git is not asked twice."""
+    if registry.absolute().is_symlink():
+        raise GitError(f"{registry} is a symbolic link: the registry is a folder")
     head_version = Version(registry, head_ref)
     if changes is not None:
         base_version = Version(registry, changes.base)
@@ -112,12 +116,21 @@ def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
             changed_between(base_version, head_version, folder)
         head_version.use_work_tree_if_same(folder)
         delta = _compare(registry, base_version, head_version, files, whole_boards)
-        if not whole_boards and any(d.kind == "primary" for d in delta.differences):
+        if not whole_boards and not _primaries_pinned(delta):
             delta = _compare(registry, base_version, head_version, files, True)
         return delta
     finally:
         base_version.close()
         head_version.close()
+
+
+def _primaries_pinned(delta: Delta) -> bool:
+    """Whether every board compared has its primary metric set, at both versions."""
+    return all(
+        isinstance(side.entities.get(layout.BENCHMARK, {}).get(board, {}).get("primary_metric"),
+                   str)
+        for side, boards in ((delta.base_registry, delta.base_boards),
+                             (delta.head_registry, delta.head_boards)) for board in boards)
 
 
 def _kind_and_id(folder: str, path: str) -> tuple[str, str] | None:
@@ -209,30 +222,51 @@ def _entity_side(path: str, raw: bytes | None) -> Side:
 
 def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
              ) -> tuple[dict[str, str], list[tuple[str, int, str]]]:
-    """Renames claimed by ``renamed_from`` corrections added in this change. A rename is taken
-    only from a paper file new in this change, naming a paper whose file this change deletes,
-    once."""
+    """Renames claimed by ``renamed_from``. A rename is taken only from a paper file new in
+    this change, naming a paper whose file this change deletes; a paper is renamed from one
+    paper, and a paper is renamed to one. The ``renamed_from`` entries a renamed paper carries
+    over from the paper it was (its history) are not claims."""
     renamed: dict[str, str] = {}
     bad: list[tuple[str, int, str]] = []
+
+    def deleted(old: str) -> Changed | None:
+        gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
+        return gone if gone is not None and gone.base.present and not gone.head.present \
+            else None
+
     for change in sorted(changed.values(), key=lambda c: c.path):
         if change.kind != layout.PAPER or change.head.data is None:
             continue
-        for c in corrections_of(change.kind, change.id, change.path, change.head.data):
-            old = c.renamed_from
-            if old is None or not is_new(c, change.base.data):
-                continue
-            gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
-            if change.base.present:
-                bad.append((change.path, c.index, f"'{change.id}' existed before this change: "
-                            "only a paper file new in this change can be a renamed paper"))
-            elif gone is None or not gone.base.present or gone.head.present:
-                bad.append((change.path, c.index, f"this change does not delete the paper "
-                            f"'{old}': a rename deletes the old file in the same change"))
-            elif old in renamed:
-                bad.append((change.path, c.index, f"'{old}' is already claimed as renamed to "
-                            f"'{renamed[old]}'"))
+        claims = [c for c in corrections_of(change.kind, change.id, change.path,
+                                            change.head.data) if c.renamed_from is not None]
+        if change.base.present:
+            bad += [(change.path, c.index, f"'{change.id}' existed before this change: only a "
+                     "paper file new in this change can be a renamed paper")
+                    for c in claims if is_new(c, change.base.data)]
+            continue
+        taken = [c for c in claims if deleted(c.renamed_from or "") is not None]
+        source = taken[-1] if taken else None
+        history = None
+        if source is not None:
+            old = source.renamed_from or ""
+            gone = deleted(old)
+            history = gone.base.data if gone else None
+            if old in renamed:
+                bad.append((change.path, source.index, f"'{old}' is already claimed as renamed "
+                            f"to '{renamed[old]}'"))
             else:
                 renamed[old] = _holder(change)
+        for c in claims:
+            if c is source or not is_new(c, history):
+                continue
+            if source is not None and c.renamed_from and deleted(c.renamed_from):
+                why = (f"'{_holder(change)}' is renamed from '{source.renamed_from}' already: a "
+                       "paper is renamed from one paper; merge papers with corrections that "
+                       "remove the results they give up")
+            else:
+                why = (f"this change does not delete the paper '{c.renamed_from}': a rename "
+                       "deletes the old file in the same change")
+            bad.append((change.path, c.index, why))
     return renamed, bad
 
 

@@ -14,6 +14,7 @@ the result's own task (a row rolled up from a subtask keeps it) and the folded m
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,10 +53,17 @@ def row_key(row: Row, renamed: Mapping[str, str]) -> RowKey:
     return (renamed.get(holder, holder), row.result.task, fold(row.result.model))
 
 
+def _same_number(a: float | None, b: float | None) -> bool:
+    """Equal, and of one sign: ``-0`` is shown as written, so it differs from ``0``."""
+    if a is None or b is None:
+        return a is b
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
 def _same_value(a: Value | None, b: Value | None) -> bool:
     if a is None or b is None:
         return a is b
-    return a.value == b.value and a.spread == b.spread
+    return _same_number(a.value, b.value) and _same_number(a.spread, b.spread)
 
 
 def board_differences(base: Leaderboard | None, head: Leaderboard | None,
@@ -71,14 +79,16 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     if head is None:
         return [Difference("row-removed", board, False, base=r) for r in base.rows]
     out: list[Difference] = []
-    for metric in dict.fromkeys([*base.benchmark.metrics, *head.benchmark.metrics]):
+    # A metric that comes onto the board brings its settings (an addition); one that leaves it
+    # goes with its values, each of which is a difference of its own.
+    for metric in [m for m in base.benchmark.metrics if m in head.benchmark.metrics]:
         before, after = base.direction(metric), head.direction(metric)
         if before != after:
             out.append(Difference("direction", board, before is None, metric, before, after))
         old = base_settings.get(metric, (None, None, None))
         new = head_settings.get(metric, (None, None, None))
         for kind, i in (("unit", 1), ("range", 2)):
-            if old[i] != new[i] and metric in base.benchmark.metrics:
+            if old[i] != new[i]:
                 out.append(Difference(kind, board, old[i] is None, metric, old[i], new[i]))
     if base.benchmark.primary != head.benchmark.primary:
         out.append(Difference("primary", board, base.benchmark.primary is None, None,
@@ -91,6 +101,17 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     after_rows: dict[RowKey, list[Row]] = {}
     for r in head.rows:
         after_rows.setdefault(row_key(r, {}), []).append(r)
+    unmatched = [k for k in before_rows if k not in after_rows]
+    added = [k for k in after_rows if k not in before_rows]
+    # A row of one holder and model that now comes from another task (filed directly on the
+    # board's task instead of rolled up from a subtask, or the reverse) is the same row for a
+    # reader: its values are compared, not passed off as a removal and an addition.
+    for key in list(unmatched):
+        same = [k for k in added if k[0] == key[0] and k[2] == key[2]]
+        if len(same) == 1 and sum(k[0] == key[0] and k[2] == key[2] for k in unmatched) == 1:
+            after_rows[key] = after_rows.pop(same[0])
+            unmatched.remove(key)
+            added.remove(same[0])
     for key, old_row in before_rows.items():
         copies = after_rows.get(key)
         if not copies:
@@ -98,8 +119,8 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             continue
         for new_row in copies:
             out += _row_differences(board, old_row, new_row)
-    out += [Difference("row-added", board, True, head=r)
-            for key, rows in after_rows.items() if key not in before_rows for r in rows]
+    out += [Difference("row-added", board, True, head=r) for key in added
+            for r in after_rows[key]]
     if not any(not d.addition for d in out):
         out += _rank_differences(base, head, before_rows,
                                  {k: rows[0] for k, rows in after_rows.items()})

@@ -10,7 +10,7 @@ rename is claimed once, by a new file, for a paper this change deletes (H009).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import layout
@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, Pointer
 from ..ids import ResultIdentity, result_identity
 from ..leaderboard import Row
 from ..load import Document, read_rich
-from ..markdown import number
+from ..markdown import signed
 from ..registry import Result, Value
 from . import Changed, Delta
 from .corrections import FIELDS, Correction, published_changes
@@ -90,12 +90,21 @@ class _Judge:
         row = d.base
         holder = self.delta.renamed.get(row.paper.id, row.paper.id)
         target = _identity(row.result)
-        found = self._find(layout.PAPER, holder, lambda c: c.result == target
-                           and c.metric is None and c.field is None)
-        if found is not None or row.via is None:
-            return found
-        # A row rolled up from a subtask leaves a board when the task tree changes.
-        path = {row.via, *_ancestors(self.delta, row.via)}
+        paper = self.delta.head_registry.papers.get(holder)
+        still_there = paper is not None and any(_identity(r) == target for r in paper.results)
+        if not still_there:  # a removal is corrected only where the result is really gone
+            found = self._find(layout.PAPER, holder, lambda c: c.result == target
+                               and c.metric is None and c.field is None)
+            if found is not None:
+                return found
+        if row.via is None:
+            return None
+        # A row rolled up from a subtask leaves a board when the task tree changes: corrected
+        # by the correction of that change only if the board's task is no longer above it.
+        board_task = d.board.split("--")[0]
+        if board_task in _ancestors(self.delta.head_registry.entities, row.via):
+            return None
+        path = {row.via, *_ancestors(self.delta.base_registry.entities, row.via)}
         for task in sorted(path):
             change = self._changed("task", task)
             if change is None:
@@ -128,8 +137,9 @@ class _Judge:
         return self.delta.changed.get(self.delta.file_of(kind, record_id))
 
 
-def _ancestors(delta: Delta, task: str) -> list[str]:
-    tasks = delta.base_registry.entities.get("task", {})
+def _ancestors(entities: Mapping[str, Mapping[str, Mapping[str, Any]]], task: str
+               ) -> list[str]:
+    tasks = entities.get("task", {})
     out: list[str] = []
     parent = tasks.get(task, {}).get("parent")
     while isinstance(parent, str) and parent not in out and parent != task:
@@ -171,8 +181,8 @@ def _label(result: Result) -> str:
 
 def _shown(value: Any) -> str:
     if isinstance(value, Value):
-        text = number(value.value)
-        return text + (f" ± {number(value.spread)}" if value.spread is not None else "")
+        text = signed(value.value)
+        return text + (f" ± {signed(value.spread)}" if value.spread is not None else "")
     if value is None:
         return "nothing"
     return str(value)
@@ -221,7 +231,7 @@ def check_history(delta: Delta) -> list[Diagnostic]:
     for c in delta.new_corrections:
         renaming = c.renamed_from is not None and c.field is None and c.metric is None \
             and c.result is None
-        if (c.path, c.index) in used or renaming:
+        if (c.path, c.index) in used or renaming or _states_own_change(delta, c):
             continue
         if c.path in delta.invalid:
             continue
@@ -230,6 +240,27 @@ def check_history(delta: Delta) -> list[Diagnostic]:
                          "a correction names the result (or field) and the old and new value "
                          "exactly as they change; remove it, or fix what it names"))
     return sorted(out, key=Diagnostic.sort_key)
+
+
+def _states_own_change(delta: Delta, c: Correction) -> bool:
+    """Whether ``c`` states a change of its own record's field that this change makes, even
+    if no leaderboard shows it (a task given a parent only adds rows to new ancestors)."""
+    if c.field is None or c.result is not None or c.field not in FIELDS.get(c.kind, ()):
+        return False
+    change = delta.changed.get(c.path)
+    if change is None:
+        return False
+    before, after = change.base.data or {}, change.head.data or {}
+    if c.kind == layout.BENCHMARK and c.field == "direction":
+        if c.metric is None:
+            return False
+        before = before.get("directions") or {}
+        after = after.get("directions") or {}
+        field = c.metric
+    else:
+        field = c.field
+    old, new = before.get(field), after.get(field)
+    return old != new and c.says(old, new)
 
 
 def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
@@ -289,9 +320,13 @@ def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: 
     count = f"{len(boards)} leaderboard{'s' if len(boards) != 1 else ''} ({shown})"
     if kind == "primary":
         message = f"the primary metric changes ({change}) on {count}: they are ranked anew"
-        return where.at("H005", message, _cause(delta, boards, layout.BENCHMARK),
-                        ("primary_metric",), "set primary_metric in the benchmark file to "
-                        "keep the ranking, or add a correction with field: primary_metric")
+        cause = _cause(delta, boards, layout.BENCHMARK)
+        pointer: Pointer = ("primary_metric",)
+        if delta.changed.get(cause, None) is None or delta.changed[cause].kind == layout.PAPER:
+            cause, pointer = _changed_row(delta, boards) or (cause, ())
+        return where.at("H005", message, cause, pointer, "set primary_metric in the benchmark "
+                        "file to keep the ranking, or add a correction with field: "
+                        "primary_metric")
     if kind == "rank":
         return where.at("H010", f"ranks change on {count} with no change of value, "
                         "direction or rows to explain it", _cause(delta, boards, "metric"),
@@ -305,6 +340,17 @@ def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: 
                     cause.endswith(f"/{metric}{layout.SUFFIX}") else ("directions", metric),
                     f"add a correction with field: {kind}, old and new to the metric (or "
                     "benchmark) file, with the reason")
+
+
+def _changed_row(delta: Delta, boards: list[str]) -> tuple[str, Pointer] | None:
+    """The first row on ``boards`` from a changed paper: where a paper-only change is shown."""
+    for board in boards:
+        for side in (delta.head_boards, delta.base_boards):
+            for row in side[board].rows if board in side else ():
+                path = delta.file_of(layout.PAPER, row.paper.id)
+                if path in delta.changed and delta.changed[path].head.present:
+                    return path, ("results", row.result.index)
+    return None
 
 
 def _cause(delta: Delta, boards: list[str], kind: str) -> str:
@@ -324,6 +370,12 @@ def _append_only(where: _Locator, delta: Delta) -> set[Diagnostic]:
     renamed_to = {new: old for old, new in delta.renamed.items()}
     for change in delta.changed.values():
         if not change.head.present:
+            published = (change.base.data or {}).get("corrections")
+            # A deleted paper is H003 already; a renamed one keeps them in its new file.
+            if change.kind != layout.PAPER and isinstance(published, list) and published:
+                out.add(where.at("H007", f"the file is deleted with its {len(published)} "
+                                 "published corrections", change.path, (),
+                                 "corrections are append-only: restore the file"))
             continue
         before = change.base.data
         holder = change.head.paper.id if change.head.paper is not None else change.id

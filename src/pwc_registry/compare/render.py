@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import layout
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
-from ..markdown import cell, number, table
+from ..markdown import cell, number, signed, table
 from ..registry import Result, Value
 from . import Delta
 from .delta import Difference
@@ -33,6 +33,9 @@ class Report:
     verdicts: list[Verdict]
     added: list[Result]
     removed: list[Result]
+    #: Results that come onto (or leave) an ancestor task's boards only: the task tree changed.
+    rolled_up: list[Result]
+    rolled_off: list[Result]
     new_best: list[NewBest]
     far_above: list[NewBest]
 
@@ -47,19 +50,23 @@ class Report:
 
 def report(delta: Delta) -> Report:
     verdicts, _ = judge(delta)
-    added = _results(d.head for d in delta.differences if d.kind == "row-added" and d.head)
-    removed = _results(d.base for d in delta.differences if d.kind == "row-removed" and d.base)
+    added_rows = [d.head for d in delta.differences if d.kind == "row-added" and d.head]
+    removed_rows = [d.base for d in delta.differences if d.kind == "row-removed" and d.base]
     new_best, far = _records(delta)
-    return Report(delta, verdicts, added, removed, new_best, far)
+    return Report(delta, verdicts, _results(added_rows), _results(removed_rows),
+                  _results(added_rows, via=True), _results(removed_rows, via=True),
+                  new_best, far)
 
 
-def _results(rows: Iterable[Row]) -> list[Result]:
-    """The results of ``rows``, each once (a result also counts on its task's ancestors)."""
-    seen: dict[tuple[str, ...], Result] = {}
+def _results(rows: Iterable[Row], *, via: bool = False) -> list[Result]:
+    """The results of ``rows`` filed on the board's task (or, with ``via``, those that only
+    come to a board from a subtask), each once."""
+    direct: dict[tuple[str, ...], Result] = {}
+    rolled: dict[tuple[str, ...], Result] = {}
     for row in rows:
-        if row.via is None:
-            seen.setdefault(row.result.key, row.result)
-    return [seen[k] for k in sorted(seen)]
+        (rolled if row.via else direct).setdefault(row.result.key, row.result)
+    chosen = {k: r for k, r in rolled.items() if k not in direct} if via else direct
+    return [chosen[k] for k in sorted(chosen)]
 
 
 def _records(delta: Delta) -> tuple[list[NewBest], list[NewBest]]:
@@ -102,7 +109,7 @@ def _records(delta: Delta) -> tuple[list[NewBest], list[NewBest]]:
 
 def _shown(value: Any) -> str:
     if isinstance(value, Value):
-        return number(value.value) + (f" ± {number(value.spread)}"
+        return signed(value.value) + (f" ± {signed(value.spread)}"
                                       if value.spread is not None else "")
     if value is None:
         return "—"
@@ -198,8 +205,7 @@ def markdown(r: Report) -> str:
         out += ["### Leaderboards ranked for the first time", ""]
         out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
                       [_difference_line(r, v.difference) for v in settings])]
-    if not any(not v.difference.addition or v.difference.kind in ("row-added", "value", "date")
-               for v in r.verdicts):
+    if not r.verdicts:
         out += ["No results are added, removed or changed.", ""]
     if r.far_above:
         out += [f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})", "",
@@ -215,7 +221,11 @@ def markdown(r: Report) -> str:
         out += [f"### Values given where there were none ({len(filled)})", ""]
         out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
                       [_difference_line(r, v.difference) for v in filled])]
-    for title, results in (("Results added", r.added), ("Results removed", r.removed)):
+    for title, results in (("Results added", r.added), ("Results removed", r.removed),
+                           ("Results newly counted on an ancestor task's leaderboards",
+                            r.rolled_up),
+                           ("Results no longer counted on an ancestor task's leaderboards",
+                            r.rolled_off)):
         if results:
             out += [f"### {title} ({len(results)})", ""]
             out += [table(["paper", "task", "dataset", "model", "values"],

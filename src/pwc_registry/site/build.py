@@ -18,7 +18,7 @@ import dataclasses
 import gc
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from ..markdown import number
 from ..outputs import check_folder, output_folder
 from ..parallel import fork_map, shared
 from ..registry import Registry, Topics, load_registry, related_papers, topics_of
+from ..stats import area_of
 from .chart import sota_chart
 
 PARALLEL_THRESHOLD = 300
@@ -198,7 +199,7 @@ class Pages:
         out: dict[str, list[Leaderboard]] = {}
         for board in sorted(self.site.boards.values(), key=lambda b: (
                 self.name("task", b.benchmark.task).casefold(), b.benchmark.id)):
-            area = _root_area(tasks, board.benchmark.task) or OTHER
+            area = area_of(tasks, board.benchmark.task) or OTHER
             out.setdefault(area, []).append(board)
         return out
 
@@ -385,17 +386,6 @@ shown but not ranked.
 
 
 _PROSE = {"submit.html": _contributing, "about.html": _about}
-
-
-def _root_area(tasks: Mapping[str, Mapping[str, Any]], task_id: str) -> str | None:
-    """A task's area, or its nearest ancestor's."""
-    seen = set()
-    while task_id in tasks and task_id not in seen:
-        seen.add(task_id)
-        if tasks[task_id].get("area"):
-            return str(tasks[task_id]["area"])
-        task_id = tasks[task_id].get("parent") or ""
-    return None
 
 
 def _pages(count: int, per_page: int) -> int:
