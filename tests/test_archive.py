@@ -326,7 +326,10 @@ def test_directions_agree_with_ibm_tdms_except_where_it_is_wrong(corpus: Path) -
 @pytest.mark.parametrize(("name", "direction"), [
     ("Top-1 Error Rate", "lower"), ("MS-SSIM", "higher"), ("Frames per second", "higher"),
     ("Bit per Character (BPC)", "lower"), ("Percentage error", "lower"), ("BLEU-4", "higher"),
-    ("Dev", None), ("Score", None)])
+    ("Dev", None), ("Score", None),
+    # the EFF tables' names (pwc-format/sota-extractor/eff.json)
+    ("Percentage correct", "higher"), ("ELO rating", "higher"), ("Model Entropy", "lower"),
+    ("Temporal awareness", "higher"), ("FID score", "lower")])
 def test_direction_of_names_from_the_corpus(name: str, direction: str | None) -> None:
     from pwc_registry.archive.directions import direction_of
 
