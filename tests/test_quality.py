@@ -127,7 +127,8 @@ def test_a_subtasks_rows_count_for_the_parents_benchmark(tmp_path: Path) -> None
 def test_shipped_registry_has_each_kind_of_case() -> None:
     """The rules find what issue 13 measured on the shipped registry (the counts are in
     docs/registry-warnings.md, kept current by test_registry.py)."""
-    report = validate(Options(registry=REPO / "registry", today=TODAY))
+    # The shipped registry's corrections carry the day they were made: judged against today.
+    report = validate(Options(registry=REPO / "registry"))
     by_file = {(d.file, d.code) for d in report.diagnostics}
     assert ("registry/papers/ab/xiaodong-liu-et-al-19.yaml", "Q002") in by_file
     assert ("registry/papers/59/universal-language-model-fine-tuning-for-text-classification"
