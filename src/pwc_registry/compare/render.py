@@ -8,6 +8,7 @@ change is shown with its reason.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, signed, table
 from ..registry import Result, Value
 from . import Delta
+from .corrections import FIELDS
 from .delta import Difference
 from .guards import Verdict, judge
 
@@ -38,6 +40,9 @@ class Report:
     rolled_off: list[Result]
     new_best: list[NewBest]
     far_above: list[NewBest]
+    #: (file, field, before, after) of each changed setting of a task, metric or benchmark,
+    #: whether or not a leaderboard shows it yet.
+    settings: list[tuple[str, str, Any, Any]] = dataclasses.field(default_factory=list)
 
     @property
     def refused(self) -> list[Verdict]:
@@ -55,7 +60,22 @@ def report(delta: Delta) -> Report:
     new_best, far = _records(delta)
     return Report(delta, verdicts, _results(added_rows), _results(removed_rows),
                   _results(added_rows, via=True), _results(removed_rows, via=True),
-                  new_best, far)
+                  new_best, far, _settings(delta))
+
+
+def _settings(delta: Delta) -> list[tuple[str, str, Any, Any]]:
+    out: list[tuple[str, str, Any, Any]] = []
+    for path, change in sorted(delta.changed.items()):
+        if change.kind == layout.PAPER:
+            continue
+        for field in sorted(FIELDS.get(change.kind, ())):
+            key = "directions" if change.kind == layout.BENCHMARK and field == "direction" \
+                else field
+            before = (change.base.data or {}).get(key)
+            after = (change.head.data or {}).get(key)
+            if before != after:
+                out.append((delta.display(path), key, before, after))
+    return out
 
 
 def _results(rows: Iterable[Row], *, via: bool = False) -> list[Result]:
@@ -114,6 +134,11 @@ def _shown(value: Any) -> str:
     if value is None:
         return "—"
     return cell(str(value))
+
+
+def _plain(value: Any) -> str:
+    return "—" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True) \
+        if isinstance(value, dict | list) else str(value)
 
 
 def _paper_title(r: Report, paper_id: str) -> str:
@@ -205,6 +230,12 @@ def markdown(r: Report) -> str:
         out += ["### Leaderboards ranked for the first time", ""]
         out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
                       [_difference_line(r, v.difference) for v in settings])]
+    if r.settings:
+        out += ["### Settings changed (tasks, metrics, benchmarks)", "",
+                "What compiles the leaderboards; each change they make is listed above.", ""]
+        out += [table(["file", "field", "before", "after"],
+                      [[f"`{cell(f)}`", cell(k), cell(_plain(b)), cell(_plain(a))]
+                       for f, k, b, a in r.settings])]
     if not r.verdicts:
         out += ["No results are added, removed or changed.", ""]
     if r.far_above:
@@ -287,4 +318,6 @@ def as_json(r: Report) -> dict[str, Any]:
         "far_above_previous_best": [_best_json(n) for n in r.far_above],
         "far_above_threshold": FAR_ABOVE,
         "not_compared_invalid_files": [d.display(f) for f in d.invalid],
+        "settings_changed": [{"file": f, "field": k, "before": b, "after": a}
+                             for f, k, b, a in r.settings],
     }
