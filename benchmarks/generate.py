@@ -46,7 +46,8 @@ def generate(root: Path, papers: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     if root.exists():
         shutil.rmtree(root)
-    areas = [f"area-{i}" for i in range(16)]
+    # Not "area-<n>": an area id ending in a number is reserved for its paged leaderboards (I010).
+    areas = [f"area-{letter}" for letter in "abcdefghijklmnop"]
     for a in areas:
         write(root, "area", a, f"id: {a}\nname: Area {a[5:]}\n")
     n_tasks, n_datasets, n_metrics = max(30, papers // 16), max(40, papers // 12), max(20, papers // 33)
