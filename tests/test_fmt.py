@@ -4,6 +4,7 @@ not rewritten; numbers keep their digits; no comment is lost, wherever it stands
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pwc_registry.cli import main
 from pwc_registry.formatting import format_registry
 from pwc_registry.load import read_rich
 
+from conftest import REPO
 from examples import materialise
 
 # The base example's LERT paper (tests/examples/base), laid out by hand: keys out of the
@@ -151,3 +153,13 @@ def test_adding_a_result_keeps_the_papers_comments_and_digits(lert: Path) -> Non
     text = lert.read_text("utf-8")
     assert comments(text) == comments(MESSY)
     assert number_texts(text)[:5] == ["66.360", "66.16", "6.640e+1", "66.690", "0.50"]
+
+
+def test_paths_as_typed_relative_to_the_working_folder(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pwc fmt --check registry/papers` from the repository's root (it reported every file as
+    outside the registry when the path was relative)."""
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    monkeypatch.chdir(tmp_path)
+    outcome = CliRunner().invoke(main, ["fmt", "--check", "registry/papers"])
+    assert "Y013" not in outcome.output and outcome.exit_code == 0, outcome.output
