@@ -456,3 +456,15 @@ def test_a_range_correction_can_be_written(tmp_path: Path) -> None:
     assert _codes(registry) == ["H005"]
     _correct(path, field="range", old={"min": 0, "max": 100}, new={"min": 0, "max": 1000})
     assert _codes(registry) == []
+
+
+def test_a_correction_with_a_short_reason_says_so(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"][0]["metrics"].update({"acc": 51}))
+    _edit(path, lambda d: d.setdefault("corrections", []).append({
+        "date": "2026-11-20", "reason": "typo", "result": {"task": "tsk", "dataset": "ds",
+                                                           "model": "Alpha"},
+        "metric": "acc", "old": 50, "new": 51}))
+    found = [line for line in _guard(registry) if line.startswith("S004")]
+    assert found and '"typo" is shorter than 10 characters' in found[0], found

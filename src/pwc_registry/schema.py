@@ -235,7 +235,9 @@ def _message(error: Any) -> str:
         extra = f" (did you mean '{guess}'?)" if guess else ""
         return f"{_show(error.instance)} is not one of: {choices}{extra}"
     if v == "minLength":
-        return "must not be empty"
+        least = error.validator_value
+        return "must not be empty" if least == 1 else \
+            f"{_show(error.instance)} is shorter than {least} characters"
     if v == "uniqueItems":
         return "the list holds the same item twice"
     if v in ("minProperties", "minItems"):
