@@ -15,14 +15,13 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import layout, schema
+from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .ids import ResultIdentity, fold, identity_of, split_key, undated
 from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 #: What the sota-extractor left where it had cut out markup (``wzxhzdk:12``): never real text.
 PLACEHOLDER = re.compile(r"wzxhzdk:[0-9]+")
 _MARKDOWN_LINK = re.compile(r"\]\(|\[[^[\]]*\]\[")
@@ -233,15 +232,16 @@ def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref:
 
 
 def _check_date(findings: Findings, value: Any, pointer: Pointer, today: dt.date) -> None:
-    if not isinstance(value, str) or not _DATE.match(value):
+    # The schema says where a month alone may stand (a paper's and a result's date).
+    if not isinstance(value, str) or not dates.DAY_OR_MONTH.match(value):
         return
     try:
-        day = dt.date.fromisoformat(value)
+        later = dates.after(value, today)
     except ValueError:
         findings.add("V007", f"{pointer_text(pointer)}: {value} is not a day of the calendar",
                      pointer)
         return
-    if day > today:
+    if later:
         findings.add("V004", f"{pointer_text(pointer)}: {value} is after today ({today})",
                      pointer, hint="check the year; results are filed once published")
 

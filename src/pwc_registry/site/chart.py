@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from markupsafe import escape
 
+from ..dates import first_day
 from ..leaderboard import Step
 from ..markdown import number
 
@@ -22,7 +23,7 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 44
 
 
 def _day(text: str) -> float:
-    return dt.date.fromisoformat(text).toordinal()
+    return first_day(text).toordinal()
 
 
 def _half_span(low: float, high: float) -> float:

@@ -1,0 +1,28 @@
+"""Dates as the registry writes them: a day (``2022-11-10``), or for a paper or a result, a month
+(``2015-12``) where that is all the source tells — an arXiv id gives the month a paper first
+appeared, never the day, and a day is never invented.
+
+Written dates sort as text: a month sorts before every day of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+DAY_OR_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?\Z")
+
+
+def first_day(text: str) -> dt.date:
+    """The day ``text`` names, or the first day of the month it names; ValueError if none
+    (``2022-02-30``, ``2015-13``)."""
+    return dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+
+
+def after(text: str, today: dt.date) -> bool:
+    """Whether the day or month ``text`` is later than ``today`` (a month: all of it)."""
+    day = first_day(text)
+    if len(text) == 10:
+        return day > today
+    return (day.year, day.month) > (today.year, today.month)
