@@ -276,6 +276,14 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
                          ("title",), hint="write the title the paper gives itself (from its "
                          "arXiv or publisher page)")
+    if "date" not in paper:
+        ids = paper.get("identifiers")
+        arxiv = ids.get("arxiv") if isinstance(ids, dict) else None
+        month = dates.month_of_arxiv(arxiv) if isinstance(arxiv, str) else None
+        if month is not None:
+            findings.add("Q008", f"the paper has no date, but its arXiv id {arxiv} says it "
+                         f"first appeared in {month}", ("identifiers", "arxiv"),
+                         hint=f'add date: "{month}" (or the day, from the paper\'s first version)')
     results = paper.get("results")
     if not isinstance(results, list):
         return

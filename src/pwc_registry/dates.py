@@ -26,3 +26,23 @@ def after(text: str, today: dt.date) -> bool:
     if len(text) == 10:
         return day > today
     return (day.year, day.month) > (today.year, today.month)
+
+
+_ARXIV_NEW = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}(?:v[0-9]+)?\Z")
+_ARXIV_OLD = re.compile(r"^[a-z-]+(?:\.[A-Z]{2})?/([0-9]{2})([0-9]{2})[0-9]{3}(?:v[0-9]+)?\Z")
+
+
+def month_of_arxiv(identifier: str) -> str | None:
+    """The month an arXiv id says its paper first appeared (``1512.03385`` → ``2015-12``,
+    ``cs/9901001`` → ``1999-01``); None for anything else."""
+    found = _ARXIV_NEW.match(identifier) or _ARXIV_OLD.match(identifier)
+    if found is None:
+        return None
+    year, month = int(found.group(1)), int(found.group(2))
+    if not 1 <= month <= 12:
+        return None
+    if _ARXIV_NEW.match(identifier):
+        if (year, month) < (7, 4):  # the scheme began in April 2007
+            return None
+        return f"{2000 + year:04d}-{month:02d}"
+    return f"{(1900 if year >= 91 else 2000) + year:04d}-{month:02d}"

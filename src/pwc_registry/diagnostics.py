@@ -250,6 +250,11 @@ _PROBLEMS += [
             "the results have, or check the metric's id. A benchmark with no results yet is not "
             "reported (its settings may come first). A warning, since which metric ranks is the "
             "maintainer's choice and nothing is wrong with any one value."),
+    Problem("Q008", "undated-arxiv-paper", "warning", "A paper with an arXiv id has no date",
+            "An arXiv id tells the month the paper first appeared (`1512.03385`: December "
+            "2015), and a paper's date places its results on the state-of-the-art chart. Write "
+            "the month (`\"2015-12\"`), or the day from the paper's first version; never a "
+            "guessed day. `pwc import` dates such papers to the month itself."),
 ]
 
 # --- guards on history (pwc validate --changed-since): H ---

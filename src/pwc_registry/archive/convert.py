@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import layout
+from ..dates import month_of_arxiv
 from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..ids import ResultIdentity, fold, result_identity
 from ..load import INVISIBLE
@@ -744,6 +745,8 @@ def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
     record.update({k: v for k, v in draft.record.items() if v})
     if "date" not in record and draft.row_dates:
         record["date"] = min(draft.row_dates)
+    if "date" not in record and month_of_arxiv(draft.identifiers.get("arxiv", "")):
+        record["date"] = month_of_arxiv(draft.identifiers["arxiv"])  # the id's month, no day
     if draft.identifiers:
         record["identifiers"] = dict(sorted(draft.identifiers.items()))
     if draft.code:
