@@ -289,3 +289,21 @@ def test_related_papers_share_the_most_tasks_and_datasets_newest_first(tmp_path:
     # all share speech-recognition and librispeech; noisy-asr shares only the dataset
     assert [p.id for p in related] == ["worse-asr", "third-asr", "first-asr"]
     assert [p.id for p in related_papers(loaded, loaded.papers["second-asr"])][-1] == "noisy-asr"
+
+
+def test_a_pinned_primary_metric_no_row_reports_builds_an_unranked_board(tmp_path: Path) -> None:
+    """A benchmark file may name a primary metric before any result reports it (Q007 warns);
+    compiling it crashed every build (KeyError) — one merged file would take the site down."""
+    registry = speech_registry(tmp_path)
+    write(registry, "metric", {"id": "latency", "name": "Latency", "direction": "lower"})
+    write(registry, "benchmark", {"id": "speech-recognition--librispeech-test-clean",
+                                  "task": "speech-recognition",
+                                  "dataset": "librispeech-test-clean",
+                                  "primary_metric": "latency"})
+    board = find_leaderboard(load_registry(registry), "speech-recognition",
+                             "librispeech-test-clean")
+    assert board is not None and board.benchmark.metrics[0] == "latency"
+    assert all(row.rank is None for row in board.rows) and board.rows
+    outcome = CliRunner().invoke(main, ["leaderboards", "build", "--registry", str(registry),
+                                        "--out", str(tmp_path / "out")])
+    assert outcome.exit_code == 0, outcome.output

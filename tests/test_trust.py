@@ -468,3 +468,63 @@ def test_a_correction_with_a_short_reason_says_so(tmp_path: Path) -> None:
         "metric": "acc", "old": 50, "new": 51}))
     found = [line for line in _guard(registry) if line.startswith("S004")]
     assert found and '"typo" is shorter than 10 characters' in found[0], found
+
+
+# --- found by a second attack round ---------------------------------------------------------
+
+
+def test_a_parent_correction_covers_only_the_link_it_cuts(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[BETA])
+    _edit(_file(registry, "task", "sub"), lambda d: d.pop("parent"))  # cuts Beta off tsk--ds
+    write(registry, "task", {"id": "other", "name": "Other Task"})
+    tsk = _file(registry, "task", "tsk")
+    _edit(tsk, lambda d: d.update(parent="other"))
+    _correct(tsk, field="parent", old=None, new="other")  # true, but cuts nothing
+    found = _guard(registry)
+    assert [line.split()[0] for line in found] == ["H002"], found
+    assert found[0].startswith("H002 registry/tasks/sub.yaml:")
+    out = render.markdown(render.report(compare(registry, "main")))
+    assert "corrected change" not in out
+
+
+def test_a_metric_a_benchmark_lists_is_guarded_though_no_row_has_it(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    write(registry, "metric", {"id": "f1", "name": "F1", "direction": "higher"})
+    write(registry, "benchmark", {"id": "tsk--ds", "task": "tsk", "dataset": "ds",
+                                  "metrics": ["acc", "f1"], "primary_metric": "acc"})
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "f1 listed")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(_file(registry, "metric", "f1"), lambda d: d.update(direction="lower"))
+    assert _codes(registry) == ["H005"]
+
+
+def test_a_benchmark_correction_does_not_cover_a_metric_files_change(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = write(registry, "benchmark", {"id": "tsk--ds", "task": "tsk", "dataset": "ds"})
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "settings")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(_file(registry, "metric", "acc"), lambda d: d.update(direction="lower"))
+    _correct(path, field="direction", metric="acc", old="higher", new="lower")
+    assert _codes(registry) == ["H005", "H008"]
+
+
+def test_a_name_spelt_otherwise_is_shown_and_warned_not_silent(tmp_path: Path) -> None:
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[BETA])
+    _edit(_file(registry, "paper", "p-two"),
+          lambda d: d["results"][0].update(model="ＢＥＴＡ"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.errors == 0
+    assert {d.code for d in report.diagnostics} == {"H011"}
+    out = render.markdown(render.report(compare(registry, "main")))
+    assert "1 name spelt otherwise" in out and "| model name | Beta | ＢＥＴＡ |" in out
+
+
+def test_the_comment_shows_what_the_guard_refuses_beyond_the_leaderboards(
+        tmp_path: Path) -> None:
+    registry, path = _published_correction(tmp_path)
+    _edit(path, lambda d: d["corrections"][0].update(reason="a reason written anew, later"))
+    assert _codes(registry) == ["H007"]
+    out = render.markdown(render.report(compare(registry, "main")))
+    assert "### ⛔ 1 refused change to papers and corrections" in out and "H007" in out

@@ -296,6 +296,11 @@ _PROBLEMS += [
     Problem("H010", "ranks-changed", "error", "Ranks change with nothing to explain it",
             "The rows that were on a leaderboard rank differently, though no value, direction, "
             "primary metric or row changed. This is the guard of last resort; report it."),
+    Problem("H011", "spelling-changed", "warning", "A published name is spelt otherwise",
+            "A model's name, or a leaderboard's (from its task, dataset and split), is shown with "
+            "another spelling that identity reads as the same name: case, full-width letters, "
+            "spacing. No value or rank changes, but readers see it: a maintainer checks it is "
+            "meant."),
 ]
 
 # --- importing the Papers with Code archive: A ---

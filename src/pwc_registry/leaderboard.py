@@ -144,8 +144,12 @@ def benchmark_of(registry: Registry, benchmark_id: str,
     for result, _, _ in entries:
         for metric in result.metrics:
             seen.setdefault(metric, None)
+    primary = settings.get("primary_metric") or (next(iter(seen), None))
+    if primary is not None and primary not in seen:
+        # A primary metric no row reports yet (pwc validate warns, Q007): its column leads the
+        # board, empty, and every row is unranked, as for any row without the primary metric.
+        seen = {primary: None, **seen}
     metrics = tuple(seen)
-    primary = settings.get("primary_metric") or (metrics[0] if metrics else None)
     directions: dict[str, str] = {}
     for metric in metrics:
         direction = settings.get("directions", {}).get(metric) or registry.entities.get(

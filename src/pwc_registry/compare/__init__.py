@@ -291,6 +291,12 @@ def _datasets_touched(base: RegistryAt, head: RegistryAt, folder: str,
             words.add(change.id)
         elif change.kind == "task":
             tasks.add(change.id)
+    if words:  # a metric a benchmark file lists is on its board even with no value yet
+        for version in (base, head):
+            for board, record in _all_benchmarks(version).items():
+                if words & _metrics_named(record):
+                    dataset = record.get("dataset")
+                    datasets.add(dataset if isinstance(dataset, str) else board.split("--")[1])
     if tasks:
         words |= _with_subtasks(base, tasks) | _with_subtasks(head, tasks)
     if words:
@@ -300,6 +306,23 @@ def _datasets_touched(base: RegistryAt, head: RegistryAt, folder: str,
             if paper is not None:
                 datasets |= {r.dataset for r in paper.results}
     return datasets
+
+
+def _all_benchmarks(side: RegistryAt) -> dict[str, Record]:
+    folder = f"{side.folder}/{layout.FOLDERS[layout.BENCHMARK]}"
+    side.load(layout.BENCHMARK, [p[len(folder) + 1:-len(layout.SUFFIX)]
+                                 for p in side.version.files(folder)
+                                 if p.endswith(layout.SUFFIX) and "/" not in p[len(folder) + 1:]])
+    return side.entities(layout.BENCHMARK)
+
+
+def _metrics_named(settings: Record) -> set[str]:
+    """The metrics a benchmark file names: its order, its primary metric, its overrides."""
+    named = {m for m in settings.get("metrics", ()) if isinstance(m, str)}
+    primary = settings.get("primary_metric")
+    directions = settings.get("directions")
+    return named | ({primary} if isinstance(primary, str) else set()) | (
+        {m for m in directions if isinstance(m, str)} if isinstance(directions, dict) else set())
 
 
 def _with_subtasks(side: RegistryAt, tasks: set[str]) -> set[str]:
@@ -341,6 +364,9 @@ def _boards(side: RegistryAt, registry: Registry, datasets: set[str]) -> dict[st
     wanted = sorted(key for key, entries in groups.items() if entries[0][0].dataset in datasets)
     side.load(layout.BENCHMARK, wanted)
     registry.entities[layout.BENCHMARK] = side.entities(layout.BENCHMARK)
+    side.load("metric", {m for key in wanted
+                         for m in _metrics_named(registry.entities[layout.BENCHMARK].get(key, {}))})
+    registry.entities["metric"] = side.entities("metric")
     return {key: rank(benchmark_of(registry, key, groups[key]), groups[key]) for key in wanted}
 
 

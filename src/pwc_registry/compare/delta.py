@@ -29,6 +29,9 @@ RowKey = tuple[str, str, str]
 MetricSettings = Mapping[str, tuple[Any, Any, Any]]
 
 ADDITION_KINDS = frozenset({"board-added", "row-added"})
+#: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
+#: that identity reads as the same (case, width, spacing), which changes no number or rank.
+NOTICE_KINDS = frozenset({"name", "board-name"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +93,9 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
         for kind, i in (("unit", 1), ("range", 2)):
             if old[i] != new[i]:
                 out.append(Difference(kind, board, old[i] is None, metric, old[i], new[i]))
+    if base.benchmark.name != head.benchmark.name:
+        out.append(Difference("board-name", board, False, None, base.benchmark.name,
+                              head.benchmark.name))
     if base.benchmark.primary != head.benchmark.primary:
         out.append(Difference("primary", board, base.benchmark.primary is None, None,
                               base.benchmark.primary, head.benchmark.primary))
@@ -121,7 +127,7 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out += _row_differences(board, old_row, new_row)
     out += [Difference("row-added", board, True, head=r) for key in added
             for r in after_rows[key]]
-    if not any(not d.addition for d in out):
+    if not any(not d.addition and d.kind not in NOTICE_KINDS for d in out):
         out += _rank_differences(base, head, before_rows,
                                  {k: rows[0] for k, rows in after_rows.items()})
     return out
@@ -134,6 +140,8 @@ def _row_differences(board: str, old: Row, new: Row) -> list[Difference]:
         x, y = a.metrics.get(metric), b.metrics.get(metric)
         if not _same_value(x, y):
             out.append(Difference("value", board, x is None, metric, x, y, old, new))
+    if a.model != b.model:
+        out.append(Difference("name", board, False, None, a.model, b.model, old, new))
     if a.extra_training_data != b.extra_training_data:
         out.append(Difference("extra-data", board, False, None, a.extra_training_data,
                               b.extra_training_data, old, new))

@@ -10,6 +10,7 @@ rename is claimed once, by a new file, for a paper this change deletes (H009).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ from ..markdown import signed
 from ..registry import Result, Value
 from . import Changed, Delta
 from .corrections import FIELDS, Correction, published_changes
-from .delta import Difference
+from .delta import NOTICE_KINDS, Difference
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Verdict:
 
     @property
     def allowed(self) -> bool:
-        return self.difference.addition or self.correction is not None
+        return self.difference.addition or self.correction is not None \
+            or self.difference.kind in NOTICE_KINDS
 
 
 def _identity(result: Result) -> ResultIdentity:
@@ -104,13 +106,20 @@ class _Judge:
         board_task = d.board.split("--")[0]
         if board_task in _ancestors(self.delta.head_registry.entities, row.via):
             return None
-        path = {row.via, *_ancestors(self.delta.base_registry.entities, row.via)}
-        for task in sorted(path):
+        # Only a task on the old path from the subtask up to the board's task can have cut
+        # it: one whose parent was the next task on that path and is no longer.
+        above = _ancestors(self.delta.base_registry.entities, row.via)
+        if board_task not in above:
+            return None
+        path = [row.via, *above[:above.index(board_task) + 1]]
+        for task, old_parent in itertools.pairwise(path):
             change = self._changed("task", task)
             if change is None:
                 continue
             before, after = ((change.base.data or {}).get("parent"),
                              (change.head.data or {}).get("parent"))
+            if before != old_parent or after == before:
+                continue
             found = self._find("task", task, lambda c, b=before, a=after: c.field == "parent"
                                and c.says(b, a))
             if found is not None:
@@ -120,11 +129,14 @@ class _Judge:
     def _setting(self, d: Difference) -> Correction | None:
         assert d.metric is not None
         metric = d.metric
+        # A correction covers the board only when its own file makes the change it states: a
+        # metric's direction changed in the metric's file, a benchmark's own override in its.
         found = self._find("metric", metric, lambda c: c.field == d.kind
-                           and c.says(d.before, d.after))
+                           and c.says(d.before, d.after) and _states_own_change(self.delta, c))
         if found is None and d.kind == "direction":
             found = self._find(layout.BENCHMARK, d.board, lambda c: c.field == "direction"
-                               and c.metric == metric and c.says(d.before, d.after))
+                               and c.metric == metric and c.says(d.before, d.after)
+                               and _states_own_change(self.delta, c))
         return found
 
     _direction = _unit = _range = _setting
@@ -201,9 +213,12 @@ def check_history(delta: Delta) -> list[Diagnostic]:
                and c.base.present and not c.head.present and c.id not in delta.renamed}
     boards: dict[tuple[str, str, str], set[str]] = {}
     for v in verdicts:
+        d = v.difference
+        if d.kind in NOTICE_KINDS:
+            out.add(_notice(where, delta, d))
+            continue
         if v.allowed:
             continue
-        d = v.difference
         if d.kind in ("direction", "unit", "range", "primary", "rank"):
             key = (d.kind, d.metric or "", f"{_shown(d.before)} → {_shown(d.after)}")
             boards.setdefault(key, set()).add(d.board)
@@ -278,16 +293,41 @@ def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
     return ""
 
 
+def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
+    if d.kind == "board-name":
+        cause = _changed_row(delta, [d.board])
+        path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())
+        return where.at("H011", f"the leaderboard {d.board} is shown as '{d.after}', not "
+                        f"'{d.before}'", path, pointer, "check that the new spelling is meant")
+    row = d.head
+    assert row is not None
+    return where.at("H011", f"the model '{d.before}' is shown as '{d.after}' on {d.board} (the "
+                    "same result: names compare without case, width or spacing)",
+                    delta.file_of(layout.PAPER, row.paper.id),
+                    ("results", row.result.index, "model"), "check that the new spelling is meant")
+
+
 def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Diagnostic:
     row: Row = d.head or d.base  # type: ignore[assignment]
     path = delta.file_of(layout.PAPER, holder)
     if d.kind == "row-removed":
         assert d.base is not None
         if d.base.via is not None:
-            return where.at("H002", f"the result {_label(d.base.result)} leaves the "
-                            f"leaderboard {d.board}, where it counted via {d.base.via}", path,
-                            ("results",), "the task tree changed: add a correction with "
-                            "field: parent to the task file, or restore its parent")
+            message = (f"the result {_label(d.base.result)} leaves the leaderboard {d.board}, "
+                       f"where it counted via {d.base.via}")
+            moved = [t for t in [d.base.via, *_ancestors(delta.base_registry.entities,
+                                                         d.base.via)]
+                     if delta.file_of("task", t) in delta.changed]
+            if moved and path not in delta.changed:
+                return where.at("H002", message, delta.file_of("task", moved[0]), ("parent",),
+                                "the task tree changed: add a correction with field: parent "
+                                "to this task file, or restore its parent")
+            if moved:
+                return where.at("H002", message, path, ("results",), "the task tree changed "
+                                "(a task's parent): add a correction with field: parent to the "
+                                "task file, or restore it")
+            return where.at("H002", message, path, ("results",), "keep the result as it was, "
+                            "or add a correction naming it with the reason it goes")
         return where.at("H002", f"the result {_label(d.base.result)} is removed", path,
                         ("results",), "keep it, or add a correction naming this result with "
                         "the reason it goes")

@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import layout
+from ..diagnostics import Diagnostic
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, signed, table
 from ..registry import Result, Value
 from . import Delta
 from .corrections import FIELDS
-from .delta import Difference
-from .guards import Verdict, judge
+from .delta import NOTICE_KINDS, Difference
+from .guards import Verdict, check_history, judge
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Report:
     #: (file, field, before, after) of each changed setting of a task, metric or benchmark,
     #: whether or not a leaderboard shows it yet.
     settings: list[tuple[str, str, Any, Any]] = dataclasses.field(default_factory=list)
+    #: What the guard refuses beyond the leaderboards: deleted papers, rewritten or idle
+    #: corrections, renames (H003, H007, H008, H009).
+    history: list[Diagnostic] = dataclasses.field(default_factory=list)
 
     @property
     def refused(self) -> list[Verdict]:
@@ -58,9 +62,10 @@ def report(delta: Delta) -> Report:
     added_rows = [d.head for d in delta.differences if d.kind == "row-added" and d.head]
     removed_rows = [d.base for d in delta.differences if d.kind == "row-removed" and d.base]
     new_best, far = _records(delta)
+    history = [d for d in check_history(delta) if d.code in ("H003", "H007", "H008", "H009")]
     return Report(delta, verdicts, _results(added_rows), _results(removed_rows),
                   _results(added_rows, via=True), _results(removed_rows, via=True),
-                  new_best, far, _settings(delta))
+                  new_best, far, _settings(delta), history)
 
 
 def _settings(delta: Delta) -> list[tuple[str, str, Any, Any]]:
@@ -149,7 +154,8 @@ def _paper_title(r: Report, paper_id: str) -> str:
 
 _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "row-removed": "result removed", "direction": "direction", "unit": "unit",
-         "range": "range", "primary": "primary metric", "rank": "rank"}
+         "range": "range", "primary": "primary metric", "rank": "rank", "name": "model name",
+         "board-name": "leaderboard name"}
 
 
 def _difference_line(r: Report, d: Difference) -> list[str]:
@@ -216,6 +222,18 @@ def markdown(r: Report) -> str:
                 "reason covers it or it is undone.", ""]
         out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
                       [_difference_line(r, v.difference) for v in refused])]
+    if r.history:
+        out += [f"### ⛔ {len(r.history)} refused change{'s' if len(r.history) != 1 else ''} to "
+                "papers and corrections", ""]
+        out += [f"- `{cell(x.file)}` line {x.line}: {x.code} {cell(x.message)}"
+                for x in r.history] + [""]
+    notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS)
+    if notices:
+        out += [f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
+                "", "The same result or leaderboard, shown with another spelling: check it is "
+                "meant.", ""]
+        out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
+                      [_difference_line(r, v.difference) for v in notices])]
     corrected = _unique(r.corrected)
     if corrected:
         out += [f"### ✏️ {len(corrected)} corrected change{'s' if len(corrected) != 1 else ''}",
@@ -306,7 +324,9 @@ def as_json(r: Report) -> dict[str, Any]:
         "version": 2, "base": d.base.label, "head": d.head.label,
         "files": [d.display(f) for f in d.files],
         "differences": [_difference_json(v) for v in r.verdicts],
-        "refused": len(_unique(r.refused)),
+        "refused": len(_unique(r.refused)) + len(r.history),
+        "refused_beyond_leaderboards": [{"file": x.file, "line": x.line, "code": x.code,
+                                         "message": x.message} for x in r.history],
         "added": [_result_json(x) for x in r.added],
         "removed": [_result_json(x) for x in r.removed],
         "changed": [{**_result_json(v.difference.head.result), "metric": v.difference.metric,
