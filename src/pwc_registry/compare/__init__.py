@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import layout, paper_index
 from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
+from ..ids import fold
 from ..leaderboard import Leaderboard, benchmark_of, group_results, rank
 from ..load import read
 from ..registry import Paper, Registry
@@ -125,12 +126,38 @@ def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
 
 
 def _primaries_pinned(delta: Delta) -> bool:
-    """Whether every board compared has its primary metric set, at both versions."""
-    return all(
-        isinstance(side.entities.get(layout.BENCHMARK, {}).get(board, {}).get("primary_metric"),
-                   str)
-        for side, boards in ((delta.base_registry, delta.base_boards),
-                             (delta.head_registry, delta.head_boards)) for board in boards)
+    """Whether no board's primary metric can differ from what the changed papers' rows alone
+    show: set in its benchmark file (``primary_metric``, or the first of ``metrics``) at both
+    versions, or else the board's first entry (oldest paper, first result) the same at both
+    versions — the default primary metric is that entry's first metric, and an unchanged paper
+    older than it is older than it at both versions."""
+    for board in delta.base_boards.keys() | delta.head_boards.keys():
+        if all(_set_primary(registry, board)
+               for registry in (delta.base_registry, delta.head_registry)):
+            continue
+        # By the ids as they are: a renamed paper may sort on the other side of an unchanged
+        # one of the same date, so it is not the same first entry.
+        firsts = [_first_entry(boards.get(board))
+                  for boards in (delta.base_boards, delta.head_boards)]
+        if firsts[0] is None or firsts[0] != firsts[1]:
+            return False
+    return True
+
+
+def _set_primary(registry: Registry, board: str) -> bool:
+    settings = registry.entities.get(layout.BENCHMARK, {}).get(board, {})
+    metrics = settings.get("metrics")
+    return isinstance(settings.get("primary_metric"), str) or bool(metrics)
+
+
+def _first_entry(board: Leaderboard | None) -> tuple[str, ...] | None:
+    """The entry that sets a board's default primary metric (group_results' order: papers by
+    date then id, results in file order), as comparable across versions."""
+    if board is None or not board.rows:
+        return None
+    row = min(board.rows, key=lambda r: (r.paper.date or "9999", r.paper.id, r.result.index))
+    return (row.paper.date or "9999", row.paper.id, row.result.task, fold(row.result.model),
+            next(iter(row.result.metrics), ""))
 
 
 def _kind_and_id(folder: str, path: str) -> tuple[str, str] | None:
