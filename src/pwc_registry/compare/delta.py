@@ -28,7 +28,6 @@ RowKey = tuple[str, str, str]
 #: Per metric of a board: (direction, unit, range) as the metric's record gives them.
 MetricSettings = Mapping[str, tuple[Any, Any, Any]]
 
-ADDITION_KINDS = frozenset({"board-added", "row-added"})
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank.
 NOTICE_KINDS = frozenset({"name", "board-name"})

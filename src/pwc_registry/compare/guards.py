@@ -204,9 +204,12 @@ _FIX = ("if the source says so, add a correction with the reason, the old and th
         "(see docs/registry.md, Corrections); otherwise restore it")
 
 
-def check_history(delta: Delta) -> list[Diagnostic]:
-    """Every error of the guard on history, located."""
-    verdicts, used = judge(delta)
+def check_history(delta: Delta,
+                  judged: tuple[list[Verdict], set[tuple[str, int]]] | None = None
+                  ) -> list[Diagnostic]:
+    """Every error of the guard on history, located; ``judged``: what :func:`judge` gave for
+    ``delta``, when the caller has it already."""
+    verdicts, used = judged if judged is not None else judge(delta)
     where = _Locator(delta)
     out: set[Diagnostic] = set()
     deleted = {c.id for c in delta.changed.values() if c.kind == layout.PAPER

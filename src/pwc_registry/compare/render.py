@@ -58,11 +58,12 @@ class Report:
 
 
 def report(delta: Delta) -> Report:
-    verdicts, _ = judge(delta)
+    verdicts, used = judge(delta)
     added_rows = [d.head for d in delta.differences if d.kind == "row-added" and d.head]
     removed_rows = [d.base for d in delta.differences if d.kind == "row-removed" and d.base]
     new_best, far = _records(delta)
-    history = [d for d in check_history(delta) if d.code in ("H003", "H007", "H008", "H009")]
+    history = [d for d in check_history(delta, (verdicts, used))
+               if d.code in ("H003", "H007", "H008", "H009")]
     return Report(delta, verdicts, _results(added_rows), _results(removed_rows),
                   _results(added_rows, via=True), _results(removed_rows, via=True),
                   new_best, far, _settings(delta), history)
