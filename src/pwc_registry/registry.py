@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, schema
-from .ids import fold, result_identity
+from .ids import PAPER_IDENTIFIERS, fold, result_identity
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
 
@@ -68,7 +68,9 @@ class Result:
 @dataclasses.dataclass(slots=True)
 class Paper:
     id: str
-    title: str
+    #: None while the title is unknown: the paper is known by its identifiers (a display
+    #: names it by :func:`paper_label`, never by this field).
+    title: str | None
     file: str
     authors: tuple[str, ...] = ()
     date: str | None = None
@@ -85,6 +87,17 @@ class Paper:
     def main_code(self) -> CodeLink | None:
         """The official repository if there is one, else the first."""
         return next((c for c in self.code if c.official), self.code[0] if self.code else None)
+
+
+def paper_label(paper: Paper) -> str:
+    """How every view names a paper: its title, or while the title is unknown the identifier
+    it is known by, said to be no title (``arXiv:1901.11504 (title unknown)``)."""
+    if paper.title is not None:
+        return paper.title
+    known = next((f"{prefix}{paper.identifiers[scheme]}"
+                  for scheme, prefix in PAPER_IDENTIFIERS.items() if scheme in paper.identifiers),
+                 paper.id)
+    return f"{known} (title unknown)"
 
 
 @dataclasses.dataclass
@@ -118,7 +131,7 @@ class Registry:
             return self.papers[text]
         folded = text.casefold().removeprefix("arxiv:")
         for paper in self.papers.values():
-            if folded == paper.title.casefold() or folded in (
+            if folded == (paper.title or "").casefold() or folded in (
                     v.casefold() for v in paper.identifiers.values()):
                 return paper
         return None
@@ -190,7 +203,7 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
     )
     return Paper(
         id=paper_id,
-        title=data["title"],
+        title=data.get("title"),
         file=file,
         authors=tuple(data.get("authors", ())),
         date=data.get("date"),

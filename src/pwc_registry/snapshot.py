@@ -27,7 +27,7 @@ from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, ra
 from .markdown import cell, link, number, table
 from .outputs import output_folder
 from .parallel import fork_map, shared
-from .registry import Registry
+from .registry import Registry, paper_label
 
 FORMAT_VERSION = 1
 COMMAND = "pwc leaderboards build"
@@ -130,7 +130,7 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
               for m in b.metrics),
             row.result.model + (f" (via {row.via})" if row.via else ""),
             "yes" if row.result.extra_training_data else "",
-            row.paper.title,
+            paper_label(row.paper),
             row.date or "",
             (code.url + (" (official)" if code.official else "")) if code else "",
         ])
@@ -253,7 +253,8 @@ def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]
                    e["primary_metric"] or "", e["direction"] or "", str(e["results"]),
                    number(e["best"]["value"]) if e["best"] else "",
                    e["best"]["model"] if e["best"] else "",
-                   e["best"]["paper_title"] if e["best"] else ""] for e in index]
+                   paper_label(registry.papers[e["best"]["paper"]]) if e["best"] else ""]
+                  for e in index]
     (out / "index.csv").write_bytes(_csv(columns, index_rows))
     (out / "index.md").write_text("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],

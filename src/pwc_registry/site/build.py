@@ -31,7 +31,7 @@ from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..outputs import check_folder, output_folder
 from ..parallel import fork_map, shared
-from ..registry import Registry, Topics, load_registry, related_papers, topics_of
+from ..registry import Registry, Topics, load_registry, paper_label, related_papers, topics_of
 from ..stats import area_of
 from .chart import sota_chart
 
@@ -111,6 +111,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = lambda v: number(v, "—")
+    env.filters["label"] = paper_label
     return env
 
 
@@ -276,7 +277,7 @@ class Pages:
                     "—" if row.rank_without_extra_data is None else str(row.rank_without_extra_data)),
                 "model": result.model, "extra": result.extra_training_data,
                 "via": self.name("task", row.via) if row.via else "",
-                "cells": cells, "paper": row.paper.id, "title": row.paper.title,
+                "cells": cells, "paper": row.paper.id, "title": paper_label(row.paper),
                 "date": row.date or "", "code": code.url if code else "",
                 "official": bool(code and code.official),
                 "where": " ".join(filter(None, [source.get("location"), source.get("kind")])),
@@ -319,8 +320,9 @@ class Pages:
                       key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
-        return self._page("paper.html", f"papers/{paper_id}.html", paper.title,
-                          paper.abstract or f"Results of {paper.title}.", paper=paper,
+        label = paper_label(paper)
+        return self._page("paper.html", f"papers/{paper_id}.html", label,
+                          paper.abstract or f"Results of {label}.", paper=paper, label=label,
                           held=held, boards=self.site.boards, related=near, code=code)
 
     def _methods(self, _: str) -> tuple[str, str]:
@@ -451,7 +453,7 @@ def search_index(site: Site) -> list[list[str]]:
         entries.append(["benchmark", board.benchmark.name, f"benchmarks/{board_id}.html", ""])
     for paper in sorted(registry.papers.values(), key=lambda p: p.id):
         detail = " ".join(filter(None, [paper.date or "", paper.identifiers.get("arxiv", "")]))
-        entries.append(["paper", paper.title, f"papers/{paper.id}.html", detail])
+        entries.append(["paper", paper_label(paper), f"papers/{paper.id}.html", detail])
     return entries
 
 
