@@ -255,6 +255,9 @@ def test_a_busy_arxiv_is_asked_again_a_bounded_number_of_times(registry: Path, a
     ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE f [<!ENTITY a "a">]><feed>&a;</feed>'
      .encode("utf-16"), "declares entities or a document type"),
     (b"<feed>" + b" " * (arxiv.MAX_RESPONSE + 1) + b"</feed>", "larger than 8 MiB"),
+    # Read as it streams, no tree kept: a shape no feed has is refused at once.
+    (b'<feed xmlns="http://www.w3.org/2005/Atom">' + b"<a>" * 100_000 + b"</a>" * 100_000
+     + b"</feed>", "nests deeper than a feed does"),
     # What arXiv answers an id it cannot read.
     (_feed("<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_1406.266</id>"
            "<title>Error</title><summary>incorrect id format for 1406.266</summary></entry>"),

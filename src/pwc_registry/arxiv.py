@@ -5,9 +5,10 @@ new paper``) and :func:`fetch_many` (batches, for ``pwc papers fill``) add the r
 timeout and a message that says what to do when arXiv cannot be reached. The address can be
 changed (``PWC_ARXIV_API``) so tests serve responses from a local server.
 
-A response is untrusted input: it is read up to :data:`MAX_RESPONSE` bytes, and parsed with
-entities and document types refused (defusedxml), so neither a huge body nor an entity bomb
-can exhaust memory.
+A response is untrusted input: it is read up to :data:`MAX_RESPONSE` bytes, and parsed as it
+streams (SAX, keeping only the entries' fields) with entities and document types refused
+(defusedxml), so neither a huge body, nor a strange shape, nor an entity bomb can exhaust
+memory.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from xml.etree.ElementTree import Element
+from typing import Any
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler, feature_namespaces
 
-import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 
 API = "https://export.arxiv.org/api/query"
 TIMEOUT = 15.0
@@ -36,7 +39,11 @@ PAUSE = 3.0
 TRIES = 3
 #: The most of one response that is read: far above a batch of abstracts.
 MAX_RESPONSE = 8 << 20
-_ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+#: What is read of an entry: each field's first occurrence; ``name`` is an author's, each kept.
+_ENTRY_FIELDS = {"id", "title", "summary", "published", "name"}
+#: A feed is four levels deep (feed, entry, author, name); a response far deeper is not one.
+_MAX_DEPTH = 32
 ARXIV_ID = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})"
                       r"(v[0-9]+)?$", re.IGNORECASE)
 #: An entry's id: ``http://arxiv.org/abs/2211.05344v1``, ``http://arxiv.org/abs/cs/9301114v1``.
@@ -77,41 +84,90 @@ def normalise_id(text: str) -> str:
     return m.group(1)
 
 
-def _text(element: Element | None) -> str:
-    return " ".join((element.text or "").split()) if element is not None else ""
+class _Feed(ContentHandler):
+    """The entries of a feed, read as the parser goes: only the entries' fields are kept, so
+    what reading takes follows the size of the response, never its shape (a million empty
+    elements, or elements nested a million deep, cost nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict[str, Any]] = []
+        self._entry: dict[str, Any] | None = None
+        self._field: str | None = None
+        self._text: list[str] = []
+        self._depth = 0
+
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None,
+                       attrs: Any) -> None:
+        self._depth += 1
+        if self._depth > _MAX_DEPTH:
+            raise ArxivError("the arXiv response nests deeper than a feed does; refusing to "
+                             "read it")
+        uri, local = name
+        if uri != _ATOM_NS:
+            return
+        if local == "entry" and self._depth == 2:
+            self._entry = {"authors": [], "links": {}}
+        elif self._entry is not None and local in _ENTRY_FIELDS and self._field is None:
+            self._field, self._text = local, []
+        elif self._entry is not None and local == "link":
+            key = attrs.get((None, "title")) or attrs.get((None, "rel"))
+            self._entry["links"].setdefault(key, attrs.get((None, "href")))
+
+    def characters(self, content: str) -> None:
+        if self._field is not None:
+            self._text.append(content)
+
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
+        self._depth -= 1
+        uri, local = name
+        if self._entry is None or uri != _ATOM_NS:
+            return
+        if local == self._field:
+            text = " ".join("".join(self._text).split())
+            if local == "name":
+                self._entry["authors"].append(text)
+            else:
+                self._entry.setdefault(local, text)
+            self._field = None
+        elif local == "entry":
+            self.entries.append(self._entry)
+            self._entry = None
 
 
 def parse_feed(data: bytes) -> dict[str, ArxivPaper]:
     """Every paper in an API response, by arXiv id without version. An id arXiv does not know
     is not in it; an error arXiv reports (a malformed id) is an ArxivError."""
+    feed = _Feed()
+    parser = DefusedExpatParser(forbid_dtd=True)
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(feed)
     try:
-        feed = SafeElementTree.fromstring(data, forbid_dtd=True)
+        parser.feed(data)
+        parser.close()
     except DefusedXmlException:  # entities are how XML bombs work
         raise ArxivError("the arXiv response declares entities or a document type; refusing "
                          "to read it") from None
-    except SafeElementTree.ParseError as exc:
-        raise ArxivError(f"the arXiv response is not valid XML: {exc}") from None
+    except SAXParseException as exc:
+        raise ArxivError(f"the arXiv response is not valid XML: {exc.getMessage()} at line "
+                         f"{exc.getLineNumber()}, column {exc.getColumnNumber()}") from None
     papers: dict[str, ArxivPaper] = {}
-    for entry in feed.iter(f"{_ATOM}entry"):
-        entry_id = _text(entry.find(f"{_ATOM}id"))
+    for entry in feed.entries:
+        entry_id = entry.get("id", "")
         if "/api/errors" in entry_id:
-            raise ArxivError(f"arXiv refused the request: {_text(entry.find(f'{_ATOM}summary'))}")
+            raise ArxivError(f"arXiv refused the request: {entry.get('summary', '')}")
         found = _ENTRY_ID.search(entry_id)
-        title = _text(entry.find(f"{_ATOM}title"))
-        if found is None or not title:  # an empty entry: arXiv has no such paper
+        if found is None or not entry.get("title"):  # an empty entry: arXiv has no such paper
             continue
-        links = {link.get("title") or link.get("rel"): link.get("href")
-                 for link in entry.iter(f"{_ATOM}link")}
-        published = _text(entry.find(f"{_ATOM}published"))[:10]
+        published = entry.get("published", "")[:10]
         papers[found.group(1)] = ArxivPaper(
             arxiv_id=found.group(1),
-            title=title,
-            authors=tuple(name for name in (_text(a.find(f"{_ATOM}name"))
-                                            for a in entry.iter(f"{_ATOM}author")) if name),
+            title=entry["title"],
+            authors=tuple(name for name in entry["authors"] if name),
             date=published if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", published) else "",
-            abstract=_text(entry.find(f"{_ATOM}summary")),
-            abstract_url=links.get("alternate") or entry_id,
-            pdf_url=links.get("pdf"),
+            abstract=entry.get("summary", ""),
+            abstract_url=entry["links"].get("alternate") or entry_id,
+            pdf_url=entry["links"].get("pdf"),
         )
     return papers
 
