@@ -269,7 +269,8 @@ def _check_title_unknown(findings: Findings, ids: Mapping[str, Any]) -> None:
     if known is None:
         return  # the schema says what is missing (S001)
     scheme, value = known
-    hint = ("run `pwc papers fill` to fetch the title, authors, date and abstract from arXiv"
+    hint = (f"run `pwc papers fill {value}` to fetch the title, authors, date and abstract "
+            "from arXiv"
             if scheme == "arxiv" else "write the title from the paper's own page "
             "(`pwc papers fill` reads arXiv only)")
     findings.add("Q009", f"the title is unknown: the paper is known by "
