@@ -101,13 +101,15 @@ def test_rows_and_snapshots_name_it_by_the_label(registry: Path, tmp_path: Path)
     # The data says the title is unknown; only the tables, for people, show the label.
     assert top["paper"] == {"id": "arxiv-1901-11504", "title": None, "date": "2019-01",
                             "arxiv": "1901.11504"}
+    assert top["holder"] == {"kind": "paper", "id": "arxiv-1901-11504", "title": None}
+    assert board["sota"][-1]["holder_title"] is None
     index = json.loads((out / "index.json").read_text())
     Draft202012Validator(schema.schema("leaderboard-index")).validate(index)
     with (out / "benchmarks" / "stock-market-prediction--astock.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["paper"] == LABEL
     with (out / "index.csv").open() as f:
-        best = {r["id"]: r["best_paper"] for r in csv.DictReader(f)}
+        best = {r["id"]: r["best_holder"] for r in csv.DictReader(f)}
     assert best["stock-market-prediction--astock"] == LABEL
     assert f"| {LABEL} |" in (out / "benchmarks" / "stock-market-prediction--astock.md"
                               ).read_text()
@@ -184,3 +186,22 @@ def test_the_schema_and_the_label_know_the_same_identifiers() -> None:
 
     branches = schema.schema("paper")["anyOf"][1]["properties"]["identifiers"]["anyOf"]
     assert [b["required"] for b in branches] == [[k] for k in PAPER_IDENTIFIERS]
+
+
+def test_a_sources_row_names_the_paper_of_its_method_by_the_label(registry: Path,
+                                                                  tmp_path: Path) -> None:
+    """OGB's archive rows: a leaderboard lists a method by its arXiv URL alone."""
+    write(registry, "source", {
+        "id": "astock-leaderboard", "kind": "leaderboard", "title": "Papers with Code leaderboard:"
+        " Stock Market Prediction on Astock", "results": [
+            {**result("stock-market-prediction", "astock", "MT-DNN (re-run)", accuracy=69.0),
+             "paper": "arxiv-1901-11504"}]})
+    assert validate(Options(registry=registry, today=TODAY, jobs=1)).errors == 0
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    source = (out / "sources" / "astock-leaderboard.html").read_text()
+    assert f'<a href="../papers/arxiv-1901-11504.html">{LABEL}</a>' in source
+    board = (out / "benchmarks" / "stock-market-prediction--astock.html").read_text()
+    assert board.count(f">{LABEL}</a>") == 2  # its own row and the leaderboard's
+    code, shown = _invoke("show", "paper", "1901.11504", "--registry", str(registry))
+    assert code == 0 and "MT-DNN (re-run) (from Papers with Code leaderboard: Stock" in shown
