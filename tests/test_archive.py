@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pwc_registry import layout
+from pwc_registry.archive.convert import SUBDATASET_SEPARATOR
 from pwc_registry.archive.export import export_archive
 from pwc_registry.archive.importer import Options, import_archive
 from pwc_registry.validate import Options as ValidateOptions
@@ -32,16 +33,19 @@ def _import(registry: Path, jobs: int = 1, **dumps: Any) -> Any:
 
 def _rows(tasks: list[Any], path: tuple[Any, ...] = ()
           ) -> list[tuple[str, str, dict[str, Any], tuple[Any, ...]]]:
-    """(task name, dataset name, row, pointer) of every row, subtasks and subdatasets too."""
+    """(task name, dataset name, row, pointer) of every row, subtasks and subdatasets too; a
+    subdataset named under ``subdataset`` is the dataset "<dataset> — <subdataset>"."""
     out = []
     for i, task in enumerate(tasks):
-        stack = [(d, (*path, i, "datasets", j)) for j, d in enumerate(task.get("datasets") or [])]
+        stack = [(d, (*path, i, "datasets", j), d.get("dataset"))
+                 for j, d in enumerate(task.get("datasets") or [])]
         while stack:
-            dataset, pointer = stack.pop(0)
+            dataset, pointer, name = stack.pop(0)
             for k, row in enumerate((dataset.get("sota") or {}).get("rows") or []):
-                out.append((task.get("task"), dataset.get("dataset"), row,
-                            (*pointer, "sota", "rows", k)))
-            stack[:0] = [(sub, (*pointer, "subdatasets", k))
+                out.append((task.get("task"), name, row, (*pointer, "sota", "rows", k)))
+            stack[:0] = [(sub, (*pointer, "subdatasets", k),
+                          f"{name}{SUBDATASET_SEPARATOR}{sub['subdataset']}"
+                          if "subdataset" in sub else sub.get("dataset"))
                          for k, sub in enumerate(dataset.get("subdatasets") or [])]
         out += _rows(task.get("subtasks") or [], (*path, i, "subtasks"))
     return out

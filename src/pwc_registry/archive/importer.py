@@ -36,11 +36,25 @@ from ..diagnostics import CATALOGUE, Diagnostic
 from ..ids import fold
 from ..load import read, read_rich
 from ..registry import load_registry
-from .convert import Conversion, Names, PaperDraft, Problems, Where, new_id, paper_record
+from .convert import (
+    Conversion,
+    Names,
+    PaperDraft,
+    Problems,
+    SourceDraft,
+    Where,
+    capped_slug,
+    new_id,
+    paper_record,
+    source_record,
+)
 from .dumps import DumpError, Limits, Progress, records
 from .merge import NOT_HELD, merge
 
 BATCH = 4000
+#: The record kind of results no paper reports (schemas/source.schema.json); sharded as papers
+#: are, in one set of ids with them.
+SOURCE = "source"
 
 Stage = Callable[[str], Progress | None]
 
@@ -59,6 +73,9 @@ class Options:
     #: Called with a stage's name; returns what to tell of that stage's progress, if anything.
     progress: Stage | None = None
     limits: Limits = dataclasses.field(default_factory=Limits)
+    #: Keep rows that name no paper in sources of kind ``leaderboard`` (else they are reported,
+    #: A004, and not imported); by default when the registry's layout has sources.
+    sources: bool | None = None
 
 
 @dataclasses.dataclass
@@ -113,35 +130,58 @@ class _Existing:
                 self.names.know(kind, entity_id, [n for n in names if n])
         files, _ = layout.discover(registry)
         for f in files:
-            self.names.take(f.kind, f.stem)  # invalid files too: their ids stay theirs
+            # invalid files too: their ids stay theirs; papers and sources share one set of ids
+            self.names.take(layout.PAPER if f.kind == SOURCE else f.kind, f.stem)
         self.papers: dict[tuple[str, str], str] = {}
         for paper in loaded.papers.values():
-            self.papers.setdefault(("title", fold(paper.title)), paper.id)
+            if paper.title:
+                self.papers.setdefault(("title", fold(paper.title)), paper.id)
             for scheme, value in paper.identifiers.items():
                 self.papers.setdefault((scheme, value), paper.id)
+        #: The sources the registry holds, by folded title: a board's source is found again.
+        self.sources: dict[str, str] = {}
+        for path in sorted((registry / "sources").glob(f"*/*{layout.SUFFIX}")):
+            self.names.take(layout.PAPER, path.name[: -len(layout.SUFFIX)])
+            held = read(str(path), path.read_bytes()).data if path.is_file() else None
+            if isinstance(held, dict) and isinstance(held.get("title"), str) \
+                    and isinstance(held.get("id"), str):
+                self.sources.setdefault(fold(held["title"]), held["id"])
 
     def paper_id(self, draft: PaperDraft) -> str:
-        for scheme in ("arxiv", "pwc", "doi", "acl"):
+        for scheme in ("arxiv", "pwc", "doi", "acl", "openreview"):
             found = self.papers.get((scheme, draft.identifiers.get(scheme, "")))
             if found:
                 return found
-        found = self.papers.get(("title", fold(draft.title)))
+        found = self.papers.get(("title", fold(draft.title))) if draft.title else None
         if found:
             return found
-        paper_id = new_id(draft.title, self.names.taken(layout.PAPER), draft.identifiers.get("pwc"))
+        paper_id = new_id(draft.label, self.names.taken(layout.PAPER), draft.identifiers.get("pwc"))
         self.names.take(layout.PAPER, paper_id)
         return paper_id
+
+    def source_id(self, draft: SourceDraft) -> str:
+        """The id of a board's source: the one the registry holds under its title, or
+        ``<task>-<dataset>-leaderboard``, in the ids of papers and sources."""
+        found = self.sources.get(fold(draft.title))
+        if found:
+            return found
+        preferred = capped_slug(f"{draft.task}-{draft.dataset}-leaderboard")
+        source_id = new_id(draft.title, self.names.taken(layout.PAPER), preferred)
+        self.names.take(layout.PAPER, source_id)
+        self.sources[fold(draft.title)] = source_id
+        return source_id
 
 
 def import_archive(options: Options) -> ImportReport:
     registry = options.registry
     existing = _Existing(registry, options.jobs)
     synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
-    conversion = Conversion(existing.names, synonyms, options.today)
+    sources = SOURCE in layout.KINDS if options.sources is None else options.sources
+    conversion = Conversion(existing.names, synonyms, options.today, sources)
     files: Counter[tuple[str, str]] = Counter()
     diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
-    sources = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
-                                options.methods, options.datasets, options.synonyms) if p]
+    dumps = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
+                              options.methods, options.datasets, options.synonyms) if p]
 
     writer = _PaperWriter(registry, existing, options.jobs, files, diagnostics)
     if options.papers:  # enough papers to be worth workers
@@ -159,7 +199,7 @@ def import_archive(options: Options) -> ImportReport:
                 "without a direction", f"{registry.name}/{layout.relative_path('metric', metric_id)}",
                 hint="add direction: higher or lower to the file, from the metric's definition"))
         listed, totals = diagnostics.report(registry.name)
-        return ImportReport(sources, conversion.counts, files, listed, undecided, totals)
+        return ImportReport(dumps, conversion.counts, files, listed, undecided, totals)
 
     def dump(path: Path, name: str) -> Iterator[tuple[int, Any]]:
         return records(path, diagnostics.add, stage(name), options.limits)
@@ -186,7 +226,7 @@ def import_archive(options: Options) -> ImportReport:
                 where = Where(str(options.papers), (i,))
                 draft = conversion.add_paper(item, where)
                 if draft is not None and writer.done(draft):
-                    conversion.report("A002", f"the paper '{draft.title}' appears again; the "
+                    conversion.report("A002", f"the paper '{draft.label}' appears again; the "
                                       "first record was imported", where)
                 elif draft is not None:
                     writer.add(draft)
@@ -196,6 +236,11 @@ def import_archive(options: Options) -> ImportReport:
         writer.add(draft)
     writer.close()
     folders = _Folders(registry)
+    for source in conversion.sources():
+        outcome, found = write_record(registry, SOURCE,
+                                      source_record(source, existing.source_id(source)), folders)
+        files[(SOURCE, outcome)] += 1
+        diagnostics.extend(found)
     for kind in layout.ENTITY_KINDS:
         for entity_id in sorted(conversion.entities[kind]):
             outcome, found = write_record(registry, kind, conversion.entities[kind][entity_id],
@@ -319,7 +364,7 @@ def write_record(registry: Path, kind: str, record: dict[str, Any],
                  folders: _Folders | None = None) -> tuple[str, list[Diagnostic]]:
     """Write ``record`` in its place, merged into what is there: ``created``, ``updated``,
     ``unchanged``, ``kept`` (not merged: see the diagnostics) or ``not written``."""
-    relative = layout.relative_path(kind, record["id"])
+    relative = _relative_path(kind, record["id"])
     name = f"{registry.name}/{relative}"
     try:
         return _write(registry, kind, record, relative, name, folders or _Folders(registry))
@@ -334,7 +379,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if problem is not None:
         return "kept", [problem]
     path = registry / relative
-    text = canonical.dump(record, kind).encode("utf-8")
+    text = _canonical(record, kind).encode("utf-8")
     try:
         # Creating exclusively is one system call when the file is new, as most are; it fails
         # on any name that exists, a link included.
@@ -368,7 +413,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if not isinstance(doc.data, dict):
         return "kept", [Diagnostic("A008", "the file is not valid, so the import cannot merge "
                                    "into it", name, hint="fix it (pwc validate) and import again")]
-    merged, conflicts = merge(doc.data, record, entity=kind != layout.PAPER)
+    merged, conflicts = merge(doc.data, record, entity=kind not in (layout.PAPER, SOURCE))
     found: list[Diagnostic] = []
     if conflicts:
         located = read_rich(name, raw)
@@ -390,8 +435,21 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
                                 hint="add them by hand: " + ", ".join(
                                     k for k in merged if merged[k] != doc.data.get(k))))
         return "kept", found
-    _replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
+    _replace(path, _canonical(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
     return "updated", found
+
+
+def _relative_path(kind: str, record_id: str) -> str:
+    if kind == SOURCE:  # sharded as papers are
+        return f"sources/{layout.shard(record_id)}/{record_id}{layout.SUFFIX}"
+    return layout.relative_path(kind, record_id)
+
+
+def _canonical(record: dict[str, Any], kind: str) -> str:
+    text = canonical.dump(record, kind)
+    if kind == SOURCE:  # a sharded file's schema is a folder further up
+        text = text.replace("$schema=../../schemas/", "$schema=../../../schemas/", 1)
+    return text
 
 
 def _write_all(fd: int, text: bytes) -> None:
