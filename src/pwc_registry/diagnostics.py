@@ -373,9 +373,8 @@ _PROBLEMS += [
     Problem("A020", "row-named-again", "warning", "A model is named twice on a board",
             "Two rows of one paper (or one board's source) on one board name the same model "
             "with different values: anonymous leaderboard submissions, two settings of one "
-            "model. Both are kept; the later one is named with its place in the table "
-            "(\"Anonymous [row 9]\") and a note. Give it the name the paper or leaderboard "
-            "uses."),
+            "model. Both are kept; the later one is numbered (\"Anonymous [2]\") with a note "
+            "giving its row in the table. Give it the name the paper or leaderboard uses."),
 ]
 
 # --- writing registry files and outputs (pwc fmt): F ---

@@ -592,21 +592,22 @@ class Conversion:
         key = result_identity(result["task"], result["dataset"], result.get("split"),
                               result["model"])
         existing = holder.results.get(key)
-        if existing is not None and any(existing["metrics"].get(m, v) != v
-                                        for m, v in result["metrics"].items()):
+        model, n = result["model"], 1
+        while existing is not None and _disagree(existing, result):
             # Another row of the same name with other values (HotpotQA's many "Anonymous"
-            # submissions, a paper's two "BERT" settings): a result of its own, named with its
-            # place, so that neither row's values are lost.
-            model = result["model"]
-            result["model"] = placed_model(model, where.pointer[-1])
-            note = (f"the table names another row '{model}' with other values; this row is "
-                    "named with its place in the table")
-            result["notes"] = f"{result['notes']}; {note}" if "notes" in result else note
-            self.report("A020", f"'{model}' is named again on this board with other values; "
-                        f"imported as '{result['model']}'", where.at("model_name"))
+            # submissions, a paper's two "BERT" settings): a result of its own, named with a
+            # number, so that neither row's values are lost.
+            n += 1
+            result["model"] = numbered_model(model, n)
             key = result_identity(result["task"], result["dataset"], result.get("split"),
                                   result["model"])
             existing = holder.results.get(key)
+        if n > 1:
+            note = (f"the table names another row '{model}' with other values; this one, the "
+                    f"table's row {_place(where)}, is named '{result['model']}'")
+            result["notes"] = f"{result['notes']}; {note}" if "notes" in result else note
+            self.report("A020", f"'{model}' is named again on this board with other values; "
+                        f"imported as '{result['model']}'", where.at("model_name"))
         if existing is None:
             twin = self._twin(holder, key, result)
             self.counts["merged row"] += twin is not None
@@ -894,10 +895,20 @@ def unnamed_model(row: int | str) -> str:
     return f"[row {row + 1 if isinstance(row, int) else row}: no model name]"
 
 
-def placed_model(model: str, row: int | str) -> str:
-    """The name of a row whose model another row of its holder and board already has with
-    other values: the name and the row's place in its table."""
-    return f"{model} [row {row + 1 if isinstance(row, int) else row}]"
+def numbered_model(model: str, n: int) -> str:
+    """The name of the ``n``-th row of one holder and board that names ``model`` with other
+    values than the rows before it ("Anonymous [2]")."""
+    return f"{model} [{n}]"
+
+
+def _place(where: Where) -> str:
+    row = where.pointer[-1] if where.pointer else "?"
+    return str(row + 1) if isinstance(row, int) else str(row)
+
+
+def _disagree(held: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
+    """Whether a row gives a metric of a result it names another value."""
+    return any(held["metrics"].get(m, v) != v for m, v in row["metrics"].items())
 
 
 def _rows_in(node: Mapping[str, Any]) -> int:
