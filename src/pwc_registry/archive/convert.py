@@ -609,13 +609,15 @@ class Conversion:
             self.report("A020", f"'{model}' is named again on this board with other values; "
                         f"imported as '{result['model']}'", where.at("model_name"))
         if existing is None:
-            twin = self._twin(holder, key, result)
-            self.counts["merged row"] += twin is not None
-            self.counts["aliased row"] += twin is not None
-            if twin is None:
-                holder.results[key] = result
-                holder.twins.setdefault((*key[:3], undated(result["model"])), []).append(key)
-                self.counts["result"] += 1
+            if self._twin(holder, key, result) is not None:
+                self.counts["merged row"] += 1
+                self.counts["aliased row"] += 1
+                return
+            holder.results[key] = result
+            holder.twins.setdefault((*key[:3], undated(result["model"])), []).append(key)
+            self.counts["result"] += 1
+            if isinstance(holder, SourceDraft):
+                self.counts["result in a source"] += 1
             return
         self.counts["merged row"] += 1  # the same result again, with nothing that disagrees
         for metric, value in result["metrics"].items():
