@@ -109,6 +109,9 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     _check_dates(findings, data, today)
     if file.kind == layout.PAPER:
         _check_paper(findings, data, vocabulary, today)
+    elif file.kind == layout.SOURCE:
+        _check_placeholder(findings, data.get("title"), ("title",))
+        _check_results(findings, data, vocabulary, today)
     else:
         for field, kind in ENTITY_REFERENCES[file.kind]:
             value = data.get(field)
@@ -284,7 +287,13 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add("Q008", f"the paper has no date, but its arXiv id {arxiv} says it "
                          f"first appeared in {month}", ("identifiers", "arxiv"),
                          hint=f'add date: "{month}" (or the day, from the paper\'s first version)')
-    results = paper.get("results")
+    _check_results(findings, paper, vocabulary, today)
+
+
+def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vocabulary,
+                   today: dt.date) -> None:
+    """The results of a paper or a source."""
+    results = holder.get("results")
     if not isinstance(results, list):
         return
     # The hot loop of a full validation: a known id and an in-range value cost a lookup each.
@@ -312,6 +321,8 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                 limit = limits(metric_id)
                 if limit is not None and type(number) in (int, float):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
+        if "paper" in result and isinstance(result["paper"], str):
+            _check_reference(findings, vocabulary, "paper", result["paper"], ("results", i, "paper"))
         identity = identity_of(result)
         if identity is None:  # a list or mapping where a name belongs: the schema reports it
             continue
@@ -528,6 +539,21 @@ def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
             out.append(Diagnostic("I003", f"{scheme} {value} is also the identifier of {others}",
                                   file, line, column, hint="merge the two papers into one file",
                                   pointer=("identifiers", scheme)))
+    return out
+
+
+def check_holder_ids(sources: Iterable[layout.RegistryFile], paper_ids: Collection[str],
+                     locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """A source with the id of a paper (I011)."""
+    out: list[Diagnostic] = []
+    for f in sources:
+        if f.kind == layout.SOURCE and f.stem in paper_ids:
+            line, column = locate(f.name, ("id",))
+            out.append(Diagnostic(
+                "I011", f"the source '{f.stem}' has the id of the paper at "
+                f"registry/{layout.relative_path(layout.PAPER, f.stem)}", f.name, line, column,
+                hint="give the source another id: papers and sources share one set",
+                pointer=("id",)))
     return out
 
 

@@ -152,6 +152,10 @@ _PROBLEMS = [
             "`sota/<area>-2.html`... for long lists of an area's leaderboards, and the area "
             "`other` for tasks without one. A record with such an id would overwrite that page "
             "or be overwritten by it. docs/registry.md lists the reserved ids; choose another."),
+    Problem("I011", "holder-id-taken", "error", "A source has the id of a paper",
+            "Papers and sources both hold results and share one set of ids: a leaderboard row "
+            "names its holder by id alone, so a source with a paper's id would take that paper's "
+            "rows, its page and its history. Give the source another id."),
     # --- references: R ---
     Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
             "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "

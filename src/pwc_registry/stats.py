@@ -109,7 +109,7 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
         before = duplicates
         for row in board.rows:
             values = values_key({m: v.value for m, v in row.result.metrics.items()})
-            key = (row.paper.id, undated(row.result.model), values)
+            key = (row.holder.id, undated(row.result.model), values)
             if values is not None and key in seen:
                 duplicates += 1
             seen.add(key)
@@ -140,7 +140,7 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
         boards_ranked=Share(sum(1 for b in boards if b.benchmark.primary is not None
                                 and b.direction(b.benchmark.primary) is not None), len(boards)),
         rows_dated=Share(sum(1 for r in rows if r.date), len(rows)),
-        rows_with_code=Share(sum(1 for r in rows if r.paper.code or r.result.code_links),
+        rows_with_code=Share(sum(1 for r in rows if r.holder.code or r.result.code_links),
                              len(rows)),
         papers_with_authors=Share(sum(1 for p in papers if p.authors), len(papers)),
         papers_with_abstract=Share(sum(1 for p in papers if p.abstract), len(papers)),

@@ -62,9 +62,11 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     if rows:
         out += ["", "Results", *table(["Task", "Dataset", "Metric", "Value", "Model"], rows,
                                       max_width=60).rstrip("\n").split("\n")]
-    ranks = [[b.benchmark.name, row.result.model, f"{row.rank} of {len(b.rows)}"
-              if row.rank else "unranked"]
-             for b in boards for row in b.rows if row.paper.id == paper.id]
+    ranks = [[b.benchmark.name, row.result.model + (
+              f" (from {row.holder.title})" if row.holder is not paper else ""),
+              f"{row.rank} of {len(b.rows)}" if row.rank else "unranked"]
+             for b in boards for row in b.rows if row.paper is not None
+             and row.paper.id == paper.id]
     if ranks:
         out += ["", "Leaderboard ranks", *table(["Leaderboard", "Model", "Rank"], ranks,
                                                 max_width=60).rstrip("\n").split("\n")]
