@@ -318,10 +318,6 @@ _PROBLEMS += [
     Problem("A003", "value-unreadable", "warning", "A metric value cannot be read",
             "The text does not say one number (\"-\", \"78.6/84.4\", \"185M\"). It is not "
             "imported; nothing is guessed. Read the paper and file the number by hand."),
-    Problem("A004", "row-without-paper", "warning", "A leaderboard row names no paper",
-            "The row has no paper title and its URL names no paper (arXiv, DOI, ACL Anthology, "
-            "OpenReview), and the registry has no sources to hold it: it is not imported. A "
-            "registry with sources keeps such rows in their board's source."),
     Problem("A005", "row-without-values", "warning", "A leaderboard row has no readable value",
             "None of the row's values could be read, so there is nothing to import."),
     Problem("A006", "conflicting-row", "warning", "One row gives a metric two values",

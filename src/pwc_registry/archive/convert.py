@@ -256,10 +256,8 @@ class Conversion:
     """Everything converted so far: entities by kind and id, paper drafts, diagnostics."""
 
     def __init__(self, names: Names, synonyms: Mapping[str, Iterable[str]] | None = None,
-                 today: dt.date | None = None, sources: bool = True) -> None:
+                 today: dt.date | None = None) -> None:
         self.names = names
-        #: Whether rows that name no paper are kept in sources (else reported, A004).
-        self.hold_sources = sources
         self._sources: dict[tuple[str, str], SourceDraft] = {}
         self.today = today or dt.date.today()
         self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
@@ -479,10 +477,6 @@ class Conversion:
             raw_url = self.url(raw_url, where.at("paper_url"))
         known = identifiers_in(raw_url) if title is None and raw_url else {}
         paperless = title is None and not any(s in known for s in TITLE_FREE)
-        if paperless and not self.hold_sources:
-            self.report("A004", f"row '{model or '?'}' names no paper; not imported", where)
-            self.counts["skipped row"] += 1
-            return []
         holder_label = title or (raw_url if not paperless and isinstance(raw_url, str)
                                  else f"the row at {pointer_text(where.pointer)}")
         notes: list[str] = []

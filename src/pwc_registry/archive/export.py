@@ -28,16 +28,13 @@ ARCHIVE = "https://paperswithcode.com"
 COMMAND = "pwc export pwc-archive"
 
 
-SOURCE = "source"
-
-
 def read_records(registry: Path) -> tuple[dict[str, dict[str, dict[str, Any]]],
                                           list[dict[str, Any]]]:
     """Every valid record of the registry: entities by kind and id, and the records holding
     results — papers, then sources — in id order."""
     files, _ = layout.discover(registry)
     entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
-    holders: dict[str, dict[str, dict[str, Any]]] = {layout.PAPER: {}, SOURCE: {}}
+    holders: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.HOLDER_KINDS}
     for f in files:
         data = read(f.name, f.read_bytes()).data
         if not isinstance(data, dict) or not schema.is_valid(f.kind, data):
@@ -46,13 +43,6 @@ def read_records(registry: Path) -> tuple[dict[str, dict[str, dict[str, Any]]],
             holders[f.kind][data["id"]] = data
         else:
             entities[f.kind][data["id"]] = data
-    if SOURCE not in layout.KINDS:  # a layout without the source kind does not discover them
-        for path in sorted((registry / "sources").glob(f"*/*{layout.SUFFIX}")):
-            if path.is_symlink() or not path.is_file():
-                continue
-            data = read(str(path), path.read_bytes()).data
-            if isinstance(data, dict) and schema.is_valid(SOURCE, data):
-                holders[SOURCE][data["id"]] = data
     return entities, [h[k] for h in holders.values() for k in sorted(h)]
 
 

@@ -52,9 +52,6 @@ from .dumps import DumpError, Limits, Progress, records
 from .merge import NOT_HELD, merge
 
 BATCH = 4000
-#: The record kind of results no paper reports (schemas/source.schema.json); sharded as papers
-#: are, in one set of ids with them.
-SOURCE = "source"
 
 Stage = Callable[[str], Progress | None]
 
@@ -73,9 +70,6 @@ class Options:
     #: Called with a stage's name; returns what to tell of that stage's progress, if anything.
     progress: Stage | None = None
     limits: Limits = dataclasses.field(default_factory=Limits)
-    #: Keep rows that name no paper in sources of kind ``leaderboard`` (else they are reported,
-    #: A004, and not imported); by default when the registry's layout has sources.
-    sources: bool | None = None
 
 
 @dataclasses.dataclass
@@ -131,7 +125,7 @@ class _Existing:
         files, _ = layout.discover(registry)
         for f in files:
             # invalid files too: their ids stay theirs; papers and sources share one set of ids
-            self.names.take(layout.PAPER if f.kind == SOURCE else f.kind, f.stem)
+            self.names.take(layout.PAPER if f.kind in layout.HOLDER_KINDS else f.kind, f.stem)
         self.papers: dict[tuple[str, str], str] = {}
         for paper in loaded.papers.values():
             if paper.title:
@@ -139,13 +133,7 @@ class _Existing:
             for scheme, value in paper.identifiers.items():
                 self.papers.setdefault((scheme, value), paper.id)
         #: The sources the registry holds, by folded title: a board's source is found again.
-        self.sources: dict[str, str] = {}
-        for path in sorted((registry / "sources").glob(f"*/*{layout.SUFFIX}")):
-            self.names.take(layout.PAPER, path.name[: -len(layout.SUFFIX)])
-            held = read(str(path), path.read_bytes()).data if path.is_file() else None
-            if isinstance(held, dict) and isinstance(held.get("title"), str) \
-                    and isinstance(held.get("id"), str):
-                self.sources.setdefault(fold(held["title"]), held["id"])
+        self.sources = {fold(s.title): s.id for s in loaded.sources.values()}
 
     def paper_id(self, draft: PaperDraft) -> str:
         for scheme in ("arxiv", "pwc", "doi", "acl", "openreview"):
@@ -176,8 +164,7 @@ def import_archive(options: Options) -> ImportReport:
     registry = options.registry
     existing = _Existing(registry, options.jobs)
     synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
-    sources = SOURCE in layout.KINDS if options.sources is None else options.sources
-    conversion = Conversion(existing.names, synonyms, options.today, sources)
+    conversion = Conversion(existing.names, synonyms, options.today)
     files: Counter[tuple[str, str]] = Counter()
     diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
     dumps = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
@@ -237,9 +224,9 @@ def import_archive(options: Options) -> ImportReport:
     writer.close()
     folders = _Folders(registry)
     for source in conversion.sources():
-        outcome, found = write_record(registry, SOURCE,
+        outcome, found = write_record(registry, layout.SOURCE,
                                       source_record(source, existing.source_id(source)), folders)
-        files[(SOURCE, outcome)] += 1
+        files[(layout.SOURCE, outcome)] += 1
         diagnostics.extend(found)
     for kind in layout.ENTITY_KINDS:
         for entity_id in sorted(conversion.entities[kind]):
@@ -364,7 +351,7 @@ def write_record(registry: Path, kind: str, record: dict[str, Any],
                  folders: _Folders | None = None) -> tuple[str, list[Diagnostic]]:
     """Write ``record`` in its place, merged into what is there: ``created``, ``updated``,
     ``unchanged``, ``kept`` (not merged: see the diagnostics) or ``not written``."""
-    relative = _relative_path(kind, record["id"])
+    relative = layout.relative_path(kind, record["id"])
     name = f"{registry.name}/{relative}"
     try:
         return _write(registry, kind, record, relative, name, folders or _Folders(registry))
@@ -379,7 +366,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if problem is not None:
         return "kept", [problem]
     path = registry / relative
-    text = _canonical(record, kind).encode("utf-8")
+    text = canonical.dump(record, kind).encode("utf-8")
     try:
         # Creating exclusively is one system call when the file is new, as most are; it fails
         # on any name that exists, a link included.
@@ -413,7 +400,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if not isinstance(doc.data, dict):
         return "kept", [Diagnostic("A008", "the file is not valid, so the import cannot merge "
                                    "into it", name, hint="fix it (pwc validate) and import again")]
-    merged, conflicts = merge(doc.data, record, entity=kind not in (layout.PAPER, SOURCE))
+    merged, conflicts = merge(doc.data, record, entity=kind not in layout.HOLDER_KINDS)
     found: list[Diagnostic] = []
     if conflicts:
         located = read_rich(name, raw)
@@ -435,21 +422,8 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
                                 hint="add them by hand: " + ", ".join(
                                     k for k in merged if merged[k] != doc.data.get(k))))
         return "kept", found
-    _replace(path, _canonical(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
+    _replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
     return "updated", found
-
-
-def _relative_path(kind: str, record_id: str) -> str:
-    if kind == SOURCE:  # sharded as papers are
-        return f"sources/{layout.shard(record_id)}/{record_id}{layout.SUFFIX}"
-    return layout.relative_path(kind, record_id)
-
-
-def _canonical(record: dict[str, Any], kind: str) -> str:
-    text = canonical.dump(record, kind)
-    if kind == SOURCE:  # a sharded file's schema is a folder further up
-        text = text.replace("$schema=../../schemas/", "$schema=../../../schemas/", 1)
-    return text
 
 
 def _write_all(fd: int, text: bytes) -> None:
