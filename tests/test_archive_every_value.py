@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pwc_registry import layout, schema
+from pwc_registry import layout
 from pwc_registry.archive.convert import SUBDATASET_SEPARATOR, identifiers_in, unnamed_model
 from pwc_registry.archive.export import export_archive
 from pwc_registry.archive.importer import ImportReport, Options, import_archive
@@ -153,14 +153,6 @@ def test_every_readable_value_comes_back(tmp_path: Path, corpus: Path, name: str
     assert not missing and not extra, (list(missing)[:5], list(extra)[:5])
 
 
-#: Papers known by an identifier alone need the paper schema without a required title (the
-#: lead's branch ``fill``); until then such a file is not valid and not read back.
-needs_titleless_papers = pytest.mark.skipif(
-    "title" in schema.schema("paper").get("required", []),
-    reason="the paper schema still requires a title")
-
-
-@needs_titleless_papers
 def test_ogb_shaped_leaderboards_keep_every_row(tmp_path: Path) -> None:
     report, original, back, rows, unreadable = _round_trip(HAND_MADE, tmp_path)
     assert (rows, unreadable, report.counts["skipped row"]) == (12, 1, 1)
@@ -219,7 +211,6 @@ def test_squad_shaped_leaderboards_keep_their_rows_without_a_paper(tmp_path: Pat
                                                    ["BERT (single model) (2018)"])
 
 
-@needs_titleless_papers
 def test_importing_again_finds_the_sources_and_papers_it_wrote(tmp_path: Path) -> None:
     registry = tmp_path / "registry"
     registry.mkdir()

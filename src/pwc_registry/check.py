@@ -17,7 +17,7 @@ from typing import Any
 
 from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .ids import ResultIdentity, fold, identity_of, split_key, undated
+from .ids import PAPER_IDENTIFIERS, ResultIdentity, fold, identity_of, split_key, undated
 from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
@@ -266,6 +266,20 @@ def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) ->
                 _check_date(findings, correction["date"], ("corrections", i, "date"), today)
 
 
+def _check_title_unknown(findings: Findings, ids: Mapping[str, Any]) -> None:
+    known = next(((scheme, ids[scheme]) for scheme in PAPER_IDENTIFIERS
+                  if isinstance(ids.get(scheme), str)), None)
+    if known is None:
+        return  # the schema says what is missing (S001)
+    scheme, value = known
+    hint = (f"run `pwc papers fill {value}` to fetch the title, authors, date and abstract "
+            "from arXiv"
+            if scheme == "arxiv" else "write the title from the paper's own page "
+            "(`pwc papers fill` reads arXiv only)")
+    findings.add("Q009", f"the title is unknown: the paper is known by "
+                 f"{PAPER_IDENTIFIERS[scheme]}{value} only", ("identifiers", scheme), hint=hint)
+
+
 def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocabulary,
                  today: dt.date) -> None:
     for field, kind in (("tasks", "task"), ("methods", "method")):
@@ -279,6 +293,8 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
                          ("title",), hint="write the title the paper gives itself (from its "
                          "arXiv or publisher page)")
+    elif "title" not in paper and isinstance(paper.get("identifiers"), dict):
+        _check_title_unknown(findings, paper["identifiers"])
     if "date" not in paper:
         ids = paper.get("identifiers")
         arxiv = ids.get("arxiv") if isinstance(ids, dict) else None

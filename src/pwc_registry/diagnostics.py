@@ -259,6 +259,12 @@ _PROBLEMS += [
             "2015), and a paper's date places its results on the state-of-the-art chart. Write "
             "the month (`\"2015-12\"`), or the day from the paper's first version; never a "
             "guessed day. `pwc import` dates such papers to the month itself."),
+    Problem("Q009", "title-unknown", "warning", "A paper's title is unknown",
+            "The paper is known by an identifier only (arXiv, DOI, ACL Anthology, "
+            "OpenReview): the source named it by its URL, and no title is invented for it. Its "
+            "pages and rows show the identifier, marked \"title unknown\". For an arXiv paper, "
+            "`pwc papers fill` fetches the title, authors, date and abstract; for the others, "
+            "write them from the publisher's page."),
 ]
 
 # --- guards on history (pwc validate --changed-since): H ---

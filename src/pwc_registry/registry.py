@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, schema
-from .ids import fold, result_identity
+from .ids import PAPER_IDENTIFIERS, fold, result_identity
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
 
@@ -73,7 +73,9 @@ class Result:
 @dataclasses.dataclass(slots=True)
 class Paper:
     id: str
-    title: str
+    #: None while the title is unknown: the paper is known by its identifiers (a display
+    #: names it by :func:`paper_label`, never by this field).
+    title: str | None
     file: str
     authors: tuple[str, ...] = ()
     date: str | None = None
@@ -117,6 +119,18 @@ class Source:
 
 #: A record that holds results.
 Holder = Paper | Source
+
+
+def paper_label(holder: Holder) -> str:
+    """How every view names a record that holds results: its title; for a paper whose title is
+    unknown, the identifier it is known by, said to be no title
+    (``arXiv:1901.11504 (title unknown)``)."""
+    if holder.title is not None:
+        return holder.title
+    known = next((f"{prefix}{holder.identifiers[scheme]}"
+                  for scheme, prefix in PAPER_IDENTIFIERS.items() if scheme in holder.identifiers),
+                 holder.id)
+    return f"{known} (title unknown)"
 
 
 @dataclasses.dataclass
@@ -165,7 +179,7 @@ class Registry:
             return self.papers[text]
         folded = text.casefold().removeprefix("arxiv:")
         for paper in self.papers.values():
-            if folded == paper.title.casefold() or folded in (
+            if folded == (paper.title or "").casefold() or folded in (
                     v.casefold() for v in paper.identifiers.values()):
                 return paper
         return None
@@ -247,7 +261,7 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
     paper_id = data["id"]
     return Paper(
         id=paper_id,
-        title=data["title"],
+        title=data.get("title"),
         file=file,
         authors=tuple(data.get("authors", ())),
         date=data.get("date"),

@@ -27,7 +27,7 @@ from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, ra
 from .markdown import cell, link, number, table
 from .outputs import output_folder
 from .parallel import fork_map, shared
-from .registry import Paper, Registry
+from .registry import Paper, Registry, paper_label
 
 FORMAT_VERSION = 2  # 2: rows name their holder (a paper or a source); "paper" may be null
 COMMAND = "pwc leaderboards build"
@@ -145,8 +145,8 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
               for m in b.metrics),
             row.result.model + (f" (via {row.via})" if row.via else ""),
             "yes" if row.result.extra_training_data else "",
-            row.paper.title if row.paper else "",
-            "" if row.holder is row.paper else row.holder.title,
+            paper_label(row.paper) if row.paper else "",
+            "" if row.holder is row.paper else paper_label(row.holder),
             row.date or "",
             (code.url + (" (official)" if code.official else "")) if code else "",
         ])
@@ -253,6 +253,11 @@ def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str
         return _build(registry, out, jobs=jobs)
 
 
+def _holder_label(registry: Registry, holder_id: str) -> str:
+    holder = registry.holder(holder_id)
+    return paper_label(holder) if holder else holder_id
+
+
 def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]:
     groups = group_results(registry)
     files = _Writer(out / "benchmarks")
@@ -269,7 +274,8 @@ def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]
                    e["primary_metric"] or "", e["direction"] or "", str(e["results"]),
                    number(e["best"]["value"]) if e["best"] else "",
                    e["best"]["model"] if e["best"] else "",
-                   e["best"]["holder_title"] if e["best"] else ""] for e in index]
+                   _holder_label(registry, e["best"]["holder"]) if e["best"] else ""]
+                  for e in index]
     (out / "index.csv").write_bytes(_csv(columns, index_rows))
     (out / "index.md").write_text("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],

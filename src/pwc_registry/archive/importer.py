@@ -128,7 +128,7 @@ class _Existing:
             self.names.take(layout.PAPER if f.kind in layout.HOLDER_KINDS else f.kind, f.stem)
         self.papers: dict[tuple[str, str], str] = {}
         for paper in loaded.papers.values():
-            if paper.title:
+            if paper.title is not None:  # else known by its identifiers alone
                 self.papers.setdefault(("title", fold(paper.title)), paper.id)
             for scheme, value in paper.identifiers.items():
                 self.papers.setdefault((scheme, value), paper.id)

@@ -16,7 +16,7 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, signed, table
-from ..registry import Result, Value
+from ..registry import Result, Value, paper_label
 from . import Delta
 from .corrections import FIELDS
 from .delta import NOTICE_KINDS, Difference
@@ -149,7 +149,7 @@ def _plain(value: Any) -> str:
 
 def _holder_title(r: Report, holder_id: str) -> str:
     holder = r.delta.head_registry.holder(holder_id) or r.delta.base_registry.holder(holder_id)
-    return holder.title if holder else holder_id
+    return paper_label(holder) if holder else holder_id
 
 
 _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
@@ -189,12 +189,12 @@ def _best_line(r: Report, n: NewBest) -> str:
     metric = n.board.benchmark.primary or ""
     value = n.row.result.metrics[metric].value
     text = (f"**{cell(n.board.benchmark.name)}** — {cell(reg.name('metric', metric))} "
-            f"{number(value)} by {cell(n.row.result.model)} ({cell(n.row.holder.title)})")
+            f"{number(value)} by {cell(n.row.result.model)} ({cell(paper_label(n.row.holder))})")
     if n.previous is None:
         return text + ", the first result"
     prior = n.previous.result.metrics[metric].value
     return text + (f", previous best {number(prior)} by {cell(n.previous.result.model)} "
-                   f"({cell(n.previous.holder.title)})")
+                   f"({cell(paper_label(n.previous.holder))})")
 
 
 def _result_line(r: Report, result: Result) -> list[str]:

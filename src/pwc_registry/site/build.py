@@ -31,7 +31,7 @@ from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..outputs import check_folder, output_folder
 from ..parallel import fork_map, shared
-from ..registry import Registry, Source, Topics, load_registry, related_papers, topics_of
+from ..registry import Registry, Source, Topics, load_registry, paper_label, related_papers, topics_of
 from ..stats import area_of
 from .chart import sota_chart
 
@@ -118,6 +118,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = lambda v: number(v, "—")
+    env.filters["label"] = paper_label
     return env
 
 
@@ -285,9 +286,9 @@ class Pages:
                 "model": result.model, "extra": result.extra_training_data,
                 "via": self.name("task", row.via) if row.via else "",
                 "cells": cells, "paper": row.paper.id if row.paper else "",
-                "title": row.paper.title if row.paper else "",
+                "title": paper_label(row.paper) if row.paper else "",
                 "source": held_by.id if held_by else "",
-                "source_title": held_by.title if held_by else "",
+                "source_title": paper_label(held_by) if held_by else "",
                 "source_kind": SOURCE_KINDS[held_by.kind] if held_by else "",
                 "date": row.date or "", "code": code.url if code else "",
                 "official": bool(code and code.official),
@@ -331,8 +332,9 @@ class Pages:
                       key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
-        return self._page("paper.html", f"papers/{paper_id}.html", paper.title,
-                          paper.abstract or f"Results of {paper.title}.", paper=paper,
+        label = paper_label(paper)
+        return self._page("paper.html", f"papers/{paper_id}.html", label,
+                          paper.abstract or f"Results of {label}.", paper=paper, label=label,
                           held=held, boards=self.site.boards, related=near, code=code)
 
     def _source(self, source_id: str) -> tuple[str, str]:
@@ -492,7 +494,7 @@ def search_index(site: Site) -> list[list[str]]:
         entries.append(["benchmark", board.benchmark.name, f"benchmarks/{board_id}.html", ""])
     for paper in sorted(registry.papers.values(), key=lambda p: p.id):
         detail = " ".join(filter(None, [paper.date or "", paper.identifiers.get("arxiv", "")]))
-        entries.append(["paper", paper.title, f"papers/{paper.id}.html", detail])
+        entries.append(["paper", paper_label(paper), f"papers/{paper.id}.html", detail])
     for source in sorted(registry.sources.values(), key=lambda s: s.id):
         entries.append(["source", source.title, f"sources/{source.id}.html",
                         " ".join(filter(None, [source.date or "", SOURCE_KINDS[source.kind]]))])
