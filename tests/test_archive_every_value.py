@@ -19,6 +19,8 @@ from pwc_registry.archive.convert import SUBDATASET_SEPARATOR, identifiers_in, u
 from pwc_registry.archive.export import export_archive
 from pwc_registry.archive.importer import ImportReport, Options, import_archive
 from pwc_registry.ids import fold
+from pwc_registry.validate import Options as ValidateOptions
+from pwc_registry.validate import validate
 from pwc_registry.values import read_number_text
 
 from conftest import REPO, TODAY
@@ -173,6 +175,11 @@ def test_ogb_shaped_leaderboards_keep_every_row(tmp_path: Path) -> None:
     assert paper("arxiv-2005-00687")["date"] == "2020-05-02"
     qanet = paper("openreview-b14tlg-rw")
     assert "title" not in qanet and qanet["identifiers"] == {"openreview": "B14TlG-RW"}
+    # Valid; the validator lists each paper whose title is unknown for a maintainer.
+    result = validate(ValidateOptions(registry=registry, today=TODAY, jobs=1))
+    assert sorted((d.code, d.file.split("/")[-1]) for d in result.diagnostics) == [
+        ("Q009", f"{p}.yaml") for p in ("arxiv-1609-02907", "arxiv-1706-02216",
+                                        "arxiv-2005-00687", "openreview-b14tlg-rw")]
 
 
 def test_squad_shaped_leaderboards_keep_their_rows_without_a_paper(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ from .. import layout
 from ..check import values_key
 from ..dates import month_of_arxiv
 from ..diagnostics import Diagnostic, Pointer, pointer_text
-from ..ids import ResultIdentity, fold, result_identity, undated
+from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity, undated
 from ..load import INVISIBLE
 from ..values import read_number_text
 from .directions import direction_of
@@ -58,10 +58,6 @@ REPORTED_BY = "papers-with-code-archive"
 #: Between a dataset's name and a subdataset's in the name of the dataset a subdataset becomes
 #: ("SemEval 2018 — General"): see :meth:`Conversion._dataset`.
 SUBDATASET_SEPARATOR = " — "
-#: The identifiers that can stand for a paper whose title the archive does not give, in the
-#: order one is shown for it; the paper schema asks a paper without a title for one of them.
-TITLE_FREE = ("arxiv", "doi", "acl", "openreview")
-SCHEME_NAMES = {"arxiv": "arXiv", "doi": "DOI", "acl": "ACL Anthology", "openreview": "OpenReview"}
 _URL = re.compile(r"^https?://[^\s]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
@@ -160,13 +156,13 @@ class PaperDraft:
 
     @property
     def label(self) -> str:
-        """The title, or the identifier that stands for it (``arXiv 1901.11504``)."""
+        """The title, or the identifier that stands for it (``arXiv:1901.11504``), as
+        :func:`..registry.paper_label` shows it; a new paper's id is the label's slug."""
         if self.title is not None:
             return self.title
-        for scheme in TITLE_FREE:
-            if scheme in self.identifiers:
-                return f"{SCHEME_NAMES[scheme]} {self.identifiers[scheme]}"
-        return "?"
+        return next((f"{prefix}{self.identifiers[scheme]}"
+                     for scheme, prefix in PAPER_IDENTIFIERS.items()
+                     if scheme in self.identifiers), "?")
 
 
 @dataclasses.dataclass
@@ -476,7 +472,8 @@ class Conversion:
         if title is None:  # the URL may still name the paper (OGB's rows: arXiv, no title)
             raw_url = self.url(raw_url, where.at("paper_url"))
         known = identifiers_in(raw_url) if title is None and raw_url else {}
-        paperless = title is None and not any(s in known for s in TITLE_FREE)
+        # The identifiers that may stand for a title (the paper schema's rule).
+        paperless = title is None and not any(s in known for s in PAPER_IDENTIFIERS)
         holder_label = title or (raw_url if not paperless and isinstance(raw_url, str)
                                  else f"the row at {pointer_text(where.pointer)}")
         notes: list[str] = []
