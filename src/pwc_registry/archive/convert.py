@@ -14,13 +14,18 @@ evaluation-tables: task           ``tasks/<id>``: name, description, parent (sub
                                   (the first category; further ones are reported, A011),
                                   source (source_link), aliases (synonyms)
   datasets[], subdatasets[]       ``datasets/<id>``: name, description, links, citations;
-                                  a subdataset has its dataset as ``parent``
+                                  a subdataset (named under ``subdataset``) is the dataset
+                                  "<dataset> — <subdataset>" with its dataset as ``parent``
   sota.metrics                    ``metrics/<id>`` (direction from :mod:`.directions`); the
                                   order, when rows would not give it, in ``benchmarks/<id>``
-  sota.rows[]                     a result of the paper named by paper_title: model, metric
-                                  values (read by :func:`..values.read_number_text`),
-                                  extra_training_data, code_links, model_links; paper_url and
-                                  paper_date go to the paper
+  sota.rows[]                     a result of the paper named by paper_title, or by the
+                                  identifier in paper_url (a paper with no title), or else of
+                                  the board's source (``sources/<id>``, kind leaderboard):
+                                  model, metric values (read by
+                                  :func:`..values.read_number_text`), extra_training_data,
+                                  code_links, model_links; paper_url and paper_date go to the
+                                  paper (to the result, in a source). A row that repeats
+                                  another but for a year or footnote mark is an alias of it
 papers-with-abstracts             ``papers/<id>``: title, authors, date, identifiers (arXiv,
                                   the archive's slug), abstract, venue, links, tasks, methods
 links-between-papers-and-code     the paper's ``code``: url, official, framework, mentions

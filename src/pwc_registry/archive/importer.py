@@ -4,7 +4,8 @@ The order keeps memory to the size of the results, not of the papers: methods, d
 evaluation tables are read whole (they are needed before any paper is written) and code links
 are streamed into the paper drafts; then papers-with-abstracts is streamed, and each paper is
 written as soon as its record completes its draft, in batches spread over worker processes.
-Papers that only rows or code links name are written last. Entities are written at the end.
+Papers that only rows or code links name are written last, then the boards' sources (rows
+that name no paper). Entities are written at the end.
 
 A dump that is not valid JSON stops the import before anything is written, except for the
 papers dump, which is streamed: its papers up to the bad spot are written, and importing again
