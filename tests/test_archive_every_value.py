@@ -261,6 +261,30 @@ def test_subdatasets_are_datasets_under_their_dataset(tmp_path: Path, corpus: Pa
                                                              "Music domain")} <= names
 
 
+def test_a_result_is_found_again_by_its_alias(tmp_path: Path) -> None:
+    """A result whose other name is in its ``aliases`` (as the importer or a maintainer put it
+    there) is the result an import of a row by that name merges into: no second result."""
+    def table(*models: str) -> Path:
+        path = tmp_path / f"table-{len(models)}.json"
+        path.write_text(json.dumps([{"task": "Language Modelling", "datasets": [{
+            "dataset": "WikiText-103", "sota": {"metrics": ["Test perplexity"], "rows": [
+                {"model_name": m, "paper_title": "Universal Language Model Fine-tuning for Text "
+                 "Classification", "paper_url": "https://arxiv.org/abs/1801.06146",
+                 "metrics": {"Test perplexity": "29.2"}} for m in models]}}]}]), "utf-8")
+        return path
+
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    import_archive(Options(registry=registry, evaluation_tables=[table("ULMFiT", "ULMFiT (2018)")],
+                           today=TODAY, jobs=1))
+    again = import_archive(Options(registry=registry, evaluation_tables=[table("ULMFiT (2018)")],
+                                   today=TODAY, jobs=1))
+    assert again.files[("paper", "unchanged")] == 1 and not again.diagnostics
+    [paper] = (registry / "papers").glob("*/*.yaml")
+    [result] = yaml.safe_load(paper.read_text())["results"]
+    assert (result["model"], result["aliases"]) == ("ULMFiT", ["ULMFiT (2018)"])
+
+
 def test_a_row_repeated_with_a_year_is_one_result_by_the_validators_rule(tmp_path: Path
                                                                          ) -> None:
     """The rule is Q005's (ids.undated and check.values_key): "AWD-LSTM + dynamic eval *
