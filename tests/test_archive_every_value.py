@@ -228,6 +228,39 @@ def test_importing_again_finds_the_sources_and_papers_it_wrote(tmp_path: Path) -
     assert {outcome for _, outcome in second.files} == {"unchanged"}
 
 
+def test_a_paper_known_by_its_doi_alone_comes_back_as_that_paper(tmp_path: Path) -> None:
+    """Exported with an empty title and its DOI's address (it has no link of its own), it is
+    imported again as the paper with that DOI and no title."""
+    registry = tmp_path / "registry"
+    files = {
+        "tasks/sentiment-analysis.yaml": "id: sentiment-analysis\nname: Sentiment Analysis\n",
+        "datasets/finsent.yaml": "id: finsent\nname: FinSent\n",
+        "metrics/accuracy.yaml": "id: accuracy\nname: Accuracy\ndirection: higher\n",
+        layout.relative_path("paper", "doi-only"): (
+            "id: doi-only\nidentifiers:\n  doi: 10.18653/v1/2022.finnlp-1.24\nresults:\n"
+            "  - task: sentiment-analysis\n    dataset: finsent\n    model: FinBERT\n"
+            "    metrics:\n      accuracy: 88.5\n"),
+    }
+    for name, text in files.items():
+        (registry / name).parent.mkdir(parents=True, exist_ok=True)
+        (registry / name).write_text(text, "utf-8")
+    export_archive(registry, tmp_path / "out")
+    [row] = [r for t in json.loads((tmp_path / "out" / "evaluation-tables.json").read_text())
+             for d in t["datasets"] for r in d["sota"]["rows"]]
+    assert (row["paper_title"], row["paper_url"]) == (
+        "", "https://doi.org/10.18653/v1/2022.finnlp-1.24")
+    again = tmp_path / "again" / "registry"
+    again.mkdir(parents=True)
+    import_archive(Options(registry=again, evaluation_tables=[tmp_path / "out" /
+                                                              "evaluation-tables.json"],
+                           today=TODAY, jobs=1))
+    [paper] = (yaml.safe_load(f.read_text()) for f in (again / "papers").glob("*/*.yaml"))
+    assert "title" not in paper
+    assert paper["identifiers"] == {"doi": "10.18653/v1/2022.finnlp-1.24"}
+    assert [(r["model"], r["metrics"]) for r in paper["results"]] == [("FinBERT",
+                                                                       {"accuracy": 88.5})]
+
+
 def test_subdatasets_are_datasets_under_their_dataset(tmp_path: Path, corpus: Path) -> None:
     """NLP-progress's hypernym discovery table has three subdatasets (General, Medical domain,
     Music domain) whose numbers are not comparable: three datasets, three boards."""

@@ -65,8 +65,15 @@ def _paper_url(paper: Mapping[str, Any]) -> str | None:
     url = links.get("abstract") or links.get("pdf")
     if url:
         return str(url)
-    arxiv = paper.get("identifiers", {}).get("arxiv")
-    return f"https://arxiv.org/abs/{arxiv}" if arxiv else None
+    # Else the page of an identifier, which an import reads back as the same paper (a paper
+    # whose title is unknown is known by nothing else).
+    ids = paper.get("identifiers", {})
+    for scheme, page in (("arxiv", "https://arxiv.org/abs/{}"), ("doi", "https://doi.org/{}"),
+                         ("acl", "https://aclanthology.org/{}"),
+                         ("openreview", "https://openreview.net/forum?id={}")):
+        if scheme in ids:
+            return page.format(ids[scheme])
+    return None
 
 
 def _name(entities: Mapping[str, Mapping[str, Any]], entity_id: str) -> str:
