@@ -31,7 +31,16 @@ from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..outputs import check_folder, output_folder
 from ..parallel import fork_map, shared
-from ..registry import Registry, Source, Topics, load_registry, paper_label, related_papers, topics_of
+from ..registry import (
+    Holder,
+    Registry,
+    Source,
+    Topics,
+    load_registry,
+    paper_label,
+    related_papers,
+    topics_of,
+)
 from ..stats import area_of
 from .chart import sota_chart
 
@@ -119,6 +128,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = lambda v: number(v, "—")
     env.filters["label"] = paper_label
+    env.filters["page"] = holder_page
     return env
 
 
@@ -417,6 +427,11 @@ shown but not ranked.
 
 
 _PROSE = {"submit.html": _contributing, "about.html": _about}
+
+
+def holder_page(holder: Holder) -> str:
+    """The page of a paper or source, from the site's root."""
+    return f"{'sources' if isinstance(holder, Source) else 'papers'}/{holder.id}.html"
 
 
 def _pages(count: int, per_page: int) -> int:
