@@ -35,7 +35,8 @@ TABLES = ["eff", "nlp-progress", "nlpprogress", "cmrc", "coqa", "hotpotqa", "rec
 #: "Anonymous", an empty model name), with a row shaped like NLP-progress's "BERT (2018)" beside
 #: "BERT", a row whose paper is on OpenReview, one whose URL is a lab's PDF (as r-net's is in the
 #: corpus's eff.json) and one with no readable value. The field layout is the corpus's
-#: hotpotqa.json rows'; values are as the public leaderboards showed them, for illustration.
+#: hotpotqa.json rows'; the values are illustrative, written from memory of those leaderboards,
+#: not data to cite.
 HAND_MADE = REPO / "tests" / "data" / "pwc-leaderboards-ogb-squad.json"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 #: The name the importer gives the second of two rows naming one model with other values.
