@@ -109,9 +109,7 @@ def _format_files(files: Sequence[layout.RegistryFile]
 
 def format_registry(registry: Path, paths: Iterable[Path] | None = None, *, check: bool = False,
                     jobs: int | None = None) -> Outcome:
-    # Paths as given (``registry/papers``) are placed against the absolute registry folder.
-    files, strays = layout.discover(registry.resolve(),
-                                    None if paths is None else [p.absolute() for p in paths])
+    files, strays = layout.discover(registry.resolve(), paths)
     parts = fork_map(_format_files, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                      share=not check)
     changed: list[str] = []

@@ -107,7 +107,7 @@ def validate(options: Options) -> Report:
         missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
         if missing:
             raise UsageError(f"no such file or folder: {missing[0]}")
-        selected, strays = layout.discover(registry, [p.absolute() for p in options.paths])
+        selected, strays = layout.discover(registry, options.paths)
         scope = "selected files"
 
     if selected is not None and not entity_deleted \
