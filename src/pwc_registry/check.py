@@ -19,6 +19,7 @@ from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .ids import PAPER_IDENTIFIERS, ResultIdentity, fold, identity_of, split_key, undated
 from .load import INVISIBLE, Document, read_rich
+from .suggest import phrase
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
@@ -115,14 +116,17 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     else:
         for field, kind in ENTITY_REFERENCES[file.kind]:
             value = data.get(field)
+            # An entity is never suggested as its own parent.
+            own = (file.stem,) if kind == file.kind else ()
             if isinstance(value, str):
-                _check_reference(findings, vocabulary, kind, value, (field,))
+                _check_reference(findings, vocabulary, kind, value, (field,), exclude=own)
             elif isinstance(value, list):
                 for i, ref in _strings(value):
-                    _check_reference(findings, vocabulary, kind, ref, (field, i))
+                    _check_reference(findings, vocabulary, kind, ref, (field, i), exclude=own)
             elif isinstance(value, dict):
                 for ref in value:
-                    _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True)
+                    _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True,
+                                     exclude=own)
         _check_placeholder(findings, data.get("name"), ("name",))
         for i, alias in _strings(data.get("aliases")):
             _check_placeholder(findings, alias, ("aliases", i))
@@ -218,7 +222,8 @@ def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
 
 
 def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref: str,
-                     pointer: Pointer, *, key: bool = False) -> None:
+                     pointer: Pointer, *, key: bool = False,
+                     exclude: Collection[str] = ()) -> None:
     found, alias_of = vocabulary.resolve(kind, ref)
     if found:
         return
@@ -227,9 +232,8 @@ def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref:
         findings.add("R002", f"{where}: '{ref}' is a name or alias of {kind} '{alias_of}'",
                      pointer, hint=f"write the id: {alias_of}", key=key)
         return
-    guess = vocabulary.suggest(kind, ref)
     findings.add("R001", f"{where}: unknown {kind} '{ref}'", pointer,
-                 hint=f"did you mean '{guess}'?" if guess else
+                 hint=phrase(vocabulary.suggest(kind, ref, exclude)) or
                  f"add registry/{layout.relative_path(kind, ref)} or use an existing {kind}",
                  key=key)
 

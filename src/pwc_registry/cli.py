@@ -35,6 +35,20 @@ def _refusals() -> Iterator[None]:
         raise Refused(str(exc)) from exc
 
 
+@contextlib.contextmanager
+def _data_errors(command: str) -> Iterator[None]:
+    """A request the registry's data refuses (an unknown name, a value that is not one, an id
+    taken) is not a usage error: every problem on its own line, no usage banner, exit 1."""
+    from .scaffold import ScaffoldError
+
+    try:
+        yield
+    except ScaffoldError as exc:
+        for problem in str(exc).splitlines():
+            click.echo(printable(f"pwc {command}: {problem}"), err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
 def _registry(option: Path | None, hint: Path | None = None) -> Path:
     if option is not None:
         return option
@@ -137,29 +151,52 @@ def new() -> None:
 @click.option("--title", help="The title (when not from arXiv).")
 @click.option("--author", "authors", multiple=True, help="An author, in order (repeatable).")
 @click.option("--date", help="Publication date, YYYY-MM-DD.")
+@click.option("--arxiv", "arxiv_offline", metavar="ARXIV_ID",
+              help="Offline, with --title: the arXiv id to record, without fetching it (pwc "
+              "papers fill fetches what is missing later).")
+@click.option("--url", help="The paper's abstract page, when not on arXiv.")
+@click.option("--abstract", help="The abstract.")
+@click.option("--code", "code", multiple=True, metavar="URL",
+              help="A code repository (repeatable).")
+@click.option("--venue", help='Where it was published ("ACL 2024").')
 @click.option("--id", "paper_id", help="The paper's id (default: from the title).")
 @registry_option
 def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
-              date: str | None, paper_id: str | None, registry: Path | None) -> None:
-    """Write a new paper file, from its ARXIV_ID (fetched from the arXiv API) or from flags."""
-    from .arxiv import ArxivError, fetch
-    from .scaffold import NewPaper, ScaffoldError
+              date: str | None, arxiv_offline: str | None, url: str | None,
+              abstract: str | None, code: tuple[str, ...], venue: str | None,
+              paper_id: str | None, registry: Path | None) -> None:
+    """Write a new paper file, from its ARXIV_ID (fetched from the arXiv API) or from flags.
+
+    Offline: --title with --author, --date, --arxiv, --url, --abstract, --code and --venue as
+    known; `pwc papers fill` fetches from arXiv what a paper with an arXiv id lacks, later."""
+    from .arxiv import ArxivError, fetch, normalise_id
+    from .scaffold import NewPaper
     from .scaffold import new_paper as scaffold
 
     if arxiv_id is None and not title:
         raise click.UsageError("give an arXiv id, or --title (with --author and --date)")
+    if arxiv_id is not None and arxiv_offline is not None:
+        raise click.UsageError("give the arXiv id once: as ARXIV_ID to fetch it, or as --arxiv "
+                               "with --title to write it without fetching")
+    extra = {k: v for k, v in (("abstract", abstract), ("venue", venue)) if v}
     try:
         if arxiv_id is not None:
             paper = NewPaper.from_arxiv(fetch(arxiv_id))
-            paper = dataclasses.replace(paper, paper_id=paper_id,
-                                        **({"title": title} if title else {}))
+            paper = dataclasses.replace(paper, paper_id=paper_id, code=code,
+                                        **({"title": title} if title else {}), **extra)
         else:
-            paper = NewPaper(title or "", authors, date, paper_id=paper_id)
-        path = scaffold(_registry(registry), paper)
-    except (ArxivError, ScaffoldError) as exc:
+            paper = NewPaper(title or "", authors, date, paper_id=paper_id, code=code,
+                             arxiv_id=normalise_id(arxiv_offline) if arxiv_offline else None,
+                             abstract_url=url, **extra)
+    except ArxivError as exc:
         raise click.UsageError(str(exc)) from exc
+    with _data_errors("new paper"):
+        path = scaffold(_registry(registry), paper)
     click.echo(f"wrote {path}\nnext: pwc new result {path.stem} --task ... --dataset ... "
-               "--model ... --metric NAME=VALUE")
+               "--model ... --metric NAME=VALUE"
+               + (f"\nlater, online: pwc papers fill {path.stem} (authors, date, abstract "
+                  "from arXiv)" if arxiv_offline and not (authors and date and abstract)
+                  else ""))
 
 
 @new.command("result")
@@ -180,7 +217,6 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
                split: str | None, extra_data: bool | None, location: str | None,
                kind: str | None, registry: Path | None) -> None:
     """Append a result to PAPER (its id), checking every name against the registry."""
-    from .scaffold import ScaffoldError
     from .scaffold import new_result as scaffold
 
     values: dict[str, str] = {}
@@ -189,13 +225,11 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
         if not sep or not name.strip() or not value.strip():
             raise click.UsageError(f"--metric {item!r}: write NAME=VALUE")
         values[name.strip()] = value.strip()
-    try:
-        path = scaffold(_registry(registry), paper, task=task, dataset=dataset, model=model,
-                        metrics=values, split=split, extra_training_data=extra_data,
-                        location=location, kind=kind)
-    except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"added the result to {path}\nnext: pwc validate {path}")
+    with _data_errors("new result"):
+        path, done = scaffold(_registry(registry), paper, task=task, dataset=dataset,
+                              model=model, metrics=values, split=split,
+                              extra_training_data=extra_data, location=location, kind=kind)
+    click.echo(f"{done} {path}\nnext: pwc validate {path}")
 
 
 @main.group()

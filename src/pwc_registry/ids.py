@@ -10,7 +10,8 @@ made the history guard compare the wrong results), so there is one.
   invisible format characters (zero-width, bidi controls) dropped, runs of white space as one
   space, case ignored.
 * :func:`slugify` — ids and splits: lowercase ASCII letters and digits joined by ``-``, after the
-  same compatibility form. A split that slugifies to nothing is no split.
+  same compatibility form. A split that slugifies to nothing is no split. New ids (``pwc new``)
+  keep accented letters as their base letter: :func:`new_slug`, :func:`new_paper_id`.
 * :func:`result_identity` — a result within its holder: task, dataset, split slug, folded model.
 * :func:`undated` — a model name as two rows of one paper with the same values are compared:
   folded, without the trailing "(2018)" and footnote marks ("*", "♦") that the Papers with Code
@@ -20,6 +21,7 @@ made the history guard compare the wrong results), so there is one.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -52,6 +54,42 @@ def slugify(text: str) -> str:
     if not text.isascii():
         text = _visible(text)
     return "-".join(_WORDS.findall(text.lower()))
+
+
+#: Latin letters that are not a base letter and a mark, so NFKD leaves them whole ("ß" is
+#: "ss" by case folding).
+_UNDECOMPOSED = str.maketrans({"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe",
+                               "Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Þ": "TH", "þ": "th",
+                               "Ð": "D", "ð": "d", "ı": "i"})
+
+
+def new_slug(text: str) -> str:
+    """The slug of a *new* id: :func:`slugify` after each letter is taken to its ASCII base
+    ("Über naïve Bayes für Café-Daten" → ``uber-naive-bayes-fur-cafe-daten``, "Straße" →
+    ``strasse``), where :func:`slugify` drops it (``ber-na-ve-bayes-f-r-caf-daten``). Only ids
+    made now (``pwc new``) take it: :func:`slugify` itself stays as it was, because split keys
+    and the ids the importers derive from names already in the registry follow it, and
+    changing it would rename their files and move their results on a re-import. A text with
+    no Latin letter or digit at all (a Chinese title) gives ``""``: the caller decides (see
+    :func:`new_paper_id`)."""
+    if text.isascii():
+        return slugify(text)
+    decomposed = unicodedata.normalize("NFKD", _visible(text)).translate(_UNDECOMPOSED)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return slugify(base.casefold())
+
+
+def new_paper_id(title: str, arxiv_id: str | None = None) -> str:
+    """The id of a new paper: :func:`new_slug` of its title; for a title that gives none (no
+    Latin letter or digit: "基于深度学习的股票预测"), ``arxiv-<id>`` from its arXiv id, else
+    ``paper-`` and the first 8 hex digits of the SHA-1 of the title, so that the same title
+    always gives the same id."""
+    found = new_slug(title)
+    if found:
+        return found
+    if arxiv_id:
+        return "arxiv-" + slugify(arxiv_id)
+    return "paper-" + hashlib.sha1(title.strip().encode("utf-8")).hexdigest()[:8]
 
 
 def split_key(split: str | None) -> str:
