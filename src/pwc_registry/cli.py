@@ -300,26 +300,100 @@ def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> No
                    "(run pwc validate)", err=True)
 
 
+def _not_found(command: str, problem: str, hint: str | None) -> None:
+    """A name the registry does not have, in a command's arguments: said with suggestions and
+    exit 2 as a usage error, without click's usage banner (the command was right, the name
+    not)."""
+    click.echo(printable(f"pwc {command}: {problem}"), err=True)
+    if hint:
+        click.echo(printable(f"    hint: {hint}"), err=True)
+    sys.exit(EXIT_USAGE)
+
+
+_output_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                              default="text", show_default=True, help="Output format.")
+
+
 @leaderboards.command("show")
 @click.argument("task")
 @click.argument("dataset")
 @click.option("--split", default=None, help="The split, if the results name one.")
 @click.option("--no-extra-data", is_flag=True,
               help="Leave out results that used extra training data (and rank without them).")
+@_output_format
 @registry_option
 def leaderboards_show(task: str, dataset: str, split: str | None, no_extra_data: bool,
-                      registry: Path | None) -> None:
-    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases)."""
+                      fmt: str, registry: Path | None) -> None:
+    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases).
+
+    --format json gives the leaderboard as its snapshot file does (pwc leaderboards build)."""
     from . import terminal
-    from .leaderboard import find_leaderboard
+    from .leaderboard import compile_leaderboards, find_leaderboard
     from .registry import load_registry
+    from .snapshot import leaderboard_data
+    from .suggest import phrase
 
     loaded = load_registry(_registry(registry), abstracts=False)
     board = find_leaderboard(loaded, task, dataset, split)
     if board is None:
-        raise click.UsageError(f"no results for {task!r} on {dataset!r}"
-                               + (f" ({split})" if split else ""))
+        task_id, dataset_id = loaded.find("task", task), loaded.find("dataset", dataset)
+        hints = [f"no such {kind}" + (f"; {guess}" if guess else "")
+                 for kind, found, guess in (
+                     ("task", task_id, phrase(loaded.suggest("task", task))),
+                     ("dataset", dataset_id, phrase(loaded.suggest("dataset", dataset))))
+                 if found is None]
+        if task_id and dataset_id:
+            boards = [b.benchmark for b in compile_leaderboards(loaded)
+                      if b.benchmark.task == task_id]
+            on = [b.dataset + (f" --split {b.split!r}" if b.split else "") for b in boards
+                  if b.dataset == dataset_id] or sorted({b.dataset for b in boards})[:MOST_SHOWN]
+            hints.append(f"{task_id} has results on: {', '.join(on)}" if on else
+                         f"no leaderboard of {task_id} yet")
+        _not_found("leaderboards show", f"no results for {task!r} on {dataset!r}"
+                   + (f" ({split})" if split else ""),
+                   "; ".join([*hints, "pwc leaderboards list QUERY searches"]))
+        return
+    if fmt == "json":
+        import json
+
+        data = leaderboard_data(board, loaded)
+        if no_extra_data:
+            data["rows"] = [r for r in data["rows"] if not r["extra_training_data"]]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
     click.echo(terminal.leaderboard(board, loaded, extra_data=not no_extra_data), nl=False)
+
+
+#: How many leaderboards a hint names.
+MOST_SHOWN = 3
+
+
+@leaderboards.command("list")
+@click.argument("query", required=False)
+@_output_format
+@registry_option
+def leaderboards_list(query: str | None, fmt: str, registry: Path | None) -> None:
+    """List the leaderboards, or those whose task or dataset matches QUERY (a part of an id,
+    a name or an alias, case-insensitive): name, results, best value and model."""
+    from . import terminal
+    from .leaderboard import compile_leaderboards
+    from .registry import load_registry
+    from .snapshot import index_entry
+    from .suggest import phrase
+
+    loaded = load_registry(_registry(registry), abstracts=False)
+    boards = [b for b in compile_leaderboards(loaded)
+              if query is None or terminal.matches(loaded, b, query)]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([index_entry(b, loaded) for b in boards], indent=2,
+                              ensure_ascii=False))
+        return
+    if not boards:
+        guesses = [*loaded.suggest("task", query or ""), *loaded.suggest("dataset", query or "")]
+        _not_found("leaderboards list", f"no leaderboard matches {query!r}", phrase(guesses))
+    click.echo(terminal.leaderboard_list(boards, loaded), nl=False)
 
 
 @main.group()
@@ -329,19 +403,30 @@ def show() -> None:
 
 @show.command("paper")
 @click.argument("paper")
+@_output_format
 @registry_option
-def show_paper(paper: str, registry: Path | None) -> None:
+def show_paper(paper: str, fmt: str, registry: Path | None) -> None:
     """Print a paper and its results (PAPER: id, arXiv id or title)."""
     from . import terminal
     from .leaderboard import leaderboards_of_paper
     from .registry import load_registry, related_papers
+    from .suggest import phrase
 
     loaded = load_registry(_registry(registry))
     found = loaded.find_paper(paper)
     if found is None:
-        raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+        _not_found("show paper", f"no paper {paper!r} (give its id, arXiv id or exact title)",
+                   phrase(loaded.suggest_paper(paper)))
+        return
     boards = leaderboards_of_paper(loaded, found.id)
-    click.echo(terminal.paper(found, loaded, boards, related_papers(loaded, found)), nl=False)
+    related = related_papers(loaded, found)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(terminal.paper_data(found, loaded, boards, related), indent=2,
+                              ensure_ascii=False))
+        return
+    click.echo(terminal.paper(found, loaded, boards, related), nl=False)
 
 
 @main.command("diff")
