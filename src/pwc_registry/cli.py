@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -79,15 +80,17 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Text: print the errors and the summary line only (warnings are counted).")
 def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str | None,
-             fmt: str, jobs: int | None, strict: bool) -> None:
+             fmt: str, jobs: int | None, strict: bool, quiet: bool) -> None:
     """Check registry files: YAML, schemas, references, values, and across files.
 
     With PATHS, check those files or folders only; everything else is still read so that
     references are checked against the whole registry."""
     from . import report as reporters
     from .gitrefs import GitError
-    from .validate import Options, UsageError
+    from .validate import Options, Report, UsageError
     from .validate import validate as run
 
     if paths and changed_since:
@@ -102,9 +105,10 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
         result = run(options)
     except (UsageError, GitError) as exc:
         raise click.UsageError(str(exc)) from exc
-    formatter = {"text": reporters.text, "json": reporters.as_json,
-                 "github": reporters.github, "markdown": reporters.markdown}[fmt]
-    click.echo(formatter(result), nl=False)
+    formatter: dict[str, Callable[[Report], str]] = {
+        "text": functools.partial(reporters.text, quiet=quiet), "json": reporters.as_json,
+        "github": reporters.github, "markdown": reporters.markdown}
+    click.echo(formatter[fmt](result), nl=False)
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(reporters.markdown(result))

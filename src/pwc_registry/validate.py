@@ -53,6 +53,9 @@ class Report:
     diagnostics: list[Diagnostic]
     checked: Counter[str]
     scope: str
+    #: With --changed-since: the files the change touches (as diagnostics name them). Their
+    #: problems come first; warnings on other files are old news, summarised by reporters.
+    changed: frozenset[str] | None = None
 
     @property
     def errors(self) -> int:
@@ -122,7 +125,9 @@ def validate(options: Options) -> Report:
         else:
             scope += " and every paper (an entity changed)"
     if changes is not None:
-        strays = [*strays, *_history(registry, options.changed_since or "", changes)]
+        history = _history(registry, options.changed_since or "", changes)
+        strays = [*strays, *history]
+        report.changed = frozenset({f.name for f in selected or ()} | {d.file for d in strays})
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report
