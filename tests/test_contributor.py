@@ -166,3 +166,53 @@ def test_up_to_three_suggestions_where_they_help(registry: Path) -> None:
     code, out = new_result(registry, "accuracy=60", task="Stock Prediction")
     assert code == 1
     assert "did you mean 'stock-trend-prediction' or 'stock-market-prediction'?" in out, out
+
+
+HAND_WRITTEN = """\
+id: written-by-hand
+title: Written by Hand
+venue: yes
+date: "2024-05-01"
+identifiers:
+  arxiv: 2405.01230
+results:
+  - task: stock-market-prediction
+    dataset: astock
+    model: 1.10
+    extra_training_data: no  # the paper says so
+    metrics:
+      Acuracy: 61.5
+"""
+
+
+def test_plain_values_get_the_fix_that_fits_and_hide_nothing(registry: Path) -> None:
+    path = registry / "papers" / "7b" / "written-by-hand.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    found = validate(Options(registry=registry, paths=(path,), today=TODAY, jobs=1))
+    said = {(d.code, d.line): d.hint for d in found.diagnostics}
+    # One round shows every problem: the Y007s do not hide the misspelt metric.
+    assert said == {
+        ("Y007", 3): 'quote it: "yes" (YAML 1.1 reads it otherwise)',
+        ("S003", 6): 'quote it: "2405.01230" (a plain YAML value like 1.10 or true is not text; '
+                     "pwc fmt quotes it)",
+        ("S003", 10): 'quote it: "1.10" (a plain YAML value like 1.10 or true is not text; '
+                      "pwc fmt quotes it)",
+        ("Y007", 11): "write false (YAML 1.1 reads no as false; quoted, it would be text)",
+        ("R001", 13): "did you mean 'accuracy'?",
+    }, said
+    # fmt leaves a file with a problem it cannot fix alone; once that is fixed, it fixes the
+    # rest, showing the diff first when checking.
+    code, out = invoke(registry, "fmt", "--check", str(path))
+    assert code == 1 and "not formatted" in out
+    path.write_text(HAND_WRITTEN.replace("Acuracy", "accuracy"), encoding="utf-8")
+    code, out = invoke(registry, "fmt", "--check", str(path))
+    assert code == 1
+    for line in ('+venue: "yes"', '+  arxiv: "2405.01230"', '+    model: "1.10"',
+                 "+    extra_training_data: false  # the paper says so", "would reformat"):
+        assert line in out, out
+    assert path.read_text("utf-8") == HAND_WRITTEN.replace("Acuracy", "accuracy")
+    code, out = invoke(registry, "fmt", str(path))
+    assert code == 0, out
+    assert validate(Options(registry=registry, paths=(path,), today=TODAY, jobs=1)
+                    ).diagnostics == []

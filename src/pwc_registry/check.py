@@ -7,6 +7,7 @@ file again with positions only when there is something to report.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -97,6 +98,8 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     """Everything that can be said of one record given the vocabulary."""
     findings = Findings(file, doc)
     if doc.data is None:
+        if doc.ambiguous is not None:
+            return _check_ambiguous(file, doc, vocabulary, today)
         return findings.result()
     data = doc.data
     if not schema.is_valid(file.kind, data):
@@ -219,6 +222,24 @@ def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _check_strings(findings, v, (*pointer, i))
+
+
+def _check_ambiguous(file: layout.RegistryFile, doc: Document, vocabulary: Vocabulary,
+                     today: dt.date) -> list[Diagnostic]:
+    """A file refused only for plain values YAML 1.1 reads otherwise (Y007) is checked as
+    YAML 1.2 reads it too, so that one round of fixes finds every problem. Each Y007 says what
+    to write where that is mechanical (``false`` for ``no`` on a boolean, not "no"); the
+    schema's complaint about the same value (S..., V001) is left out."""
+    from . import plain
+
+    found = plain.fixes(file.kind, doc.ambiguous, doc, file.name)
+    ambiguous = [dataclasses.replace(d, hint=found[d.pointer].hint) if d.pointer in found
+                 else d for d in doc.diagnostics]
+    covered = {d.pointer for d in ambiguous}
+    provisional = dataclasses.replace(doc, data=doc.ambiguous, diagnostics=[], ambiguous=None)
+    rest = [d for d in check_record(file, provisional, vocabulary, today)
+            if not (d.pointer in covered and (d.code.startswith("S") or d.code == "V001"))]
+    return sorted([*ambiguous, *rest], key=Diagnostic.sort_key)
 
 
 def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref: str,

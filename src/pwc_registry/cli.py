@@ -121,11 +121,15 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 @registry_option
 @click.option("--check", is_flag=True,
               help="Change nothing; exit 1 if a file is not in the canonical layout.")
+@click.option("--diff/--no-diff", "show_diff", default=True, show_default=True,
+              help="With --check: print what would change, as a unified diff.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int | None) -> None:
+def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, show_diff: bool,
+        jobs: int | None) -> None:
     """Write registry files in the one canonical layout (key order, quoting, line width),
-    keeping comments and how numbers are written. A file with errors is named, not rewritten
-    (exit 1). With PATHS, only those files or folders."""
+    keeping comments and how numbers are written, and fix plain values of the wrong type where
+    that is mechanical (quote `arxiv: 2405.01234`, `no` → false on a boolean). A file with
+    other errors is named, not rewritten (exit 1). With PATHS, only those files or folders."""
     from .formatting import format_registry
 
     outcome = format_registry(_registry(registry, paths[0] if paths else None),
@@ -137,6 +141,9 @@ def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int |
             click.echo(printable(f"    hint: {d.hint}"), err=True)
     verb = "would reformat" if check else "reformatted"
     for name in outcome.changed:
+        if show_diff and name in outcome.diffs:
+            for line in outcome.diffs[name].splitlines():  # each line shown as printable
+                click.echo(printable(line))
         click.echo(f"{verb} {name}")
     left = len({d.file for d in outcome.not_formatted})
     click.echo(f"{len(outcome.changed)} of {outcome.checked} files {verb}"
