@@ -216,3 +216,39 @@ def test_plain_values_get_the_fix_that_fits_and_hide_nothing(registry: Path) -> 
     assert code == 0, out
     assert validate(Options(registry=registry, paths=(path,), today=TODAY, jobs=1)
                     ).diagnostics == []
+
+
+def test_new_task_dataset_metric_and_benchmark(registry: Path) -> None:
+    code, out = invoke(registry, "new", "task", "Stock Forecasting", "--parent",
+                       "Stock Market Prediction", "--area", "Time Series", "--alias",
+                       "Stock forecast")
+    assert code == 0, out
+    task = (registry / "tasks" / "stock-forecasting.yaml").read_text("utf-8")
+    assert "parent: stock-market-prediction\narea: time-series\n" in task
+    code, out = invoke(registry, "new", "metric", "Balanced Accuracy", "--direction", "higher",
+                       "--unit", "percent", "--min", "0", "--max", "100", "--alias", "BAcc")
+    assert code == 0, out
+    assert "range:\n  min: 0\n  max: 100\n" in (registry / "metrics" /
+                                                "balanced-accuracy.yaml").read_text("utf-8")
+    code, out = invoke(registry, "new", "dataset", "Astock v2", "--parent", "astock")
+    assert code == 0, out
+    code, out = invoke(registry, "new", "benchmark", "Stock Forecasting", "Astock v2",
+                       "--primary-metric", "BAcc")
+    assert code == 0, out
+    assert "primary_metric: balanced-accuracy" in (
+        registry / "benchmarks" / "stock-forecasting--astock-v2.yaml").read_text("utf-8")
+    assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
+
+
+def test_a_new_entity_never_takes_a_neighbour_s_names(registry: Path) -> None:
+    # "Copy a neighbour" copied accuracy's aliases and raised I002 twice: refused here, at once.
+    code, out = invoke(registry, "new", "metric", "Accuracy (balanced)", "--direction", "higher",
+                       "--alias", "Acc", "--alias", "Accuracy")
+    assert code == 1 and "Usage:" not in out
+    assert out.count("already leads to the metric 'accuracy' (I002") == 2
+    assert "add your spelling to the aliases of registry/metrics/accuracy.yaml" in out
+    assert not (registry / "metrics" / "accuracy-balanced.yaml").exists()
+    code, out = invoke(registry, "new", "task", "Stock Price Prediction", "--id", "stock-price",
+                       "--parent", "stock-prise")
+    assert code == 1 and "no task 'stock-prise'" in out
+    assert "'stock-price'" not in out  # never suggested as its own parent

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -154,7 +155,7 @@ def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, show_diff: 
 
 @main.group()
 def new() -> None:
-    """Scaffold registry files: a paper, a result."""
+    """Scaffold registry files: a paper, a result, a task, dataset, metric or benchmark."""
 
 
 @new.command("paper")
@@ -241,6 +242,97 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
                               model=model, metrics=values, split=split,
                               extra_training_data=extra_data, location=location, kind=kind)
     click.echo(f"{done} {path}\nnext: pwc validate {path}")
+
+
+_entity_options = [
+    click.option("--id", "entity_id", help="The id (default: from the name)."),
+    click.option("--alias", "aliases", multiple=True,
+                 help="Another spelling of this one (repeatable); never another's name."),
+    click.option("--description", help="One or two sentences."),
+    registry_option,
+]
+
+
+def _with_entity_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_entity_options):
+        command = option(command)
+    return command
+
+
+def _write_entity(kind: str, name: str, entity_id: str | None, aliases: tuple[str, ...],
+                  description: str | None, registry: Path | None, **fields: Any) -> None:
+    from .scaffold import NewEntity, new_entity
+
+    with _data_errors(f"new {kind}"):
+        path = new_entity(_registry(registry), NewEntity(kind, name, entity_id, aliases,
+                                                         description, fields))
+    click.echo(f"wrote {path}\nnext: pwc validate {path}")
+
+
+@new.command("task")
+@click.argument("name")
+@click.option("--parent", help="The task it is a kind of (id, name or alias).")
+@click.option("--area", help="Its area (id, name or alias).")
+@_with_entity_options
+def new_task(name: str, parent: str | None, area: str | None, entity_id: str | None,
+             aliases: tuple[str, ...], description: str | None, registry: Path | None) -> None:
+    """Write a new task file named NAME. Search first: `pwc leaderboards list WORD`, or grep
+    registry/tasks; a spelling of an existing task belongs in its aliases."""
+    _write_entity("task", name, entity_id, aliases, description, registry, parent=parent,
+                  area=area)
+
+
+@new.command("dataset")
+@click.argument("name")
+@click.option("--parent", help="The dataset it is part of (id, name or alias).")
+@click.option("--homepage", help="The dataset's page.")
+@_with_entity_options
+def new_dataset(name: str, parent: str | None, homepage: str | None, entity_id: str | None,
+                aliases: tuple[str, ...], description: str | None,
+                registry: Path | None) -> None:
+    """Write a new dataset file named NAME (its aliases: other spellings of it only)."""
+    _write_entity("dataset", name, entity_id, aliases, description, registry, parent=parent,
+                  homepage=homepage)
+
+
+@new.command("metric")
+@click.argument("name")
+@click.option("--direction", type=click.Choice(["higher", "lower"]), required=True,
+              help="Which values are better: how every leaderboard of it is ranked.")
+@click.option("--unit", help='Its unit, e.g. "percent" (values 76.5 for 76.5%).')
+@click.option("--min", "low", type=float, help="The least possible value.")
+@click.option("--max", "high", type=float, help="The greatest possible value.")
+@_with_entity_options
+def new_metric(name: str, direction: str, unit: str | None, low: float | None,
+               high: float | None, entity_id: str | None, aliases: tuple[str, ...],
+               description: str | None, registry: Path | None) -> None:
+    """Write a new metric file named NAME, with its direction (and unit and range where it
+    has them: that is how values are ranked and checked)."""
+    bounds = {k: int(v) if v.is_integer() else v for k, v in (("min", low), ("max", high))
+              if v is not None}
+    _write_entity("metric", name, entity_id, aliases, description, registry,
+                  direction=direction, unit=unit, range=bounds or None)
+
+
+@new.command("benchmark")
+@click.argument("task")
+@click.argument("dataset")
+@click.option("--split", help="The split or protocol, where it matters.")
+@click.option("--primary-metric", help="The metric that ranks the leaderboard.")
+@click.option("--metric", "metrics", multiple=True,
+              help="A metric to show, in order (repeatable).")
+@click.option("--notes", help="What a reader of the leaderboard should know.")
+@registry_option
+def new_benchmark(task: str, dataset: str, split: str | None, primary_metric: str | None,
+                  metrics: tuple[str, ...], notes: str | None, registry: Path | None) -> None:
+    """Write the settings of the leaderboard of TASK on DATASET: its primary metric and the
+    order of its metrics (optional: a leaderboard exists as soon as a result is filed)."""
+    from .scaffold import new_benchmark as scaffold
+
+    with _data_errors("new benchmark"):
+        path = scaffold(_registry(registry), task, dataset, split=split,
+                        primary_metric=primary_metric, metrics=metrics, notes=notes)
+    click.echo(f"wrote {path}\nnext: pwc validate {path}")
 
 
 @main.group()

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import canonical, layout, schema
 from .arxiv import ArxivPaper
-from .ids import identity_of, new_paper_id
+from .ids import fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
 from .suggest import phrase, suggestions
 from .values import exact_number, read_number_text
@@ -125,17 +125,18 @@ def _adding_to(paper_id: str) -> str:
             "--model ... --metric NAME=VALUE")
 
 
-def _explain(record: dict[str, Any]) -> list[Any]:
-    """Why ``record`` breaks the paper schema, as validate says it (the schema's own words)."""
-    text = canonical.dump(record, layout.PAPER)
-    return schema.explain(layout.PAPER, read_rich("paper", text.encode("utf-8")), "paper")
+def _explain(record: dict[str, Any], kind: str = layout.PAPER) -> list[Any]:
+    """Why ``record`` breaks its schema, as validate says it (the schema's own words)."""
+    text = canonical.dump(record, kind)
+    return schema.explain(kind, read_rich(kind, text.encode("utf-8")), kind)
 
 
-def _resolve(vocabulary: Vocabulary, kind: str, text: str, problems: list[str]) -> str | None:
+def _resolve(vocabulary: Vocabulary, kind: str, text: str, problems: list[str],
+             exclude: Sequence[str] = ()) -> str | None:
     found, via_name = vocabulary.resolve(kind, text)
     if found or via_name:
         return found or via_name
-    hint = phrase(vocabulary.suggest(kind, text)) or (
+    hint = phrase(vocabulary.suggest(kind, text, exclude)) or (
         f"add it first: pwc new {kind} {shell_word(text)}" if kind in NEW_ENTITY_KINDS else
         f"add registry/{layout.FOLDERS[kind]}/{layout.slugify(text) or '<id>'}.yaml first")
     problems.append(f"no {kind} {text!r} in the registry; {hint}")
@@ -273,3 +274,114 @@ def _add_metrics(name: str, existing: list[dict[str, Any]], same: dict[str, Any]
     added = ", ".join(result["metrics"])
     return ([merged if r is same else r for r in existing],
             f"added {added} to the result of '{same.get('model')}' in")
+
+
+@dataclasses.dataclass(frozen=True)
+class NewEntity:
+    """A task, dataset or metric to add: its name, its own aliases (never a neighbour's: a
+    name leads to one entity, I002) and the fields of its kind."""
+
+    kind: str
+    name: str
+    entity_id: str | None = None
+    aliases: Sequence[str] = ()
+    description: str | None = None
+    #: task: parent, area; dataset: parent, homepage; metric: direction, unit, range.
+    fields: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+#: The fields of each kind that name another entity, and that entity's kind.
+_REFERENCES = {"task": {"parent": "task", "area": "area"}, "dataset": {"parent": "dataset"},
+               "metric": {}}
+
+
+def new_entity(registry: Path, new: NewEntity) -> Path:
+    """Write a new task, dataset or metric file; its path. Every problem is reported at once
+    (:class:`Problems`): a name or alias the registry already has (add your spelling to that
+    entity's aliases instead), an id taken, a parent or area it does not have."""
+    problems: list[str] = []
+    entity_id = new.entity_id or new_slug(new.name)[: layout.MAX_SLUG].rstrip("-")
+    if not layout.SLUG.match(entity_id):
+        problems.append(f"{entity_id!r} is not an id (lowercase letters and digits joined by "
+                        "'-'); give one with --id")
+    elif new.kind in layout.RESERVED_IDS and layout.RESERVED_IDS[new.kind].fullmatch(entity_id):
+        problems.append(f"the id '{entity_id}' is reserved for a page of the site; give another "
+                        "with --id")
+    path = registry / layout.relative_path(new.kind, entity_id)
+    vocabulary = Vocabulary(layout.discover_entities(registry), lambda: ())
+    if path.exists() or path.is_symlink():
+        problems.append(f"{layout.FOLDERS[new.kind]}/{entity_id}.yaml already exists; to add "
+                        f"a spelling, add it to that {new.kind}'s aliases")
+    seen: set[str] = set()
+    for name in (new.name, *new.aliases):
+        found, via_name = vocabulary.resolve(new.kind, name)
+        taken = found or via_name
+        if taken:
+            problems.append(f"{name!r} already leads to the {new.kind} '{taken}' (I002: a name "
+                            f"leads to one {new.kind}); if it is the same, add your spelling "
+                            f"to the aliases of registry/{layout.FOLDERS[new.kind]}/{taken}.yaml "
+                            "instead")
+        elif fold(name) in seen:
+            problems.append(f"{name!r} is given twice")
+        seen.add(fold(name))
+    record: dict[str, Any] = {"id": entity_id, "name": new.name}
+    if new.description:
+        record["description"] = new.description
+    for field, value in new.fields.items():
+        kind = _REFERENCES[new.kind].get(field)
+        if value is None:
+            continue
+        if kind is None:
+            record[field] = value
+            continue
+        target = _resolve(vocabulary, kind, value, problems,
+                          exclude=(entity_id,) if kind == new.kind else ())
+        if target is not None and kind == new.kind and target == entity_id:
+            problems.append(f"a {kind} cannot be its own {field}")
+        record[field] = target
+    if new.aliases:
+        record["aliases"] = list(new.aliases)
+    if not problems and not schema.is_valid(new.kind, record):
+        problems += [d.message + (f" ({d.hint})" if d.hint else "")
+                     for d in _explain(record, new.kind)]
+    if problems:
+        raise Problems(problems)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(canonical.dump(record, new.kind), encoding="utf-8")
+    return path
+
+
+def new_benchmark(registry: Path, task: str, dataset: str, *, split: str | None = None,
+                  primary_metric: str | None = None, metrics: Sequence[str] = (),
+                  notes: str | None = None) -> Path:
+    """Write the settings file of the leaderboard of ``task`` on ``dataset`` (and split): its
+    primary metric and the order of its metrics; its path."""
+    problems: list[str] = []
+    vocabulary = Vocabulary(layout.discover_entities(registry), lambda: ())
+    task_id = _resolve(vocabulary, "task", task, problems)
+    dataset_id = _resolve(vocabulary, "dataset", dataset, problems)
+    primary = _resolve(vocabulary, "metric", primary_metric, problems) if primary_metric \
+        else None
+    shown = [m for m in (_resolve(vocabulary, "metric", m, problems) for m in metrics) if m]
+    if problems:
+        raise Problems(problems)
+    assert task_id is not None and dataset_id is not None
+    record: dict[str, Any] = {"id": layout.benchmark_id(task_id, dataset_id, split),
+                              "task": task_id, "dataset": dataset_id}
+    if split:
+        record["split"] = split
+    if primary:
+        record["primary_metric"] = primary
+    if shown:
+        record["metrics"] = shown
+    if notes:
+        record["notes"] = notes
+    path = registry / layout.relative_path(layout.BENCHMARK, record["id"])
+    if path.exists() or path.is_symlink():
+        raise Problems([f"benchmarks/{record['id']}.yaml already exists; edit it (a change of "
+                        "its primary metric needs a correction: CONTRIBUTING.md)"])
+    if not schema.is_valid(layout.BENCHMARK, record):
+        raise Problems([d.message for d in _explain(record, layout.BENCHMARK)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(canonical.dump(record, layout.BENCHMARK), encoding="utf-8")
+    return path
