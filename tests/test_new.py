@@ -144,27 +144,6 @@ def test_an_unknown_arxiv_id(tmp_path: Path, arxiv_api: list[str]) -> None:
     shutil.rmtree(registry)
 
 
-def test_the_contributing_guide_works_as_written(tmp_path: Path, arxiv_api: list[str]) -> None:
-    """The commands of CONTRIBUTING.md's "Add a paper and its results", run as written."""
-    import re
-    import shlex
-
-    from conftest import REPO
-
-    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    section = guide.split("## Add a paper and its results", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert block
-    commands = [shlex.split(c) for c in block.group(1).replace("\\\n", " ").splitlines()
-                if c.startswith("pwc new")]
-    assert [c[:3] for c in commands] == [["pwc", "new", "paper"], ["pwc", "new", "result"]]
-    registry = _registry_without_lert(tmp_path)
-    for command in commands:
-        code, out = invoke(*command[1:], "--registry", str(registry))
-        assert code == 0, (command, out)
-    assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
-
-
 @pytest.mark.parametrize(("given", "refusal"), [
     ("1e-400", "too small for a 64-bit float"),  # was written as 0
     ("1.0e400", "too large for a 64-bit float"),

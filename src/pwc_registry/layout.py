@@ -121,10 +121,12 @@ def find_registry(start: Path) -> Path | None:
     """The ``registry`` folder at or above ``start``."""
     here = start.resolve()
     for folder in (here, *here.parents):
-        if folder.name == "registry" and folder.is_dir():
-            return folder
+        # The folder's own registry/ first: a clone of the repository is itself named
+        # "registry" (git clone .../registry), and its data is the registry/ inside it.
         if (folder / "registry").is_dir():
             return folder / "registry"
+        if folder.name == "registry" and folder.is_dir():
+            return folder
     return None
 
 

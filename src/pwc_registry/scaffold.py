@@ -14,6 +14,7 @@ from typing import Any
 
 from . import canonical, layout, schema
 from .arxiv import ArxivPaper
+from .dates import month_of_arxiv
 from .ids import fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
 from .suggest import phrase, suggestions
@@ -87,8 +88,10 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
     record: dict[str, Any] = {"id": paper_id, "title": new.title}
     if new.authors:
         record["authors"] = list(new.authors)
-    if new.date:
-        record["date"] = new.date
+    # Without a day, the month the arXiv id names (Q008 asks for it): never an invented day.
+    date = new.date or (month_of_arxiv(new.arxiv_id) if new.arxiv_id else None)
+    if date:
+        record["date"] = date
     if new.arxiv_id:
         record["identifiers"] = {"arxiv": new.arxiv_id}
     if new.abstract:
