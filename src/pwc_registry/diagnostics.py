@@ -87,7 +87,10 @@ _PROBLEMS = [
             "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
             "1000 and `2022-11-10` into a date object (and some, not PyYAML, `y` and `n` into "
             "booleans), where YAML 1.2 reads strings or other numbers. Quote the value, or "
-            "write it in the one form both agree on."),
+            "write it in the one form both agree on: the hint says which fits the field "
+            "(`false` for `no` where a boolean belongs, quotes where text does), and `pwc fmt` "
+            "writes it. The rest of the file is checked as YAML 1.2 reads it, so one round "
+            "shows every problem."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
             "that does not decode."),
