@@ -119,9 +119,10 @@ def test_contributing_replayed_to_a_green_check_and_a_comment(
                      out), out
     assert re.search(r"0 of [0-9]+ files would reformat\n", out), out
     # The comment: its summary line, the paper and the new row's place on the board.
-    assert "**1 result added, 0 changed, 0 removed · 0 new bests · ✅ valid**" in out, out
-    assert "| Very Deep Transformers for Neural Machine Translation | Machine Translation | WMT " \
-        "2014 EN-DE | Admin | BLEU 30.1 | rank 4 of 19 |" in out
+    assert re.search(r"\*\*1 result added, 0 changed, 0 removed · 0 new bests · .*✅ valid", out), out
+    assert re.search(r"\| Very Deep Transformers for Neural Machine Translation \| Machine "
+                     r"Translation \| WMT 2014 EN-DE \| Admin \| BLEU 30\.1 \| rank [0-9]+ of "
+                     r"[0-9]+ \|", out), out
     clone = tmp_path / "registry"
     paper = next(clone.glob(f"registry/papers/*/{PAPER_ID}.yaml")).read_text("utf-8")
     assert f'arxiv: "{ARXIV_ID}"' in paper and "date: 2020-08\n" in paper
