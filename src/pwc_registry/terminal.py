@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -19,9 +20,16 @@ from .snapshot import table_rows
 MIN_COLUMN = 6
 
 
-def columns() -> int:
-    """The terminal's width (``COLUMNS`` first, as shells and tests set it; 100 when unknown)."""
-    return shutil.get_terminal_size((100, 20)).columns
+def columns() -> int | None:
+    """The terminal's width: ``COLUMNS`` first (as shells and tests set it), else the width of
+    the terminal standard output is; None when it goes to a file or a pipe (no width to fit:
+    ``pwc show paper X | grep`` sees whole cells)."""
+    if os.environ.get("COLUMNS", "").isdigit() and int(os.environ["COLUMNS"]) > 0:
+        return int(os.environ["COLUMNS"])
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout
+        return None
 
 
 def cell_width(text: str) -> int:
@@ -51,7 +59,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: in
           width: int | None = None) -> str:
     """Columns padded to their widest cell (cut at ``max_width``), the widest cut further until
     the table fits ``width`` columns (default: the terminal's)."""
-    total = columns() if width is None else width
+    total = (columns() or sys.maxsize) if width is None else width
     # A column empty in every row says nothing; columns that cannot fit even cut to
     # MIN_COLUMN are left out from the right, and a last line names them.
     kept = [i for i in range(len(header)) if not rows or any(row[i] for row in rows)]
@@ -94,7 +102,7 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     """The paper the way its page shows it: title, authors, date, tasks, links, abstract,
     results (Task, Dataset, Metric, Value, Model), its rank on each leaderboard, and related
     papers."""
-    width = min(100, columns())
+    width = min(100, columns() or 100)
     out = [paper_label(paper), ""]
     if paper.authors:
         out.append(", ".join(paper.authors))
