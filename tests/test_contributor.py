@@ -130,6 +130,15 @@ def test_the_ids_importers_derive_stay_as_they_were() -> None:
     # slugify is what splits and the archive importer's ids follow: a re-import of a name
     # already in the registry must find its file again, so only new ids take new_slug.
     assert slugify("Über naïve Bayes für Café-Daten") == "ber-na-ve-bayes-f-r-caf-daten"
+    # The archive importer's id for a title already in the registry is the file's name still.
+    from pwc_registry.archive.convert import new_id
+
+    from conftest import REPO
+
+    title = "Rocktäschel  et al. '15"
+    assert list((REPO / "registry").glob("papers/*/rockt-schel-et-al-15.yaml"))
+    assert new_id(title, set()) == "rockt-schel-et-al-15"
+    assert new_slug(title) == "rocktaschel-et-al-15"  # what only a new paper gets
     assert slugify("5-shot (val)") == new_slug("5-shot (val)") == "5-shot-val"
     assert new_slug("Straße Ørsted Łódź") == "strasse-orsted-lodz"
 
