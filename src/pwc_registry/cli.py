@@ -236,6 +236,8 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise click.UsageError(f"--metric {item!r}: write NAME=VALUE")
+        if name.strip() in values:
+            raise click.UsageError(f"--metric {name.strip()} is given twice")
         values[name.strip()] = value.strip()
     with _data_errors("new result"):
         path, done = scaffold(_registry(registry), paper, task=task, dataset=dataset,
