@@ -1,4 +1,4 @@
-"""The quality rules (Q001–Q007) on real cases from the shipped registry, and on the real titles
+"""The quality rules (Q001–Q010) on real cases from the shipped registry, and on the real titles
 and names they must leave alone. tests/examples/invalid/Q00* hold one case of each."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pwc_registry.check import title_problem
-from pwc_registry.ids import undated
+from pwc_registry.ids import abbreviates, undated
 from pwc_registry.validate import Options, validate
 
 from conftest import REPO, TODAY
@@ -146,3 +146,46 @@ def test_a_long_hostile_title_is_read_in_linear_time(title: str) -> None:
     start = time.perf_counter()
     title_problem(title)
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(("short", "long"), [
+    ("ASR", "Automatic speech recognition"),  # registry/tasks/automatic-speech-recognition-asr
+    ("CoQA", "Conversational Question Answering Challenge"),  # registry/datasets/coqa-...
+    ("SQuAD", "Stanford Question Answering Dataset"),
+])
+def test_abbreviations_spelt_out(short: str, long: str) -> None:
+    assert abbreviates(short, long)
+
+
+@pytest.mark.parametrize(("part", "name"), [
+    # What the shipped registry's names put in parentheses that is not their abbreviation.
+    ("English", "CoNLL 2003"),  # registry/datasets/conll-2003-english.yaml
+    ("per-class", "MSRC-21 image semantic labelling"),
+    ("pairs", "Visual Genome"),  # registry/datasets/visual-genome-pairs.yaml
+    ("10k training examples", "bAbi 20 QA"),
+    ("Quasar-T", "EM"),  # registry/metrics/em-quasar-t.yaml
+    ("Perplexity when parsing English sentences", "Penn Treebank"),
+])
+def test_other_parentheses_are_not_abbreviations(part: str, name: str) -> None:
+    assert not abbreviates(part, name) and not abbreviates(name, part)
+
+
+def test_names_the_same_but_for_form_are_reported_on_both(tmp_path: Path) -> None:
+    """The shipped registry had CoQA twice (registry/datasets/coqa.yaml, from the datasets
+    dump, and the evaluation tables' "CoQA (Conversational Question Answering Challenge)"); an
+    alias counts as a name. Names that only share letters are left alone: VCR's "Q->AR" and
+    "QA->R" (registry/metrics/q-ar.yaml, qa-r.yaml) are two metrics."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    write(registry, "dataset", {"id": "coqa", "name": "CoQA"})
+    write(registry, "dataset", {"id": "coqa-challenge", "name": "CoQA challenge set",
+                                "aliases": ["CoQA (Conversational Question Answering "
+                                            "Challenge)"]})
+    write(registry, "metric", {"id": "q-ar", "name": "Q->AR", "direction": "higher"})
+    write(registry, "metric", {"id": "qa-r", "name": "QA->R", "direction": "higher"})
+    assert _codes(registry) == [("registry/datasets/coqa-challenge.yaml", "Q010"),
+                                ("registry/datasets/coqa.yaml", "Q010")]
+    # Merged as scripts/merge_entities.py merges them: one id, the other name an alias.
+    (registry / "datasets" / "coqa-challenge.yaml").unlink()
+    write(registry, "dataset", {"id": "coqa", "name": "CoQA", "aliases": [
+        "CoQA (Conversational Question Answering Challenge)"]})
+    assert _codes(registry) == []

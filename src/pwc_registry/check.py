@@ -8,6 +8,7 @@ file again with positions only when there is something to report.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from typing import Any
 
 from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .ids import ResultIdentity, fold, identity_of, split_key, undated
+from .ids import ResultIdentity, fold, identity_of, name_keys, split_key, undated
 from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
@@ -419,6 +420,38 @@ def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple
                 "I002", f"{kind} '{entry.id}' claims the name '{_claimed(entry, pointer)}', "
                 f"also claimed by {kind} {others}",
                 entry.file, line, column, hint="keep the name on one of them", pointer=pointer))
+    return out
+
+
+def check_near_names(entries: Iterable[Entry],
+                     locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """Two entities of one kind whose names or aliases are the same but for case, spacing,
+    punctuation or an abbreviation spelt out beside them (Q010): "ASR" and "Automatic speech
+    recognition (ASR)", "Knowledge-based" and "Knowledge-based:". Names the same as identity
+    reads them are I002's, not repeated here."""
+    holders: dict[tuple[str, str], dict[str, tuple[Entry, Pointer, str]]] = {}
+    for entry in entries:
+        if entry.kind == "benchmark":
+            continue
+        names: list[tuple[str, Pointer]] = [(entry.name, ("name",))] if entry.name else []
+        names += [(a, ("aliases", i)) for i, a in enumerate(entry.aliases)]
+        for name, pointer in names:
+            for key in name_keys(name):
+                holders.setdefault((entry.kind, key), {}).setdefault(entry.id,
+                                                                     (entry, pointer, name))
+    pairs: dict[tuple[str, str, str], tuple[Entry, Pointer, str, Entry, str]] = {}
+    for (kind, _), by_id in holders.items():
+        for (a, pa, na), (b, _, nb) in itertools.permutations(by_id.values(), 2):
+            if fold(na) != fold(nb):  # else I002 says it
+                pairs.setdefault((kind, a.id, b.id), (a, pa, na, b, nb))
+    out: list[Diagnostic] = []
+    for (kind, _, _), (a, pointer, name, b, other) in sorted(pairs.items()):
+        line, column = locate(a.file, pointer)
+        out.append(Diagnostic(
+            "Q010", f"{kind} '{a.id}' is named '{name}', and {kind} '{b.id}' ({b.file}) "
+            f"'{other}': the same name but for case, punctuation or an abbreviation",
+            a.file, line, column, hint=f"if they are one {kind}, merge them: keep one id, the "
+            "other's name as an alias (scripts/merge_entities.py)", pointer=pointer))
     return out
 
 
