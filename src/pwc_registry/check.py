@@ -343,8 +343,27 @@ def values_key(metrics: Mapping[str, Any]) -> tuple[tuple[str, float], ...] | No
 
 
 def _check_same_values(findings: Findings, results: list[Any], indices: list[int]) -> None:
-    """Q005/Q006 among the results at ``indices``, all on one board: a later one with every
-    value of an earlier one."""
+    """Q005/Q006 among the results at ``indices``, all on one board."""
+    for code, i, j in same_value_pairs(results, indices):
+        name, other = results[i]["model"], results[j]["model"]
+        if code == "Q005":
+            findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
+                         "same board, same values, and the names differ only by a year or a "
+                         "footnote mark", ("results", i, "model"),
+                         hint=f"remove results[{i}]; the board shows one row per result")
+        else:
+            findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
+                         f"'{other}' on the same board "
+                         f"({len(results[i]['metrics'])} metrics)", ("results", i, "model"),
+                         hint="check the paper: if they are one model, keep one result")
+
+
+def same_value_pairs(results: list[Any], indices: list[int]) -> Iterator[tuple[str, int, int]]:
+    """Among the results at ``indices`` (schema-valid, all on one board), each later one with
+    every value of an earlier one: ("Q005", i, j) where their names differ only by a year or a
+    footnote mark (one result listed twice), ("Q006", i, j) where they differ otherwise and two
+    metrics or more agree. The one definition of a duplicate row, for the validator and for
+    ``scripts/merge_duplicate_rows.py``."""
     by_values: dict[tuple[tuple[str, float], ...], list[int]] = {}
     for i in indices:
         metrics = results[i].get("metrics")
@@ -354,20 +373,25 @@ def _check_same_values(findings: Findings, results: list[Any], indices: list[int
         earlier = by_values.setdefault(values, [])
         name = results[i]["model"]
         for j in earlier:
-            other = results[j]["model"]
-            if undated(other) == undated(name):
-                findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
-                             "same board, same values, and the names differ only by a year or a "
-                             "footnote mark", ("results", i, "model"),
-                             hint=f"remove results[{i}]; the board shows one row per result")
+            if undated(results[j]["model"]) == undated(name):
+                yield "Q005", i, j
                 break
             if len(values) > 1:
-                findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
-                             f"'{other}' on the same board ({len(values)} metrics)",
-                             ("results", i, "model"),
-                             hint="check the paper: if they are one model, keep one result")
+                yield "Q006", i, j
                 break
         earlier.append(i)
+
+
+def rows_by_board(results: list[Any]) -> list[list[int]]:
+    """The indices of a paper's results, grouped by the board they are on (task, dataset and
+    split, as :func:`.ids.result_identity` has them), results whose names are not all strings
+    left out."""
+    on_board: dict[tuple[str, str, str], list[int]] = {}
+    for i, result in enumerate(results):
+        identity = identity_of(result)
+        if identity is not None:
+            on_board.setdefault(identity[:3], []).append(i)
+    return list(on_board.values())
 
 
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
