@@ -89,11 +89,11 @@ def merge_rows(results: list[dict[str, Any]], date: str
 
 
 def merge_registry(registry: Path, date: str) -> tuple[int, list[str]]:
-    """Rows removed over the registry's papers; what was left alone."""
+    """Rows removed over the registry's papers and sources; what was left alone."""
     files, _ = layout.discover(registry.resolve())
     count, left = 0, []
     for f in files:
-        if f.kind != layout.PAPER:
+        if f.kind not in layout.HOLDER_KINDS:
             continue
         raw = f.read_bytes()
         doc = read_rich(f.name, raw)
@@ -107,11 +107,11 @@ def merge_registry(registry: Path, date: str) -> tuple[int, list[str]]:
             continue
         record = {**data, "results": results,
                   "corrections": [*data.get("corrections", []), *corrections]}
-        if not schema.is_valid(layout.PAPER, record):
+        if not schema.is_valid(f.kind, record):
             left.append(f"{f.name}: the merged record would not pass its schema")
             continue
         comments = canonical.comments_of(raw.decode("utf-8"), doc.positions, doc.key_positions)
-        Path(f.path).write_text(canonical.dump(record, layout.PAPER, comments),
+        Path(f.path).write_text(canonical.dump(record, f.kind, comments),
                                 encoding="utf-8")
         count += len(corrections)
     return count, left

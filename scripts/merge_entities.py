@@ -1,6 +1,6 @@
 """Merge a task or dataset filed under two names into one: the other's name becomes an alias of
 the one kept, its results move to the kept id, and each moved result gets a correction in its
-paper saying why it left its old leaderboard (the guard on history asks for one, H002).
+paper (or source) saying why it left its old leaderboard (the guard on history asks for one, H002).
 
     python scripts/merge_entities.py KIND OTHER KEEP --reason TEXT [--date YYYY-MM-DD]
         [--metric OLD=NEW ...] [--split SPLIT] [--registry registry]
@@ -10,7 +10,7 @@ an area...) is taken from the other one; what both have and differs is left as t
 has it and printed. Tasks and datasets whose ``parent`` is OTHER, papers' ``tasks`` lists and
 benchmark files follow. ``--metric`` renames a metric of the moved results (SQuAD's "score" on
 the "… EM test" dataset is its EM) and ``--split`` files them under a split (the "test" those
-names carry). A moved result that meets a result of the same paper with the same identity is
+names carry). A moved result that meets a result of the same holder with the same identity is
 merged into it when their values do not disagree; otherwise the script stops before writing
 anything. Files are written in the canonical layout, with their comments kept.
 """
@@ -124,8 +124,9 @@ def merge(registry: Path, kind: str, other: str, keep: str, reason: str, date: s
                 done.append(f"{path.name}: {field} {other} → {keep}")
 
     _benchmarks(files, kind, other, keep, metrics, split, done)
-    for path in files.of_kind(layout.PAPER):
-        _paper(files, path, kind, other, keep, metrics, split, reason, date, done)
+    for holder in layout.HOLDER_KINDS:
+        for path in files.of_kind(holder):
+            _holder(files, path, holder, kind, other, keep, metrics, split, reason, date, done)
     files.commit(kinds | {p: layout.BENCHMARK for p in files.dirty if p not in kinds})
     return done
 
@@ -169,9 +170,10 @@ def _benchmarks(files: Files, kind: str, other: str, keep: str, metrics: Mapping
         done.append(f"benchmark {record['id']} → {moved['id']}")
 
 
-def _paper(files: Files, path: Path, kind: str, other: str, keep: str,
-           metrics: Mapping[str, str], split: str | None, reason: str, date: str,
-           done: list[str]) -> None:
+def _holder(files: Files, path: Path, holder: str, kind: str, other: str, keep: str,
+            metrics: Mapping[str, str], split: str | None, reason: str, date: str,
+            done: list[str]) -> None:
+    """Move the results of a paper or source filed under ``other``."""
     record = files.read(path)
     results = record.get("results", [])
     tasks = record.get("tasks", [])
@@ -203,7 +205,7 @@ def _paper(files: Files, path: Path, kind: str, other: str, keep: str,
         changed["tasks"] = new_tasks
     if not corrections:
         del changed["corrections"]
-    files.write(layout.PAPER, path, changed)
+    files.write(holder, path, changed)
     done.append(f"{path.name}: {sum(r.get(kind) == other for r in results)} results moved")
 
 

@@ -49,9 +49,9 @@ def test_a_branch_adding_a_result_prints_the_new_state_of_the_art(tmp_path: Path
     data = json.loads(out)
     assert data["new_state_of_the_art"] == [{
         "benchmark": "stock-market-prediction--astock", "metric": "accuracy", "value": 68.02,
-        "model": "StockNet-XL", "paper": "better-stock-model",
+        "model": "StockNet-XL", "holder": "better-stock-model",
         "previous": {"value": 66.36, "model": "Chinese Lert Large (News+Factors)",
-                     "paper": "lert-a-linguistically-motivated-pre-trained-language-model"}}]
+                     "holder": "lert-a-linguistically-motivated-pre-trained-language-model"}}]
     assert data["far_above_previous_best"] == []
 
 

@@ -53,7 +53,7 @@ def may_hold_comments(raw: bytes) -> bool:
 
 def header(kind: str) -> str:
     """The editor hint on a file's first line; the relative path depends on the folder depth."""
-    up = "../../../" if kind == layout.PAPER else "../../"
+    up = "../../../" if kind in layout.HOLDER_KINDS else "../../"
     return f"# yaml-language-server: $schema={up}schemas/{kind}.schema.json\n"
 
 

@@ -18,7 +18,15 @@ from typing import Any
 
 from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .ids import ResultIdentity, fold, identity_of, name_keys, split_key, undated
+from .ids import (
+    PAPER_IDENTIFIERS,
+    ResultIdentity,
+    fold,
+    identity_of,
+    name_keys,
+    split_key,
+    undated,
+)
 from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
@@ -110,6 +118,9 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     _check_dates(findings, data, today)
     if file.kind == layout.PAPER:
         _check_paper(findings, data, vocabulary, today)
+    elif file.kind == layout.SOURCE:
+        _check_placeholder(findings, data.get("title"), ("title",))
+        _check_results(findings, data, vocabulary, today)
     else:
         for field, kind in ENTITY_REFERENCES[file.kind]:
             value = data.get(field)
@@ -264,6 +275,20 @@ def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) ->
                 _check_date(findings, correction["date"], ("corrections", i, "date"), today)
 
 
+def _check_title_unknown(findings: Findings, ids: Mapping[str, Any]) -> None:
+    known = next(((scheme, ids[scheme]) for scheme in PAPER_IDENTIFIERS
+                  if isinstance(ids.get(scheme), str)), None)
+    if known is None:
+        return  # the schema says what is missing (S001)
+    scheme, value = known
+    hint = (f"run `pwc papers fill {value}` to fetch the title, authors, date and abstract "
+            "from arXiv"
+            if scheme == "arxiv" else "write the title from the paper's own page "
+            "(`pwc papers fill` reads arXiv only)")
+    findings.add("Q009", f"the title is unknown: the paper is known by "
+                 f"{PAPER_IDENTIFIERS[scheme]}{value} only", ("identifiers", scheme), hint=hint)
+
+
 def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocabulary,
                  today: dt.date) -> None:
     for field, kind in (("tasks", "task"), ("methods", "method")):
@@ -277,6 +302,8 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
                          ("title",), hint="write the title the paper gives itself (from its "
                          "arXiv or publisher page)")
+    elif "title" not in paper and isinstance(paper.get("identifiers"), dict):
+        _check_title_unknown(findings, paper["identifiers"])
     if "date" not in paper:
         ids = paper.get("identifiers")
         arxiv = ids.get("arxiv") if isinstance(ids, dict) else None
@@ -285,7 +312,13 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add("Q008", f"the paper has no date, but its arXiv id {arxiv} says it "
                          f"first appeared in {month}", ("identifiers", "arxiv"),
                          hint=f'add date: "{month}" (or the day, from the paper\'s first version)')
-    results = paper.get("results")
+    _check_results(findings, paper, vocabulary, today)
+
+
+def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vocabulary,
+                   today: dt.date) -> None:
+    """The results of a paper or a source."""
+    results = holder.get("results")
     if not isinstance(results, list):
         return
     # The hot loop of a full validation: a known id and an in-range value cost a lookup each.
@@ -313,6 +346,8 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                 limit = limits(metric_id)
                 if limit is not None and type(number) in (int, float):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))
+        if "paper" in result and isinstance(result["paper"], str):
+            _check_reference(findings, vocabulary, "paper", result["paper"], ("results", i, "paper"))
         identity = identity_of(result)
         if identity is None:  # a list or mapping where a name belongs: the schema reports it
             continue
@@ -585,6 +620,21 @@ def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
             out.append(Diagnostic("I003", f"{scheme} {value} is also the identifier of {others}",
                                   file, line, column, hint="merge the two papers into one file",
                                   pointer=("identifiers", scheme)))
+    return out
+
+
+def check_holder_ids(sources: Iterable[layout.RegistryFile], paper_ids: Collection[str],
+                     locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """A source with the id of a paper (I011)."""
+    out: list[Diagnostic] = []
+    for f in sources:
+        if f.kind == layout.SOURCE and f.stem in paper_ids:
+            line, column = locate(f.name, ("id",))
+            out.append(Diagnostic(
+                "I011", f"the source '{f.stem}' has the id of the paper at "
+                f"registry/{layout.relative_path(layout.PAPER, f.stem)}", f.name, line, column,
+                hint="give the source another id: papers and sources share one set",
+                pointer=("id",)))
     return out
 
 

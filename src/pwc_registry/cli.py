@@ -199,6 +199,46 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
 
 
 @main.group()
+def papers() -> None:
+    """Curate paper records."""
+
+
+@papers.command("fill")
+@click.argument("targets", nargs=-1)
+@registry_option
+@click.option("--dry-run", is_flag=True, help="Write nothing; say what would be filled.")
+def papers_fill(targets: tuple[str, ...], registry: Path | None, dry_run: bool) -> None:
+    """Fetch from arXiv the title, authors, date and abstract that papers lack.
+
+    TARGETS: paper files or folders, paper ids or arXiv ids (default: every paper). Only what
+    is missing is written, never over what a person wrote; a date given to the month becomes
+    arXiv's day when that day is in the month. Papers without an arXiv id are reported."""
+    from .fill import FillError, fill_papers
+
+    hint = next((Path(t) for t in targets if Path(t).exists()), None)
+    try:
+        outcome = fill_papers(_registry(registry, hint), targets, dry_run=dry_run)
+    except FillError as exc:
+        raise click.UsageError(str(exc)) from exc
+    verb = "would fill" if dry_run else "filled"
+    for done in outcome.filled:
+        click.echo(printable(f"{verb} {done.file}: {', '.join(done.fields)}"))
+        for note in done.notes:
+            click.echo(printable(f"    note: {note}"))
+    for left in outcome.not_filled:
+        click.echo(printable(f"not filled {left.file}: {left.reason}"))
+    n, m = len(outcome.filled), len(outcome.not_filled)
+    click.echo(f"{n} paper{'' if n == 1 else 's'} {'to fill' if dry_run else 'filled'}, "
+               f"{m} not filled"
+               + (f"; {outcome.without_arxiv} more lack authors, a date or an abstract and have "
+                  "no arXiv id to fill them from" if outcome.without_arxiv else ""))
+    if outcome.error:
+        click.echo(printable(f"pwc: {outcome.error}"), err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_PROBLEMS if outcome.not_filled else EXIT_CLEAN)
+
+
+@main.group()
 def leaderboards() -> None:
     """Compile, show and snapshot leaderboards."""
 

@@ -152,6 +152,10 @@ _PROBLEMS = [
             "`sota/<area>-2.html`... for long lists of an area's leaderboards, and the area "
             "`other` for tasks without one. A record with such an id would overwrite that page "
             "or be overwritten by it. docs/registry.md lists the reserved ids; choose another."),
+    Problem("I011", "holder-id-taken", "error", "A source has the id of a paper",
+            "Papers and sources both hold results and share one set of ids: a leaderboard row "
+            "names its holder by id alone, so a source with a paper's id would take that paper's "
+            "rows, its page and its history. Give the source another id."),
     # --- references: R ---
     Problem("R001", "unknown-reference", "error", "A reference names nothing in the registry",
             "Tasks, datasets, metrics, methods and research areas form closed vocabularies. Use an "
@@ -255,6 +259,12 @@ _PROBLEMS += [
             "2015), and a paper's date places its results on the state-of-the-art chart. Write "
             "the month (`\"2015-12\"`), or the day from the paper's first version; never a "
             "guessed day. `pwc import` dates such papers to the month itself."),
+    Problem("Q009", "title-unknown", "warning", "A paper's title is unknown",
+            "The paper is known by an identifier only (arXiv, DOI, ACL Anthology, "
+            "OpenReview): the source named it by its URL, and no title is invented for it. Its "
+            "pages and rows show the identifier, marked \"title unknown\". For an arXiv paper, "
+            "`pwc papers fill` fetches the title, authors, date and abstract; for the others, "
+            "write them from the publisher's page."),
     Problem("Q010", "near-duplicate-name", "warning",
             "Two entities of a kind have names that differ only in form",
             "Two tasks (or datasets, metrics, methods, areas) whose names or aliases are the same "

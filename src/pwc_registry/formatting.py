@@ -12,13 +12,13 @@ file formats to itself.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import canonical, layout, schema
 from .diagnostics import Diagnostic
-from .load import read, read_rich
+from .load import Document, read, read_rich
 from .parallel import fork_map, shared
 
 PARALLEL_THRESHOLD = 400
@@ -55,6 +55,17 @@ def formatted(name: str, raw: bytes, kind: str) -> tuple[bytes | None, list[Diag
             hint="put the comment on a line of its own above the value, or lay the file out "
             "by hand")]
     return text, []
+
+
+def rewritten(name: str, raw: bytes, rich: Document, kind: str, data: Mapping[str, Any]
+              ) -> tuple[bytes | None, str | None]:
+    """The file ``raw`` (read as ``rich``) in the canonical layout holding ``data`` instead,
+    its comments and numbers' text kept; or None and what the rewrite would lose (for a tool
+    that changes a record, as `pwc fmt` checks its own rewrites)."""
+    source = canonical.comments_of(raw.decode("utf-8"), rich.positions, rich.key_positions)
+    text = canonical.dump(data, kind, source).encode("utf-8")
+    lost = _lost(name, text, data, source)
+    return (None, lost) if lost else (text, None)
 
 
 def _lost(name: str, text: bytes, data: Any, source: canonical.Comments) -> str | None:

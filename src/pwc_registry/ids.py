@@ -28,6 +28,9 @@ import re
 import unicodedata
 
 _WORDS = re.compile(r"[a-z0-9]+")
+#: The identifiers that name a paper on their own (a paper whose title is unknown must have
+#: one), in the order a paper's label prefers them, with how the label writes each.
+PAPER_IDENTIFIERS = {"arxiv": "arXiv:", "doi": "doi:", "acl": "ACL ", "openreview": "OpenReview "}
 #: A trailing year in parentheses or a footnote mark, any number of them: NLP-progress writes
 #: "AWD-LSTM + dynamic eval * (2017)" for the row its paper files as "AWD-LSTM + dynamic eval".
 _TRAILING_MARKS = re.compile(r"(?:\s*\((?:19|20)[0-9]{2}\)|\s+[*†‡♦♠♣§])+$")

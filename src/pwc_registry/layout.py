@@ -2,6 +2,8 @@
 
     registry/
       papers/<shard>/<paper-id>.yaml   shard = first two hex digits of sha1(paper-id)
+      sources/<shard>/<source-id>.yaml results no paper reports (a submission, a library's
+                                       table, a model card, a report); sharded as papers are
       tasks/<task-id>.yaml
       datasets/<dataset-id>.yaml
       metrics/<metric-id>.yaml
@@ -9,7 +11,8 @@
       areas/<area-id>.yaml
       benchmarks/<task-id>--<dataset-id>[--<split>].yaml   optional leaderboard settings
 
-Papers are sharded into 256 folders so that even the archive's 576,000 papers leave ~2,300 files
+Papers and sources hold results (they are the *holders*) and share one set of ids. Papers are
+sharded into 256 folders so that even the archive's 576,000 papers leave ~2,300 files
 a folder; the entity kinds number in the thousands and need no shards.
 """
 
@@ -34,11 +37,14 @@ SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
 
 PAPER = "paper"
+SOURCE = "source"
+#: The kinds of record that hold results.
+HOLDER_KINDS = (PAPER, SOURCE)
 BENCHMARK = "benchmark"
 ENTITY_KINDS = ("task", "dataset", "metric", "method", "area", BENCHMARK)
-KINDS = (PAPER, *ENTITY_KINDS)
-FOLDERS = {"paper": "papers", "task": "tasks", "dataset": "datasets", "metric": "metrics",
-           "method": "methods", "area": "areas", "benchmark": "benchmarks"}
+KINDS = (*HOLDER_KINDS, *ENTITY_KINDS)
+FOLDERS = {"paper": "papers", "source": "sources", "task": "tasks", "dataset": "datasets",
+           "metric": "metrics", "method": "methods", "area": "areas", "benchmark": "benchmarks"}
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 SUFFIX = ".yaml"
 
@@ -51,6 +57,7 @@ SUFFIX = ".yaml"
 #: ``--``, which no page name or snapshot file (``index.json``, ``summary.md``...) does.
 RESERVED_IDS: dict[str, re.Pattern[str]] = {
     PAPER: re.compile(r"index"),
+    SOURCE: re.compile(r"index"),
     "task": re.compile(r"index"),
     "dataset": re.compile(r"index(?:-[0-9]+)?"),
     "method": re.compile(r"index"),
@@ -89,14 +96,14 @@ class RegistryFile:
             os.close(fd)
 
 
-def shard(paper_id: str) -> str:
-    return hashlib.sha1(paper_id.encode("utf-8")).hexdigest()[:2]
+def shard(holder_id: str) -> str:
+    return hashlib.sha1(holder_id.encode("utf-8")).hexdigest()[:2]
 
 
 def relative_path(kind: str, record_id: str) -> str:
     """The path of a record, relative to the registry folder."""
-    if kind == PAPER:
-        return f"papers/{shard(record_id)}/{record_id}{SUFFIX}"
+    if kind in HOLDER_KINDS:
+        return f"{FOLDERS[kind]}/{shard(record_id)}/{record_id}{SUFFIX}"
     return f"{FOLDERS[kind]}/{record_id}{SUFFIX}"
 
 
@@ -105,7 +112,7 @@ def kind_of(parts: tuple[str, ...]) -> str | None:
     if not parts or not parts[-1].endswith(SUFFIX):
         return None
     kind = KIND_OF_FOLDER.get(parts[0])
-    if kind == PAPER:
+    if kind in HOLDER_KINDS:
         return kind if len(parts) == 3 and re.fullmatch(r"[0-9a-f]{2}", parts[1]) else None
     return kind if kind and len(parts) == 2 else None
 

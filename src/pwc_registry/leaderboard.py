@@ -4,10 +4,11 @@ How a leaderboard is made, in order:
 
 1. **Benchmarks.** Every (task, dataset, split) that a result names is a benchmark. A result
    filed under a subtask also counts for each ancestor task on the same dataset and split
-   (marked ``via`` the subtask), unless its paper files the same model there directly.
+   (marked ``via`` the subtask), unless its holder files the same model there directly. A
+   result's holder is the paper or source whose file holds it.
 2. **Metrics.** A benchmark's settings file (``registry/benchmarks/<id>.yaml``) may fix the
    metric order and the primary metric; otherwise metrics are ordered as they first appear
-   (papers by date, then id; results in file order), and the first is primary.
+   (holders by date, then id; results in file order), and the first is primary.
 3. **Directions.** A metric's direction comes from its file, or from the benchmark's
    ``directions`` override. A metric without a known direction is shown but never ranked.
 4. **Ranking.** Rows are ranked by the primary metric in its direction. Equal values share a
@@ -15,9 +16,9 @@ How a leaderboard is made, in order:
    ranked ones, unranked. Each row also has its rank on every other metric, and its rank among
    the rows that used no extra training data.
 5. **State of the art over time.** Rows with the primary metric, in date order (the result's
-   date, else its paper's), that beat every earlier row.
+   date, else its holder's), that beat every earlier row.
 
-Everything here is a pure function of the registry; ties are broken by date, paper id and model
+Everything here is a pure function of the registry; ties are broken by date, holder id and model
 so that the same registry always gives the same order.
 """
 
@@ -29,7 +30,7 @@ from typing import Any
 
 from . import layout
 from .ids import result_identity
-from .registry import Paper, Registry, Result
+from .registry import Holder, Paper, Registry, Result
 
 #: How far above the previous best a new value must be to be flagged: more than this share of
 #: the previous best's magnitude (66.36 → above 79.6 for accuracy; 5.0 → below 4.0 for an error).
@@ -52,15 +53,20 @@ class Benchmark:
 @dataclasses.dataclass(slots=True)
 class Row:
     result: Result
-    paper: Paper
+    #: The paper or source whose file holds the result: where the numbers come from.
+    holder: Holder
     rank: int | None
     rank_without_extra_data: int | None
     ranks: Mapping[str, int | None]
     via: str | None = None
+    #: The paper whose method the row evaluates: the one the result names, else the holder if
+    #: it is a paper; None for a source's result that names no paper (or one not in the
+    #: registry).
+    paper: Paper | None = None
 
     @property
     def date(self) -> str | None:
-        return self.result.date or self.paper.date
+        return self.result.date or self.holder.date
 
 
 @dataclasses.dataclass(slots=True)
@@ -109,32 +115,34 @@ def _ancestors(tasks: Mapping[str, Mapping[str, Any]], task: str) -> list[str]:
     return out
 
 
-def _paper_order(paper: Paper) -> tuple[str, str]:
-    return (paper.date or "9999", paper.id)
+def _holder_order(holder: Holder) -> tuple[str, str]:
+    return (holder.date or "9999", holder.id)
 
 
-def group_results(registry: Registry, papers: Iterable[Paper] | None = None
-                  ) -> dict[str, list[tuple[Result, Paper, str | None]]]:
-    """Results by benchmark id, each with its paper and the subtask it came ``via``."""
+Entry = tuple[Result, Holder, str | None]
+
+
+def group_results(registry: Registry, holders: Iterable[Holder] | None = None
+                  ) -> dict[str, list[Entry]]:
+    """Results by benchmark id, each with its holder and the subtask it came ``via``."""
     tasks = registry.entities.get("task", {})
-    chosen = sorted(registry.papers.values() if papers is None else papers, key=_paper_order)
-    groups: dict[str, list[tuple[Result, Paper, str | None]]] = {}
-    for paper in chosen:
-        direct = {result_identity(r.task, r.dataset, r.split, r.model) for r in paper.results}
-        for result in paper.results:
+    chosen = sorted(registry.holders() if holders is None else holders, key=_holder_order)
+    groups: dict[str, list[Entry]] = {}
+    for holder in chosen:
+        direct = {result_identity(r.task, r.dataset, r.split, r.model) for r in holder.results}
+        for result in holder.results:
             key = layout.benchmark_id(result.task, result.dataset, result.split)
-            groups.setdefault(key, []).append((result, paper, None))
+            groups.setdefault(key, []).append((result, holder, None))
             for ancestor in _ancestors(tasks, result.task):
                 if result_identity(ancestor, result.dataset, result.split,
                                    result.model) in direct:
                     continue
                 key = layout.benchmark_id(ancestor, result.dataset, result.split)
-                groups.setdefault(key, []).append((result, paper, result.task))
+                groups.setdefault(key, []).append((result, holder, result.task))
     return groups
 
 
-def benchmark_of(registry: Registry, benchmark_id: str,
-                 entries: list[tuple[Result, Paper, str | None]]) -> Benchmark:
+def benchmark_of(registry: Registry, benchmark_id: str, entries: list[Entry]) -> Benchmark:
     first = entries[0][0]
     task_id = benchmark_id.split("--")[0]  # slugs never hold "--"
     settings = registry.entities.get(layout.BENCHMARK, {}).get(benchmark_id, {})
@@ -184,7 +192,10 @@ def _ranks(values: list[float | None], direction: str | None) -> list[int | None
     return [None if v is None else first[v] for v in values]
 
 
-def rank(benchmark: Benchmark, entries: list[tuple[Result, Paper, str | None]]) -> Leaderboard:
+def rank(benchmark: Benchmark, entries: list[Entry],
+         papers: Mapping[str, Paper] | None = None) -> Leaderboard:
+    """The leaderboard of ``entries``; ``papers`` (by id) give each row the paper of its method
+    when that is not its holder."""
     primary = benchmark.primary
     direction = benchmark.directions.get(primary) if primary else None
 
@@ -192,13 +203,18 @@ def rank(benchmark: Benchmark, entries: list[tuple[Result, Paper, str | None]]) 
         v = result.metrics.get(metric) if metric else None
         return v.value if v is not None else None
 
-    def order(entry: tuple[Result, Paper, str | None]) -> tuple[Any, ...]:
-        result, paper, via = entry
+    def order(entry: Entry) -> tuple[Any, ...]:
+        result, holder, via = entry
         v = value(result, primary)
         unranked = v is None or direction is None
         sort_value = 0.0 if unranked or v is None else (-v if direction == "higher" else v)
-        return (unranked, sort_value, result.date or paper.date or "9999", paper.id,
+        return (unranked, sort_value, result.date or holder.date or "9999", holder.id,
                 result.model, via or "", result.index)
+
+    def paper_of(result: Result, holder: Holder) -> Paper | None:
+        if result.paper is None:
+            return holder if isinstance(holder, Paper) else None
+        return (papers or {}).get(result.paper)
 
     ordered = sorted(entries, key=order)
     per_metric = {m: _ranks([value(r, m) for r, _, _ in ordered],
@@ -207,11 +223,11 @@ def rank(benchmark: Benchmark, entries: list[tuple[Result, Paper, str | None]]) 
     clean_ranks = _ranks([value(ordered[i][0], primary) for i in clean], direction)
     without_extra: dict[int, int | None] = dict(zip(clean, clean_ranks, strict=True))
     rows = tuple(
-        Row(result=r, paper=p, via=via,
+        Row(result=r, holder=h, via=via, paper=paper_of(r, h),
             rank=per_metric[primary][i] if primary else None,
             rank_without_extra_data=without_extra.get(i),
             ranks={m: per_metric[m][i] for m in benchmark.metrics})
-        for i, (r, p, via) in enumerate(ordered)
+        for i, (r, h, via) in enumerate(ordered)
     )
     return Leaderboard(benchmark, rows, _sota(rows, primary, direction, extra=True),
                        _sota(rows, primary, direction, extra=False))
@@ -234,16 +250,18 @@ def _sota(rows: tuple[Row, ...], metric: str | None, direction: str | None, *,
     return tuple(steps)
 
 
-def compile_leaderboards(registry: Registry, papers: Iterable[Paper] | None = None,
+def compile_leaderboards(registry: Registry, holders: Iterable[Holder] | None = None,
                          only: set[str] | None = None) -> list[Leaderboard]:
-    """Every leaderboard (or those with ids in ``only``), sorted by id."""
-    groups = group_results(registry, papers)
+    """Every leaderboard (or those with ids in ``only``), sorted by id; of the results of
+    ``holders`` only, if given."""
+    groups = group_results(registry, holders)
     return _ranked(registry, groups, [k for k in sorted(groups) if only is None or k in only])
 
 
-def _ranked(registry: Registry, groups: Mapping[str, list[tuple[Result, Paper, str | None]]],
-            keys: Iterable[str]) -> list[Leaderboard]:
-    return [rank(benchmark_of(registry, key, groups[key]), groups[key]) for key in keys]
+def _ranked(registry: Registry, groups: Mapping[str, list[Entry]], keys: Iterable[str]
+            ) -> list[Leaderboard]:
+    return [rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
+            for key in keys]
 
 
 def find_leaderboard(registry: Registry, task: str, dataset: str, split: str | None = None
@@ -256,7 +274,8 @@ def find_leaderboard(registry: Registry, task: str, dataset: str, split: str | N
 
 
 def leaderboards_of_paper(registry: Registry, paper_id: str) -> list[Leaderboard]:
-    """The leaderboards a paper has a row on."""
+    """The leaderboards a paper has a row on: rows it holds, or rows of its method that a
+    source (or another paper) holds."""
     groups = group_results(registry)
-    return _ranked(registry, groups, [key for key in sorted(groups)
-                                      if any(p.id == paper_id for _, p, _ in groups[key])])
+    return _ranked(registry, groups, [key for key in sorted(groups) if any(
+        h.id == paper_id or r.paper == paper_id for r, h, _ in groups[key])])

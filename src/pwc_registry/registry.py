@@ -1,12 +1,13 @@
-"""The registry as domain objects: papers with their results, and the entities they refer to.
+"""The registry as domain objects: the records that hold results (papers, and sources: results no
+paper reports) and the entities they refer to.
 
 The classes are slotted, not frozen: a full build makes hundreds of thousands of them, and a
 frozen dataclass is several times slower to construct. Treat them as values all the same.
 
 :func:`load_registry` reads a registry folder for compiling (leaderboards, snapshots, the site);
-:func:`paper_from` turns one schema-valid paper record into a :class:`Paper`, wherever the
-record came from (a file, a git blob). Records that do not pass their schema are left out and
-named in ``Registry.skipped``: `pwc validate` says why.
+:func:`holder_from` turns one schema-valid paper or source record into a :class:`Paper` or a
+:class:`Source`, wherever the record came from (a file, a git blob). Records that do not pass
+their schema are left out and named in ``Registry.skipped``: `pwc validate` says why.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, schema
-from .ids import fold, result_identity
+from .ids import PAPER_IDENTIFIERS, fold, result_identity
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
 
@@ -45,13 +46,17 @@ class CodeLink:
 
 @dataclasses.dataclass(slots=True)
 class Result:
-    paper: str
+    #: The id of the paper or source whose file holds the result.
+    holder: str
     index: int
     task: str
     dataset: str
     model: str
     metrics: Mapping[str, Value]
     split: str | None = None
+    #: The paper whose method the result evaluates, when it is not the holder.
+    paper: str | None = None
+    aliases: tuple[str, ...] = ()
     extra_training_data: bool = False
     date: str | None = None
     code_links: tuple[str, ...] = ()  # URLs; a link's text, where given, is for the archive
@@ -62,13 +67,15 @@ class Result:
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         """What identifies a result across versions of the registry."""
-        return (self.paper, *result_identity(self.task, self.dataset, self.split, self.model))
+        return (self.holder, *result_identity(self.task, self.dataset, self.split, self.model))
 
 
 @dataclasses.dataclass(slots=True)
 class Paper:
     id: str
-    title: str
+    #: None while the title is unknown: the paper is known by its identifiers (a display
+    #: names it by :func:`paper_label`, never by this field).
+    title: str | None
     file: str
     authors: tuple[str, ...] = ()
     date: str | None = None
@@ -87,6 +94,45 @@ class Paper:
         return next((c for c in self.code if c.official), self.code[0] if self.code else None)
 
 
+@dataclasses.dataclass(slots=True)
+class Source:
+    """Where results come from when no paper reports them: a leaderboard submission, a
+    library's benchmark table, a model card, a report (``kind`` says which)."""
+
+    id: str
+    #: submission, library, model-card, report or leaderboard (source.schema.json).
+    kind: str
+    title: str
+    file: str
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    url: str | None = None
+    identifiers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    description: str | None = None
+    code: tuple[CodeLink, ...] = ()
+    results: tuple[Result, ...] = ()
+
+    @property
+    def main_code(self) -> CodeLink | None:
+        return next((c for c in self.code if c.official), self.code[0] if self.code else None)
+
+
+#: A record that holds results.
+Holder = Paper | Source
+
+
+def paper_label(holder: Holder) -> str:
+    """How every view names a record that holds results: its title; for a paper whose title is
+    unknown, the identifier it is known by, said to be no title
+    (``arXiv:1901.11504 (title unknown)``)."""
+    if holder.title is not None:
+        return holder.title
+    known = next((f"{prefix}{holder.identifiers[scheme]}"
+                  for scheme, prefix in PAPER_IDENTIFIERS.items() if scheme in holder.identifiers),
+                 holder.id)
+    return f"{known} (title unknown)"
+
+
 @dataclasses.dataclass
 class Registry:
     papers: dict[str, Paper]
@@ -94,6 +140,21 @@ class Registry:
     entities: dict[str, dict[str, Mapping[str, Any]]]
     #: Files left out because they do not pass their schema.
     skipped: list[str] = dataclasses.field(default_factory=list)
+    sources: dict[str, Source] = dataclasses.field(default_factory=dict)
+
+    def holders(self) -> Iterable[Holder]:
+        """Every record that holds results: the papers, then the sources."""
+        yield from self.papers.values()
+        yield from self.sources.values()
+
+    def holder(self, holder_id: str) -> Holder | None:
+        # A source never takes a paper's id (I011): the paper is the one meant.
+        return self.papers.get(holder_id) or self.sources.get(holder_id)
+
+    def paper_of(self, result: Result) -> Paper | None:
+        """The paper whose method ``result`` evaluates: the one it names, else its holder if
+        that is a paper."""
+        return self.papers.get(result.paper or result.holder)
 
     def name(self, kind: str, entity_id: str) -> str:
         record = self.entities.get(kind, {}).get(entity_id, {})
@@ -118,7 +179,7 @@ class Registry:
             return self.papers[text]
         folded = text.casefold().removeprefix("arxiv:")
         for paper in self.papers.values():
-            if folded == paper.title.casefold() or folded in (
+            if folded == (paper.title or "").casefold() or folded in (
                     v.casefold() for v in paper.identifiers.values()):
                 return paper
         return None
@@ -167,18 +228,18 @@ def _value(raw: Any) -> Value:
     return Value(float(raw))
 
 
-def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> Paper:
-    """A :class:`Paper` from a record that passes the paper schema."""
-    paper_id = data["id"]
-    results = tuple(
+def _results(data: Mapping[str, Any], holder_id: str) -> tuple[Result, ...]:
+    return tuple(
         Result(
-            paper=paper_id,
+            holder=holder_id,
             index=i,
             task=r["task"],
             dataset=r["dataset"],
             model=r["model"],
             metrics={m: _value(v) for m, v in r["metrics"].items()},
             split=r.get("split"),
+            paper=r.get("paper") if r.get("paper") != holder_id else None,
+            aliases=tuple(r.get("aliases", ())),
             extra_training_data=bool(r.get("extra_training_data", False)),
             date=r.get("date"),
             code_links=tuple(c if isinstance(c, str) else c["url"] for c in r.get("code_links", ())),
@@ -188,9 +249,19 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
         )
         for i, r in enumerate(data.get("results", ()))
     )
+
+
+def _code(data: Mapping[str, Any]) -> tuple[CodeLink, ...]:
+    return tuple(CodeLink(c["url"], bool(c.get("official", False)), c.get("framework"))
+                 for c in data.get("code", ()))
+
+
+def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> Paper:
+    """A :class:`Paper` from a record that passes the paper schema."""
+    paper_id = data["id"]
     return Paper(
         id=paper_id,
-        title=data["title"],
+        title=data.get("title"),
         file=file,
         authors=tuple(data.get("authors", ())),
         date=data.get("date"),
@@ -198,12 +269,35 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
         abstract=data.get("abstract") if abstract else None,
         venue=data.get("venue"),
         links=dict(data.get("links", {})),
-        code=tuple(CodeLink(c["url"], bool(c.get("official", False)), c.get("framework"))
-                   for c in data.get("code", ())),
+        code=_code(data),
         tasks=tuple(data.get("tasks", ())),
         methods=tuple(data.get("methods", ())),
-        results=results,
+        results=_results(data, paper_id),
     )
+
+
+def source_from(data: Mapping[str, Any], file: str) -> Source:
+    """A :class:`Source` from a record that passes the source schema."""
+    return Source(
+        id=data["id"],
+        kind=data["kind"],
+        title=data["title"],
+        file=file,
+        authors=tuple(data.get("authors", ())),
+        date=data.get("date"),
+        url=data.get("url"),
+        identifiers=dict(data.get("identifiers", {})),
+        description=data.get("description"),
+        code=_code(data),
+        results=_results(data, data["id"]),
+    )
+
+
+def holder_from(kind: str, data: Mapping[str, Any], file: str, *, abstract: bool = True
+                ) -> Holder:
+    """The paper or source of a schema-valid record of ``kind``."""
+    return paper_from(data, file, abstract=abstract) if kind == layout.PAPER \
+        else source_from(data, file)
 
 
 def load_registry(registry: Path, *, jobs: int | None = None,
@@ -215,15 +309,22 @@ def load_registry(registry: Path, *, jobs: int | None = None,
     entities: dict[str, dict[str, Mapping[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
     skipped: list[str] = []
     entity_files = {f.name: f for f in files if f.kind != layout.PAPER}
+    sources: dict[str, Source] = {}
     parts = fork_map(_read_chunk, list(entity_files.values()), jobs=jobs,
                      threshold=PARALLEL_THRESHOLD * 5, share=abstracts)
     for name, data in sorted(r for part in parts for r in marshal.loads(part)):
         if data is None:
             skipped.append(name)
+        elif entity_files[name].kind == layout.SOURCE:
+            source = source_from(data, name)
+            sources[source.id] = source
         else:
             entities[entity_files[name].kind][entity_files[name].stem] = data
     papers, bad = _load_papers([f for f in files if f.kind == layout.PAPER], jobs, abstracts)
-    return Registry(papers, entities, sorted(skipped + bad))
+    # A source with a paper's id is refused (I011); left out here, it cannot take the paper's rows.
+    taken = sorted(s.file for s in sources.values() if s.id in papers)
+    sources = {k: v for k, v in sources.items() if k not in papers}
+    return Registry(papers, entities, sorted(skipped + bad + taken), sources)
 
 
 def records_to_papers(records: Iterable[tuple[str, Mapping[str, Any] | None]],

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from .diagnostics import Diagnostic, Pointer
+from .ids import PAPER_IDENTIFIERS
 from .load import Document, describe_value
 from .suggest import did_you_mean
 from .values import read_number_text
@@ -134,6 +135,8 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
     here = "/".join(str(p) for p in pointer) or "the document"
     if error.validator in ("anyOf", "oneOf") and _is_metric_value(pointer):
         return [_metric_value(error.instance, pointer, doc, file)]
+    if error.validator == "anyOf" and _TITLE_OR_IDENTIFIER in error.validator_value:
+        return [_no_title_nor_identifier(error.instance, doc, file)]
     out: list[Diagnostic] = []
     for leaf in _leaf_errors(error):
         pointer = tuple(leaf.absolute_path)
@@ -179,6 +182,25 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
                           "number", file, line, column, hint=hint, pointer=pointer)
     return Diagnostic("V001", f"{_where(pointer)}: value {_show(instance)} is not a number or "
                       "a mapping with 'value' (and 'spread')", file, line, column, pointer=pointer)
+
+
+#: The first branch of the paper schema's rule "a title, or an identifier to know the paper by":
+#: the rule's failure read as one sentence, not as whichever of its branches failed deepest.
+_TITLE_OR_IDENTIFIER = {"required": ["title"]}
+
+
+def _no_title_nor_identifier(instance: Any, doc: Document, file: str) -> Diagnostic:
+    ids = instance.get("identifiers") if isinstance(instance, dict) else None
+    pointer: Pointer = ("identifiers",) if isinstance(ids, dict) else ()
+    line, column = doc.locate(pointer)
+    known = ", ".join(PAPER_IDENTIFIERS).replace(", openreview", " or openreview")
+    message = (f"identifiers: no {known} id, and no title: a paper whose title is unknown "
+               "needs one to be known by") if pointer else (
+               "required property 'title' is missing: a paper whose title is unknown needs "
+               f"identifiers ({known}) to be known by")
+    return Diagnostic("S001", message, file, line, column,
+                      hint="write the title, or the paper's arXiv id under identifiers "
+                      "(then `pwc papers fill` fetches the title)", pointer=pointer)
 
 
 def _where(pointer: Pointer) -> str:

@@ -27,9 +27,9 @@ from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, ra
 from .markdown import cell, link, number, table
 from .outputs import output_folder
 from .parallel import fork_map, shared
-from .registry import Registry
+from .registry import Paper, Registry, paper_label
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rows name their holder (a paper or a source); "paper" may be null
 COMMAND = "pwc leaderboards build"
 #: Below this many leaderboards, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 200
@@ -39,9 +39,24 @@ def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
+def _paper(paper: Paper | None) -> dict[str, Any] | None:
+    return None if paper is None else {"id": paper.id, "title": paper.title, "date": paper.date,
+                                       "arxiv": paper.identifiers.get("arxiv")}
+
+
+def _holder(row: Row) -> dict[str, Any]:
+    """The record that holds the row: the paper itself, or a source (a submission, a library's
+    table, a model card...)."""
+    h = row.holder
+    if isinstance(h, Paper):
+        return {"kind": "paper", "id": h.id, "title": h.title}
+    return {"kind": "source", "id": h.id, "title": h.title, "source_kind": h.kind,
+            "url": h.url, "date": h.date}
+
+
 def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
-    result, paper = row.result, row.paper
-    code = paper.main_code
+    result = row.result
+    code = row.holder.main_code
     values = {m: result.metrics[m].value for m in board.benchmark.metrics if m in result.metrics}
     spreads = {m: result.metrics[m].spread for m in board.benchmark.metrics
                if m in result.metrics and result.metrics[m].spread is not None}
@@ -54,8 +69,8 @@ def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
         "ranks": dict(row.ranks),
         "extra_training_data": result.extra_training_data,
         "date": row.date,
-        "paper": {"id": paper.id, "title": paper.title, "date": paper.date,
-                  "arxiv": paper.identifiers.get("arxiv")},
+        "paper": _paper(row.paper),
+        "holder": _holder(row),
         "code": {"url": code.url, "official": code.official} if code else None,
         "result_code_links": list(result.code_links),
         "source": dict(result.source),
@@ -66,7 +81,7 @@ def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
 
 def _step(step: Step) -> dict[str, Any]:
     return {"date": step.date, "value": step.value, "model": step.row.result.model,
-            "paper": step.row.paper.id, "paper_title": step.row.paper.title,
+            "holder": step.row.holder.id, "holder_title": step.row.holder.title,
             "extra_training_data": step.row.result.extra_training_data}
 
 
@@ -107,7 +122,7 @@ def index_entry(board: Leaderboard, registry: Registry) -> dict[str, Any]:
         "results": len(board.rows),
         "best": None if best is None or b.primary is None else {
             "value": best.result.metrics[b.primary].value, "model": best.result.model,
-            "paper": best.paper.id, "paper_title": best.paper.title},
+            "holder": best.holder.id, "holder_title": best.holder.title},
         "file": f"benchmarks/{b.id}.json",
     }
 
@@ -117,20 +132,21 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
     """The leaderboard as a header and rows of text, for CSV, Markdown and the terminal."""
     b = board.benchmark
     header = ["rank", *(registry.name("metric", m) for m in b.metrics), "model", "extra data",
-              "paper", "date", "code"]
+              "paper", "source", "date", "code"]
     rows: list[list[str]] = []
     for row in board.rows:
         if not extra_data and row.result.extra_training_data:
             continue
         rank = row.rank if extra_data else row.rank_without_extra_data
-        code = row.paper.main_code
+        code = row.holder.main_code
         rows.append([
             "" if rank is None else str(rank),
             *(number(row.result.metrics[m].value) if m in row.result.metrics else ""
               for m in b.metrics),
             row.result.model + (f" (via {row.via})" if row.via else ""),
             "yes" if row.result.extra_training_data else "",
-            row.paper.title,
+            paper_label(row.paper) if row.paper else "",
+            "" if row.holder is row.paper else paper_label(row.holder),
             row.date or "",
             (code.url + (" (official)" if code.official else "")) if code else "",
         ])
@@ -237,6 +253,11 @@ def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str
         return _build(registry, out, jobs=jobs)
 
 
+def _holder_label(registry: Registry, holder_id: str) -> str:
+    holder = registry.holder(holder_id)
+    return paper_label(holder) if holder else holder_id
+
+
 def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]:
     groups = group_results(registry)
     files = _Writer(out / "benchmarks")
@@ -248,12 +269,13 @@ def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]
     rows = sum(n for _, _, n in parts)
     (out / "index.json").write_bytes(_json({"version": FORMAT_VERSION, "benchmarks": index}))
     columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
-               "results", "best_value", "best_model", "best_paper"]
+               "results", "best_value", "best_model", "best_holder"]
     index_rows = [[str(e["id"]), e["task_name"], e["dataset_name"], e["split"] or "",
                    e["primary_metric"] or "", e["direction"] or "", str(e["results"]),
                    number(e["best"]["value"]) if e["best"] else "",
                    e["best"]["model"] if e["best"] else "",
-                   e["best"]["paper_title"] if e["best"] else ""] for e in index]
+                   _holder_label(registry, e["best"]["holder"]) if e["best"] else ""]
+                  for e in index]
     (out / "index.csv").write_bytes(_csv(columns, index_rows))
     (out / "index.md").write_text("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],

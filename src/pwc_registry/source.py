@@ -1,9 +1,10 @@
 """The registry at one version — a commit, or the work tree — read only as far as asked.
 
 Comparing two versions of a 50,000-paper registry must cost what the change costs, so nothing
-is read in bulk: papers are read by path (in worker processes when there are many), entities by
-kind and id, and every answer is kept. A record that does not pass its schema is never turned
-into a domain object: the compilers must see exactly what the validator accepts.
+is read in bulk: papers and sources (the holders of results) are read by path (in worker
+processes when there are many), entities by kind and id, and every answer is kept. A record
+that does not pass its schema is never turned into a domain object: the compilers must see
+exactly what the validator accepts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from . import layout, schema
 from .gitrefs import Version
 from .load import read
 from .parallel import fork_map
-from .registry import Paper, Registry, paper_from
+from .registry import Holder, Paper, Registry, Source, holder_from
 
 #: Below this many papers to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 400
@@ -32,7 +33,7 @@ class RegistryAt:
         self.version = version
         self.folder = folder
         self._entities: dict[str, dict[str, Record | None]] = {k: {} for k in layout.ENTITY_KINDS}
-        self._papers: dict[str, tuple[Paper | None, Record | None]] = {}
+        self._holders: dict[str, tuple[Holder | None, Record | None]] = {}
 
     @property
     def label(self) -> str:
@@ -71,44 +72,51 @@ class RegistryAt:
             pending = {p for p in parents
                        if isinstance(p, str) and p not in self._entities["task"]}
 
-    # --- papers --------------------------------------------------------------------------
+    # --- holders: papers and sources ------------------------------------------------------
 
-    def papers(self, paths: Iterable[str]) -> dict[str, tuple[Paper | None, Record | None]]:
-        """For each path: the paper (None where absent or invalid) and its data (None where
-        absent or not a mapping)."""
-        wanted = [p for p in dict.fromkeys(paths) if p not in self._papers]
-        found = [(path, raw) for path, raw in self.version.read(wanted).items() if raw is not None]
+    def holders(self, paths: Iterable[str]) -> dict[str, tuple[Holder | None, Record | None]]:
+        """For each path of a paper or source file: the holder (None where absent or invalid)
+        and its data (None where absent or not a mapping)."""
+        wanted = [p for p in dict.fromkeys(paths) if p not in self._holders]
+        found = [(path, raw, self._kind(path)) for path, raw in self.version.read(wanted).items()
+                 if raw is not None]
         for path in wanted:
-            self._papers[path] = (None, None)
-        parts = fork_map(_parse_papers, found, jobs=None, threshold=PARALLEL_THRESHOLD)
-        for path, data, valid in (record for part in parts for record in marshal.loads(part)):
-            paper = paper_from(data, path, abstract=False) if valid else None
-            self._papers[path] = (paper, data)
-        return {p: self._papers[p] for p in dict.fromkeys(paths)}
+            self._holders[path] = (None, None)
+        parts = fork_map(_parse_holders, found, jobs=None, threshold=PARALLEL_THRESHOLD)
+        for path, kind, data, valid in (r for part in parts for r in marshal.loads(part)):
+            holder = holder_from(kind, data, path, abstract=False) if valid else None
+            self._holders[path] = (holder, data)
+        return {p: self._holders[p] for p in dict.fromkeys(paths)}
 
-    def registry(self, papers: Iterable[Paper], datasets: set[str]) -> Registry:
-        """The papers, with the entities that their results on ``datasets`` refer to."""
-        chosen = {p.id: p for p in papers}
-        results = [r for p in chosen.values() for r in p.results if r.dataset in datasets]
+    def _kind(self, path: str) -> str:
+        return layout.SOURCE if path.startswith(
+            f"{self.folder}/{layout.FOLDERS[layout.SOURCE]}/") else layout.PAPER
+
+    def registry(self, holders: Iterable[Holder], datasets: set[str]) -> Registry:
+        """The holders, with the entities that their results on ``datasets`` refer to."""
+        chosen = list(holders)
+        results = [r for h in chosen for r in h.results if r.dataset in datasets]
         self.load("dataset", {r.dataset for r in results})
         self.load("metric", {m for r in results for m in r.metrics})
         self.load_task_tree({r.task for r in results})
         entities = {kind: self.entities(kind) for kind in layout.ENTITY_KINDS}
-        return Registry(chosen, entities)
+        return Registry({h.id: h for h in chosen if isinstance(h, Paper)}, entities,
+                        sources={h.id: h for h in chosen if isinstance(h, Source)})
 
 
-def _parse_papers(files: Sequence[tuple[str, bytes]]) -> bytes:
-    """``(path, data, valid)`` of each paper file, as marshal bytes (far faster across a
-    process boundary than pickled objects); abstracts are dropped, nothing compares them."""
-    out: list[tuple[str, Any, bool]] = []
-    for path, raw in files:
+def _parse_holders(files: Sequence[tuple[str, bytes, str]]) -> bytes:
+    """``(path, kind, data, valid)`` of each paper or source file, as marshal bytes (far faster
+    across a process boundary than pickled objects); abstracts are dropped, nothing compares
+    them."""
+    out: list[tuple[str, str, Any, bool]] = []
+    for path, raw, kind in files:
         data = read(path, raw).data
         if not isinstance(data, dict):
-            out.append((path, None, False))
+            out.append((path, kind, None, False))
             continue
-        valid = schema.is_valid(layout.PAPER, data)
+        valid = schema.is_valid(kind, data)
         data.pop("abstract", None)
-        out.append((path, data, valid))
+        out.append((path, kind, data, valid))
     return marshal.dumps(out)
 
 

@@ -66,6 +66,8 @@ class Stats:
     papers_with_abstract: Share
     #: Papers whose title is a citation, a URL or Markdown (Q002–Q004).
     papers_titled_wrong: Share
+    #: Papers known by an identifier only, their title not fetched yet (Q009).
+    papers_title_unknown: Share
     #: Rows that repeat an earlier row of their board (Q005's rule), of all rows.
     duplicate_rows: Share
     boards_with_duplicates: int
@@ -109,7 +111,7 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
         before = duplicates
         for row in board.rows:
             values = values_key({m: v.value for m, v in row.result.metrics.items()})
-            key = (row.paper.id, undated(row.result.model), values)
+            key = (row.holder.id, undated(row.result.model), values)
             if values is not None and key in seen:
                 duplicates += 1
             seen.add(key)
@@ -140,12 +142,13 @@ def registry_stats(registry: Registry, boards: Sequence[Leaderboard]) -> Stats:
         boards_ranked=Share(sum(1 for b in boards if b.benchmark.primary is not None
                                 and b.direction(b.benchmark.primary) is not None), len(boards)),
         rows_dated=Share(sum(1 for r in rows if r.date), len(rows)),
-        rows_with_code=Share(sum(1 for r in rows if r.paper.code or r.result.code_links),
+        rows_with_code=Share(sum(1 for r in rows if r.holder.code or r.result.code_links),
                              len(rows)),
         papers_with_authors=Share(sum(1 for p in papers if p.authors), len(papers)),
         papers_with_abstract=Share(sum(1 for p in papers if p.abstract), len(papers)),
-        papers_titled_wrong=Share(sum(1 for p in papers if title_problem(p.title)),
-                                  len(papers)),
+        papers_titled_wrong=Share(sum(1 for p in papers if p.title is not None
+                                      and title_problem(p.title)), len(papers)),
+        papers_title_unknown=Share(sum(1 for p in papers if p.title is None), len(papers)),
         duplicate_rows=Share(duplicates, len(rows)),
         boards_with_duplicates=boards_with_duplicates,
         undirected=tuple(undirected),
@@ -169,6 +172,7 @@ def as_text(stats: Stats) -> str:
         f"{'papers with authors':<{label}}{stats.papers_with_authors.text()}",
         f"{'papers with an abstract':<{label}}{stats.papers_with_abstract.text()}",
         f"{'titles that are citations, URLs, Markdown':<{label}}{stats.papers_titled_wrong.text()}",
+        f"{'titles unknown (pwc papers fill)':<{label}}{stats.papers_title_unknown.text()}",
         f"{'duplicate rows':<{label}}{stats.duplicate_rows.text()}, on "
         f"{_leaderboards(stats.boards_with_duplicates)}",
         f"{'metrics without a direction':<{label}}"
@@ -205,6 +209,7 @@ def as_json(stats: Stats) -> str:
         "papers_with_authors": stats.papers_with_authors.as_json(),
         "papers_with_abstract": stats.papers_with_abstract.as_json(),
         "papers_titled_by_citation_url_or_markdown": stats.papers_titled_wrong.as_json(),
+        "papers_title_unknown": stats.papers_title_unknown.as_json(),
         "duplicate_rows": {**stats.duplicate_rows.as_json(),
                            "leaderboards": stats.boards_with_duplicates},
         "metrics_without_direction": {

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from .leaderboard import Leaderboard
 from .markdown import number, printable
-from .registry import Paper, Registry
+from .registry import Paper, Registry, paper_label
 from .snapshot import table_rows
 
 
@@ -43,7 +43,7 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     results (Task, Dataset, Metric, Value, Model), its rank on each leaderboard, and related
     papers."""
     width = min(100, shutil.get_terminal_size((100, 20)).columns)
-    out = [paper.title, ""]
+    out = [paper_label(paper), ""]
     if paper.authors:
         out.append(", ".join(paper.authors))
     facts = [paper.date or "undated", *(registry.name("task", t) for t in paper.tasks)]
@@ -62,14 +62,16 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     if rows:
         out += ["", "Results", *table(["Task", "Dataset", "Metric", "Value", "Model"], rows,
                                       max_width=60).rstrip("\n").split("\n")]
-    ranks = [[b.benchmark.name, row.result.model, f"{row.rank} of {len(b.rows)}"
-              if row.rank else "unranked"]
-             for b in boards for row in b.rows if row.paper.id == paper.id]
+    ranks = [[b.benchmark.name, row.result.model + (
+              f" (from {paper_label(row.holder)})" if row.holder is not paper else ""),
+              f"{row.rank} of {len(b.rows)}" if row.rank else "unranked"]
+             for b in boards for row in b.rows if row.paper is not None
+             and row.paper.id == paper.id]
     if ranks:
         out += ["", "Leaderboard ranks", *table(["Leaderboard", "Model", "Rank"], ranks,
                                                 max_width=60).rstrip("\n").split("\n")]
     if related:
-        out += ["", "Related papers", *(f"{p.title} ({p.date or 'undated'})" for p in related)]
+        out += ["", "Related papers", *(f"{paper_label(p)} ({p.date or 'undated'})" for p in related)]
     # One line each: a line break in a title or name is shown as an escape (tables are split
     # into their lines above).
     return "\n".join(printable(line) for line in out) + "\n"

@@ -18,6 +18,7 @@ from . import layout, paper_index
 from .check import (
     BoardMetric,
     board_metrics,
+    check_holder_ids,
     check_identifiers,
     check_names,
     check_near_names,
@@ -136,7 +137,10 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     papers' shard folders, so that little but the checks across files is left to one process."""
     found = layout.outline(registry)
     paper_ids: set[str] = set()
-    vocabulary = Vocabulary(found.entities, lambda: paper_ids)
+    # Workers check papers before the ids of all are known; a result naming a paper (rare)
+    # makes each list them once.
+    vocabulary = Vocabulary(found.entities, lambda: paper_ids or {
+        f.stem for f in layout.discover_shards(registry, found.shards)[0]})
     documents = _read_entities(found.entities, jobs)
     vocabulary.add_documents(documents)
     papers = fork_map(_check_shards, found.shards, share=(registry, vocabulary, today),
@@ -162,6 +166,7 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross += check_names(everything, locate)
     cross += check_near_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
+    cross += check_holder_ids(documents, paper_ids, locate)
     cross += check_primary_metrics(vocabulary.entries(layout.BENCHMARK),
                                    vocabulary.entries("task"), vocabulary.ids("metric"),
                                    (m for part in papers for m in part.boards), locate)
@@ -217,8 +222,14 @@ def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: d
     checked = {f.name for f in papers}
     if identifiers:
         identifiers += _others_holding(registry, changes, identifiers, checked)
-    cross = check_identifiers(_owners(identifiers), position_finder(registry.parent))
-    diagnostics += [d for d in cross if d.file in checked]
+    locate = position_finder(registry.parent)
+    cross = check_identifiers(_owners(identifiers), locate)
+    # A new paper with the id of a source: the source's file is where the id is taken twice.
+    sources = [registry / layout.relative_path(layout.SOURCE, f.stem) for f in papers
+               if layout.SLUG.match(f.stem)]  # any other name is not an id (I001)
+    cross += check_holder_ids(layout.discover(registry, [s for s in sources if s.exists()])[0],
+                              {f.stem for f in papers}, locate)
+    diagnostics += [d for d in cross if d.file in checked or d.code == "I011"]
     return Report(diagnostics, Counter({layout.PAPER: len(papers)}), "")
 
 

@@ -81,7 +81,8 @@ class Vocabulary:
         self._files: dict[str, dict[str, layout.RegistryFile]] = {
             k: {} for k in layout.ENTITY_KINDS}
         for f in files:
-            self._files[f.kind][f.stem] = f
+            if f.kind in self._files:  # sources hold results: they are not a vocabulary
+                self._files[f.kind][f.stem] = f
         self._paper_ids = paper_ids
         self._papers: Collection[str] | None = None
         self._entries: dict[str, dict[str, Entry]] = {k: {} for k in layout.ENTITY_KINDS}

@@ -68,7 +68,8 @@ def _row(paper: Mapping[str, Any], result: Mapping[str, Any],
                   for link in result.get("code_links", [])]
     row: dict[str, Any] = {
         "model_name": result["model"],
-        "paper_title": paper["title"],
+        # As the archive writes a row whose paper it knows by its URL alone.
+        "paper_title": paper.get("title", ""),
         "paper_url": result.get("source", {}).get("url") or _paper_url(paper),
         "paper_date": result.get("date") or paper.get("date"),
         "code_links": code_links,
@@ -154,7 +155,7 @@ def papers_with_abstracts(entities: Mapping[str, Mapping[str, Mapping[str, Any]]
         out.append({
             "paper_url": f"{ARCHIVE}/paper/{ids['pwc']}" if "pwc" in ids else None,
             "arxiv_id": ids.get("arxiv"),
-            "title": paper["title"],
+            "title": paper.get("title"),
             "abstract": paper.get("abstract", ""),
             "url_abs": links.get("abstract"),
             "url_pdf": links.get("pdf"),
@@ -176,7 +177,7 @@ def links_between_papers_and_code(papers: Iterable[Mapping[str, Any]]) -> list[d
         for code in paper.get("code", []):
             out.append({
                 "paper_url": f"{ARCHIVE}/paper/{ids['pwc']}" if "pwc" in ids else None,
-                "paper_title": paper["title"],
+                "paper_title": paper.get("title"),
                 "paper_arxiv_id": ids.get("arxiv"),
                 "paper_url_abs": links.get("abstract"),
                 "paper_url_pdf": links.get("pdf"),

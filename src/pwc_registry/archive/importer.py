@@ -116,7 +116,8 @@ class _Existing:
             self.names.take(f.kind, f.stem)  # invalid files too: their ids stay theirs
         self.papers: dict[tuple[str, str], str] = {}
         for paper in loaded.papers.values():
-            self.papers.setdefault(("title", fold(paper.title)), paper.id)
+            if paper.title is not None:  # else known by its identifiers alone
+                self.papers.setdefault(("title", fold(paper.title)), paper.id)
             for scheme, value in paper.identifiers.items():
                 self.papers.setdefault((scheme, value), paper.id)
 

@@ -25,7 +25,7 @@ from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
 from ..ids import fold
 from ..leaderboard import Leaderboard, benchmark_of, group_results, rank
 from ..load import read
-from ..registry import Paper, Registry
+from ..registry import Holder, Registry
 from ..source import Record, RegistryAt, registry_folder
 from .corrections import Correction, corrections_of, is_new
 from .delta import Difference, MetricSettings, board_differences
@@ -33,11 +33,12 @@ from .delta import Difference, MetricSettings, board_differences
 
 @dataclasses.dataclass
 class Side:
-    """A changed file at one version: its paper (if it is a valid paper) and its data."""
+    """A changed file at one version: its paper or source (if it is a valid one) and its
+    data."""
 
     present: bool
     data: Record | None
-    paper: Paper | None = None
+    holder: Holder | None = None
 
 
 @dataclasses.dataclass
@@ -79,14 +80,25 @@ class Delta:
         return self.display_prefix + path[len(self.head.folder):]
 
     def file_of(self, kind: str, record_id: str) -> str:
-        """The file of a record: for a changed paper, the file it is in (which may not be where
-        its id says: the validator reports that, I001), else where its id places it."""
-        if kind == layout.PAPER:
+        """The file of a record: for a changed paper or source, the file it is in (which may not
+        be where its id says: the validator reports that, I001), else where its id places it."""
+        if kind in layout.HOLDER_KINDS:
             for change in self.changed.values():
-                if change.kind == kind and change.head.paper is not None \
-                        and change.head.paper.id == record_id:
+                if change.kind == kind and change.head.holder is not None \
+                        and change.head.holder.id == record_id:
                     return change.path
         return self.head.path_of(kind, record_id)
+
+    def file_of_holder(self, holder_id: str) -> str:
+        """The file of the paper or source with this id (one set of ids holds both)."""
+        for change in self.changed.values():
+            for side in (change.head, change.base):
+                if side.holder is not None and side.holder.id == holder_id:
+                    return self.file_of(change.kind, holder_id) if side is change.head \
+                        else self.head.path_of(change.kind, holder_id)
+        kind = layout.SOURCE if holder_id in self.head_registry.sources or \
+            holder_id in self.base_registry.sources else layout.PAPER
+        return self.file_of(kind, holder_id)
 
 
 def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
@@ -155,8 +167,8 @@ def _first_entry(board: Leaderboard | None) -> tuple[str, ...] | None:
     date then id, results in file order), as comparable across versions."""
     if board is None or not board.rows:
         return None
-    row = min(board.rows, key=lambda r: (r.paper.date or "9999", r.paper.id, r.result.index))
-    return (row.paper.date or "9999", row.paper.id, row.result.task, fold(row.result.model),
+    row = min(board.rows, key=lambda r: (r.holder.date or "9999", r.holder.id, r.result.index))
+    return (row.holder.date or "9999", row.holder.id, row.result.task, fold(row.result.model),
             next(iter(row.result.metrics), ""))
 
 
@@ -174,9 +186,9 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     changed = _read_changed(base, head, folder, files)
     renamed, bad_renames = _renames(changed, base, folder)
     invalid = sorted(c.path for c in changed.values()
-                     if c.kind == layout.PAPER and c.head.present and c.head.paper is None)
-    papers = {c.path: c for c in changed.values() if c.kind == layout.PAPER}
-    entities = [c for c in changed.values() if c.kind != layout.PAPER]
+                     if c.kind in layout.HOLDER_KINDS and c.head.present and c.head.holder is None)
+    papers = {c.path: c for c in changed.values() if c.kind in layout.HOLDER_KINDS}
+    entities = [c for c in changed.values() if c.kind not in layout.HOLDER_KINDS]
 
     datasets = _datasets_touched(base, head, folder, papers.values(), entities)
     context = _context_papers(base_version, head_version, head, folder, set(papers), datasets) \
@@ -184,8 +196,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     # A changed paper invalid at the head is left out of both versions: the validator says what
     # is wrong with it, and comparing it would report each of its results as removed.
     skip = set(invalid)
-    before = [c.base.paper for c in papers.values() if c.base.paper and c.path not in skip]
-    after = [c.head.paper for c in papers.values() if c.head.paper]
+    before = [c.base.holder for c in papers.values() if c.base.holder and c.path not in skip]
+    after = [c.head.holder for c in papers.values() if c.head.holder]
     base_registry = base.registry([*context, *before], datasets)
     head_registry = head.registry([*context, *after], datasets)
     base_boards = _boards(base, base_registry, datasets)
@@ -222,13 +234,13 @@ def _before(change: Changed, changed: Mapping[str, Changed], renamed: Mapping[st
 def _read_changed(base: RegistryAt, head: RegistryAt, folder: str, files: list[str]
                   ) -> dict[str, Changed]:
     placed = {path: k for path in files if (k := _kind_and_id(folder, path))}
-    papers = [p for p, (kind, _) in placed.items() if kind == layout.PAPER]
+    papers = [p for p, (kind, _) in placed.items() if kind in layout.HOLDER_KINDS]
     base_raw = base.version.read(placed)
     head_raw = head.version.read(placed)
-    base_papers, head_papers = base.papers(papers), head.papers(papers)
+    base_papers, head_papers = base.holders(papers), head.holders(papers)
     out: dict[str, Changed] = {}
     for path, (kind, record_id) in placed.items():
-        if kind == layout.PAPER:
+        if kind in layout.HOLDER_KINDS:
             sides = [Side(raw[path] is not None, parsed[path][1], parsed[path][0])
                      for raw, parsed in ((base_raw, base_papers), (head_raw, head_papers))]
         else:
@@ -238,8 +250,8 @@ def _read_changed(base: RegistryAt, head: RegistryAt, folder: str, files: list[s
 
 
 def _holder(change: Changed) -> str:
-    """The id a changed record holds its rows under: a paper's own id, else its file's."""
-    return change.head.paper.id if change.head.paper is not None else change.id
+    """The id a changed record holds its rows under: a holder's own id, else its file's."""
+    return change.head.holder.id if change.head.holder is not None else change.id
 
 
 def _entity_side(path: str, raw: bytes | None) -> Side:
@@ -299,8 +311,8 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
 
 def _datasets_touched(base: RegistryAt, head: RegistryAt, folder: str,
                       papers: Iterable[Changed], entities: list[Changed]) -> set[str]:
-    datasets = {r.dataset for c in papers for side in (c.base, c.head) if side.paper
-                for r in side.paper.results}
+    datasets = {r.dataset for c in papers for side in (c.base, c.head) if side.holder
+                for r in side.holder.results}
     words: set[str] = set()
     tasks: set[str] = set()
     for change in entities:
@@ -327,11 +339,11 @@ def _datasets_touched(base: RegistryAt, head: RegistryAt, folder: str,
     if tasks:
         words |= _with_subtasks(base, tasks) | _with_subtasks(head, tasks)
     if words:
-        found = head.version.grep(f"{folder}/{layout.FOLDERS[layout.PAPER]}", sorted(words),
-                                  untracked=True)
-        for paper, _ in head.papers(found).values():
-            if paper is not None:
-                datasets |= {r.dataset for r in paper.results}
+        found = [f for kind in layout.HOLDER_KINDS for f in head.version.grep(
+            f"{folder}/{layout.FOLDERS[kind]}", sorted(words), untracked=True)]
+        for holder, _ in head.holders(found).values():
+            if holder is not None:
+                datasets |= {r.dataset for r in holder.results}
     return datasets
 
 
@@ -369,9 +381,10 @@ def _with_subtasks(side: RegistryAt, tasks: set[str]) -> set[str]:
 
 
 def _context_papers(base_version: Version, head_version: Version, head: RegistryAt,
-                    folder: str, changed: set[str], datasets: set[str]) -> list[Paper]:
-    """The unchanged papers with results on ``datasets`` (the same at both versions): from the
-    index a full validation leaves, else found by a search of their text."""
+                    folder: str, changed: set[str], datasets: set[str]) -> list[Holder]:
+    """The unchanged papers and sources with results on ``datasets`` (the same at both
+    versions): papers from the index a full validation leaves, else found by a search of their
+    text; sources (few) by a search of their text."""
     if not datasets:
         return []
     papers_folder = f"{folder}/{layout.FOLDERS[layout.PAPER]}"
@@ -382,7 +395,9 @@ def _context_papers(base_version: Version, head_version: Version, head: Registry
     if found is None:  # untracked files are all among the changed ones
         found = [f for f in head_version.grep(papers_folder, sorted(datasets), untracked=False)
                  if f not in changed]
-    return [p for p, _ in head.papers(found).values() if p is not None]
+    found += [f for f in head_version.grep(f"{folder}/{layout.FOLDERS[layout.SOURCE]}",
+                                           sorted(datasets), untracked=False) if f not in changed]
+    return [p for p, _ in head.holders(found).values() if p is not None]
 
 
 def _boards(side: RegistryAt, registry: Registry, datasets: set[str]) -> dict[str, Leaderboard]:
@@ -394,7 +409,8 @@ def _boards(side: RegistryAt, registry: Registry, datasets: set[str]) -> dict[st
     side.load("metric", {m for key in wanted
                          for m in _metrics_named(registry.entities[layout.BENCHMARK].get(key, {}))})
     registry.entities["metric"] = side.entities("metric")
-    return {key: rank(benchmark_of(registry, key, groups[key]), groups[key]) for key in wanted}
+    return {key: rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
+            for key in wanted}
 
 
 def _metric_settings(registry: Registry) -> MetricSettings:

@@ -51,7 +51,7 @@ class Difference:
 
 
 def row_key(row: Row, renamed: Mapping[str, str]) -> RowKey:
-    holder = row.paper.id
+    holder = row.holder.id
     return (renamed.get(holder, holder), row.result.task, fold(row.result.model))
 
 
@@ -158,7 +158,7 @@ def _rank_differences(base: Leaderboard, head: Leaderboard, before: Mapping[RowK
     kept = [after[k] for k in before if k in after]
     if not kept:
         return []
-    alone = rank(head.benchmark, [(r.result, r.paper, r.via) for r in kept])
+    alone = rank(head.benchmark, [(r.result, r.holder, r.via) for r in kept])
     ranked = {row_key(r, {}): r for r in alone.rows}
     out: list[Difference] = []
     for key, old in before.items():

@@ -47,7 +47,9 @@ class _Judge:
         self.delta = delta
         self.by_holder: dict[tuple[str, str], list[Correction]] = {}
         for c in delta.new_corrections:
-            self.by_holder.setdefault((c.kind, c.holder), []).append(c)
+            # Papers and sources share one set of ids: a holder's corrections by its id alone.
+            kind = _HOLDER if c.kind in layout.HOLDER_KINDS else c.kind
+            self.by_holder.setdefault((kind, c.holder), []).append(c)
         self.used: set[tuple[str, int]] = set()
 
     def _find(self, kind: str, holder: str, test: Any) -> Correction | None:
@@ -66,14 +68,14 @@ class _Judge:
     def _value(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
         target = _identity(d.base.result)
-        return self._find(layout.PAPER, d.head.paper.id, lambda c: c.result == target
+        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
                           and c.metric == d.metric and c.field is None
                           and c.says_values(d.before, d.after))
 
     def _extra_data(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
         target = _identity(d.base.result)
-        return self._find(layout.PAPER, d.head.paper.id, lambda c: c.result == target
+        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
                           and c.field == "extra_training_data" and c.says(d.before, d.after))
 
     def _date(self, d: Difference) -> Correction | None:
@@ -81,21 +83,21 @@ class _Judge:
         old, new = d.base, d.head
         if old.result.date != new.result.date:
             target = _identity(old.result)
-            return self._find(layout.PAPER, new.paper.id, lambda c: c.result == target
+            return self._find(_HOLDER, new.holder.id, lambda c: c.result == target
                               and c.field == "date"
                               and c.says(old.result.date, new.result.date))
-        return self._find(layout.PAPER, new.paper.id, lambda c: c.result is None
-                          and c.field == "date" and c.says(old.paper.date, new.paper.date))
+        return self._find(_HOLDER, new.holder.id, lambda c: c.result is None
+                          and c.field == "date" and c.says(old.holder.date, new.holder.date))
 
     def _row_removed(self, d: Difference) -> Correction | None:
         assert d.base is not None
         row = d.base
-        holder = self.delta.renamed.get(row.paper.id, row.paper.id)
+        holder = self.delta.renamed.get(row.holder.id, row.holder.id)
         target = _identity(row.result)
-        paper = self.delta.head_registry.papers.get(holder)
-        still_there = paper is not None and any(_identity(r) == target for r in paper.results)
+        now = self.delta.head_registry.holder(holder)
+        still_there = now is not None and any(_identity(r) == target for r in now.results)
         if not still_there:  # a removal is corrected only where the result is really gone
-            found = self._find(layout.PAPER, holder, lambda c: c.result == target
+            found = self._find(_HOLDER, holder, lambda c: c.result == target
                                and c.metric is None and c.field is None)
             if found is not None:
                 return found
@@ -200,6 +202,9 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+#: The kind under which corrections of papers and sources are found (they share ids).
+_HOLDER = "holder"
+
 _FIX = ("if the source says so, add a correction with the reason, the old and the new value "
         "(see docs/registry.md, Corrections); otherwise restore it")
 
@@ -212,7 +217,7 @@ def check_history(delta: Delta,
     verdicts, used = judged if judged is not None else judge(delta)
     where = _Locator(delta)
     out: set[Diagnostic] = set()
-    deleted = {c.id for c in delta.changed.values() if c.kind == layout.PAPER
+    deleted = {c.id for c in delta.changed.values() if c.kind in layout.HOLDER_KINDS
                and c.base.present and not c.head.present and c.id not in delta.renamed}
     boards: dict[tuple[str, str, str], set[str]] = {}
     for v in verdicts:
@@ -228,18 +233,18 @@ def check_history(delta: Delta,
             continue
         row = d.row
         assert row is not None
-        holder = delta.renamed.get(row.paper.id, row.paper.id)
+        holder = delta.renamed.get(row.holder.id, row.holder.id)
         if holder in deleted:
             continue  # H003 says it once for the paper
         out.add(_row_error(where, delta, d, holder))
     for (kind, metric, change), names in sorted(boards.items()):
         out.add(_board_error(where, delta, kind, metric, change, sorted(names)))
     for gone in delta.changed.values():
-        if gone.kind == layout.PAPER and gone.id in deleted and gone.base.data is not None:
+        if gone.kind in layout.HOLDER_KINDS and gone.id in deleted and gone.base.data is not None:
             results = gone.base.data.get("results")
             count = len(results) if isinstance(results, list) else 0
             out.add(Diagnostic(
-                "H003", f"the paper '{gone.id}' is removed, with its {count} results",
+                "H003", f"the {gone.kind} '{gone.id}' is removed, with its {count} results",
                 delta.display(gone.path), hint="papers are never deleted; if it was renamed, "
                 f"add a correction with renamed_from: {gone.id} to the paper under its new id"))
     out |= _append_only(where, delta)
@@ -306,13 +311,13 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
     assert row is not None
     return where.at("H011", f"the model '{d.before}' is shown as '{d.after}' on {d.board} (the "
                     "same result: names compare without case, width or spacing)",
-                    delta.file_of(layout.PAPER, row.paper.id),
+                    delta.file_of_holder(row.holder.id),
                     ("results", row.result.index, "model"), "check that the new spelling is meant")
 
 
 def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Diagnostic:
     row: Row = d.head or d.base  # type: ignore[assignment]
-    path = delta.file_of(layout.PAPER, holder)
+    path = delta.file_of_holder(holder)
     if d.kind == "row-removed":
         assert d.base is not None
         if d.base.via is not None:
@@ -365,7 +370,8 @@ def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: 
         message = f"the primary metric changes ({change}) on {count}: they are ranked anew"
         cause = _cause(delta, boards, layout.BENCHMARK)
         pointer: Pointer = ("primary_metric",)
-        if delta.changed.get(cause, None) is None or delta.changed[cause].kind == layout.PAPER:
+        if delta.changed.get(cause, None) is None or \
+                delta.changed[cause].kind in layout.HOLDER_KINDS:
             cause, pointer = _changed_row(delta, boards) or (cause, ())
         return where.at("H005", message, cause, pointer, "set primary_metric in the benchmark "
                         "file to keep the ranking, or add a correction with field: "
@@ -390,7 +396,7 @@ def _changed_row(delta: Delta, boards: list[str]) -> tuple[str, Pointer] | None:
     for board in boards:
         for side in (delta.head_boards, delta.base_boards):
             for row in side[board].rows if board in side else ():
-                path = delta.file_of(layout.PAPER, row.paper.id)
+                path = delta.file_of_holder(row.holder.id)
                 if path in delta.changed and delta.changed[path].head.present:
                     return path, ("results", row.result.index)
     return None
@@ -403,7 +409,7 @@ def _cause(delta: Delta, boards: list[str], kind: str) -> str:
         if path in delta.changed:
             return path
     for path, change in sorted(delta.changed.items()):
-        if change.kind != layout.PAPER:
+        if change.kind not in layout.HOLDER_KINDS:
             return path
     return sorted(delta.changed)[0] if delta.changed else delta.file_of(kind, boards[0])
 
@@ -415,15 +421,16 @@ def _append_only(where: _Locator, delta: Delta) -> set[Diagnostic]:
         if not change.head.present:
             published = (change.base.data or {}).get("corrections")
             # A deleted paper is H003 already; a renamed one keeps them in its new file.
-            if change.kind != layout.PAPER and isinstance(published, list) and published:
+            if change.kind not in layout.HOLDER_KINDS and isinstance(published, list) \
+                    and published:
                 out.add(where.at("H007", f"the file is deleted with its {len(published)} "
                                  "published corrections", change.path, (),
                                  "corrections are append-only: restore the file"))
             continue
         before = change.base.data
-        holder = change.head.paper.id if change.head.paper is not None else change.id
+        holder = change.head.holder.id if change.head.holder is not None else change.id
         if not change.base.present and holder in renamed_to:
-            gone = delta.changed.get(delta.file_of(layout.PAPER, renamed_to[holder]))
+            gone = delta.changed.get(delta.file_of_holder(renamed_to[holder]))
             before = gone.base.data if gone else None
         for index, what in published_changes(before, change.head.data):
             out.add(where.at("H007", f"corrections[{index}] was published and is {what}",

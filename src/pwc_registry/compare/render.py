@@ -16,7 +16,7 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, signed, table
-from ..registry import Result, Value
+from ..registry import Result, Value, paper_label
 from . import Delta
 from .corrections import FIELDS
 from .delta import NOTICE_KINDS, Difference
@@ -72,7 +72,7 @@ def report(delta: Delta) -> Report:
 def _settings(delta: Delta) -> list[tuple[str, str, Any, Any]]:
     out: list[tuple[str, str, Any, Any]] = []
     for path, change in sorted(delta.changed.items()):
-        if change.kind == layout.PAPER:
+        if change.kind in layout.HOLDER_KINDS:
             continue
         for field in sorted(FIELDS.get(change.kind, ())):
             key = "directions" if change.kind == layout.BENCHMARK and field == "direction" \
@@ -97,7 +97,7 @@ def _results(rows: Iterable[Row], *, via: bool = False) -> list[Result]:
 
 def _records(delta: Delta) -> tuple[list[NewBest], list[NewBest]]:
     changed_papers = {c.id for c in delta.changed.values()
-                      if c.kind == layout.PAPER and c.head.paper is not None}
+                      if c.kind in layout.HOLDER_KINDS and c.head.holder is not None}
     old_values = {(d.board, d.head.result.key, d.metric): d.before for d in delta.differences
                   if d.kind == "value" and d.head is not None}
     new_best: list[NewBest] = []
@@ -113,14 +113,14 @@ def _records(delta: Delta) -> tuple[list[NewBest], list[NewBest]]:
         if previous is not None and metric not in previous.result.metrics:
             previous = None
         prior = previous.result.metrics[metric].value if previous else None
-        if best.paper.id in changed_papers and (
+        if best.holder.id in changed_papers and (
                 prior is None or better(direction, best.result.metrics[metric].value, prior)):
             new_best.append(NewBest(board, best, previous))
         if prior is None:
             continue
         for row in board.rows:
             value = row.result.metrics.get(metric)
-            if row.paper.id not in changed_papers or value is None:
+            if row.holder.id not in changed_papers or value is None:
                 continue
             key = (board_id, row.result.key, metric)
             is_new = key in old_values or not any(
@@ -147,10 +147,9 @@ def _plain(value: Any) -> str:
         if isinstance(value, dict | list) else str(value)
 
 
-def _paper_title(r: Report, paper_id: str) -> str:
-    paper = r.delta.head_registry.papers.get(paper_id) or r.delta.base_registry.papers.get(
-        paper_id)
-    return paper.title if paper else paper_id
+def _holder_title(r: Report, holder_id: str) -> str:
+    holder = r.delta.head_registry.holder(holder_id) or r.delta.base_registry.holder(holder_id)
+    return paper_label(holder) if holder else holder_id
 
 
 _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
@@ -165,7 +164,7 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     what = _WHAT.get(d.kind, d.kind)
     if d.metric:
         what += f": {reg.name('metric', d.metric)}"
-    return [cell(d.board), cell(_paper_title(r, row.paper.id)) if row else "",
+    return [cell(d.board), cell(_holder_title(r, row.holder.id)) if row else "",
             cell(row.result.model) if row else "", cell(what), _shown(d.before),
             _shown(d.after)]
 
@@ -178,7 +177,7 @@ def _unique(verdicts: Iterable[Verdict]) -> list[Verdict]:
         d = v.difference
         row = d.row
         if row is not None:
-            key: tuple[Any, ...] = (d.kind, row.paper.id, row.result.key, d.metric)
+            key: tuple[Any, ...] = (d.kind, row.holder.id, row.result.key, d.metric)
         else:
             key = (d.kind, d.board, d.metric)
         seen.setdefault(key, v)
@@ -190,20 +189,20 @@ def _best_line(r: Report, n: NewBest) -> str:
     metric = n.board.benchmark.primary or ""
     value = n.row.result.metrics[metric].value
     text = (f"**{cell(n.board.benchmark.name)}** — {cell(reg.name('metric', metric))} "
-            f"{number(value)} by {cell(n.row.result.model)} ({cell(n.row.paper.title)})")
+            f"{number(value)} by {cell(n.row.result.model)} ({cell(paper_label(n.row.holder))})")
     if n.previous is None:
         return text + ", the first result"
     prior = n.previous.result.metrics[metric].value
     return text + (f", previous best {number(prior)} by {cell(n.previous.result.model)} "
-                   f"({cell(n.previous.paper.title)})")
+                   f"({cell(paper_label(n.previous.holder))})")
 
 
 def _result_line(r: Report, result: Result) -> list[str]:
-    reg = r.delta.head_registry if result.paper in r.delta.head_registry.papers else \
+    reg = r.delta.head_registry if r.delta.head_registry.holder(result.holder) else \
         r.delta.base_registry
     metrics = ", ".join(f"{reg.name('metric', m)} {number(v.value)}"
                         for m, v in result.metrics.items())
-    return [_paper_title(r, result.paper), reg.name("task", result.task),
+    return [_holder_title(r, result.holder), reg.name("task", result.task),
             reg.name("dataset", result.dataset) + (f" ({result.split})" if result.split else ""),
             result.model, metrics]
 
@@ -293,18 +292,18 @@ def _json_value(value: Any) -> Any:
 
 
 def _result_json(r: Result) -> dict[str, Any]:
-    return {"paper": r.paper, "task": r.task, "dataset": r.dataset, "split": r.split,
-            "model": r.model, "values": {m: v.value for m, v in r.metrics.items()}}
+    return {"holder": r.holder, "paper": r.paper, "task": r.task, "dataset": r.dataset,
+            "split": r.split, "model": r.model, "values": {m: v.value for m, v in r.metrics.items()}}
 
 
 def _best_json(n: NewBest) -> dict[str, Any]:
     metric = n.board.benchmark.primary or ""
     return {"benchmark": n.board.benchmark.id, "metric": metric,
             "value": n.row.result.metrics[metric].value, "model": n.row.result.model,
-            "paper": n.row.paper.id,
+            "holder": n.row.holder.id,
             "previous": None if n.previous is None else {
                 "value": n.previous.result.metrics[metric].value,
-                "model": n.previous.result.model, "paper": n.previous.paper.id}}
+                "model": n.previous.result.model, "holder": n.previous.holder.id}}
 
 
 def _difference_json(v: Verdict) -> dict[str, Any]:

@@ -7,7 +7,7 @@ registry is text, never markup) by worker processes. Links are relative, so the 
 from any folder or host path; nothing is fetched at view time.
 
     out/
-      index.html  tasks/  sota/  datasets/  papers/  methods/  submit.html  about.html
+      index.html  tasks/  sota/  datasets/  papers/  sources/  methods/  submit.html  about.html
       search.html  search-index.json  style.css  site.js
       benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
 """
@@ -31,7 +31,7 @@ from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..outputs import check_folder, output_folder
 from ..parallel import fork_map, shared
-from ..registry import Registry, Topics, load_registry, related_papers, topics_of
+from ..registry import Registry, Source, Topics, load_registry, paper_label, related_papers, topics_of
 from ..stats import area_of
 from .chart import sota_chart
 
@@ -39,8 +39,11 @@ PARALLEL_THRESHOLD = 300
 COMMAND = "pwc site build"
 SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
             ("datasets/index.html", "Datasets"), ("papers/index.html", "Papers"),
-            ("methods/index.html", "Methods"), ("submit.html", "Submit"),
-            ("about.html", "About"))
+            ("sources/index.html", "Sources"), ("methods/index.html", "Methods"),
+            ("submit.html", "Submit"), ("about.html", "About"))
+#: How each kind of source is named on the site (source.schema.json lists the kinds).
+SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benchmark",
+                "model-card": "model card", "report": "report", "leaderboard": "leaderboard"}
 LATEST = 100
 #: Above this many rows a leaderboard's markup is leaner (a row's rank on each other metric goes
 #: into a tooltip): the 1,556 rows of the largest board must still open in under a second.
@@ -61,7 +64,8 @@ class Site:
 
     registry: Registry
     boards: dict[str, Leaderboard]
-    #: paper id → (benchmark id, row) of every leaderboard row the paper holds
+    #: paper or source id → (benchmark id, row) of every leaderboard row it holds, and for a
+    #: paper also the rows of its method that a source (or another paper) holds
     ranks: dict[str, list[tuple[str, Row]]]
     by_task: dict[str, list[str]]
     by_dataset: dict[str, list[str]]
@@ -83,7 +87,9 @@ def gather(registry: Registry, guide: str = "") -> Site:
         by_task.setdefault(board.benchmark.task, []).append(board_id)
         by_dataset.setdefault(board.benchmark.dataset, []).append(board_id)
         for row in board.rows:
-            ranks.setdefault(row.paper.id, []).append((board_id, row))
+            ranks.setdefault(row.holder.id, []).append((board_id, row))
+            if row.paper is not None and row.paper is not row.holder:
+                ranks.setdefault(row.paper.id, []).append((board_id, row))
     dataset_papers: dict[str, list[str]] = {}
     method_papers: dict[str, list[str]] = {}
     for paper in registry.papers.values():
@@ -97,8 +103,9 @@ def gather(registry: Registry, guide: str = "") -> Site:
         if parent:
             subtasks.setdefault(parent, []).append(task_id)
     counts = {**{k + "s": len(v) for k, v in registry.entities.items() if k != "benchmark"},
-              "papers": len(registry.papers), "benchmarks": len(boards),
-              "results": sum(len(p.results) for p in registry.papers.values())}
+              "papers": len(registry.papers), "sources": len(registry.sources),
+              "benchmarks": len(boards),
+              "results": sum(len(h.results) for h in registry.holders())}
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
                 subtasks, topics_of(registry), counts, guide)
 
@@ -111,6 +118,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = lambda v: number(v, "—")
+    env.filters["label"] = paper_label
     return env
 
 
@@ -138,8 +146,8 @@ class Pages:
         depth = path.count("/")
         html = self.env.get_template(template).render(
             root="../" * depth, path=path, title=title, description=description[:300],
-            sections=SECTIONS, counts=self.site.counts, name=self.name, value=_value,
-            **context)
+            sections=sections(self.site), counts=self.site.counts, name=self.name,
+            value=_value, **context)
         return path, html
 
     def render(self, kind: str, key: str) -> tuple[str, str]:
@@ -269,14 +277,19 @@ class Pages:
             for m in b.metrics:
                 rank = row.ranks.get(m) if m != b.primary else None
                 cells.append((_value(row, m), f"#{rank}" if rank else ""))
-            code = row.paper.main_code
+            code = row.holder.main_code
+            held_by = row.holder if isinstance(row.holder, Source) else None
             out.append({
                 "rank": "—" if row.rank is None else str(row.rank),
                 "rank_clean": "" if result.extra_training_data else (
                     "—" if row.rank_without_extra_data is None else str(row.rank_without_extra_data)),
                 "model": result.model, "extra": result.extra_training_data,
                 "via": self.name("task", row.via) if row.via else "",
-                "cells": cells, "paper": row.paper.id, "title": row.paper.title,
+                "cells": cells, "paper": row.paper.id if row.paper else "",
+                "title": paper_label(row.paper) if row.paper else "",
+                "source": held_by.id if held_by else "",
+                "source_title": paper_label(held_by) if held_by else "",
+                "source_kind": SOURCE_KINDS[held_by.kind] if held_by else "",
                 "date": row.date or "", "code": code.url if code else "",
                 "official": bool(code and code.official),
                 "where": " ".join(filter(None, [source.get("location"), source.get("kind")])),
@@ -319,9 +332,27 @@ class Pages:
                       key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
-        return self._page("paper.html", f"papers/{paper_id}.html", paper.title,
-                          paper.abstract or f"Results of {paper.title}.", paper=paper,
+        label = paper_label(paper)
+        return self._page("paper.html", f"papers/{paper_id}.html", label,
+                          paper.abstract or f"Results of {label}.", paper=paper, label=label,
                           held=held, boards=self.site.boards, related=near, code=code)
+
+    def _source(self, source_id: str) -> tuple[str, str]:
+        source = self.registry.sources[source_id]
+        held = sorted(self.site.ranks.get(source_id, []),
+                      key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
+        papers = {r.paper: self.registry.papers[r.paper] for r in source.results
+                  if r.paper in self.registry.papers}
+        return self._page("source.html", f"sources/{source_id}.html", source.title,
+                          source.description or f"Results from {source.title}.",
+                          source=source, kind=SOURCE_KINDS[source.kind], held=held,
+                          boards=self.site.boards, papers=papers, code=source.main_code)
+
+    def _sources(self, _: str) -> tuple[str, str]:
+        listed = sorted(self.registry.sources.values(), key=lambda s: (s.title.casefold(), s.id))
+        return self._page("sources.html", "sources/index.html", "Sources",
+                          f"{len(listed)} sources of results that no paper reports.",
+                          sources=listed, kinds=SOURCE_KINDS)
 
     def _methods(self, _: str) -> tuple[str, str]:
         methods = sorted(self.registry.entities.get("method", {}).items(),
@@ -396,10 +427,21 @@ def _paged_name(base: str, number: int) -> str:
     return f"{base}.html" if number == 1 else f"{base}-{number}.html"
 
 
+def sections(site: Site) -> list[tuple[str, str]]:
+    """The site's sections, as the header links them: a section with nothing in it (no
+    sources, no methods) has no page and no link."""
+    return [(href, label) for href, label in SECTIONS
+            if not (href.startswith("sources/") and not site.registry.sources)
+            and not (href.startswith("methods/") and not site.registry.entities.get("method"))]
+
+
 def page_keys(site: Site) -> list[tuple[str, str]]:
     keys: list[tuple[str, str]] = [("home", ""), ("tasks", ""), ("sota", ""),
-                                   ("papers", ""), ("methods", ""), ("search", ""),
+                                   ("papers", ""), ("search", ""),
                                    ("prose", "submit.html"), ("prose", "about.html")]
+    shown = {href for href, _ in sections(site)}
+    keys += [(kind, "") for kind, href in (("sources", "sources/index.html"),
+                                            ("methods", "methods/index.html")) if href in shown]
     pages = Pages(site)
     keys += [("tasks_area", area) for area, _, _ in pages.areas()]
     for area, boards in pages.boards_by_area().items():
@@ -414,6 +456,7 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
         if len(board.rows) > TOP:
             keys.append(("benchmark_all", board_id))
     keys += [("paper", p) for p in sorted(site.registry.papers)]
+    keys += [("source", s) for s in sorted(site.registry.sources)]
     return keys
 
 
@@ -451,7 +494,10 @@ def search_index(site: Site) -> list[list[str]]:
         entries.append(["benchmark", board.benchmark.name, f"benchmarks/{board_id}.html", ""])
     for paper in sorted(registry.papers.values(), key=lambda p: p.id):
         detail = " ".join(filter(None, [paper.date or "", paper.identifiers.get("arxiv", "")]))
-        entries.append(["paper", paper.title, f"papers/{paper.id}.html", detail])
+        entries.append(["paper", paper_label(paper), f"papers/{paper.id}.html", detail])
+    for source in sorted(registry.sources.values(), key=lambda s: s.id):
+        entries.append(["source", source.title, f"sources/{source.id}.html",
+                        " ".join(filter(None, [source.date or "", SOURCE_KINDS[source.kind]]))])
     return entries
 
 

@@ -1,0 +1,164 @@
+"""Results no paper reports: a source (a leaderboard submission, a library's table, a model card, a
+report) holds them, checked, compiled, guarded and shown exactly as a paper's results are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pwc_registry.compare import compare, render
+from pwc_registry.leaderboard import compile_leaderboards
+from pwc_registry.registry import Paper, Source, load_registry
+from pwc_registry.site.build import build_site
+from pwc_registry.snapshot import leaderboard_data
+from pwc_registry.validate import Options, validate
+
+from conftest import TODAY, git
+from registry_builder import result, speech_registry, write
+
+BOARD = "speech-recognition--librispeech-test-clean"
+
+
+def _source(registry: Path, source_id: str = "librispeech-leaderboard-human", **extra: Any
+            ) -> Path:
+    record: dict[str, Any] = {
+        "id": source_id, "kind": "submission", "title": "Human transcribers",
+        "authors": ["A Lab"], "date": "2021-03", "url": "https://example.org/leaderboard",
+        "results": [{**result("speech-recognition", "librispeech-test-clean", "Human",
+                              word_error_rate=4.0), "paper": "first-asr"}]}
+    record.update(extra)
+    return write(registry, "source", record)
+
+
+def _errors(registry: Path, **options: Any) -> list[str]:
+    report = validate(Options(registry=registry, today=TODAY, jobs=1, **options))
+    return [f"{d.code} {d.file}:{d.line}:{d.column} {d.message}" for d in report.diagnostics
+            if d.severity == "error"]
+
+
+def test_a_sources_results_are_rows_with_their_holder_and_the_paper_of_their_method(
+        tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    _source(registry)
+    assert _errors(registry) == []
+    loaded = load_registry(registry, jobs=1)
+    assert isinstance(loaded.sources["librispeech-leaderboard-human"], Source)
+    board = next(b for b in compile_leaderboards(loaded) if b.benchmark.id == BOARD)
+    human = next(r for r in board.rows if r.result.model == "Human")
+    assert human.holder.id == "librispeech-leaderboard-human"
+    assert isinstance(human.paper, Paper) and human.paper.id == "first-asr"
+    assert human.date == "2021-03"  # the source's date, as a paper's would be
+    row = next(r for r in leaderboard_data(board, loaded)["rows"] if r["model"] == "Human")
+    assert row["holder"] == {"kind": "source", "id": "librispeech-leaderboard-human",
+                             "title": "Human transcribers", "source_kind": "submission",
+                             "url": "https://example.org/leaderboard", "date": "2021-03"}
+    assert row["paper"]["id"] == "first-asr"
+    own = next(r for r in leaderboard_data(board, loaded)["rows"] if r["model"] == "A")
+    assert own["holder"]["kind"] == "paper" and own["paper"]["id"] == "first-asr"
+
+
+def test_a_source_without_a_paper_has_rows_with_no_paper(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    data = yaml.safe_load(path.read_text("utf-8"))
+    del data["results"][0]["paper"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    loaded = load_registry(registry, jobs=1)
+    board = next(b for b in compile_leaderboards(loaded) if b.benchmark.id == BOARD)
+    human = next(r for r in board.rows if r.result.model == "Human")
+    assert human.paper is None and human.holder.id == "librispeech-leaderboard-human"
+
+
+def test_a_named_paper_that_does_not_exist_is_an_error_with_its_position(
+        tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    path.write_text(path.read_text("utf-8").replace("paper: first-asr", "paper: frist-asr"),
+                    "utf-8")
+    line = path.read_text("utf-8").split("\n").index("  paper: frist-asr") + 1
+    errors = _errors(registry)
+    assert len(errors) == 1 and errors[0].startswith("R001 registry/sources/"), errors
+    assert f":{line}:10 results[0].paper: unknown paper 'frist-asr'" in errors[0]
+
+
+def test_a_source_cannot_take_a_papers_id(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    _source(registry, "worse-asr")
+    errors = _errors(registry)
+    assert [e.split()[0] for e in errors] == ["I011"]
+    # The compiler never lets it take the paper's rows either.
+    loaded = load_registry(registry, jobs=1)
+    assert "worse-asr" not in loaded.sources
+    assert isinstance(loaded.holder("worse-asr"), Paper)
+
+
+def test_a_new_paper_with_a_sources_id_is_refused_by_the_changed_files_check(
+        tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    _source(registry, "later-asr")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    write(registry, "paper", {"id": "later-asr", "title": "Later", "date": "2024-01-01"})
+    assert [e.split()[0] for e in _errors(registry, changed_since="main")] == ["I011"]
+
+
+def test_a_changed_value_in_a_source_is_refused_unless_corrected(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    path.write_text(path.read_text("utf-8").replace("word-error-rate: 4.0",
+                                                    "word-error-rate: 1.0"), "utf-8")
+    errors = _errors(registry, changed_since="main")
+    assert [e.split()[0] for e in errors] == ["H001"], errors
+    assert "sources/" in errors[0]
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "Human transcribers" in comment
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["corrections"] = [{"date": "2026-11-20", "reason": "the leaderboard fixed a typo",
+                            "result": {"task": "speech-recognition",
+                                       "dataset": "librispeech-test-clean", "model": "Human"},
+                            "metric": "word-error-rate", "old": 4.0, "new": 1.0}]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    assert _errors(registry, changed_since="main") == []
+
+
+def test_deleting_a_source_is_refused(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    path.unlink()
+    assert "H003" in {e.split()[0] for e in _errors(registry, changed_since="main")}
+
+
+def test_the_site_has_a_page_for_each_source_linked_from_its_rows(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    _source(registry)
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    page = (out / "sources" / "librispeech-leaderboard-human.html").read_text("utf-8")
+    assert "Human transcribers" in page and "leaderboard submission" in page
+    assert 'href="../papers/first-asr.html"' in page
+    board = (out / "benchmarks" / f"{BOARD}.html").read_text("utf-8")
+    assert 'href="../sources/librispeech-leaderboard-human.html"' in board
+    paper_page = (out / "papers" / "first-asr.html").read_text("utf-8")
+    assert "librispeech-leaderboard-human.html" in paper_page  # its method's rows elsewhere
+    assert "sources/index.html" in (out / "index.html").read_text("utf-8")
+    data = json.loads((out / "benchmarks" / f"{BOARD}.json").read_text("utf-8"))
+    assert any(r["holder"]["kind"] == "source" for r in data["rows"])
+
+
+def test_a_registry_without_sources_or_methods_links_to_neither(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    home = (out / "index.html").read_text("utf-8")
+    assert "sources/index.html" not in home and "methods/index.html" not in home
+    assert not (out / "sources").exists() and not (out / "methods").exists()
