@@ -4,13 +4,14 @@ and names they must leave alone. tests/examples/invalid/Q00* hold one case of ea
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from pwc_registry.check import title_problem
-from pwc_registry.ids import abbreviates, undated
+from pwc_registry.ids import abbreviates, name_keys, undated
 from pwc_registry.validate import Options, validate
 
 from conftest import REPO, TODAY
@@ -195,6 +196,14 @@ def test_abbreviations_spelt_out(short: str, long: str) -> None:
 ])
 def test_other_parentheses_are_not_abbreviations(part: str, name: str) -> None:
     assert not abbreviates(part, name) and not abbreviates(name, part)
+
+
+@pytest.mark.parametrize("name", ["a " * 5_000 + "(aaaaaaaaab)", "a " + "(" * 50_000 + ")",
+                                  "x" * 50_000 + " (" + "y " * 25_000 + ")"])
+def test_a_long_hostile_name_is_read_quickly(name: str) -> None:
+    start = time.perf_counter()
+    name_keys(name)
+    assert time.perf_counter() - start < 0.5
 
 
 def test_names_the_same_but_for_form_are_reported_on_both(tmp_path: Path) -> None:

@@ -78,20 +78,19 @@ def result_identity(task: str, dataset: str, split: str | None, model: str) -> R
     return (task, dataset, split_key(split), fold(model))
 
 
-#: "Automatic speech recognition (ASR)": a name, then one parenthesised part ending it.
-_PARENTHESISED = re.compile(r"^(.*?\S)\s*\(([^()]+)\)$")
-
-
 def name_keys(name: str) -> frozenset[str]:
     """The forms of an entity name under which another name may be the same one written
     otherwise: its slug (case, spacing and punctuation dropped, its words kept apart: "Q->AR"
     and "QA->R" differ) and, for "X (Y)" where one of X and Y abbreviates the other, the slugs
     of X and of Y."""
     keys = {slugify(name)}
-    m = _PARENTHESISED.match(name)
-    if m:
-        outer, inner = m.group(1), m.group(2)
-        if abbreviates(inner, outer) or abbreviates(outer, inner):
+    # "Automatic speech recognition (ASR)": a name, then one parenthesised part ending it (found
+    # without a regular expression, so that a long hostile name is read in linear time).
+    opening = name.rfind("(")
+    if name.endswith(")") and opening > 0:
+        outer, inner = name[:opening].strip(), name[opening + 1:-1]
+        if outer and inner.strip() and ")" not in inner \
+                and (abbreviates(inner, outer) or abbreviates(outer, inner)):
             keys |= {slugify(outer), slugify(inner)}
     keys.discard("")
     return frozenset(keys)
@@ -104,7 +103,8 @@ def abbreviates(short: str, long: str) -> bool:
     Challenge"; not "English" of "CoNLL 2003"."""
     letters = "".join(_WORDS.findall(slugify(short)))
     words = _WORDS.findall(slugify(long))
-    if " " in short.strip() or not 2 <= len(letters) <= 10 or len(words) < 2:
+    # An abbreviation's spelt-out form is a few words; the bound keeps a hostile name cheap.
+    if " " in short.strip() or not 2 <= len(letters) <= 10 or not 2 <= len(words) <= 20:
         return False
 
     @functools.cache
