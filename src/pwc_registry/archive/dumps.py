@@ -68,7 +68,7 @@ class Limits:
     record_bytes: int = 64 << 20
     #: Uncompressed bytes of one column of one Parquet row group: one of its pages may be
     #: that large, and a page is read whole.
-    column_bytes: int = 1 << 30
+    column_bytes: int = 512 << 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -410,7 +410,9 @@ def dump_format(path: Path) -> str:
             if text.lstrip(b" \t\r\n").startswith(magic):
                 raise _not_a_dump(path, ("gzipped: " if gzipped else "") + what)
         first = text.lstrip(b" \t\r\n")[:1]
-        if first and first not in b'[{"-0123456789tfn':
+        word = text.lstrip(b" \t\r\n")[:5]
+        if first and (first not in b'[{"-0123456789tfn' or (first in b"tfn" and not any(
+                word.startswith(w[:len(word)]) for w in (b"true", b"false", b"null")))):
             shown = text.split(b"\n", 1)[0][:40].decode("utf-8", "replace")
             raise _not_a_dump(path, f"it is not JSON, JSON Lines or Parquet; it starts with "
                               f"{shown!r}")

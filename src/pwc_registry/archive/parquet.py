@@ -129,12 +129,17 @@ def _python(array: pa.Array) -> list[Any]:
                     rows[j][name] = value
         return rows
     if pa.types.is_map(kind):
-        keys = array.keys.to_pylist()
-        items = _python(array.items)
-        return _split_pairs(array, keys, items)
+        # keys and items are the whole child arrays, whatever the slice: the offsets place it
+        offsets = array.offsets.to_pylist()
+        first, last = (offsets[0], offsets[-1]) if offsets else (0, 0)
+        keys = array.keys.slice(first, last - first).to_pylist()
+        items = _python(array.items.slice(first, last - first))
+        return [dict(zip(keys[offsets[i] - first:offsets[i + 1] - first],
+                         items[offsets[i] - first:offsets[i + 1] - first], strict=True))
+                if valid else None for i, valid in enumerate(array.is_valid().to_pylist())]
     if pa.types.is_list(kind) or pa.types.is_large_list(kind) \
             or pa.types.is_fixed_size_list(kind):
-        return _split(array, _python(array.flatten()))
+        return _split(array, _python(array.flatten()))  # flatten keeps to the slice
     plain: list[Any] = array.to_pylist()
     if pa.types.is_floating(kind):
         return [_float(v) for v in plain]
@@ -146,14 +151,17 @@ def _python(array: pa.Array) -> list[Any]:
 
 
 def _lengths(array: pa.Array) -> list[int | None]:
+    valid = array.is_valid().to_pylist()
     if pa.types.is_fixed_size_list(array.type):
         size = array.type.list_size
-        return [size if valid else None for valid in array.is_valid().to_pylist()]
-    lengths: list[int | None] = pc.list_value_length(array).to_pylist()
-    return lengths
+        return [size if v else None for v in valid]
+    offsets = array.offsets.to_pylist()
+    return [offsets[i + 1] - offsets[i] if v else None for i, v in enumerate(valid)]
 
 
 def _split(array: pa.Array, values: list[Any]) -> list[Any]:
+    """``values``, the elements of the lists of ``array`` that are not null, cut into each
+    row's list."""
     rows: list[Any] = []
     at = 0
     for n in _lengths(array):
@@ -161,18 +169,6 @@ def _split(array: pa.Array, values: list[Any]) -> list[Any]:
             rows.append(None)
         else:
             rows.append(values[at:at + n])
-            at += n
-    return rows
-
-
-def _split_pairs(array: pa.Array, keys: list[Any], items: list[Any]) -> list[Any]:
-    rows: list[Any] = []
-    at = 0
-    for n in _lengths(array):
-        if n is None:
-            rows.append(None)
-        else:
-            rows.append(dict(zip(keys[at:at + n], items[at:at + n], strict=True)))
             at += n
     return rows
 
@@ -263,8 +259,8 @@ def _rows(parquet: pq.ParquetFile, name: str, report: Report, progress: Progress
                 struct_rows = pa.StructArray.from_arrays(batch.columns, fields=list(row_type))
                 sizes = _oversize(struct_rows, limits)
                 if sizes:  # the others only are made Python values
-                    struct_rows = struct_rows.take(
-                        [j for j in range(len(struct_rows)) if j not in sizes])
+                    struct_rows = struct_rows.take(pa.array(
+                        [j for j in range(len(struct_rows)) if j not in sizes], pa.int64()))
                 items = iter(convert(struct_rows))
                 for j in range(batch.num_rows):
                     if j in sizes:
