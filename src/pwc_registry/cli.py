@@ -400,10 +400,11 @@ _dump = click.Path(exists=True, path_type=Path)
 @import_.command("pwc-archive")
 @click.argument("dumps", nargs=-1, type=_dump)
 @click.option("--evaluation-tables", "tables", multiple=True, type=_dump,
-              help="A file in the format of evaluation-tables.json (repeatable).")
-@click.option("--papers", multiple=True, type=_dump,
-              help="papers-with-abstracts: a file, or a dataset folder of shards (repeatable).")
-@click.option("--links", multiple=True, type=_dump, help="links-between-papers-and-code")
+              help="evaluation-tables under any name: a file, or a dataset's folder of "
+              "Parquet shards (repeatable, as are the four below).")
+@click.option("--papers", multiple=True, type=_dump, help="papers-with-abstracts")
+@click.option("--links", multiple=True, type=_dump,
+              help="links-between-papers-and-code (Hugging Face: links-between-paper-and-code)")
 @click.option("--methods", multiple=True, type=_dump, help="methods")
 @click.option("--datasets", multiple=True, type=_dump, help="datasets")
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path),

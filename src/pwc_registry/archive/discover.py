@@ -84,8 +84,8 @@ def shards(folder: Path) -> list[Path]:
             raise NotADump(f"{folder}: holds {len(snapshots)} snapshots of the dataset; pass "
                            "the one to import (snapshots/<revision>)")
         if not snapshots:
-            raise NotADump(f"{folder}: a dump's folder, but it has no data/ folder of Parquet "
-                           "shards")
+            raise NotADump(f"{folder}: no data/ folder of Parquet shards in it (a dataset's "
+                           "folder as Hugging Face has it)")
         data = snapshots[0]
     found = sorted(p for p in data.iterdir() if p.name.endswith(".parquet"))
     if not found:
