@@ -85,6 +85,12 @@ def _in_struct_order(items: list[Any]) -> list[Any]:
     return [order(item, ()) for item in items]
 
 
+def archive_papers() -> list[Any]:
+    return [{"paper_url": "https://paperswithcode.com/paper/lert-a-linguistically-motivated-pre",
+             "arxiv_id": "2211.05344", "abstract": "Pre-trained Language Model (PLM) has become",
+             "title": "LERT: A Linguistically-motivated Pre-trained Language Model"}]
+
+
 def archive(corpus: Path) -> dict[str, list[Any]]:
     """The five dumps' records, from the corpus."""
     tables: list[Any] = []
@@ -267,7 +273,11 @@ def test_a_parquet_file_its_name_does_not_place_is_told_how_to_pass(
     path = tmp_path / "0000.parquet"
     pq.write_table(pa.table({"name": ["GAN"]}), path)
     said = _refused(runner, tmp_path, str(path))
-    assert "this is Parquet" in said and "--methods" in said and "data/ folder" in said
+    assert "this is Parquet, but" in said and "--methods" in said and "data/ folder" in said
+    shard = tmp_path / "train-00000-of-00004.parquet"  # a shard out of its dataset's folder
+    pq.write_table(pa.Table.from_pylist(archive_papers()), shard)
+    said = _refused(runner, tmp_path, str(shard))
+    assert "this is Parquet with the columns of papers-with-abstracts (--papers)" in said
     lines = tmp_path / "export.jsonl"
     lines.write_text('{"name": "GAN"}\n')
     assert "this is JSON Lines" in _refused(runner, tmp_path, str(lines))

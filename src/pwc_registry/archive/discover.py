@@ -101,11 +101,29 @@ def shards(folder: Path) -> list[Path]:
     return found
 
 
+#: Fields only one dump's records have: enough to say which dump a Parquet file's columns
+#: look like, as a hint (the file is still passed by its name or option, never by this).
+_SIGNATURES = {TABLES: {"task", "datasets"}, PAPERS: {"abstract", "paper_url"},
+               LINKS: {"repo_url", "paper_url"}, METHODS: {"full_name", "collections"},
+               DATASETS: {"homepage", "variants"}}
+
+
 def _what(path: Path) -> str:
     try:
-        return _FORMATS[dump_format(path)]
+        kind = _FORMATS[dump_format(path)]
     except DumpError as exc:
         raise NotADump(f"{path}: {exc.diagnostic.message}") from None
+    if kind == "Parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            columns = set(pq.read_schema(path).names)
+        except (OSError, ValueError):  # pyarrow's errors; a hint only, the import tells
+            return kind
+        like = [dump for dump, needs in _SIGNATURES.items() if needs <= columns]
+        if len(like) == 1:
+            return f"{kind} with the columns of {like[0]} ({OPTION[like[0]]})"
+    return kind
 
 
 def discover(paths: Iterable[Path]) -> dict[str, list[Path]]:
@@ -141,7 +159,7 @@ def discover(paths: Iterable[Path]) -> dict[str, list[Path]]:
                 f"{path}: this is {what}, but its name does not say which dump it holds; pass "
                 f"it with {', '.join(OPTION.values())}"
                 + (", or pass the folder that holds the dataset's data/ folder"
-                   if what == "Parquet" else ""))
+                   if what.startswith("Parquet") else ""))
         if path.parent.name == "data" and dump_named(path.name) is None:
             add(dump, [path], path.parent)  # shards of one dataset, given one by one
         else:
