@@ -214,13 +214,15 @@ def test_parquet_records_are_the_json_records(tmp_path: Path, corpus: Path) -> N
 
 def test_parquet_types_read_as_json_reads_them(tmp_path: Path) -> None:
     """A map is a mapping; NaN is not a number; a date is its ISO text; a decimal keeps its
-    digits; a pandas index is not part of a record."""
+    digits, a single-precision float its shortest decimal; a pandas index is not part of a
+    record."""
     from pwc_registry.archive.dumps import OutOfRange
 
     table = pa.table({
         "metrics": pa.array([[("Accuracy", "91.3"), ("F1", None)]],
                             type=pa.map_(pa.string(), pa.string())),
         "value": pa.array([float("nan")]),
+        "single": pa.array([0.1], type=pa.float32()),
         "date": pa.array([dt.date(2022, 11, 10)]),
         "exact": pa.array([decimal.Decimal("76.50")], type=pa.decimal128(5, 2)),
         "__index_level_0__": pa.array([7]),
@@ -232,6 +234,7 @@ def test_parquet_types_read_as_json_reads_them(tmp_path: Path) -> None:
     assert record["metrics"] == {"Accuracy": "91.3", "F1": None}
     assert isinstance(record["value"], OutOfRange) and "NaN" in record["value"].problem
     assert record["date"] == "2022-11-10" and record["exact"] == 76.5
+    assert record["single"] == 0.1  # not 0.10000000149011612, float32's value as a double
     assert "__index_level_0__" not in record
 
 

@@ -10,7 +10,8 @@ format a dump came in:
   dump), so a null field is a key the record did not have. (A JSON ``null`` and a missing key
   are one thing to the converter.) A Parquet map is a mapping with every key it holds;
 - a float that is not a number (NaN, infinity) is an :class:`.OutOfRange`, as in JSON; a
-  decimal is read as the JSON path reads its text; a date or timestamp is its ISO text;
+  decimal is read as the JSON path reads its text, a single-precision float as its shortest
+  decimal; a date or timestamp is its ISO text;
 - a pandas index column (named in the file's pandas metadata) is not part of a record.
 
 The file is read a record batch at a time, never whole: a row group's column chunks are
@@ -19,7 +20,8 @@ the row group's average rows. A record larger than :attr:`.Limits.record_bytes` 
 reported (A018), as in JSON; a schema that nests deeper than :attr:`.Limits.depth` is refused
 (A017: every record would be skipped); a row group with a column larger than
 :attr:`.Limits.column_bytes` is skipped and reported (A051) before any of it is read, since
-one of its pages may be as large as the column.
+one of its pages may be as large as the column. (Sizes are the file's metadata's: a file that
+lies in it is bounded only by pyarrow's checks of each page.)
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import datetime as dt
 import decimal
 import math
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,19 @@ def _float(value: float | None) -> float | OutOfRange | None:
     return OutOfRange(f"{'NaN' if math.isnan(value) else 'Infinity'} is not a number")
 
 
+def _shortest(value: float | None, bits: int) -> float | None:
+    """A single-precision value as the number its shortest decimal says (0.1, not
+    0.10000000149011612): what a writer of the file's text would have written."""
+    if value is None or not math.isfinite(value):
+        return value
+    code = "e" if bits == 16 else "f"
+    for digits in range(1, 18):
+        candidate = float(f"{value:.{digits}g}")
+        if struct.unpack(code, struct.pack(code, candidate))[0] == value:
+            return candidate
+    return value
+
+
 def _decimal(value: decimal.Decimal | None) -> Any:
     return None if value is None else number(str(value))
 
@@ -141,6 +156,8 @@ def _python(array: pa.Array) -> list[Any]:
             or pa.types.is_fixed_size_list(kind):
         return _split(array, _python(array.flatten()))  # flatten keeps to the slice
     plain: list[Any] = array.to_pylist()
+    if pa.types.is_float32(kind) or pa.types.is_float16(kind):
+        return [_float(_shortest(v, kind.bit_width)) for v in plain]
     if pa.types.is_floating(kind):
         return [_float(v) for v in plain]
     if pa.types.is_decimal(kind):
@@ -239,7 +256,6 @@ def _rows(parquet: pq.ParquetFile, name: str, report: Report, progress: Progress
     meta = parquet.metadata
     total = meta.num_rows
     index = 0
-    convert: Callable[[pa.Array], list[Any]] = _python
     try:
         for group in range(meta.num_row_groups):
             rows = meta.row_group(group)
@@ -261,7 +277,7 @@ def _rows(parquet: pq.ParquetFile, name: str, report: Report, progress: Progress
                 if sizes:  # the others only are made Python values
                     struct_rows = struct_rows.take(pa.array(
                         [j for j in range(len(struct_rows)) if j not in sizes], pa.int64()))
-                items = iter(convert(struct_rows))
+                items = iter(_python(struct_rows))
                 for j in range(batch.num_rows):
                     if j in sizes:
                         report(Diagnostic(
