@@ -275,11 +275,18 @@ def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) ->
                 _check_date(findings, correction["date"], ("corrections", i, "date"), today)
 
 
-def _check_title_unknown(findings: Findings, ids: Mapping[str, Any]) -> None:
+def _check_title_unknown(findings: Findings, ids: Mapping[str, Any],
+                         links: Any = None) -> None:
     known = next(((scheme, ids[scheme]) for scheme in PAPER_IDENTIFIERS
                   if isinstance(ids.get(scheme), str)), None)
     if known is None:
-        return  # the schema says what is missing (S001)
+        link = next((links[k] for k in ("abstract", "pdf") if isinstance(links, dict)
+                     and isinstance(links.get(k), str)), None)
+        if link is not None:
+            findings.add("Q009", f"the title is unknown: the paper is known by its link {link} "
+                         "only", ("links",), hint="write the title from the paper's own page, "
+                         "and its arXiv id or DOI if it has one")
+        return  # else the schema says what is missing (S001)
     scheme, value = known
     hint = (f"run `pwc papers fill {value}` to fetch the title, authors, date and abstract "
             "from arXiv"
@@ -302,8 +309,9 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
                          ("title",), hint="write the title the paper gives itself (from its "
                          "arXiv or publisher page)")
-    elif "title" not in paper and isinstance(paper.get("identifiers"), dict):
-        _check_title_unknown(findings, paper["identifiers"])
+    elif "title" not in paper:
+        ids = paper.get("identifiers")
+        _check_title_unknown(findings, ids if isinstance(ids, dict) else {}, paper.get("links"))
     if "date" not in paper:
         ids = paper.get("identifiers")
         arxiv = ids.get("arxiv") if isinstance(ids, dict) else None
