@@ -10,11 +10,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import layout
 from .markdown import printable
+
+if TYPE_CHECKING:
+    from .imports.report import ImportReport
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -422,9 +426,7 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
     links-between-papers-and-code.json, methods.json, datasets.json, each maybe .gz) are
     recognised; other names go with their option. Existing files are merged into, never
     overwritten; importing again changes nothing."""
-    from .archive import report as reporters
     from .archive.importer import Options, import_archive
-    from .outputs import check_file
 
     all_tables = list(tables)
     single: dict[str, Path | None] = {
@@ -464,10 +466,19 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
         papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
         methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
         progress=progress)
-    with _refusals():  # the report replaces only an earlier report: know before importing
+    _run_import(report_path, lambda: import_archive(options))
+
+
+def _run_import(report_path: Path, run: Callable[[], ImportReport]) -> None:
+    """Every importer's ending: the report written (replacing only an earlier report, which is
+    checked before importing), errors shown, the summary, exit 1 on errors."""
+    from .imports import report as reporters
+    from .outputs import check_file
+
+    with _refusals():
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)
-    result = import_archive(options)
+    result = run()
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(reporters.markdown(result), encoding="utf-8")
     report_path.with_suffix(".json").write_text(reporters.as_json(result), encoding="utf-8")
@@ -476,6 +487,72 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
             click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"), err=True)
     click.echo(f"{reporters.summary(result)}\nreport: {report_path} (and .json)")
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+def _rows_read() -> Callable[[int], None] | None:
+    """Progress on a terminal: the rows read so far."""
+    if not sys.stderr.isatty():
+        return None
+
+    def tell(rows: int) -> None:
+        click.echo(f"\rread {rows:,} rows", err=True, nl=False)
+    return tell
+
+
+@import_.command("table")
+@click.argument("tables", nargs=-1, required=True, type=_dump)
+@click.option("--mapping", "mapping_file", type=_dump,
+              help="A YAML file of the mapping (the flags below override it).")
+@click.option("--model", help="The model's column, or a template of columns: '{model} @ {img_size}'.")
+@click.option("--metric", "metrics", multiple=True, metavar="COLUMN=METRIC",
+              help="A column and the registry metric it holds (repeatable).")
+@click.option("--task", help="The task (a registry name, id or alias).")
+@click.option("--dataset", help="The dataset (a registry name, id or alias).")
+@click.option("--split", help="The split, if the numbers are on one (validation, test).")
+@click.option("--paper", help="A column naming each row's paper (arXiv id, URL or title).")
+@click.option("--unit", type=click.Choice(["percent", "fraction"]),
+              help="What the table's percent metrics are written in, if it says.")
+@click.option("--source-kind", type=click.Choice(["submission", "library", "model-card",
+                                                  "report", "leaderboard"]))
+@click.option("--source-title", help="The source's title (it is found again by it).")
+@click.option("--source-url", help="Where the table is published.")
+@click.option("--source-id", help="The id the source should have.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/import-report.md"), show_default=True,
+              help="Where to write the report (Markdown; a .json beside it), replacing only "
+              "an earlier report.")
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str | None,
+                 metrics: tuple[str, ...], task: str | None, dataset: str | None,
+                 split: str | None, paper: str | None, unit: str | None,
+                 source_kind: str | None, source_title: str | None, source_url: str | None,
+                 source_id: str | None, report_path: Path, registry: Path | None,
+                 jobs: int | None) -> None:
+    """Import results kept in CSV tables, with a mapping of their columns (docs/import.md).
+
+    The results are held by one source (--source-kind, --source-title); existing files are
+    merged into, never overwritten; importing again changes nothing."""
+    from .imports.table import MappingError, import_tables, read_mapping
+
+    pairs = []
+    for pair in metrics:
+        column, sep, metric = pair.partition("=")
+        if not sep or not column.strip() or not metric.strip():
+            raise click.UsageError(f"--metric {pair!r}: expected COLUMN=METRIC")
+        pairs.append((column.strip(), metric.strip()))
+    flags = {"model": model, "task": task, "dataset": dataset, "split": split, "paper": paper,
+             "unit": unit, "metrics": pairs, "source_kind": source_kind,
+             "source_title": source_title, "source_url": source_url, "source_id": source_id}
+    try:
+        mapping = read_mapping(mapping_file, flags)
+    except MappingError as exc:
+        click.echo(printable(f"{exc.file}:{exc.line}:{exc.column}: A037 {exc.message}"),
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    root = _registry(registry)
+    _run_import(report_path, lambda: import_tables(root, tables, mapping, jobs=jobs,
+                                                   progress=_rows_read()))
 
 
 @main.group("export")
