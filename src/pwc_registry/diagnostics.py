@@ -398,7 +398,8 @@ _PROBLEMS += [
     Problem("A033", "unit-ambiguous", "warning", "A value may be a fraction or a percent",
             "The metric is in percent and the value is within (0, 1], but other values of the "
             "metric in the same source are not, and the source does not state its unit: 0.85 "
-            "could be 85 % or 0.85 %. It is not imported; state the unit (a table's mapping: "
+            "could be 85 % or 0.85 %. Or the source says the value is a fraction of 1 and it "
+            "is not within [0, 1]. It is not imported; state the unit (a table's mapping: "
             "unit) or file the value by hand."),
     Problem("A034", "result-without-holder", "warning", "A result has no paper or source to "
             "hold it",

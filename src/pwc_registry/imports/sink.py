@@ -111,8 +111,13 @@ class Sink(Fields):
         key = ref.preferred_id or fold(ref.title)
         holder = self.sources.get(key)
         if holder is None:
-            if ref.preferred_id and ref.preferred_id in self.known.source_ids:
-                source_id = ref.preferred_id  # found by its id, whatever its title is now
+            if ref.preferred_id and (
+                    ref.preferred_id in self.known.source_ids
+                    or (self.registry / layout.relative_path(layout.SOURCE, ref.preferred_id))
+                    .exists()):
+                # Found by its id, whatever its title is now; a file there that cannot be read
+                # is reported when merging (A008), never duplicated under another id.
+                source_id = ref.preferred_id
             else:
                 source_id = self.known.source_id(ref.title, ref.preferred_id)
             # What the registry cannot hold is left out, reported, as in any other record.
@@ -234,6 +239,12 @@ class Sink(Fields):
                 or "stripped a percent sign" in read_notes:
             return metric_id, number
         central = number["value"] if isinstance(number, dict) else number
+        if value.metric in fractions and not 0 <= central <= 1:
+            self.report_at("A033", f"{value.metric} {central!r} is said to be a fraction of 1 "
+                           "but is not within [0, 1]; not imported", value.origin,
+                           hint="check the source's unit, or file the value by hand")
+            self.counts["skipped value"] += 1
+            return None
         if value.metric in fractions:
             converted = _percent(number)
             shown = converted["value"] if isinstance(converted, dict) else converted
