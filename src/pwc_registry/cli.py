@@ -399,6 +399,11 @@ def import_() -> None:
 
 
 _dump = click.Path(exists=True, dir_okay=False, path_type=Path)
+_report_option = click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/import-report.md"), show_default=True,
+    help="Where to write the report (Markdown; a .json beside it), replacing only an earlier "
+    "report.")
 
 
 @import_.command("pwc-archive")
@@ -410,10 +415,7 @@ _dump = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--methods", type=_dump, help="methods.json")
 @click.option("--datasets", type=_dump, help="datasets.json")
 @click.option("--synonyms", type=_dump, help="A CSV of task synonyms (task,synonym).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/import-report.md"), show_default=True,
-              help="Where to write the report (Markdown; a .json beside it), replacing only "
-              "an earlier report.")
+@_report_option
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers: Path | None,
@@ -517,10 +519,7 @@ def _rows_read() -> Callable[[int], None] | None:
 @click.option("--source-title", help="The source's title (it is found again by it).")
 @click.option("--source-url", help="Where the table is published.")
 @click.option("--source-id", help="The id the source should have.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/import-report.md"), show_default=True,
-              help="Where to write the report (Markdown; a .json beside it), replacing only "
-              "an earlier report.")
+@_report_option
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str | None,
