@@ -179,3 +179,8 @@ def test_the_command_imports_with_flags_and_refuses_a_bad_mapping(tmp_path: Path
     done = subprocess.run([*pwc, "import", "table", str(table), "--mapping", str(bad), *flags],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "A037" in done.stderr and "Traceback" not in done.stderr
+    flags[flags.index("--registry") + 1] = str(tmp_path / "nowhere")
+    done = subprocess.run([*pwc, "import", "table", str(table), *flags], capture_output=True,
+                          text=True)
+    assert done.returncode == 2 and "no registry folder" in done.stderr
+    assert "internal error" not in done.stderr

@@ -468,15 +468,17 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
         papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
         methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
         progress=progress)
-    _run_import(report_path, lambda: import_archive(options))
+    _run_import(options.registry, report_path, lambda: import_archive(options))
 
 
-def _run_import(report_path: Path, run: Callable[[], ImportReport]) -> None:
+def _run_import(registry: Path, report_path: Path, run: Callable[[], ImportReport]) -> None:
     """Every importer's ending: the report written (replacing only an earlier report, which is
     checked before importing), errors shown, the summary, exit 1 on errors."""
     from .imports import report as reporters
     from .outputs import check_file
 
+    if not registry.is_dir():
+        raise click.UsageError(f"no registry folder at {registry}: make it, or pass --registry")
     with _refusals():
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)
@@ -550,8 +552,8 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
                    err=True)
         sys.exit(EXIT_USAGE)
     root = _registry(registry)
-    _run_import(report_path, lambda: import_tables(root, tables, mapping, jobs=jobs,
-                                                   progress=_rows_read()))
+    _run_import(root, report_path, lambda: import_tables(root, tables, mapping, jobs=jobs,
+                                                         progress=_rows_read()))
 
 
 @main.group("export")

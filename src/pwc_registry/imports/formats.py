@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import Imported
+
+if TYPE_CHECKING:
+    from .report import ImportReport
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,9 +52,9 @@ FORMATS: dict[str, Format] = {
 
 def import_format(name: str, registry: Path, paths: Sequence[Path], options: Any, *,
                   jobs: int | None = None, progress: Callable[[int], None] | None = None
-                  ) -> Any:
+                  ) -> ImportReport:
     """Import ``paths`` in format ``name`` (one with a reader) through the shared path."""
-    from .sink import import_batches
+    from .sink import import_batches  # here: the sink's report imports this table
 
     fmt = FORMATS[name]
     if fmt.read is None:

@@ -252,6 +252,4 @@ def _paper(text: str) -> PaperRef | None:
 def import_tables(registry: Path, paths: Sequence[Path], mapping: TableMapping, *,
                   jobs: int | None = None, progress: Progress | None = None) -> ImportReport:
     """Each table through the shared path (:mod:`.sink`): the report."""
-    report: ImportReport = import_format("table", registry, paths, mapping, jobs=jobs,
-                                         progress=progress)
-    return report
+    return import_format("table", registry, paths, mapping, jobs=jobs, progress=progress)
