@@ -552,8 +552,14 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
                    err=True)
         sys.exit(EXIT_USAGE)
     root = _registry(registry)
-    _run_import(root, report_path, lambda: import_tables(root, tables, mapping, jobs=jobs,
-                                                         progress=_rows_read()))
+
+    def run() -> ImportReport:
+        progress = _rows_read()
+        result = import_tables(root, tables, mapping, jobs=jobs, progress=progress)
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
+        return result
+    _run_import(root, report_path, run)
 
 
 @main.group("export")
