@@ -119,6 +119,11 @@ def test_unknown_metrics_and_unreadable_values_are_reported(tmp_path: Path) -> N
     assert report.totals["A005"] == 1  # B: nothing to import
     assert report.counts["row"] == 2 and report.counts["result"] == 1
     assert report.counts["skipped row"] == 1
+    # A table with nothing to import creates no dataset.
+    nothing = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,-,,\n", "nothing.csv")
+    report = _import(registry, nothing, _mapping(dataset="ImageNet-Q"), tmp_path)
+    assert report.counts["skipped row"] == 1 and report.totals["A030"] == 0
+    assert not list(registry.glob("datasets/imagenet-q.yaml"))
 
 
 def test_a_paper_column_links_each_result_to_its_paper(tmp_path: Path) -> None:

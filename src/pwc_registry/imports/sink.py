@@ -130,10 +130,8 @@ class Sink(Fields):
             self.counts["source"] += 1
         return holder
 
-    def _entity(self, kind: str, name: str, origin: Origin) -> str | None:
-        clean = self.text(name, origin)
-        if clean is None:
-            return None
+    def _entity(self, kind: str, clean: str, origin: Origin) -> str:
+        """The id of the task or dataset named ``clean``: the registry's, or a new one."""
         found = self.known.names.resolve(kind, clean)
         if found is not None:
             return found
@@ -150,12 +148,12 @@ class Sink(Fields):
     def _result(self, imported: ImportedResult, source: _SourceHolder | None,
                 fractions: set[str], mixed: set[str]) -> None:
         origin = imported.origin
-        task = self._entity("task", imported.task, origin)
-        dataset = self._entity("dataset", imported.dataset, origin)
+        task_name = self.text(imported.task, origin)
+        dataset_name = self.text(imported.dataset, origin)
         model = self.text(imported.model, origin)
-        if task is None or dataset is None or model is None:
-            missing = [n for n, v in (("task", task), ("dataset", dataset), ("model", model))
-                       if v is None]
+        if task_name is None or dataset_name is None or model is None:
+            missing = [n for n, v in (("task", task_name), ("dataset", dataset_name),
+                                      ("model", model)) if v is None]
             self.report_at("A036", f"the result has no {' or '.join(missing)}; not imported",
                            origin)
             self.counts["skipped row"] += 1
@@ -177,17 +175,19 @@ class Sink(Fields):
                            origin)
             self.counts["skipped row"] += 1
             return
-        record: dict[str, Any] = {"task": task, "dataset": dataset}
-        split = self.text(imported.split, origin) if imported.split else None
-        if split:
-            record["split"] = split
-        record.update(model=model, metrics=metrics)
         paper = self._paper(imported.paper, origin) if imported.paper else None
         if source is None and paper is None:
             self.report_at("A034", f"'{model}' names no paper that can be identified and its "
                            "batch no source; not imported", origin)
             self.counts["skipped row"] += 1
             return
+        # Only now, so that rows with nothing to import create no task or dataset.
+        record: dict[str, Any] = {"task": self._entity("task", task_name, origin),
+                                  "dataset": self._entity("dataset", dataset_name, origin)}
+        split = self.text(imported.split, origin) if imported.split else None
+        if split:
+            record["split"] = split
+        record.update(model=model, metrics=metrics)
         if source is not None and paper is not None:
             record["paper"] = paper  # an id when written: see _records
         if imported.extra_training_data is not None:
