@@ -17,8 +17,9 @@ Twins = tuple[str, str, str, str]
 
 @dataclasses.dataclass
 class PaperDraft:
-    """A paper as the dumps describe it so far; it becomes a record when it is written. A paper
-    known only by an identifier (a row's arXiv URL, no title) has no title: none is invented."""
+    """A paper as the import's records describe it so far; it becomes a record when it is
+    written. A paper known only by an identifier (a row's arXiv URL, no title) has no title:
+    none is invented."""
 
     title: str | None
     identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -27,7 +28,8 @@ class PaperDraft:
     code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     row_dates: list[str] = dataclasses.field(default_factory=list)
     #: The results on each board by their undated model name: where a row that repeats another
-    #: but for a year or footnote mark finds the result it names again (:meth:`Conversion._twin`).
+    #: but for a year or footnote mark finds the result it names again (the archive's
+    #: :meth:`..archive.convert.Conversion._twin`).
     twins: dict[Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
 
     @property
