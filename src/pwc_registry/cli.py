@@ -11,12 +11,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import layout
 from .markdown import printable
+
+if TYPE_CHECKING:
+    from .imports.report import ImportReport
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -618,54 +621,59 @@ def import_() -> None:
     """Import results from other sources into the registry."""
 
 
-_dump = click.Path(exists=True, dir_okay=False, path_type=Path)
+_dump = click.Path(exists=True, path_type=Path)
+_report_option = click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/import-report.md"), show_default=True,
+    help="Where to write the report (Markdown; a .json beside it), replacing only an earlier "
+    "report.")
 
 
 @import_.command("pwc-archive")
 @click.argument("dumps", nargs=-1, type=_dump)
 @click.option("--evaluation-tables", "tables", multiple=True, type=_dump,
-              help="A file in the format of evaluation-tables.json (repeatable).")
-@click.option("--papers", type=_dump, help="papers-with-abstracts.json")
-@click.option("--links", type=_dump, help="links-between-papers-and-code.json")
-@click.option("--methods", type=_dump, help="methods.json")
-@click.option("--datasets", type=_dump, help="datasets.json")
-@click.option("--synonyms", type=_dump, help="A CSV of task synonyms (task,synonym).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/import-report.md"), show_default=True,
-              help="Where to write the report (Markdown; a .json beside it), replacing only "
-              "an earlier report.")
+              help="evaluation-tables under any name: a file, or a dataset's folder of "
+              "Parquet shards (repeatable, as are the four below).")
+@click.option("--papers", multiple=True, type=_dump, help="papers-with-abstracts")
+@click.option("--links", multiple=True, type=_dump,
+              help="links-between-papers-and-code (Hugging Face: links-between-paper-and-code)")
+@click.option("--methods", multiple=True, type=_dump, help="methods")
+@click.option("--datasets", multiple=True, type=_dump, help="datasets")
+@click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV of task synonyms (task,synonym).")
+@_report_option
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers: Path | None,
-                       links: Path | None, methods: Path | None, datasets: Path | None,
+def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
+                       papers: tuple[Path, ...], links: tuple[Path, ...],
+                       methods: tuple[Path, ...], datasets: tuple[Path, ...],
                        synonyms: Path | None, report_path: Path, registry: Path | None,
                        jobs: int | None) -> None:
-    """Import the Papers with Code archive's dumps (plain or .gz) into the registry.
+    """Import the Papers with Code archive's dumps into the registry.
 
-    DUMPS named as the archive names them (evaluation-tables.json, papers-with-abstracts.json,
-    links-between-papers-and-code.json, methods.json, datasets.json, each maybe .gz) are
-    recognised; other names go with their option. Existing files are merged into, never
-    overwritten; importing again changes nothing."""
-    from .archive import report as reporters
+    DUMPS are files named as the archive names them (evaluation-tables.json,
+    papers-with-abstracts.json, links-between-papers-and-code.json, methods.json,
+    datasets.json; maybe with a date before, as jul-28-evaluation-tables.json), Hugging Face's
+    pwc-archive datasets (a dataset's folder, the folder holding them, or their data/*.parquet
+    shards), or a folder holding named dumps. JSON, JSON Lines and Parquet are read, each plain
+    or gzipped (Parquet plain). Other names go with their option. Existing files are merged
+    into, never overwritten; importing again changes nothing."""
+    from .archive import discover as found_dumps
     from .archive.importer import Options, import_archive
-    from .outputs import check_file
 
-    all_tables = list(tables)
-    single: dict[str, Path | None] = {
-        "papers-with-abstracts": papers, "links-between-papers-and-code": links,
-        "methods": methods, "datasets": datasets}
-    for path in dumps:
-        stem = path.name.removesuffix(".gz").removesuffix(".json")
-        if stem == "evaluation-tables":
-            all_tables.append(path)
-        elif stem not in single:
-            raise click.UsageError(f"{path}: not a dump name the archive uses; pass it with "
-                                   "--evaluation-tables, --papers, --links, --methods or --datasets")
-        elif single[stem] is not None:
-            raise click.UsageError(f"{path}: a second {stem} dump")
-        else:
-            single[stem] = path
-    if not all_tables and not any(single.values()):
+    given = {found_dumps.TABLES: tables, found_dumps.PAPERS: papers, found_dumps.LINKS: links,
+             found_dumps.METHODS: methods, found_dumps.DATASETS: datasets}
+    try:
+        named = found_dumps.discover(dumps)
+        files = {dump: found_dumps.expand(dump, given[dump]) for dump in found_dumps.DUMPS}
+    except found_dumps.NotADump as exc:
+        raise click.UsageError(str(exc)) from None
+    for dump, paths in named.items():
+        if files[dump] and dump != found_dumps.TABLES:
+            raise click.UsageError(f"{paths[0]}: a second {dump} dump (the other given with "
+                                   f"{found_dumps.OPTION[dump]})")
+        files[dump] += paths
+    if not any(files.values()):
         raise click.UsageError("no dump given")
 
     def progress(stage: str) -> Callable[[int, int], None] | None:
@@ -684,14 +692,25 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
         return tell
 
     options = Options(
-        registry=_registry(registry), evaluation_tables=all_tables,
-        papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
-        methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
-        progress=progress)
-    with _refusals():  # the report replaces only an earlier report: know before importing
+        registry=_registry(registry), evaluation_tables=files[found_dumps.TABLES],
+        papers=files[found_dumps.PAPERS], links=files[found_dumps.LINKS],
+        methods=files[found_dumps.METHODS], datasets=files[found_dumps.DATASETS],
+        synonyms=synonyms, jobs=jobs, progress=progress)
+    _run_import(options.registry, report_path, lambda: import_archive(options))
+
+
+def _run_import(registry: Path, report_path: Path, run: Callable[[], ImportReport]) -> None:
+    """Every importer's ending: the report written (replacing only an earlier report, which is
+    checked before importing), errors shown, the summary, exit 1 on errors."""
+    from .imports import report as reporters
+    from .outputs import check_file
+
+    if not registry.is_dir():
+        raise click.UsageError(f"no registry folder at {registry}: make it, or pass --registry")
+    with _refusals():
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)
-    result = import_archive(options)
+    result = run()
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(reporters.markdown(result), encoding="utf-8")
     report_path.with_suffix(".json").write_text(reporters.as_json(result), encoding="utf-8")
@@ -700,6 +719,75 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
             click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"), err=True)
     click.echo(f"{reporters.summary(result)}\nreport: {report_path} (and .json)")
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+def _rows_read() -> Callable[[int], None] | None:
+    """Progress on a terminal: the rows read so far."""
+    if not sys.stderr.isatty():
+        return None
+
+    def tell(rows: int) -> None:
+        click.echo(f"\rread {rows:,} rows", err=True, nl=False)
+    return tell
+
+
+@import_.command("table")
+@click.argument("tables", nargs=-1, required=True, type=_dump)
+@click.option("--mapping", "mapping_file", type=_dump,
+              help="A YAML file of the mapping (the flags below override it).")
+@click.option("--model", help="The model's column, or a template of columns: '{model} @ {img_size}'.")
+@click.option("--metric", "metrics", multiple=True, metavar="COLUMN=METRIC",
+              help="A column and the registry metric it holds (repeatable).")
+@click.option("--task", help="The task (a registry name, id or alias).")
+@click.option("--dataset", help="The dataset (a registry name, id or alias).")
+@click.option("--split", help="The split, if the numbers are on one (validation, test).")
+@click.option("--paper", help="A column naming each row's paper (arXiv id, URL or title).")
+@click.option("--unit", type=click.Choice(["percent", "fraction"]),
+              help="What the table's percent metrics are written in, if it says.")
+@click.option("--source-kind", type=click.Choice(["submission", "library", "model-card",
+                                                  "report", "leaderboard"]))
+@click.option("--source-title", help="The source's title (it is found again by it).")
+@click.option("--source-url", help="Where the table is published.")
+@click.option("--source-id", help="The id the source should have.")
+@_report_option
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str | None,
+                 metrics: tuple[str, ...], task: str | None, dataset: str | None,
+                 split: str | None, paper: str | None, unit: str | None,
+                 source_kind: str | None, source_title: str | None, source_url: str | None,
+                 source_id: str | None, report_path: Path, registry: Path | None,
+                 jobs: int | None) -> None:
+    """Import results kept in CSV tables, with a mapping of their columns (docs/import.md).
+
+    The results are held by one source (--source-kind, --source-title); existing files are
+    merged into, never overwritten; importing again changes nothing."""
+    from .imports.table import MappingError, import_tables, read_mapping
+
+    pairs = []
+    for pair in metrics:
+        column, sep, metric = pair.partition("=")
+        if not sep or not column.strip() or not metric.strip():
+            raise click.UsageError(f"--metric {pair!r}: expected COLUMN=METRIC")
+        pairs.append((column.strip(), metric.strip()))
+    flags = {"model": model, "task": task, "dataset": dataset, "split": split, "paper": paper,
+             "unit": unit, "metrics": pairs, "source_kind": source_kind,
+             "source_title": source_title, "source_url": source_url, "source_id": source_id}
+    try:
+        mapping = read_mapping(mapping_file, flags)
+    except MappingError as exc:
+        click.echo(printable(f"{exc.file}:{exc.line}:{exc.column}: A037 {exc.message}"),
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    root = _registry(registry)
+
+    def run() -> ImportReport:
+        progress = _rows_read()
+        result = import_tables(root, tables, mapping, jobs=jobs, progress=progress)
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
+        return result
+    _run_import(root, report_path, run)
 
 
 @main.group("export")
