@@ -131,7 +131,7 @@ def test_the_ids_importers_derive_stay_as_they_were() -> None:
     # already in the registry must find its file again, so only new ids take new_slug.
     assert slugify("Über naïve Bayes für Café-Daten") == "ber-na-ve-bayes-f-r-caf-daten"
     # The archive importer's id for a title already in the registry is the file's name still.
-    from pwc_registry.archive.convert import new_id
+    from pwc_registry.imports.resolve import new_id
 
     from conftest import REPO
 
