@@ -56,7 +56,7 @@ def test_a_corrected_value_shows_its_reason_and_the_summary_counts_it(tmp_path: 
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     text = _comment(registry, render.Validation(0, 2))
     assert "0 results added, 1 changed (1 corrected), 0 removed" in text.split("\n")[2]
-    assert "✅ valid (2 warnings)" in text.split("\n")[2]
+    assert "✅ valid (2 warnings on its files)" in text.split("\n")[2]
     assert "| Table 2 of v3 says 6.9 |" in text
     assert "⛔" not in text
 

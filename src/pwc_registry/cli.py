@@ -559,6 +559,7 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str, validatio
 
     from .compare import compare, render
     from .gitrefs import GitError
+    from .report import partition
     from .validate import Options, validate
 
     try:
@@ -569,7 +570,9 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str, validatio
     if validation and head in (None, "HEAD"):
         # The work tree is what is compared: the verdict of `validate --changed-since` on it.
         checked = validate(Options(registry=_registry(registry), changed_since=base))
-        verdict = render.Validation(checked.errors, checked.warnings)
+        shown, old = partition(checked)  # warnings on files the change does not touch: apart
+        verdict = render.Validation(checked.errors,
+                                    sum(1 for d in shown if d.severity == "warning"), len(old))
     if fmt == "json":
         click.echo(json.dumps(render.as_json(found, verdict), indent=2, ensure_ascii=False))
     else:

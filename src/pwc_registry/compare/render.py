@@ -65,7 +65,10 @@ class Validation:
     """The verdict of `pwc validate --changed-since` on the same change, for the summary."""
 
     errors: int
+    #: Warnings on the change's own files.
     warnings: int
+    #: Warnings on files the change does not touch (not the contributor's to fix).
+    other_warnings: int = 0
 
 
 @dataclasses.dataclass
@@ -341,7 +344,7 @@ def summary(r: Report, validation: Validation | None = None) -> str:
                  f"{'s' if validation.errors != 1 else ''}")
     else:
         line += " · ✅ valid" + (f" ({validation.warnings} warning"
-                                f"{'s' if validation.warnings != 1 else ''})"
+                                f"{'s' if validation.warnings != 1 else ''} on its files)"
                                 if validation.warnings else "")
     return f"**{line}**"
 
