@@ -27,7 +27,8 @@ from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, ra
 from .markdown import cell, link, number, table
 from .outputs import output_folder
 from .parallel import fork_map, shared
-from .registry import Paper, Registry, paper_label
+from .registry import Registry, paper_label
+from .tables import holder_fields, paper_fields
 
 FORMAT_VERSION = 2  # 2: rows name their holder (a paper or a source); "paper" may be null
 COMMAND = "pwc leaderboards build"
@@ -37,21 +38,6 @@ PARALLEL_THRESHOLD = 200
 
 def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-
-
-def _paper(paper: Paper | None) -> dict[str, Any] | None:
-    return None if paper is None else {"id": paper.id, "title": paper.title, "date": paper.date,
-                                       "arxiv": paper.identifiers.get("arxiv")}
-
-
-def _holder(row: Row) -> dict[str, Any]:
-    """The record that holds the row: the paper itself, or a source (a submission, a library's
-    table, a model card...)."""
-    h = row.holder
-    if isinstance(h, Paper):
-        return {"kind": "paper", "id": h.id, "title": h.title}
-    return {"kind": "source", "id": h.id, "title": h.title, "source_kind": h.kind,
-            "url": h.url, "date": h.date}
 
 
 def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
@@ -69,8 +55,8 @@ def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
         "ranks": dict(row.ranks),
         "extra_training_data": result.extra_training_data,
         "date": row.date,
-        "paper": _paper(row.paper),
-        "holder": _holder(row),
+        "paper": paper_fields(row.paper),
+        "holder": holder_fields(row.holder),
         "code": {"url": code.url, "official": code.official} if code else None,
         "result_code_links": list(result.code_links),
         "source": dict(result.source),
