@@ -27,8 +27,9 @@ from pwc_registry.cli import main
 from pwc_registry.registry import load_registry
 from pwc_registry.tables import compute
 
+from conftest import git
 from examples import materialise
-from registry_builder import write
+from registry_builder import registry_in_git, write
 
 LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
 ASTOCK = "stock-market-prediction--astock"
@@ -242,3 +243,23 @@ def test_the_table_is_the_leaderboards_laid_flat(tmp_path: Path) -> None:
         assert all(len(row) == len(table.columns) for row in table.rows)
         keys = [row[0] for row in table.rows]
         assert len(keys) == len(set(keys))
+
+
+def test_the_site_offers_the_export_with_sizes_and_the_registrys_date(tmp_path: Path) -> None:
+    registry = registry_in_git(tmp_path / "repo")
+    date = git(tmp_path / "repo", "log", "-1", "--format=%cs").strip()
+    out = tmp_path / "site"
+    outcome = CliRunner().invoke(main, ["site", "build", "--registry", str(registry),
+                                        "--out", str(out)])
+    assert outcome.exit_code == 0, outcome.output
+    page = (out / "downloads.html").read_text("utf-8")
+    assert f"as of {date}" in page
+    size = (out / "downloads" / "results.parquet").stat().st_size
+    assert 'href="downloads/results.parquet"' in page and f"{size / 1e3:.1f} KB" in page
+    assert 'href="downloads.html"' in (out / "index.html").read_text("utf-8")
+    assert len(pd.read_parquet(out / "downloads" / "results.parquet")) == 4 * 4  # LERT's
+    # Outside git there is no date to give, and none is made up.
+    out2 = tmp_path / "site2"
+    plain = materialise(Path("/nonexistent"), tmp_path / "plain")
+    CliRunner().invoke(main, ["site", "build", "--registry", str(plain), "--out", str(out2)])
+    assert "as of" not in (out2 / "downloads.html").read_text("utf-8")
