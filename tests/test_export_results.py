@@ -263,3 +263,17 @@ def test_the_site_offers_the_export_with_sizes_and_the_registrys_date(tmp_path: 
     plain = materialise(Path("/nonexistent"), tmp_path / "plain")
     CliRunner().invoke(main, ["site", "build", "--registry", str(plain), "--out", str(out2)])
     assert "as of" not in (out2 / "downloads.html").read_text("utf-8")
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_as_in_every_csv(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    write(registry, "source", {
+        "id": "formula-source", "kind": "report", "title": "=HYPERLINK(\"https://x\")",
+        "results": [{"task": "stock-market-prediction", "dataset": "astock",
+                     "model": "@SUM(A1)", "metrics": {"accuracy": 50.5}}]})
+    out = tmp_path / "csv"
+    _export(registry, out, "csv")
+    rows = pd.read_csv(out / "results.csv")
+    ours = rows[rows["holder_id"] == "formula-source"].iloc[0]
+    assert ours["model"] == "'@SUM(A1)" and ours["holder_title"] == "'=HYPERLINK(\"https://x\")"
+    assert ours["value"] == 50.5

@@ -141,24 +141,38 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A cell of a column joined by line breaks that may start a formula (a line break in a cell
+#: only makes :func:`formula_safe` look at each cell).
+_STARTS_FORMULA = re.compile(r"(?:^|\n)[=+\-@\t\r]")
 _NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[str]], *, safe: bool = False) -> bytes:
     """Every CSV the tools write. A text cell that a spreadsheet would run as a formula gets a
     leading ``'``, as OWASP recommends; a number (``-1.5``, ``1e-05``, as
     :func:`..markdown.number` writes it) starts no formula and stays a number. (Inline, not a
-    call per cell: a snapshot writes millions of cells.)"""
-    safe = [["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
-             for c in row] for row in (header, *rows)]
+    call per cell: a snapshot writes millions of cells.) ``safe``: the cells have been through
+    :func:`formula_safe` already (a writer that knows which columns hold text)."""
+    safe_rows = [list(header), *rows] if safe else [
+        ["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+         for c in row] for row in (header, *rows)]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(safe)
+    csv.writer(buffer, lineterminator="\n").writerows(safe_rows)
     text = buffer.getvalue()
     if "\r" in text:  # the writer leaves a carriage return in a cell unquoted: a broken row
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(safe)
+        csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(safe_rows)
         text = buffer.getvalue()
     return text.encode("utf-8")
+
+
+def formula_safe(cells: Sequence[str]) -> Sequence[str]:
+    """``cells`` as :func:`_csv` writes them: one column's worth, for a writer that knows
+    which columns hold text (numbers, true and false never start a formula)."""
+    if not _STARTS_FORMULA.search("\n".join(cells)):  # the usual column: one scan, in C
+        return cells
+    return ["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+            for c in cells]
 
 
 def leaderboard_markdown(board: Leaderboard, registry: Registry,
