@@ -23,6 +23,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from pwc_registry import tables
 from pwc_registry.cli import main
 from pwc_registry.registry import load_registry
 from pwc_registry.tables import compute
@@ -277,3 +278,28 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_as_in_every_csv(tmp_path: 
     ours = rows[rows["holder_id"] == "formula-source"].iloc[0]
     assert ours["model"] == "'@SUM(A1)" and ours["holder_title"] == "'=HYPERLINK(\"https://x\")"
     assert ours["value"] == 50.5
+
+
+def test_worker_processes_lay_the_boards_flat_as_one_process_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = load_registry(_registry(tmp_path))
+    alone = compute(registry, jobs=1)
+    monkeypatch.setattr(tables, "PARALLEL_THRESHOLD", 1)
+    together = compute(registry, jobs=2)
+    assert {n: t.rows for n, t in together.items()} == {n: t.rows for n, t in alone.items()}
+    assert len(alone["results"].rows) == ROWS
+
+
+def test_the_snapshot_names_the_paper_of_a_sources_row_as_the_tables_do(tmp_path: Path) -> None:
+    from pwc_registry import snapshot
+
+    registry = load_registry(_registry(tmp_path))
+    snapshot.build(registry, tmp_path / "snapshot", jobs=1)
+    board = json.loads((tmp_path / "snapshot" / "benchmarks" /
+                        "stock-trend-prediction--astock.json").read_text("utf-8"))
+    ours = next(r for r in board["rows"] if r["holder"]["id"] == "astock-trading-challenge")
+    assert ours["paper"]["id"] == LERT
+    flat = compute(registry)["results"]
+    paper_ids = {p for p, h in zip(flat.column("paper_id"), flat.column("holder_id"), strict=True)
+                 if h == "astock-trading-challenge"}
+    assert paper_ids == {LERT}

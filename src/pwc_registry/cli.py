@@ -503,7 +503,8 @@ def export_results(formats: tuple[str, ...], out: Path, registry: Path | None,
     with _refusals():
         check_folder(out, results.COMMAND)  # before reading the registry
         loaded = load_registry(_registry(registry), jobs=jobs)
-        counts = results.export_results(loaded, out, formats or tuple(results.FORMATS))
+        counts = results.export_results(loaded, out, formats or tuple(results.FORMATS),
+                                        jobs=jobs)
     click.echo(f"wrote {counts['results']} result rows, {counts['papers']} papers and "
                f"{counts['benchmarks']} leaderboards to {out}/")
     if loaded.skipped:

@@ -234,7 +234,7 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
     index: list[dict[str, Any]] = []
     rows = 0
     for key in keys:
-        board = rank(benchmark_of(registry, key, groups[key]), groups[key])
+        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
         for name, data in board_files(board, registry).items():
             files.write(name, data)
             names.append(name)

@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .leaderboard import Leaderboard, compile_leaderboards
+from .leaderboard import Leaderboard, benchmark_of, group_results, rank
 from .markdown import number
+from .parallel import fork_map, shared
 from .registry import Holder, Paper, Registry
 from .stats import area_of
 
+#: Below this many leaderboards, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 200
 #: The kinds of column: a text, a whole number, a 64-bit float, true/false, a list of texts.
 TYPES = ("string", "int", "float", "bool", "strings")
 
@@ -307,9 +311,8 @@ def _holder_code(holder: Holder) -> tuple[str | None, bool | None]:
     return (code.url, code.official) if code else (None, None)
 
 
-def entity_rows(registry: Registry, boards: Sequence[Leaderboard]
-                ) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of every entity table, by table name."""
+def entity_rows(registry: Registry) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every entity table but the benchmarks', by table name."""
     entities = registry.entities
     tasks = entities.get("task", {})
     out: dict[str, list[tuple[Any, ...]]] = {}
@@ -337,20 +340,44 @@ def entity_rows(registry: Registry, boards: Sequence[Leaderboard]
          _texts(m, "aliases")) for i, m in sorted(entities.get("metric", {}).items())]
     out["areas"] = [(i, registry.name("area", i), _text(a, "description"))
                     for i, a in sorted(entities.get("area", {}).items())]
-    out["benchmarks"] = [
-        (b.id, b.name, b.task, b.dataset, b.split, b.primary,
-         b.directions.get(b.primary) if b.primary else None, list(b.metrics), len(board.rows),
-         b.notes)
-        for board in boards for b in (board.benchmark,)]
     return out
 
 
-def compute(registry: Registry, boards: Sequence[Leaderboard] | None = None
-            ) -> dict[str, Table]:
-    """Every table of the registry, by name, in :data:`LAYOUT`'s order; ``boards``: its
-    compiled leaderboards, if already at hand."""
-    boards = compile_leaderboards(registry) if boards is None else boards
-    rows = entity_rows(registry, boards)
-    rows["results"] = [r for board in boards for r in result_rows(board, registry)]
+def benchmark_row(board: Leaderboard) -> tuple[Any, ...]:
+    """The leaderboard's row in the ``benchmarks`` table."""
+    b = board.benchmark
+    return (b.id, b.name, b.task, b.dataset, b.split, b.primary,
+            b.directions.get(b.primary) if b.primary else None, list(b.metrics),
+            len(board.rows), b.notes)
+
+
+def _board_rows(keys: Sequence[str]) -> bytes:
+    """Rank the leaderboards of ``keys`` and lay them flat: (id, result rows, benchmark row)
+    of each, as marshal bytes (plain data crosses from a worker fastest that way)."""
+    registry, groups = shared()
+    out = []
+    for key in keys:
+        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
+        out.append((key, list(result_rows(board, registry)), benchmark_row(board)))
+    return marshal.dumps(out)
+
+
+def compute(registry: Registry, boards: Sequence[Leaderboard] | None = None, *,
+            jobs: int | None = None) -> dict[str, Table]:
+    """Every table of the registry, by name, in :data:`LAYOUT`'s order. ``boards``: its
+    compiled leaderboards, if already at hand; else they are compiled and laid flat by
+    worker processes, each taking its share of benchmarks (as the snapshot does)."""
+    if boards is not None:
+        flat = [(b.benchmark.id, list(result_rows(b, registry)), benchmark_row(b))
+                for b in boards]
+    else:
+        groups = group_results(registry)
+        parts = fork_map(_board_rows, sorted(groups), jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                         share=(registry, groups), chunks_per_job=1)
+        flat = sorted((board for part in parts for board in marshal.loads(part)),
+                      key=lambda board: str(board[0]))
+    rows = entity_rows(registry)
+    rows["results"] = [row for _, board_rows, _ in flat for row in board_rows]
+    rows["benchmarks"] = [board_row for _, _, board_row in flat]
     return {name: Table(name, description, key, columns, rows[name])
             for name, (description, key, columns) in LAYOUT.items()}

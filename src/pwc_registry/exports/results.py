@@ -24,7 +24,6 @@ from typing import Any
 import orjson
 import yaml
 
-from ..leaderboard import Leaderboard
 from ..outputs import output_folder
 from ..registry import Registry
 from ..tables import Table, compute
@@ -72,10 +71,10 @@ def write_export(tables: dict[str, Table], folder: Path, formats: Sequence[str])
     return names
 
 
-def export_results(registry: Registry, out: Path, formats: Sequence[str],
-                   boards: Sequence[Leaderboard] | None = None) -> dict[str, int]:
+def export_results(registry: Registry, out: Path, formats: Sequence[str], *,
+                   jobs: int | None = None) -> dict[str, int]:
     """Write the export into ``out`` (replaced; see :mod:`..outputs`); rows of each table."""
-    tables = compute(registry, boards)
+    tables = compute(registry, jobs=jobs)
     with output_folder(out, COMMAND, replace=True):
         write_export(tables, out, formats)
     return {name: len(t.rows) for name, t in tables.items()}
