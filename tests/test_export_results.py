@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from click.testing import CliRunner
 from pwc_registry import tables
 from pwc_registry.cli import main
 from pwc_registry.registry import load_registry
-from pwc_registry.tables import compute
+from pwc_registry.tables import column_reference, compute
 
 from conftest import git
 from examples import materialise
@@ -143,9 +142,12 @@ def test_sqlite_has_typed_tables_keys_and_full_text_search(export: Path) -> None
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 0
 
 
-def test_hugging_face_datasets_loads_the_parquet_files(export: Path, tmp_path: Path) -> None:
-    datasets = pytest.importorskip("datasets")
-    os.environ["HF_DATASETS_OFFLINE"] = "1"
+def test_hugging_face_datasets_loads_the_parquet_files(
+        export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # before the import: it reads it then
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
     loaded = datasets.load_dataset("parquet", data_files=str(export / "results.parquet"),
                                    split="train", cache_dir=str(tmp_path / "cache"))
     assert loaded.num_rows == ROWS
@@ -185,8 +187,8 @@ def test_every_jsonl_row_matches_the_json_schema(export: Path) -> None:
 async def _datasette_get(export: Path, path: str) -> Any:
     from datasette.app import Datasette
 
-    ds = Datasette([str(export / "results.sqlite")],
-                   metadata=json.loads((export / "metadata.json").read_text("utf-8")))
+    # As `datasette build/results` opens it: the folder's results.sqlite and metadata.json.
+    ds = Datasette(config_dir=export)
     response = await ds.client.get(path)
     assert response.status_code == 200, response.text
     return response.json()
@@ -303,3 +305,10 @@ def test_the_snapshot_names_the_paper_of_a_sources_row_as_the_tables_do(tmp_path
     paper_ids = {p for p, h in zip(flat.column("paper_id"), flat.column("holder_id"), strict=True)
                  if h == "astock-trading-challenge"}
     assert paper_ids == {LERT}
+
+
+def test_docs_describe_every_column_as_the_card_does() -> None:
+    from conftest import REPO
+
+    page = (REPO / "docs" / "exports.md").read_text("utf-8")
+    assert column_reference() in page, "docs/exports.md: paste tables.column_reference()"

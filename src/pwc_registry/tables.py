@@ -381,3 +381,15 @@ def compute(registry: Registry, boards: Sequence[Leaderboard] | None = None, *,
     rows["benchmarks"] = [board_row for _, _, board_row in flat]
     return {name: Table(name, description, key, columns, rows[name])
             for name, (description, key, columns) in LAYOUT.items()}
+
+
+def column_reference(level: str = "###") -> str:
+    """Every table's columns as Markdown: the dataset card's and docs/exports.md's reference."""
+    lines: list[str] = []
+    for name, (description, _, columns) in LAYOUT.items():
+        lines += [f"{level} {name}", "", description, "", "| column | type | description |",
+                  "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type}{'' if c.nullable else ', never null'} | "
+                  f"{c.description.replace('|', '/')} |" for c in columns]
+        lines.append("")
+    return "\n".join(lines)

@@ -26,7 +26,7 @@ import yaml
 
 from ..outputs import output_folder
 from ..registry import Registry
-from ..tables import Table, compute
+from ..tables import Table, column_reference, compute
 from . import sqlite
 
 COMMAND = "pwc export results"
@@ -142,10 +142,5 @@ def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
               "`schema.json` is a JSON Schema of a row of each table. Ids are stable across "
               "versions of the registry; `results.task`, `.dataset`, `.metric`, `.benchmark` "
               "and `.paper_id` are the `id` of a row of the other tables.", ""]
-    for name, table in tables.items():
-        lines += [f"### {name}", "", table.description, "", "| column | type | description |",
-                  "|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.type}{'' if c.nullable else ', never null'} | "
-                  f"{c.description.replace('|', '/')} |" for c in table.columns]
-        lines.append("")
+    lines.append(column_reference())
     return "\n".join(lines)
