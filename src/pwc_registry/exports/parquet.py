@@ -7,14 +7,14 @@ the ``created_by`` field names the version."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..tables import Column, Table
+from .text import columns_of
 
-_TYPES: dict[str, pa.DataType] = {"string": pa.string(), "int": pa.int64(),
+TYPES: dict[str, pa.DataType] = {"string": pa.string(), "int": pa.int64(),
                                   "float": pa.float64(), "bool": pa.bool_(),
                                   "strings": pa.list_(pa.string())}
 
@@ -25,15 +25,13 @@ def schema(table: Table) -> pa.Schema:
 
 
 def _field(column: Column) -> pa.Field:
-    return pa.field(column.name, _TYPES[column.type], nullable=column.nullable,
+    return pa.field(column.name, TYPES[column.type], nullable=column.nullable,
                     metadata={"description": column.description})
 
 
 def arrow_table(table: Table) -> pa.Table:
-    columns: list[Any] = list(zip(*table.rows, strict=True)) if table.rows else \
-        [() for _ in table.columns]
-    return pa.Table.from_arrays([pa.array(values, type=_TYPES[c.type])
-                                 for values, c in zip(columns, table.columns, strict=True)],
+    return pa.Table.from_arrays([pa.array(values, type=TYPES[c.type]) for values, c in
+                                 zip(columns_of(table), table.columns, strict=True)],
                                 schema=schema(table))
 
 
