@@ -9,6 +9,7 @@ naming LERT's paper, with a spread, so that its row is also copied to the parent
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -261,6 +262,13 @@ def test_the_site_offers_the_export_with_sizes_and_the_registrys_date(tmp_path: 
     assert 'href="downloads/results.parquet"' in page and f"{size / 1e3:.1f} KB" in page
     assert 'href="downloads.html"' in (out / "index.html").read_text("utf-8")
     assert len(pd.read_parquet(out / "downloads" / "results.parquet")) == 4 * 4  # LERT's
+    assert len(pd.read_csv(out / "downloads" / "results.csv.gz")) == 4 * 4
+    packed = (out / "downloads" / "results.sqlite.gz").read_bytes()
+    assert packed[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same bytes each build
+    (tmp_path / "results.sqlite").write_bytes(gzip.decompress(packed))
+    db = sqlite3.connect(tmp_path / "results.sqlite")
+    assert db.execute("SELECT count(*) FROM results").fetchone() == (4 * 4,)
+    assert 'href="downloads/results.sqlite.gz"' in page
     # Outside git there is no date to give, and none is made up.
     out2 = tmp_path / "site2"
     plain = materialise(Path("/nonexistent"), tmp_path / "plain")

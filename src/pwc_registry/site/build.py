@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import gzip
 import json
 import re
+import shutil
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -54,10 +56,15 @@ SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
             ("datasets/index.html", "Datasets"), ("papers/index.html", "Papers"),
             ("sources/index.html", "Sources"), ("methods/index.html", "Methods"),
             ("downloads.html", "Downloads"), ("submit.html", "Submit"), ("about.html", "About"))
-#: The formats of the whole-registry export the Downloads page offers (``pwc export results``).
-DOWNLOAD_FORMATS = ("parquet", "sqlite", "csv", "jsonl")
-_FORMAT_LABELS = {"parquet": "Parquet", "sqlite": "SQLite (for Datasette)", "csv": "CSV",
-                  "jsonl": "JSON Lines"}
+#: The formats of the whole-registry export the Downloads page offers (``pwc export results``
+#: writes JSON Lines too: as large as the rest together, and Parquet holds the same).
+DOWNLOAD_FORMATS = ("parquet", "sqlite", "csv")
+_FORMAT_LABELS = {"parquet": "Parquet", "sqlite": "SQLite (for Datasette), gzipped",
+                  "csv": "CSV, gzipped"}
+#: Downloads offered gzipped: uncompressed, the results alone are ~250 MB of CSV and ~500 MB of
+#: SQLite at 50,000 papers, past what a static host takes in one file (GitHub Pages: 100 MB).
+#: Parquet is compressed inside.
+GZIPPED = (".sqlite", ".csv")
 #: How each kind of source is named on the site (source.schema.json lists the kinds).
 SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benchmark",
                 "model-card": "model card", "report": "report", "leaderboard": "leaderboard"}
@@ -400,13 +407,12 @@ class Pages:
     def _downloads(self, _: str) -> tuple[str, str]:
         groups = []
         for fmt in DOWNLOAD_FORMATS:
-            suffix = ".sqlite" if fmt == "sqlite" else f".{fmt}"
             files = [(name, _size(size)) for name, size in self.site.downloads.items()
-                     if name.endswith(suffix)]
+                     if name.removesuffix(".gz").endswith(f".{fmt}")]
             if files:
                 groups.append((_FORMAT_LABELS[fmt], files))
         return self._page("downloads.html", "downloads.html", "Downloads",
-                          "The whole registry as Parquet, SQLite, CSV and JSON Lines.",
+                          "The whole registry as Parquet, SQLite and CSV.",
                           groups=groups, built=self.site.built)
 
     def _search(self, _: str) -> tuple[str, str]:
@@ -561,12 +567,24 @@ def registry_date(registry_path: Path) -> str | None:
     return date or None
 
 
+def _gzip(path: Path) -> str:
+    """Replace ``path`` by ``path.gz``; its name. No time or file name in the header (the
+    same bytes give the same archive)."""
+    target = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, target.open("wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+        shutil.copyfileobj(source, packed, 1 << 20)
+    path.unlink()
+    return target.name
+
+
 def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
     """The whole-registry export (as ``pwc export results`` writes it) from the leaderboards
     the pages show, and what the Downloads page says of it."""
     folder.mkdir()
     tables = compute(site.registry, list(site.boards.values()))
     names = write_export(tables, folder, DOWNLOAD_FORMATS)  # the results table first
+    names = [_gzip(folder / name) if name.endswith(GZIPPED) else name for name in names]
     site.downloads = {name: (folder / name).stat().st_size for name in names}
     site.built = registry_date(registry_path)
 
