@@ -320,3 +320,17 @@ def test_docs_describe_every_column_as_the_card_does() -> None:
 
     page = (REPO / "docs" / "exports.md").read_text("utf-8")
     assert column_reference() in page, "docs/exports.md: paste tables.column_reference()"
+
+
+def test_a_result_filed_twice_still_has_rows_with_unique_ids(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    twins = [{"task": "stock-market-prediction", "dataset": "astock", "model": "Twin",
+              "metrics": {"accuracy": 40.0}} for _ in range(2)]
+    write(registry, "paper", {"id": "twin-paper", "title": "Twin", "date": "2023-05-01",
+                              "results": twins})
+    out = tmp_path / "out"
+    _export(registry, out, "sqlite", "parquet")
+    rows = pd.read_parquet(out / "results.parquet")
+    twins = rows[rows["holder_id"] == "twin-paper"]
+    assert len(twins) == 2 and twins["result_id"].nunique() == 1
+    assert rows["id"].is_unique and list(twins["id"])[1].endswith("-2")

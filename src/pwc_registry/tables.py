@@ -253,13 +253,12 @@ def result_rows(board: Leaderboard, registry: Registry) -> Iterable[tuple[Any, .
     names = {m: registry.name("metric", m) for m in b.metrics}
     task_name = registry.name("task", b.task)
     dataset_name = registry.name("dataset", b.dataset)
-    keys: dict[int, str] = {}  # one digest per result, shared by its metrics' rows
+    common = (b.id, b.name, b.task, task_name, b.dataset, dataset_name, b.split)
     for row in board.rows:
         result, holder, paper = row.result, row.holder, row.paper
-        result_id = keys.get(id(result)) or keys.setdefault(id(result), _digest(*result.key))
+        result_id = _digest(*result.key)
         code = holder.main_code
         source = result.source
-        common = (b.id, b.name, b.task, task_name, b.dataset, dataset_name, b.split)
         for metric in b.metrics:
             value = result.metrics.get(metric)
             if value is None:
@@ -351,6 +350,19 @@ def benchmark_row(board: Leaderboard) -> tuple[Any, ...]:
             len(board.rows), b.notes)
 
 
+def _unique_ids(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``rows`` with ids made unique: a result filed twice (which ``pwc validate`` refuses,
+    but which a registry being edited may hold) has the same id on both rows; the later copy
+    gets ``-2`` (``-3``...) appended, in leaderboard order."""
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        copies = seen.get(row[0], 0) + 1
+        seen[row[0]] = copies
+        if copies > 1:
+            rows[i] = (f"{row[0]}-{copies}", *row[1:])
+    return rows
+
+
 def _board_rows(keys: Sequence[str]) -> bytes:
     """Rank the leaderboards of ``keys`` and lay them flat: (id, result rows, benchmark row)
     of each, as marshal bytes (plain data crosses from a worker fastest that way)."""
@@ -377,7 +389,7 @@ def compute(registry: Registry, boards: Sequence[Leaderboard] | None = None, *,
         flat = sorted((board for part in parts for board in marshal.loads(part)),
                       key=lambda board: str(board[0]))
     rows = entity_rows(registry)
-    rows["results"] = [row for _, board_rows, _ in flat for row in board_rows]
+    rows["results"] = _unique_ids([row for _, board_rows, _ in flat for row in board_rows])
     rows["benchmarks"] = [board_row for _, _, board_row in flat]
     return {name: Table(name, description, key, columns, rows[name])
             for name, (description, key, columns) in LAYOUT.items()}
