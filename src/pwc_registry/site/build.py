@@ -35,7 +35,7 @@ from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..outputs import check_folder, output_folder
-from ..parallel import fork_map, shared
+from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
     Holder,
     Registry,
@@ -602,7 +602,8 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
         gc.enable()
     with output_folder(out, COMMAND, replace=True):
         (out / "benchmarks").mkdir()
-        _write_downloads(site, registry_path, out / "downloads")
+        with gc_paused():  # see exports.results.export_results
+            _write_downloads(site, registry_path, out / "downloads")
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                          share=(site, out))
