@@ -572,7 +572,8 @@ def _gzip(path: Path) -> str:
     same bytes give the same archive)."""
     target = path.with_name(path.name + ".gz")
     with path.open("rb") as source, target.open("wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
+                          mtime=0) as packed:
         shutil.copyfileobj(source, packed, 1 << 20)
     path.unlink()
     return target.name
