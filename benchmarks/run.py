@@ -1,5 +1,6 @@
 """Time `pwc` on a synthetic registry: a full validation, `--changed-since` with five changed
-papers, a full leaderboard build, and `pwc diff` between commits five papers apart. Prints
+papers, a full leaderboard build, `pwc export results` in each format and in all four, and
+`pwc diff` between commits five papers apart. Prints
 medians as a Markdown table and writes them to OUT/results.json.
 
 Each run starts with the registry's files in the page cache, as a checkout leaves them (git's
@@ -79,6 +80,10 @@ def on_issue_machine(args: list[str], cwd: Path, runs: int, sample: list[tuple[P
     return statistics.median(runs_scaled), runs_scaled
 
 
+#: `pwc export results --format F` for each format, and with none (all four in one run).
+EXPORT_FORMATS = ("parquet", "jsonl", "csv", "sqlite", "all")
+
+
 def _with_new_result(text: str) -> str:
     """The paper's text with a copy of its first result under a new model name appended (the
     generator writes ``results`` last)."""
@@ -110,6 +115,9 @@ def main() -> None:
     uncached, uncached_runs, _ = timed(["validate"], root, args.runs, cache=False)
     build, build_runs, build_summary = timed(
         ["leaderboards", "build", "--out", str(args.out / "leaderboards")], root, args.runs)
+    exports = {fmt: timed(["export", "results", *(["--format", fmt] if fmt != "all" else []),
+                           "--out", str(args.out / "results")], root, args.runs)
+               for fmt in EXPORT_FORMATS}
 
     # What a pull request usually does: five papers each gain a result (a new model on a board
     # the paper is already on). Values changed or results removed would also need a correction.
@@ -153,6 +161,9 @@ def main() -> None:
         "leaderboards_build_s": round(build, 2),
         "leaderboards_build_runs": [round(t, 2) for t in build_runs],
         "leaderboards_build_summary": build_summary,
+        **{f"export_results_{fmt}_s": round(t, 2) for fmt, (t, _, _) in exports.items()},
+        **{f"export_results_{fmt}_runs": [round(t, 2) for t in runs]
+           for fmt, (_, runs, _) in exports.items()},
         "diff_5_papers_s": round(diff, 2),
         "diff_5_papers_runs": [round(t, 2) for t in diff_runs],
         "diff_5_papers_without_index_s": round(cold_diff, 2),
@@ -168,6 +179,8 @@ def main() -> None:
     print(f"| the same without the index of papers (fresh clone) | {cold:.2f} s | |")
     print(f"| the same, scaled to the issue's machine | {cold_scaled:.2f} s | < 1 s |")
     print(f"| `pwc leaderboards build` | {build:.2f} s | < 3 × validate |")
+    for fmt, (seconds, _, _) in exports.items():
+        print(f"| `pwc export results` ({fmt}) | {seconds:.2f} s | < 2 × validate |")
     print(f"| `pwc diff` of two commits 5 papers apart | {diff:.2f} s | < 2 s |")
     print(f"| the same without the index of papers (fresh clone) | {cold_diff:.2f} s | |")
     print(json.dumps(results, indent=2))

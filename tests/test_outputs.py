@@ -30,14 +30,19 @@ def registry(tmp_path: Path) -> Path:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every entry under ``folder``: a file's text, a link's target."""
+    """Every entry under ``folder``: a file's text (a binary file's bytes as Latin-1: the site's
+    downloads), a link's target."""
     out = {}
     for path in sorted(folder.rglob("*")):
         name = str(path.relative_to(folder))
         if path.is_symlink():
             out[name] = f"-> {os.readlink(path)}"
         elif path.is_file():
-            out[name] = path.read_text("utf-8")
+            data = path.read_bytes()
+            try:
+                out[name] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                out[name] = data.decode("latin-1")
     return out
 
 

@@ -813,6 +813,34 @@ def export_pwc_archive(out: Path, registry: Path | None) -> None:
         click.echo(f"{out / name}: {n} records")
 
 
+@export.command("results")
+@click.option("--format", "formats", type=click.Choice(["parquet", "jsonl", "csv", "sqlite"]),
+              multiple=True, help="A format to write (repeat for more; default: all four).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/results"), show_default=True,
+              help="The export folder (replaced): new, empty, or made by this command.")
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def export_results(formats: tuple[str, ...], out: Path, registry: Path | None,
+                   jobs: int | None) -> None:
+    """Write every result (one row per result and metric) and a table per entity, with a
+    JSON Schema, a dataset card and Datasette's metadata (open it with: datasette OUT)."""
+    from .exports import results
+    from .outputs import check_folder
+    from .registry import load_registry
+
+    with _refusals():
+        check_folder(out, results.COMMAND)  # before reading the registry
+        loaded = load_registry(_registry(registry), jobs=jobs)
+        counts = results.export_results(loaded, out, formats or tuple(results.FORMATS),
+                                        jobs=jobs)
+    click.echo(f"wrote {counts['results']} result rows, {counts['papers']} papers and "
+               f"{counts['benchmarks']} leaderboards to {out}/")
+    if loaded.skipped:
+        click.echo(f"left out {len(loaded.skipped)} files that do not pass validation "
+                   "(run pwc validate)", err=True)
+
+
 @main.command("stats")
 @registry_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

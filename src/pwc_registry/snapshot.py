@@ -27,7 +27,8 @@ from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, ra
 from .markdown import cell, link, number, table
 from .outputs import output_folder
 from .parallel import fork_map, shared
-from .registry import Paper, Registry, paper_label
+from .registry import Registry, paper_label
+from .tables import holder_fields, paper_fields
 
 FORMAT_VERSION = 2  # 2: rows name their holder (a paper or a source); "paper" may be null
 COMMAND = "pwc leaderboards build"
@@ -37,21 +38,6 @@ PARALLEL_THRESHOLD = 200
 
 def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-
-
-def _paper(paper: Paper | None) -> dict[str, Any] | None:
-    return None if paper is None else {"id": paper.id, "title": paper.title, "date": paper.date,
-                                       "arxiv": paper.identifiers.get("arxiv")}
-
-
-def _holder(row: Row) -> dict[str, Any]:
-    """The record that holds the row: the paper itself, or a source (a submission, a library's
-    table, a model card...)."""
-    h = row.holder
-    if isinstance(h, Paper):
-        return {"kind": "paper", "id": h.id, "title": h.title}
-    return {"kind": "source", "id": h.id, "title": h.title, "source_kind": h.kind,
-            "url": h.url, "date": h.date}
 
 
 def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
@@ -69,8 +55,8 @@ def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
         "ranks": dict(row.ranks),
         "extra_training_data": result.extra_training_data,
         "date": row.date,
-        "paper": _paper(row.paper),
-        "holder": _holder(row),
+        "paper": paper_fields(row.paper),
+        "holder": holder_fields(row.holder),
         "code": {"url": code.url, "official": code.official} if code else None,
         "result_code_links": list(result.code_links),
         "source": dict(result.source),
@@ -158,21 +144,35 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[str]], *, safe: bool = False) -> bytes:
     """Every CSV the tools write. A text cell that a spreadsheet would run as a formula gets a
     leading ``'``, as OWASP recommends; a number (``-1.5``, ``1e-05``, as
     :func:`..markdown.number` writes it) starts no formula and stays a number. (Inline, not a
-    call per cell: a snapshot writes millions of cells.)"""
-    safe = [["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
-             for c in row] for row in (header, *rows)]
+    call per cell: a snapshot writes millions of cells.) ``safe``: the cells have been through
+    :func:`formula_safe` already (a writer that knows which columns hold text)."""
+    safe_rows = [list(header), *rows] if safe else [
+        ["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+         for c in row] for row in (header, *rows)]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(safe)
+    csv.writer(buffer, lineterminator="\n").writerows(safe_rows)
     text = buffer.getvalue()
     if "\r" in text:  # the writer leaves a carriage return in a cell unquoted: a broken row
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(safe)
+        csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(safe_rows)
         text = buffer.getvalue()
     return text.encode("utf-8")
+
+
+def formula_safe(cells: Sequence[str]) -> Sequence[str]:
+    """``cells`` as :func:`_csv` writes them: one column's worth, for a writer that knows
+    which columns hold text (numbers, true and false never start a formula)."""
+    # The usual column starts no formula: six substring searches of it joined, in C, instead of
+    # a test of each cell. A line break inside a cell can only make it look at each cell.
+    joined = "\n" + "\n".join(cells)
+    if not any("\n" + start in joined for start in _FORMULA_START):
+        return cells
+    return ["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+            for c in cells]
 
 
 def leaderboard_markdown(board: Leaderboard, registry: Registry,
@@ -234,7 +234,7 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
     index: list[dict[str, Any]] = []
     rows = 0
     for key in keys:
-        board = rank(benchmark_of(registry, key, groups[key]), groups[key])
+        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
         for name, data in board_files(board, registry).items():
             files.write(name, data)
             names.append(name)

@@ -10,14 +10,17 @@ from any folder or host path; nothing is fetched at view time.
       index.html  tasks/  sota/  datasets/  papers/  sources/  methods/  submit.html  about.html
       search.html  search-index.json  style.css  site.js
       benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
+      downloads.html  downloads/   the whole registry as `pwc export results` writes it
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
+import gzip
 import json
 import re
+import shutil
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -27,10 +30,12 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from .. import snapshot
+from ..exports.results import write_export
+from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
 from ..outputs import check_folder, output_folder
-from ..parallel import fork_map, shared
+from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
     Holder,
     Registry,
@@ -42,6 +47,7 @@ from ..registry import (
     topics_of,
 )
 from ..stats import area_of
+from ..tables import compute
 from .chart import sota_chart
 
 PARALLEL_THRESHOLD = 300
@@ -49,7 +55,16 @@ COMMAND = "pwc site build"
 SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
             ("datasets/index.html", "Datasets"), ("papers/index.html", "Papers"),
             ("sources/index.html", "Sources"), ("methods/index.html", "Methods"),
-            ("submit.html", "Submit"), ("about.html", "About"))
+            ("downloads.html", "Downloads"), ("submit.html", "Submit"), ("about.html", "About"))
+#: The formats of the whole-registry export the Downloads page offers (``pwc export results``
+#: writes JSON Lines too: as large as the rest together, and Parquet holds the same).
+DOWNLOAD_FORMATS = ("parquet", "sqlite", "csv")
+_FORMAT_LABELS = {"parquet": "Parquet", "sqlite": "SQLite (for Datasette), gzipped",
+                  "csv": "CSV, gzipped"}
+#: Downloads offered gzipped: uncompressed, the results alone are ~250 MB of CSV and ~500 MB of
+#: SQLite at 50,000 papers, past what a static host takes in one file (GitHub Pages: 100 MB).
+#: Parquet is compressed inside.
+GZIPPED = (".sqlite", ".csv")
 #: How each kind of source is named on the site (source.schema.json lists the kinds).
 SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benchmark",
                 "model-card": "model card", "report": "report", "leaderboard": "leaderboard"}
@@ -85,6 +100,11 @@ class Site:
     counts: dict[str, int]
     #: The registry repository's CONTRIBUTING.md, for the Submit page.
     guide: str
+    #: The files of the whole-registry export in downloads/ and their sizes in bytes, once
+    #: written (no Downloads page without them).
+    downloads: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: The date of the registry's last commit (YYYY-MM-DD); None outside git.
+    built: str | None = None
 
 
 def gather(registry: Registry, guide: str = "") -> Site:
@@ -384,6 +404,17 @@ class Pages:
         body = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
         return self._page("prose.html", key, title, description, body=body)
 
+    def _downloads(self, _: str) -> tuple[str, str]:
+        groups = []
+        for fmt in DOWNLOAD_FORMATS:
+            files = [(name, _size(size)) for name, size in self.site.downloads.items()
+                     if name.removesuffix(".gz").endswith(f".{fmt}")]
+            if files:
+                groups.append((_FORMAT_LABELS[fmt], files))
+        return self._page("downloads.html", "downloads.html", "Downloads",
+                          "The whole registry as Parquet, SQLite and CSV.",
+                          groups=groups, built=self.site.built)
+
     def _search(self, _: str) -> tuple[str, str]:
         return self._page("search.html", "search.html", "Search",
                           "Search papers, tasks, datasets, methods and benchmarks.")
@@ -429,6 +460,14 @@ shown but not ranked.
 _PROSE = {"submit.html": _contributing, "about.html": _about}
 
 
+def _size(size: int) -> str:
+    """``1.4 MB``, ``812 KB``, ``96 bytes``: what a reader needs to decide to download."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def holder_page(holder: Holder) -> str:
     """The page of a paper or source, from the site's root."""
     return f"{'sources' if isinstance(holder, Source) else 'papers'}/{holder.id}.html"
@@ -447,6 +486,7 @@ def sections(site: Site) -> list[tuple[str, str]]:
     sources, no methods) has no page and no link."""
     return [(href, label) for href, label in SECTIONS
             if not (href.startswith("sources/") and not site.registry.sources)
+            and not (href == "downloads.html" and not site.downloads)
             and not (href.startswith("methods/") and not site.registry.entities.get("method"))]
 
 
@@ -456,7 +496,8 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
                                    ("prose", "submit.html"), ("prose", "about.html")]
     shown = {href for href, _ in sections(site)}
     keys += [(kind, "") for kind, href in (("sources", "sources/index.html"),
-                                            ("methods", "methods/index.html")) if href in shown]
+                                            ("methods", "methods/index.html"),
+                                            ("downloads", "downloads.html")) if href in shown]
     pages = Pages(site)
     keys += [("tasks_area", area) for area, _, _ in pages.areas()]
     for area, boards in pages.boards_by_area().items():
@@ -516,6 +557,39 @@ def search_index(site: Site) -> list[list[str]]:
     return entries
 
 
+def registry_date(registry_path: Path) -> str | None:
+    """The date of the last commit that changed the registry folder; None outside git. A
+    build's date is this, not the clock's, so the same registry builds the same bytes."""
+    try:
+        date = run_git(registry_path, "log", "-1", "--format=%cs", "--", ".").strip()
+    except GitError:
+        return None
+    return date or None
+
+
+def _gzip(path: Path) -> str:
+    """Replace ``path`` by ``path.gz``; its name. No time or file name in the header (the
+    same bytes give the same archive)."""
+    target = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, target.open("wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
+                          mtime=0) as packed:
+        shutil.copyfileobj(source, packed, 1 << 20)
+    path.unlink()
+    return target.name
+
+
+def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
+    """The whole-registry export (as ``pwc export results`` writes it) from the leaderboards
+    the pages show, and what the Downloads page says of it."""
+    folder.mkdir()
+    tables = compute(site.registry, list(site.boards.values()))
+    names = write_export(tables, folder, DOWNLOAD_FORMATS)  # the results table first
+    names = [_gzip(folder / name) if name.endswith(GZIPPED) else name for name in names]
+    site.downloads = {name: (folder / name).stat().st_size for name in names}
+    site.built = registry_date(registry_path)
+
+
 def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> dict[str, int]:
     """Render the whole site into ``out`` (replaced: see :mod:`..outputs`); counts of what was
     written."""
@@ -529,6 +603,8 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
         gc.enable()
     with output_folder(out, COMMAND, replace=True):
         (out / "benchmarks").mkdir()
+        with gc_paused():  # see exports.results.export_results
+            _write_downloads(site, registry_path, out / "downloads")
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                          share=(site, out))

@@ -1,0 +1,336 @@
+"""``pwc export results``: one row per (result, metric), a table per entity, read back as its
+users read it (pandas, DuckDB, sqlite3, Hugging Face ``datasets``, Datasette).
+
+The registry is the examples' base registry (LERT's results on Astock, from the Papers with
+Code archive) and one source: a leaderboard submission on the subtask Stock Trend Prediction,
+naming LERT's paper, with a spread, so that its row is also copied to the parent task's board
+(``via_task``)."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jsonschema
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pwc_registry import tables
+from pwc_registry.cli import main
+from pwc_registry.registry import load_registry
+from pwc_registry.tables import column_reference, compute
+
+from conftest import git
+from examples import materialise
+from registry_builder import registry_in_git, write
+
+LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
+ASTOCK = "stock-market-prediction--astock"
+TABLES = ("results", "papers", "sources", "tasks", "datasets", "metrics", "areas", "benchmarks")
+#: LERT: 4 results × 4 metrics filed under both tasks (the subtask's are filed in the parent
+#: too, so not copied); the source: 1 result × 2 metrics on the subtask and its copy.
+ROWS = 4 * 4 + 2 * 2
+
+
+def _registry(tmp: Path) -> Path:
+    registry = materialise(Path("/nonexistent"), tmp)
+    write(registry, "source", {
+        "id": "astock-trading-challenge", "kind": "submission", "title": "Astock trading challenge",
+        "date": "2023-01", "url": "https://example.org/astock",
+        "results": [{"task": "stock-trend-prediction", "dataset": "astock",
+                     "model": "Lert Ensemble", "paper": LERT,
+                     "metrics": {"accuracy": {"value": 61.2, "spread": 0.4,
+                                              "note": "std over 3 seeds"},
+                                 "f1-score": 60.05},
+                     "source": {"kind": "submission"}}]})
+    return registry
+
+
+def _export(registry: Path, out: Path, *formats: str) -> None:
+    args = ["export", "results", "--registry", str(registry), "--out", str(out)]
+    for fmt in formats:
+        args += ["--format", fmt]
+    outcome = CliRunner().invoke(main, args)
+    assert outcome.exit_code == 0, outcome.output
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("export")
+    out = tmp / "build" / "results"
+    _export(_registry(tmp), out)
+    return out
+
+
+def _lert(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[(frame["benchmark"] == ASTOCK) & (frame["metric"] == "accuracy")
+                 & (frame["model"] == "Chinese Lert Large (News+Factors)")]
+
+
+def test_pandas_reads_every_format_with_the_same_rows(export: Path) -> None:
+    parquet = pd.read_parquet(export / "results.parquet")
+    jsonl = pd.read_json(export / "results.jsonl", lines=True)
+    csv = pd.read_csv(export / "results.csv")
+    for frame in (parquet, jsonl, csv):
+        assert len(frame) == ROWS
+        row = _lert(frame).iloc[0]
+        assert row["value"] == 66.36 and row["rank"] == 1 and bool(row["is_primary"])
+        assert row["paper_arxiv"] in ("2211.05344", 2211.05344)  # CSV: pandas reads a number
+        assert row["holder_kind"] == "paper" and row["unit"] == "percent"
+    assert len(pd.read_parquet(export / "papers.parquet")) == 2
+    assert list(pd.read_parquet(export / "benchmarks.parquet")["id"]) == [
+        ASTOCK, "stock-trend-prediction--astock"]
+
+
+def test_the_sources_row_names_its_holder_its_paper_and_its_copy(export: Path) -> None:
+    rows = pd.read_parquet(export / "results.parquet")
+    ours = rows[rows["holder_id"] == "astock-trading-challenge"]
+    assert sorted(ours["benchmark"]) == [ASTOCK] * 2 + ["stock-trend-prediction--astock"] * 2
+    copy = ours[(ours["benchmark"] == ASTOCK) & (ours["metric"] == "accuracy")].iloc[0]
+    assert copy["via_task"] == "stock-trend-prediction" and copy["task"] == "stock-market-prediction"
+    assert copy["holder_kind"] == "source" and copy["holder_source_kind"] == "submission"
+    assert copy["paper_id"] == LERT and copy["paper_date"] == "2022-11-10"
+    assert (copy["spread"], copy["spread_note"]) == (0.4, "std over 3 seeds")
+    assert copy["source_kind"] == "submission" and copy["rank"] == 3
+    # The same result on both boards: one result_id, two row ids.
+    assert ours.groupby("metric")["result_id"].nunique().eq(1).all()
+    assert ours["id"].is_unique
+
+
+def test_parquet_columns_are_typed_even_where_every_value_is_null(export: Path) -> None:
+    schema = pq.read_schema(export / "results.parquet")
+    types = {f.name: str(f.type) for f in schema}
+    assert types["value"] == "double" and types["rank"] == "int64"
+    assert types["is_primary"] == "bool" and types["result_code_links"] == "list<element: string>"
+    # Null in every row of this registry, still typed:
+    assert types["paper_doi"] == "string" and types["source_location"] == "string"
+    assert not schema.field("value").nullable and schema.field("split").nullable
+    assert pq.read_schema(export / "sources.parquet").field("results").type == "int64"
+
+
+def test_duckdb_joins_results_to_papers(export: Path) -> None:
+    rows = duckdb.sql(
+        f"SELECT r.value, p.arxiv, p.title FROM '{export}/results.parquet' r "
+        f"JOIN '{export}/papers.parquet' p ON r.paper_id = p.id "
+        f"WHERE r.benchmark = '{ASTOCK}' AND r.metric = 'accuracy' AND r.rank = 1").fetchall()
+    assert rows == [(66.36, "2211.05344",
+                     "LERT: A Linguistically-motivated Pre-trained Language Model")]
+    count = duckdb.sql(f"SELECT count(*) FROM read_json_auto('{export}/results.jsonl')")
+    assert count.fetchall() == [(ROWS,)]
+
+
+def test_sqlite_has_typed_tables_keys_and_full_text_search(export: Path) -> None:
+    db = sqlite3.connect(export / "results.sqlite")
+    assert db.execute("SELECT count(*) FROM results").fetchone() == (ROWS,)
+    assert db.execute(
+        "SELECT r.value, typeof(r.value), r.is_primary, t.name FROM results r "
+        "JOIN tasks t ON t.id = r.task WHERE r.benchmark = ? AND r.metric = 'accuracy' "
+        "AND r.rank = 1", (ASTOCK,)).fetchone() == (66.36, "real", 1, "Stock Market Prediction")
+    found = db.execute("SELECT p.id FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid "
+                       "WHERE papers_fts MATCH 'linguistic*'").fetchall()
+    assert found == [(LERT,)]
+    links = db.execute("SELECT result_code_links FROM results LIMIT 1").fetchone()[0]
+    assert json.loads(links) == []
+    for table in TABLES:
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 0
+
+
+def test_hugging_face_datasets_loads_the_parquet_files(
+        export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # before the import: it reads it then
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
+    loaded = datasets.load_dataset("parquet", data_files=str(export / "results.parquet"),
+                                   split="train", cache_dir=str(tmp_path / "cache"))
+    assert loaded.num_rows == ROWS
+    assert loaded.features["value"].dtype == "float64"
+    assert loaded.features["rank"].dtype == "int64"
+    row = next(r for r in loaded if r["benchmark"] == ASTOCK and r["metric"] == "accuracy"
+               and r["rank"] == 1)
+    assert row["value"] == 66.36 and row["paper_id"] == LERT
+
+
+def test_the_card_is_a_hugging_face_dataset_card(export: Path) -> None:
+    text = (export / "README.md").read_text("utf-8")
+    assert text.startswith("---\n")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["license"] == "cc-by-sa-4.0"
+    configs = {c["config_name"]: c for c in front["configs"]}
+    assert configs["results"]["default"] is True
+    for config in configs.values():
+        assert (export / config["data_files"]).is_file()
+    info = {i["config_name"]: i for i in front["dataset_info"]}
+    results = {f["name"]: f for f in info["results"]["features"]}
+    assert results["value"] == {"name": "value", "dtype": "float64"}
+    assert results["result_code_links"] == {"name": "result_code_links", "list": "string"}
+    assert info["results"]["splits"] == [{"name": "train", "num_examples": ROWS}]
+
+
+def test_every_jsonl_row_matches_the_json_schema(export: Path) -> None:
+    schema = json.loads((export / "schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for table in TABLES:
+        validator = jsonschema.Draft202012Validator(
+            {**schema, "$ref": f"#/$defs/{table}"})
+        for line in (export / f"{table}.jsonl").read_text("utf-8").splitlines():
+            validator.validate(json.loads(line))
+
+
+async def _datasette_get(export: Path, path: str) -> Any:
+    from datasette.app import Datasette
+
+    # As `datasette build/results` opens it: the folder's results.sqlite and metadata.json.
+    ds = Datasette(config_dir=export)
+    response = await ds.client.get(path)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_datasette_serves_the_astock_board_with_facets_and_search(export: Path) -> None:
+    board = asyncio.run(_datasette_get(
+        export, f"/results/results.json?benchmark={ASTOCK}&metric=accuracy&_sort=rank"))
+    columns = board["columns"]
+    first = dict(zip(columns, board["rows"][0], strict=True))
+    assert first["value"] == 66.36 and first["model"] == "Chinese Lert Large (News+Factors)"
+    assert board["filtered_table_rows_count"] == 3  # LERT's two and the source's copy
+    assert set(board["facet_results"]) >= {"task", "dataset", "metric"}
+    found = asyncio.run(_datasette_get(export, "/results/papers.json?_search=linguistically"))
+    assert [row[found["columns"].index("id")] for row in found["rows"]] == [LERT]
+
+
+def test_the_same_registry_gives_the_same_bytes(export: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    _export(_registry(tmp_path), again)
+    names = sorted(p.name for p in export.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    changed = [n for n in names if (export / n).read_bytes() != (again / n).read_bytes()]
+    assert changed == []
+
+
+def test_one_format_writes_its_files_and_a_card_pointing_at_them(tmp_path: Path) -> None:
+    out = tmp_path / "jsonl-only"
+    _export(_registry(tmp_path), out, "jsonl")
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".jsonl")) == [
+        ".pwc-output", "README.md", "schema.json"]
+    front = yaml.safe_load((out / "README.md").read_text("utf-8").split("---\n")[1])
+    assert front["configs"][0]["data_files"] == "results.jsonl"
+
+
+def test_a_folder_pwc_did_not_make_or_a_link_is_refused(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    link = tmp_path / "link"
+    link.symlink_to(mine)
+    for out in (mine, link):
+        outcome = CliRunner().invoke(main, ["export", "results", "--registry", str(registry),
+                                            "--out", str(out)])
+        assert outcome.exit_code == 2 and "Traceback" not in outcome.output, outcome.output
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+
+
+def test_the_table_is_the_leaderboards_laid_flat(tmp_path: Path) -> None:
+    registry = load_registry(_registry(tmp_path))
+    tables = compute(registry)
+    assert [t for t in tables] == list(TABLES)
+    for table in tables.values():
+        assert all(len(row) == len(table.columns) for row in table.rows)
+        keys = [row[0] for row in table.rows]
+        assert len(keys) == len(set(keys))
+
+
+def test_the_site_offers_the_export_with_sizes_and_the_registrys_date(tmp_path: Path) -> None:
+    registry = registry_in_git(tmp_path / "repo")
+    date = git(tmp_path / "repo", "log", "-1", "--format=%cs").strip()
+    out = tmp_path / "site"
+    outcome = CliRunner().invoke(main, ["site", "build", "--registry", str(registry),
+                                        "--out", str(out)])
+    assert outcome.exit_code == 0, outcome.output
+    page = (out / "downloads.html").read_text("utf-8")
+    assert f"as of {date}" in page
+    size = (out / "downloads" / "results.parquet").stat().st_size
+    assert 'href="downloads/results.parquet"' in page and f"{size / 1e3:.1f} KB" in page
+    assert 'href="downloads.html"' in (out / "index.html").read_text("utf-8")
+    assert len(pd.read_parquet(out / "downloads" / "results.parquet")) == 4 * 4  # LERT's
+    assert len(pd.read_csv(out / "downloads" / "results.csv.gz")) == 4 * 4
+    packed = (out / "downloads" / "results.sqlite.gz").read_bytes()
+    assert packed[4:8] == b"\0\0\0\0"  # no time in the gzip header: the same bytes each build
+    (tmp_path / "results.sqlite").write_bytes(gzip.decompress(packed))
+    db = sqlite3.connect(tmp_path / "results.sqlite")
+    assert db.execute("SELECT count(*) FROM results").fetchone() == (4 * 4,)
+    assert 'href="downloads/results.sqlite.gz"' in page
+    # Outside git there is no date to give, and none is made up.
+    out2 = tmp_path / "site2"
+    plain = materialise(Path("/nonexistent"), tmp_path / "plain")
+    CliRunner().invoke(main, ["site", "build", "--registry", str(plain), "--out", str(out2)])
+    assert "as of" not in (out2 / "downloads.html").read_text("utf-8")
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_as_in_every_csv(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    write(registry, "source", {
+        "id": "formula-source", "kind": "report", "title": "=HYPERLINK(\"https://x\")",
+        "results": [{"task": "stock-market-prediction", "dataset": "astock",
+                     "model": "@SUM(A1)", "metrics": {"accuracy": 50.5}}]})
+    out = tmp_path / "csv"
+    _export(registry, out, "csv")
+    rows = pd.read_csv(out / "results.csv")
+    ours = rows[rows["holder_id"] == "formula-source"].iloc[0]
+    assert ours["model"] == "'@SUM(A1)" and ours["holder_title"] == "'=HYPERLINK(\"https://x\")"
+    assert ours["value"] == 50.5
+
+
+def test_worker_processes_lay_the_boards_flat_as_one_process_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = load_registry(_registry(tmp_path))
+    alone = compute(registry, jobs=1)
+    monkeypatch.setattr(tables, "PARALLEL_THRESHOLD", 1)
+    together = compute(registry, jobs=2)
+    assert {n: t.rows for n, t in together.items()} == {n: t.rows for n, t in alone.items()}
+    assert len(alone["results"].rows) == ROWS
+
+
+def test_the_snapshot_names_the_paper_of_a_sources_row_as_the_tables_do(tmp_path: Path) -> None:
+    from pwc_registry import snapshot
+
+    registry = load_registry(_registry(tmp_path))
+    snapshot.build(registry, tmp_path / "snapshot", jobs=1)
+    board = json.loads((tmp_path / "snapshot" / "benchmarks" /
+                        "stock-trend-prediction--astock.json").read_text("utf-8"))
+    ours = next(r for r in board["rows"] if r["holder"]["id"] == "astock-trading-challenge")
+    assert ours["paper"]["id"] == LERT
+    flat = compute(registry)["results"]
+    paper_ids = {p for p, h in zip(flat.column("paper_id"), flat.column("holder_id"), strict=True)
+                 if h == "astock-trading-challenge"}
+    assert paper_ids == {LERT}
+
+
+def test_docs_describe_every_column_as_the_card_does() -> None:
+    from conftest import REPO
+
+    page = (REPO / "docs" / "exports.md").read_text("utf-8")
+    assert column_reference() in page, "docs/exports.md: paste tables.column_reference()"
+
+
+def test_a_result_filed_twice_still_has_rows_with_unique_ids(tmp_path: Path) -> None:
+    registry = _registry(tmp_path)
+    twins = [{"task": "stock-market-prediction", "dataset": "astock", "model": "Twin",
+              "metrics": {"accuracy": 40.0}} for _ in range(2)]
+    write(registry, "paper", {"id": "twin-paper", "title": "Twin", "date": "2023-05-01",
+                              "results": twins})
+    out = tmp_path / "out"
+    _export(registry, out, "sqlite", "parquet")
+    rows = pd.read_parquet(out / "results.parquet")
+    twins = rows[rows["holder_id"] == "twin-paper"]
+    assert len(twins) == 2 and twins["result_id"].nunique() == 1
+    assert rows["id"].is_unique and list(twins["id"])[1].endswith("-2")
