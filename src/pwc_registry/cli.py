@@ -364,15 +364,14 @@ def site_build(registry: Path | None, out: Path, jobs: int | None) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--bind", default="127.0.0.1", show_default=True)
 def site_serve(folder: Path, port: int, bind: str) -> None:
-    """Serve a built site locally (Ctrl-C to stop)."""
-    import functools
-    import http.server
+    """Serve a built site locally (Ctrl-C to stop), answering the API's queries too."""
+    from .site.serve import serve
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-        click.echo(f"serving {folder}/ at http://{bind}:{server.server_address[1]}/")
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+    def ready(chosen: int) -> None:
+        click.echo(f"serving {folder}/ at http://{bind}:{chosen}/ (API: /api/v1/)")
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(folder, bind, port, ready)
 
 
 @main.group("import")

@@ -18,7 +18,7 @@ import dataclasses
 import gc
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from ..registry import (
     topics_of,
 )
 from ..stats import area_of
+from . import api
 from .chart import sota_chart
 
 PARALLEL_THRESHOLD = 300
@@ -479,7 +480,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
     """Render and write the pages of ``keys``; the files written, relative to the site."""
     site, out = shared()
     pages = Pages(site)
-    made = set()
+    made: set[Path] = set()
     written = []
     for kind, key in keys:
         path, html = pages.render(kind, key)
@@ -494,6 +495,21 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
                 if not name.endswith(".md"):
                     (out / "benchmarks" / name).write_bytes(data)
                     written.append(f"benchmarks/{name}")
+        if kind in api.PER_PAGE_KIND:
+            written += _write(out, api.PER_PAGE_KIND[kind](site, key).items(), made)
+    return written
+
+
+def _write(out: Path, files: Iterable[tuple[str, bytes]], made: set[Path]) -> list[str]:
+    """Write ``files`` (path relative to ``out``, content), making their folders."""
+    written = []
+    for path, data in files:
+        target = out / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        written.append(path)
     return written
 
 
@@ -540,6 +556,7 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
             json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
             encoding="utf-8")
         (out / ".nojekyll").write_text("")
+        written.update(_write(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 
