@@ -10,11 +10,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import layout
 from .markdown import printable
+
+if TYPE_CHECKING:
+    from .registry import Paper, Registry
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -481,6 +485,44 @@ def export_pwc_archive(out: Path, registry: Path | None) -> None:
         counts = export_archive(_registry(registry), out)
     for name, n in counts.items():
         click.echo(f"{out / name}: {n} records")
+
+
+@export.command("model-index")
+@click.argument("paper")
+@registry_option
+def export_model_index(paper: str, registry: Path | None) -> None:
+    """Print PAPER's results as a model card's model-index block (PAPER: id, arXiv id or title)."""
+    from .exports.model_card import model_index_text
+
+    loaded, found = _author_paper(paper, registry)
+    click.echo(model_index_text(loaded, found), nl=False)
+
+
+@export.command("hf")
+@click.argument("paper")
+@click.option("--model", help="Only this model's files (its name as the paper gives it).")
+@registry_option
+def export_hf(paper: str, model: str | None, registry: Path | None) -> None:
+    """Print PAPER's results as Hugging Face .eval_results files, one per leaderboard and model."""
+    from .exports.model_card import eval_results, eval_results_text
+
+    loaded, found = _author_paper(paper, registry)
+    files = [f for f in eval_results(loaded, found) if model is None or f.model == model]
+    if not files:
+        raise click.UsageError(f"{found.id} has no results of a model {model!r}")
+    click.echo(eval_results_text(files), nl=False)
+
+
+def _author_paper(paper: str, registry: Path | None) -> tuple[Registry, Paper]:
+    from .registry import load_registry
+
+    loaded = load_registry(_registry(registry))
+    found = loaded.find_paper(paper)
+    if found is None:
+        raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+    if not found.results:
+        raise click.UsageError(f"{found.id} holds no results")
+    return loaded, found
 
 
 @main.command("stats")

@@ -1,0 +1,1 @@
+"""Exports of the registry in formats others read."""
