@@ -3,6 +3,7 @@ back with huggingface_hub's own parsers, every value."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,25 @@ def _pwc(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120)
 
 
+@pytest.fixture(scope="module")
+def split_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base registry with a split on one of LERT's results and Astock on the Hub."""
+    registry = tmp_path_factory.mktemp("split") / "registry"
+    shutil.copytree(BASE, registry)
+    lert = next(registry.glob(f"papers/*/{LERT}.yaml"))
+    text = lert.read_text()
+    lert.write_text(text.replace("    model: Chinese Lert Large (News)\n",
+                                 "    split: test\n    model: Chinese Lert Large (News)\n", 1))
+    astock = registry / "datasets" / "astock.yaml"
+    astock.write_text(astock.read_text().replace(
+        "homepage: https://github.com/JinanZou/Astock",
+        "homepage: https://huggingface.co/datasets/JinanZou/Astock"))
+    return registry
+
+
 def _expected(registry: Path, paper_id: str) -> set[Fact]:
     paper = load_registry(registry).papers[paper_id]
+    assert not load_registry(registry).skipped
     return {(r.model, r.task, r.dataset, r.split, metric, value.value)
             for r in paper.results for metric, value in r.metrics.items()}
 
@@ -52,6 +70,22 @@ def test_model_index_round_trips_every_value(registry: Path, paper: str) -> None
 
 @pytest.mark.parametrize("registry, paper", [(BASE, LERT), (REPO / "registry", SPLIT)])
 def test_eval_results_round_trip_every_value(registry: Path, paper: str) -> None:
+    assert _eval_results(registry, paper) == _expected(registry, paper)
+
+
+def test_splits_and_hub_datasets_come_back(split_registry: Path) -> None:
+    expected = _expected(split_registry, LERT)
+    assert any(fact[3] == "test" for fact in expected)
+    got = _eval_results(split_registry, LERT)
+    assert {f[:2] + f[3:] for f in got} == {f[:2] + f[3:] for f in expected}
+    assert {f[2] for f in got} == {"JinanZou/Astock"}  # the Hub's id, not the registry's
+    run = _pwc("export", "model-index", LERT, "--registry", str(split_registry))
+    splits = {e.dataset_split for entry in yaml.safe_load(run.stdout)["model-index"]
+              for e in model_index_to_eval_results([entry])[1]}
+    assert splits == {None, "test"}
+
+
+def _eval_results(registry: Path, paper: str) -> set[Fact]:
     run = _pwc("export", "hf", paper, "--registry", str(registry))
     assert run.returncode == 0, run.stderr
     got: set[Fact] = set()
@@ -64,8 +98,8 @@ def test_eval_results_round_trip_every_value(registry: Path, paper: str) -> None
             notes = dict(part.split(": ", 1) for part in e.notes.split("; "))
             got.add((model, e.task_id, e.dataset_id, notes.get("split"),
                      notes[METRIC_NOTE.removesuffix(": ")], e.value))
-    assert got == _expected(registry, paper)
     assert all(p.startswith(".eval_results/") and p.endswith(".yaml") for p in paths)
+    return got
 
 
 def test_hf_export_of_one_model_and_refusals() -> None:
