@@ -136,6 +136,8 @@ def test_serve_pages_filters_and_finds_one_result(served: str) -> None:
     ("/api/v1/papers/%00/", 404),
     ("/api/v1/papers/?page=0", 400),
     ("/api/v1/papers/?page=-1", 400),
+    ("/api/v1/papers/?page=%C2%B2", 400),     # a superscript two: a digit to str.isdigit
+    ("/api/v1/papers/?items_per_page=1e3", 400),
     ("/api/v1/papers/?page=99999999999999999999", 400),
     ("/api/v1/papers/?items_per_page=100000", 400),
     ("/api/v1/papers/?page=3", 404),

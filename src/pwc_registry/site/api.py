@@ -139,10 +139,10 @@ def result_id(board_id: str, row: Row) -> str:
 def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
     b = board.benchmark
     name = site.registry.name
-    ranked = [(rank, i, m) for i, m in enumerate(b.metrics)
+    ranked = [(rank, m != b.primary, i, m) for i, m in enumerate(b.metrics)
               if (rank := row.ranks.get(m)) is not None]
     # The API's best_rank is the row's best rank over the table's metrics; on a tie, the
-    # earlier metric (the primary first) names it.
+    # primary metric names it, else the earlier one.
     best = min(ranked) if ranked else None
     holder = row.holder
     source_url = row.result.source.get("url") or (holder.url if isinstance(holder, Source)
@@ -155,7 +155,7 @@ def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
         "methodology": row.result.model,
         "uses_additional_data": row.result.extra_training_data,
         "paper": row.paper.id if row.paper is not None else None,
-        "best_metric": name("metric", best[2]) if best else None,
+        "best_metric": name("metric", best[3]) if best else None,
         "evaluated_on": row.date,
         "external_source_url": source_url,
         # Not in the API: which table the row is on, who holds it, its rank by the primary

@@ -118,7 +118,7 @@ def _int(query: dict[str, str], name: str, default: int, top: int) -> int:
     text = query.get(name)
     if text is None:
         return default
-    if not text.isdigit() or len(text) > 9 or not 1 <= int(text) <= top:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not 1 <= int(text) <= top:
         raise Problem(400, f"{name} must be a whole number from 1 to {top}")
     return int(text)
 
