@@ -233,3 +233,38 @@ def test_the_unmodified_client_reads_lert_and_astock(client_python: Path, base_s
     assert got["tasks"][0] == 3 and "stock-market-prediction" in got["tasks"][1]
     assert got["datasets"] == [1, ["astock"]]
     assert got["found"] == [LERT]
+
+
+def test_results_held_by_sources_are_rows_whose_paper_is_their_methods(tmp_path: Path) -> None:
+    from registry_builder import result, speech_registry, write
+
+    registry = speech_registry(tmp_path)
+    write(registry, "source", {
+        "id": "librispeech-leaderboard", "kind": "submission", "title": "Submissions",
+        "date": "2021-03", "url": "https://example.org/leaderboard",
+        "results": [
+            {**result("speech-recognition", "librispeech-test-clean", "Human",
+                      word_error_rate=4.0), "paper": "first-asr"},
+            result("speech-recognition", "librispeech-test-clean", "Anonymous",
+                   word_error_rate=3.0)]})
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    rows = {r["methodology"]: r for r in
+            _read(out, "evaluations/speech-recognition--librispeech-test-clean/results")[
+                "results"]}
+    human, anonymous = rows["Human"], rows["Anonymous"]
+    assert human["paper"] == "first-asr" and anonymous["paper"] is None
+    for row in (human, anonymous):
+        assert row["holder"] == {"kind": "source", "id": "librispeech-leaderboard"}
+        assert row["external_source_url"] == "https://example.org/leaderboard"
+        assert row["evaluated_on"] == "2021-03"
+    # Lower is better: the anonymous 3.0 ranks above the human 4.0.
+    assert anonymous["best_rank"] == anonymous["rank"] < human["rank"] == human["best_rank"]
+    assert anonymous["best_metric"] == "Word Error Rate"
+    # The paper's own results list the source's row of its method, not the anonymous one.
+    mine = _read(out, "papers/first-asr/results")["results"]
+    assert "Human" in {r["methodology"] for r in mine}
+    assert "Anonymous" not in {r["methodology"] for r in mine}
+    assert not (out / "api" / "v1" / "papers" / "librispeech-leaderboard").exists()
+    metrics = _read(out, "evaluations/speech-recognition--librispeech-test-clean/metrics")
+    assert {m["name"]: m["is_loss"] for m in metrics["results"]}["Word Error Rate"] is True
