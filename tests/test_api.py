@@ -268,3 +268,9 @@ def test_results_held_by_sources_are_rows_whose_paper_is_their_methods(tmp_path:
     assert not (out / "api" / "v1" / "papers" / "librispeech-leaderboard").exists()
     metrics = _read(out, "evaluations/speech-recognition--librispeech-test-clean/metrics")
     assert {m["name"]: m["is_loss"] for m in metrics["results"]}["Word Error Rate"] is True
+
+
+def test_no_api_builds_the_pages_alone(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(BASE, out, jobs=1, with_api=False)
+    assert (out / "papers" / f"{LERT}.html").is_file() and not (out / "api").exists()

@@ -351,12 +351,14 @@ def site() -> None:
               show_default=True,
               help="The site folder (replaced): new, empty, or made by this command.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def site_build(registry: Path | None, out: Path, jobs: int | None) -> None:
+@click.option("--api/--no-api", "with_api", default=True, show_default=True,
+              help="Also write the Papers with Code API's files under api/v1/ (docs/api.md).")
+def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: bool) -> None:
     """Render every page of the site from the registry."""
     from .site.build import build_site
 
     with _refusals():
-        counts = build_site(_registry(registry), out, jobs=jobs)
+        counts = build_site(_registry(registry), out, jobs=jobs, with_api=with_api)
     click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
                f"{counts['papers']} papers) to {out}/ — preview it with: pwc site serve "
                f"--dir {out}  (or open {out / 'index.html'})")

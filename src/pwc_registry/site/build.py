@@ -478,7 +478,7 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
 
 def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
     """Render and write the pages of ``keys``; the files written, relative to the site."""
-    site, out = shared()
+    site, out, with_api = shared()
     pages = Pages(site)
     made: set[Path] = set()
     written = []
@@ -495,7 +495,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
                 if not name.endswith(".md"):
                     (out / "benchmarks" / name).write_bytes(data)
                     written.append(f"benchmarks/{name}")
-        if kind in api.PER_PAGE_KIND:
+        if with_api and kind in api.PER_PAGE_KIND:
             written += _write(out, api.PER_PAGE_KIND[kind](site, key).items(), made)
     return written
 
@@ -532,9 +532,10 @@ def search_index(site: Site) -> list[list[str]]:
     return entries
 
 
-def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> dict[str, int]:
-    """Render the whole site into ``out`` (replaced: see :mod:`..outputs`); counts of what was
-    written."""
+def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
+               with_api: bool = True) -> dict[str, int]:
+    """Render the whole site into ``out`` (replaced: see :mod:`..outputs`), with the API's files
+    unless ``with_api`` is false; counts of what was written."""
     check_folder(out, COMMAND)  # before minutes of reading: a folder pwc may not replace
     registry = load_registry(registry_path, jobs=jobs)
     guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
@@ -547,7 +548,7 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
         (out / "benchmarks").mkdir()
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                         share=(site, out))
+                         share=(site, out, with_api))
         written = {path for part in parts for path in part}
         static = resources.files("pwc_registry.site").joinpath("static")
         for name in ("style.css", "site.js"):
@@ -556,7 +557,8 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
             json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
             encoding="utf-8")
         (out / ".nojekyll").write_text("")
-        written.update(_write(out, api.collection_files(site), set()))
+        if with_api:
+            written.update(_write(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 
