@@ -220,6 +220,8 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "pwc-site"
         sys_version = ""
+        #: A client that stops sending mid-request is dropped, not waited for.
+        timeout = 30
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # a preview server: the terminal stays quiet
