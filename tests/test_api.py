@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -85,11 +86,13 @@ def test_result_ids_are_stable_and_unique(base_site: Path, tmp_path: Path) -> No
 def served(base_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import http.server
 
+    site = tmp_path_factory.mktemp("served") / "site"
+    shutil.copytree(base_site, site)  # links are planted in a copy, not in the shared build
     outside = tmp_path_factory.mktemp("outside")
     (outside / "secret.txt").write_text("secret")
-    (base_site / "api" / "v1" / "leak").symlink_to(outside)
-    (base_site / "leak.txt").symlink_to(outside / "secret.txt")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(base_site))
+    (site / "api" / "v1" / "leak").symlink_to(outside)
+    (site / "leak.txt").symlink_to(outside / "secret.txt")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"127.0.0.1:{server.server_address[1]}"
@@ -274,3 +277,16 @@ def test_no_api_builds_the_pages_alone(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(BASE, out, jobs=1, with_api=False)
     assert (out / "papers" / f"{LERT}.html").is_file() and not (out / "api").exists()
+
+
+def test_a_paper_whose_title_is_unknown_is_named_by_its_label(tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    lert = next(registry.glob(f"papers/*/{LERT}.yaml"))
+    lert.write_text(lert.read_text().replace(
+        'title: "LERT: A Linguistically-motivated Pre-trained Language Model"\n', ""))
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    paper = _read(out, f"papers/{LERT}")
+    assert paper["title"] == "arXiv:2211.05344 (title unknown)"
+    assert paper["title_known"] is False
