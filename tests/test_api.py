@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from pwc_registry.site.api import entity
 from pwc_registry.site.build import build_site
 from pwc_registry.site.serve import handler_for
 
@@ -65,6 +66,27 @@ def test_a_static_host_finds_every_endpoint_as_a_folder_index(base_site: Path) -
         assert page["count"] == len(page["results"])  # all on the first page here
     assert _read(base_site, "datasets/astock/evaluations")["count"] >= 1
     assert _read(base_site, "areas/time-series/tasks")["count"] >= 1
+
+
+def test_the_shapes_have_every_field_paperswithcode_com_served(base_site: Path,
+                                                                corpus: Path) -> None:
+    """Real answers of the old API (pwc-api-samples/paperswithcode-go-dummy, from
+    codingpot/paperswithcode-go's test data): every key they have, ours have."""
+    samples = corpus / "pwc-api-samples" / "paperswithcode-go-dummy"
+
+    def sample(name: str) -> Any:
+        return json.loads((samples / name).read_text("utf-8"))
+
+    listing = sample("paper_list_response.json")
+    ours = _read(base_site, "papers")
+    assert set(listing) <= set(ours)
+    assert set(listing["results"][0]) <= set(ours["results"][0])
+    assert set(sample("paper_get_response.json")) <= set(_read(base_site, f"papers/{LERT}"))
+    result = sample("paper_result_list.json")["results"][0]
+    assert set(result) <= set(_read(base_site, f"papers/{LERT}/results")["results"][0])
+    assert all(isinstance(v, str) for v in result["metrics"].values())  # values as text, too
+    method = sample("paper_method_list_response.json")["results"][0]
+    assert set(method) <= set(entity("method", "m", {"name": "M"}))
 
 
 def test_result_ids_are_stable_and_unique(base_site: Path, tmp_path: Path) -> None:
