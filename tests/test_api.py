@@ -312,3 +312,16 @@ def test_a_paper_whose_title_is_unknown_is_named_by_its_label(tmp_path: Path) ->
     paper = _read(out, f"papers/{LERT}")
     assert paper["title"] == "arXiv:2211.05344 (title unknown)"
     assert paper["title_known"] is False
+
+
+def test_serve_on_a_taken_port_says_so(base_site: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = subprocess.run([sys.executable, "-m", "pwc_registry", "site", "serve", "--dir",
+                              str(base_site), "--port", str(taken.getsockname()[1])],
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "cannot serve on 127.0.0.1:" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -376,8 +376,12 @@ def site_serve(folder: Path, port: int, bind: str) -> None:
     def ready(chosen: int) -> None:
         click.echo(f"serving {folder}/ at http://{bind}:{chosen}/ (API: /api/v1/)")
 
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(folder, bind, port, ready)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(folder, bind, port, ready)
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        raise click.ClickException(f"cannot serve on {bind}:{port}: {exc.strerror or exc}"
+                                   ) from exc
 
 
 @main.group("import")
