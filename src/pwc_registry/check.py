@@ -7,7 +7,9 @@ file again with positions only when there is something to report.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 import math
 import re
 import unicodedata
@@ -17,8 +19,17 @@ from typing import Any
 
 from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .ids import PAPER_IDENTIFIERS, ResultIdentity, fold, identity_of, split_key, undated
+from .ids import (
+    PAPER_IDENTIFIERS,
+    ResultIdentity,
+    fold,
+    identity_of,
+    name_keys,
+    split_key,
+    undated,
+)
 from .load import INVISIBLE, Document, read_rich
+from .suggest import phrase
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
@@ -96,6 +107,8 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     """Everything that can be said of one record given the vocabulary."""
     findings = Findings(file, doc)
     if doc.data is None:
+        if doc.ambiguous is not None:
+            return _check_ambiguous(file, doc, vocabulary, today)
         return findings.result()
     data = doc.data
     if not schema.is_valid(file.kind, data):
@@ -115,14 +128,17 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     else:
         for field, kind in ENTITY_REFERENCES[file.kind]:
             value = data.get(field)
+            # An entity is never suggested as its own parent.
+            own = (file.stem,) if kind == file.kind else ()
             if isinstance(value, str):
-                _check_reference(findings, vocabulary, kind, value, (field,))
+                _check_reference(findings, vocabulary, kind, value, (field,), exclude=own)
             elif isinstance(value, list):
                 for i, ref in _strings(value):
-                    _check_reference(findings, vocabulary, kind, ref, (field, i))
+                    _check_reference(findings, vocabulary, kind, ref, (field, i), exclude=own)
             elif isinstance(value, dict):
                 for ref in value:
-                    _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True)
+                    _check_reference(findings, vocabulary, kind, ref, (field, ref), key=True,
+                                     exclude=own)
         _check_placeholder(findings, data.get("name"), ("name",))
         for i, alias in _strings(data.get("aliases")):
             _check_placeholder(findings, alias, ("aliases", i))
@@ -217,8 +233,27 @@ def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
             _check_strings(findings, v, (*pointer, i))
 
 
+def _check_ambiguous(file: layout.RegistryFile, doc: Document, vocabulary: Vocabulary,
+                     today: dt.date) -> list[Diagnostic]:
+    """A file refused only for plain values YAML 1.1 reads otherwise (Y007) is checked as
+    YAML 1.2 reads it too, so that one round of fixes finds every problem. Each Y007 says what
+    to write where that is mechanical (``false`` for ``no`` on a boolean, not "no"); the
+    schema's complaint about the same value (S..., V001) is left out."""
+    from . import plain
+
+    found = plain.fixes(file.kind, doc.ambiguous, doc, file.name)
+    ambiguous = [dataclasses.replace(d, hint=found[d.pointer].hint) if d.pointer in found
+                 else d for d in doc.diagnostics]
+    covered = {d.pointer for d in ambiguous}
+    provisional = dataclasses.replace(doc, data=doc.ambiguous, diagnostics=[], ambiguous=None)
+    rest = [d for d in check_record(file, provisional, vocabulary, today)
+            if not (d.pointer in covered and (d.code.startswith("S") or d.code == "V001"))]
+    return sorted([*ambiguous, *rest], key=Diagnostic.sort_key)
+
+
 def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref: str,
-                     pointer: Pointer, *, key: bool = False) -> None:
+                     pointer: Pointer, *, key: bool = False,
+                     exclude: Collection[str] = ()) -> None:
     found, alias_of = vocabulary.resolve(kind, ref)
     if found:
         return
@@ -227,9 +262,8 @@ def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref:
         findings.add("R002", f"{where}: '{ref}' is a name or alias of {kind} '{alias_of}'",
                      pointer, hint=f"write the id: {alias_of}", key=key)
         return
-    guess = vocabulary.suggest(kind, ref)
     findings.add("R001", f"{where}: unknown {kind} '{ref}'", pointer,
-                 hint=f"did you mean '{guess}'?" if guess else
+                 hint=phrase(vocabulary.suggest(kind, ref, exclude)) or
                  f"add registry/{layout.relative_path(kind, ref)} or use an existing {kind}",
                  key=key)
 
@@ -266,11 +300,18 @@ def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) ->
                 _check_date(findings, correction["date"], ("corrections", i, "date"), today)
 
 
-def _check_title_unknown(findings: Findings, ids: Mapping[str, Any]) -> None:
+def _check_title_unknown(findings: Findings, ids: Mapping[str, Any],
+                         links: Any = None) -> None:
     known = next(((scheme, ids[scheme]) for scheme in PAPER_IDENTIFIERS
                   if isinstance(ids.get(scheme), str)), None)
     if known is None:
-        return  # the schema says what is missing (S001)
+        link = next((links[k] for k in ("abstract", "pdf") if isinstance(links, dict)
+                     and isinstance(links.get(k), str)), None)
+        if link is not None:
+            findings.add("Q009", f"the title is unknown: the paper is known by its link {link} "
+                         "only", ("links",), hint="write the title from the paper's own page, "
+                         "and its arXiv id or DOI if it has one")
+        return  # else the schema says what is missing (S001)
     scheme, value = known
     hint = (f"run `pwc papers fill {value}` to fetch the title, authors, date and abstract "
             "from arXiv"
@@ -293,8 +334,9 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
                          ("title",), hint="write the title the paper gives itself (from its "
                          "arXiv or publisher page)")
-    elif "title" not in paper and isinstance(paper.get("identifiers"), dict):
-        _check_title_unknown(findings, paper["identifiers"])
+    elif "title" not in paper:
+        ids = paper.get("identifiers")
+        _check_title_unknown(findings, ids if isinstance(ids, dict) else {}, paper.get("links"))
     if "date" not in paper:
         ids = paper.get("identifiers")
         arxiv = ids.get("arxiv") if isinstance(ids, dict) else None
@@ -369,8 +411,27 @@ def values_key(metrics: Mapping[str, Any]) -> tuple[tuple[str, float], ...] | No
 
 
 def _check_same_values(findings: Findings, results: list[Any], indices: list[int]) -> None:
-    """Q005/Q006 among the results at ``indices``, all on one board: a later one with every
-    value of an earlier one."""
+    """Q005/Q006 among the results at ``indices``, all on one board."""
+    for code, i, j in same_value_pairs(results, indices):
+        name, other = results[i]["model"], results[j]["model"]
+        if code == "Q005":
+            findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
+                         "same board, same values, and the names differ only by a year or a "
+                         "footnote mark", ("results", i, "model"),
+                         hint=f"remove results[{i}]; the board shows one row per result")
+        else:
+            findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
+                         f"'{other}' on the same board "
+                         f"({len(results[i]['metrics'])} metrics)", ("results", i, "model"),
+                         hint="check the paper: if they are one model, keep one result")
+
+
+def same_value_pairs(results: list[Any], indices: list[int]) -> Iterator[tuple[str, int, int]]:
+    """Among the results at ``indices`` (schema-valid, all on one board), each later one with
+    every value of an earlier one: ("Q005", i, j) where their names differ only by a year or a
+    footnote mark (one result listed twice), ("Q006", i, j) where they differ otherwise and two
+    metrics or more agree. The one definition of a duplicate row, for the validator and for
+    ``scripts/merge_duplicate_rows.py``."""
     by_values: dict[tuple[tuple[str, float], ...], list[int]] = {}
     for i in indices:
         metrics = results[i].get("metrics")
@@ -380,20 +441,25 @@ def _check_same_values(findings: Findings, results: list[Any], indices: list[int
         earlier = by_values.setdefault(values, [])
         name = results[i]["model"]
         for j in earlier:
-            other = results[j]["model"]
-            if undated(other) == undated(name):
-                findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
-                             "same board, same values, and the names differ only by a year or a "
-                             "footnote mark", ("results", i, "model"),
-                             hint=f"remove results[{i}]; the board shows one row per result")
+            if undated(results[j]["model"]) == undated(name):
+                yield "Q005", i, j
                 break
             if len(values) > 1:
-                findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
-                             f"'{other}' on the same board ({len(values)} metrics)",
-                             ("results", i, "model"),
-                             hint="check the paper: if they are one model, keep one result")
+                yield "Q006", i, j
                 break
         earlier.append(i)
+
+
+def rows_by_board(results: list[Any]) -> list[list[int]]:
+    """The indices of a paper's results, grouped by the board they are on (task, dataset and
+    split, as :func:`.ids.result_identity` has them), results whose names are not all strings
+    left out."""
+    on_board: dict[tuple[str, str, str], list[int]] = {}
+    for i, result in enumerate(results):
+        identity = identity_of(result)
+        if identity is not None:
+            on_board.setdefault(identity[:3], []).append(i)
+    return list(on_board.values())
 
 
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
@@ -446,6 +512,38 @@ def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple
                 "I002", f"{kind} '{entry.id}' claims the name '{_claimed(entry, pointer)}', "
                 f"also claimed by {kind} {others}",
                 entry.file, line, column, hint="keep the name on one of them", pointer=pointer))
+    return out
+
+
+def check_near_names(entries: Iterable[Entry],
+                     locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """Two entities of one kind whose names or aliases are the same but for case, spacing,
+    punctuation or an abbreviation spelt out beside them (Q010): "ASR" and "Automatic speech
+    recognition (ASR)", "Knowledge-based" and "Knowledge-based:". Names the same as identity
+    reads them are I002's, not repeated here."""
+    holders: dict[tuple[str, str], dict[str, tuple[Entry, Pointer, str]]] = {}
+    for entry in entries:
+        if entry.kind == "benchmark":
+            continue
+        names: list[tuple[str, Pointer]] = [(entry.name, ("name",))] if entry.name else []
+        names += [(a, ("aliases", i)) for i, a in enumerate(entry.aliases)]
+        for name, pointer in names:
+            for key in name_keys(name):
+                holders.setdefault((entry.kind, key), {}).setdefault(entry.id,
+                                                                     (entry, pointer, name))
+    pairs: dict[tuple[str, str, str], tuple[Entry, Pointer, str, Entry, str]] = {}
+    for (kind, _), by_id in holders.items():
+        for (a, pa, na), (b, _, nb) in itertools.permutations(by_id.values(), 2):
+            if fold(na) != fold(nb):  # else I002 says it
+                pairs.setdefault((kind, a.id, b.id), (a, pa, na, b, nb))
+    out: list[Diagnostic] = []
+    for (kind, _, _), (a, pointer, name, b, other) in sorted(pairs.items()):
+        line, column = locate(a.file, pointer)
+        out.append(Diagnostic(
+            "Q010", f"{kind} '{a.id}' is named '{name}', and {kind} '{b.id}' ({b.file}) "
+            f"'{other}': the same name but for case, punctuation or an abbreviation",
+            a.file, line, column, hint=f"if they are one {kind}, merge them: keep one id, the "
+            "other's name as an alias (scripts/merge_entities.py)", pointer=pointer))
     return out
 
 

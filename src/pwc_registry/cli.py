@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +19,7 @@ from . import layout
 from .markdown import printable
 
 if TYPE_CHECKING:
+    from .imports.report import ImportReport
     from .registry import Paper, Registry
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -37,6 +39,20 @@ def _refusals() -> Iterator[None]:
         yield
     except OutputError as exc:
         raise Refused(str(exc)) from exc
+
+
+@contextlib.contextmanager
+def _data_errors(command: str) -> Iterator[None]:
+    """A request the registry's data refuses (an unknown name, a value that is not one, an id
+    taken) is not a usage error: every problem on its own line, no usage banner, exit 1."""
+    from .scaffold import ScaffoldError
+
+    try:
+        yield
+    except ScaffoldError as exc:
+        for problem in str(exc).splitlines():
+            click.echo(printable(f"pwc {command}: {problem}"), err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 def _registry(option: Path | None, hint: Path | None = None) -> Path:
@@ -69,15 +85,17 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Text: print the errors and the summary line only (warnings are counted).")
 def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str | None,
-             fmt: str, jobs: int | None, strict: bool) -> None:
+             fmt: str, jobs: int | None, strict: bool, quiet: bool) -> None:
     """Check registry files: YAML, schemas, references, values, and across files.
 
     With PATHS, check those files or folders only; everything else is still read so that
     references are checked against the whole registry."""
     from . import report as reporters
     from .gitrefs import GitError
-    from .validate import Options, UsageError
+    from .validate import Options, Report, UsageError
     from .validate import validate as run
 
     if paths and changed_since:
@@ -92,9 +110,10 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
         result = run(options)
     except (UsageError, GitError) as exc:
         raise click.UsageError(str(exc)) from exc
-    formatter = {"text": reporters.text, "json": reporters.as_json,
-                 "github": reporters.github, "markdown": reporters.markdown}[fmt]
-    click.echo(formatter(result), nl=False)
+    formatter: dict[str, Callable[[Report], str]] = {
+        "text": functools.partial(reporters.text, quiet=quiet), "json": reporters.as_json,
+        "github": reporters.github, "markdown": reporters.markdown}
+    click.echo(formatter[fmt](result), nl=False)
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(reporters.markdown(result))
@@ -107,11 +126,15 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 @registry_option
 @click.option("--check", is_flag=True,
               help="Change nothing; exit 1 if a file is not in the canonical layout.")
+@click.option("--diff/--no-diff", "show_diff", default=True, show_default=True,
+              help="With --check: print what would change, as a unified diff.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int | None) -> None:
+def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, show_diff: bool,
+        jobs: int | None) -> None:
     """Write registry files in the one canonical layout (key order, quoting, line width),
-    keeping comments and how numbers are written. A file with errors is named, not rewritten
-    (exit 1). With PATHS, only those files or folders."""
+    keeping comments and how numbers are written, and fix plain values of the wrong type where
+    that is mechanical (quote `arxiv: 2405.01234`, `no` → false on a boolean). A file with
+    other errors is named, not rewritten (exit 1). With PATHS, only those files or folders."""
     from .formatting import format_registry
 
     outcome = format_registry(_registry(registry, paths[0] if paths else None),
@@ -123,6 +146,9 @@ def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int |
             click.echo(printable(f"    hint: {d.hint}"), err=True)
     verb = "would reformat" if check else "reformatted"
     for name in outcome.changed:
+        if show_diff and name in outcome.diffs:
+            for line in outcome.diffs[name].splitlines():  # each line shown as printable
+                click.echo(printable(line))
         click.echo(f"{verb} {name}")
     left = len({d.file for d in outcome.not_formatted})
     click.echo(f"{len(outcome.changed)} of {outcome.checked} files {verb}"
@@ -133,7 +159,7 @@ def fmt(paths: tuple[Path, ...], registry: Path | None, check: bool, jobs: int |
 
 @main.group()
 def new() -> None:
-    """Scaffold registry files: a paper, a result."""
+    """Scaffold registry files: a paper, a result, a task, dataset, metric or benchmark."""
 
 
 @new.command("paper")
@@ -141,29 +167,52 @@ def new() -> None:
 @click.option("--title", help="The title (when not from arXiv).")
 @click.option("--author", "authors", multiple=True, help="An author, in order (repeatable).")
 @click.option("--date", help="Publication date, YYYY-MM-DD.")
+@click.option("--arxiv", "arxiv_offline", metavar="ARXIV_ID",
+              help="Offline, with --title: the arXiv id to record, without fetching it (pwc "
+              "papers fill fetches what is missing later).")
+@click.option("--url", help="The paper's abstract page, when not on arXiv.")
+@click.option("--abstract", help="The abstract.")
+@click.option("--code", "code", multiple=True, metavar="URL",
+              help="A code repository (repeatable).")
+@click.option("--venue", help='Where it was published ("ACL 2024").')
 @click.option("--id", "paper_id", help="The paper's id (default: from the title).")
 @registry_option
 def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
-              date: str | None, paper_id: str | None, registry: Path | None) -> None:
-    """Write a new paper file, from its ARXIV_ID (fetched from the arXiv API) or from flags."""
-    from .arxiv import ArxivError, fetch
-    from .scaffold import NewPaper, ScaffoldError
+              date: str | None, arxiv_offline: str | None, url: str | None,
+              abstract: str | None, code: tuple[str, ...], venue: str | None,
+              paper_id: str | None, registry: Path | None) -> None:
+    """Write a new paper file, from its ARXIV_ID (fetched from the arXiv API) or from flags.
+
+    Offline: --title with --author, --date, --arxiv, --url, --abstract, --code and --venue as
+    known; `pwc papers fill` fetches from arXiv what a paper with an arXiv id lacks, later."""
+    from .arxiv import ArxivError, fetch, normalise_id
+    from .scaffold import NewPaper
     from .scaffold import new_paper as scaffold
 
     if arxiv_id is None and not title:
         raise click.UsageError("give an arXiv id, or --title (with --author and --date)")
+    if arxiv_id is not None and arxiv_offline is not None:
+        raise click.UsageError("give the arXiv id once: as ARXIV_ID to fetch it, or as --arxiv "
+                               "with --title to write it without fetching")
+    extra = {k: v for k, v in (("abstract", abstract), ("venue", venue)) if v}
     try:
         if arxiv_id is not None:
             paper = NewPaper.from_arxiv(fetch(arxiv_id))
-            paper = dataclasses.replace(paper, paper_id=paper_id,
-                                        **({"title": title} if title else {}))
+            paper = dataclasses.replace(paper, paper_id=paper_id, code=code,
+                                        **({"title": title} if title else {}), **extra)
         else:
-            paper = NewPaper(title or "", authors, date, paper_id=paper_id)
-        path = scaffold(_registry(registry), paper)
-    except (ArxivError, ScaffoldError) as exc:
+            paper = NewPaper(title or "", authors, date, paper_id=paper_id, code=code,
+                             arxiv_id=normalise_id(arxiv_offline) if arxiv_offline else None,
+                             abstract_url=url, **extra)
+    except ArxivError as exc:
         raise click.UsageError(str(exc)) from exc
+    with _data_errors("new paper"):
+        path = scaffold(_registry(registry), paper)
     click.echo(f"wrote {path}\nnext: pwc new result {path.stem} --task ... --dataset ... "
-               "--model ... --metric NAME=VALUE")
+               "--model ... --metric NAME=VALUE"
+               + (f"\nlater, online: pwc papers fill {path.stem} (authors, date, abstract "
+                  "from arXiv)" if arxiv_offline and not (authors and date and abstract)
+                  else ""))
 
 
 @new.command("result")
@@ -184,7 +233,6 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
                split: str | None, extra_data: bool | None, location: str | None,
                kind: str | None, registry: Path | None) -> None:
     """Append a result to PAPER (its id), checking every name against the registry."""
-    from .scaffold import ScaffoldError
     from .scaffold import new_result as scaffold
 
     values: dict[str, str] = {}
@@ -192,14 +240,105 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise click.UsageError(f"--metric {item!r}: write NAME=VALUE")
+        if name.strip() in values:
+            raise click.UsageError(f"--metric {name.strip()} is given twice")
         values[name.strip()] = value.strip()
-    try:
-        path = scaffold(_registry(registry), paper, task=task, dataset=dataset, model=model,
-                        metrics=values, split=split, extra_training_data=extra_data,
-                        location=location, kind=kind)
-    except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"added the result to {path}\nnext: pwc validate {path}")
+    with _data_errors("new result"):
+        path, done = scaffold(_registry(registry), paper, task=task, dataset=dataset,
+                              model=model, metrics=values, split=split,
+                              extra_training_data=extra_data, location=location, kind=kind)
+    click.echo(f"{done} {path}\nnext: pwc validate {path}")
+
+
+_entity_options = [
+    click.option("--id", "entity_id", help="The id (default: from the name)."),
+    click.option("--alias", "aliases", multiple=True,
+                 help="Another spelling of this one (repeatable); never another's name."),
+    click.option("--description", help="One or two sentences."),
+    registry_option,
+]
+
+
+def _with_entity_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_entity_options):
+        command = option(command)
+    return command
+
+
+def _write_entity(kind: str, name: str, entity_id: str | None, aliases: tuple[str, ...],
+                  description: str | None, registry: Path | None, **fields: Any) -> None:
+    from .scaffold import NewEntity, new_entity
+
+    with _data_errors(f"new {kind}"):
+        path = new_entity(_registry(registry), NewEntity(kind, name, entity_id, aliases,
+                                                         description, fields))
+    click.echo(f"wrote {path}\nnext: pwc validate {path}")
+
+
+@new.command("task")
+@click.argument("name")
+@click.option("--parent", help="The task it is a kind of (id, name or alias).")
+@click.option("--area", help="Its area (id, name or alias).")
+@_with_entity_options
+def new_task(name: str, parent: str | None, area: str | None, entity_id: str | None,
+             aliases: tuple[str, ...], description: str | None, registry: Path | None) -> None:
+    """Write a new task file named NAME. Search first: `pwc leaderboards list WORD`, or grep
+    registry/tasks; a spelling of an existing task belongs in its aliases."""
+    _write_entity("task", name, entity_id, aliases, description, registry, parent=parent,
+                  area=area)
+
+
+@new.command("dataset")
+@click.argument("name")
+@click.option("--parent", help="The dataset it is part of (id, name or alias).")
+@click.option("--homepage", help="The dataset's page.")
+@_with_entity_options
+def new_dataset(name: str, parent: str | None, homepage: str | None, entity_id: str | None,
+                aliases: tuple[str, ...], description: str | None,
+                registry: Path | None) -> None:
+    """Write a new dataset file named NAME (its aliases: other spellings of it only)."""
+    _write_entity("dataset", name, entity_id, aliases, description, registry, parent=parent,
+                  homepage=homepage)
+
+
+@new.command("metric")
+@click.argument("name")
+@click.option("--direction", type=click.Choice(["higher", "lower"]), required=True,
+              help="Which values are better: how every leaderboard of it is ranked.")
+@click.option("--unit", help='Its unit, e.g. "percent" (values 76.5 for 76.5%).')
+@click.option("--min", "low", type=float, help="The least possible value.")
+@click.option("--max", "high", type=float, help="The greatest possible value.")
+@_with_entity_options
+def new_metric(name: str, direction: str, unit: str | None, low: float | None,
+               high: float | None, entity_id: str | None, aliases: tuple[str, ...],
+               description: str | None, registry: Path | None) -> None:
+    """Write a new metric file named NAME, with its direction (and unit and range where it
+    has them: that is how values are ranked and checked)."""
+    bounds = {k: int(v) if v.is_integer() else v for k, v in (("min", low), ("max", high))
+              if v is not None}
+    _write_entity("metric", name, entity_id, aliases, description, registry,
+                  direction=direction, unit=unit, range=bounds or None)
+
+
+@new.command("benchmark")
+@click.argument("task")
+@click.argument("dataset")
+@click.option("--split", help="The split or protocol, where it matters.")
+@click.option("--primary-metric", help="The metric that ranks the leaderboard.")
+@click.option("--metric", "metrics", multiple=True,
+              help="A metric to show, in order (repeatable).")
+@click.option("--notes", help="What a reader of the leaderboard should know.")
+@registry_option
+def new_benchmark(task: str, dataset: str, split: str | None, primary_metric: str | None,
+                  metrics: tuple[str, ...], notes: str | None, registry: Path | None) -> None:
+    """Write the settings of the leaderboard of TASK on DATASET: its primary metric and the
+    order of its metrics (optional: a leaderboard exists as soon as a result is filed)."""
+    from .scaffold import new_benchmark as scaffold
+
+    with _data_errors("new benchmark"):
+        path = scaffold(_registry(registry), task, dataset, split=split,
+                        primary_metric=primary_metric, metrics=metrics, notes=notes)
+    click.echo(f"wrote {path}\nnext: pwc validate {path}")
 
 
 @main.group()
@@ -270,26 +409,100 @@ def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> No
                    "(run pwc validate)", err=True)
 
 
+def _not_found(command: str, problem: str, hint: str | None) -> None:
+    """A name the registry does not have, in a command's arguments: said with suggestions and
+    exit 2 as a usage error, without click's usage banner (the command was right, the name
+    not)."""
+    click.echo(printable(f"pwc {command}: {problem}"), err=True)
+    if hint:
+        click.echo(printable(f"    hint: {hint}"), err=True)
+    sys.exit(EXIT_USAGE)
+
+
+_output_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                              default="text", show_default=True, help="Output format.")
+
+
 @leaderboards.command("show")
 @click.argument("task")
 @click.argument("dataset")
 @click.option("--split", default=None, help="The split, if the results name one.")
 @click.option("--no-extra-data", is_flag=True,
               help="Leave out results that used extra training data (and rank without them).")
+@_output_format
 @registry_option
 def leaderboards_show(task: str, dataset: str, split: str | None, no_extra_data: bool,
-                      registry: Path | None) -> None:
-    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases)."""
+                      fmt: str, registry: Path | None) -> None:
+    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases).
+
+    --format json gives the leaderboard as its snapshot file does (pwc leaderboards build)."""
     from . import terminal
-    from .leaderboard import find_leaderboard
+    from .leaderboard import compile_leaderboards, find_leaderboard
     from .registry import load_registry
+    from .snapshot import leaderboard_data
+    from .suggest import phrase
 
     loaded = load_registry(_registry(registry), abstracts=False)
     board = find_leaderboard(loaded, task, dataset, split)
     if board is None:
-        raise click.UsageError(f"no results for {task!r} on {dataset!r}"
-                               + (f" ({split})" if split else ""))
+        task_id, dataset_id = loaded.find("task", task), loaded.find("dataset", dataset)
+        hints = [f"no such {kind}" + (f"; {guess}" if guess else "")
+                 for kind, found, guess in (
+                     ("task", task_id, phrase(loaded.suggest("task", task))),
+                     ("dataset", dataset_id, phrase(loaded.suggest("dataset", dataset))))
+                 if found is None]
+        if task_id and dataset_id:
+            boards = [b.benchmark for b in compile_leaderboards(loaded)
+                      if b.benchmark.task == task_id]
+            on = [b.dataset + (f" --split {b.split!r}" if b.split else "") for b in boards
+                  if b.dataset == dataset_id] or sorted({b.dataset for b in boards})[:MOST_SHOWN]
+            hints.append(f"{task_id} has results on: {', '.join(on)}" if on else
+                         f"no leaderboard of {task_id} yet")
+        _not_found("leaderboards show", f"no results for {task!r} on {dataset!r}"
+                   + (f" ({split})" if split else ""),
+                   "; ".join([*hints, "pwc leaderboards list QUERY searches"]))
+        return
+    if fmt == "json":
+        import json
+
+        data = leaderboard_data(board, loaded)
+        if no_extra_data:
+            data["rows"] = [r for r in data["rows"] if not r["extra_training_data"]]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
     click.echo(terminal.leaderboard(board, loaded, extra_data=not no_extra_data), nl=False)
+
+
+#: How many leaderboards a hint names.
+MOST_SHOWN = 3
+
+
+@leaderboards.command("list")
+@click.argument("query", required=False)
+@_output_format
+@registry_option
+def leaderboards_list(query: str | None, fmt: str, registry: Path | None) -> None:
+    """List the leaderboards, or those whose task or dataset matches QUERY (a part of an id,
+    a name or an alias, case-insensitive): name, results, best value and model."""
+    from . import terminal
+    from .leaderboard import compile_leaderboards
+    from .registry import load_registry
+    from .snapshot import index_entry
+    from .suggest import phrase
+
+    loaded = load_registry(_registry(registry), abstracts=False)
+    boards = [b for b in compile_leaderboards(loaded)
+              if query is None or terminal.matches(loaded, b, query)]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([index_entry(b, loaded) for b in boards], indent=2,
+                              ensure_ascii=False))
+        return
+    if not boards:
+        guesses = [*loaded.suggest("task", query or ""), *loaded.suggest("dataset", query or "")]
+        _not_found("leaderboards list", f"no leaderboard matches {query!r}", phrase(guesses))
+    click.echo(terminal.leaderboard_list(boards, loaded), nl=False)
 
 
 @main.group()
@@ -299,19 +512,30 @@ def show() -> None:
 
 @show.command("paper")
 @click.argument("paper")
+@_output_format
 @registry_option
-def show_paper(paper: str, registry: Path | None) -> None:
+def show_paper(paper: str, fmt: str, registry: Path | None) -> None:
     """Print a paper and its results (PAPER: id, arXiv id or title)."""
     from . import terminal
     from .leaderboard import leaderboards_of_paper
     from .registry import load_registry, related_papers
+    from .suggest import phrase
 
     loaded = load_registry(_registry(registry))
     found = loaded.find_paper(paper)
     if found is None:
-        raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+        _not_found("show paper", f"no paper {paper!r} (give its id, arXiv id or exact title)",
+                   phrase(loaded.suggest_paper(paper)))
+        return
     boards = leaderboards_of_paper(loaded, found.id)
-    click.echo(terminal.paper(found, loaded, boards, related_papers(loaded, found)), nl=False)
+    related = related_papers(loaded, found)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(terminal.paper_data(found, loaded, boards, related), indent=2,
+                              ensure_ascii=False))
+        return
+    click.echo(terminal.paper(found, loaded, boards, related), nl=False)
 
 
 @main.command("diff")
@@ -320,7 +544,14 @@ def show_paper(paper: str, registry: Path | None) -> None:
 @registry_option
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
-def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
+@click.option("--validation/--no-validation", default=True, show_default=True,
+              help="Also run `pwc validate --changed-since BASE` and give its verdict in the "
+              "summary (when HEAD is the work tree or HEAD).")
+@click.option("--max-length", type=click.IntRange(min=0), default=None,
+              help="Cut the Markdown to this many characters, folding and leaving out parts "
+              "with a note (default: what a GitHub comment holds; 0: no limit).")
+def diff(base: str, head: str | None, registry: Path | None, fmt: str, validation: bool,
+         max_length: int | None) -> None:
     """What HEAD (default: the work tree) changes on the leaderboards since it left BASE.
 
     Compares the merge base of BASE and HEAD with HEAD, like a pull request: results added and
@@ -329,15 +560,25 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
 
     from .compare import compare, render
     from .gitrefs import GitError
+    from .report import partition
+    from .validate import Options, validate
 
     try:
         found = render.report(compare(_registry(registry), base, head))
     except GitError as exc:
         raise click.UsageError(str(exc)) from exc
+    verdict = None
+    if validation and head in (None, "HEAD"):
+        # The work tree is what is compared: the verdict of `validate --changed-since` on it.
+        checked = validate(Options(registry=_registry(registry), changed_since=base))
+        shown, old = partition(checked)  # warnings on files the change does not touch: apart
+        verdict = render.Validation(checked.errors,
+                                    sum(1 for d in shown if d.severity == "warning"), len(old))
     if fmt == "json":
-        click.echo(json.dumps(render.as_json(found), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.as_json(found, verdict), indent=2, ensure_ascii=False))
     else:
-        click.echo(render.markdown(found), nl=False)
+        limit = render.COMMENT_LIMIT if max_length is None else max_length or 2**62
+        click.echo(render.markdown(found, verdict, limit), nl=False)
 
 
 @main.group()
@@ -389,54 +630,59 @@ def import_() -> None:
     """Import results from other sources into the registry."""
 
 
-_dump = click.Path(exists=True, dir_okay=False, path_type=Path)
+_dump = click.Path(exists=True, path_type=Path)
+_report_option = click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/import-report.md"), show_default=True,
+    help="Where to write the report (Markdown; a .json beside it), replacing only an earlier "
+    "report.")
 
 
 @import_.command("pwc-archive")
 @click.argument("dumps", nargs=-1, type=_dump)
 @click.option("--evaluation-tables", "tables", multiple=True, type=_dump,
-              help="A file in the format of evaluation-tables.json (repeatable).")
-@click.option("--papers", type=_dump, help="papers-with-abstracts.json")
-@click.option("--links", type=_dump, help="links-between-papers-and-code.json")
-@click.option("--methods", type=_dump, help="methods.json")
-@click.option("--datasets", type=_dump, help="datasets.json")
-@click.option("--synonyms", type=_dump, help="A CSV of task synonyms (task,synonym).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/import-report.md"), show_default=True,
-              help="Where to write the report (Markdown; a .json beside it), replacing only "
-              "an earlier report.")
+              help="evaluation-tables under any name: a file, or a dataset's folder of "
+              "Parquet shards (repeatable, as are the four below).")
+@click.option("--papers", multiple=True, type=_dump, help="papers-with-abstracts")
+@click.option("--links", multiple=True, type=_dump,
+              help="links-between-papers-and-code (Hugging Face: links-between-paper-and-code)")
+@click.option("--methods", multiple=True, type=_dump, help="methods")
+@click.option("--datasets", multiple=True, type=_dump, help="datasets")
+@click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV of task synonyms (task,synonym).")
+@_report_option
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers: Path | None,
-                       links: Path | None, methods: Path | None, datasets: Path | None,
+def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
+                       papers: tuple[Path, ...], links: tuple[Path, ...],
+                       methods: tuple[Path, ...], datasets: tuple[Path, ...],
                        synonyms: Path | None, report_path: Path, registry: Path | None,
                        jobs: int | None) -> None:
-    """Import the Papers with Code archive's dumps (plain or .gz) into the registry.
+    """Import the Papers with Code archive's dumps into the registry.
 
-    DUMPS named as the archive names them (evaluation-tables.json, papers-with-abstracts.json,
-    links-between-papers-and-code.json, methods.json, datasets.json, each maybe .gz) are
-    recognised; other names go with their option. Existing files are merged into, never
-    overwritten; importing again changes nothing."""
-    from .archive import report as reporters
+    DUMPS are files named as the archive names them (evaluation-tables.json,
+    papers-with-abstracts.json, links-between-papers-and-code.json, methods.json,
+    datasets.json; maybe with a date before, as jul-28-evaluation-tables.json), Hugging Face's
+    pwc-archive datasets (a dataset's folder, the folder holding them, or their data/*.parquet
+    shards), or a folder holding named dumps. JSON, JSON Lines and Parquet are read, each plain
+    or gzipped (Parquet plain). Other names go with their option. Existing files are merged
+    into, never overwritten; importing again changes nothing."""
+    from .archive import discover as found_dumps
     from .archive.importer import Options, import_archive
-    from .outputs import check_file
 
-    all_tables = list(tables)
-    single: dict[str, Path | None] = {
-        "papers-with-abstracts": papers, "links-between-papers-and-code": links,
-        "methods": methods, "datasets": datasets}
-    for path in dumps:
-        stem = path.name.removesuffix(".gz").removesuffix(".json")
-        if stem == "evaluation-tables":
-            all_tables.append(path)
-        elif stem not in single:
-            raise click.UsageError(f"{path}: not a dump name the archive uses; pass it with "
-                                   "--evaluation-tables, --papers, --links, --methods or --datasets")
-        elif single[stem] is not None:
-            raise click.UsageError(f"{path}: a second {stem} dump")
-        else:
-            single[stem] = path
-    if not all_tables and not any(single.values()):
+    given = {found_dumps.TABLES: tables, found_dumps.PAPERS: papers, found_dumps.LINKS: links,
+             found_dumps.METHODS: methods, found_dumps.DATASETS: datasets}
+    try:
+        named = found_dumps.discover(dumps)
+        files = {dump: found_dumps.expand(dump, given[dump]) for dump in found_dumps.DUMPS}
+    except found_dumps.NotADump as exc:
+        raise click.UsageError(str(exc)) from None
+    for dump, paths in named.items():
+        if files[dump] and dump != found_dumps.TABLES:
+            raise click.UsageError(f"{paths[0]}: a second {dump} dump (the other given with "
+                                   f"{found_dumps.OPTION[dump]})")
+        files[dump] += paths
+    if not any(files.values()):
         raise click.UsageError("no dump given")
 
     def progress(stage: str) -> Callable[[int, int], None] | None:
@@ -455,14 +701,25 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
         return tell
 
     options = Options(
-        registry=_registry(registry), evaluation_tables=all_tables,
-        papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
-        methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
-        progress=progress)
-    with _refusals():  # the report replaces only an earlier report: know before importing
+        registry=_registry(registry), evaluation_tables=files[found_dumps.TABLES],
+        papers=files[found_dumps.PAPERS], links=files[found_dumps.LINKS],
+        methods=files[found_dumps.METHODS], datasets=files[found_dumps.DATASETS],
+        synonyms=synonyms, jobs=jobs, progress=progress)
+    _run_import(options.registry, report_path, lambda: import_archive(options))
+
+
+def _run_import(registry: Path, report_path: Path, run: Callable[[], ImportReport]) -> None:
+    """Every importer's ending: the report written (replacing only an earlier report, which is
+    checked before importing), errors shown, the summary, exit 1 on errors."""
+    from .imports import report as reporters
+    from .outputs import check_file
+
+    if not registry.is_dir():
+        raise click.UsageError(f"no registry folder at {registry}: make it, or pass --registry")
+    with _refusals():
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)
-    result = import_archive(options)
+    result = run()
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(reporters.markdown(result), encoding="utf-8")
     report_path.with_suffix(".json").write_text(reporters.as_json(result), encoding="utf-8")
@@ -471,6 +728,75 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
             click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"), err=True)
     click.echo(f"{reporters.summary(result)}\nreport: {report_path} (and .json)")
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+def _rows_read() -> Callable[[int], None] | None:
+    """Progress on a terminal: the rows read so far."""
+    if not sys.stderr.isatty():
+        return None
+
+    def tell(rows: int) -> None:
+        click.echo(f"\rread {rows:,} rows", err=True, nl=False)
+    return tell
+
+
+@import_.command("table")
+@click.argument("tables", nargs=-1, required=True, type=_dump)
+@click.option("--mapping", "mapping_file", type=_dump,
+              help="A YAML file of the mapping (the flags below override it).")
+@click.option("--model", help="The model's column, or a template of columns: '{model} @ {img_size}'.")
+@click.option("--metric", "metrics", multiple=True, metavar="COLUMN=METRIC",
+              help="A column and the registry metric it holds (repeatable).")
+@click.option("--task", help="The task (a registry name, id or alias).")
+@click.option("--dataset", help="The dataset (a registry name, id or alias).")
+@click.option("--split", help="The split, if the numbers are on one (validation, test).")
+@click.option("--paper", help="A column naming each row's paper (arXiv id, URL or title).")
+@click.option("--unit", type=click.Choice(["percent", "fraction"]),
+              help="What the table's percent metrics are written in, if it says.")
+@click.option("--source-kind", type=click.Choice(["submission", "library", "model-card",
+                                                  "report", "leaderboard"]))
+@click.option("--source-title", help="The source's title (it is found again by it).")
+@click.option("--source-url", help="Where the table is published.")
+@click.option("--source-id", help="The id the source should have.")
+@_report_option
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str | None,
+                 metrics: tuple[str, ...], task: str | None, dataset: str | None,
+                 split: str | None, paper: str | None, unit: str | None,
+                 source_kind: str | None, source_title: str | None, source_url: str | None,
+                 source_id: str | None, report_path: Path, registry: Path | None,
+                 jobs: int | None) -> None:
+    """Import results kept in CSV tables, with a mapping of their columns (docs/import.md).
+
+    The results are held by one source (--source-kind, --source-title); existing files are
+    merged into, never overwritten; importing again changes nothing."""
+    from .imports.table import MappingError, import_tables, read_mapping
+
+    pairs = []
+    for pair in metrics:
+        column, sep, metric = pair.partition("=")
+        if not sep or not column.strip() or not metric.strip():
+            raise click.UsageError(f"--metric {pair!r}: expected COLUMN=METRIC")
+        pairs.append((column.strip(), metric.strip()))
+    flags = {"model": model, "task": task, "dataset": dataset, "split": split, "paper": paper,
+             "unit": unit, "metrics": pairs, "source_kind": source_kind,
+             "source_title": source_title, "source_url": source_url, "source_id": source_id}
+    try:
+        mapping = read_mapping(mapping_file, flags)
+    except MappingError as exc:
+        click.echo(printable(f"{exc.file}:{exc.line}:{exc.column}: A037 {exc.message}"),
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    root = _registry(registry)
+
+    def run() -> ImportReport:
+        progress = _rows_read()
+        result = import_tables(root, tables, mapping, jobs=jobs, progress=progress)
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
+        return result
+    _run_import(root, report_path, run)
 
 
 @main.group("export")

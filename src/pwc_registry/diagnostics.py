@@ -87,7 +87,10 @@ _PROBLEMS = [
             "YAML 1.1 readers (PyYAML among them) turn `NO` into false, `010` into 8, `1_000` into "
             "1000 and `2022-11-10` into a date object (and some, not PyYAML, `y` and `n` into "
             "booleans), where YAML 1.2 reads strings or other numbers. Quote the value, or "
-            "write it in the one form both agree on."),
+            "write it in the one form both agree on: the hint says which fits the field "
+            "(`false` for `no` where a boolean belongs, quotes where text does), and `pwc fmt` "
+            "writes it. The rest of the file is checked as YAML 1.2 reads it, so one round "
+            "shows every problem."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
             "that does not decode."),
@@ -265,6 +268,17 @@ _PROBLEMS += [
             "pages and rows show the identifier, marked \"title unknown\". For an arXiv paper, "
             "`pwc papers fill` fetches the title, authors, date and abstract; for the others, "
             "write them from the publisher's page."),
+    Problem("Q010", "near-duplicate-name", "warning",
+            "Two entities of a kind have names that differ only in form",
+            "Two tasks (or datasets, metrics, methods, areas) whose names or aliases are the same "
+            "once case, spacing and punctuation are dropped (\"Knowledge-based\" and "
+            "\"Knowledge-based:\"), or where one spells out the other's abbreviation "
+            "(\"Automatic speech recognition (ASR)\" beside \"ASR\"; \"CoQA "
+            "(Conversational Question Answering Challenge)\" beside \"CoQA\"): the archive "
+            "filed one thing twice, and its results are split over two leaderboards. Merge "
+            "them: keep one id, give it the other's name as an alias, move the results "
+            "(`scripts/merge_entities.py` does all three, with the corrections the guard asks "
+            "for). A warning: two things can share an abbreviation."),
 ]
 
 # --- guards on history (pwc validate --changed-since): H ---
@@ -324,13 +338,11 @@ _PROBLEMS += [
     Problem("A003", "value-unreadable", "warning", "A metric value cannot be read",
             "The text does not say one number (\"-\", \"78.6/84.4\", \"185M\"). It is not "
             "imported; nothing is guessed. Read the paper and file the number by hand."),
-    Problem("A004", "row-without-paper", "warning", "A leaderboard row names no paper",
-            "Every result belongs to a paper file. A row with no paper title is not imported."),
     Problem("A005", "row-without-values", "warning", "A leaderboard row has no readable value",
             "None of the row's values could be read, so there is nothing to import."),
-    Problem("A006", "conflicting-row", "warning", "Two rows disagree about the same result",
-            "The same paper, task, dataset and model appear twice with different values for a "
-            "metric. The first value is kept; check the paper."),
+    Problem("A006", "conflicting-row", "warning", "One row gives a metric two values",
+            "Two of the row's columns are one metric (their names differ only in case or "
+            "spacing) and hold different values. The first value is kept; check the paper."),
     Problem("A007", "kept-registry-value", "warning", "The registry already says otherwise",
             "The registry holds another value here, perhaps a human's correction. The importer "
             "never overwrites it; compare and decide."),
@@ -378,6 +390,58 @@ _PROBLEMS += [
     Problem("A019", "problems-not-listed", "warning", "More problems than the report lists",
             "The report lists the first problems of each code in full and counts the others, "
             "so that a broken dump cannot make a report larger than the dump."),
+    Problem("A020", "row-named-again", "warning", "A model is named twice on a board",
+            "Two rows of one paper (or one board's source) on one board name the same model "
+            "with different values: anonymous leaderboard submissions, two settings of one "
+            "model. Both are kept; the later one is numbered (\"Anonymous [2]\") with a note "
+            "giving its row in the table. Give it the name the paper or leaderboard uses."),
+    # The shared path of every importer (imports/sink.py) and the table importer: A030-A039.
+    Problem("A030", "entity-created", "warning", "An import named a task or dataset the registry "
+            "lacks",
+            "No task or dataset has this name, id or alias, so the import created it. If it is "
+            "another spelling of one the registry has, add the name to that one's aliases, "
+            "delete the new file and import again."),
+    Problem("A031", "metric-unknown", "warning", "An import named a metric the registry lacks",
+            "Values are filed only under a metric the registry defines (its direction and unit "
+            "decide ranking and the unit rule), so this value is not imported. Add the metric, "
+            "or the name as an alias of the one it means, and import again."),
+    Problem("A032", "fraction-converted", "warning", "A fraction was converted to a percent",
+            "The metric is in percent and the source writes it as a fraction of 1: it says so, "
+            "or every value of the metric in the file or card is within [0, 1]. The value was "
+            "multiplied by 100, and the result's notes say so. Check against the source."),
+    Problem("A033", "unit-ambiguous", "warning", "A value may be a fraction or a percent",
+            "The metric is in percent and the value is within (0, 1], but other values of the "
+            "metric in the same source are not, and the source does not state its unit: 0.85 "
+            "could be 85 % or 0.85 %. Or the source says the value is a fraction of 1 and it "
+            "is not within [0, 1]. It is not imported; state the unit (a table's mapping: "
+            "unit) or file the value by hand."),
+    Problem("A034", "result-without-holder", "warning", "A result has no paper or source to "
+            "hold it",
+            "The result names no paper that can be identified (a title or an identifier) and "
+            "its source is not a source record, so no file can hold it. It is not imported."),
+    Problem("A035", "result-repeated", "warning", "A result is given twice with other values",
+            "Two results of one source name the same task, dataset, split and model with "
+            "different values. The first is imported; name the second apart (a table's model "
+            "template can add a column such as the image size) and import again."),
+    Problem("A036", "result-incomplete", "warning", "A result lacks its task, dataset or model",
+            "Without each of them it cannot be placed on a leaderboard; it is not imported."),
+    Problem("A037", "table-mapping", "error", "A table's mapping cannot be used",
+            "The mapping (flags or a YAML file) names a column the table lacks, lacks a required "
+            "entry (model, a metric, task, dataset, source) or is not valid YAML. Nothing is "
+            "imported."),
+    Problem("A038", "table-unreadable", "error", "A table cannot be read",
+            "The file is not UTF-8 CSV with a header row, or a row has more cells than the "
+            "header. Nothing of the file (or of the row) is imported."),
+    Problem("A050", "not-a-dump", "error", "A file given as a dump is not one",
+            "The file is not JSON, JSON Lines or Parquet (a ZIP archive, a Git LFS pointer, a web "
+            "page, a gzipped Parquet file), or is Parquet that cannot be read (cut short, a "
+            "column of a type no dump has). The message says what it is; nothing is imported "
+            "from it."),
+    Problem("A051", "row-group-too-large", "error", "A Parquet row group is too large to read",
+            "A column of one row group of a Parquet dump is larger than the importer reads at "
+            "once (the limit is in docs/import.md): one of its pages may be that large. Its rows "
+            "are skipped, the rest of the file is imported; rewrite the file with smaller row "
+            "groups."),
 ]
 
 # --- writing registry files and outputs (pwc fmt): F ---

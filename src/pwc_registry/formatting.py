@@ -1,23 +1,27 @@
-"""``pwc fmt``: every registry file in the canonical layout (see :mod:`.canonical`), comments
-kept, so that a diff shows only what changed in the data.
+"""``pwc fmt``: every registry file in the canonical layout (see :mod:`.canonical`), comments kept,
+so that a diff shows only what changed in the data.
 
-Formatting never changes what a file says. A file with errors (it cannot be read, or breaks its
-schema) is not touched but reported with them: rewriting it could change its meaning (a plain
-``model: 1.10`` is the number 1.1, not the text the author meant). Numbers keep the digits the
-file gives (``66.360``). A rewrite is checked before it is written: the same data, every comment,
-every number's text, or the file is left alone (F001). Formatting is a fixed point: a formatted
-file formats to itself.
+Formatting never changes what a file says, with one exception that is mechanical: a plain value
+of the wrong type where the schema says which type belongs (``arxiv: 2405.01234`` is quoted,
+``extra_training_data: no`` becomes ``false``; see :mod:`.plain`). A file with other errors (it
+cannot be read, or breaks its schema) is not touched but reported with them: rewriting it could
+change its meaning. The mechanical fix writes a value's text as the file gives it (``model: 1.10``
+becomes ``"1.10"``, never the number's ``"1.1"``).
+Numbers keep the digits the file gives (``66.360``). A rewrite is checked before it is written:
+the same data, every comment, every number's text, or the file is left alone (F001). Formatting
+is a fixed point: a formatted file formats to itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import canonical, layout, schema
-from .diagnostics import Diagnostic
+from . import canonical, layout, plain, schema
+from .diagnostics import Diagnostic, Pointer
 from .load import Document, read, read_rich
 from .parallel import fork_map, shared
 
@@ -31,6 +35,8 @@ class Outcome:
     #: Why files were left alone: their errors (reading, schema), or F001.
     not_formatted: list[Diagnostic]
     checked: int
+    #: When checking: each changed file's unified diff, by name.
+    diffs: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def formatted(name: str, raw: bytes, kind: str) -> tuple[bytes | None, list[Diagnostic]]:
@@ -41,14 +47,28 @@ def formatted(name: str, raw: bytes, kind: str) -> tuple[bytes | None, list[Diag
                 canonical.dump(doc.data, kind).encode("utf-8") == raw:
             return raw, []  # the usual case: already canonical
     rich = read_rich(name, raw)
-    if not isinstance(rich.data, dict):
+    data = rich.data if rich.data is not None else rich.ambiguous
+    if not isinstance(data, dict):
         return None, rich.diagnostics
-    if not schema.is_valid(kind, rich.data):
-        return None, (schema.explain(kind, rich, name)
-                      or [Diagnostic("S004", "the record does not match its schema", name)])
+    found: dict[Pointer, plain.Fix] = {}
+    if rich.data is None or not schema.is_valid(kind, data):
+        # Plain values of the wrong type are fixed where that is mechanical (see .plain);
+        # anything else leaves the file as it is, with its problems.
+        found = plain.fixes(kind, data, rich, name)
+        left = [d for d in rich.diagnostics if d.pointer not in found]
+        if left:
+            return None, left
+        data = plain.apply(data, found)
+        if not schema.is_valid(kind, data):
+            fixed = dataclasses.replace(rich, data=data, diagnostics=[], ambiguous=None)
+            return None, (schema.explain(kind, fixed, name)
+                          or [Diagnostic("S004", "the record does not match its schema", name)])
     source = canonical.comments_of(raw.decode("utf-8"), rich.positions, rich.key_positions)
-    text = canonical.dump(rich.data, kind, source).encode("utf-8")
-    lost = _lost(name, text, rich.data, source)
+    # A number made text keeps its digits as the text itself.
+    source = dataclasses.replace(source, numbers={
+        p: t for p, t in source.numbers.items() if p not in found})
+    text = canonical.dump(data, kind, source).encode("utf-8")
+    lost = _lost(name, text, data, source)
     if lost:
         return None, [Diagnostic(
             "F001", f"formatting would change {lost}, so the file is left as it is", name,
@@ -94,31 +114,38 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _format_files(files: Sequence[layout.RegistryFile]
-                  ) -> list[tuple[str, bool, list[Diagnostic]]]:
+                  ) -> list[tuple[str, bool, list[Diagnostic], str]]:
     write: bool = shared()
     out = []
     for f in files:
         raw = f.read_bytes()
         text, problems = formatted(f.name, raw, f.kind)
         changed = text is not None and text != raw
+        diff = ""
         if changed and write and text is not None:
             Path(f.path).write_bytes(text)
-        out.append((f.name, changed, problems))
+        elif changed and text is not None:
+            diff = "".join(difflib.unified_diff(
+                raw.decode("utf-8").splitlines(keepends=True),
+                text.decode("utf-8").splitlines(keepends=True), f.name, f"{f.name} (pwc fmt)"))
+        out.append((f.name, changed, problems, diff))
     return out
 
 
 def format_registry(registry: Path, paths: Iterable[Path] | None = None, *, check: bool = False,
                     jobs: int | None = None) -> Outcome:
-    # Paths as given (``registry/papers``) are placed against the absolute registry folder.
-    files, strays = layout.discover(registry.resolve(),
-                                    None if paths is None else [p.absolute() for p in paths])
+    files, strays = layout.discover(registry.resolve(), paths)
     parts = fork_map(_format_files, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                      share=not check)
     changed: list[str] = []
     not_formatted: list[Diagnostic] = list(strays)
+    diffs: dict[str, str] = {}
     for part in parts:
-        for name, was_changed, problems in part:
+        for name, was_changed, problems, diff in part:
             if was_changed:
                 changed.append(name)
+            if diff:
+                diffs[name] = diff
             not_formatted.extend(problems)
-    return Outcome(sorted(changed), sorted(not_formatted, key=Diagnostic.sort_key), len(files))
+    return Outcome(sorted(changed), sorted(not_formatted, key=Diagnostic.sort_key), len(files),
+                   diffs)

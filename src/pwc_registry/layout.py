@@ -121,10 +121,12 @@ def find_registry(start: Path) -> Path | None:
     """The ``registry`` folder at or above ``start``."""
     here = start.resolve()
     for folder in (here, *here.parents):
-        if folder.name == "registry" and folder.is_dir():
-            return folder
+        # The folder's own registry/ first: a clone of the repository is itself named
+        # "registry" (git clone .../registry), and its data is the registry/ inside it.
         if (folder / "registry").is_dir():
             return folder / "registry"
+        if folder.name == "registry" and folder.is_dir():
+            return folder
     return None
 
 
@@ -135,9 +137,28 @@ def display_name(registry: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def _place(registry: Path, path: Path) -> tuple[Path, tuple[str, ...] | None]:
+    """``path`` as a path on disk and its parts relative to the registry folder (None when it
+    is outside). Paths come as typed: relative to the working folder (pre-commit passes
+    ``registry/papers/e2/x.yaml``), or through a symbolic link to the checkout, while the
+    registry folder is usually resolved; so both are made absolute and, failing that, the
+    path's folder is resolved. The file itself is never resolved: a link in the registry is
+    reported as a link (Y012), not as what it points at."""
+    folder = registry.resolve()
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+        try:
+            return candidate, candidate.relative_to(folder).parts
+        except ValueError:
+            continue
+    return absolute, None
+
+
 def classify(registry: Path, path: Path) -> tuple[RegistryFile | None, Diagnostic | None]:
     """Place one path in the layout, or say why it does not belong."""
-    name = display_name(registry, path)
+    path, placed = _place(registry, path)
+    name = display_name(registry, path) if placed is None else "/".join(
+        (registry.name, *placed))
     if path.is_symlink():
         return None, Diagnostic("Y012", "is a symbolic link; registry files are regular files",
                                 name, hint="replace the link with the file itself")
@@ -145,11 +166,10 @@ def classify(registry: Path, path: Path) -> tuple[RegistryFile | None, Diagnosti
     if special:
         return None, Diagnostic("Y016", f"is {special}, not a regular file; it is not read",
                                 name, hint="remove it: git keeps only regular files and links")
-    try:
-        parts = path.relative_to(registry).parts
-    except ValueError:
+    if placed is None:
         return None, Diagnostic("Y013", f"is not inside the registry folder {registry.name}/",
                                 name)
+    parts = placed
     if any(p.startswith(".") for p in parts):
         return None, Diagnostic("Y013", "is a hidden file or folder in the registry", name,
                                 hint="nothing under registry/ is ignored: a hidden copy of a "

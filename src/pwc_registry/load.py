@@ -76,6 +76,13 @@ class Document:
     may_hold_controls: bool = True
     positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
     key_positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    #: The text of each plain value read as other than a string (``2405.01234``, ``no`` that
+    #: YAML 1.1 reads as false): what quoting it would write (rich reads only).
+    plain_texts: dict[Pointer, str] = dataclasses.field(default_factory=dict)
+    #: When the only problems are plain values YAML 1.1 reads otherwise (Y007), the data as
+    #: YAML 1.2 reads it: the file is still refused (``data`` is None), but the checker can say
+    #: what else is wrong with it and `pwc fmt` can fix what is mechanical (:mod:`.plain`).
+    ambiguous: Any = None
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> tuple[int, int]:
         """The position of ``pointer``, or of its nearest located ancestor."""
@@ -156,6 +163,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self.positions: dict[Pointer, tuple[int, int]] = {}
         self.key_positions: dict[Pointer, tuple[int, int]] = {}
+        self.plain_texts: dict[Pointer, str] = {}
         self.aliased: set[str | None] = set()
 
     def report(self, code: str, message: str, mark: Any, hint: str | None = None,
@@ -222,7 +230,7 @@ class _Builder:
             self.report("Y004", f"tag {event.tag} is not allowed", mark,
                         hint="registry files hold plain data; remove the tag", pointer=pointer)
         if isinstance(event, yaml.ScalarEvent):
-            return self._scalar(event, pointer)
+            return self._scalar(event, pointer, is_key=is_key)
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
             for child in events:
@@ -260,7 +268,7 @@ class _Builder:
             out[key] = self._node(value_event, events, child, depth + 1)
         raise _Stop  # pragma: no cover
 
-    def _scalar(self, event: Any, pointer: Pointer) -> Any:
+    def _scalar(self, event: Any, pointer: Pointer, *, is_key: bool = False) -> Any:
         text: str = event.value
         if event.style:  # quoted or block scalar: always a string (libyaml says "" for plain)
             return text
@@ -284,6 +292,8 @@ class _Builder:
                             hint=f"write the number as the paper prints it, or {held}",
                             pointer=pointer)
         other = yaml11_reading(text)
+        if not is_key and (other is not None or not isinstance(value, str)):
+            self.plain_texts[pointer] = text
         if other is not None:
             self.report(
                 "Y007",
@@ -336,8 +346,10 @@ def read_rich(file: str, raw: bytes) -> Document:
     builder = _Builder(file, text)
     data = builder.build()
     doc = Document(data, builder.diagnostics, positions=builder.positions,
-                   key_positions=builder.key_positions)
+                   key_positions=builder.key_positions, plain_texts=builder.plain_texts)
     if doc.diagnostics:
+        if isinstance(data, dict) and all(d.code == "Y007" for d in doc.diagnostics):
+            doc.ambiguous = data
         doc.data = None
     elif data is not None and not isinstance(data, dict):
         doc.diagnostics.append(Diagnostic("Y014", f"the document is {describe_value(data)}, "

@@ -17,6 +17,7 @@ import gc
 import heapq
 import itertools
 import marshal
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from . import layout, schema
 from .ids import PAPER_IDENTIFIERS, fold, result_identity
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
+from .suggest import MOST, suggestions
 
 PARALLEL_THRESHOLD = 400
 
@@ -129,8 +131,12 @@ def paper_label(holder: Holder) -> str:
         return holder.title
     known = next((f"{prefix}{holder.identifiers[scheme]}"
                   for scheme, prefix in PAPER_IDENTIFIERS.items() if scheme in holder.identifiers),
-                 holder.id)
-    return f"{known} (title unknown)"
+                 None)
+    if known is None and isinstance(holder, Paper):
+        link = holder.links.get("abstract") or holder.links.get("pdf")
+        host = urllib.parse.urlsplit(link).hostname if link else None
+        known = f"the paper at {host}" if host else None
+    return f"{known or holder.id} (title unknown)"
 
 
 @dataclasses.dataclass
@@ -173,6 +179,24 @@ class Registry:
                 return entity_id
         return None
 
+    def suggest(self, kind: str, text: str) -> list[str]:
+        """Up to three ids of entities near ``text`` by id, name or alias, best first."""
+        names: dict[str, str] = {}
+        for entity_id, record in sorted(self.entities.get(kind, {}).items()):
+            for name in (entity_id, record.get("name"), *record.get("aliases", [])):
+                if isinstance(name, str):
+                    names.setdefault(name, entity_id)
+        return _ids_of(suggestions(text, names, most=3 * MOST), names)
+
+    def suggest_paper(self, text: str) -> list[str]:
+        """Up to three ids of papers near ``text`` by id or title, best first."""
+        names: dict[str, str] = {}
+        for paper in self.papers.values():
+            names.setdefault(paper.id, paper.id)
+            if paper.title:
+                names.setdefault(paper.title, paper.id)
+        return _ids_of(suggestions(text, names, most=3 * MOST), names)
+
     def find_paper(self, text: str) -> Paper | None:
         """A paper by id, arXiv id or other identifier, or exact title (case-insensitive)."""
         if text in self.papers:
@@ -183,6 +207,11 @@ class Registry:
                     v.casefold() for v in paper.identifiers.values()):
                 return paper
         return None
+
+
+def _ids_of(guesses: Iterable[str], names: Mapping[str, str]) -> list[str]:
+    """The ids the guessed names stand for, each once, at most :data:`MOST`."""
+    return list(dict.fromkeys(names[g] for g in guesses))[:MOST]
 
 
 Topic = tuple[str, str]  # ("t", task id) or ("d", dataset id)

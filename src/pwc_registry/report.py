@@ -21,13 +21,46 @@ def summary_line(report: Report) -> str:
     return f"checked {counted} ({report.scope}): {verdict}"
 
 
-def text(report: Report) -> str:
+def partition(report: Report) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The diagnostics to show one by one, the change's own files first, and the warnings to
+    summarise: with --changed-since, those on files the change does not touch (every paper is
+    checked when an entity changes, and their old warnings would bury the contributor's own).
+    An error is always shown, wherever it is: the change may have caused it."""
+    if report.changed is None:
+        return report.diagnostics, []
+    own = [d for d in report.diagnostics if d.file in report.changed]
+    errors = [d for d in report.diagnostics if d.file not in report.changed
+              and d.severity == "error"]
+    old = [d for d in report.diagnostics if d.file not in report.changed
+           and d.severity != "error"]
+    return [*own, *errors], old
+
+
+def summarised_line(old: list[Diagnostic]) -> str | None:
+    """One line for the warnings on files a change does not touch."""
+    if not old:
+        return None
+    files = len({d.file for d in old})
+    return (f"{len(old)} warning{'s' if len(old) != 1 else ''} on {files} "
+            f"file{'s' if files != 1 else ''} this change does not touch, not listed "
+            "(pwc validate lists every one)")
+
+
+def text(report: Report, *, quiet: bool = False) -> str:
+    """The diagnostics, the summary line last. ``quiet``: errors only (the summary still counts
+    the warnings)."""
     lines: list[str] = []
-    for d in report.diagnostics:
+    shown, old = partition(report)
+    for d in shown:
+        if quiet and d.severity != "error":
+            continue
         lines.append(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message} "
                                f"[{d.problem.name}{', warning' if d.severity == 'warning' else ''}]"))
         if d.hint:
             lines.append(printable(f"    hint: {d.hint}"))
+    note = summarised_line(old)
+    if note and not quiet:
+        lines.append(note)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -40,6 +73,8 @@ def as_json(report: Report) -> str:
                     "warnings": report.warnings},
         "diagnostics": [_record(d) for d in report.diagnostics],
     }
+    if report.changed is not None:
+        payload["changed_files"] = sorted(report.changed)
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -60,11 +95,16 @@ def github(report: Report) -> str:
     """Workflow commands GitHub turns into annotations on the diff (it shows at most 10 of a
     kind per step, so :func:`markdown` gives the full list for the job summary)."""
     lines = []
-    for d in report.diagnostics:
+    shown, old = partition(report)
+    # The change's own files first: GitHub shows only the first ten annotations of a kind.
+    for d in shown:
         message = printable(d.message) + (f"\n{printable(d.hint)}" if d.hint else "")
         props = (f"file={_escape_property(d.file)},line={d.line},col={d.column},"
                  f"title={_escape_property(f'{d.code} {d.problem.name}')}")
         lines.append(f"::{d.severity} {props}::{_escape_data(message)}")
+    note = summarised_line(old)
+    if note:
+        lines.append(note)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -72,9 +112,10 @@ def github(report: Report) -> str:
 def markdown(report: Report) -> str:
     """The full report as Markdown, for a CI job summary or a pull-request comment."""
     out = ["## pwc validate", "", summary_line(report), ""]
+    shown, old = partition(report)
     if report.diagnostics:
         out += ["| | file | line | code | message |", "|---|---|---|---|---|"]
-        for d in report.diagnostics:
+        for d in [*shown, *old]:  # the full list, the change's own files first
             mark = "❌" if d.severity == "error" else "⚠️"
             message = d.message + (f" — {d.hint}" if d.hint else "")
             out.append(f"| {mark} | `{cell(d.file)}` | {d.line}:{d.column} | "

@@ -161,7 +161,8 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
             out.append(Diagnostic(
                 "S003", f"{here}: expected {_expected(leaf.validator_value)}, got "
                 f"{describe_value(leaf.instance)} {_show(leaf.instance)}", file, line, column,
-                hint=_type_hint(leaf.instance, leaf.validator_value), pointer=pointer))
+                hint=_type_hint(leaf.instance, leaf.validator_value, doc.plain_texts.get(pointer)),
+                pointer=pointer))
         else:
             out.append(Diagnostic("S004", f"{here}: {_message(leaf)}", file, line, column,
                                   pointer=pointer))
@@ -195,9 +196,9 @@ def _no_title_nor_identifier(instance: Any, doc: Document, file: str) -> Diagnos
     line, column = doc.locate(pointer)
     known = ", ".join(PAPER_IDENTIFIERS).replace(", openreview", " or openreview")
     message = (f"identifiers: no {known} id, and no title: a paper whose title is unknown "
-               "needs one to be known by") if pointer else (
+               "needs one (or a link, under links) to be known by") if pointer else (
                "required property 'title' is missing: a paper whose title is unknown needs "
-               f"identifiers ({known}) to be known by")
+               f"identifiers ({known}) or a link (links: abstract or pdf) to be known by")
     return Diagnostic("S001", message, file, line, column,
                       hint="write the title, or the paper's arXiv id under identifiers "
                       "(then `pwc papers fill` fetches the title)", pointer=pointer)
@@ -226,9 +227,12 @@ def _show(instance: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _type_hint(instance: Any, expected: Any) -> str | None:
+def _type_hint(instance: Any, expected: Any, text: str | None = None) -> str | None:
     names = expected if isinstance(expected, list) else [expected]
     if "string" in names and isinstance(instance, (int, float, bool)):
+        if text is not None:  # as written: 2405.01230 is not the number's 2405.0123
+            return f'quote it: "{text}" (a plain YAML value like 1.10 or true is not text; ' \
+                "pwc fmt quotes it)"
         return "a plain YAML value like 1.10 or true is not text: quote it"
     if "array" in names and isinstance(instance, str):
         return f"write a list: [{instance}]"

@@ -2,28 +2,88 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 import textwrap
+import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
+from .ids import fold
 from .leaderboard import Leaderboard
 from .markdown import number, printable
 from .registry import Paper, Registry, paper_label
 from .snapshot import table_rows
 
+#: No column is cut narrower than this to fit the terminal: a table wider than a very narrow
+#: terminal wraps rather than showing nothing.
+MIN_COLUMN = 6
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 48) -> str:
-    """Columns padded to their widest cell (cut at ``max_width``)."""
-    def cut(text: str) -> str:
-        text = printable(text)
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
-    cells = [[cut(c) for c in header], *[[cut(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in cells]
+def columns() -> int | None:
+    """The terminal's width: ``COLUMNS`` first (as shells and tests set it), else the width of
+    the terminal standard output is; None when it goes to a file or a pipe (no width to fit:
+    ``pwc show paper X | grep`` sees whole cells)."""
+    if os.environ.get("COLUMNS", "").isdigit() and int(os.environ["COLUMNS"]) > 0:
+        return int(os.environ["COLUMNS"])
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout
+        return None
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide and full-width characters (East Asian width
+    W or F: CJK, full-width forms) take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns, ending in "…" where it was cut."""
+    if cell_width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = cell_width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 48,
+          width: int | None = None) -> str:
+    """Columns padded to their widest cell (cut at ``max_width``), the widest cut further until
+    the table fits ``width`` columns (default: the terminal's)."""
+    total = (columns() or sys.maxsize) if width is None else width
+    # A column empty in every row says nothing; columns that cannot fit even cut to
+    # MIN_COLUMN are left out from the right, and a last line names them.
+    kept = [i for i in range(len(header)) if not rows or any(row[i] for row in rows)]
+    left_out: list[str] = []
+    while len(kept) > 1 and sum(min(MIN_COLUMN, _widest(header, rows, i, max_width))
+                                for i in kept) + 2 * (len(kept) - 1) > total:
+        left_out.insert(0, header[kept.pop()])
+    cells = [[cut(printable(row[i]), max_width) for i in kept] for row in [header, *rows]]
+    widths = [max(cell_width(row[i]) for row in cells) for i in range(len(kept))]
+    gaps = 2 * (len(widths) - 1)
+    while sum(widths) + gaps > total and max(widths) > MIN_COLUMN:
+        # A column at a time, the widest first: narrow columns (ranks, values) keep theirs.
+        widths[widths.index(max(widths))] -= 1
+    lines = ["  ".join(cut(c, w) + " " * (w - cell_width(cut(c, w)))
+                       for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    if left_out:
+        lines.append(cut(f"(left out to fit {total} columns: {', '.join(left_out)}; set COLUMNS "
+                         "or use --format json)", total))
     return "\n".join(lines) + "\n"
+
+
+def _widest(header: Sequence[str], rows: Sequence[Sequence[str]], i: int, most: int) -> int:
+    return min(most, max(cell_width(printable(row[i])) for row in [header, *rows]))
 
 
 def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = True) -> str:
@@ -42,7 +102,7 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     """The paper the way its page shows it: title, authors, date, tasks, links, abstract,
     results (Task, Dataset, Metric, Value, Model), its rank on each leaderboard, and related
     papers."""
-    width = min(100, shutil.get_terminal_size((100, 20)).columns)
+    width = min(100, columns() or 100)
     out = [paper_label(paper), ""]
     if paper.authors:
         out.append(", ".join(paper.authors))
@@ -75,3 +135,56 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     # One line each: a line break in a title or name is shown as an escape (tables are split
     # into their lines above).
     return "\n".join(printable(line) for line in out) + "\n"
+
+
+def paper_data(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
+               related: Sequence[Paper] = ()) -> dict[str, Any]:
+    """What :func:`paper` shows, for machines (``pwc show paper --format json``)."""
+    return {
+        "id": paper.id, "title": paper.title, "label": paper_label(paper),
+        "file": paper.file, "authors": list(paper.authors), "date": paper.date,
+        "identifiers": dict(paper.identifiers), "venue": paper.venue,
+        "links": dict(paper.links), "abstract": paper.abstract,
+        "code": [{"url": c.url, "official": c.official, "framework": c.framework}
+                 for c in paper.code],
+        "tasks": list(paper.tasks), "methods": list(paper.methods),
+        "results": [{"task": r.task, "dataset": r.dataset, "split": r.split, "model": r.model,
+                     "metrics": {m: {"value": v.value, "spread": v.spread}
+                                 for m, v in r.metrics.items()},
+                     "extra_training_data": r.extra_training_data, "source": dict(r.source)}
+                    for r in paper.results],
+        "ranks": [{"leaderboard": b.benchmark.id, "model": row.result.model,
+                   "holder": row.holder.id, "rank": row.rank, "of": len(b.rows)}
+                  for b in boards for row in b.rows
+                  if row.paper is not None and row.paper.id == paper.id],
+        "related": [{"id": p.id, "title": p.title, "date": p.date} for p in related],
+    }
+
+
+def matches(registry: Registry, board: Leaderboard, query: str) -> bool:
+    """Whether ``query`` is part of the board's name or of an id, name or alias of its task
+    or dataset (compared as names are, :func:`.ids.fold`)."""
+    wanted = fold(query)
+    b = board.benchmark
+    texts = [b.id, b.name]
+    for kind, entity_id in (("task", b.task), ("dataset", b.dataset)):
+        record = registry.entities.get(kind, {}).get(entity_id, {})
+        texts += [entity_id, *(n for n in (record.get("name"), *record.get("aliases", []))
+                               if isinstance(n, str))]
+    return any(wanted in fold(t) for t in texts)
+
+
+def leaderboard_list(boards: Sequence[Leaderboard], registry: Registry) -> str:
+    """One line a leaderboard: its name, how many results, the best value and model, and the
+    command that shows it."""
+    rows = []
+    for board in boards:
+        b, best = board.benchmark, board.best
+        value = ("" if best is None or b.primary is None else
+                 f"{registry.name('metric', b.primary)} {number(best.result.metrics[b.primary].value)}")
+        rows.append([b.name, str(len(board.rows)), value,
+                     best.result.model if best is not None else "",
+                     f"{b.task} {b.dataset}" + (f" --split {b.split}" if b.split else "")])
+    n = len(boards)
+    return table(["Leaderboard", "Results", "Best", "Model", "Task and dataset"], rows) \
+        + f"{n} leaderboard{'' if n == 1 else 's'}\n"

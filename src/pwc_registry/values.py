@@ -38,6 +38,10 @@ class Reading:
     #: The text says a number, but one no float holds as written (``1e400``, ``1e-400``, more
     #: digits than a float keeps): see :func:`exact_number`.
     out_of_range: bool = False
+    #: The digits of the value and spread as written (``"88.5"``, ``"0.2"`` of "88.5±0.2"),
+    #: for a writer that keeps them (:func:`exact_number`).
+    value_text: str | None = None
+    spread_text: str | None = None
 
     def describe(self) -> str:
         if self.value is None:
@@ -59,7 +63,8 @@ def _number(text: str, value: str, spread: str | None, notes: list[str]) -> Read
             exact_number(digits)
         except ValueError as exc:
             return Reading(text, None, problem=f"{_shown(digits)} {exc}", out_of_range=True)
-    return Reading(text, float(value), None if spread is None else float(spread), tuple(notes))
+    return Reading(text, float(value), None if spread is None else float(spread), tuple(notes),
+                   value_text=value, spread_text=spread)
 
 
 def read_number_text(text: str) -> Reading:

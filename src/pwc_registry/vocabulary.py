@@ -15,7 +15,7 @@ from typing import Any
 from . import layout
 from .ids import fold
 from .load import Document, read
-from .suggest import did_you_mean
+from .suggest import MOST, suggestions
 
 
 @dataclasses.dataclass
@@ -142,12 +142,16 @@ class Vocabulary:
             return ref, None
         return None, self._names(kind).get(fold(ref))
 
-    def suggest(self, kind: str, ref: str) -> str | None:
+    def suggest(self, kind: str, ref: str, exclude: Collection[str] = ()) -> list[str]:
+        """Up to three ids near ``ref`` by id, name or alias, best first; never one of
+        ``exclude`` (a task is not offered as its own parent)."""
         ids = self.ids(kind)
         names = self._names(kind)
         display = [] if kind == layout.PAPER else [
             e.name for e in self.entries(kind).values() if e.name]
-        guess = did_you_mean(ref, [*ids, *display, *names])
-        if guess is None:
-            return None
-        return guess if guess in ids else names.get(fold(guess))
+        found: list[str] = []
+        for guess in suggestions(ref, [*ids, *display, *names], most=3 * MOST):
+            found_id = guess if guess in ids else names.get(fold(guess))
+            if found_id and found_id not in exclude and found_id not in found:
+                found.append(found_id)
+        return found[:MOST]

@@ -1,0 +1,146 @@
+"""Laying imported records over the registry's own, never overwriting what is there.
+
+What the registry holds wins: a field the file lacks is added; a field it has with another
+value is kept and reported (A007) — it may be a human's correction; lists of names and links
+gain the new members; results and code links are matched by what identifies them (a result
+also by its ``aliases``) and merged the same way — except a result's values: a result the
+registry already holds is curated, so an import adds no metric to it (each one it would add
+is reported as not added, :data:`NOT_HELD`) and changes no value. Merging a record into
+itself changes nothing, which is why importing twice does nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..diagnostics import Pointer
+from ..ids import fold, identity_of
+
+Conflict = tuple[Pointer, Any, Any]  # where, the registry's value, the import's value
+
+
+class _NotHeld:
+    def __repr__(self) -> str:
+        return "NOT_HELD"
+
+
+#: The registry's side of a conflict where its result has no such metric: the import's value is
+#: not added, since a result in the registry has been filed (and perhaps checked) as it stands.
+NOT_HELD: Any = _NotHeld()
+
+
+def _result_key(item: Any) -> Any:
+    return identity_of(item)
+
+
+def _url_key(item: Any) -> Any:
+    if isinstance(item, str):
+        return item
+    return item.get("url") if isinstance(item, dict) else None
+
+
+#: Lists whose members are matched by a key and merged one by one.
+_KEYED: dict[str, Callable[[Any], Any]] = {
+    "results": _result_key, "code": _url_key, "code_links": _url_key, "links": _url_key,
+}
+#: Lists that are sets of names: new members are added.
+_SETS = {"tasks", "methods", "aliases", "modalities", "languages", "collections", "citations",
+         "model_links", "metrics"}
+
+
+def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: bool = False
+          ) -> tuple[dict[str, Any], list[Conflict]]:
+    """``existing`` with what ``incoming`` adds; the conflicts, where both have a value."""
+    conflicts: list[Conflict] = []
+    merged = _mapping(existing, incoming, (), conflicts, entity)
+    if entity and "aliases" in merged:
+        name = fold(str(merged.get("name", "")))
+        aliases = [a for a in merged["aliases"] if fold(a) != name]
+        unique = list({fold(a): a for a in reversed(aliases)}.values())[::-1]
+        if unique:
+            merged["aliases"] = unique
+        else:
+            del merged["aliases"]
+    return merged, conflicts
+
+
+def _mapping(existing: Mapping[str, Any], incoming: Mapping[str, Any], pointer: Pointer,
+             conflicts: list[Conflict], entity: bool) -> dict[str, Any]:
+    out = dict(existing)
+    for key, value in incoming.items():
+        here = (*pointer, key)
+        if key not in out:
+            out[key] = value
+        elif entity and pointer == () and key == "name":
+            if fold(out[key]) != fold(value):
+                out.setdefault("aliases", [])
+                out["aliases"] = [*out["aliases"], value]
+        else:
+            out[key] = _value(out[key], value, here, conflicts, entity)
+    return out
+
+
+def _value(mine: Any, theirs: Any, pointer: Pointer, conflicts: list[Conflict],
+           entity: bool) -> Any:
+    if mine == theirs:
+        return mine
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return _mapping(mine, theirs, pointer, conflicts, entity)
+    key = pointer[-1]
+    if isinstance(mine, list) and isinstance(theirs, list):
+        if key in _KEYED:
+            return _keyed(mine, theirs, _KEYED[str(key)], pointer, conflicts, entity)
+        if key in _SETS:
+            return mine + [x for x in theirs if x not in mine]
+    conflicts.append((pointer, mine, theirs))
+    return mine
+
+
+def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointer: Pointer,
+           conflicts: list[Conflict], entity: bool) -> list[Any]:
+    out = list(mine)
+    index = {key(item): i for i, item in enumerate(out) if key(item) is not None}
+    if pointer == ("results",):
+        # A held result's other names find it too ("ULMFiT (2018)" the result "ULMFiT").
+        for i, item in enumerate(out):
+            for alias in item.get("aliases", []) if isinstance(item, dict) else []:
+                alias_key = key({**item, "model": alias})
+                if alias_key is not None:
+                    index.setdefault(alias_key, i)
+    for item in theirs:
+        k = key(item)
+        if k is None or k not in index:
+            out.append(item)
+            if k is not None:
+                index[k] = len(out) - 1
+            continue
+        i = index[k]
+        if pointer == ("results",) and isinstance(item, dict) and isinstance(out[i], dict) \
+                and key(out[i]) != k:
+            item = {f: v for f, v in item.items() if f != "model"}  # named by an alias
+        if isinstance(out[i], dict) and isinstance(item, dict):
+            metrics = item.get("metrics")
+            if pointer == ("results",) and isinstance(metrics, dict):
+                held = out[i].get("metrics", {})
+                if isinstance(held, dict):
+                    _values_kept(held, metrics, (*pointer, i, "metrics"), conflicts)
+                else:
+                    conflicts.append(((*pointer, i, "metrics"), held, metrics))
+                item = {k: v for k, v in item.items() if k != "metrics"}
+            out[i] = _mapping(out[i], item, (*pointer, i), conflicts, entity)
+        elif out[i] != item:
+            conflicts.append(((*pointer, i), out[i], item))
+    return out
+
+
+def _values_kept(mine: Mapping[str, Any], theirs: Mapping[str, Any], pointer: Pointer,
+                 conflicts: list[Conflict]) -> None:
+    """A held result's values stay as they are: a metric it lacks is reported, not added (a
+    new value on a curated result would change its leaderboard without review), and a value
+    that differs, even by a spread it lacks, is kept and reported."""
+    for metric, value in theirs.items():
+        if metric not in mine:
+            conflicts.append(((*pointer, metric), NOT_HELD, value))
+        elif mine[metric] != value:
+            conflicts.append(((*pointer, metric), mine[metric], value))
