@@ -20,6 +20,7 @@ from .markdown import printable
 
 if TYPE_CHECKING:
     from .imports.report import ImportReport
+    from .registry import Paper, Registry
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -591,12 +592,14 @@ def site() -> None:
               show_default=True,
               help="The site folder (replaced): new, empty, or made by this command.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def site_build(registry: Path | None, out: Path, jobs: int | None) -> None:
+@click.option("--api/--no-api", "with_api", default=True, show_default=True,
+              help="Also write the Papers with Code API's files under api/v1/ (docs/api.md).")
+def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: bool) -> None:
     """Render every page of the site from the registry."""
     from .site.build import build_site
 
     with _refusals():
-        counts = build_site(_registry(registry), out, jobs=jobs)
+        counts = build_site(_registry(registry), out, jobs=jobs, with_api=with_api)
     click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
                f"{counts['papers']} papers) to {out}/ — preview it with: pwc site serve "
                f"--dir {out}  (or open {out / 'index.html'})")
@@ -608,15 +611,18 @@ def site_build(registry: Path | None, out: Path, jobs: int | None) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--bind", default="127.0.0.1", show_default=True)
 def site_serve(folder: Path, port: int, bind: str) -> None:
-    """Serve a built site locally (Ctrl-C to stop)."""
-    import functools
-    import http.server
+    """Serve a built site locally (Ctrl-C to stop), answering the API's queries too."""
+    from .site.serve import serve
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-        click.echo(f"serving {folder}/ at http://{bind}:{server.server_address[1]}/")
+    def ready(chosen: int) -> None:
+        click.echo(f"serving {folder}/ at http://{bind}:{chosen}/ (API: /api/v1/)")
+
+    try:
         with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+            serve(folder, bind, port, ready)
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        raise click.ClickException(f"cannot serve on {bind}:{port}: {exc.strerror or exc}"
+                                   ) from exc
 
 
 @main.group("import")
@@ -839,6 +845,44 @@ def export_results(formats: tuple[str, ...], out: Path, registry: Path | None,
     if loaded.skipped:
         click.echo(f"left out {len(loaded.skipped)} files that do not pass validation "
                    "(run pwc validate)", err=True)
+
+
+@export.command("model-index")
+@click.argument("paper")
+@registry_option
+def export_model_index(paper: str, registry: Path | None) -> None:
+    """Print PAPER's results as a model card's model-index block (PAPER: id, arXiv id or title)."""
+    from .exports.model_card import model_index_text
+
+    loaded, found = _author_paper(paper, registry)
+    click.echo(model_index_text(loaded, found), nl=False)
+
+
+@export.command("hf")
+@click.argument("paper")
+@click.option("--model", help="Only this model's files (its name as the paper gives it).")
+@registry_option
+def export_hf(paper: str, model: str | None, registry: Path | None) -> None:
+    """Print PAPER's results as Hugging Face .eval_results files, one per leaderboard and model."""
+    from .exports.model_card import eval_results, eval_results_text
+
+    loaded, found = _author_paper(paper, registry)
+    files = [f for f in eval_results(loaded, found) if model is None or f.model == model]
+    if not files:
+        raise click.UsageError(f"{found.id} has no results of a model {model!r}")
+    click.echo(eval_results_text(files), nl=False)
+
+
+def _author_paper(paper: str, registry: Path | None) -> tuple[Registry, Paper]:
+    from .registry import load_registry
+
+    loaded = load_registry(_registry(registry))
+    found = loaded.find_paper(paper)
+    if found is None:
+        raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+    if not found.results:
+        raise click.UsageError(f"{found.id} holds no results")
+    return loaded, found
 
 
 @main.command("stats")

@@ -11,4 +11,6 @@ from __future__ import annotations
 EXPORTS: dict[str, str] = {
     "results": "pwc_registry.exports.results",
     "pwc-archive": "pwc_registry.archive.export",
+    "model-index": "pwc_registry.exports.model_card",
+    "hf": "pwc_registry.exports.model_card",
 }

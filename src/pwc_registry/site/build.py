@@ -21,7 +21,7 @@ import gzip
 import json
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from ..registry import (
 )
 from ..stats import area_of
 from ..tables import compute
+from . import api
 from .chart import sota_chart
 
 PARALLEL_THRESHOLD = 300
@@ -518,9 +519,9 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
 
 def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
     """Render and write the pages of ``keys``; the files written, relative to the site."""
-    site, out = shared()
+    site, out, with_api = shared()
     pages = Pages(site)
-    made = set()
+    made: set[Path] = set()
     written = []
     for kind, key in keys:
         path, html = pages.render(kind, key)
@@ -535,6 +536,21 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
                 if not name.endswith(".md"):
                     (out / "benchmarks" / name).write_bytes(data)
                     written.append(f"benchmarks/{name}")
+        if with_api and kind in api.PER_PAGE_KIND:
+            written += _write(out, api.PER_PAGE_KIND[kind](site, key).items(), made)
+    return written
+
+
+def _write(out: Path, files: Iterable[tuple[str, bytes]], made: set[Path]) -> list[str]:
+    """Write ``files`` (path relative to ``out``, content), making their folders."""
+    written = []
+    for path, data in files:
+        target = out / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        written.append(path)
     return written
 
 
@@ -590,9 +606,10 @@ def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
     site.built = registry_date(registry_path)
 
 
-def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> dict[str, int]:
-    """Render the whole site into ``out`` (replaced: see :mod:`..outputs`); counts of what was
-    written."""
+def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
+               with_api: bool = True) -> dict[str, int]:
+    """Render the whole site into ``out`` (replaced: see :mod:`..outputs`), with the API's files
+    unless ``with_api`` is false; counts of what was written."""
     check_folder(out, COMMAND)  # before minutes of reading: a folder pwc may not replace
     registry = load_registry(registry_path, jobs=jobs)
     guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
@@ -607,7 +624,7 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
             _write_downloads(site, registry_path, out / "downloads")
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                         share=(site, out))
+                         share=(site, out, with_api))
         written = {path for part in parts for path in part}
         static = resources.files("pwc_registry.site").joinpath("static")
         for name in ("style.css", "site.js"):
@@ -616,6 +633,8 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None) -> di
             json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
             encoding="utf-8")
         (out / ".nojekyll").write_text("")
+        if with_api:
+            written.update(_write(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 

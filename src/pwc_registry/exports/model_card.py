@@ -1,0 +1,119 @@
+"""A paper's results for its authors' model cards: ``pwc export model-index`` and ``pwc export hf``.
+
+Both are written by ``huggingface_hub``'s own writers, so the Hub reads them as it reads any card:
+a ``model-index`` block (:func:`huggingface_hub.repocard_data.eval_results_to_model_index`, one
+entry per model the paper evaluates) and ``.eval_results/*.yaml`` files
+(:func:`huggingface_hub.eval_result_entries_to_yaml`, one file per leaderboard). They are the
+inverse of the importers of those formats; what each format cannot hold is listed in
+docs/api.md ("Exports for authors").
+
+Only the results the paper's own file holds are exported, with the registry's ids as the
+formats' types (task, dataset and metric ids; a Hugging Face dataset id where the dataset's
+record links to one on the Hub) and its names as their names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+from huggingface_hub import EvalResultEntry, eval_result_entries_to_yaml
+from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_index
+
+from ..ids import benchmark_id
+from ..registry import Paper, Registry, Result, paper_label
+
+#: A dataset on the Hub, as a link names it.
+_HUB_DATASET = re.compile(r"^https://huggingface\.co/datasets/([A-Za-z0-9][\w.-]*/[\w.-]+)/?$")
+#: How an ``.eval_results`` entry names its metric (the format has no field for it: a
+#: benchmark on the Hub defines its one score), in the entry's notes.
+METRIC_NOTE = "metric: "
+
+
+@dataclasses.dataclass(frozen=True)
+class EvalFile:
+    """One ``.eval_results`` file of one model."""
+
+    model: str
+    path: str
+    entries: list[dict[str, Any]]
+
+
+def hub_dataset(record: Any) -> str | None:
+    """The dataset's id on the Hugging Face Hub, where its record links to it."""
+    urls = [record.get("homepage"), *(link.get("url") for link in record.get("links", ()))]
+    return next((m.group(1) for u in urls if isinstance(u, str)
+                 and (m := _HUB_DATASET.match(u))), None)
+
+
+def _paper_url(paper: Paper) -> str | None:
+    if "abstract" in paper.links:
+        return paper.links["abstract"]
+    arxiv = paper.identifiers.get("arxiv")
+    return f"https://arxiv.org/abs/{arxiv}" if arxiv else paper.links.get("pdf")
+
+
+def _by_model(paper: Paper) -> dict[str, list[Result]]:
+    models: dict[str, list[Result]] = {}
+    for result in paper.results:
+        models.setdefault(result.model, []).append(result)
+    return models
+
+
+def model_index(registry: Registry, paper: Paper) -> list[dict[str, Any]]:
+    """The paper's results as a ``model-index`` list: one entry per model."""
+    name = registry.name
+    url = _paper_url(paper)
+    out: list[dict[str, Any]] = []
+    for model, results in _by_model(paper).items():
+        evals = [EvalResult(
+            task_type=r.task, task_name=name("task", r.task),
+            dataset_type=r.dataset, dataset_name=name("dataset", r.dataset),
+            dataset_split=r.split,
+            metric_type=metric, metric_name=name("metric", metric), metric_value=value.value,
+            source_name=paper_label(paper) if url else None, source_url=url)
+            for r in results for metric, value in r.metrics.items()]
+        out += eval_results_to_model_index(model, evals)
+    return out
+
+
+def eval_results(registry: Registry, paper: Paper) -> list[EvalFile]:
+    """The paper's results as ``.eval_results`` files: per model, one file per leaderboard,
+    one entry per metric (named in the entry's notes)."""
+    datasets = registry.entities.get("dataset", {})
+    url = _paper_url(paper)
+    files: list[EvalFile] = []
+    for model, results in _by_model(paper).items():
+        boards: dict[str, list[EvalResultEntry]] = {}
+        for r in results:
+            dataset = hub_dataset(datasets.get(r.dataset, {})) or r.dataset
+            for metric, value in r.metrics.items():
+                notes = [f"{METRIC_NOTE}{metric}"] + ([f"split: {r.split}"] if r.split else [])
+                boards.setdefault(benchmark_id(r.task, r.dataset, r.split), []).append(
+                    EvalResultEntry(dataset_id=dataset, task_id=r.task, value=value.value,
+                                    date=r.date or paper.date, source_url=url,
+                                    source_name=paper_label(paper) if url else None,
+                                    notes="; ".join(notes)))
+        files += [EvalFile(model, f".eval_results/{board}.yaml",
+                           eval_result_entries_to_yaml(entries))
+                  for board, entries in boards.items()]
+    return files
+
+
+def _yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def model_index_text(registry: Registry, paper: Paper) -> str:
+    """The block to put in a model card's front matter."""
+    return _yaml({"model-index": model_index(registry, paper)})
+
+
+def eval_results_text(files: Iterable[EvalFile]) -> str:
+    """The files as one YAML stream: each document headed by comments naming its model and
+    path (an author copies each into the model's repository)."""
+    return "".join(f"# model: {' '.join(f.model.split())}\n# file: {f.path}\n"
+                   f"{_yaml(f.entries)}---\n" for f in files).removesuffix("---\n")

@@ -1,0 +1,277 @@
+"""The Papers with Code API v1, read-only and static: JSON files under ``api/v1/`` of the site.
+
+paperswithcode.com answered ``GET /api/v1/<path>/`` with JSON; scripts and the
+``paperswithcode-client`` package were written against those shapes. Each path is written here as
+``api/v1/<path>/index.json``, so a static host that serves a folder's ``index.json`` for
+``…/`` answers it (docs/api.md says what a host needs). A list is a page, as the API gave
+it: ``count``, ``next``, ``previous``, ``results`` — the first :data:`PAGE` items in
+``index.json``; where a list is longer, every item is also in ``items.jsonl`` beside it (one JSON
+object a line, in list order), which ``pwc site serve`` reads to answer later pages and query
+filters (:mod:`.serve`), and which a script can read whole.
+
+Everything is read from the compiled leaderboards (the site's :class:`~.build.Site`), so the API
+ranks nothing itself. What the registry knows that the old API had no field for (a result's
+board, a result held by a source, a date to the month, a metric's direction) is added as extra
+keys, which the client ignores; see docs/api.md for each difference.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from ..ids import fold
+from ..leaderboard import Leaderboard, Row
+from ..markdown import number
+from ..registry import Paper, Source, paper_label
+
+if TYPE_CHECKING:
+    from .build import Site
+
+ROOT = "api/v1"
+#: Items on a page when the query names no ``items_per_page``: the API's own default.
+PAGE = 50
+INDEX = "index.json"
+ITEMS = "items.jsonl"
+#: Result ids are UUIDs, as the API's were, derived from what identifies a row (its board, its
+#: holder, the model's folded name): the same row keeps its id from build to build.
+_RESULT_IDS = uuid.UUID("5d3c2f0e-7f1a-4c55-9d0b-3a1f6c2b9e10")
+
+Files = dict[str, bytes]
+
+
+def _json(data: Any) -> bytes:
+    return orjson.dumps(data)
+
+
+def page_query(page: int, per_page: int) -> str:
+    """The query of a page's URL, as the API wrote it in ``next`` and ``previous``."""
+    return f"?items_per_page={per_page}&page={page}"
+
+
+def page_of(results: Sequence[Any], count: int, page: int = 1, per_page: int = PAGE
+            ) -> dict[str, Any]:
+    """Page ``page`` of a list of ``count`` items, ``results`` being its items, in the API's
+    shape. ``next`` and ``previous`` are relative references (a query on the same path), so
+    the files are the same whatever the host."""
+    return {"count": count,
+            "next": page_query(page + 1, per_page) if page * per_page < count else None,
+            "previous": page_query(page - 1, per_page) if page > 1 else None,
+            "results": list(results)}
+
+
+def list_files(path: str, items: Sequence[Any]) -> Files:
+    """The files of the list endpoint at ``path``: its first page, and every item when there
+    are more than fit on it."""
+    files = {f"{ROOT}/{path}/{INDEX}": _json(page_of(items[:PAGE], len(items)))}
+    if len(items) > PAGE:
+        files[f"{ROOT}/{path}/{ITEMS}"] = b"".join(orjson.dumps(i) + b"\n" for i in items)
+    return files
+
+
+def _detail(path: str, item: Any) -> Files:
+    return {f"{ROOT}/{path}/{INDEX}": _json(item)}
+
+
+# --- the records, as the API shaped them -----------------------------------------------------
+
+def _day(date: str | None) -> str | None:
+    """A date the client can read as one (YYYY-MM-DD); a month alone is not a day."""
+    return date if date is not None and len(date) == 10 else None
+
+
+def paper(p: Paper) -> dict[str, Any]:
+    arxiv = p.identifiers.get("arxiv")
+    return {
+        "id": p.id,
+        "arxiv_id": arxiv,
+        "nips_id": None,
+        # The client requires strings here; the API, too, gave "" for what it did not know.
+        "url_abs": p.links.get("abstract", ""),
+        "url_pdf": p.links.get("pdf", ""),
+        "title": paper_label(p),
+        "abstract": p.abstract or "",
+        "authors": list(p.authors),
+        "published": _day(p.date),
+        "conference": None,
+        "conference_url_abs": None,
+        "conference_url_pdf": None,
+        "proceeding": p.venue,
+        # Not in the API: the date as the registry has it (a month stays a month), and the
+        # paper's other identifiers.
+        "date": p.date,
+        "identifiers": dict(p.identifiers),
+        "title_known": p.title is not None,
+    }
+
+
+def entity(kind: str, entity_id: str, record: Any) -> dict[str, Any]:
+    """A task, dataset, method or area in the API's shape (its model's fields)."""
+    name = record.get("name", entity_id)
+    if kind == "task":
+        return {"id": entity_id, "name": name, "description": record.get("description") or "",
+                "area": record.get("area"), "parent": record.get("parent")}
+    if kind == "dataset":
+        return {"id": entity_id, "name": name, "full_name": record.get("full_name"),
+                "url": record.get("homepage")}
+    if kind == "method":
+        return {"id": entity_id, "name": name, "full_name": record.get("full_name") or name,
+                "description": record.get("description") or "", "paper": record.get("paper")}
+    return {"id": entity_id, "name": name}
+
+
+def repository(url: str, official: bool, framework: str | None) -> dict[str, Any]:
+    parts = url.rstrip("/").split("/")
+    owner, name = (parts[-2], parts[-1]) if len(parts) >= 5 else ("", parts[-1])
+    return {"url": url, "owner": owner, "name": name, "description": "",
+            # The registry keeps no star counts: null, never a made-up number.
+            "stars": None, "framework": framework or "none", "is_official": official}
+
+
+def result_id(board_id: str, row: Row) -> str:
+    return str(uuid.uuid5(_RESULT_IDS, "\0".join((board_id, row.holder.id,
+                                                  fold(row.result.model)))))
+
+
+def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
+    b = board.benchmark
+    name = site.registry.name
+    ranked = [(rank, m != b.primary, i, m) for i, m in enumerate(b.metrics)
+              if (rank := row.ranks.get(m)) is not None]
+    # The API's best_rank is the row's best rank over the table's metrics; on a tie, the
+    # primary metric names it, else the earlier one.
+    best = min(ranked) if ranked else None
+    holder = row.holder
+    source_url = row.result.source.get("url") or (holder.url if isinstance(holder, Source)
+                                                  else None)
+    return {
+        "id": result_id(b.id, row),
+        "best_rank": best[0] if best else None,
+        "metrics": {name("metric", m): number(row.result.metrics[m].value)
+                    for m in b.metrics if m in row.result.metrics},
+        "methodology": row.result.model,
+        "uses_additional_data": row.result.extra_training_data,
+        "paper": row.paper.id if row.paper is not None else None,
+        "best_metric": name("metric", best[3]) if best else None,
+        "evaluated_on": row.date,
+        "external_source_url": source_url,
+        # Not in the API: which table the row is on, who holds it, its rank by the primary
+        # metric, spreads, and the subtask it was filed under when it counts for a parent.
+        "evaluation": b.id,
+        "task": b.task,
+        "dataset": b.dataset,
+        "split": b.split,
+        "rank": row.rank,
+        "holder": {"kind": "source" if isinstance(holder, Source) else "paper",
+                   "id": holder.id},
+        "spreads": {name("metric", m): number(v.spread) for m in b.metrics
+                    if (v := row.result.metrics.get(m)) is not None and v.spread is not None},
+        "via_task": row.via,
+    }
+
+
+def evaluation(board: Leaderboard) -> dict[str, Any]:
+    b = board.benchmark
+    return {"id": b.id, "task": b.task, "dataset": b.dataset, "description": b.notes or "",
+            "mirror_url": None, "split": b.split, "primary_metric": b.primary}
+
+
+def metric(site: Site, board: Leaderboard, metric_id: str) -> dict[str, Any]:
+    record = site.registry.entities.get("metric", {}).get(metric_id, {})
+    direction = board.direction(metric_id)
+    return {"id": metric_id, "name": site.registry.name("metric", metric_id),
+            "description": record.get("description") or "",
+            # Unknown direction: null, not a guess (the board does not rank by it).
+            "is_loss": None if direction is None else direction == "lower",
+            "direction": direction}
+
+
+# --- the files, one group per page of the site ----------------------------------------------
+
+def paper_files(site: Site, paper_id: str) -> Files:
+    p = site.registry.papers[paper_id]
+    rows = site.ranks.get(paper_id, [])
+    entities = site.registry.entities
+    tasks = dict.fromkeys([*p.tasks, *(r.task for r in p.results)])
+    datasets = dict.fromkeys(r.dataset for r in p.results)
+    base = f"papers/{paper_id}"
+    return {
+        **_detail(base, paper(p)),
+        **list_files(f"{base}/results", [result(site, site.boards[b], row) for b, row in rows]),
+        **list_files(f"{base}/tasks", [entity("task", t, entities["task"][t]) for t in tasks
+                                       if t in entities.get("task", {})]),
+        **list_files(f"{base}/datasets", [entity("dataset", d, entities["dataset"][d])
+                                          for d in datasets if d in entities.get("dataset", {})]),
+        **list_files(f"{base}/methods", [entity("method", m, entities["method"][m])
+                                         for m in p.methods if m in entities.get("method", {})]),
+        **list_files(f"{base}/repositories", [repository(c.url, c.official, c.framework)
+                                              for c in p.code]),
+    }
+
+
+def evaluation_files(site: Site, board_id: str) -> Files:
+    board = site.boards[board_id]
+    base = f"evaluations/{board_id}"
+    return {**_detail(base, evaluation(board)),
+            **list_files(f"{base}/metrics", [metric(site, board, m)
+                                             for m in board.benchmark.metrics]),
+            **list_files(f"{base}/results", [result(site, board, row) for row in board.rows])}
+
+
+def task_files(site: Site, task_id: str) -> Files:
+    tasks = site.registry.entities.get("task", {})
+    record = tasks[task_id]
+    parent = record.get("parent")
+    boards = sorted(site.by_task.get(task_id, []))
+    papers = dict.fromkeys(row.paper.id for b in boards for row in site.boards[b].rows
+                           if row.paper is not None)
+    base = f"tasks/{task_id}"
+    return {
+        **_detail(base, entity("task", task_id, record)),
+        **list_files(f"{base}/evaluations", [evaluation(site.boards[b]) for b in boards]),
+        **list_files(f"{base}/children", [entity("task", t, tasks[t])
+                                          for t in site.subtasks.get(task_id, [])]),
+        **list_files(f"{base}/parents", [entity("task", parent, tasks[parent])]
+                     if isinstance(parent, str) and parent in tasks else []),
+        **list_files(f"{base}/papers", [paper(site.registry.papers[p]) for p in sorted(papers)]),
+    }
+
+
+def dataset_files(site: Site, dataset_id: str) -> Files:
+    record = site.registry.entities["dataset"][dataset_id]
+    base = f"datasets/{dataset_id}"
+    return {**_detail(base, entity("dataset", dataset_id, record)),
+            **list_files(f"{base}/evaluations", [evaluation(site.boards[b]) for b in
+                                                 sorted(site.by_dataset.get(dataset_id, []))])}
+
+
+def method_files(site: Site, method_id: str) -> Files:
+    return _detail(f"methods/{method_id}",
+                   entity("method", method_id, site.registry.entities["method"][method_id]))
+
+
+#: Which of the site's page kinds has API files of its own (written by the same worker).
+PER_PAGE_KIND = {"paper": paper_files, "benchmark": evaluation_files, "task": task_files,
+                 "dataset": dataset_files, "method": method_files}
+
+
+def collection_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The top-level lists, and the areas (few: written here, not per page)."""
+    registry = site.registry
+    entities = registry.entities
+    yield from list_files("papers", [paper(p) for p in registry.papers.values()]).items()
+    for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods"),
+                         ("area", "areas")):
+        records = sorted(entities.get(kind, {}).items())
+        yield from list_files(folder, [entity(kind, i, r) for i, r in records]).items()
+    yield from list_files("evaluations", [evaluation(site.boards[b])
+                                          for b in sorted(site.boards)]).items()
+    tasks = entities.get("task", {})
+    for area_id, record in sorted(entities.get("area", {}).items()):
+        yield from _detail(f"areas/{area_id}", entity("area", area_id, record)).items()
+        yield from list_files(f"areas/{area_id}/tasks", [
+            entity("task", t, r) for t, r in sorted(tasks.items())
+            if r.get("area") == area_id]).items()

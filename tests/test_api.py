@@ -1,0 +1,327 @@
+"""The static Papers with Code API (``api/v1/`` of the site) and ``pwc site serve``.
+
+The client test installs the unmodified ``paperswithcode-client`` 0.3.1 from the package index in
+a virtual environment of its own (its pins — pydantic 1.6, httpx 0.14 — clash with ours), once a
+session, and reads the examples' base registry through a real ``pwc site serve``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pwc_registry.site.api import entity
+from pwc_registry.site.build import build_site
+from pwc_registry.site.serve import handler_for
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = REPO / "tests" / "examples" / "base" / "registry"
+LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
+ASTOCK = "stock-market-prediction--astock"
+CLIENT = "paperswithcode-client==0.3.1"
+
+
+@pytest.fixture(scope="module")
+def base_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("api") / "site"
+    build_site(BASE, out, jobs=1)
+    return out
+
+
+def _read(site: Path, path: str) -> Any:
+    return json.loads((site / "api" / "v1" / path / "index.json").read_bytes())
+
+
+def test_a_static_host_finds_every_endpoint_as_a_folder_index(base_site: Path) -> None:
+    paper = _read(base_site, f"papers/{LERT}")
+    assert paper["title"].startswith("LERT") and paper["arxiv_id"] == "2211.05344"
+    assert paper["published"] == "2022-11-10" and paper["url_abs"].startswith("https://arxiv")
+    results = _read(base_site, f"papers/{LERT}/results")
+    assert results["next"] is None and results["previous"] is None
+    # Two models on two boards, and each row on the parent board it counts for, if any.
+    best = [r for r in results["results"] if r["evaluation"] == ASTOCK
+            and r["methodology"] == "Chinese Lert Large (News+Factors)"]
+    assert [(r["metrics"]["Accuracy"], r["best_rank"], r["best_metric"], r["paper"])
+            for r in best] == [("66.36", 1, "Accuracy", LERT)]
+    table = _read(base_site, f"evaluations/{ASTOCK}")
+    assert (table["task"], table["dataset"]) == ("stock-market-prediction", "astock")
+    metrics = _read(base_site, f"evaluations/{ASTOCK}/metrics")["results"]
+    assert {m["name"]: m["is_loss"] for m in metrics} == {
+        "Accuracy": False, "F1-score": False, "Precision": False, "Recall": False}
+    for listing in ("papers", "tasks", "datasets", "evaluations", "areas", "methods"):
+        page = _read(base_site, listing)
+        assert set(page) == {"count", "next", "previous", "results"}
+        assert page["count"] == len(page["results"])  # all on the first page here
+    assert _read(base_site, "datasets/astock/evaluations")["count"] >= 1
+    assert _read(base_site, "areas/time-series/tasks")["count"] >= 1
+
+
+def test_the_shapes_have_every_field_paperswithcode_com_served(base_site: Path,
+                                                                corpus: Path) -> None:
+    """Real answers of the old API (pwc-api-samples/paperswithcode-go-dummy, from
+    codingpot/paperswithcode-go's test data): every key they have, ours have."""
+    samples = corpus / "pwc-api-samples" / "paperswithcode-go-dummy"
+
+    def sample(name: str) -> Any:
+        return json.loads((samples / name).read_text("utf-8"))
+
+    listing = sample("paper_list_response.json")
+    ours = _read(base_site, "papers")
+    assert set(listing) <= set(ours)
+    assert set(listing["results"][0]) <= set(ours["results"][0])
+    assert set(sample("paper_get_response.json")) <= set(_read(base_site, f"papers/{LERT}"))
+    result = sample("paper_result_list.json")["results"][0]
+    assert set(result) <= set(_read(base_site, f"papers/{LERT}/results")["results"][0])
+    assert all(isinstance(v, str) for v in result["metrics"].values())  # values as text, too
+    method = sample("paper_method_list_response.json")["results"][0]
+    assert set(method) <= set(entity("method", "m", {"name": "M"}))
+
+
+def test_result_ids_are_stable_and_unique(base_site: Path, tmp_path: Path) -> None:
+    rows = _read(base_site, f"evaluations/{ASTOCK}/results")["results"]
+    ids = [r["id"] for r in rows]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[0-9a-f-]{36}", i) for i in ids)
+    again = tmp_path / "again"
+    build_site(BASE, again, jobs=2)
+    for path in sorted((base_site / "api").rglob("*")):
+        twin = again / path.relative_to(base_site)
+        assert twin.exists(), twin
+        if path.is_file():
+            assert path.read_bytes() == twin.read_bytes(), path
+
+
+# --- pwc site serve: what a static host cannot answer, and hostile requests -----------------
+
+@pytest.fixture(scope="module")
+def served(base_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import http.server
+
+    site = tmp_path_factory.mktemp("served") / "site"
+    shutil.copytree(base_site, site)  # links are planted in a copy, not in the shared build
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text("secret")
+    (site / "api" / "v1" / "leak").symlink_to(outside)
+    (site / "leak.txt").symlink_to(outside / "secret.txt")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _get(host: str, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def test_serve_pages_filters_and_finds_one_result(served: str) -> None:
+    status, body = _get(served, "/api/v1/papers/?page=2&items_per_page=1")
+    page = json.loads(body)
+    assert status == 200 and page["count"] == 2 and len(page["results"]) == 1
+    assert page["previous"] == "?items_per_page=1&page=1" and page["next"] is None
+    assert json.loads(_get(served, "/api/v1/papers/?q=LINGUISTICALLY")[1])["count"] == 1
+    hit = json.loads(_get(served, "/api/v1/papers/?arxiv_id=2211.05344")[1])
+    assert [p["id"] for p in hit["results"]] == [LERT]
+    assert json.loads(_get(served, "/api/v1/datasets/?name=astock")[1])["count"] == 1
+    assert json.loads(_get(served, "/api/v1/tasks/?q=nothing-like-this")[1])["count"] == 0
+    rows = json.loads(_get(served, f"/api/v1/evaluations/{ASTOCK}/results/")[1])["results"]
+    status, body = _get(served, f"/api/v1/evaluations/{ASTOCK}/results/{rows[0]['id']}/")
+    assert status == 200 and json.loads(body) == rows[0]
+    # Without the closing slash too, as a directory-style URL.
+    assert json.loads(_get(served, f"/api/v1/papers/{LERT}")[1])["id"] == LERT
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/../../../etc/passwd", 404),
+    ("/api/v1/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 404),
+    ("/api/v1/papers/%2e%2e%2f%2e%2e%2fleak.txt", 404),
+    ("/api/v1/leak/secret.txt", 404),         # a link inside the site to a folder outside
+    ("/api/v1/leak/", 404),
+    ("/leak.txt", 404),                        # a link to a file outside
+    ("/.pwc-output", 404),
+    ("/api/v1/papers/%ff%fe/", 400),           # not UTF-8
+    ("/api/v1/papers/%00/", 404),
+    ("/api/v1/papers/?page=0", 400),
+    ("/api/v1/papers/?page=-1", 400),
+    ("/api/v1/papers/?page=%C2%B2", 400),     # a superscript two: a digit to str.isdigit
+    ("/api/v1/papers/?items_per_page=1e3", 400),
+    ("/api/v1/papers/?page=99999999999999999999", 400),
+    ("/api/v1/papers/?items_per_page=100000", 400),
+    ("/api/v1/papers/?page=3", 404),
+    ("/api/v1/papers/?q=" + "a" * 5000, 414),
+    ("/api/v1/papers/?" + "&".join(f"q{i}=1" for i in range(50)), 400),
+    ("/api/v1/" + "a/" * 2000, 414),
+    ("/api/v1/nothing/here/", 404),
+])
+def test_hostile_requests_get_an_answer_never_a_file_outside(served: str, path: str,
+                                                            status: int) -> None:
+    got, body = _get(served, path)
+    assert got == status, body
+    assert b"secret" not in body and b"Traceback" not in body and b"root:" not in body
+    assert "detail" in json.loads(body)
+
+
+def test_serve_answers_the_site_pages_too(served: str) -> None:
+    status, body = _get(served, "/")
+    assert status == 200 and b"<html" in body
+    assert _get(served, "/papers")[0] == 301
+
+
+# --- the unmodified client from PyPI --------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    venv = tmp_path_factory.mktemp("pwc-client") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    installed = subprocess.run([str(python), "-m", "pip", "install", "-q",
+                                "--disable-pip-version-check", CLIENT],
+                               capture_output=True, text=True, timeout=600)
+    if installed.returncode != 0:
+        pytest.fail(f"could not install {CLIENT}: {installed.stderr[-2000:]}")
+    return python
+
+
+CLIENT_SCRIPT = textwrap.dedent("""\
+    import json, sys
+    from paperswithcode import PapersWithCodeClient
+
+    client = PapersWithCodeClient(url=sys.argv[1])
+    paper = client.paper_get(sys.argv[2])
+    results = client.paper_result_list(sys.argv[2])
+    table = client.evaluation_get(sys.argv[3])
+    rows = client.evaluation_result_list(sys.argv[3])
+    metrics = client.evaluation_metric_list(sys.argv[3])
+    tasks = client.task_list()
+    datasets = client.dataset_list()
+    found = client.paper_list(arxiv_id="2211.05344")
+    print(json.dumps({
+        "paper": [paper.id, paper.title, str(paper.published), paper.arxiv_id],
+        "results": [[r.methodology, r.metrics, r.best_rank, r.paper] for r in results.results],
+        "table": [table.id, table.task, table.dataset],
+        "rows": [[r.methodology, r.metrics.get("Accuracy"), r.best_rank] for r in rows.results],
+        "metrics": sorted(m.name for m in metrics.results),
+        "tasks": [tasks.count, sorted(t.id for t in tasks.results)],
+        "datasets": [datasets.count, [d.id for d in datasets.results]],
+        "found": [p.id for p in found.results],
+    }))
+""")
+
+
+def test_the_unmodified_client_reads_lert_and_astock(client_python: Path, base_site: Path,
+                                                     tmp_path: Path) -> None:
+    script = tmp_path / "read.py"
+    script.write_text(CLIENT_SCRIPT)
+    server = subprocess.Popen([sys.executable, "-m", "pwc_registry", "site", "serve", "--dir",
+                               str(base_site), "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert url, line
+        env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")
+               and not k.endswith("_proxy")}
+        run = subprocess.run([str(client_python), str(script), url.group(0), LERT, ASTOCK],
+                             capture_output=True, text=True, timeout=120, env=env)
+        assert run.returncode == 0, run.stderr
+        got = json.loads(run.stdout)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert got["paper"] == [LERT, "LERT: A Linguistically-motivated Pre-trained Language Model",
+                            "2022-11-10", "2211.05344"]
+    assert ["Chinese Lert Large (News+Factors)",
+            {"Accuracy": "66.36", "F1-score": "66.16", "Precision": "66.4", "Recall": "66.69"},
+            1, LERT] in got["results"]
+    assert got["table"] == [ASTOCK, "stock-market-prediction", "astock"]
+    assert got["rows"] == [["Chinese Lert Large (News+Factors)", "66.36", 1],
+                           ["Chinese Lert Large (News)", "64.37", 2]]
+    assert got["metrics"] == ["Accuracy", "F1-score", "Precision", "Recall"]
+    assert got["tasks"][0] == 3 and "stock-market-prediction" in got["tasks"][1]
+    assert got["datasets"] == [1, ["astock"]]
+    assert got["found"] == [LERT]
+
+
+def test_results_held_by_sources_are_rows_whose_paper_is_their_methods(tmp_path: Path) -> None:
+    from registry_builder import result, speech_registry, write
+
+    registry = speech_registry(tmp_path)
+    write(registry, "source", {
+        "id": "librispeech-leaderboard", "kind": "submission", "title": "Submissions",
+        "date": "2021-03", "url": "https://example.org/leaderboard",
+        "results": [
+            {**result("speech-recognition", "librispeech-test-clean", "Human",
+                      word_error_rate=4.0), "paper": "first-asr"},
+            result("speech-recognition", "librispeech-test-clean", "Anonymous",
+                   word_error_rate=3.0)]})
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    rows = {r["methodology"]: r for r in
+            _read(out, "evaluations/speech-recognition--librispeech-test-clean/results")[
+                "results"]}
+    human, anonymous = rows["Human"], rows["Anonymous"]
+    assert human["paper"] == "first-asr" and anonymous["paper"] is None
+    for row in (human, anonymous):
+        assert row["holder"] == {"kind": "source", "id": "librispeech-leaderboard"}
+        assert row["external_source_url"] == "https://example.org/leaderboard"
+        assert row["evaluated_on"] == "2021-03"
+    # Lower is better: the anonymous 3.0 ranks above the human 4.0.
+    assert anonymous["best_rank"] == anonymous["rank"] < human["rank"] == human["best_rank"]
+    assert anonymous["best_metric"] == "Word Error Rate"
+    # The paper's own results list the source's row of its method, not the anonymous one.
+    mine = _read(out, "papers/first-asr/results")["results"]
+    assert "Human" in {r["methodology"] for r in mine}
+    assert "Anonymous" not in {r["methodology"] for r in mine}
+    assert not (out / "api" / "v1" / "papers" / "librispeech-leaderboard").exists()
+    metrics = _read(out, "evaluations/speech-recognition--librispeech-test-clean/metrics")
+    assert {m["name"]: m["is_loss"] for m in metrics["results"]}["Word Error Rate"] is True
+
+
+def test_no_api_builds_the_pages_alone(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(BASE, out, jobs=1, with_api=False)
+    assert (out / "papers" / f"{LERT}.html").is_file() and not (out / "api").exists()
+
+
+def test_a_paper_whose_title_is_unknown_is_named_by_its_label(tmp_path: Path) -> None:
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    lert = next(registry.glob(f"papers/*/{LERT}.yaml"))
+    lert.write_text(lert.read_text().replace(
+        'title: "LERT: A Linguistically-motivated Pre-trained Language Model"\n', ""))
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    paper = _read(out, f"papers/{LERT}")
+    assert paper["title"] == "arXiv:2211.05344 (title unknown)"
+    assert paper["title_known"] is False
+
+
+def test_serve_on_a_taken_port_says_so(base_site: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = subprocess.run([sys.executable, "-m", "pwc_registry", "site", "serve", "--dir",
+                              str(base_site), "--port", str(taken.getsockname()[1])],
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "cannot serve on 127.0.0.1:" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -1,0 +1,122 @@
+"""``pwc export model-index`` and ``pwc export hf``: a paper's results for a model card, read
+back with huggingface_hub's own parsers, every value."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from huggingface_hub import parse_eval_result_entries
+from huggingface_hub.repocard_data import model_index_to_eval_results
+
+from pwc_registry.exports.model_card import METRIC_NOTE, hub_dataset
+from pwc_registry.registry import load_registry
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = REPO / "tests" / "examples" / "base" / "registry"
+LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
+#: A shipped paper whose results name a split, with several models.
+SPLIT = "learning-a-neural-semantic-parser-from-user-feedback"
+
+Fact = tuple[str, str, str, str | None, str, float]
+
+
+def _pwc(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pwc_registry", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def split_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base registry with a split on one of LERT's results and Astock on the Hub."""
+    registry = tmp_path_factory.mktemp("split") / "registry"
+    shutil.copytree(BASE, registry)
+    lert = next(registry.glob(f"papers/*/{LERT}.yaml"))
+    text = lert.read_text()
+    lert.write_text(text.replace("    model: Chinese Lert Large (News)\n",
+                                 "    split: test\n    model: Chinese Lert Large (News)\n", 1))
+    astock = registry / "datasets" / "astock.yaml"
+    astock.write_text(astock.read_text().replace(
+        "homepage: https://github.com/JinanZou/Astock",
+        "homepage: https://huggingface.co/datasets/JinanZou/Astock"))
+    return registry
+
+
+def _expected(registry: Path, paper_id: str) -> set[Fact]:
+    paper = load_registry(registry).papers[paper_id]
+    assert not load_registry(registry).skipped
+    return {(r.model, r.task, r.dataset, r.split, metric, value.value)
+            for r in paper.results for metric, value in r.metrics.items()}
+
+
+@pytest.mark.parametrize("registry, paper", [(BASE, LERT), (REPO / "registry", SPLIT)])
+def test_model_index_round_trips_every_value(registry: Path, paper: str) -> None:
+    run = _pwc("export", "model-index", paper, "--registry", str(registry))
+    assert run.returncode == 0, run.stderr
+    card = yaml.safe_load(run.stdout)
+    got: set[Fact] = set()
+    for entry in card["model-index"]:
+        name, evals = model_index_to_eval_results([entry])
+        got |= {(name, e.task_type, e.dataset_type, e.dataset_split, e.metric_type,
+                 e.metric_value) for e in evals}
+        assert all(e.source_url and e.source_url.startswith("http") for e in evals)
+    assert got == _expected(registry, paper)
+    assert len(got) > 4
+
+
+@pytest.mark.parametrize("registry, paper", [(BASE, LERT), (REPO / "registry", SPLIT)])
+def test_eval_results_round_trip_every_value(registry: Path, paper: str) -> None:
+    assert _eval_results(registry, paper) == _expected(registry, paper)
+
+
+def test_splits_and_hub_datasets_come_back(split_registry: Path) -> None:
+    expected = _expected(split_registry, LERT)
+    assert any(fact[3] == "test" for fact in expected)
+    got = _eval_results(split_registry, LERT)
+    assert {f[:2] + f[3:] for f in got} == {f[:2] + f[3:] for f in expected}
+    assert {f[2] for f in got} == {"JinanZou/Astock"}  # the Hub's id, not the registry's
+    run = _pwc("export", "model-index", LERT, "--registry", str(split_registry))
+    splits = {e.dataset_split for entry in yaml.safe_load(run.stdout)["model-index"]
+              for e in model_index_to_eval_results([entry])[1]}
+    assert splits == {None, "test"}
+
+
+def _eval_results(registry: Path, paper: str) -> set[Fact]:
+    run = _pwc("export", "hf", paper, "--registry", str(registry))
+    assert run.returncode == 0, run.stderr
+    got: set[Fact] = set()
+    paths = []
+    for document in run.stdout.split("\n---\n"):
+        model = document.split("\n", 1)[0].removeprefix("# model: ")
+        paths.append(document.split("\n", 2)[1].removeprefix("# file: "))
+        for e in parse_eval_result_entries(yaml.safe_load(document)):
+            assert e.notes is not None
+            notes = dict(part.split(": ", 1) for part in e.notes.split("; "))
+            got.add((model, e.task_id, e.dataset_id, notes.get("split"),
+                     notes[METRIC_NOTE.removesuffix(": ")], e.value))
+    assert all(p.startswith(".eval_results/") and p.endswith(".yaml") for p in paths)
+    return got
+
+
+def test_hf_export_of_one_model_and_refusals() -> None:
+    run = _pwc("export", "hf", LERT, "--model", "Chinese Lert Large (News)", "--registry",
+               str(BASE))
+    assert run.returncode == 0 and "(News+Factors)" not in run.stdout
+    assert "value: 64.37" in run.stdout
+    missing = _pwc("export", "model-index", "no-such-paper", "--registry", str(BASE))
+    assert missing.returncode == 2 and "no paper" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    model = _pwc("export", "hf", LERT, "--model", "GPT-9", "--registry", str(BASE))
+    assert model.returncode == 2 and "GPT-9" in model.stderr
+
+
+def test_a_dataset_on_the_hub_is_named_by_its_hub_id() -> None:
+    assert hub_dataset({"homepage": "https://huggingface.co/datasets/cais/hle"}) == "cais/hle"
+    assert hub_dataset({"links": [{"url": "https://example.org/x"},
+                                  {"url": "https://huggingface.co/datasets/Idavidrein/gpqa/"}]}
+                       ) == "Idavidrein/gpqa"
+    assert hub_dataset({"homepage": "https://huggingface.co/models/x/y"}) is None
