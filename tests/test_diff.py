@@ -41,10 +41,15 @@ def test_a_branch_adding_a_result_prints_the_new_state_of_the_art(tmp_path: Path
     assert "### New state of the art" in out
     assert ("- **Stock Market Prediction on Astock** — Accuracy 68.02 by StockNet-XL "
             "(Paper better-stock-model), previous best 66.36 by Chinese Lert Large "
-            "(News+Factors) (LERT: A Linguistically-motivated Pre-trained Language Model)"
+            "(News+Factors) ([LERT: A Linguistically-motivated Pre-trained Language Model]"
+            "(https://arxiv.org/abs/2211.05344)); also the best without extra training data"
             ) in out
+    # One summary line first; a HEAD other than the work tree is not validated.
+    assert out.split("\n")[2] == ("**1 result added, 0 changed, 0 removed · 1 new best · "
+                                   "validation not run**")
     assert "### Results added (1)" in out
-    assert "changed" not in out.split("### New state")[0]
+    assert "| StockNet-XL | Accuracy 68.02, F1-score 67.5 | rank 1 of 3 |" in out
+    assert "###" not in out.split("### New state")[0]  # nothing refused, corrected or changed
     code, out = invoke("diff", "main", "pr", "--registry", str(registry), "--format", "json")
     data = json.loads(out)
     assert data["new_state_of_the_art"] == [{
@@ -128,8 +133,9 @@ def test_a_broken_paper_is_not_reported_as_removed_results(tmp_path: Path) -> No
     lert.write_text(lert.read_text().replace("accuracy: 66.36", "accuracy: [66.36", 1))
     code, out = invoke("diff", "main", "--registry", str(registry))
     assert code == 0
-    assert "### ⚠️ 1 changed paper file not compared" in out
-    assert f"- `{lert.relative_to(tmp_path).as_posix()}`" in out
+    assert "### ⚠️ 1 changed paper or source file not compared" in out
+    assert "❌ validation failed" in out.split("\n")[2]
+    assert f"- {lert.relative_to(tmp_path).as_posix()}" in out
     assert "Results removed" not in out
 
 

@@ -232,7 +232,7 @@ def test_the_check_runs_the_base_branchs_pwc_on_the_pull_requests_files() -> Non
     # Every pwc this job runs is the trusted one, on the pull request's registry.
     invoked = re.compile(r'(\S*pwc"?) (?:validate|fmt|diff)\b')
     assert [m for run in runs for m in invoked.findall(run)] == [
-        '"$RUNNER_TEMP/trusted/bin/pwc"'] * 3
+        '"$RUNNER_TEMP/trusted/bin/pwc"'] * 5
     for step in steps:
         if invoked.search(step.get("run", "")):
             assert step["working-directory"] == "pr", step

@@ -316,7 +316,14 @@ def show_paper(paper: str, registry: Path | None) -> None:
 @registry_option
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
-def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
+@click.option("--validation/--no-validation", default=True, show_default=True,
+              help="Also run `pwc validate --changed-since BASE` and give its verdict in the "
+              "summary (when HEAD is the work tree or HEAD).")
+@click.option("--max-length", type=click.IntRange(min=0), default=None,
+              help="Cut the Markdown to this many characters, folding and leaving out parts "
+              "with a note (default: what a GitHub comment holds; 0: no limit).")
+def diff(base: str, head: str | None, registry: Path | None, fmt: str, validation: bool,
+         max_length: int | None) -> None:
     """What HEAD (default: the work tree) changes on the leaderboards since it left BASE.
 
     Compares the merge base of BASE and HEAD with HEAD, like a pull request: results added and
@@ -325,15 +332,22 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str) -> None:
 
     from .compare import compare, render
     from .gitrefs import GitError
+    from .validate import Options, validate
 
     try:
         found = render.report(compare(_registry(registry), base, head))
     except GitError as exc:
         raise click.UsageError(str(exc)) from exc
+    verdict = None
+    if validation and head in (None, "HEAD"):
+        # The work tree is what is compared: the verdict of `validate --changed-since` on it.
+        checked = validate(Options(registry=_registry(registry), changed_since=base))
+        verdict = render.Validation(checked.errors, checked.warnings)
     if fmt == "json":
-        click.echo(json.dumps(render.as_json(found), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(render.as_json(found, verdict), indent=2, ensure_ascii=False))
     else:
-        click.echo(render.markdown(found), nl=False)
+        limit = render.COMMENT_LIMIT if max_length is None else max_length or 2**62
+        click.echo(render.markdown(found, verdict, limit), nl=False)
 
 
 @main.group()

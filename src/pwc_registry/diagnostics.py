@@ -324,13 +324,11 @@ _PROBLEMS += [
     Problem("A003", "value-unreadable", "warning", "A metric value cannot be read",
             "The text does not say one number (\"-\", \"78.6/84.4\", \"185M\"). It is not "
             "imported; nothing is guessed. Read the paper and file the number by hand."),
-    Problem("A004", "row-without-paper", "warning", "A leaderboard row names no paper",
-            "Every result belongs to a paper file. A row with no paper title is not imported."),
     Problem("A005", "row-without-values", "warning", "A leaderboard row has no readable value",
             "None of the row's values could be read, so there is nothing to import."),
-    Problem("A006", "conflicting-row", "warning", "Two rows disagree about the same result",
-            "The same paper, task, dataset and model appear twice with different values for a "
-            "metric. The first value is kept; check the paper."),
+    Problem("A006", "conflicting-row", "warning", "One row gives a metric two values",
+            "Two of the row's columns are one metric (their names differ only in case or "
+            "spacing) and hold different values. The first value is kept; check the paper."),
     Problem("A007", "kept-registry-value", "warning", "The registry already says otherwise",
             "The registry holds another value here, perhaps a human's correction. The importer "
             "never overwrites it; compare and decide."),
@@ -378,6 +376,11 @@ _PROBLEMS += [
     Problem("A019", "problems-not-listed", "warning", "More problems than the report lists",
             "The report lists the first problems of each code in full and counts the others, "
             "so that a broken dump cannot make a report larger than the dump."),
+    Problem("A020", "row-named-again", "warning", "A model is named twice on a board",
+            "Two rows of one paper (or one board's source) on one board name the same model "
+            "with different values: anonymous leaderboard submissions, two settings of one "
+            "model. Both are kept; the later one is numbered (\"Anonymous [2]\") with a note "
+            "giving its row in the table. Give it the name the paper or leaderboard uses."),
 ]
 
 # --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---

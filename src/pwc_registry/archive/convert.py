@@ -14,13 +14,18 @@ evaluation-tables: task           ``tasks/<id>``: name, description, parent (sub
                                   (the first category; further ones are reported, A011),
                                   source (source_link), aliases (synonyms)
   datasets[], subdatasets[]       ``datasets/<id>``: name, description, links, citations;
-                                  a subdataset has its dataset as ``parent``
+                                  a subdataset (named under ``subdataset``) is the dataset
+                                  "<dataset> — <subdataset>" with its dataset as ``parent``
   sota.metrics                    ``metrics/<id>`` (direction from :mod:`.directions`); the
                                   order, when rows would not give it, in ``benchmarks/<id>``
-  sota.rows[]                     a result of the paper named by paper_title: model, metric
-                                  values (read by :func:`..values.read_number_text`),
-                                  extra_training_data, code_links, model_links; paper_url and
-                                  paper_date go to the paper
+  sota.rows[]                     a result of the paper named by paper_title, or by the
+                                  identifier in paper_url (a paper with no title), or else of
+                                  the board's source (``sources/<id>``, kind leaderboard):
+                                  model, metric values (read by
+                                  :func:`..values.read_number_text`), extra_training_data,
+                                  code_links, model_links; paper_url and paper_date go to the
+                                  paper (to the result, in a source). A row that repeats
+                                  another but for a year or footnote mark is an alias of it
 papers-with-abstracts             ``papers/<id>``: title, authors, date, identifiers (arXiv,
                                   the archive's slug), abstract, venue, links, tasks, methods
 links-between-papers-and-code     the paper's ``code``: url, official, framework, mentions
@@ -42,9 +47,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import layout
+from ..check import values_key
 from ..dates import month_of_arxiv
 from ..diagnostics import Diagnostic, Pointer, pointer_text
-from ..ids import ResultIdentity, fold, result_identity
+from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity, undated
 from ..load import INVISIBLE
 from ..values import read_number_text
 from .directions import direction_of
@@ -54,6 +60,9 @@ from .dumps import OutOfRange
 Numbered = Iterable[tuple[int, Any]]
 
 REPORTED_BY = "papers-with-code-archive"
+#: Between a dataset's name and a subdataset's in the name of the dataset a subdataset becomes
+#: ("SemEval 2018 — General"): see :meth:`Conversion._dataset`.
+SUBDATASET_SEPARATOR = " — "
 _URL = re.compile(r"^https?://[^\s]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
@@ -62,6 +71,7 @@ _ARXIV = re.compile(
     r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")
 _ARXIV_ID = re.compile(r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?$")
 _PWC_PAPER = re.compile(r"paperswithcode\.com/paper/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
+_OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
 _PWC_ENTITY = re.compile(
     r"paperswithcode\.com/(?:method|dataset|task|sota)/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
 
@@ -130,16 +140,51 @@ class Names:
         return self._taken[kind]
 
 
+#: A board within a holder, with a model name as :func:`..ids.undated` compares it.
+_Twins = tuple[str, str, str, str]
+
+
 @dataclasses.dataclass
 class PaperDraft:
-    """A paper as the dumps describe it so far; it becomes a record when it is written."""
+    """A paper as the dumps describe it so far; it becomes a record when it is written. A paper
+    known only by an identifier (a row's arXiv URL, no title) has no title: none is invented."""
 
-    title: str
+    title: str | None
     identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
     results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
     code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     row_dates: list[str] = dataclasses.field(default_factory=list)
+    #: The results on each board by their undated model name: where a row that repeats another
+    #: but for a year or footnote mark finds the result it names again (:meth:`Conversion._twin`).
+    twins: dict[_Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The title, or the identifier that stands for it (``arXiv:1901.11504``), as
+        :func:`..registry.paper_label` shows it; a new paper's id is the label's slug."""
+        if self.title is not None:
+            return self.title
+        return next((f"{prefix}{self.identifiers[scheme]}"
+                     for scheme, prefix in PAPER_IDENTIFIERS.items()
+                     if scheme in self.identifiers), "?")
+
+
+@dataclasses.dataclass
+class SourceDraft:
+    """The rows of one board of an archive file that name no paper: a source of kind
+    ``leaderboard``. Its id is given when it is written."""
+
+    task: str
+    dataset: str
+    title: str
+    description: str
+    results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    twins: dict[_Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
+
+
+#: What holds results as rows arrive.
+HolderDraft = PaperDraft | SourceDraft
 
 
 @dataclasses.dataclass
@@ -214,6 +259,7 @@ class Conversion:
     def __init__(self, names: Names, synonyms: Mapping[str, Iterable[str]] | None = None,
                  today: dt.date | None = None) -> None:
         self.names = names
+        self._sources: dict[tuple[str, str], SourceDraft] = {}
         self.today = today or dt.date.today()
         self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
         self.diagnostics = Problems()
@@ -348,7 +394,7 @@ class Conversion:
             "parent": parent, "area": areas[0] if areas else None, "source": source,
             "aliases": synonyms})
         for j, dataset in enumerate(_list(task.get("datasets"))):
-            self._dataset(task_id, dataset, None, where.at("datasets", j))
+            self._dataset(task_id, name, dataset, None, where.at("datasets", j))
         for j, sub in enumerate(_list(task.get("subtasks"))):
             self._task(sub, task_id, where.at("subtasks", j))
 
@@ -364,8 +410,21 @@ class Conversion:
         title = self.text(raw.get("title"), where.at("title"))
         return {"title": title, "url": url} if title else {"url": url}
 
-    def _dataset(self, task_id: str, dataset: Any, parent: str | None, where: Where) -> None:
-        name = self._name_of(dataset, "dataset", "dataset", where)
+    def _dataset(self, task_id: str, task_name: str, dataset: Any,
+                 parent: tuple[str, str] | None, where: Where) -> None:
+        """A dataset of the tables, or a subdataset of ``parent`` (its id and name).
+
+        The sota-extractor names a subdataset under ``subdataset`` ("General", "SST-2"): it
+        becomes a dataset of its own, "<dataset> — <subdataset>", whose ``parent`` is the
+        dataset, since numbers on two subdatasets are not comparable and must be on two boards
+        (a split would say they measure one dataset, which SST-2 and SST-5 do not). A
+        subdataset named under ``dataset`` (as the registry's own export wrote them before) is
+        taken by that name as it is."""
+        if parent is not None and isinstance(dataset, dict) and "subdataset" in dataset:
+            part = self._name_of(dataset, "subdataset", "subdataset", where)
+            name = None if part is None else f"{parent[1]}{SUBDATASET_SEPARATOR}{part}"
+        else:
+            name = self._name_of(dataset, "dataset", "dataset", where)
         if name is None:
             return
         links = [link for k, raw in enumerate(_list(dataset.get("dataset_links")))
@@ -374,19 +433,20 @@ class Conversion:
                      if isinstance(c, str) and c.strip()]
         dataset_id = self.entity("dataset", name, {
             "description": self.text(dataset.get("description"), where.at("description")),
-            "parent": parent, "links": links, "citations": citations})
+            "parent": parent[0] if parent else None, "links": links, "citations": citations})
         sota = dataset.get("sota")
         if isinstance(sota, dict):
-            self._table(task_id, dataset_id, sota, where.at("sota"))
+            self._table(task_id, dataset_id, sota, where.at("sota"), (task_name, name))
         for k, sub in enumerate(_list(dataset.get("subdatasets"))):
-            self._dataset(task_id, sub, dataset_id, where.at("subdatasets", k))
+            self._dataset(task_id, task_name, sub, (dataset_id, name), where.at("subdatasets", k))
 
-    def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Where) -> None:
+    def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Where,
+               board: tuple[str, str]) -> None:
         listed = [m.strip() for m in _list(sota.get("metrics")) if isinstance(m, str) and m.strip()]
         order = list(dict.fromkeys(self.metric(m) for m in listed))
         seen_order: list[str] = []
         for r, row in enumerate(_list(sota.get("rows"))):
-            for metric_id in self._row(task_id, dataset_id, row, where.at("rows", r)):
+            for metric_id in self._row(task_id, dataset_id, row, where.at("rows", r), board):
                 if metric_id not in seen_order:
                     seen_order.append(metric_id)
         if order and order != seen_order:
@@ -401,7 +461,11 @@ class Conversion:
                     "id": benchmark_id, "task": task_id, "dataset": dataset_id, "metrics": order}
                 self.names.take("benchmark", benchmark_id)
 
-    def _row(self, task_id: str, dataset_id: str, row: Any, where: Where) -> list[str]:
+    def _row(self, task_id: str, dataset_id: str, row: Any, where: Where,
+             board: tuple[str, str]) -> list[str]:
+        """One row: a result of the paper it names by title or by an identifier in its URL, or
+        else of the board's source (:meth:`source_for`); a row with no readable value is not
+        imported."""
         self.counts["row"] += 1
         if not isinstance(row, dict):
             self.report("A002", "a row is not a mapping; skipped", where)
@@ -409,27 +473,42 @@ class Conversion:
             return []
         title = self.text(row.get("paper_title"), where.at("paper_title"))
         model = self.text(row.get("model_name"), where.at("model_name"))
-        if title is None:
-            self.report("A004", f"row '{model or '?'}' names no paper; not imported", where)
-            self.counts["skipped row"] += 1
-            return []
+        raw_url = row.get("paper_url")
+        if title is None:  # the URL may still name the paper (OGB's rows: arXiv, no title)
+            raw_url = self.url(raw_url, where.at("paper_url"))
+        known = identifiers_in(raw_url) if title is None and raw_url else {}
+        # The identifiers that may stand for a title (the paper schema's rule).
+        paperless = title is None and not any(s in known for s in PAPER_IDENTIFIERS)
+        holder_label = title or (raw_url if not paperless and isinstance(raw_url, str)
+                                 else f"the row at {pointer_text(where.pointer)}")
         notes: list[str] = []
-        if model is None:
+        if model is None and title is not None:
             self.report("A012", f"a row of '{title}' names no model; imported under the "
                         "paper's title", where)
             model = title
             notes.append("the archive names no model; the paper's title stands for it")
+        elif model is None:
+            model = unnamed_model(where.pointer[-1])
+            self.report("A012", f"{holder_label} names no model and no paper title; imported "
+                        f"as '{model}'", where)
+            notes.append("the archive names no model and no paper; the row's place in the "
+                         "table stands for it")
         metrics, value_notes = self._values(row.get("metrics"), where.at("metrics"))
         notes += value_notes
         if not metrics:
-            self.report("A005", f"row '{model}' of '{title}' has no readable value; not imported",
-                        where)
+            self.report("A005", f"row '{model}' of '{holder_label}' has no readable value; not "
+                        "imported", where)
             self.counts["skipped row"] += 1
             return []
-        paper = self.paper_for(title, row.get("paper_url"), where.at("paper_url"))
         date = self.date(row.get("paper_date"), where.at("paper_date"))
-        if date:
-            paper.row_dates.append(date)
+        holder: HolderDraft
+        if paperless:
+            holder = self.source_for(task_id, dataset_id, board)
+        else:
+            paper = self.paper_for(title, raw_url, where.at("paper_url"))
+            if date:
+                paper.row_dates.append(date)
+            holder = paper
         result: dict[str, Any] = {"task": task_id, "dataset": dataset_id, "model": model,
                                   "metrics": metrics}
         extra = row.get("uses_additional_data")
@@ -453,11 +532,14 @@ class Conversion:
         if model_links:
             result["model_links"] = model_links
         result["source"] = {"reported_by": REPORTED_BY}
-        if isinstance(row.get("paper_url"), str) and _URL.match(row["paper_url"].strip()):
-            result["_url"] = row["paper_url"].strip()  # see paper_record
+        if isinstance(raw_url, str) and _URL.match(raw_url.strip()):
+            if paperless:  # a page that is no paper's (a lab's PDF, a repository): the source
+                result["source"]["url"] = raw_url.strip()
+            else:
+                result["_url"] = raw_url.strip()  # see paper_record
         if notes:
             result["notes"] = "; ".join(notes)
-        self._add_result(paper, result, where)
+        self._add_result(holder, result, where)
         return list(metrics)
 
     def _values(self, raw: Any, where: Where) -> tuple[dict[str, Any], list[str]]:
@@ -502,45 +584,121 @@ class Conversion:
             metrics[metric_id] = reading_value
         return metrics, notes
 
-    def _add_result(self, paper: PaperDraft, result: dict[str, Any], where: Where) -> None:
+    def _add_result(self, holder: HolderDraft, result: dict[str, Any], where: Where) -> None:
         key = result_identity(result["task"], result["dataset"], result.get("split"),
                               result["model"])
-        existing = paper.results.get(key)
+        existing = holder.results.get(key)
+        model, n = result["model"], 1
+        while existing is not None and _disagree(existing, result):
+            # Another row of the same name with other values (HotpotQA's many "Anonymous"
+            # submissions, a paper's two "BERT" settings): a result of its own, named with a
+            # number, so that neither row's values are lost.
+            n += 1
+            result["model"] = numbered_model(model, n)
+            key = result_identity(result["task"], result["dataset"], result.get("split"),
+                                  result["model"])
+            existing = holder.results.get(key)
+        if n > 1:
+            note = (f"the table names another row '{model}' with other values; this one, the "
+                    f"table's row {_place(where)}, is named '{result['model']}'")
+            result["notes"] = f"{result['notes']}; {note}" if "notes" in result else note
+            self.report("A020", f"'{model}' is named again on this board with other values; "
+                        f"imported as '{result['model']}'", where.at("model_name"))
         if existing is None:
-            paper.results[key] = result
+            if self._twin(holder, key, result) is not None:
+                self.counts["merged row"] += 1
+                self.counts["aliased row"] += 1
+                return
+            holder.results[key] = result
+            holder.twins.setdefault((*key[:3], undated(result["model"])), []).append(key)
             self.counts["result"] += 1
+            if isinstance(holder, SourceDraft):
+                self.counts["result in a source"] += 1
             return
-        self.counts["merged row"] += 1
+        self.counts["merged row"] += 1  # the same result again, with nothing that disagrees
         for metric, value in result["metrics"].items():
-            if metric not in existing["metrics"]:
-                existing["metrics"][metric] = value
-            elif existing["metrics"][metric] != value:
-                self.report("A006", f"'{result['model']}' on {result['dataset']} appears twice "
-                            f"with {metric} {existing['metrics'][metric]!r} and {value!r}; "
-                            "kept the first", where)
+            existing["metrics"].setdefault(metric, value)
+
+    def _twin(self, holder: HolderDraft, key: ResultIdentity, result: dict[str, Any]
+              ) -> dict[str, Any] | None:
+        """The result of ``holder`` that ``result`` repeats by the validator's duplicate-row
+        rule (Q005: same board, same values, names the same but for a trailing year or footnote
+        mark), which then keeps the other name in ``aliases``; None if there is none. The
+        values must also be the same to the spread, which the rule does not compare: a merge
+        must lose nothing."""
+        values = values_key(result["metrics"])
+        board: _Twins = (key[0], key[1], key[2], undated(result["model"]))
+        for other_key in holder.twins.get(board, []):
+            other = holder.results[other_key]
+            if values is None or values_key(other["metrics"]) != values \
+                    or other["metrics"] != result["metrics"]:
+                continue
+            name, alias = other["model"], result["model"]
+            if fold(alias) == undated(alias) != fold(name):
+                # The name without marks names the result ("ULMFiT", not "ULMFiT (2018)").
+                name, alias = alias, name
+                other["model"] = name
+                holder.results = {(key if k == other_key else k): v
+                                  for k, v in holder.results.items()}
+                twins = holder.twins[board]
+                twins[twins.index(other_key)] = key
+            aliases = other.setdefault("aliases", [])
+            if fold(alias) not in {fold(name), *map(fold, aliases)}:
+                aliases.append(alias)
+            for field, value in result.items():
+                if field in ("code_links", "model_links"):
+                    held = other.setdefault(field, [])
+                    held.extend(v for v in value if v not in held)
+                elif field not in ("model", "metrics"):
+                    other.setdefault(field, value)
+            return other
+        return None
+
+    # --- sources -------------------------------------------------------------------------
+
+    def source_for(self, task_id: str, dataset_id: str, board: tuple[str, str]) -> SourceDraft:
+        """The source holding the rows of a board (task, dataset) that name no paper."""
+        draft = self._sources.get((task_id, dataset_id))
+        if draft is None:
+            task, dataset = board
+            draft = SourceDraft(
+                task=task_id, dataset=dataset_id,
+                title=f"Papers with Code leaderboard: {task} on {dataset}",
+                description=f"The rows of the Papers with Code archive's table of {task} on "
+                f"{dataset} that name no paper.")
+            self._sources[(task_id, dataset_id)] = draft
+            self.counts["source"] += 1
+        return draft
+
+    def sources(self) -> list[SourceDraft]:
+        return list(self._sources.values())
 
     # --- papers ------------------------------------------------------------------------
 
-    def paper_for(self, title: str, url: Any, where: Where,
+    def paper_for(self, title: str | None, url: Any, where: Where,
                   identifiers: Mapping[str, str] | None = None) -> PaperDraft:
-        """The draft of the paper with this title or these identifiers (made if new)."""
+        """The draft of the paper with this title or these identifiers (made if new); without
+        a title, the identifiers alone (the draft gains a title if a later record gives one)."""
         ids = dict(identifiers or {})
         link = self.url(url, where) if url else None
         if link:
             ids.update(identifiers_in(link))
         draft = None
-        for scheme in ("arxiv", "pwc", "acl", "doi"):
+        for scheme in ("arxiv", "pwc", "acl", "doi", "openreview"):
             if scheme in ids and (scheme, ids[scheme]) in self._by_key:
                 draft = self._by_key[(scheme, ids[scheme])]
                 break
-        if draft is None:
+        if draft is None and title is not None:
             draft = self._by_key.get(("title", fold(title)))
             if draft is not None and any(draft.identifiers.get(k, v) != v for k, v in ids.items()):
                 draft = None  # two papers of one title: the identifiers tell them apart
         if draft is None:
             draft = PaperDraft(title)
             self._papers.append(draft)
-        self._by_key.setdefault(("title", fold(title)), draft)
+        if title is not None:
+            if draft.title is None:
+                draft.title = title
+            self._by_key.setdefault(("title", fold(title)), draft)
         for scheme, value in ids.items():
             draft.identifiers.setdefault(scheme, value)
             self._by_key.setdefault((scheme, value), draft)
@@ -723,7 +881,32 @@ def identifiers_in(url: str) -> dict[str, str]:
         found["acl"] = m.group(1)
     elif m := re.search(r"doi\.org/(10\.[0-9]{4,9}/\S+)$", url):
         found["doi"] = m.group(1)
+    elif m := _OPENREVIEW.search(url):
+        found["openreview"] = m.group(1)
     return found
+
+
+def unnamed_model(row: int | str) -> str:
+    """The name of a row that names no model and no paper: its place in its table (the
+    archive's HotpotQA board lists such rows), since a result needs a name and none is
+    invented."""
+    return f"[row {row + 1 if isinstance(row, int) else row}: no model name]"
+
+
+def numbered_model(model: str, n: int) -> str:
+    """The name of the ``n``-th row of one holder and board that names ``model`` with other
+    values than the rows before it ("Anonymous [2]")."""
+    return f"{model} [{n}]"
+
+
+def _place(where: Where) -> str:
+    row = where.pointer[-1] if where.pointer else "?"
+    return str(row + 1) if isinstance(row, int) else str(row)
+
+
+def _disagree(held: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
+    """Whether a row gives a metric of a result it names another value."""
+    return any(held["metrics"].get(m, v) != v for m, v in row["metrics"].items())
 
 
 def _rows_in(node: Mapping[str, Any]) -> int:
@@ -741,7 +924,9 @@ def _list(value: Any) -> list[Any]:
 
 def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
     """The registry record of a finished draft."""
-    record: dict[str, Any] = {"id": paper_id, "title": draft.title}
+    record: dict[str, Any] = {"id": paper_id}
+    if draft.title is not None:
+        record["title"] = draft.title
     record.update({k: v for k, v in draft.record.items() if v})
     if "date" not in record and draft.row_dates:
         record["date"] = min(draft.row_dates)
@@ -765,4 +950,13 @@ def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
                 result["source"] = {**result["source"], "url": url}
             results.append(result)
         record["results"] = results
+    return record
+
+
+def source_record(draft: SourceDraft, source_id: str) -> dict[str, Any]:
+    """The registry record of a board's source (schemas/source.schema.json)."""
+    record: dict[str, Any] = {"id": source_id, "kind": "leaderboard", "title": draft.title,
+                              "description": draft.description}
+    if draft.results:
+        record["results"] = list(draft.results.values())
     return record

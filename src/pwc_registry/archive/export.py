@@ -2,9 +2,13 @@
 
 Names stand for ids again (an entity's name, not the alias a row once used); values are written
 in their normalised form (``"76.5%"`` comes back as ``76.5``; a value with a spread as
-``"90 ± 0.5"``); a subdataset goes under its parent dataset, a subtask under its parent task.
-Everything the importer took from the archive comes back. The output is deterministic: tasks,
-datasets and papers in id order, rows in the order of the papers and their results.
+``"90 ± 0.5"``); a subdataset goes under its parent dataset (named under ``subdataset`` as the
+sota-extractor names it, when its name is "<dataset> — <subdataset>"), a subtask under its
+parent task. A result's other names (``aliases``) come back as the rows they were; a source's
+results as rows with no paper; a paper known only by an identifier with an empty title and its
+URL. Everything the importer took from the archive comes back. The output is deterministic:
+tasks, datasets and papers in id order, rows in the order of the papers, then the sources, and
+their results.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from .. import layout, schema
 from ..load import read
 from ..markdown import number
 from ..outputs import check_folder, output_folder
+from .convert import SUBDATASET_SEPARATOR
 
 ARCHIVE = "https://paperswithcode.com"
 COMMAND = "pwc export pwc-archive"
@@ -25,19 +30,25 @@ COMMAND = "pwc export pwc-archive"
 
 def read_records(registry: Path) -> tuple[dict[str, dict[str, dict[str, Any]]],
                                           list[dict[str, Any]]]:
-    """Every valid record of the registry: entities by kind and id, and papers in id order."""
+    """Every valid record of the registry: entities by kind and id, and the records holding
+    results — papers, then sources — in id order."""
     files, _ = layout.discover(registry)
     entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
-    papers: dict[str, dict[str, Any]] = {}
+    holders: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.HOLDER_KINDS}
     for f in files:
         data = read(f.name, f.read_bytes()).data
         if not isinstance(data, dict) or not schema.is_valid(f.kind, data):
             continue
-        if f.kind == layout.PAPER:
-            papers[data["id"]] = data
+        if f.kind in holders:
+            holders[f.kind][data["id"]] = data
         else:
             entities[f.kind][data["id"]] = data
-    return entities, [papers[k] for k in sorted(papers)]
+    return entities, [h[k] for h in holders.values() for k in sorted(h)]
+
+
+def is_source(holder: Mapping[str, Any]) -> bool:
+    """Whether a record holding results is a source (it has a kind), not a paper."""
+    return "kind" in holder
 
 
 def value_text(value: Any) -> Any:
@@ -54,21 +65,29 @@ def _paper_url(paper: Mapping[str, Any]) -> str | None:
     url = links.get("abstract") or links.get("pdf")
     if url:
         return str(url)
-    arxiv = paper.get("identifiers", {}).get("arxiv")
-    return f"https://arxiv.org/abs/{arxiv}" if arxiv else None
+    # Else the page of an identifier, which an import reads back as the same paper (a paper
+    # whose title is unknown is known by nothing else).
+    ids = paper.get("identifiers", {})
+    for scheme, page in (("arxiv", "https://arxiv.org/abs/{}"), ("doi", "https://doi.org/{}"),
+                         ("acl", "https://aclanthology.org/{}"),
+                         ("openreview", "https://openreview.net/forum?id={}")):
+        if scheme in ids:
+            return page.format(ids[scheme])
+    return None
 
 
 def _name(entities: Mapping[str, Mapping[str, Any]], entity_id: str) -> str:
     return str(entities.get(entity_id, {}).get("name", entity_id))
 
 
-def _row(paper: Mapping[str, Any], result: Mapping[str, Any],
+def _row(holder: Mapping[str, Any], result: Mapping[str, Any], model: str,
          metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     code_links = [link if isinstance(link, dict) else {"title": link, "url": link}
                   for link in result.get("code_links", [])]
+    paper: Mapping[str, Any] = {} if is_source(holder) else holder
     row: dict[str, Any] = {
-        "model_name": result["model"],
-        # As the archive writes a row whose paper it knows by its URL alone.
+        "model_name": model,
+        # As the archive writes a row whose paper it knows by its URL alone, or none.
         "paper_title": paper.get("title", ""),
         "paper_url": result.get("source", {}).get("url") or _paper_url(paper),
         "paper_date": result.get("date") or paper.get("date"),
@@ -82,14 +101,15 @@ def _row(paper: Mapping[str, Any], result: Mapping[str, Any],
 
 
 def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
-                      papers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+                      holders: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     tasks, datasets, metrics = entities["task"], entities["dataset"], entities["metric"]
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
     seen_metrics: dict[tuple[str, str], list[str]] = {}
-    for paper in papers:
-        for result in paper.get("results", []):
-            rows.setdefault(result["task"], {}).setdefault(result["dataset"], []).append(
-                _row(paper, result, metrics))
+    for holder in holders:
+        for result in holder.get("results", []):
+            board = rows.setdefault(result["task"], {}).setdefault(result["dataset"], [])
+            for model in (result["model"], *result.get("aliases", [])):
+                board.append(_row(holder, result, model, metrics))
             order = seen_metrics.setdefault((result["task"], result["dataset"]), [])
             order.extend(m for m in result["metrics"] if m not in order)
 
@@ -108,10 +128,15 @@ def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
         order = settings.get("metrics") or seen_metrics[(task_id, dataset_id)]
         return {"metrics": [_name(metrics, m) for m in order], "rows": found}
 
-    def dataset_entry(task_id: str, dataset_id: str) -> dict[str, Any]:
+    def dataset_entry(task_id: str, dataset_id: str, top: str | None = None) -> dict[str, Any]:
         data = datasets.get(dataset_id, {})
+        name = _name(datasets, dataset_id)
+        prefix = f"{_name(datasets, top)}{SUBDATASET_SEPARATOR}" if top else None
+        # A subdataset the importer named "<dataset> — <subdataset>" is named as it came.
+        label = {"subdataset": name[len(prefix):]} if prefix and data.get("parent") == top \
+            and name.startswith(prefix) and len(name) > len(prefix) else {"dataset": name}
         return {
-            "dataset": _name(datasets, dataset_id),
+            **label,
             "description": data.get("description", ""),
             "dataset_citations": list(data.get("citations", [])),
             "dataset_links": list(data.get("links", [])),
@@ -131,7 +156,7 @@ def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
             top = root(dataset_id)
             entry = entries.setdefault(top, dataset_entry(task_id, top))
             if top != dataset_id:
-                entry["subdatasets"].append(dataset_entry(task_id, dataset_id))
+                entry["subdatasets"].append(dataset_entry(task_id, dataset_id, top))
         area = data.get("area")
         return {
             "task": data["name"],
@@ -151,6 +176,8 @@ def papers_with_abstracts(entities: Mapping[str, Mapping[str, Mapping[str, Any]]
                           papers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for paper in papers:
+        if is_source(paper):
+            continue
         ids, links = paper.get("identifiers", {}), paper.get("links", {})
         out.append({
             "paper_url": f"{ARCHIVE}/paper/{ids['pwc']}" if "pwc" in ids else None,
@@ -173,6 +200,8 @@ def papers_with_abstracts(entities: Mapping[str, Mapping[str, Mapping[str, Any]]
 def links_between_papers_and_code(papers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for paper in papers:
+        if is_source(paper):
+            continue
         ids, links = paper.get("identifiers", {}), paper.get("links", {})
         for code in paper.get("code", []):
             out.append({

@@ -4,7 +4,8 @@ The order keeps memory to the size of the results, not of the papers: methods, d
 evaluation tables are read whole (they are needed before any paper is written) and code links
 are streamed into the paper drafts; then papers-with-abstracts is streamed, and each paper is
 written as soon as its record completes its draft, in batches spread over worker processes.
-Papers that only rows or code links name are written last. Entities are written at the end.
+Papers that only rows or code links name are written last, then the boards' sources (rows
+that name no paper). Entities are written at the end.
 
 A dump that is not valid JSON stops the import before anything is written, except for the
 papers dump, which is streamed: its papers up to the bad spot are written, and importing again
@@ -36,7 +37,18 @@ from ..diagnostics import CATALOGUE, Diagnostic
 from ..ids import fold
 from ..load import read, read_rich
 from ..registry import load_registry
-from .convert import Conversion, Names, PaperDraft, Problems, Where, new_id, paper_record
+from .convert import (
+    Conversion,
+    Names,
+    PaperDraft,
+    Problems,
+    SourceDraft,
+    Where,
+    capped_slug,
+    new_id,
+    paper_record,
+    source_record,
+)
 from .dumps import DumpError, Limits, Progress, records
 from .merge import NOT_HELD, merge
 
@@ -113,25 +125,40 @@ class _Existing:
                 self.names.know(kind, entity_id, [n for n in names if n])
         files, _ = layout.discover(registry)
         for f in files:
-            self.names.take(f.kind, f.stem)  # invalid files too: their ids stay theirs
+            # invalid files too: their ids stay theirs; papers and sources share one set of ids
+            self.names.take(layout.PAPER if f.kind in layout.HOLDER_KINDS else f.kind, f.stem)
         self.papers: dict[tuple[str, str], str] = {}
         for paper in loaded.papers.values():
             if paper.title is not None:  # else known by its identifiers alone
                 self.papers.setdefault(("title", fold(paper.title)), paper.id)
             for scheme, value in paper.identifiers.items():
                 self.papers.setdefault((scheme, value), paper.id)
+        #: The sources the registry holds, by folded title: a board's source is found again.
+        self.sources = {fold(s.title): s.id for s in loaded.sources.values()}
 
     def paper_id(self, draft: PaperDraft) -> str:
-        for scheme in ("arxiv", "pwc", "doi", "acl"):
+        for scheme in ("arxiv", "pwc", "doi", "acl", "openreview"):
             found = self.papers.get((scheme, draft.identifiers.get(scheme, "")))
             if found:
                 return found
-        found = self.papers.get(("title", fold(draft.title)))
+        found = self.papers.get(("title", fold(draft.title))) if draft.title else None
         if found:
             return found
-        paper_id = new_id(draft.title, self.names.taken(layout.PAPER), draft.identifiers.get("pwc"))
+        paper_id = new_id(draft.label, self.names.taken(layout.PAPER), draft.identifiers.get("pwc"))
         self.names.take(layout.PAPER, paper_id)
         return paper_id
+
+    def source_id(self, draft: SourceDraft) -> str:
+        """The id of a board's source: the one the registry holds under its title, or
+        ``<task>-<dataset>-leaderboard``, in the ids of papers and sources."""
+        found = self.sources.get(fold(draft.title))
+        if found:
+            return found
+        preferred = capped_slug(f"{draft.task}-{draft.dataset}-leaderboard")
+        source_id = new_id(draft.title, self.names.taken(layout.PAPER), preferred)
+        self.names.take(layout.PAPER, source_id)
+        self.sources[fold(draft.title)] = source_id
+        return source_id
 
 
 def import_archive(options: Options) -> ImportReport:
@@ -141,8 +168,8 @@ def import_archive(options: Options) -> ImportReport:
     conversion = Conversion(existing.names, synonyms, options.today)
     files: Counter[tuple[str, str]] = Counter()
     diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
-    sources = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
-                                options.methods, options.datasets, options.synonyms) if p]
+    dumps = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
+                              options.methods, options.datasets, options.synonyms) if p]
 
     writer = _PaperWriter(registry, existing, options.jobs, files, diagnostics)
     if options.papers:  # enough papers to be worth workers
@@ -160,7 +187,7 @@ def import_archive(options: Options) -> ImportReport:
                 "without a direction", f"{registry.name}/{layout.relative_path('metric', metric_id)}",
                 hint="add direction: higher or lower to the file, from the metric's definition"))
         listed, totals = diagnostics.report(registry.name)
-        return ImportReport(sources, conversion.counts, files, listed, undecided, totals)
+        return ImportReport(dumps, conversion.counts, files, listed, undecided, totals)
 
     def dump(path: Path, name: str) -> Iterator[tuple[int, Any]]:
         return records(path, diagnostics.add, stage(name), options.limits)
@@ -187,7 +214,7 @@ def import_archive(options: Options) -> ImportReport:
                 where = Where(str(options.papers), (i,))
                 draft = conversion.add_paper(item, where)
                 if draft is not None and writer.done(draft):
-                    conversion.report("A002", f"the paper '{draft.title}' appears again; the "
+                    conversion.report("A002", f"the paper '{draft.label}' appears again; the "
                                       "first record was imported", where)
                 elif draft is not None:
                     writer.add(draft)
@@ -197,6 +224,11 @@ def import_archive(options: Options) -> ImportReport:
         writer.add(draft)
     writer.close()
     folders = _Folders(registry)
+    for source in conversion.sources():
+        outcome, found = write_record(registry, layout.SOURCE,
+                                      source_record(source, existing.source_id(source)), folders)
+        files[(layout.SOURCE, outcome)] += 1
+        diagnostics.extend(found)
     for kind in layout.ENTITY_KINDS:
         for entity_id in sorted(conversion.entities[kind]):
             outcome, found = write_record(registry, kind, conversion.entities[kind][entity_id],
@@ -369,7 +401,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if not isinstance(doc.data, dict):
         return "kept", [Diagnostic("A008", "the file is not valid, so the import cannot merge "
                                    "into it", name, hint="fix it (pwc validate) and import again")]
-    merged, conflicts = merge(doc.data, record, entity=kind != layout.PAPER)
+    merged, conflicts = merge(doc.data, record, entity=kind not in layout.HOLDER_KINDS)
     found: list[Diagnostic] = []
     if conflicts:
         located = read_rich(name, raw)

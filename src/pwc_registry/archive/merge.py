@@ -2,11 +2,11 @@
 
 What the registry holds wins: a field the file lacks is added; a field it has with another
 value is kept and reported (A007) — it may be a human's correction; lists of names and links
-gain the new members; results and code links are matched by what identifies them and merged
-the same way — except a result's values: a result the registry already holds is curated, so the
-archive adds no metric to it (each one it would add is reported as not added, :data:`NOT_HELD`)
-and changes no value. Merging a record into itself changes nothing, which is why importing twice
-does nothing the second time.
+gain the new members; results and code links are matched by what identifies them (a result
+also by its ``aliases``) and merged the same way — except a result's values: a result the
+registry already holds is curated, so the archive adds no metric to it (each one it would add
+is reported as not added, :data:`NOT_HELD`) and changes no value. Merging a record into
+itself changes nothing, which is why importing twice does nothing the second time.
 """
 
 from __future__ import annotations
@@ -101,6 +101,13 @@ def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointe
            conflicts: list[Conflict], entity: bool) -> list[Any]:
     out = list(mine)
     index = {key(item): i for i, item in enumerate(out) if key(item) is not None}
+    if pointer == ("results",):
+        # A held result's other names find it too ("ULMFiT (2018)" the result "ULMFiT").
+        for i, item in enumerate(out):
+            for alias in item.get("aliases", []) if isinstance(item, dict) else []:
+                alias_key = key({**item, "model": alias})
+                if alias_key is not None:
+                    index.setdefault(alias_key, i)
     for item in theirs:
         k = key(item)
         if k is None or k not in index:
@@ -109,6 +116,9 @@ def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointe
                 index[k] = len(out) - 1
             continue
         i = index[k]
+        if pointer == ("results",) and isinstance(item, dict) and isinstance(out[i], dict) \
+                and key(out[i]) != k:
+            item = {f: v for f, v in item.items() if f != "model"}  # named by an alias
         if isinstance(out[i], dict) and isinstance(item, dict):
             metrics = item.get("metrics")
             if pointer == ("results",) and isinstance(metrics, dict):

@@ -34,8 +34,13 @@ def summary(report: ImportReport) -> str:
     counts = report.counts
     created = sum(n for (_, outcome), n in report.files.items() if outcome == "created")
     updated = sum(n for (_, outcome), n in report.files.items() if outcome == "updated")
-    return (f"{counts['row']} rows read: {counts['result']} results, {counts['merged row']} "
-            f"merged into another row, {counts['skipped row']} not imported; {created} files "
+    aliased = f" ({counts['aliased row']} as another name of its model)" \
+        if counts["aliased row"] else ""
+    held = f" ({counts['result in a source']} in {counts['source']} sources)" \
+        if counts["source"] else ""
+    return (f"{counts['row']} rows read: {counts['result']} results{held}, "
+            f"{counts['merged row']} merged into another row{aliased}, "
+            f"{counts['skipped row']} not imported; {created} files "
             f"created, {updated} updated; {report.errors} errors, {report.warnings} warnings")
 
 

@@ -3,12 +3,18 @@
 It reads the same verdicts as the guard (:func:`pwc_registry.compare.guards.judge`): a change
 the guard refuses is listed first, under its own heading, and every correction that covers a
 change is shown with its reason.
+
+The comment opens with one summary line (results added, changed, removed; new bests; entities
+added or changed; the validation's verdict), so that a reviewer knows at a glance what to look
+at. Long parts are folded (``<details>``), and the whole never exceeds what GitHub posts: parts
+that do not fit are left out with a line that says so and where the full report is.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,11 +22,13 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, signed, table
-from ..registry import Result, Value, paper_label
-from . import Delta
+from ..registry import Holder, Paper, Result, Value, paper_label
+from . import Changed, Delta
 from .corrections import FIELDS
 from .delta import NOTICE_KINDS, Difference
 from .guards import Verdict, check_history, judge
+
+_ARXIV_ID = re.compile(r"[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +36,36 @@ class NewBest:
     board: Leaderboard
     row: Row
     previous: Row | None
+
+
+@dataclasses.dataclass(frozen=True)
+class EntityChange:
+    """A task, dataset, metric, method, area or benchmark file added, changed or deleted, with
+    the leaderboards (at the head) it bears on."""
+
+    kind: str
+    id: str
+    name: str
+    status: str  # added | changed | deleted
+    file: str
+    boards: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Placement:
+    """Where an added result enters its own leaderboard."""
+
+    board: str
+    rank: int | None
+    rows: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Validation:
+    """The verdict of `pwc validate --changed-since` on the same change, for the summary."""
+
+    errors: int
+    warnings: int
 
 
 @dataclasses.dataclass
@@ -47,6 +85,12 @@ class Report:
     #: What the guard refuses beyond the leaderboards: deleted papers, rewritten or idle
     #: corrections, renames (H003, H007, H008, H009).
     history: list[Diagnostic] = dataclasses.field(default_factory=list)
+    #: New bests among the rows that used no extra training data.
+    new_best_clean: list[NewBest] = dataclasses.field(default_factory=list)
+    entities: list[EntityChange] = dataclasses.field(default_factory=list)
+    #: Each added result's place on its own leaderboard, by result key.
+    placed: dict[tuple[str, str, str, str, str], Placement] = dataclasses.field(
+        default_factory=dict)
 
     @property
     def refused(self) -> list[Verdict]:
@@ -64,9 +108,36 @@ def report(delta: Delta) -> Report:
     new_best, far = _records(delta)
     history = [d for d in check_history(delta, (verdicts, used))
                if d.code in ("H003", "H007", "H008", "H009")]
+    placed = {row.result.key: Placement(d.board, row.rank, len(delta.head_boards[d.board].rows))
+              for d in delta.differences if d.kind == "row-added" and (row := d.head)
+              and row.via is None and d.board in delta.head_boards}
     return Report(delta, verdicts, _results(added_rows), _results(removed_rows),
                   _results(added_rows, via=True), _results(removed_rows, via=True),
-                  new_best, far, _settings(delta), history)
+                  new_best, far, _settings(delta), history, _records(delta, clean=True)[0],
+                  _entities(delta), placed)
+
+
+def _entities(delta: Delta) -> list[EntityChange]:
+    out: list[EntityChange] = []
+    boards = delta.head_boards
+    for path, change in sorted(delta.changed.items()):
+        if change.kind in layout.HOLDER_KINDS:
+            continue
+        status = "added" if not change.base.present else "deleted" if not change.head.present \
+            else "changed"
+        data = change.head.data or change.base.data or {}
+        name = data.get("name") if isinstance(data.get("name"), str) else change.id
+        touched = sorted(b.benchmark.name for b in boards.values() if _bears_on(b, change))
+        out.append(EntityChange(change.kind, change.id, str(name), status,
+                                delta.display(path), tuple(touched)))
+    return out
+
+
+def _bears_on(board: Leaderboard, change: Changed) -> bool:
+    b = board.benchmark
+    hit = {"task": b.task == change.id, "dataset": b.dataset == change.id,
+           "metric": change.id in b.metrics, layout.BENCHMARK: b.id == change.id}
+    return hit.get(change.kind, False)
 
 
 def _settings(delta: Delta) -> list[tuple[str, str, Any, Any]]:
@@ -95,7 +166,15 @@ def _results(rows: Iterable[Row], *, via: bool = False) -> list[Result]:
     return [chosen[k] for k in sorted(chosen)]
 
 
-def _records(delta: Delta) -> tuple[list[NewBest], list[NewBest]]:
+def _best_of(board: Leaderboard, clean: bool) -> Row | None:
+    if not clean:
+        return board.best
+    return next((r for r in board.rows if r.rank_without_extra_data == 1), None)
+
+
+def _records(delta: Delta, *, clean: bool = False) -> tuple[list[NewBest], list[NewBest]]:
+    """New bests (``clean``: among rows without extra training data) and values far above the
+    previous best."""
     changed_papers = {c.id for c in delta.changed.values()
                       if c.kind in layout.HOLDER_KINDS and c.head.holder is not None}
     old_values = {(d.board, d.head.result.key, d.metric): d.before for d in delta.differences
@@ -105,18 +184,18 @@ def _records(delta: Delta) -> tuple[list[NewBest], list[NewBest]]:
     for board_id, board in sorted(delta.head_boards.items()):
         metric = board.benchmark.primary
         direction = board.direction(metric) if metric else None
-        best = board.best
+        best = _best_of(board, clean)
         if metric is None or direction is None or best is None:
             continue
         base = delta.base_boards.get(board_id)
-        previous = base.best if base is not None else None
+        previous = _best_of(base, clean) if base is not None else None
         if previous is not None and metric not in previous.result.metrics:
             previous = None
         prior = previous.result.metrics[metric].value if previous else None
         if best.holder.id in changed_papers and (
                 prior is None or better(direction, best.result.metrics[metric].value, prior)):
             new_best.append(NewBest(board, best, previous))
-        if prior is None:
+        if prior is None or clean:
             continue
         for row in board.rows:
             value = row.result.metrics.get(metric)
@@ -139,7 +218,7 @@ def _shown(value: Any) -> str:
                                       if value.spread is not None else "")
     if value is None:
         return "—"
-    return cell(str(value))
+    return str(value)
 
 
 def _plain(value: Any) -> str:
@@ -164,9 +243,9 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     what = _WHAT.get(d.kind, d.kind)
     if d.metric:
         what += f": {reg.name('metric', d.metric)}"
-    return [cell(d.board), cell(_holder_title(r, row.holder.id)) if row else "",
-            cell(row.result.model) if row else "", cell(what), _shown(d.before),
-            _shown(d.after)]
+    # Plain text: the table escapes each cell once.
+    return [d.board, _holder_title(r, row.holder.id) if row else "",
+            row.result.model if row else "", what, _shown(d.before), _shown(d.after)]
 
 
 def _unique(verdicts: Iterable[Verdict]) -> list[Verdict]:
@@ -184,17 +263,27 @@ def _unique(verdicts: Iterable[Verdict]) -> list[Verdict]:
     return list(seen.values())
 
 
+def _holder_ref(holder: Holder) -> str:
+    """A holder named in a line of the comment, linked to its arXiv abstract where it has an
+    arXiv id (the schema's pattern lets no character through that could break the link)."""
+    label = cell(paper_label(holder))
+    arxiv = holder.identifiers.get("arxiv") if isinstance(holder, Paper) else None
+    if arxiv and _ARXIV_ID.fullmatch(arxiv):
+        return f"[{label}](https://arxiv.org/abs/{arxiv})"
+    return label
+
+
 def _best_line(r: Report, n: NewBest) -> str:
     reg = r.delta.head_registry
     metric = n.board.benchmark.primary or ""
     value = n.row.result.metrics[metric].value
     text = (f"**{cell(n.board.benchmark.name)}** — {cell(reg.name('metric', metric))} "
-            f"{number(value)} by {cell(n.row.result.model)} ({cell(paper_label(n.row.holder))})")
+            f"{number(value)} by {cell(n.row.result.model)} ({_holder_ref(n.row.holder)})")
     if n.previous is None:
         return text + ", the first result"
     prior = n.previous.result.metrics[metric].value
     return text + (f", previous best {number(prior)} by {cell(n.previous.result.model)} "
-                   f"({cell(paper_label(n.previous.holder))})")
+                   f"({_holder_ref(n.previous.holder)})")
 
 
 def _result_line(r: Report, result: Result) -> list[str]:
@@ -207,79 +296,238 @@ def _result_line(r: Report, result: Result) -> list[str]:
             result.model, metrics]
 
 
-def markdown(r: Report) -> str:
+#: What GitHub posts: a comment holds at most 65,536 characters, and comment.yml cuts the body at
+#: 60,000 before adding its marker. The comment is made to fit well inside that.
+COMMENT_LIMIT = 58_000
+#: A part with more rows than this is folded (``<details>``).
+FOLD = 12
+
+
+@dataclasses.dataclass
+class _Part:
+    """One part of the comment: a heading, its text, and how many rows it lists."""
+
+    heading: str
+    body: list[str]
+    rows: int = 0
+    #: Parts a reviewer must see are never left out (refused changes, the invalid files).
+    required: bool = False
+
+
+def summary(r: Report, validation: Validation | None = None) -> str:
+    """The comment's first line: what the change does, at a glance."""
+    changed = [v for v in _unique(r.verdicts) if v.difference.kind == "value"
+               and not v.difference.addition]
+    corrected = sum(1 for v in changed if v.correction is not None)
+    parts = [f"{len(r.added)} result{'s' if len(r.added) != 1 else ''} added",
+             f"{len(changed)} changed" + (f" ({corrected} corrected)" if corrected else ""),
+             f"{len(r.removed)} removed"]
+    bests = len(_keys(r.new_best) | _keys(r.new_best_clean))
+    line = ", ".join(parts)
+    line += f" · {bests} new best{'s' if bests != 1 else ''}"
+    for status in ("added", "changed", "deleted"):
+        n = sum(1 for e in r.entities if e.status == status)
+        if n:
+            line += f" · {n} task/dataset/metric/benchmark file{'s' if n != 1 else ''} {status}"
+    refused = len(_unique(r.refused)) + len(r.history)
+    if refused:
+        line += f" · ⛔ {refused} refused"
+    if validation is None:
+        line += " · validation not run"
+    elif validation.errors:
+        line += (f" · ❌ validation failed: {validation.errors} error"
+                 f"{'s' if validation.errors != 1 else ''}")
+    else:
+        line += " · ✅ valid" + (f" ({validation.warnings} warning"
+                                f"{'s' if validation.warnings != 1 else ''})"
+                                if validation.warnings else "")
+    return f"**{line}**"
+
+
+def markdown(r: Report, validation: Validation | None = None,
+             limit: int = COMMENT_LIMIT) -> str:
+    """The pull request's comment, at most ``limit`` characters."""
     d = r.delta
-    out = [f"## Leaderboard changes: {cell(d.base.label)} → {cell(d.head.label)}", ""]
+    head = [f"## Leaderboard changes: {cell(d.base.label)} → {cell(d.head.label)}", "",
+            summary(r, validation), ""]
+    parts = _parts(r, validation)
+    if not r.verdicts and not r.entities and not d.invalid:
+        head += ["No results are added, removed or changed.", ""]
+    text, left_out = _fit(head, parts, limit)
+    if left_out:
+        text += (f"\n*{left_out} more part{'s' if left_out != 1 else ''} left out to keep this "
+                 "comment within GitHub's limit: the full report is in the pull request's "
+                 "checks (the job summary, and the `leaderboard-diff` artifact).*\n")
+    return text
+
+
+def _fit(head: list[str], parts: list[_Part], limit: int) -> tuple[str, int]:
+    """The parts that fit in ``limit``, in order (required ones first if need be), and how
+    many were left out. A part too long alone is cut at a row with a note."""
+    text = "\n".join(head) + "\n"
+    reserve = 400  # the closing note
+    left_out = 0
+    for part in sorted(parts, key=lambda x: not x.required):
+        block = _block(part)
+        if len(text) + len(block) + reserve <= limit:
+            text += block
+            continue
+        room = limit - reserve - len(text)
+        cut = _cut(part, room)
+        if cut:
+            text += cut
+        else:
+            left_out += 1
+    return text.rstrip("\n") + "\n", left_out
+
+
+def _block(part: _Part) -> str:
+    if part.rows > FOLD:
+        return "\n".join([part.heading, "", "<details><summary>Show all "
+                          f"{part.rows}</summary>", "", *part.body, "</details>", "", ""])
+    return "\n".join([part.heading, "", *part.body, "", ""])
+
+
+def _cut(part: _Part, room: int) -> str | None:
+    """As many of the part's lines as fit in ``room``, with a note of how many rows are not
+    shown; None if not even its heading and first rows fit."""
+    lines: list[str] = []
+    size = len(part.heading) + 200
+    for line in part.body:
+        if size + len(line) + 1 > room:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    shown = sum(1 for x in lines if x.startswith("| ") or x.startswith("- "))
+    if shown <= 2:  # a table's header and rule, or nothing
+        return None
+    hidden = part.rows - (shown - 2 if lines and lines[0].startswith("| ") else shown)
+    note = f"*… and {hidden} more, in the full report.*"
+    return "\n".join([part.heading, "", *lines, "", note, "", ""])
+
+
+def _parts(r: Report, validation: Validation | None) -> list[_Part]:
+    d = r.delta
+    parts: list[_Part] = []
     if d.invalid:
-        out += [f"### ⚠️ {len(d.invalid)} changed paper file{'s' if len(d.invalid) != 1 else ''}"
-                " not compared", "", "They do not pass validation (run `pwc validate`):", "",
-                *(f"- `{cell(d.display(name))}`" for name in d.invalid), ""]
+        parts.append(_Part(
+            f"### ⚠️ {len(d.invalid)} changed paper or source file"
+            f"{'s' if len(d.invalid) != 1 else ''} not compared",
+            ["They do not pass validation (run `pwc validate`):", "",
+             *(f"- {cell(d.display(name))}" for name in d.invalid)], len(d.invalid), True))
     refused = _unique(r.refused)
     if refused:
-        out += [f"### ⛔ {len(refused)} change{'s' if len(refused) != 1 else ''} to published "
-                "leaderboards without a correction", "",
-                "Each changes what readers already saw; CI fails until a correction with the "
-                "reason covers it or it is undone.", ""]
-        out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
-                      [_difference_line(r, v.difference) for v in refused])]
+        parts.append(_Part(
+            f"### ⛔ {len(refused)} change{'s' if len(refused) != 1 else ''} to published "
+            "leaderboards without a correction",
+            ["Each changes what readers already saw; CI fails until a correction with the "
+             "reason covers it or it is undone.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
+                     [_difference_line(r, v.difference) for v in refused])],
+            len(refused), True))
     if r.history:
-        out += [f"### ⛔ {len(r.history)} refused change{'s' if len(r.history) != 1 else ''} to "
-                "papers and corrections", ""]
-        out += [f"- `{cell(x.file)}` line {x.line}: {x.code} {cell(x.message)}"
-                for x in r.history] + [""]
+        parts.append(_Part(
+            f"### ⛔ {len(r.history)} refused change{'s' if len(r.history) != 1 else ''} to "
+            "papers and corrections",
+            [f"- {cell(x.file)} line {x.line}: {x.code} {cell(x.message)}"
+             for x in r.history], len(r.history), True))
+    if r.entities:
+        parts.append(_Part(
+            f"### Tasks, datasets, metrics and benchmarks ({len(r.entities)})",
+            ["A new one may duplicate one the registry has under another name: check the "
+             "names.", "",
+             *_table(["file", "what", "name", "leaderboards it bears on"],
+                     [[e.file, f"{e.kind} {e.status}", e.name,
+                       ", ".join(e.boards[:8]) + (f" and {len(e.boards) - 8} more"
+                                                  if len(e.boards) > 8 else "")
+                       if e.boards else "none yet"] for e in r.entities])],
+            len(r.entities)))
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS)
     if notices:
-        out += [f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
-                "", "The same result or leaderboard, shown with another spelling: check it is "
-                "meant.", ""]
-        out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
-                      [_difference_line(r, v.difference) for v in notices])]
+        parts.append(_Part(
+            f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
+            ["The same result or leaderboard, shown with another spelling: check it is meant.",
+             "", *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
+                         [_difference_line(r, v.difference) for v in notices])],
+            len(notices)))
     corrected = _unique(r.corrected)
     if corrected:
-        out += [f"### ✏️ {len(corrected)} corrected change{'s' if len(corrected) != 1 else ''}",
-                ""]
-        out += [table(["leaderboard", "paper", "model", "what", "before", "after", "reason"],
-                      [[*_difference_line(r, v.difference),
-                        cell(v.correction.reason if v.correction else "")]
-                       for v in corrected])]
-    settings = _unique(v for v in r.verdicts if v.difference.addition
-                       and v.difference.kind == "direction")
-    if settings:
-        out += ["### Leaderboards ranked for the first time", ""]
-        out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
-                      [_difference_line(r, v.difference) for v in settings])]
+        parts.append(_Part(
+            f"### ✏️ {len(corrected)} corrected change{'s' if len(corrected) != 1 else ''}",
+            ["Changes to published numbers, each with the reason its correction gives.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "before", "after", "reason"],
+                     [[*_difference_line(r, v.difference),
+                       v.correction.reason if v.correction else ""]
+                      for v in corrected])], len(corrected)))
+    ranked = _unique(v for v in r.verdicts if v.difference.addition
+                     and v.difference.kind == "direction")
+    if ranked:
+        parts.append(_Part("### Leaderboards ranked for the first time", _table(
+            ["leaderboard", "paper or source", "model", "what", "before", "after"],
+            [_difference_line(r, v.difference) for v in ranked]), len(ranked)))
     if r.settings:
-        out += ["### Settings changed (tasks, metrics, benchmarks)", "",
-                "What compiles the leaderboards; each change they make is listed above.", ""]
-        out += [table(["file", "field", "before", "after"],
-                      [[f"`{cell(f)}`", cell(k), cell(_plain(b)), cell(_plain(a))]
-                       for f, k, b, a in r.settings])]
-    if not r.verdicts:
-        out += ["No results are added, removed or changed.", ""]
-    if r.far_above:
-        out += [f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})", "",
-                "Often a unit or typo error (a fraction for a percentage, a misplaced digit).",
-                ""]
-        out += [f"- {_best_line(r, n)}" for n in r.far_above] + [""]
-    if r.new_best:
-        out += ["### New state of the art", ""]
-        out += [f"- {_best_line(r, n)}" for n in r.new_best] + [""]
+        parts.append(_Part(
+            "### Settings changed (tasks, metrics, benchmarks)",
+            ["What compiles the leaderboards; each change they make is listed above.", "",
+             *_table(["file", "field", "before", "after"],
+                     [[f, k, _plain(b), _plain(a)] for f, k, b, a in r.settings])],
+            len(r.settings)))
+    uncorrected_far = [n for n in r.far_above]
+    if uncorrected_far:
+        parts.append(_Part(
+            f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})",
+            ["Often a unit or typo error (a fraction for a percentage, a misplaced digit): "
+             "check the number against its source.", "",
+             *(f"- {_best_line(r, n)}" for n in uncorrected_far)], len(uncorrected_far)))
+    if r.new_best or r.new_best_clean:
+        overall = {(n.board.benchmark.id, n.row.result.key) for n in r.new_best}
+        lines = [f"- {_best_line(r, n)}" + (
+            "; also the best without extra training data"
+            if (n.board.benchmark.id, n.row.result.key) in _keys(r.new_best_clean) else "")
+            for n in r.new_best]
+        clean_only = [n for n in r.new_best_clean
+                      if (n.board.benchmark.id, n.row.result.key) not in overall]
+        if clean_only:
+            lines += ["", "Without extra training data:", "",
+                      *(f"- {_best_line(r, n)}" for n in clean_only)]
+        parts.append(_Part("### New state of the art", lines,
+                           len(r.new_best) + len(r.new_best_clean)))
     filled = _unique(v for v in r.verdicts if v.difference.addition
                      and v.difference.kind in ("value", "date"))
     if filled:
-        out += [f"### Values given where there were none ({len(filled)})", ""]
-        out += [table(["leaderboard", "paper", "model", "what", "before", "after"],
-                      [_difference_line(r, v.difference) for v in filled])]
-    for title, results in (("Results added", r.added), ("Results removed", r.removed),
+        parts.append(_Part(f"### Values given where there were none ({len(filled)})", _table(
+            ["leaderboard", "paper or source", "model", "what", "before", "after"],
+            [_difference_line(r, v.difference) for v in filled]), len(filled)))
+    if r.added:
+        parts.append(_Part(f"### Results added ({len(r.added)})", _table(
+            ["paper or source", "task", "dataset", "model", "values", "enters at"],
+            [[*_result_line(r, x), _placement(r, x)] for x in r.added]), len(r.added)))
+    for title, results in (("Results removed", r.removed),
                            ("Results newly counted on an ancestor task's leaderboards",
                             r.rolled_up),
                            ("Results no longer counted on an ancestor task's leaderboards",
                             r.rolled_off)):
         if results:
-            out += [f"### {title} ({len(results)})", ""]
-            out += [table(["paper", "task", "dataset", "model", "values"],
-                          [_result_line(r, x) for x in results])]
-    return "\n".join(out).rstrip("\n") + "\n"
+            parts.append(_Part(f"### {title} ({len(results)})", _table(
+                ["paper or source", "task", "dataset", "model", "values"],
+                [_result_line(r, x) for x in results]), len(results)))
+    return parts
+
+
+def _keys(bests: list[NewBest]) -> set[tuple[str, tuple[str, ...]]]:
+    return {(n.board.benchmark.id, n.row.result.key) for n in bests}
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return table(header, rows).rstrip("\n").split("\n")
+
+
+def _placement(r: Report, result: Result) -> str:
+    placed = r.placed.get(result.key)
+    if placed is None:
+        return ""
+    where = "unranked" if placed.rank is None else f"rank {placed.rank}"
+    return f"{where} of {placed.rows}"
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -318,10 +566,12 @@ def _difference_json(v: Verdict) -> dict[str, Any]:
             "result": None if row is None else {**_result_json(row.result), "via": row.via}}
 
 
-def as_json(r: Report) -> dict[str, Any]:
+def as_json(r: Report, validation: Validation | None = None) -> dict[str, Any]:
     d = r.delta
     return {
-        "version": 2, "base": d.base.label, "head": d.head.label,
+        "version": 3, "base": d.base.label, "head": d.head.label,
+        "summary": summary(r, validation).strip("*"),
+        "validation": None if validation is None else dataclasses.asdict(validation),
         "files": [d.display(f) for f in d.files],
         "differences": [_difference_json(v) for v in r.verdicts],
         "refused": len(_unique(r.refused)) + len(r.history),
@@ -335,6 +585,10 @@ def as_json(r: Report) -> dict[str, Any]:
                     for v in _unique(r.verdicts) if v.difference.kind == "value"
                     and v.difference.head is not None and not v.difference.addition],
         "new_state_of_the_art": [_best_json(n) for n in r.new_best],
+        "new_state_of_the_art_without_extra_data": [_best_json(n) for n in r.new_best_clean],
+        "entities": [dataclasses.asdict(e) for e in r.entities],
+        "added_placement": [{**_result_json(x), **dataclasses.asdict(r.placed[x.key])}
+                            for x in r.added if x.key in r.placed],
         "far_above_previous_best": [_best_json(n) for n in r.far_above],
         "far_above_threshold": FAR_ABOVE,
         "not_compared_invalid_files": [d.display(f) for f in d.invalid],

@@ -1,0 +1,107 @@
+"""The pull request's comment (`pwc diff`) as a reviewer reads it: one summary line first, new
+entities with the boards they bear on, corrections with their reasons, bests with and without
+extra data, added results with their place, long parts folded, never over GitHub's limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from pwc_registry.compare import compare, render
+from pwc_registry.layout import relative_path
+
+from conftest import git
+from registry_builder import paper, result, speech_registry, write
+
+TASK, DATA = "speech-recognition", "librispeech-test-clean"
+
+
+def _repo(tmp_path: Path) -> Path:
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    git(tmp_path, "checkout", "-qb", "pr")
+    return registry
+
+
+def _comment(registry: Path, validation: render.Validation | None = None,
+             limit: int = render.COMMENT_LIMIT) -> str:
+    return render.markdown(render.report(compare(registry, "main")), validation, limit)
+
+
+def test_a_new_dataset_is_listed_with_the_board_it_starts(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    write(registry, "dataset", {"id": "librispeech-1k", "name": "LibriSpeech 1k"})
+    paper(registry, "split-board", "2024-01-01", [result(TASK, "librispeech-1k", "Z",
+                                                        word_error_rate=1.0)])
+    text = _comment(registry, render.Validation(0, 0))
+    lines = text.split("\n")
+    assert lines[2] == ("**1 result added, 0 changed, 0 removed · 1 new best · 1 task/dataset/"
+                        "metric/benchmark file added · ✅ valid**")
+    assert "### Tasks, datasets, metrics and benchmarks (1)" in text
+    assert ("| registry/datasets/librispeech-1k.yaml | dataset added | LibriSpeech 1k | "
+            "Speech Recognition on LibriSpeech 1k |") in text
+
+
+def test_a_corrected_value_shows_its_reason_and_the_summary_counts_it(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    path = registry / relative_path("paper", "worse-asr")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["results"][0]["metrics"]["word-error-rate"] = 6.9
+    data["corrections"] = [{"date": "2026-11-20", "reason": "Table 2 of v3 says 6.9",
+                            "result": {"task": TASK, "dataset": DATA, "model": "E"},
+                            "metric": "word-error-rate", "old": 7.1, "new": 6.9}]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    text = _comment(registry, render.Validation(0, 2))
+    assert "0 results added, 1 changed (1 corrected), 0 removed" in text.split("\n")[2]
+    assert "✅ valid (2 warnings)" in text.split("\n")[2]
+    assert "| Table 2 of v3 says 6.9 |" in text
+    assert "⛔" not in text
+
+
+def test_the_best_without_extra_data_is_reported_too(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    paper(registry, "big-asr", "2024-01-01", [
+        result(TASK, DATA, "Huge", word_error_rate=1.5, extra=True),
+        result(TASK, DATA, "Lean", word_error_rate=2.4)])
+    text = _comment(registry)
+    best = text.split("### New state of the art")[1]
+    assert "Word Error Rate 1.5 by Huge" in best.split("Without extra training data:")[0]
+    assert "Word Error Rate 2.4 by Lean" in best.split("Without extra training data:")[1]
+    assert "2 new bests" in text.split("\n")[2]
+
+
+def test_long_parts_are_folded_and_the_comment_never_exceeds_the_limit(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    for i in range(60):
+        paper(registry, f"bulk-{i:02d}", "2024-01-01",
+              [result(TASK, DATA, f"Model {i:02d}", word_error_rate=10 + i / 10)])
+    text = _comment(registry)
+    assert "<details><summary>Show all 60</summary>" in text
+    assert "| Model 00 | Word Error Rate 10 | rank 7 of 67 |" in text
+    small = _comment(registry, limit=3000)
+    assert len(small) <= 3000
+    assert "more, in the full report" in small or "left out to keep this comment" in small
+    assert small.split("\n")[2].startswith("**60 results added")
+    # Refused changes are never the part left out.
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "bulk")
+    path = registry / relative_path("paper", "first-asr")
+    path.write_text(path.read_text("utf-8").replace("word-error-rate: 5.0",
+                                                    "word-error-rate: 0.5"), "utf-8")
+    refused = _comment(registry, limit=3000)
+    assert "### ⛔ 1 change to published leaderboards without a correction" in refused
+    assert len(refused) <= 3000
+
+
+def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:
+    registry = _repo(tmp_path)
+    path = registry / relative_path("paper", "worse-asr")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["results"][0]["model"] = "E & <b>bold</b> | [x](http://evil)"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    text = _comment(registry)
+    assert "E &amp; &lt;b&gt;bold&lt;/b&gt; \\| \\[x\\](http://evil)" in text
+    assert "&amp;amp;" not in text and "<b>" not in text
