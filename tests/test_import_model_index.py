@@ -187,8 +187,13 @@ def test_a_cycle_of_imports_is_read_once(tmp_path: Path) -> None:
 
 
 def test_missing_files_and_patterns_are_reported(tmp_path: Path) -> None:
-    top = _tree(tmp_path, "Import:\n  - nope.yml\n  - docs/*.md\n  - 7\n", {})
-    assert _codes(_read(top)) == ["A042", "A042", "A045"]
+    top = _tree(tmp_path, 'Import:\n  - nope.yml\n  - docs/*.md\n  - 7\n  - "a\\0.yml"\n', {})
+    assert _codes(_read(top)) == ["A042", "A042", "A045", "A045"]
+
+
+def test_unclosed_comments_in_markdown_take_linear_time(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - doc.md\n", {"doc.md": "<!-- Models:\n" * 100_000})
+    assert _codes(_read(top)) == []  # <!--(.*?)--> would rescan the rest from each one
 
 
 @pytest.mark.parametrize("text, code", [

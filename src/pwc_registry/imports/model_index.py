@@ -45,7 +45,6 @@ MAX_FILES = 10_000
 #: Imports nested deeper than this are not followed (real trees nest two or three).
 MAX_IMPORT_DEPTH = 32
 _FILE_FIELD = re.compile(r"\.(?:ya?ml|json|md)$", re.IGNORECASE)
-_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _MODEL_INDEX_KEYS = ("Models", "Collections", "Import")
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:\.pdf)?/?$",
                         re.IGNORECASE)
@@ -64,6 +63,19 @@ def arxiv_identifiers(url: str | None) -> tuple[tuple[str, str], ...]:
         return (("arxiv", normalise_id(m.group(1))),)
     except ArxivError:
         return ()
+
+
+def _html_comments(text: str) -> Iterator[tuple[int, str]]:
+    """Each HTML comment's body and where it starts. Found by hand, not by a pattern: a
+    non-greedy ``<!--(.*?)-->`` rescans to the end from every unclosed ``<!--``, quadratic on a
+    file full of them."""
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            return
+        yield start + 4, text[start + 4: end]
+        position = end + 3
 
 
 def paper_ref(value: Any) -> PaperRef | None:
@@ -130,6 +142,9 @@ class _Tree:
 
     def resolve(self, base_dir: str, text: str, at: Origin) -> list[str]:
         """The files an ``Import`` entry or file field names, each checked to lie in the tree."""
+        if any(ord(c) < 32 for c in text):  # a NUL byte would make the system calls raise
+            self.report("A045", f"{text!r} holds control characters; it is not a path", at)
+            return []
         if os.path.isabs(text) or text.startswith("~"):
             self.report("A041", f"{text!r} is an absolute path; only paths inside "
                         f"{self.top} are read", at)
@@ -215,11 +230,10 @@ class _Tree:
                         Origin(path, (), raw[: exc.start].count(b"\n") + 1))
             return []
         parts = []
-        for m in _HTML_COMMENT.finditer(text):
-            body = m.group(1)
+        for start, body in _html_comments(text):
             if not any(f"{key}:" in body for key in _MODEL_INDEX_KEYS):
                 continue  # a comment of another kind
-            offset = text.count("\n", 0, m.start(1))
+            offset = text.count("\n", 0, start)
             doc = read_rich(path, body.encode("utf-8"))
             if doc.data is None:
                 self._unreadable(path, doc, offset)
