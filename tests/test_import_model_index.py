@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pwc_registry.imports.model_index import arxiv_identifiers, read_model_index
+from pwc_registry.imports.model_index import paper_identifiers, read_model_index
 from pwc_registry.imports.records import Imported, ImportedResult
 from pwc_registry.imports.units import fraction_metrics
 from pwc_registry.load import MAX_FILE_BYTES
@@ -111,7 +111,8 @@ def test_timm_markdown_and_values_with_percent_signs(corpus: Path, tmp_path: Pat
     (result,) = batch.results
     assert result.model == "spnasnet_100" and result.dataset == "ImageNet"
     assert result.paper is not None and result.paper.title is not None
-    assert result.paper.identifiers == ()  # a paperswithcode.com link is no identifier
+    assert result.paper.identifiers == (  # the archive's slug, from its paperswithcode.com link
+        ("pwc", "single-path-nas-designing-hardware-efficient"),)
     values = {v.metric: v.value for v in result.values}
     assert values == {"Top 1 Accuracy": "74.08%", "Top 5 Accuracy": "91.82%"}
     top1 = next(v for v in result.values if v.metric == "Top 1 Accuracy")
@@ -138,11 +139,15 @@ def test_field_imports_and_a_result_file(corpus: Path) -> None:
     ("https://arxiv.org/abs/2003.07493.pdf", "2003.07493"),
     ("https://arxiv.org/abs/1512.00567v3", "1512.00567"),
     ("http://arxiv.org/abs/cs/9301114v1", "cs/9301114"),
-    ("https://paperswithcode.com/paper/deep-layer-aggregation", None),
-    ("https://openaccess.thecvf.com/content_cvpr_2016/html/He_Deep.html", None),
 ])
-def test_arxiv_links(url: str, expected: str | None) -> None:
-    assert arxiv_identifiers(url) == ((("arxiv", expected),) if expected else ())
+def test_arxiv_links(url: str, expected: str) -> None:
+    assert paper_identifiers(url) == (("arxiv", expected),)
+
+
+def test_other_links() -> None:
+    assert paper_identifiers("https://paperswithcode.com/paper/deep-layer-aggregation") == (
+        ("pwc", "deep-layer-aggregation"),)
+    assert paper_identifiers("https://openaccess.thecvf.com/content_cvpr_2016/html/x.html") == ()
 
 
 # --- hostile trees ---------------------------------------------------------------------------

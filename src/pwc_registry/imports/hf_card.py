@@ -34,7 +34,7 @@ from huggingface_hub.repocard_data import EvalResult, model_index_to_eval_result
 from ..diagnostics import Pointer
 from ..ids import fold
 from ..load import MAX_FILE_BYTES, Document, describe_value, read_rich
-from .model_index import _text, arxiv_identifiers
+from .model_index import _text, paper_identifiers
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 
 _CARD_FILE = re.compile(r"^(?P<stem>.+)_README\.md$", re.IGNORECASE)
@@ -268,18 +268,20 @@ def _only_arxiv_paper(text: str, front: dict[str, Any]) -> PaperRef | None:
     tags = front.get("tags")
     for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, str) and (m := _ARXIV_TAG.match(tag.strip())):
-            ids = arxiv_identifiers(f"https://arxiv.org/abs/{m.group(1)}")
-            if ids:
-                found.setdefault(ids[0][1], PaperRef(url=f"https://arxiv.org/abs/{ids[0][1]}",
-                                                     identifiers=ids))
+            url = f"https://arxiv.org/abs/{m.group(1).strip()}"
+            ids = dict(paper_identifiers(url))
+            if "arxiv" in ids:
+                found.setdefault(ids["arxiv"], PaperRef(url=url, identifiers=(
+                    ("arxiv", ids["arxiv"]),)))
     for m in _ARXIV_LINK.finditer(text):
-        ids = arxiv_identifiers(m.group("url"))
-        if ids:
+        ids = dict(paper_identifiers(m.group("url")))
+        if "arxiv" in ids:
             title = m.group("title")
-            known = found.get(ids[0][1])
+            known = found.get(ids["arxiv"])
             if known is None or (known.title is None and title):
-                found[ids[0][1]] = PaperRef(title=title.strip() if title else None,
-                                            url=m.group("url"), identifiers=ids)
+                found[ids["arxiv"]] = PaperRef(title=title.strip() if title else None,
+                                               url=m.group("url"),
+                                               identifiers=(("arxiv", ids["arxiv"]),))
     return next(iter(found.values())) if len(found) == 1 else None
 
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..arxiv import ArxivError, normalise_id
+from ..archive.convert import identifiers_in
 from ..diagnostics import Pointer
 from ..load import MAX_FILE_BYTES, Document, read_rich
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
@@ -46,23 +46,14 @@ MAX_FILES = 10_000
 MAX_IMPORT_DEPTH = 32
 _FILE_FIELD = re.compile(r"\.(?:ya?ml|json|md)$", re.IGNORECASE)
 _MODEL_INDEX_KEYS = ("Models", "Collections", "Import")
-_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:\.pdf)?/?$",
-                        re.IGNORECASE)
 
 Problem = tuple[str, str, Origin]
 
 
-def arxiv_identifiers(url: str | None) -> tuple[tuple[str, str], ...]:
-    """``(("arxiv", "2202.10304"),)`` for an arXiv abstract or PDF link, else ``()``."""
-    if not url:
-        return ()
-    m = _ARXIV_URL.match(url.strip())
-    if not m:
-        return ()
-    try:
-        return (("arxiv", normalise_id(m.group(1))),)
-    except ArxivError:
-        return ()
+def paper_identifiers(url: str | None) -> tuple[tuple[str, str], ...]:
+    """The identifiers a paper's link gives away (arXiv, the archive's slug, ACL, DOI,
+    OpenReview), read as the archive importer reads them."""
+    return tuple(sorted(identifiers_in(url.strip()).items())) if url else ()
 
 
 def _html_comments(text: str) -> Iterator[tuple[int, str]]:
@@ -81,11 +72,11 @@ def _html_comments(text: str) -> Iterator[tuple[int, str]]:
 def paper_ref(value: Any) -> PaperRef | None:
     """A ``Paper`` field: a URL, or a mapping with ``URL`` and ``Title``."""
     if isinstance(value, str) and value.strip():
-        return PaperRef(url=value.strip(), identifiers=arxiv_identifiers(value))
+        return PaperRef(url=value.strip(), identifiers=paper_identifiers(value))
     if isinstance(value, dict):
         link, title = _text(value.get("URL")), _text(value.get("Title"))
         if link or title:
-            return PaperRef(title=title, url=link, identifiers=arxiv_identifiers(link))
+            return PaperRef(title=title, url=link, identifiers=paper_identifiers(link))
     return None
 
 
