@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 
 from pwc_registry.compare import compare, render
+from pwc_registry.layout import relative_path
 from pwc_registry.leaderboard import compile_leaderboards
-from pwc_registry.registry import Paper, Source, load_registry
+from pwc_registry.registry import Paper, Source, load_registry, paper_label
 from pwc_registry.site.build import build_site
 from pwc_registry.snapshot import leaderboard_data
 from pwc_registry.validate import Options, validate
@@ -162,3 +163,57 @@ def test_a_registry_without_sources_or_methods_links_to_neither(tmp_path: Path) 
     home = (out / "index.html").read_text("utf-8")
     assert "sources/index.html" not in home and "methods/index.html" not in home
     assert not (out / "sources").exists() and not (out / "methods").exists()
+
+
+def _move_to_source(registry: Path, paper_id: str, source_id: str, change: Any = None) -> Path:
+    old = registry / relative_path("paper", paper_id)
+    data = yaml.safe_load(old.read_text("utf-8"))
+    record: dict[str, Any] = {
+        "id": source_id, "kind": "submission", "title": "A leaderboard entry",
+        "date": data["date"], "results": data["results"],
+        "corrections": [{"date": "2026-11-20", "reason": "not a paper: a leaderboard entry",
+                         "renamed_from": paper_id}]}
+    if change:
+        change(record)
+    old.unlink()
+    return write(registry, "source", record)
+
+
+def test_a_paper_that_is_a_submission_becomes_a_source_with_its_rows_compared(
+        tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    _move_to_source(registry, "worse-asr", "worse-asr-submission")
+    assert _errors(registry, changed_since="main") == []
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "1 renamed" in comment.split("\n")[2]
+    assert "| worse-asr | worse-asr-submission |" in comment
+    git(tmp_path, "checkout", "-q", "--", ".")
+    git(tmp_path, "clean", "-qfd")
+
+    def launder(record: dict[str, Any]) -> None:
+        record["results"][0]["metrics"]["word-error-rate"] = 1.0
+    _move_to_source(registry, "worse-asr", "worse-asr-submission", launder)
+    assert [e.split()[0] for e in _errors(registry, changed_since="main")] == ["H001"]
+
+
+def test_a_paper_known_by_a_link_only_is_named_by_it(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    path = registry / relative_path("paper", "worse-asr")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    del data["title"]
+    data["links"] = {"pdf": "https://example.org/papers/worse.pdf"}
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert [(d.code, d.severity) for d in report.diagnostics] == [("Q009", "warning")]
+    assert "known by its link https://example.org/papers/worse.pdf" in \
+        report.diagnostics[0].message
+    loaded = load_registry(registry, jobs=1)
+    assert paper_label(loaded.papers["worse-asr"]) == \
+        "the paper at example.org (title unknown)"
+    del data["links"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics] == ["S001"]

@@ -155,7 +155,7 @@ def test_diff_names_the_paper_by_its_label(tmp_path: Path) -> None:
     write(root, "paper", MT_DNN)
     code, out = _invoke("diff", "main", "--registry", str(root))
     assert code == 0, out
-    assert f"by MT-DNN ({LABEL}), previous best 66.36" in out
+    assert f"by MT-DNN ([{LABEL}](https://arxiv.org/abs/1901.11504)), previous best 66.36" in out
     assert f"| {LABEL} |" in out
 
 

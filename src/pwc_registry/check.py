@@ -8,6 +8,7 @@ file again with positions only when there is something to report.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import unicodedata
@@ -17,7 +18,15 @@ from typing import Any
 
 from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
-from .ids import PAPER_IDENTIFIERS, ResultIdentity, fold, identity_of, split_key, undated
+from .ids import (
+    PAPER_IDENTIFIERS,
+    ResultIdentity,
+    fold,
+    identity_of,
+    name_keys,
+    split_key,
+    undated,
+)
 from .load import INVISIBLE, Document, read_rich
 from .vocabulary import Entry, Limits, Vocabulary
 
@@ -266,11 +275,18 @@ def _check_dates(findings: Findings, data: Mapping[str, Any], today: dt.date) ->
                 _check_date(findings, correction["date"], ("corrections", i, "date"), today)
 
 
-def _check_title_unknown(findings: Findings, ids: Mapping[str, Any]) -> None:
+def _check_title_unknown(findings: Findings, ids: Mapping[str, Any],
+                         links: Any = None) -> None:
     known = next(((scheme, ids[scheme]) for scheme in PAPER_IDENTIFIERS
                   if isinstance(ids.get(scheme), str)), None)
     if known is None:
-        return  # the schema says what is missing (S001)
+        link = next((links[k] for k in ("abstract", "pdf") if isinstance(links, dict)
+                     and isinstance(links.get(k), str)), None)
+        if link is not None:
+            findings.add("Q009", f"the title is unknown: the paper is known by its link {link} "
+                         "only", ("links",), hint="write the title from the paper's own page, "
+                         "and its arXiv id or DOI if it has one")
+        return  # else the schema says what is missing (S001)
     scheme, value = known
     hint = (f"run `pwc papers fill {value}` to fetch the title, authors, date and abstract "
             "from arXiv"
@@ -293,8 +309,9 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add(problem[0], f"title '{title}' {problem[1]}, not a paper's title",
                          ("title",), hint="write the title the paper gives itself (from its "
                          "arXiv or publisher page)")
-    elif "title" not in paper and isinstance(paper.get("identifiers"), dict):
-        _check_title_unknown(findings, paper["identifiers"])
+    elif "title" not in paper:
+        ids = paper.get("identifiers")
+        _check_title_unknown(findings, ids if isinstance(ids, dict) else {}, paper.get("links"))
     if "date" not in paper:
         ids = paper.get("identifiers")
         arxiv = ids.get("arxiv") if isinstance(ids, dict) else None
@@ -369,8 +386,27 @@ def values_key(metrics: Mapping[str, Any]) -> tuple[tuple[str, float], ...] | No
 
 
 def _check_same_values(findings: Findings, results: list[Any], indices: list[int]) -> None:
-    """Q005/Q006 among the results at ``indices``, all on one board: a later one with every
-    value of an earlier one."""
+    """Q005/Q006 among the results at ``indices``, all on one board."""
+    for code, i, j in same_value_pairs(results, indices):
+        name, other = results[i]["model"], results[j]["model"]
+        if code == "Q005":
+            findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
+                         "same board, same values, and the names differ only by a year or a "
+                         "footnote mark", ("results", i, "model"),
+                         hint=f"remove results[{i}]; the board shows one row per result")
+        else:
+            findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
+                         f"'{other}' on the same board "
+                         f"({len(results[i]['metrics'])} metrics)", ("results", i, "model"),
+                         hint="check the paper: if they are one model, keep one result")
+
+
+def same_value_pairs(results: list[Any], indices: list[int]) -> Iterator[tuple[str, int, int]]:
+    """Among the results at ``indices`` (schema-valid, all on one board), each later one with
+    every value of an earlier one: ("Q005", i, j) where their names differ only by a year or a
+    footnote mark (one result listed twice), ("Q006", i, j) where they differ otherwise and two
+    metrics or more agree. The one definition of a duplicate row, for the validator and for
+    ``scripts/merge_duplicate_rows.py``."""
     by_values: dict[tuple[tuple[str, float], ...], list[int]] = {}
     for i in indices:
         metrics = results[i].get("metrics")
@@ -380,20 +416,25 @@ def _check_same_values(findings: Findings, results: list[Any], indices: list[int
         earlier = by_values.setdefault(values, [])
         name = results[i]["model"]
         for j in earlier:
-            other = results[j]["model"]
-            if undated(other) == undated(name):
-                findings.add("Q005", f"results[{i}] '{name}' is results[{j}] '{other}' again: "
-                             "same board, same values, and the names differ only by a year or a "
-                             "footnote mark", ("results", i, "model"),
-                             hint=f"remove results[{i}]; the board shows one row per result")
+            if undated(results[j]["model"]) == undated(name):
+                yield "Q005", i, j
                 break
             if len(values) > 1:
-                findings.add("Q006", f"results[{i}] '{name}' has every value of results[{j}] "
-                             f"'{other}' on the same board ({len(values)} metrics)",
-                             ("results", i, "model"),
-                             hint="check the paper: if they are one model, keep one result")
+                yield "Q006", i, j
                 break
         earlier.append(i)
+
+
+def rows_by_board(results: list[Any]) -> list[list[int]]:
+    """The indices of a paper's results, grouped by the board they are on (task, dataset and
+    split, as :func:`.ids.result_identity` has them), results whose names are not all strings
+    left out."""
+    on_board: dict[tuple[str, str, str], list[int]] = {}
+    for i, result in enumerate(results):
+        identity = identity_of(result)
+        if identity is not None:
+            on_board.setdefault(identity[:3], []).append(i)
+    return list(on_board.values())
 
 
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
@@ -446,6 +487,38 @@ def check_names(entries: Iterable[Entry], locate: Callable[[str, Pointer], tuple
                 "I002", f"{kind} '{entry.id}' claims the name '{_claimed(entry, pointer)}', "
                 f"also claimed by {kind} {others}",
                 entry.file, line, column, hint="keep the name on one of them", pointer=pointer))
+    return out
+
+
+def check_near_names(entries: Iterable[Entry],
+                     locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """Two entities of one kind whose names or aliases are the same but for case, spacing,
+    punctuation or an abbreviation spelt out beside them (Q010): "ASR" and "Automatic speech
+    recognition (ASR)", "Knowledge-based" and "Knowledge-based:". Names the same as identity
+    reads them are I002's, not repeated here."""
+    holders: dict[tuple[str, str], dict[str, tuple[Entry, Pointer, str]]] = {}
+    for entry in entries:
+        if entry.kind == "benchmark":
+            continue
+        names: list[tuple[str, Pointer]] = [(entry.name, ("name",))] if entry.name else []
+        names += [(a, ("aliases", i)) for i, a in enumerate(entry.aliases)]
+        for name, pointer in names:
+            for key in name_keys(name):
+                holders.setdefault((entry.kind, key), {}).setdefault(entry.id,
+                                                                     (entry, pointer, name))
+    pairs: dict[tuple[str, str, str], tuple[Entry, Pointer, str, Entry, str]] = {}
+    for (kind, _), by_id in holders.items():
+        for (a, pa, na), (b, _, nb) in itertools.permutations(by_id.values(), 2):
+            if fold(na) != fold(nb):  # else I002 says it
+                pairs.setdefault((kind, a.id, b.id), (a, pa, na, b, nb))
+    out: list[Diagnostic] = []
+    for (kind, _, _), (a, pointer, name, b, other) in sorted(pairs.items()):
+        line, column = locate(a.file, pointer)
+        out.append(Diagnostic(
+            "Q010", f"{kind} '{a.id}' is named '{name}', and {kind} '{b.id}' ({b.file}) "
+            f"'{other}': the same name but for case, punctuation or an abbreviation",
+            a.file, line, column, hint=f"if they are one {kind}, merge them: keep one id, the "
+            "other's name as an alias (scripts/merge_entities.py)", pointer=pointer))
     return out
 
 

@@ -265,6 +265,17 @@ _PROBLEMS += [
             "pages and rows show the identifier, marked \"title unknown\". For an arXiv paper, "
             "`pwc papers fill` fetches the title, authors, date and abstract; for the others, "
             "write them from the publisher's page."),
+    Problem("Q010", "near-duplicate-name", "warning",
+            "Two entities of a kind have names that differ only in form",
+            "Two tasks (or datasets, metrics, methods, areas) whose names or aliases are the same "
+            "once case, spacing and punctuation are dropped (\"Knowledge-based\" and "
+            "\"Knowledge-based:\"), or where one spells out the other's abbreviation "
+            "(\"Automatic speech recognition (ASR)\" beside \"ASR\"; \"CoQA "
+            "(Conversational Question Answering Challenge)\" beside \"CoQA\"): the archive "
+            "filed one thing twice, and its results are split over two leaderboards. Merge "
+            "them: keep one id, give it the other's name as an alias, move the results "
+            "(`scripts/merge_entities.py` does all three, with the corrections the guard asks "
+            "for). A warning: two things can share an abbreviation."),
 ]
 
 # --- guards on history (pwc validate --changed-since): H ---

@@ -12,6 +12,10 @@ made the history guard compare the wrong results), so there is one.
 * :func:`slugify` — ids and splits: lowercase ASCII letters and digits joined by ``-``, after the
   same compatibility form. A split that slugifies to nothing is no split.
 * :func:`result_identity` — a result within its holder: task, dataset, split slug, folded model.
+* :func:`name_keys` — the looser forms in which two entity names may be one name written
+  otherwise: their slugs ("Knowledge-based:" and "Knowledge-based"), and each side of a
+  name that spells out its abbreviation ("Automatic speech recognition (ASR)" and "ASR"). Not
+  an identity: a clue for a maintainer (Q010).
 * :func:`undated` — a model name as two rows of one paper with the same values are compared:
   folded, without the trailing "(2018)" and footnote marks ("*", "♦") that the Papers with Code
   archive's NLP-progress rows append ("ULMFiT (2018)" beside "ULMFiT").
@@ -72,6 +76,50 @@ ResultIdentity = tuple[str, str, str, str]
 def result_identity(task: str, dataset: str, split: str | None, model: str) -> ResultIdentity:
     """What makes two results of one holder the same result."""
     return (task, dataset, split_key(split), fold(model))
+
+
+def name_keys(name: str) -> frozenset[str]:
+    """The forms of an entity name under which another name may be the same one written
+    otherwise: its slug (case, spacing and punctuation dropped, its words kept apart: "Q->AR"
+    and "QA->R" differ) and, for "X (Y)" where one of X and Y abbreviates the other, the slugs
+    of X and of Y."""
+    keys = {slugify(name)}
+    # "Automatic speech recognition (ASR)": a name, then one parenthesised part ending it (found
+    # without a regular expression, so that a long hostile name is read in linear time).
+    opening = name.rfind("(")
+    if name.endswith(")") and opening > 0:
+        outer, inner = name[:opening].strip(), name[opening + 1:-1]
+        if outer and inner.strip() and ")" not in inner \
+                and (abbreviates(inner, outer) or abbreviates(outer, inner)):
+            keys |= {slugify(outer), slugify(inner)}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Whether ``short`` (one word) is an abbreviation of ``long`` (two words or more) made of
+    the starts of its words in order, at least two of them, the first word's among them:
+    "ASR" of "Automatic speech recognition", "CoQA" of "Conversational Question Answering
+    Challenge"; not "English" of "CoNLL 2003"."""
+    letters = "".join(_WORDS.findall(slugify(short)))
+    words = _WORDS.findall(slugify(long))
+    # An abbreviation's spelt-out form is a few words; the bound keeps a hostile name cheap.
+    if " " in short.strip() or not 2 <= len(letters) <= 10 or not 2 <= len(words) <= 20:
+        return False
+
+    @functools.cache
+    def match(i: int, j: int, used: int) -> bool:
+        """``letters[i:]`` from the starts of ``words[j:]``, ``used`` words used so far."""
+        if i == len(letters):
+            return used >= 2
+        for w in range(j, len(words) if used else 1):
+            word = words[w]
+            for n in range(min(len(word), len(letters) - i), 0, -1):
+                if word[:n] == letters[i:i + n] and match(i + n, w + 1, used + 1):
+                    return True
+        return False
+
+    return match(0, 0, 0)
 
 
 def undated(model: str) -> str:

@@ -17,6 +17,7 @@ import gc
 import heapq
 import itertools
 import marshal
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -129,8 +130,12 @@ def paper_label(holder: Holder) -> str:
         return holder.title
     known = next((f"{prefix}{holder.identifiers[scheme]}"
                   for scheme, prefix in PAPER_IDENTIFIERS.items() if scheme in holder.identifiers),
-                 holder.id)
-    return f"{known} (title unknown)"
+                 None)
+    if known is None and isinstance(holder, Paper):
+        link = holder.links.get("abstract") or holder.links.get("pdf")
+        host = urllib.parse.urlsplit(link).hostname if link else None
+        known = f"the paper at {host}" if host else None
+    return f"{known or holder.id} (title unknown)"
 
 
 @dataclasses.dataclass

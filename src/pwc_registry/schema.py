@@ -195,9 +195,9 @@ def _no_title_nor_identifier(instance: Any, doc: Document, file: str) -> Diagnos
     line, column = doc.locate(pointer)
     known = ", ".join(PAPER_IDENTIFIERS).replace(", openreview", " or openreview")
     message = (f"identifiers: no {known} id, and no title: a paper whose title is unknown "
-               "needs one to be known by") if pointer else (
+               "needs one (or a link, under links) to be known by") if pointer else (
                "required property 'title' is missing: a paper whose title is unknown needs "
-               f"identifiers ({known}) to be known by")
+               f"identifiers ({known}) or a link (links: abstract or pdf) to be known by")
     return Diagnostic("S001", message, file, line, column,
                       hint="write the title, or the paper's arXiv id under identifiers "
                       "(then `pwc papers fill` fetches the title)", pointer=pointer)

@@ -21,6 +21,7 @@ from .check import (
     check_holder_ids,
     check_identifiers,
     check_names,
+    check_near_names,
     check_primary_metrics,
     check_record,
     check_task_tree,
@@ -163,6 +164,7 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross = check_identifiers(_owners(i for part in papers for i in part.identifiers), locate)
     everything = [e for kind in layout.ENTITY_KINDS for e in vocabulary.entries(kind).values()]
     cross += check_names(everything, locate)
+    cross += check_near_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
     cross += check_holder_ids(documents, paper_ids, locate)
     cross += check_primary_metrics(vocabulary.entries(layout.BENCHMARK),

@@ -226,8 +226,18 @@ def _before(change: Changed, changed: Mapping[str, Changed], renamed: Mapping[st
         return change.base.data
     for old, new in renamed.items():
         if new == _holder(change):
-            gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
+            gone = _deleted_holder(changed, folder, old)
             return gone.base.data if gone else None
+    return None
+
+
+def _deleted_holder(changed: Mapping[str, Changed], folder: str, holder_id: str
+                    ) -> Changed | None:
+    """The paper or source file with this id that the change deletes, if any."""
+    for kind in layout.HOLDER_KINDS:
+        gone = changed.get(f"{folder}/{layout.relative_path(kind, holder_id)}")
+        if gone is not None and gone.base.present and not gone.head.present:
+            return gone
     return None
 
 
@@ -261,20 +271,19 @@ def _entity_side(path: str, raw: bytes | None) -> Side:
 
 def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
              ) -> tuple[dict[str, str], list[tuple[str, int, str]]]:
-    """Renames claimed by ``renamed_from``. A rename is taken only from a paper file new in
-    this change, naming a paper whose file this change deletes; a paper is renamed from one
-    paper, and a paper is renamed to one. The ``renamed_from`` entries a renamed paper carries
-    over from the paper it was (its history) are not claims."""
+    """Renames claimed by ``renamed_from``. A rename is taken only from a paper or source file
+    new in this change, naming a paper or source whose file this change deletes (a paper that
+    was really a leaderboard submission becomes a source so); a holder is renamed from one, and
+    to one. The ``renamed_from`` entries a renamed holder carries over from the one it was (its
+    history) are not claims."""
     renamed: dict[str, str] = {}
     bad: list[tuple[str, int, str]] = []
 
     def deleted(old: str) -> Changed | None:
-        gone = changed.get(f"{folder}/{layout.relative_path(layout.PAPER, old)}")
-        return gone if gone is not None and gone.base.present and not gone.head.present \
-            else None
+        return _deleted_holder(changed, folder, old)
 
     for change in sorted(changed.values(), key=lambda c: c.path):
-        if change.kind != layout.PAPER or change.head.data is None:
+        if change.kind not in layout.HOLDER_KINDS or change.head.data is None:
             continue
         claims = [c for c in corrections_of(change.kind, change.id, change.path,
                                             change.head.data) if c.renamed_from is not None]

@@ -23,6 +23,7 @@ from ..registry import Value
 #: The fields a correction may name, by the kind of record that holds it.
 FIELDS: dict[str, frozenset[str]] = {
     "paper": frozenset({"extra_training_data", "date"}),
+    "source": frozenset({"extra_training_data", "date"}),
     "metric": frozenset({"direction", "unit", "range"}),
     "benchmark": frozenset({"primary_metric", "direction"}),
     "task": frozenset({"parent"}),

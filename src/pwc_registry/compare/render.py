@@ -329,6 +329,8 @@ def summary(r: Report, validation: Validation | None = None) -> str:
         n = sum(1 for e in r.entities if e.status == status)
         if n:
             line += f" · {n} task/dataset/metric/benchmark file{'s' if n != 1 else ''} {status}"
+    if r.delta.renamed:
+        line += f" · {len(r.delta.renamed)} renamed"
     refused = len(_unique(r.refused)) + len(r.history)
     if refused:
         line += f" · ⛔ {refused} refused"
@@ -351,7 +353,7 @@ def markdown(r: Report, validation: Validation | None = None,
     head = [f"## Leaderboard changes: {cell(d.base.label)} → {cell(d.head.label)}", "",
             summary(r, validation), ""]
     parts = _parts(r, validation)
-    if not r.verdicts and not r.entities and not d.invalid:
+    if not r.verdicts and not r.entities and not d.invalid and not d.renamed:
         head += ["No results are added, removed or changed.", ""]
     text, left_out = _fit(head, parts, limit)
     if left_out:
@@ -431,6 +433,14 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             "papers and corrections",
             [f"- {cell(x.file)} line {x.line}: {x.code} {cell(x.message)}"
              for x in r.history], len(r.history), True))
+    if d.renamed:
+        parts.append(_Part(
+            f"### Renamed ({len(d.renamed)})",
+            ["Their rows are compared as one holder's under the new id (a paper that was "
+             "really a leaderboard submission may become a source so).", "",
+             *_table(["was", "is now", "file"],
+                     [[old, new, d.display(d.file_of_holder(new))]
+                      for old, new in sorted(d.renamed.items())])], len(d.renamed)))
     if r.entities:
         parts.append(_Part(
             f"### Tasks, datasets, metrics and benchmarks ({len(r.entities)})",

@@ -1,0 +1,251 @@
+"""Merge a task or dataset filed under two names into one: the other's name becomes an alias of
+the one kept, its results move to the kept id, and each moved result gets a correction in its
+paper (or source) saying why it left its old leaderboard (the guard on history asks for one, H002).
+
+    python scripts/merge_entities.py KIND OTHER KEEP --reason TEXT [--date YYYY-MM-DD]
+        [--metric OLD=NEW ...] [--split SPLIT] [--registry registry]
+
+KIND is ``task`` or ``dataset``. What the kept record lacks (a description, links, a parent,
+an area...) is taken from the other one; what both have and differs is left as the kept one
+has it and printed. Tasks and datasets whose ``parent`` is OTHER, papers' ``tasks`` lists and
+benchmark files follow. ``--metric`` renames a metric of the moved results (SQuAD's "score" on
+the "… EM test" dataset is its EM) and ``--split`` files them under a split (the "test" those
+names carry). A moved result that meets a result of the same holder with the same identity is
+merged into it when their values do not disagree; otherwise the script stops before writing
+anything. Files are written in the canonical layout, with their comments kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pwc_registry import canonical, layout, schema
+from pwc_registry.check import values_key
+from pwc_registry.ids import fold, identity_of
+from pwc_registry.load import read_rich
+
+#: Fields that may refer to an entity of the kind merged, by the kind holding them.
+REFERRING = {"task": (("task", "parent"),), "dataset": (("dataset", "parent"),)}
+
+
+class Refused(Exception):
+    """The merge would lose or invent something; nothing has been written."""
+
+
+class Files:
+    """The registry's files read with positions, and what is to be written or deleted."""
+
+    def __init__(self, registry: Path) -> None:
+        files, _ = layout.discover(registry.resolve())
+        self.files = {Path(f.path): f for f in files}
+        self.data: dict[Path, dict[str, Any]] = {}
+        self.comments: dict[Path, canonical.Comments] = {}
+        self.dirty: set[Path] = set()
+        self.deleted: set[Path] = set()
+        self.registry = registry.resolve()
+
+    def of_kind(self, kind: str) -> list[Path]:
+        return sorted(p for p, f in self.files.items() if f.kind == kind)
+
+    def read(self, path: Path) -> dict[str, Any]:
+        if path not in self.data:
+            raw = path.read_bytes()
+            doc = read_rich(str(path), raw)
+            if not isinstance(doc.data, dict) or doc.diagnostics:
+                raise Refused(f"{path}: not a clean record; run pwc validate first")
+            self.data[path] = doc.data
+            self.comments[path] = canonical.comments_of(raw.decode("utf-8"), doc.positions,
+                                                        doc.key_positions)
+        return self.data[path]
+
+    def path(self, kind: str, record_id: str) -> Path:
+        return self.registry / layout.relative_path(kind, record_id)
+
+    def write(self, kind: str, path: Path, record: dict[str, Any]) -> None:
+        if not schema.is_valid(kind, record):
+            raise Refused(f"{path}: the merged record would not pass its schema")
+        self.data[path] = record
+        self.comments.setdefault(path, None)  # type: ignore[arg-type]
+        self.dirty.add(path)
+        self.deleted.discard(path)
+
+    def delete(self, path: Path) -> None:
+        self.deleted.add(path)
+        self.dirty.discard(path)
+
+    def commit(self, kinds: Mapping[Path, str]) -> None:
+        for path in sorted(self.dirty):
+            path.write_text(canonical.dump(self.data[path], kinds[path], self.comments.get(path)),
+                            encoding="utf-8")
+        for path in sorted(self.deleted):
+            path.unlink()
+
+
+def merge(registry: Path, kind: str, other: str, keep: str, reason: str, date: str,
+          metrics: Mapping[str, str], split: str | None) -> list[str]:
+    """Merge entity ``other`` of ``kind`` into ``keep``; what was done, a line each."""
+    files = Files(registry)
+    kinds: dict[Path, str] = {p: f.kind for p, f in files.files.items()}
+    done: list[str] = []
+    other_path, keep_path = files.path(kind, other), files.path(kind, keep)
+    if other_path not in files.files or keep_path not in files.files:
+        raise Refused(f"no {kind} file for '{other}' or '{keep}'")
+    kept, gone = dict(files.read(keep_path)), files.read(other_path)
+    names = {fold(n) for n in [kept["id"], kept["name"], *kept.get("aliases", [])]}
+    aliases = list(kept.get("aliases", []))
+    for name in [gone["name"], *gone.get("aliases", [])]:
+        if fold(name) not in names:
+            names.add(fold(name))
+            aliases.append(name)
+    for field, value in gone.items():
+        if field in ("id", "name", "aliases", "corrections"):
+            continue
+        if field not in kept:
+            kept[field] = value
+            done.append(f"{keep}: {field} taken from {other}")
+        elif kept[field] != value:
+            done.append(f"{keep}: {field} kept; {other} had {value!r}")
+    if aliases:
+        kept["aliases"] = aliases
+    files.write(kind, keep_path, kept)
+    files.delete(other_path)
+    done.append(f"{kind} {other} merged into {keep} (aliases: {', '.join(aliases)})")
+
+    for holder_kind, field in REFERRING.get(kind, ()):
+        for path in files.of_kind(holder_kind):
+            record = files.read(path)
+            if record.get(field) == other and path != other_path:
+                files.write(holder_kind, path, {**record, field: keep})
+                done.append(f"{path.name}: {field} {other} → {keep}")
+
+    _benchmarks(files, kind, other, keep, metrics, split, done)
+    for holder in layout.HOLDER_KINDS:
+        for path in files.of_kind(holder):
+            _holder(files, path, holder, kind, other, keep, metrics, split, reason, date, done)
+    files.commit(kinds | {p: layout.BENCHMARK for p in files.dirty if p not in kinds})
+    return done
+
+
+def _benchmarks(files: Files, kind: str, other: str, keep: str, metrics: Mapping[str, str],
+                split: str | None, done: list[str]) -> None:
+    for path in files.of_kind(layout.BENCHMARK):
+        record = files.read(path)
+        if record.get(kind) != other:
+            continue
+        moved = {**record, kind: keep}
+        if split is not None:
+            moved["split"] = split
+        moved["id"] = layout.benchmark_id(moved["task"], moved["dataset"], moved.get("split"))
+        if "corrections" in moved:
+            raise Refused(f"{path}: a benchmark with corrections cannot be moved (H007)")
+        if "primary_metric" in moved:
+            moved["primary_metric"] = metrics.get(moved["primary_metric"],
+                                                  moved["primary_metric"])
+        if "metrics" in moved:
+            moved["metrics"] = [metrics.get(m, m) for m in moved["metrics"]]
+        if "directions" in moved:
+            moved["directions"] = {metrics.get(m, m): d for m, d in moved["directions"].items()}
+        target = files.path(layout.BENCHMARK, moved["id"])
+        if target in files.files and target not in files.deleted:
+            existing = files.read(target)
+            for field, value in moved.items():
+                if field in existing and existing[field] != value and field != "directions":
+                    raise Refused(f"{path}: {field} differs from {target.name}'s")
+            directions = {**moved.get("directions", {}), **existing.get("directions", {})}
+            for metric, direction in moved.get("directions", {}).items():
+                if directions[metric] != direction:
+                    raise Refused(f"{path}: the direction of {metric} differs from "
+                                  f"{target.name}'s")
+            moved = {**moved, **existing}
+            if directions:
+                moved["directions"] = directions
+        files.write(layout.BENCHMARK, target, moved)
+        files.files.setdefault(target, files.files[path])
+        files.delete(path)
+        done.append(f"benchmark {record['id']} → {moved['id']}")
+
+
+def _holder(files: Files, path: Path, holder: str, kind: str, other: str, keep: str,
+            metrics: Mapping[str, str], split: str | None, reason: str, date: str,
+            done: list[str]) -> None:
+    """Move the results of a paper or source filed under ``other``."""
+    record = files.read(path)
+    results = record.get("results", [])
+    tasks = record.get("tasks", [])
+    if not any(r.get(kind) == other for r in results) and other not in tasks:
+        return
+    out: list[dict[str, Any]] = []
+    corrections = list(record.get("corrections", []))
+    for result in results:
+        if result.get(kind) != other:
+            out.append(result)
+            continue
+        old = {k: result[k] for k in ("task", "dataset", "split", "model") if k in result}
+        moved = {**result, kind: keep}
+        if split is not None:
+            moved["split"] = split
+        moved["metrics"] = {metrics.get(m, m): v for m, v in result["metrics"].items()}
+        where = f"{kind} '{other}' merged into '{keep}'"
+        corrections.append({"date": date, "reason": f"{reason} ({where}; the values are "
+                            "unchanged)", "result": old})
+        same = next((r for r in out if identity_of(r) == identity_of(moved)), None)
+        if same is None:
+            out.append(moved)
+            continue
+        _join(path, same, moved)
+        done.append(f"{path.name}: '{moved['model']}' joined to the result already on {keep}")
+    new_tasks = list(dict.fromkeys(keep if t == other else t for t in tasks))
+    changed = {**record, "results": out, "corrections": corrections}
+    if tasks:
+        changed["tasks"] = new_tasks
+    if not corrections:
+        del changed["corrections"]
+    files.write(holder, path, changed)
+    done.append(f"{path.name}: {sum(r.get(kind) == other for r in results)} results moved")
+
+
+def _join(path: Path, into: dict[str, Any], moved: Mapping[str, Any]) -> None:
+    """Put ``moved``'s values into ``into``, the same result of the same paper."""
+    for field, value in moved.items():
+        if field == "metrics":
+            continue
+        if field in into and into[field] != value:
+            raise Refused(f"{path}: '{moved['model']}' has {field} {value!r} where the result it "
+                          f"joins has {into[field]!r}")
+        into.setdefault(field, value)
+    for metric, value in moved["metrics"].items():
+        if metric in into["metrics"] and values_key({metric: into["metrics"][metric]}) \
+                != values_key({metric: value}):
+            raise Refused(f"{path}: '{moved['model']}' has two values of {metric}")
+        into["metrics"].setdefault(metric, value)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("kind", choices=sorted(REFERRING))
+    parser.add_argument("other")
+    parser.add_argument("keep")
+    parser.add_argument("--reason", required=True)
+    parser.add_argument("--date", default=dt.date.today().isoformat())
+    parser.add_argument("--metric", action="append", default=[], metavar="OLD=NEW")
+    parser.add_argument("--split")
+    parser.add_argument("--registry", type=Path, default=Path("registry"))
+    args = parser.parse_args(argv)
+    metrics = dict(m.split("=", 1) for m in args.metric)
+    try:
+        done = merge(args.registry, args.kind, args.other, args.keep, args.reason, args.date,
+                     metrics, args.split)
+    except Refused as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 1
+    print("\n".join(done))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,139 @@
+"""The curation scripts (scripts/merge_entities.py, scripts/merge_duplicate_rows.py) on small
+registries in real git repositories: what they change, and that the guard on history accepts
+it as they leave it (every moved or removed row carries its correction)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from pwc_registry.leaderboard import find_leaderboard
+from pwc_registry.registry import load_registry
+from pwc_registry.validate import Options, validate
+
+from conftest import REPO, TODAY, git
+from examples import materialise
+from registry_builder import paper, result, write
+
+DAY = "2026-11-25"  # the corrections' date: before the suite's today
+
+
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _branch(tmp_path: Path) -> Path:
+    """The registry as committed on main, checked out on a branch."""
+    registry = tmp_path / "registry"
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "published")
+    git(tmp_path, "checkout", "-qb", "curation")
+    return registry
+
+
+def _guard(registry: Path) -> list[str]:
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    return [f"{d.code} {d.file}" for d in report.diagnostics if d.code != "H004"]
+
+
+def _results(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["results"]  # type: ignore[no-any-return]
+
+
+def test_a_row_listed_twice_becomes_one_result_with_the_other_name_as_alias(tmp_path: Path
+                                                                            ) -> None:
+    """registry/papers/59/universal-language-model-fine-tuning-for-text-classification.yaml as
+    imported: "ULMFiT (2018)" (NLP-progress) and "ULMFiT" (the paper's own row, with its code
+    link), same value. Names that differ otherwise, or values that differ, are left alone."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    dated = result("stock-market-prediction", "astock", "ULMFiT (2018)", accuracy=5.01)
+    dated["extra_training_data"] = False
+    own = result("stock-market-prediction", "astock", "ULMFiT", accuracy=5.01)
+    own["code_links"] = [{"title": "official", "url": "https://github.com/example/ulmfit"}]
+    path = paper(registry, "ulmfit", "2018-01-18", [
+        dated, own,
+        result("stock-market-prediction", "astock", "CNN (2016)", accuracy=4.0),
+        result("stock-market-prediction", "astock", "CNN", accuracy=4.5)])
+    _branch(tmp_path)
+    before = validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics
+    assert [(d.code, d.line) for d in before] == [("Q005", 13)]
+
+    removed, left = _script("merge_duplicate_rows").merge_registry(registry, DAY)
+
+    assert (removed, left) == (1, [])
+    results = _results(path)
+    assert [(r["model"], r.get("aliases")) for r in results] == [
+        ("ULMFiT", ["ULMFiT (2018)"]), ("CNN (2016)", None), ("CNN", None)]
+    assert results[0]["code_links"] == own["code_links"]
+    assert _guard(registry) == []  # the removal is corrected, and Q005 is gone
+    corrections = yaml.safe_load(path.read_text(encoding="utf-8"))["corrections"]
+    assert corrections == [{"date": DAY, "reason": "duplicate of 'ULMFiT' (same paper, same "
+                            "values); name kept as an alias", "result": {
+                                "task": "stock-market-prediction", "dataset": "astock",
+                                "model": "ULMFiT (2018)"}}]
+
+
+def _squad(tmp_path: Path, f1: float) -> Path:
+    """As the archive had SQuAD (registry/papers/83/reasonet-learning-to-stop-reading-in-
+    machine-comprehension.yaml): its EM and F1 as two datasets, each with a metric 'score'."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    for metric in ("score", "em"):
+        write(registry, "metric", {"id": metric, "name": metric.upper(), "direction": "higher"})
+    write(registry, "task", {"id": "question-answering", "name": "Question Answering"})
+    write(registry, "dataset", {"id": "squad", "name": "SQuAD", "description": "Wikipedia QA."})
+    for kind in ("em", "f1"):
+        name = f"Stanford Question Answering Dataset {kind.upper()} test"
+        write(registry, "dataset", {"id": f"squad-{kind}-test", "name": name})
+        write(registry, "benchmark", {"id": f"question-answering--squad-{kind}-test",
+                                      "task": "question-answering",
+                                      "dataset": f"squad-{kind}-test",
+                                      "directions": {"score": "higher"}})
+    paper(registry, "reasonet", "2016-09-17", [
+        result("question-answering", "squad-em-test", "ReasoNet ensemble", score=73.4),
+        result("question-answering", "squad-f1-test", "ReasoNet ensemble", score=f1)])
+    _branch(tmp_path)
+    return registry
+
+
+def test_squads_two_datasets_become_one_board_with_its_two_metrics(tmp_path: Path) -> None:
+    registry = _squad(tmp_path, 82.9)
+    merge = _script("merge_entities").merge
+    merge(registry, "dataset", "squad-em-test", "squad", "SQuAD's EM on its test set", DAY,
+          {"score": "em"}, "test")
+    merge(registry, "dataset", "squad-f1-test", "squad", "SQuAD's F1 on its test set", DAY,
+          {"score": "f1-score"}, "test")
+
+    assert _guard(registry) == []
+    loaded = load_registry(registry)
+    assert loaded.entities["dataset"]["squad"]["aliases"] == [
+        "Stanford Question Answering Dataset EM test",
+        "Stanford Question Answering Dataset F1 test"]
+    assert set(loaded.entities["dataset"]) == {"astock", "squad"}
+    board = find_leaderboard(loaded, "question-answering", "squad", "test")
+    assert [(r.result.model, {m: v.value for m, v in r.result.metrics.items()})
+            for r in board.rows] == [("ReasoNet ensemble", {"em": 73.4, "f1-score": 82.9})]
+    assert sorted(p.name for p in (registry / "benchmarks").iterdir()) == [
+        "question-answering--squad--test.yaml"]
+
+
+def test_a_merge_that_would_lose_a_value_writes_nothing(tmp_path: Path) -> None:
+    """Both datasets mapped to one metric: the paper's two values cannot both be kept."""
+    registry = _squad(tmp_path, 82.9)
+    module = _script("merge_entities")
+    module.merge(registry, "dataset", "squad-em-test", "squad", "SQuAD's EM on its test set",
+                 DAY, {"score": "em"}, "test")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "EM merged")
+    with pytest.raises(module.Refused, match="two values of em"):
+        module.merge(registry, "dataset", "squad-f1-test", "squad", "a mistaken mapping", DAY,
+                     {"score": "em"}, "test")
+    assert git(tmp_path, "status", "--porcelain") == ""
