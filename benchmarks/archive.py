@@ -113,6 +113,74 @@ def generate(out: Path, papers: int, links: int, results: int, seed: int = 7) ->
     }
 
 
+#: Hugging Face's pwc-archive: a dataset per dump ("paper" singular for the code links) and
+#: its number of shards there.
+HF_DATASETS = {"evaluation-tables": ("evaluation-tables", 4),
+               "papers-with-abstracts": ("papers-with-abstracts", 4),
+               "links-between-papers-and-code": ("links-between-paper-and-code", 1),
+               "methods": ("methods", 1), "datasets": ("datasets", 1)}
+ROW_GROUP = 1000  # rows per row group, as ``datasets`` writes them
+
+
+def _as_text(value: Any, key: str = "") -> Any:
+    """A metric value as text: a Parquet column has one type, and the archive's are text."""
+    if isinstance(value, dict):
+        if key == "metrics":
+            return {k: v if isinstance(v, str) or v is None else json.dumps(v)
+                    for k, v in value.items()}
+        return {k: _as_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return value
+
+
+def to_parquet(dumps: dict[str, Path], out: Path) -> Path:
+    """The JSON dumps as Hugging Face has them (setup, not timed): a folder per dataset, its
+    records in ``data/train-0000i-of-0000n.parquet``, row groups of 1,000 rows, the schema
+    pyarrow infers from all records (a JSON object is a struct of every key any record has).
+    Streamed twice: once to infer the schema, once to write."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pwc_registry.archive.dumps import records
+
+    def batches(path: Path, size: int = ROW_GROUP) -> Any:
+        batch: list[Any] = []
+        for _, record in records(path, print):
+            batch.append(_as_text(record))
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    for dump, path in dumps.items():
+        name, shards = HF_DATASETS[dump]
+        data = out / name / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        count, schemas = 0, []
+        for batch in batches(path):
+            count += len(batch)
+            schemas.append(pa.Table.from_pylist(batch).schema)
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
+        per_shard = -(-count // shards)
+        writer, shard, written = None, -1, 0
+        for batch in batches(path, min(ROW_GROUP, per_shard)):
+            if written // per_shard != shard:
+                if writer is not None:
+                    writer.close()
+                shard = written // per_shard
+                writer = pq.ParquetWriter(data / f"part-{shard:05d}", schema)
+            assert writer is not None
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            written += len(batch)
+        if writer is not None:
+            writer.close()
+        for n in range(shard + 1):  # named once their number is known
+            (data / f"part-{n:05d}").rename(data / f"train-{n:05d}-of-{shard + 1:05d}.parquet")
+    return out
+
+
 def tree_rss_mib(pid: int) -> float:
     """Resident memory of a process and all its descendants, summed (pages a forked worker
     shares with its parent count twice: an upper bound)."""
@@ -137,6 +205,9 @@ def main() -> None:
     parser.add_argument("--results", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--format", choices=["json", "parquet"], default="json",
+                        help="import the gzipped JSON dumps, or the same records as Parquet in "
+                        "Hugging Face's layout (converted once, untimed)")
     args = parser.parse_args()
 
     dumps_dir = args.out / f"archive-{args.papers}"
@@ -146,6 +217,13 @@ def main() -> None:
         print(f"generating dumps in {dumps_dir} ...", file=sys.stderr)
         generate(dumps_dir, args.papers, args.links, args.results)
     dumps = [str(dumps_dir / f"{n}.json.gz") for n in names]
+    if args.format == "parquet":
+        hub = dumps_dir / "pwc-archive"
+        if not (hub / "datasets" / "data").is_dir():
+            print(f"converting the dumps to Parquet in {hub} ...", file=sys.stderr)
+            shutil.rmtree(hub, ignore_errors=True)
+            to_parquet({n: dumps_dir / f"{n}.json.gz" for n in names}, hub)
+        dumps = [str(hub)]
     times, peaks, last = [], [], ""
     for run in range(args.runs):
         target = args.out / "archive-registry"
@@ -168,6 +246,8 @@ def main() -> None:
         last = stdout.strip().splitlines()[0]
         print(f"run {run + 1}: {times[-1]:.1f} s, peak {peak:.0f} MiB", file=sys.stderr)
     result = {
+        "format": args.format,
+        "papers": args.papers,
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
                    f"Python {platform.python_version()}",
         "import_seconds_median": round(statistics.median(times), 1),
@@ -175,7 +255,8 @@ def main() -> None:
         "peak_memory_mib_median": round(statistics.median(peaks)),
         "summary": last,
     }
-    (args.out / "archive-results.json").write_text(json.dumps(result, indent=2) + "\n")
+    suffix = "" if args.format == "json" else f"-{args.format}"
+    (args.out / f"archive-results{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 

@@ -264,8 +264,8 @@ def test_all_five_dumps_gzipped(tmp_path: Path) -> None:
                                    "modalities": ["Texts"], "languages": ["Chinese"],
                                    "variants": ["Astock", "ASTOCK", "Astock v1"]}])
     registry = tmp_path / "registry"
-    report = _import(registry, jobs=2, evaluation_tables=[tables], papers=papers, links=links,
-                     methods=methods, datasets=datasets)  # papers written by worker processes
+    report = _import(registry, jobs=2, evaluation_tables=[tables], papers=[papers], links=[links],
+                     methods=[methods], datasets=[datasets])  # papers written by worker processes
     assert report.errors == 0
     # "not a paper"; and "Accuray", which no table of metrics knows (the registry's alias does)
     assert [d.code for d in report.diagnostics] == ["A002", "A010"]

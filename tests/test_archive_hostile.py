@@ -224,7 +224,7 @@ from pwc_registry.archive.importer import Options, import_archive
 from pwc_registry.archive import report as reporters
 kind, dump, registry, out = sys.argv[1:]
 Path(registry).mkdir()
-options = {"papers": Path(dump)} if kind == "papers" else {"evaluation_tables": [Path(dump)]}
+options = {"papers": [Path(dump)]} if kind == "papers" else {"evaluation_tables": [Path(dump)]}
 result = import_archive(Options(registry=Path(registry), jobs=1, **options))
 Path(out, "report.md").write_text(reporters.markdown(result))
 Path(out, "report.json").write_text(reporters.as_json(result))

@@ -217,3 +217,20 @@ def test_a_paper_known_by_a_link_only_is_named_by_it(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     report = validate(Options(registry=registry, today=TODAY, jobs=1))
     assert [d.code for d in report.diagnostics] == ["S001"]
+
+
+def test_a_changed_source_alone_is_checked_without_reading_every_paper(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    path.write_text(path.read_text("utf-8").replace("Human transcribers", "Human transcribers "
+                                                    "(2021)"), "utf-8")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.diagnostics == [] and report.checked == {"source": 1}
+    assert "every paper" not in report.scope
+    # The one set of ids is still held: a changed source with a paper's id is I011.
+    _source(registry, "worse-asr")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics] == ["I011"]

@@ -394,54 +394,59 @@ def import_() -> None:
     """Import results from other sources into the registry."""
 
 
-_dump = click.Path(exists=True, dir_okay=False, path_type=Path)
+_dump = click.Path(exists=True, path_type=Path)
 
 
 @import_.command("pwc-archive")
 @click.argument("dumps", nargs=-1, type=_dump)
 @click.option("--evaluation-tables", "tables", multiple=True, type=_dump,
-              help="A file in the format of evaluation-tables.json (repeatable).")
-@click.option("--papers", type=_dump, help="papers-with-abstracts.json")
-@click.option("--links", type=_dump, help="links-between-papers-and-code.json")
-@click.option("--methods", type=_dump, help="methods.json")
-@click.option("--datasets", type=_dump, help="datasets.json")
-@click.option("--synonyms", type=_dump, help="A CSV of task synonyms (task,synonym).")
+              help="evaluation-tables under any name: a file, or a dataset's folder of "
+              "Parquet shards (repeatable, as are the four below).")
+@click.option("--papers", multiple=True, type=_dump, help="papers-with-abstracts")
+@click.option("--links", multiple=True, type=_dump,
+              help="links-between-papers-and-code (Hugging Face: links-between-paper-and-code)")
+@click.option("--methods", multiple=True, type=_dump, help="methods")
+@click.option("--datasets", multiple=True, type=_dump, help="datasets")
+@click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV of task synonyms (task,synonym).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("build/import-report.md"), show_default=True,
               help="Where to write the report (Markdown; a .json beside it), replacing only "
               "an earlier report.")
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
-def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers: Path | None,
-                       links: Path | None, methods: Path | None, datasets: Path | None,
+def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
+                       papers: tuple[Path, ...], links: tuple[Path, ...],
+                       methods: tuple[Path, ...], datasets: tuple[Path, ...],
                        synonyms: Path | None, report_path: Path, registry: Path | None,
                        jobs: int | None) -> None:
-    """Import the Papers with Code archive's dumps (plain or .gz) into the registry.
+    """Import the Papers with Code archive's dumps into the registry.
 
-    DUMPS named as the archive names them (evaluation-tables.json, papers-with-abstracts.json,
-    links-between-papers-and-code.json, methods.json, datasets.json, each maybe .gz) are
-    recognised; other names go with their option. Existing files are merged into, never
-    overwritten; importing again changes nothing."""
+    DUMPS are files named as the archive names them (evaluation-tables.json,
+    papers-with-abstracts.json, links-between-papers-and-code.json, methods.json,
+    datasets.json; maybe with a date before, as jul-28-evaluation-tables.json), Hugging Face's
+    pwc-archive datasets (a dataset's folder, the folder holding them, or their data/*.parquet
+    shards), or a folder holding named dumps. JSON, JSON Lines and Parquet are read, each plain
+    or gzipped (Parquet plain). Other names go with their option. Existing files are merged
+    into, never overwritten; importing again changes nothing."""
+    from .archive import discover as found_dumps
     from .archive import report as reporters
     from .archive.importer import Options, import_archive
     from .outputs import check_file
 
-    all_tables = list(tables)
-    single: dict[str, Path | None] = {
-        "papers-with-abstracts": papers, "links-between-papers-and-code": links,
-        "methods": methods, "datasets": datasets}
-    for path in dumps:
-        stem = path.name.removesuffix(".gz").removesuffix(".json")
-        if stem == "evaluation-tables":
-            all_tables.append(path)
-        elif stem not in single:
-            raise click.UsageError(f"{path}: not a dump name the archive uses; pass it with "
-                                   "--evaluation-tables, --papers, --links, --methods or --datasets")
-        elif single[stem] is not None:
-            raise click.UsageError(f"{path}: a second {stem} dump")
-        else:
-            single[stem] = path
-    if not all_tables and not any(single.values()):
+    given = {found_dumps.TABLES: tables, found_dumps.PAPERS: papers, found_dumps.LINKS: links,
+             found_dumps.METHODS: methods, found_dumps.DATASETS: datasets}
+    try:
+        named = found_dumps.discover(dumps)
+        files = {dump: found_dumps.expand(dump, given[dump]) for dump in found_dumps.DUMPS}
+    except found_dumps.NotADump as exc:
+        raise click.UsageError(str(exc)) from None
+    for dump, paths in named.items():
+        if files[dump] and dump != found_dumps.TABLES:
+            raise click.UsageError(f"{paths[0]}: a second {dump} dump (the other given with "
+                                   f"{found_dumps.OPTION[dump]})")
+        files[dump] += paths
+    if not any(files.values()):
         raise click.UsageError("no dump given")
 
     def progress(stage: str) -> Callable[[int, int], None] | None:
@@ -460,10 +465,10 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...], papers
         return tell
 
     options = Options(
-        registry=_registry(registry), evaluation_tables=all_tables,
-        papers=single["papers-with-abstracts"], links=single["links-between-papers-and-code"],
-        methods=single["methods"], datasets=single["datasets"], synonyms=synonyms, jobs=jobs,
-        progress=progress)
+        registry=_registry(registry), evaluation_tables=files[found_dumps.TABLES],
+        papers=files[found_dumps.PAPERS], links=files[found_dumps.LINKS],
+        methods=files[found_dumps.METHODS], datasets=files[found_dumps.DATASETS],
+        synonyms=synonyms, jobs=jobs, progress=progress)
     with _refusals():  # the report replaces only an earlier report: know before importing
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)

@@ -392,6 +392,16 @@ _PROBLEMS += [
             "with different values: anonymous leaderboard submissions, two settings of one "
             "model. Both are kept; the later one is numbered (\"Anonymous [2]\") with a note "
             "giving its row in the table. Give it the name the paper or leaderboard uses."),
+    Problem("A050", "not-a-dump", "error", "A file given as a dump is not one",
+            "The file is not JSON, JSON Lines or Parquet (a ZIP archive, a Git LFS pointer, a web "
+            "page, a gzipped Parquet file), or is Parquet that cannot be read (cut short, a "
+            "column of a type no dump has). The message says what it is; nothing is imported "
+            "from it."),
+    Problem("A051", "row-group-too-large", "error", "A Parquet row group is too large to read",
+            "A column of one row group of a Parquet dump is larger than the importer reads at "
+            "once (the limit is in docs/import.md): one of its pages may be that large. Its rows "
+            "are skipped, the rest of the file is imported; rewrite the file with smaller row "
+            "groups."),
 ]
 
 # --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---

@@ -112,7 +112,7 @@ def validate(options: Options) -> Report:
         scope = "selected files"
 
     if selected is not None and not entity_deleted \
-            and all(f.kind == layout.PAPER for f in selected):
+            and all(f.kind in layout.HOLDER_KINDS for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs, changes)
     else:
         # Everything, or an entity changed, which can affect any paper that refers to it.
@@ -210,27 +210,33 @@ def _read_chunk(files: Sequence[layout.RegistryFile]
     return [(f, read(f.name, f.read_bytes())) for f in files]
 
 
-def _validate_papers(registry: Path, papers: list[layout.RegistryFile], today: dt.date,
+def _validate_papers(registry: Path, holders: list[layout.RegistryFile], today: dt.date,
                      jobs: int | None, changes: Changes | None) -> Report:
-    """Only papers changed: entities are read as the papers need them, and the other papers'
-    identifiers come from the index a full validation left (with ``changes``), or are looked
-    for in their text, instead of reading every paper."""
+    """Only papers and sources changed: entities are read as they need them, and the other
+    papers' identifiers come from the index a full validation left (with ``changes``), or are
+    looked for in their text, instead of reading every paper."""
     vocabulary = Vocabulary(layout.discover_entities(registry),
                             lambda: {f.stem for f in layout.discover(registry)[0]
                                      if f.kind == layout.PAPER})
-    diagnostics, identifiers = _check_papers(papers, vocabulary, today, jobs)
-    checked = {f.name for f in papers}
+    diagnostics, identifiers = _check_papers(holders, vocabulary, today, jobs)
+    checked = {f.name for f in holders}
+    # Identifiers name one paper each (I003); a source's (a Hugging Face model) are its own.
+    papers_prefix = f"{registry.name}/{layout.FOLDERS[layout.PAPER]}/"
+    identifiers = [i for i in identifiers if i[0].startswith(papers_prefix)]
     if identifiers:
         identifiers += _others_holding(registry, changes, identifiers, checked)
     locate = position_finder(registry.parent)
     cross = check_identifiers(_owners(identifiers), locate)
-    # A new paper with the id of a source: the source's file is where the id is taken twice.
-    sources = [registry / layout.relative_path(layout.SOURCE, f.stem) for f in papers
-               if layout.SLUG.match(f.stem)]  # any other name is not an id (I001)
+    # One set of ids for papers and sources (I011), reported at the source's file: a changed
+    # source whose id a paper has, or a changed paper whose id a source has.
+    ids = {f.stem for f in holders if layout.SLUG.match(f.stem)}  # others are not ids (I001)
+    sources = [registry / layout.relative_path(layout.SOURCE, i) for i in ids]
+    taken = {i for i in ids if (registry / layout.relative_path(layout.PAPER, i)).exists()}
     cross += check_holder_ids(layout.discover(registry, [s for s in sources if s.exists()])[0],
-                              {f.stem for f in papers}, locate)
+                              {f.stem for f in holders if f.kind == layout.PAPER} | taken,
+                              locate)
     diagnostics += [d for d in cross if d.file in checked or d.code == "I011"]
-    return Report(diagnostics, Counter({layout.PAPER: len(papers)}), "")
+    return Report(diagnostics, Counter(f.kind for f in holders), "")
 
 
 def _others_holding(registry: Path, changes: Changes | None, identifiers: list[Identifier],

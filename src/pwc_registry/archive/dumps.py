@@ -63,8 +63,12 @@ class Limits:
 
     #: Levels of lists and mappings inside one record.
     depth: int = 64
-    #: Bytes of one record's JSON text.
+    #: Bytes of one record's JSON text (of one line of JSON Lines; of one Parquet row in
+    #: memory).
     record_bytes: int = 64 << 20
+    #: Uncompressed bytes of one column of one Parquet row group: one of its pages may be
+    #: that large, and a page is read whole.
+    column_bytes: int = 512 << 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +86,7 @@ class DumpError(Exception):
         self.diagnostic = diagnostic
 
 
-def _number(text: str) -> int | float | OutOfRange:
+def number(text: str) -> int | float | OutOfRange:
     if len(text) <= 15 and "e" not in text and "E" not in text:
         # The usual case, which exact_number would accept: at most 15 digits, no exponent.
         return float(text) if "." in text else int(text)
@@ -97,7 +101,7 @@ def _constant(text: str) -> OutOfRange:
     return OutOfRange(f"{text} is not a number")
 
 
-_DECODER = json.JSONDecoder(parse_int=_number, parse_float=_number, parse_constant=_constant)
+_DECODER = json.JSONDecoder(parse_int=number, parse_float=number, parse_constant=_constant)
 
 
 def _decompressed(raw: IO[bytes]) -> IO[bytes]:
@@ -358,26 +362,182 @@ class _Scanner:
             i = 0
 
 
-def records(path: Path, report: Report, progress: Progress | None = None,
-            limits: Limits | None = None) -> Iterator[tuple[int, Any]]:
-    """The items of the top-level array of ``path`` with their index, one at a time;
-    ``report`` is told of each record skipped at a limit; ``progress`` is told now and then
-    how many bytes of the file have been read, of how many."""
+#: What a file is, by its first bytes, when it is not a dump: told instead of a JSON error.
+_NOT_DUMPS = (
+    (b"PK\x03\x04", "a ZIP archive; unzip it and pass the dumps inside"),
+    (b"version https://git-lfs", "a Git LFS pointer, not the data; fetch the file itself "
+     "(git lfs pull, or download it from the dataset's page)"),
+    (b"BZh", "a bzip2 archive; decompress it (only gzip is read as it is)"),
+    (b"\xfd7zXZ\x00", "an xz archive; decompress it (only gzip is read as it is)"),
+    (b"\x28\xb5\x2f\xfd", "a zstd archive; decompress it (only gzip is read as it is)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; extract the dumps inside"),
+    (b"SQLite format 3\x00", "an SQLite database, not a dump"),
+    (b"<", "an HTML or XML page, not a dump (a web page saved in place of the file?)"),
+)
+_SNIFF = 8 << 20  # the most of a file read to tell JSON Lines from JSON: one line
+_JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def _opened(path: Path) -> IO[bytes]:
     try:
-        total = path.stat().st_size
-        raw = path.open("rb")
+        return path.open("rb")
     except OSError as exc:
         raise DumpError(Diagnostic("A001", f"cannot open the dump: {exc.strerror}",
                                    str(path))) from None
-    with raw:
-        scanner = _Scanner(str(path), _decompressed(raw), limits or Limits(), report)
+
+
+def dump_format(path: Path) -> str:
+    """``json``, ``jsonl`` or ``parquet``: how ``path`` is read, by its first bytes (after
+    gzip) and, for one record on a line, its name. A file that is none of them raises a
+    :class:`DumpError` (A050) saying what it is."""
+    with _opened(path) as raw:
+        head = raw.read(4)
+        if head == b"PAR1":
+            return "parquet"
+        raw.seek(0)
+        stream = _decompressed(raw)
         try:
-            for count, (index, item) in enumerate(scanner.records(), 1):
-                if progress is not None and count % 2000 == 0:
-                    progress(raw.tell(), total)
-                yield index, item
+            start = stream.read(64)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DumpError(Diagnostic("A001", f"cannot read the dump: {exc}", str(path))) \
+                from None
+        gzipped = stream is not raw
+        if start.startswith(b"PAR1"):
+            raise _not_a_dump(path, "a gzipped Parquet file; decompress it (Parquet is read "
+                              "as it is, not gzipped)")
+        text = start[len(_BOM):] if start.startswith(_BOM) else start
+        for magic, what in _NOT_DUMPS:
+            if text.lstrip(b" \t\r\n").startswith(magic):
+                raise _not_a_dump(path, ("gzipped: " if gzipped else "") + what)
+        first = text.lstrip(b" \t\r\n")[:1]
+        word = text.lstrip(b" \t\r\n")[:5]
+        if first and (first not in b'[{"-0123456789tfn' or (first in b"tfn" and not any(
+                word.startswith(w[:len(word)]) for w in (b"true", b"false", b"null")))):
+            shown = text.split(b"\n", 1)[0][:40].decode("utf-8", "replace")
+            raise _not_a_dump(path, f"it is not JSON, JSON Lines or Parquet; it starts with "
+                              f"{shown!r}")
+        if first != b"{":
+            return "json"
+        name = path.name.removesuffix(".gz")
+        if name.endswith(_JSON_LINES_SUFFIXES):
+            return "jsonl"
+        stream.seek(0)
+        line = stream.readline(_SNIFF)
+    # One JSON value alone on the first line, and it is a record: JSON Lines. A JSON object
+    # laid out on many lines is left to the JSON reader, which says it is not an array.
+    try:
+        text_line = line.decode("utf-8")
+        begin = len(text_line) - len(text_line.lstrip(" \t\r\n\ufeff"))
+        value, end = _DECODER.raw_decode(text_line, begin)
+    except (ValueError, RecursionError):
+        return "json"
+    return "jsonl" if isinstance(value, dict) and not text_line[end:].strip(" \t\r\n") \
+        else "json"
+
+
+def _not_a_dump(path: Path, what: str) -> DumpError:
+    return DumpError(Diagnostic("A050", f"this is not a dump: {what}", str(path)))
+
+
+def records(path: Path, report: Report, progress: Progress | None = None,
+            limits: Limits | None = None) -> Iterator[tuple[int, Any]]:
+    """The records of the dump ``path`` with their index, one at a time: the items of a JSON
+    array, the lines of JSON Lines, the rows of a Parquet file (each plain or gzipped but
+    Parquet); ``report`` is told of each record skipped at a limit; ``progress`` is told now
+    and then how far the file has been read, of how far."""
+    limits = limits or Limits()
+    kind = dump_format(path)
+    if kind == "parquet":
+        from . import parquet  # pyarrow is imported only for Parquet
+
+        yield from parquet.records(path, report, progress, limits)
+        return
+    total = path.stat().st_size
+    with _opened(path) as raw:
+        try:
+            if kind == "jsonl":
+                lines = _json_lines(str(path), _decompressed(raw), limits, report)
+                for count, (index, item) in enumerate(lines, 1):
+                    if progress is not None and count % 2000 == 0:
+                        progress(raw.tell(), total)
+                    yield index, item
+            else:
+                scanner = _Scanner(str(path), _decompressed(raw), limits, report)
+                for count, (index, item) in enumerate(scanner.records(), 1):
+                    if progress is not None and count % 2000 == 0:
+                        progress(raw.tell(), total)
+                    yield index, item
             if progress is not None:
                 progress(total, total)
         except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt gzip
             raise DumpError(Diagnostic("A001", f"cannot read the dump: {exc}", str(path))) \
                 from None
+
+
+def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report
+                ) -> Iterator[tuple[int, Any]]:
+    """The records of JSON Lines, a line each (blank lines are none). A line is read up to
+    the record limit and no further: a longer one is skipped (A018) as it is read on."""
+    index = 0
+    line_number = 0
+    while True:
+        line = stream.readline(limits.record_bytes + 1)
+        if not line:
+            return
+        line_number += 1
+        if len(line) > limits.record_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # the rest of the line, never kept
+                line = stream.readline(_CHUNK)
+            report(Diagnostic("A018", f"record {index} is larger than "
+                              f"{limits.record_bytes:,} bytes; skipped", name, line_number, 1,
+                              pointer=(index,)))
+            index += 1
+            continue
+        if line_number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM):]
+        if not line.strip(b" \t\r\n"):
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _line_error(name, f"bytes that are not UTF-8 ({exc.reason})", line_number,
+                              exc.start) from None
+        begin = len(text) - len(text.lstrip(" \t\r\n"))
+        if _too_deep(text, begin, len(text), limits.depth):
+            report(Diagnostic("A017", f"record {index} nests deeper than {limits.depth} "
+                              "levels; skipped", name, line_number, begin + 1, pointer=(index,)))
+            index += 1
+            continue
+        try:
+            value, end = _DECODER.raw_decode(text, begin)
+        except json.JSONDecodeError as exc:
+            raise _line_error(name, exc.msg, line_number,
+                              len(text[: exc.pos].encode("utf-8"))) from None
+        if text[end:].strip(" \t\r\n"):
+            raise _line_error(name, "a second value on the line (JSON Lines holds one a line)",
+                              line_number, len(text[:end].encode("utf-8")))
+        yield index, value
+        index += 1
+
+
+def _line_error(name: str, message: str, line: int, at: int) -> DumpError:
+    return DumpError(Diagnostic("A001", f"not valid JSON Lines: {message}", name, line, at + 1))
+
+
+def _too_deep(text: str, begin: int, end: int, limit: int) -> bool:
+    """Whether the value in ``text[begin:end]`` nests deeper than ``limit`` (brackets inside
+    strings are not counted)."""
+    if text.count("[", begin, end) + text.count("{", begin, end) <= limit:
+        return False
+    depth = deepest = 0
+    for match in _DEPTH_TOKENS.finditer(text, begin, end):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest > limit
+
+
+_DEPTH_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')

@@ -7,9 +7,10 @@ written as soon as its record completes its draft, in batches spread over worker
 Papers that only rows or code links name are written last, then the boards' sources (rows
 that name no paper). Entities are written at the end.
 
-A dump that is not valid JSON stops the import before anything is written, except for the
-papers dump, which is streamed: its papers up to the bad spot are written, and importing again
-after the dump is fixed picks up where it stopped (importing is idempotent).
+A dump that cannot be read (not valid JSON, a broken Parquet file) stops the import before
+anything is written, except for the papers dump, which is streamed: its papers up to the bad
+spot are written (and the shards after a bad one are read), and importing again after the dump
+is fixed picks up where it stopped (importing is idempotent).
 
 Every file is written by :func:`write_record`, which never writes through a symbolic link: a
 link in the registry (the file or a folder on its way) is reported (A013) and left alone, a new
@@ -60,11 +61,12 @@ Stage = Callable[[str], Progress | None]
 @dataclasses.dataclass
 class Options:
     registry: Path
+    #: Each dump's files: one JSON file, or a dataset's Parquet shards in order.
     evaluation_tables: Sequence[Path] = ()
-    papers: Path | None = None
-    links: Path | None = None
-    methods: Path | None = None
-    datasets: Path | None = None
+    papers: Sequence[Path] = ()
+    links: Sequence[Path] = ()
+    methods: Sequence[Path] = ()
+    datasets: Sequence[Path] = ()
     synonyms: Path | None = None
     jobs: int | None = None
     today: dt.date | None = None
@@ -168,8 +170,8 @@ def import_archive(options: Options) -> ImportReport:
     conversion = Conversion(existing.names, synonyms, options.today)
     files: Counter[tuple[str, str]] = Counter()
     diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
-    dumps = [str(p) for p in (*options.evaluation_tables, options.papers, options.links,
-                              options.methods, options.datasets, options.synonyms) if p]
+    dumps = [str(p) for p in (*options.evaluation_tables, *options.papers, *options.links,
+                              *options.methods, *options.datasets, options.synonyms) if p]
 
     writer = _PaperWriter(registry, existing, options.jobs, files, diagnostics)
     if options.papers:  # enough papers to be worth workers
@@ -195,23 +197,23 @@ def import_archive(options: Options) -> ImportReport:
     # Conversion writes nothing: a dump that is not JSON stops the import here with no file
     # written. The dumps are streamed; only what they convert to is held.
     try:
-        if options.methods:
-            conversion.add_methods(dump(options.methods, "methods"), str(options.methods))
-        if options.datasets:
-            conversion.add_datasets(dump(options.datasets, "datasets"), str(options.datasets))
+        for path in options.methods:
+            conversion.add_methods(dump(path, f"methods {path.name}"), str(path))
+        for path in options.datasets:
+            conversion.add_datasets(dump(path, f"datasets {path.name}"), str(path))
         for path in options.evaluation_tables:
             conversion.add_tasks(dump(path, f"tables {path.name}"), str(path))
-        if options.links:
-            conversion.add_code_links(dump(options.links, "code links"), str(options.links))
+        for path in options.links:
+            conversion.add_code_links(dump(path, f"code links {path.name}"), str(path))
     except DumpError as exc:
         diagnostics.add(exc.diagnostic)
         writer.close()
         return report()
 
-    if options.papers:
+    for path in options.papers:  # a shard that cannot be read stops; the next is read
         try:
-            for i, item in dump(options.papers, "papers"):
-                where = Where(str(options.papers), (i,))
+            for i, item in dump(path, f"papers {path.name}"):
+                where = Where(str(path), (i,))
                 draft = conversion.add_paper(item, where)
                 if draft is not None and writer.done(draft):
                     conversion.report("A002", f"the paper '{draft.label}' appears again; the "
