@@ -93,7 +93,7 @@ def test_a_file_that_is_not_a_regular_file_is_reported_not_read(tmp_path: Path) 
     paper.parent.mkdir(parents=True)
     os.mkfifo(paper)
     script = ("import sys; from pathlib import Path; "
-              "from pwc_registry.archive.importer import write_record; "
+              "from pwc_registry.imports.write import write_record; "
               "print(write_record(Path(sys.argv[1]), 'paper', "
               "{'id': 'deep-residual-learning', 'title': 'Deep Residual Learning'}))")
     done = subprocess.run([sys.executable, "-c", script, str(registry)],
@@ -221,7 +221,7 @@ import json, resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 from pwc_registry.archive.importer import Options, import_archive
-from pwc_registry.archive import report as reporters
+from pwc_registry.imports import report as reporters
 kind, dump, registry, out = sys.argv[1:]
 Path(registry).mkdir()
 options = {"papers": [Path(dump)]} if kind == "papers" else {"evaluation_tables": [Path(dump)]}
@@ -335,7 +335,7 @@ def test_halves_of_surrogate_pairs_are_removed_from_names_and_reported(tmp_path:
 
 
 def test_a_held_result_without_values_gains_none() -> None:
-    from pwc_registry.archive.merge import NOT_HELD, merge
+    from pwc_registry.imports.merge import NOT_HELD, merge
 
     held = {"task": "t", "dataset": "d", "model": "m"}
     merged, conflicts = merge({"results": [held]}, {"results": [{**held, "metrics": {"a": 1}}]})

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from pwc_registry.archive.convert import PaperDraft, paper_record
 from pwc_registry.dates import after, first_day, month_of_arxiv
+from pwc_registry.imports.holders import PaperDraft, paper_record
 
 
 @pytest.mark.parametrize(("identifier", "month"), [

@@ -10,11 +10,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import layout
 from .markdown import printable
+
+if TYPE_CHECKING:
+    from .imports.report import ImportReport
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -395,6 +399,11 @@ def import_() -> None:
 
 
 _dump = click.Path(exists=True, path_type=Path)
+_report_option = click.option(
+    "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/import-report.md"), show_default=True,
+    help="Where to write the report (Markdown; a .json beside it), replacing only an earlier "
+    "report.")
 
 
 @import_.command("pwc-archive")
@@ -409,10 +418,7 @@ _dump = click.Path(exists=True, path_type=Path)
 @click.option("--datasets", multiple=True, type=_dump, help="datasets")
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A CSV of task synonyms (task,synonym).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/import-report.md"), show_default=True,
-              help="Where to write the report (Markdown; a .json beside it), replacing only "
-              "an earlier report.")
+@_report_option
 @registry_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
@@ -430,9 +436,7 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
     or gzipped (Parquet plain). Other names go with their option. Existing files are merged
     into, never overwritten; importing again changes nothing."""
     from .archive import discover as found_dumps
-    from .archive import report as reporters
     from .archive.importer import Options, import_archive
-    from .outputs import check_file
 
     given = {found_dumps.TABLES: tables, found_dumps.PAPERS: papers, found_dumps.LINKS: links,
              found_dumps.METHODS: methods, found_dumps.DATASETS: datasets}
@@ -469,10 +473,21 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
         papers=files[found_dumps.PAPERS], links=files[found_dumps.LINKS],
         methods=files[found_dumps.METHODS], datasets=files[found_dumps.DATASETS],
         synonyms=synonyms, jobs=jobs, progress=progress)
-    with _refusals():  # the report replaces only an earlier report: know before importing
+    _run_import(options.registry, report_path, lambda: import_archive(options))
+
+
+def _run_import(registry: Path, report_path: Path, run: Callable[[], ImportReport]) -> None:
+    """Every importer's ending: the report written (replacing only an earlier report, which is
+    checked before importing), errors shown, the summary, exit 1 on errors."""
+    from .imports import report as reporters
+    from .outputs import check_file
+
+    if not registry.is_dir():
+        raise click.UsageError(f"no registry folder at {registry}: make it, or pass --registry")
+    with _refusals():
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)
-    result = import_archive(options)
+    result = run()
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(reporters.markdown(result), encoding="utf-8")
     report_path.with_suffix(".json").write_text(reporters.as_json(result), encoding="utf-8")
@@ -481,6 +496,75 @@ def import_pwc_archive(dumps: tuple[Path, ...], tables: tuple[Path, ...],
             click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"), err=True)
     click.echo(f"{reporters.summary(result)}\nreport: {report_path} (and .json)")
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+def _rows_read() -> Callable[[int], None] | None:
+    """Progress on a terminal: the rows read so far."""
+    if not sys.stderr.isatty():
+        return None
+
+    def tell(rows: int) -> None:
+        click.echo(f"\rread {rows:,} rows", err=True, nl=False)
+    return tell
+
+
+@import_.command("table")
+@click.argument("tables", nargs=-1, required=True, type=_dump)
+@click.option("--mapping", "mapping_file", type=_dump,
+              help="A YAML file of the mapping (the flags below override it).")
+@click.option("--model", help="The model's column, or a template of columns: '{model} @ {img_size}'.")
+@click.option("--metric", "metrics", multiple=True, metavar="COLUMN=METRIC",
+              help="A column and the registry metric it holds (repeatable).")
+@click.option("--task", help="The task (a registry name, id or alias).")
+@click.option("--dataset", help="The dataset (a registry name, id or alias).")
+@click.option("--split", help="The split, if the numbers are on one (validation, test).")
+@click.option("--paper", help="A column naming each row's paper (arXiv id, URL or title).")
+@click.option("--unit", type=click.Choice(["percent", "fraction"]),
+              help="What the table's percent metrics are written in, if it says.")
+@click.option("--source-kind", type=click.Choice(["submission", "library", "model-card",
+                                                  "report", "leaderboard"]))
+@click.option("--source-title", help="The source's title (it is found again by it).")
+@click.option("--source-url", help="Where the table is published.")
+@click.option("--source-id", help="The id the source should have.")
+@_report_option
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str | None,
+                 metrics: tuple[str, ...], task: str | None, dataset: str | None,
+                 split: str | None, paper: str | None, unit: str | None,
+                 source_kind: str | None, source_title: str | None, source_url: str | None,
+                 source_id: str | None, report_path: Path, registry: Path | None,
+                 jobs: int | None) -> None:
+    """Import results kept in CSV tables, with a mapping of their columns (docs/import.md).
+
+    The results are held by one source (--source-kind, --source-title); existing files are
+    merged into, never overwritten; importing again changes nothing."""
+    from .imports.table import MappingError, import_tables, read_mapping
+
+    pairs = []
+    for pair in metrics:
+        column, sep, metric = pair.partition("=")
+        if not sep or not column.strip() or not metric.strip():
+            raise click.UsageError(f"--metric {pair!r}: expected COLUMN=METRIC")
+        pairs.append((column.strip(), metric.strip()))
+    flags = {"model": model, "task": task, "dataset": dataset, "split": split, "paper": paper,
+             "unit": unit, "metrics": pairs, "source_kind": source_kind,
+             "source_title": source_title, "source_url": source_url, "source_id": source_id}
+    try:
+        mapping = read_mapping(mapping_file, flags)
+    except MappingError as exc:
+        click.echo(printable(f"{exc.file}:{exc.line}:{exc.column}: A037 {exc.message}"),
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    root = _registry(registry)
+
+    def run() -> ImportReport:
+        progress = _rows_read()
+        result = import_tables(root, tables, mapping, jobs=jobs, progress=progress)
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
+        return result
+    _run_import(root, report_path, run)
 
 
 @main.group("export")

@@ -392,6 +392,43 @@ _PROBLEMS += [
             "with different values: anonymous leaderboard submissions, two settings of one "
             "model. Both are kept; the later one is numbered (\"Anonymous [2]\") with a note "
             "giving its row in the table. Give it the name the paper or leaderboard uses."),
+    # The shared path of every importer (imports/sink.py) and the table importer: A030-A039.
+    Problem("A030", "entity-created", "warning", "An import named a task or dataset the registry "
+            "lacks",
+            "No task or dataset has this name, id or alias, so the import created it. If it is "
+            "another spelling of one the registry has, add the name to that one's aliases, "
+            "delete the new file and import again."),
+    Problem("A031", "metric-unknown", "warning", "An import named a metric the registry lacks",
+            "Values are filed only under a metric the registry defines (its direction and unit "
+            "decide ranking and the unit rule), so this value is not imported. Add the metric, "
+            "or the name as an alias of the one it means, and import again."),
+    Problem("A032", "fraction-converted", "warning", "A fraction was converted to a percent",
+            "The metric is in percent and the source writes it as a fraction of 1: it says so, "
+            "or every value of the metric in the file or card is within [0, 1]. The value was "
+            "multiplied by 100, and the result's notes say so. Check against the source."),
+    Problem("A033", "unit-ambiguous", "warning", "A value may be a fraction or a percent",
+            "The metric is in percent and the value is within (0, 1], but other values of the "
+            "metric in the same source are not, and the source does not state its unit: 0.85 "
+            "could be 85 % or 0.85 %. Or the source says the value is a fraction of 1 and it "
+            "is not within [0, 1]. It is not imported; state the unit (a table's mapping: "
+            "unit) or file the value by hand."),
+    Problem("A034", "result-without-holder", "warning", "A result has no paper or source to "
+            "hold it",
+            "The result names no paper that can be identified (a title or an identifier) and "
+            "its source is not a source record, so no file can hold it. It is not imported."),
+    Problem("A035", "result-repeated", "warning", "A result is given twice with other values",
+            "Two results of one source name the same task, dataset, split and model with "
+            "different values. The first is imported; name the second apart (a table's model "
+            "template can add a column such as the image size) and import again."),
+    Problem("A036", "result-incomplete", "warning", "A result lacks its task, dataset or model",
+            "Without each of them it cannot be placed on a leaderboard; it is not imported."),
+    Problem("A037", "table-mapping", "error", "A table's mapping cannot be used",
+            "The mapping (flags or a YAML file) names a column the table lacks, lacks a required "
+            "entry (model, a metric, task, dataset, source) or is not valid YAML. Nothing is "
+            "imported."),
+    Problem("A038", "table-unreadable", "error", "A table cannot be read",
+            "The file is not UTF-8 CSV with a header row, or a row has more cells than the "
+            "header. Nothing of the file (or of the row) is imported."),
     Problem("A050", "not-a-dump", "error", "A file given as a dump is not one",
             "The file is not JSON, JSON Lines or Parquet (a ZIP archive, a Git LFS pointer, a web "
             "page, a gzipped Parquet file), or is Parquet that cannot be read (cut short, a "

@@ -10,8 +10,8 @@ The modules follow the data:
 - :mod:`.directions` knows which way is better for metrics met by name;
 - :mod:`.convert` turns archive records into registry records, resolving names to ids and
   reading values without guessing; it does no I/O;
-- :mod:`.merge` lays those records over what the registry already holds, never overwriting;
-- :mod:`.importer` runs the whole import and writes the files; :mod:`.report` formats what
-  happened;
+- the shared path of every importer (:mod:`pwc_registry.imports`: names, holders, merging
+  without overwriting, writing, the report) does the rest;
+- :mod:`.importer` runs the whole import;
 - :mod:`.export` writes the registry back in the archive's format.
 """

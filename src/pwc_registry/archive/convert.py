@@ -7,7 +7,7 @@ id on every run. A :class:`Conversion` collects entities and papers as the dumps
 diagnostic for everything it could not take as given — nothing is guessed and nothing is
 dropped without a word.
 
-Where an archive fact has a place (and what is lost):
+Origin an archive fact has a place (and what is lost):
 
 ================================  =========================================================
 evaluation-tables: task           ``tasks/<id>``: name, description, parent (subtasks), area
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -48,126 +47,26 @@ from typing import Any
 
 from .. import layout
 from ..check import values_key
-from ..dates import month_of_arxiv
-from ..diagnostics import Diagnostic, Pointer, pointer_text
+from ..diagnostics import pointer_text
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity, undated
-from ..load import INVISIBLE
-from ..values import read_number_text
+from ..imports.fields import URL, Fields
+from ..imports.formats import FORMATS
+from ..imports.holders import PaperDraft, PaperDrafts, Twins
+from ..imports.records import Origin
+from ..imports.resolve import NAME_BYTES, PWC_PAPER_URL, Names, identifiers_in
 from .directions import direction_of
 from .dumps import OutOfRange
 
 #: A dump record with its index in the dump.
 Numbered = Iterable[tuple[int, Any]]
 
-REPORTED_BY = "papers-with-code-archive"
+REPORTED_BY = FORMATS["pwc-archive"].reported_by
 #: Between a dataset's name and a subdataset's in the name of the dataset a subdataset becomes
 #: ("SemEval 2018 — General"): see :meth:`Conversion._dataset`.
 SUBDATASET_SEPARATOR = " — "
-_URL = re.compile(r"^https?://[^\s]+$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_ARXIV = re.compile(
-    r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")
 _ARXIV_ID = re.compile(r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?$")
-_PWC_PAPER = re.compile(r"paperswithcode\.com/paper/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
-_OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
 _PWC_ENTITY = re.compile(
     r"paperswithcode\.com/(?:method|dataset|task|sota)/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
-
-
-def _stable_suffix(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-
-
-#: A file name holds at most 255 bytes (ext4, APFS, NTFS). A benchmark's file is named
-#: ``<task>--<dataset>.yaml``, so new task and dataset ids are capped to fit two of them in one
-#: name; other ids are capped by the schemas' limit.
-NAME_BYTES = 255
-ID_LIMIT = {"task": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2,
-            "dataset": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2}
-
-
-def capped_slug(slug: str, limit: int = layout.MAX_SLUG) -> str:
-    """``slug`` if it is at most ``limit`` characters, else its start and a hash of all of it:
-    short, and stable (the same slug always gives the same id; two long slugs that share their
-    first ``limit`` characters stay apart)."""
-    if len(slug) <= limit:
-        return slug
-    return f"{slug[: limit - 9].rstrip('-')}-{_stable_suffix(slug)}"
-
-
-def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None,
-           limit: int = layout.MAX_SLUG) -> str:
-    """A slug for ``name`` that is not ``taken``, at most ``limit`` characters: stable for the
-    same name and taken set."""
-    taken_set = taken if isinstance(taken, set) else set(taken)
-    base = preferred if preferred and layout.SLUG.match(preferred) else layout.slugify(name)
-    base = capped_slug(base or "x", limit)
-    if base not in taken_set:
-        return base
-    return f"{base[: limit - 9].rstrip('-')}-{_stable_suffix(name)}"
-
-
-class Names:
-    """Name → id for each entity kind, seeded with what the registry holds."""
-
-    def __init__(self) -> None:
-        self._ids: dict[str, dict[str, str]] = {k: {} for k in layout.ENTITY_KINDS}
-        self._taken: dict[str, set[str]] = {k: set() for k in layout.KINDS}
-
-    def know(self, kind: str, entity_id: str, names: Iterable[str]) -> None:
-        self._taken[kind].add(entity_id)
-        for name in (entity_id, *names):  # an id is a name too (I002)
-            self._ids[kind].setdefault(fold(name), entity_id)
-
-    def resolve(self, kind: str, name: str) -> str | None:
-        return self._ids[kind].get(fold(name))
-
-    def claim(self, kind: str, name: str, preferred: str | None = None) -> str:
-        """The id of ``name``: known, or new (and from now on known)."""
-        found = self.resolve(kind, name)
-        if found is not None:
-            return found
-        entity_id = new_id(name, self._taken[kind], preferred, ID_LIMIT.get(kind, layout.MAX_SLUG))
-        self.know(kind, entity_id, [name])
-        return entity_id
-
-    def take(self, kind: str, entity_id: str) -> None:
-        self._taken[kind].add(entity_id)
-
-    def taken(self, kind: str) -> set[str]:
-        return self._taken[kind]
-
-
-#: A board within a holder, with a model name as :func:`..ids.undated` compares it.
-_Twins = tuple[str, str, str, str]
-
-
-@dataclasses.dataclass
-class PaperDraft:
-    """A paper as the dumps describe it so far; it becomes a record when it is written. A paper
-    known only by an identifier (a row's arXiv URL, no title) has no title: none is invented."""
-
-    title: str | None
-    identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
-    record: dict[str, Any] = dataclasses.field(default_factory=dict)
-    results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    row_dates: list[str] = dataclasses.field(default_factory=list)
-    #: The results on each board by their undated model name: where a row that repeats another
-    #: but for a year or footnote mark finds the result it names again (:meth:`Conversion._twin`).
-    twins: dict[_Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        """The title, or the identifier that stands for it (``arXiv:1901.11504``), as
-        :func:`..registry.paper_label` shows it; a new paper's id is the label's slug."""
-        if self.title is not None:
-            return self.title
-        return next((f"{prefix}{self.identifiers[scheme]}"
-                     for scheme, prefix in PAPER_IDENTIFIERS.items()
-                     if scheme in self.identifiers), "?")
 
 
 @dataclasses.dataclass
@@ -180,138 +79,26 @@ class SourceDraft:
     title: str
     description: str
     results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    twins: dict[_Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
+    twins: dict[Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
 
 
 #: What holds results as rows arrive.
 HolderDraft = PaperDraft | SourceDraft
 
 
-@dataclasses.dataclass
-class Where:
-    """Where a fact came from: the dump and the path inside it."""
-
-    file: str
-    pointer: Pointer
-
-    def at(self, *more: str | int) -> Where:
-        return Where(self.file, (*self.pointer, *more))
-
-
-#: The problems of one code listed in full in a report; the others are counted.
-LISTED = 1000
-_MESSAGE = 500
-_POINTER_PART = 200
-
-
-class Problems:
-    """Diagnostics, each code's first :data:`LISTED` kept and the rest counted: a dump of a
-    million broken records gives a report of thousands of lines, not of millions (a 3 KB gzip
-    of a million empty records once made a 400 MB report). Text from the dump is shortened."""
-
-    def __init__(self, listed: int = LISTED) -> None:
-        self.listed = listed
-        self.kept: list[Diagnostic] = []
-        self.total: Counter[str] = Counter()
-
-    def add(self, diagnostic: Diagnostic) -> None:
-        self.total[diagnostic.code] += 1
-        if self.total[diagnostic.code] <= self.listed:
-            self.kept.append(_short(diagnostic))
-
-    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        for diagnostic in diagnostics:
-            self.add(diagnostic)
-
-    def report(self, file: str) -> tuple[list[Diagnostic], Counter[str]]:
-        """The problems to list — those kept, and for each code with more, an A019 (naming
-        ``file``) that counts them — and the number of problems by code."""
-        listed, totals = list(self.kept), Counter(self.total)
-        for code, n in sorted(self.total.items()):
-            if n > self.listed:
-                listed.append(Diagnostic(
-                    "A019", f"{n - self.listed:,} more {code} problems are not listed: the "
-                    f"report lists the first {self.listed:,} of each code", file))
-                totals["A019"] += 1
-        return listed, totals
-
-
-def _short(d: Diagnostic) -> Diagnostic:
-    if len(d.message) <= _MESSAGE and not any(
-            isinstance(p, str) and len(p) > _POINTER_PART for p in d.pointer or ()):
-        return d
-    pointer = None if d.pointer is None else tuple(
-        p[:_POINTER_PART] + "..." if isinstance(p, str) and len(p) > _POINTER_PART else p
-        for p in d.pointer)
-    message = d.message if len(d.message) <= _MESSAGE else d.message[:_MESSAGE] + "..."
-    return dataclasses.replace(d, message=message, pointer=pointer)
-
-
-def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) or len(value) <= 200 \
-        else repr(value[:200]) + "..."
-    return text if len(text) <= 220 else text[:220] + "..."
-
-
-class Conversion:
+class Conversion(Fields):
     """Everything converted so far: entities by kind and id, paper drafts, diagnostics."""
 
     def __init__(self, names: Names, synonyms: Mapping[str, Iterable[str]] | None = None,
                  today: dt.date | None = None) -> None:
+        super().__init__(today)
         self.names = names
         self._sources: dict[tuple[str, str], SourceDraft] = {}
-        self.today = today or dt.date.today()
         self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
-        self.diagnostics = Problems()
         self.counts: Counter[str] = Counter()
         self.undecided_metrics: set[str] = set()
-        self._papers: list[PaperDraft] = []
-        self._by_key: dict[tuple[str, str], PaperDraft] = {}
+        self.drafts = PaperDrafts()
         self._synonyms = {fold(k): list(v) for k, v in (synonyms or {}).items()}
-
-    # --- diagnostics -------------------------------------------------------------------
-
-    def report(self, code: str, message: str, where: Where) -> None:
-        self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
-                                           where.file, 0, 0, pointer=where.pointer))
-
-    def text(self, value: Any, where: Where) -> str | None:
-        """A string field as given, stripped of surrounding space and of control and invisible
-        characters (which the registry does not allow: V005, V010); a removal is reported."""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if not isinstance(value, str):
-            self.report("A002", f"expected text, found {type(value).__name__}", where)
-            return None
-        if _CONTROL.search(value) or INVISIBLE.search(value):
-            self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
-                        where)
-            value = INVISIBLE.sub("", _CONTROL.sub("", value))
-        return value.strip() or None
-
-    def url(self, value: Any, where: Where) -> str | None:
-        text = self.text(value, where)
-        if text is None:
-            return None
-        if not _URL.match(text) or len(text) > 2000:
-            self.report("A009", f"{text[:200]!r} is not a web address; left out", where)
-            return None
-        return text
-
-    def date(self, value: Any, where: Where) -> str | None:
-        text = self.text(value, where)
-        if text is None:
-            return None
-        day = text[:10] if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.Z+-]*)?$", text) \
-            else text
-        try:
-            parsed = dt.date.fromisoformat(day) if _DATE.match(day) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed > self.today:
-            self.report("A009", f"{text!r} is not a usable date; left out", where)
-            return None
-        return day
 
     # --- entities ----------------------------------------------------------------------
 
@@ -361,9 +148,9 @@ class Conversion:
 
     def add_tasks(self, tasks: Numbered, file: str) -> None:
         for i, task in tasks:
-            self._task(task, None, Where(file, (i,)))
+            self._task(task, None, Origin(file, (i,)))
 
-    def _name_of(self, node: Any, field: str, kind: str, where: Where) -> str | None:
+    def _name_of(self, node: Any, field: str, kind: str, where: Origin) -> str | None:
         """The name of a task or dataset of the tables; None (reported, with the rows under it
         counted as skipped) when it is not a mapping or has no name."""
         if not isinstance(node, dict):
@@ -377,7 +164,7 @@ class Conversion:
             self.counts["skipped row"] += rows
         return name
 
-    def _task(self, task: Any, parent: str | None, where: Where) -> None:
+    def _task(self, task: Any, parent: str | None, where: Origin) -> None:
         name = self._name_of(task, "task", "task", where)
         if name is None:
             return
@@ -398,7 +185,7 @@ class Conversion:
         for j, sub in enumerate(_list(task.get("subtasks"))):
             self._task(sub, task_id, where.at("subtasks", j))
 
-    def _link(self, raw: Any, where: Where) -> dict[str, str] | None:
+    def _link(self, raw: Any, where: Origin) -> dict[str, str] | None:
         if not isinstance(raw, dict):
             return None
         url = self.url(raw.get("url"), where.at("url"))
@@ -411,7 +198,7 @@ class Conversion:
         return {"title": title, "url": url} if title else {"url": url}
 
     def _dataset(self, task_id: str, task_name: str, dataset: Any,
-                 parent: tuple[str, str] | None, where: Where) -> None:
+                 parent: tuple[str, str] | None, where: Origin) -> None:
         """A dataset of the tables, or a subdataset of ``parent`` (its id and name).
 
         The sota-extractor names a subdataset under ``subdataset`` ("General", "SST-2"): it
@@ -440,7 +227,7 @@ class Conversion:
         for k, sub in enumerate(_list(dataset.get("subdatasets"))):
             self._dataset(task_id, task_name, sub, (dataset_id, name), where.at("subdatasets", k))
 
-    def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Where,
+    def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Origin,
                board: tuple[str, str]) -> None:
         listed = [m.strip() for m in _list(sota.get("metrics")) if isinstance(m, str) and m.strip()]
         order = list(dict.fromkeys(self.metric(m) for m in listed))
@@ -461,7 +248,7 @@ class Conversion:
                     "id": benchmark_id, "task": task_id, "dataset": dataset_id, "metrics": order}
                 self.names.take("benchmark", benchmark_id)
 
-    def _row(self, task_id: str, dataset_id: str, row: Any, where: Where,
+    def _row(self, task_id: str, dataset_id: str, row: Any, where: Origin,
              board: tuple[str, str]) -> list[str]:
         """One row: a result of the paper it names by title or by an identifier in its URL, or
         else of the board's source (:meth:`source_for`); a row with no readable value is not
@@ -532,7 +319,7 @@ class Conversion:
         if model_links:
             result["model_links"] = model_links
         result["source"] = {"reported_by": REPORTED_BY}
-        if isinstance(raw_url, str) and _URL.match(raw_url.strip()):
+        if isinstance(raw_url, str) and URL.match(raw_url.strip()):
             if paperless:  # a page that is no paper's (a lab's PDF, a repository): the source
                 result["source"]["url"] = raw_url.strip()
             else:
@@ -542,7 +329,7 @@ class Conversion:
         self._add_result(holder, result, where)
         return list(metrics)
 
-    def _values(self, raw: Any, where: Where) -> tuple[dict[str, Any], list[str]]:
+    def _values(self, raw: Any, where: Origin) -> tuple[dict[str, Any], list[str]]:
         metrics: dict[str, Any] = {}
         notes: list[str] = []
         if not isinstance(raw, dict):
@@ -559,24 +346,11 @@ class Conversion:
             if isinstance(value, OutOfRange):
                 self.report("A015", f"{value.problem}; not imported", here)
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                self.report("A003", f"{_shown(value)} is not a number; not imported", here)
+            reading_value, read_notes = self.value(value, here)
+            if reading_value is None:
                 continue
-            if isinstance(value, (int, float)):
-                if value != value or value in (float("inf"), float("-inf")):
-                    self.report("A015", f"{value!r} is not a finite number; not imported", here)
-                    continue
-                reading_value: Any = value
-            else:
-                reading = read_number_text(value)
-                if reading.value is None:
-                    self.report("A015" if reading.out_of_range else "A003",
-                                f"{_shown(value)}: {reading.problem}; not imported", here)
-                    continue
-                reading_value = reading.value if reading.spread is None else {
-                    "value": reading.value, "spread": reading.spread}
-                if reading.notes:
-                    notes.append(f"{clean} {value!r}: {', '.join(reading.notes)}")
+            if read_notes:
+                notes.append(f"{clean} {value!r}: {', '.join(read_notes)}")
             if metric_id in metrics and metrics[metric_id] != reading_value:
                 self.report("A006", f"two values for metric '{metric_id}' in one row; kept "
                             f"{metrics[metric_id]!r}, not {reading_value!r}", here)
@@ -584,7 +358,7 @@ class Conversion:
             metrics[metric_id] = reading_value
         return metrics, notes
 
-    def _add_result(self, holder: HolderDraft, result: dict[str, Any], where: Where) -> None:
+    def _add_result(self, holder: HolderDraft, result: dict[str, Any], where: Origin) -> None:
         key = result_identity(result["task"], result["dataset"], result.get("split"),
                               result["model"])
         existing = holder.results.get(key)
@@ -627,7 +401,7 @@ class Conversion:
         values must also be the same to the spread, which the rule does not compare: a merge
         must lose nothing."""
         values = values_key(result["metrics"])
-        board: _Twins = (key[0], key[1], key[2], undated(result["model"]))
+        board: Twins = (key[0], key[1], key[2], undated(result["model"]))
         for other_key in holder.twins.get(board, []):
             other = holder.results[other_key]
             if values is None or values_key(other["metrics"]) != values \
@@ -675,7 +449,7 @@ class Conversion:
 
     # --- papers ------------------------------------------------------------------------
 
-    def paper_for(self, title: str | None, url: Any, where: Where,
+    def paper_for(self, title: str | None, url: Any, where: Origin,
                   identifiers: Mapping[str, str] | None = None) -> PaperDraft:
         """The draft of the paper with this title or these identifiers (made if new); without
         a title, the identifiers alone (the draft gains a title if a later record gives one)."""
@@ -683,25 +457,7 @@ class Conversion:
         link = self.url(url, where) if url else None
         if link:
             ids.update(identifiers_in(link))
-        draft = None
-        for scheme in ("arxiv", "pwc", "acl", "doi", "openreview"):
-            if scheme in ids and (scheme, ids[scheme]) in self._by_key:
-                draft = self._by_key[(scheme, ids[scheme])]
-                break
-        if draft is None and title is not None:
-            draft = self._by_key.get(("title", fold(title)))
-            if draft is not None and any(draft.identifiers.get(k, v) != v for k, v in ids.items()):
-                draft = None  # two papers of one title: the identifiers tell them apart
-        if draft is None:
-            draft = PaperDraft(title)
-            self._papers.append(draft)
-        if title is not None:
-            if draft.title is None:
-                draft.title = title
-            self._by_key.setdefault(("title", fold(title)), draft)
-        for scheme, value in ids.items():
-            draft.identifiers.setdefault(scheme, value)
-            self._by_key.setdefault((scheme, value), draft)
+        draft = self.drafts.find(title, ids)
         if link:
             links = draft.record.setdefault("links", {})
             kind = "pdf" if link.lower().endswith(".pdf") or "/pdf/" in link else "abstract"
@@ -709,11 +465,11 @@ class Conversion:
         return draft
 
     def papers(self) -> list[PaperDraft]:
-        return self._papers
+        return self.drafts.all()
 
     def add_code_links(self, links: Numbered, file: str) -> None:
         for i, item in links:
-            where = Where(file, (i,))
+            where = Origin(file, (i,))
             self.counts["code link"] += 1
             if not isinstance(item, dict):
                 self.report("A002", "a code link is not a mapping; skipped", where)
@@ -730,7 +486,7 @@ class Conversion:
             if isinstance(arxiv, str) and _ARXIV_ID.match(arxiv.strip()):
                 ids["arxiv"] = _ARXIV_ID.match(arxiv.strip()).group(1)  # type: ignore[union-attr]
             pwc = item.get("paper_url")
-            if isinstance(pwc, str) and (m := _PWC_PAPER.search(pwc)):
+            if isinstance(pwc, str) and (m := PWC_PAPER_URL.search(pwc)):
                 ids["pwc"] = m.group(1)
             paper = self.paper_for(title, None, where, ids)
             code: dict[str, Any] = {"url": repo}
@@ -744,7 +500,7 @@ class Conversion:
                     code[flag] = item[flag]
             paper.code.setdefault(repo, code)
 
-    def add_paper(self, item: Any, where: Where) -> PaperDraft | None:
+    def add_paper(self, item: Any, where: Origin) -> PaperDraft | None:
         """One record of papers-with-abstracts: the draft it completes."""
         self.counts["paper record"] += 1
         if not isinstance(item, dict):
@@ -760,7 +516,7 @@ class Conversion:
         if isinstance(arxiv, str) and (m := _ARXIV_ID.match(arxiv.strip())):
             ids["arxiv"] = m.group(1)
         pwc = item.get("paper_url")
-        if isinstance(pwc, str) and (found := _PWC_PAPER.search(pwc)):
+        if isinstance(pwc, str) and (found := PWC_PAPER_URL.search(pwc)):
             ids["pwc"] = found.group(1)
         paper = self.paper_for(title, None, where, ids)
         record = paper.record
@@ -794,7 +550,7 @@ class Conversion:
             record.setdefault("methods", list(dict.fromkeys(methods)))
         return paper
 
-    def add_method(self, item: Any, where: Where) -> str | None:
+    def add_method(self, item: Any, where: Origin) -> str | None:
         if not isinstance(item, dict):
             self.report("A002", "a method is not a mapping; skipped", where)
             return None
@@ -837,11 +593,11 @@ class Conversion:
 
     def add_methods(self, items: Numbered, file: str) -> None:
         for i, item in items:
-            self.add_method(item, Where(file, (i,)))
+            self.add_method(item, Origin(file, (i,)))
 
     def add_datasets(self, items: Numbered, file: str) -> None:
         for i, item in items:
-            where = Where(file, (i,))
+            where = Origin(file, (i,))
             if not isinstance(item, dict):
                 self.report("A002", "a dataset is not a mapping; skipped", where)
                 continue
@@ -869,23 +625,6 @@ class Conversion:
             }, preferred)
 
 
-def identifiers_in(url: str) -> dict[str, str]:
-    """The identifiers a paper's URL gives away: arXiv, the archive's slug, ACL, DOI."""
-    found: dict[str, str] = {}
-    if m := _ARXIV.search(url):
-        found["arxiv"] = m.group(1)
-    elif m := _PWC_PAPER.search(url):
-        found["pwc"] = m.group(1)
-    elif m := re.search(r"(?:aclweb\.org/anthology|aclanthology\.org)/"
-                        r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9-]+\.[0-9]+)", url):
-        found["acl"] = m.group(1)
-    elif m := re.search(r"doi\.org/(10\.[0-9]{4,9}/\S+)$", url):
-        found["doi"] = m.group(1)
-    elif m := _OPENREVIEW.search(url):
-        found["openreview"] = m.group(1)
-    return found
-
-
 def unnamed_model(row: int | str) -> str:
     """The name of a row that names no model and no paper: its place in its table (the
     archive's HotpotQA board lists such rows), since a result needs a name and none is
@@ -899,7 +638,7 @@ def numbered_model(model: str, n: int) -> str:
     return f"{model} [{n}]"
 
 
-def _place(where: Where) -> str:
+def _place(where: Origin) -> str:
     row = where.pointer[-1] if where.pointer else "?"
     return str(row + 1) if isinstance(row, int) else str(row)
 
@@ -920,37 +659,6 @@ def _rows_in(node: Mapping[str, Any]) -> int:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
-    """The registry record of a finished draft."""
-    record: dict[str, Any] = {"id": paper_id}
-    if draft.title is not None:
-        record["title"] = draft.title
-    record.update({k: v for k, v in draft.record.items() if v})
-    if "date" not in record and draft.row_dates:
-        record["date"] = min(draft.row_dates)
-    if "date" not in record and month_of_arxiv(draft.identifiers.get("arxiv", "")):
-        record["date"] = month_of_arxiv(draft.identifiers["arxiv"])  # the id's month, no day
-    if draft.identifiers:
-        record["identifiers"] = dict(sorted(draft.identifiers.items()))
-    if draft.code:
-        record["code"] = list(draft.code.values())
-    if draft.results:
-        results = []
-        links = record.get("links", {})
-        paper_url = links.get("abstract") or links.get("pdf")
-        for result in draft.results.values():
-            result = dict(result)
-            if "date" in result and result["date"] == record.get("date"):
-                del result["date"]
-            # A row that links another version of the paper keeps its link as its source.
-            url = result.pop("_url", None)
-            if url and url != paper_url:
-                result["source"] = {**result["source"], "url": url}
-            results.append(result)
-        record["results"] = results
-    return record
 
 
 def source_record(draft: SourceDraft, source_id: str) -> dict[str, Any]:

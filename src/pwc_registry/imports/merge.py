@@ -4,7 +4,7 @@ What the registry holds wins: a field the file lacks is added; a field it has wi
 value is kept and reported (A007) — it may be a human's correction; lists of names and links
 gain the new members; results and code links are matched by what identifies them (a result
 also by its ``aliases``) and merged the same way — except a result's values: a result the
-registry already holds is curated, so the archive adds no metric to it (each one it would add
+registry already holds is curated, so an import adds no metric to it (each one it would add
 is reported as not added, :data:`NOT_HELD`) and changes no value. Merging a record into
 itself changes nothing, which is why importing twice does nothing the second time.
 """
@@ -25,7 +25,7 @@ class _NotHeld:
         return "NOT_HELD"
 
 
-#: The registry's side of a conflict where its result has no such metric: the archive's value is
+#: The registry's side of a conflict where its result has no such metric: the import's value is
 #: not added, since a result in the registry has been filed (and perhaps checked) as it stands.
 NOT_HELD: Any = _NotHeld()
 

@@ -1,0 +1,99 @@
+"""Fields of imported records as the registry can hold them, each problem reported with where
+it came from: text without control or invisible characters (V005, V010), web addresses, dates
+that are days and not in the future, and metric values read by the one number reader
+(:func:`..values.read_number_text`) — never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from ..diagnostics import Diagnostic, pointer_text
+from ..load import INVISIBLE
+from ..values import read_number_text
+from .records import Origin
+from .report import Problems
+
+URL = re.compile(r"^https?://[^\s]+$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) or len(value) <= 200 \
+        else repr(value[:200]) + "..."
+    return text if len(text) <= 220 else text[:220] + "..."
+
+
+class Fields:
+    """Reads fields, reporting into :attr:`diagnostics` what it cannot take as given."""
+
+    def __init__(self, today: dt.date | None = None) -> None:
+        self.today = today or dt.date.today()
+        self.diagnostics = Problems()
+
+    def report(self, code: str, message: str, where: Origin) -> None:
+        self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
+                                           where.file, 0, 0, pointer=where.pointer))
+
+    def text(self, value: Any, where: Origin) -> str | None:
+        """A string field as given, stripped of surrounding space and of control and invisible
+        characters (which the registry does not allow: V005, V010); a removal is reported."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            self.report("A002", f"expected text, found {type(value).__name__}", where)
+            return None
+        if CONTROL.search(value) or INVISIBLE.search(value):
+            self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
+                        where)
+            value = INVISIBLE.sub("", CONTROL.sub("", value))
+        return value.strip() or None
+
+    def url(self, value: Any, where: Origin) -> str | None:
+        text = self.text(value, where)
+        if text is None:
+            return None
+        if not URL.match(text) or len(text) > 2000:
+            self.report("A009", f"{text[:200]!r} is not a web address; left out", where)
+            return None
+        return text
+
+    def date(self, value: Any, where: Origin) -> str | None:
+        text = self.text(value, where)
+        if text is None:
+            return None
+        day = text[:10] if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.Z+-]*)?$", text) \
+            else text
+        try:
+            parsed = dt.date.fromisoformat(day) if DATE.match(day) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed > self.today:
+            self.report("A009", f"{text!r} is not a usable date; left out", where)
+            return None
+        return day
+
+    def value(self, value: Any, where: Origin) -> tuple[Any, tuple[str, ...]]:
+        """A metric's value as the registry writes it — a number, or ``{value, spread}`` —
+        and what reading it stripped (``"76.5%"``: the percent sign); None, reported (A003 not a
+        number, A015 no float holds it), when there is none to read."""
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.report("A003", f"{_shown(value)} is not a number; not imported", where)
+            return None, ()
+        if isinstance(value, (int, float)):
+            if isinstance(value, float) and not math.isfinite(value):
+                self.report("A015", f"{value!r} is not a finite number; not imported", where)
+                return None, ()
+            return value, ()
+        reading = read_number_text(value)
+        if reading.value is None:
+            self.report("A015" if reading.out_of_range else "A003",
+                        f"{_shown(value)}: {reading.problem}; not imported", where)
+            return None, ()
+        number = reading.value if reading.spread is None else {
+            "value": reading.value, "spread": reading.spread}
+        return number, reading.notes

@@ -1,0 +1,111 @@
+"""What holds imported results until it is written: paper drafts, found by identifier then
+title as records arrive, and the registry record a finished draft becomes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from ..dates import month_of_arxiv
+from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold
+from .resolve import PAPER_MATCH_ORDER
+
+#: A board within a holder, with a model name as :func:`..ids.undated` compares it.
+Twins = tuple[str, str, str, str]
+
+
+@dataclasses.dataclass
+class PaperDraft:
+    """A paper as the import's records describe it so far; it becomes a record when it is
+    written. A paper known only by an identifier (a row's arXiv URL, no title) has no title:
+    none is invented."""
+
+    title: str | None
+    identifiers: dict[str, str] = dataclasses.field(default_factory=dict)
+    record: dict[str, Any] = dataclasses.field(default_factory=dict)
+    results: dict[ResultIdentity, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    code: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    row_dates: list[str] = dataclasses.field(default_factory=list)
+    #: The results on each board by their undated model name: where a row that repeats another
+    #: but for a year or footnote mark finds the result it names again (the archive's
+    #: :meth:`..archive.convert.Conversion._twin`).
+    twins: dict[Twins, list[ResultIdentity]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The title, or the identifier that stands for it (``arXiv:1901.11504``), as
+        :func:`..registry.paper_label` shows it; a new paper's id is the label's slug."""
+        if self.title is not None:
+            return self.title
+        return next((f"{prefix}{self.identifiers[scheme]}"
+                     for scheme, prefix in PAPER_IDENTIFIERS.items()
+                     if scheme in self.identifiers), "?")
+
+
+class PaperDrafts:
+    """The papers an import has met so far, found again by identifier, then title."""
+
+    def __init__(self) -> None:
+        self._papers: list[PaperDraft] = []
+        self._by_key: dict[tuple[str, str], PaperDraft] = {}
+
+    def find(self, title: str | None, identifiers: Mapping[str, str]) -> PaperDraft:
+        """The draft of the paper with these identifiers or this title, made if new; it gains
+        the title and identifiers it lacked. Without a title, the identifiers alone (the draft
+        gains a title if a later record gives one)."""
+        draft = None
+        for scheme in PAPER_MATCH_ORDER:
+            if scheme in identifiers and (scheme, identifiers[scheme]) in self._by_key:
+                draft = self._by_key[(scheme, identifiers[scheme])]
+                break
+        if draft is None and title is not None:
+            draft = self._by_key.get(("title", fold(title)))
+            if draft is not None and any(draft.identifiers.get(k, v) != v
+                                         for k, v in identifiers.items()):
+                draft = None  # two papers of one title: the identifiers tell them apart
+        if draft is None:
+            draft = PaperDraft(title)
+            self._papers.append(draft)
+        if title is not None:
+            if draft.title is None:
+                draft.title = title
+            self._by_key.setdefault(("title", fold(title)), draft)
+        for scheme, value in identifiers.items():
+            draft.identifiers.setdefault(scheme, value)
+            self._by_key.setdefault((scheme, value), draft)
+        return draft
+
+    def all(self) -> list[PaperDraft]:
+        return self._papers
+
+
+def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
+    """The registry record of a finished draft."""
+    record: dict[str, Any] = {"id": paper_id}
+    if draft.title is not None:
+        record["title"] = draft.title
+    record.update({k: v for k, v in draft.record.items() if v})
+    if "date" not in record and draft.row_dates:
+        record["date"] = min(draft.row_dates)
+    if "date" not in record and month_of_arxiv(draft.identifiers.get("arxiv", "")):
+        record["date"] = month_of_arxiv(draft.identifiers["arxiv"])  # the id's month, no day
+    if draft.identifiers:
+        record["identifiers"] = dict(sorted(draft.identifiers.items()))
+    if draft.code:
+        record["code"] = list(draft.code.values())
+    if draft.results:
+        results = []
+        links = record.get("links", {})
+        paper_url = links.get("abstract") or links.get("pdf")
+        for result in draft.results.values():
+            result = dict(result)
+            if "date" in result and result["date"] == record.get("date"):
+                del result["date"]
+            # A row that links another version of the paper keeps its link as its source.
+            url = result.pop("_url", None)
+            if url and url != paper_url:
+                result["source"] = {**result["source"], "url": url}
+            results.append(result)
+        record["results"] = results
+    return record

@@ -1,0 +1,165 @@
+"""Names → ids: how every importer finds what the registry already holds, and ids for what
+is new.
+
+A name or alias the registry knows (ignoring case and spacing: :func:`..ids.fold`) maps to that
+entity; a new name gets the slug of its name, made unique by a short hash of the name when the
+slug is taken, so that the same name gets the same id on every run (:func:`new_id`). Papers are
+found by identifier before title (:data:`PAPER_MATCH_ORDER`), sources by title.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .. import layout
+from ..ids import fold
+from ..registry import load_registry
+
+#: The order in which a paper's identifiers find it, before its title.
+PAPER_MATCH_ORDER = ("arxiv", "pwc", "doi", "acl", "openreview")
+ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")
+PWC_PAPER_URL = re.compile(r"paperswithcode\.com/paper/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
+OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
+
+
+def _stable_suffix(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+#: A file name holds at most 255 bytes (ext4, APFS, NTFS). A benchmark's file is named
+#: ``<task>--<dataset>.yaml``, so new task and dataset ids are capped to fit two of them in one
+#: name; other ids are capped by the schemas' limit.
+NAME_BYTES = 255
+ID_LIMIT = {"task": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2,
+            "dataset": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2}
+
+
+def capped_slug(slug: str, limit: int = layout.MAX_SLUG) -> str:
+    """``slug`` if it is at most ``limit`` characters, else its start and a hash of all of it:
+    short, and stable (the same slug always gives the same id; two long slugs that share their
+    first ``limit`` characters stay apart)."""
+    if len(slug) <= limit:
+        return slug
+    return f"{slug[: limit - 9].rstrip('-')}-{_stable_suffix(slug)}"
+
+
+def new_id(name: str, taken: Iterable[str] | set[str], preferred: str | None = None,
+           limit: int = layout.MAX_SLUG) -> str:
+    """A slug for ``name`` that is not ``taken``, at most ``limit`` characters: stable for the
+    same name and taken set."""
+    taken_set = taken if isinstance(taken, set) else set(taken)
+    base = preferred if preferred and layout.SLUG.match(preferred) else layout.slugify(name)
+    base = capped_slug(base or "x", limit)
+    if base not in taken_set:
+        return base
+    return f"{base[: limit - 9].rstrip('-')}-{_stable_suffix(name)}"
+
+
+class Names:
+    """Name → id for each entity kind, seeded with what the registry holds."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, dict[str, str]] = {k: {} for k in layout.ENTITY_KINDS}
+        self._taken: dict[str, set[str]] = {k: set() for k in layout.KINDS}
+
+    def know(self, kind: str, entity_id: str, names: Iterable[str]) -> None:
+        self._taken[kind].add(entity_id)
+        for name in (entity_id, *names):  # an id is a name too (I002)
+            self._ids[kind].setdefault(fold(name), entity_id)
+
+    def resolve(self, kind: str, name: str) -> str | None:
+        return self._ids[kind].get(fold(name))
+
+    def claim(self, kind: str, name: str, preferred: str | None = None) -> str:
+        """The id of ``name``: known, or new (and from now on known)."""
+        found = self.resolve(kind, name)
+        if found is not None:
+            return found
+        entity_id = new_id(name, self._taken[kind], preferred, ID_LIMIT.get(kind, layout.MAX_SLUG))
+        self.know(kind, entity_id, [name])
+        return entity_id
+
+    def take(self, kind: str, entity_id: str) -> None:
+        self._taken[kind].add(entity_id)
+
+    def taken(self, kind: str) -> set[str]:
+        return self._taken[kind]
+
+
+def identifiers_in(url: str) -> dict[str, str]:
+    """The identifiers a paper's URL gives away: arXiv, the archive's slug, ACL, DOI."""
+    found: dict[str, str] = {}
+    if m := ARXIV_URL.search(url):
+        found["arxiv"] = m.group(1)
+    elif m := PWC_PAPER_URL.search(url):
+        found["pwc"] = m.group(1)
+    elif m := re.search(r"(?:aclweb\.org/anthology|aclanthology\.org)/"
+                        r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9-]+\.[0-9]+)", url):
+        found["acl"] = m.group(1)
+    elif m := re.search(r"doi\.org/(10\.[0-9]{4,9}/\S+)$", url):
+        found["doi"] = m.group(1)
+    elif m := OPENREVIEW_URL.search(url):
+        found["openreview"] = m.group(1)
+    return found
+
+
+class Known:
+    """What the registry holds before an import: names of entities, papers' and sources'
+    identities. Every importer finds the registry's records here, and takes new ids here (from
+    the ids papers and sources share), so two importers never give one thing two ids."""
+
+    def __init__(self, registry: Path, jobs: int | None) -> None:
+        self.names = Names()
+        loaded = load_registry(registry, jobs=jobs, abstracts=False)
+        #: Every name of each kind of entity, for "did you mean".
+        self.spellings: dict[str, list[str]] = {}
+        for kind, entities in loaded.entities.items():
+            for entity_id, data in entities.items():
+                names = [n for n in [data.get("name", ""), *data.get("aliases", [])] if n]
+                self.names.know(kind, entity_id, names)
+                self.spellings.setdefault(kind, []).extend(names)
+        #: The registry's metrics' units ("percent"), for the unit rule.
+        self.units: dict[str, str | None] = {
+            metric_id: data.get("unit") for metric_id, data in loaded.entities["metric"].items()}
+        files, _ = layout.discover(registry)
+        for f in files:
+            # invalid files too: their ids stay theirs; papers and sources share one set of ids
+            self.names.take(layout.PAPER if f.kind in layout.HOLDER_KINDS else f.kind, f.stem)
+        self.papers: dict[tuple[str, str], str] = {}
+        for paper in loaded.papers.values():
+            if paper.title is not None:  # else known by its identifiers alone
+                self.papers.setdefault(("title", fold(paper.title)), paper.id)
+            for scheme, value in paper.identifiers.items():
+                self.papers.setdefault((scheme, value), paper.id)
+        #: The sources the registry holds, by folded title: a board's source is found again.
+        self.sources = {fold(s.title): s.id for s in loaded.sources.values()}
+        self.source_ids = set(loaded.sources)
+
+    def paper_id(self, identifiers: Mapping[str, str], title: str | None, label: str) -> str:
+        """The id of the paper with these identifiers (matched first: the archive files one
+        arXiv paper under two titles) or this title; else a new one, from ``label``."""
+        for scheme in PAPER_MATCH_ORDER:
+            found = self.papers.get((scheme, identifiers.get(scheme, "")))
+            if found:
+                return found
+        found = self.papers.get(("title", fold(title))) if title else None
+        if found:
+            return found
+        paper_id = new_id(label, self.names.taken(layout.PAPER), identifiers.get("pwc"))
+        self.names.take(layout.PAPER, paper_id)
+        return paper_id
+
+    def source_id(self, title: str, preferred: str | None = None) -> str:
+        """The id of a source: the one the registry holds under its title, or ``preferred``
+        if free, or one made from the title — in the ids of papers and sources."""
+        found = self.sources.get(fold(title))
+        if found:
+            return found
+        source_id = new_id(title, self.names.taken(layout.PAPER), preferred)
+        self.names.take(layout.PAPER, source_id)
+        self.sources[fold(title)] = source_id
+        return source_id

@@ -1,0 +1,255 @@
+"""``pwc import table``: a lab's results kept in a spreadsheet (CSV), with a mapping that says
+what its columns are.
+
+The mapping (a small YAML file, or the same as flags, flags winning)::
+
+    model: "{model} @ {img_size}px"   # a column, or a template of columns in braces
+    task: Image Classification        # registry names, ids or aliases
+    dataset: ImageNet
+    split: validation                 # optional
+    metrics:                          # column: the registry metric it holds
+      top1: Top-1 Accuracy
+      top1_err: Top-1 Error
+    unit: percent                     # optional: percent | fraction, as the table states it
+    paper: paper                      # optional: a column naming each row's paper
+    source:                           # the source holding the results (source.schema.json)
+      kind: library
+      title: timm ImageNet results
+      url: https://github.com/huggingface/pytorch-image-models/tree/main/results
+      id: timm-imagenet-results       # optional: the id it should have
+
+Each file is one batch (the unit rule judges a metric over the whole file). A row's cells are
+read as text by the shared number reader; an empty cell is no value. A paper cell is an arXiv
+id, a URL (arXiv, DOI, ACL Anthology, OpenReview) or a title.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..arxiv import ArxivError, normalise_id
+from ..load import MAX_FILE_BYTES, read_rich
+from .formats import import_format
+from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
+from .report import ImportReport
+from .sink import Progress
+
+#: source.schema.json's kinds.
+SOURCE_KINDS = ("submission", "library", "model-card", "report", "leaderboard")
+UNITS = ("percent", "fraction")
+#: The largest table read (bytes): timm's largest file is 160 KB.
+MAX_TABLE_BYTES = 64 * 1024 * 1024
+_COLUMN = re.compile(r"\{([^{}]+)\}")
+
+
+class MappingError(Exception):
+    """The mapping cannot be used: (message, file, line, column)."""
+
+    def __init__(self, message: str, file: str = "mapping", line: int = 1, column: int = 1
+                 ) -> None:
+        super().__init__(message)
+        self.message, self.file, self.line, self.column = message, file, line, column
+
+
+@dataclasses.dataclass(frozen=True)
+class TableMapping:
+    model: str
+    task: str
+    dataset: str
+    #: column → the registry metric (name, id or alias) it holds.
+    metrics: tuple[tuple[str, str], ...]
+    source: SourceRef
+    split: str | None = None
+    paper: str | None = None
+    unit: str | None = None
+
+    def columns(self) -> list[str]:
+        """Every column the mapping reads."""
+        model = _COLUMN.findall(self.model) if "{" in self.model else [self.model]
+        return [*model, *(c for c, _ in self.metrics), *([self.paper] if self.paper else [])]
+
+
+_FIELDS = ("model", "task", "dataset", "split", "paper", "unit", "metrics", "source")
+_SOURCE_FIELDS = ("kind", "title", "url", "id", "description", "date")
+
+
+def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
+    """The mapping of a YAML file (or none) with ``flags`` laid over it: MappingError if it
+    lacks something or says something the importer cannot use."""
+    data: dict[str, Any] = {}
+    name = str(path) if path else "the flags"
+    if path is not None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise MappingError(f"cannot read the mapping: {exc.strerror or exc}", name) from exc
+        if len(raw) > MAX_FILE_BYTES:
+            raise MappingError("the mapping is too large to be a mapping", name)
+        doc = read_rich(name, raw)
+        problems = [d for d in doc.diagnostics if d.severity == "error"]
+        if problems:
+            raise MappingError(problems[0].message, name, problems[0].line, problems[0].column)
+        if not isinstance(doc.data, dict):
+            raise MappingError("the mapping is not a YAML mapping of the fields "
+                               f"{', '.join(_FIELDS)}", name)
+        data = dict(doc.data)
+        for key in data:
+            if key not in _FIELDS:
+                line, column = doc.locate((key,), key=True)
+                raise MappingError(f"'{key}' is not a field of a table's mapping (those are "
+                                   f"{', '.join(_FIELDS)})", name, line, column)
+        if data.get("source") is not None and not isinstance(data["source"], dict):
+            line, column = doc.locate(("source",))
+            raise MappingError("source is a mapping of kind, title, url, id", name, line, column)
+        if data.get("metrics") is not None and not isinstance(data["metrics"], dict):
+            line, column = doc.locate(("metrics",))
+            raise MappingError("metrics is a mapping of a column to a registry metric", name,
+                               line, column)
+    source = dict(data.get("source") or {})
+    for key, value in flags.items():
+        if value in (None, (), []):
+            continue
+        if key.startswith("source_"):
+            source[key.removeprefix("source_")] = value
+        elif key == "metrics":
+            data["metrics"] = {**(data.get("metrics") or {}), **dict(value)}
+        else:
+            data[key] = value
+    for key in source:
+        if key not in _SOURCE_FIELDS:
+            raise MappingError(f"source: '{key}' is not a field (those are "
+                               f"{', '.join(_SOURCE_FIELDS)})", name)
+    text = {k: _text(data.get(k), k, name) for k in ("model", "task", "dataset", "split",
+                                                      "paper", "unit")}
+    for key in ("model", "task", "dataset"):
+        if text[key] is None:
+            raise MappingError(f"the mapping does not say the {key} (--{key})", name)
+    metrics = tuple((str(column), _text(metric, f"metrics: {column}", name) or "")
+                    for column, metric in (data.get("metrics") or {}).items())
+    if not metrics or any(not m for _, m in metrics):
+        raise MappingError("the mapping names no metric column (--metric COLUMN=METRIC)", name)
+    if text["unit"] is not None and text["unit"] not in UNITS:
+        raise MappingError(f"unit is one of {', '.join(UNITS)}, not {text['unit']!r}", name)
+    kind, title = _text(source.get("kind"), "source: kind", name), \
+        _text(source.get("title"), "source: title", name)
+    if kind not in SOURCE_KINDS or title is None:
+        raise MappingError("the source needs a kind (one of "
+                           f"{', '.join(SOURCE_KINDS)}) and a title (--source-kind, "
+                           "--source-title)", name)
+    ref = SourceRef(kind=kind, title=title, preferred_id=_text(source.get("id"), "id", name),
+                    url=_text(source.get("url"), "url", name),
+                    description=_text(source.get("description"), "description", name),
+                    date=_text(source.get("date"), "date", name))
+    return TableMapping(model=text["model"] or "", task=text["task"] or "",
+                        dataset=text["dataset"] or "", metrics=metrics, source=ref,
+                        split=text["split"], paper=text["paper"], unit=text["unit"])
+
+
+def _text(value: Any, key: str, name: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise MappingError(f"{key}: expected text, found {type(value).__name__}", name)
+    return str(value).strip() or None
+
+
+def read_table(path: Path, mapping: TableMapping) -> Imported:
+    """One CSV file as a batch; what cannot be read is in the batch's problems (A038), and a
+    mapping naming a column the file lacks stops the file (A037)."""
+    file = str(path)
+    origin = Origin(file)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            return _refused(mapping, origin, "A038", f"the table has {size:,} bytes, more than "
+                            f"the {MAX_TABLE_BYTES:,} a table may have")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _refused(mapping, origin, "A038", f"the table is not UTF-8 text (byte "
+                        f"{exc.start}); save it as UTF-8 CSV")
+    except OSError as exc:
+        return _refused(mapping, origin, "A038", f"cannot read the table: {exc.strerror or exc}")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        return _refused(mapping, origin, "A038", f"the header is not CSV: {exc}")
+    if not header:
+        return _refused(mapping, origin, "A038", "the table is empty: no header row")
+    missing = [c for c in mapping.columns() if c not in header]
+    if missing:
+        return _refused(mapping, Origin(file, (), 1), "A037",
+                        f"the mapping names columns the table lacks: {', '.join(missing)} (it "
+                        f"has {', '.join(header)})")
+    return Imported(origin, mapping.source, *_rows(reader, header, mapping, file))
+
+
+def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> Imported:
+    return Imported(origin, mapping.source, (), ((code, message, origin),))
+
+
+def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapping,
+          file: str) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...]]:
+    results: list[ImportedResult] = []
+    problems: list[tuple[str, str, Origin]] = []
+    index = {name: i for i, name in reversed(list(enumerate(header)))}
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(("A038", f"the row is not CSV: {exc}",
+                             Origin(file, (number,), getattr(reader, "line_num", None))))
+            break
+        number += 1
+        line = getattr(reader, "line_num", None)
+        here = Origin(file, (number,), line)
+        if not any(c.strip() for c in cells):
+            number -= 1
+            continue
+        if len(cells) > len(header):
+            problems.append(("A038", f"row {number} has {len(cells)} cells, the header "
+                             f"{len(header)}; not imported", here))
+            continue
+
+        def cell(column: str, cells: list[str] = cells) -> str:
+            i = index[column]
+            return cells[i].strip() if i < len(cells) else ""
+
+        if "{" in mapping.model:
+            model = _COLUMN.sub(lambda m: cell(m.group(1)), mapping.model)
+        else:
+            model = cell(mapping.model)
+        values = tuple(ImportedValue(metric, value, here.at(column), mapping.unit)
+                       for column, metric in mapping.metrics if (value := cell(column)))
+        paper = _paper(cell(mapping.paper)) if mapping.paper else None
+        results.append(ImportedResult(
+            here, mapping.task, mapping.dataset, model, values, mapping.split, paper))
+    return tuple(results), tuple(problems)
+
+
+def _paper(text: str) -> PaperRef | None:
+    """A paper cell: an arXiv id, a URL, or else a title."""
+    if not text:
+        return None
+    try:
+        return PaperRef(identifiers=(("arxiv", normalise_id(text.removeprefix("arXiv:"))),))
+    except ArxivError:
+        pass
+    if re.match(r"^https?://", text):
+        return PaperRef(url=text)
+    return PaperRef(title=text)
+
+
+def import_tables(registry: Path, paths: Sequence[Path], mapping: TableMapping, *,
+                  jobs: int | None = None, progress: Progress | None = None) -> ImportReport:
+    """Each table through the shared path (:mod:`.sink`): the report."""
+    return import_format("table", registry, paths, mapping, jobs=jobs, progress=progress)

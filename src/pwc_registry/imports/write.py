@@ -1,0 +1,248 @@
+"""Writing records into the registry: every importer's files go through :func:`write_record`.
+
+It never writes through a symbolic link: a link in the registry (the file or a folder on its
+way) is reported (A013) and left alone, a new file is created exclusively, and a file merged
+into (:mod:`.merge`: never overwriting a maintainer's value) is replaced by a fresh file renamed
+over it. :class:`BatchWriter` writes many records in batches, in worker processes forked once.
+
+``speaker`` names the import in messages ("the archive says 'nlp'"), so that a maintainer
+reading the report knows whose value was not taken.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import multiprocessing
+import os
+import stat
+from collections import Counter, deque
+from collections.abc import Sequence
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+from typing import Any
+
+from .. import canonical, layout
+from ..diagnostics import Diagnostic
+from ..load import read, read_rich
+from .merge import NOT_HELD, merge
+from .report import Problems
+
+BATCH = 4000
+#: How an import is named in its messages when it does not say.
+SPEAKER = "the import"
+
+#: What writing one record came to: its outcome and the problems met.
+Outcome = tuple[str, list[Diagnostic]]
+
+
+class BatchWriter:
+    """Writes records of one kind in batches: in worker processes forked once, while this
+    process goes on reading; here when one job is asked for or there are few records."""
+
+    def __init__(self, registry: Path, kind: str, jobs: int | None,
+                 files: Counter[tuple[str, str]], diagnostics: Problems,
+                 speaker: str = SPEAKER) -> None:
+        self.registry = registry
+        self.kind = kind
+        self.jobs = jobs or os.cpu_count() or 1
+        self.files = files
+        self.diagnostics = diagnostics
+        self.speaker = speaker
+        self.batch: list[dict[str, Any]] = []
+        self.pending: deque[AsyncResult[list[Outcome]]] = deque()
+        self.pool: Pool | None = None
+
+    def start(self) -> None:
+        """Fork the workers now, while this process is small: a worker forked later would
+        share a large heap copy-on-write, and every page this process then touches is copied."""
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.batch.append(record)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        args = (self.registry, batch, self.kind, self.speaker)
+        if self.pool is None:
+            self._collect(write_records(*args))
+            return
+        self.pending.append(self.pool.apply_async(write_records, args))
+        while len(self.pending) > 2 * self.jobs:  # bounded: batches wait in memory
+            self._collect(self.pending.popleft().get())
+
+    def _collect(self, outcomes: list[Outcome]) -> None:
+        for outcome, found in outcomes:
+            self.files[(self.kind, outcome)] += 1
+            self.diagnostics.extend(found)
+
+    def close(self) -> None:
+        if self.batch:
+            self.flush()
+        while self.pending:
+            self._collect(self.pending.popleft().get())
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+def write_records(registry: Path, records: Sequence[dict[str, Any]], kind: str,
+                  speaker: str = SPEAKER) -> list[Outcome]:
+    gc.disable()  # many small objects, no cycles: see parallel._without_gc
+    folders = Folders(registry)
+    try:
+        return [write_record(registry, kind, record, folders, speaker) for record in records]
+    finally:
+        gc.enable()
+
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+
+
+class Folders:
+    """The registry's folders known to be folders, not links (checked once per process and
+    batch, so that writing 576,000 papers costs no extra system call a file)."""
+
+    def __init__(self, registry: Path) -> None:
+        self.registry = registry
+        self.checked: set[str] = set()
+
+    def prepare(self, relative: str) -> Diagnostic | None:
+        """Make the folders of ``relative`` that are missing; a diagnostic if one on the way is
+        a link or not a folder."""
+        parts = relative.split("/")[:-1]
+        for n in range(1, len(parts) + 1):
+            folder = "/".join(parts[:n])
+            if folder in self.checked:
+                continue
+            path = self.registry / folder
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    return _linked(self.registry, folder, relative, "is a symbolic link")
+                if not stat.S_ISDIR(mode):
+                    return _linked(self.registry, folder, relative, "is not a folder")
+            self.checked.add(folder)
+        return None
+
+
+def _linked(registry: Path, where: str, relative: str, what: str) -> Diagnostic:
+    inside = "" if where == relative else f"; it holds {registry.name}/{relative}"
+    return Diagnostic("A013", f"{what}: the import does not write there{inside}",
+                      f"{registry.name}/{where}",
+                      hint="replace the link with the file or folder itself and import again")
+
+
+def write_record(registry: Path, kind: str, record: dict[str, Any],
+                 folders: Folders | None = None, speaker: str = SPEAKER) -> Outcome:
+    """Write ``record`` in its place, merged into what is there: ``created``, ``updated``,
+    ``unchanged``, ``kept`` (not merged: see the diagnostics) or ``not written``."""
+    relative = layout.relative_path(kind, record["id"])
+    name = f"{registry.name}/{relative}"
+    try:
+        return _write(registry, kind, record, relative, name, folders or Folders(registry),
+                      speaker)
+    except OSError as exc:
+        return "not written", [Diagnostic("A014", f"cannot write the file: {exc.strerror or exc}",
+                                          name)]
+
+
+def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, name: str,
+           folders: Folders, speaker: str) -> Outcome:
+    problem = folders.prepare(relative)
+    if problem is not None:
+        return "kept", [problem]
+    path = registry / relative
+    text = canonical.dump(record, kind).encode("utf-8")
+    try:
+        # Creating exclusively is one system call when the file is new, as most are; it fails
+        # on any name that exists, a link included.
+        fd = os.open(path, _NEW, 0o644)
+    except FileExistsError:
+        fd = -1
+    if fd >= 0:
+        try:
+            _write_all(fd, text)
+        finally:
+            os.close(fd)
+        return "created", []
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "kept", [_linked(registry, relative, relative, "is a symbolic link")]
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return "kept", [_linked(registry, relative, relative, "is not a regular file")]
+        with os.fdopen(os.dup(fd), "rb") as f:
+            raw = f.read()
+    finally:
+        os.close(fd)
+    if raw == text:
+        return "unchanged", []
+    doc = read(name, raw)
+    if not isinstance(doc.data, dict):
+        return "kept", [Diagnostic("A008", "the file is not valid, so the import cannot merge "
+                                   "into it", name, hint="fix it (pwc validate) and import again")]
+    merged, conflicts = merge(doc.data, record, entity=kind not in layout.HOLDER_KINDS)
+    found: list[Diagnostic] = []
+    if conflicts:
+        located = read_rich(name, raw)
+        for pointer, mine, theirs in conflicts:
+            if mine is NOT_HELD:
+                line, column = located.locate(pointer[:-1])
+                found.append(Diagnostic(
+                    "A016", f"the result has no {pointer[-1]}; {speaker}'s {_show(theirs)} is "
+                    "not added", name, line, column, pointer=pointer))
+                continue
+            line, column = located.locate(pointer)
+            found.append(Diagnostic("A007", f"kept {_show(mine)}; {speaker} says {_show(theirs)}",
+                                    name, line, column, pointer=pointer))
+    if merged == doc.data:
+        return "unchanged", found
+    if canonical.may_hold_comments(raw):
+        found.append(Diagnostic("A008", "the file has comments, which rewriting would lose; "
+                                f"{speaker}'s additions are not written", name,
+                                hint="add them by hand: " + ", ".join(
+                                    k for k in merged if merged[k] != doc.data.get(k))))
+        return "kept", found
+    _replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
+    return "updated", found
+
+
+def _write_all(fd: int, text: bytes) -> None:
+    view = memoryview(text)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _replace(path: Path, text: bytes, mode: int) -> None:
+    """Put ``text`` at ``path`` as a new file renamed over the old one: whatever is at
+    ``path`` (a link put there since it was read, too) is replaced, never written through, and
+    a reader sees the old file or the new one, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, _NEW, mode)
+    try:
+        try:
+            os.fchmod(fd, mode)  # as the file was, whatever the umask
+            _write_all(fd, text)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+

@@ -1,0 +1,191 @@
+"""``pwc import table``: a CSV of results with a mapping of its columns, through the shared path
+(imports/sink.py) — timm's real results, the unit rule, and bad tables and mappings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pwc_registry.imports.report import ImportReport
+from pwc_registry.imports.table import MappingError, import_tables, read_mapping
+from pwc_registry.leaderboard import find_leaderboard
+from pwc_registry.registry import load_registry
+from pwc_registry.validate import Options as ValidateOptions
+from pwc_registry.validate import validate
+from test_import_contract import TIMM, TIMM_MAPPING, classification_registry
+
+from conftest import TODAY
+
+
+def _mapping(**changes: object) -> dict[str, object]:
+    return {**TIMM_MAPPING, **changes}
+
+
+def _import(registry: Path, table: Path, mapping: dict[str, object], tmp_path: Path
+            ) -> ImportReport:
+    file = tmp_path / "mapping.yaml"
+    file.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    return import_tables(registry, [table], read_mapping(file, {}), jobs=1)
+
+
+def _source(registry: Path) -> dict[str, object]:
+    path = registry / "sources" / "7a" / "timm-imagenet-results.yaml"
+    data: dict[str, object] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_timms_results_import_and_rank_by_each_metrics_direction(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    report = _import(registry, TIMM, _mapping(), tmp_path)
+    assert report.errors == 0
+    assert report.counts["row"] == report.counts["result"] == 1556
+    assert validate(ValidateOptions(registry=registry, today=TODAY, jobs=1)).errors == 0
+    loaded = load_registry(registry, jobs=1)
+    board = find_leaderboard(loaded, "image-classification", "imagenet", "validation")
+    assert board is not None and len(board.rows) == 1556
+    top1 = [r.result.metrics["top-1-accuracy"].value for r in board.rows]
+    assert top1 == sorted(top1, reverse=True)  # higher is better: the best first
+    assert board.rows[0].result.model == "eva02_large_patch14_448.mim_m38m_ft_in22k_in1k @ 448px"
+    by_error = sorted(board.rows, key=lambda r: r.ranks["top-1-error"] or 0)
+    errors = [r.result.metrics["top-1-error"].value for r in by_error]
+    assert errors == sorted(errors)  # lower is better: the smallest error ranks first
+    assert by_error[0].ranks["top-1-error"] == 1 and errors[0] == 9.944
+
+
+def test_a_model_named_twice_with_other_values_is_reported(tmp_path: Path) -> None:
+    """timm lists 290 models twice, at two image sizes: without the size in the model's name,
+    the second of each is reported (A035), not merged into the first."""
+    registry = classification_registry(tmp_path)
+    report = _import(registry, TIMM, _mapping(model="model"), tmp_path)
+    assert report.totals["A035"] == 290
+    assert report.counts["skipped row"] == 290 and report.counts["result"] == 1266
+    first = next(d for d in report.diagnostics if d.code == "A035")
+    assert first.file == str(TIMM) and first.line > 1
+
+
+def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_table_of_fractions_is_converted_and_says_so(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,0.853,0.97,14.7\n"
+                 "B,224,0.801,0.95,19.9\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert report.totals["A032"] == 4 and report.counts["converted value"] == 4
+    results = _source(registry)["results"]
+    assert isinstance(results, list)
+    assert results[0]["metrics"] == {"top-1-accuracy": 85.3, "top-5-accuracy": 97.0,
+                                     "top-1-error": 14.7}  # no unit: never converted
+    assert "Top-1 Accuracy 0.853 converted from a fraction to 85.3 percent" \
+        in results[0]["notes"]
+
+
+def test_a_value_that_may_be_a_fraction_is_reported_not_imported(tmp_path: Path) -> None:
+    """timm's ImageNet-A gives one model 0.48 % top-1 among values up to 88.6: 0.48 could be
+    either unit, so it is left out (A033) unless the mapping states the unit."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,88.6,97.4,11.4\n"
+                 "B,224,0.48,5.1,99.52\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert report.totals["A033"] == 1
+    results = _source(registry)["results"]
+    assert isinstance(results, list)
+    assert "top-1-accuracy" not in results[1]["metrics"]
+    stated = classification_registry(tmp_path / "stated")
+    report = _import(stated, table, _mapping(unit="percent"), tmp_path)
+    assert report.totals["A033"] == 0
+    results = _source(stated)["results"]
+    assert isinstance(results, list) and results[1]["metrics"]["top-1-accuracy"] == 0.48
+
+
+def test_unknown_metrics_and_unreadable_values_are_reported(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,78.03%,-,21.97\n"
+                 "B,224,,,\n")
+    report = _import(registry, table, _mapping(metrics={"top1": "Top-1 Acuracy",
+                                                         "top5": "top5", "top1_err": "Top-1 Error"}),
+                     tmp_path)
+    unknown = [d for d in report.diagnostics if d.code == "A031"]
+    assert len(unknown) == 1 and unknown[0].line == 2
+    assert unknown[0].hint is not None and "Top-1 Accuracy" in unknown[0].hint
+    assert report.totals["A003"] == 1  # "-": no number is given
+    assert report.totals["A005"] == 1  # B: nothing to import
+    assert report.counts["row"] == 2 and report.counts["result"] == 1
+    assert report.counts["skipped row"] == 1
+    # A table with nothing to import creates no dataset.
+    nothing = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,-,,\n", "nothing.csv")
+    report = _import(registry, nothing, _mapping(dataset="ImageNet-Q"), tmp_path)
+    assert report.counts["skipped row"] == 1 and report.totals["A030"] == 0
+    assert not list(registry.glob("datasets/imagenet-q.yaml"))
+
+
+def test_a_paper_column_links_each_result_to_its_paper(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err,paper\n"
+                 "ViT-B/16,224,81.1,95.3,18.9,2010.11929\n"
+                 "ResNet-50,224,79.0,94.4,21.0,\n")
+    report = _import(registry, table, _mapping(paper="paper"), tmp_path)
+    assert report.errors == 0
+    results = _source(registry)["results"]
+    assert isinstance(results, list)
+    assert results[0]["paper"] == "arxiv-2010-11929" and "paper" not in results[1]
+    paper = yaml.safe_load(next(registry.glob("papers/*/arxiv-2010-11929.yaml"))
+                           .read_text(encoding="utf-8"))
+    assert paper["identifiers"] == {"arxiv": "2010.11929"} and "title" not in paper
+    assert validate(ValidateOptions(registry=registry, today=TODAY, jobs=1)).errors == 0
+
+
+def test_a_mapping_says_where_it_is_wrong(tmp_path: Path) -> None:
+    file = tmp_path / "m.yaml"
+    file.write_text("model: model\ntask: T\ndataset: D\nmetric:\n  top1: Top-1 Accuracy\n",
+                    encoding="utf-8")
+    with pytest.raises(MappingError) as caught:
+        read_mapping(file, {})
+    assert (caught.value.line, caught.value.column) == (4, 1)
+    assert "'metric' is not a field" in caught.value.message
+    with pytest.raises(MappingError, match="source needs a kind"):
+        read_mapping(None, {"model": "m", "task": "t", "dataset": "d",
+                            "metrics": [("a", "Accuracy")]})
+
+
+def test_a_column_the_table_lacks_or_a_table_not_utf8_stops_that_table(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,top1\nA,80\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert report.totals["A037"] == 1 and report.counts["row"] == 0
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("model,img_size,top1,top5,top1_err\nCaf\xe9,224,80,90,20\n".encode("latin-1"))
+    report = _import(registry, latin, _mapping(), tmp_path)
+    assert report.totals["A038"] == 1 and report.errors == 1
+
+
+def test_the_command_imports_with_flags_and_refuses_a_bad_mapping(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,80.5,95.1,19.5\n")
+    pwc = [sys.executable, "-m", "pwc_registry"]
+    flags = ["--model", "{model} @ {img_size}px", "--metric", "top1=Top-1 Accuracy",
+             "--task", "Image Classification", "--dataset", "ImageNet", "--source-kind",
+             "library", "--source-title", "timm ImageNet results", "--registry", str(registry),
+             "--report", str(tmp_path / "report.md")]
+    done = subprocess.run([*pwc, "import", "table", str(table), *flags], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1 rows read: 1 results (1 in 1 sources)" in done.stdout
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Import of a table\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: [\n", encoding="utf-8")
+    done = subprocess.run([*pwc, "import", "table", str(table), "--mapping", str(bad), *flags],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "A037" in done.stderr and "Traceback" not in done.stderr
+    flags[flags.index("--registry") + 1] = str(tmp_path / "nowhere")
+    done = subprocess.run([*pwc, "import", "table", str(table), *flags], capture_output=True,
+                          text=True)
+    assert done.returncode == 2 and "no registry folder" in done.stderr
+    assert "internal error" not in done.stderr
