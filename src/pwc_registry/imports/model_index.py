@@ -33,10 +33,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..archive.convert import identifiers_in
 from ..diagnostics import Pointer
 from ..load import MAX_FILE_BYTES, Document, read_rich
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
+from .resolve import identifiers_in
 
 ROOT_NAMES = ("model-index.yml", "model-index.yaml")
 METAFILE_NAMES = ("metafile.yml", "metafile.yaml")
