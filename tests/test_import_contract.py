@@ -16,6 +16,8 @@ import dataclasses
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ import yaml
 
 from pwc_registry import layout
 from pwc_registry.archive.importer import Options, import_archive
-from pwc_registry.imports.formats import FORMATS
+from pwc_registry.imports.formats import FORMATS, import_format
 from pwc_registry.imports.report import ImportReport
 from pwc_registry.imports.table import import_tables, read_mapping
 from pwc_registry.registry import load_registry
@@ -111,11 +113,57 @@ class Case:
     registry: Callable[[Path], Path] = classification_registry
 
 
+#: Two of mmocr's metafiles (corpus: model-index/mmocr/configs/textdet/{drrg,panet}/
+#: metafile.yml, 894 and 1,380 bytes, Apache-2.0), in a tree with its own model-index.yml.
+MMOCR = [CORPUS / "model-index" / "mmocr" / "configs" / "textdet" / name / "metafile.yml"
+         for name in ("drrg", "panet")]
+#: Two model cards (corpus: hf-model-cards/cards/, Apache-2.0 and BSD-3-Clause).
+CARDS = [CORPUS / "hf-model-cards" / "cards" / name for name in (
+    "Intel_bert-base-uncased-mrpc_README.md", "MIT_ast-finetuned-speech-commands-v2_README.md")]
+
+
+def text_registry(into: Path) -> Path:
+    """The classification registry with the metric mmocr's text detection is measured by."""
+    registry = classification_registry(into)
+    write(registry, "metric", {"id": "hmean-iou", "name": "Hmean-IoU", "direction": "higher",
+                               "unit": "percent", "range": {"min": 0, "max": 100},
+                               "aliases": ["hmean-iou"]})
+    return registry
+
+
+def _model_index(registry: Path, work: Path) -> ImportReport:
+    tree = work / "mmocr"
+    if not tree.exists():
+        for metafile in MMOCR:
+            target = tree / metafile.relative_to(CORPUS / "model-index" / "mmocr")
+            target.parent.mkdir(parents=True)
+            shutil.copyfile(metafile, target)
+        (tree / "model-index.yml").write_text(
+            "Import:\n  - configs/textdet/drrg/metafile.yml\n"
+            "  - configs/textdet/panet/metafile.yml\n", encoding="utf-8")
+    return import_format("model-index", registry, [tree], None, jobs=1)
+
+
+def _model_index_rows() -> int:
+    return sum(len(model.get("Results") or []) for metafile in MMOCR
+               for model in yaml.safe_load(metafile.read_text(encoding="utf-8"))["Models"])
+
+
+def _hf(registry: Path, work: Path) -> ImportReport:
+    return import_format("hf", registry, CARDS, None, jobs=1)
+
+
+def _hf_rows() -> int:
+    def front(card: Path) -> Any:
+        return yaml.safe_load(card.read_text(encoding="utf-8").split("---\n")[1])
+    return sum(len(model["results"]) for card in CARDS for model in front(card)["model-index"])
+
+
 CASES = [
     Case("pwc-archive", _archive, _archive_rows),
     Case("table", _table, lambda: 40),
-    # model-index and hf: a Case each, with a sample of the corpus's model-index/ and
-    # hf-model-cards/ files, once their readers are registered in FORMATS.
+    Case("model-index", _model_index, _model_index_rows, text_registry),
+    Case("hf", _hf, _hf_rows),
 ]
 
 
@@ -215,3 +263,26 @@ def test_a_link_in_the_registry_is_not_written_through(case: Case, tmp_path: Pat
     assert path.is_symlink() and outside.read_bytes() == before
     assert any(d.code == "A013" for d in again.diagnostics)
     shutil.rmtree(registry)
+
+
+def test_the_model_index_and_hf_commands(tmp_path: Path) -> None:
+    registry = text_registry(tmp_path / "repo")
+    work = tmp_path / "work"
+    work.mkdir()
+    _model_index(registry, work)  # lays out the sample tree (and imports it once)
+    pwc = [sys.executable, "-m", "pwc_registry"]
+    common = ["--registry", str(registry), "--report", str(tmp_path / "report.md")]
+    done = subprocess.run([*pwc, "import", "model-index", str(work / "mmocr"), *common],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"{_model_index_rows()} rows read" in done.stdout and "0 files created" in done.stdout
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# Import of model-index metafiles\n")
+    done = subprocess.run([*pwc, "import", "hf", *map(str, CARDS), *common],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"{_hf_rows()} rows read" in done.stdout
+    done = subprocess.run([*pwc, "import", "hf", str(CARDS[0]), "--repo-id", "no-slash",
+                           *common], capture_output=True, text=True)
+    assert done.returncode == 2 and "expected OWNER/NAME" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -799,6 +799,58 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
     _run_import(root, report_path, run)
 
 
+@import_.command("model-index")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@_report_option
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_model_index(paths: tuple[Path, ...], report_path: Path, registry: Path | None,
+                       jobs: int | None) -> None:
+    """Import results from model-index metafiles: a checkout (every model-index.yml in it and
+    what it imports, OpenMMLab's and timm's) or a model-index file (docs/import.md).
+
+    A library's results are held by one source of kind library and name each method's paper;
+    existing files are merged into, never overwritten; importing again changes nothing."""
+    _import_format("model-index", paths, None, report_path, registry, jobs)
+
+
+@import_.command("hf")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--repo-id", metavar="OWNER/NAME",
+              help="The Hub repository of the card, when its file name does not say it.")
+@_report_option
+@registry_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+def import_hf(paths: tuple[Path, ...], repo_id: str | None, report_path: Path,
+              registry: Path | None, jobs: int | None) -> None:
+    """Import results from Hugging Face model cards (a README.md's model-index front matter)
+    and .eval_results/*.yaml files, or folders of them (docs/import.md).
+
+    Each card's results are held by one source of kind model-card; existing files are merged
+    into, never overwritten; importing again changes nothing."""
+    if repo_id is not None and (repo_id.count("/") != 1 or not all(repo_id.split("/"))):
+        raise click.UsageError(f"--repo-id {repo_id!r}: expected OWNER/NAME")
+    _import_format("hf", paths, repo_id, report_path, registry, jobs)
+
+
+def _import_format(name: str, paths: tuple[Path, ...], options: object, report_path: Path,
+                   registry: Path | None, jobs: int | None) -> None:
+    """A format with a reader of batches (imports.formats), through the shared path."""
+    from .imports.formats import import_format
+
+    root = _registry(registry)
+
+    def run() -> ImportReport:
+        progress = _rows_read()
+        result = import_format(name, root, paths, options, jobs=jobs, progress=progress)
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
+        return result
+    _run_import(root, report_path, run)
+
+
 @main.group("export")
 def export() -> None:
     """Export the registry in other formats."""

@@ -444,6 +444,44 @@ _PROBLEMS += [
             "groups."),
 ]
 
+# --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---
+_PROBLEMS += [
+    Problem("A040", "source-file-unreadable", "error", "A source file cannot be read",
+            "A model-index file, metafile or model card is not valid YAML, holds anchors, "
+            "aliases or tags, is larger or nested deeper than the importer reads, or is not a "
+            "regular file. Nothing is imported from it; the message says what the YAML reader "
+            "found and where."),
+    Problem("A041", "import-outside-tree", "error", "An Import points outside the tree",
+            "An `Import` (or a field naming a file) is an absolute path, climbs out of the "
+            "folder given with `..`, or reaches a file through a symbolic link that leads out "
+            "of it. The importer reads only the tree it was given; the file is not read."),
+    Problem("A042", "import-not-found", "error", "An imported file does not exist",
+            "An `Import` (or a field naming a file) names a path, or a pattern, that matches no "
+            "file. Its models are missing from the import; fix the path."),
+    Problem("A043", "import-cycle", "warning", "Files import each other in a cycle",
+            "A file imports, directly or through others, a file that imports it. Each file is "
+            "read once; the import that closes the cycle is ignored."),
+    Problem("A044", "metafile-not-imported", "warning", "A metafile is not imported",
+            "A `metafile.yml` under the folder given is not reached from any `model-index.yml` "
+            "there, so the library does not publish it. It is not read: import it by naming it, "
+            "or add it to the library's `Import` list."),
+    Problem("A045", "model-index-shape", "warning", "An entry does not have the format's shape",
+            "A model-index entry is not what the format puts there: `Models` a mapping where a "
+            "list is expected, a result without `Task`, `Dataset` or `Metrics`, a metric value "
+            "that is a list. The entry is skipped, the rest of the file is imported."),
+    Problem("A046", "collection-not-found", "warning", "A model's collection is not defined",
+            "`In Collection` names no collection of the tree, so the model inherits no paper or "
+            "code from it. Its results are imported with what the model itself says."),
+    Problem("A047", "card-without-results", "warning", "A model card has no results to import",
+            "The card has no YAML front matter, its front matter is not YAML, or it has no "
+            "`model-index` block (nor is it an `.eval_results` file). Nothing is imported from "
+            "it."),
+    Problem("A048", "card-entry-shape", "warning", "A model card's result is incomplete",
+            "A `model-index` result or an `.eval_results` entry lacks a field the Hub requires "
+            "(task type, dataset type and name, metric type and value; dataset id, task id and "
+            "value), or has one of the wrong kind. The entry is skipped."),
+]
+
 # --- writing registry files and outputs (pwc fmt): F ---
 _PROBLEMS += [
     Problem("F001", "format-would-change", "error",

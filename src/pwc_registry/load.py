@@ -338,8 +338,11 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
-def read_rich(file: str, raw: bytes) -> Document:
-    """Read ``raw`` (the bytes of ``file``) with full positions and every diagnostic."""
+def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
+    """Read ``raw`` (the bytes of ``file``) with full positions and every diagnostic.
+
+    ``any_shape``: a list or a scalar is data too (importers read other people's files, whose
+    documents may be lists); registry files are mappings."""
     text, problems = _decode(file, raw)
     if text is None:
         return Document(None, problems)
@@ -351,7 +354,7 @@ def read_rich(file: str, raw: bytes) -> Document:
         if isinstance(data, dict) and all(d.code == "Y007" for d in doc.diagnostics):
             doc.ambiguous = data
         doc.data = None
-    elif data is not None and not isinstance(data, dict):
+    elif data is not None and not isinstance(data, dict) and not any_shape:
         doc.diagnostics.append(Diagnostic("Y014", f"the document is {describe_value(data)}, "
                                           "not a mapping", file, *doc.locate(())))
         doc.data = None

@@ -39,13 +39,26 @@ def _tables(paths: Sequence[Path], mapping: Any) -> Iterator[Imported]:
     return (read_table(path, mapping) for path in paths)
 
 
+def _model_index(paths: Sequence[Path], options: Any) -> Iterator[Imported]:
+    from .model_index import read_model_index
+
+    return read_model_index(paths)
+
+
+def _hf(paths: Sequence[Path], repo_id: Any) -> Iterator[Imported]:
+    from .hf_card import read_hf
+
+    return read_hf(paths, repo_id=repo_id)
+
+
 FORMATS: dict[str, Format] = {
     f.name: f for f in (
         Format("pwc-archive", "the Papers with Code archive", "the archive",
                "papers-with-code-archive"),
         Format("table", "a table", "the table", "pwc-import-table", _tables),
-        # model-index (imports/model_index.py) and hf (imports/hf_card.py) register here, each
-        # with its reader of Imported batches; the contract suite then runs them too.
+        Format("model-index", "model-index metafiles", "the metafile", "pwc-import-model-index",
+               _model_index),
+        Format("hf", "Hugging Face model cards", "the model card", "pwc-import-hf", _hf),
     )
 }
 

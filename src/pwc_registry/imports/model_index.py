@@ -1,0 +1,471 @@
+"""model-index metafiles (paperswithcode/model-index): OpenMMLab's ``model-index.yml`` trees and
+timm's docs, read into :class:`~.records.Imported` batches.
+
+The format: a root ``model-index.yml`` whose ``Import`` lists files (relative paths or glob
+patterns: ``configs/resnet/metafile.yml``, ``./docs/models/*.md``); each file holds
+``Collections`` (a method: its ``Paper``, ``Code``, ``Metadata``) and ``Models`` (a trained
+configuration: ``Name``, ``In Collection``, ``Results`` of ``Task``/``Dataset``/``Metrics``,
+``Weights``). A field may name a file instead of holding its value (``Results: r1.yaml``,
+``Models: [model1.yaml]``). Markdown files carry the same YAML inside HTML comments (timm).
+
+The ``model-index`` package (PyPI) reads these trees too, but it is not used: it leaves a model's
+``paper`` empty when the paper sits on its collection (every OpenMMLab metafile does that), it
+reads with ``yaml.load`` (no size, depth or alias limits, no positions for a diagnostic), it
+follows ``Import`` paths anywhere on the disk, and an unexpected shape (mmocr's oclip metafile,
+``Models`` a mapping) raises. Here every file is read by :func:`pwc_registry.load.read_rich`
+and confined to the tree given; every problem is reported with its file and line.
+
+Holder: the numbers are the library's own re-training of each method, so one source of kind
+``library`` per library tree (per root ``model-index.yml``) holds them, named by its
+``Library: Name`` or else by the tree's folder (``mmpretrain``); each result names the method's
+paper (the model's ``Paper``, or its collection's) and has kind ``library``. One batch per file
+that holds models, so the unit rule judges a metafile as a whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Pointer
+from ..load import MAX_FILE_BYTES, Document, read_rich
+from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
+from .resolve import identifiers_in
+
+ROOT_NAMES = ("model-index.yml", "model-index.yaml")
+METAFILE_NAMES = ("metafile.yml", "metafile.yaml")
+#: Files read from one tree at most: OpenMMLab's largest repositories have a few hundred.
+MAX_FILES = 10_000
+#: Imports nested deeper than this are not followed (real trees nest two or three).
+MAX_IMPORT_DEPTH = 32
+_FILE_FIELD = re.compile(r"\.(?:ya?ml|json|md)$", re.IGNORECASE)
+_MODEL_INDEX_KEYS = ("Models", "Collections", "Import")
+
+Problem = tuple[str, str, Origin]
+
+
+def paper_identifiers(url: str | None) -> tuple[tuple[str, str], ...]:
+    """The identifiers a paper's link gives away (arXiv, the archive's slug, ACL, DOI,
+    OpenReview), read as the archive importer reads them."""
+    return tuple(sorted(identifiers_in(url.strip()).items())) if url else ()
+
+
+def _html_comments(text: str) -> Iterator[tuple[int, str]]:
+    """Each HTML comment's body and where it starts. Found by hand, not by a pattern: a
+    non-greedy ``<!--(.*?)-->`` rescans to the end from every unclosed ``<!--``, quadratic on a
+    file full of them."""
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            return
+        yield start + 4, text[start + 4: end]
+        position = end + 3
+
+
+def paper_ref(value: Any) -> PaperRef | None:
+    """A ``Paper`` field: a URL, or a mapping with ``URL`` and ``Title``."""
+    if isinstance(value, str) and value.strip():
+        return PaperRef(url=value.strip(), identifiers=paper_identifiers(value))
+    if isinstance(value, dict):
+        link, title = _text(value.get("URL")), _text(value.get("Title"))
+        if link or title:
+            return PaperRef(title=title, url=link, identifiers=paper_identifiers(link))
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _url(value: Any) -> str | None:
+    """A ``Code``/``Weights`` field: a URL, or a mapping with ``URL``."""
+    return _text(value.get("URL") if isinstance(value, dict) else value)
+
+
+@dataclasses.dataclass
+class _Part:
+    """One YAML document of a file (a markdown file may hold several) and where it starts."""
+
+    file: str
+    doc: Document
+    line_offset: int = 0
+
+    def origin(self, pointer: Pointer) -> Origin:
+        line = self.doc.locate(pointer)[0] + self.line_offset
+        return Origin(self.file, pointer, line)
+
+
+@dataclasses.dataclass
+class _Model:
+    data: dict[str, Any]
+    part: _Part
+    pointer: Pointer
+
+
+@dataclasses.dataclass
+class _Tree:
+    """One root model-index file and everything it imports, confined to ``top``."""
+
+    top: str  # real path of the folder the reader may read in
+    top_given: str  # the same folder as given (absolute), to tell a link from a `..`
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    read: set[str] = dataclasses.field(default_factory=set)  # real paths of files read
+    reading: list[str] = dataclasses.field(default_factory=list)  # the import chain
+    collections: dict[str, tuple[dict[str, Any], _Part, Pointer]] = dataclasses.field(
+        default_factory=dict)
+    models: list[_Model] = dataclasses.field(default_factory=list)
+    library: dict[str, Any] | None = None
+
+    def report(self, code: str, message: str, origin: Origin) -> None:
+        self.problems.append((code, message, origin))
+
+    # --- files ---
+
+    def _inside(self, real: str) -> bool:
+        return real == self.top or real.startswith(self.top.rstrip(os.sep) + os.sep)
+
+    def resolve(self, base_dir: str, text: str, at: Origin) -> list[str]:
+        """The files an ``Import`` entry or file field names, each checked to lie in the tree."""
+        if any(ord(c) < 32 for c in text):  # a NUL byte would make the system calls raise
+            self.report("A045", f"{text!r} holds control characters; it is not a path", at)
+            return []
+        if os.path.isabs(text) or text.startswith("~"):
+            self.report("A041", f"{text!r} is an absolute path; only paths inside "
+                        f"{self.top} are read", at)
+            return []
+        joined = os.path.normpath(os.path.join(base_dir, text))
+        if glob.has_magic(text):
+            matches = sorted(glob.glob(joined))
+            if not matches:
+                self.report("A042", f"{text!r} matches no file", at)
+        else:
+            matches = [joined]
+        out = []
+        for path in matches:
+            real = os.path.realpath(path)
+            if not self._inside(real):
+                lexical = os.path.abspath(path)
+                inside = lexical == self.top_given or lexical.startswith(
+                    self.top_given.rstrip(os.sep) + os.sep)
+                how = "through a symbolic link " if inside else ""
+                self.report("A041", f"{text!r} leads {how}out of {self.top} (to {real}); "
+                            "not read", at)
+                continue
+            if not os.path.lexists(path):
+                self.report("A042", f"{text!r} does not exist ({path})", at)
+                continue
+            out.append(path)
+        return out
+
+    def load(self, path: str, at: Origin | None) -> list[_Part]:
+        """The YAML documents of ``path`` (read once per tree), or [] with a problem said."""
+        real = os.path.realpath(path)
+        if real in self.reading:
+            chain = " → ".join(os.path.relpath(p, self.top) for p in
+                               self.reading[self.reading.index(real):])
+            self.report("A043", f"import cycle: {chain} → {os.path.relpath(real, self.top)}",
+                        at or Origin(path))
+            return []
+        if real in self.read:
+            return []
+        if len(self.read) >= MAX_FILES:
+            self.report("A040", f"more than {MAX_FILES:,} files in one tree; {path} and the rest "
+                        "are not read", at or Origin(path))
+            return []
+        if len(self.reading) >= MAX_IMPORT_DEPTH:
+            self.report("A040", f"imports nested deeper than {MAX_IMPORT_DEPTH} files; {path} is "
+                        "not read", at or Origin(path))
+            return []
+        self.read.add(real)
+        try:
+            info = os.stat(real)
+            if not stat.S_ISREG(info.st_mode):
+                self.report("A040", f"{path} is not a regular file", at or Origin(path))
+                return []
+            if info.st_size > MAX_FILE_BYTES:
+                self.report("A040", f"{path} is {info.st_size:,} bytes, over the limit of "
+                            f"{MAX_FILE_BYTES:,}", at or Origin(path))
+                return []
+            with open(real, "rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            self.report("A040", f"{path} cannot be read: {exc.strerror or exc}",
+                        at or Origin(path))
+            return []
+        if path.lower().endswith(".md"):
+            return self._markdown(path, raw)
+        doc = read_rich(path, raw, any_shape=True)
+        if doc.data is None:
+            self._unreadable(path, doc, 0)
+            return []
+        return [_Part(path, doc)]
+
+    def _unreadable(self, path: str, doc: Document, line_offset: int) -> None:
+        for d in doc.diagnostics:
+            self.report("A040", f"{d.message} ({d.code})",
+                        Origin(path, d.pointer or (), d.line + line_offset))
+
+    def _markdown(self, path: str, raw: bytes) -> list[_Part]:
+        """The model-index blocks of a markdown file: YAML inside HTML comments."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.report("A040", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                        Origin(path, (), raw[: exc.start].count(b"\n") + 1))
+            return []
+        parts = []
+        for start, body in _html_comments(text):
+            if not any(f"{key}:" in body for key in _MODEL_INDEX_KEYS):
+                continue  # a comment of another kind
+            offset = text.count("\n", 0, start)
+            doc = read_rich(path, body.encode("utf-8"))
+            if doc.data is None:
+                self._unreadable(path, doc, offset)
+                continue
+            parts.append(_Part(path, doc, offset))
+        return parts
+
+    # --- the format ---
+
+    def walk(self, path: str, at: Origin | None = None) -> None:
+        """Read a model-index file and, depth first, everything it imports."""
+        real = os.path.realpath(path)
+        parts = self.load(path, at)
+        if not parts:
+            return
+        self.reading.append(real)
+        try:
+            for part in parts:
+                data = part.doc.data
+                if isinstance(data, dict):
+                    self._document(part, data)
+                elif isinstance(data, list):  # a file of models (``Models: [models.yml]``)
+                    self._models(part, data, ())
+        finally:
+            self.reading.pop()
+
+    def _document(self, part: _Part, data: dict[str, Any]) -> None:
+        base = os.path.dirname(part.file)
+        if isinstance(data.get("Library"), dict) and self.library is None:
+            self.library = data["Library"]
+        imports = data.get("Import")
+        if isinstance(imports, str):
+            imports = [imports]
+        if imports is not None and not isinstance(imports, list):
+            self.report("A045", "Import is not a list of paths", part.origin(("Import",)))
+            imports = []
+        for i, entry in enumerate(imports or []):
+            at = part.origin(("Import", i))
+            if not isinstance(entry, str):
+                self.report("A045", "an Import entry is not a path", at)
+                continue
+            for target in self.resolve(base, entry, at):
+                self.walk(target, at)
+        for item, item_part, pointer in self._field(part, data, "Collections"):
+            name = item.get("Name")
+            if not isinstance(name, str) or not name.strip():
+                self.report("A045", "a collection has no Name", item_part.origin(pointer))
+                continue
+            self.collections.setdefault(name.strip(), (item, item_part, pointer))
+            if item.get("Results"):
+                self.report("A045", f"collection {name.strip()!r} has Results of its own; "
+                            "only a model's results are imported",
+                            item_part.origin((*pointer, "Results")))
+        if "Models" in data:
+            self._models(part, data["Models"], ("Models",))
+        elif "Results" in data and "Name" in data:  # a file holding one model
+            self.models.append(_Model(data, part, ()))
+
+    def _models(self, part: _Part, value: Any, pointer: Pointer) -> None:
+        for item, item_part, item_pointer in self._expand(part, value, pointer, "Models"):
+            self.models.append(_Model(item, item_part, item_pointer))
+
+    def _field(self, part: _Part, data: dict[str, Any], key: str
+               ) -> Iterator[tuple[dict[str, Any], _Part, Pointer]]:
+        if key in data:
+            yield from self._expand(part, data[key], (key,), key)
+
+    def _expand(self, part: _Part, value: Any, pointer: Pointer, key: str
+                ) -> Iterator[tuple[dict[str, Any], _Part, Pointer]]:
+        """The mappings a list field holds, files it names read in their place."""
+        if isinstance(value, str) and _FILE_FIELD.search(value.strip()):
+            value = [value]
+        if key == "Results" and isinstance(value, dict) and "Metrics" in value:
+            yield value, part, pointer  # one result written without its list: not a guess
+            return
+        if not isinstance(value, list):
+            self.report("A045", f"{key} is {_kind(value)} where a list is expected; "
+                        "its entries are not imported", part.origin(pointer))
+            return
+        for i, item in enumerate(value):
+            at = (*pointer, i)
+            if isinstance(item, dict):
+                yield item, part, at
+            elif isinstance(item, str) and _FILE_FIELD.search(item.strip()):
+                for target in self.resolve(os.path.dirname(part.file), item.strip(),
+                                           part.origin(at)):
+                    real = os.path.realpath(target)
+                    loaded = self.load(target, part.origin(at))
+                    self.reading.append(real)
+                    try:
+                        for sub in loaded:
+                            data = sub.doc.data
+                            if isinstance(data, dict) and key in data:
+                                yield from self._expand(sub, data[key], (key,), key)
+                            elif isinstance(data, dict):
+                                yield data, sub, ()
+                            else:
+                                yield from self._expand(sub, data, (), key)
+                    finally:
+                        self.reading.pop()
+            else:
+                self.report("A045", f"an entry of {key} is {_kind(item)}, not a mapping",
+                            part.origin(at))
+
+    # --- results ---
+
+    def batches(self, holder: SourceRef) -> Iterator[Imported]:
+        by_file: dict[str, list[ImportedResult]] = {}
+        problems_by_file: dict[str, list[Problem]] = {}
+        order: list[str] = []
+        for model in self.models:
+            file = model.part.file
+            if file not in by_file:
+                by_file[file] = []
+                problems_by_file[file] = []
+                order.append(file)
+            by_file[file].extend(self._results(model, problems_by_file[file]))
+        for file in order:
+            yield Imported(Origin(file), holder, tuple(by_file[file]),
+                           tuple(problems_by_file[file]))
+
+    def _results(self, model: _Model, problems: list[Problem]) -> Iterator[ImportedResult]:
+        data, part, pointer = model.data, model.part, model.pointer
+        name = data.get("Name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(("A045", "a model has no Name; its results are not imported",
+                             part.origin(pointer)))
+            return
+        name = name.strip()
+        collection: dict[str, Any] = {}
+        in_collection = data.get("In Collection")
+        if isinstance(in_collection, str) and in_collection.strip():
+            found = self.collections.get(in_collection.strip())
+            if found is None:
+                problems.append(("A046", f"model {name!r} is in collection "
+                                 f"{in_collection.strip()!r}, which the tree does not define",
+                                 part.origin((*pointer, "In Collection"))))
+            else:
+                collection = found[0]
+        paper = paper_ref(data.get("Paper")) or paper_ref(collection.get("Paper"))
+        code = _url(data.get("Code")) or _url(collection.get("Code"))
+        weights = _url(data.get("Weights"))
+        results = data.get("Results")
+        if results is None:
+            return
+        for entry, entry_part, at in self._expand(part, results, (*pointer, "Results"),
+                                                   "Results"):
+            task, dataset, metrics = (entry.get("Task"), entry.get("Dataset"),
+                                      entry.get("Metrics"))
+            missing = [k for k, v in (("Task", task), ("Dataset", dataset))
+                       if not isinstance(v, str) or not v.strip()]
+            if not isinstance(metrics, dict) or not metrics:
+                missing.append("Metrics")
+            if missing:
+                problems.append(("A045", f"a result of {name!r} has no {' or '.join(missing)}; "
+                                 "not imported", entry_part.origin(at)))
+                continue
+            assert isinstance(task, str) and isinstance(dataset, str) and isinstance(metrics, dict)
+            values = []
+            for metric, value in metrics.items():
+                origin = entry_part.origin((*at, "Metrics", metric))
+                if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                    problems.append(("A045", f"{metric!r} of {name!r} is {_kind(value)}, not a "
+                                     "value", origin))
+                    continue
+                values.append(ImportedValue(metric, value, origin))
+            if values:
+                yield ImportedResult(
+                    origin=entry_part.origin(at), task=task.strip(), dataset=dataset.strip(),
+                    model=name, values=tuple(values), paper=paper, kind="library",
+                    code_links=(code,) if code else (),
+                    model_links=(weights,) if weights else ())
+
+
+def _kind(value: Any) -> str:
+    from ..load import describe_value
+
+    return describe_value(value)
+
+
+def _library_source(root: str, library: dict[str, Any] | None) -> SourceRef:
+    from ..ids import slugify
+
+    name = library.get("Name") if library else None
+    if not isinstance(name, str) or not name.strip():
+        name = os.path.basename(os.path.dirname(os.path.abspath(root))) or "model-index"
+    name = name.strip()
+    url = None
+    if library:
+        url = _url(library.get("Repository")) or _url(library.get("Website"))
+    return SourceRef(kind="library", title=name, preferred_id=slugify(name) or None, url=url,
+                     description="The library's own training of each method, as its "
+                     "model-index metafiles publish it.")
+
+
+def _roots_and_metafiles(folder: str) -> tuple[list[str], list[str]]:
+    roots, metafiles = [], []
+    for here, dirs, files in os.walk(folder):  # never follows a linked folder
+        dirs.sort()
+        for name in sorted(files):
+            if name in ROOT_NAMES:
+                roots.append(os.path.join(here, name))
+            elif name in METAFILE_NAMES:
+                metafiles.append(os.path.join(here, name))
+    return roots, metafiles
+
+
+def read_model_index(paths: Iterable[str | Path]) -> Iterator[Imported]:
+    """The batches of every model-index tree under ``paths`` (root files or folders).
+
+    A folder is searched for ``model-index.yml`` files; each is a tree confined to the folder
+    given. A metafile under a folder that no tree reads is reported (A044), not read. A file
+    given by name is a root, confined to its own folder."""
+    for given in paths:
+        path = os.path.normpath(str(given))
+        if os.path.isdir(path):
+            roots, metafiles = _roots_and_metafiles(path)
+            top = path
+        else:
+            roots, metafiles, top = [path], [], os.path.dirname(path) or "."
+        read_anywhere: set[str] = set()
+        leftover: list[Problem] = []
+        if not roots and not metafiles:
+            leftover.append(("A042", f"{path} holds no model-index.yml or metafile",
+                             Origin(path)))
+        for root in roots:
+            tree = _Tree(os.path.realpath(top), os.path.abspath(top))
+            tree.walk(root)
+            read_anywhere |= tree.read
+            holder = _library_source(root, tree.library)
+            batches = list(tree.batches(holder))
+            if batches:
+                first = batches[0]
+                batches[0] = dataclasses.replace(
+                    first, problems=(*tree.problems, *first.problems))
+            elif tree.problems:
+                batches = [Imported(Origin(root), holder, (), tuple(tree.problems))]
+            yield from batches
+        for metafile in metafiles:
+            if os.path.realpath(metafile) not in read_anywhere:
+                leftover.append(("A044", f"{metafile} is not imported by any model-index.yml "
+                                 f"under {path}; not read", Origin(metafile)))
+        if leftover:
+            yield Imported(Origin(path), None, (), tuple(leftover))

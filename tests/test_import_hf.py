@@ -1,0 +1,211 @@
+"""Hugging Face model cards and .eval_results files read into Imported batches
+(src/pwc_registry/imports/hf_card.py).
+
+Real cards from the corpus (../shared/corpus/hf-model-cards/cards/, see its MANIFEST.tsv), read
+where they lie: Intel_bert-base-uncased-mrpc (3.6 KB: two results, verified metrics, a config),
+51la5_distilbert-base-NER (1.8 KB: a card copied from another model, naming that one),
+MIT_ast-finetuned-speech-commands-v2 (1.4 KB: percent accuracy, one arXiv paper). Hostile cards
+are written here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pwc_registry.imports.hf_card import read_card, read_eval_results, read_hf
+from pwc_registry.imports.units import fraction_metrics
+from pwc_registry.load import MAX_FILE_BYTES
+
+CARDS = Path("hf-model-cards/cards")
+
+
+def test_a_card_with_two_results(corpus: Path) -> None:
+    batch = read_card(str(corpus / CARDS / "Intel_bert-base-uncased-mrpc_README.md"))
+    assert batch.problems == ()
+    assert batch.holder is not None
+    assert (batch.holder.kind, batch.holder.title, batch.holder.identifiers, batch.holder.url) == (
+        "model-card", "Intel/bert-base-uncased-mrpc",
+        (("huggingface", "Intel/bert-base-uncased-mrpc"),),
+        "https://huggingface.co/Intel/bert-base-uncased-mrpc")
+    first, second = batch.results
+    assert (first.task, first.dataset, first.split, first.model, first.kind) == (
+        "Text Classification", "GLUE MRPC", None, "bert-base-uncased-mrpc", "model-card")
+    # The same benchmark named by its Hub type: the configuration tells GLUE's tasks apart.
+    assert (second.task, second.dataset, second.split) == (
+        "Natural Language Inference", "glue (mrpc)", "validation")
+    assert [(v.metric, v.value) for v in first.values] == [
+        ("accuracy", 0.8602941176470589), ("f1", 0.9042016806722689)]
+    assert first.values[0].origin.line == 23 and first.origin.line == 15
+    assert any(n.startswith("verified by the Hub: accuracy, precision") for n in second.notes)
+    assert first.paper is None  # the card names no paper
+    # Every accuracy and F1 of the card lies in [0, 1]: the batch rule says fractions.
+    assert {"accuracy", "f1", "precision", "recall"} <= fraction_metrics(batch)
+
+
+def test_a_copied_card_gets_no_hub_id(corpus: Path) -> None:
+    # The file is 51la5/distilbert-base-NER; the card names elastic/distilbert-...: neither is
+    # certain, so the source has no Hub id.
+    batch = read_card(str(corpus / CARDS / "51la5_distilbert-base-NER_README.md"))
+    assert batch.holder is not None and batch.holder.identifiers == ()
+    assert batch.holder.title == "elastic/distilbert-base-uncased-finetuned-conll03-english"
+    (result,) = batch.results
+    assert result.dataset == "conll2003" and result.split == "validation"
+    assert "loss" in {v.metric for v in result.values}
+
+
+def test_the_only_arxiv_paper_of_a_card_and_a_percent_accuracy(corpus: Path) -> None:
+    batch = read_card(str(corpus / CARDS / "MIT_ast-finetuned-speech-commands-v2_README.md"))
+    assert batch.holder is not None
+    assert batch.holder.identifiers == (("huggingface", "MIT/ast-finetuned-speech-commands-v2"),)
+    (result,) = batch.results
+    assert result.task == "audio-classification"  # no task name: the Hub type
+    assert result.paper is not None
+    assert result.paper.identifiers == (("arxiv", "2104.01778"),)
+    assert result.paper.title == "AST: Audio Spectrogram Transformer"
+    assert fraction_metrics(batch) == set()  # 98.12 is not a fraction
+
+
+def test_a_folder_of_cards(corpus: Path) -> None:
+    batches = list(read_hf([corpus / CARDS]))
+    assert len(batches) == 36
+    assert sum(len(b.results) for b in batches) == 232
+    assert [p for b in batches for p in b.problems] == []
+    assert sum(bool(b.holder and b.holder.identifiers) for b in batches) == 31
+
+
+def test_a_card_in_its_repository_folder(tmp_path: Path) -> None:
+    card = tmp_path / "nvidia" / "stt_x" / "README.md"
+    card.parent.mkdir(parents=True)
+    card.write_text(_card("- name: stt_x\n" + RESULT))
+    batch = read_card(str(card))
+    assert batch.holder is not None
+    assert batch.holder.identifiers == (("huggingface", "nvidia/stt_x"),)
+    named = read_card(str(card), repo_id="org/other").holder
+    assert named is not None and named.identifiers == (("huggingface", "org/other"),)
+
+
+RESULT = ("  results:\n  - task:\n      type: text-classification\n    dataset:\n"
+          "      name: Beans\n      type: beans\n    metrics:\n    - type: accuracy\n"
+          "      value: '78.03%'\n")
+
+
+def _card(model_index: str, body: str = "# A model\n") -> str:
+    return f"---\nlicense: mit\nmodel-index:\n{model_index}---\n\n{body}"
+
+
+def _write(tmp_path: Path, text: str | bytes, name: str = "owner_model_README.md") -> str:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return str(path)
+
+
+def test_values_as_text_are_handed_on_as_written(tmp_path: Path) -> None:
+    batch = read_card(_write(tmp_path, _card("- name: model\n" + RESULT)))
+    assert batch.problems == ()
+    ((value,),) = [r.values for r in batch.results]
+    assert value.value == "78.03%" and value.stated_unit is None
+    assert fraction_metrics(batch) == set()
+
+
+@pytest.mark.parametrize("text, codes, line", [
+    ("# no front matter\n", ["A047"], 1),
+    ("---\nlicense: mit\n---\n# no model-index\n", ["A047"], 2),
+    ("---\nmodel-index: [\n---\n", ["A047", "A040"], 1),  # not YAML
+    ("---\n\tmodel-index: 1\n---\n", ["A047", "A040"], 1),
+    ("---\na: &x [1]\nb: *x\nmodel-index: []\n---\n", ["A047", "A040", "A040"], 1),  # aliases
+    ("---\nmodel-index: {name: m}\n---\n", ["A047"], 2),
+])
+def test_cards_without_readable_results(tmp_path: Path, text: str, codes: list[str],
+                                        line: int) -> None:
+    batch = read_card(_write(tmp_path, text))
+    assert batch.results == ()
+    assert [c for c, _, _ in batch.problems] == codes
+    assert batch.problems[0][2].line == line
+
+
+def test_the_error_in_a_front_matter_has_the_cards_line(tmp_path: Path) -> None:
+    batch = read_card(_write(tmp_path, "---\nlicense: mit\nmodel-index:\n- name: [\n---\n"))
+    (_, (code, message, origin)) = batch.problems
+    assert code == "A040" and "(Y001)" in message
+    assert origin.line == 5  # the line in the card, past its opening '---'
+
+
+def test_a_bad_result_is_skipped_and_the_others_kept(tmp_path: Path) -> None:
+    no_task_type = ("  - task:\n      name: Text Classification\n    dataset:\n"
+                    "      name: Beans\n      type: beans\n    metrics:\n    - type: f1\n"
+                    "      value: 0.5\n")
+    listed_type = ("  - task:\n      type: [a, b]\n    dataset:\n      name: Beans\n"
+                   "      type: beans\n    metrics:\n    - type: f1\n      value: 0.5\n")
+    value_list = ("  - task:\n      type: t\n    dataset:\n      name: Beans\n"
+                  "      type: beans\n    metrics:\n    - type: f1\n      value: [1]\n"
+                  "    - type: recall\n      value: 0.25\n")
+    batch = read_card(_write(tmp_path, _card(
+        "- name: model\n" + RESULT + no_task_type + listed_type + value_list)))
+    assert [(c, o.line) for c, _, o in batch.problems] == [("A048", 14), ("A048", 22),
+                                                           ("A048", 36)]
+    assert "no 'type'" in batch.problems[0][1]
+    assert [[v.metric for v in r.values] for r in batch.results] == [["accuracy"], ["recall"]]
+
+
+def test_a_huge_card_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "owner_model_README.md"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    batch = read_card(str(path))
+    assert [c for c, _, _ in batch.problems] == ["A040"]
+
+
+def test_two_arxiv_papers_are_not_one(tmp_path: Path) -> None:
+    body = ("Based on [A](https://arxiv.org/abs/1810.04805) and "
+            "[B](https://arxiv.org/abs/1907.11692).\n")
+    batch = read_card(_write(tmp_path, _card("- name: model\n" + RESULT, body)))
+    assert batch.results[0].paper is None
+
+
+EVAL_RESULTS = """\
+- dataset:
+    id: cais/hle
+    task_id: default
+    revision: 5503434ddd753f426f4b38109466949a1217c2bb
+  value: 20.90
+  date: "2025-01-15T10:30:00Z"
+  source:
+    url: https://huggingface.co/datasets/cais/hle
+    name: CAIS HLE
+  notes: no-tools
+- dataset:
+    id: Idavidrein/gpqa
+  value: 0.412
+- dataset:
+    id: Idavidrein/gpqa
+    task_id: gpqa_diamond
+  value: 0.412
+"""
+
+
+def test_eval_results_files(tmp_path: Path) -> None:
+    folder = tmp_path / "my-model" / ".eval_results"
+    folder.mkdir(parents=True)
+    (folder / "hle.yaml").write_text(EVAL_RESULTS)
+    (batch,) = read_hf([tmp_path / "my-model"])
+    assert batch.holder is not None and batch.holder.kind == "model-card"
+    assert [(c, o.line) for c, _, o in batch.problems] == [("A048", 11)]
+    assert "no 'task_id'" in batch.problems[0][1]
+    hle, gpqa = batch.results
+    assert (hle.task, hle.dataset, hle.model, hle.date, hle.url) == (
+        "default", "cais/hle", "my-model", "2025-01-15T10:30:00Z",
+        "https://huggingface.co/datasets/cais/hle")
+    assert hle.notes == ("no-tools", "dataset revision 5503434ddd753f426f4b38109466949a1217c2bb")
+    assert [(v.metric, v.value) for v in hle.values] == [("score", 20.9)]
+    assert gpqa.task == "gpqa_diamond"
+
+
+def test_an_eval_results_file_that_is_not_a_list(tmp_path: Path) -> None:
+    batch = read_eval_results(_write(tmp_path, "value: 1\n", "x.yaml"), repo_id="o/m")
+    assert [c for c, _, _ in batch.problems] == ["A047"]
+    assert batch.holder is not None and batch.holder.identifiers == (("huggingface", "o/m"),)

@@ -1,0 +1,250 @@
+"""model-index trees read into Imported batches (src/pwc_registry/imports/model_index.py).
+
+Real files from the corpus (../shared/corpus/model-index/, see its MANIFEST.tsv), read where they
+lie or copied one by one into a tree made here: mmocr's DRRG metafile (894 bytes, the paper on
+the collection), mmocr's oCLIP metafile (``Models`` a mapping), timm's spnasnet.md (YAML in an
+HTML comment, values as "74.08%"), the model-index package's own 05_field_imports example.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pwc_registry.imports.model_index import paper_identifiers, read_model_index
+from pwc_registry.imports.records import Imported, ImportedResult
+from pwc_registry.imports.units import fraction_metrics
+from pwc_registry.load import MAX_FILE_BYTES
+
+MI = Path("model-index")
+
+
+def _read(*paths: Path | str) -> list[Imported]:
+    return list(read_model_index(paths))
+
+
+def _codes(batches: list[Imported]) -> list[str]:
+    return [code for b in batches for code, _, _ in b.problems]
+
+
+def _results(batches: list[Imported]) -> list[ImportedResult]:
+    return [r for b in batches for r in b.results]
+
+
+def _tree(tmp_path: Path, root: str, files: dict[str, str | Path]) -> Path:
+    """A library checkout in ``tmp_path/<folder>``: model-index.yml plus files (text or copies)."""
+    top = tmp_path / "mmocr"
+    top.mkdir(exist_ok=True)
+    (top / "model-index.yml").write_text(root)
+    for rel, content in files.items():
+        target = top / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_text(content)
+    return top
+
+
+def test_a_model_takes_its_paper_from_its_collection(corpus: Path, tmp_path: Path) -> None:
+    # The model-index package leaves paper empty here: the paper sits on the collection.
+    drrg = corpus / MI / "mmocr/configs/textdet/drrg/metafile.yml"
+    top = _tree(tmp_path, "Import:\n  - configs/textdet/drrg/metafile.yml\n",
+                {"configs/textdet/drrg/metafile.yml": drrg})
+    batches = _read(top)
+    assert _codes(batches) == []
+    (batch,) = batches
+    assert batch.holder is not None
+    assert (batch.holder.kind, batch.holder.title, batch.holder.preferred_id) == (
+        "library", "mmocr", "mmocr")
+    (result,) = batch.results
+    assert (result.task, result.dataset, result.model, result.kind) == (
+        "Text Detection", "CTW1500", "drrg_resnet50_fpn-unet_1200e_ctw1500", "library")
+    assert result.paper is not None
+    assert result.paper.identifiers == (("arxiv", "2003.07493"),)
+    assert result.paper.title == ("Deep Relational Reasoning Graph Network for Arbitrary Shape "
+                                  "Text Detection")
+    assert result.model_links and result.model_links[0].endswith("-d5c702dd.pth")
+    (value,) = result.values
+    assert (value.metric, value.value, value.stated_unit) == ("hmean-iou", 0.8467, None)
+    assert value.origin.file.endswith("drrg/metafile.yml") and value.origin.line == 27
+    # mmocr writes hmean-iou as a fraction throughout the file: the batch rule sees it.
+    assert fraction_metrics(batch) == {"hmean-iou"}
+
+
+def test_mmocr_as_published(corpus: Path) -> None:
+    batches = _read(corpus / MI / "mmocr")
+    results = _results(batches)
+    assert len(results) == 119
+    assert all(r.paper is not None for r in results)
+    assert sum(bool(r.paper and r.paper.identifiers) for r in results) == 113
+    problems = [(c, m) for b in batches for c, m, _ in b.problems]
+    # oCLIP's metafile and the dataset zoo's are in the tree, but model-index.yml imports none.
+    assert {c for c, _ in problems} == {"A044"}
+    assert any("backbone/oclip/metafile.yml" in m for _, m in problems)
+    assert len(problems) == 17
+
+
+def test_models_as_a_mapping_is_a_problem_not_a_crash(corpus: Path) -> None:
+    oclip = corpus / MI / "mmocr/configs/backbone/oclip/metafile.yml"
+    batches = _read(oclip)
+    assert _results(batches) == []
+    ((code, message, origin),) = [p for b in batches for p in b.problems]
+    assert code == "A045" and "Models is a mapping where a list is expected" in message
+    assert origin.line == 13 and origin.pointer == ("Models",)
+
+
+def test_timm_markdown_and_values_with_percent_signs(corpus: Path, tmp_path: Path) -> None:
+    top = tmp_path / "timm"
+    (top / "docs/models").mkdir(parents=True)
+    shutil.copyfile(corpus / MI / "timm/docs/models/spnasnet.md", top / "docs/models/spnasnet.md")
+    (top / "model-index.yml").write_text(
+        "Import:\n- ./docs/models/*.md\nLibrary:\n  Name: PyTorch Image Models\n"
+        "  Repository: https://github.com/rwightman/pytorch-image-models\n")
+    (batch,) = _read(top)
+    assert batch.problems == ()
+    assert batch.holder is not None and batch.holder.title == "PyTorch Image Models"
+    assert batch.holder.url == "https://github.com/rwightman/pytorch-image-models"
+    (result,) = batch.results
+    assert result.model == "spnasnet_100" and result.dataset == "ImageNet"
+    assert result.paper is not None and result.paper.title is not None
+    assert result.paper.identifiers == (  # the archive's slug, from its paperswithcode.com link
+        ("pwc", "single-path-nas-designing-hardware-efficient"),)
+    values = {v.metric: v.value for v in result.values}
+    assert values == {"Top 1 Accuracy": "74.08%", "Top 5 Accuracy": "91.82%"}
+    top1 = next(v for v in result.values if v.metric == "Top 1 Accuracy")
+    assert top1.origin.line == 121  # the line in the markdown file, not in the comment
+    assert fraction_metrics(batch) == set()  # "74.08%" says its unit
+
+
+def test_field_imports_and_a_result_file(corpus: Path) -> None:
+    # The model-index package's own example: `Results: r2.yaml`, `Results: [r1.yaml]`.
+    batches = _read(corpus / MI / "paperswithcode-model-index-examples/tests/test-mi/"
+                    "05_field_imports")
+    assert _codes(batches) == []
+    results = _results(batches)
+    assert [(r.model, {v.metric: v.value for v in r.values}) for r in results] == [
+        ("Inception v3 - 90 epochs", {"Top 1 Accuracy": "74.67%", "Top 5 Accuracy": "92.1%"}),
+        ("Inception v3 - 120 epochs", {"Top 1 Accuracy": "75.1%", "Top 5 Accuracy": "93.1%"}),
+    ]
+    assert all(r.paper and r.paper.identifiers == (("arxiv", "1512.00567"),) for r in results)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://arxiv.org/abs/2202.10304", "2202.10304"),
+    ("https://arxiv.org/pdf/1911.08947.pdf", "1911.08947"),
+    ("https://arxiv.org/abs/2003.07493.pdf", "2003.07493"),
+    ("https://arxiv.org/abs/1512.00567v3", "1512.00567"),
+    ("http://arxiv.org/abs/cs/9301114v1", "cs/9301114"),
+])
+def test_arxiv_links(url: str, expected: str) -> None:
+    assert paper_identifiers(url) == (("arxiv", expected),)
+
+
+def test_other_links() -> None:
+    assert paper_identifiers("https://paperswithcode.com/paper/deep-layer-aggregation") == (
+        ("pwc", "deep-layer-aggregation"),)
+    assert paper_identifiers("https://openaccess.thecvf.com/content_cvpr_2016/html/x.html") == ()
+
+
+# --- hostile trees ---------------------------------------------------------------------------
+
+MODEL = ("Models:\n  - Name: m\n    Results:\n      - Task: T\n        Dataset: D\n"
+         "        Metrics:\n          Top 1 Accuracy: 78.03%\n")
+
+
+def test_an_import_may_not_leave_the_tree(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yml"
+    outside.write_text(MODEL)
+    top = _tree(tmp_path, "Import:\n  - ../secret.yml\n  - ../../etc/passwd\n"
+                f"  - {outside}\n  - linked/metafile.yml\n", {})
+    (top / "linked").symlink_to(tmp_path, target_is_directory=True)
+    batches = _read(top)
+    assert _results(batches) == []
+    problems = [(c, m, o.line) for b in batches for c, m, o in b.problems]
+    assert [(c, line) for c, _, line in problems] == [("A041", 2), ("A041", 3), ("A041", 4),
+                                                       ("A041", 5)]
+    assert "absolute path" in problems[2][1]
+    assert "through a symbolic link" in problems[3][1]
+    assert "through a symbolic link" not in problems[0][1]
+
+
+def test_a_linked_file_inside_the_tree_is_read(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - link.yml\n", {"real.yml": MODEL})
+    (top / "link.yml").symlink_to(top / "real.yml")
+    batches = _read(top)
+    assert _codes(batches) == []
+    assert [r.model for r in _results(batches)] == ["m"]
+
+
+def test_a_cycle_of_imports_is_read_once(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - a.yml\n", {
+        "a.yml": "Import:\n  - b.yml\n" + MODEL,
+        "b.yml": "Import:\n  - a.yml\n  - model-index.yml\n"})
+    batches = _read(top)
+    assert [r.model for r in _results(batches)] == ["m"]
+    problems = [(c, m) for b in batches for c, m, _ in b.problems]
+    assert [c for c, _ in problems] == ["A043", "A043"]
+    assert "a.yml → b.yml → a.yml" in problems[0][1]
+
+
+def test_missing_files_and_patterns_are_reported(tmp_path: Path) -> None:
+    top = _tree(tmp_path, 'Import:\n  - nope.yml\n  - docs/*.md\n  - 7\n  - "a\\0.yml"\n', {})
+    assert _codes(_read(top)) == ["A042", "A042", "A045", "A045"]
+
+
+def test_unclosed_comments_in_markdown_take_linear_time(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - doc.md\n", {"doc.md": "<!-- Models:\n" * 100_000})
+    assert _codes(_read(top)) == []  # <!--(.*?)--> would rescan the rest from each one
+
+
+@pytest.mark.parametrize("text, code", [
+    ("a: &x [1, 2]\nb: *x\n", "Y003"),  # aliases (the start of every alias bomb)
+    ("Models:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), "Y011"),  # too deep
+    ("Models: [\n", "Y001"),  # not YAML
+    ("Models:\n  - Name: m\n    Epochs: !!python/object:os.system x\n", "Y004"),  # a tag
+])
+def test_hostile_yaml_is_reported_with_its_line(tmp_path: Path, text: str, code: str) -> None:
+    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n", {"configs/metafile.yml": text})
+    batches = _read(top)
+    assert _results(batches) == []
+    problems = [(c, m, o) for b in batches for c, m, o in b.problems]
+    assert problems and {c for c, _, _ in problems} == {"A040"}
+    assert f"({code})" in problems[0][1] and problems[0][2].file.endswith("configs/metafile.yml")
+
+
+def test_a_huge_file_is_not_read(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - big.yml\n", {})
+    with open(top / "big.yml", "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk used
+    (problem,) = [p for b in _read(top) for p in b.problems]
+    assert problem[0] == "A040" and "over the limit" in problem[1]
+
+
+def test_a_metafile_no_model_index_imports_is_reported_not_read(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - configs/a/metafile.yml\n", {
+        "configs/a/metafile.yml": MODEL, "configs/b/metafile.yml": MODEL})
+    batches = _read(top)
+    assert len(_results(batches)) == 1
+    ((code, _, origin),) = [p for b in batches for p in b.problems]
+    assert code == "A044" and origin.file == os.path.join(str(top), "configs/b/metafile.yml")
+
+
+def test_shapes_the_format_does_not_have(tmp_path: Path) -> None:
+    top = _tree(tmp_path, "Import:\n  - m.yml\n", {"m.yml": (
+        "Collections:\n  - Name: C\n    Paper: https://arxiv.org/abs/1512.00567\n"
+        "Models:\n"
+        "  - Name: a\n    In Collection: Elsewhere\n    Results:\n      - Task: T\n"
+        "        Dataset: D\n        Metrics:\n          acc: [1, 2]\n          top1: 1.5\n"
+        "  - Name: b\n    In Collection: C\n    Results:\n      - Dataset: D\n"
+        "        Metrics:\n          acc: 1\n"
+        "  - 12\n")})
+    batches = _read(top)
+    problems = [(c, o.line) for b in batches for c, _, o in b.problems]
+    assert problems == [("A045", 19), ("A046", 6), ("A045", 11), ("A045", 16)]
+    (result,) = _results(batches)
+    assert result.model == "a" and result.paper is None
+    assert [(v.metric, v.value) for v in result.values] == [("top1", 1.5)]
