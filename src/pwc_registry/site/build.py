@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from markdown_it import MarkdownIt
 
 from .. import snapshot
@@ -127,6 +128,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = lambda v: number(v, "—")
+    env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
     env.filters["page"] = holder_page
     return env
@@ -380,8 +382,7 @@ class Pages:
 
     def _prose(self, key: str) -> tuple[str, str]:
         title, description, markdown_text = _PROSE[key](self.site)
-        # Raw HTML in the Markdown is shown as text, not passed through.
-        body = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
+        body = render_markdown(markdown_text)
         return self._page("prose.html", key, title, description, body=body)
 
     def _search(self, _: str) -> tuple[str, str]:
@@ -427,6 +428,21 @@ shown but not ranked.
 
 
 _PROSE = {"submit.html": _contributing, "about.html": _about}
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+# Links go to other sites only: a relative link in a description or the guide points at a file
+# of some repository, which the site does not have (it is shown as text).
+_MARKDOWN.validateLink = (  # type: ignore[method-assign]  # markdown-it's documented hook
+    lambda url: url.lower().startswith(("https://", "http://", "mailto:")))
+
+
+def render_markdown(text: str) -> str:
+    """Markdown from the registry (descriptions) or the guide, as HTML: raw HTML in it is shown
+    as text, links keep markdown-it's safe schemes, and images are not loaded (a page loads
+    nothing from elsewhere)."""
+    html: str = _MARKDOWN.render(text)
+    return html
 
 
 def holder_page(holder: Holder) -> str:
