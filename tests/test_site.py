@@ -427,3 +427,23 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, shipped_url: str) -> 
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (path, overflow)
     page.close()
+
+
+def test_a_chart_needs_two_bests_and_names_them(hostile_site: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    _, site = hostile_site
+    board = (site / "benchmarks" / "speech-recognition--librispeech-test-clean.html").read_text(
+        "utf-8")
+    assert "plotted so that up is better" in board and 'class="label"' in board
+    # A board with one dated best has a sentence, not a one-point chart.
+    one = tmp_path / "one"
+    from registry_builder import speech_registry as fresh
+
+    small = fresh(one)
+    for path in (small / "papers").rglob("*.yaml"):
+        if "first-asr" not in path.name:
+            path.unlink()
+    build_site(small, one / "site", jobs=1)
+    page = (one / "site" / "benchmarks" / "speech-recognition--librispeech-test-clean.html"
+            ).read_text("utf-8")
+    assert "<svg" not in page and "one dated result holds the best" in page

@@ -256,10 +256,16 @@ class Pages:
         charts = []
         if b.primary and direction and not everything:
             metric = self.name("metric", b.primary)
-            charts.append(("all", board.sota, sota_chart(board.sota, metric, direction)))
-            if has_extra:
-                charts.append(("clean", board.sota_without_extra_data,
-                               sota_chart(board.sota_without_extra_data, metric, direction)))
+            for view, steps in (("all", board.sota), ("clean", board.sota_without_extra_data)):
+                if view == "clean" and not has_extra:
+                    continue
+                # What the chart cannot place: rows with the primary metric but no date.
+                undated = sum(1 for r in board.rows if b.primary in r.result.metrics
+                              and not r.date and (view == "all"
+                                                  or not r.result.extra_training_data))
+                # A chart needs two bests to show a change over time.
+                chart = sota_chart(steps, metric, direction) if len(steps) >= 2 else ""
+                charts.append((view, steps, chart, undated))
         best = board.best
         description = (f"{b.name}: {len(board.rows)} results ranked by "
                        f"{self.name('metric', b.primary) if b.primary else 'no metric'}"
