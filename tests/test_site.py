@@ -447,3 +447,38 @@ def test_a_chart_needs_two_bests_and_names_them(hostile_site: tuple[Path, Path],
     page = (one / "site" / "benchmarks" / "speech-recognition--librispeech-test-clean.html"
             ).read_text("utf-8")
     assert "<svg" not in page and "one dated result holds the best" in page
+
+
+def test_a_paper_page_shows_its_ranks_first_and_how_to_cite_it(browser: Any,
+                                                               shipped_url: str) -> None:
+    page = browser.new_page()
+    page.goto(shipped_url + "papers/lert-a-linguistically-motivated-pre-trained-language-model"
+              ".html")
+    badge = page.locator("p.badges a").first
+    assert badge.inner_text() == "#1 on Stock Market Prediction on Astock"
+    # Before the results table, not under it.
+    assert badge.bounding_box()["y"] < page.locator("table.results").bounding_box()["y"]
+    meta = dict(page.locator("meta[name^=citation_]").evaluate_all(
+        "ms => ms.map(m => [m.name + (m.name === 'citation_author' ? m.content : ''), "
+        "m.content])"))
+    assert meta["citation_title"] == ("LERT: A Linguistically-motivated Pre-trained Language "
+                                      "Model")
+    assert meta["citation_authorYiming Cui"] == "Yiming Cui"
+    assert meta["citation_arxiv_id"] == "2211.05344"
+    bib = page.locator("#bibtex").inner_text()
+    assert bib.startswith("@misc{lert-a-linguistically-motivated-pre-trained-language-model,")
+    assert "author = {Yiming Cui and Wanxiang Che and Shijin Wang and Ting Liu}" in bib
+    assert "eprint = {2211.05344}" in bib
+    page.close()
+
+
+def test_bibtex_fields_cannot_be_closed_by_a_title() -> None:
+    from pwc_registry.registry import Paper
+    from pwc_registry.site.cite import bibtex
+
+    entry = bibtex(Paper(id="x", title="A} @misc{evil, title={B", file="x.yaml",
+                         authors=("C & D",)))
+    assert entry is not None
+    assert "title = {A\\} @misc\\{evil, title=\\{B}" in entry
+    assert "author = {C \\& D}" in entry
+    assert bibtex(Paper(id="y", title=None, file="y.yaml")) is None

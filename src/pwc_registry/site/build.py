@@ -44,6 +44,7 @@ from ..registry import (
 )
 from ..stats import area_of
 from .chart import sota_chart
+from .cite import bibtex, meta_tags
 
 PARALLEL_THRESHOLD = 300
 COMMAND = "pwc site build"
@@ -351,9 +352,12 @@ class Pages:
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
         label = paper_label(paper)
+        badges = [(board_id, row) for board_id, row in held
+                  if row.rank is not None and row.rank <= 3 and row.holder is paper][:3]
         return self._page("paper.html", f"papers/{paper_id}.html", label,
                           paper.abstract or f"Results of {label}.", paper=paper, label=label,
-                          held=held, boards=self.site.boards, related=near, code=code)
+                          held=held, boards=self.site.boards, related=near, code=code,
+                          badges=badges, bibtex=bibtex(paper), citation=meta_tags(paper))
 
     def _source(self, source_id: str) -> tuple[str, str]:
         source = self.registry.sources[source_id]
