@@ -39,12 +39,19 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+#: A description as the archive writes them: Markdown, with raw HTML and an image in it.
+DESCRIPTION = ("A [corpus](https://www.openslr.org/12) of **read** English speech. <b>raw</b> "
+               "![img](http://example.org/x.png)")
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The speech registry (word error rate, lower is better) plus hostile strings."""
     root = tmp_path_factory.mktemp("hostile")
     registry = speech_registry(root)
     write(registry, "task", {"id": "injection", "name": INJECTION, "area": "speech"})
+    write(registry, "dataset", {"id": "librispeech-test-clean", "name": "LibriSpeech test-clean",
+                                "aliases": ["LibriSpeech"], "description": DESCRIPTION})
     paper(registry, "hostile-paper", "2022-05-01", [
         result("injection", "librispeech-test-clean", "<img src=x onerror=alert(1)>",
                word_error_rate=9.0)], abstract="</p><script>alert(2)</script>")
@@ -377,3 +384,101 @@ def test_every_page_beside_the_records_own_has_a_reserved_name(
     assert ("dataset", "index-2") in others and ("area", "other") in others
     assert any(kind == "area" and stem.endswith("-2") for kind, stem in others)
     assert {(k, s) for k, s in others if not layout.RESERVED_IDS[k].fullmatch(s)} == set()
+
+
+def test_without_extra_data_every_header_stays_over_its_column(
+        browser: Any, hostile_site: tuple[Path, Path]) -> None:
+    _, site = hostile_site
+    server, url = _serve(site)
+    page = browser.new_page()
+    page.goto(url + "benchmarks/speech-recognition--librispeech-test-clean.html")
+    page.locator("label[for=no-extra]").click()
+    visible = """t => [Array.from(t.tHead.rows[0].cells).filter(c => c.offsetParent).map(
+        c => c.innerText.trim()), Array.from(t.tBodies[0].rows).filter(r => r.offsetParent)
+        .map(r => Array.from(r.cells).filter(c => c.offsetParent).length)]"""
+    header, rows = page.locator("table.leaderboard").evaluate(visible)
+    assert header[0] == "Rank" and header.count("Rank") == 1
+    assert rows and all(n == len(header) for n in rows), (header, rows)
+    page.close()
+    server.shutdown()
+
+
+def test_descriptions_are_markdown_without_html_or_images(
+        browser: Any, hostile_site: tuple[Path, Path]) -> None:
+    _, site = hostile_site
+    server, url = _serve(site)
+    page = browser.new_page()
+    outside = _requests_stay_local(page, url)
+    page.goto(url + "datasets/librispeech-test-clean.html")
+    prose = page.locator("main .prose").first
+    assert prose.locator("a").first.get_attribute("href") == "https://www.openslr.org/12"
+    assert prose.locator("strong").inner_text() == "read"
+    assert "<b>raw</b>" in prose.inner_text() and prose.locator("b, img").count() == 0
+    assert outside == []
+    page.close()
+    server.shutdown()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, shipped_url: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for path in ("submit.html", "papers/index.html", "sources/index.html",
+                 "datasets/squad.html"):
+        page.goto(shipped_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (path, overflow)
+    page.close()
+
+
+def test_a_chart_needs_two_bests_and_names_them(hostile_site: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    _, site = hostile_site
+    board = (site / "benchmarks" / "speech-recognition--librispeech-test-clean.html").read_text(
+        "utf-8")
+    assert "plotted so that up is better" in board and 'class="label"' in board
+    # A board with one dated best has a sentence, not a one-point chart.
+    one = tmp_path / "one"
+    from registry_builder import speech_registry as fresh
+
+    small = fresh(one)
+    for path in (small / "papers").rglob("*.yaml"):
+        if "first-asr" not in path.name:
+            path.unlink()
+    build_site(small, one / "site", jobs=1)
+    page = (one / "site" / "benchmarks" / "speech-recognition--librispeech-test-clean.html"
+            ).read_text("utf-8")
+    assert "<svg" not in page and "one dated result holds the best" in page
+
+
+def test_a_paper_page_shows_its_ranks_first_and_how_to_cite_it(browser: Any,
+                                                               shipped_url: str) -> None:
+    page = browser.new_page()
+    page.goto(shipped_url + "papers/lert-a-linguistically-motivated-pre-trained-language-model"
+              ".html")
+    badge = page.locator("p.badges a").first
+    assert badge.inner_text() == "#1 on Stock Market Prediction on Astock"
+    # Before the results table, not under it.
+    assert badge.bounding_box()["y"] < page.locator("table.results").bounding_box()["y"]
+    meta = dict(page.locator("meta[name^=citation_]").evaluate_all(
+        "ms => ms.map(m => [m.name + (m.name === 'citation_author' ? m.content : ''), "
+        "m.content])"))
+    assert meta["citation_title"] == ("LERT: A Linguistically-motivated Pre-trained Language "
+                                      "Model")
+    assert meta["citation_authorYiming Cui"] == "Yiming Cui"
+    assert meta["citation_arxiv_id"] == "2211.05344"
+    bib = page.locator("#bibtex").inner_text()
+    assert bib.startswith("@misc{lert-a-linguistically-motivated-pre-trained-language-model,")
+    assert "author = {Yiming Cui and Wanxiang Che and Shijin Wang and Ting Liu}" in bib
+    assert "eprint = {2211.05344}" in bib
+    page.close()
+
+
+def test_bibtex_fields_cannot_be_closed_by_a_title() -> None:
+    from pwc_registry.registry import Paper
+    from pwc_registry.site.cite import bibtex
+
+    entry = bibtex(Paper(id="x", title="A} @misc{evil, title={B", file="x.yaml",
+                         authors=("C & D",)))
+    assert entry is not None
+    assert "title = {A\\} @misc\\{evil, title=\\{B}" in entry
+    assert "author = {C \\& D}" in entry
+    assert bibtex(Paper(id="y", title=None, file="y.yaml")) is None

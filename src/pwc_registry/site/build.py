@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from markdown_it import MarkdownIt
 
 from .. import snapshot
@@ -50,6 +51,7 @@ from ..stats import area_of
 from ..tables import compute
 from . import api
 from .chart import sota_chart
+from .cite import bibtex, meta_tags
 
 PARALLEL_THRESHOLD = 300
 COMMAND = "pwc site build"
@@ -148,6 +150,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["number"] = lambda v: number(v, "—")
+    env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
     env.filters["page"] = holder_page
     return env
@@ -275,10 +278,16 @@ class Pages:
         charts = []
         if b.primary and direction and not everything:
             metric = self.name("metric", b.primary)
-            charts.append(("all", board.sota, sota_chart(board.sota, metric, direction)))
-            if has_extra:
-                charts.append(("clean", board.sota_without_extra_data,
-                               sota_chart(board.sota_without_extra_data, metric, direction)))
+            for view, steps in (("all", board.sota), ("clean", board.sota_without_extra_data)):
+                if view == "clean" and not has_extra:
+                    continue
+                # What the chart cannot place: rows with the primary metric but no date.
+                undated = sum(1 for r in board.rows if b.primary in r.result.metrics
+                              and not r.date and (view == "all"
+                                                  or not r.result.extra_training_data))
+                # A chart needs two bests to show a change over time.
+                chart = sota_chart(steps, metric, direction) if len(steps) >= 2 else ""
+                charts.append((view, steps, chart, undated))
         best = board.best
         description = (f"{b.name}: {len(board.rows)} results ranked by "
                        f"{self.name('metric', b.primary) if b.primary else 'no metric'}"
@@ -364,9 +373,12 @@ class Pages:
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
         label = paper_label(paper)
+        badges = [(board_id, row) for board_id, row in held
+                  if row.rank is not None and row.rank <= 3 and row.holder is paper][:3]
         return self._page("paper.html", f"papers/{paper_id}.html", label,
                           paper.abstract or f"Results of {label}.", paper=paper, label=label,
-                          held=held, boards=self.site.boards, related=near, code=code)
+                          held=held, boards=self.site.boards, related=near, code=code,
+                          badges=badges, bibtex=bibtex(paper), citation=meta_tags(paper))
 
     def _source(self, source_id: str) -> tuple[str, str]:
         source = self.registry.sources[source_id]
@@ -401,8 +413,7 @@ class Pages:
 
     def _prose(self, key: str) -> tuple[str, str]:
         title, description, markdown_text = _PROSE[key](self.site)
-        # Raw HTML in the Markdown is shown as text, not passed through.
-        body = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
+        body = render_markdown(markdown_text)
         return self._page("prose.html", key, title, description, body=body)
 
     def _downloads(self, _: str) -> tuple[str, str]:
@@ -467,6 +478,21 @@ def _size(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.1f} {unit}"
     return f"{size} bytes"
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+# Links go to other sites only: a relative link in a description or the guide points at a file
+# of some repository, which the site does not have (it is shown as text).
+_MARKDOWN.validateLink = (  # type: ignore[method-assign]  # markdown-it's documented hook
+    lambda url: url.lower().startswith(("https://", "http://", "mailto:")))
+
+
+def render_markdown(text: str) -> str:
+    """Markdown from the registry (descriptions) or the guide, as HTML: raw HTML in it is shown
+    as text, links keep markdown-it's safe schemes, and images are not loaded (a page loads
+    nothing from elsewhere)."""
+    html: str = _MARKDOWN.render(text)
+    return html
 
 
 def holder_page(holder: Holder) -> str:

@@ -50,6 +50,10 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [(first / 2 + i * (step / 2)) * 2 for i in range(count)]  # 2 * 1e308 is inf
 
 
+#: How many of the latest new bests are named on the chart.
+LABELLED = 6
+
+
 def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
     """An SVG of ``steps`` (oldest first), or an empty string when there is nothing to draw."""
     if not steps:
@@ -102,6 +106,14 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
         tip = f"{step.row.result.model}: {number(value)} ({step.date})"
         parts.append(f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="4" class="point">'
                      f'<title>{escape(tip)}</title></circle>')
-    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}" class="axis">{escape(label)}; ↑ better'
-                 '</text></svg>')
+    # Each new best named (the last few where there are many, so labels do not pile up).
+    for step, day, value in list(zip(steps, days, values, strict=True))[-LABELLED:]:
+        name = step.row.result.model
+        name = name if len(name) <= 28 else name[:27] + "…"
+        anchor = "end" if x(day) > LEFT + plot_w * 0.7 else "start"
+        parts.append(f'<text x="{x(day) + (-6 if anchor == "end" else 6):.1f}" '
+                     f'y="{y(value) - 6:.1f}" class="label" text-anchor="{anchor}">'
+                     f'{escape(name)}</text>')
+    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}" class="axis">{escape(label)}, '
+                 'plotted so that up is better</text></svg>')
     return "".join(parts)

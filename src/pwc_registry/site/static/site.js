@@ -4,6 +4,19 @@
 
 function text(node) { return (node.textContent || "").toLowerCase(); }
 
+// <button data-copy="#id"> copies the element's text (BibTeX) to the clipboard.
+function setUpCopy() {
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) { button.hidden = true; return; }
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+  });
+}
+
 // <input data-filter="#table-id"> hides the table's rows that do not contain every word typed.
 function setUpFilters() {
   document.querySelectorAll("input[data-filter]").forEach(function (input) {
@@ -105,6 +118,7 @@ function search() {
 
 document.addEventListener("DOMContentLoaded", function () {
   setUpFilters();
+  setUpCopy();
   setUpKindSearch();
   search();
 });
