@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..diagnostics import CATALOGUE, Diagnostic
-from ..markdown import cell, table
+from ..markdown import table
 from .formats import FORMATS
 
 #: The problems of one code listed in full in a report; the others are counted.
@@ -149,10 +149,9 @@ def markdown(report: ImportReport) -> str:
     if report.diagnostics:
         lines += ["", "## Problems", "",
                   table(["Code", "Problem", "Count"],
-                        [[c, cell(CATALOGUE[c].title), str(n)] for c, n in sorted(by_code.items())]),
-                  "", table(["Where", "Code", "Message"],
-                            [[cell(_where(d)), d.code, cell(d.message)]
-                             for d in report.diagnostics])]
+                        [[c, CATALOGUE[c].title, str(n)] for c, n in sorted(by_code.items())]),
+                  "", table(["Where", "Code", "Message"],  # table() escapes each cell once
+                            [[_where(d), d.code, d.message] for d in report.diagnostics])]
     return "\n".join(lines) + "\n"
 
 
