@@ -121,6 +121,8 @@ class Site:
     repository: Repository | None = None
     #: The site's own address, for absolute links in the feeds; None: relative links.
     site_url: str | None = None
+    #: Every paper id, newest first (undated last): the Papers index's order, sorted once.
+    newest: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -199,8 +201,10 @@ def gather(registry: Registry, guide: str = "") -> Site:
               "papers": len(registry.papers), "sources": len(registry.sources),
               "benchmarks": len(boards),
               "results": sum(len(h.results) for h in registry.holders())}
+    newest = [p.id for p in sorted(registry.papers.values(), key=lambda p: (p.date or "", p.id),
+                                   reverse=True)]
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
-                subtasks, topics_of(registry), counts, guide)
+                subtasks, topics_of(registry), counts, guide, newest=newest)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -434,9 +438,8 @@ class Pages:
         number = int(number_text or "1")
         total = len(self.registry.papers)
         pages = _pages(total, PAPERS_PER_PAGE)
-        ordered = sorted(self.registry.papers.values(), key=lambda p: (p.date or "", p.id),
-                         reverse=True)
-        chunk = ordered[(number - 1) * PAPERS_PER_PAGE: number * PAPERS_PER_PAGE]
+        chunk = [self.registry.papers[p] for p in
+                 self.site.newest[(number - 1) * PAPERS_PER_PAGE: number * PAPERS_PER_PAGE]]
         window = sorted({1, pages, *range(max(1, number - PAGE_WINDOW),
                                           min(pages, number + PAGE_WINDOW) + 1)})
         return self._page("papers.html", f"papers/{_paged_name('index', number)}",
@@ -766,8 +769,9 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
             json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
             encoding="utf-8")
         (out / ".nojekyll").write_text("")
-        _write(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),
-               set())
+        with gc_paused():  # a full collection would scan every object gathered
+            _write(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),
+                   set())
         if with_api:
             written.update(_write(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),

@@ -13,10 +13,11 @@ relative to the feed's own address unless the site's address is configured (``pw
 
 from __future__ import annotations
 
+import heapq
 import re
 import uuid
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 from ..dates import first_day
 from ..leaderboard import Leaderboard, Step
@@ -31,8 +32,11 @@ ATOM = "http://www.w3.org/2005/Atom"
 #: every reader see every entry anew).
 NAMESPACE = uuid.UUID("8f0c4a57-2d55-4c51-9f3c-5b1e4c7a9d21")
 SITE_FEED = "feeds/sota.atom"
+# In an attribute, quotes would end it and a parser would turn line breaks and tabs into spaces.
+_QUOTES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 # Characters XML 1.0 cannot hold even escaped: a registry string with one stays readable.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PLAIN = re.compile("[^&<>\"\x00-\x1f\ud800-\udfff\ufffe\uffff]*\\Z")
 
 
 def task_feed(task_id: str) -> str:
@@ -46,11 +50,11 @@ def has_feed(boards: Iterable[Leaderboard]) -> bool:
 
 
 def _steps(boards: Iterable[Leaderboard]) -> list[tuple[Leaderboard, int, Step]]:
-    """Every step of ``boards``, newest first (then by board id, later steps first), at most
-    :data:`CAP`."""
-    steps = [(board, i, step) for board in boards for i, step in enumerate(board.sota)]
-    steps.sort(key=lambda s: (s[2].date, s[0].benchmark.id, s[1]), reverse=True)
-    return steps[:CAP]
+    """The :data:`CAP` newest steps of ``boards``, newest first (then by board id, later steps
+    first)."""
+    return heapq.nlargest(CAP, ((board, i, step) for board in boards
+                                for i, step in enumerate(board.sota)),
+                          key=lambda s: (s[2].date, s[0].benchmark.id, s[1]))
 
 
 def _stamp(date: str) -> str:
@@ -58,7 +62,17 @@ def _stamp(date: str) -> str:
 
 
 def _text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """Registry text as XML character data or an attribute value (quotes escaped too)."""
+    if _PLAIN.match(text):  # most text: nothing to escape (a feed has ~200,000 strings)
+        return text
+    return escape(_NOT_XML.sub("\ufffd", text), _QUOTES)
+
+
+def _element(tag: str, text: str | None = None, indent: str = "  ", **attributes: str) -> str:
+    attrs = "".join(f' {name}="{_text(value)}"' for name, value in attributes.items())
+    if text is None:
+        return f"{indent}<{tag}{attrs} />\n"
+    return f"{indent}<{tag}{attrs}>{_text(text)}</{tag}>\n"
 
 
 def feed(registry: Registry, boards: Iterable[Leaderboard], path: str, title: str,
@@ -69,57 +83,30 @@ def feed(registry: Registry, boards: Iterable[Leaderboard], path: str, title: st
     if not steps:
         return None
     base = site_url.rstrip("/") + "/" if site_url else "../" * path.count("/")
-
-    def element(parent: ET.Element, tag: str, text: str | None = None,
-                **attributes: str) -> ET.Element:
-        child = ET.SubElement(parent, tag, attributes)
-        if text is not None:
-            child.text = _text(text)
-        return child
-
-    root = ET.Element("feed", {"xmlns": ATOM})
-    element(root, "title", title)
-    element(root, "subtitle", "Each result that set a new best on a leaderboard's primary "
-            "metric, newest first.")
-    element(root, "id", NAMESPACE.urn if path == SITE_FEED
-            else uuid.uuid5(NAMESPACE, path).urn)
-    element(root, "updated", _stamp(steps[0][2].date))
-    element(root, "link", rel="self", type="application/atom+xml",
-            href=base + path if site_url else path.rsplit("/", 1)[-1])
-    element(root, "link", rel="alternate", type="text/html", href=base + "index.html")
-    element(element(root, "author"), "name", "Papers With Code 2")
-    element(root, "generator", "pwc site build")
-    for board, i, step in steps:
-        root.append(_entry(registry, board, i, step, base))
-    ET.indent(root)
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n', f'<feed xmlns="{ATOM}">\n',
+        _element("title", title),
+        _element("subtitle", "Each result that set a new best on a leaderboard's primary "
+                 "metric, newest first."),
+        _element("id", NAMESPACE.urn if path == SITE_FEED else uuid.uuid5(NAMESPACE, path).urn),
+        _element("updated", _stamp(steps[0][2].date)),
+        _element("link", rel="self", type="application/atom+xml",
+                 href=base + path if site_url else path.rsplit("/", 1)[-1]),
+        _element("link", rel="alternate", type="text/html", href=base + "index.html"),
+        "  <author>\n", _element("name", "Papers With Code 2", "    "), "  </author>\n",
+        _element("generator", "pwc site build"),
+    ]
+    parts += [_entry(registry, board, i, step, base) for board, i, step in steps]
+    parts.append("</feed>\n")
+    return "".join(parts).encode("utf-8")
 
 
-def _entry(registry: Registry, board: Leaderboard, i: int, step: Step,
-           base: str) -> ET.Element:
+def _entry(registry: Registry, board: Leaderboard, i: int, step: Step, base: str) -> str:
     b = board.benchmark
     row = step.row
     metric = registry.name("metric", b.primary or "")
     value = number(step.value)
     rid = result_id(row.result)
-    entry = ET.Element("entry")
-
-    def element(tag: str, text: str | None = None, **attributes: str) -> None:
-        child = ET.SubElement(entry, tag, attributes)
-        if text is not None:
-            child.text = _text(text)
-
-    element("title", f"{row.result.model}: {value} {metric} on {b.name}")
-    element("id", uuid.uuid5(NAMESPACE, f"{b.id}\x1f{rid}").urn)
-    element("updated", _stamp(step.date))
-    element("published", _stamp(step.date))
-    element("link", rel="alternate", type="text/html",
-            href=f"{base}benchmarks/{b.id}.html#r-{rid}")
-    if row.paper is not None:
-        element("link", rel="related", type="text/html", title=paper_label(row.paper),
-                href=f"{base}papers/{row.paper.id}.html")
-    element("category", term=b.task, label=registry.name("task", b.task))
     previous = board.sota[i - 1] if i else None
     summary = (f"{row.result.model} set a new best {metric} on {b.name}: {value}"
                + (f" ({paper_label(row.paper)})" if row.paper is not None else "")
@@ -127,8 +114,21 @@ def _entry(registry: Registry, board: Leaderboard, i: int, step: Step,
                + (f"The best before was {number(previous.value)} by "
                   f"{previous.row.result.model} ({previous.date})." if previous
                   else "The first dated result on this leaderboard."))
-    element("summary", summary)
-    return entry
+    inside = "    "
+    return "".join([
+        "  <entry>\n",
+        _element("title", f"{row.result.model}: {value} {metric} on {b.name}", inside),
+        _element("id", uuid.uuid5(NAMESPACE, f"{b.id}\x1f{rid}").urn, inside),
+        _element("updated", _stamp(step.date), inside),
+        _element("published", _stamp(step.date), inside),
+        _element("link", None, inside, rel="alternate", type="text/html",
+                 href=f"{base}benchmarks/{b.id}.html#r-{rid}"),
+        _element("link", None, inside, rel="related", type="text/html",
+                 title=paper_label(row.paper), href=f"{base}papers/{row.paper.id}.html")
+        if row.paper is not None else "",
+        _element("category", None, inside, term=b.task, label=registry.name("task", b.task)),
+        _element("summary", summary, inside),
+        "  </entry>\n"])
 
 
 def feeds(registry: Registry, boards: dict[str, Leaderboard], by_task: dict[str, list[str]],
