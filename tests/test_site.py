@@ -617,6 +617,8 @@ def test_the_sota_feeds_announce_each_boards_new_bests(shipped_site: Path) -> No
     board = find_leaderboard(registry, "question-answering", "hotpotqa")
     assert board is not None and len(board.sota) >= 2
     task = _atom(shipped_site / "feeds" / "tasks" / "question-answering.atom")
+    assert task.find(f"{A}link[@rel='alternate']").get("href") == \
+        "../../tasks/question-answering.html"
     mine = [e for e in task.findall(f"{A}entry")
             if "/benchmarks/question-answering--hotpotqa.html#" in
             e.find(f"{A}link[@rel='alternate']").get("href")]

@@ -76,9 +76,10 @@ def _element(tag: str, text: str | None = None, indent: str = "  ", **attributes
 
 
 def feed(registry: Registry, boards: Iterable[Leaderboard], path: str, title: str,
-         site_url: str | None = None) -> bytes | None:
+         site_url: str | None = None, page: str = "index.html") -> bytes | None:
     """The Atom document at ``path`` (from the site's root) announcing the new bests of
-    ``boards``; None when they have none (a feed with no entry has no date to give)."""
+    ``boards``, whose page is ``page``; None when they have none (a feed with no entry has no
+    date to give)."""
     steps = _steps(boards)
     if not steps:
         return None
@@ -92,7 +93,7 @@ def feed(registry: Registry, boards: Iterable[Leaderboard], path: str, title: st
         _element("updated", _stamp(steps[0][2].date)),
         _element("link", rel="self", type="application/atom+xml",
                  href=base + path if site_url else path.rsplit("/", 1)[-1]),
-        _element("link", rel="alternate", type="text/html", href=base + "index.html"),
+        _element("link", rel="alternate", type="text/html", href=base + page),
         "  <author>\n", _element("name", "Papers With Code 2", "    "), "  </author>\n",
         _element("generator", "pwc site build"),
     ]
@@ -142,7 +143,8 @@ def feeds(registry: Registry, boards: dict[str, Leaderboard], by_task: dict[str,
     for task_id in sorted(by_task):
         path = task_feed(task_id)
         document = feed(registry, (boards[b] for b in by_task[task_id]), path,
-                        f"New states of the art: {registry.name('task', task_id)}", site_url)
+                        f"New states of the art: {registry.name('task', task_id)}", site_url,
+                        f"tasks/{task_id}.html")
         if document is not None:
             out[path] = document
     return out
