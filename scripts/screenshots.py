@@ -65,6 +65,7 @@ def take(browser: Any, base: str, shot: Shot, out: Path) -> None:
         page.keyboard.press("Enter")
         page.locator("main").get_by_role("link", name=QUERY_FINDS).first.wait_for()
     page.wait_for_load_state("networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # no focus ring
     page.screenshot(path=str(out / shot.name), animations="disabled", caret="hide")
     page.close()
     print(f"wrote {out / shot.name}")
