@@ -247,7 +247,7 @@ def test_lert_page_shows_the_seed_results_row_for_row(browser: Any, shipped_url:
     assert page.get_by_role("link", name="Code (official)").get_attribute("href") == \
         "https://github.com/ymcui/LERT"
     cells = page.locator("table.results tbody tr").evaluate_all(
-        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
+        "rows => rows.map(r => Array.from(r.cells).slice(0, 5).map(c => c.innerText.trim()))")
     # The seed page spells the metric "Accuray", as the archive does; the registry's name is
     # "Accuracy" and keeps "Accuray" as an alias.
     shown = sorted("".join(c).replace("Accuracy", "Accuray") for c in cells)
@@ -364,6 +364,7 @@ def test_every_page_beside_the_records_own_has_a_reserved_name(
     from pwc_registry.site import build
 
     monkeypatch.setattr(build, "PER_PAGE", 1)
+    monkeypatch.setattr(build, "PAPERS_PER_PAGE", 1)
     registry = speech_registry(tmp_path)
     write(registry, "task", {"id": "unplaced", "name": "Unplaced"})  # no area: "other"
     write(registry, "method", {"id": "transformer", "name": "Transformer"})
@@ -382,6 +383,7 @@ def test_every_page_beside_the_records_own_has_a_reserved_name(
     others = {(kind, page.stem) for folder, kind in folders.items()
               for page in (out / folder).glob("*.html") if page.stem not in ids[kind]}
     assert ("dataset", "index-2") in others and ("area", "other") in others
+    assert ("paper", "index-2") in others
     assert any(kind == "area" and stem.endswith("-2") for kind, stem in others)
     assert {(k, s) for k, s in others if not layout.RESERVED_IDS[k].fullmatch(s)} == set()
 
@@ -482,3 +484,179 @@ def test_bibtex_fields_cannot_be_closed_by_a_title() -> None:
     assert "title = {A\\} @misc\\{evil, title=\\{B}" in entry
     assert "author = {C \\& D}" in entry
     assert bibtex(Paper(id="y", title=None, file="y.yaml")) is None
+
+
+# --- paper pages, paper lists, feeds ----------------------------------------------------------
+
+LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
+
+
+def test_a_paper_page_shows_provenance_and_links_each_model_to_its_row(
+        browser: Any, shipped_url: str) -> None:
+    from pwc_registry.site.build import registry_date
+
+    page = browser.new_page()
+    page.goto(shipped_url + f"papers/{LERT}.html")
+    # The archive's note that it gives no table for the Astock numbers, beside their rows.
+    note = page.locator("table.results td.provenance").first
+    assert "gives no table or figure for these numbers" in note.inner_text()
+    assert "reported by papers-with-code-archive" in note.inner_text()
+    first_row = page.locator("table.results tbody tr").first
+    assert first_row.locator("td.provenance").count() == 1
+    assert note.get_attribute("rowspan") == "4"  # its four metrics
+    model = first_row.locator("td").nth(4).get_by_role("link")
+    name = model.inner_text()
+    model.click()
+    page.wait_for_load_state()
+    assert "/benchmarks/stock-market-prediction--astock.html#r-" in page.url
+    assert name in page.locator("tr:target").inner_text()
+    page.go_back()
+    # No repository configured (this build): no link to a file or to editing it.
+    assert page.get_by_role("link", name="Edit on GitHub").count() == 0
+    assert page.get_by_role("link", name="YAML source").count() == 0
+    built = registry_date(REPO / "registry")
+    assert built and page.locator("footer time").get_attribute("datetime") == built
+    page.close()
+
+
+def test_the_papers_index_pages_through_every_paper_newest_first(
+        browser: Any, shipped_url: str, shipped_site: Path) -> None:
+    import re
+
+    registry = load_registry(REPO / "registry")
+    pages = sorted(shipped_site.glob("papers/index*.html"),
+                   key=lambda p: int(p.stem.split("-")[1]) if "-" in p.stem else 1)
+    assert len(pages) == -(-len(registry.papers) // 200) > 1
+    listed: list[str] = []
+    for path in pages:
+        papers = path.read_text("utf-8").split('<ul class="papers">')[1].split("</ul>")[0]
+        listed += re.findall(r'<li><a href="\.\./papers/([^"/]+)\.html">', papers)
+    assert sorted(listed) == sorted(registry.papers)  # each paper once
+    dates = [registry.papers[p].date or "" for p in listed]
+    assert dates == sorted(dates, reverse=True)
+    page = browser.new_page()
+    page.goto(shipped_url + "papers/index.html")
+    first = page.locator("ul.papers li a").first.inner_text()
+    page.get_by_role("link", name="Older →").click()
+    assert page.url.endswith("papers/index-2.html")
+    assert page.locator("ul.papers li a").first.inner_text() != first
+    assert page.locator("nav.pages [aria-current=page]").inner_text() == "2"
+    page.close()
+
+
+def test_paper_lists_show_the_paper_pages_rank_badges(browser: Any, shipped_url: str) -> None:
+    page = browser.new_page()
+    for where in ("index.html", "papers/index.html", "datasets/astock.html"):
+        page.goto(shipped_url + where)
+        item = page.locator("ul.papers li", has=page.locator(".badge")).first
+        in_list = item.locator(".badge").all_inner_texts()
+        assert in_list, where
+        item.locator("a").first.click()
+        assert page.locator("p.badges .badge").all_inner_texts() == in_list, where
+    page.goto(shipped_url + "datasets/astock.html")
+    lert = page.locator("ul.papers li", has=page.locator(f'a[href="../papers/{LERT}.html"]'))
+    assert "#1 on Stock Market Prediction on Astock" in lert.locator(".badge").all_inner_texts()
+    page.close()
+
+
+def test_record_links_come_from_configuration_only(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    from conftest import git
+
+    registry = speech_registry(tmp_path / "data")  # the registry in a folder of the repository
+    source = write(registry, "source", {
+        "id": "asr-board", "kind": "leaderboard", "title": "An ASR leaderboard",
+        "results": [result("speech-recognition", "librispeech-test-clean", "Z",
+                           word_error_rate=4.0)]})
+    git(tmp_path, "init", "-q", "-b", "trunk")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "registry")
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1, repository_url="https://github.com/owner/repo/")
+    record = next((registry / "papers").rglob("first-asr.yaml")).relative_to(tmp_path)
+    page = (out / "papers" / "first-asr.html").read_text("utf-8")
+    assert f'href="https://github.com/owner/repo/blob/trunk/{record}"' in page
+    assert f'href="https://github.com/owner/repo/edit/trunk/{record}"' in page
+    assert str(record).startswith("data/registry/papers/")
+    held = (out / "sources" / "asr-board.html").read_text("utf-8")
+    assert f'/edit/trunk/{source.relative_to(tmp_path)}"' in held
+    build_site(registry, out, jobs=1)  # not configured: no such link
+    assert "github.com" not in (out / "papers" / "first-asr.html").read_text("utf-8")
+    refused = CliRunner().invoke(main, ["site", "build", "--registry", str(registry), "--out",
+                                        str(tmp_path / "x"), "--repository-url", "owner/repo"])
+    assert refused.exit_code == 2 and "is not a web address" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def _atom(path: Path) -> Any:
+    from defusedxml import ElementTree
+
+    return ElementTree.parse(path).getroot()
+
+
+A = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_sota_feeds_announce_each_boards_new_bests(shipped_site: Path) -> None:
+    registry = load_registry(REPO / "registry")
+    whole = _atom(shipped_site / "feeds" / "sota.atom")
+    assert whole.tag == f"{A}feed"
+    entries = whole.findall(f"{A}entry")
+    assert 0 < len(entries) <= 100
+    stamps = [e.findtext(f"{A}updated") for e in entries]
+    assert stamps == sorted(stamps, reverse=True) and whole.findtext(f"{A}updated") == stamps[0]
+    assert len({e.findtext(f"{A}id") for e in entries}) == len(entries)
+    for entry in entries:
+        assert entry.findtext(f"{A}id", "").startswith("urn:uuid:")
+        assert entry.findtext(f"{A}title") and entry.find(f"{A}link[@rel='alternate']") \
+            is not None
+    # A task's feed: its boards' steps, newest first, each linking the row that set it.
+    board = find_leaderboard(registry, "question-answering", "hotpotqa")
+    assert board is not None and len(board.sota) >= 2
+    task = _atom(shipped_site / "feeds" / "tasks" / "question-answering.atom")
+    assert task.find(f"{A}link[@rel='alternate']").get("href") == \
+        "../../tasks/question-answering.html"
+    mine = [e for e in task.findall(f"{A}entry")
+            if "/benchmarks/question-answering--hotpotqa.html#" in
+            e.find(f"{A}link[@rel='alternate']").get("href")]
+    assert [e.findtext(f"{A}title", "").split(": ")[0] for e in mine] == \
+        [s.row.result.model for s in reversed(board.sota)]
+    href = mine[0].find(f"{A}link[@rel='alternate']").get("href")
+    target, fragment = href.split("#")
+    assert target.startswith("../../benchmarks/")
+    assert fragment in _parse(shipped_site / "feeds" / "tasks" / target).ids
+    # The home page and the task's page announce them.
+    for page, feed in (("index.html", "feeds/sota.atom"),
+                       ("tasks/question-answering.html", "../feeds/tasks/question-answering.atom")):
+        text = (shipped_site / page).read_text("utf-8")
+        assert '<link rel="alternate" type="application/atom+xml"' in text
+        assert f'href="{feed}"' in text
+
+
+def test_feed_entries_keep_hostile_model_names_as_text(tmp_path: Path) -> None:
+    from pwc_registry.leaderboard import compile_leaderboards
+    from pwc_registry.site.feed import feeds
+
+    registry_path = speech_registry(tmp_path)
+    model = "]]><script>alert(4)</script> & <b>x</b>"
+    paper(registry_path, "hostile-asr", "2024-02", [
+        result("speech-recognition", "librispeech-test-clean", model, word_error_rate=1.0)])
+    registry = load_registry(registry_path)
+    boards = {b.benchmark.id: b for b in compile_leaderboards(registry)}
+    by_task: dict[str, list[str]] = {}
+    for board_id, board in boards.items():
+        by_task.setdefault(board.benchmark.task, []).append(board_id)
+    written = feeds(registry, boards, by_task, "https://example.org/pwc/")
+    raw = written["feeds/tasks/speech-recognition.atom"]
+    assert b"<script>" not in raw and b"<b>" not in raw
+    (tmp_path / "feed.atom").write_bytes(raw)
+    newest = _atom(tmp_path / "feed.atom").find(f"{A}entry")
+    assert newest.findtext(f"{A}title") == \
+        f"{model}: 1 Word Error Rate on Speech Recognition on LibriSpeech test-clean"
+    assert newest.findtext(f"{A}updated") == "2024-02-01T00:00:00Z"  # a month: its first day
+    assert newest.find(f"{A}link[@rel='alternate']").get("href").startswith(
+        "https://example.org/pwc/benchmarks/speech-recognition--librispeech-test-clean.html#r-")
+    assert feeds(registry, boards, by_task) == feeds(registry, boards, by_task)

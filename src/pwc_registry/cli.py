@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import os
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -586,6 +587,18 @@ def site() -> None:
     """Build and preview the static website."""
 
 
+def _web_address(_: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) address with a host, without its trailing slash."""
+    if value is None:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query \
+            or parts.fragment or any(c.isspace() for c in value):
+        raise click.BadParameter(f"{value!r} is not a web address (https://host/path)",
+                                 param=param)
+    return value.rstrip("/")
+
+
 @site.command("build")
 @registry_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
@@ -594,12 +607,24 @@ def site() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 @click.option("--api/--no-api", "with_api", default=True, show_default=True,
               help="Also write the Papers with Code API's files under api/v1/ (docs/api.md).")
-def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: bool) -> None:
+@click.option("--repository-url", callback=_web_address, default=None,
+              help="The registry's repository (https://github.com/OWNER/REPO): paper and source "
+                   "pages link to their YAML file and to editing it. Without it, no such links.")
+@click.option("--repository-branch", default=None,
+              help="The branch those links name (default: the branch checked out).")
+@click.option("--site-url", callback=_web_address, default=None,
+              help="Where the site is published (https://OWNER.github.io/REPO/): the Atom "
+                   "feeds' links are absolute. Without it, they are relative to the feed.")
+def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: bool,
+               repository_url: str | None, repository_branch: str | None,
+               site_url: str | None) -> None:
     """Render every page of the site from the registry."""
     from .site.build import build_site
 
     with _refusals():
-        counts = build_site(_registry(registry), out, jobs=jobs, with_api=with_api)
+        counts = build_site(_registry(registry), out, jobs=jobs, with_api=with_api,
+                            repository_url=repository_url, repository_branch=repository_branch,
+                            site_url=site_url)
     click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
                f"{counts['papers']} papers) to {out}/ — preview it with: pwc site serve "
                f"--dir {out}  (or open {out / 'index.html'})")

@@ -50,13 +50,14 @@ SUFFIX = ".yaml"
 
 #: Ids a record cannot have, by kind, because the site writes a page of that name in the kind's
 #: folder (site/build.py; tests/test_site.py checks that every other page it writes there is
-#: matched here): each folder's list, ``index.html``; the list of datasets goes on over
-#: ``datasets/index-2.html``, ``index-3.html``...; an area's leaderboards are listed at
-#: ``sota/<area>.html``, then ``sota/<area>-2.html``..., beside ``sota/index.html``; and tasks
-#: without an area are listed as the area ``other``. Benchmarks need none: their ids hold
-#: ``--``, which no page name or snapshot file (``index.json``, ``summary.md``...) does.
+#: matched here): each folder's list, ``index.html``; the lists of papers and of datasets go on
+#: over ``papers/index-2.html``, ``datasets/index-2.html``, ``index-3.html``...; an area's
+#: leaderboards are listed at ``sota/<area>.html``, then ``sota/<area>-2.html``..., beside
+#: ``sota/index.html``; and tasks without an area are listed as the area ``other``. Benchmarks
+#: need none: their ids hold ``--``, which no page name or snapshot file (``index.json``,
+#: ``summary.md``...) does.
 RESERVED_IDS: dict[str, re.Pattern[str]] = {
-    PAPER: re.compile(r"index"),
+    PAPER: re.compile(r"index(?:-[0-9]+)?"),
     SOURCE: re.compile(r"index"),
     "task": re.compile(r"index"),
     "dataset": re.compile(r"index(?:-[0-9]+)?"),

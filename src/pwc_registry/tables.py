@@ -27,7 +27,7 @@ from typing import Any
 from .leaderboard import Leaderboard, benchmark_of, group_results, rank
 from .markdown import number
 from .parallel import fork_map, shared
-from .registry import Holder, Paper, Registry
+from .registry import Holder, Paper, Registry, Result
 from .stats import area_of
 
 #: Below this many leaderboards, worker processes cost more than they save.
@@ -232,6 +232,12 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
+def result_id(result: Result) -> str:
+    """The ``result_id`` column: a short, stable name of :attr:`..registry.Result.key` (the
+    site's row anchors and feed entries use it too)."""
+    return _digest(*result.key)
+
+
 def holder_fields(holder: Holder) -> dict[str, Any]:
     """What every view says of the record that holds a result (the snapshot's ``holder``)."""
     if isinstance(holder, Paper):
@@ -256,7 +262,7 @@ def result_rows(board: Leaderboard, registry: Registry) -> Iterable[tuple[Any, .
     common = (b.id, b.name, b.task, task_name, b.dataset, dataset_name, b.split)
     for row in board.rows:
         result, holder, paper = row.result, row.holder, row.paper
-        result_id = _digest(*result.key)
+        result_key = result_id(result)
         code = holder.main_code
         source = result.source
         for metric in b.metrics:
@@ -264,7 +270,7 @@ def result_rows(board: Leaderboard, registry: Registry) -> Iterable[tuple[Any, .
             if value is None:
                 continue
             yield (
-                _digest(result_id, b.id, metric), result_id, *common,
+                _digest(result_key, b.id, metric), result_key, *common,
                 metric, names[metric], metric == b.primary, b.directions.get(metric),
                 units[metric], value.value, number(value.value), value.spread, value.note,
                 row.rank, row.rank_without_extra_data, row.ranks.get(metric),

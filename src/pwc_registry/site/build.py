@@ -21,6 +21,7 @@ import gzip
 import json
 import re
 import shutil
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -48,8 +49,8 @@ from ..registry import (
     topics_of,
 )
 from ..stats import area_of
-from ..tables import compute
-from . import api
+from ..tables import compute, result_id
+from . import api, feed
 from .chart import sota_chart
 from .cite import bibtex, meta_tags
 
@@ -71,7 +72,6 @@ GZIPPED = (".sqlite", ".csv")
 #: How each kind of source is named on the site (source.schema.json lists the kinds).
 SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benchmark",
                 "model-card": "model card", "report": "report", "leaderboard": "leaderboard"}
-LATEST = 100
 #: Above this many rows a leaderboard's markup is leaner (a row's rank on each other metric goes
 #: into a tooltip): the 1,556 rows of the largest board must still open in under a second.
 COMPACT = 200
@@ -79,6 +79,14 @@ COMPACT = 200
 TOP = 300
 #: Listings longer than this are split into pages (a page stays under 200 KB).
 PER_PAGE = 300
+#: Papers per page of the Papers index (newest first): with up to three rank badges each, a
+#: page stays under 200 KB.
+PAPERS_PER_PAGE = 200
+#: How many rank badges a paper shows (its best ranks in the top three of a leaderboard).
+BADGES = 3
+#: How many page numbers either side of the current one the Papers index links (the first and
+#: last are always linked): at the archive's 576,000 papers there are 2,880 pages.
+PAGE_WINDOW = 5
 #: How many of an area's tasks the task index shows (its page lists them all).
 SAMPLE = 24
 OTHER = "other"
@@ -108,6 +116,61 @@ class Site:
     downloads: dict[str, int] = dataclasses.field(default_factory=dict)
     #: The date of the registry's last commit (YYYY-MM-DD); None outside git.
     built: str | None = None
+    #: Where the registry's files are published, for the links to a record's file and to edit
+    #: it; None when not configured (no such links).
+    repository: Repository | None = None
+    #: The site's own address, for absolute links in the feeds; None: relative links.
+    site_url: str | None = None
+    #: Every paper id, newest first (undated last): the Papers index's order, sorted once.
+    newest: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Repository:
+    """The registry's repository on a GitHub-like host, as configured (``pwc site build
+    --repository-url``): never guessed from a remote."""
+
+    url: str
+    branch: str
+    #: The registry folder's parent, relative to the repository's root ("" at the root): a
+    #: record's ``file`` is relative to that parent.
+    prefix: str
+
+    def links(self, file: str) -> tuple[str, str]:
+        """(view, edit) URLs of a record's file."""
+        path = urllib.parse.quote(self.prefix + file)
+        branch = urllib.parse.quote(self.branch, safe="/")
+        return f"{self.url}/blob/{branch}/{path}", f"{self.url}/edit/{branch}/{path}"
+
+
+def repository_of(registry_path: Path, url: str | None, branch: str | None
+                  ) -> Repository | None:
+    """The configured repository of the registry at ``registry_path``: None without a URL, or
+    outside git (where a file's place in the repository is unknown). The branch defaults to
+    the one checked out; None on a detached HEAD with no branch given."""
+    if not url:
+        return None
+    parent = registry_path.resolve().parent
+    try:
+        prefix = run_git(parent, "rev-parse", "--show-prefix").strip()
+        if branch is None:
+            branch = run_git(parent, "symbolic-ref", "--quiet", "--short", "HEAD").strip()
+    except GitError:
+        return None
+    return Repository(url.rstrip("/"), branch, prefix) if branch else None
+
+
+Badge = tuple[str, int, str]
+
+
+def rank_badges(site: Site, holder_id: str, limit: int = BADGES) -> list[Badge]:
+    """(board id, rank, board name) of the holder's best ranks in the top three of a
+    leaderboard, best first: its own rows only (not a source's rows of its method)."""
+    held = sorted(((board_id, row) for board_id, row in site.ranks.get(holder_id, ())
+                   if row.rank is not None and row.rank <= 3 and row.holder.id == holder_id),
+                  key=lambda h: (h[1].rank or 0, h[0]))
+    return [(board_id, row.rank or 0, site.boards[board_id].benchmark.name)
+            for board_id, row in held[:limit]]
 
 
 def gather(registry: Registry, guide: str = "") -> Site:
@@ -138,8 +201,10 @@ def gather(registry: Registry, guide: str = "") -> Site:
               "papers": len(registry.papers), "sources": len(registry.sources),
               "benchmarks": len(boards),
               "results": sum(len(h.results) for h in registry.holders())}
+    newest = [p.id for p in sorted(registry.papers.values(), key=lambda p: (p.date or "", p.id),
+                                   reverse=True)]
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
-                subtasks, topics_of(registry), counts, guide)
+                subtasks, topics_of(registry), counts, guide, newest=newest)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -181,7 +246,7 @@ class Pages:
         html = self.env.get_template(template).render(
             root="../" * depth, path=path, title=title, description=description[:300],
             sections=sections(self.site), counts=self.site.counts, name=self.name,
-            value=_value, **context)
+            value=_value, built=self.site.built, **context)
         return path, html
 
     def render(self, kind: str, key: str) -> tuple[str, str]:
@@ -196,7 +261,13 @@ class Pages:
                         key=lambda p: (p.date or "", p.id), reverse=True)[:10]
         return self._page("home.html", "index.html", "Papers With Code 2",
                           "Machine-learning results from papers, ranked on open leaderboards.",
-                          boards=boards, latest=latest)
+                          boards=boards, latest=latest, badges=self.badges(latest),
+                          feed=feed.SITE_FEED if self.site.boards and feed.has_feed(
+                              self.site.boards.values()) else None)
+
+    def badges(self, papers: Iterable[Any]) -> dict[str, list[Badge]]:
+        """The rank badges of each of ``papers`` (a list of them shows them too)."""
+        return {p.id: rank_badges(self.site, p.id) for p in papers}
 
     def areas(self) -> list[tuple[str, str, list[str]]]:
         """(area id or "other", area name, its top-level task ids by name), areas by name."""
@@ -234,6 +305,7 @@ class Pages:
         return self._page("task.html", f"tasks/{task_id}.html", task["name"],
                           task.get("description") or f"Benchmarks of {task['name']}.",
                           task=task, task_id=task_id, boards=boards,
+                          feed=feed.task_feed(task_id) if feed.has_feed(boards) else None,
                           subtasks=self.site.subtasks.get(task_id, []))
 
     def boards_by_area(self) -> dict[str, list[Leaderboard]]:
@@ -320,6 +392,7 @@ class Pages:
             code = row.holder.main_code
             held_by = row.holder if isinstance(row.holder, Source) else None
             out.append({
+                "id": f"r-{result_id(result)}",
                 "rank": "—" if row.rank is None else str(row.rank),
                 "rank_clean": "" if result.extra_training_data else (
                     "—" if row.rank_without_extra_data is None else str(row.rank_without_extra_data)),
@@ -357,14 +430,25 @@ class Pages:
         return self._page("dataset.html", f"datasets/{dataset_id}.html", dataset["name"],
                           dataset.get("description") or f"Benchmarks on {dataset['name']}.",
                           dataset=dataset, dataset_id=dataset_id, boards=boards,
-                          papers=papers[:200], paper_count=len(papers))
+                          papers=papers[:200], paper_count=len(papers),
+                          badges=self.badges(papers[:200]))
 
-    def _papers(self, _: str) -> tuple[str, str]:
-        latest = sorted(self.registry.papers.values(), key=lambda p: (p.date or "", p.id),
-                        reverse=True)[:LATEST]
-        return self._page("papers.html", "papers/index.html", "Papers",
-                          f"The {len(latest)} newest of {len(self.registry.papers)} papers.",
-                          latest=latest)
+    def _papers(self, number_text: str) -> tuple[str, str]:
+        """A page of the Papers index: every paper, newest first (undated ones last)."""
+        number = int(number_text or "1")
+        total = len(self.registry.papers)
+        pages = _pages(total, PAPERS_PER_PAGE)
+        chunk = [self.registry.papers[p] for p in
+                 self.site.newest[(number - 1) * PAPERS_PER_PAGE: number * PAPERS_PER_PAGE]]
+        window = sorted({1, pages, *range(max(1, number - PAGE_WINDOW),
+                                          min(pages, number + PAGE_WINDOW) + 1)})
+        return self._page("papers.html", f"papers/{_paged_name('index', number)}",
+                          "Papers" + (f" ({number}/{pages})" if pages > 1 else ""),
+                          f"{total} papers, newest first"
+                          + (f": page {number} of {pages}." if pages > 1 else "."),
+                          latest=chunk, badges=self.badges(chunk), number=number, pages=pages,
+                          window=window, page_name=_paged_name,
+                          first=(number - 1) * PAPERS_PER_PAGE + 1)
 
     def _paper(self, paper_id: str) -> tuple[str, str]:
         paper = self.registry.papers[paper_id]
@@ -373,12 +457,26 @@ class Pages:
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
         label = paper_label(paper)
-        badges = [(board_id, row) for board_id, row in held
-                  if row.rank is not None and row.rank <= 3 and row.holder is paper][:3]
         return self._page("paper.html", f"papers/{paper_id}.html", label,
                           paper.abstract or f"Results of {label}.", paper=paper, label=label,
                           held=held, boards=self.site.boards, related=near, code=code,
-                          badges=badges, bibtex=bibtex(paper), citation=meta_tags(paper))
+                          badges=rank_badges(self.site, paper_id), bibtex=bibtex(paper),
+                          citation=meta_tags(paper), rows=self.row_links(paper, held),
+                          record=self.site.repository.links(paper.file)
+                          if self.site.repository else None)
+
+    def row_links(self, holder: Holder, held: Iterable[tuple[str, Row]]) -> dict[int, str]:
+        """Result index → its row on its own leaderboard (from the site's root): on the board's
+        page, or on its page of all rows when it is past the first ``TOP``."""
+        links = {}
+        for board_id, row in held:
+            if row.holder is not holder or row.via is not None:
+                continue
+            rows = self.site.boards[board_id].rows
+            page = board_id if len(rows) <= TOP or any(r is row for r in rows[:TOP]) \
+                else f"{board_id}.all"
+            links[row.result.index] = f"benchmarks/{page}.html#r-{result_id(row.result)}"
+        return links
 
     def _source(self, source_id: str) -> tuple[str, str]:
         source = self.registry.sources[source_id]
@@ -389,7 +487,10 @@ class Pages:
         return self._page("source.html", f"sources/{source_id}.html", source.title,
                           source.description or f"Results from {source.title}.",
                           source=source, kind=SOURCE_KINDS[source.kind], held=held,
-                          boards=self.site.boards, papers=papers, code=source.main_code)
+                          boards=self.site.boards, papers=papers, code=source.main_code,
+                          rows=self.row_links(source, held),
+                          record=self.site.repository.links(source.file)
+                          if self.site.repository else None)
 
     def _sources(self, _: str) -> tuple[str, str]:
         listed = sorted(self.registry.sources.values(), key=lambda s: (s.title.casefold(), s.id))
@@ -409,7 +510,8 @@ class Pages:
         papers = [self.registry.papers[p] for p in self.site.method_papers.get(method_id, [])]
         return self._page("method.html", f"methods/{method_id}.html", method["name"],
                           method.get("description") or method["name"], method=method,
-                          papers=papers[:200], paper_count=len(papers))
+                          papers=papers[:200], paper_count=len(papers),
+                          badges=self.badges(papers[:200]))
 
     def _prose(self, key: str) -> tuple[str, str]:
         title, description, markdown_text = _PROSE[key](self.site)
@@ -425,7 +527,7 @@ class Pages:
                 groups.append((_FORMAT_LABELS[fmt], files))
         return self._page("downloads.html", "downloads.html", "Downloads",
                           "The whole registry as Parquet, SQLite and CSV.",
-                          groups=groups, built=self.site.built)
+                          groups=groups)
 
     def _search(self, _: str) -> tuple[str, str]:
         return self._page("search.html", "search.html", "Search",
@@ -520,8 +622,7 @@ def sections(site: Site) -> list[tuple[str, str]]:
 
 
 def page_keys(site: Site) -> list[tuple[str, str]]:
-    keys: list[tuple[str, str]] = [("home", ""), ("tasks", ""), ("sota", ""),
-                                   ("papers", ""), ("search", ""),
+    keys: list[tuple[str, str]] = [("home", ""), ("tasks", ""), ("sota", ""), ("search", ""),
                                    ("prose", "submit.html"), ("prose", "about.html")]
     shown = {href for href, _ in sections(site)}
     keys += [(kind, "") for kind, href in (("sources", "sources/index.html"),
@@ -531,6 +632,8 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
     keys += [("tasks_area", area) for area, _, _ in pages.areas()]
     for area, boards in pages.boards_by_area().items():
         keys += [("sota_area", f"{area}:{n}") for n in range(1, _pages(len(boards), PER_PAGE) + 1)]
+    keys += [("papers", str(n))
+             for n in range(1, _pages(len(site.registry.papers), PAPERS_PER_PAGE) + 1)]
     datasets = len(site.registry.entities.get("dataset", {}))
     keys += [("datasets", str(n)) for n in range(1, _pages(datasets, PER_PAGE * 3) + 1)]
     keys += [("task", t) for t in sorted(site.registry.entities.get("task", {}))]
@@ -635,9 +738,14 @@ def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
 
 
 def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
-               with_api: bool = True) -> dict[str, int]:
+               with_api: bool = True, repository_url: str | None = None,
+               repository_branch: str | None = None,
+               site_url: str | None = None) -> dict[str, int]:
     """Render the whole site into ``out`` (replaced: see :mod:`..outputs`), with the API's files
-    unless ``with_api`` is false; counts of what was written."""
+    unless ``with_api`` is false; counts of what was written. With ``repository_url`` (the
+    registry's repository, e.g. ``https://github.com/OWNER/REPO``), paper and source pages link
+    to their file and to editing it on ``repository_branch`` (default: the branch checked out);
+    with ``site_url``, the feeds' links are absolute."""
     check_folder(out, COMMAND)  # before minutes of reading: a folder pwc may not replace
     registry = load_registry(registry_path, jobs=jobs)
     guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
@@ -646,6 +754,8 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
         site = gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
     finally:
         gc.enable()
+    site.repository = repository_of(registry_path, repository_url, repository_branch)
+    site.site_url = site_url
     with output_folder(out, COMMAND, replace=True):
         (out / "benchmarks").mkdir()
         with gc_paused():  # see exports.results.export_results
@@ -661,6 +771,9 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
             json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
             encoding="utf-8")
         (out / ".nojekyll").write_text("")
+        with gc_paused():  # a full collection would scan every object gathered
+            _write(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),
+                   set())
         if with_api:
             written.update(_write(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
