@@ -164,6 +164,22 @@ def _value(row: Row, metric: str) -> str:
                                   else "")
 
 
+#: The columns of a leaderboard that may fold into one line above its table, and the row keys
+#: each compares.
+FOLDABLE = {"paper": ("paper", "title"), "code": ("code", "official"),
+            "provenance": ("source", "source_title", "source_kind", "where", "url",
+                           "reported_by", "notes")}
+
+
+def _folded(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The foldable columns that say the same on every row (of two or more), each with that
+    row's values: the page says it once above the table instead of in every row."""
+    if len(rows) < 2:
+        return {}
+    return {column: {k: rows[0][k] for k in keys} for column, keys in FOLDABLE.items()
+            if all(r[k] == rows[0][k] for r in rows for k in keys)}
+
+
 class Pages:
     """Renders each kind of page; ``render(kind, key)`` gives (path, html)."""
 
@@ -295,18 +311,21 @@ class Pages:
                           if best and b.primary else "."))
         shown = board.rows if everything else board.rows[:TOP]
         suffix = ".all" if everything else ""
+        rows = self._rows(board, shown, has_extra)
         return self._page("benchmark.html", f"benchmarks/{board_id}{suffix}.html",
                           b.name + (" — all results" if everything else ""), description,
-                          board=board, b=b, rows=self._rows(board, shown),
+                          board=board, b=b, rows=rows, folded=_folded(rows),
                           has_extra=has_extra, charts=charts, direction=direction,
                           compact=len(shown) > COMPACT, everything=everything,
-                          total=len(board.rows), metric_names=[self.name("metric", m)
-                                                               for m in b.metrics])
+                          total=len(board.rows), updated=self.site.built,
+                          metric_names=[self.name("metric", m) for m in b.metrics],
+                          metric_directions=[b.directions.get(m, "") for m in b.metrics])
 
     def _benchmark_all(self, board_id: str) -> tuple[str, str]:
         return self._benchmark(board_id, everything=True)
 
-    def _rows(self, board: Leaderboard, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    def _rows(self, board: Leaderboard, rows: Sequence[Row], has_extra: bool
+              ) -> list[dict[str, Any]]:
         """The table's cells as text, so the template only lays them out (a leaderboard can
         have 1,500 rows: formatting them in the template would take most of the build)."""
         b = board.benchmark
@@ -316,7 +335,10 @@ class Pages:
             cells = []
             for m in b.metrics:
                 rank = row.ranks.get(m) if m != b.primary else None
-                cells.append((_value(row, m), f"#{rank}" if rank else ""))
+                clean = row.ranks_without_extra_data.get(m) if m != b.primary and has_extra \
+                    else None
+                cells.append((_value(row, m), f"#{rank}" if rank else "",
+                              f"#{clean}" if clean else ""))
             code = row.holder.main_code
             held_by = row.holder if isinstance(row.holder, Source) else None
             out.append({
@@ -327,13 +349,15 @@ class Pages:
                 "via": self.name("task", row.via) if row.via else "",
                 "cells": cells, "paper": row.paper.id if row.paper else "",
                 "title": paper_label(row.paper) if row.paper else "",
+                "date": row.date or "", "code": code.url if code else "",
+                "official": bool(code and code.official),
+                # Where the numbers come from (see _folded).
                 "source": held_by.id if held_by else "",
                 "source_title": paper_label(held_by) if held_by else "",
                 "source_kind": SOURCE_KINDS[held_by.kind] if held_by else "",
-                "date": row.date or "", "code": code.url if code else "",
-                "official": bool(code and code.official),
-                "where": " ".join(filter(None, [source.get("location"), source.get("kind")])),
-                "reported_by": source.get("reported_by", ""),
+                "where": " · ".join(filter(None, [source.get("location"), source.get("kind")])),
+                "url": source.get("url", ""), "reported_by": source.get("reported_by", ""),
+                "notes": result.notes or "",
             })
         return out
 
