@@ -223,22 +223,22 @@ def rank(benchmark: Benchmark, entries: list[Entry],
     per_metric = {m: _ranks([value(r, m) for r, _, _ in ordered],
                                  benchmark.directions.get(m)) for m in benchmark.metrics}
     clean = [i for i, (r, _, _) in enumerate(ordered) if not r.extra_training_data]
-    # Most boards have no extra-data row: their ranks without it are the ranks.
-    clean_per_metric = {m: dict(zip(clean, per_metric[m] if len(clean) == len(ordered) else
-                                    _ranks([value(ordered[i][0], m) for i in clean],
-                                           benchmark.directions.get(m)), strict=True))
-                        for m in benchmark.metrics}
-    without_extra: dict[int, int | None] = (clean_per_metric[primary] if primary else
-                                            dict.fromkeys(clean))
-    rows = tuple(
-        Row(result=r, holder=h, via=via, paper=paper_of(r, h),
-            rank=per_metric[primary][i] if primary else None,
-            rank_without_extra_data=without_extra.get(i),
-            ranks={m: per_metric[m][i] for m in benchmark.metrics},
-            ranks_without_extra_data={m: clean_per_metric[m][i] for m in benchmark.metrics
-                                      if i in clean_per_metric[m]})
-        for i, (r, h, via) in enumerate(ordered)
-    )
+    # Most boards have no extra-data row: their ranks without it are the ranks (one mapping).
+    every_row_clean = len(clean) == len(ordered)
+    clean_per_metric = {} if every_row_clean else {
+        m: dict(zip(clean, _ranks([value(ordered[i][0], m) for i in clean],
+                                  benchmark.directions.get(m)), strict=True))
+        for m in benchmark.metrics}
+    built = []
+    for i, (r, h, via) in enumerate(ordered):
+        ranks = {m: per_metric[m][i] for m in benchmark.metrics}
+        clean_ranks = ranks if every_row_clean else {
+            m: clean_per_metric[m][i] for m in benchmark.metrics if i in clean_per_metric[m]}
+        built.append(Row(result=r, holder=h, via=via, paper=paper_of(r, h),
+                         rank=per_metric[primary][i] if primary else None,
+                         rank_without_extra_data=clean_ranks.get(primary) if primary else None,
+                         ranks=ranks, ranks_without_extra_data=clean_ranks))
+    rows = tuple(built)
     return Leaderboard(benchmark, rows, _sota(rows, primary, direction, extra=True),
                        _sota(rows, primary, direction, extra=False))
 
