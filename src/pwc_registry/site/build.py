@@ -30,7 +30,7 @@ import jinja2
 import markupsafe
 from markdown_it import MarkdownIt
 
-from .. import snapshot
+from .. import layout, snapshot
 from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
@@ -108,6 +108,8 @@ class Site:
     downloads: dict[str, int] = dataclasses.field(default_factory=dict)
     #: The date of the registry's last commit (YYYY-MM-DD); None outside git.
     built: str | None = None
+    #: Each leaderboard's last-updated date (see :func:`board_dates`); empty outside git.
+    updated: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def gather(registry: Registry, guide: str = "") -> Site:
@@ -317,7 +319,7 @@ class Pages:
                           board=board, b=b, rows=rows, folded=_folded(rows),
                           has_extra=has_extra, charts=charts, direction=direction,
                           compact=len(shown) > COMPACT, everything=everything,
-                          total=len(board.rows), updated=self.site.built,
+                          total=len(board.rows), updated=self.site.updated.get(board_id),
                           metric_names=[self.name("metric", m) for m in b.metrics],
                           metric_directions=[b.directions.get(m, "") for m in b.metrics])
 
@@ -633,6 +635,41 @@ def registry_date(registry_path: Path) -> str | None:
     return date or None
 
 
+def board_dates(boards: Iterable[Leaderboard], registry_path: Path) -> dict[str, str]:
+    """Each leaderboard's last-updated date: that of the last commit on the registry's main line
+    (first parents; a merge counts as its own change) that changed its settings file or a file
+    holding one of its rows. One pass of ``git log`` over the registry's history, not one per
+    board; empty outside git. A date from git, so the same registry builds the same bytes, and
+    a board's page changes only when its own files do."""
+    try:
+        # A shallow clone's oldest commit seems to add every file: no date rather than a wrong
+        # one (the publish workflow fetches the whole history).
+        if run_git(registry_path, "rev-parse", "--is-shallow-repository").strip() == "true":
+            return {}
+        prefix = run_git(registry_path, "rev-parse", "--show-prefix").strip()
+        log = run_git(registry_path, "log", "-z", "--format=%x01%cs", "--name-only",
+                      "--first-parent", "-m", "--", ".")
+    except GitError:
+        return {}
+    changed: dict[str, str] = {}  # path from the repository's top → its newest commit's date
+    date = ""
+    for token in log.split("\0"):
+        if token.startswith("\x01"):
+            date = token[1:]
+        elif token.strip("\n"):
+            changed.setdefault(token.lstrip("\n"), date)
+    out = {}
+    for board in boards:
+        files = {layout.relative_path(layout.BENCHMARK, board.benchmark.id)}
+        files.update(layout.relative_path(layout.SOURCE if isinstance(row.holder, Source)
+                                          else layout.PAPER, row.holder.id)
+                     for row in board.rows)
+        dates = [changed[prefix + f] for f in files if prefix + f in changed]
+        if dates:
+            out[board.benchmark.id] = max(dates)
+    return out
+
+
 def _gzip(path: Path) -> str:
     """Replace ``path`` by ``path.gz``; its name. No time or file name in the header (the
     same bytes give the same archive)."""
@@ -672,6 +709,7 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
         (out / "benchmarks").mkdir()
         with gc_paused():  # see exports.results.export_results
             _write_downloads(site, registry_path, out / "downloads")
+        site.updated = board_dates(site.boards.values(), registry_path)
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                          share=(site, out, with_api))
