@@ -564,6 +564,8 @@ def test_the_view_without_extra_data_is_linkable(browser: Any,
     assert "B-large" in page.locator("table.leaderboard").evaluate(VISIBLE_MODELS)
     box.check()
     assert page.url.endswith(SPEECH_BOARD + "#no-extra")
+    page.goto(url + SPEECH_BOARD + "#main")  # another fragment leaves the view as it is
+    assert box.is_checked()
     page.close()
     server.shutdown()
 

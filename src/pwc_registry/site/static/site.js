@@ -174,7 +174,8 @@ function setUpLeaderboards() {
   document.querySelectorAll("table.leaderboard").forEach(setUpLeaderboard);
   var box = document.getElementById("no-extra");
   if (!box) return;
-  function fromHash() { box.checked = window.location.hash === "#no-extra"; }
+  // Only #no-extra ticks the box: another fragment (the skip link's #main) leaves it as it is.
+  function fromHash() { if (window.location.hash === "#no-extra") box.checked = true; }
   fromHash();
   window.addEventListener("hashchange", fromHash);
   box.addEventListener("change", function () {
