@@ -518,7 +518,9 @@ def render_markdown(text: str) -> str:
     as text, links keep markdown-it's safe schemes, and images are not loaded (a page loads
     nothing from elsewhere)."""
     html: str = _MARKDOWN.render(text)
-    return html
+    # A code block wider than the page scrolls; keyboard users reach it with Tab to scroll it.
+    # Raw HTML is escaped, so every "<pre>" here is markdown-it's own.
+    return html.replace("<pre>", '<pre tabindex="0">')
 
 
 def holder_page(holder: Holder) -> str:
