@@ -42,6 +42,24 @@ def test_lower_is_better_ranking_with_ties_and_missing_values(tmp_path: Path) ->
     # without extra training data, B-large leaves and the others close up
     assert {r.result.model: r.rank_without_extra_data for r in board.rows} == {
         "F": 1, "B-large": None, "B": 2, "C": 2, "A": 4, "E": 5, "D": None}
+    assert {r.result.model: r.ranks_without_extra_data.get("word-error-rate")
+            for r in board.rows} == {r.result.model: r.rank_without_extra_data
+                                     for r in board.rows}
+
+
+def test_ranks_on_every_metric_without_extra_data(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    paper(registry, "fast-asr", "2022-07-01", [
+        result("speech-recognition", "librispeech-test-clean", "G", word_error_rate=4.0,
+               real_time_factor=0.05, extra=True)])
+    board = find_leaderboard(load_registry(registry), "ASR", "LibriSpeech")
+    assert board is not None
+    assert {r.result.model: r.ranks["real-time-factor"] for r in board.rows
+            if r.ranks["real-time-factor"]} == {"G": 1, "D": 2, "C": 3, "B": 4}
+    # G used extra data: without it D leads on this metric too, and G has no rank there
+    assert {r.result.model: r.ranks_without_extra_data.get("real-time-factor")
+            for r in board.rows if r.ranks["real-time-factor"]} == {
+        "G": None, "D": 1, "C": 2, "B": 3}
 
 
 def test_state_of_the_art_over_time(tmp_path: Path) -> None:

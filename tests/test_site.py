@@ -28,6 +28,7 @@ from registry_builder import paper, result, speech_registry, write
 CHROMIUM = os.environ.get("PWC_CHROMIUM", "/usr/bin/chromium")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr", "path", "circle", "line", "rect"}
+NOTE = "Measured on <b>half</b> the test set"
 INJECTION = "01/01/1967' AND 2*3*8=6*8 AND 'AncJ'='AncJ"  # a task name in the archive's lists
 SCRIPT_TITLE = "<script>alert('pwned')</script> & <b>bold</b> claims"
 
@@ -55,6 +56,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     paper(registry, "hostile-paper", "2022-05-01", [
         result("injection", "librispeech-test-clean", "<img src=x onerror=alert(1)>",
                word_error_rate=9.0)], abstract="</p><script>alert(2)</script>")
+    # A row that used extra data with a second metric (its ranks without extra data differ),
+    # and provenance that differs between rows, with a note.
+    noted = result("speech-recognition", "librispeech-test-clean", "G", word_error_rate=4.0,
+                   real_time_factor=0.05, extra=True)
+    noted.update(source={"kind": "own", "location": "Table 9"}, notes=NOTE)
+    paper(registry, "noted-asr", "2022-07-01", [noted])
     text = (registry / "papers").rglob("hostile-paper.yaml").__next__()
     text.write_text(text.read_text().replace("title: Paper hostile-paper",
                                              f"title: \"{SCRIPT_TITLE}\""))
@@ -660,3 +667,178 @@ def test_feed_entries_keep_hostile_model_names_as_text(tmp_path: Path) -> None:
     assert newest.find(f"{A}link[@rel='alternate']").get("href").startswith(
         "https://example.org/pwc/benchmarks/speech-recognition--librispeech-test-clean.html#r-")
     assert feeds(registry, boards, by_task) == feeds(registry, boards, by_task)
+# --- leaderboards (issue 17, items 3 to 5) ----------------------------------------------------
+
+SPEECH_BOARD = "benchmarks/speech-recognition--librispeech-test-clean.html"
+#: The model names of the visible rows, top to bottom (a row's first text: no tag, no "via").
+VISIBLE_MODELS = """t => Array.from(t.tBodies[0].rows).filter(r => r.offsetParent)
+    .map(r => r.cells[t.tHead.rows[0].querySelector('th.model').cellIndex].firstChild
+    .nodeValue.split(' (via ')[0].trim())"""
+
+
+def test_a_leaderboard_sorts_by_any_metric_and_by_date(browser: Any,
+                                                      hostile_site: tuple[Path, Path]) -> None:
+    registry, site = hostile_site
+    board = find_leaderboard(load_registry(registry), "speech-recognition",
+                             "librispeech-test-clean")
+    assert board is not None
+    ranked = [r.result.model for r in board.rows]
+    server, url = _serve(site)
+    plain = browser.new_page(java_script_enabled=False)
+    plain.goto(url + SPEECH_BOARD)  # the ranked order is the page's own
+    assert plain.locator("table.leaderboard").evaluate(VISIBLE_MODELS) == ranked
+    plain.close()
+
+    page = browser.new_page()
+    page.set_default_timeout(5000)
+    page.goto(url + SPEECH_BOARD)
+    table = page.locator("table.leaderboard")
+    assert table.locator("th.rank-all").get_attribute("aria-sort") == "ascending"
+    rtf = page.get_by_role("button", name="Real-Time Factor")
+    header = table.locator("th", has=rtf)
+    rtf.focus()
+    page.keyboard.press("Enter")  # lower is better: the lowest first, the empty cells last
+    empty = [m for m in ranked if m not in ("G", "D", "C", "B")]
+    assert table.evaluate(VISIBLE_MODELS) == ["G", "D", "C", "B", *empty]
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert table.locator("th[aria-sort]").count() == 1
+    page.keyboard.press("Space")  # the other way; the empty cells still last
+    assert table.evaluate(VISIBLE_MODELS) == ["B", "C", "D", "G", *empty]
+    assert header.get_attribute("aria-sort") == "descending"
+    page.get_by_role("button", name="Date").click()  # newest first
+    dates = [r.date or "" for r in board.rows]
+    by_date = [m for _, m in sorted(zip(dates, ranked, strict=True), key=lambda p: p[0],
+                                    reverse=True)]
+    shown = table.evaluate(VISIBLE_MODELS)
+    assert [dates[ranked.index(m)] for m in shown] == sorted(dates, reverse=True)
+    assert set(shown) == set(by_date)
+    page.get_by_role("button", name="Word Error Rate").click()  # back to the ranked order
+    assert table.evaluate(VISIBLE_MODELS) == ranked
+
+    page.locator("label[for=no-extra]").click()  # re-sorting in the view without extra data
+    rtf.click()
+    assert table.evaluate(VISIBLE_MODELS) == ["D", "C", "B", *[m for m in empty if m not in
+                                                                ("B-large",)]]
+    ranks = table.locator("tbody tr:visible td:nth-child(5) small:visible").all_inner_texts()
+    assert ranks == ["#1", "#2", "#3"]  # among the rows without extra data (G, #1, hidden)
+    page.close()
+    server.shutdown()
+
+
+def test_the_view_without_extra_data_is_linkable(browser: Any,
+                                                 hostile_site: tuple[Path, Path]) -> None:
+    _, site = hostile_site
+    server, url = _serve(site)
+    page = browser.new_page()
+    page.goto(url + SPEECH_BOARD + "#no-extra")
+    box = page.locator("#no-extra")
+    assert box.is_checked()
+    models = page.locator("table.leaderboard").evaluate(VISIBLE_MODELS)
+    assert "B-large" not in models and "G" not in models and "B" in models
+    box.uncheck()
+    assert not page.url.endswith("#no-extra")
+    assert "B-large" in page.locator("table.leaderboard").evaluate(VISIBLE_MODELS)
+    box.check()
+    assert page.url.endswith(SPEECH_BOARD + "#no-extra")
+    page.goto(url + SPEECH_BOARD + "#main")  # another fragment leaves the view as it is
+    assert box.is_checked()
+    page.close()
+    server.shutdown()
+
+
+def test_the_leaderboard_header_stays_in_view_while_scrolling(browser: Any,
+                                                              shipped_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(shipped_url + "benchmarks/natural-language-inference--snli.html")
+    rows = page.locator("table.leaderboard tbody tr")
+    assert rows.count() > 60
+    rows.nth(rows.count() - 1).scroll_into_view_if_needed()
+    header = page.locator("table.leaderboard thead th").nth(1).bounding_box()
+    last = rows.nth(rows.count() - 1).bounding_box()
+    assert header is not None and last is not None
+    assert header["y"] >= 0 and header["y"] + header["height"] <= last["y"] < 800
+    page.close()
+
+
+def test_a_column_the_same_on_every_row_is_said_once_above_the_table(
+        browser: Any, shipped_url: str, hostile_site: tuple[Path, Path]) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(shipped_url + "benchmarks/stock-market-prediction--astock.html")
+    headers = page.locator("table.leaderboard thead th").all_inner_texts()
+    assert not {"Paper", "Code", "Source", "Provenance"} & {h.strip() for h in headers}
+    folded = page.locator("p.folded").inner_text()
+    assert "LERT: A Linguistically-motivated Pre-trained Language Model" in folded
+    assert "reported by papers-with-code-archive" in folded
+    assert "which gives no table or figure for these numbers" in folded  # the rows' note
+    model = page.locator("table.leaderboard tbody td:nth-child(2)").first.bounding_box()
+    assert model is not None and model["height"] < 50  # one line, or two: not five
+    page.close()
+    # Where rows differ, each says where its numbers come from, with its note.
+    _, site = hostile_site
+    server, url = _serve(site)
+    page = browser.new_page()
+    page.goto(url + SPEECH_BOARD)
+    assert "Provenance" in page.locator("table.leaderboard thead").inner_text()
+    row = page.locator("table.leaderboard tbody tr", has_text="Table 9")
+    assert row.locator("td").nth(2).inner_text().startswith("G")
+    assert "Table 9 · own" in row.inner_text()
+    row.get_by_text("note", exact=True).click()
+    assert row.locator("details.note").inner_text().endswith(NOTE)  # as text, not markup
+    assert row.locator("details.note b").count() == 0
+    page.close()
+    server.shutdown()
+
+
+def test_the_chart_names_each_new_best_and_reads_on_a_phone(
+        browser: Any, hostile_site: tuple[Path, Path]) -> None:
+    registry, site = hostile_site
+    board = find_leaderboard(load_registry(registry), "speech-recognition",
+                             "librispeech-test-clean")
+    assert board is not None
+    server, url = _serve(site)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(url + SPEECH_BOARD)
+    chart = page.locator("figure.chart-all")
+    labels = chart.locator("text.label")
+    assert sorted(labels.all_text_contents()) == sorted(s.row.result.model for s in board.sota)
+    sizes = labels.evaluate_all(
+        "ls => ls.map(l => l.getScreenCTM().a * parseFloat(getComputedStyle(l).fontSize))")
+    assert min(sizes) >= 10, sizes
+    ticks = chart.locator("text.tick").evaluate_all(
+        "ts => ts.map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))")
+    assert min(ticks) >= 10, ticks
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    chart.get_by_text("Each new best").click()
+    assert chart.locator("details.steps li").all_inner_texts() == [
+        f"{s.date}: {s.row.result.model}, {s.value:g}" for s in board.sota]
+    page.close()
+    server.shutdown()
+
+
+def test_every_board_says_when_it_was_last_updated(shipped_site: Path) -> None:
+    pages = list((shipped_site / "benchmarks").glob("*.html"))
+    assert pages and all('Last updated <time datetime="' in p.read_text("utf-8") for p in pages)
+
+
+def test_a_board_is_updated_when_its_own_files_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import git
+
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the registry")
+    paper(registry, "worse-asr", "2022-01-01", [result("speech-recognition",
+                                                       "librispeech-test-clean", "E",
+                                                       word_error_rate=7.0)])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-03-04T12:00:00Z")
+    git(tmp_path, "commit", "-qam", "a corrected result")
+    build_site(registry, tmp_path / "site", jobs=1, with_api=False)
+    boards = tmp_path / "site" / "benchmarks"
+    def updated(page: Path) -> str:
+        return page.read_text("utf-8").split('Last updated <time datetime="', 1)[1][:10]
+
+    assert updated(boards / "speech-recognition--librispeech-test-clean.html") == "2024-03-04"
+    others = [p for p in boards.glob("*.html") if "librispeech" not in p.name]
+    assert others and {updated(p) for p in others} == {"2024-01-02"}

@@ -13,8 +13,8 @@ How a leaderboard is made, in order:
    ``directions`` override. A metric without a known direction is shown but never ranked.
 4. **Ranking.** Rows are ranked by the primary metric in its direction. Equal values share a
    rank and the next rank skips (1, 2, 2, 4). Rows without the primary metric come after the
-   ranked ones, unranked. Each row also has its rank on every other metric, and its rank among
-   the rows that used no extra training data.
+   ranked ones, unranked. Each row also has its rank on every other metric, and its ranks (on
+   each metric) among the rows that used no extra training data.
 5. **State of the art over time.** Rows with the primary metric, in date order (the result's
    date, else its holder's), that beat every earlier row.
 
@@ -59,6 +59,9 @@ class Row:
     rank_without_extra_data: int | None
     ranks: Mapping[str, int | None]
     via: str | None = None
+    #: The row's rank on each metric among the rows that used no extra training data (empty
+    #: for a row that used some).
+    ranks_without_extra_data: Mapping[str, int | None] = dataclasses.field(default_factory=dict)
     #: The paper whose method the row evaluates: the one the result names, else the holder if
     #: it is a paper; None for a source's result that names no paper (or one not in the
     #: registry).
@@ -220,15 +223,22 @@ def rank(benchmark: Benchmark, entries: list[Entry],
     per_metric = {m: _ranks([value(r, m) for r, _, _ in ordered],
                                  benchmark.directions.get(m)) for m in benchmark.metrics}
     clean = [i for i, (r, _, _) in enumerate(ordered) if not r.extra_training_data]
-    clean_ranks = _ranks([value(ordered[i][0], primary) for i in clean], direction)
-    without_extra: dict[int, int | None] = dict(zip(clean, clean_ranks, strict=True))
-    rows = tuple(
-        Row(result=r, holder=h, via=via, paper=paper_of(r, h),
-            rank=per_metric[primary][i] if primary else None,
-            rank_without_extra_data=without_extra.get(i),
-            ranks={m: per_metric[m][i] for m in benchmark.metrics})
-        for i, (r, h, via) in enumerate(ordered)
-    )
+    # Most boards have no extra-data row: their ranks without it are the ranks (one mapping).
+    every_row_clean = len(clean) == len(ordered)
+    clean_per_metric = {} if every_row_clean else {
+        m: dict(zip(clean, _ranks([value(ordered[i][0], m) for i in clean],
+                                  benchmark.directions.get(m)), strict=True))
+        for m in benchmark.metrics}
+    built = []
+    for i, (r, h, via) in enumerate(ordered):
+        ranks = {m: per_metric[m][i] for m in benchmark.metrics}
+        clean_ranks = ranks if every_row_clean else {
+            m: clean_per_metric[m][i] for m in benchmark.metrics if i in clean_per_metric[m]}
+        built.append(Row(result=r, holder=h, via=via, paper=paper_of(r, h),
+                         rank=per_metric[primary][i] if primary else None,
+                         rank_without_extra_data=clean_ranks.get(primary) if primary else None,
+                         ranks=ranks, ranks_without_extra_data=clean_ranks))
+    rows = tuple(built)
     return Leaderboard(benchmark, rows, _sota(rows, primary, direction, extra=True),
                        _sota(rows, primary, direction, extra=False))
 

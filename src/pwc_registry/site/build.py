@@ -31,7 +31,7 @@ import jinja2
 import markupsafe
 from markdown_it import MarkdownIt
 
-from .. import snapshot
+from .. import layout, snapshot
 from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
@@ -123,6 +123,8 @@ class Site:
     site_url: str | None = None
     #: Every paper id, newest first (undated last): the Papers index's order, sorted once.
     newest: list[str] = dataclasses.field(default_factory=list)
+    #: Each leaderboard's last-updated date (see :func:`board_dates`); empty outside git.
+    updated: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -227,6 +229,22 @@ def _value(row: Row, metric: str) -> str:
         return ""
     return number(value.value) + (f" ± {number(value.spread)}" if value.spread is not None
                                   else "")
+
+
+#: The columns of a leaderboard that may fold into one line above its table, and the row keys
+#: each compares.
+FOLDABLE = {"paper": ("paper", "title"), "code": ("code", "official"),
+            "provenance": ("source", "source_title", "source_kind", "where", "url",
+                           "reported_by", "notes")}
+
+
+def _folded(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The foldable columns that say the same on every row (of two or more), each with that
+    row's values: the page says it once above the table instead of in every row."""
+    if len(rows) < 2:
+        return {}
+    return {column: {k: rows[0][k] for k in keys} for column, keys in FOLDABLE.items()
+            if all(r[k] == rows[0][k] for r in rows for k in keys)}
 
 
 class Pages:
@@ -367,18 +385,21 @@ class Pages:
                           if best and b.primary else "."))
         shown = board.rows if everything else board.rows[:TOP]
         suffix = ".all" if everything else ""
+        rows = self._rows(board, shown, has_extra)
         return self._page("benchmark.html", f"benchmarks/{board_id}{suffix}.html",
                           b.name + (" — all results" if everything else ""), description,
-                          board=board, b=b, rows=self._rows(board, shown),
+                          board=board, b=b, rows=rows, folded=_folded(rows),
                           has_extra=has_extra, charts=charts, direction=direction,
                           compact=len(shown) > COMPACT, everything=everything,
-                          total=len(board.rows), metric_names=[self.name("metric", m)
-                                                               for m in b.metrics])
+                          total=len(board.rows), updated=self.site.updated.get(board_id),
+                          metric_names=[self.name("metric", m) for m in b.metrics],
+                          metric_directions=[b.directions.get(m, "") for m in b.metrics])
 
     def _benchmark_all(self, board_id: str) -> tuple[str, str]:
         return self._benchmark(board_id, everything=True)
 
-    def _rows(self, board: Leaderboard, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    def _rows(self, board: Leaderboard, rows: Sequence[Row], has_extra: bool
+              ) -> list[dict[str, Any]]:
         """The table's cells as text, so the template only lays them out (a leaderboard can
         have 1,500 rows: formatting them in the template would take most of the build)."""
         b = board.benchmark
@@ -388,7 +409,10 @@ class Pages:
             cells = []
             for m in b.metrics:
                 rank = row.ranks.get(m) if m != b.primary else None
-                cells.append((_value(row, m), f"#{rank}" if rank else ""))
+                clean = row.ranks_without_extra_data.get(m) if m != b.primary and has_extra \
+                    else None
+                cells.append((_value(row, m), f"#{rank}" if rank else "",
+                              f"#{clean}" if clean else ""))
             code = row.holder.main_code
             held_by = row.holder if isinstance(row.holder, Source) else None
             out.append({
@@ -400,13 +424,15 @@ class Pages:
                 "via": self.name("task", row.via) if row.via else "",
                 "cells": cells, "paper": row.paper.id if row.paper else "",
                 "title": paper_label(row.paper) if row.paper else "",
+                "date": row.date or "", "code": code.url if code else "",
+                "official": bool(code and code.official),
+                # Where the numbers come from (see _folded).
                 "source": held_by.id if held_by else "",
                 "source_title": paper_label(held_by) if held_by else "",
                 "source_kind": SOURCE_KINDS[held_by.kind] if held_by else "",
-                "date": row.date or "", "code": code.url if code else "",
-                "official": bool(code and code.official),
-                "where": " ".join(filter(None, [source.get("location"), source.get("kind")])),
-                "reported_by": source.get("reported_by", ""),
+                "where": " · ".join(filter(None, [source.get("location"), source.get("kind")])),
+                "url": source.get("url", ""), "reported_by": source.get("reported_by", ""),
+                "notes": result.notes or "",
             })
         return out
 
@@ -714,6 +740,41 @@ def registry_date(registry_path: Path) -> str | None:
     return date or None
 
 
+def board_dates(boards: Iterable[Leaderboard], registry_path: Path) -> dict[str, str]:
+    """Each leaderboard's last-updated date: that of the last commit on the registry's main line
+    (first parents; a merge counts as its own change) that changed its settings file or a file
+    holding one of its rows. One pass of ``git log`` over the registry's history, not one per
+    board; empty outside git. A date from git, so the same registry builds the same bytes, and
+    a board's page changes only when its own files do."""
+    try:
+        # A shallow clone's oldest commit seems to add every file: no date rather than a wrong
+        # one (the publish workflow fetches the whole history).
+        if run_git(registry_path, "rev-parse", "--is-shallow-repository").strip() == "true":
+            return {}
+        prefix = run_git(registry_path, "rev-parse", "--show-prefix").strip()
+        log = run_git(registry_path, "log", "-z", "--format=%x01%cs", "--name-only",
+                      "--first-parent", "-m", "--", ".")
+    except GitError:
+        return {}
+    changed: dict[str, str] = {}  # path from the repository's top → its newest commit's date
+    date = ""
+    for token in log.split("\0"):
+        if token.startswith("\x01"):
+            date = token[1:]
+        elif token.strip("\n"):
+            changed.setdefault(token.lstrip("\n"), date)
+    out = {}
+    for board in boards:
+        files = {layout.relative_path(layout.BENCHMARK, board.benchmark.id)}
+        files.update(layout.relative_path(layout.SOURCE if isinstance(row.holder, Source)
+                                          else layout.PAPER, row.holder.id)
+                     for row in board.rows)
+        dates = [changed[prefix + f] for f in files if prefix + f in changed]
+        if dates:
+            out[board.benchmark.id] = max(dates)
+    return out
+
+
 def _gzip(path: Path) -> str:
     """Replace ``path`` by ``path.gz``; its name. No time or file name in the header (the
     same bytes give the same archive)."""
@@ -760,6 +821,7 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
         (out / "benchmarks").mkdir()
         with gc_paused():  # see exports.results.export_results
             _write_downloads(site, registry_path, out / "downloads")
+        site.updated = board_dates(site.boards.values(), registry_path)
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
                          share=(site, out, with_api))

@@ -50,8 +50,9 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [(first / 2 + i * (step / 2)) * 2 for i in range(count)]  # 2 * 1e308 is inf
 
 
-#: How many of the latest new bests are named on the chart.
-LABELLED = 6
+#: The font size of a model's label, in the chart's units (style.css says the same): the chart
+#: is never drawn narrower than 640 px, so a label stays at 10.7 px or more on a phone.
+LABEL_SIZE = 12
 
 
 def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
@@ -106,13 +107,23 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
         tip = f"{step.row.result.model}: {number(value)} ({step.date})"
         parts.append(f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="4" class="point">'
                      f'<title>{escape(tip)}</title></circle>')
-    # Each new best named (the last few where there are many, so labels do not pile up).
-    for step, day, value in list(zip(steps, days, values, strict=True))[-LABELLED:]:
+    # Each new best named by its model, the latest first; a label that would cover one already
+    # placed is left out (the point keeps its tooltip, and the page lists every new best).
+    placed: list[tuple[float, float, float, float]] = []
+    for step, day, value in reversed(list(zip(steps, days, values, strict=True))):
         name = step.row.result.model
         name = name if len(name) <= 28 else name[:27] + "…"
         anchor = "end" if x(day) > LEFT + plot_w * 0.7 else "start"
+        width = len(name) * LABEL_SIZE * 0.6  # a generous average glyph width
+        left = x(day) - 6 - width if anchor == "end" else x(day) + 6
+        base = y(value) - 6
+        box = (left, base - LABEL_SIZE, left + width, base + 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+               for b in placed):
+            continue
+        placed.append(box)
         parts.append(f'<text x="{x(day) + (-6 if anchor == "end" else 6):.1f}" '
-                     f'y="{y(value) - 6:.1f}" class="label" text-anchor="{anchor}">'
+                     f'y="{base:.1f}" class="label" text-anchor="{anchor}">'
                      f'{escape(name)}</text>')
     parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}" class="axis">{escape(label)}, '
                  'plotted so that up is better</text></svg>')

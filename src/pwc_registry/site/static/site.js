@@ -116,9 +116,78 @@ function search() {
   }).catch(function () { status.textContent = "The search index could not be loaded."; });
 }
 
+// --- Leaderboards ---------------------------------------------------------------------------
+// The table arrives in ranked order; header buttons re-sort it by a metric (best first in the
+// metric's direction, then the other way), by rank or by date (newest first). Empty cells
+// always go last. The view without extra training data is a CSS checkbox: #no-extra links it.
+
+function sortKey(cell, kind) {
+  var first = cell.firstChild;
+  var raw = (kind === "date" ? cell.textContent : (first && first.nodeType === 3 ? first.nodeValue : "")).trim();
+  if (kind === "date") return raw || null;
+  var value = parseFloat(raw);
+  return isNaN(value) ? null : value;
+}
+
+function setUpLeaderboard(table) {
+  var body = table.tBodies[0];
+  var original = Array.prototype.slice.call(body.rows);
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var keys = {};  // column → each original row's key, read once
+  heads.forEach(function (th, column) {
+    var kind = th.getAttribute("data-sort");
+    if (!kind) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    while (th.firstChild) button.appendChild(th.firstChild);
+    th.appendChild(button);
+    button.addEventListener("click", function () {
+      var current = th.getAttribute("aria-sort");
+      // Best first: ranks and lower-is-better metrics ascend; other metrics and dates descend.
+      var best = kind === "rank" || th.getAttribute("data-direction") === "lower" ? "ascending" : "descending";
+      var order = current ? (current === "ascending" ? "descending" : "ascending") : best;
+      if (!keys[column]) keys[column] = original.map(function (row) { return sortKey(row.cells[column], kind); });
+      var values = keys[column];
+      var sign = order === "ascending" ? 1 : -1;
+      var indexes = original.map(function (_, i) { return i; });
+      indexes.sort(function (a, b) {
+        var x = values[a], y = values[b];
+        if (x === null || y === null) return (x === null) - (y === null) || a - b;
+        return (x < y ? -sign : x > y ? sign : 0) || a - b;
+      });
+      var fragment = document.createDocumentFragment();
+      indexes.forEach(function (i) { fragment.appendChild(original[i]); });
+      body.appendChild(fragment);
+      heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", order);
+      if (kind === "rank") {  // both Rank headers (one per view) describe the same order
+        heads.forEach(function (other) {
+          if (other.getAttribute("data-sort") === "rank") other.setAttribute("aria-sort", order);
+        });
+      }
+    });
+  });
+}
+
+function setUpLeaderboards() {
+  document.querySelectorAll("table.leaderboard").forEach(setUpLeaderboard);
+  var box = document.getElementById("no-extra");
+  if (!box) return;
+  // Only #no-extra ticks the box: another fragment (the skip link's #main) leaves it as it is.
+  function fromHash() { if (window.location.hash === "#no-extra") box.checked = true; }
+  fromHash();
+  window.addEventListener("hashchange", fromHash);
+  box.addEventListener("change", function () {
+    history.replaceState(null, "", box.checked ? "#no-extra"
+      : window.location.pathname + window.location.search);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   setUpFilters();
   setUpCopy();
   setUpKindSearch();
   search();
+  setUpLeaderboards();
 });
