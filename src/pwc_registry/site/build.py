@@ -8,7 +8,7 @@ from any folder or host path; nothing is fetched at view time.
 
     out/
       index.html  tasks/  sota/  datasets/  papers/  sources/  methods/  submit.html  about.html
-      search.html  search-index.json  style.css  site.js
+      search.html  pagefind/ (the search index)  style.css  site.js  search.js
       benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
       downloads.html  downloads/   the whole registry as `pwc export results` writes it
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import gzip
-import json
 import re
 import shutil
 from collections.abc import Iterable, Sequence
@@ -373,8 +372,7 @@ class Pages:
         near = related_papers(self.registry, paper, RELATED, self.site.topics)
         code = paper.main_code
         label = paper_label(paper)
-        badges = [(board_id, row) for board_id, row in held
-                  if row.rank is not None and row.rank <= 3 and row.holder is paper][:3]
+        badges = rank_badges(self.site, paper)
         return self._page("paper.html", f"papers/{paper_id}.html", label,
                           paper.abstract or f"Results of {label}.", paper=paper, label=label,
                           held=held, boards=self.site.boards, related=near, code=code,
@@ -580,23 +578,13 @@ def _write(out: Path, files: Iterable[tuple[str, bytes]], made: set[Path]) -> li
     return written
 
 
-def search_index(site: Site) -> list[list[str]]:
-    """[kind, title, path, detail] of everything worth finding."""
-    registry = site.registry
-    entries: list[list[str]] = []
-    for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods")):
-        for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
-            aliases = " ".join(data.get("aliases", []))
-            entries.append([kind, data["name"], f"{folder}/{entity_id}.html", aliases])
-    for board_id, board in sorted(site.boards.items()):
-        entries.append(["benchmark", board.benchmark.name, f"benchmarks/{board_id}.html", ""])
-    for paper in sorted(registry.papers.values(), key=lambda p: p.id):
-        detail = " ".join(filter(None, [paper.date or "", paper.identifiers.get("arxiv", "")]))
-        entries.append(["paper", paper_label(paper), f"papers/{paper.id}.html", detail])
-    for source in sorted(registry.sources.values(), key=lambda s: s.id):
-        entries.append(["source", source.title, f"sources/{source.id}.html",
-                        " ".join(filter(None, [source.date or "", SOURCE_KINDS[source.kind]]))])
-    return entries
+def rank_badges(site: Site, holder: Holder) -> list[tuple[str, Row]]:
+    """(board id, row) of the top-3 ranks ``holder`` holds itself, best first, at most three:
+    the badges beside a paper's title and on its search result."""
+    held = sorted(site.ranks.get(holder.id, []),
+                  key=lambda h: (h[1].rank is None, h[1].rank or 0, h[0]))
+    return [(board_id, row) for board_id, row in held
+            if row.rank is not None and row.rank <= 3 and row.holder is holder][:3]
 
 
 def registry_date(registry_path: Path) -> str | None:
@@ -632,6 +620,12 @@ def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
     site.built = registry_date(registry_path)
 
 
+def _write_search(site: Site, out: Path) -> None:
+    from .search import write_search_index  # it builds on this module's helpers
+
+    write_search_index(site, out)
+
+
 def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
                with_api: bool = True) -> dict[str, int]:
     """Render the whole site into ``out`` (replaced: see :mod:`..outputs`), with the API's files
@@ -653,11 +647,9 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
                          share=(site, out, with_api))
         written = {path for part in parts for path in part}
         static = resources.files("pwc_registry.site").joinpath("static")
-        for name in ("style.css", "site.js"):
+        for name in ("style.css", "site.js", "search.js"):
             (out / name).write_bytes(static.joinpath(name).read_bytes())
-        (out / "search-index.json").write_text(
-            json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
-            encoding="utf-8")
+        _write_search(site, out)
         (out / ".nojekyll").write_text("")
         if with_api:
             written.update(_write(out, api.collection_files(site), set()))
