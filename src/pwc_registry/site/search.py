@@ -14,9 +14,12 @@ metrics), its ``kind``, a ``detail`` line and a paper's ``badges`` (its top-3 ra
 compiled leaderboards, as the paper's page shows them).
 
 The records go through Pagefind's command line, not its Python API: that API waits 0.1 s after
-each reply of the binary (``PagefindService._wait_for_responses``), 100 minutes for 60,000
-records. The command reads a folder of files, so the records are written to a temporary one.
-Pagefind's output depends only on the records (checked: the same files give the same bytes).
+each reply of the binary (``PagefindService._wait_for_responses`` in ``pagefind`` 1.5.2), 100
+minutes for 60,000 records; and sending the binary's service many requests at once indexes them
+in the order they finish, so the bytes change from build to build. The command reads a folder of
+files, so the records are written to a temporary one. Its output depends only on the records
+(checked, five runs alike), but for filters with several values, which it writes in varying
+order: only leaderboards carry one.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ def _record(*, kind: str, title: str, names: list[str], detail: str, body: str =
     # data-pagefind-meta="key:value", and is not indexed as the page's words.
     spans = "".join(f'<span data-pagefind-meta="{key}[data-value]" data-value="{_escape(value)}">'
                     "</span>" for key, value in meta)
+    # Only leaderboards carry a filter (the SotA page's box searches them alone): Pagefind writes
+    # a filter's values in an order that changes from run to run, and one value has one order.
+    filters = f'<span data-pagefind-filter="kind:{kind}"></span>' if kind == "benchmark" else ""
     parts = [f'<h1 data-pagefind-weight="10">{_escape(title)}</h1>']
     if names:
         parts.append(f'<p data-pagefind-weight="8">{_escape(" · ".join(names))}</p>')
@@ -69,7 +75,7 @@ def _record(*, kind: str, title: str, names: list[str], detail: str, body: str =
     if body:
         parts.append(f"<div>{body}</div>")
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title></head>'
-            f'<body><span data-pagefind-filter="kind:{kind}"></span>{spans}'
+            f"<body>{filters}{spans}"
             f"<main data-pagefind-body>{''.join(parts)}</main></body></html>\n")
 
 
@@ -120,7 +126,9 @@ def records(site: Site) -> Iterator[tuple[str, str]]:
         for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
             description = data.get("description")
             body = render_markdown(description) if isinstance(description, str) else ""
-            detail = {"task": "Task", "dataset": "Dataset", "method": "Method"}[kind]
+            boards = len((site.by_task if kind == "task" else site.by_dataset).get(entity_id, [])
+                         ) if kind != "method" else 0
+            detail = f"{boards} leaderboard{'s' if boards != 1 else ''}" if boards else ""
             yield f"{folder}/{entity_id}.html", _record(
                 kind=kind, title=registry.name(kind, entity_id), names=_aliases(data),
                 detail=detail, body=body)
