@@ -842,3 +842,88 @@ def test_a_board_is_updated_when_its_own_files_change(
     assert updated(boards / "speech-recognition--librispeech-test-clean.html") == "2024-03-04"
     others = [p for p in boards.glob("*.html") if "librispeech" not in p.name]
     assert others and {updated(p) for p in others} == {"2024-01-02"}
+
+
+# --- search (Pagefind's index, pagefind/; static/search.js) -------------------------------
+
+
+def _search(page: Any, base: str, query: str) -> list[str]:
+    """The results the search page lists for ``query``, each as its kind and title."""
+    page.goto(base + "search.html?q=" + query.replace(" ", "+"))
+    page.wait_for_function("document.getElementById('search-status').textContent"
+                           ".indexOf(' for “') !== -1")
+    return page.locator("#search-results > li").evaluate_all(
+        "items => items.map(li => li.querySelector('.tag').textContent + ': ' + "
+        "li.querySelector('a').textContent)")
+
+
+def test_search_ranks_names_before_words(browser: Any, shipped_url: str) -> None:
+    """Issue 17: "squad" found only the dataset's page and "bert" put Q*Bert first."""
+    page = browser.new_page()
+    outside = _requests_stay_local(page, shipped_url)
+    found = _search(page, shipped_url, "squad")
+    assert found[:2] == ["Dataset: SQuAD", "Leaderboard: Question Answering on SQuAD (test)"]
+    found = _search(page, shipped_url, "bert")
+    bert = "Paper: BERT: Pre-training of Deep Bidirectional Transformers for Language " \
+        "Understanding"
+    assert found[0] == bert
+    assert found.index(bert) < found.index("Dataset: Atari 2600 Q*Bert")
+    # A paper's result carries its ranks, as its page does; an arXiv id finds the paper.
+    _search(page, shipped_url, "2211.05344")
+    first = page.locator("#search-results > li").first
+    assert first.locator("a").first.inner_text() == ("LERT: A Linguistically-motivated "
+                                                     "Pre-trained Language Model")
+    badge = first.locator(".badges a").first
+    assert badge.inner_text() == "#1 on Stock Market Prediction on Astock"
+    assert badge.get_attribute("href") == "benchmarks/stock-market-prediction--astock.html"
+    assert outside == []
+    page.close()
+
+
+def test_search_shows_results_as_you_type(browser: Any, shipped_url: str) -> None:
+    page = browser.new_page()
+    page.goto(shipped_url + "search.html")
+    page.locator("#search-q").press_sequentially("perplexity", delay=30)  # no Enter
+    first = page.locator("#search-results > li").first
+    first.wait_for()
+    assert first.locator(".tag").inner_text() == "Leaderboard"
+    assert "ranked by" in first.inner_text() and "erplexity" in first.inner_text()
+    assert page.url.endswith("search.html?q=perplexity")  # the query can be linked
+    page.close()
+
+
+def _serve_with_pwc(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    from pwc_registry.site.serve import handler_for
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(folder))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_search_finds_metrics_and_shows_markup_as_text(
+        browser: Any, hostile_site: tuple[Path, Path]) -> None:
+    """Through ``pwc site serve`` (its types for Pagefind's files, with nosniff): a metric's name
+    or alias finds the leaderboards it ranks, before papers that merely mention it; a title,
+    model and abstract with markup in them show as text."""
+    _, site = hostile_site
+    server, url = _serve_with_pwc(site)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for query in ("word error rate", "wer"):  # three boards are ranked by it
+        found = _search(page, url, query)
+        assert "Leaderboard: Speech Recognition on LibriSpeech test-clean" in found[:3], query
+        assert [f.split(":")[0] for f in found[:3]] == ["Leaderboard"] * 3, query
+        details = page.locator("#search-results > li .muted").all_inner_texts()[:3]
+        assert all(d.endswith("ranked by Word Error Rate") for d in details), details
+    found = _search(page, url, "bold claims")
+    assert found[0] == f"Paper: {SCRIPT_TITLE}"
+    results = page.locator("#search-results")
+    for query, shown in (("onerror", "<img src=x onerror=alert(1)>"),
+                         ("alert", "<script>alert(2)</script>")):
+        assert _search(page, url, query), query
+        assert results.locator("script, img, b, p").count() == 0
+        assert shown in results.inner_text(), query
+    assert dialogs == []
+    page.close()
+    server.shutdown()

@@ -8,7 +8,7 @@ from any folder or host path; nothing is fetched at view time.
 
     out/
       index.html  tasks/  sota/  datasets/  papers/  sources/  methods/  submit.html  about.html
-      search.html  search-index.json  style.css  site.js
+      search.html  pagefind/ (the search index)  style.css  site.js  search.js
       benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
       downloads.html  downloads/   the whole registry as `pwc export results` writes it
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import gzip
-import json
 import re
 import shutil
 import urllib.parse
@@ -711,25 +710,6 @@ def _write(out: Path, files: Iterable[tuple[str, bytes]], made: set[Path]) -> li
     return written
 
 
-def search_index(site: Site) -> list[list[str]]:
-    """[kind, title, path, detail] of everything worth finding."""
-    registry = site.registry
-    entries: list[list[str]] = []
-    for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods")):
-        for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
-            aliases = " ".join(data.get("aliases", []))
-            entries.append([kind, data["name"], f"{folder}/{entity_id}.html", aliases])
-    for board_id, board in sorted(site.boards.items()):
-        entries.append(["benchmark", board.benchmark.name, f"benchmarks/{board_id}.html", ""])
-    for paper in sorted(registry.papers.values(), key=lambda p: p.id):
-        detail = " ".join(filter(None, [paper.date or "", paper.identifiers.get("arxiv", "")]))
-        entries.append(["paper", paper_label(paper), f"papers/{paper.id}.html", detail])
-    for source in sorted(registry.sources.values(), key=lambda s: s.id):
-        entries.append(["source", source.title, f"sources/{source.id}.html",
-                        " ".join(filter(None, [source.date or "", SOURCE_KINDS[source.kind]]))])
-    return entries
-
-
 def registry_date(registry_path: Path) -> str | None:
     """The date of the last commit that changed the registry folder; None outside git. A
     build's date is this, not the clock's, so the same registry builds the same bytes."""
@@ -798,6 +778,12 @@ def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
     site.built = registry_date(registry_path)
 
 
+def _write_search(site: Site, out: Path) -> None:
+    from .search import write_search_index  # it builds on this module's helpers
+
+    write_search_index(site, out)
+
+
 def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
                with_api: bool = True, repository_url: str | None = None,
                repository_branch: str | None = None,
@@ -827,11 +813,9 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
                          share=(site, out, with_api))
         written = {path for part in parts for path in part}
         static = resources.files("pwc_registry.site").joinpath("static")
-        for name in ("style.css", "site.js"):
+        for name in ("style.css", "site.js", "search.js"):
             (out / name).write_bytes(static.joinpath(name).read_bytes())
-        (out / "search-index.json").write_text(
-            json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")),
-            encoding="utf-8")
+        _write_search(site, out)
         (out / ".nojekyll").write_text("")
         with gc_paused():  # a full collection would scan every object gathered
             _write(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),

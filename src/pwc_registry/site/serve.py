@@ -50,7 +50,12 @@ _SAFE_NAME = re.compile(r"[^\x00-\x1f/\\]+")
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".json": "application/json",
           ".jsonl": "application/jsonl", ".csv": "text/csv; charset=utf-8",
-          ".svg": "image/svg+xml", ".png": "image/png", ".md": "text/markdown; charset=utf-8"}
+          ".svg": "image/svg+xml", ".png": "image/png", ".md": "text/markdown; charset=utf-8",
+          # Pagefind's search index (pagefind/): its WebAssembly is named wasm.<lang>.pagefind,
+          # its chunks .pf_meta, .pf_index, .pf_fragment, .pf_filter (gzipped binary).
+          ".wasm": "application/wasm", ".pagefind": "application/wasm",
+          ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
+          ".pf_fragment": "application/octet-stream", ".pf_filter": "application/octet-stream"}
 
 
 class Moved(Exception):

@@ -1,5 +1,5 @@
 // Papers With Code 2: filtering tables and searching the site, in the browser.
-// Everything works without this script except search; it fetches only files of this site.
+// Everything works without this script; it fetches nothing. Search is search.js.
 "use strict";
 
 function text(node) { return (node.textContent || "").toLowerCase(); }
@@ -31,89 +31,6 @@ function setUpFilters() {
       });
     });
   });
-}
-
-var KINDS = { paper: "Paper", task: "Task", dataset: "Dataset", method: "Method", benchmark: "Leaderboard" };
-
-// Index entries that contain every word, best first: exact titles, then anything but papers.
-function matching(index, query, kind) {
-  var words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  var found = [];
-  for (var i = 0; i < index.length; i++) {
-    var e = index[i];
-    if (kind && e[0] !== kind) continue;
-    var title = e[1].toLowerCase();
-    var hay = title + " " + e[3].toLowerCase();
-    if (!words.every(function (w) { return hay.indexOf(w) !== -1; })) continue;
-    found.push([(title === query.toLowerCase() ? 0 : 1) + (e[0] === "paper" ? 1 : 0), i]);
-  }
-  found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-  return found.map(function (f) { return index[f[1]]; });
-}
-
-function item(root, e, withKind) {
-  var li = document.createElement("li");
-  if (withKind) {
-    var kind = document.createElement("span");
-    kind.className = "tag";
-    kind.textContent = KINDS[e[0]] || e[0];
-    li.appendChild(kind);
-    li.appendChild(document.createTextNode(" "));
-  }
-  var a = document.createElement("a");
-  a.href = root + e[2];
-  a.textContent = e[1];
-  li.appendChild(a);
-  if (e[3]) {
-    var detail = document.createElement("span");
-    detail.className = "muted";
-    detail.textContent = " " + e[3];
-    li.appendChild(detail);
-  }
-  return li;
-}
-
-var loaded = null;
-function loadIndex(root) {
-  if (!loaded) loaded = fetch(root + "search-index.json").then(function (r) { return r.json(); });
-  return loaded;
-}
-
-// <input data-search-kind="benchmark" data-results="#list">: live results of one kind.
-function setUpKindSearch() {
-  document.querySelectorAll("input[data-search-kind]").forEach(function (input) {
-    var list = document.querySelector(input.getAttribute("data-results"));
-    var root = document.body.getAttribute("data-root") || "";
-    input.addEventListener("input", function () {
-      var query = input.value.trim();
-      if (!query) { list.textContent = ""; return; }
-      loadIndex(root).then(function (index) {
-        list.textContent = "";
-        matching(index, query, input.getAttribute("data-search-kind")).slice(0, 50)
-          .forEach(function (e) { list.appendChild(item(root, e, false)); });
-      });
-    });
-  });
-}
-
-function search() {
-  var results = document.getElementById("search-results");
-  if (!results) return;
-  var status = document.getElementById("search-status");
-  var query = new URLSearchParams(window.location.search).get("q") || "";
-  var box = document.getElementById("search-q");
-  box.value = query;
-  var words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (!words.length) { status.textContent = "Type a title, a task, a dataset, an arXiv id."; return; }
-  status.textContent = "Searching…";
-  var root = document.body.getAttribute("data-root") || "";
-  loadIndex(root).then(function (index) {
-    var found = matching(index, query, null);
-    results.textContent = "";
-    found.slice(0, 100).forEach(function (e) { results.appendChild(item(root, e, true)); });
-    status.textContent = found.length + " result" + (found.length === 1 ? "" : "s") +
-      " for “" + query + "”" + (found.length > 100 ? " (the first 100 shown)" : "") + ".";
-  }).catch(function () { status.textContent = "The search index could not be loaded."; });
 }
 
 // --- Leaderboards ---------------------------------------------------------------------------
@@ -187,7 +104,5 @@ function setUpLeaderboards() {
 document.addEventListener("DOMContentLoaded", function () {
   setUpFilters();
   setUpCopy();
-  setUpKindSearch();
-  search();
   setUpLeaderboards();
 });

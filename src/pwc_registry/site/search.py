@@ -1,0 +1,174 @@
+"""The site's search index: Pagefind's sharded static index, written into ``pagefind/``.
+
+Every task, dataset, method, leaderboard, paper and source is one small HTML record made here
+(never the rendered page: a leaderboard's page holds 300 rows, and parsing 67,000 pages would
+take minutes) and indexed by the Pagefind binary that the ``pagefind[bin]`` wheel ships. The
+browser (``static/search.js``) then fetches only Pagefind's entry file, its WebAssembly, the
+index chunks holding the words typed and the fragments of the results it shows: at 50,000
+papers a query downloads a few hundred kilobytes, where one JSON index of every title would be
+11 MB.
+
+Each record carries, as Pagefind metadata, what a result shows and what ``search.js`` re-ranks
+by: its ``title``, its other ``names`` (aliases; for a leaderboard its task, dataset and
+metrics), its ``kind``, a ``detail`` line and a paper's ``badges`` (its top-3 ranks, from the
+compiled leaderboards, as the paper's page shows them).
+
+The records go through Pagefind's command line, not its Python API: that API waits 0.1 s after
+each reply of the binary (``PagefindService._wait_for_responses`` in ``pagefind`` 1.5.2), 100
+minutes for 60,000 records; and sending the binary's service many requests at once indexes them
+in the order they finish, so the bytes change from build to build. The command reads a folder of
+files, so the records are written to a temporary one. Its output depends only on the records
+(checked, five runs alike), but for filters with several values, which it writes in varying
+order: only leaderboards carry one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import markupsafe
+
+from ..leaderboard import Leaderboard
+from ..registry import Holder, Registry, paper_label
+from .build import SOURCE_KINDS, TOP, Site, holder_page, rank_badges, render_markdown
+
+#: Where the index and Pagefind's script go, from the site's root.
+FOLDER = "pagefind"
+#: How many authors a result's detail line names.
+AUTHORS = 3
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the records (its own message)."""
+
+
+def _escape(text: str) -> str:
+    return str(markupsafe.escape(text))
+
+
+def _record(*, kind: str, title: str, names: list[str], detail: str, body: str = "",
+            words: list[str] | None = None,
+            badges: list[tuple[int, str, str]] | None = None) -> str:
+    """One record as the HTML Pagefind reads. The title and names are weighted far above the
+    rest, so a leaderboard whose metric is "WER" outranks a paper that mentions WER."""
+    meta = [("title", title), ("kind", kind), ("names", " · ".join(names)),
+            ("detail", detail)]
+    if badges:
+        meta.append(("badges", json.dumps(badges, ensure_ascii=False)))
+    # Metadata from attributes: the attribute form is not split at commas, unlike
+    # data-pagefind-meta="key:value", and is not indexed as the page's words.
+    spans = "".join(f'<span data-pagefind-meta="{key}[data-value]" data-value="{_escape(value)}">'
+                    "</span>" for key, value in meta)
+    # Only leaderboards carry a filter (the SotA page's box searches them alone): Pagefind writes
+    # a filter's values in an order that changes from run to run, and one value has one order.
+    filters = f'<span data-pagefind-filter="kind:{kind}"></span>' if kind == "benchmark" else ""
+    parts = [f'<h1 data-pagefind-weight="10">{_escape(title)}</h1>']
+    if names:
+        parts.append(f'<p data-pagefind-weight="8">{_escape(" · ".join(names))}</p>')
+    if words:
+        parts.append(f'<p data-pagefind-weight="2">{_escape(" · ".join(words))}</p>')
+    if body:
+        parts.append(f"<div>{body}</div>")
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title></head>'
+            f"<body>{filters}{spans}"
+            f"<main data-pagefind-body>{''.join(parts)}</main></body></html>\n")
+
+
+def _aliases(record: Mapping[str, object]) -> list[str]:
+    aliases = record.get("aliases")
+    return [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+
+
+def _names(registry: Registry, kind: str, entity_id: str) -> list[str]:
+    """An entity's name and aliases."""
+    record = registry.entities.get(kind, {}).get(entity_id, {})
+    return [registry.name(kind, entity_id), *_aliases(record)]
+
+
+def _board_record(site: Site, board: Leaderboard) -> str:
+    registry, b = site.registry, board.benchmark
+    names = [*_names(registry, "task", b.task), *_names(registry, "dataset", b.dataset)]
+    for metric in b.metrics:
+        names += _names(registry, "metric", metric)
+    ranked = f"ranked by {registry.name('metric', b.primary)}" if b.primary else "not ranked"
+    count = len(board.rows)
+    models = list(dict.fromkeys(row.result.model for row in board.rows[:TOP]))
+    return _record(kind="benchmark", title=b.name, names=list(dict.fromkeys(names)),
+                   detail=f"{count} result{'s' if count != 1 else ''}, {ranked}", words=models)
+
+
+def _holder_record(site: Site, holder: Holder, kind: str, label: str) -> str:
+    authors = list(holder.authors[:AUTHORS]) + (["et al."] if len(holder.authors) > AUTHORS
+                                                 else [])
+    arxiv = holder.identifiers.get("arxiv", "")
+    detail = " · ".join(filter(None, [label, ", ".join(authors), holder.date or "",
+                                      f"arXiv:{arxiv}" if arxiv else ""]))
+    text = getattr(holder, "abstract", None) or getattr(holder, "description", None) or ""
+    badges = [(rank, board_id, name) for board_id, rank, name in rank_badges(site, holder.id)]
+    return _record(kind=kind, title=paper_label(holder),
+                   names=[f"arXiv:{arxiv}", arxiv] if arxiv else [], detail=detail,
+                   body=_escape(text), badges=badges,
+                   words=[*holder.authors,
+                          *dict.fromkeys(r.model for r in holder.results)])
+
+
+def records(site: Site) -> Iterator[tuple[str, str]]:
+    """(the page's path from the site's root, its record) for everything worth finding, in a
+    fixed order."""
+    registry = site.registry
+    for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods")):
+        for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
+            description = data.get("description")
+            body = render_markdown(description) if isinstance(description, str) else ""
+            boards = len((site.by_task if kind == "task" else site.by_dataset).get(entity_id, [])
+                         ) if kind != "method" else 0
+            detail = f"{boards} leaderboard{'s' if boards != 1 else ''}" if boards else ""
+            yield f"{folder}/{entity_id}.html", _record(
+                kind=kind, title=registry.name(kind, entity_id), names=_aliases(data),
+                detail=detail, body=body)
+    for board_id, board in sorted(site.boards.items()):
+        yield f"benchmarks/{board_id}.html", _board_record(site, board)
+    for paper_id in sorted(registry.papers):
+        paper = registry.papers[paper_id]
+        yield holder_page(paper), _holder_record(site, paper, "paper", "")
+    for source_id in sorted(registry.sources):
+        source = registry.sources[source_id]
+        yield holder_page(source), _holder_record(site, source, "source",
+                                                  SOURCE_KINDS[source.kind].capitalize())
+
+
+def executable() -> Path:
+    """The Pagefind binary of the installed ``pagefind-bin`` wheel."""
+    from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+    found: Path = get_executable()
+    return found
+
+
+def write_search_index(site: Site, out: Path) -> int:
+    """Index everything worth finding into ``out/pagefind``; how many records."""
+    count = 0
+    with tempfile.TemporaryDirectory(prefix="pwc-search-") as temporary:
+        source = Path(temporary) / "records"
+        made: set[Path] = set()
+        for path, html in records(site):
+            target = source / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_text(html, encoding="utf-8")
+            count += 1
+        # Pagefind reads a pagefind.yml and PAGEFIND_* variables: none of the caller's count.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        done = subprocess.run(
+            [str(executable()), "--site", str(source), "--output-path", str(out / FOLDER),
+             "--keep-index-url", "--silent"],
+            cwd=temporary, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SearchIndexError((done.stderr or done.stdout).strip())
+    return count
