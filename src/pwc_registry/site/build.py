@@ -21,7 +21,7 @@ import gzip
 import json
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -548,6 +548,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
     site, out, with_api = shared()
     pages = Pages(site)
     made: set[Path] = set()
+    api_made: set[str] = set()
     written = []
     for kind, key in keys:
         path, html = pages.render(kind, key)
@@ -563,20 +564,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
                     (out / "benchmarks" / name).write_bytes(data)
                     written.append(f"benchmarks/{name}")
         if with_api and kind in api.PER_PAGE_KIND:
-            written += _write(out, api.PER_PAGE_KIND[kind](site, key).items(), made)
-    return written
-
-
-def _write(out: Path, files: Iterable[tuple[str, bytes]], made: set[Path]) -> list[str]:
-    """Write ``files`` (path relative to ``out``, content), making their folders."""
-    written = []
-    for path, data in files:
-        target = out / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-        written.append(path)
+            written += api.write_files(out, api.PER_PAGE_KIND[kind](site, key).items(), api_made)
     return written
 
 
@@ -660,7 +648,7 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
             encoding="utf-8")
         (out / ".nojekyll").write_text("")
         if with_api:
-            written.update(_write(out, api.collection_files(site), set()))
+            written.update(api.write_files(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 
