@@ -20,7 +20,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 MARKER = ".pwc-output"
@@ -135,3 +135,39 @@ def check_file(path: Path, is_earlier_copy: Callable[[bytes], bool]) -> None:
     if not is_earlier_copy(head):
         raise OutputError(f"{path}: not replaced: pwc did not write this file. Choose another "
                           "path.")
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def write_files(out: Path, files: Iterable[tuple[str, bytes]], made: set[str]) -> list[str]:
+    """Write ``files`` (path relative to ``out``, content), making their folders; the paths
+    written. ``made`` holds the folders made so far by this process.
+
+    The API is tens of thousands of small files, each in a folder of its own, so each costs
+    what the kernel needs to make a folder and a file and little else: three calls for a file
+    (``Path.write_bytes`` makes six: it also asks the file's size, whether it is a terminal,
+    and where it is), one for a folder whose parent is made (``Path.mkdir(parents=True)``
+    and ``os.makedirs`` look first)."""
+    root = os.fspath(out)
+    written = []
+    for path, data in files:
+        target = f"{root}/{path}"
+        folder = target.rpartition("/")[0]
+        if folder not in made:
+            try:
+                os.mkdir(folder)
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            made.add(folder)
+        fd = os.open(target, _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        written.append(path)
+    return written

@@ -72,6 +72,7 @@ def list_files(path: str, items: Sequence[Any]) -> Files:
     return files
 
 
+#: A new file, never one reached through a symlink (a file is written where it is made).
 def _detail(path: str, item: Any) -> Files:
     return {f"{ROOT}/{path}/{INDEX}": _json(item)}
 

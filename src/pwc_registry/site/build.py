@@ -35,7 +35,7 @@ from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
-from ..outputs import check_folder, output_folder
+from ..outputs import check_folder, output_folder, write_files
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
     Holder,
@@ -678,6 +678,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
     site, out, with_api = shared()
     pages = Pages(site)
     made: set[Path] = set()
+    api_made: set[str] = set()
     written = []
     for kind, key in keys:
         path, html = pages.render(kind, key)
@@ -693,20 +694,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
                     (out / "benchmarks" / name).write_bytes(data)
                     written.append(f"benchmarks/{name}")
         if with_api and kind in api.PER_PAGE_KIND:
-            written += _write(out, api.PER_PAGE_KIND[kind](site, key).items(), made)
-    return written
-
-
-def _write(out: Path, files: Iterable[tuple[str, bytes]], made: set[Path]) -> list[str]:
-    """Write ``files`` (path relative to ``out``, content), making their folders."""
-    written = []
-    for path, data in files:
-        target = out / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-        written.append(path)
+            written += write_files(out, api.PER_PAGE_KIND[kind](site, key).items(), api_made)
     return written
 
 
@@ -818,10 +806,10 @@ def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
         _write_search(site, out)
         (out / ".nojekyll").write_text("")
         with gc_paused():  # a full collection would scan every object gathered
-            _write(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),
+            write_files(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),
                    set())
         if with_api:
-            written.update(_write(out, api.collection_files(site), set()))
+            written.update(write_files(out, api.collection_files(site), set()))
     return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
             "benchmarks": len(site.boards)}
 
