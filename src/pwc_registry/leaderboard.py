@@ -193,9 +193,10 @@ def _ranks(values: list[float | None], direction: str | None) -> list[int | None
 
 
 def rank(benchmark: Benchmark, entries: list[Entry],
-         papers: Mapping[str, Paper] | None = None) -> Leaderboard:
+         papers: Mapping[str, Paper] | None = None, *, sota: bool = True) -> Leaderboard:
     """The leaderboard of ``entries``; ``papers`` (by id) give each row the paper of its method
-    when that is not its holder."""
+    when that is not its holder. ``sota=False`` leaves the state of the art over time out
+    (empty), for callers that never read it."""
     primary = benchmark.primary
     direction = benchmark.directions.get(primary) if primary else None
 
@@ -229,6 +230,8 @@ def rank(benchmark: Benchmark, entries: list[Entry],
             ranks={m: per_metric[m][i] for m in benchmark.metrics})
         for i, (r, h, via) in enumerate(ordered)
     )
+    if not sota:
+        return Leaderboard(benchmark, rows, (), ())
     return Leaderboard(benchmark, rows, _sota(rows, primary, direction, extra=True),
                        _sota(rows, primary, direction, extra=False))
 
