@@ -367,6 +367,8 @@ def _unique_ids(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """``rows`` with ids made unique: a result filed twice (which ``pwc validate`` refuses,
     but which a registry being edited may hold) has the same id on both rows; the later copy
     gets ``-2`` (``-3``...) appended, in leaderboard order."""
+    if len({row[0] for row in rows}) == len(rows):  # a valid registry: a set, no renaming pass
+        return rows
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         copies = seen.get(row[0], 0) + 1
