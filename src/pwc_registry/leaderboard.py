@@ -196,9 +196,10 @@ def _ranks(values: list[float | None], direction: str | None) -> list[int | None
 
 
 def rank(benchmark: Benchmark, entries: list[Entry],
-         papers: Mapping[str, Paper] | None = None) -> Leaderboard:
+         papers: Mapping[str, Paper] | None = None, *, sota: bool = True) -> Leaderboard:
     """The leaderboard of ``entries``; ``papers`` (by id) give each row the paper of its method
-    when that is not its holder."""
+    when that is not its holder. ``sota=False`` leaves the state of the art over time out
+    (empty), for callers that never read it."""
     primary = benchmark.primary
     direction = benchmark.directions.get(primary) if primary else None
 
@@ -239,6 +240,8 @@ def rank(benchmark: Benchmark, entries: list[Entry],
                          rank_without_extra_data=clean_ranks.get(primary) if primary else None,
                          ranks=ranks, ranks_without_extra_data=clean_ranks))
     rows = tuple(built)
+    if not sota:
+        return Leaderboard(benchmark, rows, (), ())
     return Leaderboard(benchmark, rows, _sota(rows, primary, direction, extra=True),
                        _sota(rows, primary, direction, extra=False))
 

@@ -252,36 +252,49 @@ def paper_fields(paper: Paper | None) -> dict[str, Any] | None:
                                        "arxiv": paper.identifiers.get("arxiv")}
 
 
-def result_rows(board: Leaderboard, registry: Registry) -> Iterable[tuple[Any, ...]]:
+#: The holder's and the paper's columns of rows, by record (``id()``): kept across the boards
+#: of one run, since a paper's results sit on several boards.
+RowCache = tuple[dict[int, tuple[Any, ...]], dict[int, tuple[Any, ...]]]
+
+
+def result_rows(board: Leaderboard, registry: Registry,
+                cache: RowCache | None = None) -> Iterable[tuple[Any, ...]]:
     """The rows of one leaderboard in the ``results`` table, in :data:`RESULT_COLUMNS`' order."""
     b = board.benchmark
-    units = {m: registry.entities.get("metric", {}).get(m, {}).get("unit") for m in b.metrics}
-    names = {m: registry.name("metric", m) for m in b.metrics}
+    metric_units = registry.entities.get("metric", {})
     task_name = registry.name("task", b.task)
     dataset_name = registry.name("dataset", b.dataset)
     common = (b.id, b.name, b.task, task_name, b.dataset, dataset_name, b.split)
+    # What a row says of its metric, once per board rather than once per cell.
+    metrics = [(metric, (metric, registry.name("metric", metric), metric == b.primary,
+                         b.directions.get(metric), metric_units.get(metric, {}).get("unit")))
+               for metric in b.metrics]
+    holders, papers = ({}, {}) if cache is None else cache
     for row in board.rows:
         result, holder, paper = row.result, row.holder, row.paper
         result_key = result_id(result)
-        code = holder.main_code
+        head = (result_key, *common)
+        ranks = (row.rank, row.rank_without_extra_data)
+        if (holder_part := holders.get(id(holder))) is None:
+            holder_part = holders[id(holder)] = (*_holder_columns(holder),
+                                                 *_holder_code(holder))
+        if (paper_part := papers.get(id(paper))) is None:
+            paper_part = papers[id(paper)] = _paper_columns(paper)
         source = result.source
-        for metric in b.metrics:
-            value = result.metrics.get(metric)
+        # Every metric's row of the result shares these (one list object for its links:
+        # nothing changes a row once made).
+        tail = (result.model, result.extra_training_data, row.date, *holder_part[:5],
+                *paper_part, source.get("kind"), source.get("location"), source.get("url"),
+                source.get("reported_by"), *holder_part[5:], list(result.code_links),
+                row.via, result.notes)
+        values = result.metrics
+        for metric, described in metrics:
+            value = values.get(metric)
             if value is None:
                 continue
-            yield (
-                _digest(result_key, b.id, metric), result_key, *common,
-                metric, names[metric], metric == b.primary, b.directions.get(metric),
-                units[metric], value.value, number(value.value), value.spread, value.note,
-                row.rank, row.rank_without_extra_data, row.ranks.get(metric),
-                result.model, result.extra_training_data, row.date,
-                *_holder_columns(holder),
-                *_paper_columns(paper),
-                source.get("kind"), source.get("location"), source.get("url"),
-                source.get("reported_by"),
-                code.url if code else None, code.official if code else None,
-                list(result.code_links), row.via, result.notes,
-            )
+            v = value.value
+            yield (_digest(result_key, b.id, metric), *head, *described, v, number(v),
+                   value.spread, value.note, *ranks, row.ranks.get(metric), *tail)
 
 
 def _holder_columns(holder: Holder) -> tuple[Any, ...]:
@@ -360,6 +373,8 @@ def _unique_ids(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """``rows`` with ids made unique: a result filed twice (which ``pwc validate`` refuses,
     but which a registry being edited may hold) has the same id on both rows; the later copy
     gets ``-2`` (``-3``...) appended, in leaderboard order."""
+    if len({row[0] for row in rows}) == len(rows):  # a valid registry: a set, no renaming pass
+        return rows
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         copies = seen.get(row[0], 0) + 1
@@ -374,9 +389,11 @@ def _board_rows(keys: Sequence[str]) -> bytes:
     of each, as marshal bytes (plain data crosses from a worker fastest that way)."""
     registry, groups = shared()
     out = []
+    cache: RowCache = ({}, {})
     for key in keys:
-        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
-        out.append((key, list(result_rows(board, registry)), benchmark_row(board)))
+        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers,
+                     sota=False)
+        out.append((key, list(result_rows(board, registry, cache)), benchmark_row(board)))
     return marshal.dumps(out)
 
 
@@ -386,7 +403,8 @@ def compute(registry: Registry, boards: Sequence[Leaderboard] | None = None, *,
     compiled leaderboards, if already at hand; else they are compiled and laid flat by
     worker processes, each taking its share of benchmarks (as the snapshot does)."""
     if boards is not None:
-        flat = [(b.benchmark.id, list(result_rows(b, registry)), benchmark_row(b))
+        cache: RowCache = ({}, {})
+        flat = [(b.benchmark.id, list(result_rows(b, registry, cache)), benchmark_row(b))
                 for b in boards]
     else:
         groups = group_results(registry)
