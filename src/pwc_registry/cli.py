@@ -21,6 +21,7 @@ from .markdown import printable
 if TYPE_CHECKING:
     from .imports.report import ImportReport
     from .registry import Paper, Registry
+    from .validate import Report
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -93,9 +94,8 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 
     With PATHS, check those files or folders only; everything else is still read so that
     references are checked against the whole registry."""
-    from . import report as reporters
     from .gitrefs import GitError
-    from .validate import Options, Report, UsageError
+    from .validate import Options, UsageError
     from .validate import validate as run
 
     if paths and changed_since:
@@ -110,6 +110,16 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
         result = run(options)
     except (UsageError, GitError) as exc:
         raise click.UsageError(str(exc)) from exc
+    _print_report(result, fmt, quiet)
+    failed = result.errors or (strict and result.warnings)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
+
+
+def _print_report(result: Report, fmt: str, quiet: bool) -> None:
+    """A validation's report as ``pwc validate --format`` prints it (and, for ``github``, the
+    job summary)."""
+    from . import report as reporters
+
     formatter: dict[str, Callable[[Report], str]] = {
         "text": functools.partial(reporters.text, quiet=quiet), "json": reporters.as_json,
         "github": reporters.github, "markdown": reporters.markdown}
@@ -117,8 +127,61 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(reporters.markdown(result))
-    failed = result.errors or (strict and result.warnings)
-    sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
+
+
+@main.command("build")
+@registry_option
+@click.option("--site", "site_out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True,
+              help="The site folder (as `pwc site build --out` writes it).")
+@click.option("--leaderboards", "boards_out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/leaderboards"), show_default=True,
+              help="The leaderboard snapshot folder (as `pwc leaderboards build --out` "
+                   "writes it).")
+@click.option("--no-site", is_flag=True, help="Do not write the site.")
+@click.option("--no-leaderboards", is_flag=True, help="Do not write the snapshot.")
+@click.option("--api/--no-api", "with_api", default=True, show_default=True,
+              help="Write the Papers with Code API's files under the site's api/v1/.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]),
+              default="text", show_default=True, help="The validation report's format.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core).")
+@click.option("--strict", is_flag=True, help="Warnings stop the build too (exit 1).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Text: print the errors and the summary line only (warnings are counted).")
+def build(registry: Path | None, site_out: Path, boards_out: Path, no_site: bool,
+          no_leaderboards: bool, with_api: bool, fmt: str, jobs: int | None, strict: bool,
+          quiet: bool) -> None:
+    """Validate the registry, then write the site and the leaderboard snapshot from one
+    compilation: what `pwc validate`, `pwc leaderboards build` and `pwc site build` do, reading
+    the registry once. Nothing is written if validation finds errors (exit 1). A rebuild writes
+    only the files whose bytes change."""
+    from .publish import build as run
+    from .validate import UsageError
+
+    with _refusals():
+        try:
+            outcome = run(_registry(registry), site=None if no_site else site_out,
+                          leaderboards=None if no_leaderboards else boards_out, jobs=jobs,
+                          with_api=with_api, strict=strict)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from exc
+    _print_report(outcome.report, fmt, quiet)
+    if outcome.site is None and outcome.leaderboards is None:
+        if outcome.report.errors or (strict and outcome.report.warnings):
+            click.echo("nothing written: the registry does not validate", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        sys.exit(EXIT_CLEAN)
+    # The report went to stdout (its format may be JSON): what was written goes to stderr.
+    if outcome.site is not None:
+        counts = outcome.site
+        click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
+                   f"{counts['papers']} papers) to {site_out}/", err=True)
+    if outcome.leaderboards is not None:
+        summary = outcome.leaderboards
+        click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
+                   f"{boards_out}/", err=True)
+    sys.exit(EXIT_CLEAN)
 
 
 @main.command("fmt")

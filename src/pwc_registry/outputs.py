@@ -15,15 +15,19 @@ it replaces only a regular file that the caller recognises as an earlier copy of
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 MARKER = ".pwc-output"
+#: In a folder updated in place (:func:`updated_folder`): every file the last complete run
+#: wrote, with its digest, size and modification time.
+MANIFEST = ".pwc-files"
 _NOTE = ("# This folder was made by the pwc command above, which replaces it on its next run.\n"
          "# pwc never writes into a folder that has no such file (unless it is empty).\n")
 #: Entries moved out of the way inside the folder, deleted while the command writes.
@@ -96,6 +100,170 @@ def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path
     finally:
         if cleaner is not None:
             cleaner.wait()
+
+
+#: path (relative, with /) → (digest of its bytes, size, mtime in ns) as last written
+Entries = dict[str, tuple[str, int, int]]
+
+
+class FileSet:
+    """The files a run writes into a folder pwc made, each written only where its bytes
+    differ from what the last complete run wrote there (an unchanged file keeps its inode and
+    modification time). A file counts as unchanged only if the manifest's digest matches and
+    the file on disk is still the regular file of the size and time the manifest recorded.
+
+    Forked workers may each call :meth:`put`; the parent gathers what they return and hands it
+    to :meth:`record`."""
+
+    def __init__(self, folder: Path, previous: Entries) -> None:
+        self.folder = folder
+        self.previous = previous
+        self.entries: Entries = {}
+        self._folders: set[str] = set()
+
+    def put(self, path: str, data: bytes) -> tuple[str, tuple[str, int, int]]:
+        """Write ``data`` at ``path`` (relative to the folder) unless it holds it already; the
+        manifest entry, for :meth:`record`."""
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        target = os.path.join(self.folder, path)
+        kept = self._kept(path, target, digest)
+        if kept is not None:
+            return path, kept
+        self._make_parent(path)
+        with open(target, "wb") as f:
+            f.write(data)
+        return path, (digest, len(data), os.stat(target).st_mtime_ns)
+
+    def place(self, path: str, made: Path) -> tuple[str, tuple[str, int, int]]:
+        """:meth:`put` for a file already written elsewhere in the folder (``made``, moved
+        into place, or deleted when ``path`` holds the same bytes)."""
+        hasher = hashlib.blake2b(digest_size=16)
+        with made.open("rb") as f:
+            while block := f.read(1 << 20):
+                hasher.update(block)
+        digest = hasher.hexdigest()
+        target = os.path.join(self.folder, path)
+        kept = self._kept(path, target, digest)
+        if kept is not None:
+            made.unlink()
+            return path, kept
+        self._make_parent(path)
+        os.replace(made, target)
+        info = os.stat(target)
+        return path, (digest, info.st_size, info.st_mtime_ns)
+
+    def record(self, entries: Iterable[tuple[str, tuple[str, int, int]]]) -> None:
+        self.entries.update(entries)
+
+    def _kept(self, path: str, target: str, digest: str) -> tuple[str, int, int] | None:
+        before = self.previous.get(path)
+        if before is None or before[0] != digest:
+            return None
+        try:
+            info = os.lstat(target)
+        except OSError:
+            return None
+        if stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns) == before[1:]:
+            return before
+        return None
+
+    def _make_parent(self, path: str) -> None:
+        parent = path.rpartition("/")[0]
+        if parent and parent not in self._folders:
+            os.makedirs(os.path.join(self.folder, parent), exist_ok=True)
+            self._folders.add(parent)
+
+    def finish(self) -> None:
+        """Delete the files the last run wrote and this one did not (only those: nothing
+        else in the folder is pwc's to delete), and the folders they leave empty; then write
+        the manifest."""
+        emptied: set[str] = set()
+        for path in sorted(self.previous.keys() - self.entries.keys()):
+            target = os.path.join(self.folder, path)
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_ISREG(os.lstat(target).st_mode):
+                    os.unlink(target)
+                    emptied.add(path.rpartition("/")[0])
+        for parent in sorted(emptied, key=lambda p: -p.count("/")):
+            while parent:
+                with contextlib.suppress(OSError):  # not empty: something else is in it
+                    os.rmdir(os.path.join(self.folder, parent))
+                parent = parent.rpartition("/")[0]
+        lines = [f"{d} {size} {mtime} {path}\n"
+                 for path, (d, size, mtime) in sorted(self.entries.items())]
+        temporary = self.folder / (MANIFEST + ".new")
+        temporary.write_text("".join(lines), encoding="utf-8")
+        os.replace(temporary, self.folder / MANIFEST)
+
+
+def _read_manifest(folder: Path) -> Entries | None:
+    path = folder / MANIFEST
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    entries: Entries = {}
+    for line in text.splitlines():
+        fields = line.split(" ", 3)
+        if len(fields) != 4 or not fields[1].isdigit() or not fields[2].isdigit():
+            return None  # not a manifest this code wrote: trust none of it
+        entries[fields[3]] = (fields[0], int(fields[1]), int(fields[2]))
+    return entries
+
+
+@contextlib.contextmanager
+def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
+    """:func:`output_folder` for a command that writes through a :class:`FileSet`: the
+    folder's files are kept and each rewritten only if its bytes change; files the last run
+    wrote and this one does not are deleted when the block ends without error.
+
+    Without a manifest (a first run, a folder written by an older pwc, or a run that did not
+    finish: the manifest is removed before anything is written, and written again last) the
+    folder's content is replaced as :func:`output_folder` does."""
+    check_folder(folder, command)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot be made: {exc.strerror}") from exc
+    previous = _read_manifest(folder) if made_by(folder) == command else None
+    cleaner = None
+    if previous is None:
+        cleaner = _move_aside(folder)
+    else:
+        os.unlink(folder / MANIFEST)
+        _remove_strangers(folder, previous)
+    marker = f"{command}\n{_NOTE}".encode()
+    if previous is None or (folder / MARKER).read_bytes() != marker:
+        (folder / MARKER).write_bytes(marker)
+    files = FileSet(folder, previous or {})
+    try:
+        yield files
+        files.finish()
+    finally:
+        if cleaner is not None:
+            cleaner.wait()
+
+
+def _remove_strangers(folder: Path, previous: Entries) -> None:
+    """Make ``folder`` hold only what the last run wrote, as a fresh run would find it: links
+    go (never what they point to), and so do files the manifest does not list (put there by
+    hand, or left by a run cut short). A folder inside with a marker of its own is another
+    command's output (publish.yml writes the snapshot into the site): left alone."""
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(os.path.join(folder, relative)) as entries:
+            for entry in entries:
+                path = f"{relative}{entry.name}"
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    if not os.path.lexists(os.path.join(entry.path, MARKER)):
+                        pending.append(path + "/")
+                elif path not in previous and path not in (MARKER, MANIFEST):
+                    os.unlink(entry.path)
 
 
 def _move_aside(folder: Path) -> subprocess.Popen[bytes] | None:

@@ -229,12 +229,13 @@ def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
 
 def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int]:
     """Rank and write the leaderboards of ``keys``: the names written, index entries, rows."""
-    registry, groups, files = shared()
+    registry, groups, compiled, files = shared()
     names: list[str] = []
     index: list[dict[str, Any]] = []
     rows = 0
     for key in keys:
-        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
+        board = compiled[key] if compiled is not None else \
+            rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
         for name, data in board_files(board, registry).items():
             files.write(name, data)
             names.append(name)
@@ -243,14 +244,16 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
     return names, index, rows
 
 
-def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str, Any]:
+def build(registry: Registry, out: Path, *, jobs: int | None = None,
+          boards: Mapping[str, Leaderboard] | None = None) -> dict[str, Any]:
     """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
-    are ranked and written by worker processes, each taking its share of benchmarks.
+    are ranked (unless ``boards`` gives them, compiled from ``registry``, by id) and written by
+    worker processes, each taking its share of benchmarks.
 
     ``out`` is kept, not replaced, so that files whose content did not change are not written
     again; it must be a folder this command made (see :mod:`.outputs`)."""
     with output_folder(out, COMMAND, replace=False):
-        return _build(registry, out, jobs=jobs)
+        return _build(registry, out, jobs=jobs, boards=boards)
 
 
 def _holder_label(registry: Registry, holder_id: str) -> str:
@@ -258,11 +261,13 @@ def _holder_label(registry: Registry, holder_id: str) -> str:
     return paper_label(holder) if holder else holder_id
 
 
-def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]:
-    groups = group_results(registry)
+def _build(registry: Registry, out: Path, *, jobs: int | None,
+           boards: Mapping[str, Leaderboard] | None) -> dict[str, Any]:
+    groups = group_results(registry) if boards is None else {}
     files = _Writer(out / "benchmarks")
-    parts = fork_map(_write_boards, sorted(groups), jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                     share=(registry, groups, files), chunks_per_job=1)
+    parts = fork_map(_write_boards, sorted(groups if boards is None else boards), jobs=jobs,
+                     threshold=PARALLEL_THRESHOLD, share=(registry, groups, boards, files),
+                     chunks_per_job=1)
     files.stale -= {name for names, _, _ in parts for name in names}
     files.finish()
     index = sorted((e for _, entries, _ in parts for e in entries), key=lambda e: str(e["id"]))
