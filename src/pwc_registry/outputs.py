@@ -94,7 +94,7 @@ def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path
     cleaner = _move_aside(folder) if replace else None
     if not replace:
         _remove_links(folder)
-    (folder / MARKER).write_text(f"{command}\n{_NOTE}", encoding="utf-8")
+    _mark(folder, command)
     try:
         yield folder
     finally:
@@ -234,9 +234,7 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
     else:
         os.unlink(folder / MANIFEST)
         _remove_strangers(folder, previous)
-    marker = f"{command}\n{_NOTE}".encode()
-    if previous is None or (folder / MARKER).read_bytes() != marker:
-        (folder / MARKER).write_bytes(marker)
+    _mark(folder, command)
     files = FileSet(folder, previous or {})
     try:
         yield files
@@ -264,6 +262,17 @@ def _remove_strangers(folder: Path, previous: Entries) -> None:
                         pending.append(path + "/")
                 elif path not in previous and path not in (MARKER, MANIFEST):
                     os.unlink(entry.path)
+
+
+def _mark(folder: Path, command: str) -> None:
+    """Write the marker, unless it says this already (a rebuild rewrites nothing unchanged)."""
+    marker = folder / MARKER
+    text = f"{command}\n{_NOTE}".encode()
+    if not (os.path.isfile(marker) and not os.path.islink(marker)
+            and marker.read_bytes() == text):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(marker)  # a link by its name goes, never what it points to
+        marker.write_bytes(text)
 
 
 def _move_aside(folder: Path) -> subprocess.Popen[bytes] | None:

@@ -203,11 +203,8 @@ class _Writer:
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, name: str, data: bytes) -> None:
-        path = self.folder / name
         self.stale.discard(name)
-        if name in self.before and path.is_file() and path.read_bytes() == data:
-            return
-        path.write_bytes(data)
+        _write_if_changed(self.folder / name, data, name in self.before)
 
     def finish(self) -> None:
         for name in self.stale:
@@ -216,6 +213,13 @@ class _Writer:
                 shutil.rmtree(path)
             else:
                 path.unlink()
+
+
+def _write_if_changed(path: Path, data: bytes, present: bool = True) -> None:
+    """Write ``data`` unless ``path`` holds it already (its time and inode are then kept)."""
+    if present and path.is_file() and path.read_bytes() == data:
+        return
+    path.write_bytes(data)
 
 
 def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
@@ -272,7 +276,7 @@ def _build(registry: Registry, out: Path, *, jobs: int | None,
     files.finish()
     index = sorted((e for _, entries, _ in parts for e in entries), key=lambda e: str(e["id"]))
     rows = sum(n for _, _, n in parts)
-    (out / "index.json").write_bytes(_json({"version": FORMAT_VERSION, "benchmarks": index}))
+    _write_if_changed(out / "index.json", _json({"version": FORMAT_VERSION, "benchmarks": index}))
     columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
                "results", "best_value", "best_model", "best_holder"]
     index_rows = [[str(e["id"]), e["task_name"], e["dataset_name"], e["split"] or "",
@@ -281,15 +285,15 @@ def _build(registry: Registry, out: Path, *, jobs: int | None,
                    e["best"]["model"] if e["best"] else "",
                    _holder_label(registry, e["best"]["holder"]) if e["best"] else ""]
                   for e in index]
-    (out / "index.csv").write_bytes(_csv(columns, index_rows))
-    (out / "index.md").write_text("# Leaderboards\n\n" + table(
+    _write_if_changed(out / "index.csv", _csv(columns, index_rows))
+    _write_if_changed(out / "index.md", ("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],
         [[link(e["name"], f"{e['file'][:-5]}.md"), e["task_name"], e["dataset_name"],
           str(e["results"]), number(e["best"]["value"]) if e["best"] else "",
-          e["best"]["model"] if e["best"] else ""] for e in index]), encoding="utf-8")
+          e["best"]["model"] if e["best"] else ""] for e in index])).encode("utf-8"))
     summary = summarize(registry, len(index), rows)
-    (out / "summary.json").write_bytes(_json(summary))
-    (out / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
+    _write_if_changed(out / "summary.json", _json(summary))
+    _write_if_changed(out / "summary.md", summary_markdown(summary).encode("utf-8"))
     return summary
 
 
