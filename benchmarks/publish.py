@@ -5,6 +5,10 @@ by the reference work timed right before it; then a rebuild with `pwc build` aft
 change (a result added to three, a title changed on two), counting the files it rewrote.
 
     python benchmarks/publish.py --registry REGISTRY [--runs 3] [--out /tmp/publish-bench]
+    python benchmarks/publish.py --registry REGISTRY --once [--out /tmp/publish-bench]
+
+``--once`` times one `pwc build` only, sampling the summed resident memory of it and its workers
+(for the archive-scale registry that benchmarks/archive.py imports; see benchmarks/README.md).
 
 REGISTRY is a registry folder in a git repository (benchmarks/run.py makes one, or copy
 /work/bench/registry-50000); its papers are changed for the rebuild and restored after. OUT is
@@ -22,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from archive import tree_rss_mib
 from reference import ISSUE_MS, reference_ms, sample_of
 from run import _with_new_result, page_cache
 
@@ -69,12 +74,38 @@ def rebuild(registry: Path, site: Path, sample: list[tuple[Path, str]]) -> None:
             path.write_text(text, "utf-8")
 
 
+def once(registry: Path, out: Path) -> None:
+    """One `pwc build` from scratch, its time and peak memory (workers summed)."""
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pwc_registry", "build", "-q", "--registry", str(registry),
+         "--site", str(out / "site"), "--leaderboards", str(out / "site" / "leaderboards")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_mib(process.pid))
+        time.sleep(0.2)
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    files = sum(len(names) for _, _, names in os.walk(out))
+    print(f"pwc build: {seconds:.1f} s, peak {peak:.0f} MiB, {files} files, exit "
+          f"{process.returncode}\n{stdout.strip().splitlines()[-1] if stdout.strip() else ''}"
+          f"\n{stderr.strip()}", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registry", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("/tmp/publish-bench"))
+    parser.add_argument("--once", action="store_true",
+                        help="time one `pwc build` and its peak memory, nothing else")
     args = parser.parse_args()
+    if args.once:
+        once(args.registry.resolve(), args.out)
+        return
     registry, out = args.registry.resolve(), args.out
     sample = sample_of(registry, 2000)
     three, one = [], []
