@@ -145,3 +145,23 @@ def test_a_build_cut_short_is_followed_by_a_full_replacement(registry: Path, tmp
     assert invoke("site", "build", "--registry", str(registry), "--out", str(site)).exit_code == 0
     assert tree(site) == expected
     assert os.listdir(site).count(MANIFEST) == 1
+
+
+def test_the_registry_built_from_validations_records_is_the_one_loaded(
+        registry: Path, tmp_path: Path) -> None:
+    """`pwc build` reads the registry once: the records its validation read become the
+    registry the outputs are made from, which must be what load_registry reads (the shipped
+    registry, and a registry with a file that does not pass its schema and a stray)."""
+    from pwc_registry.registry import load_registry, registry_from_records
+    from pwc_registry.validate import Options, validate
+
+    paper(registry, "no-date-asr", "not a date", [result(TASK, DATA, "Z", word_error_rate=1.0)])
+    (registry / "papers" / "notes.txt").write_text("a stray")
+    shipped = Path(__file__).resolve().parents[1] / "registry"
+    for folder in (shipped, registry):
+        report = validate(Options(registry=folder, jobs=2, records=True))
+        assert report.records is not None
+        from_records = registry_from_records(*report.records)
+        loaded = load_registry(folder, jobs=2)
+        assert from_records == loaded
+        assert from_records.papers and (folder == shipped or from_records.skipped)

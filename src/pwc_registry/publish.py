@@ -3,7 +3,8 @@
 Publishing used to run three commands (``pwc validate``, ``pwc leaderboards build``, ``pwc site
 build``), each reading the registry and compiling its leaderboards. Here the registry is
 validated (the same checks and report as ``pwc validate``; nothing is written when it has
-errors), loaded once, its leaderboards compiled once, and the leaderboard snapshot and the site
+errors), read once (the records the validation read become the registry's objects), its
+leaderboards compiled once, and the leaderboard snapshot and the site
 are both written from those boards. Each output folder is the one its own command writes (the
 same marker, the same files), so either command can update it afterwards.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from . import snapshot
 from .outputs import check_folder
-from .registry import load_registry
+from .registry import load_registry, registry_from_records
 from .site import build as site_build
 from .validate import Options, Report, validate
 
@@ -39,11 +40,16 @@ def build(registry_path: Path, *, site: Path | None, leaderboards: Path | None,
         check_folder(site, site_build.COMMAND)
     if leaderboards is not None:
         check_folder(leaderboards, snapshot.COMMAND)
-    report = validate(Options(registry=registry_path, jobs=jobs))
+    wanted = site is not None or leaderboards is not None
+    report = validate(Options(registry=registry_path, jobs=jobs, records=wanted))
+    records, report.records = report.records, None
     outcome = Outcome(report)
-    if report.errors or (strict and report.warnings) or (site is None and leaderboards is None):
+    if report.errors or (strict and report.warnings) or not wanted:
         return outcome
-    registry = load_registry(registry_path, jobs=jobs)
+    # What the validation read, not the files read again (a symbolic-link registry, refused by
+    # validation with an error, never gets here).
+    registry = registry_from_records(*records) if records is not None \
+        else load_registry(registry_path, jobs=jobs)
     pages = site_build.prepare(registry, registry_path)
     # The site first: on its first build it replaces its folder's content, which may hold the
     # snapshot's folder (publish.yml writes it into the site, at public/leaderboards).
