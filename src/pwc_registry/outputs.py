@@ -26,7 +26,8 @@ from pathlib import Path
 
 MARKER = ".pwc-output"
 #: In a folder updated in place (:func:`updated_folder`): every file the last complete run
-#: wrote, with its digest, size and modification time.
+#: wrote, with a digest of its bytes and its size; written last, so that its own modification
+#: time is when that run ended.
 MANIFEST = ".pwc-files"
 _NOTE = ("# This folder was made by the pwc command above, which replaces it on its next run.\n"
          "# pwc never writes into a folder that has no such file (unless it is empty).\n")
@@ -102,26 +103,31 @@ def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path
             cleaner.wait()
 
 
-#: path (relative, with /) → (digest of its bytes, size, mtime in ns) as last written
-Entries = dict[str, tuple[str, int, int]]
+#: path (relative, with /) → (digest of its bytes, size) as last written
+Entries = dict[str, tuple[str, int]]
+Entry = tuple[str, tuple[str, int]]
 
 
 class FileSet:
     """The files a run writes into a folder pwc made, each written only where its bytes
     differ from what the last complete run wrote there (an unchanged file keeps its inode and
     modification time). A file counts as unchanged only if the manifest's digest matches and
-    the file on disk is still the regular file of the size and time the manifest recorded.
+    the file on disk is still a regular file of that size, last modified before the manifest
+    was written (a file changed since, by hand or by a run cut short, is written again). The
+    manifest holds no time, so the same registry still builds the same bytes.
 
     Forked workers may each call :meth:`put`; the parent gathers what they return and hands it
     to :meth:`record`."""
 
-    def __init__(self, folder: Path, previous: Entries) -> None:
+    def __init__(self, folder: Path, previous: Entries, ended: int = 0) -> None:
         self.folder = folder
         self.previous = previous
+        #: When the run that wrote ``previous`` ended (its manifest's mtime, in ns).
+        self.ended = ended
         self.entries: Entries = {}
         self._folders: set[str] = set()
 
-    def put(self, path: str, data: bytes) -> tuple[str, tuple[str, int, int]]:
+    def put(self, path: str, data: bytes) -> Entry:
         """Write ``data`` at ``path`` (relative to the folder) unless it holds it already; the
         manifest entry, for :meth:`record`."""
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -132,9 +138,9 @@ class FileSet:
         self._make_parent(path)
         with open(target, "wb") as f:
             f.write(data)
-        return path, (digest, len(data), os.stat(target).st_mtime_ns)
+        return path, (digest, len(data))
 
-    def place(self, path: str, made: Path) -> tuple[str, tuple[str, int, int]]:
+    def place(self, path: str, made: Path) -> Entry:
         """:meth:`put` for a file already written elsewhere in the folder (``made``, moved
         into place, or deleted when ``path`` holds the same bytes)."""
         hasher = hashlib.blake2b(digest_size=16)
@@ -148,14 +154,14 @@ class FileSet:
             made.unlink()
             return path, kept
         self._make_parent(path)
+        size = os.stat(made).st_size
         os.replace(made, target)
-        info = os.stat(target)
-        return path, (digest, info.st_size, info.st_mtime_ns)
+        return path, (digest, size)
 
-    def record(self, entries: Iterable[tuple[str, tuple[str, int, int]]]) -> None:
+    def record(self, entries: Iterable[Entry]) -> None:
         self.entries.update(entries)
 
-    def _kept(self, path: str, target: str, digest: str) -> tuple[str, int, int] | None:
+    def _kept(self, path: str, target: str, digest: str) -> tuple[str, int] | None:
         before = self.previous.get(path)
         if before is None or before[0] != digest:
             return None
@@ -163,7 +169,8 @@ class FileSet:
             info = os.lstat(target)
         except OSError:
             return None
-        if stat.S_ISREG(info.st_mode) and (info.st_size, info.st_mtime_ns) == before[1:]:
+        if stat.S_ISREG(info.st_mode) and info.st_size == before[1] \
+                and info.st_mtime_ns <= self.ended:
             return before
         return None
 
@@ -189,28 +196,29 @@ class FileSet:
                 with contextlib.suppress(OSError):  # not empty: something else is in it
                     os.rmdir(os.path.join(self.folder, parent))
                 parent = parent.rpartition("/")[0]
-        lines = [f"{d} {size} {mtime} {path}\n"
-                 for path, (d, size, mtime) in sorted(self.entries.items())]
+        lines = [f"{d} {size} {path}\n" for path, (d, size) in sorted(self.entries.items())]
         temporary = self.folder / (MANIFEST + ".new")
         temporary.write_text("".join(lines), encoding="utf-8")
         os.replace(temporary, self.folder / MANIFEST)
 
 
-def _read_manifest(folder: Path) -> Entries | None:
+def _read_manifest(folder: Path) -> tuple[Entries, int] | None:
+    """The manifest's entries and when it was written; None if there is none to trust."""
     path = folder / MANIFEST
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
             return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     entries: Entries = {}
     for line in text.splitlines():
-        fields = line.split(" ", 3)
-        if len(fields) != 4 or not fields[1].isdigit() or not fields[2].isdigit():
+        fields = line.split(" ", 2)
+        if len(fields) != 3 or not fields[1].isdigit():
             return None  # not a manifest this code wrote: trust none of it
-        entries[fields[3]] = (fields[0], int(fields[1]), int(fields[2]))
-    return entries
+        entries[fields[2]] = (fields[0], int(fields[1]))
+    return entries, info.st_mtime_ns
 
 
 @contextlib.contextmanager
@@ -227,15 +235,16 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot be made: {exc.strerror}") from exc
-    previous = _read_manifest(folder) if made_by(folder) == command else None
+    manifest = _read_manifest(folder) if made_by(folder) == command else None
     cleaner = None
-    if previous is None:
+    if manifest is None:
         cleaner = _move_aside(folder)
+        files = FileSet(folder, {})
     else:
         os.unlink(folder / MANIFEST)
-        _remove_strangers(folder, previous)
+        _remove_strangers(folder, manifest[0])
+        files = FileSet(folder, *manifest)
     _mark(folder, command)
-    files = FileSet(folder, previous or {})
     try:
         yield files
         files.finish()

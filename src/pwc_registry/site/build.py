@@ -36,7 +36,7 @@ from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
-from ..outputs import FileSet, check_folder, updated_folder
+from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
     Holder,
@@ -544,7 +544,7 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
     return keys
 
 
-def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[tuple[str, tuple[str, int, int]]]:
+def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[Entry]:
     """Render and write the pages of ``keys``; the manifest entries of the files written."""
     site, files, with_api = shared()
     pages = Pages(site)
@@ -562,7 +562,7 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[tuple[str, tuple[str,
 
 
 def _write(files: FileSet, outputs: Iterable[tuple[str, bytes]]
-           ) -> list[tuple[str, tuple[str, int, int]]]:
+           ) -> list[Entry]:
     """Write ``outputs`` (path relative to the site, content)."""
     return [files.put(path, data) for path, data in outputs]
 
