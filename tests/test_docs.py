@@ -34,7 +34,7 @@ def test_every_code_in_the_source_is_catalogued() -> None:
 def test_readme_opens_with_the_two_commands() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
-    assert "pwc validate" in blocks[0]
+    assert "pwc build" in blocks[0]  # validates, then writes the snapshot and the site
     assert "pytest" in blocks[1]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1].strip() in ci, ".ci/run must run the README's test command verbatim"

@@ -22,6 +22,7 @@ from .markdown import printable
 if TYPE_CHECKING:
     from .imports.report import ImportReport
     from .registry import Paper, Registry
+    from .validate import Report
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -94,9 +95,8 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
 
     With PATHS, check those files or folders only; everything else is still read so that
     references are checked against the whole registry."""
-    from . import report as reporters
     from .gitrefs import GitError
-    from .validate import Options, Report, UsageError
+    from .validate import Options, UsageError
     from .validate import validate as run
 
     if paths and changed_since:
@@ -111,6 +111,16 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
         result = run(options)
     except (UsageError, GitError) as exc:
         raise click.UsageError(str(exc)) from exc
+    _print_report(result, fmt, quiet)
+    failed = result.errors or (strict and result.warnings)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
+
+
+def _print_report(result: Report, fmt: str, quiet: bool) -> None:
+    """A validation's report as ``pwc validate --format`` prints it (and, for ``github``, the
+    job summary)."""
+    from . import report as reporters
+
     formatter: dict[str, Callable[[Report], str]] = {
         "text": functools.partial(reporters.text, quiet=quiet), "json": reporters.as_json,
         "github": reporters.github, "markdown": reporters.markdown}
@@ -118,8 +128,95 @@ def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str 
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(reporters.markdown(result))
-    failed = result.errors or (strict and result.warnings)
-    sys.exit(EXIT_PROBLEMS if failed else EXIT_CLEAN)
+
+
+def _web_address(_: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) address with a host, without its trailing slash."""
+    if value is None:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query \
+            or parts.fragment or any(c.isspace() for c in value):
+        raise click.BadParameter(f"{value!r} is not a web address (https://host/path)",
+                                 param=param)
+    return value.rstrip("/")
+
+
+def site_link_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options saying where the registry and the site live, for the site's links."""
+    for option in reversed([
+        click.option("--repository-url", callback=_web_address, default=None,
+                     help="The registry's repository (https://github.com/OWNER/REPO): paper "
+                          "and source pages link to their YAML file and to editing it. "
+                          "Without it, no such links."),
+        click.option("--repository-branch", default=None,
+                     help="The branch those links name (default: the branch checked out)."),
+        click.option("--site-url", callback=_web_address, default=None,
+                     help="Where the site is published (https://OWNER.github.io/REPO/): the "
+                          "Atom feeds' links are absolute. Without it, they are relative to "
+                          "the feed."),
+    ]):
+        command = option(command)
+    return command
+
+
+@main.command("build")
+@registry_option
+@click.option("--site", "site_out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True,
+              help="The site folder (as `pwc site build --out` writes it).")
+@click.option("--leaderboards", "boards_out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/leaderboards"), show_default=True,
+              help="The leaderboard snapshot folder (as `pwc leaderboards build --out` "
+                   "writes it).")
+@click.option("--no-site", is_flag=True, help="Do not write the site.")
+@click.option("--no-leaderboards", is_flag=True, help="Do not write the snapshot.")
+@click.option("--api/--no-api", "with_api", default=True, show_default=True,
+              help="Write the Papers with Code API's files under the site's api/v1/.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]),
+              default="text", show_default=True, help="The validation report's format.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core).")
+@click.option("--strict", is_flag=True, help="Warnings stop the build too (exit 1).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Text: print the errors and the summary line only (warnings are counted).")
+@site_link_options
+def build(registry: Path | None, site_out: Path, boards_out: Path, no_site: bool,
+          no_leaderboards: bool, with_api: bool, fmt: str, jobs: int | None, strict: bool,
+          quiet: bool, repository_url: str | None, repository_branch: str | None,
+          site_url: str | None) -> None:
+    """Validate the registry, then write the site and the leaderboard snapshot from one
+    compilation: what `pwc validate`, `pwc leaderboards build` and `pwc site build` do, reading
+    the registry once. Nothing is written if validation finds errors (exit 1). A rebuild writes
+    only the files whose bytes change."""
+    from .publish import build as run
+    from .validate import UsageError
+
+    with _refusals():
+        try:
+            outcome = run(_registry(registry), site=None if no_site else site_out,
+                          leaderboards=None if no_leaderboards else boards_out, jobs=jobs,
+                          with_api=with_api, strict=strict,
+                          repository_url=repository_url, repository_branch=repository_branch,
+                          site_url=site_url)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from exc
+    _print_report(outcome.report, fmt, quiet)
+    if outcome.site is None and outcome.leaderboards is None:
+        if outcome.report.errors or (strict and outcome.report.warnings):
+            click.echo("nothing written: the registry does not validate", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        sys.exit(EXIT_CLEAN)
+    # The report went to stdout (its format may be JSON): what was written goes to stderr.
+    if outcome.site is not None:
+        counts = outcome.site
+        click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
+                   f"{counts['papers']} papers) to {site_out}/", err=True)
+    if outcome.leaderboards is not None:
+        summary = outcome.leaderboards
+        click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
+                   f"{boards_out}/", err=True)
+    sys.exit(EXIT_CLEAN)
 
 
 @main.command("fmt")
@@ -587,18 +684,6 @@ def site() -> None:
     """Build and preview the static website."""
 
 
-def _web_address(_: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An http(s) address with a host, without its trailing slash."""
-    if value is None:
-        return None
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query \
-            or parts.fragment or any(c.isspace() for c in value):
-        raise click.BadParameter(f"{value!r} is not a web address (https://host/path)",
-                                 param=param)
-    return value.rstrip("/")
-
-
 @site.command("build")
 @registry_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
@@ -607,14 +692,7 @@ def _web_address(_: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 @click.option("--api/--no-api", "with_api", default=True, show_default=True,
               help="Also write the Papers with Code API's files under api/v1/ (docs/api.md).")
-@click.option("--repository-url", callback=_web_address, default=None,
-              help="The registry's repository (https://github.com/OWNER/REPO): paper and source "
-                   "pages link to their YAML file and to editing it. Without it, no such links.")
-@click.option("--repository-branch", default=None,
-              help="The branch those links name (default: the branch checked out).")
-@click.option("--site-url", callback=_web_address, default=None,
-              help="Where the site is published (https://OWNER.github.io/REPO/): the Atom "
-                   "feeds' links are absolute. Without it, they are relative to the feed.")
+@site_link_options
 def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: bool,
                repository_url: str | None, repository_branch: str | None,
                site_url: str | None) -> None:

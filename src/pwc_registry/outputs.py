@@ -15,6 +15,7 @@ it replaces only a regular file that the caller recognises as an earlier copy of
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import subprocess
@@ -24,6 +25,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 MARKER = ".pwc-output"
+#: In a folder updated in place (:func:`updated_folder`): every file the last complete run
+#: wrote, with a digest of its bytes and its size; written last, so that its own modification
+#: time is when that run ended.
+MANIFEST = ".pwc-files"
 _NOTE = ("# This folder was made by the pwc command above, which replaces it on its next run.\n"
          "# pwc never writes into a folder that has no such file (unless it is empty).\n")
 #: Entries moved out of the way inside the folder, deleted while the command writes.
@@ -90,12 +95,209 @@ def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path
     cleaner = _move_aside(folder) if replace else None
     if not replace:
         _remove_links(folder)
-    (folder / MARKER).write_text(f"{command}\n{_NOTE}", encoding="utf-8")
+    _mark(folder, command)
     try:
         yield folder
     finally:
         if cleaner is not None:
             cleaner.wait()
+
+
+#: path (relative, with /) → (digest of its bytes, size) as last written
+Entries = dict[str, tuple[str, int]]
+Entry = tuple[str, tuple[str, int]]
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _write_file(target: str, data: bytes) -> None:
+    """Write ``data`` at ``target``, never through a link. A site is tens of thousands of small
+    files (the API's each in a folder of its own), so each should cost what the kernel needs
+    to make it and little else: three calls (``Path.write_bytes`` makes six: it also asks the
+    file's size, whether it is a terminal, and where it is)."""
+    fd = os.open(target, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+class FileSet:
+    """The files a run writes into a folder pwc made, each written only where its bytes
+    differ from what the last complete run wrote there (an unchanged file keeps its inode and
+    modification time). A file counts as unchanged only if the manifest's digest matches and
+    the file on disk is still a regular file of that size, last modified before the manifest
+    was written (a file changed since, by hand or by a run cut short, is written again). The
+    manifest holds no time, so the same registry still builds the same bytes.
+
+    Forked workers may each call :meth:`put`; the parent gathers what they return and hands it
+    to :meth:`record`."""
+
+    def __init__(self, folder: Path, previous: Entries, ended: int = 0) -> None:
+        self.folder = folder
+        self.previous = previous
+        #: When the run that wrote ``previous`` ended (its manifest's mtime, in ns).
+        self.ended = ended
+        self.entries: Entries = {}
+        self._folders: set[str] = set()
+
+    def put(self, path: str, data: bytes) -> Entry:
+        """Write ``data`` at ``path`` (relative to the folder) unless it holds it already; the
+        manifest entry, for :meth:`record`."""
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        target = os.path.join(self.folder, path)
+        kept = self._kept(path, target, digest)
+        if kept is not None:
+            return path, kept
+        self._make_parent(path)
+        _write_file(target, data)
+        return path, (digest, len(data))
+
+    def place(self, path: str, made: Path) -> Entry:
+        """:meth:`put` for a file already written elsewhere in the folder (``made``, moved
+        into place, or deleted when ``path`` holds the same bytes)."""
+        hasher = hashlib.blake2b(digest_size=16)
+        with made.open("rb") as f:
+            while block := f.read(1 << 20):
+                hasher.update(block)
+        digest = hasher.hexdigest()
+        target = os.path.join(self.folder, path)
+        kept = self._kept(path, target, digest)
+        if kept is not None:
+            made.unlink()
+            return path, kept
+        self._make_parent(path)
+        size = os.stat(made).st_size
+        os.replace(made, target)
+        return path, (digest, size)
+
+    def record(self, entries: Iterable[Entry]) -> None:
+        self.entries.update(entries)
+
+    def _kept(self, path: str, target: str, digest: str) -> tuple[str, int] | None:
+        before = self.previous.get(path)
+        if before is None or before[0] != digest:
+            return None
+        try:
+            info = os.lstat(target)
+        except OSError:
+            return None
+        if stat.S_ISREG(info.st_mode) and info.st_size == before[1] \
+                and info.st_mtime_ns <= self.ended:
+            return before
+        return None
+
+    def _make_parent(self, path: str) -> None:
+        parent = path.rpartition("/")[0]
+        if parent and parent not in self._folders:
+            os.makedirs(os.path.join(self.folder, parent), exist_ok=True)
+            self._folders.add(parent)
+
+    def finish(self) -> None:
+        """Delete the files the last run wrote and this one did not (only those: nothing
+        else in the folder is pwc's to delete), and the folders they leave empty; then write
+        the manifest."""
+        emptied: set[str] = set()
+        for path in sorted(self.previous.keys() - self.entries.keys()):
+            target = os.path.join(self.folder, path)
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_ISREG(os.lstat(target).st_mode):
+                    os.unlink(target)
+                    emptied.add(path.rpartition("/")[0])
+        for parent in sorted(emptied, key=lambda p: -p.count("/")):
+            while parent:
+                with contextlib.suppress(OSError):  # not empty: something else is in it
+                    os.rmdir(os.path.join(self.folder, parent))
+                parent = parent.rpartition("/")[0]
+        lines = [f"{d} {size} {path}\n" for path, (d, size) in sorted(self.entries.items())]
+        temporary = self.folder / (MANIFEST + ".new")
+        temporary.write_text("".join(lines), encoding="utf-8")
+        os.replace(temporary, self.folder / MANIFEST)
+
+
+def _read_manifest(folder: Path) -> tuple[Entries, int] | None:
+    """The manifest's entries and when it was written; None if there is none to trust."""
+    path = folder / MANIFEST
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    entries: Entries = {}
+    for line in text.splitlines():
+        fields = line.split(" ", 2)
+        if len(fields) != 3 or not fields[1].isdigit():
+            return None  # not a manifest this code wrote: trust none of it
+        entries[fields[2]] = (fields[0], int(fields[1]))
+    return entries, info.st_mtime_ns
+
+
+@contextlib.contextmanager
+def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
+    """:func:`output_folder` for a command that writes through a :class:`FileSet`: the
+    folder's files are kept and each rewritten only if its bytes change; files the last run
+    wrote and this one does not are deleted when the block ends without error.
+
+    Without a manifest (a first run, a folder written by an older pwc, or a run that did not
+    finish: the manifest is removed before anything is written, and written again last) the
+    folder's content is replaced as :func:`output_folder` does."""
+    check_folder(folder, command)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot be made: {exc.strerror}") from exc
+    manifest = _read_manifest(folder) if made_by(folder) == command else None
+    cleaner = None
+    if manifest is None:
+        cleaner = _move_aside(folder)
+        files = FileSet(folder, {})
+    else:
+        os.unlink(folder / MANIFEST)
+        _remove_strangers(folder, manifest[0])
+        files = FileSet(folder, *manifest)
+    _mark(folder, command)
+    try:
+        yield files
+        files.finish()
+    finally:
+        if cleaner is not None:
+            cleaner.wait()
+
+
+def _remove_strangers(folder: Path, previous: Entries) -> None:
+    """Make ``folder`` hold only what the last run wrote, as a fresh run would find it: links
+    go (never what they point to), and so do files the manifest does not list (put there by
+    hand, or left by a run cut short). A folder inside with a marker of its own is another
+    command's output (publish.yml writes the snapshot into the site): left alone."""
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(os.path.join(folder, relative)) as entries:
+            for entry in entries:
+                path = f"{relative}{entry.name}"
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    if not os.path.lexists(os.path.join(entry.path, MARKER)):
+                        pending.append(path + "/")
+                elif path not in previous and path not in (MARKER, MANIFEST):
+                    os.unlink(entry.path)
+
+
+def _mark(folder: Path, command: str) -> None:
+    """Write the marker, unless it says this already (a rebuild rewrites nothing unchanged)."""
+    marker = folder / MARKER
+    text = f"{command}\n{_NOTE}".encode()
+    if not (os.path.isfile(marker) and not os.path.islink(marker)
+            and marker.read_bytes() == text):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(marker)  # a link by its name goes, never what it points to
+        marker.write_bytes(text)
 
 
 def _move_aside(folder: Path) -> subprocess.Popen[bytes] | None:
@@ -135,39 +337,3 @@ def check_file(path: Path, is_earlier_copy: Callable[[bytes], bool]) -> None:
     if not is_earlier_copy(head):
         raise OutputError(f"{path}: not replaced: pwc did not write this file. Choose another "
                           "path.")
-
-
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def write_files(out: Path, files: Iterable[tuple[str, bytes]], made: set[str]) -> list[str]:
-    """Write ``files`` (path relative to ``out``, content), making their folders; the paths
-    written. ``made`` holds the folders made so far by this process.
-
-    The API is tens of thousands of small files, each in a folder of its own, so each costs
-    what the kernel needs to make a folder and a file and little else: three calls for a file
-    (``Path.write_bytes`` makes six: it also asks the file's size, whether it is a terminal,
-    and where it is), one for a folder whose parent is made (``Path.mkdir(parents=True)``
-    and ``os.makedirs`` look first)."""
-    root = os.fspath(out)
-    written = []
-    for path, data in files:
-        target = f"{root}/{path}"
-        folder = target.rpartition("/")[0]
-        if folder not in made:
-            try:
-                os.mkdir(folder)
-            except FileNotFoundError:
-                os.makedirs(folder, exist_ok=True)
-            except FileExistsError:
-                pass
-            made.add(folder)
-        fd = os.open(target, _CREATE, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        written.append(path)
-    return written

@@ -335,21 +335,36 @@ def load_registry(registry: Path, *, jobs: int | None = None,
     are frozen out of the cyclic garbage collector's sight (:func:`gc.freeze`): they are freed as
     usual when no longer referenced, but a reference cycle among them would be kept."""
     files, _ = layout.discover(registry.resolve())
-    entities: dict[str, dict[str, Mapping[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
-    skipped: list[str] = []
     entity_files = {f.name: f for f in files if f.kind != layout.PAPER}
-    sources: dict[str, Source] = {}
     parts = fork_map(_read_chunk, list(entity_files.values()), jobs=jobs,
                      threshold=PARALLEL_THRESHOLD * 5, share=abstracts)
-    for name, data in sorted(r for part in parts for r in marshal.loads(part)):
+    entity_records = [(entity_files[name], data)
+                      for part in parts for name, data in marshal.loads(part)]
+    papers, bad = _load_papers([f for f in files if f.kind == layout.PAPER], jobs, abstracts)
+    return _registry_of(entity_records, papers, bad)
+
+
+def registry_from_records(entity_records: Iterable[tuple[layout.RegistryFile, Any]],
+                          paper_parts: Iterable[bytes]) -> Registry:
+    """What :func:`load_registry` gives (with abstracts), from records a validation read
+    already: the data of each entity file and, in marshal bytes as :func:`_read_chunk` makes
+    them, of each paper file; None where the file is unreadable or not schema-valid."""
+    return _registry_of(entity_records, *_papers_of(paper_parts, abstracts=True))
+
+
+def _registry_of(entity_records: Iterable[tuple[layout.RegistryFile, Any]],
+                 papers: dict[str, Paper], bad: list[str]) -> Registry:
+    entities: dict[str, dict[str, Mapping[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
+    skipped: list[str] = []
+    sources: dict[str, Source] = {}
+    for file, data in sorted(entity_records, key=lambda r: r[0].name):
         if data is None:
-            skipped.append(name)
-        elif entity_files[name].kind == layout.SOURCE:
-            source = source_from(data, name)
+            skipped.append(file.name)
+        elif file.kind == layout.SOURCE:
+            source = source_from(data, file.name)
             sources[source.id] = source
         else:
-            entities[entity_files[name].kind][entity_files[name].stem] = data
-    papers, bad = _load_papers([f for f in files if f.kind == layout.PAPER], jobs, abstracts)
+            entities[file.kind][file.stem] = data
     # A source with a paper's id is refused (I011); left out here, it cannot take the paper's rows.
     taken = sorted(s.file for s in sources.values() if s.id in papers)
     sources = {k: v for k, v in sources.items() if k not in papers}
@@ -390,8 +405,11 @@ def _read_chunk(files: Sequence[layout.RegistryFile]) -> bytes:
 def _load_papers(files: Sequence[layout.RegistryFile], jobs: int | None, abstracts: bool
                  ) -> tuple[dict[str, Paper], list[str]]:
     # Papers are built from each chunk as it arrives, while the workers read the next ones.
-    parts = fork_imap(_read_chunk, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                      share=abstracts)
+    return _papers_of(fork_imap(_read_chunk, files, jobs=jobs, threshold=PARALLEL_THRESHOLD,
+                                share=abstracts), abstracts)
+
+
+def _papers_of(parts: Iterable[bytes], abstracts: bool) -> tuple[dict[str, Paper], list[str]]:
     with gc_paused():
         papers, bad = records_to_papers((r for part in parts for r in marshal.loads(part)),
                                         abstracts, checked=True)

@@ -203,11 +203,8 @@ class _Writer:
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, name: str, data: bytes) -> None:
-        path = self.folder / name
         self.stale.discard(name)
-        if name in self.before and path.is_file() and path.read_bytes() == data:
-            return
-        path.write_bytes(data)
+        _write_if_changed(self.folder / name, data, name in self.before)
 
     def finish(self) -> None:
         for name in self.stale:
@@ -216,6 +213,13 @@ class _Writer:
                 shutil.rmtree(path)
             else:
                 path.unlink()
+
+
+def _write_if_changed(path: Path, data: bytes, present: bool = True) -> None:
+    """Write ``data`` unless ``path`` holds it already (its time and inode are then kept)."""
+    if present and path.is_file() and path.read_bytes() == data:
+        return
+    path.write_bytes(data)
 
 
 def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
@@ -229,12 +233,13 @@ def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
 
 def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int]:
     """Rank and write the leaderboards of ``keys``: the names written, index entries, rows."""
-    registry, groups, files = shared()
+    registry, groups, compiled, files = shared()
     names: list[str] = []
     index: list[dict[str, Any]] = []
     rows = 0
     for key in keys:
-        board = rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
+        board = compiled[key] if compiled is not None else \
+            rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
         for name, data in board_files(board, registry).items():
             files.write(name, data)
             names.append(name)
@@ -243,14 +248,16 @@ def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]],
     return names, index, rows
 
 
-def build(registry: Registry, out: Path, *, jobs: int | None = None) -> dict[str, Any]:
+def build(registry: Registry, out: Path, *, jobs: int | None = None,
+          boards: Mapping[str, Leaderboard] | None = None) -> dict[str, Any]:
     """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
-    are ranked and written by worker processes, each taking its share of benchmarks.
+    are ranked (unless ``boards`` gives them, compiled from ``registry``, by id) and written by
+    worker processes, each taking its share of benchmarks.
 
     ``out`` is kept, not replaced, so that files whose content did not change are not written
     again; it must be a folder this command made (see :mod:`.outputs`)."""
     with output_folder(out, COMMAND, replace=False):
-        return _build(registry, out, jobs=jobs)
+        return _build(registry, out, jobs=jobs, boards=boards)
 
 
 def _holder_label(registry: Registry, holder_id: str) -> str:
@@ -258,16 +265,18 @@ def _holder_label(registry: Registry, holder_id: str) -> str:
     return paper_label(holder) if holder else holder_id
 
 
-def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]:
-    groups = group_results(registry)
+def _build(registry: Registry, out: Path, *, jobs: int | None,
+           boards: Mapping[str, Leaderboard] | None) -> dict[str, Any]:
+    groups = group_results(registry) if boards is None else {}
     files = _Writer(out / "benchmarks")
-    parts = fork_map(_write_boards, sorted(groups), jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                     share=(registry, groups, files), chunks_per_job=1)
+    parts = fork_map(_write_boards, sorted(groups if boards is None else boards), jobs=jobs,
+                     threshold=PARALLEL_THRESHOLD, share=(registry, groups, boards, files),
+                     chunks_per_job=1)
     files.stale -= {name for names, _, _ in parts for name in names}
     files.finish()
     index = sorted((e for _, entries, _ in parts for e in entries), key=lambda e: str(e["id"]))
     rows = sum(n for _, _, n in parts)
-    (out / "index.json").write_bytes(_json({"version": FORMAT_VERSION, "benchmarks": index}))
+    _write_if_changed(out / "index.json", _json({"version": FORMAT_VERSION, "benchmarks": index}))
     columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
                "results", "best_value", "best_model", "best_holder"]
     index_rows = [[str(e["id"]), e["task_name"], e["dataset_name"], e["split"] or "",
@@ -276,15 +285,15 @@ def _build(registry: Registry, out: Path, *, jobs: int | None) -> dict[str, Any]
                    e["best"]["model"] if e["best"] else "",
                    _holder_label(registry, e["best"]["holder"]) if e["best"] else ""]
                   for e in index]
-    (out / "index.csv").write_bytes(_csv(columns, index_rows))
-    (out / "index.md").write_text("# Leaderboards\n\n" + table(
+    _write_if_changed(out / "index.csv", _csv(columns, index_rows))
+    _write_if_changed(out / "index.md", ("# Leaderboards\n\n" + table(
         ["benchmark", "task", "dataset", "results", "best", "model"],
         [[link(e["name"], f"{e['file'][:-5]}.md"), e["task_name"], e["dataset_name"],
           str(e["results"]), number(e["best"]["value"]) if e["best"] else "",
-          e["best"]["model"] if e["best"] else ""] for e in index]), encoding="utf-8")
+          e["best"]["model"] if e["best"] else ""] for e in index])).encode("utf-8"))
     summary = summarize(registry, len(index), rows)
-    (out / "summary.json").write_bytes(_json(summary))
-    (out / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
+    _write_if_changed(out / "summary.json", _json(summary))
+    _write_if_changed(out / "summary.md", summary_markdown(summary).encode("utf-8"))
     return summary
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import marshal
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from . import layout, paper_index
+from . import layout, paper_index, schema
 from .check import (
     BoardMetric,
     board_metrics,
@@ -47,6 +49,8 @@ class Options:
     changed_since: str | None = None
     jobs: int | None = None
     today: dt.date | None = None
+    #: Keep what was read (a whole registry's validation only): :attr:`Report.records`.
+    records: bool = False
 
 
 @dataclasses.dataclass
@@ -57,6 +61,10 @@ class Report:
     #: With --changed-since: the files the change touches (as diagnostics name them). Their
     #: problems come first; warnings on other files are old news, summarised by reporters.
     changed: frozenset[str] | None = None
+    #: With :attr:`Options.records`: the data of every file as read, None where it is not
+    #: schema-valid — the entity files', and the papers' in marshal bytes (one part a worker),
+    #: for :func:`.registry.registry_from_records`, so that a build reads the registry once.
+    records: tuple[list[tuple[layout.RegistryFile, Any]], list[bytes]] | None = None
 
     @property
     def errors(self) -> int:
@@ -120,7 +128,8 @@ def validate(options: Options) -> Report:
     else:
         # Everything, or an entity changed, which can affect any paper that refers to it.
         entities = None if selected is None else {f.name for f in selected}
-        report, all_strays = _validate_all(registry, entities, today, options.jobs)
+        report, all_strays = _validate_all(registry, entities, today, options.jobs,
+                                           keep=options.records and selected is None)
         if selected is None:
             strays = all_strays
         else:
@@ -135,8 +144,8 @@ def validate(options: Options) -> Report:
 
 
 @gc_paused()
-def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, jobs: int | None
-                  ) -> tuple[Report, list[Diagnostic]]:
+def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, jobs: int | None,
+                  keep: bool = False) -> tuple[Report, list[Diagnostic]]:
     """Every paper, and the entity files named in ``entities`` (all of them if ``None``); with
     the strays of the whole registry. Workers read the entities, then scan and check the
     papers' shard folders, so that little but the checks across files is left to one process."""
@@ -148,7 +157,7 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
         f.stem for f in layout.discover_shards(registry, found.shards)[0]})
     documents = _read_entities(found.entities, jobs)
     vocabulary.add_documents(documents)
-    papers = fork_map(_check_shards, found.shards, share=(registry, vocabulary, today),
+    papers = fork_map(_check_shards, found.shards, share=(registry, vocabulary, today, keep),
                       jobs=1 if _papers_estimate(registry, found.shards) < PARALLEL_THRESHOLD
                       else jobs, threshold=0)
     diagnostics = [d for part in papers for d in part.diagnostics]
@@ -177,7 +186,11 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
                                    (m for part in papers for m in part.boards), locate)
     diagnostics += [d for d in cross if wanted(d.file)]
     paper_index.save(registry, [part.remembered for part in papers])
-    return Report(diagnostics, checked, ""), strays
+    report = Report(diagnostics, checked, "")
+    if keep:
+        report.records = ([(f, _valid(f, doc)) for f, doc in documents.items()],
+                          [part.records for part in papers])
+    return report, strays
 
 
 def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
@@ -317,15 +330,19 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
 
 def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
                  remember: paper_index.Recorder | None = None,
-                 boards: set[BoardMetric] | None = None
+                 boards: set[BoardMetric] | None = None,
+                 records: list[tuple[str, Any]] | None = None
                  ) -> tuple[list[Diagnostic], list[Identifier]]:
     """Check each file; with ``remember``, also note what each paper holds by blob id; with
-    ``boards``, the metrics its results report on each board."""
+    ``boards``, the metrics its results report on each board; with ``records``, its data as
+    :func:`.registry.load_registry` reads it."""
     diagnostics: list[Diagnostic] = []
     identifiers: list[Identifier] = []
     for f in files:
         raw = f.read_bytes()
         doc = read(f.name, raw)
+        if records is not None:  # the checks only read the data (tests compare the two)
+            records.append((f.name, _valid(f, doc)))
         diagnostics += check_record(f, doc, vocabulary, today)
         held = paper_index.holdings(doc.data)
         identifiers += _identifiers_of(f.name, held)
@@ -348,16 +365,25 @@ class _Shards:
     remembered: tuple[str, str, str]
     #: The metrics the papers' results report, by board (for Q007).
     boards: list[BoardMetric]
+    #: With ``keep``: [(file name, data or None)] of its papers, as marshal bytes.
+    records: bytes
 
 
 def _check_shards(shards: Sequence[str]) -> _Shards:
-    registry, vocabulary, today = shared()
+    registry, vocabulary, today, keep = shared()
     files, strays = layout.discover_shards(registry, shards)
     recorder = paper_index.Recorder()
     boards: set[BoardMetric] = set()
-    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder, boards)
+    records: list[tuple[str, Any]] | None = [] if keep else None
+    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder, boards, records)
+    kept = b"" if records is None else marshal.dumps(records)
     return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, recorder.lines(),
-                   sorted(boards))
+                   sorted(boards), kept)
+
+
+def _valid(file: layout.RegistryFile, doc: Document) -> Any:
+    """The record's data if it passes its kind's schema (as load_registry keeps it), else None."""
+    return doc.data if doc.data is not None and schema.is_valid(file.kind, doc.data) else None
 
 
 def _identifiers_of(name: str, held: paper_index.Holdings) -> list[Identifier]:

@@ -20,6 +20,7 @@ import gc
 import gzip
 import re
 import shutil
+import tempfile
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -35,7 +36,7 @@ from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
 from ..markdown import number
-from ..outputs import check_folder, output_folder, write_files
+from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
     Holder,
@@ -673,29 +674,27 @@ def page_keys(site: Site) -> list[tuple[str, str]]:
     return keys
 
 
-def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[str]:
-    """Render and write the pages of ``keys``; the files written, relative to the site."""
-    site, out, with_api = shared()
+def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[Entry]:
+    """Render and write the pages of ``keys``; the manifest entries of the files written."""
+    site, files, with_api = shared()
     pages = Pages(site)
-    made: set[Path] = set()
-    api_made: set[str] = set()
     written = []
     for kind, key in keys:
         path, html = pages.render(kind, key)
-        target = out / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_text(html, encoding="utf-8")
-        written.append(path)
+        written.append(files.put(path, html.encode("utf-8")))
         if kind == "benchmark":
             for name, data in snapshot.board_files(site.boards[key], site.registry).items():
                 if not name.endswith(".md"):
-                    (out / "benchmarks" / name).write_bytes(data)
-                    written.append(f"benchmarks/{name}")
+                    written.append(files.put(f"benchmarks/{name}", data))
         if with_api and kind in api.PER_PAGE_KIND:
-            written += write_files(out, api.PER_PAGE_KIND[kind](site, key).items(), api_made)
+            written += _write(files, api.PER_PAGE_KIND[kind](site, key).items())
     return written
+
+
+def _write(files: FileSet, outputs: Iterable[tuple[str, bytes]]
+           ) -> list[Entry]:
+    """Write ``outputs`` (path relative to the site, content)."""
+    return [files.put(path, data) for path, data in outputs]
 
 
 def registry_date(registry_path: Path) -> str | None:
@@ -755,61 +754,95 @@ def _gzip(path: Path) -> str:
     return target.name
 
 
-def _write_downloads(site: Site, registry_path: Path, folder: Path) -> None:
+def _write_downloads(site: Site, registry_path: Path, files: FileSet) -> None:
     """The whole-registry export (as ``pwc export results`` writes it) from the leaderboards
-    the pages show, and what the Downloads page says of it."""
-    folder.mkdir()
-    tables = compute(site.registry, list(site.boards.values()))
-    names = write_export(tables, folder, DOWNLOAD_FORMATS)  # the results table first
-    names = [_gzip(folder / name) if name.endswith(GZIPPED) else name for name in names]
-    site.downloads = {name: (folder / name).stat().st_size for name in names}
+    the pages show, and what the Downloads page says of it. Written aside first, then each file
+    moved into downloads/ only if its bytes changed."""
+    scratch = Path(tempfile.mkdtemp(prefix=".pwc-downloads-", dir=files.folder))
+    try:
+        tables = compute(site.registry, list(site.boards.values()))
+        names = write_export(tables, scratch, DOWNLOAD_FORMATS)  # the results table first
+        names = [_gzip(scratch / name) if name.endswith(GZIPPED) else name for name in names]
+        site.downloads = {name: (scratch / name).stat().st_size for name in names}
+        files.record(files.place(f"downloads/{name}", scratch / name) for name in names)
+    finally:
+        shutil.rmtree(scratch)
     site.built = registry_date(registry_path)
 
 
-def _write_search(site: Site, out: Path) -> None:
-    from .search import write_search_index  # it builds on this module's helpers
+def _write_search(site: Site, files: FileSet) -> None:
+    """Pagefind's index, made in a scratch folder inside the site and each file moved into
+    ``pagefind/`` only if its bytes changed."""
+    from .search import FOLDER, write_search_index  # it builds on this module's helpers
 
-    write_search_index(site, out)
+    scratch = Path(tempfile.mkdtemp(prefix=".pwc-search-", dir=files.folder))
+    try:
+        write_search_index(site, scratch)
+        made = scratch / FOLDER
+        files.record(files.place(f"{FOLDER}/{path.relative_to(made).as_posix()}", path)
+                     for path in sorted(made.rglob("*")) if path.is_file())
+    finally:
+        shutil.rmtree(scratch)
+
+
+def load_site(registry_path: Path, *, jobs: int | None = None) -> Site:
+    """The registry at ``registry_path`` loaded and gathered for the site."""
+    return prepare(load_registry(registry_path, jobs=jobs), registry_path)
+
+
+def prepare(registry: Registry, registry_path: Path) -> Site:
+    """What the pages need from ``registry`` (loaded from ``registry_path``), its leaderboards
+    compiled once."""
+    guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
+    gc.disable()  # hundreds of thousands of objects, no cycles: see parallel._without_gc
+    try:
+        return gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
+    finally:
+        gc.enable()
 
 
 def build_site(registry_path: Path, out: Path, *, jobs: int | None = None,
                with_api: bool = True, repository_url: str | None = None,
                repository_branch: str | None = None,
                site_url: str | None = None) -> dict[str, int]:
-    """Render the whole site into ``out`` (replaced: see :mod:`..outputs`), with the API's files
-    unless ``with_api`` is false; counts of what was written. With ``repository_url`` (the
-    registry's repository, e.g. ``https://github.com/OWNER/REPO``), paper and source pages link
-    to their file and to editing it on ``repository_branch`` (default: the branch checked out);
-    with ``site_url``, the feeds' links are absolute."""
+    """Render the whole site into ``out`` (updated in place: see :func:`write_site`), with the
+    API's files unless ``with_api`` is false; counts of what was written. With
+    ``repository_url`` (the registry's repository, e.g. ``https://github.com/OWNER/REPO``),
+    paper and source pages link to their file and to editing it on ``repository_branch``
+    (default: the branch checked out); with ``site_url``, the feeds' links are absolute."""
     check_folder(out, COMMAND)  # before minutes of reading: a folder pwc may not replace
-    registry = load_registry(registry_path, jobs=jobs)
-    guide_file = registry_path.resolve().parent / "CONTRIBUTING.md"
-    gc.disable()  # hundreds of thousands of objects, no cycles: see parallel._without_gc
-    try:
-        site = gather(registry, guide_file.read_text("utf-8") if guide_file.is_file() else "")
-    finally:
-        gc.enable()
+    return write_site(load_site(registry_path, jobs=jobs), registry_path, out, jobs=jobs,
+                      with_api=with_api, repository_url=repository_url,
+                      repository_branch=repository_branch, site_url=site_url)
+
+
+def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None = None,
+               with_api: bool = True, repository_url: str | None = None,
+               repository_branch: str | None = None,
+               site_url: str | None = None) -> dict[str, int]:
+    """Write the site of ``site`` into ``out`` (a folder :mod:`..outputs` lets this command
+    update): every page, download and API file is rendered, and written only where its bytes
+    change; files an earlier build wrote and this one does not are deleted."""
     site.repository = repository_of(registry_path, repository_url, repository_branch)
     site.site_url = site_url
-    with output_folder(out, COMMAND, replace=True):
-        (out / "benchmarks").mkdir()
-        with gc_paused():  # see exports.results.export_results
-            _write_downloads(site, registry_path, out / "downloads")
+    with updated_folder(out, COMMAND) as files, gc_paused():  # see exports.results
+        _write_downloads(site, registry_path, files)
         site.updated = board_dates(site.boards.values(), registry_path)
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                         share=(site, out, with_api))
-        written = {path for part in parts for path in part}
+                         share=(site, files, with_api))
+        for part in parts:
+            files.record(part)
         static = resources.files("pwc_registry.site").joinpath("static")
-        for name in ("style.css", "site.js", "search.js"):
-            (out / name).write_bytes(static.joinpath(name).read_bytes())
-        _write_search(site, out)
-        (out / ".nojekyll").write_text("")
-        with gc_paused():  # a full collection would scan every object gathered
-            write_files(out, feed.feeds(site.registry, site.boards, site.by_task, site_url).items(),
-                   set())
+        files.record(files.put(name, static.joinpath(name).read_bytes())
+                     for name in ("style.css", "site.js", "search.js"))
+        _write_search(site, files)
+        files.record([files.put(".nojekyll", b"")])
+        files.record(_write(files, feed.feeds(site.registry, site.boards, site.by_task,
+                                              site.site_url).items()))
         if with_api:
-            written.update(write_files(out, api.collection_files(site), set()))
-    return {"pages": sum(p.endswith(".html") for p in written), "papers": len(registry.papers),
-            "benchmarks": len(site.boards)}
+            files.record(_write(files, api.collection_files(site)))
+        written = list(files.entries)
+    return {"pages": sum(p.endswith(".html") for p in written),
+            "papers": len(site.registry.papers), "benchmarks": len(site.boards)}
 

@@ -1,0 +1,170 @@
+"""``pwc build`` (issue 17, item 7): validation and every output from one compilation, written
+as the separate commands write them; a rebuild rewrites only the files whose bytes change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from pwc_registry.cli import main
+from pwc_registry.layout import relative_path
+from pwc_registry.outputs import MANIFEST
+
+from registry_builder import paper, result, speech_registry
+
+TASK, DATA = "speech-recognition", "librispeech-test-clean"
+
+
+def invoke(*args: str) -> Result:
+    outcome = CliRunner().invoke(main, list(args))
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), \
+        outcome.exception
+    return outcome
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by path (the manifest too: it holds no time)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    return speech_registry(tmp_path / "repo")
+
+
+def test_one_build_writes_what_the_separate_commands_write(registry: Path, tmp_path: Path
+                                                            ) -> None:
+    done = invoke("build", "--registry", str(registry), "--site", str(tmp_path / "site"),
+                  "--leaderboards", str(tmp_path / "lb"))
+    assert done.exit_code == 0, done.output
+    assert done.stdout == invoke("validate", "--registry", str(registry)).stdout
+    assert invoke("site", "build", "--registry", str(registry), "--out",
+                  str(tmp_path / "site2")).exit_code == 0
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out",
+                  str(tmp_path / "lb2")).exit_code == 0
+    assert tree(tmp_path / "site") == tree(tmp_path / "site2")
+    assert tree(tmp_path / "lb") == tree(tmp_path / "lb2")
+    assert (tmp_path / "site" / "benchmarks" / f"{TASK}--{DATA}.html").is_file()
+
+
+def test_nothing_is_written_when_validation_finds_errors(registry: Path, tmp_path: Path
+                                                         ) -> None:
+    paper(registry, "broken-asr", "2024-01-01", [result(TASK, "no-such-dataset", "X",
+                                                        word_error_rate=1.0)])
+    done = invoke("build", "--registry", str(registry), "--site", str(tmp_path / "site"),
+                  "--leaderboards", str(tmp_path / "lb"))
+    checked = invoke("validate", "--registry", str(registry))
+    assert (done.exit_code, checked.exit_code) == (1, 1)
+    assert done.stdout == checked.stdout and "no-such-dataset" in done.stdout
+    assert "nothing written" in done.stderr
+    assert not (tmp_path / "site").exists() and not (tmp_path / "lb").exists()
+
+
+def test_a_folder_pwc_may_not_replace_is_refused_before_validation(
+        registry: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "docs"
+    mine.mkdir()
+    (mine / "notes.md").write_text("mine")
+    done = invoke("build", "--registry", str(registry), "--site", str(mine))
+    assert done.exit_code == 2 and "not replaced" in done.output and "checked" not in done.output
+    assert tree(mine) == {"notes.md": b"mine"}
+
+
+def _change_five_papers(registry: Path) -> None:
+    """A result added, a title changed, a value changed, a paper added, a paper deleted."""
+    def edit(paper_id: str, change: dict[str, object]) -> None:
+        path = registry / relative_path("paper", paper_id)
+        record = yaml.safe_load(path.read_text())
+        path.write_text(yaml.safe_dump({**record, **change}, sort_keys=False))
+
+    edit("first-asr", {"results": [result(TASK, DATA, "A", word_error_rate=5.0),
+                                   result(TASK, DATA, "A-large", word_error_rate=4.0)]})
+    edit("second-asr", {"title": "A Better Title for the Second Paper"})
+    edit("third-asr", {"results": [result(TASK, DATA, "C", word_error_rate=3.1,
+                                          real_time_factor=0.3),
+                                   result(TASK, DATA, "D", real_time_factor=0.1)]})
+    paper(registry, "sixth-asr", "2024-02-01", [result(TASK, DATA, "G", word_error_rate=6.0)])
+    (registry / relative_path("paper", "worse-asr")).unlink()
+
+
+def test_a_rebuild_rewrites_only_what_changed_and_equals_a_fresh_build(
+        registry: Path, tmp_path: Path) -> None:
+    site, lb = tmp_path / "public", tmp_path / "public" / "leaderboards"  # as publish.yml
+    args = ("build", "--registry", str(registry), "--site", str(site), "--leaderboards", str(lb))
+    assert invoke(*args).exit_code == 0
+    before, first = tree(site), stamps(site)
+    assert "papers/worse-asr.html" in before and "leaderboards/index.json" in before
+
+    assert invoke(*args).exit_code == 0  # nothing changed: nothing is written
+    assert stamps(site) == {k: v for k, v in first.items() if k != MANIFEST} | {
+        MANIFEST: stamps(site)[MANIFEST]}
+
+    _change_five_papers(registry)
+    (site / "papers" / "stray.html").write_text("put here by hand")
+    (site / "about.html").unlink()
+    (site / "about.html").symlink_to(tmp_path / "repo" / "registry" / "areas")
+    script = (site / "site.js").read_bytes()  # edited by hand, to the same size
+    (site / "site.js").write_bytes(script[:-3] + b"/**")
+    assert invoke(*args).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert invoke("build", "--registry", str(registry), "--site", str(fresh),
+                  "--leaderboards", str(fresh / "leaderboards")).exit_code == 0
+    after = tree(site)
+    assert after == tree(fresh)
+    assert "papers/worse-asr.html" not in after and "papers/sixth-asr.html" in after
+    assert not (site / "about.html").is_symlink()
+    now = stamps(site)
+    same = [p for p in before if p in after and before[p] == after[p]
+            and p not in ("about.html", "site.js", MANIFEST)]
+    changed = [p for p in before if p in after and before[p] != after[p]]
+    assert len(same) > 20 and changed  # a real mix of both
+    assert "style.css" in same and "papers/second-asr.html" in changed
+    # Unchanged bytes: the very same file (inode, modification time); changed ones rewritten.
+    assert [p for p in same if now[p] != first[p]] == []
+    assert [p for p in changed if now[p] == first[p]] == []
+
+
+def test_a_build_cut_short_is_followed_by_a_full_replacement(registry: Path, tmp_path: Path
+                                                             ) -> None:
+    site = tmp_path / "site"
+    assert invoke("site", "build", "--registry", str(registry), "--out", str(site)).exit_code == 0
+    expected = tree(site)
+    # A run interrupted after removing the manifest, having written a page of a paper since
+    # deleted: without the manifest nothing in the folder is trusted.
+    (site / MANIFEST).unlink()
+    (site / "papers" / "gone.html").write_text("from the interrupted run")
+    shutil.copyfile(site / "index.html", site / "papers" / "first-asr.html")
+    assert invoke("site", "build", "--registry", str(registry), "--out", str(site)).exit_code == 0
+    assert tree(site) == expected
+    assert os.listdir(site).count(MANIFEST) == 1
+
+
+def test_the_registry_built_from_validations_records_is_the_one_loaded(
+        registry: Path, tmp_path: Path) -> None:
+    """`pwc build` reads the registry once: the records its validation read become the
+    registry the outputs are made from, which must be what load_registry reads (the shipped
+    registry, and a registry with a file that does not pass its schema and a stray)."""
+    from pwc_registry.registry import load_registry, registry_from_records
+    from pwc_registry.validate import Options, validate
+
+    paper(registry, "no-date-asr", "not a date", [result(TASK, DATA, "Z", word_error_rate=1.0)])
+    (registry / "papers" / "notes.txt").write_text("a stray")
+    shipped = Path(__file__).resolve().parents[1] / "registry"
+    for folder in (shipped, registry):
+        report = validate(Options(registry=folder, jobs=2, records=True))
+        assert report.records is not None
+        from_records = registry_from_records(*report.records)
+        loaded = load_registry(folder, jobs=2)
+        assert from_records == loaded
+        assert from_records.papers and (folder == shipped or from_records.skipped)
