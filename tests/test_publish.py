@@ -58,6 +58,19 @@ def test_one_build_writes_what_the_separate_commands_write(registry: Path, tmp_p
     assert (tmp_path / "site" / "benchmarks" / f"{TASK}--{DATA}.html").is_file()
 
 
+def test_a_site_folder_named_relative_to_the_working_folder_gets_its_search_index(
+        registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's command names `site` relative to where it runs; Pagefind runs in a folder
+    of its own, where that name pointed elsewhere (the index was lost, the build said nothing)."""
+    monkeypatch.chdir(tmp_path)
+    done = invoke("build", "--registry", str(registry), "--site", "site", "--leaderboards",
+                  "lb")
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    assert "pagefind/pagefind-entry.json" in (tmp_path / "site" / ".pwc-files").read_text()
+    assert not list(tmp_path.glob("site/.pwc-search-*"))  # the scratch folder is gone
+
+
 def test_nothing_is_written_when_validation_finds_errors(registry: Path, tmp_path: Path
                                                          ) -> None:
     paper(registry, "broken-asr", "2024-01-01", [result(TASK, "no-such-dataset", "X",

@@ -152,6 +152,8 @@ def executable() -> Path:
 
 def write_search_index(site: Site, out: Path) -> int:
     """Index everything worth finding into ``out/pagefind``; how many records."""
+    # Pagefind runs in a folder of its own: a relative ``out`` would name a place in it.
+    index = (out / FOLDER).resolve()
     count = 0
     with tempfile.TemporaryDirectory(prefix="pwc-search-") as temporary:
         source = Path(temporary) / "records"
@@ -166,9 +168,11 @@ def write_search_index(site: Site, out: Path) -> int:
         # Pagefind reads a pagefind.yml and PAGEFIND_* variables: none of the caller's count.
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
         done = subprocess.run(
-            [str(executable()), "--site", str(source), "--output-path", str(out / FOLDER),
+            [str(executable()), "--site", str(source), "--output-path", str(index),
              "--keep-index-url", "--silent"],
             cwd=temporary, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SearchIndexError((done.stderr or done.stdout).strip())
+    if not (index / "pagefind-entry.json").is_file():
+        raise SearchIndexError(f"Pagefind wrote no index into {index}")
     return count
