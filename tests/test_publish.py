@@ -181,3 +181,15 @@ def test_the_registry_built_from_validations_records_is_the_one_loaded(
         loaded = load_registry(folder, jobs=2)
         assert from_records == loaded
         assert from_records.papers and (folder == shipped or from_records.skipped)
+
+
+def test_a_search_index_that_cannot_be_made_is_a_message_not_a_traceback(
+        registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pwc_registry.site import search
+
+    monkeypatch.setattr(search, "executable", lambda: Path("/bin/false"))
+    done = invoke("build", "--registry", str(registry), "--site", str(tmp_path / "site"),
+                  "--leaderboards", str(tmp_path / "lb"))
+    assert done.exit_code == 2
+    assert "the search index could not be made" in done.output
+    assert "Traceback" not in done.output

@@ -36,11 +36,14 @@ class Refused(click.ClickException):
 @contextlib.contextmanager
 def _refusals() -> Iterator[None]:
     from .outputs import OutputError
+    from .site.search import SearchIndexError
 
     try:
         yield
     except OutputError as exc:
         raise Refused(str(exc)) from exc
+    except SearchIndexError as exc:  # Pagefind's binary failed: what it said, no traceback
+        raise Refused(f"the search index could not be made: {exc}") from exc
 
 
 @contextlib.contextmanager
