@@ -198,6 +198,21 @@ def tree_rss_mib(pid: int) -> float:
     return total / 1024
 
 
+def measured(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run ``command``: its wall time, the peak of :func:`tree_rss_mib` (sampled every 0.2 s)
+    and what it printed."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_mib(process.pid))
+        time.sleep(0.2)
+    stdout, stderr = process.communicate()
+    return (time.perf_counter() - start, peak,
+            subprocess.CompletedProcess(command, process.returncode, stdout, stderr))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=576_000)
@@ -229,21 +244,14 @@ def main() -> None:
         target = args.out / "archive-registry"
         shutil.rmtree(target, ignore_errors=True)
         (target / "registry").mkdir(parents=True)
-        start = time.perf_counter()
-        process = subprocess.Popen(
+        seconds, peak, done = measured(
             [sys.executable, "-m", "pwc_registry", "import", "pwc-archive", *dumps,
-             "--registry", str(target / "registry"), "--report", str(target / "report.md")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        peak = 0.0
-        while process.poll() is None:
-            peak = max(peak, tree_rss_mib(process.pid))
-            time.sleep(0.2)
-        stdout, stderr = process.communicate()
-        times.append(time.perf_counter() - start)
-        if process.returncode not in (0, 1):
-            raise SystemExit(f"import failed: {stderr}")
+             "--registry", str(target / "registry"), "--report", str(target / "report.md")])
+        times.append(seconds)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"import failed: {done.stderr}")
         peaks.append(peak)
-        last = stdout.strip().splitlines()[0]
+        last = done.stdout.strip().splitlines()[0]
         print(f"run {run + 1}: {times[-1]:.1f} s, peak {peak:.0f} MiB", file=sys.stderr)
     result = {
         "format": args.format,

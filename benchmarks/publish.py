@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from archive import tree_rss_mib
+from archive import measured
 from reference import ISSUE_MS, reference_ms, sample_of
 from run import _with_new_result, page_cache
 
@@ -79,20 +79,13 @@ def rebuild(registry: Path, site: Path, sample: list[tuple[Path, str]]) -> None:
 def once(registry: Path, out: Path) -> None:
     """One `pwc build` from scratch, its time and peak memory (workers summed)."""
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    process = subprocess.Popen(
+    seconds, peak, done = measured(
         [sys.executable, "-m", "pwc_registry", "build", "-q", "--registry", str(registry),
-         "--site", str(out / "site"), "--leaderboards", str(out / "site" / "leaderboards")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
-    while process.poll() is None:
-        peak = max(peak, tree_rss_mib(process.pid))
-        time.sleep(0.2)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - start
+         "--site", str(out / "site"), "--leaderboards", str(out / "site" / "leaderboards")])
+    stdout, stderr = done.stdout, done.stderr
     files = sum(len(names) for _, _, names in os.walk(out))
     print(f"pwc build: {seconds:.1f} s, peak {peak:.0f} MiB, {files} files, exit "
-          f"{process.returncode}\n{stdout.strip().splitlines()[-1] if stdout.strip() else ''}"
+          f"{done.returncode}\n{stdout.strip().splitlines()[-1] if stdout.strip() else ''}"
           f"\n{stderr.strip()}", flush=True)
     shutil.rmtree(out, ignore_errors=True)
 
