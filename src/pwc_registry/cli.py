@@ -80,18 +80,32 @@ def main() -> None:
     """Papers With Code 2: validate, compile and publish a registry of ML results."""
 
 
+def report_options(*, fmt_help: str, strict_help: str
+                   ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The options of a command that reports a validation (`pwc validate`, `pwc build`)."""
+    def apply(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed([
+            click.option("--format", "fmt",
+                         type=click.Choice(["text", "json", "github", "markdown"]),
+                         default="text", show_default=True, help=fmt_help),
+            click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                         help="Worker processes (default: one per core)."),
+            click.option("--strict", is_flag=True, help=strict_help),
+            click.option("--quiet", "-q", is_flag=True,
+                         help="Text: print the errors and the summary line only (warnings "
+                              "are counted)."),
+        ]):
+            command = option(command)
+        return command
+    return apply
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @registry_option
 @click.option("--changed-since", metavar="REF",
               help="Check only files changed since this git ref (against the whole registry).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]),
-              default="text", show_default=True, help="Output format.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core).")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--quiet", "-q", is_flag=True,
-              help="Text: print the errors and the summary line only (warnings are counted).")
+@report_options(fmt_help="Output format.", strict_help="Exit 1 on warnings too.")
 def validate(paths: tuple[Path, ...], registry: Path | None, changed_since: str | None,
              fmt: str, jobs: int | None, strict: bool, quiet: bool) -> None:
     """Check registry files: YAML, schemas, references, values, and across files.
@@ -176,13 +190,8 @@ def site_link_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--no-leaderboards", is_flag=True, help="Do not write the snapshot.")
 @click.option("--api/--no-api", "with_api", default=True, show_default=True,
               help="Write the Papers with Code API's files under the site's api/v1/.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]),
-              default="text", show_default=True, help="The validation report's format.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core).")
-@click.option("--strict", is_flag=True, help="Warnings stop the build too (exit 1).")
-@click.option("--quiet", "-q", is_flag=True,
-              help="Text: print the errors and the summary line only (warnings are counted).")
+@report_options(fmt_help="The validation report's format.",
+                strict_help="Warnings stop the build too (exit 1).")
 @site_link_options
 def build(registry: Path | None, site_out: Path, boards_out: Path, no_site: bool,
           no_leaderboards: bool, with_api: bool, fmt: str, jobs: int | None, strict: bool,
