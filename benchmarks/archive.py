@@ -181,33 +181,46 @@ def to_parquet(dumps: dict[str, Path], out: Path) -> Path:
     return out
 
 
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, summed (pages a forked worker
-    shares with its parent count twice: an upper bound)."""
-    total, stack = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines()
-                              if line.startswith("VmRSS:")))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration):
+        except OSError:
             continue
-    return total / 1024
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in rollup.splitlines()
+                 if line.startswith("Pss:")), 0)
+
+
+def tree_pss_mib(pid: int) -> float:
+    """Proportional set size of a process and its descendants, summed: a page a forked worker
+    shares with its parent counts once, split between them (summed resident memory would count
+    it in each, overstating the footprint of a build that forks page workers)."""
+    return sum(_pss_kib(p) for p in _tree(pid)) / 1024
 
 
 def measured(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Run ``command``: its wall time, the peak of :func:`tree_rss_mib` (sampled every 0.2 s)
+    """Run ``command``: its wall time, the peak of :func:`tree_pss_mib` (sampled every 0.5 s)
     and what it printed."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     peak = 0.0
     while process.poll() is None:
-        peak = max(peak, tree_rss_mib(process.pid))
-        time.sleep(0.2)
+        peak = max(peak, tree_pss_mib(process.pid))
+        time.sleep(0.5)
     stdout, stderr = process.communicate()
     return (time.perf_counter() - start, peak,
             subprocess.CompletedProcess(command, process.returncode, stdout, stderr))

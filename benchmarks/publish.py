@@ -7,8 +7,9 @@ change (a result added to three, a title changed on two), counting the files it 
     python benchmarks/publish.py --registry REGISTRY [--runs 3] [--out /tmp/publish-bench]
     python benchmarks/publish.py --registry REGISTRY --once [--out /tmp/publish-bench]
 
-``--once`` times one `pwc build` only, sampling the summed resident memory of it and its workers
-(for the archive-scale registry that benchmarks/archive.py imports; see benchmarks/README.md).
+``--once`` times one `pwc build` only, sampling the summed proportional set size (PSS) of it
+and its workers (for the archive-scale registry that benchmarks/archive.py imports; see
+benchmarks/README.md).
 
 REGISTRY is a registry folder in a git repository (benchmarks/run.py makes one, or copy
 /work/bench/registry-50000); its papers are changed for the rebuild and restored after. OUT is
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -77,14 +79,19 @@ def rebuild(registry: Path, site: Path, sample: list[tuple[Path, str]]) -> None:
 
 
 def once(registry: Path, out: Path) -> None:
-    """One `pwc build` from scratch, its time and peak memory (workers summed)."""
+    """One `pwc build` from scratch: its wall time, its CPU time (it and its workers: on a
+    loaded machine the fairer figure) and its peak memory (summed PSS)."""
     shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, peak, done = measured(
         [sys.executable, "-m", "pwc_registry", "build", "-q", "--registry", str(registry),
          "--site", str(out / "site"), "--leaderboards", str(out / "site" / "leaderboards")])
     stdout, stderr = done.stdout, done.stderr
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     files = sum(len(names) for _, _, names in os.walk(out))
-    print(f"pwc build: {seconds:.1f} s, peak {peak:.0f} MiB, {files} files, exit "
+    print(f"pwc build: {seconds:.1f} s, {cpu:.1f} s CPU, peak {peak:.0f} MiB PSS, {files} files, "
+          f"exit "
           f"{done.returncode}\n{stdout.strip().splitlines()[-1] if stdout.strip() else ''}"
           f"\n{stderr.strip()}", flush=True)
     shutil.rmtree(out, ignore_errors=True)
