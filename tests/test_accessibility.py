@@ -15,9 +15,7 @@ from typing import Any
 
 import pytest
 
-import test_site
-from test_site import _serve
-
+from conftest import serve
 from registry_builder import speech_registry, write
 
 AXE = Path(str(importlib.resources.files("axe_playwright_python") / "axe.min.js"))
@@ -25,10 +23,6 @@ BLOCKING = ("serious", "critical")
 LERT = "papers/lert-a-linguistically-motivated-pre-trained-language-model.html"
 ASTOCK = "benchmarks/stock-market-prediction--astock.html"
 LIBRISPEECH = "benchmarks/speech-recognition--librispeech-test-clean.html"
-
-# The built site and the browser of tests/test_site.py, built once for this module too.
-shipped_site = test_site.shipped_site
-browser = test_site.browser
 
 #: One page of each kind of the shipped registry's site.
 SHIPPED_PAGES = [
@@ -82,20 +76,13 @@ def check(page: Any, where: str, failures: list[str]) -> None:
     page.emulate_media(color_scheme="light")
 
 
-@pytest.fixture(scope="module")
-def shipped(shipped_site: Path) -> Iterator[str]:
-    server, url = _serve(shipped_site)
-    yield url
-    server.shutdown()
-
-
-def test_every_kind_of_page_passes_axe_in_light_and_dark(browser: Any, shipped: str) -> None:
+def test_every_kind_of_page_passes_axe_in_light_and_dark(browser: Any, shipped_url: str) -> None:
     page = browser.new_page()
     failures: list[str] = []
     for path in SHIPPED_PAGES:
-        page.goto(shipped + path)
+        page.goto(shipped_url + path)
         check(page, path, failures)
-    page.goto(shipped + "search.html")
+    page.goto(shipped_url + "search.html")
     page.locator("main").get_by_role("searchbox").fill("lert")
     page.keyboard.press("Enter")
     page.locator("main").get_by_role("link", name="LERT", exact=False).first.wait_for()
@@ -117,7 +104,7 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build, "TOP", 3)
         build.build_site(registry, root / "site", jobs=1)
-    server, url = _serve(root / "site")
+    server, url = serve(root / "site")
     yield url
     server.shutdown()
 
@@ -138,11 +125,11 @@ def test_extra_data_a_whole_board_and_methods_pass_axe(browser: Any, speech: str
     assert not failures, "\n".join(failures)
 
 
-def test_a_board_and_a_paper_pass_axe_on_a_phone(browser: Any, shipped: str) -> None:
+def test_a_board_and_a_paper_pass_axe_on_a_phone(browser: Any, shipped_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     failures: list[str] = []
     for path in (ASTOCK, LERT):
-        page.goto(shipped + path)
+        page.goto(shipped_url + path)
         check(page, f"{path} at 390 px", failures)
     page.close()
     assert not failures, "\n".join(failures)
@@ -156,7 +143,7 @@ def test_axe_finds_an_unlabelled_field_and_faint_text(browser: Any, tmp_path: Pa
         '<h1>Broken</h1><input type="text" id="q">'
         '<p id="faint" style="color:#bbb;background:#fff">Faint text nobody can read</p>'
         "</main></body></html>")
-    server, url = _serve(tmp_path)
+    server, url = serve(tmp_path)
     page = browser.new_page()
     page.goto(url + "broken.html")
     failures: list[str] = []
