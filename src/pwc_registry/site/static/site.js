@@ -101,7 +101,21 @@ function setUpLeaderboards() {
   });
 }
 
+// The footer's link to Downloads ("as of its last commit") shows the registry's date, which
+// built.js holds: in that one file rather than in every page, so a new commit rewrites no page.
+function setUpBuilt() {
+  var link = document.getElementById("built");
+  var date = window.pwcBuilt;
+  if (!link || typeof date !== "string") return;
+  var time = document.createElement("time");
+  time.dateTime = date;
+  time.textContent = date;
+  link.textContent = "";
+  link.appendChild(time);
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  setUpBuilt();
   setUpFilters();
   setUpCopy();
   setUpLeaderboards();
