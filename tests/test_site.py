@@ -743,6 +743,20 @@ def test_the_view_without_extra_data_is_linkable(browser: Any,
     page.goto(url + SPEECH_BOARD + "#main")  # another fragment leaves the view as it is
     assert box.is_checked()
     page.close()
+    page = browser.new_page()
+    page.goto(url + SPEECH_BOARD)
+    page.get_by_role("link", name="link to this view").click()
+    assert page.locator("#no-extra").is_checked()
+    assert page.url.endswith(SPEECH_BOARD + "#no-extra")
+    page.close()
+    # Without JavaScript the link would tick nothing: it is not shown; the box still works.
+    plain = browser.new_page(java_script_enabled=False)
+    plain.goto(url + SPEECH_BOARD)
+    assert plain.get_by_role("link", name="link to this view").count() == 0
+    assert not plain.locator("a[href='#no-extra']").is_visible()
+    plain.locator("label[for=no-extra]").click()
+    assert "B-large" not in plain.locator("table.leaderboard").evaluate(VISIBLE_MODELS)
+    plain.close()
     server.shutdown()
 
 
@@ -893,6 +907,7 @@ def test_the_footer_shows_the_registry_date_with_javascript_and_links_it_without
     site = tmp_path / "site"
     build_site(registry, site, jobs=1, with_api=False)
     page = browser.new_page()
+    page.set_default_timeout(5000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((site / "papers" / "first-asr.html").as_uri())

@@ -91,6 +91,9 @@ function setUpLeaderboards() {
   document.querySelectorAll("table.leaderboard").forEach(setUpLeaderboard);
   var box = document.getElementById("no-extra");
   if (!box) return;
+  // The link ticks the box through the code below: without it the link would do nothing.
+  var link = document.getElementById("no-extra-link");
+  if (link) link.hidden = false;
   // Only #no-extra ticks the box: another fragment (the skip link's #main) leaves it as it is.
   function fromHash() { if (window.location.hash === "#no-extra") box.checked = true; }
   fromHash();
