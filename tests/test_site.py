@@ -957,6 +957,13 @@ def test_search_ranks_names_before_words(browser: Any, shipped_url: str) -> None
         "Understanding"
     assert found[0] == bert
     assert found.index(bert) < found.index("Dataset: Atari 2600 Q*Bert")
+    # The board ranked by WER, by the metric's alias (registry/metrics/wer.yaml), before the
+    # dataset whose name says "Word error rate".
+    for query in ("word error rate", "wer"):
+        found = _search(page, shipped_url, query)
+        assert found[0] == "Leaderboard: Speech Recognition on Switchboard Hub5'00", query
+        detail = page.locator("#search-results > li .muted").first.inner_text()
+        assert detail.endswith("ranked by WER"), detail
     # A paper's result carries its ranks, as its page does; an arXiv id finds the paper.
     _search(page, shipped_url, "2211.05344")
     first = page.locator("#search-results > li").first
