@@ -702,6 +702,20 @@ def test_the_view_without_extra_data_is_linkable(browser: Any,
     page.goto(url + SPEECH_BOARD + "#main")  # another fragment leaves the view as it is
     assert box.is_checked()
     page.close()
+    page = browser.new_page()
+    page.goto(url + SPEECH_BOARD)
+    page.get_by_role("link", name="link to this view").click()
+    assert page.locator("#no-extra").is_checked()
+    assert page.url.endswith(SPEECH_BOARD + "#no-extra")
+    page.close()
+    # Without JavaScript the link would tick nothing: it is not shown; the box still works.
+    plain = browser.new_page(java_script_enabled=False)
+    plain.goto(url + SPEECH_BOARD)
+    assert plain.get_by_role("link", name="link to this view").count() == 0
+    assert not plain.locator("a[href='#no-extra']").is_visible()
+    plain.locator("label[for=no-extra]").click()
+    assert "B-large" not in plain.locator("table.leaderboard").evaluate(VISIBLE_MODELS)
+    plain.close()
     server.shutdown()
 
 
@@ -803,6 +817,81 @@ def test_a_board_is_updated_when_its_own_files_change(
     assert others and {updated(p) for p in others} == {"2024-01-02"}
 
 
+def test_a_new_commit_changes_the_date_in_built_js_not_in_every_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17: the footer printed the registry's date in every page, so any commit rewrote all
+    of them on the next build. The same registry whose last commit is dated otherwise builds
+    the same pages; only built.js and the Downloads page (which says the date) differ."""
+    from conftest import git
+
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the registry")
+    area = registry / "areas" / "speech.yaml"  # a commit in the registry that no board holds
+    area.write_text(area.read_text("utf-8") + "# a comment\n", "utf-8")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-03-04T12:00:00Z")
+    git(tmp_path, "commit", "-qam", "a comment")
+    build_site(registry, tmp_path / "march", jobs=1, with_api=False)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-05-06T12:00:00Z")
+    git(tmp_path, "commit", "-q", "--amend", "--no-edit")  # the same files, another date
+    build_site(registry, tmp_path / "may", jobs=1, with_api=False)
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+                if p.is_file()}
+
+    march, may = files(tmp_path / "march"), files(tmp_path / "may")
+    assert march.keys() == may.keys()
+    assert {p for p in march if march[p] != may[p]} == {"built.js", "downloads.html",
+                                                        ".pwc-files"}
+    assert b"2024-05-06" in may["built.js"] and b"2024-05-06" in may["downloads.html"]
+    page = may["papers/first-asr.html"].decode()
+    assert "2024-05-06" not in page and 'src="../built.js"' in page
+
+
+def test_the_footer_shows_the_registry_date_with_javascript_and_links_it_without(
+        browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date comes from built.js, a script (not JSON to fetch), so it shows from file:// too;
+    without JavaScript the footer links to the Downloads page, which says the date."""
+    from conftest import git
+
+    registry = speech_registry(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the registry")
+    date = "2024-01-02"
+    site = tmp_path / "site"
+    build_site(registry, site, jobs=1, with_api=False)
+    page = browser.new_page()
+    page.set_default_timeout(5000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "papers" / "first-asr.html").as_uri())
+    time = page.locator("footer #built time")
+    assert time.inner_text() == date and time.get_attribute("datetime") == date
+    assert "as of " + date + "." in page.locator("footer").inner_text()
+    assert page.locator("footer #built").get_attribute("href") == "../downloads.html"
+    plain = browser.new_page(java_script_enabled=False)
+    plain.goto((site / "papers" / "first-asr.html").as_uri())
+    assert "as of its last commit." in plain.locator("footer").inner_text()
+    plain.locator("footer #built").click()
+    assert plain.url.endswith("/downloads.html") and date in plain.locator("main").inner_text()
+    assert errors == []
+    page.close()
+    plain.close()
+
+
+def test_outside_git_there_is_no_date_and_no_script_for_it(hostile_site: tuple[Path, Path]
+                                                           ) -> None:
+    _, site = hostile_site
+    assert not (site / "built.js").exists()
+    page = (site / "papers" / "first-asr.html").read_text("utf-8")
+    assert "built.js" not in page and 'id="built"' not in page
+
+
 # --- search (Pagefind's index, pagefind/; static/search.js) -------------------------------
 
 
@@ -827,6 +916,13 @@ def test_search_ranks_names_before_words(browser: Any, shipped_url: str) -> None
         "Understanding"
     assert found[0] == bert
     assert found.index(bert) < found.index("Dataset: Atari 2600 Q*Bert")
+    # The board ranked by WER, by the metric's alias (registry/metrics/wer.yaml), before the
+    # dataset whose name says "Word error rate".
+    for query in ("word error rate", "wer"):
+        found = _search(page, shipped_url, query)
+        assert found[0] == "Leaderboard: Speech Recognition on Switchboard Hub5'00", query
+        detail = page.locator("#search-results > li .muted").first.inner_text()
+        assert detail.endswith("ranked by WER"), detail
     # A paper's result carries its ranks, as its page does; an arXiv id finds the paper.
     _search(page, shipped_url, "2211.05344")
     first = page.locator("#search-results > li").first

@@ -9,6 +9,7 @@ from any folder or host path; nothing is fetched at view time.
     out/
       index.html  tasks/  sota/  datasets/  papers/  sources/  methods/  submit.html  about.html
       search.html  pagefind/ (the search index)  style.css  site.js  search.js
+      built.js     the registry's date, which site.js shows in every page's footer
       benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
       downloads.html  downloads/   the whole registry as `pwc export results` writes it
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import gzip
+import json
 import re
 import shutil
 import tempfile
@@ -770,6 +772,17 @@ def _write_downloads(site: Site, registry_path: Path, files: FileSet) -> None:
     site.built = registry_date(registry_path)
 
 
+def built_script(built: str | None) -> list[tuple[str, bytes]]:
+    """``built.js``, which gives the footer of every page the registry's date (``site.js``
+    shows it): in one small file, not in every page, so that a new commit rewrites no page
+    whose content did not change. A script, not JSON to fetch, so that it also works from
+    ``file://``. None outside git: no date, and the pages do not ask for it."""
+    if built is None:
+        return []
+    return [("built.js", ("// The date of the registry's last commit, for the footer (site.js)."
+                          f"\nvar pwcBuilt = {json.dumps(built)};\n").encode())]
+
+
 def _write_search(site: Site, files: FileSet) -> None:
     """Pagefind's index, made in a scratch folder inside the site and each file moved into
     ``pagefind/`` only if its bytes changed."""
@@ -837,6 +850,7 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
         files.record(files.put(name, static.joinpath(name).read_bytes())
                      for name in ("style.css", "site.js", "search.js"))
         _write_search(site, files)
+        files.record(_write(files, built_script(site.built)))
         files.record([files.put(".nojekyll", b"")])
         files.record(_write(files, feed.feeds(site.registry, site.boards, site.by_task,
                                               site.site_url).items()))

@@ -91,6 +91,9 @@ function setUpLeaderboards() {
   document.querySelectorAll("table.leaderboard").forEach(setUpLeaderboard);
   var box = document.getElementById("no-extra");
   if (!box) return;
+  // The link ticks the box through the code below: without it the link would do nothing.
+  var link = document.getElementById("no-extra-link");
+  if (link) link.hidden = false;
   // Only #no-extra ticks the box: another fragment (the skip link's #main) leaves it as it is.
   function fromHash() { if (window.location.hash === "#no-extra") box.checked = true; }
   fromHash();
@@ -101,7 +104,21 @@ function setUpLeaderboards() {
   });
 }
 
+// The footer's link to Downloads ("as of its last commit") shows the registry's date, which
+// built.js holds: in that one file rather than in every page, so a new commit rewrites no page.
+function setUpBuilt() {
+  var link = document.getElementById("built");
+  var date = window.pwcBuilt;
+  if (!link || typeof date !== "string") return;
+  var time = document.createElement("time");
+  time.dateTime = date;
+  time.textContent = date;
+  link.textContent = "";
+  link.appendChild(time);
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  setUpBuilt();
   setUpFilters();
   setUpCopy();
   setUpLeaderboards();
