@@ -53,6 +53,9 @@ def build(registry_path: Path, *, site: Path | None, leaderboards: Path | None,
     # validation with an error, never gets here).
     registry = registry_from_records(*records) if records is not None \
         else load_registry(registry_path, jobs=jobs)
+    # The files' data as read is not needed past this point, and at the archive's scale it is
+    # hundreds of megabytes (its papers' abstracts) held through every output otherwise.
+    del records
     pages = site_build.prepare(registry, registry_path)
     # The site first: on its first build it replaces its folder's content, which may hold the
     # snapshot's folder (publish.yml writes it into the site, at public/leaderboards).
