@@ -27,15 +27,22 @@ def shared() -> Any:
 
 
 def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: int | None,
-             threshold: int, share: Any = None, chunks_per_job: int = 4) -> list[R]:
+             threshold: int, share: Any = None, chunks_per_job: int = 4,
+             run: int | None = None) -> list[R]:
     """``function`` applied to chunks of ``items``: in ``jobs`` forked processes, or here when
-    one job is asked for, there are fewer than ``threshold`` items, or the system cannot fork."""
+    one job is asked for, there are fewer than ``threshold`` items, or the system cannot fork.
+
+    With ``run``, the chunks are consecutive runs of at most ``run`` items, each in a process
+    forked for it alone. A long-lived worker ends up with a private copy of every page of the
+    parent's memory it touched (reference counts are written on each read object), which at
+    the archive's scale is gigabytes; a fresh one gives its copies back when its run is done."""
     return list(fork_imap(function, items, jobs=jobs, threshold=threshold, share=share,
-                          chunks_per_job=chunks_per_job))
+                          chunks_per_job=chunks_per_job, run=run))
 
 
 def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs: int | None,
-              threshold: int, share: Any = None, chunks_per_job: int = 8) -> Iterator[R]:
+              threshold: int, share: Any = None, chunks_per_job: int = 8,
+              run: int | None = None) -> Iterator[R]:
     """:func:`fork_map`, each chunk's result handed over as soon as it and those before it are
     done, so that the caller's work on them overlaps the workers'."""
     global _SHARED
@@ -45,6 +52,14 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs:
         if jobs == 1 or len(items) < threshold or \
                 "fork" not in multiprocessing.get_all_start_methods():
             yield _without_gc(function, items)
+            return
+        if run is not None:
+            runs = [items[i:i + run] for i in range(0, len(items), run)]
+            # A pool that forks a new worker for every run (the parent keeps what it shares
+            # until the last run is forked).
+            with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=1) as fresh:
+                yield from fresh.imap(functools.partial(_without_gc, function), runs,
+                                      chunksize=1)
             return
         from concurrent.futures import ProcessPoolExecutor  # ~30 ms to import: only when used
 

@@ -57,6 +57,10 @@ from .chart import sota_chart
 from .cite import bibtex, meta_tags
 
 PARALLEL_THRESHOLD = 300
+#: Pages a forked worker renders before a fresh one takes over (:func:`..parallel.fork_map`'s
+#: ``run``): at the archive's scale, workers that lived through the whole build copied gigabytes
+#: of the registry they read.
+PAGES_PER_WORKER = 2000
 COMMAND = "pwc site build"
 SECTIONS = (("tasks/index.html", "Tasks"), ("sota/index.html", "SotA"),
             ("datasets/index.html", "Datasets"), ("papers/index.html", "Papers"),
@@ -843,7 +847,7 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
         site.updated = board_dates(site.boards.values(), registry_path)
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
-                         share=(site, files, with_api))
+                         share=(site, files, with_api), run=PAGES_PER_WORKER)
         for part in parts:
             files.record(part)
         static = resources.files("pwc_registry.site").joinpath("static")
