@@ -839,6 +839,24 @@ def test_search_ranks_names_before_words(browser: Any, shipped_url: str) -> None
     page.close()
 
 
+def test_search_indexes_a_papers_opening_words_and_its_names_whole() -> None:
+    """Issue 17: whole abstracts made the index most of the site build's time and a word that
+    most abstracts hold a megabyte to download. A paper's record keeps the abstract's first
+    words; its title, authors, arXiv id and models stay whole."""
+    from pwc_registry.site.build import gather
+    from pwc_registry.site.search import ABSTRACT_WORDS, records
+
+    found = dict(records(gather(load_registry(REPO / "registry"))))
+    lert = found["papers/lert-a-linguistically-motivated-pre-trained-language-model.html"]
+    body = lert.split("<div>", 1)[1].split("</div>", 1)[0]
+    assert body.startswith("Pre-trained Language Model (PLM) has become a representative")
+    assert len(body.split()) == ABSTRACT_WORDS
+    assert "Resources are available" not in lert  # the abstract's last sentence
+    for whole in ("LERT: A Linguistically-motivated Pre-trained Language Model", "2211.05344",
+                  "Yiming Cui · Wanxiang Che · Shijin Wang · Ting Liu"):
+        assert whole in lert, whole
+
+
 def test_search_shows_results_as_you_type(browser: Any, shipped_url: str) -> None:
     from playwright.sync_api import expect
 
