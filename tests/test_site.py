@@ -935,6 +935,56 @@ def test_search_ranks_names_before_words(browser: Any, shipped_url: str) -> None
     page.close()
 
 
+@pytest.fixture(scope="module")
+def shipped_gathered() -> Any:
+    from pwc_registry.site.build import gather
+
+    return gather(load_registry(REPO / "registry"))
+
+
+def test_search_indexes_a_papers_opening_words_and_its_names_whole(
+        shipped_gathered: Any) -> None:
+    """Issue 17: whole abstracts made the index most of the site build's time and a word that
+    most abstracts hold a megabyte to download. A paper's record keeps the abstract's first
+    words; its title, authors, arXiv id and models stay whole."""
+    from pwc_registry.site.search import ABSTRACT_WORDS, records
+
+    found = dict(records(shipped_gathered))
+    lert = found["papers/lert-a-linguistically-motivated-pre-trained-language-model.html"]
+    body = lert.split("<div>", 1)[1].split("</div>", 1)[0]
+    assert body.startswith("Pre-trained Language Model (PLM) has become a representative")
+    assert len(body.split()) == ABSTRACT_WORDS
+    assert "Resources are available" not in lert  # the abstract's last sentence
+    for whole in ("LERT: A Linguistically-motivated Pre-trained Language Model", "2211.05344",
+                  "Yiming Cui · Wanxiang Che · Shijin Wang · Ting Liu"):
+        assert whole in lert, whole
+
+
+def test_search_records_fall_back_to_disk_when_memory_is_full(
+        shipped_gathered: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records go to /dev/shm (deleting 67,000 files from a busy disk took minutes), whose
+    size a container may set at 64 MB: out of room there, the index is still made."""
+    import errno
+
+    from pwc_registry.site import search
+
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(search, "_memory_folder", lambda: str(memory))
+    write_text = Path.write_text
+
+    def full(path: Path, *args: Any, **kwargs: Any) -> int:
+        if memory in path.parents:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return write_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    count = search.write_search_index(shipped_gathered, tmp_path / "out")
+    assert count == len(list(search.records(shipped_gathered)))
+    assert (tmp_path / "out" / "pagefind" / "pagefind-entry.json").is_file()
+    assert list(memory.iterdir()) == []  # nothing left behind in memory
+
+
 def test_search_shows_results_as_you_type(browser: Any, shipped_url: str) -> None:
     from playwright.sync_api import expect
 
