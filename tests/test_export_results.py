@@ -25,7 +25,6 @@ from click.testing import CliRunner
 
 from pwc_registry import tables
 from pwc_registry.cli import main
-from pwc_registry.exports import text
 from pwc_registry.registry import load_registry
 from pwc_registry.tables import column_reference, compute
 
@@ -336,18 +335,3 @@ def test_a_result_filed_twice_still_has_rows_with_unique_ids(tmp_path: Path) -> 
     assert len(twins) == 2 and twins["result_id"].nunique() == 1
     assert rows["id"].is_unique and list(twins["id"])[1].endswith("-2")
 
-
-def test_tables_written_in_parts_by_workers_give_the_bytes_of_one_piece(
-        export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # At scale the results are written in parts, one per processor (exports.text.SPLIT_ROWS);
-    # here every table is, in three parts, whatever this machine's processors.
-    monkeypatch.setattr(text, "SPLIT_ROWS", 2)
-    monkeypatch.setattr(text.os, "cpu_count", lambda: 3)
-    registry = _registry(tmp_path)
-    parts = text.parts_of(compute(load_registry(registry))["results"])
-    assert [len(p) for p in parts] == [7, 7, 6]
-    split = tmp_path / "split"
-    _export(registry, split)
-    names = sorted(p.name for p in export.iterdir())
-    assert names == sorted(p.name for p in split.iterdir())
-    assert [n for n in names if (export / n).read_bytes() != (split / n).read_bytes()] == []
