@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from pwc_registry import tables
 from pwc_registry.cli import main
 from pwc_registry.registry import load_registry
+from pwc_registry.site import build
 from pwc_registry.tables import column_reference, compute
 
 from conftest import git
@@ -335,3 +336,21 @@ def test_a_result_filed_twice_still_has_rows_with_unique_ids(tmp_path: Path) -> 
     assert len(twins) == 2 and twins["result_id"].nunique() == 1
     assert rows["id"].is_unique and list(twins["id"])[1].endswith("-2")
 
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 25_000])
+def test_the_sites_downloads_gzipped_in_chunks_by_threads_read_back_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    # At scale a download is deflated in 4 MiB chunks side by side; here in chunks of 1,000
+    # bytes, on one processor and on three: the same bytes, one gzip stream any reader takes.
+    monkeypatch.setattr(build, "GZIP_CHUNK", 1000)
+    _export(_registry(tmp_path), tmp_path / "out", "sqlite")
+    data = (tmp_path / "out" / "results.sqlite").read_bytes()[:size]
+    packed = []
+    for processors in (1, 3):
+        monkeypatch.setattr(build.os, "cpu_count", lambda n=processors: n)
+        (tmp_path / "file").write_bytes(data)
+        assert build._gzip(tmp_path / "file") == "file.gz"
+        packed.append((tmp_path / "file.gz").read_bytes())
+    assert packed[0] == packed[1] and gzip.decompress(packed[0]) == data
+    assert packed[0][:10] == b"\x1f\x8b\x08\0\0\0\0\0\0\xff"  # no name, no time
