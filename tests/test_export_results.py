@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from pwc_registry import tables
 from pwc_registry.cli import main
-from pwc_registry.exports import text
 from pwc_registry.registry import load_registry
+from pwc_registry.site import build
 from pwc_registry.tables import column_reference, compute
 
 from conftest import git
@@ -337,17 +337,20 @@ def test_a_result_filed_twice_still_has_rows_with_unique_ids(tmp_path: Path) -> 
     assert rows["id"].is_unique and list(twins["id"])[1].endswith("-2")
 
 
-def test_tables_written_in_parts_by_workers_give_the_bytes_of_one_piece(
-        export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # At scale the results are written in parts, one per processor (exports.text.SPLIT_ROWS);
-    # here every table is, in three parts, whatever this machine's processors.
-    monkeypatch.setattr(text, "SPLIT_ROWS", 2)
-    monkeypatch.setattr(text.os, "cpu_count", lambda: 3)
-    registry = _registry(tmp_path)
-    parts = text.parts_of(compute(load_registry(registry))["results"])
-    assert [len(p) for p in parts] == [7, 7, 6]
-    split = tmp_path / "split"
-    _export(registry, split)
-    names = sorted(p.name for p in export.iterdir())
-    assert names == sorted(p.name for p in split.iterdir())
-    assert [n for n in names if (export / n).read_bytes() != (split / n).read_bytes()] == []
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 25_000])
+def test_the_sites_downloads_gzipped_in_chunks_by_threads_read_back_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    # At scale a download is deflated in 4 MiB chunks side by side; here in chunks of 1,000
+    # bytes, on one processor and on three: the same bytes, one gzip stream any reader takes.
+    monkeypatch.setattr(build, "GZIP_CHUNK", 1000)
+    _export(_registry(tmp_path), tmp_path / "out", "sqlite")
+    data = (tmp_path / "out" / "results.sqlite").read_bytes()[:size]
+    packed = []
+    for processors in (1, 3):
+        monkeypatch.setattr(build.os, "cpu_count", lambda n=processors: n)
+        (tmp_path / "file").write_bytes(data)
+        assert build._gzip(tmp_path / "file") == "file.gz"
+        packed.append((tmp_path / "file.gz").read_bytes())
+    assert packed[0] == packed[1] and gzip.decompress(packed[0]) == data
+    assert packed[0][:10] == b"\x1f\x8b\x08\0\0\0\0\0\0\xff"  # no name, no time

@@ -4,13 +4,10 @@ empty cell is null; true and false are written so; a list column holds its list 
 (``["https://..."]``); text is quoted, numbers are not.
 
 Written by Arrow's CSV writer, not Python's: the results table has millions of cells, and this
-way a cell is not a Python call. A large table is written in parts by forked workers
-(:func:`.text.in_parts`), the header with the first: quoting is decided cell by cell, so the
-parts joined are the bytes of one piece."""
+way a cell is not a Python call."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ import pyarrow.csv as pa_csv
 from ..snapshot import formula_safe
 from ..tables import Column, Table
 from .parquet import TYPES
-from .text import in_parts, join_parts, json_list, part_file, parts_of
+from .text import columns_of, json_list
 
 
 def _array(column: Column, values: Sequence[Any]) -> pa.Array:
@@ -36,22 +33,12 @@ def _array(column: Column, values: Sequence[Any]) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def _write_part(table: Table, path: Path, parts: list[Sequence[tuple[Any, ...]]],
-                i: int) -> None:
-    rows = parts[i]
-    arrays = [_array(c, [row[k] for row in rows]) for k, c in enumerate(table.columns)]
-    pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]),
-                     part_file(path, i),
-                     write_options=pa_csv.WriteOptions(quoting_style="needed",
-                                                       include_header=i == 0))
-
-
 def write(tables: dict[str, Table], folder: Path) -> list[str]:
     names = []
+    options = pa_csv.WriteOptions(quoting_style="needed")
     for name, table in tables.items():
-        path = folder / f"{name}.csv"
-        parts = parts_of(table)
-        in_parts(functools.partial(_write_part, table, path, parts), len(parts))
-        join_parts(path, len(parts))
+        arrays = [_array(c, v) for c, v in zip(table.columns, columns_of(table), strict=True)]
+        pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]),
+                         folder / f"{name}.csv", write_options=options)
         names.append(f"{name}.csv")
     return names

@@ -53,13 +53,17 @@ def _writer(fmt: str) -> Callable[[dict[str, Table], Path], list[str]]:
     return writer
 
 
-def write_export(tables: dict[str, Table], folder: Path, formats: Sequence[str]) -> list[str]:
+def write_export(tables: dict[str, Table], folder: Path, formats: Sequence[str], *,
+                 written: Callable[[list[str]], None] | None = None) -> list[str]:
     """Write ``tables`` in ``formats`` into ``folder`` (which the caller owns); the names of
-    the files written, in order."""
+    the files written, in order. ``written`` is given each format's files once they are
+    written (the site gzips some while the next format is written)."""
     chosen = [f for f in FORMATS if f in formats]
     names: list[str] = []
     for fmt in chosen:
-        names += _writer(fmt)(tables, folder)
+        names += (done := _writer(fmt)(tables, folder))
+        if written is not None:
+            written(done)
     (folder / "schema.json").write_bytes(_json(json_schema(tables)))
     names.append("schema.json")
     if "sqlite" in chosen:

@@ -5,24 +5,17 @@ and joined on, and full-text search (SQLite FTS5) on papers.
 
 A boolean is an INTEGER 0/1 (SQLite has no other); a list column is TEXT holding a JSON array,
 which SQLite's JSON functions and Datasette read. The file is written under a temporary name
-and renamed, so a reader never sees half of it; the same rows give the same bytes.
-
-Handing SQLite millions of Python values is most of the time: a large table's rows are handed
-over in parts by forked workers, each into a scratch database of its own, and copied from there
-in order by SQLite itself (``INSERT ... SELECT``, a tenth of the cost; the file's bytes are those
-of rows inserted one by one)."""
+and renamed, so a reader never sees half of it; the same rows give the same bytes."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..tables import Table
-from .text import in_parts, is_large, parts_of, sqlite_rows
+from .text import sqlite_rows
 
 FILE = "results.sqlite"
 _TYPES = {"string": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER",
@@ -36,8 +29,6 @@ INDEXED = ("benchmark", "task", "dataset", "metric", "paper_id", "holder_id", "r
 #: The table too large to insert into a key's index row by row: its key gets a unique index
 #: once its rows are in (sorting them once costs a fraction of as many random inserts).
 BULK = "results"
-#: The scratch databases attached at once at most (SQLite's default limit).
-_MOST_ATTACHED = 10
 #: The papers' columns that full-text search reads.
 SEARCHED = ("title", "abstract", "authors")
 
@@ -61,91 +52,35 @@ def _create(table: Table) -> str:
     return f"CREATE TABLE {_quote(table.name)} (\n  " + ",\n  ".join(parts) + "\n)"
 
 
-def _fast(db: sqlite3.Connection, schema: str = "main") -> None:
-    # A file written once and renamed into place (or thrown away) needs no journal.
-    db.executescript(f"PRAGMA {schema}.journal_mode = OFF; PRAGMA {schema}.synchronous = OFF; "
-                     f"PRAGMA {schema}.cache_size = -262144;")
-
-
-def _insert(db: sqlite3.Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-    marks = ", ".join("?" * len(table.columns))
-    db.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", sqlite_rows(table, rows))
-
-
-def _scratch(folder: Path, table: Table, i: int) -> Path:
-    return folder / f".{FILE}.{table.name}.part-{i}"
-
-
-def _write_part(table: Table, folder: Path, parts: list[Sequence[tuple[Any, ...]]],
-                i: int) -> None:
-    """Part ``i`` of the table's rows into a scratch database of its own."""
-    scratch = _scratch(folder, table, i)
-    scratch.unlink(missing_ok=True)
-    db = sqlite3.connect(scratch)
-    try:
-        _fast(db)
-        db.execute(_create(table))
-        _insert(db, table, parts[i])
-        db.commit()
-    finally:
-        db.close()
-
-
 def write(tables: dict[str, Table], folder: Path) -> list[str]:
     target = folder / FILE
     partial = folder / f".{FILE}.partial"
     partial.unlink(missing_ok=True)
-    large = sum(is_large(table) for table in tables.values())
-    jobs = max(1, min(os.cpu_count() or 1, _MOST_ATTACHED // max(large, 1)))
-    split = {name: parts for name, table in tables.items()
-             if len(parts := parts_of(table, jobs)) > 1}
-    scratch = [_scratch(folder, tables[name], i)
-               for name, parts in split.items() for i in range(len(parts))]
+    db = sqlite3.connect(partial)
     try:
-        for name, parts in split.items():
-            in_parts(functools.partial(_write_part, tables[name], folder, parts), len(parts))
-        db = sqlite3.connect(partial)
-        try:
-            _fast(db)
-            # Attached before the first write: the rows go in within the one transaction that
-            # writes everything, as when they are inserted here (the file's header counts
-            # transactions).
-            for n, path in enumerate(scratch):
-                db.execute("ATTACH DATABASE ? AS ?", (str(path), f"part{n}"))
-            n = 0
-            for table in tables.values():
-                db.execute(_create(table))
-                if table.name not in split:
-                    _insert(db, table, table.rows)
-                    continue
-                for _ in split[table.name]:
-                    db.execute(f"INSERT INTO main.{_quote(table.name)} SELECT * FROM "
-                               f"part{n}.{_quote(table.name)} ORDER BY rowid")
-                    n += 1
-            _index(db, tables)
-            db.commit()
-        finally:
-            db.close()
+        # A file written once and renamed into place needs no journal.
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                         "PRAGMA cache_size = -262144;")
+        for table in tables.values():
+            db.execute(_create(table))
+            marks = ", ".join("?" * len(table.columns))
+            db.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})",
+                           sqlite_rows(table))
+        key = ", ".join(_quote(c) for c in tables[BULK].key)
+        db.execute(f"CREATE UNIQUE INDEX {_quote(f'{BULK}_key')} ON {BULK} ({key})")
+        for column in INDEXED:
+            db.execute(f"CREATE INDEX {_quote(f'results_{column}')} ON results "
+                       f"({_quote(column)})")
+        columns = ", ".join(SEARCHED)
+        db.execute(f"CREATE VIRTUAL TABLE papers_fts USING fts5({columns}, "
+                   "content=\"papers\", content_rowid=\"rowid\")")
+        db.execute(f"INSERT INTO papers_fts (rowid, {columns}) SELECT rowid, {columns} "
+                   "FROM papers")
+        db.commit()
     finally:
-        for path in scratch:
-            path.unlink(missing_ok=True)
+        db.close()
     os.replace(partial, target)
     return [FILE]
-
-
-def _index(db: sqlite3.Connection, tables: dict[str, Table]) -> None:
-    """The results' key and the columns faceted and joined on; full-text search on papers.
-    Made once the rows are in: sorting them once costs a fraction of as many random inserts."""
-    key = ", ".join(_quote(c) for c in tables[BULK].key)
-    db.execute(f"CREATE UNIQUE INDEX {_quote(f'{BULK}_key')} ON {BULK} ({key})")
-    for column in INDEXED:
-        db.execute(f"CREATE INDEX {_quote(f'results_{column}')} ON results "
-                   f"({_quote(column)})")
-    columns = ", ".join(SEARCHED)
-    db.execute(f"CREATE VIRTUAL TABLE papers_fts USING fts5({columns}, "
-               "content=\"papers\", content_rowid=\"rowid\")")
-    db.execute(f"INSERT INTO papers_fts (rowid, {columns}) SELECT rowid, {columns} "
-               "FROM papers")
 
 
 def datasette_metadata(tables: dict[str, Table], *, title: str, description: str,
