@@ -215,7 +215,10 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pwc_registry.site", "templates"),
         autoescape=True, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True)
+        lstrip_blocks=True, keep_trailing_newline=True,
+        # The templates are package data and do not change during a build: without this,
+        # every page asks the disk for the modification time of each template it uses.
+        auto_reload=False)
     env.filters["number"] = lambda v: number(v, "—")
     env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
@@ -254,6 +257,8 @@ class Pages:
         self.site = site
         self.registry = site.registry
         self.env = _environment()
+        #: What every page's header shows, the same on each page of a build.
+        self.sections = sections(site)
 
     def name(self, kind: str, entity_id: str) -> str:
         return self.registry.name(kind, entity_id)
@@ -263,7 +268,7 @@ class Pages:
         depth = path.count("/")
         html = self.env.get_template(template).render(
             root="../" * depth, path=path, title=title, description=description[:300],
-            sections=sections(self.site), counts=self.site.counts, name=self.name,
+            sections=self.sections, counts=self.site.counts, name=self.name,
             value=_value, built=self.site.built, **context)
         return path, html
 
