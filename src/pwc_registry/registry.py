@@ -251,7 +251,7 @@ def related_papers(registry: Registry, paper: Paper, limit: int = 8,
     # Smallest (-shared, place): tuples made by map and zip rather than a key function called
     # per candidate, as the site relates every paper (places differ: ids are never compared).
     best = heapq.nsmallest(limit, zip(map(operator.neg, shared.values()),
-                                      map(place.__getitem__, shared), shared))
+                                      map(place.__getitem__, shared), shared, strict=True))
     return [registry.papers[paper_id] for _, _, paper_id in best]
 
 

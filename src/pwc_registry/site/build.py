@@ -21,6 +21,7 @@ import gzip
 import re
 import shutil
 import tempfile
+import types
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -211,6 +212,26 @@ def gather(registry: Registry, guide: str = "") -> Site:
 
 # --- rendering ---------------------------------------------------------------------------
 
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, calling what cannot ask for the context (a built-in method such as a
+    dict's ``get``, a macro) directly: Jinja looks on every call for a marker these cannot
+    carry, and a paper page makes ~60 calls."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) in _PLAIN_CALLS:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Jinja answers it
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN_CALLS = frozenset({types.BuiltinMethodType, jinja2.runtime.Macro})
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pwc_registry.site", "templates"),
@@ -219,6 +240,7 @@ def _environment() -> jinja2.Environment:
         # The templates are package data and do not change during a build: without this,
         # every page asks the disk for the modification time of each template it uses.
         auto_reload=False)
+    env.context_class = _Context
     env.filters["number"] = lambda v: number(v, "—")
     env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
