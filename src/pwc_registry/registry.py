@@ -17,6 +17,7 @@ import gc
 import heapq
 import itertools
 import marshal
+import operator
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -247,8 +248,11 @@ def related_papers(registry: Registry, paper: Paper, limit: int = 8,
     newest, mine, place = topics if topics is not None else topics_of(registry)
     shared = Counter(itertools.chain.from_iterable(newest[t] for t in mine.get(paper.id, ())))
     shared.pop(paper.id, None)
-    best = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], place[item[0]]))
-    return [registry.papers[paper_id] for paper_id, _ in best]
+    # Smallest (-shared, place): tuples made by map and zip rather than a key function called
+    # per candidate, as the site relates every paper (places differ: ids are never compared).
+    best = heapq.nsmallest(limit, zip(map(operator.neg, shared.values()),
+                                      map(place.__getitem__, shared), shared, strict=True))
+    return [registry.papers[paper_id] for _, _, paper_id in best]
 
 
 def _value(raw: Any) -> Value:

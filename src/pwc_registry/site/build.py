@@ -25,6 +25,7 @@ import re
 import shutil
 import struct
 import tempfile
+import types
 import urllib.parse
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -221,11 +222,35 @@ def gather(registry: Registry, guide: str = "") -> Site:
 
 # --- rendering ---------------------------------------------------------------------------
 
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, calling what cannot ask for the context (a built-in method such as a
+    dict's ``get``, a macro) directly: Jinja looks on every call for a marker these cannot
+    carry, and a paper page makes ~60 calls."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) in _PLAIN_CALLS:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Jinja answers it
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN_CALLS = frozenset({types.BuiltinMethodType, jinja2.runtime.Macro})
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pwc_registry.site", "templates"),
         autoescape=True, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True)
+        lstrip_blocks=True, keep_trailing_newline=True,
+        # The templates are package data and do not change during a build: without this,
+        # every page asks the disk for the modification time of each template it uses.
+        auto_reload=False)
+    env.context_class = _Context
     env.filters["number"] = lambda v: number(v, "—")
     env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
@@ -264,6 +289,8 @@ class Pages:
         self.site = site
         self.registry = site.registry
         self.env = _environment()
+        #: What every page's header shows, the same on each page of a build.
+        self.sections = sections(site)
 
     def name(self, kind: str, entity_id: str) -> str:
         return self.registry.name(kind, entity_id)
@@ -273,7 +300,7 @@ class Pages:
         depth = path.count("/")
         html = self.env.get_template(template).render(
             root="../" * depth, path=path, title=title, description=description[:300],
-            sections=sections(self.site), counts=self.site.counts, name=self.name,
+            sections=self.sections, counts=self.site.counts, name=self.name,
             value=_value, built=self.site.built, **context)
         return path, html
 
