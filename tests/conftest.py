@@ -48,7 +48,9 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API keeps an event loop running while a browser is open, and
+# other modules' tests (Datasette's client) run their own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
