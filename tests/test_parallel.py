@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+import pytest
+
 from pwc_registry.parallel import fork_map, shared
 
 
@@ -41,3 +43,16 @@ def test_without_run_a_few_long_lived_workers_do_everything() -> None:
 def test_below_the_threshold_the_work_is_done_here() -> None:
     rows = _flat(fork_map(_square_with_pid, [1, 2, 3], jobs=2, threshold=10, share=1, run=1))
     assert rows == [(1, 2, os.getpid()), (2, 5, os.getpid()), (3, 10, os.getpid())]
+
+
+def _die(items: Sequence[int]) -> list[int]:
+    if 3 in items:
+        os._exit(1)  # as the kernel's out-of-memory killer ends a worker
+    return list(items)
+
+
+def test_a_worker_that_dies_fails_the_work_instead_of_hanging_it() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    with pytest.raises(BrokenProcessPool):
+        fork_map(_die, list(range(8)), jobs=2, threshold=2, run=2)

@@ -53,15 +53,19 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs:
                 "fork" not in multiprocessing.get_all_start_methods():
             yield _without_gc(function, items)
             return
+        from concurrent.futures import ProcessPoolExecutor  # ~30 ms to import: only when used
+
         if run is not None:
             runs = [items[i:i + run] for i in range(0, len(items), run)]
-            # A pool that forks a new worker for every run (the parent keeps what it shares
-            # until the last run is forked).
-            with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=1) as fresh:
-                yield from fresh.imap(functools.partial(_without_gc, function), runs,
-                                      chunksize=1)
+            # ``jobs`` threads, each forking one worker for one run at a time (the parent keeps
+            # what it shares until the last run is forked). Not multiprocessing.Pool's
+            # maxtasksperchild: a worker killed there (out of memory) hangs the pool for ever,
+            # where an executor's fails the build.
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(jobs) as threads:
+                yield from threads.map(functools.partial(_alone, function), runs)
             return
-        from concurrent.futures import ProcessPoolExecutor  # ~30 ms to import: only when used
 
         n = jobs * chunks_per_job
         chunks = [items[i::n] for i in range(n)]
@@ -85,6 +89,14 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _alone(function: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
+    """``function(chunk)`` in a process forked for it alone."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as one:
+        return one.submit(_without_gc, function, chunk).result()
 
 
 def _without_gc(function: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
