@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from pwc_registry import tables
 from pwc_registry.cli import main
+from pwc_registry.exports import gzipped
 from pwc_registry.registry import load_registry
-from pwc_registry.site import build
 from pwc_registry.tables import column_reference, compute
 
 from conftest import git
@@ -343,14 +343,14 @@ def test_the_sites_downloads_gzipped_in_chunks_by_threads_read_back_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     # At scale a download is deflated in 4 MiB chunks side by side; here in chunks of 1,000
     # bytes, on one processor and on three: the same bytes, one gzip stream any reader takes.
-    monkeypatch.setattr(build, "GZIP_CHUNK", 1000)
+    monkeypatch.setattr(gzipped, "GZIP_CHUNK", 1000)
     _export(_registry(tmp_path), tmp_path / "out", "sqlite")
     data = (tmp_path / "out" / "results.sqlite").read_bytes()[:size]
     packed = []
     for processors in (1, 3):
-        monkeypatch.setattr(build.os, "cpu_count", lambda n=processors: n)
+        monkeypatch.setattr(gzipped.os, "cpu_count", lambda n=processors: n)
         (tmp_path / "file").write_bytes(data)
-        assert build._gzip(tmp_path / "file") == "file.gz"
+        assert gzipped.gzip_file(tmp_path / "file") == "file.gz"
         packed.append((tmp_path / "file.gz").read_bytes())
     assert packed[0] == packed[1] and gzip.decompress(packed[0]) == data
     assert packed[0][:10] == b"\x1f\x8b\x08\0\0\0\0\0\0\xff"  # no name, no time

@@ -18,27 +18,23 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import itertools
 import json
-import os
 import re
 import shutil
-import struct
 import tempfile
-import types
 import urllib.parse
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import jinja2
 import markupsafe
 from markdown_it import MarkdownIt
 
 from .. import layout, snapshot
+from ..exports.gzipped import gzip_file
 from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
@@ -222,26 +218,6 @@ def gather(registry: Registry, guide: str = "") -> Site:
 
 # --- rendering ---------------------------------------------------------------------------
 
-class _Context(jinja2.runtime.Context):
-    """Jinja's context, calling what cannot ask for the context (a built-in method such as a
-    dict's ``get``, a macro) directly: Jinja looks on every call for a marker these cannot
-    carry, and a paper page makes ~60 calls."""
-
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if type(__obj) in _PLAIN_CALLS:
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:  # as Jinja answers it
-                return __self.environment.undefined(
-                    "value was undefined because a callable raised a StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
-
-
-_PLAIN_CALLS = frozenset({types.BuiltinMethodType, jinja2.runtime.Macro})
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pwc_registry.site", "templates"),
@@ -250,7 +226,6 @@ def _environment() -> jinja2.Environment:
         # The templates are package data and do not change during a build: without this,
         # every page asks the disk for the modification time of each template it uses.
         auto_reload=False)
-    env.context_class = _Context
     env.filters["number"] = lambda v: number(v, "—")
     env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
@@ -779,58 +754,6 @@ def board_dates(boards: Iterable[Leaderboard], registry_path: Path) -> dict[str,
     return out
 
 
-#: gzip's level for the Downloads: at 50,000 papers level 1 writes them 2-3 times faster but
-#: 17 % (SQLite) to 28 % (CSV) larger; the chunks below spread level 6 over the processors.
-GZIP_LEVEL = 6
-#: The downloads are deflated in chunks of this many bytes, side by side in threads (zlib lets
-#: go of the GIL while it works), each with the previous chunk's last 32 KiB as its dictionary,
-#: as pigz does: about the size of one stream, and the same bytes whatever the processors.
-GZIP_CHUNK = 1 << 22
-_WINDOW = 1 << 15
-
-
-def _gzip(path: Path) -> str:
-    """Replace ``path`` by ``path.gz``; its name. No time or file name in the header (the
-    same bytes give the same archive)."""
-    target = path.with_name(path.name + ".gz")
-    crc, size = 0, 0
-    jobs = os.cpu_count() or 1
-    with path.open("rb") as source, target.open("wb") as out, ThreadPoolExecutor(jobs) as pool:
-        # gzip's header as Python's gzip module writes it at this level: no name, time 0.
-        out.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")
-        pieces = _chunks(source)
-        # A few chunks at a time, not the whole file (gigabytes at the archive's scale).
-        while batch := list(itertools.islice(pieces, 2 * jobs)):
-            for packed in pool.map(lambda piece: _deflate(*piece), batch):
-                out.write(packed)
-            for chunk, _, _ in batch:
-                crc = zlib.crc32(chunk, crc)
-                size += len(chunk)
-        out.write(struct.pack("<II", crc, size & 0xFFFFFFFF))
-    path.unlink()
-    return target.name
-
-
-def _chunks(source: BinaryIO) -> Iterator[tuple[bytes, bytes, bool]]:
-    """The file's chunks, each with its dictionary (the end of the one before) and whether it
-    is the last."""
-    tail, chunk = b"", source.read(GZIP_CHUNK)
-    while True:
-        following = source.read(GZIP_CHUNK)
-        yield chunk, tail, not following
-        if not following:
-            return
-        tail, chunk = chunk[-_WINDOW:], following
-
-
-def _deflate(chunk: bytes, dictionary: bytes, final: bool) -> bytes:
-    """One chunk of a gzip stream's deflate data; a chunk not the last ends on a byte boundary
-    (a sync flush) so that the next one's data can follow it."""
-    packer = (zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=dictionary)
-              if dictionary else zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS))
-    return packer.compress(chunk) + packer.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
-
-
 def _write_downloads(site: Site, registry_path: Path, files: FileSet) -> None:
     """The whole-registry export (as ``pwc export results`` writes it) from the leaderboards
     the pages show, and what the Downloads page says of it. Written aside first, then each file
@@ -843,7 +766,7 @@ def _write_downloads(site: Site, registry_path: Path, files: FileSet) -> None:
             packed: dict[str, Future[str]] = {}
 
             def written(names: Sequence[str]) -> None:
-                packed.update((name, packer.submit(_gzip, scratch / name))
+                packed.update((name, packer.submit(gzip_file, scratch / name))
                               for name in names if name.endswith(GZIPPED))
 
             names = write_export(tables, scratch, DOWNLOAD_FORMATS, written=written)
