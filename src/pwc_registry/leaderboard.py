@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import layout
-from .ids import result_identity
+from .ids import ResultIdentity, result_identity
 from .registry import Holder, Paper, Registry, Result
 
 #: How far above the previous best a new value must be to be flagged: more than this share of
@@ -132,13 +132,21 @@ def group_results(registry: Registry, holders: Iterable[Holder] | None = None
     chosen = sorted(registry.holders() if holders is None else holders, key=_holder_order)
     groups: dict[str, list[Entry]] = {}
     for holder in chosen:
-        direct = {result_identity(r.task, r.dataset, r.split, r.model) for r in holder.results}
+        # Identities only matter where a result is copied up to an ancestor task (most
+        # holders have no such result): a copy yields to the holder's own result there.
+        direct: set[ResultIdentity] | None = None
         for result in holder.results:
             key = layout.benchmark_id(result.task, result.dataset, result.split)
             groups.setdefault(key, []).append((result, holder, None))
-            for ancestor in _ancestors(tasks, result.task):
-                if result_identity(ancestor, result.dataset, result.split,
-                                   result.model) in direct:
+            ancestors = _ancestors(tasks, result.task)
+            if not ancestors:
+                continue
+            if direct is None:
+                direct = {result_identity(r.task, r.dataset, r.split, r.model)
+                          for r in holder.results}
+            rest = result_identity(result.task, result.dataset, result.split, result.model)[1:]
+            for ancestor in ancestors:
+                if (ancestor, *rest) in direct:
                     continue
                 key = layout.benchmark_id(ancestor, result.dataset, result.split)
                 groups.setdefault(key, []).append((result, holder, result.task))
