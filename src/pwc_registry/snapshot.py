@@ -140,7 +140,7 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
 
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
@@ -151,7 +151,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[str]], *, safe: bool = F
     call per cell: a snapshot writes millions of cells.) ``safe``: the cells have been through
     :func:`formula_safe` already (a writer that knows which columns hold text)."""
     safe_rows = [list(header), *rows] if safe else [
-        ["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+        ["'" + c if c.startswith(FORMULA_START) and not _NUMBER.fullmatch(c) else c
          for c in row] for row in (header, *rows)]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(safe_rows)
@@ -169,9 +169,9 @@ def formula_safe(cells: Sequence[str]) -> Sequence[str]:
     # The usual column starts no formula: six substring searches of it joined, in C, instead of
     # a test of each cell. A line break inside a cell can only make it look at each cell.
     joined = "\n" + "\n".join(cells)
-    if not any("\n" + start in joined for start in _FORMULA_START):
+    if not any("\n" + start in joined for start in FORMULA_START):
         return cells
-    return ["'" + c if c.startswith(_FORMULA_START) and not _NUMBER.fullmatch(c) else c
+    return ["'" + c if c.startswith(FORMULA_START) and not _NUMBER.fullmatch(c) else c
             for c in cells]
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from ..snapshot import formula_safe
+from ..snapshot import FORMULA_START, formula_safe
 from ..tables import Column, Table
 from .parquet import TYPES
 from .text import columns_of, json_list
@@ -24,12 +25,25 @@ from .text import columns_of, json_list
 def _array(column: Column, values: Sequence[Any]) -> pa.Array:
     if column.type == "strings":
         return pa.array([json_list(v) for v in values], pa.string())
-    if column.type != "string":
-        return pa.array(values, TYPES[column.type])
-    text = ["" if v is None else v for v in values]
-    safe = formula_safe(text)
-    if safe is not text:  # some cell was changed: null stays null (an empty cell)
-        values = [None if v is None else s for v, s in zip(values, safe, strict=True)]
+    array = pa.array(values, TYPES[column.type])
+    return _formula_safe(array) if column.type == "string" else array
+
+
+def _formula_safe(array: pa.Array) -> pa.Array:
+    """A text column as :func:`..snapshot.formula_safe` writes it (null stays null: an empty
+    cell). Arrow finds, in C++, the few cells that start like a formula; only those go to
+    the one rule."""
+    starts = None
+    for start in FORMULA_START:
+        found = pc.starts_with(array, pattern=start)
+        starts = found if starts is None else pc.or_(starts, found)
+    if starts is None or not pc.any(starts).as_py():
+        return array
+    where = pc.indices_nonzero(pc.fill_null(starts, False)).to_pylist()
+    cells = array.take(where).to_pylist()
+    values = array.to_pylist()
+    for i, safe in zip(where, formula_safe(cells), strict=True):
+        values[i] = safe
     return pa.array(values, pa.string())
 
 
