@@ -754,11 +754,12 @@ def board_dates(boards: Iterable[Leaderboard], registry_path: Path) -> dict[str,
     return out
 
 
-def _write_downloads(site: Site, registry_path: Path, files: FileSet) -> None:
+def _write_downloads(site: Site, registry_path: Path, files: FileSet, *,
+                     jobs: int | None = None) -> None:
     """The whole-registry export (as ``pwc export results`` writes it) from the leaderboards
     the pages show, and what the Downloads page says of it. Written aside first, then each file
-    moved into downloads/ only if its bytes changed. A file to gzip is gzipped in a thread as
-    soon as it is written, while the next format is written."""
+    moved into downloads/ only if its bytes changed. The formats are written side by side; a
+    file to gzip is gzipped in a thread as soon as it is written."""
     scratch = Path(tempfile.mkdtemp(prefix=".pwc-downloads-", dir=files.folder))
     try:
         tables = compute(site.registry, list(site.boards.values()))
@@ -769,7 +770,8 @@ def _write_downloads(site: Site, registry_path: Path, files: FileSet) -> None:
                 packed.update((name, packer.submit(gzip_file, scratch / name))
                               for name in names if name.endswith(GZIPPED))
 
-            names = write_export(tables, scratch, DOWNLOAD_FORMATS, written=written)
+            names = write_export(tables, scratch, DOWNLOAD_FORMATS, written=written,
+                                 jobs=jobs)
             names = [packed[name].result() if name in packed else name for name in names]
         site.downloads = {name: (scratch / name).stat().st_size for name in names}
         files.record(files.place(f"downloads/{name}", scratch / name) for name in names)
@@ -845,7 +847,7 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
     site.repository = repository_of(registry_path, repository_url, repository_branch)
     site.site_url = site_url
     with updated_folder(out, COMMAND) as files, gc_paused():  # see exports.results
-        _write_downloads(site, registry_path, files)
+        _write_downloads(site, registry_path, files, jobs=jobs)
         site.updated = board_dates(site.boards.values(), registry_path)
         keys = page_keys(site)
         parts = fork_map(_render_chunk, keys, jobs=jobs, threshold=PARALLEL_THRESHOLD,
