@@ -985,6 +985,55 @@ def test_search_records_fall_back_to_disk_when_memory_is_full(
     assert list(memory.iterdir()) == []  # nothing left behind in memory
 
 
+def test_search_merges_an_index_written_in_parts(
+        browser: Any, shipped_site: Path, shipped_gathered: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17: the archive's ~600,000 records in one Pagefind index took over 9.5 GB to
+    write, and a build failed there. The records are indexed in parts, which the browser merges:
+    the same answers as from one index, leaderboards from the first part and papers from the
+    last, and the SotA page's box still lists leaderboards only."""
+    import json
+    import math
+
+    from pwc_registry.site import search
+
+    total = len(list(search.records(shipped_gathered)))
+    monkeypatch.setattr(search, "PART_RECORDS", math.ceil(total / 3))
+    site = tmp_path / "site"
+    site.mkdir()
+    for entry in shipped_site.iterdir():
+        if entry.name != search.FOLDER:
+            (site / entry.name).symlink_to(entry)
+    assert search.write_search_index(shipped_gathered, site, jobs=2) == total
+    index = site / search.FOLDER
+    assert json.loads((index / "parts.json").read_text()) == ["part-2/", "part-3/"]
+    for part in ("part-2", "part-3"):
+        assert (index / part / "pagefind-entry.json").is_file()
+    lert = "papers/lert-a-linguistically-motivated-pre-trained-language-model.html"
+    in_last = [path for path, _ in search.records(shipped_gathered)][-math.ceil(total / 3):]
+    assert lert in in_last  # papers come last: LERT's record is in the third part
+    server, url = serve(site)
+    page = browser.new_page()
+    outside = _requests_stay_local(page, url)
+    found = _search(page, url, "squad")
+    assert found[:2] == ["Dataset: SQuAD", "Leaderboard: Question Answering on SQuAD (test)"]
+    _search(page, url, "2211.05344")
+    first = page.locator("#search-results > li").first
+    assert first.locator("a").first.inner_text() == ("LERT: A Linguistically-motivated "
+                                                     "Pre-trained Language Model")
+    first.locator("a").first.click()
+    assert page.url == url + lert
+    page.goto(url + "sota/index.html")
+    page.get_by_label("Find a leaderboard:").fill("language model")
+    found_boards = page.locator("#board-results a")
+    found_boards.first.wait_for()
+    hrefs = found_boards.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all("benchmarks/" in h for h in hrefs), hrefs
+    assert outside == []
+    page.close()
+    server.shutdown()
+
+
 def test_search_shows_results_as_you_type(browser: Any, shipped_url: str) -> None:
     from playwright.sync_api import expect
 

@@ -791,14 +791,14 @@ def built_script(built: str | None) -> list[tuple[str, bytes]]:
                           f"\nvar pwcBuilt = {json.dumps(built)};\n").encode())]
 
 
-def _write_search(site: Site, files: FileSet) -> None:
+def _write_search(site: Site, files: FileSet, *, jobs: int | None = None) -> None:
     """Pagefind's index, made in a scratch folder inside the site and each file moved into
     ``pagefind/`` only if its bytes changed."""
     from .search import FOLDER, write_search_index  # it builds on this module's helpers
 
     scratch = Path(tempfile.mkdtemp(prefix=".pwc-search-", dir=files.folder))
     try:
-        write_search_index(site, scratch)
+        write_search_index(site, scratch, jobs=jobs)
         made = scratch / FOLDER
         files.record(files.place(f"{FOLDER}/{path.relative_to(made).as_posix()}", path)
                      for path in sorted(made.rglob("*")) if path.is_file())
@@ -857,7 +857,7 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
         static = resources.files("pwc_registry.site").joinpath("static")
         files.record(files.put(name, static.joinpath(name).read_bytes())
                      for name in ("style.css", "site.js", "search.js"))
-        _write_search(site, files)
+        _write_search(site, files, jobs=jobs)
         files.record(_write(files, built_script(site.built)))
         files.record([files.put(".nojekyll", b"")])
         files.record(_write(files, feed.feeds(site.registry, site.boards, site.by_task,

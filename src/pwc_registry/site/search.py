@@ -25,11 +25,14 @@ order: only leaderboards carry one.
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import markupsafe
@@ -48,6 +51,14 @@ AUTHORS = 3
 #: every word of a record. The opening words say what a paper is about; the title, authors,
 #: arXiv id and models stay whole.
 ABSTRACT_WORDS = 30
+#: Records per index. Pagefind holds a whole index in memory while it writes it, ~40 KB a
+#: record: 576,000 synthetic paper records in one index peaked at 20.2 GB (an archive-scale
+#: build failed there), 50,000 at 2.15 GB (19 s). The parts are indexed on their own, ``jobs``
+#: at a time, and merged in the browser (``search.js``: Pagefind's ``mergeIndex``): the first
+#: at ``pagefind/``, the others at ``pagefind/part-N/``, listed in ``pagefind/parts.json``.
+PART_RECORDS = 50_000
+PART = "part-"
+PARTS_FILE = "parts.json"
 
 
 class SearchIndexError(Exception):
@@ -173,41 +184,74 @@ def _memory_folder() -> str | None:
     return str(shm) if usable else None
 
 
-def _index(site: Site, index: Path, parent: str | None) -> int:
-    count = 0
-    with tempfile.TemporaryDirectory(prefix="pwc-search-", dir=parent) as temporary:
-        source = Path(temporary) / "records"
-        made: set[Path] = set()
-        for path, html in records(site):
-            target = source / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_text(html, encoding="utf-8")
-            count += 1
-        # Pagefind reads a pagefind.yml and PAGEFIND_* variables: none of the caller's count.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+def _parts(site: Site) -> Iterator[list[tuple[str, str]]]:
+    """:func:`records` in runs of :data:`PART_RECORDS`, one per index."""
+    found = records(site)
+    while part := list(itertools.islice(found, PART_RECORDS)):
+        yield part
+
+
+def _run_pagefind(source: Path, output: Path, cwd: Path) -> None:
+    # Pagefind reads a pagefind.yml and PAGEFIND_* variables: none of the caller's count.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    try:
         done = subprocess.run(
-            [str(executable()), "--site", str(source), "--output-path", str(index),
+            [str(executable()), "--site", str(source), "--output-path", str(output),
              "--keep-index-url", "--silent"],
-            cwd=temporary, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SearchIndexError((done.stderr or done.stdout).strip())
+            cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(source)  # the records of an index are read once: free their memory
+    if done.returncode != 0:
+        raise SearchIndexError((done.stderr or done.stdout).strip()
+                               or f"Pagefind failed (exit status {done.returncode})")
+
+
+def _index(site: Site, index: Path, parent: str | None, jobs: int) -> int:
+    count = 0
+    outputs: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="pwc-search-", dir=parent) as temporary, \
+            ThreadPoolExecutor(jobs) as pagefind:
+        runs = []
+        for number, part in enumerate(_parts(site), start=1):
+            source = Path(temporary) / f"records-{number}"
+            made: set[Path] = set()
+            for path, html in part:
+                target = source / path
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                target.write_text(html, encoding="utf-8")
+            count += len(part)
+            # Each index is written beside the first and moved into it once all are done: a
+            # run writing into a folder another run is writing could not be told apart.
+            outputs.append(index if number == 1 else index.with_name(f"{index.name}-{number}"))
+            runs.append(pagefind.submit(_run_pagefind, source, outputs[-1], Path(temporary)))
+        for run in runs:
+            run.result()
+    parts = []
+    for number, output in enumerate(outputs[1:], start=2):
+        os.replace(output, index / f"{PART}{number}")
+        parts.append(f"{PART}{number}/")
+    (index / PARTS_FILE).write_text(json.dumps(parts) + "\n", encoding="utf-8")
     return count
 
 
-def write_search_index(site: Site, out: Path) -> int:
-    """Index everything worth finding into ``out/pagefind``; how many records."""
+def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int:
+    """Index everything worth finding into ``out/pagefind``, in parts of at most
+    :data:`PART_RECORDS` records indexed ``jobs`` at a time; how many records."""
     # Pagefind runs in a folder of its own: a relative ``out`` would name a place in it.
     index = (out / FOLDER).resolve()
     memory = _memory_folder()
     try:
-        count = _index(site, index, memory)
+        count = _index(site, index, memory, jobs or os.cpu_count() or 1)
     except OSError as error:
         if memory is None or error.errno != errno.ENOSPC:
             raise
-        # A small /dev/shm (a container's is 64 MB): the records go to the usual place.
-        count = _index(site, index, None)
+        # A small /dev/shm (a container's is 64 MB): the records go to the usual place, and
+        # what the first try indexed (in ``out``, this function's) is dropped.
+        for made in [index, *index.parent.glob(f"{index.name}-*")]:
+            shutil.rmtree(made, ignore_errors=True)
+        count = _index(site, index, None, jobs or os.cpu_count() or 1)
     if not (index / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"Pagefind wrote no index into {index}")
     return count

@@ -16,11 +16,23 @@
   var root = document.body.getAttribute("data-root") || "";
   var engine = null;
 
+  var OPTIONS = { excerptLength: 24 };
+
+  // Pagefind's index, with the further parts a large registry's is written in (listed in
+  // pagefind/parts.json) merged into it.
   function pagefind() {
     if (!engine) {
-      var url = new URL(root + "pagefind/pagefind.js", document.baseURI).href;
-      engine = import(url).then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+      var base = new URL(root + "pagefind/", document.baseURI).href;
+      engine = import(base + "pagefind.js").then(function (pf) {
+        return pf.options(OPTIONS).then(function () {
+          return fetch(base + "parts.json").then(function (r) { return r.ok ? r.json() : []; });
+        }).then(function (parts) {
+          // One after another: the parts' order is the order their results are merged in.
+          return parts.filter(function (p) { return /^part-[0-9]+\/$/.test(p); })
+            .reduce(function (done, p) {
+              return done.then(function () { return pf.mergeIndex(base + p, OPTIONS); });
+            }, Promise.resolve());
+        }).then(function () { return pf; });
       });
     }
     return engine;
