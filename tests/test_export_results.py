@@ -217,6 +217,39 @@ def test_the_same_registry_gives_the_same_bytes(export: Path, tmp_path: Path) ->
     assert changed == []
 
 
+def test_tables_written_a_few_rows_at_a_time_read_back_the_same(
+        export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers convert a batch of rows at a time (at the archive's scale a whole table's values
+    in Arrow were gigabytes): batches of 2 rows give the same CSV, JSON Lines and SQLite rows,
+    and Parquet files whose row groups read back as the same table."""
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    from pwc_registry.exports import text
+
+    monkeypatch.setattr(text, "BATCH_ROWS", 2)
+    small = tmp_path / "small"
+    _export(_registry(tmp_path), small)
+    for name in ("results", "papers", "benchmarks"):
+        assert (small / f"{name}.csv").read_bytes() == (export / f"{name}.csv").read_bytes()
+        assert (small / f"{name}.jsonl").read_bytes() == (export / f"{name}.jsonl").read_bytes()
+        batched = pq.ParquetFile(small / f"{name}.parquet")
+        whole = pq.read_table(export / f"{name}.parquet")
+        assert batched.metadata.num_row_groups == -(-whole.num_rows // 2)
+        assert batched.read().equals(whole)
+        assert batched.schema_arrow == whole.schema
+    queries = ["SELECT * FROM results ORDER BY id", "SELECT * FROM papers ORDER BY id",
+               "SELECT rowid, * FROM papers_fts WHERE papers_fts MATCH 'linguistically'"]
+    for query in queries:
+        rows = []
+        for folder in (small, export):
+            db = sqlite3.connect(folder / "results.sqlite")
+            rows.append(db.execute(query).fetchall())
+            db.close()
+        assert rows[0] == rows[1] and rows[0], query
+
+
 def test_one_format_writes_its_files_and_a_card_pointing_at_them(tmp_path: Path) -> None:
     out = tmp_path / "jsonl-only"
     _export(_registry(tmp_path), out, "jsonl")

@@ -19,7 +19,7 @@ import pyarrow.csv as pa_csv
 from ..snapshot import FORMULA_START, formula_safe
 from ..tables import Column, Table
 from .parquet import TYPES
-from .text import columns_of, json_list
+from .text import column_batches, json_list
 
 
 def _array(column: Column, values: Sequence[Any]) -> pa.Array:
@@ -51,8 +51,14 @@ def write(tables: dict[str, Table], folder: Path) -> list[str]:
     names = []
     options = pa_csv.WriteOptions(quoting_style="needed")
     for name, table in tables.items():
-        arrays = [_array(c, v) for c, v in zip(table.columns, columns_of(table), strict=True)]
-        pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]),
-                         folder / f"{name}.csv", write_options=options)
+        columns = table.columns
+        arrow_schema = pa.schema([(c.name, pa.string() if c.type in ("string", "strings")
+                                   else TYPES[c.type]) for c in columns])
+        with pa_csv.CSVWriter(folder / f"{name}.csv", arrow_schema,
+                              write_options=options) as writer:
+            for values in column_batches(table):
+                writer.write_table(pa.Table.from_arrays(
+                    [_array(c, v) for c, v in zip(columns, values, strict=True)],
+                    schema=arrow_schema))
         names.append(f"{name}.csv")
     return names
