@@ -51,12 +51,13 @@ AUTHORS = 3
 #: every word of a record. The opening words say what a paper is about; the title, authors,
 #: arXiv id and models stay whole.
 ABSTRACT_WORDS = 30
-#: Records per index. Pagefind holds a whole index in memory while it writes it, ~40 KB a
+#: Records per index. Pagefind holds a whole index in memory while it writes it, ~43 KB a
 #: record: 576,000 synthetic paper records in one index peaked at 20.2 GB (an archive-scale
 #: build failed there), 50,000 at 2.15 GB (19 s). The parts are indexed on their own, ``jobs``
 #: at a time, and merged in the browser (``search.js``: Pagefind's ``mergeIndex``): the first
-#: at ``pagefind/``, the others at ``pagefind/part-N/``, listed in ``pagefind/parts.json``.
-PART_RECORDS = 50_000
+#: at ``pagefind/``, the others at ``pagefind/part-N/``, listed in ``pagefind/parts.json``. At
+#: 30,000, two at a time take ~2.6 GB beside the build's own ~4 GB at the archive's scale.
+PART_RECORDS = 30_000
 PART = "part-"
 PARTS_FILE = "parts.json"
 
