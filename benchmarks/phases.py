@@ -41,7 +41,9 @@ class Phases:
 
     def _sample(self) -> None:
         while True:
-            self.peak = max(self.peak, tree_pss_mib(os.getpid()))
+            # Measured before the peak is read: a phase's start resets it meanwhile.
+            pss = tree_pss_mib(os.getpid())
+            self.peak = max(self.peak, pss)
             time.sleep(1)
 
     def switch(self, name: str) -> None:
