@@ -56,3 +56,21 @@ def test_a_worker_that_dies_fails_the_work_instead_of_hanging_it() -> None:
 
     with pytest.raises(BrokenProcessPool):
         fork_map(_die, list(range(8)), jobs=2, threshold=2, run=2)
+
+
+def _fail(items: Sequence[int]) -> None:
+    raise ValueError(f"cannot take {list(items)}")
+
+
+def test_work_forked_aside_shares_the_state_at_the_call_and_reports_errors() -> None:
+    """``fork_aside``: one process forked at the call, while the caller goes on (the export's
+    slowest format); it sees what was shared then, and its error reaches the caller."""
+    from pwc_registry.parallel import fork_aside
+
+    aside = fork_aside(_square_with_pid, [3, 4], share=10)
+    assert shared() is None  # the caller's own work is not given the worker's state
+    rows = aside.result(timeout=60)
+    assert [(i, v) for i, v, _ in rows] == [(3, 19), (4, 26)]
+    assert {pid for _, _, pid in rows} != {os.getpid()}
+    with pytest.raises(ValueError, match=r"cannot take \[1\]"):
+        fork_aside(_fail, [1]).result(timeout=60)

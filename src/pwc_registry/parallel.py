@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -75,6 +76,34 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], *, jobs:
             yield from results
     finally:
         _SHARED = None
+
+
+def fork_aside(function: Callable[[Sequence[T]], R], items: Sequence[T], *,
+               share: Any = None) -> Future[R]:
+    """``function(items)`` in a process forked for it now, while the caller goes on: its result
+    (or its error) comes from the future. The worker is forked before this returns, so it
+    shares the caller's state as it is at this call. Where the system cannot fork, the work is
+    done here and the future returned done."""
+    global _SHARED
+    if "fork" not in multiprocessing.get_all_start_methods():
+        done: Future[R] = Future()
+        _SHARED = share
+        try:
+            done.set_result(_without_gc(function, items))
+        finally:
+            _SHARED = None
+        return done
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    _SHARED = share
+    try:
+        # A fork context starts its worker within submit(), in this thread.
+        future = pool.submit(_without_gc, function, items)
+    finally:
+        _SHARED = None
+    pool.shutdown(wait=False)  # the worker ends after its one task
+    return future
 
 
 @contextlib.contextmanager
