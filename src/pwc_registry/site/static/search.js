@@ -25,10 +25,13 @@
       var base = new URL(root + "pagefind/", document.baseURI).href;
       engine = import(base + "pagefind.js").then(function (pf) {
         return pf.options(OPTIONS).then(function () {
-          return fetch(base + "parts.json").then(function (r) { return r.ok ? r.json() : []; });
+          // No list (an index written before parts, a host that failed): the first part alone.
+          return fetch(base + "parts.json").then(function (r) { return r.ok ? r.json() : []; })
+            .catch(function () { return []; });
         }).then(function (parts) {
           // One after another: the parts' order is the order their results are merged in.
-          return parts.filter(function (p) { return /^part-[0-9]+\/$/.test(p); })
+          var named = Array.isArray(parts) ? parts : [];
+          return named.filter(function (p) { return /^part-[0-9]+\/$/.test(p); })
             .reduce(function (done, p) {
               return done.then(function () { return pf.mergeIndex(base + p, OPTIONS); });
             }, Promise.resolve());
@@ -45,7 +48,9 @@
 
   // How well a result's names answer the query, best first: 0 the title is the query, 1 another
   // name (alias, a leaderboard's dataset or metric) is; 2 the title starts with it, 3 another
-  // name does; 4 every word typed starts a word of the title or names; 5 found in the text.
+  // name does; 4 every word typed starts a word of the title or names; 5 every word typed is a
+  // word of the detail line (an author, an arXiv id: a merged part that lacks the word may offer
+  // its near misses first); 6 found in the text.
   function closeness(query, data) {
     var q = fold(query);
     var title = fold(data.meta.title);
@@ -53,7 +58,7 @@
     // A title "BERT: Pre-training of …" names its subject before the colon.
     var colon = (data.meta.title || "").indexOf(":");
     if (colon > 0) names.push(fold(data.meta.title.slice(0, colon)));
-    if (!q) return 5;
+    if (!q) return 6;
     if (title === q) return 0;
     if (names.indexOf(q) !== -1) return 1;
     if (title.indexOf(q) === 0) return 2;
@@ -63,7 +68,9 @@
     if (typed.every(function (t) { return words.some(function (w) { return w.indexOf(t) === 0; }); })) {
       return 4;
     }
-    return 5;
+    var detail = fold(data.meta.detail).split(" ");
+    if (typed.every(function (t) { return detail.indexOf(t) !== -1; })) return 5;
+    return 6;
   }
 
   function rerank(query, datas) {
