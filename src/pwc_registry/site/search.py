@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import markupsafe
@@ -212,8 +212,10 @@ def _index(site: Site, index: Path, parent: str | None, jobs: int) -> int:
     outputs: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="pwc-search-", dir=parent) as temporary, \
             ThreadPoolExecutor(jobs) as pagefind:
-        runs = []
+        runs: list[Future[None]] = []
         for number, part in enumerate(_parts(site), start=1):
+            if len(runs) >= jobs:  # records on disk (in memory) only for the runs under way
+                runs[-jobs].result()
             source = Path(temporary) / f"records-{number}"
             made: set[Path] = set()
             for path, html in part:
@@ -243,8 +245,9 @@ def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int
     # Pagefind runs in a folder of its own: a relative ``out`` would name a place in it.
     index = (out / FOLDER).resolve()
     memory = _memory_folder()
+    jobs = jobs or os.cpu_count() or 1
     try:
-        count = _index(site, index, memory, jobs or os.cpu_count() or 1)
+        count = _index(site, index, memory, jobs)
     except OSError as error:
         if memory is None or error.errno != errno.ENOSPC:
             raise
@@ -252,7 +255,7 @@ def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int
         # what the first try indexed (in ``out``, this function's) is dropped.
         for made in [index, *index.parent.glob(f"{index.name}-*")]:
             shutil.rmtree(made, ignore_errors=True)
-        count = _index(site, index, None, jobs or os.cpu_count() or 1)
+        count = _index(site, index, None, jobs)
     if not (index / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"Pagefind wrote no index into {index}")
     return count
