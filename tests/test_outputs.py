@@ -238,3 +238,26 @@ def test_docs_diagnostics_overwrites_only_its_own_page(tmp_path: Path) -> None:
     page = tmp_path / "diagnostics.md"
     assert invoke("docs", "diagnostics", "--output", str(page))[0] == 0
     assert invoke("docs", "diagnostics", "--output", str(page))[0] == 0
+
+
+def test_an_update_in_place_removes_strangers_but_not_another_commands_folder(
+        tmp_path: Path) -> None:
+    """A folder updated in place keeps only what its last run wrote, except a folder inside
+    that carries another command's marker (publish.yml writes the snapshot into the site)."""
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("papers/a.html", b"a"), files.put("api/v1/papers/a/index.json",
+                                                                  b"{}")])
+    (site / "papers" / "stray.html").write_text("put here by hand")
+    (site / "api" / "v1" / "papers" / "b").mkdir()
+    (site / "api" / "v1" / "papers" / "b" / "index.json").write_text("left by a run cut short")
+    snapshot = site / "leaderboards"
+    with outputs.output_folder(snapshot, "pwc leaderboards build", replace=True):
+        (snapshot / "index.json").write_text("the snapshot")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("papers/a.html", b"a")])
+    assert not (site / "papers" / "stray.html").exists()
+    assert not (site / "api" / "v1" / "papers" / "b" / "index.json").exists()
+    assert (snapshot / "index.json").read_text() == "the snapshot"
+    assert outputs.made_by(snapshot) == "pwc leaderboards build"
+    assert not (site / "api" / "v1" / "papers" / "a").exists()  # the run no longer wrote it
