@@ -261,3 +261,27 @@ def test_an_update_in_place_removes_strangers_but_not_another_commands_folder(
     assert (snapshot / "index.json").read_text() == "the snapshot"
     assert outputs.made_by(snapshot) == "pwc leaderboards build"
     assert not (site / "api" / "v1" / "papers" / "a").exists()  # the run no longer wrote it
+
+
+def test_a_folder_made_aside_is_placed_whole_first_then_file_by_file(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+
+    def made(texts: dict[str, str]) -> Path:
+        scratch = Path(os.path.join(site, ".scratch"))
+        for name, text in texts.items():
+            (scratch / "index" / name).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / "index" / name).write_text(text)
+        return scratch / "index"
+
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record(files.place_folder("search/index", made({"a.js": "a", "part/b.pf": "b"})))
+        first = dict(files.entries)
+    assert sorted(first) == ["search/index/a.js", "search/index/part/b.pf"]
+    assert (site / "search" / "index" / "part" / "b.pf").read_text() == "b"
+    kept = os.stat(site / "search" / "index" / "a.js")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record(files.place_folder("search/index", made({"a.js": "a", "c.pf": "c"})))
+    assert files.entries["search/index/a.js"] == first["search/index/a.js"]
+    assert os.stat(site / "search" / "index" / "a.js").st_ino == kept.st_ino  # not rewritten
+    assert sorted(p.relative_to(site).as_posix() for p in (site / "search").rglob("*")
+                  if p.is_file()) == ["search/index/a.js", "search/index/c.pf"]

@@ -159,20 +159,29 @@ class FileSet:
     def place(self, path: str, made: Path) -> Entry:
         """:meth:`put` for a file already written elsewhere in the folder (``made``, moved
         into place, or deleted when ``path`` holds the same bytes)."""
-        hasher = hashlib.blake2b(digest_size=16)
-        with made.open("rb") as f:
-            while block := f.read(1 << 20):
-                hasher.update(block)
-        digest = hasher.hexdigest()
+        digest, size = _digest_file(made)
         target = os.path.join(self.folder, path)
         kept = self._kept(path, target, digest)
         if kept is not None:
             made.unlink()
             return path, kept
         self._make_parent(path)
-        size = os.stat(made).st_size
         os.replace(made, target)
         return path, (digest, size)
+
+    def place_folder(self, path: str, made: Path) -> list[Entry]:
+        """:meth:`place` for every file in the folder ``made`` (made by the run, holding no
+        link), to go under ``path``. When nothing is at ``path`` and the last run wrote nothing
+        under it (a first build), the folder is moved there whole: at the archive's scale the
+        search index is ~600,000 files, and moving each on its own took ~50 s."""
+        files = sorted(_files_in(str(made)))
+        target = os.path.join(self.folder, path)
+        prefix = path + "/"
+        if os.path.lexists(target) or any(p.startswith(prefix) for p in self.previous):
+            return [self.place(f"{prefix}{name}", made / name) for name in files]
+        self._make_parent(path)
+        os.rename(made, target)
+        return [(f"{prefix}{name}", _digest_file(Path(target, name))) for name in files]
 
     def record(self, entries: Iterable[Entry]) -> None:
         self.entries.update(entries)
@@ -232,6 +241,27 @@ class FileSet:
         temporary = self.folder / (MANIFEST + ".new")
         temporary.write_text("".join(lines), encoding="utf-8")
         os.replace(temporary, self.folder / MANIFEST)
+
+
+def _digest_file(path: Path) -> tuple[str, int]:
+    """The manifest's digest of the file at ``path``, and its size."""
+    hasher = hashlib.blake2b(digest_size=16)
+    size = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            hasher.update(block)
+            size += len(block)
+    return hasher.hexdigest(), size
+
+
+def _files_in(folder: str, relative: str = "") -> Iterator[str]:
+    """The regular files under ``folder``, as paths relative to it with /."""
+    with os.scandir(os.path.join(folder, relative)) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_in(folder, f"{relative}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                yield f"{relative}{entry.name}"
 
 
 def _read_manifest(folder: Path) -> tuple[Entries, int] | None:

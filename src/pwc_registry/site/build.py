@@ -799,9 +799,7 @@ def _write_search(site: Site, files: FileSet, *, jobs: int | None = None) -> Non
     scratch = Path(tempfile.mkdtemp(prefix=".pwc-search-", dir=files.folder))
     try:
         write_search_index(site, scratch, jobs=jobs)
-        made = scratch / FOLDER
-        files.record(files.place(f"{FOLDER}/{path.relative_to(made).as_posix()}", path)
-                     for path in sorted(made.rglob("*")) if path.is_file())
+        files.record(files.place_folder(FOLDER, scratch / FOLDER))
     finally:
         shutil.rmtree(scratch)
 
