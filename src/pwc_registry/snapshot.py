@@ -222,13 +222,17 @@ def _write_if_changed(path: Path, data: bytes, present: bool = True) -> None:
     path.write_bytes(data)
 
 
-def board_files(board: Leaderboard, registry: Registry) -> dict[str, bytes]:
-    """The files of one leaderboard, by name."""
+def board_files(board: Leaderboard, registry: Registry, *, markdown: bool = True
+                ) -> dict[str, bytes]:
+    """The files of one leaderboard, by name; without ``markdown``, its JSON and CSV only
+    (the site offers those beside its own page of the board)."""
     b = board.benchmark
     rows_table = table_rows(board, registry)
-    return {f"{b.id}.json": _json(leaderboard_data(board, registry)),
-            f"{b.id}.csv": _csv(*rows_table),
-            f"{b.id}.md": leaderboard_markdown(board, registry, rows_table).encode("utf-8")}
+    files = {f"{b.id}.json": _json(leaderboard_data(board, registry)),
+             f"{b.id}.csv": _csv(*rows_table)}
+    if markdown:
+        files[f"{b.id}.md"] = leaderboard_markdown(board, registry, rows_table).encode("utf-8")
+    return files
 
 
 def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int]:

@@ -695,9 +695,9 @@ def _render_chunk(keys: Sequence[tuple[str, str]]) -> list[Entry]:
         path, html = pages.render(kind, key)
         written.append(files.put(path, html.encode("utf-8")))
         if kind == "benchmark":
-            for name, data in snapshot.board_files(site.boards[key], site.registry).items():
-                if not name.endswith(".md"):
-                    written.append(files.put(f"benchmarks/{name}", data))
+            for name, data in snapshot.board_files(site.boards[key], site.registry,
+                                                   markdown=False).items():
+                written.append(files.put(f"benchmarks/{name}", data))
         if with_api and kind in api.PER_PAGE_KIND:
             written += _write(files, api.PER_PAGE_KIND[kind](site, key).items())
     return written
