@@ -1034,6 +1034,52 @@ def test_search_merges_an_index_written_in_parts(
     server.shutdown()
 
 
+def test_search_reranks_pagefinds_answers_by_how_well_names_and_details_match(
+        browser: Any, shipped_site: Path, tmp_path: Path) -> None:
+    """``search.js`` re-ranks what Pagefind answers: the title is the query, then another
+    name is, the title starts with it, a name does, every word typed starts a word of them, every
+    word typed is a word of the detail line (authors, arXiv id), then the rest in Pagefind's
+    order. The detail level exists because a merged part that lacks an author's number offers
+    its near misses ("8904" for "89048") before the paper that has it. Pagefind's own matching is
+    not under test here: a module in its place answers every query with the same results, in
+    an order that puts each level behind the next."""
+    import json
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for entry in shipped_site.iterdir():
+        if entry.name != "pagefind":
+            (site / entry.name).symlink_to(entry)
+    answers = [  # (title, kind, names, detail), worst match first
+        ("Text only", "paper", "", "Someone Else · 2020"),
+        ("Near miss", "paper", "", "Author 8904 · 2021"),
+        ("Exact author", "paper", "", "Author 89048, Jane Roe · 2020 · arXiv:2001.00001"),
+        ("On author 89048 and more", "paper", "", ""),
+        ("Numbers", "dataset", "author 89048 benchmark", ""),
+        ("Author 89048 Benchmark", "benchmark", "", "3 results"),
+        ("Other", "task", "Author 89048", ""),
+        ("Author 89048", "paper", "", ""),
+    ]
+    results = [{"url": f"/papers/r{i}.html", "excerpt": "",
+                "meta": {"title": t, "kind": k, "names": n, "detail": d}}
+               for i, (t, k, n, d) in enumerate(answers)]
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind.js").write_text(
+        f"const RESULTS = {json.dumps(results)};\n"
+        "export async function options() {}\n"
+        "export async function mergeIndex() {}\n"
+        "export async function search() {\n"
+        "  return { results: RESULTS.map(d => ({ data: async () => d })) };\n}\n")
+    server, url = serve(site)
+    page = browser.new_page()
+    found = _search(page, url, "author 89048")
+    assert found == ["Paper: Author 89048", "Task: Other", "Leaderboard: Author 89048 Benchmark",
+                     "Dataset: Numbers", "Paper: On author 89048 and more",
+                     "Paper: Exact author", "Paper: Text only", "Paper: Near miss"]
+    page.close()
+    server.shutdown()
+
+
 def test_search_shows_results_as_you_type(browser: Any, shipped_url: str) -> None:
     from playwright.sync_api import expect
 
