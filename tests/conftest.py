@@ -6,7 +6,7 @@ import http.server
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,29 @@ def git(cwd: Path, *args: str) -> str:
            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
                           text=True).stdout
+
+
+def arxiv_server(monkeypatch: pytest.MonkeyPatch,
+                 answer: Callable[[str], tuple[int, bytes]]) -> http.server.ThreadingHTTPServer:
+    """A local stand-in for arXiv's API, answering each request's path with ``answer`` (status,
+    Atom feed), and ``PWC_ARXIV_API`` pointing at it; the caller shuts it down."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, body = answer(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("PWC_ARXIV_API", f"http://127.0.0.1:{server.server_address[1]}/api/query")
+    return server
 
 
 # --- the shipped registry's site and a real browser, made once for every test module ---------

@@ -12,15 +12,23 @@ from pwc_registry.layout import relative_path
 from examples import materialise
 
 
-def registry_in_git(tmp_path: Path) -> Path:
-    """The base registry, committed on ``main`` of a new repository at ``tmp_path``."""
+def committed(tmp_path: Path, registry: Path, *, branch: str | None = None) -> Path:
+    """``registry`` (inside ``tmp_path``) committed on ``main`` of a new repository at
+    ``tmp_path``; with ``branch``, that branch checked out next (a pull request's view, ``main``
+    its base)."""
     from conftest import git
 
-    registry = materialise(Path("/nonexistent"), tmp_path)
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "registry")
+    if branch is not None:
+        git(tmp_path, "checkout", "-qb", branch)
     return registry
+
+
+def registry_in_git(tmp_path: Path) -> Path:
+    """The base registry, committed on ``main`` of a new repository at ``tmp_path``."""
+    return committed(tmp_path, materialise(Path("/nonexistent"), tmp_path))
 
 
 def write(registry: Path, kind: str, record: dict[str, Any]) -> Path:

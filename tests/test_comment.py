@@ -12,18 +12,13 @@ from pwc_registry.compare import compare, render
 from pwc_registry.layout import relative_path
 
 from conftest import git
-from registry_builder import paper, result, speech_registry, write
+from registry_builder import committed, paper, result, speech_registry, write
 
 TASK, DATA = "speech-recognition", "librispeech-test-clean"
 
 
 def _repo(tmp_path: Path) -> Path:
-    registry = speech_registry(tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
-    git(tmp_path, "checkout", "-qb", "pr")
-    return registry
+    return committed(tmp_path, speech_registry(tmp_path), branch="pr")
 
 
 def _comment(registry: Path, validation: render.Validation | None = None,

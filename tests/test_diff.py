@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pwc_registry.cli import main
 
 from conftest import REPO, git
-from registry_builder import paper, result, speech_registry
+from registry_builder import committed, paper, result, speech_registry
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -22,11 +22,7 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def _repo(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "registry", tmp_path / "registry")
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "seed")
-    git(tmp_path, "checkout", "-qb", "pr")
-    return tmp_path / "registry"
+    return committed(tmp_path, tmp_path / "registry", branch="pr")
 
 
 def test_a_branch_adding_a_result_prints_the_new_state_of_the_art(tmp_path: Path) -> None:

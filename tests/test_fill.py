@@ -9,11 +9,9 @@ paper_list_response.json and paper_get_response.json: old-style ids such as cs/9
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import socket
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +27,7 @@ from pwc_registry.cli import main
 from pwc_registry.fill import fill_papers
 from pwc_registry.validate import Options, validate
 
-from conftest import TODAY
+from conftest import TODAY, arxiv_server
 from examples import materialise
 from registry_builder import write
 
@@ -83,23 +81,7 @@ class Arxiv:
 @pytest.fixture
 def api(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Arxiv]:
     server_api = Arxiv(corpus)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, body = server_api.answer(self.path)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("PWC_ARXIV_API", f"http://127.0.0.1:{server.server_address[1]}/api/query")
+    server = arxiv_server(monkeypatch, server_api.answer)
     yield server_api
     server.shutdown()
 

@@ -8,16 +8,11 @@ from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, git
 from examples import materialise
-from registry_builder import paper, result
+from registry_builder import committed, paper, result
 
 
 def _repo(tmp_path: Path) -> Path:
-    registry = materialise(Path("/nonexistent"), tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "seed")
-    git(tmp_path, "checkout", "-qb", "pr")
-    return registry
+    return committed(tmp_path, materialise(Path("/nonexistent"), tmp_path), branch="pr")
 
 
 def _check(registry: Path) -> list[str]:

@@ -7,10 +7,8 @@ seed paper, its fields taken from the seed page (this machine cannot reach arXiv
 from __future__ import annotations
 
 import decimal
-import http.server
 import shutil
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from pwc_registry import load
 from pwc_registry.cli import main
 from pwc_registry.validate import Options, validate
 
-from conftest import TODAY
+from conftest import TODAY, arxiv_server
 from examples import materialise
 
 RESPONSE = Path(__file__).parent / "data" / "arxiv-2211.05344.xml"
@@ -32,23 +30,12 @@ def arxiv_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """A local arXiv API serving the recorded response; the requests it got."""
     requests: list[str] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            body = RESPONSE.read_bytes() if "id_list=2211.05344" in self.path else (
-                b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>')
-            self.send_response(200)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(path: str) -> tuple[int, bytes]:
+        requests.append(path)
+        return 200, RESPONSE.read_bytes() if "id_list=2211.05344" in path else (
+            b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>')
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("PWC_ARXIV_API", f"http://127.0.0.1:{server.server_address[1]}/api/query")
+    server = arxiv_server(monkeypatch, answer)
     yield requests
     server.shutdown()
 

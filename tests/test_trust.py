@@ -15,18 +15,13 @@ from pwc_registry.layout import relative_path
 from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, git
-from registry_builder import paper, result, speech_registry, write
+from registry_builder import committed, paper, result, speech_registry, write
 
 ZWSP = "\u200b"
 
 
 def _repo(tmp_path: Path) -> Path:
-    registry = speech_registry(tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "speech")
-    git(tmp_path, "checkout", "-qb", "pr")
-    return registry
+    return committed(tmp_path, speech_registry(tmp_path), branch="pr")
 
 
 def _guard(registry: Path) -> list[str]:
