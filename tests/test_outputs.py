@@ -285,3 +285,68 @@ def test_a_folder_made_aside_is_placed_whole_first_then_file_by_file(tmp_path: P
     assert os.stat(site / "search" / "index" / "a.js").st_ino == kept.st_ino  # not rewritten
     assert sorted(p.relative_to(site).as_posix() for p in (site / "search").rglob("*")
                   if p.is_file()) == ["search/index/a.js", "search/index/c.pf"]
+
+
+@pytest.mark.parametrize("planted", ["link", "file", "folder"])
+def test_a_marker_planted_in_a_folder_pwc_writes_does_not_shield_its_links(
+        tmp_path: Path, planted: str) -> None:
+    """A `.pwc-output` put by hand into a folder the site writes (a dangling link, a file, a
+    folder by that name) does not make the walk before a rebuild skip that folder: a link to a
+    folder outside is removed, and nothing is written or deleted through it."""
+    site, victim = tmp_path / "site", tmp_path / "victim"
+    victim.mkdir()
+    (victim / "index.json").write_text("not pwc's")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("api/p/index.json", b"{}"),
+                      files.put("api/p/results/index.json", b"[]")])
+    folder = site / "api" / "p"
+    marker = folder / outputs.MARKER
+    {"link": lambda: marker.symlink_to("/nonexistent"),
+     "file": lambda: marker.write_text("pwc leaderboards build\n"),
+     "folder": marker.mkdir}[planted]()
+    for entry in (folder / "results").iterdir():
+        entry.unlink()
+    (folder / "results").rmdir()
+    (folder / "results").symlink_to(victim)
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("api/p/index.json", b"{}"),
+                      files.put("api/p/results/index.json", b"[1]")])
+    assert (victim / "index.json").read_text() == "not pwc's"
+    assert not (folder / "results").is_symlink()
+    assert (folder / "results" / "index.json").read_text() == "[1]"
+    with outputs.updated_folder(site, "pwc site build") as files:  # p is gone: its files go
+        files.record([files.put("api/q/index.json", b"{}")])
+    assert (victim / "index.json").read_text() == "not pwc's"
+
+
+def test_nothing_is_written_into_another_commands_folder_inside(tmp_path: Path) -> None:
+    """A folder inside with another command's marker, where the last run wrote nothing, is left
+    as it is, links and all: a run that would write into it stops with a message."""
+    site, victim = tmp_path / "site", tmp_path / "victim"
+    victim.mkdir()
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("papers/a.html", b"a")])
+    other = site / "api" / "q"
+    other.mkdir(parents=True)
+    (other / outputs.MARKER).write_text("pwc leaderboards build\n")
+    (other / "results").symlink_to(victim)
+    with pytest.raises(outputs.OutputError, match="another command's output"), \
+            outputs.updated_folder(site, "pwc site build") as files:
+        files.put("api/q/results/index.json", b"[]")
+    assert list(victim.iterdir()) == []
+    assert (other / "results").is_symlink()  # not this command's to remove
+
+
+def test_a_rebuild_never_writes_into_a_hard_link(tmp_path: Path) -> None:
+    """A file of the site replaced by a hard link to a file elsewhere: the rebuild writes a new
+    file in its place; the other file keeps its bytes."""
+    site, mine = tmp_path / "site", tmp_path / "notes.txt"
+    mine.write_text("my notes, not the page")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("about.html", b"the page")])
+    (site / "about.html").unlink()
+    os.link(mine, site / "about.html")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("about.html", b"the page, changed")])
+    assert mine.read_text() == "my notes, not the page"
+    assert (site / "about.html").read_bytes() == b"the page, changed"

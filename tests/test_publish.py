@@ -193,3 +193,18 @@ def test_a_search_index_that_cannot_be_made_is_a_message_not_a_traceback(
     assert done.exit_code == 2
     assert "the search index could not be made" in done.output
     assert "Traceback" not in done.output
+
+
+def test_an_empty_registry_builds_a_site_with_nothing_to_search(tmp_path: Path) -> None:
+    """Pagefind makes no index of no page: a registry with nothing in it (a new fork, a
+    registry being started) still builds, without a search index."""
+    registry = tmp_path / "registry"
+    (registry / "papers").mkdir(parents=True)
+    site = tmp_path / "site"
+    done = invoke("build", "--registry", str(registry), "--site", str(site),
+                  "--leaderboards", str(tmp_path / "lb"))
+    assert done.exit_code == 0, done.output
+    assert (site / "index.html").is_file() and (site / "search.html").is_file()
+    assert not (site / "pagefind").exists()
+    assert invoke("build", "--registry", str(registry), "--site", str(site),
+                  "--leaderboards", str(tmp_path / "lb")).exit_code == 0  # and again

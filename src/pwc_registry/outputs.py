@@ -136,9 +136,13 @@ class FileSet:
     Forked workers may each call :meth:`put`; the parent gathers what they return and hands it
     to :meth:`record`."""
 
-    def __init__(self, folder: Path, previous: Entries, ended: int = 0) -> None:
+    def __init__(self, folder: Path, previous: Entries, ended: int = 0,
+                 foreign: tuple[str, ...] = ()) -> None:
         self.folder = folder
         self.previous = previous
+        #: Folders inside (relative, ending with /) that hold another command's output: never
+        #: written into (links in them were not removed).
+        self.foreign = foreign
         #: When the run that wrote ``previous`` ended (its manifest's mtime, in ns).
         self.ended = ended
         self.entries: Entries = {}
@@ -153,6 +157,12 @@ class FileSet:
         if kept is not None:
             return path, kept
         self._make_parent(path)
+        if path in self.previous:
+            # A new file, never the old one rewritten: the old may be a hard link to a file
+            # pwc did not make (a link by name is removed before a run; a hard link cannot be
+            # told from a file).
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
         _write_file(target, data)
         return path, (digest, len(data))
 
@@ -200,6 +210,9 @@ class FileSet:
         return None
 
     def _make_parent(self, path: str) -> None:
+        if self.foreign and path.startswith(self.foreign):
+            raise OutputError(f"{self.folder / path}: not written: a folder on its way holds "
+                              f"another command's output (it has a {MARKER} file)")
         parent = path.rpartition("/")[0]
         if not parent or parent in self._folders:
             return
@@ -304,8 +317,8 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
         files = FileSet(folder, {})
     else:
         os.unlink(folder / MANIFEST)
-        _remove_strangers(folder, manifest[0])
-        files = FileSet(folder, *manifest)
+        foreign = _remove_strangers(folder, manifest[0])
+        files = FileSet(folder, *manifest, foreign=foreign)
     _mark(folder, command)
     try:
         yield files
@@ -315,11 +328,15 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
             cleaner.wait()
 
 
-def _remove_strangers(folder: Path, previous: Entries) -> None:
+def _remove_strangers(folder: Path, previous: Entries) -> tuple[str, ...]:
     """Make ``folder`` hold only what the last run wrote, as a fresh run would find it: links
     go (never what they point to), and so do files the manifest does not list (put there by
     hand, or left by a run cut short). A folder inside with a marker of its own is another
-    command's output (publish.yml writes the snapshot into the site): left alone."""
+    command's output (publish.yml writes the snapshot into the site): left alone, if its marker
+    is a regular file and the last run wrote nothing in it (a marker planted, or a link by its
+    name, in a folder this command writes does not make its links safe to write through).
+    The folders left alone, relative, each ending with /."""
+    foreign: list[str] = []
     pending = [""]
     while pending:
         relative = pending.pop()
@@ -327,8 +344,11 @@ def _remove_strangers(folder: Path, previous: Entries) -> None:
             entries = list(listing)
         # Told from the folder's own listing, which the walk reads anyway: asking for the
         # marker of each of the API's ~3 million folders at the archive's scale was a lookup
-        # more per folder.
-        if relative and any(entry.name == MARKER for entry in entries):
+        # more per folder. The manifest is searched only where a marker stands.
+        marker = next((entry for entry in entries if entry.name == MARKER), None)
+        if relative and marker is not None and marker.is_file(follow_symlinks=False) \
+                and not any(path.startswith(relative) for path in previous):
+            foreign.append(relative)
             continue
         for entry in entries:
             path = f"{relative}{entry.name}"
@@ -338,6 +358,7 @@ def _remove_strangers(folder: Path, previous: Entries) -> None:
                 pending.append(path + "/")
             elif path not in previous and path not in (MARKER, MANIFEST):
                 os.unlink(entry.path)
+    return tuple(foreign)
 
 
 def _mark(folder: Path, command: str) -> None:

@@ -798,8 +798,8 @@ def _write_search(site: Site, files: FileSet, *, jobs: int | None = None) -> Non
 
     scratch = Path(tempfile.mkdtemp(prefix=".pwc-search-", dir=files.folder))
     try:
-        write_search_index(site, scratch, jobs=jobs)
-        files.record(files.place_folder(FOLDER, scratch / FOLDER))
+        if write_search_index(site, scratch, jobs=jobs):
+            files.record(files.place_folder(FOLDER, scratch / FOLDER))
     finally:
         shutil.rmtree(scratch)
 

@@ -231,6 +231,8 @@ def _index(site: Site, index: Path, parent: str | None, jobs: int) -> int:
             runs.append(pagefind.submit(_run_pagefind, source, outputs[-1], Path(temporary)))
         for run in runs:
             run.result()
+    if not outputs:
+        return 0  # nothing to find: Pagefind makes no index of no page
     parts = []
     for number, output in enumerate(outputs[1:], start=2):
         os.replace(output, index / f"{PART}{number}")
@@ -241,7 +243,8 @@ def _index(site: Site, index: Path, parent: str | None, jobs: int) -> int:
 
 def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int:
     """Index everything worth finding into ``out/pagefind``, in parts of at most
-    :data:`PART_RECORDS` records indexed ``jobs`` at a time; how many records."""
+    :data:`PART_RECORDS` records indexed ``jobs`` at a time; how many records. A registry with
+    nothing in it has no index (``search.js`` then says that the index could not be loaded)."""
     # Pagefind runs in a folder of its own: a relative ``out`` would name a place in it.
     index = (out / FOLDER).resolve()
     memory = _memory_folder()
@@ -256,6 +259,6 @@ def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int
         for made in [index, *index.parent.glob(f"{index.name}-*")]:
             shutil.rmtree(made, ignore_errors=True)
         count = _index(site, index, None, jobs)
-    if not (index / "pagefind-entry.json").is_file():
+    if count and not (index / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"Pagefind wrote no index into {index}")
     return count
