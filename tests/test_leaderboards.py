@@ -309,6 +309,30 @@ def test_related_papers_share_the_most_tasks_and_datasets_newest_first(tmp_path:
     assert [p.id for p in related_papers(loaded, loaded.papers["second-asr"])][-1] == "noisy-asr"
 
 
+def test_related_papers_tie_by_date_then_id_undated_last_and_within_the_cap(
+        tmp_path: Path) -> None:
+    from pwc_registry.registry import related_papers, topics_of
+
+    registry = speech_registry(tmp_path)
+    task, data = "speech-recognition", "librispeech-test-clean"
+    for paper_id in ("b-same-day", "a-same-day"):
+        paper(registry, paper_id, "2024-05-01", [result(task, data, paper_id, word_error_rate=9.0)])
+    write(registry, "paper", {"id": "undated", "title": "Undated",
+                              "results": [result(task, data, "U", word_error_rate=9.5)]})
+    write(registry, "paper", {"id": "alone", "title": "Alone", "date": "2024-06-01"})
+    loaded = load_registry(registry)
+    assert loaded.papers["undated"].date is None
+    order = [p.id for p in related_papers(loaded, loaded.papers["first-asr"], limit=20)]
+    assert order[:2] == ["a-same-day", "b-same-day"]  # the same date: by id
+    assert order[-2:] == ["undated", "noisy-asr"]  # undated last of those sharing as much
+    assert "first-asr" not in order and "alone" not in order
+    assert related_papers(loaded, loaded.papers["alone"]) == []  # no task, no dataset
+    # A topic offers only its newest papers: with a cap of 2, the two newest.
+    capped = related_papers(loaded, loaded.papers["first-asr"], limit=20,
+                            topics=topics_of(loaded, cap=2))
+    assert [p.id for p in capped] == ["a-same-day", "b-same-day"]
+
+
 def test_a_pinned_primary_metric_no_row_reports_builds_an_unranked_board(tmp_path: Path) -> None:
     """A benchmark file may name a primary metric before any result reports it (Q007 warns);
     compiling it crashed every build (KeyError) — one merged file would take the site down."""
