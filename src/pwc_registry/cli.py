@@ -28,7 +28,9 @@ EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 class Refused(click.ClickException):
-    """An output the command will not write (see :mod:`.outputs`): nothing was touched."""
+    """An output the command will not write (see :mod:`.outputs`): refused before anything is
+    touched, or, for a folder inside that holds another command's output, when the build comes
+    to write there (it stops; with no manifest written, the next build replaces the folder)."""
 
     exit_code = EXIT_USAGE
 
