@@ -350,3 +350,22 @@ def test_a_rebuild_never_writes_into_a_hard_link(tmp_path: Path) -> None:
         files.record([files.put("about.html", b"the page, changed")])
     assert mine.read_text() == "my notes, not the page"
     assert (site / "about.html").read_bytes() == b"the page, changed"
+
+
+def test_a_build_with_no_manifest_keeps_another_commands_folder_inside(tmp_path: Path) -> None:
+    """After a build cut short (no manifest), the site's content is replaced whole, but not the
+    snapshot that publish.yml writes into it: another command's output, not this one's to
+    delete, and not written into."""
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("index.html", b"home")])
+    snapshot = site / "leaderboards"
+    with outputs.output_folder(snapshot, "pwc leaderboards build", replace=True):
+        (snapshot / "index.json").write_text("the snapshot")
+    (site / outputs.MANIFEST).unlink()  # a build cut short
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("index.html", b"home again")])
+        with pytest.raises(outputs.OutputError, match="another command's output"):
+            files.put("leaderboards/index.json", b"{}")
+    assert (snapshot / "index.json").read_text() == "the snapshot"
+    assert (site / "index.html").read_bytes() == b"home again"

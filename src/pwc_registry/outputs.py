@@ -322,8 +322,12 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
     manifest = _read_manifest(folder) if made_by(folder) == command else None
     cleaner = None
     if manifest is None:
-        cleaner = _move_aside(folder)
-        files = FileSet(folder, {})
+        # Another command's folder inside (the snapshot publish.yml writes into the site) is
+        # not this command's to delete: it stays, and nothing is written into it.
+        others = tuple(entry.name for entry in os.scandir(folder)
+                       if entry.is_dir(follow_symlinks=False) and _marked(entry.path))
+        cleaner = _move_aside(folder, keep=others)
+        files = FileSet(folder, {}, foreign=tuple(f"{name}/" for name in others))
     else:
         os.unlink(folder / MANIFEST)
         foreign = _remove_strangers(folder, manifest[0])
@@ -381,8 +385,16 @@ def _mark(folder: Path, command: str) -> None:
         marker.write_bytes(text)
 
 
-def _move_aside(folder: Path) -> subprocess.Popen[bytes] | None:
-    entries = [name for name in os.listdir(folder) if name != MARKER]
+def _marked(folder: str) -> bool:
+    """Whether ``folder`` holds a marker that is a regular file."""
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(folder, MARKER)).st_mode)
+    except OSError:
+        return False
+
+
+def _move_aside(folder: Path, keep: tuple[str, ...] = ()) -> subprocess.Popen[bytes] | None:
+    entries = [name for name in os.listdir(folder) if name != MARKER and name not in keep]
     if not entries:
         return None
     aside = tempfile.mkdtemp(prefix=_ASIDE, dir=folder)
