@@ -369,3 +369,73 @@ def test_a_build_with_no_manifest_keeps_another_commands_folder_inside(tmp_path:
             files.put("leaderboards/index.json", b"{}")
     assert (snapshot / "index.json").read_text() == "the snapshot"
     assert (site / "index.html").read_bytes() == b"home again"
+
+
+@pytest.mark.parametrize("line", [
+    "00000000000000000000000000000000 0 ../outside/victim",   # climbs out
+    "00000000000000000000000000000000 0 /OUTSIDE",             # absolute
+    "00000000000000000000000000000000 0 ./keep/victim",        # a part that is "."
+    "00000000000000000000000000000000 0 keep/",                # a folder, not a file
+    "00000000000000000000000000000000 0 .pwc-output",          # the marker itself
+    "00000000000000000000000000000000 \u00b2 index.html",      # not an ASCII number
+    "zz 1 index.html",                                         # not a digest
+    "00000000000000000000000000000000 1 q\u2028zz 3 ../outside/victim",  # another line end
+])
+def test_a_manifest_not_as_pwc_writes_it_is_not_trusted(tmp_path: Path, line: str) -> None:
+    """A `.pwc-files` edited by hand or copied from elsewhere could name a file outside the
+    folder (or pwc's own marker) for a rebuild to delete as no longer written. Any line not as
+    pwc writes it makes the whole manifest untrusted: the folder is replaced as on a first
+    build, and nothing outside it changes; the run never fails on it."""
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim").write_text("not pwc's")
+    absolute = line.replace("/OUTSIDE", str(outside / "victim"))
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("index.html", b"home"), files.put("keep/a.html", b"a")])
+    with (site / outputs.MANIFEST).open("a", encoding="utf-8") as manifest:
+        manifest.write(absolute + "\n")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        assert files.previous == {}
+        files.record([files.put("index.html", b"home")])
+    assert (outside / "victim").read_text() == "not pwc's"
+    assert outputs.made_by(site) == "pwc site build"
+    assert (site / "index.html").read_bytes() == b"home"
+
+
+def test_a_folder_planted_where_a_file_was_is_replaced_by_the_file(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("style.css", b"css")])
+    (site / "style.css").unlink()
+    (site / "style.css").mkdir()
+    (site / "style.css" / "stray.txt").write_text("put here by hand")
+    (site / "style.css" / "deeper" / "still").mkdir(parents=True)
+    (site / "style.css" / "deeper" / "still" / "stray.txt").write_text("and here")
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("style.css", b"css, changed")])
+    assert (site / "style.css").read_bytes() == b"css, changed"
+
+
+@pytest.mark.parametrize("marker_in", ["style.css", "style.css/deeper"])
+def test_another_commands_folder_by_a_files_name_is_refused_not_a_crash(
+        tmp_path: Path, marker_in: str) -> None:
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("index.html", b"home")])
+    (site / marker_in).mkdir(parents=True)
+    (site / marker_in / outputs.MARKER).write_text("pwc leaderboards build\n")
+    with pytest.raises(outputs.OutputError, match="another command's output"), \
+            outputs.updated_folder(site, "pwc site build") as files:
+        files.put("style.css", b"css")
+    assert (site / marker_in / outputs.MARKER).is_file()
+
+
+def test_the_snapshot_never_writes_into_a_hard_link(registry: Path, tmp_path: Path) -> None:
+    out, mine = tmp_path / "lb", tmp_path / "notes.json"
+    mine.write_text("my notes")
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out", str(out))[0] == 0
+    (out / "index.json").unlink()
+    os.link(mine, out / "index.json")
+    assert invoke("leaderboards", "build", "--registry", str(registry), "--out", str(out))[0] == 0
+    assert mine.read_text() == "my notes"
+    assert json.loads((out / "index.json").read_text())["benchmarks"]

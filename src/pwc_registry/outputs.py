@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -127,6 +128,15 @@ def _write_file(target: str, data: bytes) -> None:
         os.close(fd)
 
 
+def write_new(target: str, data: bytes) -> None:
+    """Write ``data`` at ``target`` as a new file: what was there is unlinked first, never
+    rewritten, as it may be a hard link to a file pwc did not make (a link by name is removed
+    before a run; a hard link cannot be told from a file)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+    _write_file(target, data)
+
+
 class FileSet:
     """The files a run writes into a folder pwc made, each written only where its bytes
     differ from what the last complete run wrote there (an unchanged file keeps its inode and
@@ -160,12 +170,9 @@ class FileSet:
             return path, kept
         self._make_parent(path)
         if path in self.previous:
-            # A new file, never the old one rewritten: the old may be a hard link to a file
-            # pwc did not make (a link by name is removed before a run; a hard link cannot be
-            # told from a file).
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
-        _write_file(target, data)
+            write_new(target, data)
+        else:
+            _write_file(target, data)
         return path, _record(digest, len(data))
 
     def place(self, path: str, made: Path) -> Entry:
@@ -215,7 +222,8 @@ class FileSet:
         return None
 
     def _make_parent(self, path: str) -> None:
-        if self.foreign and path.startswith(self.foreign):
+        if self.foreign and (f"{path}/".startswith(self.foreign)  # in one, or one itself
+                             or any(f.startswith(f"{path}/") for f in self.foreign)):
             raise OutputError(f"{self.folder / path}: not written: a folder on its way holds "
                               f"another command's output (it has a {MARKER} file)")
         parent = path.rpartition("/")[0]
@@ -256,8 +264,11 @@ class FileSet:
                     os.rmdir(os.path.join(self.folder, parent))
                 parent = parent.rpartition("/")[0]
         lines = [f"{record} {path}\n" for path, record in sorted(self.entries.items())]
-        temporary = self.folder / (MANIFEST + ".new")
-        temporary.write_text("".join(lines), encoding="utf-8")
+        # A new file of a name nothing else has (whatever was left at a fixed name, a folder
+        # even); written whole, then renamed over the manifest.
+        handle, temporary = tempfile.mkstemp(prefix=MANIFEST + ".", dir=self.folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("".join(lines))
         os.replace(temporary, self.folder / MANIFEST)
 
 
@@ -286,8 +297,25 @@ def _files_in(folder: str, relative: str = "") -> Iterator[str]:
                 yield f"{relative}{entry.name}"
 
 
+#: A manifest's line: a 32-digit hexadecimal digest, a size in ASCII digits, a path.
+_LINE = re.compile(r"([0-9a-f]{32}) ([0-9]+) ([^\n]+)", re.ASCII)
+_OWN = frozenset({MARKER, MANIFEST})
+
+
+def _plain(path: str) -> bool:
+    """Whether ``path`` names a file inside the folder by plain parts: nothing absolute, no
+    ``.``, ``..`` or empty part, nothing unprintable (NUL, line ends of any kind), not the
+    folder's own marker or manifest."""
+    parts = path.split("/")
+    return path.isprintable() and path not in _OWN and \
+        not any(part in ("", ".", "..") for part in parts) and \
+        not parts[-1].startswith(MANIFEST + ".")
+
+
 def _read_manifest(folder: Path) -> tuple[Entries, int] | None:
-    """The manifest's entries and when it was written; None if there is none to trust."""
+    """The manifest's entries and when it was written; None if there is none to trust: any
+    line not as this code writes it (a manifest edited by hand, or copied from elsewhere, could
+    otherwise name a file outside the folder for a rebuild to delete)."""
     path = folder / MANIFEST
     try:
         info = os.lstat(path)
@@ -297,11 +325,13 @@ def _read_manifest(folder: Path) -> tuple[Entries, int] | None:
     except (OSError, UnicodeDecodeError):
         return None
     entries: Entries = {}
-    for line in text.splitlines():
-        fields = line.split(" ", 2)
-        if len(fields) != 3 or not fields[1].isdigit():
+    if text and not text.endswith("\n"):
+        return None
+    for line in text.split("\n")[:-1]:
+        fields = _LINE.fullmatch(line)
+        if fields is None or not _plain(fields[3]):
             return None  # not a manifest this code wrote: trust none of it
-        entries[fields[2]] = _record(fields[0], int(fields[1]))
+        entries[fields[3]] = _record(fields[1], int(fields[2]))
     return entries, info.st_mtime_ns
 
 
@@ -350,6 +380,9 @@ def _remove_strangers(folder: Path, previous: Entries) -> tuple[str, ...]:
     name, in a folder this command writes does not make its links safe to write through).
     The folders left alone, relative, each ending with /."""
     foreign: list[str] = []
+    # Folders where the last run wrote a file (planted by hand): emptied by the walk, then
+    # removed, so that the file can be written again.
+    in_place_of_files: list[str] = []
     pending = [""]
     while pending:
         relative = pending.pop()
@@ -369,8 +402,14 @@ def _remove_strangers(folder: Path, previous: Entries) -> tuple[str, ...]:
                 os.unlink(entry.path)
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(path + "/")
+                if path in previous:
+                    in_place_of_files.append(entry.path)
             elif path not in previous and path not in (MARKER, MANIFEST):
                 os.unlink(entry.path)
+    for emptied in in_place_of_files:
+        for inside, _, _ in os.walk(emptied, topdown=False):
+            with contextlib.suppress(OSError):  # it holds another command's output: left alone
+                os.rmdir(inside)
     return tuple(foreign)
 
 

@@ -25,7 +25,7 @@ import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
 from .markdown import cell, link, number, table
-from .outputs import output_folder
+from .outputs import output_folder, write_new
 from .parallel import fork_map, shared
 from .registry import Registry, paper_label
 from .tables import holder_fields, paper_fields
@@ -219,7 +219,7 @@ def _write_if_changed(path: Path, data: bytes, present: bool = True) -> None:
     """Write ``data`` unless ``path`` holds it already (its time and inode are then kept)."""
     if present and path.is_file() and path.read_bytes() == data:
         return
-    path.write_bytes(data)
+    write_new(str(path), data)
 
 
 def board_files(board: Leaderboard, registry: Registry, *, markdown: bool = True
