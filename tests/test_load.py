@@ -51,6 +51,19 @@ def test_readers_agree_on_block_scalars_ending_the_file(text: str) -> None:
     _agree(text.encode())
 
 
+@pytest.mark.parametrize("escape", [
+    "\\uD83D\\uDE00", "\\ud83d\\ude00", "\\uDBFF\\uDFFF", "\\uD800", "\\uDC00x",
+    "\\U0000D83D\\U0000DE00",
+])
+def test_readers_agree_on_escaped_surrogates(escape: str) -> None:
+    """yaml_rs joined an escaped surrogate pair into one character where the reference reader
+    refuses it: `pwc validate` passed a title that `pwc fmt` called invalid YAML."""
+    raw = f'id: smile\ntitle: "Smile {escape}"\n'.encode()
+    assert load.read_fast(raw) is None
+    assert [d.code for d in load.read_rich("f.yaml", raw).diagnostics] == ["Y001"]
+    _agree(raw)
+
+
 def test_readers_agree_on_every_example_file() -> None:
     files = [p for p in EXAMPLES.rglob("*.yaml") if p.is_file() and not p.is_symlink()]
     assert len(files) > 40

@@ -181,6 +181,8 @@ def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
 
 def _check_benchmark(findings: Findings, data: Mapping[str, Any]) -> None:
     task, dataset, split = data.get("task"), data.get("dataset"), data.get("split")
+    if isinstance(split, str) and not split_key(split):
+        _split_without_name(findings, split, ("split",))
     if isinstance(task, str) and isinstance(dataset, str) and isinstance(data.get("id"), str):
         expected = layout.benchmark_id(task, dataset, split if isinstance(split, str) else None)
         if data["id"] != expected:
@@ -385,6 +387,7 @@ def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vo
         if identity is None:  # a list or mapping where a name belongs: the schema reports it
             continue
         _check_placeholder(findings, result["model"], ("results", i, "model"))
+        _check_board(findings, vocabulary, result, identity, i)
         first = seen.setdefault(identity, i)
         if first != i:
             findings.add("V006", f"results[{i}] is the same result as results[{first}] "
@@ -396,6 +399,31 @@ def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vo
     for indices in on_board.values():
         if len(indices) > 1:  # seldom: most papers have one result on a board
             _check_same_values(findings, results, indices)
+
+
+def _check_board(findings: Findings, vocabulary: Vocabulary, result: Mapping[str, Any],
+                 identity: ResultIdentity, i: int) -> None:
+    """The leaderboard a result is on: a split that names one (V011), ids that fit in a file's
+    name (V012)."""
+    task, dataset, split = identity[:3]
+    if "split" in result and not split:
+        _split_without_name(findings, result["split"], ("results", i, "split"))
+    longest = vocabulary.longest_task_id(task) + 2 + len(dataset) + (2 + len(split) if split
+                                                                         else 0)
+    if longest > layout.MAX_BENCHMARK_ID:
+        findings.add("V012", f"results[{i}] is on a leaderboard whose id would have {longest} "
+                     f"characters, more than {layout.MAX_BENCHMARK_ID}: its files are named by "
+                     "it", ("results", i, "split" if split else "dataset"),
+                     hint="shorten the split, or the task's or dataset's id")
+
+
+def _split_without_name(findings: Findings, split: str, pointer: Pointer) -> None:
+    what = "these settings would be those of the leaderboard of" if pointer == ("split",) \
+        else "the result would be ranked with"
+    findings.add("V011", f"{pointer_text(pointer)}: split {split!r} has no Latin letter or "
+                 f"digit, so it names no leaderboard: {what} results that give no split", pointer,
+                 hint="write the split in Latin letters or digits (\"validation\", \"test\"); "
+                 "the paper's words can go in notes")
 
 
 def values_key(metrics: Mapping[str, Any]) -> tuple[tuple[str, float], ...] | None:

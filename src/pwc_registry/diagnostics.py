@@ -202,6 +202,18 @@ _PROBLEMS = [
             "every character of Unicode's category Cf (format). They make two names that look "
             "the same differ, so a result could be filed apart from its leaderboard, or reorder "
             "what a line shows on screen. Remove them."),
+    Problem("V011", "split-without-name", "error", "A split has no Latin letter or digit",
+            "A leaderboard is known by its task, dataset and split, the split as a slug of "
+            "lowercase ASCII letters and digits (\"Test\" and \"test\" are one split). A split "
+            "written without any (\"验证集\", \"—\") would give an empty slug, and its results "
+            "would be ranked with the results that name no split: validation numbers beside "
+            "test numbers. Write the split in Latin letters or digits (\"validation\"); the "
+            "paper's own words can go in the result's notes."),
+    Problem("V012", "benchmark-id-too-long", "error", "A leaderboard's id is too long",
+            "Every file of a leaderboard (its page, its CSV and JSON, the API's folder) is "
+            "named by its id, task--dataset--split, and a file's name holds at most 255 bytes. "
+            "A result filed under a subtask is on each ancestor's leaderboard too, so the "
+            "longest of their ids counts. Shorten the split (or the task's or dataset's id)."),
     Problem("V015", "number-loses-digits", "error",
             "A number has more digits than a 64-bit float keeps",
             "Leaderboards, snapshots and the site hold values as 64-bit floats, which keep 15 to "

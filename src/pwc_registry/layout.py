@@ -35,6 +35,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}\Z")
 SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
+#: The longest leaderboard id: each of a leaderboard's files is named by it (the longest,
+#: ``benchmarks/<id>.all.html``, adds 9 bytes), and a file's name holds at most 255 bytes.
+MAX_BENCHMARK_ID = 240
 
 PAPER = "paper"
 SOURCE = "source"

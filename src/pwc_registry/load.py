@@ -299,10 +299,22 @@ class _Builder:
                 "Y007",
                 f"plain value {text!r} is {describe_value(value)} in YAML 1.2 but {other} in YAML 1.1",
                 event.start_mark,
-                hint=f"quote it (\"{text}\") or write it in a form both versions read alike",
+                hint=_alike_hint(text, value),
                 pointer=pointer,
             )
         return value
+
+
+def _alike_hint(text: str, value: Any) -> str:
+    """How to write a plain value both YAML versions read alike: a number as a number (quoted,
+    a metric's value would be text, V001), anything else quoted."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        form = repr(value)
+        if "e" in form and "." not in form:  # YAML 1.1 reads "1e+20" as text: "1.0e+20"
+            mantissa, _, exponent = form.partition("e")
+            form = f"{mantissa}.0e{exponent}"
+        return f"write {form}, which both versions read as this number"
+    return f"quote it (\"{text}\") or write it in a form both versions read alike"
 
 
 def describe_value(value: Any) -> str:
@@ -407,6 +419,10 @@ _LONE_CR = re.compile(rb"\r(?!\n)")  # a line break the patterns above would not
 # A flow collection (`[a, b]`, `{a: 1}`): YAML 1.1 and 1.2 parsers disagree on many corner cases
 # inside them, so the reference reader decides. The registry's own layout is block style.
 _FLOW_START = re.compile(rb"(?:^|[:\-?,\[{])[ \t]*[\[{]", re.MULTILINE)
+# An escaped UTF-16 surrogate ("\uD83D\uDE00"): yaml_rs joins a pair into one character where
+# the reference reader refuses it (Y001); the reference reader decides, so that `pwc validate`
+# and `pwc fmt` give one verdict (found by an attack on the exports).
+_SURROGATE_ESCAPE = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
 # Characters YAML forbids, that PyYAML reads as line breaks (NEL, LS, PS), byte-order marks and tabs.
 _ODD_CHARACTER = re.compile(
@@ -418,6 +434,8 @@ def _hazardous(raw: bytes, text: str) -> bool:
     if raw.translate(None, _PRINTABLE_ASCII) and _ODD_CHARACTER.search(text):
         return True
     if b"&" in raw or b"*" in raw or b"!" in raw:
+        return True
+    if b"\\" in raw and _SURROGATE_ESCAPE.search(raw):
         return True
     if (b"[" in raw or b"{" in raw) and _FLOW_START.search(raw):
         return True

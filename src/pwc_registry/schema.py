@@ -181,8 +181,11 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
                 else "write the number, or leave the metric out if the paper gives none")
         return Diagnostic("V001", f"{_where(pointer)}: value {instance!r} is a string, not a "
                           "number", file, line, column, hint=hint, pointer=pointer)
-    return Diagnostic("V001", f"{_where(pointer)}: value {_show(instance)} is not a number or "
-                      "a mapping with 'value' (and 'spread')", file, line, column, pointer=pointer)
+    shown = _show(instance)
+    subject = f"value {shown}" if shown else \
+        f"the value, {'a list' if isinstance(instance, list) else 'a mapping'},"
+    return Diagnostic("V001", f"{_where(pointer)}: {subject} is not a number or a mapping with "
+                      "'value' (and 'spread')", file, line, column, pointer=pointer)
 
 
 #: The first branch of the paper schema's rule "a title, or an identifier to know the paper by":

@@ -88,6 +88,7 @@ class Vocabulary:
         self._entries: dict[str, dict[str, Entry]] = {k: {} for k in layout.ENTITY_KINDS}
         self._by_name: dict[str, dict[str, str]] = {}
         self._limits: dict[str, Limits | None] = {}
+        self._longest: dict[str, int] = {}
 
     def add_documents(self, documents: Mapping[layout.RegistryFile, Document]) -> None:
         """Use entity documents already read instead of reading them again."""
@@ -123,6 +124,22 @@ class Vocabulary:
             entry = self.entry("metric", metric_id)
             self._limits[metric_id] = Limits.of(entry.data) if entry else None
             return self._limits[metric_id]
+
+    def longest_task_id(self, task_id: str) -> int:
+        """The length of the longest id among a task and its ancestors: a result filed under
+        the task is on each of their leaderboards."""
+        found = self._longest.get(task_id)
+        if found is None:
+            found, seen = 0, set()
+            node: str | None = task_id
+            while node is not None and node not in seen:  # a cycle is R003's
+                seen.add(node)
+                found = max(found, len(node))
+                entry = self.entry("task", node) if node in self._files["task"] else None
+                parent = entry.data.get("parent") if entry else None
+                node = parent if isinstance(parent, str) else None
+            self._longest[task_id] = found
+        return found
 
     def _names(self, kind: str) -> dict[str, str]:
         if kind not in self._by_name:
