@@ -295,6 +295,41 @@ def test_results_held_by_sources_are_rows_whose_paper_is_their_methods(tmp_path:
     assert {m["name"]: m["is_loss"] for m in metrics["results"]}["Word Error Rate"] is True
 
 
+def test_one_models_results_under_two_subtasks_are_two_rows_of_the_parent(
+        tmp_path: Path) -> None:
+    """Both copies on the parent's table once had one id (board, holder and model), so the
+    served `results/<id>/` answered for one of them only."""
+    import http.server
+
+    from examples import materialise
+    from registry_builder import result, write
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    for child in ("child-a", "child-b"):
+        write(registry, "task", {"id": child, "name": child.title(),
+                                 "parent": "stock-market-prediction", "area": "time-series"})
+    write(registry, "paper", {"id": "twins", "title": "Twins", "date": "2023-01-05", "results": [
+        result("child-a", "astock", "Same Model", accuracy=10),
+        result("child-b", "astock", "Same Model", accuracy=90)]})
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    rows = [r for r in _read(out, f"evaluations/{ASTOCK}/results")["results"]
+            if r["methodology"] == "Same Model"]
+    assert sorted((r["via_task"], r["metrics"]["Accuracy"]) for r in rows) == [
+        ("child-a", "10"), ("child-b", "90")]
+    assert len({r["id"] for r in rows}) == 2
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(out))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        for row in rows:
+            status, body = _get(host, f"/api/v1/evaluations/{ASTOCK}/results/{row['id']}/")
+            assert status == 200 and json.loads(body) == row
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_no_api_builds_the_pages_alone(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(BASE, out, jobs=1, with_api=False)

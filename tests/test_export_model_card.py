@@ -16,6 +16,8 @@ from huggingface_hub.repocard_data import model_index_to_eval_results
 from pwc_registry.exports.model_card import METRIC_NOTE, hub_dataset
 from pwc_registry.registry import load_registry
 
+from registry_builder import write
+
 REPO = Path(__file__).resolve().parents[1]
 BASE = REPO / "tests" / "examples" / "base" / "registry"
 LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
@@ -120,3 +122,35 @@ def test_a_dataset_on_the_hub_is_named_by_its_hub_id() -> None:
                                   {"url": "https://huggingface.co/datasets/Idavidrein/gpqa/"}]}
                        ) == "Idavidrein/gpqa"
     assert hub_dataset({"homepage": "https://huggingface.co/models/x/y"}) is None
+
+
+def test_an_arxiv_id_names_its_paper_not_one_that_copies_it_elsewhere(tmp_path: Path) -> None:
+    """A paper whose OpenReview id, or title, is LERT's arXiv id, filed in a shard that sorts
+    before LERT's: once, the first in file order answered, and `pwc export model-index
+    2211.05344` printed the impostor's numbers as LERT's. The arXiv id is asked first; two
+    papers that answer one question are an ambiguity, refused with both named."""
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    result = {"task": "stock-market-prediction", "dataset": "astock",
+              "model": "Chinese Lert Large (News+Factors)", "metrics": {"accuracy": 12.5}}
+    write(registry, "paper", {"id": "impostor", "title": "2211.05344", "date": "2023-01-02",
+                              "identifiers": {"openreview": "2211.05344"}, "results": [result]})
+    write(registry, "paper", {"id": "twin-a", "title": "Twin", "date": "2023-01-02",
+                              "results": [result]})
+    write(registry, "paper", {"id": "twin-b", "title": "twin", "date": "2023-01-03",
+                              "results": [result]})
+    loaded = load_registry(registry)
+    for text in ("2211.05344", "arXiv:2211.05344", " ARXIV:2211.05344 "):
+        assert [p.id for p in loaded.find_papers(text)] == [LERT]
+    assert [p.id for p in loaded.find_papers("impostor")] == ["impostor"]
+    assert sorted(p.id for p in loaded.find_papers("TWIN")) == ["twin-a", "twin-b"]
+    assert loaded.find_paper("twin") is None
+
+    shown = _pwc("export", "model-index", "2211.05344", "--registry", str(registry))
+    assert shown.returncode == 0, shown.stderr
+    assert "66.36" in shown.stdout and "12.5" not in shown.stdout
+    for command in (["export", "model-index"], ["export", "hf"], ["show", "paper"]):
+        refused = _pwc(*command, "Twin", "--registry", str(registry))
+        assert refused.returncode == 2, (command, refused.stdout)
+        assert "names 2 papers" in refused.stderr and "twin-a" in refused.stderr \
+            and "twin-b" in refused.stderr, refused.stderr

@@ -324,6 +324,45 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_as_in_every_csv(tmp_path: 
     assert ours["value"] == 50.5
 
 
+def test_a_spread_beyond_int64_is_exported_as_the_float_it_is(tmp_path: Path) -> None:
+    """An integer spread held exactly by a float, so valid (not V015), but past 2**63: it
+    reached the writers as a Python int, and every format and every build failed on it."""
+    registry = _registry(tmp_path)
+    write(registry, "source", {
+        "id": "huge-spread", "kind": "report", "title": "Huge spread",
+        "results": [{"task": "stock-market-prediction", "dataset": "astock", "model": "Wide",
+                     "metrics": {"accuracy": {"value": 50, "spread": 100000000000000000000}}}]})
+    assert CliRunner().invoke(main, ["validate", "--registry", str(registry)]).exit_code == 0
+    out = tmp_path / "all"
+    _export(registry, out)
+    for frame in (pd.read_parquet(out / "results.parquet"),
+                  pd.read_json(out / "results.jsonl", lines=True), pd.read_csv(out / "results.csv"),
+                  pd.read_sql("SELECT * FROM results", sqlite3.connect(out / "results.sqlite"))):
+        ours = frame[frame["holder_id"] == "huge-spread"].iloc[0]
+        assert float(ours["spread"]) == 1e20 and float(ours["value"]) == 50.0
+    built = CliRunner().invoke(main, ["leaderboards", "build", "--registry", str(registry),
+                                      "--out", str(tmp_path / "lb")])
+    assert built.exit_code == 0, built.output
+
+
+def test_each_row_keeps_its_split_as_its_result_writes_it(tmp_path: Path) -> None:
+    """Spellings of one split share a leaderboard (its id holds the slug); each row still says
+    the split as its result gives it, not the first result's spelling."""
+    registry = _registry(tmp_path)
+    for holder, split in (("split-lower", "test"), ("split-upper", "Test")):
+        write(registry, "source", {
+            "id": holder, "kind": "report", "title": holder,
+            "results": [{"task": "stock-market-prediction", "dataset": "astock", "split": split,
+                         "model": f"Model {holder}", "metrics": {"accuracy": 50.5}}]})
+    out = tmp_path / "splits"
+    _export(registry, out, "parquet")
+    rows = pd.read_parquet(out / "results.parquet")
+    ours = rows[rows["holder_id"].str.startswith("split-")]
+    assert set(zip(ours["holder_id"], ours["split"], ours["benchmark"], strict=True)) == {
+        ("split-lower", "test", "stock-market-prediction--astock--test"),
+        ("split-upper", "Test", "stock-market-prediction--astock--test")}
+
+
 def test_worker_processes_lay_the_boards_flat_as_one_process_does(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     registry = load_registry(_registry(tmp_path))

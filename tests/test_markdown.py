@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pwc_registry.markdown import _CELL, cell
+from pwc_registry.markdown import _CELL, cell, number
 
 
 @pytest.mark.parametrize(("text", "shown"), [
@@ -124,3 +124,16 @@ def test_names_in_the_job_summary_stay_text(tmp_path: Path) -> None:
     assert not {t.type for t in tokens if not (
         t.type == "code_inline" and t.content.startswith("registry/papers/"))} & _RUN
     assert not re.search(r"@[A-Za-z0-9]|#[0-9]", _shown(tokens))
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (66.36, "66.36"), (88.0, "88"), (1e15, "1000000000000000"),
+    (2.0 ** 53, "9007199254740992"), (1e16, "1e+16"), (-3.0, "-3"), (5e-324, "5e-324")])
+def test_a_number_is_the_shortest_text_of_itself(value: float, text: str) -> None:
+    assert number(value) == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_numbers_text_reads_back_as_the_same_number(value: float) -> None:
+    text = number(value)
+    assert float(text) == value and not text.endswith(".0")

@@ -10,7 +10,7 @@ import functools
 import os
 import sys
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -634,11 +634,14 @@ def show_paper(paper: str, fmt: str, registry: Path | None) -> None:
     from .suggest import phrase
 
     loaded = load_registry(_registry(registry))
-    found = loaded.find_paper(paper)
-    if found is None:
+    matches = loaded.find_papers(paper)
+    if len(matches) > 1:
+        raise click.UsageError(_ambiguous(paper, matches))
+    if not matches:
         _not_found("show paper", f"no paper {paper!r} (give its id, arXiv id or exact title)",
                    phrase(loaded.suggest_paper(paper)))
         return
+    found = matches[0]
     boards = leaderboards_of_paper(loaded, found.id)
     related = related_papers(loaded, found)
     if fmt == "json":
@@ -1042,13 +1045,22 @@ def export_hf(paper: str, model: str | None, registry: Path | None) -> None:
     click.echo(eval_results_text(files), nl=False)
 
 
+def _ambiguous(text: str, papers: Sequence[Paper]) -> str:
+    listed = "; ".join(f"{p.id} ({p.file})" for p in papers[:10])
+    return printable(f"{text!r} names {len(papers)} papers: {listed}"
+                     f"{' ...' if len(papers) > 10 else ''}; give the id of one")
+
+
 def _author_paper(paper: str, registry: Path | None) -> tuple[Registry, Paper]:
     from .registry import load_registry
 
     loaded = load_registry(_registry(registry))
-    found = loaded.find_paper(paper)
-    if found is None:
+    matches = loaded.find_papers(paper)
+    if len(matches) > 1:
+        raise click.UsageError(_ambiguous(paper, matches))
+    if not matches:
         raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+    found = matches[0]
     if not found.results:
         raise click.UsageError(f"{found.id} holds no results")
     return loaded, found

@@ -16,10 +16,12 @@ def printable(text: str) -> str:
 
 
 def number(value: float | None, missing: str = "") -> str:
-    """``66.4``, ``88`` (not ``88.0``), or ``missing``."""
+    """``66.4``, ``88`` (not ``88.0``), or ``missing``. Below 1e16, where ``repr`` takes an
+    exponent, an integral float is written as the integer it is exactly (2**53 as
+    ``9007199254740992``, not ``9007199254740992.0``)."""
     if value is None:
         return missing
-    if float(value).is_integer() and abs(value) < 1e15:
+    if float(value).is_integer() and abs(value) < 1e16:
         return repr(int(value))
     return repr(value)
 

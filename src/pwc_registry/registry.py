@@ -199,16 +199,33 @@ class Registry:
                 names.setdefault(paper.title, paper.id)
         return _ids_of(suggestions(text, names, most=3 * MOST), names)
 
-    def find_paper(self, text: str) -> Paper | None:
-        """A paper by id, arXiv id or other identifier, or exact title (case-insensitive)."""
+    def find_papers(self, text: str) -> list[Paper]:
+        """The papers ``text`` names, asked in this order and answered by the first that
+        finds any: the id; the arXiv id (``arXiv:`` before it asks only this); another
+        identifier (DOI, ACL, OpenReview...); the exact title, case aside. More than one paper
+        is an ambiguity for the caller to show, never settled by file order: a paper whose
+        OpenReview id or title is another's arXiv id must not stand in for it."""
         if text in self.papers:
-            return self.papers[text]
-        folded = text.casefold().removeprefix("arxiv:")
+            return [self.papers[text]]
+        folded = text.strip().casefold()
+        arxiv_only = folded.startswith("arxiv:")
+        wanted = folded.removeprefix("arxiv:").strip()
+        stages: list[list[Paper]] = [[], [], []]
         for paper in self.papers.values():
-            if folded == (paper.title or "").casefold() or folded in (
-                    v.casefold() for v in paper.identifiers.values()):
-                return paper
-        return None
+            if paper.identifiers.get("arxiv", "").casefold() == wanted:
+                stages[0].append(paper)
+            elif arxiv_only:
+                continue
+            elif any(v.casefold() == wanted for v in paper.identifiers.values()):
+                stages[1].append(paper)
+            elif (paper.title or "").casefold() == wanted:
+                stages[2].append(paper)
+        return next((found for found in stages if found), [])
+
+    def find_paper(self, text: str) -> Paper | None:
+        """:meth:`find_papers`' one paper; None when it names none or several."""
+        found = self.find_papers(text)
+        return found[0] if len(found) == 1 else None
 
 
 def _ids_of(guesses: Iterable[str], names: Mapping[str, str]) -> list[str]:
@@ -273,8 +290,12 @@ def related_papers(registry: Registry, paper: Paper, limit: int = 8,
 
 
 def _value(raw: Any) -> Value:
+    """A value as every tool reads it: floats, the spread too (an integer spread past 2**63,
+    exact as a float, once reached the exports as an int that no int64 column holds)."""
     if isinstance(raw, dict):
-        return Value(float(raw["value"]), raw.get("spread"), raw.get("note"))
+        spread = raw.get("spread")
+        return Value(float(raw["value"]), None if spread is None else float(spread),
+                     raw.get("note"))
     return Value(float(raw))
 
 

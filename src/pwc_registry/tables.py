@@ -76,8 +76,9 @@ RESULT_COLUMNS = _columns(
     ("task_name", _S, False, "The task's name."),
     ("dataset", _S, False, "The dataset id."),
     ("dataset_name", _S, False, "The dataset's name."),
-    ("split", _S, True, "The split or setting (\"test\", \"5-shot\"), if the leaderboard "
-     "has one."),
+    ("split", _S, True, "The split or setting as the result writes it (\"test\", "
+     "\"5-shot\"), if it gives one; the leaderboard's id holds its slug, under which "
+     "spellings of one split (\"Test\", \"test\") share a leaderboard."),
     ("metric", _S, False, "The metric id."),
     ("metric_name", _S, False, "The metric's name."),
     ("is_primary", _B, False, "Whether the metric is the leaderboard's primary metric, by "
@@ -264,7 +265,7 @@ def result_rows(board: Leaderboard, registry: Registry,
     metric_units = registry.entities.get("metric", {})
     task_name = registry.name("task", b.task)
     dataset_name = registry.name("dataset", b.dataset)
-    common = (b.id, b.name, b.task, task_name, b.dataset, dataset_name, b.split)
+    common = (b.id, b.name, b.task, task_name, b.dataset, dataset_name)
     # What a row says of its metric, once per board rather than once per cell.
     metrics = [(metric, (metric, registry.name("metric", metric), metric == b.primary,
                          b.directions.get(metric), metric_units.get(metric, {}).get("unit")))
@@ -273,7 +274,7 @@ def result_rows(board: Leaderboard, registry: Registry,
     for row in board.rows:
         result, holder, paper = row.result, row.holder, row.paper
         result_key = result_id(result)
-        head = (result_key, *common)
+        head = (result_key, *common, result.split)
         ranks = (row.rank, row.rank_without_extra_data)
         if (holder_part := holders.get(id(holder))) is None:
             holder_part = holders[id(holder)] = (*_holder_columns(holder),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..ids import fold
+from .. import tables
 from ..leaderboard import Leaderboard, Row
 from ..markdown import number
 from ..registry import Paper, Source, paper_label
@@ -36,8 +36,8 @@ ROOT = "api/v1"
 PAGE = 50
 INDEX = "index.json"
 ITEMS = "items.jsonl"
-#: Result ids are UUIDs, as the API's were, derived from what identifies a row (its board, its
-#: holder, the model's folded name): the same row keeps its id from build to build.
+#: Result ids are UUIDs, as the API's were, derived from what identifies a row (its board and
+#: its result): the same row keeps its id from build to build.
 _RESULT_IDS = uuid.UUID("5d3c2f0e-7f1a-4c55-9d0b-3a1f6c2b9e10")
 
 Files = dict[str, bytes]
@@ -133,8 +133,10 @@ def repository(url: str, official: bool, framework: str | None) -> dict[str, Any
 
 
 def result_id(board_id: str, row: Row) -> str:
-    return str(uuid.uuid5(_RESULT_IDS, "\0".join((board_id, row.holder.id,
-                                                  fold(row.result.model)))))
+    """A row's id: its result (:func:`..tables.result_id`: holder, task, dataset, split, model)
+    on this table, so that two results of one model filed under two subtasks, both on the
+    parent's table, are two ids (from the holder and model alone they were one)."""
+    return str(uuid.uuid5(_RESULT_IDS, f"{board_id}\0{tables.result_id(row.result)}"))
 
 
 def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
@@ -164,7 +166,7 @@ def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
         "evaluation": b.id,
         "task": b.task,
         "dataset": b.dataset,
-        "split": b.split,
+        "split": row.result.split,
         "rank": row.rank,
         "holder": {"kind": "source" if isinstance(holder, Source) else "paper",
                    "id": holder.id},
