@@ -146,3 +146,27 @@ def test_the_offline_route_as_written(tmp_path: Path, upstream: Path) -> None:
     paper = next((tmp_path / "registry").glob(f"registry/papers/*/{PAPER_ID}.yaml"))
     text = paper.read_text("utf-8")
     assert f'arxiv: "{ARXIV_ID}"' in text and f"abstract: https://arxiv.org/abs/{ARXIV_ID}" in text
+
+
+def test_the_correction_as_the_guide_shows_it_passes_every_check(tmp_path: Path) -> None:
+    """The guide's correction block, pasted into a paper whose value it corrects: the history
+    guard is satisfied and `pwc fmt --check` too (the block was once a flow mapping, which fmt
+    rewrites, so the guide's own example failed CI)."""
+    from registry_builder import committed
+
+    block = GUIDE.read_text("utf-8").split("## Correct or remove a result", 1)[1]
+    block = block.split("```yaml\n", 1)[1].split("```", 1)[0]
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    text = lert.read_text("utf-8")
+    news = "    model: Chinese Lert Large (News)\n    metrics:\n      accuracy: "
+    assert text.count(news + "64.37\n") == 2
+    lert.write_text(text.replace(news + "64.37\n", news + "66.63\n", 1), "utf-8")
+    committed(tmp_path, registry, branch="fix")
+    lert.write_text(text.replace(news + "64.37\n", news + "66.36\n", 1) + block, "utf-8")
+    for args in (["validate", "--changed-since", "main"],
+                 ["fmt", "--check", str(lert.relative_to(tmp_path))]):
+        done = subprocess.run([sys.executable, "-m", "pwc_registry", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)

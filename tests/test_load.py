@@ -320,3 +320,15 @@ def test_a_named_pipe_in_a_pull_request_does_not_hang_the_check(tmp_path: Path) 
     os.mkfifo(pipe)
     code, out = _pwc("validate", "--changed-since", "main", cwd=tmp_path)
     assert "Traceback" not in out and code in (0, 1), out
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("id: x\nresults:\n  - task: t\n\tmodel: m\n", "line 4 is indented with a tab"),
+    ("id: x\nresults:\n  - task: t\n  model: m\n", "check the indentation of this line"),
+    ("id: x\nresults:\n- task: t\n  model: m\n    dataset: d\n", "check the indentation"),
+    ('id: x\ntitle: "open\n', None),  # not an indentation problem: no hint about one
+])
+def test_a_parse_error_says_what_usually_causes_it(text: str, hint: str | None) -> None:
+    [found] = load.read_rich("f.yaml", text.encode()).diagnostics
+    assert found.code == "Y001"
+    assert (found.hint is None) if hint is None else (hint in (found.hint or "")), found

@@ -83,6 +83,8 @@ def test_from_an_arxiv_id_to_a_passing_validation(tmp_path: Path, arxiv_api: lis
     assert code == 1 and "already has accuracy=66.36" in out and "correction" in out
     code, out = invoke("new", "paper", "2211.05344", "--registry", str(registry))
     assert code == 1 and "already in the registry" in out
+    # Told from the registry before arXiv is asked: offline, the answer is the same.
+    assert arxiv_api == ["/api/query?id_list=2211.05344&max_results=1"]
     assert f"to add a result to it: pwc new result {paper_id} --task" in out
     assert "Usage:" not in out
 

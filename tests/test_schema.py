@@ -247,3 +247,16 @@ def test_a_record_only_the_fast_validator_rejects_is_still_an_error(
                          Vocabulary(layout.discover_entities(registry), lambda: ()), TODAY)
     assert [(d.code, d.line, d.column) for d in found] == [("S004", 1, 1)]
     assert "does not pass the area schema" in found[0].message
+
+
+def test_a_key_left_empty_by_a_line_indented_too_little_says_so() -> None:
+    """`bleu` at the level of `metrics:` leaves metrics null: the message said "got null null"
+    and nothing of indentation."""
+    text = ("id: x\ntitle: T\ndate: \"2023-01-05\"\nresults:\n  - task: t\n    dataset: d\n"
+            "    model: m\n    metrics:\n    bleu: 30.1\n")
+    doc = load.read_rich("registry/papers/aa/x.yaml", text.encode())
+    found = {d.code: d for d in schema.explain("paper", doc, "registry/papers/aa/x.yaml")}
+    null = found["S003"]
+    assert null.message == "results[0].metrics: expected a mapping, got nothing (null)"
+    assert (null.line, null.column) == (8, 13)
+    assert "indented further than the key" in (null.hint or "")

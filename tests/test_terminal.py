@@ -18,7 +18,7 @@ from registry_builder import paper, registry_in_git, result, write
 OLD = 12
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+def invoke(*args: str, env: dict[str, str | None] | None = None) -> tuple[int, str]:
     outcome = CliRunner().invoke(main, list(args), env=env)
     return outcome.exit_code, outcome.output
 
@@ -92,6 +92,16 @@ def test_the_registry_s_leaderboard_fits_eighty_columns() -> None:
                        "--registry", str(REPO / "registry"), env={"COLUMNS": "80"})
     assert code == 0, out
     assert max(cell_width(line) for line in out.splitlines()) <= 80
+
+
+def test_piped_output_keeps_every_cell_whole() -> None:
+    """With no terminal and no COLUMNS, there is no width to fit: `pwc leaderboards show ... |
+    grep` sees LERT's whole title (it was cut at 48 columns however the output went)."""
+    code, out = invoke("leaderboards", "show", "Stock Market Prediction", "Astock",
+                       "--registry", str(REPO / "registry"), env={"COLUMNS": None})
+    assert code == 0, out
+    assert "LERT: A Linguistically-motivated Pre-trained Language Model" in out
+    assert "…" not in out
 
 
 def test_show_paper_and_leaderboards_show_as_json() -> None:

@@ -210,7 +210,7 @@ def fetch(arxiv_id: str, *, api: str | None = None, timeout: float = TIMEOUT) ->
         data = _get(_base(api), [arxiv_id], timeout)
     except ArxivUnreachable as exc:
         raise ArxivError(f"{exc} Write the paper from flags instead: pwc new paper --title ... "
-                         "--author ... --date YYYY-MM-DD") from None
+                         f"--author ... --date YYYY-MM-DD --arxiv {arxiv_id}") from None
     return parse(data, arxiv_id)
 
 

@@ -298,7 +298,7 @@ def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
     Offline: --title with --author, --date, --arxiv, --url, --abstract, --code and --venue as
     known; `pwc papers fill` fetches from arXiv what a paper with an arXiv id lacks, later."""
     from .arxiv import ArxivError, fetch, normalise_id
-    from .scaffold import NewPaper
+    from .scaffold import NewPaper, refuse_arxiv_in_registry
     from .scaffold import new_paper as scaffold
 
     if arxiv_id is None and not title:
@@ -309,6 +309,8 @@ def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
     extra = {k: v for k, v in (("abstract", abstract), ("venue", venue)) if v}
     try:
         if arxiv_id is not None:
+            with _data_errors("new paper"):
+                refuse_arxiv_in_registry(normalise_id(arxiv_id), _registry(registry))
             paper = NewPaper.from_arxiv(fetch(arxiv_id))
             paper = dataclasses.replace(paper, paper_id=paper_id, code=code,
                                         **({"title": title} if title else {}), **extra)

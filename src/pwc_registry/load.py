@@ -152,6 +152,11 @@ def yaml11_reading(text: str) -> str | None:
 # --- the reference reader ---------------------------------------------------------------
 
 
+#: What the parser says when a line is indented other than its neighbours.
+_INDENTATION_PROBLEMS = ("did not find expected", "mapping values are not allowed",
+                         "expected <block end>", "could not find expected ':'")
+
+
 class _Stop(Exception):
     """Ends reading at the first structural problem; its diagnostic is already recorded."""
 
@@ -192,7 +197,8 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "cannot parse"
-            self.report("Y001", f"invalid YAML: {problem}", mark)
+            self.report("Y001", f"invalid YAML: {problem}", mark,
+                        hint=self._parse_hint(mark, problem))
             return None
         except yaml.reader.ReaderError as exc:
             before = self.text[: exc.position]
@@ -205,6 +211,24 @@ class _Builder:
             self.report("Y001", f"invalid YAML: {exc}", None)
             return None
         return result
+
+    def _parse_hint(self, mark: Any, problem: str) -> str | None:
+        """What usually stops the parser at ``mark``: a tab, or a line indented other than
+        its neighbours."""
+        lines = self.text.split("\n")
+        row = getattr(mark, "line", None)
+        line = lines[row] if isinstance(row, int) and 0 <= row < len(lines) else ""
+        above = lines[row - 1] if isinstance(row, int) and 0 < row <= len(lines) else ""
+        for number, text in ((row, above), ((row or 0) + 1, line)):
+            indent = text[:len(text) - len(text.lstrip(" \t"))]
+            if "\t" in indent:
+                return (f"line {number} is indented with a tab: YAML indents with spaces only "
+                        "(pwc fmt cannot read the file to fix it)")
+        if not any(words in problem for words in _INDENTATION_PROBLEMS):
+            return None
+        return ("check the indentation of this line and the one above it: a key's fields sit "
+                "deeper than the key, a list item's fields line up under the first one after "
+                "'- ', and a line starting a new key sits where its siblings do")
 
     def _node(self, event: Any, events: Any, pointer: Pointer, depth: int,
               *, is_key: bool = False) -> Any:

@@ -69,13 +69,8 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
         raise ScaffoldError(f"the id '{paper_id}' is reserved for a page of the site; give "
                             "another with --id")
     papers = _papers(registry)
-    for f in papers if new.arxiv_id else ():
-        raw = f.read_bytes()
-        if new.arxiv_id and new.arxiv_id.encode() in raw:
-            data = read(f.name, raw).data
-            if isinstance(data, dict) and data.get("identifiers", {}).get("arxiv") == new.arxiv_id:
-                raise ScaffoldError(f"arXiv {new.arxiv_id} is already in the registry: {f.name}"
-                                    f"\n{_adding_to(f.stem)}")
+    if new.arxiv_id:
+        refuse_arxiv_in_registry(new.arxiv_id, papers)
     for f in papers:
         if f.stem == paper_id:
             raise ScaffoldError(f"{f.name} already exists\n{_adding_to(f.stem)}\nif it is "
@@ -121,6 +116,21 @@ class Problems(ScaffoldError):
     def __init__(self, problems: Sequence[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+
+
+def refuse_arxiv_in_registry(arxiv_id: str,
+                             papers: Sequence[layout.RegistryFile] | Path) -> None:
+    """Raise :class:`ScaffoldError`, naming the paper, if the registry (its folder, or its
+    papers' files) holds a paper of this arXiv id: asked before arXiv is, so that a paper
+    already there is said to be so offline too."""
+    for f in _papers(papers) if isinstance(papers, Path) else papers:
+        raw = f.read_bytes()
+        if arxiv_id.encode() in raw:
+            data = read(f.name, raw).data
+            if isinstance(data, dict) and isinstance(data.get("identifiers"), dict) \
+                    and data["identifiers"].get("arxiv") == arxiv_id:
+                raise ScaffoldError(f"arXiv {arxiv_id} is already in the registry: {f.name}"
+                                    f"\n{_adding_to(f.stem)}")
 
 
 def _adding_to(paper_id: str) -> str:

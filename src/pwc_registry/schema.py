@@ -158,9 +158,11 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
                     hint=f"did you mean '{guess}'?" if guess else
                     f"allowed here: {', '.join(allowed)}", pointer=at))
         elif leaf.validator == "type":
+            got = "nothing (null)" if leaf.instance is None else \
+                f"{describe_value(leaf.instance)} {_show(leaf.instance)}".rstrip()
             out.append(Diagnostic(
-                "S003", f"{here}: expected {_expected(leaf.validator_value)}, got "
-                f"{describe_value(leaf.instance)} {_show(leaf.instance)}", file, line, column,
+                "S003", f"{here}: expected {_expected(leaf.validator_value)}, got {got}", file,
+                line, column,
                 hint=_type_hint(leaf.instance, leaf.validator_value, doc.plain_texts.get(pointer)),
                 pointer=pointer))
         else:
@@ -239,6 +241,9 @@ def _type_hint(instance: Any, expected: Any, text: str | None = None) -> str | N
         return "a plain YAML value like 1.10 or true is not text: quote it"
     if "array" in names and isinstance(instance, str):
         return f"write a list: [{instance}]"
+    if instance is None and ("object" in names or "array" in names):
+        return ("nothing follows the key on its line or below it: what belongs under it goes "
+                "on the next lines, indented further than the key")
     return None
 
 

@@ -58,8 +58,12 @@ def cut(text: str, width: int) -> str:
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int = 48,
           width: int | None = None) -> str:
     """Columns padded to their widest cell (cut at ``max_width``), the widest cut further until
-    the table fits ``width`` columns (default: the terminal's)."""
-    total = (columns() or sys.maxsize) if width is None else width
+    the table fits ``width`` columns (default: the terminal's). With no width to fit (output
+    to a file or a pipe), no cell is cut."""
+    fit = columns() if width is None else width
+    if fit is None:
+        max_width = sys.maxsize
+    total = fit or sys.maxsize
     # A column empty in every row says nothing; columns that cannot fit even cut to
     # MIN_COLUMN are left out from the right, and a last line names them.
     kept = [i for i in range(len(header)) if not rows or any(row[i] for row in rows)]

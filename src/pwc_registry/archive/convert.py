@@ -53,7 +53,7 @@ from ..imports.fields import URL, Fields
 from ..imports.formats import FORMATS
 from ..imports.holders import PaperDraft, PaperDrafts, Twins
 from ..imports.records import Origin
-from ..imports.resolve import NAME_BYTES, PWC_PAPER_URL, Names, identifiers_in
+from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in
 from .directions import direction_of
 from .dumps import OutOfRange
 
@@ -238,11 +238,11 @@ class Conversion(Fields):
                     seen_order.append(metric_id)
         if order and order != seen_order:
             benchmark_id = layout.benchmark_id(task_id, dataset_id)
-            if len(f"{benchmark_id}{layout.SUFFIX}".encode()) > NAME_BYTES:
+            if len(benchmark_id) > layout.MAX_BENCHMARK_ID:
                 # Only a task or dataset the registry already holds can have so long an id.
-                self.report("A014", f"the order of metrics {order} is not written: the file "
-                            f"name {benchmark_id}{layout.SUFFIX} would be longer than "
-                            f"{NAME_BYTES} bytes", where.at("metrics"))
+                self.report("A014", f"the order of metrics {order} is not written: the "
+                            f"leaderboard's id {benchmark_id} would be longer than "
+                            f"{layout.MAX_BENCHMARK_ID} characters (V012)", where.at("metrics"))
             elif benchmark_id not in self.entities["benchmark"]:
                 self.entities["benchmark"][benchmark_id] = {
                     "id": benchmark_id, "task": task_id, "dataset": dataset_id, "metrics": order}

@@ -30,12 +30,12 @@ def _stable_suffix(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
-#: A file name holds at most 255 bytes (ext4, APFS, NTFS). A benchmark's file is named
-#: ``<task>--<dataset>.yaml``, so new task and dataset ids are capped to fit two of them in one
-#: name; other ids are capped by the schemas' limit.
-NAME_BYTES = 255
-ID_LIMIT = {"task": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2,
-            "dataset": (NAME_BYTES - len("--") - len(layout.SUFFIX)) // 2}
+#: A leaderboard's files are named by its id, ``<task>--<dataset>``, at most
+#: :data:`..layout.MAX_BENCHMARK_ID` characters (V012; a file's name holds 255 bytes), so new
+#: task and dataset ids are capped to fit two of them in one; other ids are capped by the
+#: schemas' limit.
+ID_LIMIT = {"task": (layout.MAX_BENCHMARK_ID - len("--")) // 2,
+            "dataset": (layout.MAX_BENCHMARK_ID - len("--")) // 2}
 
 
 def capped_slug(slug: str, limit: int = layout.MAX_SLUG) -> str:
