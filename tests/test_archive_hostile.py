@@ -366,3 +366,28 @@ def test_limits_hold_exactly_and_errors_are_placed_across_chunks(tmp_path: Path)
         raise AssertionError("no error")
     except DumpError as exc:
         assert (exc.diagnostic.line, exc.diagnostic.column) == (15_001, 15)
+
+
+# --- a key given twice ----------------------------------------------------------------------
+
+def test_a_record_that_gives_a_key_twice_is_skipped_and_said_to_be(tmp_path: Path) -> None:
+    """`"TEST-EM": "74.178", "TEST-EM": "99.999"` in a copy of the corpus's cmrc.json (the
+    sota-extractor dump) imported 99.999, unsaid: JSON readers keep the last value. The record
+    is skipped and reported (A021) with its place; the records around it are imported."""
+    twice = '{"task": "Reading Comprehension", "datasets": [{"dataset": "CMRC", "sota": {' \
+        '"metrics": ["TEST-EM"], "rows": [{"model_name": "Dual BERT", "paper_title": "Cui", ' \
+        '"metrics": {"TEST-EM": "74.178", "TEST-EM": "99.999"}}]}}]}'
+    clean = json.dumps({"task": "Image Classification", "datasets": [{"dataset": "CIFAR-10",
+                        "sota": {"metrics": ["Accuracy"], "rows": [ROW]}}]})
+    for name, text in (("t.json", f"[\n{clean},\n{twice},\n{clean}\n]\n"),
+                       ("t.jsonl", f"{clean}\n{twice}\n{clean}\n")):
+        dump = tmp_path / name
+        dump.write_text(text)
+        registry = tmp_path / name.replace(".", "-") / "registry"
+        report = _import(registry, evaluation_tables=[dump])
+        [found] = [d for d in report.diagnostics if d.code == "A021"]
+        assert "'TEST-EM' twice" in found.message, found
+        assert found.line == (3 if name == "t.json" else 2), (name, found)
+        written = "".join(p.read_text("utf-8") for p in registry.rglob("*.yaml"))
+        assert "99.999" not in written and "74.178" not in written
+        assert "93.6" in written  # the records around it

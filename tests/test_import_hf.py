@@ -86,6 +86,32 @@ def test_a_card_in_its_repository_folder(tmp_path: Path) -> None:
     assert named is not None and named.identifiers == (("huggingface", "org/other"),)
 
 
+def test_one_repo_id_for_a_folder_of_cards_is_refused(corpus: Path, tmp_path: Path) -> None:
+    """`--repo-id owner/name` on the corpus's 36 cards once filed all 232 results under one
+    model card, `owner/name`: it names one card's repository, so many cards are refused."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    outcome = CliRunner().invoke(main, ["import", "hf", str(corpus / CARDS), "--repo-id",
+                                        "owner/name", "--registry", str(registry),
+                                        "--report", str(tmp_path / "report.md")])
+    assert outcome.exit_code == 2 and "36 are given" in outcome.output, outcome.output
+    assert not any(registry.iterdir())
+    card = tmp_path / "repo" / "README.md"
+    card.parent.mkdir()
+    card.write_text(_card("- name: stt_x\n" + RESULT))
+    (card.parent / ".eval_results").mkdir()
+    (card.parent / ".eval_results" / "beans.yaml").write_text(
+        "- dataset:\n    id: beans\n  value: 78.03\n")
+    outcome = CliRunner().invoke(main, ["import", "hf", str(card.parent), "--repo-id",
+                                        "owner/name", "--registry", str(registry),
+                                        "--report", str(tmp_path / "report.md")])
+    assert "--repo-id names" not in outcome.output, outcome.output  # one card, its results
+
+
 RESULT = ("  results:\n  - task:\n      type: text-classification\n    dataset:\n"
           "      name: Beans\n      type: beans\n    metrics:\n    - type: accuracy\n"
           "      value: '78.03%'\n")

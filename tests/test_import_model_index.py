@@ -172,6 +172,22 @@ def test_an_import_may_not_leave_the_tree(tmp_path: Path) -> None:
     assert "through a symbolic link" not in problems[0][1]
 
 
+def test_a_root_found_in_the_folder_that_links_out_of_it_is_not_read(tmp_path: Path) -> None:
+    """The walk found `sub/model-index.yml`, a link to a file outside the folder, and read it:
+    only `Import:` entries were checked against the tree."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "model-index.yml").write_text(MODEL)
+    top = tmp_path / "checkout"
+    (top / "sub").mkdir(parents=True)
+    (top / "sub" / "model-index.yml").symlink_to(elsewhere / "model-index.yml")
+    batches = _read(top)
+    assert _results(batches) == []
+    problems = [(c, m) for b in batches for c, m, _ in b.problems]
+    assert [c for c, _ in problems] == ["A041"]
+    assert "through a symbolic link out of" in problems[0][1]
+
+
 def test_a_linked_file_inside_the_tree_is_read(tmp_path: Path) -> None:
     top = _tree(tmp_path, "Import:\n  - link.yml\n", {"real.yml": MODEL})
     (top / "link.yml").symlink_to(top / "real.yml")

@@ -75,6 +75,24 @@ def test_a_stated_fraction_is_converted_and_a_stated_percent_is_not(tmp_path: Pa
     assert report.totals["A032"] == 1 and report.totals["A033"] == 1
 
 
+def test_a_fraction_whose_percent_no_float_holds_is_reported_not_rounded(tmp_path: Path) -> None:
+    """0.8978260869565218 (a real card's accuracy: corpus/hf-model-cards) is 89.78260869565218
+    percent, which a float holds as 89.78260869565219: once written so, with a note claiming the
+    conversion exact. Now reported (A015) and left out, as the validator's V015 would have it."""
+    registry = classification_registry(tmp_path)
+    card = SourceRef(kind="model-card", title="a card", preferred_id="a-card")
+    batch = Imported(CARD, card, (
+        _result("A", _value("top1", 0.8978260869565218, "fraction"),
+                _value("top5", 0.853, "fraction")),))
+    report = _import(registry, batch)
+    source = yaml.safe_load(next(registry.glob("sources/*/a-card.yaml")).read_text("utf-8"))
+    [a] = source["results"]
+    assert a["metrics"] == {"top-5-accuracy": 85.3}
+    assert report.totals["A015"] == 1 and report.counts["skipped value"] == 1
+    [found] = [d for d in report.diagnostics if d.code == "A015"]
+    assert "89.78260869565219" in found.message
+
+
 def test_a_source_retitled_by_a_maintainer_is_found_by_its_id(tmp_path: Path) -> None:
     registry = classification_registry(tmp_path)
     card = SourceRef(kind="model-card", title="vit card", preferred_id="vit-card")

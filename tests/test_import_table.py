@@ -166,6 +166,29 @@ def test_a_column_the_table_lacks_or_a_table_not_utf8_stops_that_table(tmp_path:
     assert report.totals["A038"] == 1 and report.errors == 1
 
 
+def test_a_table_that_is_not_sound_csv_is_reported_never_read_otherwise(tmp_path: Path) -> None:
+    """Each once imported quietly: a second column of a mapped name (its values dropped), a
+    quote left open (the rows after it swallowed into one cell), a quote closed mid-cell
+    (`"7"9` read as 79), a row shorter than the header (imported without its last values)."""
+    registry = classification_registry(tmp_path)
+    header = "model,img_size,top1,top5,top1_err\n"
+    twice = _csv(tmp_path, "model,img_size,top1,top1,top5,top1_err\nA,224,80.1,81.2,95,19.9\n")
+    report = _import(registry, twice, _mapping(), tmp_path)
+    assert report.totals["A037"] == 1 and report.counts["row"] == 0
+    [found] = [d for d in report.diagnostics if d.code == "A037"]
+    assert "top1 (columns 3, 4)" in found.message
+    for body, read in (('A,224,80,90,20\nB,224,"77.0,91,23\nC,224,70,85,30\n', 1),
+                       ('A,224,80,90,20\nB,224,"7"9,91,21\nC,224,70,85,30\n', 1),
+                       ("A,224,80,90,20\nB,224,79\nC,224,70,85,30\n", 2)):
+        table = tmp_path / "t.csv"
+        table.write_text(header + body, encoding="utf-8")
+        fresh = classification_registry(tmp_path / f"r{read}{len(body)}")
+        report = _import(fresh, table, _mapping(), tmp_path)
+        assert report.totals["A038"] == 1, body
+        models = [r["model"] for r in _source(fresh)["results"]]
+        assert len(models) == read and "B @ 224px" not in models, (body, models)
+
+
 def test_the_command_imports_with_flags_and_refuses_a_bad_mapping(tmp_path: Path) -> None:
     registry = classification_registry(tmp_path)
     table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,80.5,95.1,19.5\n")

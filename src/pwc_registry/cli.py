@@ -952,8 +952,17 @@ def import_hf(paths: tuple[Path, ...], repo_id: str | None, report_path: Path,
 
     Each card's results are held by one source of kind model-card; existing files are merged
     into, never overwritten; importing again changes nothing."""
+    from .imports.hf_card import hf_files, is_card
+
     if repo_id is not None and (repo_id.count("/") != 1 or not all(repo_id.split("/"))):
         raise click.UsageError(f"--repo-id {repo_id!r}: expected OWNER/NAME")
+    if repo_id is not None:
+        cards = [f for f in hf_files(paths) if is_card(f)]
+        if len(cards) > 1:  # every card's results would be held as the one repository's
+            raise click.UsageError(
+                printable(f"--repo-id names the repository of one card; {len(cards)} are given "
+                          f"({', '.join(cards[:3])}{', ...' if len(cards) > 3 else ''}): "
+                          "import them without it, each named by its file"))
     _import_format("hf", paths, repo_id, report_path, registry, jobs)
 
 

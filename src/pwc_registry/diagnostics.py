@@ -407,6 +407,11 @@ _PROBLEMS += [
             "with different values: anonymous leaderboard submissions, two settings of one "
             "model. Both are kept; the later one is numbered (\"Anonymous [2]\") with a note "
             "giving its row in the table. Give it the name the paper or leaderboard uses."),
+    Problem("A021", "dump-key-twice", "error", "A record of a dump gives one key twice",
+            "JSON lets an object name a key twice, and its readers keep the last value without "
+            "a word: a dump with `\"TEST-EM\": \"74.178\", \"TEST-EM\": \"99.999\"` would "
+            "import 99.999. Which value the source means is a guess, so the record is skipped "
+            "(the rest of the dump is imported). Fix the dump, or file the record by hand."),
     # The shared path of every importer (imports/sink.py) and the table importer: A030-A039.
     Problem("A030", "entity-created", "warning", "An import named a task or dataset the registry "
             "lacks",

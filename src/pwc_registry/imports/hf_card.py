@@ -49,31 +49,36 @@ EVAL_RESULTS_METRIC = "score"
 Problem = tuple[str, str, Origin]
 
 
-def read_hf(paths: Iterable[str | Path], *, repo_id: str | None = None) -> Iterator[Imported]:
-    """The batches of model cards and ``.eval_results`` files under ``paths`` (files or folders).
-
-    In a folder, every ``*.md`` file is a card and every ``.yaml``/``.yml`` file in an
-    ``.eval_results`` folder an eval-results file. ``repo_id`` names the Hub repository of a
-    single card when its file name does not."""
+def hf_files(paths: Iterable[str | Path]) -> list[str]:
+    """The model cards and ``.eval_results`` files under ``paths`` (files or folders): in a
+    folder, every ``*.md`` file is a card and every ``.yaml``/``.yml`` file in an
+    ``.eval_results`` folder an eval-results file."""
+    files: list[str] = []
     for given in paths:
         path = str(given)
-        if os.path.isdir(path):
-            files = []
-            for here, dirs, names in os.walk(path):  # never follows a linked folder
-                dirs.sort()
-                for name in sorted(names):
-                    full = os.path.join(here, name)
-                    if name.lower().endswith(".md") or (
-                            os.path.basename(here) == ".eval_results"
-                            and name.lower().endswith((".yaml", ".yml"))):
-                        files.append(full)
-        else:
-            files = [path]
-        for file in files:
-            if file.lower().endswith((".yaml", ".yml")):
-                yield read_eval_results(file, repo_id=repo_id)
-            else:
-                yield read_card(file, repo_id=repo_id)
+        if not os.path.isdir(path):
+            files.append(path)
+            continue
+        for here, dirs, names in os.walk(path):  # never follows a linked folder
+            dirs.sort()
+            for name in sorted(names):
+                if name.lower().endswith(".md") or (
+                        os.path.basename(here) == ".eval_results"
+                        and name.lower().endswith((".yaml", ".yml"))):
+                    files.append(os.path.join(here, name))
+    return files
+
+
+def is_card(file: str) -> bool:
+    return not file.lower().endswith((".yaml", ".yml"))
+
+
+def read_hf(paths: Iterable[str | Path], *, repo_id: str | None = None) -> Iterator[Imported]:
+    """The batches of :func:`hf_files`. ``repo_id`` names the Hub repository of a single card
+    (and its eval-results files) when its file name does not."""
+    for file in hf_files(paths):
+        yield read_card(file, repo_id=repo_id) if is_card(file) \
+            else read_eval_results(file, repo_id=repo_id)
 
 
 def _raw(file: str) -> tuple[bytes | None, Problem | None]:

@@ -440,7 +440,8 @@ def read_model_index(paths: Iterable[str | Path]) -> Iterator[Imported]:
     given by name is a root, confined to its own folder."""
     for given in paths:
         path = os.path.normpath(str(given))
-        if os.path.isdir(path):
+        walked = os.path.isdir(path)
+        if walked:
             roots, metafiles = _roots_and_metafiles(path)
             top = path
         else:
@@ -452,6 +453,11 @@ def read_model_index(paths: Iterable[str | Path]) -> Iterator[Imported]:
                              Origin(path)))
         for root in roots:
             tree = _Tree(os.path.realpath(top), os.path.abspath(top))
+            if walked and not tree._inside(os.path.realpath(root)):
+                # A root found in the folder that is a link out of it: read nothing it names.
+                leftover.append(("A041", f"{root} leads through a symbolic link out of {path} "
+                                 f"(to {os.path.realpath(root)}); not read", Origin(root)))
+                continue
             tree.walk(root)
             read_anywhere |= tree.read
             holder = _library_source(root, tree.library)

@@ -39,6 +39,7 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity
 from ..suggest import did_you_mean
+from ..values import exact_number
 from .fields import Fields
 from .holders import PaperDraft, PaperDrafts, paper_record
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
@@ -246,7 +247,14 @@ class Sink(Fields):
             self.counts["skipped value"] += 1
             return None
         if value.metric in fractions:
-            converted = _percent(number)
+            try:
+                converted = _percent(number)
+            except ValueError as exc:
+                self.report_at("A015", f"{value.metric} {central!r} is a fraction whose percent "
+                               f"{exc}; not imported", value.origin,
+                               hint="file the value by hand as the paper prints it")
+                self.counts["skipped value"] += 1
+                return None
             shown = converted["value"] if isinstance(converted, dict) else converted
             why = "as the source states" if value.stated_unit == "fraction" else \
                 "every value of it in the source is within [0, 1]"
@@ -333,11 +341,15 @@ class Sink(Fields):
 
 
 def _percent(number: Any) -> Any:
-    """A fraction as a percent, digit for digit (0.853 → 85.3, not 85.30000000000001)."""
+    """A fraction as a percent, digit for digit (0.853 → 85.3, not 85.30000000000001).
+    ValueError, saying why, when no float holds the percent's digits: 0.8978260869565218 is
+    89.78260869565218 percent, which a float holds as 89.78260869565219, another number."""
     if isinstance(number, dict):
         return {k: _percent(v) if k in ("value", "spread") else v for k, v in number.items()}
     hundred = decimal.Decimal(repr(number)) * 100
-    return int(hundred) if isinstance(number, int) else float(hundred)
+    if isinstance(number, int):
+        return int(hundred)
+    return float(exact_number(format(hundred, "f")))
 
 
 def _source_record(holder: _SourceHolder, paper_ids: dict[int, str]) -> dict[str, Any]:

@@ -175,7 +175,8 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
                         f"{exc.start}); save it as UTF-8 CSV")
     except OSError as exc:
         return _refused(mapping, origin, "A038", f"cannot read the table: {exc.strerror or exc}")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Strict: a quote left open swallowed every later row into one cell, and `"9"5` read as 95.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as exc:
@@ -187,6 +188,12 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, Origin(file, (), 1), "A037",
                         f"the mapping names columns the table lacks: {', '.join(missing)} (it "
                         f"has {', '.join(header)})")
+    twice = [c for c in dict.fromkeys(mapping.columns()) if header.count(c) > 1]
+    if twice:  # which of them holds the values the mapping means is a guess
+        places = {c: ", ".join(str(i + 1) for i, h in enumerate(header) if h == c) for c in twice}
+        return _refused(mapping, Origin(file, (), 1), "A037",
+                        "the mapping names columns the table has more than once: "
+                        + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
     return Imported(origin, mapping.source, *_rows(reader, header, mapping, file))
 
 
@@ -206,8 +213,9 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(("A038", f"the row is not CSV: {exc}",
-                             Origin(file, (number,), getattr(reader, "line_num", None))))
+            problems.append(("A038", f"the row after row {number} is not CSV ({exc}); it and "
+                             "the rest of the table are not read",
+                             Origin(file, (number + 1,), getattr(reader, "line_num", None))))
             break
         number += 1
         line = getattr(reader, "line_num", None)
@@ -215,7 +223,7 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         if not any(c.strip() for c in cells):
             number -= 1
             continue
-        if len(cells) > len(header):
+        if len(cells) != len(header):
             problems.append(("A038", f"row {number} has {len(cells)} cells, the header "
                              f"{len(header)}; not imported", here))
             continue
