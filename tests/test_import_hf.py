@@ -112,6 +112,28 @@ def test_one_repo_id_for_a_folder_of_cards_is_refused(corpus: Path, tmp_path: Pa
     assert "--repo-id names" not in outcome.output, outcome.output  # one card, its results
 
 
+def test_a_card_starting_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    text = _card("- name: stt_x\n" + RESULT)
+    plain = read_card(_write(tmp_path, text, "a_b_README.md"))
+    marked = read_card(_write(tmp_path, b"\xef\xbb\xbf" + text.encode(), "a_b_README.md"))
+    assert marked.problems == plain.problems == ()
+    assert marked.results == plain.results and len(marked.results) == 1
+
+
+def test_a_refused_card_leaves_no_empty_source_behind(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    card = _write(tmp_path, "no front matter here\n", "owner_model_README.md")
+    outcome = CliRunner().invoke(main, ["import", "hf", card, "--registry", str(registry),
+                                        "--report", str(tmp_path / "report.md")])
+    assert outcome.exit_code == 0 and "A047" in (tmp_path / "report.md").read_text()
+    assert not list(registry.rglob("*.yaml"))
+
+
 RESULT = ("  results:\n  - task:\n      type: text-classification\n    dataset:\n"
           "      name: Beans\n      type: beans\n    metrics:\n    - type: accuracy\n"
           "      value: '78.03%'\n")

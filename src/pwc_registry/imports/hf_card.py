@@ -112,7 +112,7 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
         assert problem is not None
         return Imported(Origin(file), fallback, (), (problem,))
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark hid the front matter's ---
     except UnicodeDecodeError as exc:
         return Imported(Origin(file), fallback, (), (
             ("A040", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",

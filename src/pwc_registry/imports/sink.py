@@ -324,6 +324,9 @@ class Sink(Fields):
             batches.add(paper_record(draft, paper_id))
         batches.close()
         for holder in self.sources.values():
+            if not holder.results and not (
+                    self.registry / layout.relative_path(layout.SOURCE, holder.id)).exists():
+                continue  # nothing of it was imported (a card refused): no empty file for it
             record = _source_record(holder, paper_ids)
             self._write(layout.SOURCE, record, folders)
             self.counts["result in a source"] += len(holder.results)
