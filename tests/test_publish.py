@@ -11,6 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from pwc_registry import outputs
 from pwc_registry.cli import main
 from pwc_registry.layout import relative_path
 from pwc_registry.outputs import MANIFEST
@@ -119,9 +120,14 @@ def test_a_rebuild_rewrites_only_what_changed_and_equals_a_fresh_build(
     before, first = tree(site), stamps(site)
     assert "papers/worse-asr.html" in before and "leaderboards/index.json" in before
 
-    assert invoke(*args).exit_code == 0  # nothing changed: nothing is written
+    again = invoke(*args)  # nothing changed: nothing is written, and the summary says so
+    assert again.exit_code == 0
     assert stamps(site) == {k: v for k, v in first.items() if k != MANIFEST} | {
         MANIFEST: stamps(site)[MANIFEST]}
+    site_files = [p for p in before if p != MANIFEST and not p.startswith("leaderboards/")
+                  and not p.endswith(outputs.MARKER)]
+    assert f": 0 of {len(site_files)} files new or changed since the last build, 0 removed" \
+        in again.output, again.output
 
     _change_five_papers(registry)
     (site / "papers" / "stray.html").write_text("put here by hand")
@@ -129,7 +135,8 @@ def test_a_rebuild_rewrites_only_what_changed_and_equals_a_fresh_build(
     (site / "about.html").symlink_to(tmp_path / "repo" / "registry" / "areas")
     script = (site / "site.js").read_bytes()  # edited by hand, to the same size
     (site / "site.js").write_bytes(script[:-3] + b"/**")
-    assert invoke(*args).exit_code == 0
+    rebuilt = invoke(*args)
+    assert rebuilt.exit_code == 0
     fresh = tmp_path / "fresh"
     assert invoke("build", "--registry", str(registry), "--site", str(fresh),
                   "--leaderboards", str(fresh / "leaderboards")).exit_code == 0
@@ -146,6 +153,12 @@ def test_a_rebuild_rewrites_only_what_changed_and_equals_a_fresh_build(
     # Unchanged bytes: the very same file (inode, modification time); changed ones rewritten.
     assert [p for p in same if now[p] != first[p]] == []
     assert [p for p in changed if now[p] == first[p]] == []
+    ours = [p for p in after if p != MANIFEST and not p.startswith("leaderboards/")
+            and not p.endswith(outputs.MARKER)]
+    new_or_changed = [p for p in ours if before.get(p) != after[p]]
+    removed = [p for p in before if p not in after]
+    assert f": {len(new_or_changed)} of {len(ours)} files new or changed since the last build, " \
+        f"{len(removed)} removed" in rebuilt.output, rebuilt.output
 
 
 def test_a_build_cut_short_is_followed_by_a_full_replacement(registry: Path, tmp_path: Path

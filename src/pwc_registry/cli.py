@@ -224,8 +224,7 @@ def build(registry: Path | None, site_out: Path, boards_out: Path, no_site: bool
     # The report went to stdout (its format may be JSON): what was written goes to stderr.
     if outcome.site is not None:
         counts = outcome.site
-        click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
-                   f"{counts['papers']} papers) to {site_out}/", err=True)
+        click.echo(_site_summary(counts, site_out), err=True)
     if outcome.leaderboards is not None:
         summary = outcome.leaderboards
         click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
@@ -722,9 +721,18 @@ def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: boo
         counts = build_site(_registry(registry), out, jobs=jobs, with_api=with_api,
                             repository_url=repository_url, repository_branch=repository_branch,
                             site_url=site_url)
-    click.echo(f"wrote {counts['pages']} pages ({counts['benchmarks']} leaderboards, "
-               f"{counts['papers']} papers) to {out}/ — preview it with: pwc site serve "
-               f"--dir {out}  (or open {out / 'index.html'})")
+    click.echo(f"{_site_summary(counts, out)} — preview it with: pwc site serve --dir {out}  "
+               f"(or open {out / 'index.html'})")
+
+
+def _site_summary(counts: dict[str, int], out: Path) -> str:
+    """What a site build did: a rebuild renders every page, but writes only what changed."""
+    built = (f"{counts['pages']} pages ({counts['benchmarks']} leaderboards, "
+             f"{counts['papers']} papers) in {out}/")
+    if not counts.get("rebuilt"):
+        return f"wrote {built}"
+    return (f"built {built}: {counts['changed']} of {counts['files']} files new or changed "
+            f"since the last build, {counts['removed']} removed")
 
 
 @site.command("serve")

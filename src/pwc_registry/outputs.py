@@ -205,6 +205,13 @@ class FileSet:
     def record(self, entries: Iterable[Entry]) -> None:
         self.entries.update(entries)
 
+    def changes(self) -> tuple[int, int]:
+        """(files new or changed since the last run, files it wrote that this one does not),
+        as far as recorded: what a rebuild changed, for its summary."""
+        previous = self.previous
+        changed = sum(1 for path, record in self.entries.items() if previous.get(path) != record)
+        return changed, len(previous.keys() - self.entries.keys())
+
     def _kept(self, path: str, target: str, digest: str) -> str | None:
         before = self.previous.get(path)
         if before is None:

@@ -841,7 +841,9 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
                site_url: str | None = None) -> dict[str, int]:
     """Write the site of ``site`` into ``out`` (a folder :mod:`..outputs` lets this command
     update): every page, download and API file is rendered, and written only where its bytes
-    change; files an earlier build wrote and this one does not are deleted."""
+    change; files an earlier build wrote and this one does not are deleted. Counts of pages,
+    papers, leaderboards and files; over an earlier build (``rebuilt``), how many files are
+    new or changed and how many were removed."""
     site.repository = repository_of(registry_path, repository_url, repository_branch)
     site.site_url = site_url
     with updated_folder(out, COMMAND) as files, gc_paused():  # see exports.results
@@ -863,6 +865,10 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
         if with_api:
             files.record(_write(files, api.collection_files(site)))
         written = list(files.entries)
+        changed, removed = files.changes()
+        rebuilt = bool(files.previous)
     return {"pages": sum(p.endswith(".html") for p in written),
-            "papers": len(site.registry.papers), "benchmarks": len(site.boards)}
+            "papers": len(site.registry.papers), "benchmarks": len(site.boards),
+            "files": len(written), "changed": changed, "removed": removed,
+            "rebuilt": int(rebuilt)}
 
