@@ -380,14 +380,16 @@ def test_a_record_that_gives_a_key_twice_is_skipped_and_said_to_be(tmp_path: Pat
     clean = json.dumps({"task": "Image Classification", "datasets": [{"dataset": "CIFAR-10",
                         "sota": {"metrics": ["Accuracy"], "rows": [ROW]}}]})
     for name, text in (("t.json", f"[\n{clean},\n{twice},\n{clean}\n]\n"),
-                       ("t.jsonl", f"{clean}\n{twice}\n{clean}\n")):
+                       ("t.jsonl", f"{clean}\n{twice}\n{clean}\n"),
+                       # JSON Lines by its first line, whatever its name says
+                       ("lines.json", f"{twice}\n{clean}\n")):
         dump = tmp_path / name
         dump.write_text(text)
         registry = tmp_path / name.replace(".", "-") / "registry"
         report = _import(registry, evaluation_tables=[dump])
         [found] = [d for d in report.diagnostics if d.code == "A021"]
         assert "'TEST-EM' twice" in found.message, found
-        assert found.line == (3 if name == "t.json" else 2), (name, found)
+        assert found.line == {"t.json": 3, "t.jsonl": 2, "lines.json": 1}[name], (name, found)
         written = "".join(p.read_text("utf-8") for p in registry.rglob("*.yaml"))
         assert "99.999" not in written and "74.178" not in written
         assert "93.6" in written  # the records around it

@@ -145,6 +145,8 @@ def test_an_arxiv_id_names_its_paper_not_one_that_copies_it_elsewhere(tmp_path: 
     assert [p.id for p in loaded.find_papers("impostor")] == ["impostor"]
     assert sorted(p.id for p in loaded.find_papers("TWIN")) == ["twin-a", "twin-b"]
     assert loaded.find_paper("twin") is None
+    for nothing in ("", "  ", "arXiv:", "ARXIV: "):
+        assert loaded.find_papers(nothing) == []
 
     shown = _pwc("export", "model-index", "2211.05344", "--registry", str(registry))
     assert shown.returncode == 0, shown.stderr

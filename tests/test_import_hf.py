@@ -106,10 +106,16 @@ def test_one_repo_id_for_a_folder_of_cards_is_refused(corpus: Path, tmp_path: Pa
     (card.parent / ".eval_results").mkdir()
     (card.parent / ".eval_results" / "beans.yaml").write_text(
         "- dataset:\n    id: beans\n  value: 78.03\n")
+    (card.parent / "USE_POLICY.md").write_text("# Use policy\n")  # beside it: not a card
+    from test_import_contract import classification_registry
+
+    registry = classification_registry(tmp_path / "base")  # knows accuracy
     outcome = CliRunner().invoke(main, ["import", "hf", str(card.parent), "--repo-id",
                                         "owner/name", "--registry", str(registry),
                                         "--report", str(tmp_path / "report.md")])
-    assert "--repo-id names" not in outcome.output, outcome.output  # one card, its results
+    assert outcome.exit_code == 0, outcome.output  # one card, and its results files
+    [source] = registry.glob("sources/*/*.yaml")
+    assert "huggingface: owner/name" in source.read_text("utf-8")
 
 
 def test_a_card_starting_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:

@@ -177,16 +177,43 @@ def test_a_table_that_is_not_sound_csv_is_reported_never_read_otherwise(tmp_path
     assert report.totals["A037"] == 1 and report.counts["row"] == 0
     [found] = [d for d in report.diagnostics if d.code == "A037"]
     assert "top1 (columns 3, 4)" in found.message
-    for body, read in (('A,224,80,90,20\nB,224,"77.0,91,23\nC,224,70,85,30\n', 1),
-                       ('A,224,80,90,20\nB,224,"7"9,91,21\nC,224,70,85,30\n', 1),
-                       ("A,224,80,90,20\nB,224,79\nC,224,70,85,30\n", 2)):
+    for head, body, read in (
+            # a quote left open takes the rest of the file: nothing after it is a row
+            (header, 'A,224,80,90,20\nB,224,"77.0,91,23\nC,224,70,85,30\n', 1),
+            # a quote closed mid-cell: that row is reported, the next one read
+            (header, 'A,224,80,90,20\nB,224,"7"9,91,21\nC,224,70,85,30\n', 2),
+            # a row ending before columns the mapping reads
+            (header, "A,224,80,90,20\nB,224,79\nC,224,70,85,30\n", 2)):
         table = tmp_path / "t.csv"
-        table.write_text(header + body, encoding="utf-8")
+        table.write_text(head + body, encoding="utf-8")
         fresh = classification_registry(tmp_path / f"r{read}{len(body)}")
         report = _import(fresh, table, _mapping(), tmp_path)
         assert report.totals["A038"] == 1, body
         models = [r["model"] for r in _source(fresh)["results"]]
         assert len(models) == read and "B @ 224px" not in models, (body, models)
+    # A row that ends before a column the mapping does not read (Excel drops trailing empty
+    # cells) is read as it is.
+    table = tmp_path / "t.csv"
+    table.write_text(header.rstrip("\n") + ",remarks\nA,224,80,90,20\nB,224,79,91,21,ok\n",
+                     encoding="utf-8")
+    fresh = classification_registry(tmp_path / "trailing")
+    report = _import(fresh, table, _mapping(), tmp_path)
+    assert report.totals["A038"] == 0
+    assert [r["model"] for r in _source(fresh)["results"]] == ["A @ 224px", "B @ 224px"]
+
+
+def test_a_row_on_no_board_is_reported_and_creates_nothing(tmp_path: Path) -> None:
+    """A split with no Latin letter (V011), or one too long for a file name (V012), once
+    imported cleanly and then failed validation: such rows are reported (A039), and create no
+    task or dataset either."""
+    for split, code in (("验证集", "V011"), (" ".join(["word"] * 60), "V012")):
+        registry = classification_registry(tmp_path / code)
+        table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,80,90,20\n")
+        report = _import(registry, table, _mapping(split=split, dataset="A New Dataset"),
+                         tmp_path)
+        [found] = [d for d in report.diagnostics if d.code == "A039"]
+        assert f"({code})" in found.message
+        assert not list(registry.rglob("a-new-dataset*")) and not list(registry.glob("sources/*/*"))
 
 
 def test_the_command_imports_with_flags_and_refuses_a_bad_mapping(tmp_path: Path) -> None:

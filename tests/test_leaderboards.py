@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from pwc_registry import schema, snapshot
 from pwc_registry.cli import main
-from pwc_registry.leaderboard import find_leaderboard
+from pwc_registry.leaderboard import compile_leaderboards, find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options, validate
 
@@ -349,3 +349,23 @@ def test_a_pinned_primary_metric_no_row_reports_builds_an_unranked_board(tmp_pat
     outcome = CliRunner().invoke(main, ["leaderboards", "build", "--registry", str(registry),
                                         "--out", str(tmp_path / "out")])
     assert outcome.exit_code == 0, outcome.output
+
+
+@pytest.mark.parametrize("case", ["V011-split-without-name", "V012-benchmark-id-too-long"])
+def test_a_result_on_no_board_is_left_off_by_builds_that_do_not_validate(
+        tmp_path: Path, case: str) -> None:
+    """`pwc leaderboards build` and `pwc site build` read without validating: a split with no
+    Latin letter was ranked on the no-split board, and an id too long for a file name stopped
+    them with "File name too long" and a half-written folder. Such results are on no board."""
+    from examples import EXAMPLES, materialise
+
+    registry = materialise(EXAMPLES / "invalid" / case, tmp_path)
+    boards = {b.benchmark.id: [r.result.model for r in b.rows]
+              for b in compile_leaderboards(load_registry(registry))}
+    shown = {m for rows in boards.values() for m in rows}
+    assert not shown & {"Val Model", "Wordy Model", "Nested Model"}, boards
+    assert "Chinese Lert Large (News+Factors)" in shown
+    for args in (["leaderboards", "build", "--out", str(tmp_path / "lb")],
+                 ["site", "build", "--out", str(tmp_path / "site")]):
+        outcome = CliRunner().invoke(main, [*args, "--registry", str(registry)])
+        assert outcome.exit_code == 0, outcome.output

@@ -174,3 +174,21 @@ def test_a_value_is_written_with_the_digits_given(tmp_path: Path) -> None:
         assert decimal.Decimal(repr(values[f"M{i}"])) == decimal.Decimal(text), text
     raw = paper.read_text("utf-8")
     assert "score: 100000000000000000000\n" in raw and "score: 12.5\n" in raw
+
+
+def test_a_result_or_benchmark_on_no_board_is_refused_before_writing(tmp_path: Path) -> None:
+    """`--split 验证集` wrote a result that validation then refused (V011), and a long split one
+    no build could write the files of (V012): both are said before anything is written."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    before = lert.read_bytes()
+    for split, code in (("验证集", "V011"), (" ".join(["word"] * 60), "V012")):
+        out = invoke("new", "result", lert.stem, "--task", "stock-market-prediction",
+                     "--dataset", "astock", "--model", "X", "--metric", "accuracy=50",
+                     "--split", split, "--registry", str(registry))
+        assert out[0] == 1 and f"({code})" in out[1], out
+        out = invoke("new", "benchmark", "stock-market-prediction", "astock", "--split", split,
+                     "--registry", str(registry))
+        assert out[0] == 1 and f"({code})" in out[1], out
+    assert lert.read_bytes() == before
+    assert not list(registry.glob("benchmarks/*--astock--*.yaml"))

@@ -439,3 +439,14 @@ def test_the_snapshot_never_writes_into_a_hard_link(registry: Path, tmp_path: Pa
     assert invoke("leaderboards", "build", "--registry", str(registry), "--out", str(out))[0] == 0
     assert mine.read_text() == "my notes"
     assert json.loads((out / "index.json").read_text())["benchmarks"]
+
+
+def test_the_manifest_is_readable_as_every_other_file(tmp_path: Path) -> None:
+    """Written through mkstemp it was 0600: a host that serves the folder as another user
+    (GitHub Pages' artifact) could not read it. The umask decides, as for the pages."""
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("index.html", b"home")])
+    mode = (site / outputs.MANIFEST).stat().st_mode & 0o777
+    assert mode == (site / "index.html").stat().st_mode & 0o777
+    assert [p.name for p in site.iterdir() if p.name.startswith(outputs.MANIFEST + ".")] == []

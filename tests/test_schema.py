@@ -260,3 +260,12 @@ def test_a_key_left_empty_by_a_line_indented_too_little_says_so() -> None:
     assert null.message == "results[0].metrics: expected a mapping, got nothing (null)"
     assert (null.line, null.column) == (8, 13)
     assert "indented further than the key" in (null.hint or "")
+
+
+def test_the_benchmark_id_limit_is_the_one_the_validator_and_importers_use() -> None:
+    import json
+
+    from pwc_registry.ids import MAX_BENCHMARK_ID
+
+    text = (REPO / "src" / "pwc_registry" / "schemas" / "benchmark.schema.json").read_text()
+    assert json.loads(text)["properties"]["id"]["maxLength"] == MAX_BENCHMARK_ID

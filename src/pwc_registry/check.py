@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, Pointer, pointer_text
 from .ids import (
     PAPER_IDENTIFIERS,
     ResultIdentity,
+    board_problem,
     fold,
     identity_of,
     name_keys,
@@ -181,8 +182,10 @@ def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
 
 def _check_benchmark(findings: Findings, data: Mapping[str, Any]) -> None:
     task, dataset, split = data.get("task"), data.get("dataset"), data.get("split")
-    if isinstance(split, str) and not split_key(split):
-        _split_without_name(findings, split, ("split",))
+    if isinstance(split, str) and split and not split_key(split):
+        findings.add("V011", f"split {split!r} has no Latin letter or digit, so it names no "
+                     "leaderboard: these settings would be those of the leaderboard of results "
+                     "that give no split", ("split",), hint=_BOARD_HINTS["V011"])
     if isinstance(task, str) and isinstance(dataset, str) and isinstance(data.get("id"), str):
         expected = layout.benchmark_id(task, dataset, split if isinstance(split, str) else None)
         if data["id"] != expected:
@@ -403,27 +406,24 @@ def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vo
 
 def _check_board(findings: Findings, vocabulary: Vocabulary, result: Mapping[str, Any],
                  identity: ResultIdentity, i: int) -> None:
-    """The leaderboard a result is on: a split that names one (V011), ids that fit in a file's
-    name (V012)."""
-    task, dataset, split = identity[:3]
-    if "split" in result and not split:
-        _split_without_name(findings, result["split"], ("results", i, "split"))
-    longest = vocabulary.longest_task_id(task) + 2 + len(dataset) + (2 + len(split) if split
-                                                                         else 0)
-    if longest > layout.MAX_BENCHMARK_ID:
-        findings.add("V012", f"results[{i}] is on a leaderboard whose id would have {longest} "
-                     f"characters, more than {layout.MAX_BENCHMARK_ID}: its files are named by "
-                     "it", ("results", i, "split" if split else "dataset"),
-                     hint="shorten the split, or the task's or dataset's id")
+    """The leaderboard a result is on (:func:`.ids.board_problem`): a split that names one
+    (V011), an id that fits in a file's name (V012)."""
+    task, dataset = identity[:2]
+    split = result.get("split")
+    if not isinstance(split, str) or not split:  # no split, or the schema's to report
+        split = None
+    found = board_problem(task, dataset, split, vocabulary.longest_task_id(task))
+    if found is not None:
+        code, why = found
+        at: Pointer = ("results", i, "split" if split else "dataset")
+        findings.add(code, f"results[{i}]: {why}" + (
+            ": the result would be ranked with results that give no split"
+            if code == "V011" else ""), at, hint=_BOARD_HINTS[code])
 
 
-def _split_without_name(findings: Findings, split: str, pointer: Pointer) -> None:
-    what = "these settings would be those of the leaderboard of" if pointer == ("split",) \
-        else "the result would be ranked with"
-    findings.add("V011", f"{pointer_text(pointer)}: split {split!r} has no Latin letter or "
-                 f"digit, so it names no leaderboard: {what} results that give no split", pointer,
-                 hint="write the split in Latin letters or digits (\"validation\", \"test\"); "
-                 "the paper's words can go in notes")
+_BOARD_HINTS = {"V011": "write the split in Latin letters or digits (\"validation\", \"test\"); "
+                        "the paper's words can go in notes",
+                "V012": "shorten the split, or the task's or dataset's id"}
 
 
 def values_key(metrics: Mapping[str, Any]) -> tuple[tuple[str, float], ...] | None:

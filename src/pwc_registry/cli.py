@@ -965,7 +965,9 @@ def import_hf(paths: tuple[Path, ...], repo_id: str | None, report_path: Path,
     if repo_id is not None and (repo_id.count("/") != 1 or not all(repo_id.split("/"))):
         raise click.UsageError(f"--repo-id {repo_id!r}: expected OWNER/NAME")
     if repo_id is not None:
-        cards = [f for f in hf_files(paths) if is_card(f)]
+        # A repository's README.md is its card; USE_POLICY.md and the like beside it are not.
+        cards = [f for f in hf_files(paths)
+                 if is_card(f) and os.path.basename(f).lower().endswith("readme.md")]
         if len(cards) > 1:  # every card's results would be held as the one repository's
             raise click.UsageError(
                 printable(f"--repo-id names the repository of one card; {len(cards)} are given "

@@ -463,6 +463,11 @@ _PROBLEMS += [
 
 # --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---
 _PROBLEMS += [
+    Problem("A039", "result-on-no-board", "error", "An imported result would be on no leaderboard",
+            "Its split has no Latin letter or digit (V011), or its leaderboard's id, "
+            "task--dataset--split, would be too long for a file's name (V012): the registry "
+            "cannot hold it as written, so it is not imported. Give the split (or the task or "
+            "dataset) another name and import again, or file the result by hand."),
     Problem("A040", "source-file-unreadable", "error", "A source file cannot be read",
             "A model-index file, metafile or model card is not valid YAML, holds anchors, "
             "aliases or tags, is larger or nested deeper than the importer reads, or is not a "

@@ -107,6 +107,30 @@ def benchmark_id(task: str, dataset: str, split: str | None = None) -> str:
     return "--".join([task, dataset, *([key] if key else [])])
 
 
+#: The longest leaderboard id: each of a leaderboard's files is named by it (the longest,
+#: ``benchmarks/<id>.all.html``, adds 9 bytes), and a file's name holds at most 255 bytes.
+MAX_BENCHMARK_ID = 240
+
+
+def board_problem(task: str, dataset: str, split: str | None, longest_task: int = 0
+                  ) -> tuple[str, str] | None:
+    """Why results of ``task`` on ``dataset`` (and ``split``) can be on no leaderboard:
+    ``("V011", why)`` for a split that slugifies to nothing (its results would be ranked with
+    those that give no split), ``("V012", why)`` for a leaderboard id too long for a file's
+    name (``longest_task``: the length of the longest id among the task's ancestors, on whose
+    boards its results are too); None when they can. The validator reports it, the importers
+    and ``pwc new`` do not write such a result, and the compiler leaves it off every board."""
+    key = split_key(split)
+    if split and not key:
+        return "V011", (f"split {split!r} has no Latin letter or digit, so it names no "
+                        "leaderboard")
+    length = max(len(task), longest_task) + 2 + len(dataset) + (2 + len(key) if key else 0)
+    if length > MAX_BENCHMARK_ID:
+        return "V012", (f"its leaderboard's id would have {length} characters, more than "
+                        f"{MAX_BENCHMARK_ID}: a leaderboard's files are named by it")
+    return None
+
+
 #: task id, dataset id, split slug, folded model name.
 ResultIdentity = tuple[str, str, str, str]
 

@@ -27,17 +27,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .ids import benchmark_id, slugify
+from .ids import MAX_BENCHMARK_ID, benchmark_id, slugify
 
-__all__ = ["benchmark_id", "slugify"]  # re-exported: the one definition lives in ids
+# Re-exported: the one definition lives in ids.
+__all__ = ["MAX_BENCHMARK_ID", "benchmark_id", "slugify"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}\Z")
 SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
-#: The longest leaderboard id: each of a leaderboard's files is named by it (the longest,
-#: ``benchmarks/<id>.all.html``, adds 9 bytes), and a file's name holds at most 255 bytes.
-MAX_BENCHMARK_ID = 240
 
 PAPER = "paper"
 SOURCE = "source"

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import layout
-from .ids import ResultIdentity, result_identity
+from .ids import ResultIdentity, board_problem, result_identity
 from .registry import Holder, Paper, Registry, Result
 
 #: How far above the previous best a new value must be to be flagged: more than this share of
@@ -107,7 +107,8 @@ def far_above(direction: str, value: float, best: float) -> bool:
     return value > best + margin if direction == "higher" else value < best - margin
 
 
-def _ancestors(tasks: Mapping[str, Mapping[str, Any]], task: str) -> list[str]:
+def ancestors(tasks: Mapping[str, Mapping[str, Any]], task: str) -> list[str]:
+    """The task's parent, its parent's, ... (a cycle, R003's to report, ends the walk)."""
     out: list[str] = []
     seen = {task}
     parent = tasks.get(task, {}).get("parent")
@@ -136,16 +137,19 @@ def group_results(registry: Registry, holders: Iterable[Holder] | None = None
         # holders have no such result): a copy yields to the holder's own result there.
         direct: set[ResultIdentity] | None = None
         for result in holder.results:
+            above = ancestors(tasks, result.task)
+            if board_problem(result.task, result.dataset, result.split,
+                             max(map(len, above), default=0)) is not None:
+                continue  # on no board (V011, V012): a build without validation gets here
             key = layout.benchmark_id(result.task, result.dataset, result.split)
             groups.setdefault(key, []).append((result, holder, None))
-            ancestors = _ancestors(tasks, result.task)
-            if not ancestors:
+            if not above:
                 continue
             if direct is None:
                 direct = {result_identity(r.task, r.dataset, r.split, r.model)
                           for r in holder.results}
             rest = result_identity(result.task, result.dataset, result.split, result.model)[1:]
-            for ancestor in ancestors:
+            for ancestor in above:
                 if (ancestor, *rest) in direct:
                     continue
                 key = layout.benchmark_id(ancestor, result.dataset, result.split)

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import stat
 import subprocess
 import sys
@@ -272,8 +273,16 @@ class FileSet:
                 parent = parent.rpartition("/")[0]
         lines = [f"{record} {path}\n" for path, record in sorted(self.entries.items())]
         # A new file of a name nothing else has (whatever was left at a fixed name, a folder
-        # even); written whole, then renamed over the manifest.
-        handle, temporary = tempfile.mkstemp(prefix=MANIFEST + ".", dir=self.folder)
+        # even); written whole, then renamed over the manifest. Not mkstemp: its 0600 would
+        # keep the manifest from others on a host that serves the folder (umask decides, as
+        # for every other file).
+        while True:
+            temporary = self.folder / f"{MANIFEST}.{secrets.token_hex(8)}"
+            try:
+                handle = os.open(temporary, _CREATE | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write("".join(lines))
         os.replace(temporary, self.folder / MANIFEST)
@@ -315,7 +324,7 @@ def _plain(path: str) -> bool:
     folder's own marker or manifest."""
     parts = path.split("/")
     return path.isprintable() and path not in _OWN and \
-        not any(part in ("", ".", "..") for part in parts) and \
+        "" not in parts and "." not in parts and ".." not in parts and \
         not parts[-1].startswith(MANIFEST + ".")
 
 

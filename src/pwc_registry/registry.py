@@ -210,6 +210,8 @@ class Registry:
         folded = text.strip().casefold()
         arxiv_only = folded.startswith("arxiv:")
         wanted = folded.removeprefix("arxiv:").strip()
+        if not wanted:  # "" would be the arXiv id of every paper without one
+            return []
         stages: list[list[Paper]] = [[], [], []]
         for paper in self.papers.values():
             if paper.identifiers.get("arxiv", "").casefold() == wanted:

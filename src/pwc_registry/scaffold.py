@@ -15,7 +15,7 @@ from typing import Any
 from . import canonical, layout, schema
 from .arxiv import ArxivPaper
 from .dates import month_of_arxiv
-from .ids import fold, identity_of, new_paper_id, new_slug
+from .ids import board_problem, fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
 from .suggest import phrase, suggestions
 from .values import exact_number, read_number_text
@@ -228,6 +228,7 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
             problems.append(problem)
         else:
             values[metric or name] = value
+    _board_problems(vocabulary, task_id, dataset_id, split, problems)
     if problems:
         raise Problems(problems)
     assert target is not None and task_id is not None and dataset_id is not None
@@ -364,6 +365,18 @@ def new_entity(registry: Path, new: NewEntity) -> Path:
     return path
 
 
+def _board_problems(vocabulary: Vocabulary, task: str | None, dataset: str | None,
+                    split: str | None, problems: list[str]) -> None:
+    """What the validator would say of the leaderboard (V011, V012), said before writing."""
+    if task is None or dataset is None:
+        return
+    found = board_problem(task, dataset, split, vocabulary.longest_task_id(task))
+    if found is not None:
+        code, why = found
+        problems.append(f"{why} ({code}): " + ("write --split in Latin letters or digits"
+                                               if code == "V011" else "give a shorter --split"))
+
+
 def new_benchmark(registry: Path, task: str, dataset: str, *, split: str | None = None,
                   primary_metric: str | None = None, metrics: Sequence[str] = (),
                   notes: str | None = None) -> Path:
@@ -376,6 +389,7 @@ def new_benchmark(registry: Path, task: str, dataset: str, *, split: str | None 
     primary = _resolve(vocabulary, "metric", primary_metric, problems) if primary_metric \
         else None
     shown = [m for m in (_resolve(vocabulary, "metric", m, problems) for m in metrics) if m]
+    _board_problems(vocabulary, task_id, dataset_id, split, problems)
     if problems:
         raise Problems(problems)
     assert task_id is not None and dataset_id is not None

@@ -126,6 +126,9 @@ _DECODER = json.JSONDecoder(parse_int=number, parse_float=number, parse_constant
                             object_pairs_hook=_object)
 
 
+_SNIFFER = json.JSONDecoder(parse_int=number, parse_float=number, parse_constant=_constant)
+
+
 def _twice(name: str, index: int, key: str, line: int, column: int) -> Diagnostic:
     shown = key if len(key) <= 60 else key[:57] + "..."
     return Diagnostic("A021", f"record {index} gives the key {shown!r} twice in one object; "
@@ -469,7 +472,9 @@ def dump_format(path: Path) -> str:
     try:
         text_line = line.decode("utf-8")
         begin = len(text_line) - len(text_line.lstrip(" \t\r\n\ufeff"))
-        value, end = _DECODER.raw_decode(text_line, begin)
+        # Without the hook: a key given twice on the first line is that record's problem
+        # (A021), not a sign that the file is not JSON Lines.
+        value, end = _SNIFFER.raw_decode(text_line, begin)
     except (ValueError, RecursionError):
         return "json"
     return "jsonl" if isinstance(value, dict) and not text_line[end:].strip(" \t\r\n") \

@@ -17,7 +17,7 @@ from typing import Any
 from .. import layout
 from ..diagnostics import Diagnostic, Pointer
 from ..ids import ResultIdentity, result_identity
-from ..leaderboard import Row
+from ..leaderboard import Row, ancestors
 from ..load import Document, read_rich
 from ..markdown import signed
 from ..registry import Result, Value
@@ -153,13 +153,7 @@ class _Judge:
 
 def _ancestors(entities: Mapping[str, Mapping[str, Mapping[str, Any]]], task: str
                ) -> list[str]:
-    tasks = entities.get("task", {})
-    out: list[str] = []
-    parent = tasks.get(task, {}).get("parent")
-    while isinstance(parent, str) and parent not in out and parent != task:
-        out.append(parent)
-        parent = tasks.get(parent, {}).get("parent")
-    return out
+    return ancestors(entities.get("task", {}), task)
 
 
 def judge(delta: Delta) -> tuple[list[Verdict], set[tuple[str, int]]]:

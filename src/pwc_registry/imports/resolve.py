@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import layout
 from ..ids import fold
+from ..leaderboard import ancestors
 from ..registry import load_registry
 
 #: The order in which a paper's identifiers find it, before its title.
@@ -74,6 +75,12 @@ class Names:
     def resolve(self, kind: str, name: str) -> str | None:
         return self._ids[kind].get(fold(name))
 
+    def would_be(self, kind: str, name: str) -> str:
+        """The id :meth:`claim` would give ``name`` now, claiming nothing."""
+        found = self.resolve(kind, name)
+        return found if found is not None else new_id(
+            name, self._taken[kind], None, ID_LIMIT.get(kind, layout.MAX_SLUG))
+
     def claim(self, kind: str, name: str, preferred: str | None = None) -> str:
         """The id of ``name``: known, or new (and from now on known)."""
         found = self.resolve(kind, name)
@@ -122,6 +129,10 @@ class Known:
                 names = [n for n in [data.get("name", ""), *data.get("aliases", [])] if n]
                 self.names.know(kind, entity_id, names)
                 self.spellings.setdefault(kind, []).extend(names)
+        tasks = loaded.entities.get("task", {})
+        #: Each task's longest id among itself and its ancestors (:func:`..ids.board_problem`).
+        self.longest_task = {task: max(map(len, [task, *ancestors(tasks, task)]))
+                             for task in tasks}
         #: The registry's metrics' units ("percent"), for the unit rule.
         self.units: dict[str, str | None] = {
             metric_id: data.get("unit") for metric_id, data in loaded.entities["metric"].items()}

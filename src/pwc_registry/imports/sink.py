@@ -37,7 +37,7 @@ from typing import Any
 
 from .. import layout
 from ..diagnostics import Diagnostic
-from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity
+from ..ids import PAPER_IDENTIFIERS, ResultIdentity, board_problem, fold, result_identity
 from ..suggest import did_you_mean
 from ..values import exact_number
 from .fields import Fields
@@ -182,10 +182,21 @@ class Sink(Fields):
                            "batch no source; not imported", origin)
             self.counts["skipped row"] += 1
             return
+        split = self.text(imported.split, origin) if imported.split else None
+        names = self.known.names
+        task_id = names.would_be("task", task_name)
+        problem = board_problem(task_id, names.would_be("dataset", dataset_name), split,
+                                self.known.longest_task.get(task_id, 0))
+        if problem is not None:
+            code, why = problem
+            self.report_at("A039", f"'{model}': {why} ({code}); not imported", origin,
+                           hint="name the split in Latin letters or digits" if code == "V011"
+                           else "give the split (or the task or dataset) a shorter name")
+            self.counts["skipped row"] += 1
+            return
         # Only now, so that rows with nothing to import create no task or dataset.
         record: dict[str, Any] = {"task": self._entity("task", task_name, origin),
                                   "dataset": self._entity("dataset", dataset_name, origin)}
-        split = self.text(imported.split, origin) if imported.split else None
         if split:
             record["split"] = split
         record.update(model=model, metrics=metrics)
@@ -247,17 +258,14 @@ class Sink(Fields):
             self.counts["skipped value"] += 1
             return None
         if value.metric in fractions:
-            try:
-                converted = _percent(number)
-            except ValueError as exc:
-                self.report_at("A015", f"{value.metric} {central!r} is a fraction whose percent "
-                               f"{exc}; not imported", value.origin,
-                               hint="file the value by hand as the paper prints it")
-                self.counts["skipped value"] += 1
-                return None
+            rounded: list[bool] = []
+            converted = _percent(number, rounded)
             shown = converted["value"] if isinstance(converted, dict) else converted
             why = "as the source states" if value.stated_unit == "fraction" else \
                 "every value of it in the source is within [0, 1]"
+            if rounded:
+                why += (f"; rounded to {PERCENT_DIGITS} significant digits, as the source gives "
+                        "more than a 64-bit float keeps")
             notes.append(f"{value.metric} {central!r} converted from a fraction to {shown!r} "
                          f"percent ({why})")
             self.report_at("A032", f"{value.metric} {central!r} read as {shown!r} percent: "
@@ -326,6 +334,7 @@ class Sink(Fields):
         for holder in self.sources.values():
             if not holder.results and not (
                     self.registry / layout.relative_path(layout.SOURCE, holder.id)).exists():
+                self.counts["source"] -= 1
                 continue  # nothing of it was imported (a card refused): no empty file for it
             record = _source_record(holder, paper_ids)
             self._write(layout.SOURCE, record, folders)
@@ -343,16 +352,26 @@ class Sink(Fields):
         self.diagnostics.extend(found)
 
 
-def _percent(number: Any) -> Any:
-    """A fraction as a percent, digit for digit (0.853 → 85.3, not 85.30000000000001).
-    ValueError, saying why, when no float holds the percent's digits: 0.8978260869565218 is
-    89.78260869565218 percent, which a float holds as 89.78260869565219, another number."""
+#: The significant digits a float always keeps (DBL_DIG): a percent made from a fraction
+#: with more digits than a float keeps (0.8978260869565218 is 89.78260869565218 percent, which
+#: no float holds) is rounded to these, and the note says so.
+PERCENT_DIGITS = 15
+
+
+def _percent(number: Any, rounded: list[bool]) -> Any:
+    """A fraction as a percent, digit for digit (0.853 → 85.3, not 85.30000000000001); where no
+    float holds those digits, rounded to :data:`PERCENT_DIGITS`, and ``rounded`` told so."""
     if isinstance(number, dict):
-        return {k: _percent(v) if k in ("value", "spread") else v for k, v in number.items()}
+        return {k: _percent(v, rounded) if k in ("value", "spread") else v
+                for k, v in number.items()}
     hundred = decimal.Decimal(repr(number)) * 100
     if isinstance(number, int):
         return int(hundred)
-    return float(exact_number(format(hundred, "f")))
+    try:
+        return float(exact_number(format(hundred, "f")))
+    except ValueError:  # more digits than a float keeps: the fraction's own were float noise
+        rounded.append(True)
+        return float(format(hundred, f".{PERCENT_DIGITS}g"))
 
 
 def _source_record(holder: _SourceHolder, paper_ids: dict[int, str]) -> dict[str, Any]:

@@ -207,23 +207,31 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     problems: list[tuple[str, str, Origin]] = []
     index = {name: i for i, name in reversed(list(enumerate(header)))}
     number = 0
+    last_line: int | None = None
+    mapped = set(mapping.columns())
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(("A038", f"the row after row {number} is not CSV ({exc}); it and "
-                             "the rest of the table are not read",
-                             Origin(file, (number + 1,), getattr(reader, "line_num", None))))
-            break
+            number += 1
+            line = getattr(reader, "line_num", None)
+            problems.append(("A038", f"row {number} is not CSV ({exc}); not imported",
+                             Origin(file, (number,), line)))
+            if line is None or line == last_line:  # read no further: it would not move on
+                break
+            last_line = line
+            continue
         number += 1
         line = getattr(reader, "line_num", None)
         here = Origin(file, (number,), line)
         if not any(c.strip() for c in cells):
             number -= 1
             continue
-        if len(cells) != len(header):
+        # A row may end early where only columns the mapping does not read are left (Excel
+        # drops trailing empty cells); one with more cells than the header is misaligned.
+        if len(cells) > len(header) or mapped.intersection(header[len(cells):]):
             problems.append(("A038", f"row {number} has {len(cells)} cells, the header "
                              f"{len(header)}; not imported", here))
             continue
