@@ -128,6 +128,9 @@ def test_a_misspelt_name_gets_suggestions_in_show_and_leaderboards() -> None:
                        "--registry", registry)
     assert code == 2 and "Usage:" not in out
     assert "did you mean 'lert-a-linguistically-motivated-pre-trained-language-model'" in out
+    # Not a typo of any title, but a word of one (a newcomer typed it): still found.
+    code, out = invoke("show", "paper", "lert", "--registry", registry)
+    assert code == 2 and "did you mean 'lert-a-linguistically-motivated" in out, out
 
 
 def test_leaderboards_are_listed_and_searched() -> None:

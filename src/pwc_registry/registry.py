@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, schema
-from .ids import PAPER_IDENTIFIERS, fold, result_identity
+from .ids import PAPER_IDENTIFIERS, fold, result_identity, slugify
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
 from .suggest import MOST, suggestions
@@ -191,13 +191,21 @@ class Registry:
         return _ids_of(suggestions(text, names, most=3 * MOST), names)
 
     def suggest_paper(self, text: str) -> list[str]:
-        """Up to three ids of papers near ``text`` by id or title, best first."""
+        """Up to three ids of papers near ``text`` by id or title, best first; failing that,
+        papers whose id starts with it or whose title has it as a word (``lert`` is no typo
+        of "LERT: A Linguistically-motivated Pre-trained Language Model", but names it)."""
         names: dict[str, str] = {}
         for paper in self.papers.values():
             names.setdefault(paper.id, paper.id)
             if paper.title:
                 names.setdefault(paper.title, paper.id)
-        return _ids_of(suggestions(text, names, most=3 * MOST), names)
+        near = _ids_of(suggestions(text, names, most=3 * MOST), names)
+        slug = slugify(text)
+        if near or not slug:
+            return near
+        words = f"-{slug}-"
+        return sorted(p.id for p in self.papers.values()
+                      if p.id.startswith(slug) or words in f"-{slugify(p.title or '')}-")[:MOST]
 
     def find_papers(self, text: str) -> list[Paper]:
         """The papers ``text`` names, asked in this order and answered by the first that
