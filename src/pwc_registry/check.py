@@ -633,6 +633,56 @@ def board_metrics(data: Any) -> set[BoardMetric]:
     return out
 
 
+#: (task id, dataset id, split slug, split as written, file, result index): a result's split.
+SplitSpelling = tuple[str, str, str, str, str, int]
+
+
+def split_spellings(file: str, data: Any) -> list[SplitSpelling]:
+    """The splits a holder's results write, for :func:`check_split_spellings`."""
+    results = data.get("results") if isinstance(data, dict) else None
+    out: list[SplitSpelling] = []
+    if isinstance(results, list):
+        for i, result in enumerate(results):
+            split = result.get("split") if isinstance(result, dict) else None
+            if isinstance(split, str) and split:
+                task, dataset = result.get("task"), result.get("dataset")
+                key = split_key(split)
+                if key and isinstance(task, str) and isinstance(dataset, str):
+                    out.append((task, dataset, key, split, file, i))
+    return out
+
+
+def check_split_spellings(splits: Iterable[SplitSpelling],
+                          locate: Callable[[str, Pointer], tuple[int, int]]
+                          ) -> list[Diagnostic]:
+    """Results on one leaderboard that write its split differently (Q011): a split is its slug,
+    so "C++" and "C", or "test-clean" and "test clean", are one split, ranked together."""
+    by_board: dict[tuple[str, str, str], dict[str, list[SplitSpelling]]] = {}
+    for spelling in splits:
+        by_board.setdefault(spelling[:3], {}).setdefault(fold(spelling[3]), []).append(spelling)
+    out: list[Diagnostic] = []
+    for (task, dataset, key), spellings in sorted(by_board.items()):
+        if len(spellings) < 2:
+            continue
+        # The most common spelling is the board's; each other one is reported where written.
+        usual = min(spellings.values(),
+                    key=lambda found: (-len(found), min((f[4], f[5]) for f in found)))
+        for found in spellings.values():
+            if found is usual:
+                continue
+            for _, _, _, split, file, i in found:
+                pointer: Pointer = ("results", i, "split")
+                line, column = locate(file, pointer)
+                out.append(Diagnostic(
+                    "Q011", f"results[{i}]: split {split!r} is on the leaderboard "
+                    f"{layout.benchmark_id(task, dataset, key)} with results that write it "
+                    f"{usual[0][3]!r} ({usual[0][4]}): one split, ranked together",
+                    file, line, column, pointer=pointer,
+                    hint=f"write it {usual[0][3]!r}, or, if it is another split, a name whose "
+                    "slug differs"))
+    return out
+
+
 def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, Entry],
                           metric_ids: Collection[str], reported: Iterable[BoardMetric],
                           locate: Callable[[str, Pointer], tuple[int, int]]

@@ -295,6 +295,13 @@ _PROBLEMS += [
 
 # --- guards on history (pwc validate --changed-since): H ---
 _PROBLEMS += [
+    Problem("Q011", "split-spellings", "warning",
+            "Results on one leaderboard write its split differently",
+            "A split is known by its slug (lowercase ASCII letters and digits), so \"C++\" and "
+            "\"C\", or \"test-clean\" and \"test clean\", are one split and their results are "
+            "ranked together. If they are one split, write it alike; if not, give one a name "
+            "whose slug differs (\"c-plus-plus\"). Checked on a full validation (a pull "
+            "request's check sees only the files it changes)."),
     Problem("H001", "value-changed", "error", "A published value changes",
             "A value that was on the leaderboards changes. It is how typos, unit mix-ups and "
             "vandalism look, so it needs a correction with a reason in the paper file "

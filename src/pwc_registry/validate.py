@@ -19,6 +19,7 @@ from typing import Any
 from . import layout, paper_index, schema
 from .check import (
     BoardMetric,
+    SplitSpelling,
     board_metrics,
     check_holder_ids,
     check_identifiers,
@@ -26,8 +27,10 @@ from .check import (
     check_near_names,
     check_primary_metrics,
     check_record,
+    check_split_spellings,
     check_task_tree,
     position_finder,
+    split_spellings,
 )
 from .diagnostics import Diagnostic, count
 from .gitrefs import Changes
@@ -184,6 +187,10 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     cross += check_primary_metrics(vocabulary.entries(layout.BENCHMARK),
                                    vocabulary.entries("task"), vocabulary.ids("metric"),
                                    (m for part in papers for m in part.boards), locate)
+    cross += check_split_spellings(
+        [*(s for part in papers for s in part.splits),
+         *(s for f, doc in documents.items() if f.kind == layout.SOURCE
+           for s in split_spellings(f.name, doc.data))], locate)
     diagnostics += [d for d in cross if wanted(d.file)]
     paper_index.save(registry, [part.remembered for part in papers])
     report = Report(diagnostics, checked, "")
@@ -331,7 +338,8 @@ def _check_chunk(files: Sequence[layout.RegistryFile]) -> tuple[list[Diagnostic]
 def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, today: dt.date,
                  remember: paper_index.Recorder | None = None,
                  boards: set[BoardMetric] | None = None,
-                 records: list[tuple[str, Any]] | None = None
+                 records: list[tuple[str, Any]] | None = None,
+                 splits: list[SplitSpelling] | None = None
                  ) -> tuple[list[Diagnostic], list[Identifier]]:
     """Check each file; with ``remember``, also note what each paper holds by blob id; with
     ``boards``, the metrics its results report on each board; with ``records``, its data as
@@ -350,6 +358,8 @@ def _check_files(files: Iterable[layout.RegistryFile], vocabulary: Vocabulary, t
             remember.add(blob_id(raw), held)
         if boards is not None:
             boards |= board_metrics(doc.data)
+        if splits is not None:
+            splits += split_spellings(f.name, doc.data)
     return diagnostics, identifiers
 
 
@@ -365,6 +375,8 @@ class _Shards:
     remembered: tuple[str, str, str]
     #: The metrics the papers' results report, by board (for Q007).
     boards: list[BoardMetric]
+    #: The splits the papers' results write (for Q011).
+    splits: list[SplitSpelling]
     #: With ``keep``: [(file name, data or None)] of its papers, as marshal bytes.
     records: bytes
 
@@ -375,10 +387,12 @@ def _check_shards(shards: Sequence[str]) -> _Shards:
     recorder = paper_index.Recorder()
     boards: set[BoardMetric] = set()
     records: list[tuple[str, Any]] | None = [] if keep else None
-    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder, boards, records)
+    splits: list[SplitSpelling] = []
+    diagnostics, identifiers = _check_files(files, vocabulary, today, recorder, boards, records,
+                                            splits)
     kept = b"" if records is None else marshal.dumps(records)
     return _Shards(diagnostics, identifiers, [f.stem for f in files], strays, recorder.lines(),
-                   sorted(boards), kept)
+                   sorted(boards), splits, kept)
 
 
 def _valid(file: layout.RegistryFile, doc: Document) -> Any:
