@@ -390,7 +390,10 @@ def test_descriptions_are_markdown_without_html_or_images(
 def test_no_page_scrolls_sideways_on_a_phone(browser: Any, shipped_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     for path in ("submit.html", "papers/index.html", "sources/index.html",
-                 "datasets/squad.html"):
+                 "datasets/squad.html",
+                 # its ranks list names "…+Broadcast" models: it scrolled sideways once
+                 "papers/english-conversational-telephone-speech-recognition-by-humans-and-"
+                 "machines.html"):
         page.goto(shipped_url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (path, overflow)
@@ -521,7 +524,11 @@ def test_paper_lists_show_the_paper_pages_rank_badges(browser: Any, shipped_url:
         assert page.locator("p.badges .badge").all_inner_texts() == in_list, where
     page.goto(shipped_url + "datasets/astock.html")
     lert = page.locator("ul.papers li", has=page.locator(f'a[href="../papers/{LERT}.html"]'))
-    assert "#1 on Stock Market Prediction on Astock" in lert.locator(".badge").all_inner_texts()
+    badges = lert.locator(".badge").all_inner_texts()
+    assert "#1 on Stock Market Prediction on Astock" in badges
+    # One badge a board: LERT also holds #2 there, which read as a contradiction beside #1.
+    boards = [b.split(" on ", 1)[1] for b in badges]
+    assert len(boards) == len(set(boards)), badges
     page.close()
 
 

@@ -174,12 +174,16 @@ Badge = tuple[str, int, str]
 
 def rank_badges(site: Site, holder_id: str, limit: int = BADGES) -> list[Badge]:
     """(board id, rank, board name) of the holder's best ranks in the top three of a
-    leaderboard, best first: its own rows only (not a source's rows of its method)."""
-    held = sorted(((board_id, row) for board_id, row in site.ranks.get(holder_id, ())
-                   if row.rank is not None and row.rank <= 3 and row.holder.id == holder_id),
-                  key=lambda h: (h[1].rank or 0, h[0]))
-    return [(board_id, row.rank or 0, site.boards[board_id].benchmark.name)
-            for board_id, row in held[:limit]]
+    leaderboard, best first, one a board (LERT's #1 and #2 on one board read as a
+    contradiction, and took a badge from another board): its own rows only (not a source's
+    rows of its method)."""
+    best: dict[str, int] = {}
+    for board_id, row in site.ranks.get(holder_id, ()):
+        if row.rank is not None and row.rank <= 3 and row.holder.id == holder_id:
+            best[board_id] = min(row.rank, best.get(board_id, row.rank))
+    held = sorted(best.items(), key=lambda b: (b[1], b[0]))
+    return [(board_id, rank, site.boards[board_id].benchmark.name)
+            for board_id, rank in held[:limit]]
 
 
 def gather(registry: Registry, guide: str = "") -> Site:
