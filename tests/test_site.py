@@ -444,14 +444,32 @@ def test_a_paper_page_shows_its_ranks_first_and_how_to_cite_it(browser: Any,
 
 
 def test_bibtex_fields_cannot_be_closed_by_a_title() -> None:
+    """Read back by pybtex, a BibTeX-compatible parser: one entry, its fields as written. An
+    unbalanced brace escaped as `\\}` still closed the field (BibTeX counts it), `~` and `^`
+    became accents, and an author named "C and D" became two authors."""
+    from pybtex.database import parse_string
+
     from pwc_registry.registry import Paper
     from pwc_registry.site.cite import bibtex
 
-    entry = bibtex(Paper(id="x", title="A} @misc{evil, title={B", file="x.yaml",
-                         authors=("C & D",)))
+    title = "A} @misc{evil, title={B ~x^2 \\ 100% & $5 #1 snake_case"
+    entry = bibtex(Paper(id="x", title=title, file="x.yaml", authors=("C and D", "E & F"),
+                         identifiers={"doi": "10.1000/a_b{c}"},
+                         links={"abstract": "https://example.org/~me/p%20q_r"}))
     assert entry is not None
-    assert "title = {A\\} @misc\\{evil, title=\\{B}" in entry
-    assert "author = {C \\& D}" in entry
+    [(key, parsed)] = parse_string(entry, "bibtex").entries.items()
+    assert key == "x"
+    shown = parsed.fields["title"]
+    for latex, text in (("\\textbraceleft{}", "{"), ("\\textbraceright{}", "}"),
+                        ("\\textbackslash{}", "\\"), ("\\textasciitilde{}", "~"),
+                        ("\\textasciicircum{}", "^"), ("\\%", "%"), ("\\&", "&"),
+                        ("\\$", "$"), ("\\#", "#"), ("\\_", "_")):
+        shown = shown.replace(latex, text)
+    assert shown == title
+    authors = parsed.persons["author"]
+    assert len(authors) == 2 and str(authors[0]) == "{C and D}"
+    assert parsed.fields["url"] == "https://example.org/~me/p%20q_r"
+    assert parsed.fields["doi"] == "10.1000/a_b%7Bc%7D"
     assert bibtex(Paper(id="y", title=None, file="y.yaml")) is None
 
 

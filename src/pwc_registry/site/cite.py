@@ -7,13 +7,34 @@ import re
 
 from ..registry import Paper
 
-_BIBTEX_SPECIAL = re.compile(r"([{}\\%&$#_^~])")
+#: LaTeX for each character BibTeX or LaTeX would read otherwise. Braces become commands, not
+#: ``\{``: BibTeX counts a brace after a backslash too, so one unbalanced brace in a title
+#: ("A} @misc{evil") would still end the field; ``\~`` and ``\^`` are accents, ``\\`` a line
+#: break.
+_LATEX = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}", "\\": r"\textbackslash{}",
+          "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "%": r"\%", "&": r"\&",
+          "$": r"\$", "#": r"\#", "_": r"\_"}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
+#: What a URL or DOI field (read verbatim by biblatex and the url package) may not hold as is.
+_VERBATIM_SPECIAL = re.compile(r"[{}\\]")
+#: BibTeX splits a list of authors at each " and ": a name holding the word is braced whole.
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
 
 
 def _field(text: str) -> str:
-    """Text as a BibTeX field value: its special characters escaped, so a title cannot close
-    the field or the entry."""
-    return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text as a BibTeX field value: its special characters as LaTeX, so a title cannot close
+    the field or the entry, and reads as written."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _LATEX[m.group()], " ".join(text.split()))
+
+
+def _verbatim(text: str) -> str:
+    """A URL or DOI as a field value: percent-encoded where it could close the field."""
+    return _VERBATIM_SPECIAL.sub(lambda m: f"%{ord(m.group()):02X}", text)
+
+
+def _author(name: str) -> str:
+    field = _field(name)
+    return "{" + field + "}" if _AND.search(f" {name} ") else field
 
 
 def bibtex(paper: Paper) -> str | None:
@@ -22,9 +43,9 @@ def bibtex(paper: Paper) -> str | None:
     if paper.title is None:
         return None
     arxiv = paper.identifiers.get("arxiv")
-    fields = [("title", "{" + _field(paper.title) + "}")]
+    fields = [("title", _field(paper.title))]
     if paper.authors:
-        fields.append(("author", " and ".join(_field(a) for a in paper.authors)))
+        fields.append(("author", " and ".join(_author(a) for a in paper.authors)))
     if paper.date:
         fields.append(("year", paper.date[:4]))
     if paper.venue:
@@ -32,14 +53,13 @@ def bibtex(paper: Paper) -> str | None:
     if arxiv:
         fields += [("eprint", arxiv), ("archivePrefix", "arXiv")]
     if "doi" in paper.identifiers:
-        fields.append(("doi", _field(paper.identifiers["doi"])))
+        fields.append(("doi", _verbatim(paper.identifiers["doi"])))
     url = paper.links.get("abstract") or (f"https://arxiv.org/abs/{arxiv}" if arxiv else None)
     if url:
-        fields.append(("url", _field(url)))
+        fields.append(("url", _verbatim(url)))
     kind = "inproceedings" if paper.venue and not arxiv else "article" if not arxiv \
         else "misc"
-    body = ",\n".join(f"  {name} = {{{value}}}" if not value.startswith("{")
-                      else f"  {name} = {value}" for name, value in fields)
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{paper.id},\n{body}\n}}"
 
 
