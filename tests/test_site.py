@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html.parser
 import http.server
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -400,6 +401,42 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, shipped_url: str) -> 
     page.close()
 
 
+def test_no_page_has_an_id_twice(hostile_site: tuple[Path, Path]) -> None:
+    """A board with extra-data rows drew two charts whose titles had one id, so the second
+    chart was labelled by the first's title."""
+    _, site = hostile_site
+    boards = 0
+    for page in sorted(site.rglob("*.html")):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text("utf-8"))
+        assert len(ids) == len(set(ids)), (page, sorted(i for i in ids if ids.count(i) > 1))
+        boards += "chart-title-clean" in ids
+    assert boards  # a board with both charts was among them
+
+
+def test_provenance_says_a_sources_kind_once(shipped_site: Path) -> None:
+    """A report's result of kind report read "Twitter word embeddings (report) · report"."""
+    board = (shipped_site / "benchmarks" / "part-of-speech-tagging--social-media.html"
+             ).read_text("utf-8")
+    assert "(report)</span>" in board
+    assert not re.search(r"\(report\)</span> · report(?!ed by)", board)
+
+
+def test_a_view_with_no_result_says_so_not_that_none_is_dated(tmp_path: Path) -> None:
+    registry = speech_registry(tmp_path)
+    for i in (1, 2):
+        paper(registry, f"extra-{i}", f"2023-0{i}-01", [result(
+            "speech-recognition", "librispeech-test-other", f"X{i}", word_error_rate=5.0 - i,
+            extra=True)])
+    write(registry, "dataset", {"id": "librispeech-test-other", "name": "LibriSpeech test-other"})
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    board = (out / "benchmarks" / "speech-recognition--librispeech-test-other.html").read_text(
+        "utf-8")
+    assert ("No chart of the state of the art over time without extra training data: no "
+            "result without extra training data reports the primary metric") in board
+    assert "no result with the primary metric is dated" not in board
+
+
 def test_a_chart_needs_two_bests_and_names_them(hostile_site: tuple[Path, Path],
                                                  tmp_path: Path) -> None:
     _, site = hostile_site
@@ -440,6 +477,8 @@ def test_a_paper_page_shows_its_ranks_first_and_how_to_cite_it(browser: Any,
     assert bib.startswith("@misc{lert-a-linguistically-motivated-pre-trained-language-model,")
     assert "author = {Yiming Cui and Wanxiang Che and Shijin Wang and Ting Liu}" in bib
     assert "eprint = {2211.05344}" in bib
+    # Hidden in the page (it does nothing without script), shown by the script.
+    assert page.locator("button[data-copy]").is_visible()
     page.close()
 
 

@@ -387,13 +387,14 @@ class Pages:
             for view, steps in (("all", board.sota), ("clean", board.sota_without_extra_data)):
                 if view == "clean" and not has_extra:
                     continue
+                reporting = [r for r in board.rows if b.primary in r.result.metrics
+                             and (view == "all" or not r.result.extra_training_data)]
                 # What the chart cannot place: rows with the primary metric but no date.
-                undated = sum(1 for r in board.rows if b.primary in r.result.metrics
-                              and not r.date and (view == "all"
-                                                  or not r.result.extra_training_data))
+                undated = sum(1 for r in reporting if not r.date)
                 # A chart needs two bests to show a change over time.
-                chart = sota_chart(steps, metric, direction) if len(steps) >= 2 else ""
-                charts.append((view, steps, chart, undated))
+                chart = sota_chart(steps, metric, direction, f"chart-title-{view}") \
+                    if len(steps) >= 2 else ""
+                charts.append((view, steps, chart, undated, len(reporting)))
         best = board.best
         description = (f"{b.name}: {len(board.rows)} results ranked by "
                        f"{self.name('metric', b.primary) if b.primary else 'no metric'}"
@@ -431,6 +432,10 @@ class Pages:
                               f"#{clean}" if clean else ""))
             code = row.holder.main_code
             held_by = row.holder if isinstance(row.holder, Source) else None
+            # The result's kind, where its holder's says it already ("(report) · report").
+            kind = source.get("kind")
+            if held_by is not None and kind == held_by.kind:
+                kind = None
             out.append({
                 "id": f"r-{result_id(result)}",
                 "rank": "—" if row.rank is None else str(row.rank),
@@ -446,7 +451,7 @@ class Pages:
                 "source": held_by.id if held_by else "",
                 "source_title": paper_label(held_by) if held_by else "",
                 "source_kind": SOURCE_KINDS[held_by.kind] if held_by else "",
-                "where": " · ".join(filter(None, [source.get("location"), source.get("kind")])),
+                "where": " · ".join(filter(None, [source.get("location"), kind])),
                 "url": source.get("url", ""), "reported_by": source.get("reported_by", ""),
                 "notes": result.notes or "",
             })

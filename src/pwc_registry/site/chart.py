@@ -55,8 +55,10 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 LABEL_SIZE = 12
 
 
-def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
-    """An SVG of ``steps`` (oldest first), or an empty string when there is nothing to draw."""
+def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
+               title_id: str = "chart-title") -> str:
+    """An SVG of ``steps`` (oldest first), or an empty string when there is nothing to draw;
+    ``title_id``: its title's id, one a page (a board has a chart a view)."""
     if not steps:
         return ""
     days = [_day(s.date) for s in steps]
@@ -78,8 +80,8 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str) -> str:
 
     label = f"{metric_name} ({'lower' if direction == 'lower' else 'higher'} is better)"
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="chart-title">State of the art over time: {escape(label)}</title>',
+             f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{title_id}">State of the art over time: {escape(label)}</title>',
              f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>']
     for tick in _ticks(low, high):
         ty = y(tick)

@@ -8,7 +8,9 @@ function text(node) { return (node.textContent || "").toLowerCase(); }
 function setUpCopy() {
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var source = document.querySelector(button.getAttribute("data-copy"));
+    // Shown only where it works: it is hidden in the page, for a browser without script.
     if (!source || !navigator.clipboard) { button.hidden = true; return; }
+    button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.textContent).then(function () {
         button.textContent = "Copied";
