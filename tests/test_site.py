@@ -413,6 +413,33 @@ def test_no_page_has_an_id_twice(hostile_site: tuple[Path, Path]) -> None:
     assert boards  # a board with both charts was among them
 
 
+def test_a_long_boards_view_without_extra_data_says_how_many_it_shows(
+        browser: Any, tmp_path: Path) -> None:
+    """Over 300 rows, the page shows the first 300; ticking "without extra training data"
+    showed those of them without, under "Showing the first 300 of 320", and said nothing of
+    the rest."""
+    registry = speech_registry(tmp_path)
+    write(registry, "dataset", {"id": "long-board", "name": "Long Board"})
+    for i in range(320):
+        paper(registry, f"long-{i:03}", "2023-01-01", [result(
+            "speech-recognition", "long-board", f"M{i:03}", word_error_rate=1.0 + i,
+            extra=i % 2 == 0)])
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=2)
+    server, url = serve(out)
+    page = browser.new_page()
+    page.goto(url + "benchmarks/speech-recognition--long-board.html")
+    note = page.locator("p.view-clean")
+    assert not note.is_visible()
+    page.locator("label[for=no-extra]").click()
+    assert note.is_visible()
+    assert note.inner_text() == ("Without extra training data: the 150 such results among the "
+                                 "first 300; all 160 of them.")
+    assert page.locator("table.leaderboard tbody tr:visible").count() == 150
+    page.close()
+    server.shutdown()
+
+
 def test_provenance_says_a_sources_kind_once(shipped_site: Path) -> None:
     """A report's result of kind report read "Twitter word embeddings (report) · report"."""
     board = (shipped_site / "benchmarks" / "part-of-speech-tagging--social-media.html"

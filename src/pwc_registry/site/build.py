@@ -403,12 +403,15 @@ class Pages:
         shown = board.rows if everything else board.rows[:TOP]
         suffix = ".all" if everything else ""
         rows = self._rows(board, shown, has_extra)
+        clean_total = sum(1 for r in board.rows if not r.result.extra_training_data)
+        clean_shown = sum(1 for r in shown if not r.result.extra_training_data)
         return self._page("benchmark.html", f"benchmarks/{board_id}{suffix}.html",
                           b.name + (" — all results" if everything else ""), description,
                           board=board, b=b, rows=rows, folded=_folded(rows),
                           has_extra=has_extra, charts=charts, direction=direction,
                           compact=len(shown) > COMPACT, everything=everything,
                           total=len(board.rows), updated=self.site.updated.get(board_id),
+                          clean_total=clean_total, clean_shown=clean_shown,
                           metric_names=[self.name("metric", m) for m in b.metrics],
                           metric_directions=[b.directions.get(m, "") for m in b.metrics])
 
