@@ -182,10 +182,11 @@ def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
 
 def _check_benchmark(findings: Findings, data: Mapping[str, Any]) -> None:
     task, dataset, split = data.get("task"), data.get("dataset"), data.get("split")
-    if isinstance(split, str) and split and not split_key(split):
-        findings.add("V011", f"split {split!r} has no Latin letter or digit, so it names no "
-                     "leaderboard: these settings would be those of the leaderboard of results "
-                     "that give no split", ("split",), hint=_BOARD_HINTS["V011"])
+    if isinstance(task, str) and isinstance(dataset, str) and isinstance(split, str) and split:
+        found = board_problem(task, dataset, split)
+        if found is not None and found[0] == "V011":  # a long id is the schema's (maxLength)
+            findings.add("V011", f"{found[1]}: these settings would be those of the leaderboard "
+                         "of results that give no split", ("split",), hint=_BOARD_HINTS["V011"])
     if isinstance(task, str) and isinstance(dataset, str) and isinstance(data.get("id"), str):
         expected = layout.benchmark_id(task, dataset, split if isinstance(split, str) else None)
         if data["id"] != expected:
