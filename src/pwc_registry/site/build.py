@@ -8,7 +8,8 @@ from any folder or host path; nothing is fetched at view time.
 
     out/
       index.html  tasks/  sota/  datasets/  papers/  sources/  methods/  submit.html  about.html
-      search.html  pagefind/ (the search index)  style.css  site.js  search.js
+      search.html  pagefind/ (the search index)  search/ (names and words search.js looks up)
+      style.css  site.js  search.js
       built.js     the registry's date, which site.js shows in every page's footer
       benchmarks/<id>.html (with and without extra training data), <id>.csv, <id>.json
       downloads.html  downloads/   the whole registry as `pwc export results` writes it
@@ -804,10 +805,12 @@ def built_script(built: str | None) -> list[tuple[str, bytes]]:
 
 
 def _write_search(site: Site, files: FileSet, *, jobs: int | None = None) -> None:
-    """Pagefind's index, made in a scratch folder inside the site and each file moved into
-    ``pagefind/`` only if its bytes changed."""
-    from .search import FOLDER, write_search_index  # it builds on this module's helpers
+    """The names and words ``search.js`` looks up (``search/``), and Pagefind's index, made in
+    a scratch folder inside the site and each file moved into ``pagefind/`` only if its bytes
+    changed."""
+    from .search import FOLDER, lookup_files, write_search_index  # it uses this module
 
+    files.record(_write(files, lookup_files(site)))
     scratch = Path(tempfile.mkdtemp(prefix=".pwc-search-", dir=files.folder))
     try:
         if write_search_index(site, scratch, jobs=jobs):

@@ -13,6 +13,16 @@ by: its ``title``, its other ``names`` (aliases; for a leaderboard its task, dat
 metrics), its ``kind``, a ``detail`` line and a paper's ``badges`` (its top-3 ranks, from the
 compiled leaderboards, as the paper's page shows them).
 
+Pagefind scores by words, not by whole names, and never by spelling: "question answering" put
+the task of that name behind 40 leaderboards named "Question Answering on …", and "qestion"
+found nothing. So the site also has files the browser looks names and words up in itself
+(:func:`lookup_files`, under ``search/``): every task, dataset, method and leaderboard by its
+folded name and aliases, and a metric's names to the leaderboards it ranks, to put an exact
+name first, then a name the query begins; and the words of those names, paper titles and
+models, to correct a word that neither they nor Pagefind's index hold. Both are split into files by
+the first letter (the first two, and so on, where one letter's file would be large), so a query
+fetches one or two small files.
+
 The records go through Pagefind's command line, not its Python API: that API waits 0.1 s after
 each reply of the binary (``PagefindService._wait_for_responses`` in ``pagefind`` 1.5.2), 100
 minutes for 60,000 records; and sending the binary's service many requests at once indexes them
@@ -31,7 +41,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,6 +70,24 @@ ABSTRACT_WORDS = 30
 PART_RECORDS = 30_000
 PART = "part-"
 PARTS_FILE = "parts.json"
+#: Where the names and words the browser looks up go, from the site's root.
+LOOKUP = "search"
+#: Names (~140 bytes each) beginning with one letter that make one file at most; more are
+#: split by their first two letters, and so on (``search/shards.json`` lists the splits): at
+#: 50,000 papers, 16,356 names begin "ta" ("Task 12 …", 2.9 MB in one file).
+NAME_SHARD = 500
+#: Words (~10 bytes each) in one file at most, split likewise. Fewer splits, more corrections:
+#: a misspelt letter within a split prefix is not corrected.
+WORD_SHARD = 5_000
+#: The longest prefix a file is split by: entries that share a longer one stay in one file.
+#: Leaderboards share their task's name and " on " ("Image Classification on …": thousands at
+#: the archive's scale), so it is longer than most such beginnings.
+PREFIX_LETTERS = 64
+#: The leaderboards a metric's name or alias finds at most: those with the most results.
+METRIC_BOARDS = 20
+#: Words shorter than this are not offered as corrections (``search.js`` corrects a typed word
+#: of four letters or more, within one edit; of eight or more, within two).
+WORD_LETTERS = 3
 
 
 class SearchIndexError(Exception):
@@ -109,16 +137,35 @@ def _names(registry: Registry, kind: str, entity_id: str) -> list[str]:
     return [registry.name(kind, entity_id), *_aliases(record)]
 
 
+def _board_detail(site: Site, board: Leaderboard) -> str:
+    b = board.benchmark
+    ranked = f"ranked by {site.registry.name('metric', b.primary)}" if b.primary else "not ranked"
+    count = len(board.rows)
+    return f"{count} result{'s' if count != 1 else ''}, {ranked}"
+
+
 def _board_record(site: Site, board: Leaderboard) -> str:
     registry, b = site.registry, board.benchmark
     names = [*_names(registry, "task", b.task), *_names(registry, "dataset", b.dataset)]
     for metric in b.metrics:
         names += _names(registry, "metric", metric)
-    ranked = f"ranked by {registry.name('metric', b.primary)}" if b.primary else "not ranked"
-    count = len(board.rows)
     models = list(dict.fromkeys(row.result.model for row in board.rows[:TOP]))
     return _record(kind="benchmark", title=b.name, names=list(dict.fromkeys(names)),
-                   detail=f"{count} result{'s' if count != 1 else ''}, {ranked}", words=models)
+                   detail=_board_detail(site, board), words=models)
+
+
+#: The entities with a page of their own, and its folder.
+ENTITY_FOLDERS = (("task", "tasks"), ("dataset", "datasets"), ("method", "methods"))
+
+
+def _entity_boards(site: Site, kind: str, entity_id: str) -> int:
+    if kind == "method":
+        return 0
+    return len((site.by_task if kind == "task" else site.by_dataset).get(entity_id, []))
+
+
+def _entity_detail(boards: int) -> str:
+    return f"{boards} leaderboard{'s' if boards != 1 else ''}" if boards else ""
 
 
 def opening(text: str, words: int = ABSTRACT_WORDS) -> str:
@@ -145,16 +192,13 @@ def records(site: Site) -> Iterator[tuple[str, str]]:
     """(the page's path from the site's root, its record) for everything worth finding, in a
     fixed order."""
     registry = site.registry
-    for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods")):
+    for kind, folder in ENTITY_FOLDERS:
         for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
             description = data.get("description")
             body = render_markdown(description) if isinstance(description, str) else ""
-            boards = len((site.by_task if kind == "task" else site.by_dataset).get(entity_id, [])
-                         ) if kind != "method" else 0
-            detail = f"{boards} leaderboard{'s' if boards != 1 else ''}" if boards else ""
             yield f"{folder}/{entity_id}.html", _record(
                 kind=kind, title=registry.name(kind, entity_id), names=_aliases(data),
-                detail=detail, body=body)
+                detail=_entity_detail(_entity_boards(site, kind, entity_id)), body=body)
     for board_id, board in sorted(site.boards.items()):
         yield f"benchmarks/{board_id}.html", _board_record(site, board)
     for paper_id in sorted(registry.papers):
@@ -164,6 +208,132 @@ def records(site: Site) -> Iterator[tuple[str, str]]:
         source = registry.sources[source_id]
         yield holder_page(source), _holder_record(site, source, "source",
                                                   SOURCE_KINDS[source.kind].capitalize())
+
+
+def fold(text: str) -> str:
+    """``text`` as names and words are compared: lower case, accents kept, every run of
+    anything but letters and digits one space. ``search.js``'s ``fold`` is the same rule (a
+    browser test holds them to it): where they differed, a name would be filed where the
+    browser does not look."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+#: A name the browser looks up: (folded name, kind, page, title, detail line, weight: the
+#: leaderboards of a task or dataset, the results of a leaderboard; the alias or metric name
+#: that was folded, "" for the title itself). The files hold it without the folded name.
+NameEntry = tuple[str, str, str, str, str, int, str]
+
+
+def name_entries(site: Site) -> list[NameEntry]:
+    """Every task, dataset, method and leaderboard under its name and each alias; every
+    leaderboard ranked by a metric under that metric's name and aliases (the
+    :data:`METRIC_BOARDS` with the most results). Sorted."""
+    registry = site.registry
+    out: list[NameEntry] = []
+
+    def add(name: str, kind: str, path: str, title: str, detail: str, weight: int,
+            alias: str) -> None:
+        if key := fold(name):
+            out.append((key, kind, path, title, detail, weight, alias))
+
+    for kind, folder in ENTITY_FOLDERS:
+        for entity_id, data in registry.entities.get(kind, {}).items():
+            title = registry.name(kind, entity_id)
+            boards = _entity_boards(site, kind, entity_id)
+            path, detail = f"{folder}/{entity_id}.html", _entity_detail(boards)
+            for alias in ["", *_aliases(data)]:
+                add(alias or title, kind, path, title, detail, boards, alias)
+    ranked_by: dict[str, list[Leaderboard]] = {}
+    for board_id, board in site.boards.items():
+        path = f"benchmarks/{board_id}.html"
+        add(board.benchmark.name, "benchmark", path, board.benchmark.name,
+            _board_detail(site, board), len(board.rows), "")
+        if board.benchmark.primary:
+            ranked_by.setdefault(board.benchmark.primary, []).append(board)
+    for metric, ranked in ranked_by.items():
+        largest = sorted(ranked, key=lambda b: (-len(b.rows), b.benchmark.id))[:METRIC_BOARDS]
+        for metric_name in dict.fromkeys(_names(registry, "metric", metric)):
+            for board in largest:
+                add(metric_name, "benchmark", f"benchmarks/{board.benchmark.id}.html",
+                    board.benchmark.name, _board_detail(site, board), len(board.rows),
+                    metric_name)
+    return sorted(set(out))
+
+
+def vocabulary(site: Site) -> list[str]:
+    """The words a misspelt one is corrected to: those of :data:`WORD_LETTERS` letters or more
+    without a digit in a name or alias, a leaderboard's, paper's or source's title or a model;
+    the commonest (in most of them) first, a tie in alphabetical order."""
+    registry = site.registry
+    counts: dict[str, int] = {}
+
+    def count(texts: Iterable[str]) -> None:
+        for word in {w for text in texts for w in fold(text).split()}:
+            counts[word] = counts.get(word, 0) + 1
+
+    for kind in ("task", "dataset", "method", "metric"):
+        for entity_id, data in registry.entities.get(kind, {}).items():
+            count([registry.name(kind, entity_id), *_aliases(data)])
+    for board in site.boards.values():
+        count([board.benchmark.name])
+    holders: Iterable[Holder] = itertools.chain(registry.papers.values(),
+                                                registry.sources.values())
+    for holder in holders:
+        count([paper_label(holder), *{r.model for r in holder.results}])
+    return sorted((w for w in counts
+                   if len(w) >= WORD_LETTERS and not any(c.isdigit() for c in w)),
+                  key=lambda w: (-counts[w], w))
+
+
+def _shard_file(prefix: str) -> str:
+    """A shard's file name: its letters' code points in hexadecimal (``qu`` → ``71-75.json``),
+    safe on every host whatever the letters."""
+    return "-".join(f"{ord(c):x}" for c in prefix) + ".json"
+
+
+def _shards(keyed: list[tuple[str, object]], limit: int
+            ) -> tuple[dict[str, object], dict[str, list[object]]]:
+    """``keyed`` (folded key, entry) in files by the key's first letter; a letter with more
+    than ``limit`` entries split by the first two, and so on to :data:`PREFIX_LETTERS` (an
+    entry whose key is the prefix split stays in the prefix's file). What ``shards.json``
+    says of them (the prefixes that have a file, those split), and {file: entries}."""
+    split: list[str] = []
+    files: dict[str, list[object]] = {}
+    pending = [(1, keyed)]
+    while pending:
+        letters, group = pending.pop()
+        by_prefix: dict[str, list[tuple[str, object]]] = {}
+        for key, entry in group:
+            by_prefix.setdefault(key[:letters], []).append((key, entry))
+        for prefix, members in by_prefix.items():
+            longer = [m for m in members if len(m[0]) > letters]
+            if len(members) <= limit or not longer or letters >= PREFIX_LETTERS:
+                files[prefix] = [entry for _, entry in members]
+                continue
+            split.append(prefix)
+            if exact := [entry for key, entry in members if len(key) == letters]:
+                files[prefix] = exact
+            pending.append((letters + 1, longer))
+    return {"files": sorted(files), "split": sorted(split)}, files
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def lookup_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The files under ``search/`` that ``search.js`` looks names and words up in, in a fixed
+    order: ``shards.json`` (for names and for words, the prefixes that have a file and those
+    split into longer ones), ``names/<prefix>.json`` (lists of :data:`NameEntry` without the
+    folded name, which the browser folds again) and ``words/<prefix>.json`` (lists of words,
+    the commonest first)."""
+    names_shards, name_files = _shards([(e[0], list(e[1:])) for e in name_entries(site)],
+                                       NAME_SHARD)
+    words_shards, word_files = _shards([(word, word) for word in vocabulary(site)], WORD_SHARD)
+    yield f"{LOOKUP}/shards.json", _json({"names": names_shards, "words": words_shards})
+    for folder, files in (("names", name_files), ("words", word_files)):
+        for prefix in sorted(files):
+            yield f"{LOOKUP}/{folder}/{_shard_file(prefix)}", _json(files[prefix])
 
 
 def executable() -> Path:

@@ -1,6 +1,7 @@
 // Papers With Code 2: search, in the browser, over the site's Pagefind index (pagefind/).
 // It fetches only files of this site: Pagefind's script and WebAssembly, then the index chunks
-// of the words typed and the fragments of the results shown. Every string from the index is
+// of the words typed and the fragments of the results shown; and, from search/, the one file of
+// names and (when nothing is found) of words that begin as the query does (site/search.py). Every string from the index is
 // put into the page as text (a title such as "<img src=x onerror=…>" shows as written).
 "use strict";
 
@@ -46,6 +47,122 @@
     return (text || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
 
+  // --- names and words looked up in search/ ---------------------------------------------
+  var LOOKUP = "search/";
+  var lookups = {};
+
+  function fetchJson(path, fallback) {
+    if (!(path in lookups)) {
+      lookups[path] = fetch(new URL(root + LOOKUP + path, document.baseURI).href)
+        .then(function (r) { return r.ok ? r.json() : fallback; })
+        .catch(function () { return fallback; });
+    }
+    return lookups[path];
+  }
+
+  // The file of names or words beginning as ``text`` (folded) does: named by its first letter's
+  // code point ("q" → 71.json), or, where shards.json lists that letter as split, by its first
+  // two ("qu" → 71-75.json), and so on. No file for that beginning: nothing to look up.
+  function shard(folder, text) {
+    return fetchJson("shards.json", {}).then(function (shards) {
+      var listed = shards && shards[folder] ? shards[folder] : {};
+      var split = Array.isArray(listed.split) ? listed.split : [];
+      var files = Array.isArray(listed.files) ? listed.files : [];
+      var letters = Array.from(text), n = 1;
+      while (n < letters.length && split.indexOf(letters.slice(0, n).join("")) !== -1) n++;
+      var prefix = letters.slice(0, n);
+      if (files.indexOf(prefix.join("")) === -1) return [];
+      var file = prefix.map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+      return fetchJson(folder + "/" + file + ".json", []);
+    }).then(function (entries) { return Array.isArray(entries) ? entries : []; });
+  }
+
+  // The tasks, datasets, methods and leaderboards one of whose names (a metric's, for the
+  // leaderboards it ranks) begins with the query, as Pagefind's results look. An entry is
+  // [kind, page, title, detail, weight, the alias or metric name filed, or "" for the title].
+  function named(query, kind) {
+    var q = fold(query);
+    if (Array.from(q).length < 2) return Promise.resolve([]);
+    return shard("names", q).then(function (entries) {
+      return entries.filter(function (e) {
+        return Array.isArray(e) && fold(String(e[5] || e[2])).indexOf(q) === 0 &&
+          (!kind || e[0] === kind);
+      }).map(function (e) {
+        return { url: "/" + String(e[1]), excerpt: "", weight: Number(e[4]) || 0,
+                 meta: { kind: String(e[0]), title: String(e[2]), detail: String(e[3] || ""),
+                         names: String(e[5] || "") } };
+      });
+    });
+  }
+
+  // Edits (a letter added, dropped, changed, or two swapped) from a to b; limit + 1 if more.
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var before = null, row = [], i, j;
+    for (j = 0; j <= b.length; j++) row.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var next = [i], least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + cost);
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d = Math.min(d, before[j - 2] + 1);
+        }
+        next.push(d);
+        least = Math.min(least, d);
+      }
+      if (least > limit) return limit + 1;
+      before = row;
+      row = next;
+    }
+    return row[b.length];
+  }
+
+  // The query with each word (of four letters or more, no digit) that no name, title or model
+  // holds replaced by the commonest of those within one edit (two from eight letters), unless
+  // the best page Pagefind finds for the word holds it (an author, a word of an abstract).
+  // The last word may be unfinished, so it is also held against words' beginnings. Null if no
+  // word is replaced. Pagefind leaves out a word it does not know and answers the others
+  // ("qestion answering": 143 pages that say "answer"), or answers its stem ("transfomer":
+  // "TransferTransfo").
+  function corrected(query, pf, filters) {
+    var typed = fold(query).split(" ");
+    return Promise.all(typed.map(function (w, at) {
+      if (w.length < 4 || /\p{N}/u.test(w)) return w;
+      var last = at === typed.length - 1;
+      return shard("words", w).then(function (vocabulary) {
+        var known = vocabulary.some(function (v) {
+          return v === w || (last && typeof v === "string" && v.indexOf(w) === 0);
+        });
+        if (known) return w;
+        var limit = w.length >= 8 ? 2 : 1, best = null, least = limit + 1;
+        vocabulary.forEach(function (v) {
+          if (typeof v !== "string") return;
+          var d = distance(w, v, limit);
+          if (last) {
+            for (var n = w.length - 1; n <= w.length + 1; n++) {
+              if (n < v.length) d = Math.min(d, distance(w, v.slice(0, n), limit));
+            }
+          }
+          if (d < least) { best = v; least = d; }  // the commonest of the nearest
+        });
+        if (best === null) return w;  // nothing near: Pagefind's, as typed
+        return pf.search(w, { filters: filters || {} }).then(function (answer) {
+          // Pagefind also answers a word's stem and near beginnings ("transfomer": "transfer"):
+          // the word is known if its best page holds a word that begins with it (an author, a
+          // word of an abstract).
+          return answer.results.length ? answer.results[0].data() : null;
+        }).then(function (page) {
+          var text = page ? fold((page.meta && page.meta.title) + " " + page.content) : "";
+          return text && (" " + text).indexOf(" " + w) !== -1 ? w : best;
+        });
+      });
+    })).then(function (words) {
+      var fixed = words.join(" ");
+      return fixed !== typed.join(" ") ? fixed : null;
+    });
+  }
+
   // How well a result's names answer the query, best first: 0 the title is the query, 1 another
   // name (alias, a leaderboard's dataset or metric) is; 2 the title starts with it, 3 another
   // name does; 4 every word typed starts a word of the title or names; 5 every word typed is a
@@ -73,15 +190,22 @@
     return 6;
   }
 
-  function rerank(query, datas) {
+  // Best first; on a tie, a name with more leaderboards or results (looked up in search/), then
+  // Pagefind's order. ``shown`` (urls) are left out, and each url is shown once.
+  function rerank(query, datas, shown) {
     return datas.map(function (d, i) {
-      return { data: d, key: [closeness(query, d), KIND_ORDER[d.meta.kind] || 9, i] };
+      return { data: d, key: [closeness(query, d), KIND_ORDER[d.meta.kind] || 9,
+                              -(d.weight || 0), i] };
     }).sort(function (a, b) {
       for (var k = 0; k < a.key.length; k++) {
         if (a.key[k] !== b.key[k]) return a.key[k] - b.key[k];
       }
       return 0;
-    }).map(function (r) { return r.data; });
+    }).map(function (r) { return r.data; }).filter(function (d) {
+      if (shown[d.url]) return false;
+      shown[d.url] = true;
+      return true;
+    });
   }
 
   // Pagefind's excerpt is HTML (its text escaped, the words found in <mark>). It is parsed in an
@@ -147,34 +271,58 @@
     return li;
   }
 
-  // Run a search; ``show(found, total)`` gets the first BATCH results re-ranked, and can call
-  // ``found.more()`` for the next batch. A later query makes an earlier one's answer stale.
+  // Run a search; ``show(found, total, searched)`` gets the first BATCH results re-ranked (the
+  // names that begin as the query does among them), and can call ``found.more()`` for the next
+  // batch. ``searched`` is what was searched instead of the query as typed: its spelling
+  // corrected, or, when it found nothing, long words' last letters dropped. A later query makes an earlier one stale.
   var latest = 0;
   function run(query, filters, show, onError) {
     var ticket = ++latest;
-    pagefind().then(function (pf) {
-      return pf.search(query, { filters: filters || {} }).then(function (answer) {
-        if (answer.results.length || !/\S{5,}/.test(query)) return answer;
-        // Nothing found: forgive a slip in the last letters of a long word (Pagefind matches
-        // words by their beginning, never by spelling distance).
-        var shorter = query.replace(/\S{5,}/g, function (w) { return w.slice(0, Math.max(4, w.length - 2)); });
-        return pf.search(shorter, { filters: filters || {} });
+    function attempt(text) {
+      return pagefind().then(function (pf) {
+        return Promise.all([pf.search(text, { filters: filters || {} }),
+                            named(text, filters && filters.kind)]);
+      }).then(function (both) {
+        var found = both[0].results.length || both[1].length;
+        return found ? { text: text, answer: both[0], names: both[1] } : null;
       });
-    }).then(function (answer) {
+    }
+    function shortened() {
+      // Pagefind matches words by their beginning: a slip in the last letters of a long word
+      // (an author, a model no list of words holds) is forgiven by dropping them.
+      if (!/\S{5,}/.test(query)) return null;
+      return attempt(query.replace(/\S{5,}/g, function (w) {
+        return w.slice(0, Math.max(4, w.length - 2));
+      }));
+    }
+    pagefind().then(function (pf) {
+      return Promise.all([attempt(query), corrected(query, pf, filters)]);
+    }).then(function (both) {
+      var found = both[0], fixed = both[1];
+      return (fixed ? attempt(fixed) : Promise.resolve(null)).then(function (better) {
+        return better || found || shortened();
+      });
+    }).then(function (found) {
       if (ticket !== latest) return;
+      var answer = found ? found.answer : { results: [] };
+      var text = found ? found.text : query;
+      var shown = {};
       var at = 0;
-      function batch() {
+      function batch(extra) {
         var slice = answer.results.slice(at, at + BATCH);
         at += slice.length;
         return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
-          return ticket === latest ? rerank(query, datas) : null;
+          return ticket === latest ? rerank(text, (extra || []).concat(datas), shown) : null;
         });
       }
-      batch().then(function (datas) {
+      // The best names; any others are among Pagefind's later results.
+      var names = found ? rerank(text, found.names, {}).slice(0, BATCH) : [];
+      batch(names).then(function (datas) {
         if (!datas) return;
-        show({ first: datas, more: at < answer.results.length ? batch : null,
+        show({ first: datas,
+               more: at < answer.results.length ? function () { return batch(); } : null,
                hasMore: function () { return at < answer.results.length; } },
-             answer.results.length);
+             Math.max(answer.results.length, names.length), text === query ? null : text);
       });
     }).catch(function () { if (ticket === latest && onError) onError(); });
   }
@@ -205,10 +353,11 @@
         return;
       }
       status.textContent = "Searching…";
-      run(query, null, function (found, total) {
+      run(query, null, function (found, total, searched) {
         results.textContent = "";
         found.first.forEach(function (d) { results.appendChild(item(d, true)); });
-        status.textContent = total + " result" + (total === 1 ? "" : "s") + " for “" + query + "”.";
+        status.textContent = total + " result" + (total === 1 ? "" : "s") + " for “" +
+          (searched || query) + "”" + (searched ? " (searched instead of “" + query + "”)." : ".");
         more.hidden = !found.hasMore();
         more.onclick = function () {
           found.more().then(function (datas) {
