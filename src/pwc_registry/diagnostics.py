@@ -93,7 +93,9 @@ _PROBLEMS = [
             "shows every problem."),
     Problem("Y008", "not-utf8", "error", "The file is not valid UTF-8",
             "Registry files are UTF-8. Re-save the file as UTF-8; the position is the first byte "
-            "that does not decode."),
+            "that does not decode, and the message says what that byte would be in Windows-1252. "
+            "A file saved whole as UTF-16 or UTF-32 (a byte-order mark, or every other byte 0) "
+            "is named so, at its start."),
     Problem("Y009", "byte-order-mark", "error", "The file starts with a byte-order mark",
             "A UTF-8 BOM is invisible in editors and ends up inside the first key. Save the file "
             "without it."),

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from . import utf8
 from .diagnostics import Diagnostic, Pointer
 from .values import beyond_float, held_as, read_integer
 
@@ -364,13 +365,12 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic("Y009", "file starts with a UTF-8 byte-order mark", file,
                                  hint="save the file as UTF-8 without BOM")]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
+        text = utf8.decode(raw)
+    except utf8.NotUTF8 as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        return None, [Diagnostic("Y008", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                                 file, line, column, hint="re-save the file as UTF-8")]
+        return None, [Diagnostic("Y008", exc.message, file, line, column, hint=utf8.HINT)]
     return text, []
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
+from ..utf8 import not_utf8, other_encoding
 from ..values import exact_number
 
 Progress = Callable[[int, int], None]
@@ -369,8 +370,7 @@ class _Scanner:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise self.error(f"bytes that are not UTF-8 ({exc.reason})", start + exc.start) \
-                from None
+            raise self.error(not_utf8(raw, exc), start + exc.start) from None
         try:
             # raw_decode, not loads: loads would take space before the record as an error
             skip = len(text) - len(text.lstrip(" \t\r\n"))
@@ -449,6 +449,8 @@ def dump_format(path: Path) -> str:
         if start.startswith(b"PAR1"):
             raise _not_a_dump(path, "a gzipped Parquet file; decompress it (Parquet is read "
                               "as it is, not gzipped)")
+        if (wide := other_encoding(start)) is not None:
+            raise _not_a_dump(path, f"{wide}; re-save it as UTF-8")
         text = start[len(_BOM):] if start.startswith(_BOM) else start
         for magic, what in _NOT_DUMPS:
             if text.lstrip(b" \t\r\n").startswith(magic):
@@ -546,8 +548,7 @@ def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _line_error(name, f"bytes that are not UTF-8 ({exc.reason})", line_number,
-                              exc.start) from None
+            raise _line_error(name, not_utf8(line, exc), line_number, exc.start) from None
         begin = len(text) - len(text.lstrip(" \t\r\n"))
         if _too_deep(text, begin, len(text), limits.depth):
             report(Diagnostic("A017", f"record {index} nests deeper than {limits.depth} "

@@ -34,6 +34,7 @@ from huggingface_hub.repocard_data import EvalResult, model_index_to_eval_result
 from ..diagnostics import Pointer
 from ..ids import fold
 from ..load import MAX_FILE_BYTES, Document, describe_value, read_rich
+from ..utf8 import NotUTF8, decode
 from .model_index import _text, paper_identifiers
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 
@@ -112,11 +113,10 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
         assert problem is not None
         return Imported(Origin(file), fallback, (), (problem,))
     try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark hid the front matter's ---
-    except UnicodeDecodeError as exc:
+        text = decode(raw, mark=True)  # a byte-order mark hid the front matter's ---
+    except NotUTF8 as exc:
         return Imported(Origin(file), fallback, (), (
-            ("A040", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-             Origin(file, (), raw[: exc.start].count(b"\n") + 1)),))
+            ("A040", exc.message, Origin(file, (), raw[: exc.start].count(b"\n") + 1)),))
     match = REGEX_YAML_BLOCK.search(text)
     if match is None:
         return Imported(Origin(file), fallback, (), (

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..diagnostics import Pointer
 from ..load import MAX_FILE_BYTES, Document, read_rich
+from ..utf8 import NotUTF8, decode
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .resolve import identifiers_in
 
@@ -215,10 +216,9 @@ class _Tree:
     def _markdown(self, path: str, raw: bytes) -> list[_Part]:
         """The model-index blocks of a markdown file: YAML inside HTML comments."""
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            self.report("A040", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                        Origin(path, (), raw[: exc.start].count(b"\n") + 1))
+            text = decode(raw)
+        except NotUTF8 as exc:
+            self.report("A040", exc.message, Origin(path, (), raw[: exc.start].count(b"\n") + 1))
             return []
         parts = []
         for start, body in _html_comments(text):

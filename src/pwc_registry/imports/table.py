@@ -35,6 +35,7 @@ from typing import Any
 
 from ..arxiv import ArxivError, normalise_id
 from ..load import MAX_FILE_BYTES, read_rich
+from ..utf8 import NotUTF8, decode
 from .formats import import_format
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
@@ -169,10 +170,10 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         if size > MAX_TABLE_BYTES:
             return _refused(mapping, origin, "A038", f"the table has {size:,} bytes, more than "
                             f"the {MAX_TABLE_BYTES:,} a table may have")
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return _refused(mapping, origin, "A038", f"the table is not UTF-8 text (byte "
-                        f"{exc.start}); save it as UTF-8 CSV")
+        text = decode(path.read_bytes(), mark=True)
+    except NotUTF8 as exc:
+        return _refused(mapping, origin, "A038", f"the table is not UTF-8 text: {exc.message} "
+                        f"(byte {exc.start}); save it as UTF-8 CSV")
     except OSError as exc:
         return _refused(mapping, origin, "A038", f"cannot read the table: {exc.strerror or exc}")
     # Strict: a quote left open swallowed every later row into one cell, and `"9"5` read as 95.
