@@ -16,7 +16,7 @@ from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options as ValidateOptions
 from pwc_registry.validate import validate
-from test_import_contract import TIMM, TIMM_MAPPING, classification_registry
+from test_import_contract import CORPUS, TIMM, TIMM_MAPPING, classification_registry
 
 from conftest import TODAY
 
@@ -239,3 +239,32 @@ def test_the_command_imports_with_flags_and_refuses_a_bad_mapping(tmp_path: Path
                           text=True)
     assert done.returncode == 2 and "no registry folder" in done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_a_tab_separated_table_is_read_as_its_commas_would_be(tmp_path: Path) -> None:
+    """The first two rows of timm's results-imagenet.csv (corpus: other-results/timm-results/),
+    tab-separated as a spreadsheet exports them: by the name (.tsv) or by the first line."""
+    lines = TIMM.read_text(encoding="utf-8").splitlines()[:3]
+    for name in ("t.tsv", "t.txt"):
+        registry = classification_registry(tmp_path / f"registry-{name}")
+        table = _csv(tmp_path, "".join(line.replace(",", "\t") + "\n" for line in lines), name)
+        report = _import(registry, table, _mapping(), tmp_path)
+        assert report.errors == 0, report.diagnostics
+        assert report.counts["result"] == 2, name
+        board = find_leaderboard(load_registry(registry, jobs=1), "image-classification",
+                                 "imagenet", "validation")
+        assert board is not None
+        assert board.rows[0].result.metrics["top-1-accuracy"].value == 90.056
+
+
+def test_a_markdown_table_is_refused_saying_only_csv_is_read(tmp_path: Path) -> None:
+    """NLP-progress's tables are Markdown (corpus: nlp-progress/english/ccg.md): it used to say
+    the mapping's columns were missing, as if the header were wrong."""
+    registry = classification_registry(tmp_path)
+    ccg = CORPUS / "nlp-progress" / "english" / "ccg.md"
+    report = _import(registry, ccg, _mapping(), tmp_path)
+    [problem] = report.diagnostics
+    assert problem.code == "A038" and "Markdown, not CSV" in problem.message, problem.message
+    pipes = _csv(tmp_path, "| model | top1 |\n|---|---|\n| A | 90.1 |\n", "t.csv")
+    [problem] = _import(registry, pipes, _mapping(), tmp_path).diagnostics
+    assert problem.code == "A038" and "'| model | top1 |'" in problem.message, problem.message

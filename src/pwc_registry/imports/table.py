@@ -160,8 +160,14 @@ def _text(value: Any, key: str, name: str) -> str | None:
     return str(value).strip() or None
 
 
+#: A Markdown table's first line: "| Model | EM |" (NLP-progress's tables, a README's).
+_MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def read_table(path: Path, mapping: TableMapping) -> Imported:
-    """One CSV file as a batch; what cannot be read is in the batch's problems (A038), and a
+    """One CSV file (tab-separated: named ``.tsv``, or tabs and no comma in its first line) as
+    a batch; what cannot be read is in the batch's problems (A038), and a
     mapping naming a column the file lacks stops the file (A037)."""
     file = str(path)
     origin = Origin(file)
@@ -176,8 +182,16 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
                         f"(byte {exc.start}); save it as UTF-8 CSV")
     except OSError as exc:
         return _refused(mapping, origin, "A038", f"cannot read the table: {exc.strerror or exc}")
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    if _MARKDOWN_ROW.match(first) or path.suffix.lower() in _MARKDOWN_SUFFIXES:
+        return _refused(mapping, origin, "A038", "the table is Markdown, not CSV (its first "
+                        f"line is {first[:60]!r}); only CSV or tab-separated tables are read: "
+                        "convert it (pandas.read_csv(sep='|'), or a spreadsheet)")
+    # Tab-separated: by the name, or a first line with tabs and no comma.
+    tabs = path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
     # Strict: a quote left open swallowed every later row into one cell, and `"9"5` read as 95.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), "excel-tab" if tabs else "excel",
+                        strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as exc:
