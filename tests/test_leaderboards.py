@@ -273,12 +273,31 @@ def test_rebuilding_removes_leaderboards_that_are_gone(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path / "r")
     out = tmp_path / "lb"
     loaded = load_registry(registry)
-    snapshot.build(loaded, out)
+    first = snapshot.build(loaded, out)
+    assert not first["rebuilt"] and first["changed"] == first["files"]
     (out / "benchmarks" / "old--board.json").write_text("{}")  # as if from an older registry
-    snapshot.build(loaded, out)
+    again = snapshot.build(loaded, out)
+    assert (again["rebuilt"], again["changed"], again["removed"]) == (True, 0, 1)
+    assert again["files"] == first["files"] == 3 * first["benchmarks"] + 5
     names = {p.name for p in (out / "benchmarks").iterdir()}
     assert "old--board.json" not in names
     assert "speech-recognition--librispeech-test-clean.json" in names
+    # What summary.json holds is the registry's, not the build's: the same bytes each time.
+    assert "changed" not in json.loads((out / "summary.json").read_text())
+
+
+def test_a_rebuild_says_what_it_changed(tmp_path: Path) -> None:
+    """A rebuild over an unchanged registry said "wrote 276 leaderboards", though it wrote
+    nothing."""
+    registry = speech_registry(tmp_path / "r")
+    out = tmp_path / "lb"
+    args = ["leaderboards", "build", "--registry", str(registry), "--out", str(out)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and first.output.startswith("wrote "), first.output
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert re.match(r"built [0-9]+ leaderboards \([0-9]+ rows\) in .*/lb/: 0 of [0-9]+ files "
+                    r"new or changed since the last build, 0 removed", again.output), again.output
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -227,8 +227,7 @@ def build(registry: Path | None, site_out: Path, boards_out: Path, no_site: bool
         click.echo(_site_summary(counts, site_out), err=True)
     if outcome.leaderboards is not None:
         summary = outcome.leaderboards
-        click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
-                   f"{boards_out}/", err=True)
+        click.echo(_boards_summary(summary, boards_out), err=True)
     sys.exit(EXIT_CLEAN)
 
 
@@ -515,8 +514,7 @@ def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> No
         check_folder(out, snapshot.COMMAND)  # before reading the registry
         loaded = load_registry(_registry(registry), jobs=jobs, abstracts=False)
         summary = snapshot.build(loaded, out, jobs=jobs)
-    click.echo(f"wrote {summary['benchmarks']} leaderboards ({summary['rows']} rows) to "
-               f"{out}/ — start at {out / 'index.md'}")
+    click.echo(f"{_boards_summary(summary, out)} — start at {out / 'index.md'}")
     if loaded.skipped:
         click.echo(f"left out {len(loaded.skipped)} files that do not pass validation "
                    "(run pwc validate)", err=True)
@@ -723,6 +721,16 @@ def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: boo
                             site_url=site_url)
     click.echo(f"{_site_summary(counts, out)} — preview it with: pwc site serve --dir {out}  "
                f"(or open {out / 'index.html'})")
+
+
+def _boards_summary(summary: dict[str, Any], out: Path) -> str:
+    """What a snapshot build did: every leaderboard is ranked again, only what changed is
+    written."""
+    built = f"{summary['benchmarks']} leaderboards ({summary['rows']} rows)"
+    if not summary.get("rebuilt"):
+        return f"wrote {built} to {out}/"
+    return (f"built {built} in {out}/: {summary['changed']} of {summary['files']} files new or "
+            f"changed since the last build, {summary['removed']} removed")
 
 
 def _site_summary(counts: dict[str, int], out: Path) -> str:

@@ -202,9 +202,9 @@ class _Writer:
         self.stale = set(self.before)
         folder.mkdir(parents=True, exist_ok=True)
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, name: str, data: bytes) -> bool:
         self.stale.discard(name)
-        _write_if_changed(self.folder / name, data, name in self.before)
+        return _write_if_changed(self.folder / name, data, name in self.before)
 
     def finish(self) -> None:
         for name in self.stale:
@@ -215,11 +215,13 @@ class _Writer:
                 path.unlink()
 
 
-def _write_if_changed(path: Path, data: bytes, present: bool = True) -> None:
-    """Write ``data`` unless ``path`` holds it already (its time and inode are then kept)."""
+def _write_if_changed(path: Path, data: bytes, present: bool = True) -> bool:
+    """Write ``data`` unless ``path`` holds it already (its time and inode are then kept);
+    whether it was written."""
     if present and path.is_file() and path.read_bytes() == data:
-        return
+        return False
     write_new(str(path), data)
+    return True
 
 
 def board_files(board: Leaderboard, registry: Registry, *, markdown: bool = True
@@ -235,26 +237,29 @@ def board_files(board: Leaderboard, registry: Registry, *, markdown: bool = True
     return files
 
 
-def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int]:
-    """Rank and write the leaderboards of ``keys``: the names written, index entries, rows."""
+def _write_boards(keys: Sequence[str]) -> tuple[list[str], list[dict[str, Any]], int, int]:
+    """Rank and write the leaderboards of ``keys``: the names of their files, index entries,
+    rows, and how many files were new or changed."""
     registry, groups, compiled, files = shared()
     names: list[str] = []
     index: list[dict[str, Any]] = []
-    rows = 0
+    rows = changed = 0
     for key in keys:
         board = compiled[key] if compiled is not None else \
             rank(benchmark_of(registry, key, groups[key]), groups[key], registry.papers)
         for name, data in board_files(board, registry).items():
-            files.write(name, data)
+            changed += files.write(name, data)
             names.append(name)
         index.append(index_entry(board, registry))
         rows += len(board.rows)
-    return names, index, rows
+    return names, index, rows, changed
 
 
 def build(registry: Registry, out: Path, *, jobs: int | None = None,
           boards: Mapping[str, Leaderboard] | None = None) -> dict[str, Any]:
-    """Write the snapshot of every leaderboard into ``out``; return the summary. Leaderboards
+    """Write the snapshot of every leaderboard into ``out``; return the summary (as
+    ``summary.json`` has it) with what this build wrote: ``files``, ``changed`` (new or
+    changed), ``removed``, and ``rebuilt`` (an earlier build was there). Leaderboards
     are ranked (unless ``boards`` gives them, compiled from ``registry``, by id) and written by
     worker processes, each taking its share of benchmarks.
 
@@ -273,14 +278,15 @@ def _build(registry: Registry, out: Path, *, jobs: int | None,
            boards: Mapping[str, Leaderboard] | None) -> dict[str, Any]:
     groups = group_results(registry) if boards is None else {}
     files = _Writer(out / "benchmarks")
+    rebuilt = bool(files.before)
     parts = fork_map(_write_boards, sorted(groups if boards is None else boards), jobs=jobs,
                      threshold=PARALLEL_THRESHOLD, share=(registry, groups, boards, files),
                      chunks_per_job=1)
-    files.stale -= {name for names, _, _ in parts for name in names}
+    files.stale -= {name for names, _, _, _ in parts for name in names}
+    removed = len(files.stale)
     files.finish()
-    index = sorted((e for _, entries, _ in parts for e in entries), key=lambda e: str(e["id"]))
-    rows = sum(n for _, _, n in parts)
-    _write_if_changed(out / "index.json", _json({"version": FORMAT_VERSION, "benchmarks": index}))
+    index = sorted((e for _, entries, _, _ in parts for e in entries), key=lambda e: str(e["id"]))
+    rows = sum(n for _, _, n, _ in parts)
     columns = ["id", "task_name", "dataset_name", "split", "primary_metric", "direction",
                "results", "best_value", "best_model", "best_holder"]
     index_rows = [[str(e["id"]), e["task_name"], e["dataset_name"], e["split"] or "",
@@ -289,16 +295,23 @@ def _build(registry: Registry, out: Path, *, jobs: int | None,
                    e["best"]["model"] if e["best"] else "",
                    _holder_label(registry, e["best"]["holder"]) if e["best"] else ""]
                   for e in index]
-    _write_if_changed(out / "index.csv", _csv(columns, index_rows))
-    _write_if_changed(out / "index.md", ("# Leaderboards\n\n" + table(
-        ["benchmark", "task", "dataset", "results", "best", "model"],
-        [[link(e["name"], f"{e['file'][:-5]}.md"), e["task_name"], e["dataset_name"],
-          str(e["results"]), number(e["best"]["value"]) if e["best"] else "",
-          e["best"]["model"] if e["best"] else ""] for e in index])).encode("utf-8"))
     summary = summarize(registry, len(index), rows)
-    _write_if_changed(out / "summary.json", _json(summary))
-    _write_if_changed(out / "summary.md", summary_markdown(summary).encode("utf-8"))
-    return summary
+    tops = {"index.json": _json({"version": FORMAT_VERSION, "benchmarks": index}),
+            "index.csv": _csv(columns, index_rows),
+            "index.md": ("# Leaderboards\n\n" + table(
+                ["benchmark", "task", "dataset", "results", "best", "model"],
+                [[link(e["name"], f"{e['file'][:-5]}.md"), e["task_name"], e["dataset_name"],
+                  str(e["results"]), number(e["best"]["value"]) if e["best"] else "",
+                  e["best"]["model"] if e["best"] else ""] for e in index])).encode("utf-8"),
+            "summary.json": _json(summary),
+            "summary.md": summary_markdown(summary).encode("utf-8")}
+    changed = sum(n for _, _, _, n in parts)
+    changed += sum(_write_if_changed(out / name, data) for name, data in tops.items())
+    files_count = sum(len(names) for names, _, _, _ in parts) + len(tops)
+    # What this build did, beside the summary it wrote (which holds no count of it: the same
+    # registry gives the same bytes).
+    return {**summary, "files": files_count, "changed": changed, "removed": removed,
+            "rebuilt": rebuilt}
 
 
 def summarize(registry: Registry, benchmarks: int, rows: int) -> dict[str, Any]:
