@@ -268,3 +268,13 @@ def test_a_markdown_table_is_refused_saying_only_csv_is_read(tmp_path: Path) -> 
     pipes = _csv(tmp_path, "| model | top1 |\n|---|---|\n| A | 90.1 |\n", "t.csv")
     [problem] = _import(registry, pipes, _mapping(), tmp_path).diagnostics
     assert problem.code == "A038" and "'| model | top1 |'" in problem.message, problem.message
+
+
+def test_an_unreadable_value_is_reported_at_its_row(tmp_path: Path) -> None:
+    """A003 and A015 from a table (and a metafile) named the row by pointer only, not by line."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,85.3,97.1,14.7\n"
+                 "B,224,n/a,95.0,19.9\nC,224,1e400,95.0,19.9\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    found = {(d.code, d.line, d.column) for d in report.diagnostics if d.code in ("A003", "A015")}
+    assert found == {("A003", 3, 1), ("A015", 4, 1)}, report.diagnostics

@@ -36,8 +36,12 @@ class Fields:
         self.diagnostics = Problems()
 
     def report(self, code: str, message: str, where: Origin) -> None:
+        """A problem at ``where``: by its line when the format has lines (a table's row, a
+        metafile's value), and by the pointer, which the message names."""
+        line = where.line or 0
         self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
-                                           where.file, 0, 0, pointer=where.pointer))
+                                        where.file, line, 1 if line else 0,
+                                        pointer=where.pointer))
 
     def text(self, value: Any, where: Origin) -> str | None:
         """A string field as given, stripped of surrounding space and of control and invisible
