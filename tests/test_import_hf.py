@@ -263,3 +263,23 @@ def test_an_eval_results_file_that_is_not_a_list(tmp_path: Path) -> None:
     batch = read_eval_results(_write(tmp_path, "value: 1\n", "x.yaml"), repo_id="o/m")
     assert [c for c, _, _ in batch.problems] == ["A047"]
     assert batch.holder is not None and batch.holder.identifiers == (("huggingface", "o/m"),)
+
+
+def test_a_value_written_twice_leaves_out_that_metric_not_the_card(
+        corpus: Path, tmp_path: Path) -> None:
+    """Intel's MRPC card (corpus: hf-model-cards/cards/Intel_bert-base-uncased-mrpc_README.md)
+    with its first accuracy given a second value: that metric is reported (A049) and left out;
+    the card's other values are imported. A key written twice used to refuse the whole card."""
+    text = (corpus / CARDS / "Intel_bert-base-uncased-mrpc_README.md").read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    assert lines[23] == "      value: 0.8602941176470589\n"  # line 24: the first accuracy
+    lines.insert(24, "      value: 0.99\n")
+    card = tmp_path / "Intel_bert-base-uncased-mrpc_README.md"
+    card.write_text("".join(lines), "utf-8")
+    batch = read_card(str(card))
+    assert [(code, o.line) for code, _, o in batch.problems] == [("A049", 25)], batch.problems
+    first, second = batch.results
+    assert [(v.metric, v.value) for v in first.values] == [("f1", 0.9042016806722689)]
+    # The metric after the one left out keeps its own line (not the removed one's).
+    assert lines[first.values[0].origin.line - 1] == "    - type: f1\n"
+    assert len(second.values) == len(read_card(str(corpus / CARDS / card.name)).results[1].values)

@@ -264,3 +264,32 @@ def test_shapes_the_format_does_not_have(tmp_path: Path) -> None:
     (result,) = _results(batches)
     assert result.model == "a" and result.paper is None
     assert [(v.metric, v.value) for v in result.values] == [("top1", 1.5)]
+
+
+def test_one_bad_value_leaves_out_that_value_not_the_file(corpus: Path, tmp_path: Path) -> None:
+    """mmocr's DBNet metafile (corpus: model-index/mmocr/configs/textdet/dbnet/metafile.yml)
+    with its first model's value made 1e400 (no float holds it) and its second model's metric
+    written twice: each of those is reported at its line and left out, the rest imported. One
+    such value used to refuse the whole file (A040)."""
+    dbnet = (corpus / MI / "mmocr/configs/textdet/dbnet/metafile.yml").read_text()
+    first, second = "hmean-iou: 0.8169", "hmean-iou: 0.8504"
+    assert dbnet.count(first) == dbnet.count(second) == 1
+    broken = dbnet.replace(first, "hmean-iou: 1e400").replace(
+        second, second + "\n          hmean-iou: 0.9999")
+    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
+                {"configs/metafile.yml": broken})
+    batches = _read(top)
+    assert "A040" not in _codes(batches)
+    problems = {(code, o.line) for b in batches for code, _, o in b.problems}
+    line_of = {text: broken.splitlines().index("          " + text) + 1
+               for text in ("hmean-iou: 1e400", "hmean-iou: 0.9999")}
+    assert ("A049", line_of["hmean-iou: 0.9999"]) in problems, problems
+    values = {r.model: [v.value for v in r.values] for r in _results(batches)}
+    (tmp_path / "original").mkdir()
+    original = _tree(tmp_path / "original", "Import:\n  - configs/metafile.yml\n",
+                     {"configs/metafile.yml": dbnet})
+    expected = {r.model: [v.value for v in r.values] for r in _results(_read(original))}
+    assert len(expected) >= 3
+    # Every other model as published; the second has no value left (not 0.8504 nor 0.9999).
+    del expected["dbnet_resnet50_fpnc_1200e_icdar2015"]
+    assert values == {**expected, "dbnet_resnet18_fpnc_1200e_icdar2015": ["1e400"]}  # A015 then

@@ -481,7 +481,8 @@ _PROBLEMS += [
             "A model-index file, metafile or model card is not valid YAML, holds anchors, "
             "aliases or tags, is larger or nested deeper than the importer reads, or is not a "
             "regular file. Nothing is imported from it; the message says what the YAML reader "
-            "found and where."),
+            "found and where. (A problem confined to one value, a number no float holds or a key "
+            "written twice, leaves out that value alone: A015, A049.)."),
     Problem("A041", "import-outside-tree", "error", "An Import points outside the tree",
             "An `Import` (or a field naming a file) is an absolute path, climbs out of the "
             "folder given with `..`, or reaches a file through a symbolic link that leads out "
@@ -511,6 +512,13 @@ _PROBLEMS += [
             "A `model-index` result or an `.eval_results` entry lacks a field the Hub requires "
             "(task type, dataset type and name, metric type and value; dataset id, task id and "
             "value), or has one of the wrong kind. The entry is skipped."),
+    Problem("A049", "source-key-twice", "warning", "A metafile or card gives one key twice",
+            "YAML does not allow a mapping to name a key twice, and readers differ on which value "
+            "they keep (PyYAML keeps the last without a word). Which one the source means is a "
+            "guess, so neither is imported, nor the rest of the list entry holding the key (a "
+            "card's metric, a result, a model), whose other keys describe that value; the rest "
+            "of the file is (a number no float holds is likewise left out alone, A015). Fix the "
+            "file, or file the result by hand."),
 ]
 
 # --- writing registry files and outputs (pwc fmt): F ---

@@ -84,6 +84,15 @@ class Document:
     #: YAML 1.2 reads it: the file is still refused (``data`` is None), but the checker can say
     #: what else is wrong with it and `pwc fmt` can fix what is mechanical (:mod:`.plain`).
     ambiguous: Any = None
+    #: When every problem is one value's (a number no float holds, a plain value YAML 1.1 reads
+    #: otherwise, a key written twice), the data with each such value replaced by its text as
+    #: written and each key written twice left out (both of its values: which one is meant is a
+    #: guess): what an importer can still take from someone else's file, reading those texts
+    #: as it reads every value (rich reads only; registry files are refused whole).
+    salvaged: Any = None
+    #: In :attr:`salvaged`, for each key written twice (its pointer), what was left out: the
+    #: key, or the list entry holding it.
+    left_out: dict[Pointer, Pointer] = dataclasses.field(default_factory=dict)
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> tuple[int, int]:
         """The position of ``pointer``, or of its nearest located ancestor."""
@@ -309,6 +318,8 @@ class _Builder:
                 self.report("Y020", f"{shown} {problem}", event.start_mark,
                             hint="write the number the paper gives; no result is this large "
                             "or this small", pointer=pointer)
+                if not is_key:
+                    self.plain_texts[pointer] = text
                 return value
             held = held_as(value, text)
             if held is not None:
@@ -374,6 +385,70 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
+#: Problems confined to one value (its pointer): see :attr:`Document.salvaged`.
+_ONE_VALUE = frozenset({"Y002", "Y006", "Y007", "Y020", "V015"})
+
+
+def _salvage(data: Any, doc: Document) -> Any:
+    """:attr:`Document.salvaged` of ``data``, the reader's own (changed in place); what each
+    key written twice left out goes into :attr:`Document.left_out`."""
+    if data is None:
+        return None
+    holder = [data]
+
+    def find(path: Pointer) -> Any:
+        found: Any = holder
+        for step in (0, *path):
+            try:
+                found = found[step]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return found
+
+    for d in doc.diagnostics:  # values first: leaving list entries out moves the others
+        if d.code != "Y002" and d.pointer in doc.plain_texts:
+            parent = find(d.pointer[:-1])
+            last = d.pointer[-1]
+            if isinstance(parent, dict):
+                if last in parent:
+                    parent[last] = doc.plain_texts[d.pointer]
+            elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+                parent[last] = doc.plain_texts[d.pointer]
+    entries: dict[Pointer, list[Any]] = {}
+    for d in doc.diagnostics:
+        if d.code != "Y002" or not d.pointer:
+            continue
+        mapping, within = d.pointer[:-1], find(d.pointer[:-2])
+        if mapping and isinstance(mapping[-1], int) and isinstance(within, list):
+            # The mapping is one entry of a list (a metric, a result, a model): the whole
+            # entry, as its other keys describe what the doubtful one does.
+            entries[mapping] = within
+            doc.left_out[d.pointer] = mapping
+        elif isinstance(parent := find(mapping), dict):
+            parent.pop(d.pointer[-1], None)
+            doc.left_out[d.pointer] = d.pointer
+    # Deepest first, and the last of a list first: each removal moves only what follows it.
+    for entry in sorted(entries, key=lambda e: (-len(e), -int(e[-1]))):
+        del entries[entry][int(entry[-1])]
+        _renumber(doc, entry)
+    return holder[0]
+
+
+def _renumber(doc: Document, removed: Pointer) -> None:
+    """The positions of ``doc`` after the list entry at ``removed`` is left out: its own gone,
+    those of the entries after it one lower."""
+    at, index = len(removed) - 1, int(removed[-1])
+    for table in (doc.positions, doc.key_positions, doc.plain_texts):
+        moved: dict[Pointer, Any] = {}
+        for pointer in [p for p in table if len(p) > at and p[:at] == removed[:at]
+                        and isinstance(p[at], int) and int(p[at]) >= index]:
+            value = table.pop(pointer)
+            if pointer[at] != index:
+                renumbered = (*pointer[:at], int(pointer[at]) - 1, *pointer[at + 1:])
+                moved[renumbered] = value
+        table.update(moved)
+
+
 def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
     """Read ``raw`` (the bytes of ``file``) with full positions and every diagnostic.
 
@@ -389,6 +464,8 @@ def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
     if doc.diagnostics:
         if isinstance(data, dict) and all(d.code == "Y007" for d in doc.diagnostics):
             doc.ambiguous = data
+        if all(d.code in _ONE_VALUE and d.pointer for d in doc.diagnostics):
+            doc.salvaged = _salvage(data, doc)
         doc.data = None
     elif data is not None and not isinstance(data, dict) and not any_shape:
         doc.diagnostics.append(Diagnostic("Y014", f"the document is {describe_value(data)}, "

@@ -33,9 +33,9 @@ from huggingface_hub.repocard_data import EvalResult, model_index_to_eval_result
 
 from ..diagnostics import Pointer
 from ..ids import fold
-from ..load import MAX_FILE_BYTES, Document, describe_value, read_rich
+from ..load import MAX_FILE_BYTES, Document, describe_value
 from ..utf8 import NotUTF8, decode
-from .model_index import _text, paper_identifiers
+from .model_index import _text, paper_identifiers, read_source_yaml
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 
 _CARD_FILE = re.compile(r"^(?P<stem>.+)_README\.md$", re.IGNORECASE)
@@ -96,11 +96,6 @@ def _raw(file: str) -> tuple[bytes | None, Problem | None]:
         return None, ("A040", f"{file} cannot be read: {exc.strerror or exc}", Origin(file))
 
 
-def _unreadable(file: str, doc: Document, line_offset: int) -> tuple[Problem, ...]:
-    return tuple(("A040", f"{d.message} ({d.code})",
-                  Origin(file, d.pointer or (), d.line + line_offset)) for d in doc.diagnostics)
-
-
 def _origin(file: str, doc: Document, pointer: Pointer, offset: int) -> Origin:
     return Origin(file, pointer, doc.locate(pointer)[0] + offset)
 
@@ -122,11 +117,12 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
         return Imported(Origin(file), fallback, (), (
             ("A047", "the card has no YAML front matter (--- at its top)", Origin(file, (), 1)),))
     offset = text.count("\n", 0, match.start(2))
-    doc = read_rich(file, match.group(2).encode("utf-8"))
-    if doc.data is None:
+    doc, read_problems = read_source_yaml(file, match.group(2).encode("utf-8"),
+                                          line_offset=offset)
+    if doc is None:
         return Imported(Origin(file), fallback, (), (
             ("A047", "the card's front matter is not read as YAML, so its results are not "
-             "imported", Origin(file, (), 1)), *_unreadable(file, doc, offset)))
+             "imported", Origin(file, (), 1)), *read_problems))
     front: dict[str, Any] = doc.data
     model_index = front.get("model-index")
     if not isinstance(model_index, list) or not model_index:
@@ -142,7 +138,7 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
         identifiers=(("huggingface", hub_id),) if hub_id else (),
         description="The model card's own evaluation results (its model-index block).")
     paper = _only_arxiv_paper(text, front)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(read_problems)
     results: list[ImportedResult] = []
     for i, entry in enumerate(model_index):
         at: Pointer = ("model-index", i)
@@ -301,16 +297,16 @@ def read_eval_results(file: str, *, repo_id: str | None = None) -> Imported:
     if raw is None:
         assert problem is not None
         return Imported(Origin(file), holder, (), (problem,))
-    doc = read_rich(file, raw, any_shape=True)
-    if doc.data is None:
-        return Imported(Origin(file), holder, (), _unreadable(file, doc, 0))
+    doc, read_problems = read_source_yaml(file, raw, any_shape=True)
+    if doc is None:
+        return Imported(Origin(file), holder, (), tuple(read_problems))
     entries = doc.data if isinstance(doc.data, list) else None
     if entries is None:
         return Imported(Origin(file), holder, (), (
             ("A047", f"the file is {describe_value(doc.data)}, not a list of eval results",
              Origin(file, (), 1)),))
     model = hub_id or _eval_results_owner(file)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(read_problems)
     results: list[ImportedResult] = []
     for i, item in enumerate(entries):
         origin = _origin(file, doc, (i,), 0)

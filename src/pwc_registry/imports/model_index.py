@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Pointer
+from ..diagnostics import Pointer, pointer_text
 from ..load import MAX_FILE_BYTES, Document, read_rich
 from ..utf8 import NotUTF8, decode
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
@@ -88,6 +88,28 @@ def _text(value: Any) -> str | None:
 def _url(value: Any) -> str | None:
     """A ``Code``/``Weights`` field: a URL, or a mapping with ``URL``."""
     return _text(value.get("URL") if isinstance(value, dict) else value)
+
+
+def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_offset: int = 0
+                     ) -> tuple[Document | None, list[Problem]]:
+    """A YAML document of someone else's (a metafile, a card's front matter at ``line_offset``)
+    and the problems to report. A document whose every problem is one value's is read all the
+    same (:attr:`..load.Document.salvaged`): a number no float holds is kept as its text, which
+    the value reader then reports (A015) as it would a quoted one, and a key written twice is
+    left out with both its values (with the list entry holding it: a metric, a result, a model)
+    and reported (A049); the rest of the file is imported. Anything else refuses the document
+    (A040)."""
+    doc = read_rich(file, raw, any_shape=any_shape)
+    if doc.data is not None:
+        return doc, []
+    if doc.salvaged is None:
+        return None, [("A040", f"{d.message} ({d.code})",
+                       Origin(file, d.pointer or (), d.line + line_offset))
+                      for d in doc.diagnostics]
+    twice = [("A049", f"{d.message}: {pointer_text(doc.left_out[d.pointer])} is not imported",
+              Origin(file, d.pointer, d.line + line_offset))
+             for d in doc.diagnostics if d.code == "Y002" and d.pointer in doc.left_out]
+    return dataclasses.replace(doc, data=doc.salvaged, diagnostics=[]), twice
 
 
 @dataclasses.dataclass
@@ -202,16 +224,10 @@ class _Tree:
             return []
         if path.lower().endswith(".md"):
             return self._markdown(path, raw)
-        doc = read_rich(path, raw, any_shape=True)
-        if doc.data is None:
-            self._unreadable(path, doc, 0)
-            return []
-        return [_Part(path, doc)]
-
-    def _unreadable(self, path: str, doc: Document, line_offset: int) -> None:
-        for d in doc.diagnostics:
-            self.report("A040", f"{d.message} ({d.code})",
-                        Origin(path, d.pointer or (), d.line + line_offset))
+        found, problems = read_source_yaml(path, raw, any_shape=True)
+        for problem in problems:
+            self.report(*problem)
+        return [] if found is None else [_Part(path, found)]
 
     def _markdown(self, path: str, raw: bytes) -> list[_Part]:
         """The model-index blocks of a markdown file: YAML inside HTML comments."""
@@ -225,11 +241,11 @@ class _Tree:
             if not any(f"{key}:" in body for key in _MODEL_INDEX_KEYS):
                 continue  # a comment of another kind
             offset = text.count("\n", 0, start)
-            doc = read_rich(path, body.encode("utf-8"))
-            if doc.data is None:
-                self._unreadable(path, doc, offset)
-                continue
-            parts.append(_Part(path, doc, offset))
+            found, problems = read_source_yaml(path, body.encode("utf-8"), line_offset=offset)
+            for problem in problems:
+                self.report(*problem)
+            if found is not None:
+                parts.append(_Part(path, found, offset))
         return parts
 
     # --- the format ---
