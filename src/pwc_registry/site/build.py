@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
@@ -810,13 +811,14 @@ def _write_search(site: Site, files: FileSet, *, jobs: int | None = None) -> Non
     changed."""
     from .search import FOLDER, lookup_files, write_search_index  # it uses this module
 
-    files.record(_write(files, lookup_files(site)))
     scratch = Path(tempfile.mkdtemp(prefix=".pwc-search-", dir=files.folder))
+    counts: Counter[str] = Counter()  # the records' words, counted as Pagefind gets them
     try:
-        if write_search_index(site, scratch, jobs=jobs):
+        if write_search_index(site, scratch, jobs=jobs, counts=counts):
             files.record(files.place_folder(FOLDER, scratch / FOLDER))
     finally:
         shutil.rmtree(scratch)
+    files.record(_write(files, lookup_files(site, counts)))
 
 
 def load_site(registry_path: Path, *, jobs: int | None = None) -> Site:

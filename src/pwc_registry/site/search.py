@@ -18,8 +18,8 @@ the task of that name behind 40 leaderboards named "Question Answering on …", 
 found nothing. So the site also has files the browser looks names and words up in itself
 (:func:`lookup_files`, under ``search/``): every task, dataset, method and leaderboard by its
 folded name and aliases, and a metric's names to the leaderboards it ranks, to put an exact
-name first, then a name the query begins; and the words of those names, paper titles and
-models, to correct a word that neither they nor Pagefind's index hold. Both are split into files by
+name first, then a name the query begins; and every word the records hold (counted from the
+records as Pagefind gets them), to correct a typed word that none holds. Both are split into files by
 the first letter (the first two, and so on, where one letter's file would be large), so a query
 fetches one or two small files.
 
@@ -38,9 +38,11 @@ import errno
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -85,9 +87,12 @@ WORD_SHARD = 5_000
 PREFIX_LETTERS = 64
 #: The leaderboards a metric's name or alias finds at most: those with the most results.
 METRIC_BOARDS = 20
-#: Words shorter than this are not offered as corrections (``search.js`` corrects a typed word
-#: of four letters or more, within one edit; of eight or more, within two).
-WORD_LETTERS = 3
+#: Words shorter than this are neither listed nor corrected (``search.js`` corrects a typed
+#: word of four letters or more, within one edit; of eight or more, within two).
+WORD_LETTERS = 4
+#: The longest file name a shard may have (most file systems allow 255 bytes): a prefix of 50
+#: Chinese characters is a 250-byte name in hexadecimal.
+NAME_BYTES = 200
 
 
 class SearchIndexError(Exception):
@@ -98,11 +103,17 @@ def _escape(text: str) -> str:
     return str(markupsafe.escape(text))
 
 
+#: A record as Pagefind reads it, and the texts of it that Pagefind indexes (for
+#: :func:`count_words`): the title, names, words and the body's text.
+Record = tuple[str, list[str]]
+
+
 def _record(*, kind: str, title: str, names: list[str], detail: str, body: str = "",
-            words: list[str] | None = None,
-            badges: list[tuple[int, str, str]] | None = None) -> str:
-    """One record as the HTML Pagefind reads. The title and names are weighted far above the
-    rest, so a leaderboard whose metric is "WER" outranks a paper that mentions WER."""
+            text: str = "", words: list[str] | None = None,
+            badges: list[tuple[int, str, str]] | None = None) -> Record:
+    """One record as the HTML Pagefind reads (``body`` HTML, whose text is ``text``). The title
+    and names are weighted far above the rest, so a leaderboard whose metric is "WER" outranks a
+    paper that mentions WER."""
     meta = [("title", title), ("kind", kind), ("names", " · ".join(names)),
             ("detail", detail)]
     if badges:
@@ -121,9 +132,10 @@ def _record(*, kind: str, title: str, names: list[str], detail: str, body: str =
         parts.append(f'<p data-pagefind-weight="2">{_escape(" · ".join(words))}</p>')
     if body:
         parts.append(f"<div>{body}</div>")
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title></head>'
+    html = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title></head>'
             f"<body>{filters}{spans}"
             f"<main data-pagefind-body>{''.join(parts)}</main></body></html>\n")
+    return html, [title, *names, *(words or ()), text]
 
 
 def _aliases(record: Mapping[str, object]) -> list[str]:
@@ -144,7 +156,7 @@ def _board_detail(site: Site, board: Leaderboard) -> str:
     return f"{count} result{'s' if count != 1 else ''}, {ranked}"
 
 
-def _board_record(site: Site, board: Leaderboard) -> str:
+def _board_record(site: Site, board: Leaderboard) -> Record:
     registry, b = site.registry, board.benchmark
     names = [*_names(registry, "task", b.task), *_names(registry, "dataset", b.dataset)]
     for metric in b.metrics:
@@ -173,7 +185,7 @@ def opening(text: str, words: int = ABSTRACT_WORDS) -> str:
     return " ".join(text.split()[:words])
 
 
-def _holder_record(site: Site, holder: Holder, kind: str, label: str) -> str:
+def _holder_record(site: Site, holder: Holder, kind: str, label: str) -> Record:
     authors = list(holder.authors[:AUTHORS]) + (["et al."] if len(holder.authors) > AUTHORS
                                                  else [])
     arxiv = holder.identifiers.get("arxiv", "")
@@ -183,22 +195,31 @@ def _holder_record(site: Site, holder: Holder, kind: str, label: str) -> str:
     badges = [(rank, board_id, name) for board_id, rank, name in rank_badges(site, holder.id)]
     return _record(kind=kind, title=paper_label(holder),
                    names=[f"arXiv:{arxiv}", arxiv] if arxiv else [], detail=detail,
-                   body=_escape(opening(text)), badges=badges,
+                   body=_escape(opening(text)), text=opening(text), badges=badges,
                    words=[*holder.authors,
                           *dict.fromkeys(r.model for r in holder.results)])
 
 
-def records(site: Site) -> Iterator[tuple[str, str]]:
+def records(site: Site, counts: Counter[str] | None = None) -> Iterator[tuple[str, str]]:
     """(the page's path from the site's root, its record) for everything worth finding, in a
-    fixed order."""
+    fixed order; with ``counts``, the words of each record counted into it
+    (:func:`count_words`) as it is made."""
+    for path, (html, texts) in _records(site):
+        if counts is not None:
+            count_words(counts, texts)
+        yield path, html
+
+
+def _records(site: Site) -> Iterator[tuple[str, Record]]:
     registry = site.registry
     for kind, folder in ENTITY_FOLDERS:
         for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
             description = data.get("description")
-            body = render_markdown(description) if isinstance(description, str) else ""
+            description = description if isinstance(description, str) else ""
             yield f"{folder}/{entity_id}.html", _record(
                 kind=kind, title=registry.name(kind, entity_id), names=_aliases(data),
-                detail=_entity_detail(_entity_boards(site, kind, entity_id)), body=body)
+                detail=_entity_detail(_entity_boards(site, kind, entity_id)),
+                body=render_markdown(description) if description else "", text=description)
     for board_id, board in sorted(site.boards.items()):
         yield f"benchmarks/{board_id}.html", _board_record(site, board)
     for paper_id in sorted(registry.papers):
@@ -210,12 +231,32 @@ def records(site: Site) -> Iterator[tuple[str, str]]:
                                                   SOURCE_KINDS[source.kind].capitalize())
 
 
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")  # \w: what str.isalnum() says, and "_"
+
+
 def fold(text: str) -> str:
     """``text`` as names and words are compared: lower case, accents kept, every run of
-    anything but letters and digits one space. ``search.js``'s ``fold`` is the same rule (a
-    browser test holds them to it): where they differed, a name would be filed where the
-    browser does not look."""
-    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+    anything but letters and digits one space (not :func:`..ids.fold`, which keeps punctuation:
+    two names are one name only when they differ in case and spacing alone). ``search.js``'s
+    ``fold`` is the same rule (a browser test holds them to it): where they differed, a name
+    would be filed where the browser does not look."""
+    return " ".join(_NOT_LETTER_OR_DIGIT.sub(" ", text.lower()).split())
+
+
+def count_words(counts: Counter[str], texts: Iterable[str]) -> None:
+    """Count into ``counts`` each word of ``texts`` (folded) of :data:`WORD_LETTERS` letters or
+    more and letters only (no digit nor other number character, ``search.js``'s ``\\p{N}``, for
+    which it corrects no word), once: in how many records a word is."""
+    words = set(_NOT_LETTER_OR_DIGIT.sub(" ", " ".join(texts).lower()).split())
+    counts.update(w for w in words if len(w) >= WORD_LETTERS and w.isalpha())
+
+
+def word_counts(site: Site) -> Counter[str]:
+    """The words of every record (what :func:`records` counts while the index is written)."""
+    counts: Counter[str] = Counter()
+    for _ in records(site, counts):
+        pass
+    return counts
 
 
 #: A name the browser looks up: (folded name, kind, page, title, detail line, weight: the
@@ -260,29 +301,12 @@ def name_entries(site: Site) -> list[NameEntry]:
     return sorted(set(out))
 
 
-def vocabulary(site: Site) -> list[str]:
-    """The words a misspelt one is corrected to: those of :data:`WORD_LETTERS` letters or more
-    without a digit in a name or alias, a leaderboard's, paper's or source's title or a model;
-    the commonest (in most of them) first, a tie in alphabetical order."""
-    registry = site.registry
-    counts: dict[str, int] = {}
-
-    def count(texts: Iterable[str]) -> None:
-        for word in {w for text in texts for w in fold(text).split()}:
-            counts[word] = counts.get(word, 0) + 1
-
-    for kind in ("task", "dataset", "method", "metric"):
-        for entity_id, data in registry.entities.get(kind, {}).items():
-            count([registry.name(kind, entity_id), *_aliases(data)])
-    for board in site.boards.values():
-        count([board.benchmark.name])
-    holders: Iterable[Holder] = itertools.chain(registry.papers.values(),
-                                                registry.sources.values())
-    for holder in holders:
-        count([paper_label(holder), *{r.model for r in holder.results}])
-    return sorted((w for w in counts
-                   if len(w) >= WORD_LETTERS and not any(c.isdigit() for c in w)),
-                  key=lambda w: (-counts[w], w))
+def vocabulary(counts: Counter[str]) -> list[str]:
+    """The words of ``counts`` (:func:`word_counts`), the commonest first, a tie in
+    alphabetical order: every word Pagefind's index holds (of four letters or more, no digit),
+    so that the browser tells a word it does not know from one it does, and what a misspelt
+    one is corrected to."""
+    return sorted(counts, key=lambda w: (-counts[w], w))
 
 
 def _shard_file(prefix: str) -> str:
@@ -292,11 +316,11 @@ def _shard_file(prefix: str) -> str:
 
 
 def _shards(keyed: list[tuple[str, object]], limit: int
-            ) -> tuple[dict[str, object], dict[str, list[object]]]:
+            ) -> tuple[list[str], dict[str, list[object]]]:
     """``keyed`` (folded key, entry) in files by the key's first letter; a letter with more
-    than ``limit`` entries split by the first two, and so on to :data:`PREFIX_LETTERS` (an
-    entry whose key is the prefix split stays in the prefix's file). What ``shards.json``
-    says of them (the prefixes that have a file, those split), and {file: entries}."""
+    than ``limit`` entries split by the first two, and so on to :data:`PREFIX_LETTERS` or a file
+    name of :data:`NAME_BYTES` (an entry whose key is the prefix split stays in the prefix's
+    file). The prefixes split (what ``shards.json`` says), and {prefix: entries}."""
     split: list[str] = []
     files: dict[str, list[object]] = {}
     pending = [(1, keyed)]
@@ -307,30 +331,31 @@ def _shards(keyed: list[tuple[str, object]], limit: int
             by_prefix.setdefault(key[:letters], []).append((key, entry))
         for prefix, members in by_prefix.items():
             longer = [m for m in members if len(m[0]) > letters]
-            if len(members) <= limit or not longer or letters >= PREFIX_LETTERS:
+            if (len(members) <= limit or not longer or letters >= PREFIX_LETTERS
+                    or len(_shard_file(prefix)) + len("-10ffff") > NAME_BYTES):
                 files[prefix] = [entry for _, entry in members]
                 continue
             split.append(prefix)
             if exact := [entry for key, entry in members if len(key) == letters]:
                 files[prefix] = exact
             pending.append((letters + 1, longer))
-    return {"files": sorted(files), "split": sorted(split)}, files
+    return sorted(split), files
 
 
 def _json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def lookup_files(site: Site) -> Iterator[tuple[str, bytes]]:
+def lookup_files(site: Site, counts: Counter[str]) -> Iterator[tuple[str, bytes]]:
     """The files under ``search/`` that ``search.js`` looks names and words up in, in a fixed
-    order: ``shards.json`` (for names and for words, the prefixes that have a file and those
-    split into longer ones), ``names/<prefix>.json`` (lists of :data:`NameEntry` without the
-    folded name, which the browser folds again) and ``words/<prefix>.json`` (lists of words,
-    the commonest first)."""
-    names_shards, name_files = _shards([(e[0], list(e[1:])) for e in name_entries(site)],
-                                       NAME_SHARD)
-    words_shards, word_files = _shards([(word, word) for word in vocabulary(site)], WORD_SHARD)
-    yield f"{LOOKUP}/shards.json", _json({"names": names_shards, "words": words_shards})
+    order: ``shards.json`` (for names and for words, the prefixes split into longer ones),
+    ``names/<prefix>.json`` (lists of :data:`NameEntry` without the folded name, which the
+    browser folds again) and ``words/<prefix>.json`` (the words of ``counts``, which
+    :func:`records` made, the commonest first). A prefix with nothing has no file."""
+    split_names, name_files = _shards([(e[0], list(e[1:])) for e in name_entries(site)],
+                                      NAME_SHARD)
+    split_words, word_files = _shards([(word, word) for word in vocabulary(counts)], WORD_SHARD)
+    yield f"{LOOKUP}/shards.json", _json({"names": split_names, "words": split_words})
     for folder, files in (("names", name_files), ("words", word_files)):
         for prefix in sorted(files):
             yield f"{LOOKUP}/{folder}/{_shard_file(prefix)}", _json(files[prefix])
@@ -355,9 +380,9 @@ def _memory_folder() -> str | None:
     return str(shm) if usable else None
 
 
-def _parts(site: Site) -> Iterator[list[tuple[str, str]]]:
+def _parts(site: Site, counts: Counter[str] | None) -> Iterator[list[tuple[str, str]]]:
     """:func:`records` in runs of :data:`PART_RECORDS`, one per index."""
-    found = records(site)
+    found = records(site, counts)
     while part := list(itertools.islice(found, PART_RECORDS)):
         yield part
 
@@ -377,13 +402,14 @@ def _run_pagefind(source: Path, output: Path, cwd: Path) -> None:
                                or f"Pagefind failed (exit status {done.returncode})")
 
 
-def _index(site: Site, index: Path, parent: str | None, jobs: int) -> int:
+def _index(site: Site, index: Path, parent: str | None, jobs: int,
+           counts: Counter[str] | None) -> int:
     count = 0
     outputs: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="pwc-search-", dir=parent) as temporary, \
             ThreadPoolExecutor(jobs) as pagefind:
         runs: list[Future[None]] = []
-        for number, part in enumerate(_parts(site), start=1):
+        for number, part in enumerate(_parts(site, counts), start=1):
             if len(runs) >= jobs:  # records on disk (in memory) only for the runs under way
                 runs[-jobs].result()
             source = Path(temporary) / f"records-{number}"
@@ -411,16 +437,19 @@ def _index(site: Site, index: Path, parent: str | None, jobs: int) -> int:
     return count
 
 
-def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int:
+def write_search_index(site: Site, out: Path, *, jobs: int | None = None,
+                       counts: Counter[str] | None = None) -> int:
     """Index everything worth finding into ``out/pagefind``, in parts of at most
-    :data:`PART_RECORDS` records indexed ``jobs`` at a time; how many records. A registry with
-    nothing in it has no index (``search.js`` then says that the index could not be loaded)."""
+    :data:`PART_RECORDS` records indexed ``jobs`` at a time; how many records; with
+    ``counts``, the records' words counted into it (:func:`word_counts`) on the way. A registry
+    with nothing in it has no index (``search.js`` then says that the index could not be
+    loaded)."""
     # Pagefind runs in a folder of its own: a relative ``out`` would name a place in it.
     index = (out / FOLDER).resolve()
     memory = _memory_folder()
     jobs = jobs or os.cpu_count() or 1
     try:
-        count = _index(site, index, memory, jobs)
+        count = _index(site, index, memory, jobs, counts)
     except OSError as error:
         if memory is None or error.errno != errno.ENOSPC:
             raise
@@ -428,7 +457,9 @@ def write_search_index(site: Site, out: Path, *, jobs: int | None = None) -> int
         # what the first try indexed (in ``out``, this function's) is dropped.
         for made in [index, *index.parent.glob(f"{index.name}-*")]:
             shutil.rmtree(made, ignore_errors=True)
-        count = _index(site, index, None, jobs)
+        if counts is not None:
+            counts.clear()  # counted again with the records
+        count = _index(site, index, None, jobs, counts)
     if count and not (index / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"Pagefind wrote no index into {index}")
     return count

@@ -60,21 +60,27 @@
     return lookups[path];
   }
 
-  // The file of names or words beginning as ``text`` (folded) does: named by its first letter's
-  // code point ("q" → 71.json), or, where shards.json lists that letter as split, by its first
-  // two ("qu" → 71-75.json), and so on. No file for that beginning: nothing to look up.
-  function shard(folder, text) {
+  // The prefix of ``text`` (folded) whose file holds the names or words beginning as it does:
+  // its first letter, or, where shards.json lists that letter as split, its first two, and so
+  // on. ``split``: whether ``text`` itself is a split prefix (many entries begin so).
+  function prefixOf(folder, text) {
     return fetchJson("shards.json", {}).then(function (shards) {
-      var listed = shards && shards[folder] ? shards[folder] : {};
-      var split = Array.isArray(listed.split) ? listed.split : [];
-      var files = Array.isArray(listed.files) ? listed.files : [];
+      var split = shards && Array.isArray(shards[folder]) ? shards[folder] : [];
       var letters = Array.from(text), n = 1;
       while (n < letters.length && split.indexOf(letters.slice(0, n).join("")) !== -1) n++;
-      var prefix = letters.slice(0, n);
-      if (files.indexOf(prefix.join("")) === -1) return [];
-      var file = prefix.map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
-      return fetchJson(folder + "/" + file + ".json", []);
-    }).then(function (entries) { return Array.isArray(entries) ? entries : []; });
+      return { letters: letters.slice(0, n), split: split.indexOf(text) !== -1 };
+    });
+  }
+
+  // The entries of that file, named by its letters' code points ("qu" → 71-75.json); none if
+  // there is no such file (nothing begins so).
+  function shard(folder, text) {
+    return prefixOf(folder, text).then(function (prefix) {
+      var file = prefix.letters.map(function (c) { return c.codePointAt(0).toString(16); });
+      return fetchJson(folder + "/" + file.join("-") + ".json", []).then(function (entries) {
+        return { entries: Array.isArray(entries) ? entries : [], split: prefix.split };
+      });
+    });
   }
 
   // The tasks, datasets, methods and leaderboards one of whose names (a metric's, for the
@@ -83,8 +89,8 @@
   function named(query, kind) {
     var q = fold(query);
     if (Array.from(q).length < 2) return Promise.resolve([]);
-    return shard("names", q).then(function (entries) {
-      return entries.filter(function (e) {
+    return shard("names", q).then(function (found) {
+      return found.entries.filter(function (e) {
         return Array.isArray(e) && fold(String(e[5] || e[2])).indexOf(q) === 0 &&
           (!kind || e[0] === kind);
       }).map(function (e) {
@@ -118,26 +124,31 @@
     return row[b.length];
   }
 
-  // The query with each word (of four letters or more, no digit) that no name, title or model
-  // holds replaced by the commonest of those within one edit (two from eight letters), unless
-  // the best page Pagefind finds for the word holds it (an author, a word of an abstract).
-  // The last word may be unfinished, so it is also held against words' beginnings. Null if no
-  // word is replaced. Pagefind leaves out a word it does not know and answers the others
-  // ("qestion answering": 143 pages that say "answer"), or answers its stem ("transfomer":
-  // "TransferTransfo").
-  function corrected(query, pf, filters) {
+  // Longer typed words are not corrected, and at most so many words are held against one
+  // (the commonest first): a word file made of thousands of long look-alikes stays cheap.
+  var LONGEST = 24, COMPARED = 10000;
+
+  // The query with each word of four letters or more (no digit) that no record of the index
+  // holds, nor begins (Pagefind matches words by their beginning), replaced by the commonest
+  // word within one edit (two from eight letters); the last word may be unfinished, so it is
+  // also held against words' beginnings. Null if no word is replaced. The words files list
+  // every word Pagefind indexed, so a word is known without asking Pagefind, which would
+  // answer a word it does not know with its stem elsewhere ("transfomer": "TransferTransfo")
+  // or leave it out and answer the others ("qestion answering": every page saying "answer").
+  function corrected(query) {
     var typed = fold(query).split(" ");
     return Promise.all(typed.map(function (w, at) {
-      if (w.length < 4 || /\p{N}/u.test(w)) return w;
+      if (w.length < 4 || w.length > LONGEST || /\p{N}/u.test(w)) return w;
       var last = at === typed.length - 1;
-      return shard("words", w).then(function (vocabulary) {
-        var known = vocabulary.some(function (v) {
-          return v === w || (last && typeof v === "string" && v.indexOf(w) === 0);
+      return shard("words", w).then(function (found) {
+        var vocabulary = found.entries.slice(0, COMPARED);
+        var known = found.split || found.entries.some(function (v) {
+          return typeof v === "string" && v.indexOf(w) === 0;
         });
         if (known) return w;
-        var limit = w.length >= 8 ? 2 : 1, best = null, least = limit + 1;
+        var limit = w.length >= 8 ? 2 : 1, best = w, least = limit + 1;
         vocabulary.forEach(function (v) {
-          if (typeof v !== "string") return;
+          if (typeof v !== "string" || v.length > LONGEST + limit) return;
           var d = distance(w, v, limit);
           if (last) {
             for (var n = w.length - 1; n <= w.length + 1; n++) {
@@ -146,16 +157,7 @@
           }
           if (d < least) { best = v; least = d; }  // the commonest of the nearest
         });
-        if (best === null) return w;  // nothing near: Pagefind's, as typed
-        return pf.search(w, { filters: filters || {} }).then(function (answer) {
-          // Pagefind also answers a word's stem and near beginnings ("transfomer": "transfer"):
-          // the word is known if its best page holds a word that begins with it (an author, a
-          // word of an abstract).
-          return answer.results.length ? answer.results[0].data() : null;
-        }).then(function (page) {
-          var text = page ? fold((page.meta && page.meta.title) + " " + page.content) : "";
-          return text && (" " + text).indexOf(" " + w) !== -1 ? w : best;
-        });
+        return best;
       });
     })).then(function (words) {
       var fixed = words.join(" ");
@@ -274,7 +276,8 @@
   // Run a search; ``show(found, total, searched)`` gets the first BATCH results re-ranked (the
   // names that begin as the query does among them), and can call ``found.more()`` for the next
   // batch. ``searched`` is what was searched instead of the query as typed: its spelling
-  // corrected, or, when it found nothing, long words' last letters dropped. A later query makes an earlier one stale.
+  // corrected, or, when it found nothing, long words' last letters dropped. A later query
+  // makes an earlier one stale.
   var latest = 0;
   function run(query, filters, show, onError) {
     var ticket = ++latest;
@@ -295,9 +298,7 @@
         return w.slice(0, Math.max(4, w.length - 2));
       }));
     }
-    pagefind().then(function (pf) {
-      return Promise.all([attempt(query), corrected(query, pf, filters)]);
-    }).then(function (both) {
+    Promise.all([attempt(query), corrected(query)]).then(function (both) {
       var found = both[0], fixed = both[1];
       return (fixed ? attempt(fixed) : Promise.resolve(null)).then(function (better) {
         return better || found || shortened();
