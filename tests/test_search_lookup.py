@@ -102,7 +102,9 @@ def test_lookup_files_split_a_letter_with_too_many_entries_by_two_and_so_on(
     counts = search.word_counts(shipped)
     files = dict(search.lookup_files(shipped, counts))
     shards = json.loads(files["search/shards.json"])
-    assert shards["names"] == [] and "search/names/73.json" in files
+    assert list(shards["names"]) == [""] and "search/names/73.json" in files
+    # The first letters the names begin with, and that no name is a letter alone.
+    assert shards["names"][""] == [0, "".join(sorted({e[0][0] for e in entries}))]
     # A file holds its entries without the folded name, which is the title's or the alias's.
     assert filed(files, "s") == [list(e[1:]) for e in entries if e[0].startswith("s")]
     assert sum(len(json.loads(data)) for path, data in files.items()
@@ -128,8 +130,8 @@ def test_names_sharing_a_long_beginning_stop_splitting(monkeypatch: pytest.Monke
     """A fork's thousand names alike but for their last letter cannot make a thousand levels."""
     keyed: list[tuple[str, object]] = [("x" * 200 + str(n), n) for n in range(50)]
     monkeypatch.setattr(search, "PREFIX_LETTERS", 5)
-    split, files = search._shards(keyed, 10)
-    assert split == ["x", "xx", "xxx", "xxxx"]
+    splits, files = search._shards(keyed, 10)
+    assert splits == {prefix: (0, "x") for prefix in ("", "x", "xx", "xxx", "xxxx")}
     assert files == {"xxxxx": list(range(50))}
 
 
@@ -236,6 +238,10 @@ def test_a_misspelt_word_is_corrected_and_a_known_one_is_not(
     site = _site(tmp_path, shipped_site, answers)
     server, url = serve(site)
     page = browser.new_page()
+    # shards.json says which files exist: no request fails (a browser logs each as an error).
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: failed.append(r.url))
     status, found = _results(page, url, "qestion answering")
     assert status.endswith(" results for “question answering” (searched instead of "
                            "“qestion answering”)."), status
@@ -250,6 +256,8 @@ def test_a_misspelt_word_is_corrected_and_a_known_one_is_not(
     # A word unknown everywhere, with nothing near it, is searched as typed.
     status, found = _results(page, url, "xqzvw")
     assert status == "0 results for “xqzvw”." and found == []
+    _results(page, url, "2211.05344 ∑∑∑ zzzz")  # beginnings no name or word has
+    assert [u for u in failed if "/pagefind/" not in u] == []  # the stand-in has no parts.json
     page.close()
     server.shutdown()
 

@@ -315,31 +315,42 @@ def _shard_file(prefix: str) -> str:
     return "-".join(f"{ord(c):x}" for c in prefix) + ".json"
 
 
+#: What ``shards.json`` says of one split prefix: whether a file holds the entries that are
+#: the prefix itself (1 or 0), and the letters that follow it in some entry, in order.
+Split = tuple[int, str]
+
+
 def _shards(keyed: list[tuple[str, object]], limit: int
-            ) -> tuple[list[str], dict[str, list[object]]]:
+            ) -> tuple[dict[str, Split], dict[str, list[object]]]:
     """``keyed`` (folded key, entry) in files by the key's first letter; a letter with more
     than ``limit`` entries split by the first two, and so on to :data:`PREFIX_LETTERS` or a file
     name of :data:`NAME_BYTES` (an entry whose key is the prefix split stays in the prefix's
-    file). The prefixes split (what ``shards.json`` says), and {prefix: entries}."""
-    split: list[str] = []
+    file). What ``shards.json`` says: each prefix split ("" for the first letters) with its
+    :data:`Split`, so that the browser asks only for files that exist; and {prefix: entries}."""
+    splits: dict[str, Split] = {}
     files: dict[str, list[object]] = {}
-    pending = [(1, keyed)]
+    pending = [("", keyed)]
     while pending:
-        letters, group = pending.pop()
+        parent, group = pending.pop()
+        letters = len(parent) + 1
         by_prefix: dict[str, list[tuple[str, object]]] = {}
+        exact = []
         for key, entry in group:
-            by_prefix.setdefault(key[:letters], []).append((key, entry))
+            if len(key) < letters:
+                exact.append(entry)
+            else:
+                by_prefix.setdefault(key[:letters], []).append((key, entry))
+        if exact:
+            files[parent] = exact
+        splits[parent] = (1 if exact else 0, "".join(sorted(p[-1] for p in by_prefix)))
         for prefix, members in by_prefix.items():
-            longer = [m for m in members if len(m[0]) > letters]
-            if (len(members) <= limit or not longer or letters >= PREFIX_LETTERS
+            if (len(members) <= limit or all(len(key) == letters for key, _ in members)
+                    or letters >= PREFIX_LETTERS
                     or len(_shard_file(prefix)) + len("-10ffff") > NAME_BYTES):
                 files[prefix] = [entry for _, entry in members]
-                continue
-            split.append(prefix)
-            if exact := [entry for key, entry in members if len(key) == letters]:
-                files[prefix] = exact
-            pending.append((letters + 1, longer))
-    return sorted(split), files
+            else:
+                pending.append((prefix, members))
+    return dict(sorted(splits.items())), files
 
 
 def _json(value: object) -> bytes:
@@ -348,7 +359,8 @@ def _json(value: object) -> bytes:
 
 def lookup_files(site: Site, counts: Counter[str]) -> Iterator[tuple[str, bytes]]:
     """The files under ``search/`` that ``search.js`` looks names and words up in, in a fixed
-    order: ``shards.json`` (for names and for words, the prefixes split into longer ones),
+    order: ``shards.json`` (for names and for words, the prefixes split into longer ones:
+    :func:`_shards`),
     ``names/<prefix>.json`` (lists of :data:`NameEntry` without the folded name, which the
     browser folds again) and ``words/<prefix>.json`` (the words of ``counts``, which
     :func:`records` made, the commonest first). A prefix with nothing has no file."""

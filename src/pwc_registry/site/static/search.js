@@ -60,23 +60,37 @@
     return lookups[path];
   }
 
-  // The prefix of ``text`` (folded) whose file holds the names or words beginning as it does:
-  // its first letter, or, where shards.json lists that letter as split, its first two, and so
-  // on. ``split``: whether ``text`` itself is a split prefix (many entries begin so).
+  // The prefix of ``text`` (folded) whose file holds the names or words beginning as it does,
+  // found by walking shards.json: each prefix split into longer ones ("" for the first
+  // letters) says whether a file holds the entries that are the prefix itself, and which
+  // letters follow it. ``file``: that prefix's letters, or null when nothing begins so (no
+  // file to ask for); ``split``: whether ``text`` itself is split (many entries begin so).
   function prefixOf(folder, text) {
     return fetchJson("shards.json", {}).then(function (shards) {
-      var split = shards && Array.isArray(shards[folder]) ? shards[folder] : [];
-      var letters = Array.from(text), n = 1;
-      while (n < letters.length && split.indexOf(letters.slice(0, n).join("")) !== -1) n++;
-      return { letters: letters.slice(0, n), split: split.indexOf(text) !== -1 };
+      var tree = shards && typeof shards[folder] === "object" && shards[folder] ? shards[folder]
+        : {};
+      var has = Object.prototype.hasOwnProperty;
+      var letters = Array.from(text), prefix = "", n = 0;
+      for (;;) {
+        if (!has.call(tree, prefix)) return { file: letters.slice(0, n), split: false };
+        var node = Array.isArray(tree[prefix]) ? tree[prefix] : [0, ""];
+        if (n === letters.length) {
+          return { file: node[0] ? letters.slice(0, n) : null, split: true };
+        }
+        if (Array.from(String(node[1])).indexOf(letters[n]) === -1) {
+          return { file: null, split: false };
+        }
+        prefix += letters[n];
+        n++;
+      }
     });
   }
 
-  // The entries of that file, named by its letters' code points ("qu" → 71-75.json); none if
-  // there is no such file (nothing begins so).
+  // The entries of that file, named by its letters' code points ("qu" → 71-75.json).
   function shard(folder, text) {
     return prefixOf(folder, text).then(function (prefix) {
-      var file = prefix.letters.map(function (c) { return c.codePointAt(0).toString(16); });
+      if (!prefix.file || !prefix.file.length) return { entries: [], split: prefix.split };
+      var file = prefix.file.map(function (c) { return c.codePointAt(0).toString(16); });
       return fetchJson(folder + "/" + file.join("-") + ".json", []).then(function (entries) {
         return { entries: Array.isArray(entries) ? entries : [], split: prefix.split };
       });
