@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import os
 import subprocess
 import threading
@@ -91,6 +92,21 @@ def browser() -> Iterator[Any]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def stand_in_pagefind(site: Path, answers: dict[str, list[dict[str, Any]]]) -> None:
+    """A ``pagefind/pagefind.js`` in ``site`` that answers each query in ``answers`` with its
+    pages (Pagefind's result data), in that order (``"*"``: any other query), and anything
+    else with nothing: for testing ``search.js`` apart from Pagefind's own scoring."""
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind.js").write_text(
+        f"const ANSWERS = {json.dumps(answers)};\n"
+        "export async function options() {}\n"
+        "export async function mergeIndex() {}\n"
+        "export async function search(query) {\n"
+        "  const has = Object.prototype.hasOwnProperty;\n"
+        "  const pages = has.call(ANSWERS, query) ? ANSWERS[query] : ANSWERS['*'] || [];\n"
+        "  return { results: pages.map(d => ({ data: async () => d })) };\n}\n", "utf-8")
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

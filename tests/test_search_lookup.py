@@ -20,7 +20,7 @@ from pwc_registry.registry import load_registry
 from pwc_registry.site import search
 from pwc_registry.site.build import gather
 
-from conftest import REPO, serve
+from conftest import REPO, serve, stand_in_pagefind
 from examples import materialise
 from registry_builder import write
 
@@ -147,20 +147,6 @@ def test_a_prefix_never_makes_a_file_name_too_long() -> None:
 # --- in the browser -----------------------------------------------------------------------
 
 
-def _stand_in(site: Path, answers: dict[str, list[dict[str, Any]]]) -> None:
-    """A ``pagefind/pagefind.js`` that answers each query in ``answers`` with its pages, in
-    that order, and anything else with nothing."""
-    (site / "pagefind").mkdir()
-    (site / "pagefind" / "pagefind.js").write_text(
-        f"const ANSWERS = {json.dumps(answers)};\n"
-        "export async function options() {}\n"
-        "export async function mergeIndex() {}\n"
-        "export async function search(query) {\n"
-        "  const pages = Object.prototype.hasOwnProperty.call(ANSWERS, query) ? ANSWERS[query]"
-        " : [];\n"
-        "  return { results: pages.map(d => ({ data: async () => d })) };\n}\n", "utf-8")
-
-
 def _page(url: str, title: str, kind: str, names: str = "", content: str = "") -> dict[str, Any]:
     return {"url": url, "excerpt": "", "content": content or title,
             "meta": {"title": title, "kind": kind, "names": names, "detail": ""}}
@@ -178,7 +164,7 @@ def _site(tmp_path: Path, shipped_site: Path, answers: dict[str, list[dict[str, 
             (site / entry.name).symlink_to(entry)
     if lookup is not None:
         (site / search.LOOKUP).symlink_to(lookup)
-    _stand_in(site, answers)
+    stand_in_pagefind(site, answers)
     return site
 
 

@@ -20,7 +20,7 @@ from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.site.build import build_site
 
-from conftest import REPO, serve
+from conftest import REPO, serve, stand_in_pagefind
 from registry_builder import paper, result, speech_registry, write
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -1137,7 +1137,6 @@ def test_search_reranks_pagefinds_answers_by_how_well_names_and_details_match(
     its near misses ("8904" for "89048") before the paper that has it. Pagefind's own matching is
     not under test here: a module in its place answers every query with the same results, in
     an order that puts each level behind the next."""
-    import json
 
     site = tmp_path / "site"
     site.mkdir()
@@ -1157,13 +1156,7 @@ def test_search_reranks_pagefinds_answers_by_how_well_names_and_details_match(
     results = [{"url": f"/papers/r{i}.html", "excerpt": "",
                 "meta": {"title": t, "kind": k, "names": n, "detail": d}}
                for i, (t, k, n, d) in enumerate(answers)]
-    (site / "pagefind").mkdir()
-    (site / "pagefind" / "pagefind.js").write_text(
-        f"const RESULTS = {json.dumps(results)};\n"
-        "export async function options() {}\n"
-        "export async function mergeIndex() {}\n"
-        "export async function search() {\n"
-        "  return { results: RESULTS.map(d => ({ data: async () => d })) };\n}\n")
+    stand_in_pagefind(site, {"*": results})
     server, url = serve(site)
     page = browser.new_page()
     found = _search(page, url, "author 89048")
