@@ -277,9 +277,63 @@ def test_a_value_written_twice_leaves_out_that_metric_not_the_card(
     card = tmp_path / "Intel_bert-base-uncased-mrpc_README.md"
     card.write_text("".join(lines), "utf-8")
     batch = read_card(str(card))
-    assert [(code, o.line) for code, _, o in batch.problems] == [("A049", 25)], batch.problems
+    assert [(code, message, o.line) for code, message, o in batch.problems] == [
+        ("A049", "key 'value' is written twice (first at line 24): "
+         "model-index[0].results[0].metrics[0] is not imported", 25)], batch.problems
     first, second = batch.results
     assert [(v.metric, v.value) for v in first.values] == [("f1", 0.9042016806722689)]
     # The metric after the one left out keeps its own line (not the removed one's).
     assert lines[first.values[0].origin.line - 1] == "    - type: f1\n"
     assert len(second.values) == len(read_card(str(corpus / CARDS / card.name)).results[1].values)
+
+
+def _write_card(tmp_path: Path, front: str, name: str = "org_model_README.md") -> Path:
+    card = tmp_path / name
+    card.write_text(f"---\n{front}---\n# A card\n", "utf-8")
+    return card
+
+
+def test_a_key_twice_in_a_cards_result_leaves_out_that_result(tmp_path: Path) -> None:
+    """helper-38: `config: mrpc` and `config: cola` in one dataset filed the result under GLUE
+    without a configuration, as if it measured another leaderboard; the result is left out."""
+    card = _write_card(tmp_path, (
+        "model-index:\n- name: m\n  results:\n"
+        "  - task: {type: text-classification}\n"
+        "    dataset: {name: glue, type: glue, config: mrpc, config: cola}\n"
+        "    metrics: [{type: accuracy, value: 86.0}]\n"
+        "  - task: {type: text-classification}\n"
+        "    dataset: {name: sst2, type: sst2}\n"
+        "    metrics: [{type: accuracy, value: 91.0}]\n"))
+    batch = read_card(str(card))
+    assert [r.dataset for r in batch.results] == ["sst2"]
+    [(code, message, origin)] = batch.problems
+    assert (code, origin.line) == ("A049", 6)
+    assert message == ("key 'config' is written twice (first at line 6): "
+                       "model-index[0].results[0] is not imported")
+
+
+def test_a_cards_only_entry_left_out_is_still_reported(tmp_path: Path) -> None:
+    """helper-38: a card whose only model-index entry wrote `name:` twice reported only that it
+    had no results (A047), not why (A049)."""
+    card = _write_card(tmp_path, "model-index:\n- name: a\n  name: b\n  results: []\n")
+    assert [code for code, _, _ in read_card(str(card)).problems] == ["A049", "A047"]
+
+
+def test_a_card_missing_a_value_is_not_judged_fractions_by_the_rest(tmp_path: Path) -> None:
+    """helper-38: with 93.1 left out (its `value` written twice), a card's other accuracy, 0.48,
+    was judged a fraction and imported as 48 %. A card of which a value was left out is judged by
+    what it states only."""
+    card = _write_card(tmp_path, (
+        "model-index:\n- name: m\n  results:\n"
+        "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
+        "    metrics: [{type: accuracy, value: 0.48}]\n"
+        "  - task: {type: image-classification}\n    dataset: {name: B, type: b}\n"
+        "    metrics: [{type: accuracy, value: 93.1, value: 93.1}]\n"))
+    batch = read_card(str(card))
+    assert batch.partial and [v.value for r in batch.results for v in r.values] == [0.48]
+    assert fraction_metrics(batch) == set()
+    whole = read_card(str(_write_card(tmp_path, (
+        "model-index:\n- name: m\n  results:\n"
+        "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
+        "    metrics: [{type: accuracy, value: 0.48}]\n"), "other_README.md")))
+    assert fraction_metrics(whole) == {"accuracy"}  # the same card, whole, is judged by range

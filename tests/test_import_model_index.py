@@ -290,6 +290,66 @@ def test_one_bad_value_leaves_out_that_value_not_the_file(corpus: Path, tmp_path
                      {"configs/metafile.yml": dbnet})
     expected = {r.model: [v.value for v in r.values] for r in _results(_read(original))}
     assert len(expected) >= 3
+    # The file is not whole: the unit rule judges it by what it states only.
+    assert [b.partial for b in batches if b.results] == [True]
     # Every other model as published; the second has no value left (not 0.8504 nor 0.9999).
     del expected["dbnet_resnet50_fpnc_1200e_icdar2015"]
     assert values == {**expected, "dbnet_resnet18_fpnc_1200e_icdar2015": ["1e400"]}  # A015 then
+
+
+def _problems(batches: list[Imported]) -> list[tuple[str, str, int | None]]:
+    return [(code, message, o.line) for b in batches for code, message, o in b.problems]
+
+
+def test_many_ambiguous_entries_are_left_out_in_linear_time(tmp_path: Path) -> None:
+    """helper-38: 60,000 models each naming a key twice (1.4 MB, under the size limit) took
+    minutes: positions were renumbered once per entry left out. Now once in all; 20,000 take
+    about a second, and every entry is reported at its own line."""
+    body = "".join(f"  - {{Name: m{i}, Name: m{i}}}\n" for i in range(20_000))
+    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
+                {"configs/metafile.yml": "Models:\n" + body})
+    problems = _problems(_read(top))
+    assert [(c, line) for c, _, line in problems[:2]] == [("A049", 2), ("A049", 3)]
+    assert len(problems) == 20_000 and _results(_read(top)) == []
+
+
+def test_a_key_twice_leaves_out_the_entry_whose_meaning_it_changes(tmp_path: Path) -> None:
+    """helper-38: a model whose paper URL was written twice was imported with its collection's
+    paper. The key's list entry (here the model) is left out, not the key alone; a key twice
+    outside every list entry refuses the file; a literal "X (duplicate)" key beside an X
+    written twice crashed the reader."""
+    metafile = (
+        "Collections:\n  - Name: C\n    Paper: {URL: https://arxiv.org/abs/1512.03385}\n"
+        "Models:\n"
+        "  - Name: strikes-back\n    In Collection: C\n"
+        "    Paper: {URL: https://arxiv.org/abs/2110.00476, URL: https://arxiv.org/abs/2110.0047}\n"
+        "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 80.4}}]\n"
+        "  - Name: kept\n"
+        "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 76.1}}]\n")
+    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
+                {"configs/metafile.yml": metafile})
+    batches = _read(top)
+    assert [r.model for r in _results(batches)] == ["kept"]
+    [(code, message, line)] = _problems(batches)
+    assert (code, line) == ("A049", 7)
+    assert message == ("key 'URL' is written twice (first at line 7): Models[0] is not imported")
+    (tmp_path / "whole").mkdir()
+    whole = _tree(tmp_path / "whole", "Import:\n  - a.yml\n",
+                  {"a.yml": "Models: []\nModels:\n  - Name: b\nModels (duplicate): []\n"})
+    assert _codes(_read(whole)) == ["A040"]
+
+
+def test_a_number_yaml_reads_two_ways_is_not_guessed(tmp_path: Path) -> None:
+    """helper-38: `Top 1 Accuracy: 010` was imported as 10; PyYAML, which the metafile's own
+    tools use, reads 8."""
+    metafile = ("Models:\n  - Name: octal\n"
+                "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 010}}]\n"
+                "  - Name: plain\n"
+                "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 76.1}}]\n")
+    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
+                {"configs/metafile.yml": metafile})
+    batches = _read(top)
+    assert [(r.model, [v.value for v in r.values]) for r in _results(batches)] == [
+        ("plain", [76.1])]
+    [(code, message, line)] = _problems(batches)
+    assert code == "A049" and line == 3 and "YAML 1.1" in message, message

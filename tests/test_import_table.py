@@ -278,3 +278,14 @@ def test_an_unreadable_value_is_reported_at_its_row(tmp_path: Path) -> None:
     report = _import(registry, table, _mapping(), tmp_path)
     found = {(d.code, d.line, d.column) for d in report.diagnostics if d.code in ("A003", "A015")}
     assert found == {("A003", 3, 1), ("A015", 4, 1)}, report.diagnostics
+
+
+def test_a_row_is_reported_at_its_first_line_when_a_cell_spans_lines(tmp_path: Path) -> None:
+    """helper-38: the reader counts a row's lines to its last, so a row with a quoted note of
+    three lines was reported two lines below the value."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, 'model,img_size,top1,top5,top1_err,note\n'
+                 'A,224,n/a,95.0,19.9,"a note\nof three\nlines"\nB,224,n/a,95.0,19.9,x\n')
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert [(d.code, d.line) for d in report.diagnostics if d.code == "A003"] == [
+        ("A003", 2), ("A003", 5)]

@@ -332,3 +332,22 @@ def test_a_parse_error_says_what_usually_causes_it(text: str, hint: str | None) 
     [found] = load.read_rich("f.yaml", text.encode()).diagnostics
     assert found.code == "Y001"
     assert (found.hint is None) if hint is None else (hint in (found.hint or "")), found
+
+
+def test_salvage_changes_nothing_the_checker_reads() -> None:
+    """helper-38: salvaging wrote a value's text into the data `pwc fmt` reads as YAML 1.2 (a
+    correction's `old: 3.22e1` became the text "3.22e1"). Salvage works on a copy, on demand;
+    a registry file is refused whole and never salvaged."""
+    raw = b"id: x\nold: 3.22e1\nvalues: [1, 2]\nvalues: [3]\n"
+    doc = load.read_rich("x.yaml", raw)
+    assert doc.data is None and doc.partial is not None
+    before = repr(doc.partial)
+    assert load.salvage(doc) is None  # a key twice outside every list entry: refused
+    raw = b"items:\n  - {old: 3.22e1, n: 1e400}\n  - {a: 1, a: 2}\n  - {b: 3}\n"
+    doc = load.read_rich("x.yaml", raw)
+    before = repr(doc.partial)
+    saved = load.salvage(doc)
+    assert saved is not None and repr(doc.partial) == before
+    assert saved.doc.data == {"items": [{"old": "3.22e1", "n": "1e400"}, {"b": 3}]}
+    assert [(d.code, entry) for d, entry in saved.left_out] == [("Y002", ("items", 1))]
+    assert saved.doc.locate(("items", 1, "b")) == (4, 9)  # {b: 3}, now the second entry

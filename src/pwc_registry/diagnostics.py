@@ -512,13 +512,15 @@ _PROBLEMS += [
             "A `model-index` result or an `.eval_results` entry lacks a field the Hub requires "
             "(task type, dataset type and name, metric type and value; dataset id, task id and "
             "value), or has one of the wrong kind. The entry is skipped."),
-    Problem("A049", "source-key-twice", "warning", "A metafile or card gives one key twice",
-            "YAML does not allow a mapping to name a key twice, and readers differ on which value "
-            "they keep (PyYAML keeps the last without a word). Which one the source means is a "
-            "guess, so neither is imported, nor the rest of the list entry holding the key (a "
-            "card's metric, a result, a model), whose other keys describe that value; the rest "
-            "of the file is (a number no float holds is likewise left out alone, A015). Fix the "
-            "file, or file the result by hand."),
+    Problem("A049", "ambiguous-entry", "warning", "An entry of a metafile or card is ambiguous",
+            "A key written twice (YAML readers differ on which value they keep: PyYAML keeps the "
+            "last without a word) or a number that YAML 1.1 and 1.2 read differently (`010`: 10 "
+            "or 8) makes its value a guess, and with it the list entry holding it (a card's "
+            "metric, a result, a model), whose other keys describe that value. The entry is not "
+            "imported; the rest of the file is (a number no float holds is left out alone, A015), "
+            "and the unit rule does not judge the file's scale by the values it read. Outside "
+            "any list entry, the file is refused (A040). Fix the file, or file the result by "
+            "hand."),
 ]
 
 # --- writing registry files and outputs (pwc fmt): F ---

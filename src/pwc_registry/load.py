@@ -15,6 +15,8 @@ the same file would see another value. Nothing is ever constructed from a tag, n
 
 from __future__ import annotations
 
+import bisect
+import copy
 import dataclasses
 import math
 import re
@@ -84,15 +86,10 @@ class Document:
     #: YAML 1.2 reads it: the file is still refused (``data`` is None), but the checker can say
     #: what else is wrong with it and `pwc fmt` can fix what is mechanical (:mod:`.plain`).
     ambiguous: Any = None
-    #: When every problem is one value's (a number no float holds, a plain value YAML 1.1 reads
-    #: otherwise, a key written twice), the data with each such value replaced by its text as
-    #: written and each key written twice left out (both of its values: which one is meant is a
-    #: guess): what an importer can still take from someone else's file, reading those texts
-    #: as it reads every value (rich reads only; registry files are refused whole).
-    salvaged: Any = None
-    #: In :attr:`salvaged`, for each key written twice (its pointer), what was left out: the
-    #: key, or the list entry holding it.
-    left_out: dict[Pointer, Pointer] = dataclasses.field(default_factory=dict)
+    #: When every problem is confined to one value or one list entry (a number no float holds,
+    #: a plain value YAML 1.1 reads otherwise, a key written twice), the data as read, for
+    #: :func:`salvage` (rich reads only; registry files are refused whole).
+    partial: Any = None
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> tuple[int, int]:
         """The position of ``pointer``, or of its nearest located ancestor."""
@@ -385,68 +382,120 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
-#: Problems confined to one value (its pointer): see :attr:`Document.salvaged`.
+#: Problems confined to one value or one list entry (at their pointer): see :func:`salvage`.
 _ONE_VALUE = frozenset({"Y002", "Y006", "Y007", "Y020", "V015"})
 
 
-def _salvage(data: Any, doc: Document) -> Any:
-    """:attr:`Document.salvaged` of ``data``, the reader's own (changed in place); what each
-    key written twice left out goes into :attr:`Document.left_out`."""
-    if data is None:
+@dataclasses.dataclass
+class Salvaged:
+    """What :func:`salvage` keeps of a document: its data and positions, and each list entry
+    left out, with the problem that left it out (the first, when several did)."""
+
+    doc: Document
+    left_out: list[tuple[Diagnostic, Pointer]]
+
+
+def _entry_of(pointer: Pointer) -> Pointer | None:
+    """The innermost list entry holding the value at ``pointer`` (or a mapping's key there),
+    or None when no list holds it."""
+    for end in range(len(pointer), 0, -1):
+        if isinstance(pointer[end - 1], int):
+            return pointer[:end]
+    return None
+
+
+def salvage(doc: Document) -> Salvaged | None:
+    """What an importer can still take from someone else's file whose problems are each
+    confined to one value (:attr:`Document.partial`), or None when there is no such part.
+
+    A number no float holds (Y020, Y006, V015), or one YAML 1.1 reads as text (Y007
+    ``3.22e1``), becomes its text as written, which the value reader then reads or reports as
+    it would a quoted one. A key written twice (Y002: readers differ on which value they keep)
+    or a number that YAML 1.1 and 1.2 read as two numbers (Y007 ``010``: 10 or 8) makes its
+    value a guess, and the list entry holding it (a card's metric, a result, a
+    model), whose other keys describe that value, is left out whole; outside any list entry, the
+    document is refused. Positions are renumbered for the entries left out, so a value keeps its
+    line. The document itself is not changed; the work is linear in its size."""
+    if doc.partial is None:
         return None
+    doubtful: dict[Pointer, Diagnostic] = {}
+    as_written: set[Pointer] = set()  # values kept as their text
+    for d in doc.diagnostics:
+        pointer = d.pointer or ()
+        two_numbers = False
+        if pointer in doc.plain_texts:
+            text = doc.plain_texts[pointer]
+            value = resolve_plain(text)
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            # 010: 10 in YAML 1.2, 8 in 1.1. But 3.22e1 is text in 1.1, which reads as 32.2.
+            two_numbers = d.code == "Y007" and is_number and yaml11_reading(text) in (
+                "another integer", "an integer", "a number")
+            if d.code in ("Y006", "Y020", "V015") or (d.code == "Y007" and is_number
+                                                       and not two_numbers):
+                as_written.add(pointer)
+        if d.code == "Y002" or two_numbers:
+            entry = _entry_of(pointer)
+            if entry is None:
+                return None
+            doubtful.setdefault(entry, d)
+    # An entry inside another left out goes with it.
+    dropped = [e for e in sorted(doubtful)
+               if not any(e[:n] in doubtful for n in range(1, len(e)))]
+    removed: dict[Pointer, list[int]] = {}
+    for entry in dropped:
+        removed.setdefault(entry[:-1], []).append(int(entry[-1]))
+    for indices in removed.values():
+        indices.sort()
+
+    def renumbered(pointer: Pointer) -> Pointer | None:
+        out = list(pointer)
+        for at in range(len(pointer)):
+            indices = removed.get(pointer[:at])
+            if indices is None or not isinstance(pointer[at], int):
+                continue
+            index = int(pointer[at])
+            before = bisect.bisect_left(indices, index)
+            if before < len(indices) and indices[before] == index:
+                return None  # in an entry left out
+            out[at] = index - before
+        return tuple(out)
+
+    data = copy.deepcopy(doc.partial)
     holder = [data]
 
-    def find(path: Pointer) -> Any:
+    def find(pointer: Pointer) -> Any:
         found: Any = holder
-        for step in (0, *path):
+        for step in (0, *pointer):
             try:
                 found = found[step]
             except (KeyError, IndexError, TypeError):
                 return None
         return found
 
-    for d in doc.diagnostics:  # values first: leaving list entries out moves the others
-        if d.code != "Y002" and d.pointer in doc.plain_texts:
-            parent = find(d.pointer[:-1])
-            last = d.pointer[-1]
+    for pointer in sorted(as_written):  # as written, where still kept
+        if renumbered(pointer) is not None:
+            parent, last = find(pointer[:-1]), pointer[-1]
             if isinstance(parent, dict):
                 if last in parent:
-                    parent[last] = doc.plain_texts[d.pointer]
+                    parent[last] = doc.plain_texts[pointer]
             elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
-                parent[last] = doc.plain_texts[d.pointer]
-    entries: dict[Pointer, list[Any]] = {}
-    for d in doc.diagnostics:
-        if d.code != "Y002" or not d.pointer:
-            continue
-        mapping, within = d.pointer[:-1], find(d.pointer[:-2])
-        if mapping and isinstance(mapping[-1], int) and isinstance(within, list):
-            # The mapping is one entry of a list (a metric, a result, a model): the whole
-            # entry, as its other keys describe what the doubtful one does.
-            entries[mapping] = within
-            doc.left_out[d.pointer] = mapping
-        elif isinstance(parent := find(mapping), dict):
-            parent.pop(d.pointer[-1], None)
-            doc.left_out[d.pointer] = d.pointer
-    # Deepest first, and the last of a list first: each removal moves only what follows it.
-    for entry in sorted(entries, key=lambda e: (-len(e), -int(e[-1]))):
-        del entries[entry][int(entry[-1])]
-        _renumber(doc, entry)
-    return holder[0]
+                parent[last] = doc.plain_texts[pointer]
+    lists = [(find(list_pointer), set(gone)) for list_pointer, gone in removed.items()]
+    for found, left in lists:  # all found first, then thinned: no index moves before
+        if isinstance(found, list):
+            found[:] = [item for i, item in enumerate(found) if i not in left]
 
+    def table(positions: dict[Pointer, Any]) -> dict[Pointer, Any]:
+        out = {}
+        for pointer, value in positions.items():
+            moved = renumbered(pointer)
+            if moved is not None:
+                out[moved] = value
+        return out
 
-def _renumber(doc: Document, removed: Pointer) -> None:
-    """The positions of ``doc`` after the list entry at ``removed`` is left out: its own gone,
-    those of the entries after it one lower."""
-    at, index = len(removed) - 1, int(removed[-1])
-    for table in (doc.positions, doc.key_positions, doc.plain_texts):
-        moved: dict[Pointer, Any] = {}
-        for pointer in [p for p in table if len(p) > at and p[:at] == removed[:at]
-                        and isinstance(p[at], int) and int(p[at]) >= index]:
-            value = table.pop(pointer)
-            if pointer[at] != index:
-                renumbered = (*pointer[:at], int(pointer[at]) - 1, *pointer[at + 1:])
-                moved[renumbered] = value
-        table.update(moved)
+    kept = Document(data, [], positions=table(doc.positions),
+                    key_positions=table(doc.key_positions), plain_texts=table(doc.plain_texts))
+    return Salvaged(kept, [(doubtful[e], e) for e in dropped])
 
 
 def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
@@ -465,7 +514,7 @@ def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
         if isinstance(data, dict) and all(d.code == "Y007" for d in doc.diagnostics):
             doc.ambiguous = data
         if all(d.code in _ONE_VALUE and d.pointer for d in doc.diagnostics):
-            doc.salvaged = _salvage(data, doc)
+            doc.partial = data
         doc.data = None
     elif data is not None and not isinstance(data, dict) and not any_shape:
         doc.diagnostics.append(Diagnostic("Y014", f"the document is {describe_value(data)}, "

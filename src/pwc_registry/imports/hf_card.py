@@ -117,8 +117,8 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
         return Imported(Origin(file), fallback, (), (
             ("A047", "the card has no YAML front matter (--- at its top)", Origin(file, (), 1)),))
     offset = text.count("\n", 0, match.start(2))
-    doc, read_problems = read_source_yaml(file, match.group(2).encode("utf-8"),
-                                          line_offset=offset)
+    doc, read_problems, partial = read_source_yaml(file, match.group(2).encode("utf-8"),
+                                                   line_offset=offset)
     if doc is None:
         return Imported(Origin(file), fallback, (), (
             ("A047", "the card's front matter is not read as YAML, so its results are not "
@@ -127,8 +127,9 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
     model_index = front.get("model-index")
     if not isinstance(model_index, list) or not model_index:
         return Imported(Origin(file), fallback, (), (
+            *read_problems,
             ("A047", "the card's front matter has no model-index list of results",
-             _origin(file, doc, ("model-index",) if "model-index" in front else (), offset)),))
+             _origin(file, doc, ("model-index",) if "model-index" in front else (), offset))))
     names = [m.get("name") for m in model_index if isinstance(m, dict)]
     first_name = next((n.strip() for n in names if isinstance(n, str) and n.strip()), None)
     hub_id = repo_id or _hub_id(file, first_name)
@@ -152,7 +153,7 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
             got = _card_result(file, doc, offset, name, result, where, paper, problems)
             if got is not None:
                 results.append(got)
-    return Imported(Origin(file), holder, tuple(results), tuple(problems))
+    return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial)
 
 
 def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, at: Pointer,
@@ -297,14 +298,15 @@ def read_eval_results(file: str, *, repo_id: str | None = None) -> Imported:
     if raw is None:
         assert problem is not None
         return Imported(Origin(file), holder, (), (problem,))
-    doc, read_problems = read_source_yaml(file, raw, any_shape=True)
+    doc, read_problems, partial = read_source_yaml(file, raw, any_shape=True)
     if doc is None:
         return Imported(Origin(file), holder, (), tuple(read_problems))
     entries = doc.data if isinstance(doc.data, list) else None
     if entries is None:
         return Imported(Origin(file), holder, (), (
+            *read_problems,
             ("A047", f"the file is {describe_value(doc.data)}, not a list of eval results",
-             Origin(file, (), 1)),))
+             Origin(file, (), 1))))
     model = hub_id or _eval_results_owner(file)
     problems: list[Problem] = list(read_problems)
     results: list[ImportedResult] = []
@@ -335,7 +337,7 @@ def read_eval_results(file: str, *, repo_id: str | None = None) -> Imported:
                                                                       0)),),
             kind="model-card", date=_text(entry.date), url=_text(entry.source_url),
             notes=tuple(notes)))
-    return Imported(Origin(file), holder, tuple(results), tuple(problems))
+    return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial)
 
 
 def _eval_results_owner(file: str) -> str:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Pointer, pointer_text
-from ..load import MAX_FILE_BYTES, Document, read_rich
+from ..load import MAX_FILE_BYTES, Document, read_rich, salvage
 from ..utf8 import NotUTF8, decode
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .resolve import identifiers_in
@@ -91,25 +91,33 @@ def _url(value: Any) -> str | None:
 
 
 def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_offset: int = 0
-                     ) -> tuple[Document | None, list[Problem]]:
-    """A YAML document of someone else's (a metafile, a card's front matter at ``line_offset``)
-    and the problems to report. A document whose every problem is one value's is read all the
-    same (:attr:`..load.Document.salvaged`): a number no float holds is kept as its text, which
-    the value reader then reports (A015) as it would a quoted one, and a key written twice is
-    left out with both its values (with the list entry holding it: a metric, a result, a model)
-    and reported (A049); the rest of the file is imported. Anything else refuses the document
-    (A040)."""
+                     ) -> tuple[Document | None, list[Problem], bool]:
+    """A YAML document of someone else's (a metafile, a card's front matter at ``line_offset``),
+    the problems to report, and whether some of it was left out. A document whose every problem
+    is one value's is read all the same (:func:`..load.salvage`): a number no float holds is
+    kept as its text, which the value reader then reports (A015) as it would a quoted one; a
+    key written twice or a number YAML 1.1 reads otherwise leaves out the list entry holding it
+    (a card's metric, a result, a model), reported (A049); the rest of the file is imported.
+    Anything else refuses the document (A040)."""
     doc = read_rich(file, raw, any_shape=any_shape)
     if doc.data is not None:
-        return doc, []
-    if doc.salvaged is None:
+        return doc, [], False
+    saved = salvage(doc)
+    if saved is None:
         return None, [("A040", f"{d.message} ({d.code})",
                        Origin(file, d.pointer or (), d.line + line_offset))
-                      for d in doc.diagnostics]
-    twice = [("A049", f"{d.message}: {pointer_text(doc.left_out[d.pointer])} is not imported",
-              Origin(file, d.pointer, d.line + line_offset))
-             for d in doc.diagnostics if d.code == "Y002" and d.pointer in doc.left_out]
-    return dataclasses.replace(doc, data=doc.salvaged, diagnostics=[]), twice
+                      for d in doc.diagnostics], False
+    problems: list[Problem] = []
+    for d, entry in saved.left_out:
+        pointer = d.pointer or ()
+        if d.code == "Y002":
+            first = doc.key_positions.get(pointer, (d.line, 0))[0] + line_offset
+            why = f"key {pointer[-1]!r} is written twice (first at line {first})"
+        else:
+            why = d.message
+        problems.append(("A049", f"{why}: {pointer_text(entry)} is not imported",
+                         Origin(file, pointer, d.line + line_offset)))
+    return saved.doc, problems, bool(saved.left_out)
 
 
 @dataclasses.dataclass
@@ -145,6 +153,8 @@ class _Tree:
         default_factory=dict)
     models: list[_Model] = dataclasses.field(default_factory=list)
     library: dict[str, Any] | None = None
+    #: Files some of which was left out (A049): the unit rule cannot judge them whole.
+    partial: set[str] = dataclasses.field(default_factory=set)
 
     def report(self, code: str, message: str, origin: Origin) -> None:
         self.problems.append((code, message, origin))
@@ -224,9 +234,11 @@ class _Tree:
             return []
         if path.lower().endswith(".md"):
             return self._markdown(path, raw)
-        found, problems = read_source_yaml(path, raw, any_shape=True)
+        found, problems, partial = read_source_yaml(path, raw, any_shape=True)
         for problem in problems:
             self.report(*problem)
+        if partial:
+            self.partial.add(path)
         return [] if found is None else [_Part(path, found)]
 
     def _markdown(self, path: str, raw: bytes) -> list[_Part]:
@@ -241,9 +253,12 @@ class _Tree:
             if not any(f"{key}:" in body for key in _MODEL_INDEX_KEYS):
                 continue  # a comment of another kind
             offset = text.count("\n", 0, start)
-            found, problems = read_source_yaml(path, body.encode("utf-8"), line_offset=offset)
+            found, problems, partial = read_source_yaml(path, body.encode("utf-8"),
+                                                        line_offset=offset)
             for problem in problems:
                 self.report(*problem)
+            if partial:
+                self.partial.add(path)
             if found is not None:
                 parts.append(_Part(path, found, offset))
         return parts
@@ -360,7 +375,7 @@ class _Tree:
             by_file[file].extend(self._results(model, problems_by_file[file]))
         for file in order:
             yield Imported(Origin(file), holder, tuple(by_file[file]),
-                           tuple(problems_by_file[file]))
+                           tuple(problems_by_file[file]), partial=file in self.partial)
 
     def _results(self, model: _Model, problems: list[Problem]) -> Iterator[ImportedResult]:
         data, part, pointer = model.data, model.part, model.pointer

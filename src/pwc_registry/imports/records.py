@@ -115,3 +115,6 @@ class Imported:
     #: Things the format reader could not take (a metafile not imported by model-index.yml, a
     #: card without a model-index block), for the report, as (code, message, origin).
     problems: tuple[tuple[str, str, Origin], ...] = ()
+    #: Some of the source was left out, unread (A049): its values are not all here, so the unit
+    #: rule cannot tell from their range that the source writes fractions.
+    partial: bool = False

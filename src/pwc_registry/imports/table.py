@@ -225,6 +225,9 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     last_line: int | None = None
     mapped = set(mapping.columns())
     while True:
+        # A row starts on the line after the last one read: a quoted cell may span lines, and
+        # the reader counts to the row's last.
+        before = getattr(reader, "line_num", None)
         try:
             cells = next(reader)
         except StopIteration:
@@ -239,7 +242,7 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
             last_line = line
             continue
         number += 1
-        line = getattr(reader, "line_num", None)
+        line = None if before is None else before + 1
         here = Origin(file, (number,), line)
         if not any(c.strip() for c in cells):
             number -= 1

@@ -11,6 +11,7 @@ whose registry unit is percent) is the shared path's decision; this module only 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from numbers import Real
 
@@ -40,9 +41,15 @@ def fraction_metrics(batch: Imported) -> set[str]:
     A metric is in the set when every one of its values in the batch is stated to be a fraction
     (``stated_unit="fraction"``) or is a number in [0, 1]. One value outside [0, 1], written
     with a percent sign, or unreadable keeps the metric out: that value shows the scale is not a
-    fraction's, or leaves it unknown — and unknown is never converted.
+    fraction's, or leaves it unknown — and unknown is never converted. A batch of which some was
+    left out unread (:attr:`.records.Imported.partial`) is judged by what it states alone: a
+    value left out might have been 75.3.
     """
-    return fractions_of(v for result in batch.results for v in result.values)
+    values = [v for result in batch.results for v in result.values]
+    if batch.partial:  # an unread value keeps a metric out, as an unreadable one does
+        values = [v if v.stated_unit == "fraction" else dataclasses.replace(v, value=None)
+                  for v in values]
+    return fractions_of(values)
 
 
 def fractions_of(values: Iterable[ImportedValue]) -> set[str]:
