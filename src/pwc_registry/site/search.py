@@ -166,8 +166,15 @@ def _board_record(site: Site, board: Leaderboard) -> Record:
                    detail=_board_detail(site, board), words=models)
 
 
-#: The entities with a page of their own, and its folder.
-ENTITY_FOLDERS = (("task", "tasks"), ("dataset", "datasets"), ("method", "methods"))
+#: The entities with a page of their own.
+ENTITY_KINDS = ("task", "dataset", "method")
+_FOLDERS = {"task": "tasks", "dataset": "datasets", "method": "methods",
+            "benchmark": "benchmarks"}
+
+
+def _page(kind: str, page_id: str) -> str:
+    """The page of a task, dataset, method or leaderboard, from the site's root."""
+    return f"{_FOLDERS[kind]}/{page_id}.html"
 
 
 def _entity_boards(site: Site, kind: str, entity_id: str) -> int:
@@ -212,16 +219,16 @@ def records(site: Site, counts: Counter[str] | None = None) -> Iterator[tuple[st
 
 def _records(site: Site) -> Iterator[tuple[str, Record]]:
     registry = site.registry
-    for kind, folder in ENTITY_FOLDERS:
+    for kind in ENTITY_KINDS:
         for entity_id, data in sorted(registry.entities.get(kind, {}).items()):
             description = data.get("description")
             description = description if isinstance(description, str) else ""
-            yield f"{folder}/{entity_id}.html", _record(
+            yield _page(kind, entity_id), _record(
                 kind=kind, title=registry.name(kind, entity_id), names=_aliases(data),
                 detail=_entity_detail(_entity_boards(site, kind, entity_id)),
                 body=render_markdown(description) if description else "", text=description)
     for board_id, board in sorted(site.boards.items()):
-        yield f"benchmarks/{board_id}.html", _board_record(site, board)
+        yield _page("benchmark", board_id), _board_record(site, board)
     for paper_id in sorted(registry.papers):
         paper = registry.papers[paper_id]
         yield holder_page(paper), _holder_record(site, paper, "paper", "")
@@ -277,16 +284,16 @@ def name_entries(site: Site) -> list[NameEntry]:
         if key := fold(name):
             out.append((key, kind, path, title, detail, weight, alias))
 
-    for kind, folder in ENTITY_FOLDERS:
+    for kind in ENTITY_KINDS:
         for entity_id, data in registry.entities.get(kind, {}).items():
             title = registry.name(kind, entity_id)
             boards = _entity_boards(site, kind, entity_id)
-            path, detail = f"{folder}/{entity_id}.html", _entity_detail(boards)
+            path, detail = _page(kind, entity_id), _entity_detail(boards)
             for alias in ["", *_aliases(data)]:
                 add(alias or title, kind, path, title, detail, boards, alias)
     ranked_by: dict[str, list[Leaderboard]] = {}
     for board_id, board in site.boards.items():
-        path = f"benchmarks/{board_id}.html"
+        path = _page("benchmark", board_id)
         add(board.benchmark.name, "benchmark", path, board.benchmark.name,
             _board_detail(site, board), len(board.rows), "")
         if board.benchmark.primary:
@@ -295,7 +302,7 @@ def name_entries(site: Site) -> list[NameEntry]:
         largest = sorted(ranked, key=lambda b: (-len(b.rows), b.benchmark.id))[:METRIC_BOARDS]
         for metric_name in dict.fromkeys(_names(registry, "metric", metric)):
             for board in largest:
-                add(metric_name, "benchmark", f"benchmarks/{board.benchmark.id}.html",
+                add(metric_name, "benchmark", _page("benchmark", board.benchmark.id),
                     board.benchmark.name, _board_detail(site, board), len(board.rows),
                     metric_name)
     return sorted(set(out))
