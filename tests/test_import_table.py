@@ -289,3 +289,17 @@ def test_a_row_is_reported_at_its_first_line_when_a_cell_spans_lines(tmp_path: P
     report = _import(registry, table, _mapping(), tmp_path)
     assert [(d.code, d.line) for d in report.diagnostics if d.code == "A003"] == [
         ("A003", 2), ("A003", 5)]
+
+
+def test_blank_lines_before_the_header_are_not_the_table(tmp_path: Path) -> None:
+    """helper-38: a table whose first line was blank was "empty: no header row"."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "\n\nmodel,img_size,top1,top5,top1_err\nA,224,85.3,97.1,14.7\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert report.errors == 0 and report.counts["result"] == 1, report.diagnostics
+    missing = _csv(tmp_path, "\n\nmodel,top1\nA,85.3\n", "missing.csv")
+    [problem] = _import(registry, missing, _mapping(), tmp_path).diagnostics
+    assert (problem.code, problem.line) == ("A037", 3)  # the header's own line
+    blank = _csv(tmp_path, "\n \n\n", "blank.csv")
+    [problem] = _import(registry, blank, _mapping(), tmp_path).diagnostics
+    assert problem.code == "A038" and "no header row" in problem.message

@@ -193,20 +193,26 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
     reader = csv.reader(io.StringIO(text, newline=""), "excel-tab" if tabs else "excel",
                         strict=True)
     try:
-        header = [h.strip() for h in next(reader, [])]
+        # The header is the first row with a cell: blank lines before it are not a table's.
+        header: list[str] = []
+        for cells in reader:
+            header = [h.strip() for h in cells]
+            if any(header):
+                break
     except csv.Error as exc:
         return _refused(mapping, origin, "A038", f"the header is not CSV: {exc}")
-    if not header:
+    if not any(header):
         return _refused(mapping, origin, "A038", "the table is empty: no header row")
+    at_header = Origin(file, (), reader.line_num)
     missing = [c for c in mapping.columns() if c not in header]
     if missing:
-        return _refused(mapping, Origin(file, (), 1), "A037",
+        return _refused(mapping, at_header, "A037",
                         f"the mapping names columns the table lacks: {', '.join(missing)} (it "
                         f"has {', '.join(header)})")
     twice = [c for c in dict.fromkeys(mapping.columns()) if header.count(c) > 1]
     if twice:  # which of them holds the values the mapping means is a guess
         places = {c: ", ".join(str(i + 1) for i, h in enumerate(header) if h == c) for c in twice}
-        return _refused(mapping, Origin(file, (), 1), "A037",
+        return _refused(mapping, at_header, "A037",
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
     return Imported(origin, mapping.source, *_rows(reader, header, mapping, file))
