@@ -301,16 +301,21 @@ def _problems(batches: list[Imported]) -> list[tuple[str, str, int | None]]:
     return [(code, message, o.line) for b in batches for code, message, o in b.problems]
 
 
+def _read_metafile(tmp_path: Path, text: str) -> list[Imported]:
+    """``text`` as a library's one metafile, imported by its model-index.yml."""
+    return _read(_tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
+                       {"configs/metafile.yml": text}))
+
+
 def test_many_ambiguous_entries_are_left_out_in_linear_time(tmp_path: Path) -> None:
     """helper-38: 60,000 models each naming a key twice (1.4 MB, under the size limit) took
     minutes: positions were renumbered once per entry left out. Now once in all; 20,000 take
     about a second, and every entry is reported at its own line."""
     body = "".join(f"  - {{Name: m{i}, Name: m{i}}}\n" for i in range(20_000))
-    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
-                {"configs/metafile.yml": "Models:\n" + body})
-    problems = _problems(_read(top))
+    batches = _read_metafile(tmp_path, "Models:\n" + body)
+    problems = _problems(batches)
     assert [(c, line) for c, _, line in problems[:2]] == [("A049", 2), ("A049", 3)]
-    assert len(problems) == 20_000 and _results(_read(top)) == []
+    assert len(problems) == 20_000 and _results(batches) == []
 
 
 def test_a_key_twice_leaves_out_the_entry_whose_meaning_it_changes(tmp_path: Path) -> None:
@@ -326,9 +331,7 @@ def test_a_key_twice_leaves_out_the_entry_whose_meaning_it_changes(tmp_path: Pat
         "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 80.4}}]\n"
         "  - Name: kept\n"
         "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 76.1}}]\n")
-    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
-                {"configs/metafile.yml": metafile})
-    batches = _read(top)
+    batches = _read_metafile(tmp_path, metafile)
     assert [r.model for r in _results(batches)] == ["kept"]
     [(code, message, line)] = _problems(batches)
     assert (code, line) == ("A049", 7)
@@ -346,9 +349,7 @@ def test_a_number_yaml_reads_two_ways_is_not_guessed(tmp_path: Path) -> None:
                 "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 010}}]\n"
                 "  - Name: plain\n"
                 "    Results: [{Task: T, Dataset: D, Metrics: {Top 1 Accuracy: 76.1}}]\n")
-    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
-                {"configs/metafile.yml": metafile})
-    batches = _read(top)
+    batches = _read_metafile(tmp_path, metafile)
     assert [(r.model, [v.value for v in r.values]) for r in _results(batches)] == [
         ("plain", [76.1])]
     [(code, message, line)] = _problems(batches)
