@@ -450,3 +450,24 @@ def test_the_manifest_is_readable_as_every_other_file(tmp_path: Path) -> None:
     mode = (site / outputs.MANIFEST).stat().st_mode & 0o777
     assert mode == (site / "index.html").stat().st_mode & 0o777
     assert [p.name for p in site.iterdir() if p.name.startswith(outputs.MANIFEST + ".")] == []
+
+
+def test_runs_that_fail_keep_the_last_complete_runs_files(tmp_path: Path) -> None:
+    """A run that fails part-way leaves the last complete run's manifest, so that a second run
+    that fails too does not find none and replace the whole folder (a site with two failed
+    builds behind it was left with a fifth of its files); what the failed runs rewrote or added
+    is written again, or removed, by the next complete run."""
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put(f"papers/{n}.html", b"old") for n in "abc"])
+    for _ in range(2):
+        with pytest.raises(RuntimeError), outputs.updated_folder(site, "pwc site build") as files:
+            files.put("papers/a.html", b"half-way")  # written, never recorded
+            files.put("papers/new.html", b"new")
+            raise RuntimeError("a bug in a page")
+        assert sorted(p.name for p in (site / "papers").iterdir()) == [
+            "a.html", "b.html", "c.html", "new.html"]
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put(f"papers/{n}.html", b"old") for n in "abc"])
+    assert {p.name: p.read_bytes() for p in (site / "papers").iterdir()} == {
+        "a.html": b"old", "b.html": b"old", "c.html": b"old"}

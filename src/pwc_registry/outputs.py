@@ -271,21 +271,28 @@ class FileSet:
                 with contextlib.suppress(OSError):  # not empty: something else is in it
                     os.rmdir(os.path.join(self.folder, parent))
                 parent = parent.rpartition("/")[0]
-        lines = [f"{record} {path}\n" for path, record in sorted(self.entries.items())]
-        # A new file of a name nothing else has (whatever was left at a fixed name, a folder
-        # even); written whole, then renamed over the manifest. Not mkstemp: its 0600 would
-        # keep the manifest from others on a host that serves the folder (umask decides, as
-        # for every other file).
-        while True:
-            temporary = self.folder / f"{MANIFEST}.{secrets.token_hex(8)}"
-            try:
-                handle = os.open(temporary, _CREATE | os.O_EXCL, 0o666)
-                break
-            except FileExistsError:
-                continue
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("".join(lines))
-        os.replace(temporary, self.folder / MANIFEST)
+        _write_manifest(self.folder, self.entries)
+
+
+def _write_manifest(folder: Path, entries: Entries, *, ended: int | None = None) -> None:
+    """Write the manifest of ``entries``; with ``ended``, dated then (ns) instead of now."""
+    lines = [f"{record} {path}\n" for path, record in sorted(entries.items())]
+    # A new file of a name nothing else has (whatever was left at a fixed name, a folder even);
+    # written whole, then renamed over the manifest. Not mkstemp: its 0600 would keep the
+    # manifest from others on a host that serves the folder (umask decides, as for every other
+    # file).
+    while True:
+        temporary = folder / f"{MANIFEST}.{secrets.token_hex(8)}"
+        try:
+            handle = os.open(temporary, _CREATE | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write("".join(lines))
+    if ended is not None:
+        os.utime(temporary, ns=(ended, ended))
+    os.replace(temporary, folder / MANIFEST)
 
 
 def _record(digest: str, size: int) -> str:
@@ -382,6 +389,14 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
     try:
         yield files
         files.finish()
+    except BaseException:
+        if manifest is not None:
+            # The last complete run's manifest again, dated when that run ended: a file this
+            # run rewrote is newer and so written again by the next run, and a file it added
+            # is a stranger to it. Without this, a second run would find no manifest and
+            # replace the whole folder, and a run that fails again would leave it mostly empty.
+            _write_manifest(folder, manifest[0], ended=manifest[1])
+        raise
     finally:
         if cleaner is not None:
             cleaner.wait()
