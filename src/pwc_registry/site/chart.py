@@ -64,8 +64,8 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
     days = [_day(s.date) for s in steps]
     values = [s.value for s in steps]
     x0, x1 = min(days), max(days)
-    if x1 == x0:
-        x0, x1 = x0 - 180, x1 + 180
+    if x1 == x0:  # half a year either side, within the calendar (a result dated 0001-01-01)
+        x0, x1 = max(x0 - 180, 1), min(x1 + 180, dt.date.max.toordinal())
     low, high = min(values), max(values)
     pad = _half_span(low, high) * 0.2 or abs(high) * 0.05 or 1.0
     low, high = max(low - pad, -sys.float_info.max), min(high + pad, sys.float_info.max)
