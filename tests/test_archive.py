@@ -372,3 +372,31 @@ def test_import_command_recognises_the_archive_names_and_writes_its_report(
     counts = json.loads((tmp_path / "report.json").read_text())["counts"]
     assert (counts["result"], counts["result in a source"], counts["source"]) == (43, 30, 1)
     assert len(_rows(json.loads((out / "evaluation-tables.json").read_text()))) == 43
+
+
+def test_a_row_dated_before_its_paper_keeps_its_date_in_its_notes(tmp_path: Path) -> None:
+    """The evaluation table dates a row before the date the papers dump gives its paper: a
+    result cannot appear before its paper (V016), and which date is wrong is the archive's to
+    say, so the row's date goes to the result's notes and the file validates."""
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    title = "LERT: A Linguistically-motivated Pre-trained Language Model"
+    tables, papers = dumps / "evaluation-tables.json", dumps / "papers-with-abstracts.json"
+    tables.write_text(json.dumps([{
+        "task": "Stock Market Prediction", "description": "", "categories": [],
+        "datasets": [{"dataset": "Astock", "sota": {"metrics": ["Accuracy"], "rows": [{
+            "model_name": "Early", "paper_title": title, "paper_date": "2019-05-01",
+            "paper_url": "https://arxiv.org/abs/2211.05344", "metrics": {"Accuracy": "66.36"}}]}}],
+        "subtasks": []}]))
+    papers.write_text(json.dumps([{"paper_url": "https://paperswithcode.com/paper/lert",
+                                   "arxiv_id": "2211.05344", "title": title,
+                                   "date": "2022-11-10"}]))
+    registry = tmp_path / "registry"
+    report = _import(registry, evaluation_tables=[tables], papers=[papers])
+    assert report.errors == 0
+    [path] = (registry / "papers").rglob("*.yaml")
+    paper = yaml.safe_load(path.read_text("utf-8"))
+    [result] = paper["results"]
+    assert paper["date"] == "2022-11-10" and "date" not in result
+    assert "dates this result 2019-05-01, before its paper's date (2022-11-10)" in result["notes"]
+    assert result["metrics"] == {"accuracy": 66.36}

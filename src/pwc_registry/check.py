@@ -352,6 +352,22 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
                          f"first appeared in {month}", ("identifiers", "arxiv"),
                          hint=f'add date: "{month}" (or the day, from the paper\'s first version)')
     _check_results(findings, paper, vocabulary, today)
+    _check_result_dates(findings, paper)
+
+
+def _check_result_dates(findings: Findings, paper: Mapping[str, Any]) -> None:
+    """V016: the paper's own results dated before the paper."""
+    date, results = paper.get("date"), paper.get("results")
+    if not isinstance(date, str) or not isinstance(results, list):
+        return
+    for i, result in enumerate(results):
+        if not isinstance(result, dict) or "paper" in result:
+            continue
+        own = result.get("date")
+        if isinstance(own, str) and dates.before(own, date):
+            findings.add("V016", f"results[{i}].date: {own} is before the paper's date "
+                         f"({date})", ("results", i, "date"),
+                         hint="remove the result's date, or correct the paper's")
 
 
 def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vocabulary,

@@ -28,6 +28,20 @@ def after(text: str, today: dt.date) -> bool:
     return (day.year, day.month) > (today.year, today.month)
 
 
+def before(text: str, other: str) -> bool:
+    """Whether the day or month ``text`` ends before the day or month ``other`` begins (a month
+    overlaps each of its days); False when either is no date of the calendar."""
+    if not (DAY_OR_MONTH.match(text) and DAY_OR_MONTH.match(other)):
+        return False
+    try:
+        first_day(text), first_day(other)
+    except ValueError:
+        return False
+    if len(text) == 10 and len(other) == 10:
+        return text < other
+    return text[:7] < other[:7]
+
+
 _ARXIV_NEW = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}(?:v[0-9]+)?\Z")
 _ARXIV_OLD = re.compile(r"^[a-z-]+(?:\.[A-Z]{2})?/([0-9]{2})([0-9]{2})[0-9]{3}(?:v[0-9]+)?\Z")
 

@@ -223,6 +223,14 @@ _PROBLEMS = [
             "2.2224e+30 and 3.14159265358979323846 as 3.141592653589793, other numbers than the "
             "file's, and `pwc fmt` would rewrite the digits. Write the number as the paper prints "
             "it, or the one the float holds (the hint gives it)."),
+    Problem("V016", "result-before-paper", "error", "A paper's result is dated before the paper",
+            "A result's own date says when it appeared, if that was later than its paper (a "
+            "later version, an erratum); a result cannot appear before the paper that reports "
+            "it. The state of the art over time and the feeds place a result at its date, so an "
+            "earlier one would put it ahead of results that came first. Remove the result's "
+            "date, or correct the paper's (its first version's date). A result the paper quotes "
+            "from another paper names that paper (`paper:`) and is not checked against this "
+            "one's date."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",

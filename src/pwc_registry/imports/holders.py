@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from ..dates import month_of_arxiv
+from ..dates import before, month_of_arxiv
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold
 from .resolve import PAPER_MATCH_ORDER
 
@@ -101,6 +101,13 @@ def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
         for result in draft.results.values():
             result = dict(result)
             if "date" in result and result["date"] == record.get("date"):
+                del result["date"]
+            elif "date" in result and before(result["date"], record.get("date") or ""):
+                # A result cannot appear before its paper (V016): which of the two dates is
+                # wrong is the source's to say, so the result's goes to its notes.
+                note = (f"the source dates this result {result['date']}, before its paper's "
+                        f"date ({record['date']})")
+                result["notes"] = "; ".join(filter(None, [result.get("notes"), note]))
                 del result["date"]
             # A row that links another version of the paper keeps its link as its source.
             url = result.pop("_url", None)
