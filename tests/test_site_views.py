@@ -4,6 +4,7 @@ with nothing in it has no link, and a board nobody can rank says why instead of 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,3 +77,28 @@ def test_a_board_nobody_can_rank_says_why_and_ranks_no_row(
     assert ranks and all(r.strip() == "—" for r in ranks), ranks
     assert page.locator("svg").count() == 0  # no chart of "new bests" without a direction
     page.close()
+
+
+def test_a_result_another_paper_quotes_names_the_paper_that_holds_it(tmp_path: Any) -> None:
+    """A paper's file may hold a result it attributes to another paper (``paper:``, a quoted
+    baseline). The leaderboard row names the paper the result is attributed to, so it also says
+    which file reports the number, as it does for a source: otherwise a fork could file 99.9
+    under LERT's name and the row would read as LERT's own (found by an attack)."""
+    from examples import materialise
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    lert = "lert-a-linguistically-motivated-pre-trained-language-model"
+    quoted = result("stock-market-prediction", "astock", "Chinese Lert Large (News+Factors)",
+                    accuracy=99.9)
+    paper(registry, "hostile-baseline", "2023-01-01", [{**quoted, "paper": lert}])
+    build_site(registry, tmp_path / "site")
+    page = (tmp_path / "site" / "benchmarks" / "stock-market-prediction--astock.html").read_text()
+    [row] = [r for r in page.split("<tr ") if ">99.9<" in r]
+    # The paper it is attributed to: every row's here, so said once above the table.
+    assert f'For every result here: from <a href="../papers/{lert}.html">' in page
+    assert 'href="../papers/hostile-baseline.html">Paper hostile-baseline</a>' in row
+    assert "the paper that reports it" in row
+    [own] = [r for r in page.split("<tr ") if ">66.36<" in r]
+    assert "hostile-baseline" not in own and "reports it" not in own
+    feed = (tmp_path / "site" / "feeds" / "sota.atom").read_text()
+    assert "as reported in Paper hostile-baseline" in feed

@@ -436,10 +436,12 @@ class Pages:
                 cells.append((_value(row, m), f"#{rank}" if rank else "",
                               f"#{clean}" if clean else ""))
             code = row.holder.main_code
-            held_by = row.holder if isinstance(row.holder, Source) else None
+            # Who holds the result, where that is not the paper the row names: a source, or
+            # another paper that quotes it (it names the paper, which only the holder says).
+            held_by = row.holder if row.holder is not row.paper else None
             # The result's kind, where its holder's says it already ("(report) · report").
             kind = source.get("kind")
-            if held_by is not None and kind == held_by.kind:
+            if isinstance(held_by, Source) and kind == held_by.kind:
                 kind = None
             out.append({
                 "id": f"r-{result_id(result)}",
@@ -453,9 +455,10 @@ class Pages:
                 "date": row.date or "", "code": code.url if code else "",
                 "official": bool(code and code.official),
                 # Where the numbers come from (see _folded).
-                "source": held_by.id if held_by else "",
+                "source": holder_page(held_by) if held_by else "",
                 "source_title": paper_label(held_by) if held_by else "",
-                "source_kind": SOURCE_KINDS[held_by.kind] if held_by else "",
+                "source_kind": (SOURCE_KINDS[held_by.kind] if isinstance(held_by, Source)
+                                else "the paper that reports it") if held_by else "",
                 "where": " · ".join(filter(None, [source.get("location"), kind])),
                 "url": source.get("url", ""), "reported_by": source.get("reported_by", ""),
                 "notes": result.notes or "",

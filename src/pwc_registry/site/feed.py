@@ -111,6 +111,8 @@ def _entry(registry: Registry, board: Leaderboard, i: int, step: Step, base: str
     previous = board.sota[i - 1] if i else None
     summary = (f"{row.result.model} set a new best {metric} on {b.name}: {value}"
                + (f" ({paper_label(row.paper)})" if row.paper is not None else "")
+               + (f", as reported in {paper_label(row.holder)}" if row.holder is not row.paper
+                  else "")
                + f", {step.date}. "
                + (f"The best before was {number(previous.value)} by "
                   f"{previous.row.result.model} ({previous.date})." if previous
