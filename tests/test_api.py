@@ -138,6 +138,12 @@ def test_serve_pages_filters_and_finds_one_result(served: str) -> None:
     assert status == 200 and page["count"] == 2 and len(page["results"]) == 1
     assert page["previous"] == "?items_per_page=1&page=1" and page["next"] is None
     assert json.loads(_get(served, "/api/v1/papers/?q=LINGUISTICALLY")[1])["count"] == 1
+    # A filtered list's next page is of the same selection (the links keep the filter).
+    first = json.loads(_get(served, "/api/v1/papers/?q=a%20&items_per_page=1")[1])
+    assert first["count"] == 2 and first["next"] == "?q=a+&items_per_page=1&page=2"
+    second = json.loads(_get(served, "/api/v1/papers/" + first["next"])[1])
+    assert second["previous"] == "?q=a+&items_per_page=1&page=1"
+    assert second["results"][0]["id"] not in {p["id"] for p in first["results"]}
     hit = json.loads(_get(served, "/api/v1/papers/?arxiv_id=2211.05344")[1])
     assert [p["id"] for p in hit["results"]] == [LERT]
     assert json.loads(_get(served, "/api/v1/datasets/?name=astock")[1])["count"] == 1

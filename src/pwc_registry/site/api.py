@@ -17,8 +17,9 @@ keys, which the client ignores; see docs/api.md for each difference.
 
 from __future__ import annotations
 
+import urllib.parse
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -47,19 +48,23 @@ def _json(data: Any) -> bytes:
     return orjson.dumps(data)
 
 
-def page_query(page: int, per_page: int) -> str:
-    """The query of a page's URL, as the API wrote it in ``next`` and ``previous``."""
-    return f"?items_per_page={per_page}&page={page}"
+def page_query(page: int, per_page: int, filters: Mapping[str, str] | None = None) -> str:
+    """The query of a page's URL, as the API wrote it in ``next`` and ``previous``: the list's
+    filters kept, so that following ``next`` pages through the same selection."""
+    kept = urllib.parse.urlencode(sorted(filters.items())) + "&" if filters else ""
+    return f"?{kept}items_per_page={per_page}&page={page}"
 
 
-def page_of(results: Sequence[Any], count: int, page: int = 1, per_page: int = PAGE
-            ) -> dict[str, Any]:
+def page_of(results: Sequence[Any], count: int, page: int = 1, per_page: int = PAGE,
+            filters: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Page ``page`` of a list of ``count`` items, ``results`` being its items, in the API's
-    shape. ``next`` and ``previous`` are relative references (a query on the same path), so
-    the files are the same whatever the host."""
+    shape (of the items matching ``filters``, the query's, when it has some). ``next`` and
+    ``previous`` are relative references (a query on the same path), so the files are the
+    same whatever the host."""
     return {"count": count,
-            "next": page_query(page + 1, per_page) if page * per_page < count else None,
-            "previous": page_query(page - 1, per_page) if page > 1 else None,
+            "next": page_query(page + 1, per_page, filters) if page * per_page < count
+            else None,
+            "previous": page_query(page - 1, per_page, filters) if page > 1 else None,
             "results": list(results)}
 
 

@@ -180,7 +180,8 @@ class Api:
             chosen = self._slice(data, items_file, (page - 1) * per_page, per_page)
         if page > 1 and not chosen:
             raise Problem(404, "Invalid page.")
-        return orjson.dumps(page_of(chosen, count, page, per_page))
+        return orjson.dumps(page_of(chosen, count, page, per_page,
+                                    {k: query[k] for k in filters}))
 
     def _items(self, data: dict[str, Any], items_file: Path | None) -> Iterator[Any]:
         if items_file is None:
