@@ -388,3 +388,30 @@ def test_a_result_on_no_board_is_left_off_by_builds_that_do_not_validate(
                  ["site", "build", "--out", str(tmp_path / "site")]):
         outcome = CliRunner().invoke(main, [*args, "--registry", str(registry)])
         assert outcome.exit_code == 0, outcome.output
+
+
+def test_a_spread_is_in_every_table_of_a_board(tmp_path: Path) -> None:
+    """A value's spread (``0.25 ± 0.005``) is in the snapshot's CSV and Markdown and in `pwc
+    leaderboards show`, as on the board's page and in its JSON, in a column of its own after the
+    metric's values so that they stay numbers (it was missing from all three)."""
+    import csv
+
+    registry = speech_registry(tmp_path)
+    paper(registry, "with-spread", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "Spread",
+               word_error_rate={"value": 0.25, "spread": 0.005})])
+    out = tmp_path / "snapshot"
+    snapshot.build(load_registry(registry), out, jobs=1)
+    board = out / "benchmarks" / "speech-recognition--librispeech-test-clean"
+    with board.with_suffix(".csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    [spread] = [r for r in rows if r["model"] == "Spread"]
+    assert (spread["Word Error Rate"], spread["Word Error Rate spread"]) == ("0.25", "0.005")
+    assert {r["Word Error Rate spread"] for r in rows if r["model"] != "Spread"} == {""}
+    assert "Real-Time Factor spread" not in rows[0]  # no row gives one
+    markdown = board.with_suffix(".md").read_text("utf-8")
+    assert "| Word Error Rate spread |" in markdown and "| 0.25 | 0.005 |" in markdown
+    shown = CliRunner().invoke(main, ["leaderboards", "show", "ASR", "LibriSpeech",
+                                      "--registry", str(registry)], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0 and "Word Error Rate spread" in shown.output
+    assert re.search(r"0\.25\s+0\.005\s+Spread", shown.output), shown.output

@@ -115,20 +115,34 @@ def index_entry(board: Leaderboard, registry: Registry) -> dict[str, Any]:
 
 def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = True
                ) -> tuple[list[str], list[list[str]]]:
-    """The leaderboard as a header and rows of text, for CSV, Markdown and the terminal."""
+    """The leaderboard as a header and rows of text, for CSV, Markdown and the terminal. A
+    metric some row gives a spread for (``90.0 ± 0.5``) has a column of spreads after its
+    values, so that the values stay numbers a spreadsheet reads."""
     b = board.benchmark
-    header = ["rank", *(registry.name("metric", m) for m in b.metrics), "model", "extra data",
-              "paper", "source", "date", "code"]
+    spread = {m for m in b.metrics if any(
+        m in row.result.metrics and row.result.metrics[m].spread is not None
+        for row in board.rows)}
+    header = ["rank"]
+    for m in b.metrics:
+        header.append(registry.name("metric", m))
+        if m in spread:
+            header.append(f"{registry.name('metric', m)} spread")
+    header += ["model", "extra data", "paper", "source", "date", "code"]
     rows: list[list[str]] = []
     for row in board.rows:
         if not extra_data and row.result.extra_training_data:
             continue
         rank = row.rank if extra_data else row.rank_without_extra_data
         code = row.holder.main_code
+        cells = ["" if rank is None else str(rank)]
+        for m in b.metrics:
+            value = row.result.metrics.get(m)
+            cells.append("" if value is None else number(value.value))
+            if m in spread:
+                cells.append("" if value is None or value.spread is None
+                             else number(value.spread))
         rows.append([
-            "" if rank is None else str(rank),
-            *(number(row.result.metrics[m].value) if m in row.result.metrics else ""
-              for m in b.metrics),
+            *cells,
             row.result.model + (f" (via {row.via})" if row.via else ""),
             "yes" if row.result.extra_training_data else "",
             paper_label(row.paper) if row.paper else "",
