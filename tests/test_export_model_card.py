@@ -156,3 +156,21 @@ def test_an_arxiv_id_names_its_paper_not_one_that_copies_it_elsewhere(tmp_path: 
         assert refused.returncode == 2, (command, refused.stdout)
         assert "names 2 papers" in refused.stderr and "twin-a" in refused.stderr \
             and "twin-b" in refused.stderr, refused.stderr
+
+
+def test_values_an_importer_would_read_as_fractions_are_warned_of(tmp_path: Path) -> None:
+    """A percent metric whose every value in the paper lies in [0, 1] (``precision: 0.0001``,
+    which V003 questions) is exported as it is, but the export warns: `pwc import hf` on the
+    card would read it by the unit rule as a fraction, 0.01 % (found by an attack)."""
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    write(registry, "paper", {"id": "tiny", "title": "Tiny", "date": "2023-01-01", "results": [
+        {"task": "stock-market-prediction", "dataset": "astock", "model": "M",
+         "metrics": {"precision": 0.0001, "accuracy": 61.2}}]})
+    for command in ("model-index", "hf"):
+        run = _pwc("export", command, "tiny", "--registry", str(registry))
+        assert run.returncode == 0 and "0.0001" in run.stdout
+        [warning] = run.stderr.splitlines()
+        assert warning.startswith("warning: registry/papers/") and "every value of precision" in warning
+    quiet = _pwc("export", "model-index", LERT, "--registry", str(registry))
+    assert quiet.returncode == 0 and quiet.stderr == ""

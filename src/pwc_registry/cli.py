@@ -1057,6 +1057,7 @@ def export_model_index(paper: str, registry: Path | None) -> None:
 
     loaded, found = _author_paper(paper, registry)
     click.echo(model_index_text(loaded, found), nl=False)
+    _warn_fractions(loaded, found)
 
 
 @export.command("hf")
@@ -1072,6 +1073,18 @@ def export_hf(paper: str, model: str | None, registry: Path | None) -> None:
     if not files:
         raise click.UsageError(f"{found.id} has no results of a model {model!r}")
     click.echo(eval_results_text(files), nl=False)
+    _warn_fractions(loaded, found)
+
+
+def _warn_fractions(registry: Registry, paper: Paper) -> None:
+    from .exports.model_card import read_as_fractions
+
+    for metric in read_as_fractions(registry, paper):
+        click.echo(printable(
+            f"warning: {paper.file}: every value of {metric} (a percent) is within [0, 1]: an "
+            "importer that reads cards by the unit rule (pwc import hf, docs/import.md) would "
+            "take them for fractions and multiply them by 100; check them against the paper "
+            "(V003)"), err=True)
 
 
 def _ambiguous(text: str, papers: Sequence[Paper]) -> str:

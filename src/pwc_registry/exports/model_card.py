@@ -24,6 +24,8 @@ from huggingface_hub import EvalResultEntry, eval_result_entries_to_yaml
 from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_index
 
 from ..ids import benchmark_id
+from ..imports.records import ImportedValue, Origin
+from ..imports.units import fractions_of
 from ..registry import Paper, Registry, Result, paper_label
 
 #: A dataset on the Hub, as a link names it.
@@ -101,6 +103,19 @@ def eval_results(registry: Registry, paper: Paper) -> list[EvalFile]:
                            eval_result_entries_to_yaml(entries))
                   for board, entries in boards.items()]
     return files
+
+
+def read_as_fractions(registry: Registry, paper: Paper) -> list[str]:
+    """The paper's percent metrics that an importer would read back as fractions of 1 and
+    multiply by 100: every value of such a metric in the paper lies in [0, 1], which is the
+    unit rule's sign of a card that writes fractions (:mod:`..imports.units`, the same
+    judgement). The formats have no field for a unit, so the export cannot say otherwise."""
+    metrics = registry.entities.get("metric", {})
+    origin = Origin(paper.file)
+    values = [ImportedValue(metric, value.value, origin) for r in paper.results
+              for metric, value in r.metrics.items()
+              if metrics.get(metric, {}).get("unit") == "percent"]
+    return sorted(fractions_of(values))
 
 
 def _yaml(data: Any) -> str:
