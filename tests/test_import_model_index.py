@@ -354,3 +354,17 @@ def test_a_number_yaml_reads_two_ways_is_not_guessed(tmp_path: Path) -> None:
         ("plain", [76.1])]
     [(code, message, line)] = _problems(batches)
     assert code == "A049" and line == 3 and "YAML 1.1" in message, message
+
+
+def test_a_file_of_another_format_is_said_not_read_as_empty(tmp_path: Path) -> None:
+    """A Hugging Face card's ``model-index`` block (what `pwc export model-index` prints) given
+    to the model-index importer: "0 rows read, 0 warnings" said nothing; now a warning names
+    the file and the importer that reads it."""
+    card = tmp_path / "card.yml"
+    card.write_text("model-index:\n- name: M\n  results: []\n")
+    other = tmp_path / "other.yml"
+    other.write_text("foo: 1\n")
+    [(code, message, origin)] = [p for b in _read(card) for p in b.problems]
+    assert (code, origin.line) == ("A045", 1) and "`pwc import hf`" in message
+    [(code, message, _)] = [p for b in _read(other) for p in b.problems]
+    assert code == "A045" and "not a model-index file" in message and "hf" not in message

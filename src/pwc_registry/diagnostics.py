@@ -508,7 +508,9 @@ _PROBLEMS += [
     Problem("A045", "model-index-shape", "warning", "An entry does not have the format's shape",
             "A model-index entry is not what the format puts there: `Models` a mapping where a "
             "list is expected, a result without `Task`, `Dataset` or `Metrics`, a metric value "
-            "that is a list. The entry is skipped, the rest of the file is imported."),
+            "that is a list. The entry is skipped, the rest of the file is imported. A file with "
+            "none of the format's keys (`Models`, `Collections`, `Import`) is not a model-index "
+            "file; a Hugging Face card's `model-index` block is read by `pwc import hf`."),
     Problem("A046", "collection-not-found", "warning", "A model's collection is not defined",
             "`In Collection` names no collection of the tree, so the model inherits no paper or "
             "code from it. Its results are imported with what the model itself says."),

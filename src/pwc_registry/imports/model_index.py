@@ -313,6 +313,13 @@ class _Tree:
             self._models(part, data["Models"], ("Models",))
         elif "Results" in data and "Name" in data:  # a file holding one model
             self.models.append(_Model(data, part, ()))
+        elif not any(key in data for key in _MODEL_INDEX_KEYS):
+            # Not this format at all: said, not read as an empty library.
+            self.report("A045", "the file has no Models, Collections or Import: not a "
+                        "model-index file" + (
+                            " (its model-index block is a Hugging Face card's: import it with "
+                            "`pwc import hf`)" if "model-index" in data else ""),
+                        part.origin(()))
 
     def _models(self, part: _Part, value: Any, pointer: Pointer) -> None:
         for item, item_part, item_pointer in self._expand(part, value, pointer, "Models"):
