@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from pwc_registry.exports import gzipped
 from pwc_registry.registry import load_registry
 from pwc_registry.tables import column_reference, compute
 
-from conftest import git
+from conftest import REPO, git
 from examples import materialise
 from registry_builder import registry_in_git, write
 
@@ -426,3 +428,27 @@ def test_the_sites_downloads_gzipped_in_chunks_by_threads_read_back_whole(
         packed.append((tmp_path / "file.gz").read_bytes())
     assert packed[0] == packed[1] and gzip.decompress(packed[0]) == data
     assert packed[0][:10] == b"\x1f\x8b\x08\0\0\0\0\0\0\xff"  # no name, no time
+
+
+def test_the_docs_loading_snippets_run_as_written(export: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Every Python snippet of the README and docs/exports.md that reads `build/results` runs
+    as it is written, from the folder above `build/`; the README's DuckDB query prints the
+    Astock board once (a query by dataset printed each row twice: Astock has two boards)."""
+    blocks = []
+    for doc in ("README.md", "docs/exports.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        blocks += [b for b in re.findall(r"```python\n(.*?)```", text, re.S)
+                   if "build/results" in b]
+    assert len(blocks) >= 5
+    before = os.getcwd()
+    os.chdir(export.parent.parent)
+    try:
+        for block in blocks:
+            capsys.readouterr()
+            exec(compile(block, "<docs>", "exec"), {})  # the project's own docs
+            printed = capsys.readouterr().out
+            if ".show()" in block:
+                assert printed.count("66.36") == 1, printed
+    finally:
+        os.chdir(before)
