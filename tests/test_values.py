@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pwc_registry import canonical, load
-from pwc_registry.values import exact_number, read_number_text
+from pwc_registry.values import exact_number, float_artefact, read_number_text
 
 
 def _metric_values(task: dict[str, Any]) -> Iterator[Any]:
@@ -134,3 +134,14 @@ def test_long_text_is_refused_in_linear_time() -> None:
     reading = read_number_text("1" + " " * 1_000_000 + "x")
     assert reading.value is None and "too long" in (reading.problem or "")
     assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("value, short", [
+    (77.28999999999999, 77.29),         # the shipped registry's, the archive's 100 - 22.71
+    (0.30000000000000004, 0.3), (-77.28999999999999, -77.29), (0.7729000000000001, 0.7729),
+    (12345678.900000002, 12345678.9),
+    (3.141592653589793, None), (2 / 3, None), (66.36, None), (0.1, None), (1e-20, None),
+    (5e-324, None), (1.7976931348623157e308, None)])
+def test_a_float_artefact_is_told_from_a_number_with_many_digits(
+        value: float, short: float | None) -> None:
+    assert float_artefact(value) == short

@@ -31,6 +31,7 @@ from .ids import (
 )
 from .load import INVISIBLE, Document, read_rich
 from .suggest import phrase
+from .values import float_artefact
 from .vocabulary import Entry, Limits, Vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
@@ -398,6 +399,12 @@ def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vo
                                      ("results", i, "metrics", metric_id), key=True)
                     continue
                 number: Any = value.get("value") if isinstance(value, dict) else value
+                if type(number) is float and (short := float_artefact(number)) is not None:
+                    pointer = ("results", i, "metrics", metric_id,
+                               *(("value",) if isinstance(value, dict) else ()))
+                    findings.add("Q012", f"{pointer_text(pointer)}: {number!r} looks like "
+                                 f"{short!r} computed in floating point", pointer,
+                                 hint=f"if the paper prints {short!r}, write {short!r}")
                 limit = limits(metric_id)
                 if limit is not None and type(number) in (int, float):
                     _check_limits(findings, limit, number, ("results", i, "metrics", metric_id))

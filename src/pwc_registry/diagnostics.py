@@ -301,6 +301,14 @@ _PROBLEMS += [
             "them: keep one id, give it the other's name as an alias, move the results "
             "(`scripts/merge_entities.py` does all three, with the corrections the guard asks "
             "for). A warning: two things can share an abbreviation."),
+    Problem("Q012", "float-artefact", "warning",
+            "A value looks like a floating-point artefact",
+            "A value written with 15 or more significant digits a few units in the last place "
+            "from a short number (77.28999999999999 beside 77.29) is what a computation in "
+            "binary floating point makes of a short decimal — an archive's 100 − 22.71 for an "
+            "error rate the paper prints — not what a paper prints. Leaderboards, the site and "
+            "every export show it with all its digits. If the paper prints the short number, "
+            "write that (a correction says why). A warning: a source may print such digits."),
 ]
 
 # --- guards on history (pwc validate --changed-since): H ---

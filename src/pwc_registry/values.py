@@ -163,6 +163,31 @@ def held_as(value: int | float, text: str) -> str | None:
     return str(int(held)) if isinstance(value, int) else number(float(value))
 
 
+#: Decimal places tried for the short number a float artefact stands for.
+_ARTEFACT_PLACES = 8
+#: How many units in the last place a float artefact is from its short number: the error of a
+#: sum or difference of two short decimals (100 - 22.71 gives 77.28999999999999).
+_ARTEFACT_ULPS = 4
+
+
+def float_artefact(value: float) -> float | None:
+    """The short number (at most :data:`_ARTEFACT_PLACES` decimals) that ``value``, written
+    with 15 or more significant digits, is within a few units in the last place of: what a
+    computation in binary floating point made of it (``77.28999999999999`` for 77.29). None
+    for a float that is no such artefact (``0.1``, ``3.141592653589793``)."""
+    text = repr(value)
+    if len(text) < 17 or "e" in text or not math.isfinite(value):
+        return None  # the usual case: fewer digits than an artefact has
+    if sum(c.isdigit() for c in text.lstrip("-0.")) < 15:
+        return None
+    ulp = math.ulp(value)
+    for places in range(_ARTEFACT_PLACES + 1):
+        short = round(value, places)
+        if short != value and abs(short - value) <= _ARTEFACT_ULPS * ulp:
+            return short
+    return None
+
+
 def exact_number(text: str) -> int | float:
     """The number ``text`` gives, written with the same digits wherever it is written again:
     an integer for an integer, else a float. ValueError, saying why, when no registry number is
