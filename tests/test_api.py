@@ -366,3 +366,18 @@ def test_serve_on_a_taken_port_says_so(base_site: Path) -> None:
                              capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "cannot serve on 127.0.0.1:" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_boards_metrics_list_its_primary_first(tmp_path: Path) -> None:
+    """A benchmark's file may list its primary metric after another; the API's list of the
+    table's metrics still starts with it, as docs/api.md says."""
+    from examples import materialise
+    from registry_builder import write
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    write(registry, "benchmark", {"id": ASTOCK, "task": "stock-market-prediction",
+                                  "dataset": "astock", "primary_metric": "f1-score",
+                                  "metrics": ["accuracy", "f1-score"]})
+    build_site(registry, tmp_path / "site")
+    metrics = _read(tmp_path / "site", f"evaluations/{ASTOCK}/metrics")["results"]
+    assert [m["id"] for m in metrics][:2] == ["f1-score", "accuracy"]

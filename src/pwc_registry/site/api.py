@@ -224,8 +224,10 @@ def evaluation_files(site: Site, board_id: str) -> Files:
     board = site.boards[board_id]
     base = f"evaluations/{board_id}"
     return {**_detail(base, evaluation(board)),
-            **list_files(f"{base}/metrics", [metric(site, board, m)
-                                             for m in board.benchmark.metrics]),
+            # The primary metric first (a benchmark's file may list it later), as the API
+            # listed a table's metrics.
+            **list_files(f"{base}/metrics", [metric(site, board, m) for m in sorted(
+                board.benchmark.metrics, key=lambda m: m != board.benchmark.primary)]),
             **list_files(f"{base}/results", [result(site, board, row) for row in board.rows])}
 
 
