@@ -175,7 +175,24 @@ def test_the_card_is_a_hugging_face_dataset_card(export: Path) -> None:
     results = {f["name"]: f for f in info["results"]["features"]}
     assert results["value"] == {"name": "value", "dtype": "float64"}
     assert results["result_code_links"] == {"name": "result_code_links", "list": "string"}
-    assert info["results"]["splits"] == [{"name": "train", "num_examples": ROWS}]
+    assert "splits" not in info["results"]  # the Hub's loader would want sizes in bytes
+
+
+def test_the_folder_loads_as_a_dataset_without_a_word(
+        export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The export folder as the Hub would serve it, read by `datasets.load_dataset(folder)`:
+    the card's configs name the files, and the loader has nothing to warn of (a `splits`
+    without sizes in bytes gave a warning for each of the eight tables)."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
+    with caplog.at_level("WARNING"):
+        loaded = datasets.load_dataset(str(export), "results", split="train",
+                                       cache_dir=str(tmp_path / "cache"))
+    assert loaded.num_rows == ROWS
+    assert not [r for r in caplog.records if r.levelname == "WARNING"], caplog.text
 
 
 def test_every_jsonl_row_matches_the_json_schema(export: Path) -> None:

@@ -153,8 +153,10 @@ def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
         front["configs"] = [{"config_name": name, "data_files": f"{name}.{files}",
                              **({"default": True} if name == "results" else {})}
                             for name, t in tables.items() if t.rows]
-        front["dataset_info"] = [{"config_name": name, "features": _features(t),
-                                  "splits": [{"name": "train", "num_examples": len(t.rows)}]}
+        # No `splits`: the Hub's loader wants each split's size in bytes as Arrow holds it,
+        # which the export does not know, and warns on every load without it (the counts of
+        # rows are in the card's text).
+        front["dataset_info"] = [{"config_name": name, "features": _features(t)}
                                  for name, t in tables.items() if t.rows]
     counts = ", ".join(f"{len(t.rows):,} {name}" for name, t in tables.items())
     lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---",
@@ -164,7 +166,9 @@ def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
     if "parquet" in formats:
         lines += ["```python", "import pandas as pd", "", "results = pd.read_parquet("
                   "\"results.parquet\")", "```", "", "```sql",
-                  "-- DuckDB", "SELECT * FROM 'results.parquet' WHERE dataset = 'astock';",
+                  "-- DuckDB", "SELECT model, value, rank FROM 'results.parquet'",
+                  "WHERE benchmark = 'stock-market-prediction--astock' AND is_primary "
+                  "ORDER BY rank;",
                   "```", ""]
     if "sqlite" in formats:
         lines += ["In Datasette (facets on task, dataset and metric; full-text search on "
