@@ -183,11 +183,43 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
                 else "write the number, or leave the metric out if the paper gives none")
         return Diagnostic("V001", f"{_where(pointer)}: value {instance!r} is a string, not a "
                           "number", file, line, column, hint=hint, pointer=pointer)
+    if isinstance(instance, dict):
+        why = _mapping_problem(instance)
+        if why is not None:
+            return Diagnostic("V001", f"{_where(pointer)}: {why}", file, line, column,
+                              hint="write {value: 90.0, spread: 0.5} (and a note of what the "
+                              "spread is, if the paper says)", pointer=pointer)
     shown = _show(instance)
     subject = f"value {shown}" if shown else \
         f"the value, {'a list' if isinstance(instance, list) else 'a mapping'},"
     return Diagnostic("V001", f"{_where(pointer)}: {subject} is not a number or a mapping with "
                       "'value' (and 'spread')", file, line, column, pointer=pointer)
+
+
+def _number_like(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _mapping_problem(value: dict[Any, Any]) -> str | None:
+    """What makes a mapping written as a metric value no value with a spread, said in one
+    sentence: the schema's own failure ("is not valid under any of the given schemas") names
+    none of it."""
+    if "value" not in value:
+        return "the mapping has no 'value'"
+    if not _number_like(value["value"]):
+        return f"its 'value' ({_show(value['value']) or 'a list or mapping'}) is not a number"
+    extra = sorted(str(k) for k in value if k not in ("value", "spread", "note"))
+    if extra:
+        return f"unknown key {extra[0]!r} (a value has 'value', 'spread' and 'note')"
+    spread = value.get("spread")
+    if "spread" in value and not _number_like(spread):
+        return f"its 'spread' ({_show(spread) or 'a list or mapping'}) is not a number"
+    if _number_like(spread) and spread < 0:
+        return f"its spread {spread} is negative: the ± part is written as a positive number"
+    note = value.get("note")
+    if "note" in value and not (isinstance(note, str) and note):
+        return "its 'note' is not a text"
+    return None
 
 
 #: The first branch of the paper schema's rule "a title, or an identifier to know the paper by":
