@@ -214,7 +214,7 @@ def _mapping_problem(value: dict[Any, Any]) -> str | None:
     spread = value.get("spread")
     if "spread" in value and not _number_like(spread):
         return f"its 'spread' ({_show(spread) or 'a list or mapping'}) is not a number"
-    if _number_like(spread) and spread < 0:
+    if isinstance(spread, (int, float)) and spread < 0:  # a bool is not negative
         return f"its spread {spread} is negative: the ± part is written as a positive number"
     note = value.get("note")
     if "note" in value and not (isinstance(note, str) and note):
