@@ -174,3 +174,38 @@ def test_values_an_importer_would_read_as_fractions_are_warned_of(tmp_path: Path
         assert warning.startswith("warning: registry/papers/") and "every value of precision" in warning
     quiet = _pwc("export", "model-index", LERT, "--registry", str(registry))
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_hf_export_writes_one_models_files_into_its_repository(tmp_path: Path) -> None:
+    """`--out` writes a model's `.eval_results/` files where the Hub reads them, the same bytes
+    as printed; it writes again only what is not there, and never replaces an author's own file
+    or writes through a link (the files had to be split out of stdout by hand)."""
+    repo = tmp_path / "model-repo"
+    args = ["export", "hf", LERT, "--model", "Chinese Lert Large (News)", "--registry", str(BASE)]
+    printed = _pwc(*args).stdout
+    first = _pwc(*args, "--out", str(repo))
+    assert first.returncode == 0, first.stderr
+    paths = sorted((repo / ".eval_results").iterdir())  # one a leaderboard: two here
+    assert len(paths) == len(first.stdout.splitlines()) == 2
+    assert all(p.read_text() in printed for p in paths) and first.stdout.startswith("wrote ")
+    for p in paths:  # accuracy first, then precision, recall and F1
+        values = [e.value for e in parse_eval_result_entries(yaml.safe_load(p.read_text()))]
+        assert values[0] == 64.37 and len(values) == 4
+    path = paths[0]
+    again = _pwc(*args, "--out", str(repo))
+    assert again.returncode == 0 and again.stdout.startswith("unchanged ")
+    path.write_text(path.read_text().replace("64.37", "99.9"))  # the author's own edit
+    refused = _pwc(*args, "--out", str(repo))
+    assert refused.returncode == 2 and "not replaced" in refused.stderr
+    assert "99.9" in path.read_text()
+    both = _pwc("export", "hf", LERT, "--registry", str(BASE), "--out", str(tmp_path / "r2"))
+    assert both.returncode == 2 and "--model" in both.stderr
+    assert not (tmp_path / "r2").exists()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / ".eval_results").symlink_to(outside)
+    link = _pwc(*args, "--out", str(linked))
+    assert link.returncode == 2 and "symbolic link" in link.stderr
+    assert list(outside.iterdir()) == []

@@ -1063,16 +1063,26 @@ def export_model_index(paper: str, registry: Path | None) -> None:
 @export.command("hf")
 @click.argument("paper")
 @click.option("--model", help="Only this model's files (its name as the paper gives it).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Write the files into this folder (the model's repository: its "
+              ".eval_results/) instead of printing them; one model's (--model), and no file "
+              "already there with other content is replaced.")
 @registry_option
-def export_hf(paper: str, model: str | None, registry: Path | None) -> None:
+def export_hf(paper: str, model: str | None, out: Path | None, registry: Path | None) -> None:
     """Print PAPER's results as Hugging Face .eval_results files, one per leaderboard and model."""
-    from .exports.model_card import eval_results, eval_results_text
+    from .exports.model_card import eval_results, eval_results_text, write_eval_results
 
     loaded, found = _author_paper(paper, registry)
     files = [f for f in eval_results(loaded, found) if model is None or f.model == model]
     if not files:
         raise click.UsageError(f"{found.id} has no results of a model {model!r}")
-    click.echo(eval_results_text(files), nl=False)
+    if out is None:
+        click.echo(eval_results_text(files), nl=False)
+    else:
+        with _refusals():
+            written = write_eval_results(files, out)
+        for path, new in written:
+            click.echo(f"{'wrote' if new else 'unchanged'} {out / path}")
     _warn_fractions(loaded, found)
 
 

@@ -15,8 +15,10 @@ record links to one on the Hub) and its names as their names.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -26,6 +28,7 @@ from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_inde
 from ..ids import benchmark_id
 from ..imports.records import ImportedValue, Origin
 from ..imports.units import fractions_of
+from ..outputs import OutputError
 from ..registry import Paper, Registry, Result, paper_label
 
 #: A dataset on the Hub, as a link names it.
@@ -103,6 +106,41 @@ def eval_results(registry: Registry, paper: Paper) -> list[EvalFile]:
                            eval_result_entries_to_yaml(entries))
                   for board, entries in boards.items()]
     return files
+
+
+def write_eval_results(files: Sequence[EvalFile], folder: Path) -> list[tuple[str, bool]]:
+    """Write one model's ``files`` into ``folder``, that model's repository (its
+    ``.eval_results/``); (path, whether written) for each, a file already holding the same
+    bytes not being written again. Nothing is written if any file is there with other bytes
+    (the author's own, or an earlier export with other numbers: theirs to delete), if a path
+    on the way is a symbolic link, or if the files are of more than one model (they would take
+    each other's names)."""
+    models = {f.model for f in files}
+    if len(models) > 1:
+        raise OutputError(f"the files are of {len(models)} models, each for its own repository: "
+                          "choose one with --model (" + "; ".join(sorted(models)) + ")")
+    plan: list[tuple[EvalFile, Path, bytes, bool]] = []
+    for f in files:
+        target = folder / f.path
+        data = _yaml(f.entries).encode("utf-8")
+        for step in (folder, target.parent, target):
+            if step.is_symlink():
+                raise OutputError(f"{step}: is a symbolic link; pwc does not write through "
+                                  "links")
+        if os.path.lexists(target):
+            if not target.is_file() or target.read_bytes() != data:
+                raise OutputError(f"{target}: not replaced: it holds other results than the "
+                                  "export's (delete it to write it again)")
+            plan.append((f, target, data, False))
+        else:
+            plan.append((f, target, data, True))
+    for _, target, data, new in plan:
+        if new:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+    return [(f.path, new) for f, _, _, new in plan]
 
 
 def read_as_fractions(registry: Registry, paper: Paper) -> list[str]:
