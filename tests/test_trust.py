@@ -388,7 +388,7 @@ def test_two_papers_renamed_into_one_are_refused(tmp_path: Path) -> None:
     registry = _tiny(tmp_path, a_one=[ALPHA], a_two=[ALPHA])
     for old in ("a-one", "a-two"):
         _file(registry, "paper", old).unlink()
-    paper(registry, "b-new", "2021-01-01", [ALPHA], corrections=[
+    paper(registry, "b-new", "2021-01-01", [ALPHA], title="Paper a-two", corrections=[
         {"date": "2026-11-01", "reason": "the archive's slug was truncated",
          "renamed_from": old} for old in ("a-one", "a-two")])
     assert _codes(registry) == ["H003", "H009"]
@@ -523,3 +523,89 @@ def test_the_comment_shows_what_the_guard_refuses_beyond_the_leaderboards(
     assert _codes(registry) == ["H007"]
     out = render.markdown(render.report(compare(registry, "main")))
     assert "### ⛔ 1 refused change to papers and corrections" in out and "H007" in out
+
+
+def test_a_result_given_to_another_paper_is_refused_unless_corrected(tmp_path: Path) -> None:
+    """A result's `paper:` credits it to a paper: naming one where none was (a source's row
+    given to a famous paper), or another one, changes whose number the row says it is. CI said
+    nothing and the comment said "No results are added, removed or changed" (found by an
+    attack)."""
+    registry = _tiny(tmp_path, p_one=[ALPHA], famous=[BETA])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"][0].update(paper="famous"))
+    assert _codes(registry) == ["H006"]
+    [line] = [x for x in _guard(registry) if x.startswith("H006")]
+    assert "is credited to changes: p-one → famous" in line
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "paper credited" in comment and "famous" in comment
+    _correct(path, result={"task": "tsk", "dataset": "ds", "model": "Alpha"}, field="paper",
+             old="p-one", new="famous")
+    assert _codes(registry) == []
+
+
+def test_a_paper_known_by_another_title_or_id_is_refused_unless_corrected(
+        tmp_path: Path) -> None:
+    """A paper holding published rows renamed in place (another title, another arXiv id):
+    every row would be credited to the paper it now names, with no value changing (found by an
+    attack: LERT's file retitled "GPT-4 Technical Report"). A title or an id given where there
+    was none is an addition."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d.update(identifiers={"doi": "10.18653/v1/2020.acl-main.1"}))
+    assert _codes(registry) == []  # an identifier where there was none
+    git(tmp_path, "checkout", "-q", "main")
+    git(tmp_path, "commit", "-qam", "a DOI")
+    git(tmp_path, "checkout", "-q", "pr")
+    git(tmp_path, "merge", "-q", "--ff-only", "main")
+    _edit(path, lambda d: d.update(title="GPT-4 Technical Report", identifiers={
+        "doi": "10.18653/v1/2020.acl-main.2", "arxiv": "2303.08774"}))
+    assert _codes(registry) == ["H012"]
+    lines = [x for x in _guard(registry) if x.startswith("H012")]
+    assert len(lines) == 2  # the title, the DOI; the arXiv id is new: an addition
+    assert any("the title of 'p-one'" in x and "Paper p-one → GPT-4 Technical Report" in x
+               for x in lines)
+    _correct(path, field="title", old="Paper p-one", new="GPT-4 Technical Report")
+    _correct(path, field="doi", old="10.18653/v1/2020.acl-main.1", new="10.18653/v1/2020.acl-main.2")
+    assert _codes(registry) == []
+
+
+def test_a_date_that_rewrites_the_history_of_bests_is_said(tmp_path: Path) -> None:
+    """An undated paper given a date earlier than the bests before it: an addition, but the
+    board's state of the art over time loses published steps (found by an attack: four steps
+    of other papers vanished from a chart with "0 new bests" in the comment). A warning at the
+    changed file, and a line in the comment."""
+    late = {**ALPHA, "model": "Late", "metrics": {"acc": 70}}
+    registry = _tiny(tmp_path, p_one=[ALPHA], p_two=[{**ALPHA, "model": "Mid",
+                                                       "metrics": {"acc": 60}}], p_three=[late])
+    path = _file(registry, "paper", "p-three")
+    git(tmp_path, "checkout", "-q", "main")
+    _edit(path, lambda d: d.pop("date"))
+    git(tmp_path, "commit", "-qam", "undated")
+    git(tmp_path, "checkout", "-q", "pr")
+    git(tmp_path, "merge", "-q", "--ff-only", "main")
+    _edit(path, lambda d: d.update(date="2019-01-01"))
+    assert _codes(registry) == []
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [warning] = [d for d in report.diagnostics if d.code == "H013"]
+    assert warning.file.endswith("p-three.yaml") and warning.severity == "warning"
+    assert "Alpha 50 (2020-01-01); Mid 60 (2021-01-01)" in warning.message
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "new bests no longer so" in comment and "Mid 60 (2021-01-01)" in comment
+
+
+def test_a_split_spelt_otherwise_than_its_board_is_said_on_a_pull_request(
+        tmp_path: Path) -> None:
+    """"C" and "C++" are one split (one slug, one board). A full validation warned (Q011), a
+    pull request's check did not: a change filed C results under the C++ board unannounced
+    (found by an attack). Now the changed result is warned of, whichever spelling is the more
+    common."""
+    cpp = {**ALPHA, "split": "C++"}
+    registry = _tiny(tmp_path, p_one=[cpp])
+    paper(registry, "p-two", "2022-01-01", [
+        {**ALPHA, "model": f"M{i}", "split": "C", "metrics": {"acc": 50 + i}} for i in range(2)])
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    found = [d for d in report.diagnostics if d.code == "Q011"]
+    assert [(d.file.rsplit("/", 1)[-1], d.pointer) for d in found] == [
+        ("p-two.yaml", ("results", 0, "split")), ("p-two.yaml", ("results", 1, "split"))]
+    assert "with results that write it 'C++'" in found[0].message
+    assert _codes(registry) == []  # a warning

@@ -318,8 +318,9 @@ _PROBLEMS += [
             "A split is known by its slug (lowercase ASCII letters and digits), so \"C++\" and "
             "\"C\", or \"test-clean\" and \"test clean\", are one split and their results are "
             "ranked together. If they are one split, write it alike; if not, give one a name "
-            "whose slug differs (\"c-plus-plus\"). Checked on a full validation (a pull "
-            "request's check sees only the files it changes)."),
+            "whose slug differs (\"c-plus-plus\"). A full validation reports the less "
+            "common spelling; a pull request's check (`--changed-since`) reports each changed "
+            "result written otherwise than results already on the leaderboard."),
     Problem("H001", "value-changed", "error", "A published value changes",
             "A value that was on the leaderboards changes. It is how typos, unit mix-ups and "
             "vandalism look, so it needs a correction with a reason in the paper file "
@@ -339,10 +340,14 @@ _PROBLEMS += [
             "row of the leaderboards using it is ranked or read anew. A direction given to a "
             "metric that had none is an addition; any other change needs a correction on the "
             "metric (or benchmark) file with `field`, `old` and `new`."),
-    Problem("H006", "row-field-changed", "error", "A published result's flag or date changes",
-            "Whether a result used extra training data, and the date that places it on the "
-            "state-of-the-art chart, are part of what readers saw. A date where there was none is "
-            "an addition; any other change needs a correction with `field`, `old` and `new`."),
+    Problem("H006", "row-field-changed", "error",
+            "A published result's flag, date or paper changes",
+            "Whether a result used extra training data, the date that places it on the "
+            "state-of-the-art chart, and the paper it is credited to (its holder, or the paper "
+            "its `paper:` names) are part of what readers saw. A date where there was none is "
+            "an addition; any other change — a result given to another paper, or to a paper "
+            "where it named none — needs a correction with `field`, `old` and `new` (`field: "
+            "paper`, paper ids, null for none)."),
     Problem("H007", "correction-rewritten", "error", "A published correction is edited or removed",
             "Corrections are append-only: rewriting one could make it cover a change it was never "
             "written for. Restore it and add a new correction for the new change."),
@@ -358,10 +363,26 @@ _PROBLEMS += [
             "The rows that were on a leaderboard rank differently, though no value, direction, "
             "primary metric or row changed. This is the guard of last resort; report it."),
     Problem("H011", "spelling-changed", "warning", "A published name is spelt otherwise",
-            "A model's name, or a leaderboard's (from its task, dataset and split), is shown with "
-            "another spelling that identity reads as the same name: case, full-width letters, "
-            "spacing. No value or rank changes, but readers see it: a maintainer checks it is "
-            "meant."),
+            "A model's name is shown with another spelling that identity reads as the same "
+            "name (case, full-width letters, spacing), or a leaderboard is shown under another "
+            "name (its benchmark file's `name`, or its task's, dataset's or split's spelling). "
+            "No value or rank changes, but readers see it: a maintainer checks it is meant."),
+    Problem("H013", "history-rewritten", "warning",
+            "The state of the art over time loses published new bests",
+            "Results whose values do not change no longer set a new best when they appeared: "
+            "a result added or given a date at or before them (or an earlier date) now sets "
+            "the best first. Adding is an addition, so this is a warning, but the "
+            "leaderboard's history as readers saw it changes (the chart, the feeds): a "
+            "maintainer checks the date against the paper."),
+    Problem("H012", "holder-identity-changed", "error",
+            "A paper holding published results is known otherwise",
+            "The title or an identifier (arXiv id, DOI, ACL or OpenReview id, the archive's id) "
+            "of a paper or source whose results are on the leaderboards changes: every one of "
+            "its rows would then be credited to the paper it now names, with no value "
+            "changing. A title or identifier given where there was none is an addition. If the "
+            "paper really is known so (a typo in its title, the DOI of its published version), "
+            "add a correction to its file with `field: title` (or the identifier's scheme, "
+            "`field: arxiv`), the old and the new value, and the reason."),
 ]
 
 # --- importing the Papers with Code archive: A ---

@@ -17,6 +17,7 @@ made the history guard compare the wrong results), so there is one.
   otherwise: their slugs ("Knowledge-based:" and "Knowledge-based"), and each side of a
   name that spells out its abbreviation ("Automatic speech recognition (ASR)" and "ASR"). Not
   an identity: a clue for a maintainer (Q010).
+* :func:`identifiers_known` — a paper's identifiers, with the arXiv id its arXiv DOI names.
 * :func:`undated` — a model name as two rows of one paper with the same values are compared:
   folded, without the trailing "(2018)" and footnote marks ("*", "♦") that the Papers with Code
   archive's NLP-progress rows append ("ULMFiT (2018)" beside "ULMFiT").
@@ -28,11 +29,25 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _WORDS = re.compile(r"[a-z0-9]+")
 #: The identifiers that name a paper on their own (a paper whose title is unknown must have
 #: one), in the order a paper's label prefers them, with how the label writes each.
 PAPER_IDENTIFIERS = {"arxiv": "arXiv:", "doi": "doi:", "acl": "ACL ", "openreview": "OpenReview "}
+#: The DOI arXiv gives every paper (DataCite, since 2022): the arXiv id under another scheme.
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7})",
+                        re.IGNORECASE)
+
+
+def identifiers_known(identifiers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """A paper's identifiers as (scheme, value), with those another one implies: an arXiv DOI
+    (``10.48550/arXiv.2211.05344``) is also the arXiv id ``2211.05344``, so that a copy of a
+    paper known by the DOI is the same paper as one known by the id."""
+    given = list(identifiers)
+    implied = [("arxiv", m.group(1)) for scheme, value in given
+               if scheme == "doi" and (m := _ARXIV_DOI.fullmatch(value.strip()))]
+    return tuple(dict.fromkeys([*given, *implied]))
 #: A trailing year in parentheses or a footnote mark, any number of them: NLP-progress writes
 #: "AWD-LSTM + dynamic eval * (2017)" for the row its paper files as "AWD-LSTM + dynamic eval".
 _TRAILING_MARKS = re.compile(r"(?:\s*\((?:19|20)[0-9]{2}\)|\s+[*†‡♦♠♣§])+$")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .gitrefs import GitError, Version, run_git
+from .ids import identifiers_known
 
 #: (scheme, value) pairs of one paper's identifiers, sorted.
 Identifiers = tuple[tuple[str, str], ...]
@@ -41,8 +42,8 @@ def holdings(data: object) -> Holdings:
     if not isinstance(data, dict):
         return Holdings((), ())
     ids = data.get("identifiers")
-    identifiers = tuple((scheme, value) for scheme, value in sorted(ids.items())
-                        if isinstance(scheme, str) and isinstance(value, str)) \
+    identifiers = identifiers_known((scheme, value) for scheme, value in sorted(ids.items())
+                                    if isinstance(scheme, str) and isinstance(value, str)) \
         if isinstance(ids, dict) else ()
     results = data.get("results")
     datasets = tuple(sorted({r["dataset"] for r in results if isinstance(r, dict)
@@ -52,7 +53,7 @@ def holdings(data: object) -> Holdings:
 
 
 _FILE = "pwc-paper-index"
-_FORMAT = 3
+_FORMAT = 4  # 4: identifiers with those another implies (ids.identifiers_known)
 #: Beyond this many papers missing from the index, searching is faster than reading them.
 MAX_MISSING = 2000
 

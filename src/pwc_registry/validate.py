@@ -12,7 +12,7 @@ import datetime as dt
 import marshal
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,9 @@ from .check import (
     position_finder,
     split_spellings,
 )
-from .diagnostics import Diagnostic, count
+from .diagnostics import Diagnostic, Pointer, count
 from .gitrefs import Changes
+from .ids import fold
 from .load import Document, read
 from .paper_index import blob_id
 from .parallel import fork_map, gc_paused, shared
@@ -139,7 +140,7 @@ def validate(options: Options) -> Report:
             scope += " and every paper (an entity changed)"
     if changes is not None:
         history = _history(registry, options.changed_since or "", changes)
-        strays = [*strays, *history]
+        strays = [*strays, *history, *_changed_split_spellings(registry, selected or [])]
         report.changed = frozenset({f.name for f in selected or ()} | {d.file for d in strays})
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
@@ -214,6 +215,49 @@ def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
         found += [Diagnostic("H004", "changed together with registry data: a maintainer "
                              "reviews tool and data changes separately", p) for p in outside]
     return found
+
+
+def _changed_split_spellings(registry: Path, changed: list[layout.RegistryFile]
+                             ) -> list[Diagnostic]:
+    """Q011 for a change: a changed result whose split is written otherwise than by results of
+    unchanged papers or sources on the same leaderboard (one split, ranked together: "C" filed
+    with "C++"), reported at the changed result whatever spelling is the more common. Only
+    results that name a split make the unchanged files on their datasets be read."""
+    mine = [s for f in changed if f.kind in layout.HOLDER_KINDS and _plain_file(f.path)
+            for s in split_spellings(f.name, read(f.name, f.read_bytes()).data)]
+    if not mine:
+        return []
+    datasets = sorted({s[1] for s in mine})
+    checked = {f.name for f in changed}
+    others = [f for f in _files_mentioning(registry, datasets, untracked=False,
+                                           kinds=layout.HOLDER_KINDS)
+              if f.name not in checked and _plain_file(f.path)]
+    theirs: dict[tuple[str, str, str], dict[str, str]] = {}
+    for f in others:
+        for task, dataset, key, split, _, _ in split_spellings(
+                f.name, read(f.name, f.read_bytes()).data):
+            theirs.setdefault((task, dataset, key), {}).setdefault(fold(split), split)
+    locate = position_finder(registry.parent)
+    out = []
+    for task, dataset, key, split, file, i in mine:
+        other = next((written for folded, written in sorted(theirs.get((task, dataset, key),
+                                                                        {}).items())
+                      if folded != fold(split)), None)
+        if other is None:
+            continue
+        pointer: Pointer = ("results", i, "split")
+        line, column = locate(file, pointer)
+        out.append(Diagnostic(
+            "Q011", f"results[{i}]: split {split!r} is on the leaderboard "
+            f"{layout.benchmark_id(task, dataset, key)} with results that write it {other!r}: "
+            "one split, ranked together", file, line, column, pointer=pointer,
+            hint=f"write it {other!r}, or, if it is another split, a name whose slug differs"))
+    return out
+
+
+def _plain_file(path: str) -> bool:
+    """A regular file, not a link (which validation reports, and which is never followed)."""
+    return os.path.isfile(path) and not os.path.islink(path)
 
 
 def _papers_estimate(registry: Path, shards: list[str]) -> int:
@@ -300,22 +344,26 @@ def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str
     return owners
 
 
-def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = True
-                      ) -> list[layout.RegistryFile]:
-    """Paper files whose text contains any of ``values``: ``git grep`` where the registry is in
-    a git work tree (untracked files too, unless not ``untracked``), a scan of every paper
-    otherwise."""
+def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = True,
+                      kinds: Collection[str] = (layout.PAPER,)) -> list[layout.RegistryFile]:
+    """Files of ``kinds`` (papers) whose text contains any of ``values``: ``git grep`` where
+    the registry is in a git work tree (untracked files too, unless not ``untracked``), a scan
+    of every such file otherwise."""
     if not values:
         return []
     from .gitrefs import files_containing
 
-    found = files_containing(registry / layout.FOLDERS[layout.PAPER], values,
-                             untracked=untracked)
-    if found is not None:
-        return layout.discover(registry, found)[0]
-    folded = [v.casefold() for v in values]
-    return [f for f in layout.discover(registry)[0] if f.kind == layout.PAPER
-            and any(v in f.read_bytes().decode("utf-8", "replace").casefold() for v in folded)]
+    found: list[Path] = []
+    for kind in kinds:
+        if not (registry / layout.FOLDERS[kind]).is_dir():
+            continue  # none of that kind
+        listed = files_containing(registry / layout.FOLDERS[kind], values, untracked=untracked)
+        if listed is None:
+            folded = [v.casefold() for v in values]
+            return [f for f in layout.discover(registry)[0] if f.kind in kinds and any(
+                v in f.read_bytes().decode("utf-8", "replace").casefold() for v in folded)]
+        found += listed
+    return layout.discover(registry, found)[0]
 
 
 # --- papers, in parallel ----------------------------------------------------------------

@@ -23,12 +23,12 @@ from pathlib import Path
 from .. import layout, paper_index
 from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
 from ..ids import fold
-from ..leaderboard import Leaderboard, benchmark_of, group_results, rank
+from ..leaderboard import Leaderboard, Row, benchmark_of, group_results, rank
 from ..load import read
 from ..registry import Holder, Registry
 from ..source import Record, RegistryAt, registry_folder
 from .corrections import Correction, corrections_of, is_new
-from .delta import Difference, MetricSettings, board_differences
+from .delta import Difference, MetricSettings, board_differences, holder_differences
 
 
 @dataclasses.dataclass
@@ -193,6 +193,7 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     datasets = _datasets_touched(base, head, folder, papers.values(), entities)
     context = _context_papers(base_version, head_version, head, folder, set(papers), datasets) \
         if whole_boards or entities else []
+    context += _named_papers(head, folder, papers.values(), context)
     # A changed paper invalid at the head is left out of both versions: the validator says what
     # is wrong with it, and comparing it would report each of its results as removed.
     skip = set(invalid)
@@ -208,6 +209,7 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     differences = [d for board in sorted(base_boards.keys() | head_boards.keys())
                    for d in board_differences(base_boards.get(board), head_boards.get(board),
                                               renamed, base_settings, head_settings)]
+    differences += _holder_differences(papers.values(), renamed, changed, folder, head_boards)
     new_corrections = [c for change in changed.values()
                        for c in corrections_of(change.kind, _holder(change), change.path,
                                                change.head.data)
@@ -217,6 +219,45 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
                  differences=differences, new_corrections=new_corrections,
                  base_registry=base_registry, head_registry=head_registry, invalid=invalid,
                  display_prefix=registry.name)
+
+
+def _named_papers(head: RegistryAt, folder: str, papers: Iterable[Changed],
+                  context: list[Holder]) -> list[Holder]:
+    """The unchanged papers that a changed paper's or source's results credit (``paper:``),
+    read so that each row's paper is known at both versions (without them, a result given to
+    a paper outside the change was compared as credited to none)."""
+    papers = list(papers)
+    held = {side.holder.id for c in papers for side in (c.base, c.head) if side.holder}
+    held |= {h.id for h in context}
+    named = sorted({r.paper for c in papers for side in (c.base, c.head) if side.holder
+                    for r in side.holder.results if r.paper and r.paper not in held})
+    paths = [f"{folder}/{layout.relative_path(layout.PAPER, p)}" for p in named]
+    return [h for h, _ in head.holders(paths).values() if h is not None]
+
+
+def _holder_differences(papers: Iterable[Changed], renamed: Mapping[str, str],
+                        changed: Mapping[str, Changed], folder: str,
+                        head_boards: Mapping[str, Leaderboard]) -> list[Difference]:
+    """How each changed paper or source that holds rows on the boards is known, compared at
+    both versions (a renamed one with the one it was): placed at its first row."""
+    first_row: dict[str, tuple[str, Row]] = {}
+    for board_id, board in sorted(head_boards.items()):
+        for row in board.rows:
+            first_row.setdefault(row.holder.id, (board_id, row))
+    old_of = {new: old for old, new in renamed.items()}
+    out: list[Difference] = []
+    for change in papers:
+        new = change.head.holder
+        if new is None or new.id not in first_row:
+            continue
+        old = change.base.holder
+        if old is None and new.id in old_of:
+            gone = _deleted_holder(changed, folder, old_of[new.id])
+            old = gone.base.holder if gone else None
+        if old is not None:
+            board_id, row = first_row[new.id]
+            out += holder_differences(board_id, old, new, row)
+    return out
 
 
 def _before(change: Changed, changed: Mapping[str, Changed], renamed: Mapping[str, str],

@@ -1,10 +1,11 @@
 """Corrections: the written reason for a change to something already published.
 
 A paper's corrections name the result (task, dataset, split, model as they were), and either
-the metric with its old and new value, or a ``field`` (``extra_training_data``, ``date``) with its
-old and new value, or nothing more when the result is removed; a paper-level ``field: date``
-covers the paper's date; ``renamed_from`` names the paper's previous id. An entity's corrections
-name a ``field`` (a metric's ``direction``, ``unit`` or ``range``; a benchmark's
+the metric with its old and new value, or a ``field`` (``extra_training_data``, ``date``,
+``paper``: the paper it credits) with its old and new value, or nothing more when the result is
+removed; a paper-level ``field`` (``date``, ``title``, or an identifier's scheme such as
+``arxiv``) covers that of the paper; ``renamed_from`` names the paper's previous id. An
+entity's corrections name a ``field`` (a metric's ``direction``, ``unit`` or ``range``; a benchmark's
 ``primary_metric``, or ``direction`` with its ``metric``; a task's ``parent``) with the old and
 new value. Corrections are append-only: one already published is never edited or removed.
 """
@@ -20,10 +21,13 @@ from typing import Any
 from ..ids import ResultIdentity, identity_of
 from ..registry import Value
 
+#: A paper's identifiers (the paper schema's ``identifiers``): each a field a correction may
+#: name, without ``result``, when it changes on a paper that holds published rows.
+IDENTIFIER_SCHEMES = ("arxiv", "doi", "acl", "openreview", "pwc")
 #: The fields a correction may name, by the kind of record that holds it.
 FIELDS: dict[str, frozenset[str]] = {
-    "paper": frozenset({"extra_training_data", "date"}),
-    "source": frozenset({"extra_training_data", "date"}),
+    "paper": frozenset({"extra_training_data", "date", "paper", "title", *IDENTIFIER_SCHEMES}),
+    "source": frozenset({"extra_training_data", "date", "paper", "title"}),
     "metric": frozenset({"direction", "unit", "range"}),
     "benchmark": frozenset({"primary_metric", "direction"}),
     "task": frozenset({"parent"}),

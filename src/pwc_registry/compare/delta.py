@@ -3,7 +3,8 @@
 A difference is one fact a reader of the leaderboard would see change: a board appears or goes,
 a metric's ranking direction, unit or range, the primary metric, a row appears or goes, a
 row's value (with its spread), its extra-training-data flag, the date that places it on the
-state-of-the-art chart, its rank. Some differences only add (a new row, a value or a date where
+state-of-the-art chart, the paper it credits, its rank; and how a paper holding rows is known
+(its title, its identifiers). Some differences only add (a new row, a value or a date where
 there was none, a direction for a board that was unranked); the guards
 (:mod:`pwc_registry.compare.guards`) require every other one to be covered by a correction.
 
@@ -20,7 +21,8 @@ from typing import Any
 
 from ..ids import fold
 from ..leaderboard import Leaderboard, Row, rank
-from ..registry import Value
+from ..markdown import number
+from ..registry import Holder, Paper, Value
 
 #: (holder id, the result's own task, folded model name): a row within one board.
 RowKey = tuple[str, str, str]
@@ -30,7 +32,7 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any]]
 
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank.
-NOTICE_KINDS = frozenset({"name", "board-name"})
+NOTICE_KINDS = frozenset({"name", "board-name", "history"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,16 +125,21 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out.append(Difference("row-removed", board, False, base=old_row))
             continue
         for new_row in copies:
-            out += _row_differences(board, old_row, new_row)
+            out += _row_differences(board, old_row, new_row, renamed)
     out += [Difference("row-added", board, True, head=r) for key in added
             for r in after_rows[key]]
+    lost = _lost_steps(base, head, renamed)
+    if lost:
+        out.append(Difference("history", board, False, base.benchmark.primary,
+                              "; ".join(lost), None, base=None, head=None))
     if not any(not d.addition and d.kind not in NOTICE_KINDS for d in out):
         out += _rank_differences(base, head, before_rows,
                                  {k: rows[0] for k, rows in after_rows.items()})
     return out
 
 
-def _row_differences(board: str, old: Row, new: Row) -> list[Difference]:
+def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
+                     ) -> list[Difference]:
     out: list[Difference] = []
     a, b = old.result, new.result
     for metric in dict.fromkeys([*a.metrics, *b.metrics]):
@@ -147,7 +154,56 @@ def _row_differences(board: str, old: Row, new: Row) -> list[Difference]:
     if old.date != new.date:
         out.append(Difference("date", board, old.date is None, None, old.date, new.date, old,
                               new))
+    # The paper the row credits (its holder, or the paper a result names): giving a result to
+    # another paper, or to one where none was named, changes what the row says of whose it is.
+    before = old.paper.id if old.paper is not None else None
+    after = new.paper.id if new.paper is not None else None
+    mapped = renamed.get(before, before) if before else None
+    # A paper renamed into a source (it was a leaderboard submission) credits its rows to
+    # itself as a source now: the rename says so.
+    if mapped != after and not (after is None and mapped == new.holder.id):
+        out.append(Difference("paper", board, False, None, before, after, old, new))
     return out
+
+
+def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[Difference]:
+    """What changes in how a paper holding published rows is known: its title and its
+    identifiers (a new one where none was is an addition). ``row``, one of its rows on
+    ``board``, places the difference. A source names no paper by its title (its rows credit
+    the paper they name), and one that was a paper is compared as a rename."""
+    out: list[Difference] = []
+    if not (isinstance(old, Paper) and isinstance(new, Paper)):
+        return out
+    if old.title != new.title:
+        out.append(Difference("title", board, old.title is None, None, old.title, new.title,
+                              row, row))
+    ids_before, ids_after = old.identifiers, new.identifiers
+    for scheme in sorted(ids_before.keys() | ids_after.keys()):
+        a, b = ids_before.get(scheme), ids_after.get(scheme)
+        if a != b:
+            out.append(Difference("identifier", board, a is None, scheme, a, b, row, row))
+    return out
+
+
+def _lost_steps(base: Leaderboard, head: Leaderboard, renamed: Mapping[str, str]) -> list[str]:
+    """The steps of the base board's state of the art over time that the head's no longer
+    has, though their rows are there with the same value: a row dated anew (or dated where it
+    had no date) now comes before them, so they no longer set a new best when they appeared.
+    Each as ``model value (date)``."""
+    metric = base.benchmark.primary
+    if metric is None or metric != head.benchmark.primary:
+        return []
+    kept = {(row_key(s.row, {}), s.value) for s in head.sota}
+    rows = {row_key(r, {}): r for r in head.rows}
+    lost = []
+    for step in base.sota:
+        key = row_key(step.row, renamed)
+        now = rows.get(key)
+        value = now.result.metrics.get(metric) if now is not None else None
+        if value is not None and _same_number(value.value, step.value) \
+                and (key, step.value) not in kept:
+            lost.append(f"{step.row.result.model} {number(step.value)} ({step.date})")
+    return lost
 
 
 def _rank_differences(base: Leaderboard, head: Leaderboard, before: Mapping[RowKey, Row],

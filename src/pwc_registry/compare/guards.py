@@ -22,7 +22,7 @@ from ..load import Document, read_rich
 from ..markdown import signed
 from ..registry import Result, Value
 from . import Changed, Delta
-from .corrections import FIELDS, Correction, published_changes
+from .corrections import FIELDS, IDENTIFIER_SCHEMES, Correction, published_changes
 from .delta import NOTICE_KINDS, Difference
 
 
@@ -88,6 +88,22 @@ class _Judge:
                               and c.says(old.result.date, new.result.date))
         return self._find(_HOLDER, new.holder.id, lambda c: c.result is None
                           and c.field == "date" and c.says(old.holder.date, new.holder.date))
+
+    def _paper(self, d: Difference) -> Correction | None:
+        assert d.base is not None and d.head is not None
+        target = _identity(d.base.result)
+        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
+                          and c.field == "paper" and c.says(d.before, d.after))
+
+    def _title(self, d: Difference) -> Correction | None:
+        assert d.head is not None
+        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result is None
+                          and c.field == "title" and c.says(d.before, d.after))
+
+    def _identifier(self, d: Difference) -> Correction | None:
+        assert d.head is not None
+        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result is None
+                          and c.field == d.metric and c.says(d.before, d.after))
 
     def _row_removed(self, d: Difference) -> Correction | None:
         assert d.base is not None
@@ -274,6 +290,10 @@ def _states_own_change(delta: Delta, c: Correction) -> bool:
         before = before.get("directions") or {}
         after = after.get("directions") or {}
         field = c.metric
+    elif c.field in IDENTIFIER_SCHEMES:
+        before = before.get("identifiers") or {}
+        after = after.get("identifiers") or {}
+        field = c.field
     else:
         field = c.field
     old, new = before.get(field), after.get(field)
@@ -296,6 +316,13 @@ def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
 
 
 def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
+    if d.kind == "history":
+        cause = _changed_row(delta, [d.board])
+        path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())
+        return where.at("H013", f"the state of the art over time on {d.board} no longer has "
+                        f"these new bests: {d.before}", path, pointer,
+                        "a result added, or dated, at or before them now sets the best first: "
+                        "check its date against the paper")
     if d.kind == "board-name":
         cause = _changed_row(delta, [d.board])
         path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())
@@ -333,7 +360,23 @@ def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Dia
         return where.at("H002", f"the result {_label(d.base.result)} is removed", path,
                         ("results",), "keep it, or add a correction naming this result with "
                         "the reason it goes")
+    if d.kind in ("title", "identifier"):
+        what = "title" if d.kind == "title" else f"{d.metric} id"
+        data = delta.changed[path].head.data if path in delta.changed else None
+        ids = (data or {}).get("identifiers")
+        at: Pointer = ("title",) if d.kind == "title" and "title" in (data or {}) else \
+            ("identifiers", d.metric or "") if isinstance(ids, dict) and d.metric in ids else ()
+        return where.at("H012", f"the {what} of '{row.holder.id}', which holds published "
+                        f"results, changes: {_shown(d.before)} → {_shown(d.after)}", path, at,
+                        "if the paper really is known so, add a correction with "
+                        f"field: {'title' if d.kind == 'title' else d.metric}, the old and the "
+                        "new value and the reason; otherwise restore it")
     index = row.result.index
+    if d.kind == "paper":
+        return where.at("H006", f"the paper {_label(row.result)} is credited to changes: "
+                        f"{_shown(d.before)} → {_shown(d.after)}", path,
+                        ("results", index, "paper") if "paper" in _fields(delta, path, index)
+                        else ("results", index), _FIX)
     if d.kind == "value":
         pointer: Pointer = ("results", index, "metrics", d.metric or "") \
             if d.after is not None else ("results", index, "metrics")

@@ -237,7 +237,9 @@ def _holder_title(r: Report, holder_id: str) -> str:
 _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "row-removed": "result removed", "direction": "direction", "unit": "unit",
          "range": "range", "primary": "primary metric", "rank": "rank", "name": "model name",
-         "board-name": "leaderboard name"}
+         "board-name": "leaderboard name", "paper": "paper credited", "title": "paper's title",
+         "history": "new bests no longer so",
+         "identifier": "paper's identifier"}
 
 
 def _difference_line(r: Report, d: Difference) -> list[str]:
@@ -245,7 +247,7 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     row = d.row
     what = _WHAT.get(d.kind, d.kind)
     if d.metric:
-        what += f": {reg.name('metric', d.metric)}"
+        what += f": {d.metric if d.kind == 'identifier' else reg.name('metric', d.metric)}"
     # Plain text: the table escapes each cell once.
     return [d.board, _holder_title(r, row.holder.id) if row else "",
             row.result.model if row else "", what, _shown(d.before), _shown(d.after)]
