@@ -393,3 +393,23 @@ def test_a_record_that_gives_a_key_twice_is_skipped_and_said_to_be(tmp_path: Pat
         written = "".join(p.read_text("utf-8") for p in registry.rglob("*.yaml"))
         assert "99.999" not in written and "74.178" not in written
         assert "93.6" in written  # the records around it
+
+
+def test_synonyms_that_are_not_csv_stop_the_import_with_a_diagnostic(tmp_path: Path) -> None:
+    """`--synonyms` given a Latin-1 file, a field over the CSV reader's limit, or a named pipe:
+    an internal error (UnicodeDecodeError, csv.Error) or a wait for a writer before; now A050
+    at the file, and nothing written (found by an attack)."""
+    tables = tmp_path / "tables.json"
+    _tables(tables, [{"model_name": "M", "paper_title": "", "paper_url": "",
+                      "metrics": {"Accuracy": "1"}}])
+    cases = {"latin1.csv": "task,synonym\ncaf\xe9,cafe\n".encode("latin-1"),
+             "wide.csv": b"task,synonym\n" + b"a" * 200_000 + b",b\n"}
+    for name, raw in cases.items():
+        (tmp_path / name).write_bytes(raw)
+    os.mkfifo(tmp_path / "pipe.csv")
+    for name, line in (("latin1.csv", 2), ("wide.csv", 2), ("pipe.csv", 1)):
+        registry = tmp_path / f"registry-{name}"
+        report = _import(registry, evaluation_tables=[tables], synonyms=tmp_path / name)
+        assert [(d.code, d.line) for d in report.diagnostics if d.severity == "error"] == [
+            ("A050", line)], name
+        assert not registry.exists() or not list(registry.rglob("*.yaml")), name

@@ -351,3 +351,20 @@ def test_salvage_changes_nothing_the_checker_reads() -> None:
     assert saved.doc.data == {"items": [{"old": "3.22e1", "n": "1e400"}, {"b": 3}]}
     assert [(d.code, entry) for d, entry in saved.left_out] == [("Y002", ("items", 1))]
     assert saved.doc.locate(("items", 1, "b")) == (4, 9)  # {b: 3}, now the second entry
+
+
+def test_a_huge_file_is_read_no_further_than_the_cap(tmp_path: Path) -> None:
+    """A 3 GB registry file (sparse here) made `pwc validate` hold 6 GB before refusing it: it
+    is read one byte past the cap, and refused the same (found by an attack)."""
+    from pwc_registry import layout
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    big = registry / "papers" / "00" / "big.yaml"
+    big.parent.mkdir(parents=True)
+    with big.open("wb") as f:
+        f.truncate(3 * 1024 ** 3)
+    [found] = [f for f in layout.discover(registry)[0] if f.stem == "big"]
+    assert len(found.read_bytes()) <= layout.MAX_FILE_BYTES + 16384
+    report = validate(Options(registry=registry, today=TODAY))
+    assert [(d.file, d.code) for d in report.diagnostics] == [
+        ("registry/papers/00/big.yaml", "Y010")]

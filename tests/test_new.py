@@ -192,3 +192,49 @@ def test_a_result_or_benchmark_on_no_board_is_refused_before_writing(tmp_path: P
         assert out[0] == 1 and f"({code})" in out[1], out
     assert lert.read_bytes() == before
     assert not list(registry.glob("benchmarks/*--astock--*.yaml"))
+
+
+def test_new_files_are_never_written_through_a_link(tmp_path: Path) -> None:
+    """A link where `pwc new` would write (the file, or a folder on the way) is refused and
+    what it points to is untouched: `pwc new paper` wrote the paper into the file a link
+    pointed to (found by an attack)."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    victim = tmp_path / "thesis.txt"
+    victim.write_text("MY THESIS DRAFT")
+    (registry / "papers" / "3d").mkdir()
+    (registry / "papers" / "3d" / "a-paper-written-by-hand.yaml").symlink_to(victim)
+    args = ["new", "paper", "--title", "A Paper Written by Hand", "--date", "2024-05-01",
+            "--registry", str(registry)]
+    code, out = invoke(*args)
+    assert code != 0 and "symbolic link" in out and "Traceback" not in out
+    assert victim.read_text() == "MY THESIS DRAFT"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(registry / "tasks")
+    (registry / "tasks").symlink_to(elsewhere)
+    code, out = invoke("new", "task", "Zeta Task", "--registry", str(registry))
+    assert code != 0 and "symbolic link" in out and list(elsewhere.iterdir()) == []
+
+
+def test_a_file_rewritten_is_a_new_file_renamed_over_the_old(tmp_path: Path) -> None:
+    """`pwc new result` and `pwc fmt` write a new file and rename it over the old one: a run
+    killed half-way (or a full disk) leaves the person's file whole, where writing in place
+    left it cut short, and a hard link to it elsewhere keeps its bytes."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    paper = next(registry.glob("papers/*/lert-*.yaml"))
+    backup = tmp_path / "backup.yaml"
+    backup.hardlink_to(paper)
+    before = paper.read_bytes()
+    code, out = invoke("new", "result", paper.stem, "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "New Model", "--metric",
+                       "accuracy=61.2", "--registry", str(registry))
+    assert code == 0, out
+    assert backup.read_bytes() == before and b"New Model" in paper.read_bytes()
+    assert sorted(p.name for p in paper.parent.iterdir()) == [paper.name]  # no temporary left
+    messy = paper.read_text("utf-8").replace("model: New Model", "model:   New Model")
+    paper.write_text(messy, "utf-8")
+    backup.unlink()
+    backup.hardlink_to(paper)
+    code, out = invoke("fmt", "--registry", str(registry))
+    assert code == 0, out
+    assert backup.read_text("utf-8") == messy and "model: New Model" in paper.read_text("utf-8")

@@ -551,6 +551,11 @@ _PROBLEMS += [
             "A `model-index` result or an `.eval_results` entry lacks a field the Hub requires "
             "(task type, dataset type and name, metric type and value; dataset id, task id and "
             "value), or has one of the wrong kind. The entry is skipped."),
+    Problem("A050", "synonyms-unreadable", "error", "The synonyms file cannot be read",
+            "The archive's `synonyms.csv` (task,synonym) given with `--synonyms` is not a "
+            "regular file, is larger than the importer reads, is not UTF-8, or is not CSV (a "
+            "field over the CSV reader's limit, a NUL byte). Nothing is imported: without its "
+            "synonyms, tasks would be filed under two names. Fix the file or leave it out."),
     Problem("A049", "ambiguous-entry", "warning", "An entry of a metafile or card is ambiguous",
             "A key written twice (YAML readers differ on which value they keep: PyYAML keeps the "
             "last without a word) or a number that YAML 1.1 and 1.2 read differently (`010`: 10 "

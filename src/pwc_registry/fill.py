@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import arxiv, layout, schema
+from . import arxiv, layout, schema, writing
 from .formatting import rewritten
 from .load import read, read_rich
 from .registry import paper_from, paper_label
@@ -210,7 +209,6 @@ def completed(data: Mapping[str, Any], paper: arxiv.ArxivPaper
 
 
 def _write(path: Path, text: bytes) -> None:
-    """Replace the file's bytes; never through a symbolic link (ELOOP)."""
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW)
-    with os.fdopen(fd, "wb") as out:
-        out.write(text)
+    """Replace the file's bytes with a new file renamed over it; never through a symbolic
+    link (:func:`..writing.replace`)."""
+    writing.replace(path, text)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import canonical, layout, plain, schema
+from . import canonical, layout, plain, schema, writing
 from .diagnostics import Diagnostic, Pointer
 from .load import Document, read, read_rich
 from .parallel import fork_map, shared
@@ -123,7 +123,9 @@ def _format_files(files: Sequence[layout.RegistryFile]
         changed = text is not None and text != raw
         diff = ""
         if changed and write and text is not None:
-            Path(f.path).write_bytes(text)
+            # A new file renamed over the old: a run killed half-way (or a disk that fills)
+            # leaves the person's file whole, and a hard link to it keeps its bytes.
+            writing.replace(Path(f.path), text)
         elif changed and text is not None:
             diff = "".join(difflib.unified_diff(
                 raw.decode("utf-8").splitlines(keepends=True),

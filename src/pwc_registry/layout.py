@@ -88,14 +88,22 @@ class RegistryFile:
         # out every file that is not regular (Y016); should a named pipe take a file's place
         # after that, O_NONBLOCK makes opening and reading it return at once instead of waiting
         # for a writer (it changes nothing for a regular file).
+        # At most one byte past MAX_FILE_BYTES: a file that large is refused (Y010) whatever
+        # its size, and reading a 3 GB one whole took 6 GB of memory first.
         fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             parts = []
-            while chunk := os.read(fd, 16384):
+            size = 0
+            while size <= MAX_FILE_BYTES and (chunk := os.read(fd, 16384)):
                 parts.append(chunk)
+                size += len(chunk)
             return parts[0] if len(parts) == 1 else b"".join(parts)
         finally:
             os.close(fd)
+
+
+#: The largest registry file read (a paper of 15,000 results is ~1 MB): beyond it, Y010.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def shard(holder_id: str) -> str:

@@ -26,9 +26,11 @@ import yaml
 
 from . import utf8
 from .diagnostics import Diagnostic, Pointer
+
+# Defined where registry files are read; the importers read it from here.
+from .layout import MAX_FILE_BYTES as MAX_FILE_BYTES
 from .values import beyond_float, held_as, read_integer
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 
 _EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -367,8 +369,9 @@ def describe_value(value: Any) -> str:
 
 def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     if len(raw) > MAX_FILE_BYTES:
-        return None, [Diagnostic("Y010", f"file is {len(raw):,} bytes, over the limit of "
-                                 f"{MAX_FILE_BYTES:,}", file)]
+        # Only the limit is known: a larger file is read no further than one byte past it.
+        return None, [Diagnostic("Y010", f"file is over the limit of {MAX_FILE_BYTES:,} bytes",
+                                 file)]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [Diagnostic("Y009", "file starts with a UTF-8 byte-order mark", file,
                                  hint="save the file as UTF-8 without BOM")]

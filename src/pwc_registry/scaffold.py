@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import canonical, layout, schema
+from . import canonical, layout, schema, writing
 from .arxiv import ArxivPaper
 from .dates import month_of_arxiv
 from .ids import board_problem, fold, identity_of, new_paper_id, new_slug
@@ -103,10 +104,19 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
         raise ScaffoldError("the paper would not be valid: " + "; ".join(
             f"{d.message}" + (f" ({d.hint})" if d.hint else "")
             for d in _explain(record)) or "check the title, authors and links")
-    path = registry / layout.relative_path(layout.PAPER, paper_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(canonical.dump(record, layout.PAPER), encoding="utf-8")
-    return path
+    return _written(writing.write_new, registry, layout.relative_path(layout.PAPER, paper_id),
+                    canonical.dump(record, layout.PAPER))
+
+
+def _written(write: Callable[[Path, str, bytes], Path], registry: Path, relative: str,
+             text: str) -> Path:
+    """``write`` (:func:`..writing.write_new` or :func:`..writing.rewrite`) of ``text``, a
+    refusal (a link on the way, a file that appeared meanwhile) said as a ScaffoldError."""
+    try:
+        return write(registry, relative, text.encode("utf-8"))
+    except writing.NotWritten as exc:
+        raise ScaffoldError(f"{registry.name}/{relative}: not written: "
+                            f"{exc.where.relative_to(registry.parent)} {exc.why}") from None
 
 
 class Problems(ScaffoldError):
@@ -258,8 +268,9 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
     data = {**doc.data, "results": results}
     if not schema.is_valid(layout.PAPER, data):
         raise ScaffoldError("the result would not be valid (pwc validate explains)")
-    Path(target.path).write_text(canonical.dump(data, layout.PAPER, comments), encoding="utf-8")
-    return Path(target.path), done
+    relative = Path(os.path.relpath(target.path, registry)).as_posix()
+    return _written(writing.rewrite, registry, relative,
+                    canonical.dump(data, layout.PAPER, comments)), done
 
 
 def _add_metrics(name: str, existing: list[dict[str, Any]], same: dict[str, Any],
@@ -360,9 +371,8 @@ def new_entity(registry: Path, new: NewEntity) -> Path:
                      for d in _explain(record, new.kind)]
     if problems:
         raise Problems(problems)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(canonical.dump(record, new.kind), encoding="utf-8")
-    return path
+    return _written(writing.write_new, registry, layout.relative_path(new.kind, entity_id),
+                    canonical.dump(record, new.kind))
 
 
 def _board_problems(vocabulary: Vocabulary, task: str | None, dataset: str | None,
@@ -409,6 +419,6 @@ def new_benchmark(registry: Path, task: str, dataset: str, *, split: str | None 
                         "its primary metric needs a correction: CONTRIBUTING.md)"])
     if not schema.is_valid(layout.BENCHMARK, record):
         raise Problems([d.message for d in _explain(record, layout.BENCHMARK)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(canonical.dump(record, layout.BENCHMARK), encoding="utf-8")
-    return path
+    return _written(writing.write_new, registry,
+                    layout.relative_path(layout.BENCHMARK, record["id"]),
+                    canonical.dump(record, layout.BENCHMARK))

@@ -22,6 +22,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import io
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -35,7 +38,9 @@ from ..imports.holders import PaperDraft, paper_record
 from ..imports.records import Origin
 from ..imports.report import ImportReport
 from ..imports.resolve import Known, capped_slug
-from ..imports.write import BatchWriter, Folders, write_record
+from ..imports.write import BatchWriter, write_record
+from ..utf8 import NotUTF8, decode
+from ..writing import Folders
 from .convert import Conversion, SourceDraft, source_record
 from .dumps import DumpError, Limits, Progress, records
 
@@ -62,22 +67,56 @@ class Options:
     limits: Limits = dataclasses.field(default_factory=Limits)
 
 
+#: A synonyms file larger than this is refused (the archive's is 648 bytes).
+MAX_SYNONYMS_BYTES = 16 * 1024 * 1024
+
+
 def read_synonyms(path: Path) -> dict[str, list[str]]:
-    """``synonyms.csv`` (task,synonym): each spelling points at the others."""
+    """``synonyms.csv`` (task,synonym): each spelling points at the others. A file that cannot
+    be read as that (not a regular file, too large, not UTF-8, not CSV) raises
+    :class:`.dumps.DumpError` saying where (A050), before anything is imported."""
+    shown = str(path)
+
+    def refused(message: str, line: int = 1) -> DumpError:
+        return DumpError(Diagnostic("A050", message, shown, line))
+
+    try:
+        # O_NONBLOCK: a named pipe given as the file is refused, not waited on.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise refused("the synonyms file is not a regular file")
+            raw = f.read(MAX_SYNONYMS_BYTES + 1)
+    except OSError as exc:
+        raise refused(f"the synonyms file cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SYNONYMS_BYTES:
+        raise refused(f"the synonyms file is over the limit of {MAX_SYNONYMS_BYTES:,} bytes")
+    try:
+        text = decode(raw, mark=True)
+    except NotUTF8 as exc:
+        raise refused(exc.message, raw[: exc.start].count(b"\n") + 1) from None
     pairs: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
             a, b = (row.get("task") or "").strip(), (row.get("synonym") or "").strip()
             if a and b and fold(a) != fold(b):
                 pairs.setdefault(fold(a), []).append(b)
                 pairs.setdefault(fold(b), []).append(a)
+    except csv.Error as exc:  # a field over csv's limit, a NUL
+        raise refused(f"the synonyms file is not CSV as the archive writes it: {exc}",
+                      reader.line_num + 1) from None  # the record it was reading
     return pairs
 
 
 def import_archive(options: Options) -> ImportReport:
     registry = options.registry
     existing = Known(registry, options.jobs)
-    synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
+    refused: Diagnostic | None = None
+    try:
+        synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
+    except DumpError as exc:
+        synonyms, refused = {}, exc.diagnostic
     conversion = Conversion(existing.names, synonyms, options.today)
     files: Counter[tuple[str, str]] = Counter()
     diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
@@ -106,9 +145,12 @@ def import_archive(options: Options) -> ImportReport:
     def dump(path: Path, name: str) -> Iterator[tuple[int, Any]]:
         return records(path, diagnostics.add, stage(name), options.limits)
 
-    # Conversion writes nothing: a dump that is not JSON stops the import here with no file
-    # written. The dumps are streamed; only what they convert to is held.
+    # Conversion writes nothing: a dump that is not JSON (or synonyms that are not CSV) stops
+    # the import here with no file written. The dumps are streamed; only what they convert to
+    # is held.
     try:
+        if refused is not None:
+            raise DumpError(refused)
         for path in options.methods:
             conversion.add_methods(dump(path, f"methods {path.name}"), str(path))
         for path in options.datasets:

@@ -40,13 +40,14 @@ from ..diagnostics import Diagnostic
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, board_problem, fold, result_identity
 from ..suggest import did_you_mean
 from ..values import exact_number
+from ..writing import Folders
 from .fields import Fields
 from .holders import PaperDraft, PaperDrafts, paper_record
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
 from .resolve import Known, identifiers_in
 from .units import fraction_metrics
-from .write import BatchWriter, Folders, write_record
+from .write import BatchWriter, write_record
 
 #: result.schema.json's source kinds: how numbers relate to the method.
 RESULT_KINDS = ("own", "baseline", "reproduction", "submission", "library", "model-card",

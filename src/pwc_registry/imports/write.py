@@ -25,6 +25,7 @@ from typing import Any
 from .. import canonical, layout
 from ..diagnostics import Diagnostic
 from ..load import read, read_rich
+from ..writing import NEW, Folders, replace, write_all
 from .merge import NOT_HELD, merge
 from .report import Problems
 
@@ -99,36 +100,7 @@ def write_records(registry: Path, records: Sequence[dict[str, Any]], kind: str,
         gc.enable()
 
 
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-
-
-class Folders:
-    """The registry's folders known to be folders, not links (checked once per process and
-    batch, so that writing 576,000 papers costs no extra system call a file)."""
-
-    def __init__(self, registry: Path) -> None:
-        self.registry = registry
-        self.checked: set[str] = set()
-
-    def prepare(self, relative: str) -> Diagnostic | None:
-        """Make the folders of ``relative`` that are missing; a diagnostic if one on the way is
-        a link or not a folder."""
-        parts = relative.split("/")[:-1]
-        for n in range(1, len(parts) + 1):
-            folder = "/".join(parts[:n])
-            if folder in self.checked:
-                continue
-            path = self.registry / folder
-            try:
-                os.mkdir(path)
-            except FileExistsError:
-                mode = os.lstat(path).st_mode
-                if stat.S_ISLNK(mode):
-                    return _linked(self.registry, folder, relative, "is a symbolic link")
-                if not stat.S_ISDIR(mode):
-                    return _linked(self.registry, folder, relative, "is not a folder")
-            self.checked.add(folder)
-        return None
+_NEW = NEW
 
 
 def _linked(registry: Path, where: str, relative: str, what: str) -> Diagnostic:
@@ -154,9 +126,9 @@ def write_record(registry: Path, kind: str, record: dict[str, Any],
 
 def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, name: str,
            folders: Folders, speaker: str) -> Outcome:
-    problem = folders.prepare(relative)
+    problem = folders.problem(relative)
     if problem is not None:
-        return "kept", [problem]
+        return "kept", [_linked(registry, problem[0], relative, problem[1])]
     path = registry / relative
     text = canonical.dump(record, kind).encode("utf-8")
     try:
@@ -167,7 +139,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
         fd = -1
     if fd >= 0:
         try:
-            _write_all(fd, text)
+            write_all(fd, text)
         finally:
             os.close(fd)
         return "created", []
@@ -214,32 +186,8 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
                                 hint="add them by hand: " + ", ".join(
                                     k for k in merged if merged[k] != doc.data.get(k))))
         return "kept", found
-    _replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
+    replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
     return "updated", found
-
-
-def _write_all(fd: int, text: bytes) -> None:
-    view = memoryview(text)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _replace(path: Path, text: bytes, mode: int) -> None:
-    """Put ``text`` at ``path`` as a new file renamed over the old one: whatever is at
-    ``path`` (a link put there since it was read, too) is replaced, never written through, and
-    a reader sees the old file or the new one, never half of one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, _NEW, mode)
-    try:
-        try:
-            os.fchmod(fd, mode)  # as the file was, whatever the umask
-            _write_all(fd, text)
-        finally:
-            os.close(fd)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _show(value: Any) -> str:

@@ -1,0 +1,128 @@
+"""Writing a file of the registry (``pwc new``, ``pwc fmt``, ``pwc papers fill``, the importers):
+never through a symbolic link, never half-written.
+
+A folder on the way that is a link (or not a folder) is refused, not followed; a new file is
+created exclusively (a link, or a file made since the command looked, at its name is refused);
+an existing file is replaced by a new file renamed over it, so that a reader, or a run killed
+half-way, sees the old file or the new one, never part of one, and a hard link to it elsewhere
+keeps the old bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+
+
+class NotWritten(OSError):
+    """A registry file that is not written: ``where`` is the link (or non-folder) on its way,
+    or the file itself."""
+
+    def __init__(self, where: Path, why: str) -> None:
+        super().__init__(f"{where}: {why}; not written there")
+        self.where = where
+        self.why = why
+
+
+class Folders:
+    """The registry's folders known to be folders, not links (checked once per process and
+    batch, so that writing 576,000 papers costs no extra system call a file)."""
+
+    def __init__(self, registry: Path) -> None:
+        self.registry = registry
+        self.checked: set[str] = set()
+
+    def problem(self, relative: str) -> tuple[str, str] | None:
+        """Make the folders of ``relative`` (a path inside the registry) that are missing;
+        (the folder, what it is) if one on the way is a link or not a folder."""
+        parts = relative.split("/")[:-1]
+        for n in range(1, len(parts) + 1):
+            folder = "/".join(parts[:n])
+            if folder in self.checked:
+                continue
+            path = self.registry / folder
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    return folder, "is a symbolic link"
+                if not stat.S_ISDIR(mode):
+                    return folder, "is not a folder"
+            self.checked.add(folder)
+        return None
+
+    def prepare(self, relative: str) -> None:
+        """:meth:`problem`, raised as :class:`NotWritten`."""
+        found = self.problem(relative)
+        if found is not None:
+            raise NotWritten(self.registry / found[0], found[1])
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def create(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write a new file at ``path`` (its folder made and checked by :class:`Folders`); refused
+    (:class:`NotWritten`) when anything, a link included, is at that name."""
+    try:
+        fd = os.open(path, NEW, mode)
+    except FileExistsError:
+        what = "is a symbolic link" if os.path.islink(path) else "exists already"
+        raise NotWritten(path, what) from None
+    try:
+        write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def replace(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Put ``data`` at ``path`` as a new file renamed over the old one (with the old one's
+    permissions, or ``mode``). Refused (:class:`NotWritten`) when ``path`` is a link or not a
+    regular file."""
+    if mode is None:
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            info = None
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            raise NotWritten(path, "is a symbolic link")
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise NotWritten(path, "is not a regular file")
+        mode = stat.S_IMODE(info.st_mode) if info is not None else 0o644
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, NEW, mode)
+    try:
+        try:
+            os.fchmod(fd, mode)  # as the file was, whatever the umask
+            write_all(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_new(registry: Path, relative: str, data: bytes) -> Path:
+    """Create the registry file at ``relative`` (inside ``registry``), its folders made:
+    nothing on the way may be a link."""
+    Folders(registry).prepare(relative)
+    path = registry / relative
+    create(path, data)
+    return path
+
+
+def rewrite(registry: Path, relative: str, data: bytes) -> Path:
+    """Replace the registry file at ``relative`` (inside ``registry``) with ``data``: nothing on
+    the way, nor the file, may be a link."""
+    Folders(registry).prepare(relative)
+    path = registry / relative
+    replace(path, data)
+    return path
