@@ -471,3 +471,30 @@ def test_runs_that_fail_keep_the_last_complete_runs_files(tmp_path: Path) -> Non
         files.record([files.put(f"papers/{n}.html", b"old") for n in "abc"])
     assert {p.name: p.read_bytes() for p in (site / "papers").iterdir()} == {
         "a.html": b"old", "b.html": b"old", "c.html": b"old"}
+
+
+def test_a_second_run_on_one_folder_stops_at_once(tmp_path: Path) -> None:
+    """Two `pwc site build --out S` at once deleted each other's scratch folders and ended in
+    internal errors; two imports into one registry lost one's results (found by an attack).
+    While one run holds a folder, another stops with a message and touches nothing."""
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put("index.html", b"first")])
+    with outputs.exclusive(site):
+        with pytest.raises(outputs.OutputError, match="another pwc is writing into"), \
+                outputs.updated_folder(site, "pwc site build") as files:
+            files.put("index.html", b"second")
+        assert (site / "index.html").read_bytes() == b"first"
+    with outputs.updated_folder(site, "pwc site build") as files:  # free again
+        files.record([files.put("index.html", b"third")])
+    assert (site / "index.html").read_bytes() == b"third"
+    registry = materialise(Path("/nonexistent"), tmp_path / "repo")
+    table = tmp_path / "t.csv"
+    table.write_text("model,Accuracy\nM,61.2\n")
+    with outputs.exclusive(registry):
+        code, out = invoke("import", "table", str(table), "--task", "stock-market-prediction",
+                           "--dataset", "astock", "--model", "model", "--metric",
+                           "Accuracy=accuracy", "--source-kind", "report", "--source-title",
+                           "A table", "--registry",
+                           str(registry), "--report", str(tmp_path / "report.md"))
+    assert code == 2 and "another pwc is importing into" in out, out

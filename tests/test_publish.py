@@ -221,3 +221,15 @@ def test_an_empty_registry_builds_a_site_with_nothing_to_search(tmp_path: Path) 
     assert not (site / "pagefind").exists()
     assert invoke("build", "--registry", str(registry), "--site", str(site),
                   "--leaderboards", str(tmp_path / "lb")).exit_code == 0  # and again
+
+
+def test_one_folder_for_both_outputs_is_refused_before_anything_is_written(
+        registry: Path, tmp_path: Path) -> None:
+    """`pwc build --site X --leaderboards X` wrote the whole site, then refused the snapshot:
+    now refused before reading the registry, and X is not made (found by an attack)."""
+    out = tmp_path / "x"
+    result = invoke("build", "--registry", str(registry), "--site", str(out),
+                    "--leaderboards", str(out))
+    assert result.exit_code == 2 and "both the site's folder and the leaderboards'" in \
+        result.output
+    assert not out.exists()

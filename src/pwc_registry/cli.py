@@ -850,17 +850,21 @@ def _run_import(registry: Path, report_path: Path, run: Callable[[], ImportRepor
     """Every importer's ending: the report written (replacing only an earlier report, which is
     checked before importing), errors shown, the summary, exit 1 on errors."""
     from .imports import report as reporters
-    from .outputs import check_file
+    from .outputs import check_file, exclusive
+    from .writing import replace
 
     if not registry.is_dir():
         raise click.UsageError(f"no registry folder at {registry}: make it, or pass --registry")
     with _refusals():
         check_file(report_path, reporters.is_markdown_report)
         check_file(report_path.with_suffix(".json"), reporters.is_json_report)
-    result = run()
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(reporters.markdown(result), encoding="utf-8")
-    report_path.with_suffix(".json").write_text(reporters.as_json(result), encoding="utf-8")
+        # One import at a time into a registry: two merging into one file each read it before
+        # the other wrote, and one's results were lost without a word.
+        with exclusive(registry, "importing into"):
+            result = run()
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        replace(report_path, reporters.markdown(result).encode("utf-8"))
+        replace(report_path.with_suffix(".json"), reporters.as_json(result).encode("utf-8"))
     for d in result.diagnostics:
         if d.severity == "error":
             click.echo(printable(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"), err=True)

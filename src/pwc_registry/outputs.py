@@ -15,6 +15,7 @@ it replaces only a regular file that the caller recognises as an earlier copy of
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -81,6 +82,27 @@ def check_folder(folder: Path, command: str) -> None:
 
 
 @contextlib.contextmanager
+def exclusive(folder: Path, what: str = "writing into") -> Iterator[None]:
+    """Hold ``folder`` for one run: a second pwc on the same folder stops at once with an
+    :class:`OutputError` instead of the two deleting each other's scratch files (two site
+    builds at once ended in internal errors). A lock on the folder itself (``flock``), which
+    the kernel lets go when the process ends, however it ends."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot be opened: {exc.strerror}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"{folder}: another pwc is {what} it; run again when it has "
+                              "ended") from None
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
+
+
+@contextlib.contextmanager
 def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path]:
     """``folder``, checked (:func:`check_folder`), created if need be and marked as
     ``command``'s, for the ``with`` block to write into.
@@ -94,15 +116,16 @@ def output_folder(folder: Path, command: str, *, replace: bool) -> Iterator[Path
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a parent folder should be, no permission
         raise OutputError(f"{folder}: cannot be made: {exc.strerror}") from exc
-    cleaner = _move_aside(folder) if replace else None
-    if not replace:
-        _remove_links(folder)
-    _mark(folder, command)
-    try:
-        yield folder
-    finally:
-        if cleaner is not None:
-            cleaner.wait()
+    with exclusive(folder):
+        cleaner = _move_aside(folder) if replace else None
+        if not replace:
+            _remove_links(folder)
+        _mark(folder, command)
+        try:
+            yield folder
+        finally:
+            if cleaner is not None:
+                cleaner.wait()
 
 
 #: path (relative, with /) → "<digest of its bytes> <size>" as last written: one string, as
@@ -372,6 +395,11 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot be made: {exc.strerror}") from exc
+    with exclusive(folder):
+        yield from _updated(folder, command)
+
+
+def _updated(folder: Path, command: str) -> Iterator[FileSet]:
     manifest = _read_manifest(folder) if made_by(folder) == command else None
     cleaner = None
     if manifest is None:

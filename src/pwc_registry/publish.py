@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import snapshot
-from .outputs import check_folder
+from .outputs import OutputError, check_folder
 from .registry import load_registry, registry_from_records
 from .site import build as site_build
 from .validate import Options, Report, validate
@@ -39,6 +39,11 @@ def build(registry_path: Path, *, site: Path | None, leaderboards: Path | None,
     site into ``site`` and the leaderboard snapshot into ``leaderboards`` (either may be None:
     not written); the addresses are :func:`.site.build.write_site`'s. Both folders are checked
     before anything is read (:mod:`.outputs`)."""
+    if site is not None and leaderboards is not None \
+            and site.resolve() == leaderboards.resolve():
+        raise OutputError(f"{site}: given as both the site's folder and the leaderboards'; "
+                          "give each its own (the snapshot may go inside the site: "
+                          "site/leaderboards)")
     if site is not None:
         check_folder(site, site_build.COMMAND)
     if leaderboards is not None:
