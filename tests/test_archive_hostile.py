@@ -413,3 +413,18 @@ def test_synonyms_that_are_not_csv_stop_the_import_with_a_diagnostic(tmp_path: P
         assert [(d.code, d.line) for d in report.diagnostics if d.severity == "error"] == [
             ("A050", line)], name
         assert not registry.exists() or not list(registry.rglob("*.yaml")), name
+
+
+def test_a_merge_keeps_how_the_files_numbers_are_written(tmp_path: Path) -> None:
+    """A maintainer wrote 93.60 (as the paper prints it); an import merging another result into
+    the file rewrote it 93.6 (found by an attack). The merge rewrites as `pwc fmt` does:
+    every number as written."""
+    registry = tmp_path / "registry"
+    _import(registry, evaluation_tables=[_tables(tmp_path / "a.json", [ROW])])
+    path = _paper(registry)
+    path.write_text(path.read_text().replace("accuracy: 93.6", "accuracy: 93.60"))
+    other = {**ROW, "model_name": "ResNet-34", "metrics": {"Accuracy": 94.1}}
+    report = _import(registry, evaluation_tables=[_tables(tmp_path / "b.json", [ROW, other])])
+    assert report.files[("paper", "updated")] == 1, report.diagnostics
+    text = path.read_text()
+    assert "accuracy: 93.60\n" in text and "ResNet-34" in text

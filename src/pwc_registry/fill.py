@@ -181,6 +181,9 @@ def _fill_one(wanted: _Wanted, paper: arxiv.ArxivPaper | None, outcome: Outcome,
     if not dry_run:
         try:
             _write(Path(f.path), text)
+        except writing.NotWritten as exc:
+            outcome.not_filled.append(NotFilled(f.name, f"not written: it {exc.why}"))
+            return
         except OSError as exc:
             why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
             outcome.not_filled.append(NotFilled(f.name, f"not written: {why}"))

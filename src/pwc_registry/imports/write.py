@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import canonical, layout
 from ..diagnostics import Diagnostic
+from ..formatting import rewritten
 from ..load import read, read_rich
 from ..writing import NEW, Folders, replace, write_all
 from .merge import NOT_HELD, merge
@@ -186,7 +187,15 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
                                 hint="add them by hand: " + ", ".join(
                                     k for k in merged if merged[k] != doc.data.get(k))))
         return "kept", found
-    replace(path, canonical.dump(merged, kind).encode("utf-8"), stat.S_IMODE(mode))
+    # The person's numbers as they wrote them (77.120, 1.0e+2): the same rewrite `pwc fmt`
+    # makes, which says what it would lose rather than lose it.
+    new_text, lost = rewritten(name, raw, read_rich(name, raw), kind, merged)
+    if new_text is None:
+        found.append(Diagnostic("A008", f"rewriting the file would lose {lost}; {speaker}'s "
+                                "additions are not written", name, hint="add them by hand: "
+                                + ", ".join(k for k in merged if merged[k] != doc.data.get(k))))
+        return "kept", found
+    replace(path, new_text, stat.S_IMODE(mode))
     return "updated", found
 
 
