@@ -415,3 +415,29 @@ def test_a_spread_is_in_every_table_of_a_board(tmp_path: Path) -> None:
                                       "--registry", str(registry)], env={"COLUMNS": "300"})
     assert shown.exit_code == 0 and "Word Error Rate spread" in shown.output
     assert re.search(r"0\.25\s+0\.005\s+Spread", shown.output), shown.output
+
+
+def test_two_snapshots_of_one_registry_are_compared_as_data(tmp_path: Path) -> None:
+    """`pwc leaderboards compare`: what CI runs when a pull request changes the tool (a tool
+    that ranked Astock lower-is-better re-ranked it with CI green, found by an attack). Here
+    the second snapshot stands for another tool's: the same registry ranked the other way."""
+    registry = speech_registry(tmp_path)
+    old, new = tmp_path / "old", tmp_path / "new"
+    snapshot.build(load_registry(registry), old, jobs=1)
+    snapshot.build(load_registry(registry), new, jobs=1)
+    same = CliRunner().invoke(main, ["leaderboards", "compare", str(old), str(new)])
+    assert same.exit_code == 0 and "the leaderboards are the same" in same.output
+    metric = registry / "metrics" / "word-error-rate.yaml"
+    metric.write_text(metric.read_text().replace("direction: lower", "direction: higher"))
+    snapshot.build(load_registry(registry), new, jobs=1)
+    changed = CliRunner().invoke(main, ["leaderboards", "compare", str(old), str(new)])
+    assert changed.exit_code == 1
+    board = "speech-recognition--librispeech-test-clean"
+    assert f"{board}: metrics:" in changed.output and '"direction":"lower"' in changed.output
+    assert re.search(rf"{board}: row 'F' of paper \S+ \(via noisy-speech-recognition\): "
+                     r"rank 1 → \d", changed.output), changed.output
+    assert "the state of the art over time differs" in changed.output
+    (new / "benchmarks" / f"{board}.json").write_bytes(b"\xff not json")
+    hostile = CliRunner().invoke(main, ["leaderboards", "compare", str(old), str(new)])
+    assert hostile.exit_code == 1 and "cannot be read" in hostile.output
+    assert hostile.exception is None or isinstance(hostile.exception, SystemExit)

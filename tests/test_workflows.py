@@ -332,3 +332,38 @@ def test_the_check_jobs_commands_run_on_a_pull_request(tmp_path: Path) -> None:
     assert (workspace / "comment" / "body.md").read_text().startswith("## Leaderboard changes")
     assert output.read_text() == "tool-changed=false\n"
     assert "base branch's pwc" in summary.read_text()
+
+
+def test_a_tool_change_is_judged_by_what_it_does_to_the_leaderboards(tmp_path: Path) -> None:
+    """The `tool-effect` job: the trusted pwc compares, as data, the leaderboards the base
+    branch's pwc and the pull request's made of the same registry (a pull request that changed
+    the ranking code re-ranked Astock with CI green, found by an attack). It never checks out
+    the pull request; its comparing step, run here with the installed pwc standing in for the
+    trusted one, fails when the two differ and says how in the job summary."""
+    from pwc_registry import snapshot
+    from pwc_registry.registry import load_registry
+
+    from registry_builder import speech_registry
+
+    job = _pull_request_jobs()["tool-effect"]
+    assert set(job["needs"]) == {"check", "own-tool"}
+    checkouts = [s for s in job["steps"] if "actions/checkout" in s.get("uses", "")]
+    assert [s["with"]["ref"] for s in checkouts] == ["${{ github.event.pull_request.base.sha }}"]
+    step = next(s for s in job["steps"] if s.get("name") == "Compare the leaderboards of the "
+                "two tools")
+    temp = tmp_path / "runner-temp"
+    (temp / "trusted" / "bin").mkdir(parents=True)
+    (temp / "trusted" / "bin" / "pwc").symlink_to(_tool("pwc"))
+    registry = speech_registry(tmp_path / "data")
+    snapshot.build(load_registry(registry), tmp_path / "site" / "leaderboards", jobs=1)
+    metric = registry / "metrics" / "word-error-rate.yaml"
+    metric.write_text(metric.read_text().replace("direction: lower", "direction: higher"))
+    snapshot.build(load_registry(registry), tmp_path / "own-leaderboards", jobs=1)
+    summary = tmp_path / "summary"
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                          cwd=tmp_path, capture_output=True, text=True, check=False,
+                          env={**os.environ, "RUNNER_TEMP": str(temp),
+                               "GITHUB_STEP_SUMMARY": str(summary)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "rank 1 →" in summary.read_text() and "differences on 2 leaderboards" in \
+        summary.read_text()

@@ -534,6 +534,28 @@ _output_format = click.option("--format", "fmt", type=click.Choice(["text", "jso
                               default="text", show_default=True, help="Output format.")
 
 
+@leaderboards.command("compare")
+@click.argument("old", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--limit", type=click.IntRange(min=0), default=200, show_default=True,
+              help="At most this many differences listed (0: all); all are counted.")
+def leaderboards_compare(old: Path, new: Path, limit: int) -> None:
+    """Compare two leaderboard snapshots of one registry (`pwc leaderboards build` by two
+    versions of pwc): what a change of the tool does to the published leaderboards. Exit 1 if
+    they differ."""
+    from .compare.snapshots import compare_snapshots
+
+    found = compare_snapshots(old, new)
+    for d in found[:limit or None]:
+        click.echo(printable(f"{d.board}: {d.what}"))
+    if limit and len(found) > limit:
+        click.echo(f"... and {len(found) - limit} more")
+    boards = len({d.board for d in found})
+    click.echo(f"{len(found)} differences on {boards} leaderboards" if found
+               else "the leaderboards are the same")
+    sys.exit(EXIT_PROBLEMS if found else EXIT_CLEAN)
+
+
 @leaderboards.command("show")
 @click.argument("task")
 @click.argument("dataset")

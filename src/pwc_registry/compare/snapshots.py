@@ -1,0 +1,128 @@
+"""Two leaderboard snapshots of one registry compared (``pwc leaderboards compare``): what a
+change of the tool does to the published leaderboards.
+
+``pwc diff`` compares two versions of the registry with one tool. A pull request that changes
+the tool (its ranking, its reading of numbers) can re-rank every board with the data unchanged;
+CI builds the pull request's registry with the base branch's pwc and with its own, and this
+compares the two snapshots (:mod:`..snapshot`, format version 2) as data: every board added or
+gone, a board's primary metric or metrics (direction, unit), and for each row — known by its
+holder, model and the subtask it comes from — its presence, ranks, values, spreads, flag, date
+and paper; and each board's state of the art over time. The files are read as untrusted data:
+a file too large, not JSON or not of the snapshot's shape is a difference, never a crash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+#: A snapshot file larger than this is not read (the largest board at the archive's scale,
+#: 1,556 rows, is ~2 MB).
+MAX_BOARD_BYTES = 64 * 1024 * 1024
+
+#: What a row is compared by, as the snapshot writes it.
+_ROW_FIELDS = ("rank", "rank_without_extra_data", "values", "spreads", "ranks",
+               "extra_training_data", "date")
+
+
+@dataclasses.dataclass(frozen=True)
+class BoardDifference:
+    board: str
+    what: str
+
+
+def _boards(folder: Path) -> dict[str, Path]:
+    listing = folder / "benchmarks"
+    if not listing.is_dir() or listing.is_symlink():
+        return {}
+    return {entry.name[:-len(".json")]: Path(entry.path) for entry in os.scandir(listing)
+            if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False)}
+
+
+def _load(path: Path) -> Mapping[str, Any] | str:
+    """The board's data, or why it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_BOARD_BYTES:
+            return f"over {MAX_BOARD_BYTES:,} bytes"
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        return f"cannot be read: {exc}"
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        return "not a leaderboard snapshot"
+    return data
+
+
+def _key(row: Any) -> tuple[str, ...] | None:
+    if not isinstance(row, dict) or not isinstance(row.get("holder"), dict):
+        return None
+    holder = row["holder"]
+    return (str(holder.get("kind")), str(holder.get("id")), str(row.get("model")),
+            str(row.get("via_task") or ""))
+
+
+def _paper(row: Mapping[str, Any]) -> Any:
+    paper = row.get("paper")
+    return paper.get("id") if isinstance(paper, dict) else paper
+
+
+def _shown(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def board_differences(board: str, old: Mapping[str, Any], new: Mapping[str, Any]
+                      ) -> Iterator[BoardDifference]:
+    for field in ("primary_metric", "metrics"):
+        if old.get(field) != new.get(field):
+            yield BoardDifference(board, f"{field}: {_shown(old.get(field))} → "
+                                  f"{_shown(new.get(field))}")
+    before = {_key(r): r for r in old["rows"]}
+    after = {_key(r): r for r in new["rows"]}
+    for key in sorted(before.keys() - after.keys(), key=str):
+        yield BoardDifference(board, f"row {_label(key)} is gone")
+    for key in sorted(after.keys() - before.keys(), key=str):
+        yield BoardDifference(board, f"row {_label(key)} is new")
+    for key in sorted(before.keys() & after.keys(), key=str):
+        a, b = before[key], after[key]
+        for field in _ROW_FIELDS:
+            if a.get(field) != b.get(field):
+                yield BoardDifference(board, f"row {_label(key)}: {field} "
+                                      f"{_shown(a.get(field))} → {_shown(b.get(field))}")
+        if _paper(a) != _paper(b):
+            yield BoardDifference(board, f"row {_label(key)}: paper {_shown(_paper(a))} → "
+                                  f"{_shown(_paper(b))}")
+    for field in ("sota", "sota_without_extra_data"):
+        if old.get(field) != new.get(field):
+            yield BoardDifference(board, f"{field.replace('_', ' ')}: the state of the art over "
+                                  "time differs")
+
+
+def _label(key: tuple[str, ...] | None) -> str:
+    if key is None:
+        return "(not a row)"
+    kind, holder, model, via = key
+    return f"'{model}' of {kind} {holder}" + (f" (via {via})" if via else "")
+
+
+def compare_snapshots(old: Path, new: Path) -> list[BoardDifference]:
+    """Every difference between the snapshots in ``old`` and ``new``, board by board."""
+    before, after = _boards(old), _boards(new)
+    out: list[BoardDifference] = []
+    for board in sorted(before.keys() | after.keys()):
+        if board not in after:
+            out.append(BoardDifference(board, "the leaderboard is gone"))
+            continue
+        if board not in before:
+            out.append(BoardDifference(board, "the leaderboard is new"))
+            continue
+        a, b = _load(before[board]), _load(after[board])
+        if isinstance(a, str) or isinstance(b, str):
+            out.append(BoardDifference(board, f"{old if isinstance(a, str) else new}: "
+                                       f"{a if isinstance(a, str) else b}"))
+            continue
+        out += board_differences(board, a, b)
+    return out
