@@ -303,3 +303,22 @@ def test_blank_lines_before_the_header_are_not_the_table(tmp_path: Path) -> None
     blank = _csv(tmp_path, "\n \n\n", "blank.csv")
     [problem] = _import(registry, blank, _mapping(), tmp_path).diagnostics
     assert problem.code == "A038" and "no header row" in problem.message
+
+
+def test_a_pipe_or_a_device_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A named pipe given as the table or the mapping waited for a writer until killed, and
+    /dev/zero as the mapping grew to 24 GB (found by an attack): neither is a regular file, so
+    neither is read."""
+    import os
+
+    registry = classification_registry(tmp_path)
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    report = _import(registry, pipe, _mapping(), tmp_path)
+    assert [(d.code, "not a regular file" in d.message) for d in report.diagnostics] == [
+        ("A038", True)]
+    report = _import(registry, Path("/dev/zero"), _mapping(), tmp_path)
+    assert [d.code for d in report.diagnostics] == ["A038"]
+    for mapping in (pipe, Path("/dev/zero")):
+        with pytest.raises(MappingError, match="not a regular file"):
+            read_mapping(mapping, {})

@@ -106,6 +106,31 @@ class RegistryFile:
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
+class Unreadable(OSError):
+    """A file given to read that is no regular file, or larger than the reader takes."""
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them; :class:`Unreadable`
+    for a named pipe, a device or a folder (opened without waiting for a writer, never read:
+    ``/dev/zero`` would never end) or a file over ``limit`` (read no further than one byte
+    past it); OSError when it cannot be opened."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Unreadable(0, "not a regular file")
+        parts = []
+        size = 0
+        while size <= limit and (chunk := os.read(fd, 1 << 20)):
+            parts.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise Unreadable(0, f"larger than the {limit:,} bytes read")
+    return b"".join(parts)
+
+
 def shard(holder_id: str) -> str:
     return hashlib.sha1(holder_id.encode("utf-8")).hexdigest()[:2]
 

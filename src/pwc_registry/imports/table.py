@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arxiv import ArxivError, normalise_id
+from ..layout import Unreadable, read_file
 from ..load import MAX_FILE_BYTES, read_rich
 from ..utf8 import NotUTF8, decode
 from .formats import import_format
@@ -87,11 +88,11 @@ def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
     name = str(path) if path else "the flags"
     if path is not None:
         try:
-            raw = path.read_bytes()
+            raw = read_file(path, MAX_FILE_BYTES)
+        except Unreadable as exc:
+            raise MappingError(f"the mapping is {exc.strerror}", name) from exc
         except OSError as exc:
             raise MappingError(f"cannot read the mapping: {exc.strerror or exc}", name) from exc
-        if len(raw) > MAX_FILE_BYTES:
-            raise MappingError("the mapping is too large to be a mapping", name)
         doc = read_rich(name, raw)
         problems = [d for d in doc.diagnostics if d.severity == "error"]
         if problems:
@@ -172,11 +173,9 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
     file = str(path)
     origin = Origin(file)
     try:
-        size = path.stat().st_size
-        if size > MAX_TABLE_BYTES:
-            return _refused(mapping, origin, "A038", f"the table has {size:,} bytes, more than "
-                            f"the {MAX_TABLE_BYTES:,} a table may have")
-        text = decode(path.read_bytes(), mark=True)
+        text = decode(read_file(path, MAX_TABLE_BYTES), mark=True)
+    except Unreadable as exc:
+        return _refused(mapping, origin, "A038", f"the table is {exc.strerror}")
     except NotUTF8 as exc:
         return _refused(mapping, origin, "A038", f"the table is not UTF-8 text: {exc.message} "
                         f"(byte {exc.start}); save it as UTF-8 CSV")
