@@ -152,10 +152,10 @@ def test_every_row_is_accounted_for(tmp_path: Path, corpus: Path) -> None:
     assert result.errors == 0, [d for d in result.diagnostics if d.severity == "error"][:5]
     # The importer keeps what the files say, so the quality warnings find what they hold:
     # placeholders, citation/URL/Markdown titles, rows listed twice, tasks and datasets filed
-    # under two forms of a name (issue 13 curates them), and eff.json's 77.28999999999999 (a
-    # float artefact in the archive's own file, Q012).
+    # under two forms of a name (issue 13 curates them), eff.json's 77.28999999999999 (a
+    # float artefact in the archive's own file, Q012) and papers filed twice (Q013).
     assert {d.code for d in result.diagnostics} <= {"V008", "Q001", "Q002", "Q003", "Q004",
-                                                   "Q005", "Q006", "Q010", "Q012"}
+                                                   "Q005", "Q006", "Q010", "Q012", "Q013"}
 
 
 def test_the_invalid_example_is_reported_where_it_breaks(tmp_path: Path, corpus: Path) -> None:

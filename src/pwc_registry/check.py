@@ -21,6 +21,7 @@ from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .ids import (
     PAPER_IDENTIFIERS,
+    TITLE_SCHEME,
     ResultIdentity,
     board_problem,
     fold,
@@ -745,10 +746,20 @@ def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, E
 
 def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
                       locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
-    """An identifier (arXiv id, DOI...) held by two papers (I003)."""
+    """An identifier (arXiv id, DOI...) held by two papers (I003); a title two papers have
+    (Q013, :data:`.ids.TITLE_SCHEME`)."""
     out: list[Diagnostic] = []
     shared = sorted((key, sorted(files)) for key, files in owners.items() if len(files) > 1)
     for (scheme, value), files in shared:
+        if scheme == TITLE_SCHEME:
+            for file in files:
+                others = ", ".join(f for f in files if f != file)
+                line, column = locate(file, ("title",))
+                out.append(Diagnostic(
+                    "Q013", f"the paper has the title of {others}", file, line, column,
+                    hint="if it is the same paper, merge the two files (a rename with "
+                    "corrections: docs/registry.md); if not, nothing to do", pointer=("title",)))
+            continue
         for file in files:
             others = ", ".join(f for f in files if f != file)
             line, column = locate(file, ("identifiers", scheme))

@@ -301,6 +301,14 @@ _PROBLEMS += [
             "them: keep one id, give it the other's name as an alias, move the results "
             "(`scripts/merge_entities.py` does all three, with the corrections the guard asks "
             "for). A warning: two things can share an abbreviation."),
+    Problem("Q013", "same-title", "warning", "Two papers have the same title",
+            "Titles are compared without case, spacing or invisible characters. The archive "
+            "filed some papers twice, under a second id (a title with a link or a note glued "
+            "to it, then cleaned), and a copy of a paper under a new id and no shared "
+            "identifier would put its numbers beside the original's as if they were the "
+            "same paper's. If the two are one paper, merge them: keep one file, and in it a "
+            "rename (`renamed_from`) and the corrections the guard asks for. A warning: two "
+            "papers can share a title."),
     Problem("Q012", "float-artefact", "warning",
             "A value looks like a floating-point artefact",
             "A value written with 15 or more significant digits a few units in the last place "

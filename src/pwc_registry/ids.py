@@ -35,6 +35,10 @@ _WORDS = re.compile(r"[a-z0-9]+")
 #: The identifiers that name a paper on their own (a paper whose title is unknown must have
 #: one), in the order a paper's label prefers them, with how the label writes each.
 PAPER_IDENTIFIERS = {"arxiv": "arXiv:", "doi": "doi:", "acl": "ACL ", "openreview": "OpenReview "}
+#: The scheme under which a paper's folded title is held with its identifiers (the index of
+#: papers, the validator's owners), so that papers sharing a title are found as papers sharing
+#: an identifier are (Q013); never an identifier of the registry's own.
+TITLE_SCHEME = "title"
 #: The DOI arXiv gives every paper (DataCite, since 2022): the arXiv id under another scheme.
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7})",
                         re.IGNORECASE)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .gitrefs import GitError, Version, run_git
-from .ids import identifiers_known
+from .ids import TITLE_SCHEME, fold, identifiers_known
 
 #: (scheme, value) pairs of one paper's identifiers, sorted.
 Identifiers = tuple[tuple[str, str], ...]
@@ -45,6 +45,10 @@ def holdings(data: object) -> Holdings:
     identifiers = identifiers_known((scheme, value) for scheme, value in sorted(ids.items())
                                     if isinstance(scheme, str) and isinstance(value, str)) \
         if isinstance(ids, dict) else ()
+    title = data.get("title")
+    if isinstance(title, str) and fold(title):
+        # Held as an identifier is, so that a paper sharing it is found the same way (Q013).
+        identifiers += ((TITLE_SCHEME, fold(title)),)
     results = data.get("results")
     datasets = tuple(sorted({r["dataset"] for r in results if isinstance(r, dict)
                              and isinstance(r.get("dataset"), str)})) \
@@ -53,7 +57,7 @@ def holdings(data: object) -> Holdings:
 
 
 _FILE = "pwc-paper-index"
-_FORMAT = 4  # 4: identifiers with those another implies (ids.identifiers_known)
+_FORMAT = 5  # 4: identifiers another implies (ids.identifiers_known); 5: titles (Q013)
 #: Beyond this many papers missing from the index, searching is faster than reading them.
 MAX_MISSING = 2000
 
