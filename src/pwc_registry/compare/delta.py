@@ -194,6 +194,10 @@ def _lost_steps(base: Leaderboard, head: Leaderboard, renamed: Mapping[str, str]
     if metric is None or metric != head.benchmark.primary:
         return []
     kept = {(row_key(s.row, {}), s.value) for s in head.sota}
+    was = {(row_key(s.row, renamed), s.value) for s in base.sota}
+    # When each step the head's history has and the base's had not was set: a published step
+    # is rewritten only by one set before it (a better result on the same day is an addition).
+    arrived = sorted(s.date for s in head.sota if (row_key(s.row, {}), s.value) not in was)
     rows = {row_key(r, {}): r for r in head.rows}
     lost = []
     for step in base.sota:
@@ -201,7 +205,7 @@ def _lost_steps(base: Leaderboard, head: Leaderboard, renamed: Mapping[str, str]
         now = rows.get(key)
         value = now.result.metrics.get(metric) if now is not None else None
         if value is not None and _same_number(value.value, step.value) \
-                and (key, step.value) not in kept:
+                and (key, step.value) not in kept and arrived and arrived[0] < step.date:
             lost.append(f"{step.row.result.model} {number(step.value)} ({step.date})")
     return lost
 
