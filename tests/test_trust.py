@@ -590,7 +590,8 @@ def test_a_date_that_rewrites_the_history_of_bests_is_said(tmp_path: Path) -> No
     assert warning.file.endswith("p-three.yaml") and warning.severity == "warning"
     assert "Alpha 50 (2020-01-01); Mid 60 (2021-01-01)" in warning.message
     comment = render.markdown(render.report(compare(registry, "main")))
-    assert "new bests no longer so" in comment and "Mid 60 (2021-01-01)" in comment
+    assert "state of the art over time rewritten" in comment and "Mid 60 (2021-01-01)" in comment
+    assert "spelt otherwise" not in comment
 
 
 def test_a_split_spelt_otherwise_than_its_board_is_said_on_a_pull_request(
@@ -609,3 +610,19 @@ def test_a_split_spelt_otherwise_than_its_board_is_said_on_a_pull_request(
         ("p-two.yaml", ("results", 0, "split")), ("p-two.yaml", ("results", 1, "split"))]
     assert "with results that write it 'C++'" in found[0].message
     assert _codes(registry) == []  # a warning
+
+
+def test_the_history_without_extra_data_is_guarded_too(tmp_path: Path) -> None:
+    """A result without extra data dated before the view-without-extra-data's bests rewrote
+    that history unwarned while the overall one (led by an extra-data result) kept its steps
+    (found by an attack)."""
+    extra = {**ALPHA, "model": "Extra", "metrics": {"acc": 90}, "extra_training_data": True}
+    registry = _tiny(tmp_path, p_one=[extra], p_two=[{**ALPHA, "model": "Mid",
+                                                       "metrics": {"acc": 60}}],
+                     p_three=[{**ALPHA, "model": "Late", "metrics": {"acc": 70}}])
+    paper(registry, "p-back", "2019-01-01", [{**ALPHA, "model": "Backfill",
+                                               "metrics": {"acc": 80}}])
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [warning] = [d for d in report.diagnostics if d.code == "H013"]
+    assert "Mid 60 (2021-01-01) (without extra training data)" in warning.message
+    assert "Extra 90" not in warning.message  # the overall history keeps its steps

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..ids import fold
-from ..leaderboard import Leaderboard, Row, rank
+from ..leaderboard import Leaderboard, Row, Step, rank
 from ..markdown import number
 from ..registry import Holder, Paper, Value
 
@@ -128,7 +128,11 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out += _row_differences(board, old_row, new_row, renamed)
     out += [Difference("row-added", board, True, head=r) for key in added
             for r in after_rows[key]]
-    lost = _lost_steps(base, head, renamed)
+    lost = _lost_steps(base.sota, head.sota, base, head, renamed)
+    if any(r.result.extra_training_data for board_ in (base, head) for r in board_.rows):
+        # The view without extra training data has a history of its own (the same otherwise).
+        lost += [f"{step} (without extra training data)" for step in _lost_steps(
+            base.sota_without_extra_data, head.sota_without_extra_data, base, head, renamed)]
     if lost:
         out.append(Difference("history", board, False, base.benchmark.primary,
                               "; ".join(lost), None, base=None, head=None))
@@ -185,22 +189,23 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
     return out
 
 
-def _lost_steps(base: Leaderboard, head: Leaderboard, renamed: Mapping[str, str]) -> list[str]:
-    """The steps of the base board's state of the art over time that the head's no longer
-    has, though their rows are there with the same value: a row dated anew (or dated where it
-    had no date) now comes before them, so they no longer set a new best when they appeared.
-    Each as ``model value (date)``."""
+def _lost_steps(before: Sequence[Step], after: Sequence[Step], base: Leaderboard,
+                head: Leaderboard, renamed: Mapping[str, str]) -> list[str]:
+    """The steps of a state of the art over time (``before``, the base board's; ``after``, the
+    head's: with or without extra training data) that the head's no longer has, though their
+    rows are there with the same value: a row added or dated anew now comes before them, so
+    they no longer set a new best when they appeared. Each as ``model value (date)``."""
     metric = base.benchmark.primary
     if metric is None or metric != head.benchmark.primary:
         return []
-    kept = {(row_key(s.row, {}), s.value) for s in head.sota}
-    was = {(row_key(s.row, renamed), s.value) for s in base.sota}
+    kept = {(row_key(s.row, {}), s.value) for s in after}
+    was = {(row_key(s.row, renamed), s.value) for s in before}
     # When each step the head's history has and the base's had not was set: a published step
     # is rewritten only by one set before it (a better result on the same day is an addition).
-    arrived = sorted(s.date for s in head.sota if (row_key(s.row, {}), s.value) not in was)
+    arrived = sorted(s.date for s in after if (row_key(s.row, {}), s.value) not in was)
     rows = {row_key(r, {}): r for r in head.rows}
     lost = []
-    for step in base.sota:
+    for step in before:
         key = row_key(step.row, renamed)
         now = rows.get(key)
         value = now.result.metrics.get(metric) if now is not None else None

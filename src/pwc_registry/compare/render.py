@@ -457,7 +457,20 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                                                   if len(e.boards) > 8 else "")
                        if e.boards else "none yet"] for e in r.entities])],
             len(r.entities)))
-    notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS)
+    rewritten = _unique(v for v in r.verdicts if v.difference.kind == "history")
+    if rewritten:
+        parts.append(_Part(
+            f"### ⚠️ {len(rewritten)} state{'s' if len(rewritten) != 1 else ''} of the art over "
+            "time rewritten",
+            ["Published new bests that no longer are: a result added or dated before them now "
+             "sets the best first. Check its date against the paper.", "",
+             *_table(["leaderboard", "metric", "no longer new bests"],
+                     [[v.difference.board, r.delta.head_registry.name(
+                         "metric", v.difference.metric or ""), _shown(v.difference.before)]
+                      for v in rewritten])],
+            len(rewritten)))
+    notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
+                      and v.difference.kind != "history")
     if notices:
         parts.append(_Part(
             f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
