@@ -626,3 +626,19 @@ def test_the_history_without_extra_data_is_guarded_too(tmp_path: Path) -> None:
     [warning] = [d for d in report.diagnostics if d.code == "H013"]
     assert "Mid 60 (2021-01-01) (without extra training data)" in warning.message
     assert "Extra 90" not in warning.message  # the overall history keeps its steps
+
+
+def test_an_arxiv_id_written_as_arxivs_doi_is_the_same_identifier(tmp_path: Path) -> None:
+    """`arxiv: X` replaced by `doi: 10.48550/arXiv.X` names the same paper: no H012 (it was
+    refused as the arXiv id removed, found by an attack); a DOI of another id is refused."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    git(tmp_path, "checkout", "-q", "main")
+    _edit(path, lambda d: d.update(identifiers={"arxiv": "2103.00003"}))
+    git(tmp_path, "commit", "-qam", "an arXiv id")
+    git(tmp_path, "checkout", "-q", "pr")
+    git(tmp_path, "merge", "-q", "--ff-only", "main")
+    _edit(path, lambda d: d.update(identifiers={"doi": "10.48550/arXiv.2103.00003v2"}))
+    assert _codes(registry) == []
+    _edit(path, lambda d: d.update(identifiers={"doi": "10.48550/arXiv.2103.00004"}))
+    assert _codes(registry) == ["H012"]

@@ -40,8 +40,8 @@ PAPER_IDENTIFIERS = {"arxiv": "arXiv:", "doi": "doi:", "acl": "ACL ", "openrevie
 #: an identifier are (Q013); never an identifier of the registry's own.
 TITLE_SCHEME = "title"
 #: The DOI arXiv gives every paper (DataCite, since 2022): the arXiv id under another scheme.
-_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7})",
-                        re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7})"
+                        r"(?:v[0-9]+)?", re.IGNORECASE)
 
 
 def identifiers_known(identifiers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:

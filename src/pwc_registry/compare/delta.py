@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..ids import fold
+from ..ids import fold, identifiers_known
 from ..leaderboard import Leaderboard, Row, Step, rank
 from ..markdown import number
 from ..registry import Holder, Paper, Value
@@ -181,7 +181,9 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
     if old.title != new.title:
         out.append(Difference("title", board, old.title is None, None, old.title, new.title,
                               row, row))
-    ids_before, ids_after = old.identifiers, new.identifiers
+    # With the identifiers each implies: an arXiv id written as arXiv's DOI is the same id.
+    ids_before = dict(identifiers_known(sorted(old.identifiers.items())))
+    ids_after = dict(identifiers_known(sorted(new.identifiers.items())))
     for scheme in sorted(ids_before.keys() | ids_after.keys()):
         a, b = ids_before.get(scheme), ids_after.get(scheme)
         if a != b:
