@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -441,3 +443,44 @@ def test_two_snapshots_of_one_registry_are_compared_as_data(tmp_path: Path) -> N
     hostile = CliRunner().invoke(main, ["leaderboards", "compare", str(old), str(new)])
     assert hostile.exit_code == 1 and "cannot be read" in hostile.output
     assert hostile.exception is None or isinstance(hostile.exception, SystemExit)
+
+
+def test_a_snapshot_changed_where_a_reader_sees_it_is_never_the_same(tmp_path: Path) -> None:
+    """What a tool could change unseen by the first comparison (found by an attack): a row
+    written twice, a paper's title or arXiv id, a board's name, a number in the CSV alone, and
+    folders that are no snapshot."""
+    registry = speech_registry(tmp_path)
+    old = tmp_path / "old"
+    snapshot.build(load_registry(registry), old, jobs=1)
+    board = "speech-recognition--librispeech-test-clean"
+
+    def tampered(change: Any, name: str) -> list[str]:
+        new = tmp_path / name
+        shutil.copytree(old, new)
+        change(new)
+        found = CliRunner().invoke(main, ["leaderboards", "compare", str(old), str(new)])
+        assert found.exit_code == 1, (name, found.output)
+        return found.output.splitlines()
+
+    def edit_json(new: Path, edit: Any) -> None:
+        path = new / "benchmarks" / f"{board}.json"
+        data = json.loads(path.read_text())
+        edit(data)
+        path.write_text(json.dumps(data))
+
+    twice = tampered(lambda n: edit_json(n, lambda d: d["rows"].insert(0, {
+        **d["rows"][0], "values": {"word-error-rate": 0.1}})), "twice")
+    assert any(": 1 on the board → 2" in line for line in twice)
+    retitled = tampered(lambda n: edit_json(n, lambda d: [
+        r["holder"].update(title="GPT-4 Technical Report") for r in d["rows"]]), "retitled")
+    assert any("holder" in line and "GPT-4 Technical Report" in line for line in retitled)
+    renamed = tampered(lambda n: edit_json(n, lambda d: d.update(name="Retracted")), "renamed")
+    assert any(line.startswith(f"{board}: name:") for line in renamed)
+    csv_only = tampered(lambda n: (n / "benchmarks" / f"{board}.csv").write_text(
+        (n / "benchmarks" / f"{board}.csv").read_text().replace(",2.5,", ",0.5,", 1)), "csv")
+    assert f"{board}: benchmarks/{board}.csv differs" in csv_only
+    (tmp_path / "empty-a").mkdir()
+    (tmp_path / "empty-b").mkdir()
+    empty = CliRunner().invoke(main, ["leaderboards", "compare", str(tmp_path / "empty-a"),
+                                      str(tmp_path / "empty-b")])
+    assert empty.exit_code == 1 and "not a leaderboard snapshot" in empty.output

@@ -547,10 +547,10 @@ def leaderboards_compare(old: Path, new: Path, limit: int) -> None:
 
     found = compare_snapshots(old, new)
     for d in found[:limit or None]:
-        click.echo(printable(f"{d.board}: {d.what}"))
+        click.echo(printable(f"{d.board}: {d.what}" if d.board else d.what))
     if limit and len(found) > limit:
         click.echo(f"... and {len(found) - limit} more")
-    boards = len({d.board for d in found})
+    boards = len({d.board for d in found if d.board})
     click.echo(f"{len(found)} differences on {boards} leaderboards" if found
                else "the leaderboards are the same")
     sys.exit(EXIT_PROBLEMS if found else EXIT_CLEAN)

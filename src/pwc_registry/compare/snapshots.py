@@ -25,9 +25,12 @@ import orjson
 #: 1,556 rows, is ~2 MB).
 MAX_BOARD_BYTES = 64 * 1024 * 1024
 
-#: What a row is compared by, as the snapshot writes it.
+#: What a row is compared by, as the snapshot writes it (the paper it credits and its holder
+#: with their titles and arXiv ids: what a reader sees of whose the number is).
 _ROW_FIELDS = ("rank", "rank_without_extra_data", "values", "spreads", "ranks",
-               "extra_training_data", "date")
+               "extra_training_data", "date", "paper", "holder", "code", "source", "notes")
+#: What a board is compared by.
+_BOARD_FIELDS = ("name", "task", "dataset", "split", "primary_metric", "metrics", "notes")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,40 +68,45 @@ def _key(row: Any) -> tuple[str, ...] | None:
             str(row.get("via_task") or ""))
 
 
-def _paper(row: Mapping[str, Any]) -> Any:
-    paper = row.get("paper")
-    return paper.get("id") if isinstance(paper, dict) else paper
-
-
 def _shown(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def board_differences(board: str, old: Mapping[str, Any], new: Mapping[str, Any]
                       ) -> Iterator[BoardDifference]:
-    for field in ("primary_metric", "metrics"):
+    said = False
+    for field in _BOARD_FIELDS:
         if old.get(field) != new.get(field):
+            said = True
             yield BoardDifference(board, f"{field}: {_shown(old.get(field))} → "
                                   f"{_shown(new.get(field))}")
-    before = {_key(r): r for r in old["rows"]}
-    after = {_key(r): r for r in new["rows"]}
-    for key in sorted(before.keys() - after.keys(), key=str):
-        yield BoardDifference(board, f"row {_label(key)} is gone")
-    for key in sorted(after.keys() - before.keys(), key=str):
-        yield BoardDifference(board, f"row {_label(key)} is new")
-    for key in sorted(before.keys() & after.keys(), key=str):
-        a, b = before[key], after[key]
-        for field in _ROW_FIELDS:
-            if a.get(field) != b.get(field):
-                yield BoardDifference(board, f"row {_label(key)}: {field} "
-                                      f"{_shown(a.get(field))} → {_shown(b.get(field))}")
-        if _paper(a) != _paper(b):
-            yield BoardDifference(board, f"row {_label(key)}: paper {_shown(_paper(a))} → "
-                                  f"{_shown(_paper(b))}")
+    before: dict[tuple[str, ...] | None, list[Any]] = {}
+    after: dict[tuple[str, ...] | None, list[Any]] = {}
+    for rows, into in ((old["rows"], before), (new["rows"], after)):
+        for row in rows:
+            into.setdefault(_key(row), []).append(row)
+    for key in sorted(before.keys() | after.keys(), key=str):
+        a, b = before.get(key, []), after.get(key, [])
+        if len(a) != len(b):
+            said = True
+            yield BoardDifference(board, f"row {_label(key)}: {len(a)} on the board → {len(b)}")
+            continue
+        for x, y in zip(a, b, strict=True):
+            for field in _ROW_FIELDS:
+                if x.get(field) != y.get(field):
+                    said = True
+                    yield BoardDifference(board, f"row {_label(key)}: {field} "
+                                          f"{_shown(x.get(field))} → {_shown(y.get(field))}")
+    if [_key(r) for r in old["rows"]] != [_key(r) for r in new["rows"]]:
+        said = True
+        yield BoardDifference(board, "the rows' order differs")
     for field in ("sota", "sota_without_extra_data"):
         if old.get(field) != new.get(field):
+            said = True
             yield BoardDifference(board, f"{field.replace('_', ' ')}: the state of the art over "
                                   "time differs")
+    if not said and old != new:
+        yield BoardDifference(board, "the board's JSON differs (in fields not listed above)")
 
 
 def _label(key: tuple[str, ...] | None) -> str:
@@ -108,8 +116,36 @@ def _label(key: tuple[str, ...] | None) -> str:
     return f"'{model}' of {kind} {holder}" + (f" (via {via})" if via else "")
 
 
+def _other_files(folder: Path) -> dict[str, Path]:
+    """The snapshot's files but the boards' JSON (CSV, Markdown, the index), by relative path:
+    compared byte for byte, as a reader downloads them."""
+    out: dict[str, Path] = {}
+    for sub in ("", "benchmarks/"):
+        place = folder / sub
+        if not place.is_dir() or place.is_symlink():
+            continue
+        for entry in os.scandir(place):
+            if entry.is_file(follow_symlinks=False) and not (
+                    sub and entry.name.endswith(".json")) and not entry.name.startswith("."):
+                out[sub + entry.name] = Path(entry.path)
+    return out
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size or a.stat().st_size > MAX_BOARD_BYTES:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
 def compare_snapshots(old: Path, new: Path) -> list[BoardDifference]:
-    """Every difference between the snapshots in ``old`` and ``new``, board by board."""
+    """Every difference between the snapshots in ``old`` and ``new``, board by board, then
+    the other files (CSV, Markdown, index) that differ."""
+    for folder in (old, new):
+        if not (folder / "benchmarks").is_dir() or (folder / "benchmarks").is_symlink():
+            return [BoardDifference("", f"{folder}: not a leaderboard snapshot (no benchmarks/)")]
     before, after = _boards(old), _boards(new)
     out: list[BoardDifference] = []
     for board in sorted(before.keys() | after.keys()):
@@ -125,4 +161,12 @@ def compare_snapshots(old: Path, new: Path) -> list[BoardDifference]:
                                        f"{a if isinstance(a, str) else b}"))
             continue
         out += board_differences(board, a, b)
+    files_before, files_after = _other_files(old), _other_files(new)
+    for name in sorted(files_before.keys() | files_after.keys()):
+        a_file, b_file = files_before.get(name), files_after.get(name)
+        if a_file is None or b_file is None or not _same_bytes(a_file, b_file):
+            board = name.removeprefix("benchmarks/").rsplit(".", 1)[0] \
+                if name.startswith("benchmarks/") else ""
+            what = "is gone" if b_file is None else "is new" if a_file is None else "differs"
+            out.append(BoardDifference(board, f"{name} {what}"))
     return out
