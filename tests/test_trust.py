@@ -642,3 +642,25 @@ def test_an_arxiv_id_written_as_arxivs_doi_is_the_same_identifier(tmp_path: Path
     assert _codes(registry) == []
     _edit(path, lambda d: d.update(identifiers={"doi": "10.48550/arXiv.2103.00004"}))
     assert _codes(registry) == ["H012"]
+
+
+def test_a_paper_credited_with_rows_it_does_not_hold_is_guarded(tmp_path: Path) -> None:
+    """A paper other papers' results are credited to (`paper:`) changed its title, or was
+    renamed leaving them naming its old id: CI green, "No results are added, removed or
+    changed", and the boards credited the numbers to another title, or to nobody (found by an
+    attack)."""
+    registry = _tiny(tmp_path, quoter=[{**ALPHA, "paper": "cited"}], cited=[])
+    cited = _file(registry, "paper", "cited")
+    _edit(cited, lambda d: d.update(title="Totally Different Famous Paper"))
+    assert _codes(registry) == ["H012"]
+    [line] = [x for x in _guard(registry) if x.startswith("H012")]
+    assert "cited.yaml" in line and "the title of 'cited'" in line
+    git(tmp_path, "checkout", "-q", "--", ".")
+    data = yaml.safe_load(cited.read_text())
+    cited.unlink()
+    paper(registry, "cited-v2", data["date"], [], title=data["title"], corrections=[
+        {"date": "2026-11-20", "reason": "the archive's slug was truncated",
+         "renamed_from": "cited"}])
+    codes = _codes(registry)
+    assert "H006" in codes, codes  # its rows now credit no paper
+    assert any("is credited to changes: cited → nothing" in x for x in _guard(registry))

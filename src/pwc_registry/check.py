@@ -20,6 +20,7 @@ from typing import Any
 from . import dates, layout, schema
 from .diagnostics import Diagnostic, Pointer, pointer_text
 from .ids import (
+    CITES_SCHEME,
     PAPER_IDENTIFIERS,
     TITLE_SCHEME,
     ResultIdentity,
@@ -751,6 +752,8 @@ def check_identifiers(owners: Mapping[tuple[str, str], list[str]],
     out: list[Diagnostic] = []
     shared = sorted((key, sorted(files)) for key, files in owners.items() if len(files) > 1)
     for (scheme, value), files in shared:
+        if scheme == CITES_SCHEME:
+            continue  # two papers citing one: nothing wrong
         if scheme == TITLE_SCHEME:
             for file in files:
                 others = ", ".join(f for f in files if f != file)

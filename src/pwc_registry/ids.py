@@ -39,6 +39,9 @@ PAPER_IDENTIFIERS = {"arxiv": "arXiv:", "doi": "doi:", "acl": "ACL ", "openrevie
 #: papers, the validator's owners), so that papers sharing a title are found as papers sharing
 #: an identifier are (Q013); never an identifier of the registry's own.
 TITLE_SCHEME = "title"
+#: Likewise the ids of the papers a paper's results are credited to (``paper:``), so that the
+#: papers citing one are found when it changes (its title, its id); never an identifier either.
+CITES_SCHEME = "cites"
 #: The DOI arXiv gives every paper (DataCite, since 2022): the arXiv id under another scheme.
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7})"
                         r"(?:v[0-9]+)?", re.IGNORECASE)

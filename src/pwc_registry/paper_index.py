@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .gitrefs import GitError, Version, run_git
-from .ids import TITLE_SCHEME, fold, identifiers_known
+from .ids import CITES_SCHEME, TITLE_SCHEME, fold, identifiers_known
 
 #: (scheme, value) pairs of one paper's identifiers, sorted.
 Identifiers = tuple[tuple[str, str], ...]
@@ -50,6 +50,11 @@ def holdings(data: object) -> Holdings:
         # Held as an identifier is, so that a paper sharing it is found the same way (Q013).
         identifiers += ((TITLE_SCHEME, fold(title)),)
     results = data.get("results")
+    if isinstance(results, list):
+        identifiers += tuple(sorted({(CITES_SCHEME, r["paper"]) for r in results
+                                     if isinstance(r, dict) and isinstance(r.get("paper"), str)
+                                     and r["paper"]}))
+    results = data.get("results")
     datasets = tuple(sorted({r["dataset"] for r in results if isinstance(r, dict)
                              and isinstance(r.get("dataset"), str)})) \
         if isinstance(results, list) else ()
@@ -57,7 +62,7 @@ def holdings(data: object) -> Holdings:
 
 
 _FILE = "pwc-paper-index"
-_FORMAT = 5  # 4: identifiers another implies (ids.identifiers_known); 5: titles (Q013)
+_FORMAT = 6  # 4: identifiers another implies; 5: titles (Q013); 6: papers cited
 #: Beyond this many papers missing from the index, searching is faster than reading them.
 MAX_MISSING = 2000
 

@@ -34,7 +34,7 @@ from .check import (
 )
 from .diagnostics import Diagnostic, Pointer, count
 from .gitrefs import Changes
-from .ids import fold
+from .ids import CITES_SCHEME, fold
 from .load import Document, read
 from .paper_index import blob_id
 from .parallel import fork_map, gc_paused, shared
@@ -291,7 +291,8 @@ def _validate_papers(registry: Path, holders: list[layout.RegistryFile], today: 
     checked = {f.name for f in holders}
     # Identifiers name one paper each (I003); a source's (a Hugging Face model) are its own.
     papers_prefix = f"{registry.name}/{layout.FOLDERS[layout.PAPER]}/"
-    identifiers = [i for i in identifiers if i[0].startswith(papers_prefix)]
+    identifiers = [i for i in identifiers if i[0].startswith(papers_prefix)
+                   and i[1] != CITES_SCHEME]
     if identifiers:
         identifiers += _others_holding(registry, changes, identifiers, checked)
     locate = position_finder(registry.parent)

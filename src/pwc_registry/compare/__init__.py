@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import layout, paper_index
 from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
-from ..ids import fold
+from ..ids import CITES_SCHEME, fold
 from ..leaderboard import Leaderboard, Row, benchmark_of, group_results, rank
 from ..load import read
 from ..registry import Holder, Registry
@@ -191,8 +191,12 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     entities = [c for c in changed.values() if c.kind not in layout.HOLDER_KINDS]
 
     datasets = _datasets_touched(base, head, folder, papers.values(), entities)
+    citing = _citing_papers(base_version, head, folder, papers)
+    datasets |= {r.dataset for holder in citing for r in holder.results}
     context = _context_papers(base_version, head_version, head, folder, set(papers), datasets) \
         if whole_boards or entities else []
+    known = {h.id for h in context}
+    context += [h for h in citing if h.id not in known]
     context += _named_papers(head, folder, papers.values(), context)
     # A changed paper invalid at the head is left out of both versions: the validator says what
     # is wrong with it, and comparing it would report each of its results as removed.
@@ -221,6 +225,34 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
                  display_prefix=registry.name)
 
 
+def _citing_papers(base_version: Version, head: RegistryAt, folder: str,
+                   papers: Mapping[str, Changed]) -> list[Holder]:
+    """The unchanged papers and sources whose results credit (``paper:``) a changed paper, at
+    either of its ids: their rows say whose a number is, so a paper that changes its title or
+    its id (a rename leaves them naming the old one) changes rows that are not its own.
+    From the index a full validation leaves, else by a search of the files' text."""
+    ids = sorted({side.holder.id for c in papers.values() for side in (c.base, c.head)
+                  if side.holder is not None and c.kind == layout.PAPER})
+    if not ids:
+        return []
+    papers_folder = f"{folder}/{layout.FOLDERS[layout.PAPER]}"
+    assert base_version.commit is not None
+    found = paper_index.papers_holding(
+        base_version.top, base_version.commit, papers_folder, set(papers),
+        {(CITES_SCHEME, i) for i in ids},
+        lambda path, raw: paper_index.holdings(read(path, raw).data))
+    # As a result's `paper:` is written (an id alone is a word many files hold: "6", "bert").
+    lines = [f"{key} {quote}{i}{quote}" for i in ids for quote in ("", '"', "'")
+             for key in ("paper:",)]
+    paths = [p for p, _, _ in found] if found is not None else \
+        [f for f in head.version.grep(papers_folder, lines, untracked=False) if f not in papers]
+    paths += [f for f in head.version.grep(f"{folder}/{layout.FOLDERS[layout.SOURCE]}", lines,
+                                           untracked=False) if f not in papers]
+    wanted = set(ids)
+    return [h for h, _ in head.holders(paths).values()
+            if h is not None and any(r.paper in wanted for r in h.results)]
+
+
 def _named_papers(head: RegistryAt, folder: str, papers: Iterable[Changed],
                   context: list[Holder]) -> list[Holder]:
     """The unchanged papers that a changed paper's or source's results credit (``paper:``),
@@ -244,6 +276,8 @@ def _holder_differences(papers: Iterable[Changed], renamed: Mapping[str, str],
     for board_id, board in sorted(head_boards.items()):
         for row in board.rows:
             first_row.setdefault(row.holder.id, (board_id, row))
+            if row.paper is not None:  # a paper credited with rows it does not hold
+                first_row.setdefault(row.paper.id, (board_id, row))
     old_of = {new: old for old, new in renamed.items()}
     out: list[Difference] = []
     for change in papers:

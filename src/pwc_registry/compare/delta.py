@@ -46,6 +46,9 @@ class Difference:
     after: Any = None
     base: Row | None = None
     head: Row | None = None
+    #: For a difference in how a paper is known (title, identifier): that paper's id (the row
+    #: placing it may be another paper's, which credits it).
+    holder: str | None = None
 
     @property
     def row(self) -> Row | None:
@@ -171,6 +174,11 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
 
 
 def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[Difference]:
+    return [dataclasses.replace(d, holder=new.id) for d in _holder_differences(old, new, board,
+                                                                                 row)]
+
+
+def _holder_differences(old: Holder, new: Holder, board: str, row: Row) -> list[Difference]:
     """What changes in how a paper holding published rows is known: its title and its
     identifiers (a new one where none was is an addition). ``row``, one of its rows on
     ``board``, places the difference. A source names no paper by its title (its rows credit

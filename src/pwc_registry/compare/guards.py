@@ -96,13 +96,13 @@ class _Judge:
                           and c.field == "paper" and c.says(d.before, d.after))
 
     def _title(self, d: Difference) -> Correction | None:
-        assert d.head is not None
-        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result is None
+        assert d.holder is not None
+        return self._find(_HOLDER, d.holder, lambda c: c.result is None
                           and c.field == "title" and c.says(d.before, d.after))
 
     def _identifier(self, d: Difference) -> Correction | None:
-        assert d.head is not None
-        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result is None
+        assert d.holder is not None
+        return self._find(_HOLDER, d.holder, lambda c: c.result is None
                           and c.field == d.metric and c.says(d.before, d.after))
 
     def _row_removed(self, d: Difference) -> Correction | None:
@@ -361,13 +361,15 @@ def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Dia
                         ("results",), "keep it, or add a correction naming this result with "
                         "the reason it goes")
     if d.kind in ("title", "identifier"):
+        assert d.holder is not None
+        path = delta.file_of_holder(d.holder)
         what = "title" if d.kind == "title" else f"{d.metric} id"
         data = delta.changed[path].head.data if path in delta.changed else None
         ids = (data or {}).get("identifiers")
         at: Pointer = ("title",) if d.kind == "title" and "title" in (data or {}) else \
             ("identifiers", d.metric or "") if isinstance(ids, dict) and d.metric in ids else ()
-        return where.at("H012", f"the {what} of '{row.holder.id}', which holds published "
-                        f"results, changes: {_shown(d.before)} → {_shown(d.after)}", path, at,
+        return where.at("H012", f"the {what} of '{d.holder}', which is credited with "
+                        f"published results, changes: {_shown(d.before)} → {_shown(d.after)}", path, at,
                         "if the paper really is known so, add a correction with "
                         f"field: {'title' if d.kind == 'title' else d.metric}, the old and the "
                         "new value and the reason; otherwise restore it")

@@ -249,7 +249,8 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     if d.metric:
         what += f": {d.metric if d.kind == 'identifier' else reg.name('metric', d.metric)}"
     # Plain text: the table escapes each cell once.
-    return [d.board, _holder_title(r, row.holder.id) if row else "",
+    holder = d.holder or (row.holder.id if row else None)
+    return [d.board, _holder_title(r, holder) if holder else "",
             row.result.model if row else "", what, _shown(d.before), _shown(d.after)]
 
 
