@@ -242,8 +242,7 @@ def _citing_papers(base_version: Version, head: RegistryAt, folder: str,
         {(CITES_SCHEME, i) for i in ids},
         lambda path, raw: paper_index.holdings(read(path, raw).data))
     # As a result's `paper:` is written (an id alone is a word many files hold: "6", "bert").
-    lines = [f"{key} {quote}{i}{quote}" for i in ids for quote in ("", '"', "'")
-             for key in ("paper:",)]
+    lines = [f"paper: {quote}{i}{quote}" for i in ids for quote in ("", '"', "'")]
     paths = [p for p, _, _ in found] if found is not None else \
         [f for f in head.version.grep(papers_folder, lines, untracked=False) if f not in papers]
     paths += [f for f in head.version.grep(f"{folder}/{layout.FOLDERS[layout.SOURCE]}", lines,

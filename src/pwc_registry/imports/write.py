@@ -101,9 +101,6 @@ def write_records(registry: Path, records: Sequence[dict[str, Any]], kind: str,
         gc.enable()
 
 
-_NEW = NEW
-
-
 def _linked(registry: Path, where: str, relative: str, what: str) -> Diagnostic:
     inside = "" if where == relative else f"; it holds {registry.name}/{relative}"
     return Diagnostic("A013", f"{what}: the import does not write there{inside}",
@@ -135,7 +132,7 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     try:
         # Creating exclusively is one system call when the file is new, as most are; it fails
         # on any name that exists, a link included.
-        fd = os.open(path, _NEW, 0o644)
+        fd = os.open(path, NEW, 0o644)
     except FileExistsError:
         fd = -1
     if fd >= 0:
