@@ -11,6 +11,7 @@ keeps the old bytes.
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -96,8 +97,13 @@ def replace(path: Path, data: bytes, mode: int | None = None) -> None:
         if info is not None and not stat.S_ISREG(info.st_mode):
             raise NotWritten(path, "is not a regular file")
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o644
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, NEW, mode)
+    while True:  # a name nothing has (one left by a run killed earlier is not reused)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(temporary, NEW, mode)
+            break
+        except FileExistsError:
+            continue
     try:
         try:
             os.fchmod(fd, mode)  # as the file was, whatever the umask
