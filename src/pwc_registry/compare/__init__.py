@@ -231,8 +231,13 @@ def _citing_papers(base_version: Version, head: RegistryAt, folder: str,
     either of its ids: their rows say whose a number is, so a paper that changes its title or
     its id (a rename leaves them naming the old one) changes rows that are not its own.
     From the index a full validation leaves, else by a search of the files' text."""
-    ids = sorted({side.holder.id for c in papers.values() for side in (c.base, c.head)
-                  if side.holder is not None and c.kind == layout.PAPER})
+    # Only a paper that goes (deleted, renamed) or is known otherwise (title, identifiers)
+    # changes what rows crediting it say: the usual change, results added, searches nothing.
+    ids = sorted({c.base.holder.id for c in papers.values()
+                  if c.kind == layout.PAPER and c.base.holder is not None and (
+                      c.head.holder is None or c.head.holder.id != c.base.holder.id
+                      or c.head.holder.title != c.base.holder.title
+                      or c.head.holder.identifiers != c.base.holder.identifiers)})
     if not ids:
         return []
     papers_folder = f"{folder}/{layout.FOLDERS[layout.PAPER]}"
