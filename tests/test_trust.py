@@ -664,3 +664,21 @@ def test_a_paper_credited_with_rows_it_does_not_hold_is_guarded(tmp_path: Path) 
     codes = _codes(registry)
     assert "H006" in codes, codes  # its rows now credit no paper
     assert any("is credited to changes: cited → nothing" in x for x in _guard(registry))
+
+
+def test_a_paper_known_by_its_link_alone_cannot_swap_the_link_unseen(tmp_path: Path) -> None:
+    """A paper with no title nor identifier is named by its link's host: another link names
+    another paper, and its rows read as that one's (found by an attack); giving it its title is
+    an addition."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    git(tmp_path, "checkout", "-q", "main")
+    _edit(path, lambda d: (d.pop("title"), d.update(links={"pdf": "https://cv.znu.ac.ir/a.pdf"})))
+    git(tmp_path, "commit", "-qam", "known by a link")
+    git(tmp_path, "checkout", "-q", "pr")
+    git(tmp_path, "merge", "-q", "--ff-only", "main")
+    _edit(path, lambda d: d.update(links={"pdf": "https://arxiv.org/pdf/1706.03762"}))
+    assert _codes(registry) == ["H012"]
+    _edit(path, lambda d: d.update(links={"pdf": "https://cv.znu.ac.ir/a.pdf"},
+                                   title="The Paper's Own Title"))
+    assert _codes(registry) == []

@@ -22,7 +22,7 @@ from typing import Any
 from ..ids import fold, identifiers_known
 from ..leaderboard import Leaderboard, Row, Step, rank
 from ..markdown import number
-from ..registry import Holder, Paper, Value
+from ..registry import Holder, Paper, Value, paper_label
 
 #: (holder id, the result's own task, folded model name): a row within one board.
 RowKey = tuple[str, str, str]
@@ -188,6 +188,13 @@ def _holder_differences(old: Holder, new: Holder, board: str, row: Row) -> list[
         return out
     if old.title != new.title:
         out.append(Difference("title", board, old.title is None, None, old.title, new.title,
+                              row, row))
+    elif old.title is None and old.identifiers == new.identifiers \
+            and paper_label(old) != paper_label(new):
+        # Known by a link alone, its label is the link's host: another link names another
+        # paper ("the paper at arxiv.org" for "the paper at cv.znu.ac.ir"). Giving it its
+        # title is the way to change that (an addition).
+        out.append(Difference("title", board, False, None, paper_label(old), paper_label(new),
                               row, row))
     # With the identifiers each implies: an arXiv id written as arXiv's DOI is the same id.
     ids_before = dict(identifiers_known(sorted(old.identifiers.items())))
