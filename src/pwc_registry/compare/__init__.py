@@ -213,7 +213,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     differences = [d for board in sorted(base_boards.keys() | head_boards.keys())
                    for d in board_differences(base_boards.get(board), head_boards.get(board),
                                               renamed, base_settings, head_settings)]
-    differences += _holder_differences(papers.values(), renamed, changed, folder, head_boards)
+    differences += _identity_differences(papers.values(), renamed, changed, folder,
+                                        head_boards)
     new_corrections = [c for change in changed.values()
                        for c in corrections_of(change.kind, _holder(change), change.path,
                                                change.head.data)
@@ -271,11 +272,12 @@ def _named_papers(head: RegistryAt, folder: str, papers: Iterable[Changed],
     return [h for h, _ in head.holders(paths).values() if h is not None]
 
 
-def _holder_differences(papers: Iterable[Changed], renamed: Mapping[str, str],
-                        changed: Mapping[str, Changed], folder: str,
-                        head_boards: Mapping[str, Leaderboard]) -> list[Difference]:
-    """How each changed paper or source that holds rows on the boards is known, compared at
-    both versions (a renamed one with the one it was): placed at its first row."""
+def _identity_differences(papers: Iterable[Changed], renamed: Mapping[str, str],
+                          changed: Mapping[str, Changed], folder: str,
+                          head_boards: Mapping[str, Leaderboard]) -> list[Difference]:
+    """How each changed paper with rows on the boards (held, or credited by others' results) is
+    known, compared at both versions (a renamed one with the one it was): placed at its first
+    row."""
     first_row: dict[str, tuple[str, Row]] = {}
     for board_id, board in sorted(head_boards.items()):
         for row in board.rows:
