@@ -335,34 +335,35 @@ def test_the_check_jobs_commands_run_on_a_pull_request(tmp_path: Path) -> None:
 
 
 def test_a_tool_change_is_judged_by_what_it_does_to_the_leaderboards(tmp_path: Path) -> None:
-    """The `tool-effect` job: the trusted pwc compares, as data, the leaderboards the base
-    branch's pwc and the pull request's made of the same registry (a pull request that changed
-    the ranking code re-ranked Astock with CI green, found by an attack). It never checks out
-    the pull request; its comparing step, run here with the installed pwc standing in for the
-    trusted one, fails when the two differ and says how in the job summary."""
+    """The own-tool job compares the leaderboards the base branch's pwc (the check job's site
+    artifact) and the pull request's make of the same registry (a pull request that changed
+    the ranking code re-ranked Astock with CI green, found by an attack). No action runs on that
+    runner after the pull request's code does (an action step gets the run's artifact token,
+    and the pull request's code could have rewritten the action: it replaced the check job's
+    artifacts, found by an attack). Its comparing step, run here with the installed pwc, fails
+    when the two differ and says how in the job summary."""
     from pwc_registry import snapshot
     from pwc_registry.registry import load_registry
 
     from registry_builder import speech_registry
 
-    job = _pull_request_jobs()["tool-effect"]
-    assert set(job["needs"]) == {"check", "own-tool"}
-    checkouts = [s for s in job["steps"] if "actions/checkout" in s.get("uses", "")]
-    assert [s["with"]["ref"] for s in checkouts] == ["${{ github.event.pull_request.base.sha }}"]
-    step = next(s for s in job["steps"] if s.get("name") == "Compare the leaderboards of the "
-                "two tools")
+    steps = _pull_request_jobs()["own-tool"]["steps"]
+    first_own = next(i for i, s in enumerate(steps) if "pip install ." in s.get("run", ""))
+    assert not [s for s in steps[first_own:] if "uses" in s]
+    assert any("download-artifact" in s.get("uses", "") for s in steps[:first_own])
+    assert "tool-effect" not in _pull_request_jobs()
+    step = next(s for s in steps if s.get("name") == "Compare the leaderboards of the two tools")
     temp = tmp_path / "runner-temp"
-    (temp / "trusted" / "bin").mkdir(parents=True)
-    (temp / "trusted" / "bin" / "pwc").symlink_to(_tool("pwc"))
     registry = speech_registry(tmp_path / "data")
-    snapshot.build(load_registry(registry), tmp_path / "site" / "leaderboards", jobs=1)
+    snapshot.build(load_registry(registry), temp / "trusted-site" / "leaderboards", jobs=1)
     metric = registry / "metrics" / "word-error-rate.yaml"
     metric.write_text(metric.read_text().replace("direction: lower", "direction: higher"))
-    snapshot.build(load_registry(registry), tmp_path / "own-leaderboards", jobs=1)
     summary = tmp_path / "summary"
+    bin_folder = str(Path(_tool("pwc")).parent)
     done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=tmp_path, capture_output=True, text=True, check=False,
+                          cwd=registry.parent, capture_output=True, text=True, check=False,
                           env={**os.environ, "RUNNER_TEMP": str(temp),
+                               "PATH": f"{bin_folder}:{os.environ['PATH']}",
                                "GITHUB_STEP_SUMMARY": str(summary)})
     assert done.returncode == 1, done.stdout + done.stderr
     assert "rank 1 →" in summary.read_text() and "differences on 2 leaderboards" in \
