@@ -100,3 +100,20 @@ def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:
     text = _comment(registry)
     assert "E &amp; &lt;b&gt;bold&lt;/b&gt; \\| \\[x\\](http://evil)" in text
     assert "&amp;amp;" not in text and "<b>" not in text
+
+
+def test_a_cut_part_counts_its_rows_and_a_required_one_is_never_dropped(
+        tmp_path: Path) -> None:
+    """A table cut to fit said "… and 0 more" with a row hidden (the rule line was not told
+    from the rows), and a refused change with one huge cell was dropped whole, leaving only its
+    count (found by an attack)."""
+    table = ["Why.", "", "| a | b |", "|---|---|", "| 1 | x |", "| 2 | y |", "| 3 | " + "z" * 5000
+             + " |"]
+    cut = render._cut(render._Part("### Part", table, 3), 600)
+    assert cut is not None and "| 2 | y |" in cut and "*… and 1 more, in the full report.*" in cut
+    huge = render._Part("### ⛔ Refused", ["Why.", "", "| a |", "|---|", "| " + "z" * 9000 + " |"],
+                        1, required=True)
+    kept = render._cut(huge, 600)
+    assert kept is not None and kept.startswith("### ⛔ Refused")
+    assert "too long for the comment" in kept
+    assert render._cut(render._Part("### Other", huge.body, 1), 600) is None

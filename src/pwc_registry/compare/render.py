@@ -406,11 +406,17 @@ def _cut(part: _Part, room: int) -> str | None:
             break
         lines.append(line)
         size += len(line) + 1
-    shown = sum(1 for x in lines if x.startswith("| ") or x.startswith("- "))
-    if shown <= 2:  # a table's header and rule, or nothing
-        return None
-    hidden = part.rows - (shown - 2 if lines and lines[0].startswith("| ") else shown)
-    note = f"*… and {hidden} more, in the full report.*"
+    # A table's rows are the lines after its rule (|---|); a list's, its items.
+    rule = next((i for i, x in enumerate(lines) if x.startswith("|-")), None)
+    shown = sum(1 for x in lines[rule + 1:] if x.startswith("|")) if rule is not None \
+        else sum(1 for x in lines if x.startswith("- "))
+    if shown == 0:
+        if not part.required:
+            return None
+        # A part the reviewer must see is never left out: its heading, and where its rows are.
+        return "\n".join([part.heading, "", f"*Its {part.rows} rows are too long for the "
+                          "comment: see the full report.*", "", ""])
+    note = f"*… and {part.rows - shown} more, in the full report.*"
     return "\n".join([part.heading, "", *lines, "", note, "", ""])
 
 
