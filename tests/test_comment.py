@@ -98,7 +98,7 @@ def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:
     data["results"][0]["model"] = "E & <b>bold</b> | [x](http://evil)"
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     text = _comment(registry)
-    assert "E &amp; &lt;b&gt;bold&lt;/b&gt; \\| \\[x\\](http://evil)" in text
+    assert "E &amp; &lt;b&gt;bold&lt;/b&gt; \\| \\[x\\](http:&#8203;//evil)" in text
     assert "&amp;amp;" not in text and "<b>" not in text
 
 

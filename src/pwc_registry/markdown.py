@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
@@ -48,6 +49,9 @@ _CELL = str.maketrans({
 })
 
 
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+
+
 def cell(text: str) -> str:
     """Text inside a Markdown table cell or line: no HTML, link, image, code, mention or issue
     reference, no column breaks, one line, control characters shown as escapes. (Snapshots call
@@ -56,9 +60,24 @@ def cell(text: str) -> str:
     tested here or not printable.)"""
     if text.isprintable() and "|" not in text and "\\" not in text and "<" not in text \
             and ">" not in text and "[" not in text and "]" not in text and "`" not in text \
-            and "@" not in text and "#" not in text and "&" not in text:
+            and "@" not in text and "#" not in text and "&" not in text \
+            and "://" not in text and "www." not in text and text.count(":") < 2:
         return text
-    return text.translate(_CELL)
+    return escaped(text)
+
+
+def escaped(text: str) -> str:
+    """:func:`cell`'s escaping, applied whatever ``text`` holds (the quick test is cell's)."""
+    out = text.translate(_CELL)
+    if not out.isprintable():
+        # Format characters (bidirectional overrides, zero-width ones) would reorder or hide
+        # what the line shows: shown as escapes, as control characters are.
+        out = "".join(c.encode("unicode_escape").decode("ascii")
+                      if unicodedata.category(c) == "Cf" else c for c in out)
+    # GitHub makes a link of a bare address and an emoji of a :shortcode:, in any text: a
+    # zero-width space (as an entity) keeps each as written.
+    out = out.replace("://", ":&#8203;//").replace("www.", "www&#8203;.")
+    return _SHORTCODE.sub(r":&#8203;\1:", out)
 
 
 class Markdown(str):
