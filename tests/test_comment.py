@@ -117,3 +117,21 @@ def test_a_cut_part_counts_its_rows_and_a_required_one_is_never_dropped(
     assert kept is not None and kept.startswith("### ⛔ Refused")
     assert "too long for the comment" in kept
     assert render._cut(render._Part("### Other", huge.body, 1), 600) is None
+
+
+def test_the_limit_counts_what_github_counts_and_the_head_is_named(tmp_path: Path) -> None:
+    """Model names of emoji: 48,280 code points, 93,280 UTF-16 units, cut mid-table by
+    comment.yml (found by an attack): the comment fits in UTF-16 units. Its heading names the
+    commits compared, so that a comment left from an earlier push can be told."""
+    registry = _repo(tmp_path)
+    for i in range(15):
+        paper(registry, f"emoji-{i:02d}", "2024-01-01",
+              [result(TASK, DATA, "🏆" * 3000 + str(i), word_error_rate=10 + i / 10)])
+    text = _comment(registry)
+    assert len(text.encode("utf-16-le")) // 2 <= render.COMMENT_LIMIT
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "emoji")
+    head = git(tmp_path, "rev-parse", "HEAD").strip()
+    named = render.markdown(render.report(compare(registry, "main", "HEAD")))
+    assert named.startswith("## Leaderboard changes: main (") and f"HEAD ({head[:12]})" in \
+        named.split("\n")[0]

@@ -153,6 +153,8 @@ class Version:
                 raise GitError(f"cannot read {ref!r}: {exc}") from exc
         self.ref = ref
         self.label = ref if ref is not None else "work tree"
+        #: The commit this version is, also once its files are read from the work tree.
+        self.named: str | None = None
         self._batch: subprocess.Popen[bytes] | None = None
 
     def use_work_tree_if_same(self, folder: str) -> None:
@@ -163,6 +165,7 @@ class Version:
             return
         dirty = run_git(self.top, "status", "--porcelain", "--untracked-files=normal", "--", folder)
         if not dirty:
+            self.named = self.commit
             self.commit = None
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes | None]:

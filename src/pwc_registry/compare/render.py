@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import layout
 from ..diagnostics import Diagnostic
+from ..gitrefs import Version
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, signed, table
 from ..registry import Holder, Paper, Result, Value, paper_label
@@ -354,10 +355,10 @@ def summary(r: Report, validation: Validation | None = None) -> str:
 
 def markdown(r: Report, validation: Validation | None = None,
              limit: int = COMMENT_LIMIT) -> str:
-    """The pull request's comment, at most ``limit`` characters."""
+    """The pull request's comment, at most ``limit`` characters (UTF-16 code units)."""
     d = r.delta
-    head = [f"## Leaderboard changes: {cell(d.base.label)} → {cell(d.head.label)}", "",
-            summary(r, validation), ""]
+    head = [f"## Leaderboard changes: {cell(_version(d.base.version))} → "
+            f"{cell(_version(d.head.version))}", "", summary(r, validation), ""]
     parts = _parts(r, validation)
     if not r.verdicts and not r.entities and not d.invalid and not d.renamed:
         head += ["No results are added, removed or changed.", ""]
@@ -369,6 +370,21 @@ def markdown(r: Report, validation: Validation | None = None,
     return text
 
 
+def _version(version: Version) -> str:
+    """A version as the comment names it: its ref, with the commit it was (a comment left from
+    an earlier push is told from the current one by it)."""
+    commit = version.commit or version.named
+    if commit is None or version.label.startswith(commit[:7]):
+        return version.label
+    return f"{version.label} ({commit[:12]})"
+
+
+def _size(text: str) -> int:
+    """``text``'s length as GitHub and comment.yml count it: UTF-16 code units (an emoji is
+    two), so that the comment fits what they take, not only what Python counts."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _fit(head: list[str], parts: list[_Part], limit: int) -> tuple[str, int]:
     """The parts that fit in ``limit``, in order (required ones first if need be), and how
     many were left out. A part too long alone is cut at a row with a note."""
@@ -377,10 +393,10 @@ def _fit(head: list[str], parts: list[_Part], limit: int) -> tuple[str, int]:
     left_out = 0
     for part in sorted(parts, key=lambda x: not x.required):
         block = _block(part)
-        if len(text) + len(block) + reserve <= limit:
+        if _size(text) + _size(block) + reserve <= limit:
             text += block
             continue
-        room = limit - reserve - len(text)
+        room = limit - reserve - _size(text)
         cut = _cut(part, room)
         if cut:
             text += cut
@@ -400,12 +416,12 @@ def _cut(part: _Part, room: int) -> str | None:
     """As many of the part's lines as fit in ``room``, with a note of how many rows are not
     shown; None if not even its heading and first rows fit."""
     lines: list[str] = []
-    size = len(part.heading) + 200
+    size = _size(part.heading) + 200
     for line in part.body:
-        if size + len(line) + 1 > room:
+        if size + _size(line) + 1 > room:
             break
         lines.append(line)
-        size += len(line) + 1
+        size += _size(line) + 1
     # A table's rows are the lines after its rule (|---|); a list's, its items.
     rule = next((i for i, x in enumerate(lines) if x.startswith("|-")), None)
     shown = sum(1 for x in lines[rule + 1:] if x.startswith("|")) if rule is not None \
