@@ -479,6 +479,12 @@ def test_a_snapshot_changed_where_a_reader_sees_it_is_never_the_same(tmp_path: P
     csv_only = tampered(lambda n: (n / "benchmarks" / f"{board}.csv").write_text(
         (n / "benchmarks" / f"{board}.csv").read_text().replace(",2.5,", ",0.5,", 1)), "csv")
     assert f"{board}: benchmarks/{board}.csv differs" in csv_only
+    typed = tampered(lambda n: edit_json(n, lambda d: [
+        r.update(rank=float(r["rank"])) for r in d["rows"] if r["rank"] is not None]), "typed")
+    assert any(": rank 1 → 1.0" in line for line in typed)
+    extra = tampered(lambda n: (n / "notes").mkdir() or (n / "notes" / ".x").write_text("x"),
+                     "extra")
+    assert "notes/.x is new" in extra
     (tmp_path / "empty-a").mkdir()
     (tmp_path / "empty-b").mkdir()
     empty = CliRunner().invoke(main, ["leaderboards", "compare", str(tmp_path / "empty-a"),

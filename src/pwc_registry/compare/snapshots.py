@@ -72,11 +72,17 @@ def _shown(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
+def _differ(a: Any, b: Any) -> bool:
+    """Whether two values of the snapshot differ as written: 1, 1.0 and true are three values
+    (Python's == takes them for one)."""
+    return _shown(a) != _shown(b)
+
+
 def board_differences(board: str, old: Mapping[str, Any], new: Mapping[str, Any]
                       ) -> Iterator[BoardDifference]:
     said = False
     for field in _BOARD_FIELDS:
-        if old.get(field) != new.get(field):
+        if _differ(old.get(field), new.get(field)):
             said = True
             yield BoardDifference(board, f"{field}: {_shown(old.get(field))} → "
                                   f"{_shown(new.get(field))}")
@@ -93,7 +99,7 @@ def board_differences(board: str, old: Mapping[str, Any], new: Mapping[str, Any]
             continue
         for x, y in zip(a, b, strict=True):
             for field in _ROW_FIELDS:
-                if x.get(field) != y.get(field):
+                if _differ(x.get(field), y.get(field)):
                     said = True
                     yield BoardDifference(board, f"row {_label(key)}: {field} "
                                           f"{_shown(x.get(field))} → {_shown(y.get(field))}")
@@ -101,11 +107,11 @@ def board_differences(board: str, old: Mapping[str, Any], new: Mapping[str, Any]
         said = True
         yield BoardDifference(board, "the rows' order differs")
     for field in ("sota", "sota_without_extra_data"):
-        if old.get(field) != new.get(field):
+        if _differ(old.get(field), new.get(field)):
             said = True
             yield BoardDifference(board, f"{field.replace('_', ' ')}: the state of the art over "
                                   "time differs")
-    if not said and old != new:
+    if not said and _differ(old, new):
         yield BoardDifference(board, "the board's JSON differs (in fields not listed above)")
 
 
@@ -117,17 +123,19 @@ def _label(key: tuple[str, ...] | None) -> str:
 
 
 def _other_files(folder: Path) -> dict[str, Path]:
-    """The snapshot's files but the boards' JSON (CSV, Markdown, the index), by relative path:
-    compared byte for byte, as a reader downloads them."""
+    """Every file of the snapshot but the boards' JSON (CSV, Markdown, the index, and anything
+    else a tool put there), by relative path: compared byte for byte, as a reader downloads
+    them. Links are not followed."""
     out: dict[str, Path] = {}
-    for sub in ("", "benchmarks/"):
-        place = folder / sub
-        if not place.is_dir() or place.is_symlink():
-            continue
-        for entry in os.scandir(place):
-            if entry.is_file(follow_symlinks=False) and not (
-                    sub and entry.name.endswith(".json")) and not entry.name.startswith("."):
-                out[sub + entry.name] = Path(entry.path)
+    for place, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if not os.path.islink(os.path.join(place, f))]
+        relative = os.path.relpath(place, folder)
+        for name in files:
+            path = name if relative == "." else f"{relative}/{name}"
+            if relative == "benchmarks" and name.endswith(".json"):
+                continue
+            if not os.path.islink(os.path.join(place, name)):
+                out[path] = Path(place, name)
     return out
 
 
