@@ -150,3 +150,18 @@ def test_the_same_report_when_papers_are_parsed_by_worker_processes(
     two = invoke("diff", "HEAD", "--registry", str(registry), "--format", "json")
     assert one == two and one[0] == 0
     assert '"value": 2.4' in one[1]
+
+
+def test_the_best_row_changed_is_not_a_new_state_of_the_art(tmp_path: Path) -> None:
+    """LERT's 66.36 is Astock's best: raising it to 66.50 changes a published number (listed
+    as such), it sets no new best over itself."""
+    registry = _repo(tmp_path)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    text = lert.read_text()
+    lert.write_text(text.replace("accuracy: 66.36", "accuracy: 66.5", 1))  # the first: Astock
+    code, out = invoke("diff", "main", "--registry", str(registry))
+    assert code == 0, out
+    assert "### New state of the art" not in out
+    assert "| Chinese Lert Large (News+Factors) | value: Accuracy | 66.36 | 66.5 |" in out
+    code, out = invoke("diff", "main", "--registry", str(registry), "--format", "json")
+    assert json.loads(out)["new_state_of_the_art"] == []

@@ -196,7 +196,10 @@ def _records(delta: Delta, *, clean: bool = False) -> tuple[list[NewBest], list[
         if previous is not None and metric not in previous.result.metrics:
             previous = None
         prior = previous.result.metrics[metric].value if previous else None
-        if best.holder.id in changed_papers and (
+        # A best that already was the best (its value corrected or changed) sets no new state
+        # of the art: its change is listed with the other changes.
+        if best.holder.id in changed_papers and not (
+                previous is not None and previous.result.key == best.result.key) and (
                 prior is None or better(direction, best.result.metrics[metric].value, prior)):
             new_best.append(NewBest(board, best, previous))
         if prior is None or clean:
