@@ -397,7 +397,7 @@ def test_a_record_that_gives_a_key_twice_is_skipped_and_said_to_be(tmp_path: Pat
 
 def test_synonyms_that_are_not_csv_stop_the_import_with_a_diagnostic(tmp_path: Path) -> None:
     """`--synonyms` given a Latin-1 file, a field over the CSV reader's limit, or a named pipe:
-    an internal error (UnicodeDecodeError, csv.Error) or a wait for a writer before; now A050
+    an internal error (UnicodeDecodeError, csv.Error) or a wait for a writer before; now A052
     at the file, and nothing written (found by an attack)."""
     tables = tmp_path / "tables.json"
     _tables(tables, [{"model_name": "M", "paper_title": "", "paper_url": "",
@@ -411,7 +411,7 @@ def test_synonyms_that_are_not_csv_stop_the_import_with_a_diagnostic(tmp_path: P
         registry = tmp_path / f"registry-{name}"
         report = _import(registry, evaluation_tables=[tables], synonyms=tmp_path / name)
         assert [(d.code, d.line) for d in report.diagnostics if d.severity == "error"] == [
-            ("A050", line)], name
+            ("A052", line)], name
         assert not registry.exists() or not list(registry.rglob("*.yaml")), name
 
 

@@ -26,7 +26,7 @@ def test_catalogue_codes_are_stable_and_unique() -> None:
 
 
 def test_every_code_in_the_source_is_catalogued() -> None:
-    source = "\n".join(p.read_text() for p in (REPO / "src" / "pwc_registry").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (REPO / "src" / "pwc_registry").rglob("*.py"))
     used = set(re.findall(r'"([A-Z][0-9]{3})"', source))
     assert used <= set(CATALOGUE), used - set(CATALOGUE)
 

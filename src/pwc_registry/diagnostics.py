@@ -513,6 +513,11 @@ _PROBLEMS += [
             "once (the limit is in docs/import.md): one of its pages may be that large. Its rows "
             "are skipped, the rest of the file is imported; rewrite the file with smaller row "
             "groups."),
+    Problem("A052", "synonyms-unreadable", "error", "The synonyms file cannot be read",
+            "The archive's `synonyms.csv` (task,synonym) given with `--synonyms` is not a "
+            "regular file, is larger than the importer reads, is not UTF-8, or is not CSV (a "
+            "field over the CSV reader's limit, a NUL byte). Nothing is imported: without its "
+            "synonyms, tasks would be filed under two names. Fix the file or leave it out."),
 ]
 
 # --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---
@@ -559,11 +564,6 @@ _PROBLEMS += [
             "A `model-index` result or an `.eval_results` entry lacks a field the Hub requires "
             "(task type, dataset type and name, metric type and value; dataset id, task id and "
             "value), or has one of the wrong kind. The entry is skipped."),
-    Problem("A050", "synonyms-unreadable", "error", "The synonyms file cannot be read",
-            "The archive's `synonyms.csv` (task,synonym) given with `--synonyms` is not a "
-            "regular file, is larger than the importer reads, is not UTF-8, or is not CSV (a "
-            "field over the CSV reader's limit, a NUL byte). Nothing is imported: without its "
-            "synonyms, tasks would be filed under two names. Fix the file or leave it out."),
     Problem("A049", "ambiguous-entry", "warning", "An entry of a metafile or card is ambiguous",
             "A key written twice (YAML readers differ on which value they keep: PyYAML keeps the "
             "last without a word) or a number that YAML 1.1 and 1.2 read differently (`010`: 10 "
@@ -586,3 +586,7 @@ _PROBLEMS += [
 ]
 
 CATALOGUE: dict[str, Problem] = {p.code: p for p in _PROBLEMS}
+# Two problems under one code would show one's title and explanation for the other's message.
+_twice = sorted({p.code for p in _PROBLEMS if sum(q.code == p.code for q in _PROBLEMS) > 1})
+if _twice:
+    raise AssertionError(f"codes given to two problems: {', '.join(_twice)}")

@@ -74,11 +74,11 @@ MAX_SYNONYMS_BYTES = 16 * 1024 * 1024
 def read_synonyms(path: Path) -> dict[str, list[str]]:
     """``synonyms.csv`` (task,synonym): each spelling points at the others. A file that cannot
     be read as that (not a regular file, too large, not UTF-8, not CSV) raises
-    :class:`.dumps.DumpError` saying where (A050), before anything is imported."""
+    :class:`.dumps.DumpError` saying where (A052), before anything is imported."""
     shown = str(path)
 
     def refused(message: str, line: int = 1) -> DumpError:
-        return DumpError(Diagnostic("A050", message, shown, line))
+        return DumpError(Diagnostic("A052", message, shown, line))
 
     try:
         # O_NONBLOCK: a named pipe given as the file is refused, not waited on.
