@@ -232,6 +232,29 @@ def test_a_maintainers_value_is_never_overwritten(case: Case, tmp_path: Path) ->
     assert kept and repr(corrected) in kept[0].message
 
 
+def test_a_result_a_correction_removed_is_not_imported_again(case: Case, tmp_path: Path
+                                                             ) -> None:
+    """A maintainer removes an imported result, with the correction CI asks for: importing
+    again used to add it back (a reviewed removal undone without a word)."""
+    registry, work, _ = _imported(case, tmp_path)
+    path = _holder_files(registry, case)[0]
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    gone = record["results"].pop(0)
+    record["corrections"] = [{"date": "2026-11-20", "reason": "the row is not in the paper",
+                              "result": {k: gone[k] for k in ("task", "dataset", "split",
+                                                              "model") if k in gone}}]
+    path.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+    edited = path.read_bytes()
+    again = case.run(registry, work)
+    assert path.read_bytes() == edited
+    [refused] = [d for d in again.diagnostics if d.code == "A053"]
+    assert refused.file.endswith(path.name) and repr(gone["model"]) in refused.message
+    # At the correction that removed it.
+    assert path.read_text(encoding="utf-8").splitlines()[refused.line - 1][
+        refused.column - 1:].startswith("date: '2026-11-20'")
+
+
 def test_every_row_is_accounted_for(case: Case, tmp_path: Path) -> None:
     registry, _, report = _imported(case, tmp_path)
     counts = report.counts

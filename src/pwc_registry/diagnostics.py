@@ -518,6 +518,12 @@ _PROBLEMS += [
             "regular file, is larger than the importer reads, is not UTF-8, or is not CSV (a "
             "field over the CSV reader's limit, a NUL byte). Nothing is imported: without its "
             "synonyms, tasks would be filed under two names. Fix the file or leave it out."),
+    Problem("A053", "removed-result-not-restored", "warning",
+            "A result a correction removed is not imported again",
+            "The file's corrections say the result was removed (or moved: its model renamed, "
+            "filed under another task or dataset), a change a maintainer made with its reason "
+            "and CI reviewed. The import does not add it back; if the removal was wrong, add "
+            "the result by hand with a new correction."),
 ]
 
 # --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---

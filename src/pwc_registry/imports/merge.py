@@ -6,7 +6,9 @@ gain the new members; results and code links are matched by what identifies them
 also by its ``aliases``) and merged the same way — except a result's values: a result the
 registry already holds is curated, so an import adds no metric to it (each one it would add
 is reported as not added, :data:`NOT_HELD`) and changes no value. Merging a record into
-itself changes nothing, which is why importing twice does nothing the second time.
+itself changes nothing, which is why importing twice does nothing the second time. A result the
+file's corrections say was removed (or moved: renamed, filed elsewhere) is not added back
+(:data:`REMOVED`): re-importing would otherwise undo a maintainer's reviewed removal.
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ class _NotHeld:
 #: The registry's side of a conflict where its result has no such metric: the import's value is
 #: not added, since a result in the registry has been filed (and perhaps checked) as it stands.
 NOT_HELD: Any = _NotHeld()
+
+
+class _Removed:
+    def __repr__(self) -> str:
+        return "REMOVED"
+
+
+#: The registry's side of a conflict where a correction of the file removed the import's result
+#: (its pointer is the correction's): the result is not added back.
+REMOVED: Any = _Removed()
 
 
 def _result_key(item: Any) -> Any:
@@ -53,7 +65,7 @@ def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: b
           ) -> tuple[dict[str, Any], list[Conflict]]:
     """``existing`` with what ``incoming`` adds; the conflicts, where both have a value."""
     conflicts: list[Conflict] = []
-    merged = _mapping(existing, incoming, (), conflicts, entity)
+    merged = _mapping(existing, incoming, (), conflicts, entity, _removals(existing))
     if entity and "aliases" in merged:
         name = fold(str(merged.get("name", "")))
         aliases = [a for a in merged["aliases"] if fold(a) != name]
@@ -65,11 +77,30 @@ def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: b
     return merged, conflicts
 
 
+def _removals(record: Mapping[str, Any]) -> dict[Any, Pointer]:
+    """The identities of the results ``record``'s corrections remove (a correction naming a
+    result, with neither metric nor field), each with its correction's pointer."""
+    corrections = record.get("corrections")
+    out: dict[Any, Pointer] = {}
+    for i, correction in enumerate(corrections if isinstance(corrections, list) else ()):
+        if isinstance(correction, dict) and "metric" not in correction \
+                and "field" not in correction:
+            key = identity_of(correction.get("result"))
+            if key is not None:
+                out.setdefault(key, ("corrections", i))
+    return out
+
+
 def _mapping(existing: Mapping[str, Any], incoming: Mapping[str, Any], pointer: Pointer,
-             conflicts: list[Conflict], entity: bool) -> dict[str, Any]:
+             conflicts: list[Conflict], entity: bool,
+             removed: Mapping[Any, Pointer]) -> dict[str, Any]:
     out = dict(existing)
     for key, value in incoming.items():
         here = (*pointer, key)
+        if key == "results" and pointer == () and removed and isinstance(value, list):
+            value = _not_removed(value, out.get("results"), removed, conflicts)
+            if not value and key not in out:
+                continue
         if key not in out:
             out[key] = value
         elif entity and pointer == () and key == "name":
@@ -77,16 +108,35 @@ def _mapping(existing: Mapping[str, Any], incoming: Mapping[str, Any], pointer: 
                 out.setdefault("aliases", [])
                 out["aliases"] = [*out["aliases"], value]
         else:
-            out[key] = _value(out[key], value, here, conflicts, entity)
+            out[key] = _value(out[key], value, here, conflicts, entity, removed)
     return out
 
 
+def _not_removed(theirs: list[Any], mine: Any, removed: Mapping[Any, Pointer],
+                 conflicts: list[Conflict]) -> list[Any]:
+    """``theirs`` without the results a correction removed, unless the file holds them again
+    (under their name or an alias): each left out is a conflict at its correction."""
+    held: set[Any] = set()
+    for item in mine if isinstance(mine, list) else ():
+        if isinstance(item, dict):
+            held.update(identity_of({**item, "model": name})
+                        for name in [item.get("model"), *(item.get("aliases") or [])])
+    kept = []
+    for item in theirs:
+        key = identity_of(item)
+        if key in removed and key not in held:
+            conflicts.append((removed[key], REMOVED, item))
+        else:
+            kept.append(item)
+    return kept
+
+
 def _value(mine: Any, theirs: Any, pointer: Pointer, conflicts: list[Conflict],
-           entity: bool) -> Any:
+           entity: bool, removed: Mapping[Any, Pointer]) -> Any:
     if mine == theirs:
         return mine
     if isinstance(mine, dict) and isinstance(theirs, dict):
-        return _mapping(mine, theirs, pointer, conflicts, entity)
+        return _mapping(mine, theirs, pointer, conflicts, entity, removed)
     key = pointer[-1]
     if isinstance(mine, list) and isinstance(theirs, list):
         if key in _KEYED:
@@ -128,7 +178,7 @@ def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointe
                 else:
                     conflicts.append(((*pointer, i, "metrics"), held, metrics))
                 item = {k: v for k, v in item.items() if k != "metrics"}
-            out[i] = _mapping(out[i], item, (*pointer, i), conflicts, entity)
+            out[i] = _mapping(out[i], item, (*pointer, i), conflicts, entity, {})
         elif out[i] != item:
             conflicts.append(((*pointer, i), out[i], item))
     return out

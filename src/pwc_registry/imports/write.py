@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic
 from ..formatting import rewritten
 from ..load import read, read_rich
 from ..writing import NEW, Folders, replace, write_all
-from .merge import NOT_HELD, merge
+from .merge import NOT_HELD, REMOVED, merge
 from .report import Problems
 
 BATCH = 4000
@@ -167,6 +167,13 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if conflicts:
         located = read_rich(name, raw)
         for pointer, mine, theirs in conflicts:
+            if mine is REMOVED:
+                line, column = located.locate(pointer)
+                found.append(Diagnostic(
+                    "A053", f"{speaker}'s result {_show(theirs.get('model'))} on "
+                    f"{theirs.get('task')} / {theirs.get('dataset')} is not added back: this "
+                    "correction removed it", name, line, column, pointer=pointer))
+                continue
             if mine is NOT_HELD:
                 line, column = located.locate(pointer[:-1])
                 found.append(Diagnostic(
