@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -471,6 +473,35 @@ def test_runs_that_fail_keep_the_last_complete_runs_files(tmp_path: Path) -> Non
         files.record([files.put(f"papers/{n}.html", b"old") for n in "abc"])
     assert {p.name: p.read_bytes() for p in (site / "papers").iterdir()} == {
         "a.html": b"old", "b.html": b"old", "c.html": b"old"}
+
+
+def test_a_run_killed_part_way_leaves_a_folder_the_next_run_repairs(tmp_path: Path) -> None:
+    """A build killed with SIGKILL (no handler runs) left no manifest, and the next build
+    replaced the whole site, deleting a snapshot nested below its top folder. The last complete
+    run's manifest now stays until the new one is written: the next run rewrites what the
+    killed run changed, removes what it added, and leaves the nested snapshot alone."""
+    site = tmp_path / "site"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put(f"papers/{n}.html", b"old") for n in "abc"])
+    snapshot = site / "data" / "leaderboards"
+    with outputs.output_folder(snapshot, "pwc leaderboards build", replace=True):
+        (snapshot / "index.json").write_text("the snapshot")
+    killed = subprocess.run([sys.executable, "-c", """if True:
+        import os, sys
+        from pathlib import Path
+        from pwc_registry import outputs
+        with outputs.updated_folder(Path(sys.argv[1]), "pwc site build") as files:
+            files.put("papers/a.html", b"half-way")
+            files.put("papers/new.html", b"new")
+            os.kill(os.getpid(), 9)
+        """, str(site)], check=False)
+    assert killed.returncode == -9
+    assert (site / "papers" / "a.html").read_bytes() == b"half-way"
+    with outputs.updated_folder(site, "pwc site build") as files:
+        files.record([files.put(f"papers/{n}.html", b"old") for n in "abc"])
+    assert {p.name: p.read_bytes() for p in (site / "papers").iterdir()} == {
+        "a.html": b"old", "b.html": b"old", "c.html": b"old"}
+    assert (snapshot / "index.json").read_text() == "the snapshot"
 
 
 def test_a_second_run_on_one_folder_stops_at_once(tmp_path: Path) -> None:

@@ -297,8 +297,8 @@ class FileSet:
         _write_manifest(self.folder, self.entries)
 
 
-def _write_manifest(folder: Path, entries: Entries, *, ended: int | None = None) -> None:
-    """Write the manifest of ``entries``; with ``ended``, dated then (ns) instead of now."""
+def _write_manifest(folder: Path, entries: Entries) -> None:
+    """Write the manifest of ``entries`` (dated now: when the run ended)."""
     lines = [f"{record} {path}\n" for path, record in sorted(entries.items())]
     # A new file of a name nothing else has (whatever was left at a fixed name, a folder even);
     # written whole, then renamed over the manifest. Not mkstemp: its 0600 would keep the
@@ -313,8 +313,6 @@ def _write_manifest(folder: Path, entries: Entries, *, ended: int | None = None)
             continue
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write("".join(lines))
-    if ended is not None:
-        os.utime(temporary, ns=(ended, ended))
     os.replace(temporary, folder / MANIFEST)
 
 
@@ -387,9 +385,11 @@ def updated_folder(folder: Path, command: str) -> Iterator[FileSet]:
     folder's files are kept and each rewritten only if its bytes change; files the last run
     wrote and this one does not are deleted when the block ends without error.
 
-    Without a manifest (a first run, a folder written by an older pwc, or a run that did not
-    finish: the manifest is removed before anything is written, and written again last) the
-    folder's content is replaced as :func:`output_folder` does."""
+    The last complete run's manifest stays in place until this run writes its own, last: a run
+    cut short, even by SIGKILL, leaves the folder as one that failed (see :class:`FileSet`: what
+    it rewrote is newer than that manifest and is written again, what it added is a stranger).
+    Without a manifest (a first run, a folder written by an older pwc) the folder's content is
+    replaced as :func:`output_folder` does, but for another command's folders directly inside."""
     check_folder(folder, command)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -410,21 +410,16 @@ def _updated(folder: Path, command: str) -> Iterator[FileSet]:
         cleaner = _move_aside(folder, keep=others)
         files = FileSet(folder, {}, foreign=tuple(f"{name}/" for name in others))
     else:
-        os.unlink(folder / MANIFEST)
+        # The manifest is left as it is: dated when that run ended, it makes a file this run
+        # rewrites newer, so written again by the next run if this one does not finish, and a
+        # file it adds a stranger to it. Removed first, as it once was, a build cut short left
+        # none, and the next replaced the whole folder (a snapshot nested in it included).
         foreign = _remove_strangers(folder, manifest[0])
         files = FileSet(folder, *manifest, foreign=foreign)
     _mark(folder, command)
     try:
         yield files
         files.finish()
-    except BaseException:
-        if manifest is not None:
-            # The last complete run's manifest again, dated when that run ended: a file this
-            # run rewrote is newer and so written again by the next run, and a file it added
-            # is a stranger to it. Without this, a second run would find no manifest and
-            # replace the whole folder, and a run that fails again would leave it mostly empty.
-            _write_manifest(folder, manifest[0], ended=manifest[1])
-        raise
     finally:
         if cleaner is not None:
             cleaner.wait()
