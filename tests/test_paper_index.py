@@ -126,3 +126,26 @@ def test_untracked_papers_sharing_an_arxiv_id_are_found(tmp_path: Path) -> None:
     assert [(d.file, d.code, d.message) for d in named.diagnostics] == [
         (str(first.relative_to(registry.parent)), "I003",
          f"arxiv 2211.00001 is also the identifier of {second.relative_to(registry.parent)}")]
+
+
+@pytest.mark.parametrize("index", ["written", "absent"])
+def test_a_copy_whose_title_differs_in_punctuation_is_found_whatever_the_index(
+        tmp_path: Path, index: str) -> None:
+    """Q013 compared titles as written (but for case and spaces): "LERT - A linguistically
+    motivated pre-trained language model" passed as a new paper beside LERT's "LERT: A
+    Linguistically-motivated Pre-trained Language Model". Titles are now compared by their
+    words, with or without the index (CI's fresh clone searches the files)."""
+    registry = registry_in_git(tmp_path)
+    validate(Options(registry=registry, today=TODAY, jobs=1))
+    if index == "absent":
+        _index(tmp_path).unlink()
+    git(tmp_path, "checkout", "-qb", "pr")
+    copy = paper(registry, "lert-again", "2022-11-11",
+                 [result("stock-market-prediction", "astock", "Copy", accuracy=60.0)],
+                 title="LERT - A linguistically motivated pre-trained language model")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the same paper again")
+    found = _duplicate_reports(registry)
+    lert = next(registry.glob("papers/*/lert-a-*.yaml")).relative_to(registry.parent)
+    assert [line.split(": ", 1)[1] for line in found] == [f"Q013 the paper has the title of {lert}"]
+    assert found[0].startswith(f"{copy.relative_to(registry.parent)}:")

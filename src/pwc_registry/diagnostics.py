@@ -302,7 +302,9 @@ _PROBLEMS += [
             "(`scripts/merge_entities.py` does all three, with the corrections the guard asks "
             "for). A warning: two things can share an abbreviation."),
     Problem("Q013", "same-title", "warning", "Two papers have the same title",
-            "Titles are compared without case, spacing or invisible characters. The archive "
+            "Titles are compared by their words (letters and digits of any script, a word's "
+            "closing \"+\" or \"#\" kept: \"C++\" is not \"C\"), without case, punctuation "
+            "or invisible characters. The archive "
             "filed some papers twice, under a second id (a title with a link or a note glued "
             "to it, then cleaned), and a copy of a paper under a new id and no shared "
             "identifier would put its numbers beside the original's as if they were the "

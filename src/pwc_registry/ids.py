@@ -74,6 +74,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", folded)  # casefold can leave a composable pair
 
 
+def title_key(title: str) -> str:
+    """The form in which two titles are one paper's (Q013): the words of :func:`fold`, letters
+    and digits of any script, one space between ("BERT: Pre-training..." and "BERT - Pre
+    Training..." are one title); a word keeps a "+" or "#" it ends with ("C++" is not "C")."""
+    return " ".join(_TITLE_WORDS.findall(fold(title)))
+
+
+_TITLE_WORDS = re.compile(r"[^\W_]+[+#]*")
+
+
 @functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """``"5-shot (val)"`` → ``5-shot-val``: lowercase ASCII letters and digits joined by '-'."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .gitrefs import GitError, Version, run_git
-from .ids import CITES_SCHEME, TITLE_SCHEME, fold, identifiers_known
+from .ids import CITES_SCHEME, TITLE_SCHEME, identifiers_known, title_key
 
 #: (scheme, value) pairs of one paper's identifiers, sorted.
 Identifiers = tuple[tuple[str, str], ...]
@@ -46,9 +46,9 @@ def holdings(data: object) -> Holdings:
                                     if isinstance(scheme, str) and isinstance(value, str)) \
         if isinstance(ids, dict) else ()
     title = data.get("title")
-    if isinstance(title, str) and fold(title):
+    if isinstance(title, str) and title_key(title):
         # Held as an identifier is, so that a paper sharing it is found the same way (Q013).
-        identifiers += ((TITLE_SCHEME, fold(title)),)
+        identifiers += ((TITLE_SCHEME, title_key(title)),)
     results = data.get("results")
     if isinstance(results, list):
         identifiers += tuple(sorted({(CITES_SCHEME, r["paper"]) for r in results
@@ -62,7 +62,8 @@ def holdings(data: object) -> Holdings:
 
 
 _FILE = "pwc-paper-index"
-_FORMAT = 6  # 4: identifiers another implies; 5: titles (Q013); 6: papers cited
+_FORMAT = 7  # 4: identifiers another implies; 5: titles (Q013); 6: papers cited; 7: titles
+# by their letters and digits
 #: Beyond this many papers missing from the index, searching is faster than reading them.
 MAX_MISSING = 2000
 

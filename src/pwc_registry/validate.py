@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import marshal
 import os
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -34,7 +35,7 @@ from .check import (
 )
 from .diagnostics import Diagnostic, Pointer, count
 from .gitrefs import Changes
-from .ids import CITES_SCHEME, fold
+from .ids import CITES_SCHEME, TITLE_SCHEME, fold
 from .load import Document, read
 from .paper_index import blob_id
 from .parallel import fork_map, gc_paused, shared
@@ -316,10 +317,16 @@ def _others_holding(registry: Path, changes: Changes | None, identifiers: list[I
     found = _unchanged_identifiers(registry, changes, identifiers) if changes else None
     if found is not None:
         return found
-    values = sorted({value for _, _, value in identifiers})
+    values = sorted({value for _, scheme, value in identifiers if scheme != TITLE_SCHEME})
+    # A title is found by its words with anything but letters and digits between them, as
+    # title_key reads it.
+    titles = sorted({"[^[:alnum:]]+".join(value.replace("+", r"\+").split())
+                     for _, scheme, value in identifiers if scheme == TITLE_SCHEME})
     # Files changed since a ref include every untracked one: those are checked already.
-    others = [f for f in _files_mentioning(registry, values, untracked=changes is None)
-              if f.name not in checked]
+    mentioning = {f.name: f for f in [
+        *_files_mentioning(registry, values, untracked=changes is None),
+        *_files_mentioning(registry, titles, untracked=changes is None, regex=True)]}
+    others = [f for name, f in sorted(mentioning.items()) if name not in checked]
     return [i for f in others for i in _identifiers_of(
         f.name, paper_index.holdings(read(f.name, f.read_bytes()).data))]
 
@@ -346,10 +353,12 @@ def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str
 
 
 def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = True,
-                      kinds: Collection[str] = (layout.PAPER,)) -> list[layout.RegistryFile]:
-    """Files of ``kinds`` (papers) whose text contains any of ``values``: ``git grep`` where
-    the registry is in a git work tree (untracked files too, unless not ``untracked``), a scan
-    of every such file otherwise."""
+                      kinds: Collection[str] = (layout.PAPER,), regex: bool = False
+                      ) -> list[layout.RegistryFile]:
+    """Files of ``kinds`` (papers) whose text contains any of ``values`` (ignoring case; with
+    ``regex``, POSIX extended expressions matched within a line): ``git grep`` where the
+    registry is in a git work tree (untracked files too, unless not ``untracked``), a scan of
+    every such file otherwise."""
     if not values:
         return []
     from .gitrefs import files_containing
@@ -358,8 +367,15 @@ def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = Tr
     for kind in kinds:
         if not (registry / layout.FOLDERS[kind]).is_dir():
             continue  # none of that kind
-        listed = files_containing(registry / layout.FOLDERS[kind], values, untracked=untracked)
+        listed = files_containing(registry / layout.FOLDERS[kind], values, untracked=untracked,
+                                  regex=regex)
         if listed is None:
+            if regex:
+                # Python's re has no [:alnum:]; \W is its "neither letter nor digit" (and "_").
+                expressions = [re.compile(v.replace("[^[:alnum:]]+", r"[\W_]+"),
+                                          re.IGNORECASE | re.MULTILINE) for v in values]
+                return [f for f in layout.discover(registry)[0] if f.kind in kinds and any(
+                    e.search(f.read_bytes().decode("utf-8", "replace")) for e in expressions)]
             folded = [v.casefold() for v in values]
             return [f for f in layout.discover(registry)[0] if f.kind in kinds and any(
                 v in f.read_bytes().decode("utf-8", "replace").casefold() for v in folded)]
