@@ -322,3 +322,22 @@ def test_a_pipe_or_a_device_is_refused_not_waited_on(tmp_path: Path) -> None:
     for mapping in (pipe, Path("/dev/zero")):
         with pytest.raises(MappingError, match="not a regular file"):
             read_mapping(mapping, {})
+
+
+def test_a_whole_number_merged_into_a_file_is_written(tmp_path: Path) -> None:
+    """timm's next release adds a model at 80.0: merged into the source file the first import
+    wrote, the rewrite holds it as 80, which the check of the rewrite read as data lost (80 is
+    not the float 80.0), so nothing new was written (A008) in any importer (found by an
+    attack)."""
+    registry = classification_registry(tmp_path)
+    first = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,81.5,95.1,18.5\n")
+    assert _import(registry, first, _mapping(), tmp_path).errors == 0
+    again = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,81.5,95.1,18.5\n"
+                 "B,224,80.0,95.0,20.0\n", "t2.csv")
+    report = _import(registry, again, _mapping(), tmp_path)
+    assert report.errors == 0 and [o for _, o in report.files] == ["updated"]
+    results = _source(registry)["results"]
+    assert isinstance(results, list)
+    assert results[1]["model"] == "B @ 224px"
+    assert results[1]["metrics"] == {"top-1-accuracy": 80, "top-5-accuracy": 95,
+                                     "top-1-error": 20}

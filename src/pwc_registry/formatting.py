@@ -105,7 +105,12 @@ def _lost(name: str, text: bytes, data: Any, source: canonical.Comments) -> str 
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal, and of the same types throughout (``1 == 1.0 == True`` in Python, not here)."""
+    """Equal, and of the same types throughout (``1 == 1.0 == True`` in Python, not here), but
+    that a number may be an integer on one side and a float on the other: the file holds the
+    number, and a float with nothing after the point (80.0 from a table) is written as the
+    integer it is, which every reader of the registry reads as the same value."""
+    if _number(a) and _number(b):
+        return bool(a == b)
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
@@ -113,6 +118,10 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
+
+
+def _number(value: Any) -> bool:
+    return type(value) is int or type(value) is float
 
 
 def _format_files(files: Sequence[layout.RegistryFile]
