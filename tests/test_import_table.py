@@ -341,3 +341,18 @@ def test_a_whole_number_merged_into_a_file_is_written(tmp_path: Path) -> None:
     assert results[1]["model"] == "B @ 224px"
     assert results[1]["metrics"] == {"top-1-accuracy": 80, "top-5-accuracy": 95,
                                      "top-1-error": 20}
+
+
+def test_a_stated_fraction_on_a_metric_without_a_unit_is_reported_not_taken(
+        tmp_path: Path) -> None:
+    """A table stated to be in fractions: Top-1 Error (no unit in the registry) was written as
+    0.15 beside timm's 9.944 without a word, and would rank first (found by an attack)."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,0.85,0.97,0.15\n")
+    report = _import(registry, table, _mapping(unit="fraction"), tmp_path)
+    [refused] = [d for d in report.diagnostics if d.code == "A033"]
+    assert "Top-1 Error '0.15' is said to be a fraction of 1, but the registry's metric " \
+           "'top-1-error' has no unit" in refused.message
+    results = _source(registry)["results"]
+    assert isinstance(results, list)
+    assert results[0]["metrics"] == {"top-1-accuracy": 85, "top-5-accuracy": 97}

@@ -48,3 +48,22 @@ def test_a_stated_fraction() -> None:
 
 def test_an_empty_batch() -> None:
     assert fraction_metrics(Imported(HERE, None, ())) == set()
+
+
+def test_a_metric_that_can_be_negative_has_fractions_in_minus_one_to_one() -> None:
+    """Matthews correlation (−100 to 100 as GLUE reports it): a card's −0.3 was written as
+    −0.3 beside percents, and its 0.45 refused as "other values are above 1" when the other
+    was −0.02 (found by an attack)."""
+    assert fraction_metrics(_batch(("mcc", -0.3)), signed={"mcc"}) == {"mcc"}
+    assert fraction_metrics(_batch(("mcc", 0.45), ("mcc", -0.02)), signed={"mcc"}) == {"mcc"}
+    assert fraction_metrics(_batch(("mcc", -0.3))) == set()  # not signed: [0, 1]
+    assert fraction_metrics(_batch(("mcc", -1.5), ("mcc", 0.5)), signed={"mcc"}) == set()
+
+
+def test_values_are_judged_by_the_metric_not_its_spelling() -> None:
+    """One metafile writing "Top 1 Accuracy: 0.48" and "Top-1 Accuracy: 78.5": two spellings
+    of one metric, so 0.48 is ambiguous, not a fraction (it was multiplied to 48)."""
+    ids = {"Top 1 Accuracy": "top-1-accuracy", "Top-1 Accuracy": "top-1-accuracy"}
+    batch = _batch(("Top 1 Accuracy", 0.48), ("Top-1 Accuracy", 78.5))
+    assert fraction_metrics(batch) == {"Top 1 Accuracy"}  # by spelling: the old mistake
+    assert fraction_metrics(batch, ids.__getitem__) == set()

@@ -480,14 +480,18 @@ _PROBLEMS += [
             "or the name as an alias of the one it means, and import again."),
     Problem("A032", "fraction-converted", "warning", "A fraction was converted to a percent",
             "The metric is in percent and the source writes it as a fraction of 1: it says so, "
-            "or every value of the metric in the file or card is within [0, 1]. The value was "
+            "or every value of the metric in the file or card (however the file spells the "
+            "metric) is within [0, 1] ([-1, 1] for a metric whose range goes below 0, such as "
+            "Matthews correlation). The value was "
             "multiplied by 100, and the result's notes say so. Check against the source."),
     Problem("A033", "unit-ambiguous", "warning", "A value may be a fraction or a percent",
-            "The metric is in percent and the value is within (0, 1], but other values of the "
-            "metric in the same source are not, and the source does not state its unit: 0.85 "
-            "could be 85 % or 0.85 %. Or the source says the value is a fraction of 1 and it "
-            "is not within [0, 1]. It is not imported; state the unit (a table's mapping: "
-            "unit) or file the value by hand."),
+            "The metric is in percent and the value is within (0, 1] ([-1, 1] but 0, for a "
+            "metric whose range goes below 0), but other values of the metric in the same "
+            "source are not, and the source does not state its unit: 0.85 could be 85 % or "
+            "0.85 %. Or the source says the value is a fraction of 1 and it is not within that "
+            "interval, or the registry's metric has no unit to convert a fraction to. It is "
+            "not imported; state the unit (a table's mapping: unit), give the metric its unit, "
+            "or file the value by hand."),
     Problem("A034", "result-without-holder", "warning", "A result has no paper or source to "
             "hold it",
             "The result names no paper that can be identified (a title or an identifier) and "

@@ -27,7 +27,7 @@ from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_inde
 
 from ..ids import benchmark_id
 from ..imports.records import ImportedValue, Origin
-from ..imports.units import fractions_of
+from ..imports.units import fractions_of, signed_metrics
 from ..outputs import OutputError
 from ..registry import Paper, Registry, Result, paper_label
 
@@ -153,7 +153,7 @@ def read_as_fractions(registry: Registry, paper: Paper) -> list[str]:
     values = [ImportedValue(metric, value.value, origin) for r in paper.results
               for metric, value in r.metrics.items()
               if metrics.get(metric, {}).get("unit") == "percent"]
-    return sorted(fractions_of(values))
+    return sorted(fractions_of(values, signed=signed_metrics(metrics)))
 
 
 def _yaml(data: Any) -> str:

@@ -18,6 +18,7 @@ from .. import layout
 from ..ids import fold
 from ..leaderboard import ancestors
 from ..registry import load_registry
+from .units import signed_metrics
 
 #: The order in which a paper's identifiers find it, before its title.
 PAPER_MATCH_ORDER = ("arxiv", "pwc", "doi", "acl", "openreview")
@@ -136,6 +137,8 @@ class Known:
         #: The registry's metrics' units ("percent"), for the unit rule.
         self.units: dict[str, str | None] = {
             metric_id: data.get("unit") for metric_id, data in loaded.entities["metric"].items()}
+        #: The metrics that can be negative (their range goes below 0), for the unit rule.
+        self.signed = signed_metrics(loaded.entities["metric"])
         files, _ = layout.discover(registry)
         for f in files:
             # invalid files too: their ids stay theirs; papers and sources share one set of ids
@@ -174,3 +177,4 @@ class Known:
         self.names.take(layout.PAPER, source_id)
         self.sources[fold(title)] = source_id
         return source_id
+

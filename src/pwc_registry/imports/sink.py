@@ -46,7 +46,7 @@ from .holders import PaperDraft, PaperDrafts, paper_record
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
 from .resolve import Known, identifiers_in
-from .units import fraction_metrics
+from .units import fraction_metrics, lowest
 from .write import BatchWriter, write_record
 
 #: result.schema.json's source kinds: how numbers relate to the method.
@@ -99,10 +99,11 @@ class Sink(Fields):
         for code, message, origin in batch.problems:
             self.report_at(code, message, origin)
         holder = self._source(batch.holder, batch.origin) if batch.holder else None
-        fractions = fraction_metrics(batch)
+        fractions = fraction_metrics(batch, self._metric_of, self.known.signed)
         # The batch's metrics whose values are not all fractions: their small values are
         # ambiguous (A033).
-        mixed = {v.metric for r in batch.results for v in r.values} - fractions
+        mixed = {self._metric_of(v.metric) for r in batch.results for v in r.values} \
+            - fractions
         for result in batch.results:
             self.counts["row"] += 1
             self._result(result, holder, fractions, mixed)
@@ -229,6 +230,11 @@ class Sink(Fields):
         elif paper is not None:
             self._hold(paper.results, record, origin)
 
+    def _metric_of(self, name: str) -> str:
+        """The metric a batch's name for it is, as the unit rule groups values: its id, or the
+        name as given where the registry has no such metric (its values are not imported)."""
+        return self.known.names.resolve("metric", name) or name
+
     def _value(self, value: ImportedValue, fractions: set[str], mixed: set[str],
                notes: list[str]) -> tuple[str, Any] | None:
         """The metric's id and the value as the registry writes it, by the unit rule; None
@@ -248,22 +254,34 @@ class Sink(Fields):
             return None
         if read_notes:
             notes.append(f"{value.metric} {value.value!r}: {', '.join(read_notes)}")
-        if self.known.units.get(metric_id) != "percent" or value.stated_unit == "percent" \
+        unit = self.known.units.get(metric_id)
+        if unit is None and value.stated_unit == "fraction":
+            # The registry's values of the metric may be percents (timm's 9.944 top-1 error):
+            # a fraction of 1 is neither taken as written nor converted without a unit.
+            self.report_at("A033", f"{value.metric} {value.value!r} is said to be a fraction of "
+                           f"1, but the registry's metric '{metric_id}' has no unit to convert "
+                           "it to; not imported", value.origin,
+                           hint=f"give metric '{metric_id}' its unit, or file the value by hand")
+            self.counts["skipped value"] += 1
+            return None
+        if unit != "percent" or value.stated_unit == "percent" \
                 or "stripped a percent sign" in read_notes:
             return metric_id, number
         central = number["value"] if isinstance(number, dict) else number
-        if value.metric in fractions and not 0 <= central <= 1:
+        low = lowest(metric_id, self.known.signed)
+        interval = f"[{low:g}, 1]"
+        if metric_id in fractions and not low <= central <= 1:
             self.report_at("A033", f"{value.metric} {central!r} is said to be a fraction of 1 "
-                           "but is not within [0, 1]; not imported", value.origin,
+                           f"but is not within {interval}; not imported", value.origin,
                            hint="check the source's unit, or file the value by hand")
             self.counts["skipped value"] += 1
             return None
-        if value.metric in fractions:
+        if metric_id in fractions:
             rounded: list[bool] = []
             converted = _percent(number, rounded)
             shown = converted["value"] if isinstance(converted, dict) else converted
             why = "as the source states" if value.stated_unit == "fraction" else \
-                "every value of it in the source is within [0, 1]"
+                f"every value of it in the source is within {interval}"
             if rounded:
                 why += (f"; rounded to {PERCENT_DIGITS} significant digits, as the source gives "
                         "more than a 64-bit float keeps")
@@ -273,10 +291,11 @@ class Sink(Fields):
                            f"{why}", value.origin)
             self.counts["converted value"] += 1
             return metric_id, converted
-        if value.metric in mixed and 0 < central <= 1:
+        if metric_id in mixed and low <= central <= 1 and central != 0:
             self.report_at("A033", f"{value.metric} {central!r} may be a fraction or a percent: "
-                           "other values of it in the source are above 1; not imported",
-                           value.origin, hint="state the unit, or file the value by hand")
+                           f"other values of it in the source are outside {interval}; not "
+                           "imported", value.origin, hint="state the unit, or file the value "
+                           "by hand")
             self.counts["skipped value"] += 1
             return None
         return metric_id, number
