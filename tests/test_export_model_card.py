@@ -13,7 +13,8 @@ import yaml
 from huggingface_hub import parse_eval_result_entries
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
-from pwc_registry.exports.model_card import METRIC_NOTE, hub_dataset
+from pwc_registry.exports.model_card import hub_dataset
+from pwc_registry.imports.hf_card import METRIC_NOTE
 from pwc_registry.registry import load_registry
 
 from registry_builder import write
@@ -209,3 +210,26 @@ def test_hf_export_writes_one_models_files_into_its_repository(tmp_path: Path) -
     link = _pwc(*args, "--out", str(linked))
     assert link.returncode == 2 and "symbolic link" in link.stderr
     assert list(outside.iterdir()) == []
+
+
+def test_eval_results_come_back_through_the_importer(tmp_path: Path) -> None:
+    """`pwc export hf` then `pwc import hf`: the importer read every entry as the metric
+    "score", kept the first value and left out the rest as given twice (A035), since the
+    export names each entry's metric and split in its notes, where it did not look (found by
+    an attack). Each value now comes back under its metric and split."""
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    model = "Chinese Lert Large (News)"
+    card = tmp_path / "card"
+    run = _pwc("export", "hf", LERT, "--model", model, "--out", str(card), "--registry",
+               str(registry))
+    assert run.returncode == 0, run.stderr
+    run = _pwc("import", "hf", str(card), "--repo-id", "alice/lert-news", "--registry",
+               str(registry), "--report", str(tmp_path / "report.md"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    loaded = load_registry(registry)
+    [source] = loaded.sources.values()
+    got = {(r.task, r.dataset, r.split, metric, value.value)
+           for r in source.results for metric, value in r.metrics.items()}
+    assert got == {f[1:] for f in _expected(registry, LERT) if f[0] == model}
+    assert "A035" not in (tmp_path / "report.md").read_text()

@@ -26,6 +26,7 @@ from huggingface_hub import EvalResultEntry, eval_result_entries_to_yaml
 from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_index
 
 from ..ids import benchmark_id
+from ..imports.hf_card import METRIC_NOTE, SPLIT_NOTE
 from ..imports.records import ImportedValue, Origin
 from ..imports.units import fractions_of, signed_metrics
 from ..outputs import OutputError
@@ -33,9 +34,6 @@ from ..registry import Paper, Registry, Result, paper_label
 
 #: A dataset on the Hub, as a link names it.
 _HUB_DATASET = re.compile(r"^https://huggingface\.co/datasets/([A-Za-z0-9][\w.-]*/[\w.-]+)/?$")
-#: How an ``.eval_results`` entry names its metric (the format has no field for it: a
-#: benchmark on the Hub defines its one score), in the entry's notes.
-METRIC_NOTE = "metric: "
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +94,10 @@ def eval_results(registry: Registry, paper: Paper) -> list[EvalFile]:
         for r in results:
             dataset = hub_dataset(datasets.get(r.dataset, {})) or r.dataset
             for metric, value in r.metrics.items():
-                notes = [f"{METRIC_NOTE}{metric}"] + ([f"split: {r.split}"] if r.split else [])
+                # The format has no field for either (a benchmark on the Hub defines its one
+                # score): named in the notes, as `pwc import hf` reads them.
+                notes = [f"{METRIC_NOTE}{metric}"] + ([f"{SPLIT_NOTE}{r.split}"] if r.split
+                                                      else [])
                 boards.setdefault(benchmark_id(r.task, r.dataset, r.split), []).append(
                     EvalResultEntry(dataset_id=dataset, task_id=r.task, value=value.value,
                                     date=r.date or paper.date, source_url=url,

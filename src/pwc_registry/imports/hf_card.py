@@ -46,6 +46,10 @@ _ARXIV_TAG = re.compile(r"^arxiv:(.+)$", re.IGNORECASE)
 #: The metric of an ``.eval_results`` entry: the format gives a value and leaves its metric to
 #: the benchmark's own definition on the Hub, which is not read here.
 EVAL_RESULTS_METRIC = "score"
+#: How an entry's notes name its metric and split where the format has no field for them, as
+#: ``pwc export hf`` writes them ("metric: accuracy; split: test"): read back by the importer.
+METRIC_NOTE = "metric: "
+SPLIT_NOTE = "split: "
 
 Problem = tuple[str, str, Origin]
 
@@ -326,18 +330,33 @@ def read_eval_results(file: str, *, repo_id: str | None = None) -> Imported:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             problems.append(("A048", f"the entry's value is {describe_value(value)}", origin))
             continue
-        notes = [n for n in (_text(entry.notes),) if n]
+        metric, split, notes = _named_in_notes(_text(entry.notes))
         revision = _text(entry.dataset_revision)
         if revision:
             notes.append(f"dataset revision {revision}")
         results.append(ImportedResult(
             origin=origin, task=entry.task_id.strip(), dataset=entry.dataset_id.strip(),
-            model=model,
-            values=(ImportedValue(EVAL_RESULTS_METRIC, value, _origin(file, doc, (i, "value"),
-                                                                      0)),),
+            model=model, split=split,
+            values=(ImportedValue(metric or EVAL_RESULTS_METRIC, value,
+                                  _origin(file, doc, (i, "value"), 0)),),
             kind="model-card", date=_text(entry.date), url=_text(entry.source_url),
             notes=tuple(notes)))
     return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial)
+
+
+def _named_in_notes(text: str | None) -> tuple[str | None, str | None, list[str]]:
+    """(metric, split, the other notes) of an entry's notes: the metric and split as ``pwc
+    export hf`` names them there (:data:`METRIC_NOTE`, :data:`SPLIT_NOTE`), else None."""
+    metric = split = None
+    rest = []
+    for part in text.split("; ") if text else ():
+        if part.startswith(METRIC_NOTE) and metric is None and part[len(METRIC_NOTE):].strip():
+            metric = part[len(METRIC_NOTE):].strip()
+        elif part.startswith(SPLIT_NOTE) and split is None and part[len(SPLIT_NOTE):].strip():
+            split = part[len(SPLIT_NOTE):].strip()
+        else:
+            rest.append(part)
+    return metric, split, ["; ".join(rest)] if rest else []
 
 
 def _eval_results_owner(file: str) -> str:
