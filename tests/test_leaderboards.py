@@ -490,3 +490,30 @@ def test_a_snapshot_changed_where_a_reader_sees_it_is_never_the_same(tmp_path: P
     empty = CliRunner().invoke(main, ["leaderboards", "compare", str(tmp_path / "empty-a"),
                                       str(tmp_path / "empty-b")])
     assert empty.exit_code == 1 and "not a leaderboard snapshot" in empty.output
+
+
+def test_a_metric_named_as_another_column_does_not_share_its_header(tmp_path: Path) -> None:
+    """Valid metrics named "rank" and "Word Error Rate spread" gave the CSV two columns
+    named rank and two named Word Error Rate spread: csv.DictReader read the metric's value
+    as the rank and the other's spread (found by an attack). Such a metric's columns say its
+    id too."""
+    import csv
+
+    registry = speech_registry(tmp_path)
+    write(registry, "metric", {"id": "rank", "name": "rank", "direction": "lower"})
+    write(registry, "metric", {"id": "wer-spread", "name": "Word Error Rate spread",
+                               "direction": "lower"})
+    paper(registry, "named-like-columns", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "R",
+               word_error_rate={"value": 1.9, "spread": 0.1}, rank=3, wer_spread=99)])
+    out = tmp_path / "snapshot"
+    snapshot.build(load_registry(registry), out, jobs=1)
+    board = out / "benchmarks" / "speech-recognition--librispeech-test-clean.csv"
+    with board.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    assert len(set(header)) == len(header), header
+    with board.open(encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["model"] == "R")
+    assert (row["rank (rank)"], row["Word Error Rate spread"],
+            row["Word Error Rate spread (wer-spread)"]) == ("3", "0.1", "99")
+    assert row["rank"] != "3"

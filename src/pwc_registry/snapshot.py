@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -122,12 +123,22 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
     spread = {m for m in b.metrics if any(
         m in row.result.metrics and row.result.metrics[m].spread is not None
         for row in board.rows)}
+    fixed = ["model", "extra data", "paper", "source", "date", "code"]
+    names = {m: registry.name("metric", m) for m in b.metrics}
+    columns = [names[m] for m in b.metrics] + [f"{names[m]} spread" for m in spread]
+    taken = Counter(c.casefold() for c in ["rank", *fixed, *columns])
+    # A metric named "rank", or "Accuracy spread" beside Accuracy's spreads, would give two
+    # columns one name, and a reader by name (csv.DictReader) the other's number: such a
+    # metric's columns say its id too.
+    for m in b.metrics:
+        if taken[names[m].casefold()] > 1:
+            names[m] = f"{names[m]} ({m})"
     header = ["rank"]
     for m in b.metrics:
-        header.append(registry.name("metric", m))
+        header.append(names[m])
         if m in spread:
-            header.append(f"{registry.name('metric', m)} spread")
-    header += ["model", "extra data", "paper", "source", "date", "code"]
+            header.append(f"{names[m]} spread")
+    header += fixed
     rows: list[list[str]] = []
     for row in board.rows:
         if not extra_data and row.result.extra_training_data:
