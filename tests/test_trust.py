@@ -642,6 +642,11 @@ def test_an_arxiv_id_written_as_arxivs_doi_is_the_same_identifier(tmp_path: Path
     assert _codes(registry) == []
     _edit(path, lambda d: d.update(identifiers={"doi": "10.48550/arXiv.2103.00004"}))
     assert _codes(registry) == ["H012"]
+    # Another arXiv id written beside the old one's DOI: the id written is the one shown, and
+    # it changed (the DOI's id hid the change, found by an attack).
+    _edit(path, lambda d: d.update(identifiers={"arxiv": "2501.00001",
+                                                "doi": "10.48550/arXiv.2103.00003"}))
+    assert _codes(registry) == ["H012"]
 
 
 def test_a_paper_credited_with_rows_it_does_not_hold_is_guarded(tmp_path: Path) -> None:

@@ -192,9 +192,11 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
         # title is the way to change that (an addition).
         out.append(Difference("title", board, False, None, paper_label(old), paper_label(new),
                               row, row, new.id))
-    # With the identifiers each implies: an arXiv id written as arXiv's DOI is the same id.
-    ids_before = dict(identifiers_known(sorted(old.identifiers.items())))
-    ids_after = dict(identifiers_known(sorted(new.identifiers.items())))
+    # With the identifiers each implies: an arXiv id written as arXiv's DOI is the same id. An
+    # id written wins over one implied (reversed: the implied come last), as the pages show
+    # the one written: the old id's DOI beside a new arXiv id must not hide the change.
+    ids_before = dict(reversed(identifiers_known(sorted(old.identifiers.items()))))
+    ids_after = dict(reversed(identifiers_known(sorted(new.identifiers.items()))))
     for scheme in sorted(ids_before.keys() | ids_after.keys()):
         a, b = ids_before.get(scheme), ids_after.get(scheme)
         if a != b:
