@@ -129,6 +129,28 @@ def test_a_changed_value_in_a_source_is_refused_unless_corrected(tmp_path: Path)
     assert _errors(registry, changed_since="main") == []
 
 
+def test_a_source_retitled_is_refused_unless_corrected(tmp_path: Path) -> None:
+    """A source's rows show its title as who holds them: retitled as another lab's, its
+    numbers went under that name with CI green and "No results are added, removed or
+    changed" (found by an attack). H012, unless a correction with field: title says why."""
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["title"] = "Google DeepMind transcribers"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    errors = _errors(registry, changed_since="main")
+    assert [e.split()[0] for e in errors] == ["H012"], errors
+    assert "Human transcribers" in errors[0] and "Google DeepMind transcribers" in errors[0]
+    data["corrections"] = [{"date": "2026-11-20", "reason": "the leaderboard renamed the entry",
+                            "field": "title", "old": "Human transcribers",
+                            "new": "Google DeepMind transcribers"}]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    assert _errors(registry, changed_since="main") == []
+
+
 def test_deleting_a_source_is_refused(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path)
     path = _source(registry)
@@ -225,8 +247,8 @@ def test_a_changed_source_alone_is_checked_without_reading_every_paper(tmp_path:
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "base")
-    path.write_text(path.read_text("utf-8").replace("Human transcribers", "Human transcribers "
-                                                    "(2021)"), "utf-8")
+    # (Its title is guarded: H012, test above.)
+    path.write_text(path.read_text("utf-8").replace("A Lab", "A Lab, B Lab"), "utf-8")
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert report.diagnostics == [] and report.checked == {"source": 1}
     assert "every paper" not in report.scope

@@ -22,7 +22,7 @@ from typing import Any
 from ..ids import fold, identifiers_known
 from ..leaderboard import Leaderboard, Row, Step, rank
 from ..markdown import number
-from ..registry import Holder, Paper, Value, paper_label
+from ..registry import Holder, Paper, Source, Value, paper_label
 
 #: (holder id, the result's own task, folded model name): a row within one board.
 RowKey = tuple[str, str, str]
@@ -177,9 +177,16 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
 def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[Difference]:
     """What changes in how a paper holding published rows is known: its title and its
     identifiers (a new one where none was is an addition). ``row``, one of its rows on
-    ``board``, places the difference. A source names no paper by its title (its rows credit
-    the paper they name), and one that was a paper is compared as a rename."""
+    ``board``, places the difference. A source's title is compared too (its rows show it as
+    their holder); one that was a paper is compared as a rename."""
     out: list[Difference] = []
+    if isinstance(old, Source) and isinstance(new, Source):
+        # Its rows show its title as who holds them (their "source"): a submission retitled as
+        # another lab's puts its numbers under that name.
+        if old.title != new.title:
+            out.append(Difference("title", board, False, None, old.title, new.title, row, row,
+                                  new.id))
+        return out
     if not (isinstance(old, Paper) and isinstance(new, Paper)):
         return out
     if old.title != new.title:

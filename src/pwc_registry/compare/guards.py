@@ -370,7 +370,7 @@ def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Dia
             ("identifiers", d.metric or "") if isinstance(ids, dict) and d.metric in ids else ()
         return where.at("H012", f"the {what} of '{d.holder}', which is credited with "
                         f"published results, changes: {_shown(d.before)} → {_shown(d.after)}", path, at,
-                        "if the paper really is known so, add a correction with "
+                        "if it really is known so, add a correction with "
                         f"field: {'title' if d.kind == 'title' else d.metric}, the old and the "
                         "new value and the reason; otherwise restore it")
     index = row.result.index
