@@ -15,6 +15,7 @@ from pwc_registry import layout
 from pwc_registry.archive.convert import SUBDATASET_SEPARATOR
 from pwc_registry.archive.export import export_archive
 from pwc_registry.archive.importer import Options, import_archive
+from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options as ValidateOptions
 from pwc_registry.validate import validate
 from pwc_registry.values import read_number_text
@@ -401,3 +402,28 @@ def test_a_row_dated_before_its_paper_keeps_its_date_in_its_notes(tmp_path: Path
     assert paper["date"] == "2022-11-10" and "date" not in result
     assert "dates this result 2019-05-01, before its paper's date (2022-11-10)" in result["notes"]
     assert result["metrics"] == {"accuracy": 66.36}
+
+
+def test_a_splits_results_are_exported_as_a_table_of_their_own(tmp_path: Path) -> None:
+    """The archive has no splits: the export put a split's results into the dataset's one
+    table, where SQuAD's 23 test results were ranked with its other results, and an import
+    read them back as that board's (found by an attack). A split is now a table of its own,
+    named by a "split" key, which the importer reads back as the split."""
+    registry = Path(__file__).resolve().parents[1] / "registry"
+    out = tmp_path / "out"
+    export_archive(registry, out)
+    tables = json.loads((out / "evaluation-tables.json").read_text("utf-8"))
+    squad = [(d, row) for t in tables for d in t["datasets"] if t["task"] == "Question Answering"
+             and d["dataset"].startswith("SQuAD") for row in d["sota"]["rows"]]
+    split_rows = [row for d, row in squad if d.get("split") == "test"]
+    assert len(split_rows) == 23
+    assert not [row for d, row in squad if "split" not in d and row in split_rows]
+    again = tmp_path / "again"
+    _import(again, evaluation_tables=[out / "evaluation-tables.json"])
+    split = [r for h in load_registry(again).holders() for r in h.results if r.split]
+    assert len(split) == 23 and {r.split for r in split} == {"test"}
+    shipped = [r for h in load_registry(registry).holders() for r in h.results if r.split]
+    def values(results: list[Any]) -> list[tuple[str, list[float]]]:
+        return sorted((r.model, sorted(v.value for v in r.metrics.values())) for r in results)
+
+    assert values(split) == values(shipped)

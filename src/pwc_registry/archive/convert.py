@@ -222,21 +222,25 @@ class Conversion(Fields):
             "description": self.text(dataset.get("description"), where.at("description")),
             "parent": parent[0] if parent else None, "links": links, "citations": citations})
         sota = dataset.get("sota")
+        # A split's table, as `pwc export pwc-archive` writes one (the archive has none).
+        split = self.text(dataset.get("split"), where.at("split")) \
+            if dataset.get("split") is not None else None
         if isinstance(sota, dict):
-            self._table(task_id, dataset_id, sota, where.at("sota"), (task_name, name))
+            self._table(task_id, dataset_id, sota, where.at("sota"), (task_name, name), split)
         for k, sub in enumerate(_list(dataset.get("subdatasets"))):
             self._dataset(task_id, task_name, sub, (dataset_id, name), where.at("subdatasets", k))
 
     def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Origin,
-               board: tuple[str, str]) -> None:
+               board: tuple[str, str], split: str | None = None) -> None:
         listed = [m.strip() for m in _list(sota.get("metrics")) if isinstance(m, str) and m.strip()]
         order = list(dict.fromkeys(self.metric(m) for m in listed))
         seen_order: list[str] = []
         for r, row in enumerate(_list(sota.get("rows"))):
-            for metric_id in self._row(task_id, dataset_id, row, where.at("rows", r), board):
+            for metric_id in self._row(task_id, dataset_id, row, where.at("rows", r), board,
+                                       split):
                 if metric_id not in seen_order:
                     seen_order.append(metric_id)
-        if order and order != seen_order:
+        if order and order != seen_order and split is None:
             benchmark_id = layout.benchmark_id(task_id, dataset_id)
             if len(benchmark_id) > layout.MAX_BENCHMARK_ID:
                 # Only a task or dataset the registry already holds can have so long an id.
@@ -249,7 +253,7 @@ class Conversion(Fields):
                 self.names.take("benchmark", benchmark_id)
 
     def _row(self, task_id: str, dataset_id: str, row: Any, where: Origin,
-             board: tuple[str, str]) -> list[str]:
+             board: tuple[str, str], split: str | None = None) -> list[str]:
         """One row: a result of the paper it names by title or by an identifier in its URL, or
         else of the board's source (:meth:`source_for`); a row with no readable value is not
         imported."""
@@ -296,8 +300,10 @@ class Conversion(Fields):
             if date:
                 paper.row_dates.append(date)
             holder = paper
-        result: dict[str, Any] = {"task": task_id, "dataset": dataset_id, "model": model,
-                                  "metrics": metrics}
+        result: dict[str, Any] = {"task": task_id, "dataset": dataset_id}
+        if split:
+            result["split"] = split
+        result.update(model=model, metrics=metrics)
         extra = row.get("uses_additional_data")
         if isinstance(extra, bool):
             result["extra_training_data"] = extra

@@ -1,14 +1,14 @@
-"""``pwc export pwc-archive``: the registry in the archive's five dumps.
-
-Names stand for ids again (an entity's name, not the alias a row once used); values are written
-in their normalised form (``"76.5%"`` comes back as ``76.5``; a value with a spread as
-``"90 ± 0.5"``); a subdataset goes under its parent dataset (named under ``subdataset`` as the
-sota-extractor names it, when its name is "<dataset> — <subdataset>"), a subtask under its
-parent task. A result's other names (``aliases``) come back as the rows they were; a source's
-results as rows with no paper; a paper known only by an identifier with an empty title and its
-URL. Everything the importer took from the archive comes back. The output is deterministic:
-tasks, datasets and papers in id order, rows in the order of the papers, then the sources, and
-their results.
+"""``pwc export pwc-archive``: the registry in the archive's five dumps. Names stand for ids again
+(an entity's name, not the alias a row once used); values are written in their normalised form
+(``"76.5%"`` comes back as ``76.5``; a value with a spread as ``"90 ± 0.5"``); a subdataset goes
+under its parent dataset (named under ``subdataset`` as the sota-extractor names it, when its
+name is "<dataset> — <subdataset>"), a subtask under its parent task; a split's results are a
+table of their own, a dataset entry with a ``split`` key (the archive has no splits; the
+importer reads the key back). A result's other names (``aliases``) come back as the rows they
+were; a source's results as rows with no paper; a paper known only by an identifier with an
+empty title and its URL. Everything the importer took from the archive comes back. The output is
+deterministic: tasks, datasets and papers in id order, rows in the order of the papers, then the
+sources, and their results.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import layout, schema
+from ..ids import benchmark_id, split_key
 from ..load import read
 from ..markdown import number
 from ..outputs import check_folder, output_folder
@@ -103,14 +104,21 @@ def _row(holder: Mapping[str, Any], result: Mapping[str, Any], model: str,
 def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
                       holders: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     tasks, datasets, metrics = entities["task"], entities["dataset"], entities["metric"]
-    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    seen_metrics: dict[tuple[str, str], list[str]] = {}
+    # task → dataset → split (its leaderboard's key, "" for none) → rows
+    rows: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = {}
+    split_names: dict[tuple[str, str, str], str] = {}
+    seen_metrics: dict[tuple[str, str, str], list[str]] = {}
     for holder in holders:
         for result in holder.get("results", []):
-            board = rows.setdefault(result["task"], {}).setdefault(result["dataset"], [])
+            split = result.get("split")
+            key = split_key(split) if split else ""
+            if split:
+                split_names.setdefault((result["task"], result["dataset"], key), split)
+            board = rows.setdefault(result["task"], {}).setdefault(result["dataset"], {}) \
+                .setdefault(key, [])
             for model in (result["model"], *result.get("aliases", [])):
                 board.append(_row(holder, result, model, metrics))
-            order = seen_metrics.setdefault((result["task"], result["dataset"]), [])
+            order = seen_metrics.setdefault((result["task"], result["dataset"], key), [])
             order.extend(m for m in result["metrics"] if m not in order)
 
     def root(dataset_id: str) -> str:
@@ -120,27 +128,32 @@ def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
             dataset_id = parent
         return dataset_id
 
-    def table(task_id: str, dataset_id: str) -> dict[str, Any] | None:
-        found = rows.get(task_id, {}).get(dataset_id)
+    def table(task_id: str, dataset_id: str, key: str = "") -> dict[str, Any] | None:
+        found = rows.get(task_id, {}).get(dataset_id, {}).get(key)
         if not found:
             return None
-        settings = entities["benchmark"].get(layout.benchmark_id(task_id, dataset_id), {})
-        order = settings.get("metrics") or seen_metrics[(task_id, dataset_id)]
+        settings = entities["benchmark"].get(benchmark_id(task_id, dataset_id, key), {})
+        order = settings.get("metrics") or seen_metrics[(task_id, dataset_id, key)]
         return {"metrics": [_name(metrics, m) for m in order], "rows": found}
 
-    def dataset_entry(task_id: str, dataset_id: str, top: str | None = None) -> dict[str, Any]:
+    def dataset_entry(task_id: str, dataset_id: str, top: str | None = None,
+                      key: str = "") -> dict[str, Any]:
         data = datasets.get(dataset_id, {})
         name = _name(datasets, dataset_id)
         prefix = f"{_name(datasets, top)}{SUBDATASET_SEPARATOR}" if top else None
         # A subdataset the importer named "<dataset> — <subdataset>" is named as it came.
         label = {"subdataset": name[len(prefix):]} if prefix and data.get("parent") == top \
             and name.startswith(prefix) and len(name) > len(prefix) else {"dataset": name}
+        # A split's results are a table of their own (the archive has no splits: in one table
+        # they would be ranked with the dataset's other results), named by a key of ours.
+        split = {"split": split_names[(task_id, dataset_id, key)]} if key else {}
         return {
             **label,
+            **split,
             "description": data.get("description", ""),
             "dataset_citations": list(data.get("citations", [])),
             "dataset_links": list(data.get("links", [])),
-            "sota": table(task_id, dataset_id) or {"metrics": [], "rows": []},
+            "sota": table(task_id, dataset_id, key) or {"metrics": [], "rows": []},
             "subdatasets": [],
         }
 
@@ -151,12 +164,15 @@ def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
 
     def task_entry(task_id: str, ancestors: frozenset[str]) -> dict[str, Any]:
         data = tasks[task_id]
-        entries: dict[str, dict[str, Any]] = {}
-        for dataset_id in sorted(rows.get(task_id, {})):
+        entries: dict[tuple[str, str], dict[str, Any]] = {}
+        for dataset_id, splits in sorted(rows.get(task_id, {}).items()):
             top = root(dataset_id)
-            entry = entries.setdefault(top, dataset_entry(task_id, top))
-            if top != dataset_id:
-                entry["subdatasets"].append(dataset_entry(task_id, dataset_id, top))
+            entry = entries.setdefault((top, ""), dataset_entry(task_id, top))
+            for key in sorted(splits):
+                if top != dataset_id:
+                    entry["subdatasets"].append(dataset_entry(task_id, dataset_id, top, key))
+                elif key:
+                    entries[(top, key)] = dataset_entry(task_id, top, None, key)
         area = data.get("area")
         return {
             "task": data["name"],
