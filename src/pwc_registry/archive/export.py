@@ -1,14 +1,15 @@
-"""``pwc export pwc-archive``: the registry in the archive's five dumps. Names stand for ids again
-(an entity's name, not the alias a row once used); values are written in their normalised form
-(``"76.5%"`` comes back as ``76.5``; a value with a spread as ``"90 ± 0.5"``); a subdataset goes
-under its parent dataset (named under ``subdataset`` as the sota-extractor names it, when its
-name is "<dataset> — <subdataset>"), a subtask under its parent task; a split's results are a
-table of their own, a dataset entry with a ``split`` key (the archive has no splits; the
-importer reads the key back). A result's other names (``aliases``) come back as the rows they
-were; a source's results as rows with no paper; a paper known only by an identifier with an
-empty title and its URL. Everything the importer took from the archive comes back. The output is
-deterministic: tasks, datasets and papers in id order, rows in the order of the papers, then the
-sources, and their results.
+"""``pwc export pwc-archive``: the registry in the archive's five dumps.
+
+Names stand for ids again (an entity's name, not the alias a row once used); values are written
+in their normalised form (``"76.5%"`` comes back as ``76.5``; a value with a spread as ``"90 ±
+0.5"``); a subdataset goes under its parent dataset (named under ``subdataset`` as the sota-
+extractor names it, when its name is "<dataset> — <subdataset>"), a subtask under its parent
+task; a split's results are a table of their own, a dataset entry with a ``split`` key (the
+archive has no splits; the importer reads the key back). A result's other names (``aliases``)
+come back as the rows they were; a source's results as rows with no paper; a paper known only by
+an identifier with an empty title and its URL. Everything the importer took from the archive
+comes back. The output is deterministic: tasks, datasets and papers in id order, rows in the
+order of the papers, then the sources, and their results.
 """
 
 from __future__ import annotations
