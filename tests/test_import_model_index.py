@@ -133,6 +133,23 @@ def test_field_imports_and_a_result_file(corpus: Path) -> None:
     assert all(r.paper and r.paper.identifiers == (("arxiv", "1512.00567"),) for r in results)
 
 
+def test_a_result_file_two_models_name_is_read_for_both(corpus: Path, tmp_path: Path) -> None:
+    """The same example with both models naming r1.yaml: the file was read for the first
+    model only, and the second's results were left out without a word (found by an attack)."""
+    example = corpus / MI / "paperswithcode-model-index-examples/tests/test-mi/05_field_imports"
+    top = tmp_path / "lib"
+    shutil.copytree(example, top)
+    m2 = top / "m2.yml"
+    assert "r2.yaml" in m2.read_text()
+    m2.write_text(m2.read_text().replace("r2.yaml", "r1.yaml"))
+    batches = _read(top)
+    assert _codes(batches) == []
+    assert [(r.model, {v.metric: v.value for v in r.values}) for r in _results(batches)] == [
+        ("Inception v3 - 90 epochs", {"Top 1 Accuracy": "74.67%", "Top 5 Accuracy": "92.1%"}),
+        ("Inception v3 - 120 epochs", {"Top 1 Accuracy": "74.67%", "Top 5 Accuracy": "92.1%"}),
+    ]
+
+
 @pytest.mark.parametrize("url, expected", [
     ("https://arxiv.org/abs/2202.10304", "2202.10304"),
     ("https://arxiv.org/pdf/1911.08947.pdf", "1911.08947"),

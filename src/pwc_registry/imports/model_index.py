@@ -148,6 +148,9 @@ class _Tree:
     top_given: str  # the same folder as given (absolute), to tell a link from a `..`
     problems: list[Problem] = dataclasses.field(default_factory=list)
     read: set[str] = dataclasses.field(default_factory=set)  # real paths of files read
+    #: What each file read holds: a file of results two models name is read once, used twice.
+    parsed: dict[str, list[_Part]] = dataclasses.field(default_factory=dict)
+    walked: set[str] = dataclasses.field(default_factory=set)  # real paths imported
     reading: list[str] = dataclasses.field(default_factory=list)  # the import chain
     collections: dict[str, tuple[dict[str, Any], _Part, Pointer]] = dataclasses.field(
         default_factory=dict)
@@ -198,7 +201,8 @@ class _Tree:
         return out
 
     def load(self, path: str, at: Origin | None) -> list[_Part]:
-        """The YAML documents of ``path`` (read once per tree), or [] with a problem said."""
+        """The YAML documents of ``path`` (read once per tree, its problems said once), or []
+        with a problem said."""
         real = os.path.realpath(path)
         if real in self.reading:
             chain = " → ".join(os.path.relpath(p, self.top) for p in
@@ -206,8 +210,11 @@ class _Tree:
             self.report("A043", f"import cycle: {chain} → {os.path.relpath(real, self.top)}",
                         at or Origin(path))
             return []
-        if real in self.read:
-            return []
+        if real not in self.parsed:
+            self.parsed[real] = self._read(path, real, at)
+        return self.parsed[real]
+
+    def _read(self, path: str, real: str, at: Origin | None) -> list[_Part]:
         if len(self.read) >= MAX_FILES:
             self.report("A040", f"more than {MAX_FILES:,} files in one tree; {path} and the rest "
                         "are not read", at or Origin(path))
@@ -266,11 +273,14 @@ class _Tree:
     # --- the format ---
 
     def walk(self, path: str, at: Origin | None = None) -> None:
-        """Read a model-index file and, depth first, everything it imports."""
+        """Read a model-index file and, depth first, everything it imports (each file once)."""
         real = os.path.realpath(path)
+        if real in self.walked and real not in self.reading:  # in it: a cycle, said by load
+            return
         parts = self.load(path, at)
         if not parts:
             return
+        self.walked.add(real)
         self.reading.append(real)
         try:
             for part in parts:
