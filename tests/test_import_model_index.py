@@ -150,6 +150,32 @@ def test_a_result_file_two_models_name_is_read_for_both(corpus: Path, tmp_path: 
     ]
 
 
+def test_a_collection_two_metafiles_define_is_each_files_own(tmp_path: Path) -> None:
+    """Two metafiles of one library each define a collection "Net", for two papers: every
+    model took the first file's paper (a DenseNet credited to ResNet's paper, found by an
+    attack). A model takes its own file's; a model elsewhere takes neither (A046)."""
+    def metafile(paper: str, title: str, model: str, collection: bool = True) -> str:
+        defined = (f"Collections:\n  - Name: Net\n    Paper:\n      URL: {paper}\n"
+                   f"      Title: {title}\n") if collection else ""
+        return (f"{defined}Models:\n  - Name: {model}\n    In Collection: Net\n    Results:\n"
+                "      - Task: Image Classification\n        Dataset: ImageNet-1k\n"
+                "        Metrics:\n          Top 1 Accuracy: 76.1\n")
+
+    top = _tree(tmp_path, "Import:\n  - a/metafile.yml\n  - b/metafile.yml\n  - c/metafile.yml\n",
+                {"a/metafile.yml": metafile("https://arxiv.org/abs/1512.03385",
+                                            "Deep Residual Learning", "net-a"),
+                 "b/metafile.yml": metafile("https://arxiv.org/abs/1608.06993",
+                                            "Densely Connected Convolutional Networks", "net-b"),
+                 "c/metafile.yml": metafile("", "", "net-c", collection=False)})
+    batches = _read(top)
+    papers = {r.model: r.paper.identifiers if r.paper else None for r in _results(batches)}
+    assert papers == {"net-a": (("arxiv", "1512.03385"),), "net-b": (("arxiv", "1608.06993"),),
+                      "net-c": None}
+    [(code, message, origin)] = [p for b in batches for p in b.problems]
+    assert code == "A046" and "'net-c'" in message and "defines 2 times" in message
+    assert origin.file.endswith("c/metafile.yml")
+
+
 @pytest.mark.parametrize("url, expected", [
     ("https://arxiv.org/abs/2202.10304", "2202.10304"),
     ("https://arxiv.org/pdf/1911.08947.pdf", "1911.08947"),

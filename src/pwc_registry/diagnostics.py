@@ -565,9 +565,11 @@ _PROBLEMS += [
             "that is a list. The entry is skipped, the rest of the file is imported. A file with "
             "none of the format's keys (`Models`, `Collections`, `Import`) is not a model-index "
             "file; a Hugging Face card's `model-index` block is read by `pwc import hf`."),
-    Problem("A046", "collection-not-found", "warning", "A model's collection is not defined",
-            "`In Collection` names no collection of the tree, so the model inherits no paper or "
-            "code from it. Its results are imported with what the model itself says."),
+    Problem("A046", "collection-not-found", "warning",
+            "A model's collection is not defined, or not once",
+            "`In Collection` names no collection of the tree, or one that two files of the tree "
+            "define differently (neither being the model's own file), so the model inherits no "
+            "paper or code from it. Its results are imported with what the model itself says."),
     Problem("A047", "card-without-results", "warning", "A model card has no results to import",
             "The card has no YAML front matter, its front matter is not YAML, or it has no "
             "`model-index` block (nor is it an `.eval_results` file). Nothing is imported from "

@@ -152,7 +152,9 @@ class _Tree:
     parsed: dict[str, list[_Part]] = dataclasses.field(default_factory=dict)
     walked: set[str] = dataclasses.field(default_factory=set)  # real paths imported
     reading: list[str] = dataclasses.field(default_factory=list)  # the import chain
-    collections: dict[str, tuple[dict[str, Any], _Part, Pointer]] = dataclasses.field(
+    #: Each collection name's definitions, in the order read (a tree of metafiles may define
+    #: one name in two of them).
+    collections: dict[str, list[tuple[dict[str, Any], _Part, Pointer]]] = dataclasses.field(
         default_factory=dict)
     models: list[_Model] = dataclasses.field(default_factory=list)
     library: dict[str, Any] | None = None
@@ -314,7 +316,7 @@ class _Tree:
             if not isinstance(name, str) or not name.strip():
                 self.report("A045", "a collection has no Name", item_part.origin(pointer))
                 continue
-            self.collections.setdefault(name.strip(), (item, item_part, pointer))
+            self.collections.setdefault(name.strip(), []).append((item, item_part, pointer))
             if item.get("Results"):
                 self.report("A045", f"collection {name.strip()!r} has Results of its own; "
                             "only a model's results are imported",
@@ -405,13 +407,23 @@ class _Tree:
         collection: dict[str, Any] = {}
         in_collection = data.get("In Collection")
         if isinstance(in_collection, str) and in_collection.strip():
-            found = self.collections.get(in_collection.strip())
-            if found is None:
+            found = self.collections.get(in_collection.strip(), [])
+            # Defined in the model's own file, or the same wherever defined: else which one
+            # the model means is a guess (two metafiles each defining "Net", for two papers).
+            own = [c for c in found if c[1].file == part.file]
+            if not found:
                 problems.append(("A046", f"model {name!r} is in collection "
                                  f"{in_collection.strip()!r}, which the tree does not define",
                                  part.origin((*pointer, "In Collection"))))
+            elif len(own) == 1 or all(c[0] == found[0][0] for c in found):
+                collection = (own or found)[0][0]
             else:
-                collection = found[0]
+                files = sorted({os.path.relpath(c[1].file, self.top) for c in found})
+                problems.append(("A046", f"model {name!r} is in collection "
+                                 f"{in_collection.strip()!r}, which the tree defines "
+                                 f"{len(found)} times, differently ({', '.join(files)}): it "
+                                 "takes no paper or code from any of them",
+                                 part.origin((*pointer, "In Collection"))))
         paper = paper_ref(data.get("Paper")) or paper_ref(collection.get("Paper"))
         code = _url(data.get("Code")) or _url(collection.get("Code"))
         weights = _url(data.get("Weights"))
