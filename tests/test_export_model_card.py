@@ -233,3 +233,23 @@ def test_eval_results_come_back_through_the_importer(tmp_path: Path) -> None:
            for r in source.results for metric, value in r.metrics.items()}
     assert got == {f[1:] for f in _expected(registry, LERT) if f[0] == model}
     assert "A035" not in (tmp_path / "report.md").read_text()
+
+
+def test_a_quoted_result_is_not_exported_as_the_papers_model(tmp_path: Path) -> None:
+    """LERT quoting the Astock paper's baseline (`paper:` names it): the model card export
+    wrote it as one of LERT's models, and importing the card back credited it to LERT (found
+    by an attack). A card holds the paper's own models."""
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    lert = next(registry.glob(f"papers/*/{LERT}.yaml"))
+    quoted = ("  - task: stock-market-prediction\n    dataset: astock\n"
+              "    model: Quoted Baseline\n    paper: astock-a-new-dataset-and-automated-stock-"
+              "trading-based-on-stock-specific-news-analyzing-model\n    metrics:\n"
+              "      accuracy: 61.2\n")
+    text = lert.read_text()
+    lert.write_text(text.replace("results:\n", "results:\n" + quoted, 1))
+    assert any(r.paper for r in load_registry(registry).papers[LERT].results)
+    for command in ("model-index", "hf"):
+        run = _pwc("export", command, LERT, "--registry", str(registry))
+        assert run.returncode == 0, run.stderr
+        assert "Quoted Baseline" not in run.stdout and "Chinese Lert Large" in run.stdout

@@ -60,9 +60,12 @@ def _paper_url(paper: Paper) -> str | None:
 
 
 def _by_model(paper: Paper) -> dict[str, list[Result]]:
+    """The paper's own models and their results: a result it quotes of another paper's model
+    (``paper:`` naming that one) is not its model's, and would be imported as its."""
     models: dict[str, list[Result]] = {}
     for result in paper.results:
-        models.setdefault(result.model, []).append(result)
+        if result.paper in (None, paper.id):
+            models.setdefault(result.model, []).append(result)
     return models
 
 
