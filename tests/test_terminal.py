@@ -159,3 +159,35 @@ def test_shell_completion_as_the_readme_documents_it() -> None:
            "_PWC_COMPLETE": "bash_complete"}
     done = subprocess.run([str(pwc)], env=env, capture_output=True, text=True, timeout=60)
     assert "plain,list" in done.stdout.splitlines()
+
+
+def test_show_paper_lists_the_rows_its_page_lists(tmp_path: Path) -> None:
+    """A paper quoting another's baseline (`paper:` names it): `pwc show paper` listed the
+    row under neither paper that holds or is credited with it, though both pages list it, and
+    its JSON left out the result's `paper`, date and notes (found by an attack)."""
+    import shutil
+
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "tests" / "examples" / "base" / "registry", registry)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    astock = "astock-a-new-dataset-and-automated-stock-trading-based-on-stock-specific-news-" \
+        "analyzing-model"
+    lert.write_text(lert.read_text().replace("results:\n", (
+        "results:\n  - task: stock-market-prediction\n    dataset: astock\n"
+        f"    model: Quoted Baseline\n    paper: {astock}\n    date: 2022-06\n"
+        "    metrics:\n      accuracy: 61.2\n    notes: as LERT's Table 4 quotes it\n"), 1))
+    shown = {}
+    for paper_id in ("lert-a-linguistically-motivated-pre-trained-language-model", astock):
+        code, out = invoke("show", "paper", paper_id, "--format", "json", "--registry",
+                           str(registry))
+        assert code == 0, out
+        shown[paper_id] = json.loads(out)
+        code, text = invoke("show", "paper", paper_id, "--registry", str(registry))
+        assert "Quoted Baseline (" in text, text
+    lert_data = shown["lert-a-linguistically-motivated-pre-trained-language-model"]
+    [quoted] = [r for r in lert_data["results"] if r["model"] == "Quoted Baseline"]
+    assert (quoted["paper"], quoted["date"], quoted["notes"]) == (
+        astock, "2022-06", "as LERT's Table 4 quotes it")
+    for data in shown.values():
+        [rank] = [r for r in data["ranks"] if r["model"] == "Quoted Baseline"]
+        assert (rank["holder"], rank["paper"]) == (lert_data["id"], astock)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ids import fold
-from .leaderboard import Leaderboard
+from .leaderboard import Leaderboard, Row
 from .markdown import number, printable
 from .registry import Paper, Registry, paper_label
 from .snapshot import table_rows
@@ -127,10 +127,11 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
         out += ["", "Results", *table(["Task", "Dataset", "Metric", "Value", "Model"], rows,
                                       max_width=60).rstrip("\n").split("\n")]
     ranks = [[b.benchmark.name, row.result.model + (
-              f" (from {paper_label(row.holder)})" if row.holder is not paper else ""),
+              f" (from {paper_label(row.holder)})" if row.holder is not paper else
+              f" (of {paper_label(row.paper)})" if row.paper is not None
+              and row.paper is not paper else ""),
               f"{row.rank} of {len(b.rows)}" if row.rank else "unranked"]
-             for b in boards for row in b.rows if row.paper is not None
-             and row.paper.id == paper.id]
+             for b, row in _rows_of(paper, boards)]
     if ranks:
         out += ["", "Leaderboard ranks", *table(["Leaderboard", "Model", "Rank"], ranks,
                                                 max_width=60).rstrip("\n").split("\n")]
@@ -153,16 +154,26 @@ def paper_data(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
                  for c in paper.code],
         "tasks": list(paper.tasks), "methods": list(paper.methods),
         "results": [{"task": r.task, "dataset": r.dataset, "split": r.split, "model": r.model,
+                     "aliases": list(r.aliases), "paper": r.paper, "date": r.date,
                      "metrics": {m: {"value": v.value, "spread": v.spread}
                                  for m, v in r.metrics.items()},
-                     "extra_training_data": r.extra_training_data, "source": dict(r.source)}
+                     "extra_training_data": r.extra_training_data,
+                     "code_links": list(r.code_links), "model_links": list(r.model_links),
+                     "source": dict(r.source), "notes": r.notes}
                     for r in paper.results],
         "ranks": [{"leaderboard": b.benchmark.id, "model": row.result.model,
-                   "holder": row.holder.id, "rank": row.rank, "of": len(b.rows)}
-                  for b in boards for row in b.rows
-                  if row.paper is not None and row.paper.id == paper.id],
+                   "holder": row.holder.id, "paper": row.paper.id if row.paper else None,
+                   "rank": row.rank, "of": len(b.rows)}
+                  for b, row in _rows_of(paper, boards)],
         "related": [{"id": p.id, "title": p.title, "date": p.date} for p in related],
     }
+
+
+def _rows_of(paper: Paper, boards: Sequence[Leaderboard]) -> list[tuple[Leaderboard, Row]]:
+    """The rows a paper's page lists: those it holds (its own, and those it quotes of another
+    paper) and those credited to it that others hold."""
+    return [(b, row) for b in boards for row in b.rows if row.holder.id == paper.id
+            or (row.paper is not None and row.paper.id == paper.id)]
 
 
 def matches(registry: Registry, board: Leaderboard, query: str) -> bool:
