@@ -194,7 +194,9 @@ def _move_to_source(registry: Path, paper_id: str, source_id: str, change: Any =
         "id": source_id, "kind": "submission", "title": "A leaderboard entry",
         "date": data["date"], "results": data["results"],
         "corrections": [{"date": "2026-11-20", "reason": "not a paper: a leaderboard entry",
-                         "renamed_from": paper_id}]}
+                         "renamed_from": paper_id},
+                        {"date": "2026-11-20", "reason": "the leaderboard's name for it",
+                         "field": "title", "old": data["title"], "new": "A leaderboard entry"}]}
     if change:
         change(record)
     old.unlink()
@@ -219,6 +221,15 @@ def test_a_paper_that_is_a_submission_becomes_a_source_with_its_rows_compared(
         record["results"][0]["metrics"]["word-error-rate"] = 1.0
     _move_to_source(registry, "worse-asr", "worse-asr-submission", launder)
     assert [e.split()[0] for e in _errors(registry, changed_since="main")] == ["H001"]
+    git(tmp_path, "checkout", "-q", "--", ".")
+    git(tmp_path, "clean", "-qfd")
+
+    def retitle(record: dict[str, Any]) -> None:  # the title's correction left out
+        record["corrections"] = record["corrections"][:1]
+    _move_to_source(registry, "worse-asr", "worse-asr-submission", retitle)
+    errors = _errors(registry, changed_since="main")
+    assert [e.split()[0] for e in errors] == ["H012"], errors
+    assert "Paper worse-asr" in errors[0] and "A leaderboard entry" in errors[0]
 
 
 def test_a_paper_known_by_a_link_only_is_named_by_it(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
     """What changes in how a paper holding published rows is known: its title and its
     identifiers (a new one where none was is an addition). ``row``, one of its rows on
     ``board``, places the difference. A source's title is compared too (its rows show it as
-    their holder); one that was a paper is compared as a rename."""
+    their holder), with the paper's for a source that was a paper."""
     out: list[Difference] = []
     if isinstance(old, Source) and isinstance(new, Source):
         # Its rows show its title as who holds them (their "source"): a submission retitled as
@@ -186,6 +186,13 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
         if old.title != new.title:
             out.append(Difference("title", board, False, None, old.title, new.title, row, row,
                                   new.id))
+        return out
+    if isinstance(old, Paper) and isinstance(new, Source):
+        # A paper renamed into a source (it was a leaderboard submission): its rows now show
+        # the source's title where they showed the paper's; another title is a retitling.
+        if paper_label(old) != new.title:
+            out.append(Difference("title", board, False, None, paper_label(old), new.title,
+                                  row, row, new.id))
         return out
     if not (isinstance(old, Paper) and isinstance(new, Paper)):
         return out
