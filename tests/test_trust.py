@@ -516,6 +516,24 @@ def test_a_name_spelt_otherwise_is_shown_and_warned_not_silent(tmp_path: Path) -
     assert "1 name spelt otherwise" in out and "| model name | Beta | ＢＥＴＡ |" in out
 
 
+def test_a_metric_renamed_is_warned_where_its_name_heads_a_board(tmp_path: Path) -> None:
+    """A metric renamed changes what its column says its numbers are ("% Test Accuracy" to
+    "% Misclassification rate"): no value changed, and nothing was said (found by an
+    attack). A warning at the metric's name, and a line in the comment."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "metric", "acc")
+    _edit(path, lambda d: d.update(name="Misclassification rate"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.errors == 0
+    [warning] = [d for d in report.diagnostics if d.code == "H011"]
+    assert warning.file.endswith("metrics/acc.yaml")
+    assert "as 'Misclassification rate', not 'Accuracy'" in warning.message
+    line = Path(tmp_path, warning.file).read_text().splitlines()[warning.line - 1]
+    assert line.startswith("name:") and line[warning.column - 1:] == "Misclassification rate"
+    out = render.markdown(render.report(compare(registry, "main")))
+    assert "| metric's name: Misclassification rate | Accuracy | Misclassification rate |" in out
+
+
 def test_the_comment_shows_what_the_guard_refuses_beyond_the_leaderboards(
         tmp_path: Path) -> None:
     registry, path = _published_correction(tmp_path)

@@ -375,7 +375,8 @@ _PROBLEMS += [
     Problem("H011", "spelling-changed", "warning", "A published name is spelt otherwise",
             "A model's name is shown with another spelling that identity reads as the same "
             "name (case, full-width letters, spacing), or a leaderboard is shown under another "
-            "name (its benchmark file's `name`, or its task's, dataset's or split's spelling). "
+            "name (its benchmark file's `name`, or its task's, dataset's or split's spelling), "
+            "or a metric of a leaderboard is renamed (its column's heading). "
             "No value or rank changes, but readers see it: a maintainer checks it is meant."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",

@@ -504,7 +504,7 @@ def _boards(side: RegistryAt, registry: Registry, datasets: set[str]) -> dict[st
 
 
 def _metric_settings(registry: Registry) -> MetricSettings:
-    return {m: (r.get("direction"), r.get("unit"), r.get("range"))
+    return {m: (r.get("direction"), r.get("unit"), r.get("range"), r.get("name"))
             for m, r in registry.entities.get("metric", {}).items()}
 
 

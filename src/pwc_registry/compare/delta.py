@@ -28,12 +28,12 @@ from ..registry import Holder, Paper, Source, Value, paper_label
 RowKey = tuple[str, str, str]
 
 #: Per metric of a board: (direction, unit, range) as the metric's record gives them.
-MetricSettings = Mapping[str, tuple[Any, Any, Any]]
+MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, range, name
 
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
-NOTICE_KINDS = frozenset({"name", "board-name", "history"})
+NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,11 +93,15 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
         before, after = base.direction(metric), head.direction(metric)
         if before != after:
             out.append(Difference("direction", board, before is None, metric, before, after))
-        old = base_settings.get(metric, (None, None, None))
-        new = head_settings.get(metric, (None, None, None))
+        old = base_settings.get(metric, (None, None, None, None))
+        new = head_settings.get(metric, (None, None, None, None))
         for kind, i in (("unit", 1), ("range", 2)):
             if old[i] != new[i]:
                 out.append(Difference(kind, board, old[i] is None, metric, old[i], new[i]))
+        # Its name heads the board's column: "% Test Accuracy" renamed "% Misclassification
+        # rate" says the numbers mean another thing, though none changes.
+        if old[3] != new[3]:
+            out.append(Difference("metric-name", board, False, metric, old[3], new[3]))
     if base.benchmark.name != head.benchmark.name:
         out.append(Difference("board-name", board, False, None, base.benchmark.name,
                               head.benchmark.name))

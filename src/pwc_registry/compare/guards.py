@@ -323,6 +323,11 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         f"these new bests: {d.before}", path, pointer,
                         "a result added, or dated, at or before them now sets the best first: "
                         "check its date against the paper")
+    if d.kind == "metric-name":
+        path = delta.file_of("metric", d.metric or "")
+        return where.at("H011", f"the metric {d.metric} of {d.board} is shown as '{d.after}', "
+                        f"not '{d.before}'", path, ("name",),
+                        "check that the new name means what the board's numbers measure")
     if d.kind == "board-name":
         cause = _changed_row(delta, [d.board])
         path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())

@@ -241,7 +241,8 @@ def _holder_title(r: Report, holder_id: str) -> str:
 _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "row-removed": "result removed", "direction": "direction", "unit": "unit",
          "range": "range", "primary": "primary metric", "rank": "rank", "name": "model name",
-         "board-name": "leaderboard name", "paper": "paper credited", "title": "paper's title",
+         "board-name": "leaderboard name", "metric-name": "metric's name",
+         "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so",
          "identifier": "paper's identifier"}
 
