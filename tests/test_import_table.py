@@ -356,3 +356,18 @@ def test_a_stated_fraction_on_a_metric_without_a_unit_is_reported_not_taken(
     results = _source(registry)["results"]
     assert isinstance(results, list)
     assert results[0]["metrics"] == {"top-1-accuracy": 85, "top-5-accuracy": 97}
+
+
+def test_a_model_named_by_a_template_with_an_empty_cell_is_not_imported(tmp_path: Path) -> None:
+    """`{model} @ {img_size}px` over a row with no model, or no size, made the names "@ 224px"
+    and "m @ px" (found by an attack): a row whose name lacks a part names no model (A036), as
+    one whose model column is empty."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\n,224,81.5,95.1,18.5\n"
+                 "m,,80.1,95.0,19.9\nn,224,79.0,94.0,21.0\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert [(d.code, d.line) for d in report.diagnostics if d.code == "A036"] == [
+        ("A036", 2), ("A036", 3)]
+    results = _source(registry)["results"]
+    assert isinstance(results, list)
+    assert [r["model"] for r in results] == ["n @ 224px"]

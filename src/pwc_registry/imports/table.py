@@ -264,7 +264,11 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
             return cells[i].strip() if i < len(cells) else ""
 
         if "{" in mapping.model:
-            model = _COLUMN.sub(lambda m: cell(m.group(1)), mapping.model)
+            # A name made of columns one of which is empty ("@ 224px") names no model: it is
+            # left without one (A036), as a row whose model column is empty is.
+            parts = [cell(column) for column in _COLUMN.findall(mapping.model)]
+            model = _COLUMN.sub(lambda m: cell(m.group(1)), mapping.model) if all(parts) \
+                else ""
         else:
             model = cell(mapping.model)
         values = tuple(ImportedValue(metric, value, here.at(column), mapping.unit)
