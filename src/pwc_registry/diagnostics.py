@@ -405,8 +405,9 @@ _PROBLEMS += [
             "A record is not what the archive's format puts there (a list where a mapping is "
             "expected, a name that is not text). The record is skipped."),
     Problem("A003", "value-unreadable", "warning", "A metric value cannot be read",
-            "The text does not say one number (\"-\", \"78.6/84.4\", \"185M\"). It is not "
-            "imported; nothing is guessed. Read the paper and file the number by hand."),
+            "The text does not say one number (\"-\", \"78.6/84.4\", \"78.6 (84.4)\", "
+            "\"185M\"). It is not imported; nothing is guessed. Read the paper and file the "
+            "number by hand."),
     Problem("A005", "row-without-values", "warning", "A leaderboard row has no readable value",
             "None of the row's values could be read, so there is nothing to import."),
     Problem("A006", "conflicting-row", "warning", "One row gives a metric two values",
