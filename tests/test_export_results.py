@@ -195,6 +195,25 @@ def test_the_folder_loads_as_a_dataset_without_a_word(
     assert not [r for r in caplog.records if r.levelname == "WARNING"], caplog.text
 
 
+def test_a_csv_only_export_loads_as_a_dataset(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With CSV alone, the card still declared lists of strings, which CSV holds as JSON text:
+    seven of the eight tables failed to load ("Couldn't cast ... to List", found by an
+    attack). Their features are text there."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
+    out = tmp_path / "csv"
+    _export(_registry(tmp_path), out, "csv")
+    for table in TABLES:
+        if (out / f"{table}.csv").read_text("utf-8").count("\n") < 2:
+            continue  # no rows: no config
+        loaded = datasets.load_dataset(str(out), table, split="train",
+                                       cache_dir=str(tmp_path / "cache"))
+        assert loaded.num_rows > 0, table
+
+
 def test_every_jsonl_row_matches_the_json_schema(export: Path) -> None:
     schema = json.loads((export / "schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)

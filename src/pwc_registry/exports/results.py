@@ -136,9 +136,12 @@ def json_schema(tables: dict[str, Table]) -> dict[str, Any]:
             "$defs/NAME.", "$defs": defs}
 
 
-def _features(table: Table) -> list[dict[str, str]]:
-    return [{"name": c.name, "list": "string"} if c.type == "strings" else
-            {"name": c.name, "dtype": _HF_TYPES[c.type]} for c in table.columns]
+def _features(table: Table, files: str) -> list[dict[str, str]]:
+    """The table's features as the card's configs load them from ``files``: a list of
+    strings is a JSON array written as text in CSV (its reader cannot cast text to a list)."""
+    return [{"name": c.name, "list": "string"} if c.type == "strings" and files != "csv" else
+            {"name": c.name, "dtype": "string" if c.type == "strings" else _HF_TYPES[c.type]}
+            for c in table.columns]
 
 
 def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
@@ -156,7 +159,7 @@ def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
         # No `splits`: the Hub's loader wants each split's size in bytes as Arrow holds it,
         # which the export does not know, and warns on every load without it (the counts of
         # rows are in the card's text).
-        front["dataset_info"] = [{"config_name": name, "features": _features(t)}
+        front["dataset_info"] = [{"config_name": name, "features": _features(t, files)}
                                  for name, t in tables.items() if t.rows]
     counts = ", ".join(f"{len(t.rows):,} {name}" for name, t in tables.items())
     lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---",
