@@ -371,3 +371,15 @@ def test_a_model_named_by_a_template_with_an_empty_cell_is_not_imported(tmp_path
     results = _source(registry)["results"]
     assert isinstance(results, list)
     assert [r["model"] for r in results] == ["n @ 224px"]
+
+
+def test_rows_that_cannot_be_read_are_counted_as_not_imported(tmp_path: Path) -> None:
+    """Three of four rows misaligned or not CSV: each was reported (A038), but the summary
+    said "1 rows read ... 0 not imported" (found by an attack)."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,81.5,95.1,18.5\n"
+                 "B,224,80.1,95.0,19.9,extra\nC,224\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert [d.code for d in report.diagnostics if d.code == "A038"] == ["A038", "A038"]
+    assert (report.counts["row"], report.counts["result"], report.counts["skipped row"]) == (
+        3, 1, 2)

@@ -118,3 +118,6 @@ class Imported:
     #: Some of the source was left out, unread (A049): its values are not all here, so the unit
     #: rule cannot tell from their range that the source writes fractions.
     partial: bool = False
+    #: Rows of the source the reader could not read at all (a table's misaligned row), each
+    #: said in ``problems``: counted as rows read and not imported.
+    unread_rows: int = 0

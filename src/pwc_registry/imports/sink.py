@@ -98,6 +98,8 @@ class Sink(Fields):
     def add(self, batch: Imported) -> None:
         for code, message, origin in batch.problems:
             self.report_at(code, message, origin)
+        self.counts["row"] += batch.unread_rows
+        self.counts["skipped row"] += batch.unread_rows
         holder = self._source(batch.holder, batch.origin) if batch.holder else None
         fractions = fraction_metrics(batch, self._metric_of, self.known.signed)
         # The batch's metrics whose values are not all fractions: their small values are

@@ -214,7 +214,9 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, at_header, "A037",
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
-    return Imported(origin, mapping.source, *_rows(reader, header, mapping, file))
+    results, problems = _rows(reader, header, mapping, file)
+    return Imported(origin, mapping.source, results, problems,
+                    unread_rows=sum(code == "A038" for code, _, _ in problems))
 
 
 def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> Imported:
