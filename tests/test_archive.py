@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pwc_registry import layout
 from pwc_registry.archive.convert import SUBDATASET_SEPARATOR
 from pwc_registry.archive.export import export_archive
 from pwc_registry.archive.importer import Options, import_archive
+from pwc_registry.leaderboard import compile_leaderboards
 from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options as ValidateOptions
 from pwc_registry.validate import validate
@@ -427,3 +429,40 @@ def test_a_splits_results_are_exported_as_a_table_of_their_own(tmp_path: Path) -
         return sorted((r.model, sorted(v.value for v in r.metrics.values())) for r in results)
 
     assert values(split) == values(shipped)
+
+
+def test_the_export_names_the_paper_whose_model_a_row_is_and_keeps_month_dates(
+        tmp_path: Path) -> None:
+    """A baseline LERT quotes from the Astock paper (`paper:` names it) was exported as LERT's
+    row; a result dated by its month lost its date on import ("2022-06" is not a usable date),
+    and a source's rows lost the source's date (found by an attack)."""
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).resolve().parent / "examples" / "base" / "registry",
+                    registry)
+    astock = "astock-a-new-dataset-and-automated-stock-trading-based-on-stock-specific-news-" \
+        "analyzing-model"
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    lert.write_text(lert.read_text().replace("results:\n", (
+        "results:\n  - task: stock-market-prediction\n    dataset: astock\n"
+        f"    model: Quoted Baseline\n    paper: {astock}\n    date: 2022-06\n"
+        "    metrics:\n      accuracy: 61.2\n"), 1))
+    source = registry / layout.relative_path("source", "a-leaderboard")
+    source.parent.mkdir(parents=True)
+    source.write_text("id: a-leaderboard\nkind: submission\ntitle: A leaderboard\n"
+                      "date: \"2023-01-05\"\nresults:\n  - task: stock-market-prediction\n"
+                      "    dataset: astock\n    model: Submitted\n    metrics:\n"
+                      "      accuracy: 62.5\n")
+    export_archive(registry, tmp_path / "out")
+    tables = json.loads((tmp_path / "out" / "evaluation-tables.json").read_text("utf-8"))
+    rows = {row["model_name"]: row for _, _, row, _ in _rows(tables)}
+    assert rows["Quoted Baseline"]["paper_title"].startswith("Astock: A New Dataset")
+    assert rows["Quoted Baseline"]["paper_date"] == "2022-06"
+    assert (rows["Submitted"]["paper_title"], rows["Submitted"]["paper_date"]) == (
+        "", "2023-01-05")
+    again = tmp_path / "again"
+    report = _import(again, evaluation_tables=[tmp_path / "out" / "evaluation-tables.json"])
+    assert not [d for d in report.diagnostics if d.code == "A009"]
+    # As the leaderboards date them (a result's own date, else its holder's).
+    dates = {row.result.model: row.date for b in compile_leaderboards(load_registry(again))
+             for row in b.rows}
+    assert dates["Quoted Baseline"] == "2022-06" and dates["Submitted"] == "2023-01-05"

@@ -83,16 +83,22 @@ def _name(entities: Mapping[str, Mapping[str, Any]], entity_id: str) -> str:
 
 
 def _row(holder: Mapping[str, Any], result: Mapping[str, Any], model: str,
-         metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+         metrics: Mapping[str, Mapping[str, Any]],
+         papers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     code_links = [link if isinstance(link, dict) else {"title": link, "url": link}
                   for link in result.get("code_links", [])]
-    paper: Mapping[str, Any] = {} if is_source(holder) else holder
+    # A row names the paper whose model it is, as the archive's rows do: a baseline a paper
+    # quotes (``paper:`` naming another) is that paper's row. A source's rows name none (so
+    # that an import files them under a source again).
+    paper: Mapping[str, Any] = {} if is_source(holder) else \
+        papers.get(result.get("paper") or "", holder)
     row: dict[str, Any] = {
         "model_name": model,
         # As the archive writes a row whose paper it knows by its URL alone, or none.
         "paper_title": paper.get("title", ""),
-        "paper_url": result.get("source", {}).get("url") or _paper_url(paper),
-        "paper_date": result.get("date") or paper.get("date"),
+        "paper_url": _paper_url(paper) if paper is not holder and paper else
+        result.get("source", {}).get("url") or _paper_url(paper),
+        "paper_date": result.get("date") or holder.get("date"),
         "code_links": code_links,
         "model_links": list(result.get("model_links", [])),
         "metrics": {_name(metrics, m): value_text(v) for m, v in result["metrics"].items()},
@@ -109,6 +115,8 @@ def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
     rows: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = {}
     split_names: dict[tuple[str, str, str], str] = {}
     seen_metrics: dict[tuple[str, str, str], list[str]] = {}
+    holders = list(holders)
+    papers = {h["id"]: h for h in holders if not is_source(h)}
     for holder in holders:
         for result in holder.get("results", []):
             split = result.get("split")
@@ -118,7 +126,7 @@ def evaluation_tables(entities: Mapping[str, Mapping[str, Mapping[str, Any]]],
             board = rows.setdefault(result["task"], {}).setdefault(result["dataset"], {}) \
                 .setdefault(key, [])
             for model in (result["model"], *result.get("aliases", [])):
-                board.append(_row(holder, result, model, metrics))
+                board.append(_row(holder, result, model, metrics, papers))
             order = seen_metrics.setdefault((result["task"], result["dataset"], key), [])
             order.extend(m for m in result["metrics"] if m not in order)
 

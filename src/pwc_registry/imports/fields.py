@@ -10,6 +10,7 @@ import math
 import re
 from typing import Any
 
+from ..dates import DAY_OR_MONTH, after
 from ..diagnostics import Diagnostic, pointer_text
 from ..load import INVISIBLE
 from ..values import read_number_text
@@ -17,7 +18,6 @@ from .records import Origin
 from .report import Problems
 
 URL = re.compile(r"^https?://[^\s]+$")
-DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
@@ -72,11 +72,13 @@ class Fields:
             return None
         day = text[:10] if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.Z+-]*)?$", text) \
             else text
+        # A day, or a month where that is all the source says (as the registry writes it, and
+        # `pwc export pwc-archive` writes it back): never a day invented for it.
         try:
-            parsed = dt.date.fromisoformat(day) if DATE.match(day) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed > self.today:
+            usable = bool(DAY_OR_MONTH.match(day)) and not after(day, self.today)
+        except ValueError:  # 2022-02-30, 2015-13
+            usable = False
+        if not usable:
             self.report("A009", f"{text!r} is not a usable date; left out", where)
             return None
         return day
