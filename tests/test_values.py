@@ -63,7 +63,8 @@ def test_every_archive_value_is_read_or_refused_never_guessed(corpus: Path) -> N
     ("0.46B", None, None, False),
     ("78.6/84.4", None, None, False),        # two numbers in one cell
     ("78.6 (84.4)", None, None, False),      # the second in brackets: as much a guess
-    ("85.3 (test: 84.1)", None, None, False),  # another split's number
+    ("84.4 (84.4%)", None, None, False),
+    ("17.1(16.1 with basic dynamic evaluation)", 17.1, None, True),  # said what it is
     ("84 (85)", None, None, False),
     ("66.4 (dev)", 66.4, None, True),        # a remark (a note on the result)
     ("90.1 (±0.3)", 90.1, 0.3, True),        # a spread in brackets

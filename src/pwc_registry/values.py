@@ -22,8 +22,6 @@ _BOLD = re.compile(r"^(\*\*|__)(.+)\1$")
 _FOOTNOTE = re.compile(r"^(.*?)\s*([*†‡§]+)$")
 _REMARK = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
 _BRACKETED_SPREAD = re.compile(rf"^(?:±|\+/-|\+-)\s*({_NUMBER})$")
-#: A number with a fractional part, as a measurement is written (a year or a count is not).
-_MEASUREMENT = re.compile(r"(?<![0-9.])[0-9]*\.[0-9]+")
 #: The longest text read as a value: a number, its spread, a remark such as "(measured by Ge
 #: et al., 2018)" and markers fit many times over.
 MAX_TEXT = 200
@@ -95,10 +93,10 @@ def read_number_text(text: str) -> Reading:
         if spread:  # "90.1 (±0.3)": the spread, bracketed
             remark = ""
             s = f"{m.group(1).strip()} ± {spread.group(1)}"
-        # A second measurement in the brackets ("78.6 (84.4)", "85.3 (test: 84.1)"): which
-        # one the table means is a guess, as for "78.6/84.4". A year or a count in a citation
-        # ("measured by Ge et al., 2018") is not a measurement.
-        if _MEASUREMENT.search(remark) or _PLAIN.match(remark):
+        # A second number alone in the brackets ("78.6 (84.4)": MRPC's accuracy and F1?): which
+        # one the table means is a guess, as for "78.6/84.4". One the remark says what it is
+        # ("17.1 (16.1 with basic dynamic evaluation)") leaves the first as the number.
+        if _PLAIN.match(remark.removesuffix("%").strip()):
             return Reading(text, None, problem=f"{text!r} gives a second number in brackets "
                            f"({remark!r}): which one is meant is not said")
         if remark:
