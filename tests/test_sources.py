@@ -267,3 +267,18 @@ def test_a_changed_source_alone_is_checked_without_reading_every_paper(tmp_path:
     _source(registry, "worse-asr")
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert [d.code for d in report.diagnostics] == ["I011"]
+
+
+def test_the_snapshot_summary_counts_the_results_sources_hold(tmp_path: Path) -> None:
+    """The summary said "N rows, from R results of P papers", R counting papers' results
+    alone, though the boards hold the sources' too (found by an attack)."""
+    from pwc_registry import snapshot
+
+    registry = speech_registry(tmp_path)
+    _source(registry)
+    loaded = load_registry(registry)
+    summary = snapshot.build(loaded, tmp_path / "lb", jobs=1)
+    held = sum(len(p.results) for p in loaded.papers.values())
+    assert (summary["results"], summary["sources"]) == (held + 1, 1)
+    assert f"{held + 1} results of {len(loaded.papers)} papers and 1 source;" in (
+        tmp_path / "lb" / "summary.md").read_text()

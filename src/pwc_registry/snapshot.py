@@ -346,8 +346,10 @@ def summarize(registry: Registry, benchmarks: int, rows: int) -> dict[str, Any]:
         "version": FORMAT_VERSION,
         "benchmarks": benchmarks,
         "rows": rows,
-        "results": sum(len(p.results) for p in registry.papers.values()),
+        # Every result the boards are made of: those sources hold too.
+        "results": sum(len(h.results) for h in registry.holders()),
         "papers": len(registry.papers),
+        "sources": len(registry.sources),
         "entities": dict(counts),
         "skipped_files": list(registry.skipped),
     }
@@ -357,7 +359,9 @@ def summary_markdown(summary: Mapping[str, Any]) -> str:
     entities = ", ".join(f"{n} {k}s" for k, n in summary["entities"].items())
     lines = ["# Leaderboard snapshot", "",
              f"{summary['benchmarks']} leaderboards with {summary['rows']} rows, from "
-             f"{summary['results']} results of {summary['papers']} papers; {entities}.", ""]
+             f"{summary['results']} results of {summary['papers']} papers and "
+             f"{summary['sources']} source{'' if summary['sources'] == 1 else 's'}; "
+             f"{entities}.", ""]
     if summary["skipped_files"]:
         lines += ["Left out because they do not pass validation (run `pwc validate`):", ""]
         lines += [f"- `{cell(name)}`" for name in summary["skipped_files"]]
