@@ -337,3 +337,21 @@ def test_a_card_missing_a_value_is_not_judged_fractions_by_the_rest(tmp_path: Pa
         "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
         "    metrics: [{type: accuracy, value: 0.48}]\n"), "other_README.md")))
     assert fraction_metrics(whole) == {"accuracy"}  # the same card, whole, is judged by range
+
+
+def test_a_card_that_links_out_of_the_folder_is_not_read(corpus: Path, tmp_path: Path) -> None:
+    """A folder of cards where one is a symbolic link to a file elsewhere (here a real card
+    outside the folder; /etc/passwd in the attack): it was opened and read, where `pwc import
+    model-index` refuses a link out of its tree (A041). A link to a card inside is read."""
+    outside = tmp_path / "elsewhere" / "README.md"
+    outside.parent.mkdir()
+    outside.write_bytes((corpus / CARDS / "Intel_bert-base-uncased-mrpc_README.md").read_bytes())
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "a_README.md").symlink_to(outside)
+    (cards / "b_README.md").write_bytes(outside.read_bytes())
+    (cards / "c_README.md").symlink_to(cards / "b_README.md")
+    batches = {Path(b.origin.file).name: b for b in read_hf([cards])}
+    assert [(code, Path(origin.file).name) for code, _, origin in batches["a_README.md"].problems
+            ] == [("A041", "a_README.md")] and not batches["a_README.md"].results
+    assert batches["b_README.md"].results and batches["c_README.md"].results

@@ -550,7 +550,9 @@ _PROBLEMS += [
     Problem("A041", "import-outside-tree", "error", "An Import points outside the tree",
             "An `Import` (or a field naming a file) is an absolute path, climbs out of the "
             "folder given with `..`, or reaches a file through a symbolic link that leads out "
-            "of it. The importer reads only the tree it was given; the file is not read."),
+            "of it; or a model card or `.eval_results` file found in a folder given to `pwc "
+            "import hf` is such a link. The importer reads only the tree it was given; the "
+            "file is not read."),
     Problem("A042", "import-not-found", "error", "An imported file does not exist",
             "An `Import` (or a field naming a file) names a path, or a pattern, that matches no "
             "file. Its models are missing from the import; fix the path."),

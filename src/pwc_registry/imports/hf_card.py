@@ -58,20 +58,29 @@ def hf_files(paths: Iterable[str | Path]) -> list[str]:
     """The model cards and ``.eval_results`` files under ``paths`` (files or folders): in a
     folder, every ``*.md`` file is a card and every ``.yaml``/``.yml`` file in an
     ``.eval_results`` folder an eval-results file."""
-    files: list[str] = []
+    return [file for file, _ in _found(paths)]
+
+
+def _found(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
+    """:func:`hf_files`, each with why it is not read: a file found in a folder that is a
+    symbolic link leading out of that folder (as ``pwc import model-index`` refuses, A041)."""
     for given in paths:
         path = str(given)
         if not os.path.isdir(path):
-            files.append(path)
+            yield path, None
             continue
+        top = os.path.realpath(path)
         for here, dirs, names in os.walk(path):  # never follows a linked folder
             dirs.sort()
             for name in sorted(names):
                 if name.lower().endswith(".md") or (
                         os.path.basename(here) == ".eval_results"
                         and name.lower().endswith((".yaml", ".yml"))):
-                    files.append(os.path.join(here, name))
-    return files
+                    file = os.path.join(here, name)
+                    real = os.path.realpath(file)
+                    outside = real != top and not real.startswith(top.rstrip(os.sep) + os.sep)
+                    yield file, (f"{file} is a symbolic link that leads out of {path} (to "
+                                 f"{real}); not read") if outside else None
 
 
 def is_card(file: str) -> bool:
@@ -81,7 +90,10 @@ def is_card(file: str) -> bool:
 def read_hf(paths: Iterable[str | Path], *, repo_id: str | None = None) -> Iterator[Imported]:
     """The batches of :func:`hf_files`. ``repo_id`` names the Hub repository of a single card
     (and its eval-results files) when its file name does not."""
-    for file in hf_files(paths):
+    for file, refused in _found(paths):
+        if refused is not None:
+            yield Imported(Origin(file), None, (), (("A041", refused, Origin(file)),))
+            continue
         yield read_card(file, repo_id=repo_id) if is_card(file) \
             else read_eval_results(file, repo_id=repo_id)
 
