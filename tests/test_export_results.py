@@ -353,13 +353,17 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_as_in_every_csv(tmp_path: 
     write(registry, "source", {
         "id": "formula-source", "kind": "report", "title": "=HYPERLINK(\"https://x\")",
         "results": [{"task": "stock-market-prediction", "dataset": "astock",
-                     "model": "@SUM(A1)", "metrics": {"accuracy": 50.5}}]})
+                     "model": "@SUM(A1)", "metrics": {"accuracy": 50.5}},
+                    {"task": "stock-market-prediction", "dataset": "astock",
+                     "model": "'@SUM(A1)", "metrics": {"accuracy": 50.6}}]})
     out = tmp_path / "csv"
     _export(registry, out, "csv")
     rows = pd.read_csv(out / "results.csv")
-    ours = rows[rows["holder_id"] == "formula-source"].iloc[0]
-    assert ours["model"] == "'@SUM(A1)" and ours["holder_title"] == "'=HYPERLINK(\"https://x\")"
-    assert ours["value"] == 50.5
+    ours = rows[rows["holder_id"] == "formula-source"]
+    assert ours["holder_title"].tolist() == ["'=HYPERLINK(\"https://x\")"] * 2
+    # A name that starts with ' itself gets one too: one removed gives back either name.
+    assert dict(zip(ours["model"], ours["value"], strict=True)) == {
+        "'@SUM(A1)": 50.5, "''@SUM(A1)": 50.6}
 
 
 def test_a_spread_beyond_int64_is_exported_as_the_float_it_is(tmp_path: Path) -> None:

@@ -190,8 +190,9 @@ def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     import csv
 
     registry = speech_registry(tmp_path)
+    # "'=1+1" too: written "''=1+1", so that one leading ' removed gives back each name.
     hostile = ["=HYPERLINK(\"https://e.org\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
-               "\tTab", "\rReturn", "-1.5"]
+               "\tTab", "\rReturn", "'=1+1", "-1.5"]
     paper(registry, "formulas", "2024-01-01", [
         result("speech-recognition", "librispeech-test-clean", model, word_error_rate=1.5 + i,
                real_time_factor=-1.5) for i, model in enumerate(hostile)],
@@ -209,7 +210,7 @@ def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     assert {"'" + m for m in hostile[:-1]} | {"-1.5"} <= set(models)
     assert {r[header.index("paper")] for r in rows[1:]} >= {"'=1+1 a title"}
     # Numbers stay numbers: the negative values are written as they are.
-    assert [r[header.index("Real-Time Factor")] for r in rows[1:]].count("-1.5") == 7
+    assert [r[header.index("Real-Time Factor")] for r in rows[1:]].count("-1.5") == 8
     for name in ("index.csv", "benchmarks/speech-recognition--librispeech-test-clean.csv"):
         with (out / name).open(encoding="utf-8", newline="") as f:
             values = [value for row in csv.reader(f) for value in row]

@@ -166,6 +166,9 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The starts of a text cell that gets a leading "'": a formula's, and "'" itself, so that one
+#: leading "'" removed gives back every text ("=1+1" is "'=1+1", "'=1+1" is "''=1+1").
+ESCAPED_START = (*FORMULA_START, "'")
 _NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
@@ -176,7 +179,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[str]], *, safe: bool = F
     call per cell: a snapshot writes millions of cells.) ``safe``: the cells have been through
     :func:`formula_safe` already (a writer that knows which columns hold text)."""
     safe_rows = [list(header), *rows] if safe else [
-        ["'" + c if c.startswith(FORMULA_START) and not _NUMBER.fullmatch(c) else c
+        ["'" + c if c.startswith(ESCAPED_START) and not _NUMBER.fullmatch(c) else c
          for c in row] for row in (header, *rows)]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(safe_rows)
@@ -194,9 +197,9 @@ def formula_safe(cells: Sequence[str]) -> Sequence[str]:
     # The usual column starts no formula: six substring searches of it joined, in C, instead of
     # a test of each cell. A line break inside a cell can only make it look at each cell.
     joined = "\n" + "\n".join(cells)
-    if not any("\n" + start in joined for start in FORMULA_START):
+    if not any("\n" + start in joined for start in ESCAPED_START):
         return cells
-    return ["'" + c if c.startswith(FORMULA_START) and not _NUMBER.fullmatch(c) else c
+    return ["'" + c if c.startswith(ESCAPED_START) and not _NUMBER.fullmatch(c) else c
             for c in cells]
 
 

@@ -1,5 +1,6 @@
 """The tables as CSV, one file per table. A text cell that a spreadsheet would run as a formula
-starts with ``'``, the rule of every CSV the tools write (:func:`..snapshot.formula_safe`). An
+starts with ``'`` (so does one that starts with ``'``: one removed gives the text back), the
+rule of every CSV the tools write (:func:`..snapshot.formula_safe`). An
 empty cell is null; true and false are written so; a list column holds its list as JSON
 (``["https://..."]``); text is quoted, numbers are not.
 
@@ -16,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from ..snapshot import FORMULA_START, formula_safe
+from ..snapshot import ESCAPED_START, formula_safe
 from ..tables import Column, Table
 from .parquet import TYPES
 from .text import column_batches, json_list
@@ -34,7 +35,7 @@ def _formula_safe(array: pa.Array) -> pa.Array:
     cell). Arrow finds, in C++, the few cells that start like a formula; only those go to
     the one rule."""
     starts = None
-    for start in FORMULA_START:
+    for start in ESCAPED_START:
         found = pc.starts_with(array, pattern=start)
         starts = found if starts is None else pc.or_(starts, found)
     if starts is None or not pc.any(starts).as_py():
