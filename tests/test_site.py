@@ -519,7 +519,8 @@ def test_bibtex_fields_cannot_be_closed_by_a_title() -> None:
     from pwc_registry.site.cite import bibtex
 
     title = "A} @misc{evil, title={B ~x^2 \\ 100% & $5 #1 snake_case"
-    entry = bibtex(Paper(id="x", title=title, file="x.yaml", authors=("C and D", "E & F"),
+    entry = bibtex(Paper(id="x", title=title, file="x.yaml",
+                         authors=("C and D", "E & F", "Bob Smith, Jr."),
                          identifiers={"doi": "10.1000/a_b{c}"},
                          links={"abstract": "https://example.org/~me/p%20q_r"}))
     assert entry is not None
@@ -533,7 +534,9 @@ def test_bibtex_fields_cannot_be_closed_by_a_title() -> None:
         shown = shown.replace(latex, text)
     assert shown == title
     authors = parsed.persons["author"]
-    assert len(authors) == 2 and str(authors[0]) == "{C and D}"
+    # A comma would make "Bob Smith, Jr." last name "Bob Smith", first name "Jr.".
+    assert len(authors) == 3 and str(authors[0]) == "{C and D}"
+    assert str(authors[2]) == "{Bob Smith, Jr.}" and not authors[2].first_names
     assert parsed.fields["url"] == "https://example.org/~me/p%20q_r"
     assert parsed.fields["doi"] == "10.1000/a_b%7Bc%7D"
     assert bibtex(Paper(id="y", title=None, file="y.yaml")) is None

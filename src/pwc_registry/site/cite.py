@@ -17,7 +17,7 @@ _LATEX = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}", "\\": r"\textback
 _BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
 #: What a URL or DOI field (read verbatim by biblatex and the url package) may not hold as is.
 _VERBATIM_SPECIAL = re.compile(r"[{}\\]")
-#: BibTeX splits a list of authors at each " and ": a name holding the word is braced whole.
+#: BibTeX splits a list of authors at each " and ".
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
 
 
@@ -33,8 +33,11 @@ def _verbatim(text: str) -> str:
 
 
 def _author(name: str) -> str:
+    """One name of the author list. A name holding " and " would split there, and one holding
+    a comma would read as "Last, First" ("Bob Smith, Jr." as last name "Bob Smith"): either is
+    braced whole, which BibTeX takes as the name as written."""
     field = _field(name)
-    return "{" + field + "}" if _AND.search(f" {name} ") else field
+    return "{" + field + "}" if _AND.search(f" {name} ") or "," in name else field
 
 
 def bibtex(paper: Paper) -> str | None:
