@@ -282,3 +282,23 @@ def test_the_snapshot_summary_counts_the_results_sources_hold(tmp_path: Path) ->
     assert (summary["results"], summary["sources"]) == (held + 1, 1)
     assert f"{held + 1} results of {len(loaded.papers)} papers and 1 source;" in (
         tmp_path / "lb" / "summary.md").read_text()
+
+
+def test_a_guard_error_on_an_invalid_source_is_placed_in_its_file(tmp_path: Path) -> None:
+    """A source renamed with a correction that is not valid (a reason under 10 characters):
+    its H002s were placed in papers/<shard>/<id>.yaml, a file that does not exist, so the
+    pull request's annotations landed on no line (found by an attack)."""
+    registry = speech_registry(tmp_path)
+    _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    old = registry / relative_path("source", "librispeech-leaderboard-human")
+    data = yaml.safe_load(old.read_text("utf-8"))
+    old.unlink()
+    data.update(id="human-transcribers", corrections=[
+        {"date": "2026-11-20", "reason": "moved", "renamed_from": "librispeech-leaderboard-human"}])
+    write(registry, "source", data)
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    guarded = [d for d in report.diagnostics if d.code.startswith("H")]
+    assert guarded and all((tmp_path / d.file).is_file() for d in guarded), guarded

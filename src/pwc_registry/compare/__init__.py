@@ -96,6 +96,10 @@ class Delta:
                 if side.holder is not None and side.holder.id == holder_id:
                     return self.file_of(change.kind, holder_id) if side is change.head \
                         else self.head.path_of(change.kind, holder_id)
+        # A changed file of that id that is no valid record (at either version): the file.
+        for change in self.changed.values():
+            if change.kind in layout.HOLDER_KINDS and change.id == holder_id:
+                return change.path
         kind = layout.SOURCE if holder_id in self.head_registry.sources or \
             holder_id in self.base_registry.sources else layout.PAPER
         return self.file_of(kind, holder_id)
