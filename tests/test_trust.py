@@ -516,6 +516,27 @@ def test_a_name_spelt_otherwise_is_shown_and_warned_not_silent(tmp_path: Path) -
     assert "1 name spelt otherwise" in out and "| model name | Beta | ＢＥＴＡ |" in out
 
 
+def test_a_published_results_provenance_changed_is_warned(tmp_path: Path) -> None:
+    """A result's `source` pointed at another table and another address, CI green and "No
+    results are added, removed or changed" (found by an attack): provenance is part of the
+    result. A warning at the field, and a part of the comment; giving one is an addition."""
+    registry = _tiny(tmp_path, p_one=[{**ALPHA, "source": {"location": "Table 2"}}])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"][0].update(
+        source={"location": "Table 2", "url": "https://example.org/x"}))
+    assert _codes(registry) == []  # an address given: an addition
+    _edit(path, lambda d: d["results"][0].update(
+        source={"location": "Table 9", "url": "https://evil.example/"}))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.errors == 0
+    [warning] = [d for d in report.diagnostics if d.code == "H014"]
+    assert "source.location 'Table 2' → 'Table 9'" in warning.message
+    assert warning.pointer == ("results", 0, "source", "location")
+    out = render.markdown(render.report(compare(registry, "main")))
+    assert "### ⚠️ Where 1 published result comes from changes" in out
+    assert "| provenance: location | Table 2 | Table 9 |" in out
+
+
 def test_a_metric_renamed_is_warned_where_its_name_heads_a_board(tmp_path: Path) -> None:
     """A metric renamed changes what its column says its numbers are ("% Test Accuracy" to
     "% Misclassification rate"): no value changed, and nothing was said (found by an

@@ -378,6 +378,12 @@ _PROBLEMS += [
             "name (its benchmark file's `name`, or its task's, dataset's or split's spelling), "
             "or a metric of a leaderboard is renamed (its column's heading). "
             "No value or rank changes, but readers see it: a maintainer checks it is meant."),
+    Problem("H014", "provenance-changed", "warning",
+            "Where a published result comes from changes",
+            "A result on the leaderboards says otherwise where its numbers come from: its "
+            "`source` location, kind, address or reporter changed or removed (giving one "
+            "where there was none is an addition). No number changes, but provenance is part "
+            "of the result: a maintainer checks the new one against the paper or source."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",
             "Results whose values do not change no longer set a new best when they appeared: "

@@ -33,7 +33,7 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
-NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history"})
+NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,6 +175,12 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
     # itself as a source now: the rename says so.
     if mapped != after and not (after is None and mapped == new.holder.id):
         out.append(Difference("paper", board, False, None, before, after, old, new))
+    # Where the numbers come from is part of the result: a location, kind or address given
+    # is an addition, one changed or taken away is said (a notice: no number changes).
+    for key in sorted(a.source.keys() | b.source.keys()):
+        if key in a.source and a.source.get(key) != b.source.get(key):
+            out.append(Difference("provenance", board, False, key, a.source[key],
+                                  b.source.get(key), old, new))
     return out
 
 

@@ -323,6 +323,16 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         f"these new bests: {d.before}", path, pointer,
                         "a result added, or dated, at or before them now sets the best first: "
                         "check its date against the paper")
+    if d.kind == "provenance":
+        row = d.head
+        assert row is not None
+        index = row.result.index
+        after = "removed" if d.after is None else repr(d.after)
+        return where.at("H014", f"where the published result {_label(row.result)} comes from "
+                        f"changes: source.{d.metric} {d.before!r} → {after}",
+                        delta.file_of_holder(row.holder.id), ("results", index, "source",
+                                                              d.metric or ""),
+                        "check the new provenance against the paper or the source")
     if d.kind == "metric-name":
         path = delta.file_of("metric", d.metric or "")
         return where.at("H011", f"the metric {d.metric} of {d.board} is shown as '{d.after}', "

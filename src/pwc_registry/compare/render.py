@@ -242,6 +242,7 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "row-removed": "result removed", "direction": "direction", "unit": "unit",
          "range": "range", "primary": "primary metric", "rank": "rank", "name": "model name",
          "board-name": "leaderboard name", "metric-name": "metric's name",
+         "provenance": "provenance",
          "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so",
          "identifier": "paper's identifier"}
@@ -252,7 +253,10 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     row = d.row
     what = _WHAT.get(d.kind, d.kind)
     if d.metric:
-        what += f": {d.metric if d.kind == 'identifier' else reg.name('metric', d.metric)}"
+        # Which identifier, or which field of the provenance; else a metric, by its name.
+        named = d.metric if d.kind in ("identifier", "provenance") \
+            else reg.name("metric", d.metric)
+        what += f": {named}"
     # Plain text: the table escapes each cell once.
     holder = d.holder or (row.holder.id if row else None)
     return [d.board, _holder_title(r, holder) if holder else "",
@@ -497,7 +501,16 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                       for v in rewritten])],
             len(rewritten)))
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
-                      and v.difference.kind != "history")
+                      and v.difference.kind not in ("history", "provenance"))
+    provenance = _unique(v for v in r.verdicts if v.difference.kind == "provenance")
+    if provenance:
+        parts.append(_Part(
+            f"### ⚠️ Where {len(provenance)} published result"
+            f"{'s come' if len(provenance) != 1 else ' comes'} from changes",
+            ["No value changes: check the new provenance against the paper or the source.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
+                     [_difference_line(r, v.difference) for v in provenance])],
+            len(provenance)))
     if notices:
         parts.append(_Part(
             f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
