@@ -123,7 +123,11 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
     spread = {m for m in b.metrics if any(
         m in row.result.metrics and row.result.metrics[m].spread is not None
         for row in board.rows)}
-    fixed = ["model", "extra data", "paper", "source", "date", "code"]
+    # A copy of a subtask's result (its task named in a column of its own, so that the model
+    # column holds the model's name as written).
+    via = any(row.via for row in board.rows)
+    fixed = ["model", *(["via task"] if via else []), "extra data", "paper", "source", "date",
+             "code"]
     names = {m: registry.name("metric", m) for m in b.metrics}
     columns = [names[m] for m in b.metrics] + [f"{names[m]} spread" for m in spread]
     taken = Counter(c.casefold() for c in ["rank", *fixed, *columns])
@@ -154,7 +158,8 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
                              else number(value.spread))
         rows.append([
             *cells,
-            row.result.model + (f" (via {row.via})" if row.via else ""),
+            row.result.model,
+            *([registry.name("task", row.via) if row.via else ""] if via else []),
             "yes" if row.result.extra_training_data else "",
             paper_label(row.paper) if row.paper else "",
             "" if row.holder is row.paper else paper_label(row.holder),
