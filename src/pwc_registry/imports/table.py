@@ -171,7 +171,8 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
     a batch; what cannot be read is in the batch's problems (A038), and a
     mapping naming a column the file lacks stops the file (A037)."""
     file = str(path)
-    origin = Origin(file)
+    # A problem with the whole table is placed at its first line (never line 0, column 0).
+    origin = Origin(file, (), 1)
     try:
         text = decode(read_file(path, MAX_TABLE_BYTES), mark=True)
     except Unreadable as exc:
