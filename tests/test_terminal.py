@@ -191,3 +191,19 @@ def test_show_paper_lists_the_rows_its_page_lists(tmp_path: Path) -> None:
     for data in shown.values():
         [rank] = [r for r in data["ranks"] if r["model"] == "Quoted Baseline"]
         assert (rank["holder"], rank["paper"]) == (lert_data["id"], astock)
+
+
+def test_one_long_name_does_not_pad_every_row(tmp_path: Path) -> None:
+    """A valid paper with a 100,000-character model name and 2,000 results: `pwc show paper`
+    to a pipe padded every row to that name, 200 MB from a 231 KB file (found by fuzzing).
+    The output now grows with the cells, and every cell is still whole."""
+    registry = registry_in_git(tmp_path)
+    long_name = "m" * 100_000
+    paper(registry, "many", "2024-01-01", [
+        result("stock-market-prediction", "astock", name, accuracy=50 + i / 100)
+        for i, name in enumerate([long_name, *(f"m{i}" for i in range(2000))])])
+    code, out = invoke("show", "paper", "many", "--registry", str(registry),
+                       env={"COLUMNS": None})
+    assert code == 0, out[:500]
+    assert long_name in out and "m1999" in out
+    assert len(out) < 1_000_000, len(out)
