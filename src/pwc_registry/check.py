@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import math
 import re
 import unicodedata
@@ -585,17 +584,31 @@ def check_near_names(entries: Iterable[Entry],
             for key in name_keys(name):
                 holders.setdefault((entry.kind, key), {}).setdefault(entry.id,
                                                                      (entry, pointer, name))
-    pairs: dict[tuple[str, str, str], tuple[Entry, Pointer, str, Entry, str]] = {}
+    # Each entity with the others it shares a name with: one diagnostic an entity, naming the
+    # first other and counting the rest (one a pair wrote a million lines for 1,000 entities
+    # named "Same:", "Same::"...).
+    groups: dict[tuple[str, str], list[dict[str, tuple[Entry, Pointer, str]]]] = {}
     for (kind, _), by_id in holders.items():
-        for (a, pa, na), (b, _, nb) in itertools.permutations(by_id.values(), 2):
-            if fold(na) != fold(nb):  # else I002 says it
-                pairs.setdefault((kind, a.id, b.id), (a, pa, na, b, nb))
+        if len(by_id) > 1:
+            for entity_id in by_id:
+                groups.setdefault((kind, entity_id), []).append(by_id)
     out: list[Diagnostic] = []
-    for (kind, _, _), (a, pointer, name, b, other) in sorted(pairs.items()):
+    for (kind, entity_id), shared in sorted(groups.items()):
+        a, pointer, name = shared[0][entity_id]
+        others: dict[str, tuple[Entry, str]] = {}
+        for by_id in shared:  # held while this entity is reported, then dropped
+            for b, _, nb in by_id.values():
+                if b.id != a.id and fold(name) != fold(nb):  # else I002 says it
+                    others.setdefault(b.id, (b, nb))
+        if not others:
+            continue
+        (b, other), *rest = [others[k] for k in sorted(others)]
+        more = f" (and {len(rest)} other {kind}s: {', '.join(repr(e.id) for e, _ in rest[:3])}" \
+            f"{', ...' if len(rest) > 3 else ''})" if rest else ""
         line, column = locate(a.file, pointer)
         out.append(Diagnostic(
             "Q010", f"{kind} '{a.id}' is named '{name}', and {kind} '{b.id}' ({b.file}) "
-            f"'{other}': the same name but for case, punctuation or an abbreviation",
+            f"'{other}'{more}: the same name but for case, punctuation or an abbreviation",
             a.file, line, column, hint=f"if they are one {kind}, merge them: keep one id, the "
             "other's name as an alias (scripts/merge_entities.py)", pointer=pointer))
     return out
