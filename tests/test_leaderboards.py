@@ -521,3 +521,23 @@ def test_a_metric_named_as_another_column_does_not_share_its_header(tmp_path: Pa
     assert (row["rank (rank)"], row["Word Error Rate spread"],
             row["Word Error Rate spread (wer-spread)"]) == ("3", "0.1", "99")
     assert row["rank"] != "3"
+
+
+def test_a_deep_task_tree_is_refused_and_its_roll_up_bounded(tmp_path: Path) -> None:
+    """A chain of 300 tasks, each the next's parent, validated clean, and each result filed on
+    the last was copied onto 300 boards: 35 KB of YAML made a 181 MB site (found by fuzzing).
+    Past ten ancestors a task is R004, and its results count on ten ancestors' boards."""
+    from pwc_registry.leaderboard import MAX_TASK_DEPTH
+
+    registry = speech_registry(tmp_path)
+    for i in range(30):
+        write(registry, "task", {"id": f"level-{i:02}", "name": f"Level {i}",
+                                 **({"parent": f"level-{i - 1:02}"} if i else {})})
+    paper(registry, "deep", "2024-01-01", [
+        result("level-29", "librispeech-test-clean", "Deep", word_error_rate=3.0)])
+    report = validate(Options(registry=registry))
+    deep = [d for d in report.diagnostics if d.code == "R004"]
+    assert [d.file.rsplit("/", 1)[1] for d in deep] == [f"level-{MAX_TASK_DEPTH + 1:02}.yaml"]
+    boards = [b for b in compile_leaderboards(load_registry(registry))
+              if any(r.result.model == "Deep" for r in b.rows)]
+    assert len(boards) == MAX_TASK_DEPTH + 1

@@ -30,6 +30,7 @@ from .ids import (
     split_key,
     undated,
 )
+from .leaderboard import MAX_TASK_DEPTH, ancestors
 from .load import INVISIBLE, Document, read_rich
 from .suggest import phrase
 from .values import float_artefact
@@ -625,8 +626,21 @@ def _claimed(entry: Entry, pointer: Pointer) -> str:
 
 def check_task_tree(tasks: Mapping[str, Entry],
                     locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
-    """Cycles through ``parent`` (R003), reported once on each task of the cycle."""
+    """Cycles through ``parent`` (R003), reported once on each task of the cycle; a task with
+    more ancestors than :data:`.leaderboard.MAX_TASK_DEPTH` (R004), reported on each task just
+    past that depth."""
     out: list[Diagnostic] = []
+    plain = {task_id: entry.data for task_id, entry in tasks.items()}
+    for task_id, entry in sorted(tasks.items()):
+        over = ancestors(plain, task_id, MAX_TASK_DEPTH + 1)
+        if len(over) > MAX_TASK_DEPTH and len(ancestors(plain, over[0], MAX_TASK_DEPTH + 1)) \
+                == MAX_TASK_DEPTH and task_id not in over:
+            line, column = locate(entry.file, ("parent",))
+            out.append(Diagnostic(
+                "R004", f"task '{task_id}' has more than {MAX_TASK_DEPTH} ancestors "
+                f"({' → '.join(over[:3])} → ...): its results would count on the leaderboards "
+                f"of its {MAX_TASK_DEPTH} nearest only", entry.file, line, column,
+                hint="give it a parent nearer the root", pointer=("parent",)))
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     for start in sorted(tasks):
         path: list[str] = []

@@ -172,6 +172,11 @@ _PROBLEMS = [
     Problem("R003", "task-cycle", "error", "The task tree has a cycle",
             "Following `parent` from this task comes back to it. A task cannot be its own "
             "ancestor."),
+    Problem("R004", "task-tree-too-deep", "error", "A task has too many ancestors",
+            "Each result of a task also counts on the leaderboards of its parent task, that "
+            "task's parent, and so on: a tree deeper than ten tasks (the archive's deepest has "
+            "two) would copy each result onto ever more leaderboards, so past ten ancestors "
+            "they are not counted. Give the task a parent nearer the root."),
     # --- values: V ---
     Problem("V001", "value-not-number", "error", "A metric value is not a number",
             "Values are numbers, or a mapping with `value` and `spread`. Strings such as "

@@ -107,12 +107,20 @@ def far_above(direction: str, value: float, best: float) -> bool:
     return value > best + margin if direction == "higher" else value < best - margin
 
 
-def ancestors(tasks: Mapping[str, Mapping[str, Any]], task: str) -> list[str]:
-    """The task's parent, its parent's, ... (a cycle, R003's to report, ends the walk)."""
+#: The most ancestors a task's results count for: each result is copied onto the board of
+#: each, so a chain of 300 tasks made 35 KB of YAML a 181 MB site (found by fuzzing). The
+#: archive's deepest tree has 2; deeper is R004.
+MAX_TASK_DEPTH = 10
+
+
+def ancestors(tasks: Mapping[str, Mapping[str, Any]], task: str,
+              most: int = MAX_TASK_DEPTH) -> list[str]:
+    """The task's parent, its parent's, ..., at most ``most`` of them (a cycle, R003's to
+    report, ends the walk; a deeper tree is R004's)."""
     out: list[str] = []
     seen = {task}
     parent = tasks.get(task, {}).get("parent")
-    while isinstance(parent, str) and parent not in seen:
+    while isinstance(parent, str) and parent not in seen and len(out) < most:
         out.append(parent)
         seen.add(parent)
         parent = tasks.get(parent, {}).get("parent")
