@@ -265,3 +265,27 @@ def test_diagnostics_about_many_files_name_a_few(tmp_path: Path) -> None:
     cycle = [d for d in report.diagnostics if d.code == "R003"]
     assert len(cycle) == 300 and all("(300 tasks)" in d.message for d in cycle)
     assert max(len(d.message) for d in cycle) < 200
+
+
+def test_a_file_gets_a_bounded_number_of_did_you_mean_hints(tmp_path: Path) -> None:
+    """One paper naming 10,000 unknown datasets kept validate busy for minutes, each name
+    searched for among every dataset's id, name and alias (found by fuzzing). A file gets
+    the first SUGGESTED hints; the rest say what to add."""
+    from pwc_registry.check import SUGGESTED
+
+    from examples import materialise
+    from registry_builder import paper, result, write
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    for j in range(20):
+        write(registry, "dataset", {"id": f"benchmark-corpus-{j}", "name": f"Corpus {j}"})
+    paper(registry, "unknowns", "2024-01-01", [
+        result("stock-market-prediction", f"benchmark-corpus-x{i}", "M", accuracy=50)
+        for i in range(SUGGESTED + 40)])
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    unknown = [d for d in report.diagnostics if d.code == "R001"]
+    assert len(unknown) == SUGGESTED + 40
+    hinted = [d for d in unknown if (d.hint or "").startswith("did you mean")]
+    assert len(hinted) == SUGGESTED
+    assert all((d.hint or "").startswith("add registry/datasets/") for d in unknown
+               if d not in hinted)

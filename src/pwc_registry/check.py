@@ -66,6 +66,12 @@ ENTITY_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: The "did you mean" hints one file is given: each is searched for among every id, name and
+#: alias of its kind, and a file naming 10,000 unknown datasets kept validate busy for
+#: minutes (found by fuzzing). Past these, an unknown reference says what to add.
+SUGGESTED = 25
+
+
 class Findings:
     """Diagnostics of one file, located lazily: positions are read only if something is found."""
 
@@ -74,6 +80,8 @@ class Findings:
         self._doc = doc
         self._pending: list[tuple[str, str, Pointer, str | None, bool]] = []
         self.diagnostics: list[Diagnostic] = list(doc.diagnostics)
+        #: How many "did you mean" hints the file may still be given (see SUGGESTED).
+        self.suggestions_left = SUGGESTED
 
     def add(self, code: str, message: str, pointer: Pointer, hint: str | None = None,
             *, key: bool = False) -> None:
@@ -271,8 +279,12 @@ def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref:
         findings.add("R002", f"{where}: '{ref}' is a name or alias of {kind} '{alias_of}'",
                      pointer, hint=f"write the id: {alias_of}", key=key)
         return
+    guesses: list[str] = []
+    if findings.suggestions_left > 0:
+        findings.suggestions_left -= 1
+        guesses = vocabulary.suggest(kind, ref, exclude)
     findings.add("R001", f"{where}: unknown {kind} '{ref}'", pointer,
-                 hint=phrase(vocabulary.suggest(kind, ref, exclude)) or
+                 hint=phrase(guesses) or
                  f"add registry/{layout.relative_path(kind, ref)} or use an existing {kind}",
                  key=key)
 

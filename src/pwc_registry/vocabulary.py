@@ -80,6 +80,9 @@ class Vocabulary:
                  paper_ids: Callable[[], Collection[str]]) -> None:
         self._files: dict[str, dict[str, layout.RegistryFile]] = {
             k: {} for k in layout.ENTITY_KINDS}
+        #: :meth:`suggest`'s answers: the same unknown name in many files (a dataset renamed
+        #: under them) is searched once.
+        self._suggested: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
         for f in files:
             if f.kind in self._files:  # sources hold results: they are not a vocabulary
                 self._files[f.kind][f.stem] = f
@@ -162,6 +165,10 @@ class Vocabulary:
     def suggest(self, kind: str, ref: str, exclude: Collection[str] = ()) -> list[str]:
         """Up to three ids near ``ref`` by id, name or alias, best first; never one of
         ``exclude`` (a task is not offered as its own parent)."""
+        key = (kind, ref, tuple(sorted(exclude)))
+        memo = self._suggested
+        if key in memo:
+            return list(memo[key])
         ids = self.ids(kind)
         names = self._names(kind)
         display = [] if kind == layout.PAPER else [
@@ -171,4 +178,5 @@ class Vocabulary:
             found_id = guess if guess in ids else names.get(fold(guess))
             if found_id and found_id not in exclude and found_id not in found:
                 found.append(found_id)
-        return found[:MOST]
+        memo[key] = found[:MOST]
+        return list(memo[key])
