@@ -207,3 +207,15 @@ def test_one_long_name_does_not_pad_every_row(tmp_path: Path) -> None:
     assert code == 0, out[:500]
     assert long_name in out and "m1999" in out
     assert len(out) < 1_000_000, len(out)
+
+
+def test_show_paper_on_a_file_that_fails_its_schema_says_so(tmp_path: Path) -> None:
+    """The paper's file exists but does not pass its schema: `pwc show paper` said "no paper",
+    as if it were missing (found by fuzzing)."""
+    registry = registry_in_git(tmp_path)
+    broken = paper(registry, "broken", "2024-01-01", [
+        result("stock-market-prediction", "astock", "M", accuracy="1.0%")])
+    code, out = invoke("show", "paper", "broken", "--registry", str(registry))
+    assert code == 2
+    assert f"is in registry/{broken.relative_to(registry).as_posix()}, which does not pass its " \
+           "schema" in out, out

@@ -659,8 +659,7 @@ def show_paper(paper: str, fmt: str, registry: Path | None) -> None:
     if len(matches) > 1:
         raise click.UsageError(_ambiguous(paper, matches))
     if not matches:
-        _not_found("show paper", f"no paper {paper!r} (give its id, arXiv id or exact title)",
-                   phrase(loaded.suggest_paper(paper)))
+        _not_found("show paper", _no_paper(loaded, paper), phrase(loaded.suggest_paper(paper)))
         return
     found = matches[0]
     boards = leaderboards_of_paper(loaded, found.id)
@@ -1129,6 +1128,16 @@ def _ambiguous(text: str, papers: Sequence[Paper]) -> str:
                      f"{' ...' if len(papers) > 10 else ''}; give the id of one")
 
 
+def _no_paper(loaded: Registry, paper: str) -> str:
+    """Why ``paper`` names no paper: none has that id, arXiv id or title, or the file of that
+    id does not pass its schema (the registry leaves it out; it is not missing)."""
+    for skipped in loaded.skipped:
+        if skipped.rsplit("/", 1)[-1] == f"{paper}.yaml":
+            return (f"the paper {paper!r} is in {skipped}, which does not pass its schema and "
+                    "is left out (run pwc validate)")
+    return f"no paper {paper!r} (give its id, arXiv id or exact title)"
+
+
 def _author_paper(paper: str, registry: Path | None) -> tuple[Registry, Paper]:
     from .registry import load_registry
 
@@ -1137,7 +1146,7 @@ def _author_paper(paper: str, registry: Path | None) -> tuple[Registry, Paper]:
     if len(matches) > 1:
         raise click.UsageError(_ambiguous(paper, matches))
     if not matches:
-        raise click.UsageError(f"no paper {paper!r} (give its id, arXiv id or exact title)")
+        raise click.UsageError(_no_paper(loaded, paper))
     found = matches[0]
     if not found.results:
         raise click.UsageError(f"{found.id} holds no results")
