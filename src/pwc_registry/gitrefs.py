@@ -124,14 +124,16 @@ def changes_since(start: Path, ref: str) -> Changes:
 def files_containing(folder: Path, values: list[str], *, untracked: bool = True,
                      regex: bool = False) -> list[Path] | None:
     """Files under ``folder`` (tracked, and untracked if ``untracked``) whose text holds any of
-    ``values`` (ignoring case; with ``regex``, POSIX extended expressions, each matched within
-    a line), found with ``git grep`` (C, threaded); ``None`` if ``folder`` is not in a git
-    work tree. Leaving out untracked files spares a walk of the folder (~0.15 s at 50,000)."""
+    ``values`` (ignoring case; with ``regex``, Perl-compatible expressions, each matched within
+    a line: as fast as fixed strings, where POSIX extended ones took 2.5 times as long), found
+    with ``git grep`` (C, threaded); ``None`` if ``folder`` is not in a git work tree, or git
+    cannot match such expressions. Leaving out untracked files spares a walk of the folder
+    (~0.15 s at 50,000)."""
     try:
         top = work_tree_top(folder)
         patterns = [a for v in values for a in ("-e", v)]
         _, out = _run(top, "grep", *(["--untracked"] if untracked else []), "-l", "-z",
-                      "-E" if regex else "-F", "-i", "--full-name", *patterns, "--",
+                      "-P" if regex else "-F", "-i", "--full-name", *patterns, "--",
                       folder.resolve().as_posix(), ok=(0, 1))  # 1: nothing found
     except GitError:
         return None

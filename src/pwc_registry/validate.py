@@ -317,16 +317,14 @@ def _others_holding(registry: Path, changes: Changes | None, identifiers: list[I
     found = _unchanged_identifiers(registry, changes, identifiers) if changes else None
     if found is not None:
         return found
-    values = sorted({value for _, scheme, value in identifiers if scheme != TITLE_SCHEME})
-    # A title is found by its words with anything but letters and digits between them, as
-    # title_key reads it.
-    titles = sorted({"[^[:alnum:]]+".join(value.replace("+", r"\+").split())
-                     for _, scheme, value in identifiers if scheme == TITLE_SCHEME})
+    # One search for all: an identifier as written; a title by its words with anything but
+    # letters and digits between them, as title_key reads it.
+    patterns = sorted({re.escape(value) if scheme != TITLE_SCHEME else
+                       r"[\W_]+".join(map(re.escape, value.split()))
+                       for _, scheme, value in identifiers})
     # Files changed since a ref include every untracked one: those are checked already.
-    mentioning = {f.name: f for f in [
-        *_files_mentioning(registry, values, untracked=changes is None),
-        *_files_mentioning(registry, titles, untracked=changes is None, regex=True)]}
-    others = [f for name, f in sorted(mentioning.items()) if name not in checked]
+    others = [f for f in _files_mentioning(registry, patterns, untracked=changes is None,
+                                           regex=True) if f.name not in checked]
     return [i for f in others for i in _identifiers_of(
         f.name, paper_index.holdings(read(f.name, f.read_bytes()).data))]
 
@@ -356,7 +354,7 @@ def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = Tr
                       kinds: Collection[str] = (layout.PAPER,), regex: bool = False
                       ) -> list[layout.RegistryFile]:
     """Files of ``kinds`` (papers) whose text contains any of ``values`` (ignoring case; with
-    ``regex``, POSIX extended expressions matched within a line): ``git grep`` where the
+    ``regex``, Perl-compatible expressions matched within a line): ``git grep`` where the
     registry is in a git work tree (untracked files too, unless not ``untracked``), a scan of
     every such file otherwise."""
     if not values:
@@ -371,9 +369,7 @@ def _files_mentioning(registry: Path, values: list[str], *, untracked: bool = Tr
                                   regex=regex)
         if listed is None:
             if regex:
-                # Python's re has no [:alnum:]; \W is its "neither letter nor digit" (and "_").
-                expressions = [re.compile(v.replace("[^[:alnum:]]+", r"[\W_]+"),
-                                          re.IGNORECASE | re.MULTILINE) for v in values]
+                expressions = [re.compile(v, re.IGNORECASE | re.MULTILINE) for v in values]
                 return [f for f in layout.discover(registry)[0] if f.kind in kinds and any(
                     e.search(f.read_bytes().decode("utf-8", "replace")) for e in expressions)]
             folded = [v.casefold() for v in values]
