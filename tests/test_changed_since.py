@@ -9,15 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pwc_registry.cli import main
-from pwc_registry.layout import shard
+from pwc_registry.layout import relative_path, shard
 from pwc_registry.validate import Options
 from pwc_registry.validate import validate as run
 
 from conftest import git
-from registry_builder import registry_in_git
+from registry_builder import registry_in_git, write
 
 LERT = "lert-a-linguistically-motivated-pre-trained-language-model"
 LERT_FILE = f"papers/{shard(LERT)}/{LERT}.yaml"
@@ -57,7 +58,37 @@ def test_deleting_a_metric_that_papers_use_reports_them(registry: Path) -> None:
     code, report = validate(registry)
     assert code == 1
     assert (f"registry/{LERT_FILE}", "R001") in found(report)
-    assert "every paper" in str(report["scope"])
+    assert "every file" in str(report["scope"])
+
+
+def test_a_deleted_entity_or_paper_reports_the_files_it_leaves_invalid(registry: Path) -> None:
+    """CI passed a change that left main invalid, and `pwc build` after the merge wrote
+    nothing (found by an attack): renaming away a paper a dataset names as its own, or
+    deleting a dataset that a benchmark and a source name (only papers were checked again)."""
+    astock = registry / "datasets" / "astock.yaml"
+    data = yaml.safe_load(astock.read_text("utf-8"))
+    assert data.get("paper"), "the example's dataset names its paper"
+    paper_file = next(registry.glob(f"papers/*/{data['paper']}.yaml"))
+    git(registry.parent, "rm", "-q", str(paper_file.relative_to(registry.parent)))
+    code, report = validate(registry)
+    assert ("registry/datasets/astock.yaml", "R001") in found(report), report
+    assert report["scope"] == "files changed since main"  # no full validation for this
+    git(registry.parent, "reset", "-q", "--hard")
+    write(registry, "benchmark", {"id": "stock-market-prediction--astock",
+                                  "task": "stock-market-prediction", "dataset": "astock"})
+    write(registry, "source", {
+        "id": "a-leaderboard", "kind": "submission", "title": "A leaderboard",
+        "results": [{"task": "language-modelling", "dataset": "astock", "model": "M",
+                     "metrics": {"accuracy": 50}}]})
+    git(registry.parent, "add", "-A")
+    git(registry.parent, "commit", "-qm", "a benchmark and a source on Astock")
+    git(registry.parent, "branch", "-f", "main")
+    git(registry.parent, "rm", "-q", "registry/datasets/astock.yaml")
+    code, report = validate(registry)
+    assert code == 1
+    assert {f for f, c in found(report) if c == "R001"} >= {
+        "registry/benchmarks/stock-market-prediction--astock.yaml",
+        f"registry/{relative_path('source', 'a-leaderboard')}"}
 
 
 def test_renaming_a_dataset_out_of_the_layout_reports_its_papers_and_the_stray(

@@ -163,7 +163,7 @@ def test_changed_entity_rechecks_every_paper(tmp_path: Path) -> None:
     code, out = invoke("validate", "--registry", str(registry), "--changed-since", "main")
     assert code == 1
     assert "V002" in out and "lert-a-linguistically" in out
-    assert "and every paper (an entity changed)" in out
+    assert "and every file (an entity changed)" in out
 
 
 def test_docs_check(tmp_path: Path) -> None:

@@ -102,6 +102,7 @@ def validate(options: Options) -> Report:
     scope = "all files"
     changes = None
     entity_deleted = False
+    gone_papers: list[str] = []
     if options.changed_since is not None:
         from .gitrefs import changes_since
 
@@ -117,9 +118,13 @@ def validate(options: Options) -> Report:
                 gone.append(name)
         selected, strays = layout.discover(registry, present)
         scope = f"files changed since {options.changed_since}"
-        # A deleted (or renamed-away) entity leaves the papers that name it dangling.
-        entity_deleted = any(layout.kind_of(tuple(name[len(folder) + 1:].split("/")))
-                             in layout.ENTITY_KINDS for name in gone)
+        # A deleted (or renamed-away) entity leaves the papers that name it dangling; a deleted
+        # paper, the datasets and methods that name it (`paper:`).
+        kinds = {name: layout.kind_of(tuple(name[len(folder) + 1:].split("/")))
+                 for name in gone}
+        entity_deleted = any(kind in layout.ENTITY_KINDS for kind in kinds.values())
+        gone_papers = sorted(name.rsplit("/", 1)[-1].removesuffix(layout.SUFFIX)
+                             for name, kind in kinds.items() if kind == layout.PAPER)
     elif options.paths is not None:
         missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
         if missing:
@@ -129,16 +134,20 @@ def validate(options: Options) -> Report:
 
     if selected is not None and not entity_deleted \
             and all(f.kind in layout.HOLDER_KINDS for f in selected):
-        report = _validate_papers(registry, selected, today, options.jobs, changes)
+        report = _validate_papers(registry, selected, today, options.jobs, changes,
+                                  gone_papers)
     else:
-        # Everything, or an entity changed, which can affect any paper that refers to it.
-        entities = None if selected is None else {f.name for f in selected}
-        report, all_strays = _validate_all(registry, entities, today, options.jobs,
+        # Everything, or an entity changed, which can affect any file that refers to it:
+        # papers, sources and the other entities (a benchmark naming a deleted dataset, a
+        # source reporting a metric whose range changed) are all checked, so that a change CI
+        # passes cannot leave main invalid (warnings on files it does not touch are counted,
+        # not listed).
+        report, all_strays = _validate_all(registry, today, options.jobs,
                                            keep=options.records and selected is None)
         if selected is None:
             strays = all_strays
         else:
-            scope += " and every paper (an entity changed)"
+            scope += " and every file (an entity changed)"
     if changes is not None:
         history = _history(registry, options.changed_since or "", changes)
         strays = [*strays, *history, *_changed_split_spellings(registry, selected or [])]
@@ -149,10 +158,9 @@ def validate(options: Options) -> Report:
 
 
 @gc_paused()
-def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, jobs: int | None,
+def _validate_all(registry: Path, today: dt.date, jobs: int | None,
                   keep: bool = False) -> tuple[Report, list[Diagnostic]]:
-    """Every paper, and the entity files named in ``entities`` (all of them if ``None``); with
-    the strays of the whole registry. Workers read the entities, then scan and check the
+    """Every file of the registry; with its strays. Workers read the entities, then scan and check the
     papers' shard folders, so that little but the checks across files is left to one process."""
     found = layout.outline(registry)
     paper_ids: set[str] = set()
@@ -168,16 +176,10 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
     diagnostics = [d for part in papers for d in part.diagnostics]
     paper_ids.update(stem for part in papers for stem in part.stems)
     strays = [*found.strays, *(d for part in papers for d in part.strays)]
-    papers_prefix = f"{registry.name}/{layout.FOLDERS[layout.PAPER]}/"
-
-    def wanted(file: str) -> bool:
-        return entities is None or file in entities or file.startswith(papers_prefix)
-
     checked: Counter[str] = Counter({layout.PAPER: sum(len(part.stems) for part in papers)})
     for f, doc in documents.items():
-        if wanted(f.name):
-            diagnostics += check_record(f, doc, vocabulary, today)
-            checked[f.kind] += 1
+        diagnostics += check_record(f, doc, vocabulary, today)
+        checked[f.kind] += 1
 
     locate = position_finder(registry.parent)
     cross = check_identifiers(_owners(i for part in papers for i in part.identifiers), locate)
@@ -193,7 +195,7 @@ def _validate_all(registry: Path, entities: set[str] | None, today: dt.date, job
         [*(s for part in papers for s in part.splits),
          *(s for f, doc in documents.items() if f.kind == layout.SOURCE
            for s in split_spellings(f.name, doc.data))], locate)
-    diagnostics += [d for d in cross if wanted(d.file)]
+    diagnostics += cross
     paper_index.save(registry, [part.remembered for part in papers])
     report = Report(diagnostics, checked, "")
     if keep:
@@ -281,14 +283,23 @@ def _read_chunk(files: Sequence[layout.RegistryFile]
 
 
 def _validate_papers(registry: Path, holders: list[layout.RegistryFile], today: dt.date,
-                     jobs: int | None, changes: Changes | None) -> Report:
+                     jobs: int | None, changes: Changes | None,
+                     gone_papers: Sequence[str] = ()) -> Report:
     """Only papers and sources changed: entities are read as they need them, and the other
     papers' identifiers come from the index a full validation left (with ``changes``), or are
-    looked for in their text, instead of reading every paper."""
+    looked for in their text, instead of reading every paper. The datasets and methods that
+    name a paper ``gone_papers`` lists (deleted, or renamed away) are checked too: they would
+    name no paper once the change is merged."""
     vocabulary = Vocabulary(layout.discover_entities(registry),
                             lambda: {f.stem for f in layout.discover(registry)[0]
                                      if f.kind == layout.PAPER})
-    diagnostics, identifiers = _check_papers(holders, vocabulary, today, jobs)
+    naming = _files_mentioning(registry, list(gone_papers), untracked=changes is None,
+                               kinds=("dataset", "method"))
+    diagnostics: list[Diagnostic] = [d for f in naming
+                                     for d in check_record(f, read(f.name, f.read_bytes()),
+                                                           vocabulary, today)]
+    found, identifiers = _check_papers(holders, vocabulary, today, jobs)
+    diagnostics += found
     checked = {f.name for f in holders}
     # Identifiers name one paper each (I003); a source's (a Hugging Face model) are its own.
     papers_prefix = f"{registry.name}/{layout.FOLDERS[layout.PAPER]}/"
@@ -307,7 +318,7 @@ def _validate_papers(registry: Path, holders: list[layout.RegistryFile], today: 
                               {f.stem for f in holders if f.kind == layout.PAPER} | taken,
                               locate)
     diagnostics += [d for d in cross if d.file in checked or d.code == "I011"]
-    return Report(diagnostics, Counter(f.kind for f in holders), "")
+    return Report(diagnostics, Counter(f.kind for f in [*holders, *naming]), "")
 
 
 def _others_holding(registry: Path, changes: Changes | None, identifiers: list[Identifier],
