@@ -302,3 +302,48 @@ def test_a_guard_error_on_an_invalid_source_is_placed_in_its_file(tmp_path: Path
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     guarded = [d for d in report.diagnostics if d.code.startswith("H")]
     assert guarded and all((tmp_path / d.file).is_file() for d in guarded), guarded
+
+
+def test_a_sources_address_or_kind_changed_is_warned(tmp_path: Path) -> None:
+    """A submission's leaderboard address swapped for another site and its kind turned into a
+    library's: no diagnostic, "No results are added, removed or changed" (found by an attack).
+    H014 at the field: where its published rows come from changed."""
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data.update(url="https://evil.example.com/fake-leaderboard", kind="library")
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.errors == 0
+    assert sorted((d.code, d.pointer) for d in report.diagnostics) == [
+        ("H014", ("kind",)), ("H014", ("url",))]
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "| source's provenance: url |" in comment and "evil.example.com" in comment
+
+
+def test_a_source_renamed_into_a_paper_under_another_title_is_refused(tmp_path: Path) -> None:
+    """The other way round: a submission renamed into a paper titled as an unrelated one
+    (with the `field: paper` correction H006 asks for) passed; its rows took that title."""
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    path.unlink()
+    results = [{k: v for k, v in r.items() if k != "paper"} for r in data["results"]]
+    write(registry, "paper", {
+        "id": "human-asr", "title": "XLNet: Generalized Autoregressive Pretraining",
+        "date": "2021-03", "results": results, "corrections": [
+            {"date": "2026-11-20", "reason": "a paper, not a leaderboard entry",
+             "renamed_from": "librispeech-leaderboard-human"},
+            {"date": "2026-11-20", "reason": "the paper reports it itself",
+             "result": {"task": "speech-recognition", "dataset": "librispeech-test-clean",
+                        "model": "Human"}, "field": "paper", "old": "first-asr",
+             "new": "human-asr"}]})
+    errors = _errors(registry, changed_since="main")
+    assert [e.split()[0] for e in errors] == ["H012"], errors
+    assert "Human transcribers" in errors[0] and "XLNet" in errors[0]

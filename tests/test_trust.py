@@ -537,6 +537,19 @@ def test_a_published_results_provenance_changed_is_warned(tmp_path: Path) -> Non
     assert "| provenance: location | Table 2 | Table 9 |" in out
 
 
+def test_a_papers_date_moved_behind_its_results_own_dates_is_guarded(tmp_path: Path) -> None:
+    """Each result given the paper's date (an addition) and the paper's date moved in the same
+    change: no row's date changed, so nothing was said, though every row's paper date did
+    (found by an attack). H006, unless a correction with field: date says why."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    before = yaml.safe_load(path.read_text("utf-8"))["date"]
+    _edit(path, lambda d: (d["results"][0].update(date=d["date"]), d.update(date="2019-01-04")))
+    assert _codes(registry) == ["H006"]
+    _correct(path, field="date", old=before, new="2019-01-04")
+    assert _codes(registry) == []
+
+
 def test_a_metric_renamed_is_warned_where_its_name_heads_a_board(tmp_path: Path) -> None:
     """A metric renamed changes what its column says its numbers are ("% Test Accuracy" to
     "% Misclassification rate"): no value changed, and nothing was said (found by an

@@ -33,7 +33,8 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
-NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance"})
+NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
+                          "source-provenance"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,20 +191,22 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
     ``board``, places the difference. A source's title is compared too (its rows show it as
     their holder), with the paper's for a source that was a paper."""
     out: list[Difference] = []
+    # Its rows show its title (or label) as who holds them, and its date where they give none:
+    # a submission retitled as another lab's, or a paper renamed into a source (or back)
+    # under another title, puts the numbers under that name.
+    if paper_label(old) != paper_label(new) and not (
+            isinstance(old, Paper) and isinstance(new, Paper)):  # papers: compared below
+        out.append(Difference("title", board, False, None, paper_label(old), paper_label(new),
+                              row, row, new.id))
+    if old.date != new.date and type(old) is type(new):
+        out.append(Difference("holder-date", board, old.date is None, None, old.date, new.date,
+                              row, row, new.id))
     if isinstance(old, Source) and isinstance(new, Source):
-        # Its rows show its title as who holds them (their "source"): a submission retitled as
-        # another lab's puts its numbers under that name.
-        if old.title != new.title:
-            out.append(Difference("title", board, False, None, old.title, new.title, row, row,
-                                  new.id))
-        return out
-    if isinstance(old, Paper) and isinstance(new, Source):
-        # A paper renamed into a source (it was a leaderboard submission): its rows now show
-        # the source's title where they showed the paper's; another title is a retitling.
-        if paper_label(old) != new.title:
-            out.append(Difference("title", board, False, None, paper_label(old), new.title,
-                                  row, row, new.id))
-        return out
+        # Where its rows come from, as the rows show it.
+        for field, before, after in (("url", old.url, new.url), ("kind", old.kind, new.kind)):
+            if before is not None and before != after:
+                out.append(Difference("source-provenance", board, False, field, before, after,
+                                      row, row, new.id))
     if not (isinstance(old, Paper) and isinstance(new, Paper)):
         return out
     if old.title != new.title:

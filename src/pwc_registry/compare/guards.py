@@ -95,6 +95,11 @@ class _Judge:
         return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
                           and c.field == "paper" and c.says(d.before, d.after))
 
+    def _holder_date(self, d: Difference) -> Correction | None:
+        assert d.holder is not None
+        return self._find(_HOLDER, d.holder, lambda c: c.result is None
+                          and c.field == "date" and c.says(d.before, d.after))
+
     def _title(self, d: Difference) -> Correction | None:
         assert d.holder is not None
         return self._find(_HOLDER, d.holder, lambda c: c.result is None
@@ -323,6 +328,13 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         f"these new bests: {d.before}", path, pointer,
                         "a result added, or dated, at or before them now sets the best first: "
                         "check its date against the paper")
+    if d.kind == "source-provenance":
+        assert d.holder is not None
+        return where.at("H014", f"where the published results of '{d.holder}' come from "
+                        f"changes: its {d.metric} {d.before!r} → "
+                        f"{'removed' if d.after is None else repr(d.after)}",
+                        delta.file_of_holder(d.holder), (d.metric or "",),
+                        "check the new provenance against the source")
     if d.kind == "provenance":
         row = d.head
         assert row is not None
@@ -375,6 +387,15 @@ def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Dia
         return where.at("H002", f"the result {_label(d.base.result)} is removed", path,
                         ("results",), "keep it, or add a correction naming this result with "
                         "the reason it goes")
+    if d.kind == "holder-date":
+        assert d.holder is not None
+        path = delta.file_of_holder(d.holder)
+        data = delta.changed[path].head.data if path in delta.changed else None
+        return where.at("H006", f"the date of '{d.holder}', which holds or is credited with "
+                        f"published results, changes: {_shown(d.before)} → {_shown(d.after)}",
+                        path, ("date",) if "date" in (data or {}) else (),
+                        "if the date really is another, add a correction with field: date, the "
+                        "old and the new date and the reason; otherwise restore it")
     if d.kind in ("title", "identifier"):
         assert d.holder is not None
         path = delta.file_of_holder(d.holder)

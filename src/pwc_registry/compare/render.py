@@ -242,7 +242,8 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "row-removed": "result removed", "direction": "direction", "unit": "unit",
          "range": "range", "primary": "primary metric", "rank": "rank", "name": "model name",
          "board-name": "leaderboard name", "metric-name": "metric's name",
-         "provenance": "provenance",
+         "provenance": "provenance", "source-provenance": "source's provenance",
+         "holder-date": "date of the paper or source",
          "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so",
          "identifier": "paper's identifier"}
@@ -254,7 +255,7 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     what = _WHAT.get(d.kind, d.kind)
     if d.metric:
         # Which identifier, or which field of the provenance; else a metric, by its name.
-        named = d.metric if d.kind in ("identifier", "provenance") \
+        named = d.metric if d.kind in ("identifier", "provenance", "source-provenance") \
             else reg.name("metric", d.metric)
         what += f": {named}"
     # Plain text: the table escapes each cell once.
@@ -501,8 +502,10 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                       for v in rewritten])],
             len(rewritten)))
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
-                      and v.difference.kind not in ("history", "provenance"))
-    provenance = _unique(v for v in r.verdicts if v.difference.kind == "provenance")
+                      and v.difference.kind not in ("history", "provenance",
+                                                    "source-provenance"))
+    provenance = _unique(v for v in r.verdicts
+                         if v.difference.kind in ("provenance", "source-provenance"))
     if provenance:
         parts.append(_Part(
             f"### ⚠️ Where {len(provenance)} published result"
