@@ -19,17 +19,21 @@ def render_diagnostics() -> str:
         *_DIAGNOSTICS_HEAD.rstrip("\n").split("\n"),
         "",
         "Every problem `pwc` reports has a stable code. Output looks like",
-        "`registry/papers/3f/my-paper.yaml:12:7: R001 results[0].task: unknown task ...`,",
+        "`registry/papers/fd/my-paper.yaml:12:7: R001 results[0].task: unknown task ...`,",
         "followed by a hint. Errors fail validation (exit code 1); warnings are for a maintainer",
         "to judge and fail only with `--strict`.",
         "",
         "| code | name | severity | title |",
         "|---|---|---|---|",
     ]
-    for p in CATALOGUE.values():
+    # By family, in the catalogue's order of families (file, schema, values, references...),
+    # and by code within each.
+    families = list(dict.fromkeys(code[0] for code in CATALOGUE))
+    problems = sorted(CATALOGUE.values(), key=lambda p: (families.index(p.code[0]), p.code))
+    for p in problems:
         lines.append(f"| [{p.code}](#{p.code.lower()}-{p.name}) | `{p.name}` | {p.severity} | "
                      f"{p.title} |")
-    for p in CATALOGUE.values():
+    for p in problems:
         lines += ["", f"## {p.code} {p.name}", "", f"**{p.title}** ({p.severity})", "",
                   p.explanation]
     return "\n".join(lines) + "\n"
