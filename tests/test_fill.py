@@ -208,6 +208,9 @@ def test_arxiv_down_is_one_line_and_nothing_is_written(registry: Path,
     assert outcome.stderr.count("\n") == 1 and "Traceback" not in outcome.output
     assert outcome.stderr.startswith(f"pwc: cannot reach arXiv at http://127.0.0.1:{port}/")
     assert "are you offline?" in outcome.stderr
+    # The count is of what was checked, which is nothing (it read "0 papers filled, 0 not
+    # filled" as if every paper had been, found by a newcomer).
+    assert outcome.stdout.rstrip().endswith("the others could not be checked")
     assert path.read_text() == before
 
 
