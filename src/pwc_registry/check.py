@@ -296,7 +296,8 @@ def _check_date(findings: Findings, value: Any, pointer: Pointer, today: dt.date
     try:
         later = dates.after(value, today)
     except ValueError:
-        findings.add("V007", f"{pointer_text(pointer)}: {value} is not a day of the calendar",
+        what = "a day" if len(value) == 10 else "a month"
+        findings.add("V007", f"{pointer_text(pointer)}: {value} is not {what} of the calendar",
                      pointer)
         return
     if later:

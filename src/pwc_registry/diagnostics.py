@@ -198,7 +198,8 @@ _PROBLEMS = [
             "Two results of one paper name the same task, dataset, split and model. Merge their "
             "metrics into one result."),
     Problem("V007", "invalid-date", "error", "A date does not exist",
-            "The text looks like a date but is not a day of the calendar (such as 2022-02-30)."),
+            "The text looks like a date but is not a day or month of the calendar (such as "
+            "2022-02-30 or 2015-13)."),
     Problem("V008", "metric-without-direction", "warning", "A metric has no direction",
             "Nobody has yet said whether a higher or a lower value is better, so its leaderboards "
             "are listed without ranks. The importer leaves a metric so when its curated table of "
