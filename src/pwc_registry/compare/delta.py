@@ -101,7 +101,7 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
                 out.append(Difference(kind, board, old[i] is None, metric, old[i], new[i]))
         # Its name heads the board's column: "% Test Accuracy" renamed "% Misclassification
         # rate" says the numbers mean another thing, though none changes.
-        if old[3] != new[3]:
+        if old[3] != new[3] and old[3] is not None and new[3] is not None:  # else R001's
             out.append(Difference("metric-name", board, False, metric, old[3], new[3]))
     if base.benchmark.name != head.benchmark.name:
         out.append(Difference("board-name", board, False, None, base.benchmark.name,
