@@ -131,6 +131,7 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     _check_id(findings, data)
     if doc.may_hold_controls:
         _check_strings(findings, data, ())
+        _check_written_plainly(findings, data)
     _check_dates(findings, data, today)
     if file.kind == layout.PAPER:
         _check_paper(findings, data, vocabulary, today)
@@ -266,6 +267,53 @@ def _check_ambiguous(file: layout.RegistryFile, doc: Document, vocabulary: Vocab
     rest = [d for d in check_record(file, provisional, vocabulary, today)
             if not (d.pointer in covered and (d.code.startswith("S") or d.code == "V001"))]
     return sorted([*ambiguous, *rest], key=Diagnostic.sort_key)
+
+
+def _names_of_records(kind: str, data: Mapping[str, Any]
+                      ) -> Iterator[tuple[Pointer, Any, bool]]:
+    """Where ``data`` names a record (its own id, a task, dataset, paper or metric, an
+    identifier): the pointer, the name, and whether the name is a mapping's key."""
+    yield ("id",), data.get("id"), False
+    if kind in layout.HOLDER_KINDS:
+        identifiers = data.get("identifiers")
+        for scheme, value in (identifiers.items() if isinstance(identifiers, dict) else ()):
+            yield ("identifiers", scheme), value, False
+        results = data.get("results")
+        for i, result in enumerate(results if isinstance(results, list) else ()):
+            if isinstance(result, dict):
+                for field in ("task", "dataset", "paper"):
+                    yield ("results", i, field), result.get(field), False
+                metrics = result.get("metrics")
+                for metric in metrics if isinstance(metrics, dict) else ():
+                    yield ("results", i, "metrics", metric), metric, True
+        return
+    for field, _ in ENTITY_REFERENCES.get(kind, ()):
+        value = data.get(field)
+        if isinstance(value, str):
+            yield (field,), value, False
+        elif isinstance(value, dict):
+            for item in value:
+                yield (field, item), item, True
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield (field, i), item, False
+
+
+def _check_written_plainly(findings: Findings, data: Mapping[str, Any]) -> None:
+    """Each name of a record written as it is (Y021). The checks of a pull request find the
+    files that name a record by searching their text for it (git grep): written with an escape
+    sequence ("\\x61stock") or a line folded in it, it is not found, and a change to what it
+    names is compared without that file (a metric's direction flipped with nothing said).
+    Only files whose text has an escape sequence get here."""
+    text = findings.file.read_bytes().decode("utf-8", "replace")
+    for pointer, name, key in _names_of_records(findings.file.kind, data):
+        # A name holding a line break or another character no name has is the schema's or
+        # V005's to report; it may need an escape.
+        if isinstance(name, str) and name and name.isprintable() \
+                and not any(c.isspace() for c in name) and name not in text:
+            findings.add("Y021", f"{pointer_text(pointer)}: '{name}' is not written as it is "
+                         "(an escape sequence, or a line folded in it)", pointer,
+                         hint=f"write it plainly: {name}", key=key)
 
 
 def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref: str,

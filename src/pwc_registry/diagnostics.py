@@ -120,6 +120,14 @@ _PROBLEMS = [
             "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
             "and reading a device may never end, so such a file is reported and never opened. "
             "Git cannot hold one: it was made in this work tree; remove it."),
+    Problem("Y021", "name-not-written-plainly", "error",
+            "A record's name is not written as it is",
+            "An id, a task, dataset, paper or metric named by a record, or an identifier, is "
+            "written with an escape sequence (\"\\x61stock\" for astock) or with a line "
+            "folded in it. The data is the same, but the checks of a pull request find the "
+            "files that name a record by searching their text, and would not find this one: a "
+            "change to what it names (a metric's direction) would be compared without it. "
+            "Write the name as it is (`pwc fmt` does)."),
     Problem("Y020", "number-beyond-float", "error",
             "A number is too large or too small for a 64-bit float",
             "Leaderboards, snapshots and the site compute with 64-bit floats, which end near "
