@@ -308,9 +308,10 @@ def _check_written_plainly(findings: Findings, data: Mapping[str, Any]) -> None:
     text = findings.file.read_bytes().decode("utf-8", "replace")
     for pointer, name, key in _names_of_records(findings.file.kind, data):
         # A name holding a line break or another character no name has is the schema's or
-        # V005's to report; it may need an escape.
+        # V005's to report, and one holding a quote or a backslash (a DOI may) is written
+        # otherwise by any quoting: neither is asked to appear as it is.
         if isinstance(name, str) and name and name.isprintable() \
-                and not any(c.isspace() for c in name) and name not in text:
+                and not any(c.isspace() or c in "\"'\\" for c in name) and name not in text:
             findings.add("Y021", f"{pointer_text(pointer)}: '{name}' is not written as it is "
                          "(an escape sequence, or a line folded in it)", pointer,
                          hint=f"write it plainly: {name}", key=key)
