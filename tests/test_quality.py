@@ -289,3 +289,20 @@ def test_a_file_gets_a_bounded_number_of_did_you_mean_hints(tmp_path: Path) -> N
     assert len(hinted) == SUGGESTED
     assert all((d.hint or "").startswith("add registry/datasets/") for d in unknown
                if d not in hinted)
+
+
+def test_an_escaped_name_is_found_even_where_a_longer_word_holds_it(tmp_path: Path) -> None:
+    """`dataset: "\\x61stock"` beside `model: astocks`: Y021 looked for "astock" anywhere in
+    the text and found it inside "astocks", which `git grep -w` does not (found by an
+    attack). A name is looked for as a whole word, on its field's line."""
+    from examples import materialise
+    from registry_builder import paper, result
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    path = paper(registry, "hidden", "2023-01-10", [
+        result("stock-market-prediction", "astock", "astocks", accuracy=60.1)])
+    path.write_text(path.read_text().replace("dataset: astock", 'dataset: "\\x61stock"'))
+    assert '"\\x61stock"' in path.read_text()
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert [(d.code, d.pointer) for d in report.diagnostics if d.code == "Y021"] == [
+        ("Y021", ("results", 0, "dataset"))]

@@ -299,6 +299,22 @@ def _names_of_records(kind: str, data: Mapping[str, Any]
                 yield (field, i), item, False
 
 
+def _written(text: str, pointer: Pointer, name: str, key: bool) -> bool:
+    """Whether ``name`` is in ``text`` as the searches for it find it: a whole word (as
+    ``git grep -w`` reads one: "astock" in "astocks" is not), and a field's value on the line
+    of its field ("paper: X", as the search for papers crediting another reads it; a value
+    folded onto the next line is not)."""
+    word = re.escape(name)
+    if key:
+        found = rf"(?<![A-Za-z0-9_])(['\"]?){word}\1[ \t]*:"
+    elif isinstance(pointer[-1], str):
+        found = rf"(?<![A-Za-z0-9_]){re.escape(pointer[-1])}:[ \t]*(['\"]?){word}\1" \
+                r"(?![A-Za-z0-9_])"
+    else:  # an item of a list
+        found = rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])"
+    return re.search(found, text) is not None
+
+
 def _check_written_plainly(findings: Findings, data: Mapping[str, Any]) -> None:
     """Each name of a record written as it is (Y021). The checks of a pull request find the
     files that name a record by searching their text for it (git grep): written with an escape
@@ -311,7 +327,8 @@ def _check_written_plainly(findings: Findings, data: Mapping[str, Any]) -> None:
         # V005's to report, and one holding a quote or a backslash (a DOI may) is written
         # otherwise by any quoting: neither is asked to appear as it is.
         if isinstance(name, str) and name and name.isprintable() \
-                and not any(c.isspace() or c in "\"'\\" for c in name) and name not in text:
+                and not any(c.isspace() or c in "\"'\\" for c in name) \
+                and not _written(text, pointer, name, key):
             findings.add("Y021", f"{pointer_text(pointer)}: '{name}' is not written as it is "
                          "(an escape sequence, or a line folded in it)", pointer,
                          hint=f"write it plainly: {name}", key=key)
