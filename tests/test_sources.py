@@ -34,6 +34,16 @@ def _source(registry: Path, source_id: str = "librispeech-leaderboard-human", **
     return write(registry, "source", record)
 
 
+def _published_source(tmp_path: Path) -> tuple[Path, Path]:
+    """The speech registry with a source, committed on main: (registry, the source's file)."""
+    registry = speech_registry(tmp_path)
+    path = _source(registry)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    return registry, path
+
+
 def _errors(registry: Path, **options: Any) -> list[str]:
     report = validate(Options(registry=registry, today=TODAY, jobs=1, **options))
     return [f"{d.code} {d.file}:{d.line}:{d.column} {d.message}" for d in report.diagnostics
@@ -108,11 +118,7 @@ def test_a_new_paper_with_a_sources_id_is_refused_by_the_changed_files_check(
 
 
 def test_a_changed_value_in_a_source_is_refused_unless_corrected(tmp_path: Path) -> None:
-    registry = speech_registry(tmp_path)
-    path = _source(registry)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
+    registry, path = _published_source(tmp_path)
     path.write_text(path.read_text("utf-8").replace("word-error-rate: 4.0",
                                                     "word-error-rate: 1.0"), "utf-8")
     errors = _errors(registry, changed_since="main")
@@ -133,11 +139,7 @@ def test_a_source_retitled_is_refused_unless_corrected(tmp_path: Path) -> None:
     """A source's rows show its title as who holds them: retitled as another lab's, its
     numbers went under that name with CI green and "No results are added, removed or
     changed" (found by an attack). H012, unless a correction with field: title says why."""
-    registry = speech_registry(tmp_path)
-    path = _source(registry)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
+    registry, path = _published_source(tmp_path)
     data = yaml.safe_load(path.read_text("utf-8"))
     data["title"] = "Google DeepMind transcribers"
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
@@ -152,11 +154,7 @@ def test_a_source_retitled_is_refused_unless_corrected(tmp_path: Path) -> None:
 
 
 def test_deleting_a_source_is_refused(tmp_path: Path) -> None:
-    registry = speech_registry(tmp_path)
-    path = _source(registry)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
+    registry, path = _published_source(tmp_path)
     path.unlink()
     assert "H003" in {e.split()[0] for e in _errors(registry, changed_since="main")}
 
@@ -253,11 +251,7 @@ def test_a_paper_known_by_a_link_only_is_named_by_it(tmp_path: Path) -> None:
 
 
 def test_a_changed_source_alone_is_checked_without_reading_every_paper(tmp_path: Path) -> None:
-    registry = speech_registry(tmp_path)
-    path = _source(registry)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
+    registry, path = _published_source(tmp_path)
     # (Its title is guarded: H012, test above.)
     path.write_text(path.read_text("utf-8").replace("A Lab", "A Lab, B Lab"), "utf-8")
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
@@ -308,11 +302,7 @@ def test_a_sources_address_or_kind_changed_is_warned(tmp_path: Path) -> None:
     """A submission's leaderboard address swapped for another site and its kind turned into a
     library's: no diagnostic, "No results are added, removed or changed" (found by an attack).
     H014 at the field: where its published rows come from changed."""
-    registry = speech_registry(tmp_path)
-    path = _source(registry)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
+    registry, path = _published_source(tmp_path)
     data = yaml.safe_load(path.read_text("utf-8"))
     data.update(url="https://evil.example.com/fake-leaderboard", kind="library")
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
@@ -327,11 +317,7 @@ def test_a_sources_address_or_kind_changed_is_warned(tmp_path: Path) -> None:
 def test_a_source_renamed_into_a_paper_under_another_title_is_refused(tmp_path: Path) -> None:
     """The other way round: a submission renamed into a paper titled as an unrelated one
     (with the `field: paper` correction H006 asks for) passed; its rows took that title."""
-    registry = speech_registry(tmp_path)
-    path = _source(registry)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "base")
+    registry, path = _published_source(tmp_path)
     data = yaml.safe_load(path.read_text("utf-8"))
     path.unlink()
     results = [{k: v for k, v in r.items() if k != "paper"} for r in data["results"]]
