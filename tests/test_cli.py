@@ -194,3 +194,21 @@ def test_paths_outside_the_registry_are_reported(registry: Path, tmp_path: Path)
     code, out = invoke("validate", "--registry", str(registry), str(stray))
     assert code == 1
     assert "Y013 is not inside the registry folder registry/" in out
+
+
+def test_a_folder_holding_the_registry_checks_the_registry_only(registry: Path,
+                                                                  tmp_path: Path) -> None:
+    # ``pwc validate .`` at a repository's top: its README, scripts and .git are not registry
+    # files (every one of them was reported as Y013, 10,288 errors in this repository).
+    (registry.parent / "README.md").write_text("# notes\n")
+    (registry.parent / "scripts").mkdir()
+    (registry.parent / "scripts" / "tool.py").write_text("print()\n")
+    code, out = invoke("validate", "--registry", str(registry), str(registry.parent))
+    assert (code, "Y013" in out) == (0, False), out
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.yaml").write_text("id: a\n")
+    (elsewhere / "b.yaml").write_text("id: b\n")
+    code, out = invoke("validate", "--registry", str(registry), str(elsewhere))
+    assert code == 1 and out.count("Y013") == 1, out
+    assert "is a folder outside the registry folder registry/" in out

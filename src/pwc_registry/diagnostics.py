@@ -109,7 +109,10 @@ _PROBLEMS = [
             "files are regular files."),
     Problem("Y013", "outside-layout", "error", "A file is outside the registry layout",
             "Every registry file lives at the path that follows from its kind and id "
-            "(see docs/registry.md). Files elsewhere are not read."),
+            "(see docs/registry.md). Files elsewhere are not read. A folder given to `pwc "
+            "validate` that holds the registry (the repository's top: `pwc validate .`) "
+            "checks the registry in it; any other folder outside the registry is reported "
+            "once."),
     Problem("Y014", "not-a-mapping", "error", "The document is not a mapping",
             "A registry file is a mapping of keys to values (`id: ...`, `name: ...`). An empty "
             "file, a list or a single value is not a record."),

@@ -237,7 +237,14 @@ def discover(registry: Path, paths: Iterable[Path] | None = None
         return _scan(registry)
     found: dict[str, RegistryFile] = {}
     problems: list[Diagnostic] = []
-    for target in paths:
+    for given in paths:
+        target = _inside_registry(registry, given)
+        if target is None:
+            problems.append(Diagnostic(
+                "Y013", f"is a folder outside the registry folder {registry.name}/; "
+                "nothing in it is checked", display_name(registry, Path(os.path.abspath(given))),
+                hint="name the registry folder, or files and folders inside it"))
+            continue
         for path in _walk(target):
             file, problem = classify(registry, path)
             if file:
@@ -245,6 +252,16 @@ def discover(registry: Path, paths: Iterable[Path] | None = None
             if problem:
                 problems.append(problem)
     return [found[k] for k in sorted(found)], problems
+
+
+def _inside_registry(registry: Path, given: Path) -> Path | None:
+    """What to walk for a path given on the command line: the path itself, unless it is a
+    folder outside the registry: then the registry folder if it holds it (``pwc validate .``
+    at the repository's top, whose other files are not registry files), else None."""
+    if given.is_symlink() or not given.is_dir() or _place(registry, given)[1] is not None:
+        return given
+    folder = Path(os.path.abspath(given)).resolve()
+    return registry if registry.resolve().is_relative_to(folder) else None
 
 
 def discover_entities(registry: Path) -> list[RegistryFile]:
