@@ -38,6 +38,9 @@ def test_a_card_with_two_results(corpus: Path) -> None:
     assert [(v.metric, v.value) for v in first.values] == [
         ("accuracy", 0.8602941176470589), ("f1", 0.9042016806722689)]
     assert first.values[0].origin.line == 23 and first.origin.line == 15
+    card = (corpus / CARDS / "Intel_bert-base-uncased-mrpc_README.md").read_text("utf-8")
+    line = card.splitlines()[22]
+    assert line[first.values[0].origin.column - 1:].startswith("type: accuracy"), line
     assert any(n.startswith("verified by the Hub: accuracy, precision") for n in second.notes)
     assert first.paper is None  # the card names no paper
     # Every accuracy and F1 of the card lies in [0, 1]: the batch rule says fractions.

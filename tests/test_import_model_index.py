@@ -71,6 +71,9 @@ def test_a_model_takes_its_paper_from_its_collection(corpus: Path, tmp_path: Pat
     (value,) = result.values
     assert (value.metric, value.value, value.stated_unit) == ("hmean-iou", 0.8467, None)
     assert value.origin.file.endswith("drrg/metafile.yml") and value.origin.line == 27
+    # Its column too: where the metric's value starts on that line.
+    line = drrg.read_text("utf-8").splitlines()[26]
+    assert line[value.origin.column - 1:].startswith("0.8467"), (line, value.origin.column)
     # mmocr writes hmean-iou as a fraction throughout the file: the batch rule sees it.
     assert fraction_metrics(batch) == {"hmean-iou"}
 

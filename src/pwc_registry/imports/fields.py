@@ -40,7 +40,7 @@ class Fields:
         metafile's value), and by the pointer, which the message names."""
         line = where.line or 0
         self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
-                                        where.file, line, 1 if line else 0,
+                                        where.file, line, (where.column or 1) if line else 0,
                                         pointer=where.pointer))
 
     def text(self, value: Any, where: Origin) -> str | None:

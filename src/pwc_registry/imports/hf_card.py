@@ -113,7 +113,8 @@ def _raw(file: str) -> tuple[bytes | None, Problem | None]:
 
 
 def _origin(file: str, doc: Document, pointer: Pointer, offset: int) -> Origin:
-    return Origin(file, pointer, doc.locate(pointer)[0] + offset)
+    line, column = doc.locate(pointer)
+    return Origin(file, pointer, line + offset, column or None)
 
 
 def read_card(file: str, *, repo_id: str | None = None) -> Imported:

@@ -105,7 +105,7 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
     saved = salvage(doc)
     if saved is None:
         return None, [("A040", f"{d.message} ({d.code})",
-                       Origin(file, d.pointer or (), d.line + line_offset))
+                       Origin(file, d.pointer or (), d.line + line_offset, d.column or None))
                       for d in doc.diagnostics], False
     problems: list[Problem] = []
     for d, entry in saved.left_out:
@@ -116,7 +116,7 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
         else:
             why = d.message
         problems.append(("A049", f"{why}: {pointer_text(entry)} is not imported",
-                         Origin(file, pointer, d.line + line_offset)))
+                         Origin(file, pointer, d.line + line_offset, d.column or None)))
     return saved.doc, problems, bool(saved.left_out)
 
 
@@ -129,8 +129,8 @@ class _Part:
     line_offset: int = 0
 
     def origin(self, pointer: Pointer) -> Origin:
-        line = self.doc.locate(pointer)[0] + self.line_offset
-        return Origin(self.file, pointer, line)
+        line, column = self.doc.locate(pointer)
+        return Origin(self.file, pointer, line + self.line_offset, column or None)
 
 
 @dataclasses.dataclass

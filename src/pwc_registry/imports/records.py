@@ -21,14 +21,15 @@ from ..diagnostics import Pointer
 @dataclasses.dataclass(frozen=True)
 class Origin:
     """Where a fact came from: the file (as shown to people) and the place inside it — a
-    pointer into the parsed document, and the line when the format has lines."""
+    pointer into the parsed document, and the line (and column) when the format has lines."""
 
     file: str
     pointer: Pointer = ()
     line: int | None = None
+    column: int | None = None
 
     def at(self, *more: str | int) -> Origin:
-        return Origin(self.file, (*self.pointer, *more), self.line)
+        return Origin(self.file, (*self.pointer, *more), self.line, self.column)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -92,7 +92,8 @@ class Sink(Fields):
         if origin.line is None:
             self.report(code, message, origin)
             return
-        self.diagnostics.add(Diagnostic(code, message, origin.file, origin.line, 1, hint=hint,
+        self.diagnostics.add(Diagnostic(code, message, origin.file, origin.line,
+                                        origin.column or 1, hint=hint,
                                         pointer=origin.pointer or None))
 
     def add(self, batch: Imported) -> None:
