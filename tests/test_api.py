@@ -191,6 +191,21 @@ def test_serve_answers_the_site_pages_too(served: str) -> None:
     assert _get(served, "/papers")[0] == 301
 
 
+@pytest.mark.parametrize("path, location", [
+    ("/papers", "/papers/"),
+    ("//papers", "/papers/"),                 # not "//papers/": a host named "papers"
+    ("/papers?page=2", "/papers/?page=2"),
+])
+def test_a_folder_without_its_slash_moves_within_the_site(served: str, path: str,
+                                                          location: str) -> None:
+    connection = http.client.HTTPConnection(served, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert (response.status, response.getheader("Location")) == (301, location)
+
+
 # --- the unmodified client from PyPI --------------------------------------------------------
 
 @pytest.fixture(scope="session")

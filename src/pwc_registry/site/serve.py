@@ -248,7 +248,7 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
                     data = answer
             except Moved as moved:
                 self.send_response(301)
-                self.send_header("Location", urllib.parse.quote(moved.to, safe="/%"))
+                self.send_header("Location", moved.to)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -293,7 +293,10 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
                 return 200, "application/json", api.answer(names[len(prefix):], query)
             if found is not None and stat.S_ISDIR(os.lstat(found).st_mode):
                 if not path.endswith("/"):  # the page's relative links need the slash
-                    raise Moved(path + "/")
+                    # Made from the names found, the query kept (a list's ?page=2 was lost).
+                    raise Moved("/" + "".join(urllib.parse.quote(n, safe="") + "/"
+                                              for n in names)
+                                + (f"?{raw_query}" if raw_query else ""))
                 found = resolve(found, ["index.html"])
             if found is None or not stat.S_ISREG(os.lstat(found).st_mode):
                 raise Problem(404, "Not found.")
