@@ -214,6 +214,11 @@ def test_a_paper_that_is_a_submission_becomes_a_source_with_its_rows_compared(
     assert "| worse-asr | worse-asr-submission |" in comment
     git(tmp_path, "checkout", "-q", "--", ".")
     git(tmp_path, "clean", "-qfd")
+    _move_to_source(registry, "worse-asr", "worse-asr")  # the same id: the file is the source's
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "| worse-asr | worse-asr | registry/sources/" in comment, comment
+    git(tmp_path, "checkout", "-q", "--", ".")
+    git(tmp_path, "clean", "-qfd")
 
     def launder(record: dict[str, Any]) -> None:
         record["results"][0]["metrics"]["word-error-rate"] = 1.0
@@ -228,6 +233,35 @@ def test_a_paper_that_is_a_submission_becomes_a_source_with_its_rows_compared(
     errors = _errors(registry, changed_since="main")
     assert [e.split()[0] for e in errors] == ["H012"], errors
     assert "Paper worse-asr" in errors[0] and "A leaderboard entry" in errors[0]
+    git(tmp_path, "checkout", "-q", "--", ".")
+    git(tmp_path, "clean", "-qfd")
+
+    def redate(record: dict[str, Any]) -> None:  # its rows show the holder's date
+        record["date"] = "2015-01-01"
+        for r in record["results"]:
+            r.setdefault("date", "2022-01-01")  # the rows' own dates unchanged
+    _move_to_source(registry, "worse-asr", "worse-asr-submission", redate)
+    errors = _errors(registry, changed_since="main")
+    assert [e.split()[0] for e in errors] == ["H006"], errors
+    assert "2022-01-01" in errors[0] and "2015-01-01" in errors[0]
+
+
+def test_the_date_of_a_paper_only_others_credit_is_guarded(tmp_path: Path) -> None:
+    """A paper holding no results, credited by a source's: its date is shown on that row (the
+    row's paper), and changing it passed with "no results changed" (found from a fork)."""
+    registry = speech_registry(tmp_path)
+    write(registry, "paper", {"id": "human-baseline", "title": "How well people transcribe",
+                              "date": "2020-05-01"})
+    _source(registry, results=[{**result("speech-recognition", "librispeech-test-clean",
+                                         "Human", word_error_rate=4.0),
+                                "paper": "human-baseline"}])
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    path = registry / relative_path("paper", "human-baseline")
+    path.write_text(path.read_text("utf-8").replace("2020-05-01", "2019-01-01"), "utf-8")
+    errors = _errors(registry, changed_since="main")
+    assert [e.split()[0] for e in errors] == ["H006"], errors
 
 
 def test_a_paper_known_by_a_link_only_is_named_by_it(tmp_path: Path) -> None:

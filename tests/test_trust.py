@@ -104,6 +104,19 @@ def test_a_metrics_unit_or_range_change_is_refused(tmp_path: Path) -> None:
     assert _codes(registry) == ["H005", "V002"] or _codes(registry)[0] == "H005"
 
 
+def test_a_unit_or_range_given_where_none_was_is_refused(tmp_path: Path) -> None:
+    # real-time-factor's 0.5 and 0.3 would be read as 0.5 % and 0.3 %: a unit given where none
+    # was re-reads every value (found from a fork: it passed as an addition, CI green).
+    registry = _repo(tmp_path)
+    metric = _file(registry, "metric", "real-time-factor")
+    _edit(metric, lambda d: d.update(unit="percent"))
+    assert _codes(registry) == ["H005"]
+    _correct(metric, field="unit", old=None, new="percent")
+    assert _codes(registry) == []
+    _edit(metric, lambda d: d.update(range={"min": 0, "max": 10}))
+    assert _codes(registry) == ["H005"]
+
+
 def test_a_benchmarks_primary_metric_change_is_refused_unless_corrected(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     board = {"id": "speech-recognition--librispeech-test-clean", "task": "speech-recognition",
@@ -739,3 +752,33 @@ def test_a_paper_known_by_its_link_alone_cannot_swap_the_link_unseen(tmp_path: P
     _edit(path, lambda d: d.update(links={"pdf": "https://cv.znu.ac.ir/a.pdf"},
                                    title="The Paper's Own Title"))
     assert _codes(registry) == []
+
+
+def test_a_rows_notes_and_code_links_changed_are_said(tmp_path: Path) -> None:
+    """No number changes, but the row says something else: a note that the numbers are on the
+    dev set, the paper's code pointing at another repository (found from a fork: the comment
+    said "no results changed")."""
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "second-asr")
+    _edit(path, lambda d: d.update(code=[{"url": "https://github.com/lab/asr",
+                                          "official": True}]))
+    _edit(path, lambda d: d["results"][0].update(notes="Test set.",
+                                                 code_links=["https://github.com/lab/b"]))
+    git(tmp_path, "commit", "-qam", "code and notes")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(path, lambda d: d.update(code=[{"url": "https://github.com/evil/asr-backdoor",
+                                          "official": True}]))
+    _edit(path, lambda d: d["results"][0].update(notes="Dev set, not test.",
+                                                 code_links=["https://github.com/evil/b"]))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    found = sorted(f"{d.code} {d.severity} {'.'.join(map(str, d.pointer or ()))}"
+                   for d in report.diagnostics)
+    assert found == ["H015 warning code", "H015 warning results.0.code_links",
+                     "H015 warning results.0.notes"], found
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "3 changes to what published results show beside their numbers" in comment, comment
+    assert "evil/asr-backdoor" in comment and "Dev set, not test." in comment
+    # Giving a note or a link where there was none is an addition: nothing said.
+    _edit(path, lambda d: d["results"][1].update(notes="With a language model."))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert sum(d.code == "H015" for d in report.diagnostics) == 3

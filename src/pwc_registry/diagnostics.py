@@ -401,6 +401,13 @@ _PROBLEMS += [
             "`source` location, kind, address or reporter changed or removed (giving one "
             "where there was none is an addition). No number changes, but provenance is part "
             "of the result: a maintainer checks the new one against the paper or source."),
+    Problem("H015", "row-details-changed", "warning",
+            "What a published result shows beside its numbers changes",
+            "A result on the leaderboards keeps its numbers but shows something else beside "
+            "them: its `notes`, `code_links` or `model_links`, or the code of the paper or "
+            "source holding it, changed or removed (giving one where there was none is an "
+            "addition). A note (\"on the dev set\") or a link to another repository changes "
+            "what readers take from the row: a maintainer checks it against the source."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",
             "Results whose values do not change no longer set a new best when they appeared: "

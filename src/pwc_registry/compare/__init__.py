@@ -91,11 +91,13 @@ class Delta:
 
     def file_of_holder(self, holder_id: str) -> str:
         """The file of the paper or source with this id (one set of ids holds both)."""
+        # Where it is now first: a paper becoming a source under the same id is in both.
         for change in self.changed.values():
-            for side in (change.head, change.base):
-                if side.holder is not None and side.holder.id == holder_id:
-                    return self.file_of(change.kind, holder_id) if side is change.head \
-                        else self.head.path_of(change.kind, holder_id)
+            if change.head.holder is not None and change.head.holder.id == holder_id:
+                return self.file_of(change.kind, holder_id)
+        for change in self.changed.values():
+            if change.base.holder is not None and change.base.holder.id == holder_id:
+                return self.head.path_of(change.kind, holder_id)
         # A changed file of that id that is no valid record (at either version): the file.
         for change in self.changed.values():
             if change.kind in layout.HOLDER_KINDS and change.id == holder_id:
@@ -236,12 +238,14 @@ def _citing_papers(base_version: Version, head: RegistryAt, folder: str,
     either of its ids: their rows say whose a number is, so a paper that changes its title or
     its id (a rename leaves them naming the old one) changes rows that are not its own.
     From the index a full validation leaves, else by a search of the files' text."""
-    # Only a paper that goes (deleted, renamed) or is known otherwise (title, identifiers)
-    # changes what rows crediting it say: the usual change, results added, searches nothing.
+    # Only a paper that goes (deleted, renamed) or is known otherwise (title, identifiers,
+    # date: a row shows its paper's) changes what rows crediting it say: the usual change,
+    # results added, searches nothing.
     ids = sorted({c.base.holder.id for c in papers.values()
                   if c.kind == layout.PAPER and c.base.holder is not None and (
                       c.head.holder is None or c.head.holder.id != c.base.holder.id
                       or c.head.holder.title != c.base.holder.title
+                      or c.head.holder.date != c.base.holder.date
                       or c.head.holder.identifiers != c.base.holder.identifiers)})
     if not ids:
         return []

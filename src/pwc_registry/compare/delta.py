@@ -34,7 +34,9 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
 NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
-                          "source-provenance"})
+                          "source-provenance", "details", "holder-code"})
+#: What a row shows of its result beside the numbers (notes, links), compared as text.
+DETAILS = ("notes", "code_links", "model_links")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,9 +98,11 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out.append(Difference("direction", board, before is None, metric, before, after))
         old = base_settings.get(metric, (None, None, None, None))
         new = head_settings.get(metric, (None, None, None, None))
+        # A unit or range given where none was is no addition: a unit re-reads every value
+        # (0.671 becomes 0.671 %), a range says which values the board may hold.
         for kind, i in (("unit", 1), ("range", 2)):
             if old[i] != new[i]:
-                out.append(Difference(kind, board, old[i] is None, metric, old[i], new[i]))
+                out.append(Difference(kind, board, False, metric, old[i], new[i]))
         # Its name heads the board's column: "% Test Accuracy" renamed "% Misclassification
         # rate" says the numbers mean another thing, though none changes.
         if old[3] != new[3] and old[3] is not None and new[3] is not None:  # else R001's
@@ -182,7 +186,19 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
         if key in a.source and a.source.get(key) != b.source.get(key):
             out.append(Difference("provenance", board, False, key, a.source[key],
                                   b.source.get(key), old, new))
+    # And what the row shows beside them: a note ("on the dev set") or a code link rewritten
+    # (to a repository of someone else's) changes what a reader takes from it.
+    for field in DETAILS:
+        shown, now = _detail(getattr(a, field)), _detail(getattr(b, field))
+        if shown is not None and shown != now:
+            out.append(Difference("details", board, False, field, shown, now, old, new))
     return out
+
+
+def _detail(value: str | tuple[str, ...] | None) -> str | None:
+    if isinstance(value, tuple):
+        return " ".join(value) or None
+    return value or None
 
 
 def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[Difference]:
@@ -198,9 +214,13 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
             isinstance(old, Paper) and isinstance(new, Paper)):  # papers: compared below
         out.append(Difference("title", board, False, None, paper_label(old), paper_label(new),
                               row, row, new.id))
-    if old.date != new.date and type(old) is type(new):
+    if old.date != new.date:  # a paper renamed into a source (or back) too
         out.append(Difference("holder-date", board, old.date is None, None, old.date, new.date,
                               row, row, new.id))
+    old_code, new_code = old.main_code, new.main_code
+    if old_code is not None and (new_code is None or new_code.url != old_code.url):
+        out.append(Difference("holder-code", board, False, "code", old_code.url,
+                              new_code.url if new_code else None, row, row, new.id))
     if isinstance(old, Source) and isinstance(new, Source):
         # Where its rows come from, as the rows show it.
         for field, before, after in (("url", old.url, new.url), ("kind", old.kind, new.kind)):

@@ -345,6 +345,21 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         delta.file_of_holder(row.holder.id), ("results", index, "source",
                                                               d.metric or ""),
                         "check the new provenance against the paper or the source")
+    if d.kind == "holder-code":
+        assert d.holder is not None
+        after = "removed" if d.after is None else repr(d.after)
+        return where.at("H015", f"the code every published row of '{d.holder}' links to "
+                        f"changes: {d.before!r} → {after}", delta.file_of_holder(d.holder),
+                        ("code",), "check that the new link is the paper's code")
+    if d.kind == "details":
+        row = d.head
+        assert row is not None
+        after = "removed" if d.after is None else repr(d.after)
+        return where.at("H015", f"what the published result {_label(row.result)} shows beside "
+                        f"its numbers changes: {d.metric} {d.before!r} → {after}",
+                        delta.file_of_holder(row.holder.id),
+                        ("results", row.result.index, d.metric or ""),
+                        "check the new text or link against the paper or the source")
     if d.kind == "metric-name":
         path = delta.file_of("metric", d.metric or "")
         return where.at("H011", f"the metric {d.metric} of {d.board} is shown as '{d.after}', "

@@ -244,6 +244,7 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "board-name": "leaderboard name", "metric-name": "metric's name",
          "provenance": "provenance", "source-provenance": "source's provenance",
          "holder-date": "date of the paper or source",
+         "details": "shown beside the numbers", "holder-code": "code of the paper or source",
          "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so",
          "identifier": "paper's identifier"}
@@ -255,7 +256,8 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     what = _WHAT.get(d.kind, d.kind)
     if d.metric:
         # Which identifier, or which field of the provenance; else a metric, by its name.
-        named = d.metric if d.kind in ("identifier", "provenance", "source-provenance") \
+        named = d.metric if d.kind in ("identifier", "provenance", "source-provenance",
+                                       "details", "holder-code") \
             else reg.name("metric", d.metric)
         what += f": {named}"
     # Plain text: the table escapes each cell once.
@@ -503,7 +505,8 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             len(rewritten)))
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
-                                                    "source-provenance"))
+                                                    "source-provenance", "details",
+                                                    "holder-code"))
     provenance = _unique(v for v in r.verdicts
                          if v.difference.kind in ("provenance", "source-provenance"))
     if provenance:
@@ -514,6 +517,17 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
              *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
                      [_difference_line(r, v.difference) for v in provenance])],
             len(provenance)))
+    details = _unique(v for v in r.verdicts
+                      if v.difference.kind in ("details", "holder-code"))
+    if details:
+        parts.append(_Part(
+            f"### ⚠️ {len(details)} change{'s' if len(details) != 1 else ''} to what published "
+            "results show beside their numbers",
+            ["No value changes: check the new notes and links against the paper or the "
+             "source.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
+                     [_difference_line(r, v.difference) for v in details])],
+            len(details)))
     if notices:
         parts.append(_Part(
             f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
