@@ -231,7 +231,7 @@ def test_show_leaderboard_accepts_names_and_aliases(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path)
     code, out = invoke("leaderboards", "show", "ASR", "LibriSpeech", "--registry", str(registry))
     assert code == 0
-    assert "ranked by Word Error Rate (lower is better)" in out
+    assert "Ranked by Word Error Rate (lower is better)." in out
     lines = [line.split() for line in out.splitlines()[5:]]
     assert [(row[0], row[1]) for row in lines[:3]] == [("1", "2.5"), ("2", "2.9"), ("3", "3.2")]
     code, out = invoke("leaderboards", "show", "speech-recognition", "librispeech-test-clean",
@@ -541,3 +541,18 @@ def test_a_deep_task_tree_is_refused_and_its_roll_up_bounded(tmp_path: Path) -> 
     boards = [b for b in compile_leaderboards(load_registry(registry))
               if any(r.result.model == "Deep" for r in b.rows)]
     assert len(boards) == MAX_TASK_DEPTH + 1
+
+
+def test_every_view_says_an_unranked_board_is_not_ranked(tmp_path: Path) -> None:
+    # The snapshot's Markdown said "Ranked by MRPC (unknown is better)" where the site and the
+    # terminal said it is not ranked (found by an analyst).
+    registry = speech_registry(tmp_path)
+    metric = registry / "metrics" / "word-error-rate.yaml"
+    metric.write_text(metric.read_text("utf-8").replace("direction: lower\n", ""), "utf-8")
+    loaded = load_registry(registry, jobs=1)
+    board = find_leaderboard(loaded, "speech-recognition", "librispeech-test-clean")
+    assert board is not None
+    said = "Not ranked yet: nobody has said whether higher or lower Word Error Rate is better."
+    assert said in snapshot.leaderboard_markdown(board, loaded)
+    code, out = invoke("leaderboards", "show", "ASR", "LibriSpeech", "--registry", str(registry))
+    assert said in out

@@ -96,6 +96,15 @@ class Leaderboard:
         return self.benchmark.directions.get(metric)
 
 
+def ranked_by(metric_name: str | None, direction: str | None) -> str:
+    """How a leaderboard is ranked, as every view says it (the site's page in HTML)."""
+    if metric_name is None:
+        return "No metric to rank by."
+    if direction in ("higher", "lower"):
+        return f"Ranked by {metric_name} ({direction} is better)."
+    return f"Not ranked yet: nobody has said whether higher or lower {metric_name} is better."
+
+
 def better(direction: str, a: float, b: float) -> bool:
     """Whether ``a`` beats ``b`` in ``direction``."""
     return a > b if direction == "higher" else a < b

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank
+from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank, ranked_by
 from .markdown import cell, link, number, table
 from .outputs import output_folder, write_new
 from .parallel import fork_map, shared
@@ -216,9 +216,8 @@ def leaderboard_markdown(board: Leaderboard, registry: Registry,
              f"Task: {cell(registry.name('task', b.task))} · "
              f"Dataset: {cell(registry.name('dataset', b.dataset))}"
              + (f" · Split: {cell(b.split)}" if b.split else ""), "",
-             f"Ranked by {cell(registry.name('metric', b.primary)) if b.primary else '—'}"
-             f" ({'higher' if direction == 'higher' else 'lower' if direction else 'unknown'}"
-             " is better).", ""]
+             ranked_by(cell(registry.name("metric", b.primary)) if b.primary else None,
+                       direction), ""]
     if b.notes:
         lines += [f"Notes: {cell(b.notes)}", ""]  # not at a line's start: no list or heading
     header, rows = rows_table or table_rows(board, registry)

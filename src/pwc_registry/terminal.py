@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ids import fold
-from .leaderboard import Leaderboard, Row
+from .leaderboard import Leaderboard, Row, ranked_by
 from .markdown import number, printable
 from .registry import Paper, Registry, paper_label
 from .snapshot import table_rows
@@ -111,10 +111,9 @@ def _widest(header: Sequence[str], rows: Sequence[Sequence[str]], i: int, most: 
 def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = True) -> str:
     b = board.benchmark
     direction = b.directions.get(b.primary) if b.primary else None
-    better = {"higher": "higher is better", "lower": "lower is better"}.get(
-        direction or "", "direction unknown: not ranked")
-    ranked = (f"ranked by {registry.name('metric', b.primary) if b.primary else '—'}"
-              f" ({better})" + ("" if extra_data else "; without extra training data"))
+    ranked = ranked_by(registry.name("metric", b.primary) if b.primary else None, direction)
+    if not extra_data:
+        ranked = ranked[:-1] + "; without extra training data."
     header, rows = table_rows(board, registry, extra_data=extra_data)
     return printable(b.name) + "\n" + printable(ranked) + "\n\n" + table(header, rows)
 
