@@ -555,4 +555,4 @@ def test_every_view_says_an_unranked_board_is_not_ranked(tmp_path: Path) -> None
     said = "Not ranked yet: nobody has said whether higher or lower Word Error Rate is better."
     assert said in snapshot.leaderboard_markdown(board, loaded)
     code, out = invoke("leaderboards", "show", "ASR", "LibriSpeech", "--registry", str(registry))
-    assert said in out
+    assert code == 0 and said in out

@@ -1219,3 +1219,11 @@ def test_search_finds_metrics_and_shows_markup_as_text(
     assert dialogs == []
     page.close()
     server.shutdown()
+
+
+def test_a_count_of_one_is_singular(hostile_site: tuple[Path, Path]) -> None:
+    # "1 results." on 35 of the shipped boards' pages (found by an analyst).
+    _, out = hostile_site
+    page = (out / "benchmarks" / "injection--librispeech-test-clean.html").read_text("utf-8")
+    assert "1 result." in page and "1 results" not in page
+    assert "1 results" not in (out / "index.html").read_text("utf-8")

@@ -16,6 +16,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 result``, ``2 results``: a count with its noun (a regular plural)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def number(value: float | None, missing: str = "") -> str:
     """``66.4``, ``88`` (not ``88.0``), or ``missing``. Below 1e16, where ``repr`` takes an
     exponent, an integral float is written as the integer it is exactly (2**53 as

@@ -40,7 +40,7 @@ from ..exports.gzipped import gzip_file
 from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import Leaderboard, Row, compile_leaderboards
-from ..markdown import number
+from ..markdown import counted, number
 from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
@@ -233,6 +233,7 @@ def _environment() -> jinja2.Environment:
         # every page asks the disk for the modification time of each template it uses.
         auto_reload=False)
     env.filters["number"] = lambda v: number(v, "—")
+    env.filters["counted"] = counted
     env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
     env.filters["page"] = holder_page
@@ -372,7 +373,7 @@ class Pages:
         return self._page("sota-area.html", f"sota/{_paged_name(area, number)}",
                           f"State of the art: {name}" + (f" ({number}/{pages})" if pages > 1
                                                          else ""),
-                          f"{len(boards)} leaderboards of {name}.", boards=chunk,
+                          f"{counted(len(boards), 'leaderboard')} of {name}.", boards=chunk,
                           area=area, area_name=name, number=number, pages=pages,
                           page_name=_paged_name, count=len(boards))
 
@@ -398,7 +399,7 @@ class Pages:
                     if len(steps) >= 2 else ""
                 charts.append((view, steps, chart, undated, len(reporting)))
         best = board.best
-        description = (f"{b.name}: {len(board.rows)} results ranked by "
+        description = (f"{b.name}: {counted(len(board.rows), 'result')} ranked by "
                        f"{self.name('metric', b.primary) if b.primary else 'no metric'}"
                        + (f"; best {_value(best, b.primary)} by {best.result.model}."
                           if best and b.primary else "."))
@@ -499,7 +500,7 @@ class Pages:
                                           min(pages, number + PAGE_WINDOW) + 1)})
         return self._page("papers.html", f"papers/{_paged_name('index', number)}",
                           "Papers" + (f" ({number}/{pages})" if pages > 1 else ""),
-                          f"{total} papers, newest first"
+                          f"{counted(total, 'paper')}, newest first"
                           + (f": page {number} of {pages}." if pages > 1 else "."),
                           latest=chunk, badges=self.badges(chunk), number=number, pages=pages,
                           window=window, page_name=_paged_name,
