@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html.parser
 import http.server
+import json
 import re
 import threading
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from click.testing import CliRunner
 
+from pwc_registry.cli import main
 from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.site.build import build_site
@@ -1227,3 +1230,26 @@ def test_a_count_of_one_is_singular(hostile_site: tuple[Path, Path]) -> None:
     page = (out / "benchmarks" / "injection--librispeech-test-clean.html").read_text("utf-8")
     assert "1 result." in page and "1 results" not in page
     assert "1 results" not in (out / "index.html").read_text("utf-8")
+
+
+def test_a_results_own_code_is_shown_wherever_its_row_is(tmp_path: Path) -> None:
+    """A result's `code_links` (its model's code, where the paper has none: 123 results of the
+    shipped registry) were only in the JSON: not on its board row, its paper's page, the API's
+    repositories of the paper or `pwc show paper` (found by an analyst)."""
+    registry = speech_registry(tmp_path)
+    coded = result("speech-recognition", "librispeech-test-clean", "K", word_error_rate=6.0)
+    coded["code_links"] = ["https://github.com/lab/k-model"]
+    paper(registry, "coded-asr", "2022-09-01", [coded])
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    link = 'href="https://github.com/lab/k-model"'
+    board = (out / "benchmarks" / "speech-recognition--librispeech-test-clean.html")
+    row = next(line for line in board.read_text("utf-8").splitlines() if ">K<" in line)
+    assert link in row
+    assert link in (out / "papers" / "coded-asr.html").read_text("utf-8")
+    repositories = json.loads((out / "api" / "v1" / "papers" / "coded-asr" / "repositories"
+                               / "index.json").read_text("utf-8"))
+    assert [(r["url"], r["is_official"]) for r in repositories["results"]] == [
+        ("https://github.com/lab/k-model", False)]
+    shown = CliRunner().invoke(main, ["show", "paper", "coded-asr", "--registry", str(registry)])
+    assert "Code of K: https://github.com/lab/k-model" in shown.output

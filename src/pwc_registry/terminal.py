@@ -134,6 +134,9 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
             out.append(f"{label}: {url}")
     for code in paper.code:
         out.append(f"Code{' (official)' if code.official else ''}: {code.url}")
+    for model, url in dict.fromkeys((r.model, url) for r in paper.results
+                                    for url in r.code_links):
+        out.append(f"Code of {model}: {url}")
     if paper.abstract:
         out += ["", "Abstract", *textwrap.wrap(paper.abstract, width)]
     rows = [[registry.name("task", r.task), registry.name("dataset", r.dataset)

@@ -215,8 +215,11 @@ def paper_files(site: Site, paper_id: str) -> Files:
                                           for d in datasets if d in entities.get("dataset", {})]),
         **list_files(f"{base}/methods", [entity("method", m, entities["method"][m])
                                          for m in p.methods if m in entities.get("method", {})]),
-        **list_files(f"{base}/repositories", [repository(c.url, c.official, c.framework)
-                                              for c in p.code]),
+        **list_files(f"{base}/repositories", [
+            repository(c.url, c.official, c.framework) for c in p.code] + [
+            # Its models' own code, where a result gives it (never said to be official).
+            repository(url, False, None) for url in dict.fromkeys(
+                u for r in p.results for u in r.code_links) if url not in {c.url for c in p.code}]),
     }
 
 

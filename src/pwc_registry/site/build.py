@@ -44,6 +44,7 @@ from ..markdown import counted, number
 from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
+    CodeLink,
     Holder,
     Registry,
     Source,
@@ -436,7 +437,9 @@ class Pages:
                     else None
                 cells.append((_value(row, m), f"#{rank}" if rank else "",
                               f"#{clean}" if clean else ""))
-            code = row.holder.main_code
+            # The model's own code where the result gives it (its paper's may be another
+            # model's, or none), else its holder's.
+            code = CodeLink(result.code_links[0]) if result.code_links else row.holder.main_code
             # Who holds the result, where that is not the paper the row names: a source, or
             # another paper that quotes it (it names the paper, which only the holder says).
             held_by = row.holder if row.holder is not row.paper else None
