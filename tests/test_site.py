@@ -1253,3 +1253,13 @@ def test_a_results_own_code_is_shown_wherever_its_row_is(tmp_path: Path) -> None
         ("https://github.com/lab/k-model", False)]
     shown = CliRunner().invoke(main, ["show", "paper", "coded-asr", "--registry", str(registry)])
     assert "Code of K: https://github.com/lab/k-model" in shown.output
+
+
+def test_the_about_page_links_to_the_submit_page(hostile_site: tuple[Path, Path]) -> None:
+    # It showed "(see [Submit](submit.html))" as text: relative links are refused in
+    # descriptions (they point at files of some repository), and were in the site's own prose.
+    _, out = hostile_site
+    about = (out / "about.html").read_text("utf-8")
+    assert '<a href="submit.html">Submit</a>' in about and "[Submit]" not in about
+    submit = (out / "submit.html").read_text("utf-8")
+    assert 'href="docs/registry.md"' not in submit  # a file of the repository: still text

@@ -574,7 +574,7 @@ class Pages:
 
     def _prose(self, key: str) -> tuple[str, str]:
         title, description, markdown_text = _PROSE[key](self.site)
-        body = render_markdown(markdown_text)
+        body = render_markdown(markdown_text, prose=True)
         return self._page("prose.html", key, title, description, body=body)
 
     def _downloads(self, _: str) -> tuple[str, str]:
@@ -608,7 +608,8 @@ def _about(site: Site) -> tuple[str, str, str]:
 Papers With Code 2 is the community's successor to Papers with Code: a git repository of
 machine-learning results, one file per paper, checked by a tool on every pull request and
 compiled into these leaderboards. Anyone can add or correct a result by pull request (see
-[Submit](submit.html)); every number says where in its paper it comes from.
+[Submit](submit.html)); every number names the paper or source it comes from, and where in
+it (a table, a section) wherever its contributor or importer says so.
 
 It holds {site.counts['papers']} papers, {site.counts['results']} results and
 {site.counts['benchmarks']} leaderboards.
@@ -646,13 +647,20 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
 # of some repository, which the site does not have (it is shown as text).
 _MARKDOWN.validateLink = (  # type: ignore[method-assign]  # markdown-it's documented hook
     lambda url: url.lower().startswith(("https://", "http://", "mailto:")))
+#: The site's pages at its root that its own prose (About) may link to, as written there.
+_ROOT_PAGES = frozenset({"index.html", "about.html", "submit.html", "downloads.html",
+                         "search.html"})
+_PROSE_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+_PROSE_MARKDOWN.validateLink = (  # type: ignore[method-assign]
+    lambda url: url in _ROOT_PAGES or _MARKDOWN.validateLink(url))
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, prose: bool = False) -> str:
     """Markdown from the registry (descriptions) or the guide, as HTML: raw HTML in it is shown
     as text, links keep markdown-it's safe schemes, and images are not loaded (a page loads
-    nothing from elsewhere)."""
-    html: str = _MARKDOWN.render(text)
+    nothing from elsewhere). ``prose``: a page at the site's root, which may link to the
+    others there."""
+    html: str = (_PROSE_MARKDOWN if prose else _MARKDOWN).render(text)
     # A code block wider than the page scrolls; keyboard users reach it with Tab to scroll it.
     # Raw HTML is escaped, so every "<pre>" here is markdown-it's own.
     return html.replace("<pre>", '<pre tabindex="0">')
