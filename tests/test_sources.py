@@ -367,3 +367,28 @@ def test_a_source_renamed_into_a_paper_under_another_title_is_refused(tmp_path: 
     errors = _errors(registry, changed_since="main")
     assert [e.split()[0] for e in errors] == ["H012"], errors
     assert "Human transcribers" in errors[0] and "XLNet" in errors[0]
+
+
+def test_show_source_prints_a_source_and_show_paper_points_at_it(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+    from pwc_registry.registry import SOURCE_KINDS
+    from pwc_registry.schema import schema
+
+    registry = speech_registry(tmp_path)
+    _source(registry)
+    source = "librispeech-leaderboard-human"
+    shown = CliRunner().invoke(main, ["show", "source", source, "--registry", str(registry)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "Human transcribers" and "leaderboard submission · 2021-03" in lines
+    assert "Source: https://example.org/leaderboard" in lines
+    assert any("Human" in line and "4" in line for line in lines)
+    data = json.loads(CliRunner().invoke(main, ["show", "source", source, "--format", "json",
+                                                "--registry", str(registry)]).output)
+    assert (data["kind"], data["results"][0]["paper"]) == ("submission", "first-asr")
+    wrong = CliRunner().invoke(main, ["show", "paper", source, "--registry", str(registry)])
+    assert wrong.exit_code == 2 and f"pwc show source {source}" in wrong.output
+    # One list of kinds: the schema's.
+    assert list(SOURCE_KINDS) == schema("source")["properties"]["kind"]["enum"]

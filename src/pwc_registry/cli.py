@@ -675,6 +675,35 @@ def show_paper(paper: str, fmt: str, registry: Path | None) -> None:
     click.echo(terminal.paper(found, loaded, boards, related), nl=False)
 
 
+@show.command("source")
+@click.argument("source")
+@_output_format
+@registry_option
+def show_source(source: str, fmt: str, registry: Path | None) -> None:
+    """Print a source (a leaderboard submission, a library's table, a model card, a report)
+    and its results (SOURCE: its id)."""
+    from . import terminal
+    from .leaderboard import leaderboards_of_paper
+    from .registry import load_registry
+    from .suggest import did_you_mean
+
+    loaded = load_registry(_registry(registry))
+    found = loaded.sources.get(source)
+    if found is None:
+        why = (f"{source!r} is a paper, not a source: pwc show paper {source}"
+               if source in loaded.papers else f"no source {source!r} (give its id)")
+        _not_found("show source", why, did_you_mean(source, loaded.sources))
+        return
+    boards = leaderboards_of_paper(loaded, found.id)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(terminal.paper_data(found, loaded, boards), indent=2,
+                              ensure_ascii=False))
+        return
+    click.echo(terminal.paper(found, loaded, boards), nl=False)
+
+
 @main.command("diff")
 @click.argument("base")
 @click.argument("head", required=False)
@@ -1137,6 +1166,8 @@ def _no_paper(loaded: Registry, paper: str) -> str:
         if skipped.rsplit("/", 1)[-1] == f"{paper}.yaml":
             return (f"the paper {paper!r} is in {skipped}, which does not pass its schema and "
                     "is left out (run pwc validate)")
+    if paper in loaded.sources:
+        return f"{paper!r} is a source, not a paper: pwc show source {paper}"
     return f"no paper {paper!r} (give its id, arXiv id or exact title)"
 
 

@@ -121,6 +121,10 @@ class Source:
         return next((c for c in self.code if c.official), self.code[0] if self.code else None)
 
 
+#: A source's kind as readers are told it.
+SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benchmark",
+                "model-card": "model card", "report": "report", "leaderboard": "leaderboard"}
+
 #: A record that holds results.
 Holder = Paper | Source
 

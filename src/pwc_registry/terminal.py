@@ -12,7 +12,7 @@ from typing import Any
 from .ids import fold
 from .leaderboard import Leaderboard, Row, ranked_by
 from .markdown import number, printable
-from .registry import Paper, Registry, paper_label
+from .registry import SOURCE_KINDS, Holder, Paper, Registry, Source, paper_label
 from .snapshot import table_rows
 
 #: No column is cut narrower than this to fit the terminal: a table wider than a very narrow
@@ -118,18 +118,23 @@ def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = Tr
     return printable(b.name) + "\n" + printable(ranked) + "\n\n" + table(header, rows)
 
 
-def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
+def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
           related: Sequence[Paper] = ()) -> str:
-    """The paper the way its page shows it: title, authors, date, tasks, links, abstract,
-    results (Task, Dataset, Metric, Value, Model), its rank on each leaderboard, and related
-    papers."""
+    """The paper (or source) the way its page shows it: title, authors, date, tasks, links,
+    abstract, results (Task, Dataset, Metric, Value, Model), its rank on each leaderboard, and
+    related papers."""
     width = min(100, columns() or 100)
     out = [paper_label(paper), ""]
     if paper.authors:
         out.append(", ".join(paper.authors))
-    facts = [paper.date or "undated", *(registry.name("task", t) for t in paper.tasks)]
+    if isinstance(paper, Source):
+        facts = [SOURCE_KINDS[paper.kind], paper.date or "undated"]
+        links = [("Source", paper.url)]
+    else:
+        facts = [paper.date or "undated", *(registry.name("task", t) for t in paper.tasks)]
+        links = [("Paper", paper.links.get("abstract")), ("PDF", paper.links.get("pdf"))]
     out += [" · ".join(facts), ""]
-    for label, url in (("Paper", paper.links.get("abstract")), ("PDF", paper.links.get("pdf"))):
+    for label, url in links:
         if url:
             out.append(f"{label}: {url}")
     for code in paper.code:
@@ -137,8 +142,10 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     for model, url in dict.fromkeys((r.model, url) for r in paper.results
                                     for url in r.code_links):
         out.append(f"Code of {model}: {url}")
-    if paper.abstract:
-        out += ["", "Abstract", *textwrap.wrap(paper.abstract, width)]
+    about = paper.description if isinstance(paper, Source) else paper.abstract
+    if about:
+        out += ["", "Description" if isinstance(paper, Source) else "Abstract",
+                *textwrap.wrap(about, width)]
     rows = [[registry.name("task", r.task), registry.name("dataset", r.dataset)
              + (f" ({r.split})" if r.split else ""), registry.name("metric", m), number(v.value)
              + (f" ± {number(v.spread)}" if v.spread is not None else ""), r.model]
@@ -162,17 +169,21 @@ def paper(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     return "\n".join(printable(line) for line in out) + "\n"
 
 
-def paper_data(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
+def paper_data(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
                related: Sequence[Paper] = ()) -> dict[str, Any]:
-    """What :func:`paper` shows, for machines (``pwc show paper --format json``)."""
+    """What :func:`paper` shows, for machines (``pwc show paper --format json``; a source's
+    has its kind, address and description instead of a paper's venue, links, abstract, tasks
+    and methods)."""
+    own: dict[str, Any] = {"kind": paper.kind, "url": paper.url,
+                           "description": paper.description} if isinstance(paper, Source) \
+        else {"venue": paper.venue, "links": dict(paper.links), "abstract": paper.abstract,
+              "tasks": list(paper.tasks), "methods": list(paper.methods)}
     return {
         "id": paper.id, "title": paper.title, "label": paper_label(paper),
         "file": paper.file, "authors": list(paper.authors), "date": paper.date,
-        "identifiers": dict(paper.identifiers), "venue": paper.venue,
-        "links": dict(paper.links), "abstract": paper.abstract,
+        "identifiers": dict(paper.identifiers), **own,
         "code": [{"url": c.url, "official": c.official, "framework": c.framework}
                  for c in paper.code],
-        "tasks": list(paper.tasks), "methods": list(paper.methods),
         "results": [{"task": r.task, "dataset": r.dataset, "split": r.split, "model": r.model,
                      "aliases": list(r.aliases), "paper": r.paper, "date": r.date,
                      "metrics": {m: {"value": v.value, "spread": v.spread}
@@ -189,7 +200,7 @@ def paper_data(paper: Paper, registry: Registry, boards: Sequence[Leaderboard],
     }
 
 
-def _rows_of(paper: Paper, boards: Sequence[Leaderboard]) -> list[tuple[Leaderboard, Row]]:
+def _rows_of(paper: Holder, boards: Sequence[Leaderboard]) -> list[tuple[Leaderboard, Row]]:
     """The rows a paper's page lists: those it holds (its own, and those it quotes of another
     paper) and those credited to it that others hold."""
     return [(b, row) for b in boards for row in b.rows if row.holder.id == paper.id

@@ -36,6 +36,7 @@ from typing import Any
 from ..arxiv import ArxivError, normalise_id
 from ..layout import Unreadable, read_file
 from ..load import MAX_FILE_BYTES, read_rich
+from ..registry import SOURCE_KINDS as KINDS
 from ..utf8 import NotUTF8, decode
 from .formats import import_format
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
@@ -43,7 +44,7 @@ from .report import ImportReport
 from .sink import Progress
 
 #: source.schema.json's kinds.
-SOURCE_KINDS = ("submission", "library", "model-card", "report", "leaderboard")
+SOURCE_KINDS = tuple(KINDS)
 UNITS = ("percent", "fraction")
 #: The largest table read (bytes): timm's largest file is 160 KB.
 MAX_TABLE_BYTES = 64 * 1024 * 1024

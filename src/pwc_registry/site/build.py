@@ -44,6 +44,7 @@ from ..markdown import counted, number
 from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
+    SOURCE_KINDS,
     CodeLink,
     Holder,
     Registry,
@@ -80,8 +81,6 @@ _FORMAT_LABELS = {"parquet": "Parquet", "sqlite": "SQLite (for Datasette), gzipp
 #: Parquet is compressed inside.
 GZIPPED = (".sqlite", ".csv")
 #: How each kind of source is named on the site (source.schema.json lists the kinds).
-SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benchmark",
-                "model-card": "model card", "report": "report", "leaderboard": "leaderboard"}
 #: Above this many rows a leaderboard's markup is leaner (a row's rank on each other metric goes
 #: into a tooltip): the 1,556 rows of the largest board must still open in under a second.
 COMPACT = 200

@@ -50,8 +50,8 @@ from pathlib import Path
 import markupsafe
 
 from ..leaderboard import Leaderboard
-from ..registry import Holder, Registry, paper_label
-from .build import SOURCE_KINDS, TOP, Site, holder_page, rank_badges, render_markdown
+from ..registry import SOURCE_KINDS, Holder, Registry, paper_label
+from .build import TOP, Site, holder_page, rank_badges, render_markdown
 
 #: Where the index and Pagefind's script go, from the site's root.
 FOLDER = "pagefind"
