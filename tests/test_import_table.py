@@ -383,3 +383,24 @@ def test_rows_that_cannot_be_read_are_counted_as_not_imported(tmp_path: Path) ->
     assert [d.code for d in report.diagnostics if d.code == "A038"] == ["A038", "A038"]
     assert (report.counts["row"], report.counts["result"], report.counts["skipped row"]) == (
         3, 1, 2)
+
+
+@pytest.mark.parametrize("source_id", ["../../../../victim", "A/B", "Good-ID", "a--b", "x" * 201])
+def test_a_source_id_that_is_no_id_is_refused_never_a_path(tmp_path: Path, source_id: str
+                                                           ) -> None:
+    """`--source-id ../../../x` named a file outside the registry, which the import rewrote
+    (found by an attack); an id that is not a slug was also dropped without a word."""
+    registry = classification_registry(tmp_path)
+    victim = tmp_path / "victim.yaml"
+    victim.write_text("id: victim\n", encoding="utf-8")
+    source = {**TIMM_MAPPING["source"], "id": source_id}  # type: ignore[dict-item]
+    with pytest.raises(MappingError, match="is not an id"):
+        _import(registry, TIMM, _mapping(source=source), tmp_path)
+    table = _csv(tmp_path, "model,top1\nZZ,70.5\n")
+    done = subprocess.run([sys.executable, "-m", "pwc_registry", "import", "table", str(table),
+                           "--model", "model", "--metric", "top1=Top-1 Accuracy", "--task",
+                           "Image Classification", "--dataset", "ImageNet", "--source-kind",
+                           "library", "--source-title", "Q3", "--source-id", source_id,
+                           "--registry", str(registry)], capture_output=True, text=True)
+    assert done.returncode == 2 and "A037" in done.stderr and "is not an id" in done.stderr
+    assert victim.read_text(encoding="utf-8") == "id: victim\n"

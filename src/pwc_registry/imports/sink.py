@@ -117,7 +117,7 @@ class Sink(Fields):
         key = ref.preferred_id or fold(ref.title)
         holder = self.sources.get(key)
         if holder is None:
-            if ref.preferred_id and (
+            if ref.preferred_id and layout.SLUG.match(ref.preferred_id) and (
                     ref.preferred_id in self.known.source_ids
                     or (self.registry / layout.relative_path(layout.SOURCE, ref.preferred_id))
                     .exists()):

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arxiv import ArxivError, normalise_id
-from ..layout import Unreadable, read_file
+from ..layout import MAX_SLUG, SLUG, Unreadable, read_file
 from ..load import MAX_FILE_BYTES, read_rich
 from ..registry import SOURCE_KINDS as KINDS
 from ..utf8 import NotUTF8, decode
@@ -145,7 +145,13 @@ def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
         raise MappingError("the source needs a kind (one of "
                            f"{', '.join(SOURCE_KINDS)}) and a title (--source-kind, "
                            "--source-title)", name)
-    ref = SourceRef(kind=kind, title=title, preferred_id=_text(source.get("id"), "id", name),
+    preferred = _text(source.get("id"), "id", name)
+    if preferred is not None and not (SLUG.match(preferred) and len(preferred) <= MAX_SLUG):
+        # It names the source's file: "../../x" would write outside the registry.
+        raise MappingError(f"source: id {preferred!r} is not an id (lower-case letters and "
+                           "digits in words joined by single hyphens, as in "
+                           "'timm-imagenet-results'; --source-id)", name)
+    ref = SourceRef(kind=kind, title=title, preferred_id=preferred,
                     url=_text(source.get("url"), "url", name),
                     description=_text(source.get("description"), "description", name),
                     date=_text(source.get("date"), "date", name))
