@@ -218,6 +218,37 @@ def test_an_import_may_not_leave_the_tree(tmp_path: Path) -> None:
     assert "through a symbolic link" not in problems[0][1]
 
 
+def test_a_pattern_leading_out_of_the_tree_lists_no_folder_out_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`../../*/*/*/*/*/*/*/*` was expanded over the whole disk (3 GB, minutes) before each
+    match was refused, and the report named 36,388 files outside (found by an attack)."""
+    import glob
+
+    listed: list[str] = []
+    real_iglob = glob.iglob
+    monkeypatch.setattr(glob, "iglob", lambda p, **k: (listed.append(p), real_iglob(p, **k))[1])
+    top = _tree(tmp_path, "Import:\n  - ../../../*/*/*/*/*/*/*/*\n  - configs/*.yml\n",
+                {"configs/a.yml": MODEL})
+    batches = _read(top)
+    problems = [(c, m) for b in batches for c, m, _ in b.problems]
+    assert [c for c, _ in problems] == ["A041"] and "leads out of" in problems[0][1]
+    assert listed == [str(top / "configs" / "*.yml")]  # only the pattern inside was listed
+    assert len(_results(batches)) == 1
+
+
+def test_a_pattern_matching_too_many_files_reads_none(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from pwc_registry.imports import model_index
+
+    top = _tree(tmp_path, "Import:\n  - configs/*.yml\n",
+                {f"configs/m{i}.yml": MODEL for i in range(4)})
+    monkeypatch.setattr(model_index, "MAX_FILES", 3)
+    batches = _read(top)
+    problems = [(c, m) for b in batches for c, m, _ in b.problems]
+    assert [c for c, _ in problems] == ["A040"] and "more than 3 files" in problems[0][1]
+    assert _results(batches) == []
+
+
 def test_a_root_found_in_the_folder_that_links_out_of_it_is_not_read(tmp_path: Path) -> None:
     """The walk found `sub/model-index.yml`, a link to a file outside the folder, and read it:
     only `Import:` entries were checked against the tree."""

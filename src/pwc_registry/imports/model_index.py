@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import itertools
 import os
 import re
 import stat
@@ -169,6 +170,12 @@ class _Tree:
     def _inside(self, real: str) -> bool:
         return real == self.top or real.startswith(self.top.rstrip(os.sep) + os.sep)
 
+    def _given_inside(self, path: str) -> bool:
+        """Whether ``path``, read as written (``..`` resolved, links not), is in the tree."""
+        lexical = os.path.abspath(path)
+        return lexical == self.top_given or lexical.startswith(
+            self.top_given.rstrip(os.sep) + os.sep)
+
     def resolve(self, base_dir: str, text: str, at: Origin) -> list[str]:
         """The files an ``Import`` entry or file field names, each checked to lie in the tree."""
         if any(ord(c) < 32 for c in text):  # a NUL byte would make the system calls raise
@@ -180,7 +187,16 @@ class _Tree:
             return []
         joined = os.path.normpath(os.path.join(base_dir, text))
         if glob.has_magic(text):
-            matches = sorted(glob.glob(joined))
+            if not self._given_inside(joined):
+                # Said before any folder is listed: "../../*/*/*/*" would walk the whole disk
+                # (3 GB and minutes) only to refuse each match, naming files outside.
+                self.report("A041", f"{text!r} leads out of {self.top}; not read", at)
+                return []
+            matches = sorted(itertools.islice(glob.iglob(joined), MAX_FILES + 1))
+            if len(matches) > MAX_FILES:
+                self.report("A040", f"{text!r} matches more than {MAX_FILES:,} files; none "
+                            "is read", at)
+                return []
             if not matches:
                 self.report("A042", f"{text!r} matches no file", at)
         else:
@@ -189,10 +205,7 @@ class _Tree:
         for path in matches:
             real = os.path.realpath(path)
             if not self._inside(real):
-                lexical = os.path.abspath(path)
-                inside = lexical == self.top_given or lexical.startswith(
-                    self.top_given.rstrip(os.sep) + os.sep)
-                how = "through a symbolic link " if inside else ""
+                how = "through a symbolic link " if self._given_inside(path) else ""
                 self.report("A041", f"{text!r} leads {how}out of {self.top} (to {real}); "
                             "not read", at)
                 continue
