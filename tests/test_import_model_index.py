@@ -445,3 +445,23 @@ def test_a_file_of_another_format_is_said_not_read_as_empty(tmp_path: Path) -> N
     assert (code, origin.line) == ("A045", 1) and "`pwc import hf`" in message
     [(code, message, _)] = [p for b in _read(other) for p in b.problems]
     assert code == "A045" and "not a model-index file" in message and "hf" not in message
+
+
+def test_one_results_file_named_by_many_models_is_bounded(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each model naming one file of results reads it for itself: 3,000 models and 3,000
+    results (330 KB) went past 4 GB (found by an attack). A tree gives MAX_RESULTS at most."""
+    from pwc_registry.imports import model_index
+
+    monkeypatch.setattr(model_index, "MAX_RESULTS", 25)
+    results = "".join(f"  - Task: T\n    Dataset: D{i}\n    Metrics:\n      Top 1: 7{i}.5\n"
+                      for i in range(10))
+    models = "".join(f"  - Name: m{i}\n    Results: r.yml\n" for i in range(4))
+    top = _tree(tmp_path, "Import:\n  - configs/metafile.yml\n",
+                {"configs/metafile.yml": "Models:\n" + models,
+                 "configs/r.yml": "Results:\n" + results})
+    batches = _read(top)
+    assert len(_results(batches)) == 25
+    problems = [(c, m) for b in batches for c, m, _ in b.problems]
+    assert problems == [("A040", "more than 25 results in one tree; those from 'm2' on are not "
+                                 "imported")], problems

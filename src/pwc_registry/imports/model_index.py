@@ -44,6 +44,10 @@ ROOT_NAMES = ("model-index.yml", "model-index.yaml")
 METAFILE_NAMES = ("metafile.yml", "metafile.yaml")
 #: Files read from one tree at most: OpenMMLab's largest repositories have a few hundred.
 MAX_FILES = 10_000
+#: The most results one tree gives: a results file named by many models is read for each
+#: (3,000 models naming one file of 3,000 results, 330 KB, took over 4 GB). OpenMMLab's
+#: largest libraries hold a few thousand.
+MAX_RESULTS = 100_000
 #: Imports nested deeper than this are not followed (real trees nest two or three).
 MAX_IMPORT_DEPTH = 32
 _FILE_FIELD = re.compile(r"\.(?:ya?ml|json|md)$", re.IGNORECASE)
@@ -161,6 +165,7 @@ class _Tree:
     library: dict[str, Any] | None = None
     #: Files some of which was left out (A049): the unit rule cannot judge them whole.
     partial: set[str] = dataclasses.field(default_factory=set)
+    results_given: int = 0
 
     def report(self, code: str, message: str, origin: Origin) -> None:
         self.problems.append((code, message, origin))
@@ -411,6 +416,8 @@ class _Tree:
 
     def _results(self, model: _Model, problems: list[Problem]) -> Iterator[ImportedResult]:
         data, part, pointer = model.data, model.part, model.pointer
+        if self.results_given > MAX_RESULTS:  # said once, at the first left out
+            return
         name = data.get("Name")
         if not isinstance(name, str) or not name.strip():
             problems.append(("A045", "a model has no Name; its results are not imported",
@@ -464,7 +471,14 @@ class _Tree:
                                      "value", origin))
                     continue
                 values.append(ImportedValue(metric, value, origin))
+            if values and self.results_given >= MAX_RESULTS:
+                problems.append(("A040", f"more than {MAX_RESULTS:,} results in one tree; "
+                                 f"those from {name!r} on are not imported",
+                                 entry_part.origin(at)))
+                self.results_given += 1
+                return
             if values:
+                self.results_given += 1
                 yield ImportedResult(
                     origin=entry_part.origin(at), task=task.strip(), dataset=dataset.strip(),
                     model=name, values=tuple(values), paper=paper, kind="library",
