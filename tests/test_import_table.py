@@ -404,3 +404,22 @@ def test_a_source_id_that_is_no_id_is_refused_never_a_path(tmp_path: Path, sourc
                            "--registry", str(registry)], capture_output=True, text=True)
     assert done.returncode == 2 and "A037" in done.stderr and "is not an id" in done.stderr
     assert victim.read_text(encoding="utf-8") == "id: victim\n"
+
+
+def test_a_source_past_the_registrys_file_limit_is_not_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 3 MB table gave a 15 MB source file, which validation then refused (Y010): a file the
+    registry cannot read is not written, and the import says so (found by an attack)."""
+    from pwc_registry import layout
+
+    registry = classification_registry(tmp_path)
+    rows = "".join(f"M{i},7{i % 10}.5\n" for i in range(40))
+    table = _csv(tmp_path, "model,top1\n" + rows)
+    mapping = {"model": "model", "task": "Image Classification", "dataset": "ImageNet",
+               "metrics": {"top1": "Top-1 Accuracy"},
+               "source": {"kind": "library", "title": "A big table"}}
+    monkeypatch.setattr(layout, "MAX_FILE_BYTES", 2000)
+    report = _import(registry, table, mapping, tmp_path)
+    found = [(d.code, d.message) for d in report.diagnostics if d.code == "A014"]
+    assert len(found) == 1 and "over the registry's limit of 2,000" in found[0][1], found
+    assert not list((registry / "sources").rglob("a-big-table.yaml"))

@@ -467,8 +467,9 @@ _PROBLEMS += [
             "alone; replace the link with the file or folder itself and import again."),
     Problem("A014", "file-not-written", "error", "A registry file cannot be written",
             "The system refused to write the file (its name is too long, the disk is full, a "
-            "folder is not writable). The rest of the import goes on; fix the cause and import "
-            "again."),
+            "folder is not writable), or it would be larger than the registry reads (Y010: a "
+            "source of tens of thousands of results). The rest of the import goes on; fix the "
+            "cause and import again."),
     Problem("A015", "number-out-of-range", "warning", "A number cannot be kept as written",
             "The number is too large for a float (`1e400`, thousands of digits), so small it "
             "would be stored as 0, has more digits than a float keeps (as V015 and Y020 say of "

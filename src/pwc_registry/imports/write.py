@@ -129,6 +129,8 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
         return "kept", [_linked(registry, problem[0], relative, problem[1])]
     path = registry / relative
     text = canonical.dump(record, kind).encode("utf-8")
+    if len(text) > layout.MAX_FILE_BYTES:
+        return "not written", [_too_large(name, len(text))]
     try:
         # Creating exclusively is one system call when the file is new, as most are; it fails
         # on any name that exists, a link included.
@@ -199,8 +201,18 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
                                 "additions are not written", name, hint="add them by hand: "
                                 + ", ".join(k for k in merged if merged[k] != doc.data.get(k))))
         return "kept", found
+    if len(new_text) > layout.MAX_FILE_BYTES:
+        return "not written", [*found, _too_large(name, len(new_text))]
     replace(path, new_text, stat.S_IMODE(mode))
     return "updated", found
+
+
+def _too_large(name: str, size: int) -> Diagnostic:
+    # Written, it would fail validation at once (Y010): the registry reads no larger file.
+    return Diagnostic("A014", f"the file would be {size:,} bytes, over the registry's limit of "
+                      f"{layout.MAX_FILE_BYTES:,}: not written", name,
+                      hint="import fewer results into one source (split the table, or give "
+                      "each part of the library a source of its own)")
 
 
 def _show(value: Any) -> str:
