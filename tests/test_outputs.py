@@ -221,6 +221,32 @@ def test_the_import_report_replaces_only_an_earlier_report(
     assert _import(registry, report, corpus)[0] == 2
 
 
+def test_no_output_is_written_through_a_link_in_a_folder_on_its_way(
+        registry: Path, tmp_path: Path, corpus: Path) -> None:
+    """`--out L/site`, where L links elsewhere: only the last name was checked, so every output
+    command wrote into L's target (found by an attack: eight commands)."""
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    link = tmp_path / "L"
+    link.symlink_to(target)
+    lert = "lert-a-linguistically-motivated-pre-trained-language-model"
+    commands = [["site", "build", "--out", str(link / "site")],
+                ["leaderboards", "build", "--out", str(link / "lb")],
+                ["build", "--site", str(link / "s"), "--leaderboards", str(link / "lb")],
+                ["export", "results", "--format", "csv", "--out", str(link / "res")],
+                ["export", "pwc-archive", "--out", str(link / "deep" / "arc")],
+                ["export", "hf", lert, "--model", "Chinese Lert Large (News)", "--out",
+                 str(link / "model")]]
+    for command in commands:
+        code, out = invoke(*command, "--registry", str(registry))
+        assert code == 2 and "on its way is a symbolic link" in out, (command, out)
+    code, out = invoke("docs", "diagnostics", "--output", str(link / "diagnostics.md"))
+    assert code == 2 and "on its way is a symbolic link" in out, out
+    code, out = _import(registry, link / "report.md", corpus)
+    assert code == 2 and "on its way is a symbolic link" in out, out
+    assert tree(target) == {}
+
+
 def test_the_import_report_is_not_written_through_a_link(
         registry: Path, tmp_path: Path, corpus: Path) -> None:
     target = tmp_path / "target.md"

@@ -27,6 +27,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .writing import linked_folder
+
 MARKER = ".pwc-output"
 #: In a folder updated in place (:func:`updated_folder`): every file the last complete run
 #: wrote, with a digest of its bytes and its size; written last, so that its own modification
@@ -62,6 +64,7 @@ def check_folder(folder: Path, command: str) -> None:
     if os.path.islink(folder):
         raise OutputError(f"{folder}: is a symbolic link; pwc writes its output into a real "
                           "folder, never through a link. Give --out another folder.")
+    check_no_linked_folder(folder)
     if not os.path.lexists(folder):
         return
     if not folder.is_dir():
@@ -509,11 +512,21 @@ def _remove_links(folder: Path) -> None:
                     pending.append(entry.path)
 
 
+def check_no_linked_folder(path: Path) -> None:
+    """Raise :class:`OutputError` if a folder on the way to ``path`` is a symbolic link."""
+    link = linked_folder(path)
+    if link is not None:
+        raise OutputError(f"{path}: {link} on its way is a symbolic link (to "
+                          f"{os.path.realpath(link)}); pwc does not write through links: give "
+                          "the path without it")
+
+
 def check_file(path: Path, is_earlier_copy: Callable[[bytes], bool]) -> None:
     """Raise :class:`OutputError` unless ``path`` may be (over)written: nothing is there, or a
     regular file whose first bytes ``is_earlier_copy`` recognises as the command's own."""
     if os.path.islink(path):
         raise OutputError(f"{path}: is a symbolic link; pwc does not write through links")
+    check_no_linked_folder(path)
     if not os.path.lexists(path):
         return
     if not path.is_file():

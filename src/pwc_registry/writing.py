@@ -63,6 +63,21 @@ class Folders:
             raise NotWritten(self.registry / found[0], found[1])
 
 
+def linked_folder(path: Path) -> Path | None:
+    """The first folder on the way to ``path`` (made absolute, never resolved) that is a
+    symbolic link, or None: an output's folder given as ``L/out``, where ``L`` links elsewhere,
+    would be written there (a checkout may hold such a link)."""
+    absolute = Path(os.path.abspath(path))
+    for folder in reversed(absolute.parents[:-1]):  # from the top, "/" itself left out
+        try:
+            mode = os.lstat(folder).st_mode
+        except FileNotFoundError:
+            return None  # nothing further down exists yet: the command makes it
+        if stat.S_ISLNK(mode):
+            return folder
+    return None
+
+
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:

@@ -29,7 +29,7 @@ from ..ids import benchmark_id
 from ..imports.hf_card import METRIC_NOTE, SPLIT_NOTE
 from ..imports.records import ImportedValue, Origin
 from ..imports.units import fractions_of, signed_metrics
-from ..outputs import OutputError
+from ..outputs import OutputError, check_no_linked_folder
 from ..registry import Paper, Registry, Result, paper_label
 
 #: A dataset on the Hub, as a link names it.
@@ -127,10 +127,9 @@ def write_eval_results(files: Sequence[EvalFile], folder: Path) -> list[tuple[st
     for f in files:
         target = folder / f.path
         data = _yaml(f.entries).encode("utf-8")
-        for step in (folder, target.parent, target):
-            if step.is_symlink():
-                raise OutputError(f"{step}: is a symbolic link; pwc does not write through "
-                                  "links")
+        if target.is_symlink():
+            raise OutputError(f"{target}: is a symbolic link; pwc does not write through links")
+        check_no_linked_folder(target)
         if os.path.lexists(target):
             if not target.is_file() or target.read_bytes() != data:
                 raise OutputError(f"{target}: not replaced: it holds other results than the "
