@@ -428,3 +428,17 @@ def test_a_merge_keeps_how_the_files_numbers_are_written(tmp_path: Path) -> None
     assert report.files[("paper", "updated")] == 1, report.diagnostics
     text = path.read_text()
     assert "accuracy: 93.60\n" in text and "ResNet-34" in text
+
+
+def test_a_named_pipe_given_as_a_dump_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """`mkfifo evaluation-tables.json` made the import wait forever for a writer (found by an
+    attack; the other readers already refused it). Run in a child with a deadline."""
+    fifo = tmp_path / "evaluation-tables.json"
+    os.mkfifo(fifo)
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    done = subprocess.run([sys.executable, "-m", "pwc_registry", "import", "pwc-archive",
+                           "--evaluation-tables", str(fifo), "--registry", str(registry),
+                           "--report", str(tmp_path / "report.md")],
+                          capture_output=True, text=True, timeout=60)
+    assert "A001 cannot read the dump: it is not a regular file" in done.stdout + done.stderr

@@ -25,6 +25,7 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from .diagnostics import Diagnostic
 from .ids import MAX_BENCHMARK_ID, benchmark_id, slugify
@@ -108,6 +109,20 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 class Unreadable(OSError):
     """A file given to read that is no regular file, or larger than the reader takes."""
+
+
+def open_regular(path: Path) -> IO[bytes]:
+    """The regular file at ``path``, open to read; :class:`Unreadable` for a named pipe, a
+    device or a folder (opened without waiting for a writer, never read)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Unreadable(0, "not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_file(path: Path, limit: int) -> bytes:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..diagnostics import Diagnostic
+from ..layout import Unreadable, open_regular
 from ..utf8 import not_utf8, other_encoding
 from ..values import exact_number
 
@@ -424,7 +425,11 @@ _JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 def _opened(path: Path) -> IO[bytes]:
     try:
-        return path.open("rb")
+        # A named pipe given as the dump is refused, not waited on (it hung).
+        return open_regular(path)
+    except Unreadable as exc:
+        raise DumpError(Diagnostic("A001", f"cannot read the dump: it is {exc.strerror}",
+                                   str(path))) from None
     except OSError as exc:
         raise DumpError(Diagnostic("A001", f"cannot open the dump: {exc.strerror}",
                                    str(path))) from None
