@@ -20,6 +20,7 @@ import yaml
 
 from pwc_registry import layout
 from pwc_registry.archive.importer import Options, import_archive
+from pwc_registry.diagnostics import pointer_text
 from pwc_registry.validate import Options as ValidateOptions
 from pwc_registry.validate import validate
 
@@ -191,6 +192,33 @@ def test_numbers_no_float_holds_are_reported_by_row_and_never_written(tmp_path: 
     values = {r["model"]: r["metrics"] for r in paper["results"]}
     assert values == {"A": {"f1": 1}, "B": {"f1": 2}, "C": {"f1": 3}, "D": {"f1": 4},
                       "E": {"f1": 5}, "F": {"f1": 6}}
+
+
+def test_a_list_written_as_something_else_is_reported_with_its_rows_counted(
+        tmp_path: Path) -> None:
+    """`datasets`, `rows` or `subtasks` written as mappings, `code_links` as one string,
+    `uses_additional_data` as "yes": the rows and fields were dropped with "0 warnings" and
+    the row counts short (found by an attack)."""
+    tables = tmp_path / "t.json"
+    tables.write_text(json.dumps([
+        {"task": "Image Classification", "subtasks": {"s": {"task": "Sub"}},
+         "datasets": {"x": {"dataset": "CIFAR-10", "sota": {"metrics": ["Accuracy"],
+                                                            "rows": [ROW]}}}},
+        {"task": "Object Detection", "datasets": [
+            {"dataset": "COCO", "sota": {"metrics": ["Accuracy"], "rows": {"0": ROW, "1": ROW}}}]},
+        {"task": "Segmentation", "datasets": [{"dataset": "VOC", "sota": {
+            "metrics": ["Accuracy"], "rows": [{**ROW, "code_links": "https://github.com/a/b",
+                                               "uses_additional_data": "yes"}]}}]}]))
+    report = _import(tmp_path / "registry", evaluation_tables=[tables])
+    found = sorted((d.code, pointer_text(d.pointer), d.message.split("; ")[-1])
+                   for d in report.diagnostics if d.code in ("A002", "A009"))
+    assert found == [
+        ("A002", "[0].datasets", "not imported (1 row)"),
+        ("A002", "[0].subtasks", "not imported"),
+        ("A002", "[1].datasets[0].sota.rows", "not imported (2 rows)"),
+        ("A002", "[2].datasets[0].sota.rows[0].code_links", "not imported"),
+        ("A009", "[2].datasets[0].sota.rows[0].uses_additional_data", "left out")], found
+    assert (report.counts["row"], report.counts["skipped row"]) == (4, 3)
 
 
 # --- a result the registry holds -------------------------------------------------------------

@@ -54,6 +54,8 @@ from ..imports.formats import FORMATS
 from ..imports.holders import PaperDraft, PaperDrafts, Twins
 from ..imports.records import Origin
 from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in
+from ..load import describe_value
+from ..markdown import counted
 from .directions import direction_of
 from .dumps import OutOfRange
 
@@ -150,6 +152,23 @@ class Conversion(Fields):
         for i, task in tasks:
             self._task(task, None, Origin(file, (i,)))
 
+    def _entries(self, node: Mapping[str, Any], key: str, where: Origin) -> list[Any]:
+        """The list ``node[key]`` (none when absent or null); anything else is reported (A002),
+        with the rows it holds counted as not imported: a mapping where the archive writes a
+        list, its rows were dropped without a word."""
+        value = node.get(key)
+        if value is None or isinstance(value, list):
+            return value or []
+        rows = 0
+        if isinstance(value, dict):
+            rows = len(value) if key == "rows" else sum(
+                _rows_in(v) for v in value.values() if isinstance(v, dict))
+        self.report("A002", f"{key} is {describe_value(value)}, not a list; not imported"
+                    + (f" ({counted(rows, 'row')})" if rows else ""), where.at(key))
+        self.counts["row"] += rows
+        self.counts["skipped row"] += rows
+        return []
+
     def _name_of(self, node: Any, field: str, kind: str, where: Origin) -> str | None:
         """The name of a task or dataset of the tables; None (reported, with the rows under it
         counted as skipped) when it is not a mapping or has no name."""
@@ -180,9 +199,9 @@ class Conversion(Fields):
             "description": self.text(task.get("description"), where.at("description")),
             "parent": parent, "area": areas[0] if areas else None, "source": source,
             "aliases": synonyms})
-        for j, dataset in enumerate(_list(task.get("datasets"))):
+        for j, dataset in enumerate(self._entries(task, "datasets", where)):
             self._dataset(task_id, name, dataset, None, where.at("datasets", j))
-        for j, sub in enumerate(_list(task.get("subtasks"))):
+        for j, sub in enumerate(self._entries(task, "subtasks", where)):
             self._task(sub, task_id, where.at("subtasks", j))
 
     def _link(self, raw: Any, where: Origin) -> dict[str, str] | None:
@@ -214,9 +233,9 @@ class Conversion(Fields):
             name = self._name_of(dataset, "dataset", "dataset", where)
         if name is None:
             return
-        links = [link for k, raw in enumerate(_list(dataset.get("dataset_links")))
+        links = [link for k, raw in enumerate(self._entries(dataset, "dataset_links", where))
                  if (link := self._link(raw, where.at("dataset_links", k)))]
-        citations = [c.strip() for c in _list(dataset.get("dataset_citations"))
+        citations = [c.strip() for c in self._entries(dataset, "dataset_citations", where)
                      if isinstance(c, str) and c.strip()]
         dataset_id = self.entity("dataset", name, {
             "description": self.text(dataset.get("description"), where.at("description")),
@@ -227,15 +246,16 @@ class Conversion(Fields):
             if dataset.get("split") is not None else None
         if isinstance(sota, dict):
             self._table(task_id, dataset_id, sota, where.at("sota"), (task_name, name), split)
-        for k, sub in enumerate(_list(dataset.get("subdatasets"))):
+        for k, sub in enumerate(self._entries(dataset, "subdatasets", where)):
             self._dataset(task_id, task_name, sub, (dataset_id, name), where.at("subdatasets", k))
 
     def _table(self, task_id: str, dataset_id: str, sota: Mapping[str, Any], where: Origin,
                board: tuple[str, str], split: str | None = None) -> None:
-        listed = [m.strip() for m in _list(sota.get("metrics")) if isinstance(m, str) and m.strip()]
+        listed = [m.strip() for m in self._entries(sota, "metrics", where)
+                  if isinstance(m, str) and m.strip()]
         order = list(dict.fromkeys(self.metric(m) for m in listed))
         seen_order: list[str] = []
-        for r, row in enumerate(_list(sota.get("rows"))):
+        for r, row in enumerate(self._entries(sota, "rows", where)):
             for metric_id in self._row(task_id, dataset_id, row, where.at("rows", r), board,
                                        split):
                 if metric_id not in seen_order:
@@ -307,15 +327,19 @@ class Conversion(Fields):
         extra = row.get("uses_additional_data")
         if isinstance(extra, bool):
             result["extra_training_data"] = extra
+        elif extra is not None:  # "yes" is not read as a yes: said, left out
+            self.report("A009", f"uses_additional_data is {describe_value(extra)} "
+                        f"({str(extra)[:40]!r}), not true or false; left out",
+                        where.at("uses_additional_data"))
         if date:
             result["date"] = date
         code_links = []
-        for k, raw in enumerate(_list(row.get("code_links"))):
+        for k, raw in enumerate(self._entries(row, "code_links", where)):
             link = self._link(raw, where.at("code_links", k))
             if link:
                 code_links.append(link if "title" in link else link["url"])
         model_links = []
-        for k, raw in enumerate(_list(row.get("model_links"))):
+        for k, raw in enumerate(self._entries(row, "model_links", where)):
             url = self.url(raw.get("url") if isinstance(raw, dict) else raw,
                            where.at("model_links", k))
             if url and url not in model_links:
