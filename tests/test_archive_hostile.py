@@ -470,3 +470,25 @@ def test_a_named_pipe_given_as_a_dump_is_refused_not_waited_on(tmp_path: Path) -
                            "--report", str(tmp_path / "report.md")],
                           capture_output=True, text=True, timeout=60)
     assert "A001 cannot read the dump: it is not a regular file" in done.stdout + done.stderr
+
+
+def test_a_value_outside_its_metrics_range_is_reported_not_written(tmp_path: Path) -> None:
+    """1.8e308 for an accuracy was written, and the registry then failed validation (V002):
+    a value the registry's metric cannot hold is reported (A054) and left out."""
+    registry = tmp_path / "registry"
+    (registry / "metrics").mkdir(parents=True)
+    (registry / "metrics" / "accuracy.yaml").write_text(
+        "id: accuracy\nname: Accuracy\ndirection: higher\nunit: percent\n"
+        "range:\n  min: 0\n  max: 100\n", encoding="utf-8")
+    tables = _tables(tmp_path / "t.json", [
+        ROW, {**ROW, "model_name": "ResNet-huge", "metrics": {"Accuracy": 1.7976931348623157e308}},
+        {**ROW, "model_name": "ResNet-odd", "metrics": {"Accuracy": "150 ± 2"}}])
+    report = _import(registry, evaluation_tables=[tables])
+    found = [(d.code, d.message) for d in report.diagnostics if d.code == "A054"]
+    assert [m.split(": ")[-1].split(" is outside")[0] for _, m in found] == [
+        "1.7976931348623157e+308", "150"]
+    assert "range of Accuracy [0, 100]" in found[0][1]
+    paper = yaml.safe_load(_paper(registry).read_text("utf-8"))
+    assert [r["model"] for r in paper["results"]] == ["ResNet-18"]
+    check = validate(ValidateOptions(registry=registry, today=TODAY, jobs=1))
+    assert not [d for d in check.diagnostics if d.code == "V002"]

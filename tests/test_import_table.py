@@ -423,3 +423,19 @@ def test_a_source_past_the_registrys_file_limit_is_not_written(
     found = [(d.code, d.message) for d in report.diagnostics if d.code == "A014"]
     assert len(found) == 1 and "over the registry's limit of 2,000" in found[0][1], found
     assert not list((registry / "sources").rglob("a-big-table.yaml"))
+
+
+def test_a_value_outside_its_metrics_range_is_not_imported(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    metric = next((registry / "metrics").glob("top-1-accuracy.yaml"))
+    assert "max: 100" in metric.read_text(encoding="utf-8")
+    table = _csv(tmp_path, "model,top1\nA,80.5\nB,170.5\n")
+    mapping = {"model": "model", "task": "Image Classification", "dataset": "ImageNet",
+               "metrics": {"top1": "Top-1 Accuracy"},
+               "source": {"kind": "library", "title": "A table"}}
+    report = _import(registry, table, mapping, tmp_path)
+    found = [(d.code, d.line, d.message) for d in report.diagnostics if d.code == "A054"]
+    assert found == [("A054", 3, "Top-1 Accuracy: 170.5 is outside the range of Top-1 Accuracy "
+                                 "[0, 100]; not imported")], report.diagnostics
+    check = validate(ValidateOptions(registry=registry, today=TODAY, jobs=1))
+    assert not [d for d in check.diagnostics if d.code == "V002"]

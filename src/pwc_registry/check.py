@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -596,17 +595,15 @@ def rows_by_board(results: list[Any]) -> list[list[int]]:
 
 
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
-    if not limit.low <= number <= limit.high:
-        findings.add("V002", f"{pointer_text(pointer)}: {number} is outside the range of "
-                     f"{limit.name} [{_bound(limit.low)}, {_bound(limit.high)}]", pointer)
+    refused = limit.refuses(number)
+    if refused is not None:
+        findings.add("V002", f"{pointer_text(pointer)}: {refused}", pointer)
     elif limit.percent and 0 < number <= 1:
         findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
                      f"{limit.name} is in percent", pointer,
                      hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
 
 
-def _bound(value: float) -> str:
-    return "…" if math.isinf(value) else f"{value:g}"
 
 
 def _strings(value: Any) -> Iterator[tuple[int, str]]:

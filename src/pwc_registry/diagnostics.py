@@ -465,6 +465,12 @@ _PROBLEMS += [
             "The file, or a folder on its way, is a symbolic link (or not a regular file), so "
             "writing there could change a file outside the registry. The importer leaves it "
             "alone; replace the link with the file or folder itself and import again."),
+    Problem("A054", "value-outside-range", "warning",
+            "An imported value is outside its metric's range",
+            "The registry's metric says which values it can take (its `range`: a percentage "
+            "from 0 to 100); a value outside it (1.8e308 for an accuracy) is not imported, "
+            "since written it would make the registry invalid (V002). Check the source's "
+            "value and unit, and file it by hand if the metric's range is wrong."),
     Problem("A014", "file-not-written", "error", "A registry file cannot be written",
             "The system refused to write the file (its name is too long, the disk is full, a "
             "folder is not writable), or it would be larger than the registry reads (Y010: a "

@@ -15,6 +15,7 @@ from typing import Any
 from . import layout
 from .ids import fold
 from .load import Document, read
+from .markdown import number as shown
 from .suggest import MOST, suggestions
 
 
@@ -47,6 +48,10 @@ def entry_of(file: layout.RegistryFile, data: Any) -> Entry:
     )
 
 
+def _bound(value: float) -> str:
+    return "…" if math.isinf(value) else f"{value:g}"
+
+
 @dataclasses.dataclass(frozen=True)
 class Limits:
     """What a metric's file says about its possible values."""
@@ -55,6 +60,14 @@ class Limits:
     low: float = -math.inf
     high: float = math.inf
     percent: bool = False
+
+    def refuses(self, number: float) -> str | None:
+        """Why ``number`` cannot be a value of the metric (V002, and the importers' A054), or
+        None."""
+        if self.low <= number <= self.high:
+            return None
+        return (f"{shown(number)} is outside the range of {self.name} [{_bound(self.low)}, "
+                f"{_bound(self.high)}]")
 
     @classmethod
     def of(cls, metric: Mapping[str, Any]) -> Limits:

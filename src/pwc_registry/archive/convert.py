@@ -53,9 +53,10 @@ from ..imports.fields import URL, Fields
 from ..imports.formats import FORMATS
 from ..imports.holders import PaperDraft, PaperDrafts, Twins
 from ..imports.records import Origin
-from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in
+from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in, outside_range
 from ..load import describe_value
 from ..markdown import counted
+from ..vocabulary import Limits
 from .directions import direction_of
 from .dumps import OutOfRange
 
@@ -92,9 +93,12 @@ class Conversion(Fields):
     """Everything converted so far: entities by kind and id, paper drafts, diagnostics."""
 
     def __init__(self, names: Names, synonyms: Mapping[str, Iterable[str]] | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, limits: Mapping[str, Limits] | None = None
+                 ) -> None:
         super().__init__(today)
         self.names = names
+        #: The registry's metrics' ranges: a value outside one is not imported (A054).
+        self.limits = limits or {}
         self._sources: dict[tuple[str, str], SourceDraft] = {}
         self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
         self.counts: Counter[str] = Counter()
@@ -378,6 +382,10 @@ class Conversion(Fields):
                 continue
             reading_value, read_notes = self.value(value, here)
             if reading_value is None:
+                continue
+            refused = outside_range(self.limits, metric_id, reading_value)
+            if refused is not None:
+                self.report("A054", f"{refused}; not imported", here)
                 continue
             if read_notes:
                 notes.append(f"{clean} {value!r}: {', '.join(read_notes)}")

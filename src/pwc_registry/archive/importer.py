@@ -117,7 +117,7 @@ def import_archive(options: Options) -> ImportReport:
         synonyms = read_synonyms(options.synonyms) if options.synonyms else {}
     except DumpError as exc:
         synonyms, refused = {}, exc.diagnostic
-    conversion = Conversion(existing.names, synonyms, options.today)
+    conversion = Conversion(existing.names, synonyms, options.today, existing.limits)
     files: Counter[tuple[str, str]] = Counter()
     diagnostics = conversion.diagnostics  # one list, so that one limit bounds it
     dumps = [str(p) for p in (*options.evaluation_tables, *options.papers, *options.links,

@@ -13,11 +13,13 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import layout
 from ..ids import fold
 from ..leaderboard import ancestors
 from ..registry import load_registry
+from ..vocabulary import Limits
 from .units import signed_metrics
 
 #: The order in which a paper's identifiers find it, before its title.
@@ -115,6 +117,15 @@ def identifiers_in(url: str) -> dict[str, str]:
     return found
 
 
+def outside_range(limits: Mapping[str, Limits], metric_id: str, number: Any) -> str | None:
+    """Why an imported ``number`` (or a value with its spread) cannot be a value of the
+    registry's metric ``metric_id``, or None."""
+    limit = limits.get(metric_id)
+    central = number["value"] if isinstance(number, dict) else number
+    return limit.refuses(central) if limit is not None and isinstance(central, (int, float)) \
+        else None
+
+
 class Known:
     """What the registry holds before an import: names of entities, papers' and sources'
     identities. Every importer finds the registry's records here, and takes new ids here (from
@@ -139,6 +150,9 @@ class Known:
             metric_id: data.get("unit") for metric_id, data in loaded.entities["metric"].items()}
         #: The metrics that can be negative (their range goes below 0), for the unit rule.
         self.signed = signed_metrics(loaded.entities["metric"])
+        #: What each metric's file says of its values: one out of range is not imported.
+        self.limits = {metric_id: Limits.of(data)
+                       for metric_id, data in loaded.entities["metric"].items()}
         files, _ = layout.discover(registry)
         for f in files:
             # invalid files too: their ids stay theirs; papers and sources share one set of ids

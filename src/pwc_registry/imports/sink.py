@@ -45,7 +45,7 @@ from .fields import Fields
 from .holders import PaperDraft, PaperDrafts, paper_record
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
-from .resolve import Known, identifiers_in
+from .resolve import Known, identifiers_in, outside_range
 from .units import fraction_metrics, lowest
 from .write import BatchWriter, write_record
 
@@ -241,7 +241,21 @@ class Sink(Fields):
     def _value(self, value: ImportedValue, fractions: set[str], mixed: set[str],
                notes: list[str]) -> tuple[str, Any] | None:
         """The metric's id and the value as the registry writes it, by the unit rule; None
-        (reported) when it is not imported."""
+        (reported) when it is not imported (a value outside the metric's range too: written,
+        it would make the registry invalid, V002)."""
+        read = self._unit_read(value, fractions, mixed, notes)
+        if read is None:
+            return None
+        refused = outside_range(self.known.limits, *read)
+        if refused is not None:
+            self.report_at("A054", f"{value.metric}: {refused}; not imported", value.origin,
+                           hint="check the source's value and unit")
+            self.counts["skipped value"] += 1
+            return None
+        return read
+
+    def _unit_read(self, value: ImportedValue, fractions: set[str], mixed: set[str],
+                   notes: list[str]) -> tuple[str, Any] | None:
         metric_id = self.known.names.resolve("metric", value.metric)
         if metric_id is None:
             near = did_you_mean(value.metric, self.known.spellings.get("metric", []))
