@@ -233,3 +233,17 @@ def test_one_folder_for_both_outputs_is_refused_before_anything_is_written(
     assert result.exit_code == 2 and "both the site's folder and the leaderboards'" in \
         result.output
     assert not out.exists()
+
+
+def test_the_site_inside_the_leaderboards_folder_is_refused_before_anything_is_written(
+        registry: Path, tmp_path: Path) -> None:
+    """`--site o/site --leaderboards o` wrote the site, then refused `o` (it held a folder pwc
+    did not mark), and so on every later run (found by an attack)."""
+    out = tmp_path / "o"
+    result = invoke("build", "--registry", str(registry), "--site", str(out / "site"),
+                    "--leaderboards", str(out))
+    assert result.exit_code == 2 and "inside the leaderboards'" in result.output
+    assert not out.exists()
+    result = invoke("build", "--registry", str(registry), "--site", str(out),
+                    "--leaderboards", str(out / "leaderboards"))  # the other way is fine
+    assert result.exit_code == 0, result.output

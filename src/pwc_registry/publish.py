@@ -39,11 +39,17 @@ def build(registry_path: Path, *, site: Path | None, leaderboards: Path | None,
     site into ``site`` and the leaderboard snapshot into ``leaderboards`` (either may be None:
     not written); the addresses are :func:`.site.build.write_site`'s. Both folders are checked
     before anything is read (:mod:`.outputs`)."""
-    if site is not None and leaderboards is not None \
-            and site.resolve() == leaderboards.resolve():
-        raise OutputError(f"{site}: given as both the site's folder and the leaderboards'; "
-                          "give each its own (the snapshot may go inside the site: "
-                          "site/leaderboards)")
+    if site is not None and leaderboards is not None:
+        if site.resolve() == leaderboards.resolve():
+            raise OutputError(f"{site}: given as both the site's folder and the leaderboards'; "
+                              "give each its own (the snapshot may go inside the site: "
+                              "site/leaderboards)")
+        if site.resolve().is_relative_to(leaderboards.resolve()):
+            # Written first, the site would make the snapshot's folder one pwc did not make,
+            # refused then and on every later run.
+            raise OutputError(f"{site}: the site's folder is inside the leaderboards' "
+                              f"({leaderboards}); give each its own (the snapshot may go "
+                              "inside the site: site/leaderboards)")
     if site is not None:
         check_folder(site, site_build.COMMAND)
     if leaderboards is not None:
