@@ -102,6 +102,12 @@ def test_names_are_checked_and_suggested_on_the_spot(tmp_path: Path) -> None:
                        "astock", "--model", "M", "--metric", "accuracy=**66.4**",
                        "--registry", str(registry))
     assert code == 1 and "stripped bold markers" in out and "write 66.4" in out
+    # A name the validator would refuse (V005, V010) is not written (found by an attack).
+    code, out = invoke("new", "result", paper, "--task", "stock-market-prediction", "--dataset",
+                       "astock", "--model", "X7\x1b[31m", "--location", "Table\u200b 2",
+                       "--metric", "accuracy=66.4", "--registry", str(registry))
+    assert code == 1 and "--model: control character U+001B at offset 2 (V005)" in out, out
+    assert "--location: invisible character U+200B" in out
     assert next(registry.glob(f"papers/*/{paper}.yaml")).read_text("utf-8") == before
 
 

@@ -229,18 +229,26 @@ def _check_id(findings: Findings, data: Mapping[str, Any]) -> None:
                      f"'{findings.file.stem}'")
 
 
+def text_problems(text: str) -> list[tuple[str, str, str]]:
+    """(code, what, hint) for each character a registry string may not hold (V005, V010):
+    one rule for the validator and for what `pwc new` is asked to write."""
+    found = []
+    m = _CONTROL.search(text)
+    if m:
+        found.append(("V005", f"control character U+{ord(m.group()):04X} at offset {m.start()}",
+                      "remove it; use a plain space or newline"))
+    m = INVISIBLE.search(text)
+    if m:
+        found.append(("V010", f"invisible character U+{ord(m.group()):04X} "
+                      f"({unicodedata.name(m.group(), 'unnamed')}) at offset {m.start()}",
+                      "remove it"))
+    return found
+
+
 def _check_strings(findings: Findings, value: Any, pointer: Pointer) -> None:
     if isinstance(value, str):
-        m = _CONTROL.search(value)
-        if m:
-            findings.add("V005", f"{pointer_text(pointer)}: control character "
-                         f"U+{ord(m.group()):04X} at offset {m.start()}", pointer,
-                         hint="remove it; use a plain space or newline")
-        m = INVISIBLE.search(value)
-        if m:
-            findings.add("V010", f"{pointer_text(pointer)}: invisible character "
-                         f"U+{ord(m.group()):04X} ({unicodedata.name(m.group(), 'unnamed')}) "
-                         f"at offset {m.start()}", pointer, hint="remove it")
+        for code, what, hint in text_problems(value):
+            findings.add(code, f"{pointer_text(pointer)}: {what}", pointer, hint=hint)
     elif isinstance(value, dict):
         for k, v in value.items():
             _check_strings(findings, k, (*pointer, k))

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import canonical, layout, schema, writing
 from .arxiv import ArxivPaper
+from .check import text_problems
 from .dates import month_of_arxiv
 from .ids import board_problem, fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
@@ -239,6 +240,9 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
         else:
             values[metric or name] = value
     _board_problems(vocabulary, task_id, dataset_id, split, problems)
+    given: dict[str, str | None] = {"--model": model, "--split": split, "--location": location}
+    problems += [f"{option}: {what} ({code}); {hint}" for option, text in given.items()
+                 for code, what, hint in text_problems(text or "")]
     if problems:
         raise Problems(problems)
     assert target is not None and task_id is not None and dataset_id is not None
