@@ -844,6 +844,11 @@ def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, E
     for entry in sorted(benchmarks.values(), key=lambda e: e.file):
         board: Any = entry.data.get("task"), entry.data.get("dataset"), entry.data.get("split")
         primary: Any = entry.data.get("primary_metric")
+        listed: Any = entry.data.get("metrics")
+        # Without primary_metric, the first metric listed ranks the board (leaderboard.py).
+        pointer: Pointer = ("primary_metric",)
+        if primary is None and isinstance(listed, list) and listed:
+            primary, pointer = listed[0], ("metrics", 0)
         if not (isinstance(board[0], str) and isinstance(board[1], str)
                 and isinstance(primary, str) and primary in metric_ids
                 and (board[2] is None or isinstance(board[2], str))):
@@ -851,12 +856,14 @@ def check_primary_metrics(benchmarks: Mapping[str, Entry], tasks: Mapping[str, E
         metrics = on_board.get((board[0], board[1], split_key(board[2])))
         if metrics is None or primary in metrics:
             continue  # no results yet: the settings may be written before them
-        line, column = locate(entry.file, ("primary_metric",))
+        line, column = locate(entry.file, pointer)
+        first = " (the first of its metrics, which ranks it when it names no primary_metric)" \
+            if pointer[0] == "metrics" else ""
         out.append(Diagnostic("Q007", f"benchmark '{entry.id}': no result reports its primary "
-                              f"metric '{primary}' (its results report "
+                              f"metric '{primary}'{first} (its results report "
                               f"{', '.join(sorted(metrics))})", entry.file, line, column,
                               hint="make primary_metric one that its results report",
-                              pointer=("primary_metric",)))
+                              pointer=pointer))
     return out
 
 

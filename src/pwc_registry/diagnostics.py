@@ -291,8 +291,9 @@ _PROBLEMS += [
             "value is common enough by chance (Atari scores) that it is not reported."),
     Problem("Q007", "primary-metric-unused", "warning",
             "No result on a benchmark has its primary metric",
-            "The benchmark file names a primary metric that no result on its leaderboard "
-            "(directly or through a subtask) reports, so every row is unranked. Pick a metric "
+            "The benchmark file names a primary metric (or, naming none, lists first a metric) "
+            "that no result on its leaderboard (directly or through a subtask) reports, so "
+            "every row is unranked. Pick a metric "
             "the results have, or check the metric's id. A benchmark with no results yet is not "
             "reported (its settings may come first). A warning, since which metric ranks is the "
             "maintainer's choice and nothing is wrong with any one value."),
