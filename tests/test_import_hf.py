@@ -260,6 +260,24 @@ def test_eval_results_files(tmp_path: Path) -> None:
     assert hle.notes == ("no-tools", "dataset revision 5503434ddd753f426f4b38109466949a1217c2bb")
     assert [(v.metric, v.value) for v in hle.values] == [("score", 20.9)]
     assert gpqa.task == "gpqa_diamond"
+    assert batch.unread_rows == 1  # the entry reported: read, not imported, counted
+
+
+def test_a_card_result_left_out_is_counted_as_a_row_not_imported(tmp_path: Path) -> None:
+    """A result whose every value is null, a list or `true` was reported (A048) but counted
+    nowhere: "0 rows read … 0 not imported" (found by an attack)."""
+    card = _write_card(tmp_path, (
+        "model-index:\n- name: m\n  results:\n"
+        "  - task: {type: text-classification}\n"
+        "    dataset: {name: sst2, type: sst2}\n"
+        "    metrics: [{type: accuracy, value: null}, {type: f1, value: [1]}]\n"
+        "  - task: {type: text-classification}\n"
+        "    dataset: {name: cola, type: cola}\n"
+        "    metrics: [{type: accuracy, value: 81.0}]\n"))
+    batch = read_card(str(card))
+    assert [r.dataset for r in batch.results] == ["cola"]
+    assert [code for code, _, _ in batch.problems] == ["A048", "A048"]
+    assert batch.unread_rows == 1
 
 
 def test_an_eval_results_file_that_is_not_a_list(tmp_path: Path) -> None:

@@ -158,6 +158,7 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
     paper = _only_arxiv_paper(text, front)
     problems: list[Problem] = list(read_problems)
     results: list[ImportedResult] = []
+    unread = 0
     for i, entry in enumerate(model_index):
         at: Pointer = ("model-index", i)
         if not isinstance(entry, dict) or not isinstance(entry.get("results"), list):
@@ -170,7 +171,10 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
             got = _card_result(file, doc, offset, name, result, where, paper, problems)
             if got is not None:
                 results.append(got)
-    return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial)
+            else:  # reported (A048): a row read and not imported, counted as such
+                unread += 1
+    return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial,
+                    unread_rows=unread)
 
 
 def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, at: Pointer,
@@ -354,7 +358,9 @@ def read_eval_results(file: str, *, repo_id: str | None = None) -> Imported:
                                   _origin(file, doc, (i, "value"), 0)),),
             kind="model-card", date=_text(entry.date), url=_text(entry.source_url),
             notes=tuple(notes)))
-    return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial)
+    # Each entry is one row: those not made a result were reported (A048) and are counted.
+    return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial,
+                    unread_rows=len(entries) - len(results))
 
 
 def _named_in_notes(text: str | None) -> tuple[str | None, str | None, list[str]]:
