@@ -22,6 +22,7 @@ from pwc_registry.cli import main
 from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.site.build import build_site
+from pwc_registry.snapshot import leaderboard_markdown
 
 from conftest import REPO, serve, stand_in_pagefind
 from registry_builder import paper, result, speech_registry, write
@@ -1240,12 +1241,25 @@ def test_a_results_own_code_is_shown_wherever_its_row_is(tmp_path: Path) -> None
     coded = result("speech-recognition", "librispeech-test-clean", "K", word_error_rate=6.0)
     coded["code_links"] = ["https://github.com/lab/k-model"]
     paper(registry, "coded-asr", "2022-09-01", [coded])
+    # Beside a paper's own code, the row's is the model's (the snapshot showed the paper's).
+    other = result("speech-recognition", "librispeech-test-clean", "L", word_error_rate=6.5)
+    other["code_links"] = ["https://github.com/lab/l-model"]
+    paper(registry, "coded-twice", "2022-10-01", [other],
+          code=[{"url": "https://github.com/lab/paper-code", "official": True}])
     out = tmp_path / "site"
     build_site(registry, out, jobs=1)
     link = 'href="https://github.com/lab/k-model"'
     board = (out / "benchmarks" / "speech-recognition--librispeech-test-clean.html")
     row = next(line for line in board.read_text("utf-8").splitlines() if ">K<" in line)
     assert link in row
+    row = next(line for line in board.read_text("utf-8").splitlines() if ">L<" in line)
+    assert 'href="https://github.com/lab/l-model"' in row and "(official)" not in row
+    loaded = load_registry(registry, jobs=1)
+    found = find_leaderboard(loaded, "speech-recognition", "librispeech-test-clean")
+    assert found is not None
+    markdown_row = next(line for line in leaderboard_markdown(found, loaded).splitlines()
+                        if "| L |" in line)
+    assert "github.com/lab/l-model" in markdown_row and "paper-code" not in markdown_row
     assert link in (out / "papers" / "coded-asr.html").read_text("utf-8")
     repositories = json.loads((out / "api" / "v1" / "papers" / "coded-asr" / "repositories"
                                / "index.json").read_text("utf-8"))

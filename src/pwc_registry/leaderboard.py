@@ -30,7 +30,7 @@ from typing import Any
 
 from . import layout
 from .ids import ResultIdentity, board_problem, result_identity
-from .registry import Holder, Paper, Registry, Result
+from .registry import CodeLink, Holder, Paper, Registry, Result
 
 #: How far above the previous best a new value must be to be flagged: more than this share of
 #: the previous best's magnitude (66.36 → above 79.6 for accuracy; 5.0 → below 4.0 for an error).
@@ -70,6 +70,13 @@ class Row:
     @property
     def date(self) -> str | None:
         return self.result.date or self.holder.date
+
+    @property
+    def code(self) -> CodeLink | None:
+        """The code the row links to, in every view of it: the model's own (its result's first
+        code link, never said to be official), else its holder's."""
+        return CodeLink(self.result.code_links[0]) if self.result.code_links \
+            else self.holder.main_code
 
 
 @dataclasses.dataclass(slots=True)

@@ -148,7 +148,7 @@ def table_rows(board: Leaderboard, registry: Registry, *, extra_data: bool = Tru
         if not extra_data and row.result.extra_training_data:
             continue
         rank = row.rank if extra_data else row.rank_without_extra_data
-        code = row.holder.main_code
+        code = row.code
         cells = ["" if rank is None else str(rank)]
         for m in b.metrics:
             value = row.result.metrics.get(m)

@@ -45,7 +45,6 @@ from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
 from ..registry import (
     SOURCE_KINDS,
-    CodeLink,
     Holder,
     Registry,
     Source,
@@ -436,9 +435,7 @@ class Pages:
                     else None
                 cells.append((_value(row, m), f"#{rank}" if rank else "",
                               f"#{clean}" if clean else ""))
-            # The model's own code where the result gives it (its paper's may be another
-            # model's, or none), else its holder's.
-            code = CodeLink(result.code_links[0]) if result.code_links else row.holder.main_code
+            code = row.code
             # Who holds the result, where that is not the paper the row names: a source, or
             # another paper that quotes it (it names the paper, which only the holder says).
             held_by = row.holder if row.holder is not row.paper else None
