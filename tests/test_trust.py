@@ -778,7 +778,14 @@ def test_a_rows_notes_and_code_links_changed_are_said(tmp_path: Path) -> None:
     comment = render.markdown(render.report(compare(registry, "main")))
     assert "3 changes to what published results show beside their numbers" in comment, comment
     assert "evil/asr-backdoor" in comment and "Dev set, not test." in comment
-    # Giving a note or a link where there was none is an addition: nothing said.
+    # Giving a note or a link where there was none, or a link after those there, is an
+    # addition: nothing said. A code said official no longer (or the reverse) is said.
+    git(tmp_path, "checkout", "-q", "--", ".")
     _edit(path, lambda d: d["results"][1].update(notes="With a language model."))
+    _edit(path, lambda d: d["results"][0]["code_links"].append("https://github.com/lab/b2"))
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
-    assert sum(d.code == "H015" for d in report.diagnostics) == 3
+    assert [d.code for d in report.diagnostics] == [], report.diagnostics
+    _edit(path, lambda d: d["code"][0].update(official=False))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [(d.code, d.message.split(": ", 1)[1]) for d in report.diagnostics] == [
+        ("H015", "'https://github.com/lab/asr (official)' → 'https://github.com/lab/asr'")]

@@ -22,7 +22,7 @@ from typing import Any
 from ..ids import fold, identifiers_known
 from ..leaderboard import Leaderboard, Row, Step, rank
 from ..markdown import number
-from ..registry import Holder, Paper, Source, Value, paper_label
+from ..registry import CodeLink, Holder, Paper, Source, Value, paper_label
 
 #: (holder id, the result's own task, folded model name): a row within one board.
 RowKey = tuple[str, str, str]
@@ -187,18 +187,27 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
             out.append(Difference("provenance", board, False, key, a.source[key],
                                   b.source.get(key), old, new))
     # And what the row shows beside them: a note ("on the dev set") or a code link rewritten
-    # (to a repository of someone else's) changes what a reader takes from it.
+    # (to a repository of someone else's) changes what a reader takes from it. Links added
+    # after those there are an addition.
     for field in DETAILS:
-        shown, now = _detail(getattr(a, field)), _detail(getattr(b, field))
-        if shown is not None and shown != now:
-            out.append(Difference("details", board, False, field, shown, now, old, new))
+        shown, now = getattr(a, field), getattr(b, field)
+        if not shown or shown == now:
+            continue
+        if isinstance(shown, tuple) and now[:len(shown)] == shown:
+            continue
+        out.append(Difference("details", board, False, field, _detail(shown), _detail(now),
+                              old, new))
     return out
 
 
-def _detail(value: str | tuple[str, ...] | None) -> str | None:
+def _detail(value: str | tuple[str, ...] | None) -> str | list[str] | None:
     if isinstance(value, tuple):
-        return " ".join(value) or None
+        return list(value) or None
     return value or None
+
+
+def _code(code: CodeLink | None) -> str | None:
+    return None if code is None else code.url + (" (official)" if code.official else "")
 
 
 def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[Difference]:
@@ -217,10 +226,11 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
     if old.date != new.date:  # a paper renamed into a source (or back) too
         out.append(Difference("holder-date", board, old.date is None, None, old.date, new.date,
                               row, row, new.id))
-    old_code, new_code = old.main_code, new.main_code
-    if old_code is not None and (new_code is None or new_code.url != old_code.url):
-        out.append(Difference("holder-code", board, False, "code", old_code.url,
-                              new_code.url if new_code else None, row, row, new.id))
+    # The code its rows link to, and whether they call it official.
+    before_code, after_code = _code(old.main_code), _code(new.main_code)
+    if before_code is not None and before_code != after_code:
+        out.append(Difference("holder-code", board, False, "code", before_code, after_code,
+                              row, row, new.id))
     if isinstance(old, Source) and isinstance(new, Source):
         # Where its rows come from, as the rows show it.
         for field, before, after in (("url", old.url, new.url), ("kind", old.kind, new.kind)):

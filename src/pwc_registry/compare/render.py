@@ -225,6 +225,8 @@ def _shown(value: Any) -> str:
                                       if value.spread is not None else "")
     if value is None:
         return "—"
+    if isinstance(value, list):  # a result's links
+        return ", ".join(map(str, value))
     return str(value)
 
 
