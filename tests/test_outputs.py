@@ -222,29 +222,39 @@ def test_the_import_report_replaces_only_an_earlier_report(
 
 
 def test_no_output_is_written_through_a_link_in_a_folder_on_its_way(
-        registry: Path, tmp_path: Path, corpus: Path) -> None:
-    """`--out L/site`, where L links elsewhere: only the last name was checked, so every output
-    command wrote into L's target (found by an attack: eight commands)."""
-    target = tmp_path / "elsewhere"
-    target.mkdir()
-    link = tmp_path / "L"
-    link.symlink_to(target)
+        registry: Path, tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out L/site`, where a checkout holds a link L: only the last name was checked, so every
+    output command wrote into L's target (found by an attack: eight commands); `L/../x` went
+    through L too. A place named outside the working folder is the user's own: its folders
+    may be links (/tmp on macOS)."""
+    target = tmp_path / "elsewhere" / "deep"
+    target.mkdir(parents=True)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "L").symlink_to(target)
+    monkeypatch.chdir(checkout)
     lert = "lert-a-linguistically-motivated-pre-trained-language-model"
-    commands = [["site", "build", "--out", str(link / "site")],
-                ["leaderboards", "build", "--out", str(link / "lb")],
-                ["build", "--site", str(link / "s"), "--leaderboards", str(link / "lb")],
-                ["export", "results", "--format", "csv", "--out", str(link / "res")],
-                ["export", "pwc-archive", "--out", str(link / "deep" / "arc")],
-                ["export", "hf", lert, "--model", "Chinese Lert Large (News)", "--out",
-                 str(link / "model")]]
-    for command in commands:
-        code, out = invoke(*command, "--registry", str(registry))
-        assert code == 2 and "on its way is a symbolic link" in out, (command, out)
-    code, out = invoke("docs", "diagnostics", "--output", str(link / "diagnostics.md"))
-    assert code == 2 and "on its way is a symbolic link" in out, out
-    code, out = _import(registry, link / "report.md", corpus)
-    assert code == 2 and "on its way is a symbolic link" in out, out
-    assert tree(target) == {}
+    for out in ("L/x", "L/../x", str(checkout / "L" / "x")):
+        commands = [["site", "build", "--out", f"{out}/site"],
+                    ["leaderboards", "build", "--out", f"{out}/lb"],
+                    ["build", "--site", f"{out}/s", "--leaderboards", f"{out}/lb"],
+                    ["export", "results", "--format", "csv", "--out", f"{out}/res"],
+                    ["export", "pwc-archive", "--out", f"{out}/deep/arc"],
+                    ["export", "hf", lert, "--model", "Chinese Lert Large (News)", "--out",
+                     f"{out}/model"]]
+        for command in commands:
+            code, said = invoke(*command, "--registry", str(registry))
+            assert code == 2 and "on its way is a symbolic link" in said, (command, said)
+        code, said = invoke("docs", "diagnostics", "--output", f"{out}/diagnostics.md")
+        assert code == 2 and "on its way is a symbolic link" in said, said
+        code, said = _import(registry, Path(out) / "report.md", corpus)
+        assert code == 2 and "on its way is a symbolic link" in said, said
+    assert tree(tmp_path / "elsewhere") == {}
+    linked_tmp = tmp_path / "linked-tmp"
+    linked_tmp.symlink_to(tmp_path / "elsewhere")
+    code, said = invoke("leaderboards", "build", "--registry", str(registry), "--out",
+                        str(linked_tmp / "lb"))
+    assert code == 0, said
 
 
 def test_the_import_report_is_not_written_through_a_link(

@@ -64,17 +64,28 @@ class Folders:
 
 
 def linked_folder(path: Path) -> Path | None:
-    """The first folder on the way to ``path`` (made absolute, never resolved) that is a
-    symbolic link, or None: an output's folder given as ``L/out``, where ``L`` links elsewhere,
-    would be written there (a checkout may hold such a link)."""
-    absolute = Path(os.path.abspath(path))
-    for folder in reversed(absolute.parents[:-1]):  # from the top, "/" itself left out
+    """The first folder on the way to ``path`` that is a symbolic link, or None: an output's
+    folder given as ``L/out``, where a checkout holds ``L`` linking elsewhere, would be written
+    there. The folders are those below the working folder, taken as written (``L/../out``
+    goes through ``L`` too); a place named outside the working folder is the user's own, its
+    folders (``/tmp`` on macOS, a linked home) theirs to choose."""
+    given = Path(path)
+    here = Path(os.getcwd())  # the working folder, resolved by the system
+    if given.is_absolute():
         try:
-            mode = os.lstat(folder).st_mode
+            parts = given.relative_to(here).parts  # as written: ".." kept
+        except ValueError:
+            return None
+    else:
+        parts = given.parts
+    for part in parts[:-1]:
+        here = here / part
+        try:
+            mode = os.lstat(here).st_mode
         except FileNotFoundError:
             return None  # nothing further down exists yet: the command makes it
         if stat.S_ISLNK(mode):
-            return folder
+            return here
     return None
 
 
