@@ -25,8 +25,8 @@ that holds models, so the unit rule judges a metafile as a whole.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import glob
-import itertools
 import os
 import re
 import stat
@@ -181,6 +181,40 @@ class _Tree:
         return lexical == self.top_given or lexical.startswith(
             self.top_given.rstrip(os.sep) + os.sep)
 
+    def _glob(self, pattern: str) -> tuple[list[str], bool]:
+        """The paths matching ``pattern`` (in the tree as written), sorted, as :mod:`glob`
+        finds them but listing only folders of the tree, and whether a folder reached through
+        a link out of it was left unlisted (glob followed ``rootlink/*/*/*``: minutes of
+        walking the disk, naming files outside). More than MAX_FILES at any depth: cut there
+        (the caller refuses them all)."""
+        found = [self.top_given]
+        left = False
+        parts = os.path.relpath(pattern, self.top_given).split(os.sep)
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            deeper: list[str] = []
+            for folder in found:
+                if not last and not self._inside(os.path.realpath(folder)):
+                    left = True  # through a link out of the tree: not listed
+                    continue
+                if not glob.has_magic(part):
+                    path = os.path.join(folder, part)
+                    if os.path.lexists(path) if last else os.path.isdir(path):
+                        deeper.append(path)
+                    continue
+                try:
+                    with os.scandir(folder) as entries:
+                        deeper += [e.path for e in entries
+                                   if (not e.name.startswith(".") or part.startswith("."))
+                                   and fnmatch.fnmatchcase(e.name, part)
+                                   and (last or e.is_dir())]
+                except OSError:
+                    continue
+                if len(deeper) > MAX_FILES:
+                    return deeper, left
+            found = deeper
+        return sorted(found), left
+
     def resolve(self, base_dir: str, text: str, at: Origin) -> list[str]:
         """The files an ``Import`` entry or file field names, each checked to lie in the tree."""
         if any(ord(c) < 32 for c in text):  # a NUL byte would make the system calls raise
@@ -197,12 +231,15 @@ class _Tree:
                 # (3 GB and minutes) only to refuse each match, naming files outside.
                 self.report("A041", f"{text!r} leads out of {self.top}; not read", at)
                 return []
-            matches = sorted(itertools.islice(glob.iglob(joined), MAX_FILES + 1))
+            matches, left = self._glob(joined)
+            if left:
+                self.report("A041", f"{text!r} leads through a symbolic link out of "
+                            f"{self.top}; what lies there is not listed", at)
             if len(matches) > MAX_FILES:
                 self.report("A040", f"{text!r} matches more than {MAX_FILES:,} files; none "
                             "is read", at)
                 return []
-            if not matches:
+            if not matches and not left:
                 self.report("A042", f"{text!r} matches no file", at)
         else:
             matches = [joined]
