@@ -122,6 +122,10 @@ def summary(report: ImportReport) -> str:
     counts = report.counts
     created = sum(n for (_, outcome), n in report.files.items() if outcome == "created")
     updated = sum(n for (_, outcome), n in report.files.items() if outcome == "updated")
+    # A file of results refused whole (A014: past the size limit, or the system said no):
+    # its results are counted above but are not in the registry.
+    unwritten = sum(n for (_, outcome), n in report.files.items() if outcome == "not written")
+    refused = f", {unwritten} not written (A014)" if unwritten else ""
     aliased = f" ({counts['aliased row']} as another name of its model)" \
         if counts["aliased row"] else ""
     held = f" ({counts['result in a source']} in {counts['source']} sources)" \
@@ -129,7 +133,8 @@ def summary(report: ImportReport) -> str:
     return (f"{counts['row']} rows read: {counts['result']} results{held}, "
             f"{counts['merged row']} merged into another row{aliased}, "
             f"{counts['skipped row']} not imported; {created} files "
-            f"created, {updated} updated; {report.errors} errors, {report.warnings} warnings")
+            f"created, {updated} updated{refused}; {report.errors} errors, "
+            f"{report.warnings} warnings")
 
 
 def markdown(report: ImportReport) -> str:

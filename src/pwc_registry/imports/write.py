@@ -210,7 +210,8 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
 def _too_large(name: str, size: int) -> Diagnostic:
     # Written, it would fail validation at once (Y010): the registry reads no larger file.
     return Diagnostic("A014", f"the file would be {size:,} bytes, over the registry's limit of "
-                      f"{layout.MAX_FILE_BYTES:,}: not written", name,
+                      f"{layout.MAX_FILE_BYTES:,}: not written, nor any of its results", name,
+                      line=0, column=0,
                       hint="import fewer results into one source (split the table, or give "
                       "each part of the library a source of its own)")
 
