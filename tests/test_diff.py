@@ -165,3 +165,19 @@ def test_the_best_row_changed_is_not_a_new_state_of_the_art(tmp_path: Path) -> N
     assert "| Chinese Lert Large (News+Factors) | value: Accuracy | 66.36 | 66.5 |" in out
     code, out = invoke("diff", "main", "--registry", str(registry), "--format", "json")
     assert json.loads(out)["new_state_of_the_art"] == []
+
+
+def test_a_corrected_value_is_not_questioned_as_far_above(tmp_path: Path) -> None:
+    """A value a correction changes (0.851 → 85.1, a fraction to percent) was listed as far
+    above the previous best, its own old value; the correction explains it."""
+    registry = _repo(tmp_path)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    text = lert.read_text().replace("accuracy: 64.37", "accuracy: 94.37", 1)
+    lert.write_text(text + (
+        "corrections:\n  - date: \"2026-12-02\"\n    reason: the paper's table says 94.37\n"
+        "    result:\n      task: stock-market-prediction\n      dataset: astock\n"
+        "      model: Chinese Lert Large (News)\n    metric: accuracy\n    old: 64.37\n"
+        "    new: 94.37\n"))
+    code, out = invoke("diff", "main", "--registry", str(registry))
+    assert code == 0, out
+    assert "corrected change" in out and "Far above" not in out, out

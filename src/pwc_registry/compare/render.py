@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from .. import layout
@@ -109,7 +109,11 @@ def report(delta: Delta) -> Report:
     verdicts, used = judge(delta)
     added_rows = [d.head for d in delta.differences if d.kind == "row-added" and d.head]
     removed_rows = [d.base for d in delta.differences if d.kind == "row-removed" and d.base]
-    new_best, far = _records(delta)
+    # A value a correction changes is explained by it: not a new number to question.
+    corrected = {(v.difference.board, v.difference.head.result.key, v.difference.metric)
+                 for v in verdicts if v.correction is not None and v.difference.kind == "value"
+                 and v.difference.head is not None}
+    new_best, far = _records(delta, corrected=corrected)
     history = [d for d in check_history(delta, (verdicts, used))
                if d.code in ("H003", "H007", "H008", "H009")]
     placed = {row.result.key: Placement(d.board, row.rank, len(delta.head_boards[d.board].rows))
@@ -117,7 +121,8 @@ def report(delta: Delta) -> Report:
               and row.via is None and d.board in delta.head_boards}
     return Report(delta, verdicts, _results(added_rows), _results(removed_rows),
                   _results(added_rows, via=True), _results(removed_rows, via=True),
-                  new_best, far, _settings(delta), history, _records(delta, clean=True)[0],
+                  new_best, far, _settings(delta), history,
+                  _records(delta, clean=True, corrected=corrected)[0],
                   _entities(delta), placed)
 
 
@@ -176,9 +181,12 @@ def _best_of(board: Leaderboard, clean: bool) -> Row | None:
     return next((r for r in board.rows if r.rank_without_extra_data == 1), None)
 
 
-def _records(delta: Delta, *, clean: bool = False) -> tuple[list[NewBest], list[NewBest]]:
+def _records(delta: Delta, *, clean: bool = False,
+             corrected: Collection[tuple[str, tuple[str, ...], str | None]] = ()
+             ) -> tuple[list[NewBest], list[NewBest]]:
     """New bests (``clean``: among rows without extra training data) and values far above the
-    previous best."""
+    previous best; ``corrected``: (board, result key, metric) of the values corrections change,
+    which are neither (a board ranked anew by another metric has no new best either)."""
     changed_papers = {c.id for c in delta.changed.values()
                       if c.kind in layout.HOLDER_KINDS and c.head.holder is not None}
     old_values = {(d.board, d.head.result.key, d.metric): d.before for d in delta.differences
@@ -192,6 +200,8 @@ def _records(delta: Delta, *, clean: bool = False) -> tuple[list[NewBest], list[
         if metric is None or direction is None or best is None:
             continue
         base = delta.base_boards.get(board_id)
+        if base is not None and base.benchmark.primary != metric:
+            continue  # ranked by another metric now: a setting changed, said with them
         previous = _best_of(base, clean) if base is not None else None
         if previous is not None and metric not in previous.result.metrics:
             previous = None
@@ -202,13 +212,16 @@ def _records(delta: Delta, *, clean: bool = False) -> tuple[list[NewBest], list[
                 previous is not None and previous.result.key == best.result.key) and (
                 prior is None or better(direction, best.result.metrics[metric].value, prior)):
             new_best.append(NewBest(board, best, previous))
-        if prior is None or clean:
-            continue
+        if prior is None or clean or (
+                previous is not None and (board_id, previous.result.key, metric) in corrected):
+            continue  # (a corrected previous best is no measure of what is far above it)
         for row in board.rows:
             value = row.result.metrics.get(metric)
             if row.holder.id not in changed_papers or value is None:
                 continue
             key = (board_id, row.result.key, metric)
+            if key in corrected:
+                continue
             is_new = key in old_values or not any(
                 r.result.key == row.result.key for r in (base.rows if base else ()))
             if is_new and far_above(direction, value.value, prior):
