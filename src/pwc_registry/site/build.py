@@ -331,7 +331,7 @@ class Pages:
     def _tasks_area(self, area: str) -> tuple[str, str]:
         [(_, name, ids)] = [a for a in self.areas() if a[0] == area]
         return self._page("tasks-area.html", f"tasks/areas/{area}.html", f"{name}: tasks",
-                          f"The {len(ids)} tasks of {name}.", area_name=name, ids=ids,
+                          f"The {counted(len(ids), 'task')} of {name}.", area_name=name, ids=ids,
                           tasks=self.registry.entities["task"])
 
     def _task(self, task_id: str) -> tuple[str, str]:
