@@ -789,3 +789,22 @@ def test_a_rows_notes_and_code_links_changed_are_said(tmp_path: Path) -> None:
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert [(d.code, d.message.split(": ", 1)[1]) for d in report.diagnostics] == [
         ("H015", "'https://github.com/lab/asr (official)' → 'https://github.com/lab/asr'")]
+
+
+def test_a_reordered_metrics_list_is_placed_at_the_list(tmp_path: Path) -> None:
+    """Without primary_metric the first metric listed ranks: swapping the list is H005, placed
+    at `metrics` (it was placed at the `id:` line)."""
+    registry = _repo(tmp_path)
+    board = {"id": "speech-recognition--librispeech-test-clean", "task": "speech-recognition",
+             "dataset": "librispeech-test-clean"}
+    path = write(registry, "benchmark", {**board, "metrics": ["word-error-rate",
+                                                              "real-time-factor"]})
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "settings")
+    git(tmp_path, "branch", "-f", "main")
+    write(registry, "benchmark", {**board, "metrics": ["real-time-factor", "word-error-rate"]})
+    found = _guard(registry)
+    [(code, place)] = [f.split()[:2] for f in found]
+    line = int(place.rsplit(":", 1)[1])
+    assert code == "H005" and place.startswith(f"registry/{path.relative_to(registry)}:")
+    assert path.read_text("utf-8").splitlines()[line - 1].strip() == "- real-time-factor"

@@ -463,6 +463,8 @@ def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: 
         if delta.changed.get(cause, None) is None or \
                 delta.changed[cause].kind in layout.HOLDER_KINDS:
             cause, pointer = _changed_row(delta, boards) or (cause, ())
+        elif "primary_metric" not in (delta.changed[cause].head.data or {}):
+            pointer = ("metrics",)  # the first metric listed ranks: the list was reordered
         return where.at("H005", message, cause, pointer, "set primary_metric in the benchmark "
                         "file to keep the ranking, or add a correction with field: "
                         "primary_metric")
