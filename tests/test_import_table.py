@@ -403,6 +403,7 @@ def test_a_source_id_that_is_no_id_is_refused_never_a_path(tmp_path: Path, sourc
                            "library", "--source-title", "Q3", "--source-id", source_id,
                            "--registry", str(registry)], capture_output=True, text=True)
     assert done.returncode == 2 and "A037" in done.stderr and "is not an id" in done.stderr
+    assert done.stderr.startswith("the flags: A037")  # no file, so no line to name
     assert victim.read_text(encoding="utf-8") == "id: victim\n"
 
 

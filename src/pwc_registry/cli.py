@@ -965,7 +965,7 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
 
     The results are held by one source (--source-kind, --source-title); existing files are
     merged into, never overwritten; importing again changes nothing."""
-    from .imports.table import MappingError, import_tables, read_mapping
+    from .imports.table import FLAGS, MappingError, import_tables, read_mapping
 
     pairs = []
     for pair in metrics:
@@ -979,8 +979,8 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
     try:
         mapping = read_mapping(mapping_file, flags)
     except MappingError as exc:
-        click.echo(printable(f"{exc.file}:{exc.line}:{exc.column}: A037 {exc.message}"),
-                   err=True)
+        where = exc.file if exc.file == FLAGS else f"{exc.file}:{exc.line}:{exc.column}"
+        click.echo(printable(f"{where}: A037 {exc.message}"), err=True)
         sys.exit(EXIT_USAGE)
     root = _registry(registry)
 

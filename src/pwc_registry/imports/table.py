@@ -46,6 +46,8 @@ from .sink import Progress
 #: source.schema.json's kinds.
 SOURCE_KINDS = tuple(KINDS)
 UNITS = ("percent", "fraction")
+#: Where a problem with a mapping given by flags alone is: no file, no line.
+FLAGS = "the flags"
 #: The largest table read (bytes): timm's largest file is 160 KB.
 MAX_TABLE_BYTES = 64 * 1024 * 1024
 _COLUMN = re.compile(r"\{([^{}]+)\}")
@@ -86,7 +88,7 @@ def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
     """The mapping of a YAML file (or none) with ``flags`` laid over it: MappingError if it
     lacks something or says something the importer cannot use."""
     data: dict[str, Any] = {}
-    name = str(path) if path else "the flags"
+    name = str(path) if path else FLAGS
     if path is not None:
         try:
             raw = read_file(path, MAX_FILE_BYTES)
