@@ -127,9 +127,13 @@ def write_eval_results(files: Sequence[EvalFile], folder: Path) -> list[tuple[st
     for f in files:
         target = folder / f.path
         data = _yaml(f.entries).encode("utf-8")
-        if target.is_symlink():
-            raise OutputError(f"{target}: is a symbolic link; pwc does not write through links")
-        check_no_linked_folder(target)
+        # The folders it makes below the repository's (.eval_results), and the file: never a
+        # link; the repository's folder and those above it: as every output's.
+        for step in (folder, target.parent, target):
+            if step.is_symlink():
+                raise OutputError(f"{step}: is a symbolic link; pwc does not write through "
+                                  "links")
+        check_no_linked_folder(folder)
         if os.path.lexists(target):
             if not target.is_file() or target.read_bytes() != data:
                 raise OutputError(f"{target}: not replaced: it holds other results than the "
