@@ -221,6 +221,48 @@ def test_a_list_written_as_something_else_is_reported_with_its_rows_counted(
     assert (report.counts["row"], report.counts["skipped row"]) == (4, 3)
 
 
+def test_a_list_of_names_written_as_something_else_is_reported_not_read_letter_by_letter(
+        tmp_path: Path) -> None:
+    """A task's `categories` given as a number stopped the import with an internal error; its
+    `synonyms`, a paper's `authors` or a dataset's `languages` given as one string became one
+    name per letter, and `tasks` as a mapping or `methods` as a string went without a word
+    (found reading the importer)."""
+    tables = tmp_path / "t.json"
+    tables.write_text(json.dumps([{"task": "Image Classification", "categories": 7,
+                                   "synonyms": "Img Cls", "datasets": [{"dataset": "CIFAR-10",
+                                   "sota": {"metrics": ["Accuracy"], "rows": [ROW]}}]}]))
+    papers = tmp_path / "papers.json"
+    papers.write_text(json.dumps([{"title": "Deep Residual Learning", "arxiv_id": "1512.03385",
+                                   "authors": "Kaiming He, Xiangyu Zhang", "tasks": {"a": 1},
+                                   "methods": "ResNet", "date": "2015-12-10"}]))
+    datasets = tmp_path / "datasets.json"
+    datasets.write_text(json.dumps([{"name": "CIFAR-10", "variants": "CIFAR10",
+                                     "modalities": ["Images", 5], "languages": "English"}]))
+    registry = tmp_path / "registry"
+    report = _import(registry, evaluation_tables=[tables], papers=[papers],
+                     datasets=[datasets])
+    found = sorted((d.file.rsplit("/", 1)[-1], pointer_text(d.pointer), d.message.split(": ")[-1])
+                   for d in report.diagnostics if d.code == "A002")
+    assert found == [
+        ("datasets.json", "[0].languages", "expected a list of texts, found str; left out"),
+        ("datasets.json", "[0].modalities[1]", "expected text, found int; left out"),
+        ("datasets.json", "[0].variants", "expected a list of texts, found str; left out"),
+        ("papers.json", "[0].authors", "expected a list of texts, found str; left out"),
+        ("papers.json", "[0].methods", "methods is a string, not a list; not imported"),
+        ("papers.json", "[0].tasks", "expected a list of texts, found dict; left out"),
+        ("t.json", "[0].categories", "expected a list of texts, found int; left out"),
+        ("t.json", "[0].synonyms", "expected a list of texts, found str; left out")], found
+    paper = yaml.safe_load(_paper(registry).read_text("utf-8"))
+    assert "authors" not in paper and "tasks" not in paper and "methods" not in paper
+    dataset = yaml.safe_load((registry / layout.relative_path("dataset", "cifar-10"))
+                             .read_text("utf-8"))
+    assert dataset.get("modalities") == ["images"] and "languages" not in dataset
+    assert "aliases" not in dataset
+    task = yaml.safe_load((registry / layout.relative_path("task", "image-classification"))
+                          .read_text("utf-8"))
+    assert "aliases" not in task and "area" not in task
+
+
 # --- a result the registry holds -------------------------------------------------------------
 
 def test_a_merge_adds_no_metric_to_a_result_the_registry_holds(tmp_path: Path) -> None:

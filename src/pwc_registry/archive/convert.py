@@ -191,13 +191,13 @@ class Conversion(Fields):
         name = self._name_of(task, "task", "task", where)
         if name is None:
             return
-        categories = [c for c in (task.get("categories") or []) if isinstance(c, str) and c.strip()]
-        areas = [self.area(c.strip()) for c in categories]
+        categories = self.texts(task.get("categories"), where.at("categories"))
+        areas = [self.area(c) for c in categories]
         if len(areas) > 1:
             self.report("A011", f"task '{name}' is in several areas; kept '{categories[0]}', "
                         f"not {', '.join(repr(c) for c in categories[1:])}", where.at("categories"))
-        synonyms = [s.strip() for s in (task.get("synonyms") or []) if isinstance(s, str)
-                    and s.strip()] + self._synonyms.get(fold(name), [])
+        synonyms = self.texts(task.get("synonyms"), where.at("synonyms")) \
+            + self._synonyms.get(fold(name), [])
         source = self._link(task.get("source_link"), where.at("source_link"))
         task_id = self.entity("task", name, {
             "description": self.text(task.get("description"), where.at("description")),
@@ -558,7 +558,7 @@ class Conversion(Fields):
             ids["pwc"] = found.group(1)
         paper = self.paper_for(title, None, where, ids)
         record = paper.record
-        authors = [a.strip() for a in _list(item.get("authors")) if isinstance(a, str) and a.strip()]
+        authors = self.texts(item.get("authors"), where.at("authors"))
         if authors:
             record.setdefault("authors", authors)
         date = self.date(item.get("date"), where.at("date"))
@@ -575,12 +575,12 @@ class Conversion(Fields):
             url = self.url(item.get(field), where.at(field))
             if url:
                 links[kind] = url  # the paper's own record outranks a row's link
-        tasks = [self.entity("task", t.strip(), {}) for t in _list(item.get("tasks"))
-                 if isinstance(t, str) and t.strip()]
+        tasks = [self.entity("task", t, {})
+                 for t in self.texts(item.get("tasks"), where.at("tasks"))]
         if tasks:
             record.setdefault("tasks", list(dict.fromkeys(tasks)))
         methods = []
-        for k, method in enumerate(_list(item.get("methods"))):
+        for k, method in enumerate(self._entries(item, "methods", where)):
             method_id = self.add_method(method, where.at("methods", k))
             if method_id:
                 methods.append(method_id)
@@ -646,12 +646,12 @@ class Conversion(Fields):
             url = item.get("url")
             preferred = m.group(1) if isinstance(url, str) and (m := _PWC_ENTITY.search(url)) \
                 else None
-            variants = [v.strip() for v in _list(item.get("variants"))
-                        if isinstance(v, str) and v.strip() and fold(v) != fold(name)]
-            modalities = [layout.slugify(m) for m in _list(item.get("modalities"))
-                          if isinstance(m, str) and layout.slugify(m)]
-            languages = [lang.strip() for lang in _list(item.get("languages"))
-                         if isinstance(lang, str) and lang.strip()]
+            variants = [v for v in self.texts(item.get("variants"), where.at("variants"))
+                        if fold(v) != fold(name)]
+            modalities = [layout.slugify(m)
+                          for m in self.texts(item.get("modalities"), where.at("modalities"))
+                          if layout.slugify(m)]
+            languages = self.texts(item.get("languages"), where.at("languages"))
             self.entity("dataset", name, {
                 "full_name": self.text(item.get("full_name"), where.at("full_name")),
                 "description": self.text(item.get("description"), where.at("description")),

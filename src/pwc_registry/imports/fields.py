@@ -49,13 +49,26 @@ class Fields:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str):
-            self.report("A002", f"expected text, found {type(value).__name__}", where)
+            self.report("A002", f"expected text, found {type(value).__name__}; left out", where)
             return None
         if CONTROL.search(value) or INVISIBLE.search(value):
             self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
                         where)
             value = INVISIBLE.sub("", CONTROL.sub("", value))
         return value.strip() or None
+
+    def texts(self, value: Any, where: Origin) -> list[str]:
+        """A list of strings, each as :meth:`text` gives it; one that is not text, or a value
+        that is not a list (a string is not read as its characters), is reported and left
+        out."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.report("A002", f"expected a list of texts, found {type(value).__name__}; "
+                        "left out", where)
+            return []
+        return [text for i, item in enumerate(value)
+                if (text := self.text(item, where.at(i))) is not None]
 
     def url(self, value: Any, where: Origin) -> str | None:
         text = self.text(value, where)

@@ -119,8 +119,9 @@ def _not_removed(theirs: list[Any], mine: Any, removed: Mapping[Any, Pointer],
     held: set[Any] = set()
     for item in mine if isinstance(mine, list) else ():
         if isinstance(item, dict):
-            held.update(identity_of({**item, "model": name})
-                        for name in [item.get("model"), *(item.get("aliases") or [])])
+            aliases = item.get("aliases")
+            held.update(identity_of({**item, "model": name}) for name in
+                        [item.get("model"), *(aliases if isinstance(aliases, list) else ())])
     kept = []
     for item in theirs:
         key = identity_of(item)
