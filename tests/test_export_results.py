@@ -53,7 +53,9 @@ def _registry(tmp: Path) -> Path:
                      "metrics": {"accuracy": {"value": 61.2, "spread": 0.4,
                                               "note": "std over 3 seeds"},
                                  "f1-score": 60.05},
-                     "source": {"kind": "submission"}}]})
+                     "source": {"kind": "submission"},
+                     # a text a spreadsheet would run: written with a ' before it in CSV
+                     "notes": "+2 points over the best single model"}]})
     return registry
 
 
@@ -491,8 +493,16 @@ def test_the_docs_loading_snippets_run_as_written(export: Path,
             printed = capsys.readouterr().out
             if ".show()" in block:
                 assert printed.count("66.36") == 1, printed
-            if "read_csv" in block:  # the text columns as written: "88", not 88.0
-                texts = set(names["results"]["value_text"])
+            if "read_csv" in block or "read_json" in block:
+                # the text columns as written ("88", not 88.0; the ' that guards a formula
+                # in CSV taken off): the same as Parquet's
+                read = names["results"]
+                texts = set(read["value_text"])
                 assert "66.36" in texts and not any(t.endswith(".0") for t in texts), texts
+                parquet = pd.read_parquet(export / "results.parquet")
+                for column in ("model", "notes", "paper_arxiv", "value_text", "date"):
+                    assert read[column].fillna("").tolist() \
+                        == parquet[column].fillna("").tolist(), column
+                assert read["value"].tolist() == parquet["value"].tolist()
     finally:
         os.chdir(before)

@@ -189,6 +189,31 @@ def test_markdown_in_names_stays_text_in_snapshots(tmp_path: Path) -> None:
         (out / "benchmarks/speech-recognition--librispeech-test-clean.md").read_text())}
 
 
+def test_code_addresses_link_in_markdown_snapshots_and_hostile_ones_stay_text(
+        tmp_path: Path) -> None:
+    """The code column links the address it shows (it was text broken by a zero-width space,
+    neither a link nor copyable; found by a data user); an address holding what would end the
+    link or a table column is text, so it links nowhere and breaks no row."""
+    from markdown_it import MarkdownIt
+
+    registry = speech_registry(tmp_path)
+    plain, hostile = "https://github.com/lab/a-model", "https://e.org/x)](https://evil.org|y"
+    for i, url in enumerate((plain, hostile)):
+        paper(registry, f"coded-{i}", "2024-01-01", [
+            result("speech-recognition", "librispeech-test-clean", f"M{i}",
+                   word_error_rate=5.0 + i)], code=[{"url": url, "official": i == 0}])
+    loaded = load_registry(registry)
+    board = find_leaderboard(loaded, "speech-recognition", "librispeech-test-clean")
+    assert board is not None
+    text = snapshot.leaderboard_markdown(board, loaded)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert [t.attrs["href"] for t in inline if t.type == "link_open"] == [plain]
+    rows = [line for line in text.splitlines() if "| M" in line]
+    assert len(rows) == 2 and all(r.count(" | ") == rows[0].count(" | ") for r in rows), rows
+    assert "(official)" in rows[0]
+
+
 def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     import csv
 

@@ -95,6 +95,18 @@ def link(text: str, target: str) -> Markdown:
     return Markdown(f"[{cell(text)}]({target})")
 
 
+#: A web address Markdown takes whole as a link's target: nothing in it that could end the
+#: target, open another construct or break a table's column.
+_LINKABLE = re.compile(r"https?://[^\s()<>\[\]`\\|\"']+")
+
+
+def web_link(url: str) -> Markdown:
+    """A link to a web address a record gives (its code), showing the address: as text where
+    the address holds anything Markdown would read otherwise."""
+    shown = cell(url)
+    return Markdown(f"[{shown}]({url})" if _LINKABLE.fullmatch(url) else shown)
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(c if isinstance(c, Markdown) else cell(c) for c in row) + " |"

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank, ranked_by
-from .markdown import cell, link, number, table
+from .markdown import Markdown, cell, link, number, table, web_link
 from .outputs import output_folder, write_new
 from .parallel import fork_map, shared
 from .registry import Registry, paper_label
@@ -221,6 +221,11 @@ def leaderboard_markdown(board: Leaderboard, registry: Registry,
     if b.notes:
         lines += [f"Notes: {cell(b.notes)}", ""]  # not at a line's start: no list or heading
     header, rows = rows_table or table_rows(board, registry)
+    # The code column (the last) as links: table_rows' rows are the board's, in its order.
+    codes = [row.code for row in board.rows]
+    rows = [[*cells[:-1], Markdown(web_link(code.url) + (" (official)" if code.official
+                                                         else ""))]
+            if code is not None else cells for cells, code in zip(rows, codes, strict=True)]
     return "\n".join(lines) + "\n" + table(header, rows)
 
 

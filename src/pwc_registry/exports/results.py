@@ -161,7 +161,9 @@ def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
         # rows are in the card's text).
         front["dataset_info"] = [{"config_name": name, "features": _features(t, files)}
                                  for name, t in tables.items() if t.rows]
-    counts = ", ".join(f"{len(t.rows):,} {name}" for name, t in tables.items())
+    counts = ", ".join(f"{len(t.rows):,} " + ("rows of results (one per result and metric)"
+                                              if name == "results" else name)
+                       for name, t in tables.items())
     lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip(), "---",
              "", f"# {TITLE}", "", DESCRIPTION, "", f"This export holds {counts}.", "",
              "Licence: CC BY-SA 4.0. Much of the data comes from the Papers with Code archive, "
@@ -175,7 +177,9 @@ def card(tables: dict[str, Table], formats: Sequence[str]) -> str:
                   "```", ""]
     if "sqlite" in formats:
         lines += ["In Datasette (facets on task, dataset and metric; full-text search on "
-                  "papers), from this folder:", "", "```", "datasette .", "```", ""]
+                  "papers), from this folder (where it is `results.sqlite.gz`, as on the "
+                  "site's Downloads, `gunzip` it first):", "", "```",
+                  "datasette results.sqlite --metadata metadata.json", "```", ""]
     lines += ["## Tables", "",
               "`schema.json` is a JSON Schema of a row of each table. Ids are stable across "
               "versions of the registry; `results.task`, `.dataset`, `.metric`, `.benchmark` "
