@@ -385,6 +385,34 @@ def test_rows_that_cannot_be_read_are_counted_as_not_imported(tmp_path: Path) ->
         3, 1, 2)
 
 
+def test_a_table_cut_short_or_with_a_stray_quote_loses_no_row_without_a_word(
+        tmp_path: Path) -> None:
+    """timm's results-imagenet.csv (corpus: other-results/timm-results/) cut after 100,000
+    bytes ends inside a row, "...,78.088,21.912,94.1" of "94.170,...": its last row was
+    imported with top-5 94.1 and no warning. A quote put before a row's first cell runs on
+    to the next line's first quote: the two rows were reported as one, at the second line,
+    and one of them counted nowhere (found by a curator)."""
+    lines = TIMM.read_text(encoding="utf-8").splitlines(keepends=True)
+    fifth = lines[4].split(",")  # model, img_size, top1, top1_err, top5 (cut), ...
+    cut = "".join(lines[:4]) + ",".join(fifth[:4]) + "," + fifth[4][:3]
+    assert fifth[4] != fifth[4][:3] and not cut.endswith("\n")
+    registry = classification_registry(tmp_path / "cut")
+    report = _import(registry, _csv(tmp_path, cut), _mapping(), tmp_path)
+    [short] = [d for d in report.diagnostics if d.code == "A038"]
+    assert (short.line, report.counts["row"], report.counts["skipped row"]) == (5, 4, 1)
+    assert "may be cut short" in short.message
+    assert len(_source(registry)["results"]) == 3  # type: ignore[arg-type]
+    # The same table whole, with a quote before the first row's model: it runs on to the
+    # quote of the third row's "1,014.45", and the three rows are one bad row, placed at its
+    # first line and counted as three rows not read.
+    quoted = lines[0] + '"' + "".join(lines[1:6])
+    registry = classification_registry(tmp_path / "quote")
+    report = _import(registry, _csv(tmp_path, quoted), _mapping(), tmp_path)
+    [bad] = [d for d in report.diagnostics if d.code == "A038"]
+    assert bad.line == 2 and "rows 1–3 (lines 2–4, read as one)" in bad.message, bad
+    assert (report.counts["row"], report.counts["skipped row"]) == (5, 3)
+
+
 @pytest.mark.parametrize("source_id", ["../../../../victim", "A/B", "Good-ID", "a--b", "x" * 201])
 def test_a_source_id_that_is_no_id_is_refused_never_a_path(tmp_path: Path, source_id: str
                                                            ) -> None:

@@ -224,9 +224,9 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, at_header, "A037",
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
-    results, problems = _rows(reader, header, mapping, file)
-    return Imported(origin, mapping.source, results, problems,
-                    unread_rows=sum(code == "A038" for code, _, _ in problems))
+    results, problems, unread = _rows(reader, header, mapping, file,
+                                      ends_a_line=text.endswith(("\n", "\r")))
+    return Imported(origin, mapping.source, results, problems, unread_rows=unread)
 
 
 def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> Imported:
@@ -234,9 +234,17 @@ def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> 
 
 
 def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapping,
-          file: str) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...]]:
+          file: str, *, ends_a_line: bool = True
+          ) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...], int]:
+    """The table's results, its problems, and how many of its rows were not read. A row
+    that is not CSV is placed at the line it starts on, and every line it took with it (a
+    stray quote runs on to the next) counts as a row not read. ``ends_a_line``: whether the
+    text ends in a line break; a last row shorter than the header without one is a file cut
+    short, whose last cell may be cut too (``94.1`` of ``94.170``), and is not read."""
     results: list[ImportedResult] = []
     problems: list[tuple[str, str, Origin]] = []
+    unread = 0
+    short_last: tuple[int, int, Origin, int] | None = None  # the result, row, where, cells
     index = {name: i for i, name in reversed(list(enumerate(header)))}
     number = 0
     last_line: int | None = None
@@ -250,10 +258,16 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         except StopIteration:
             break
         except csv.Error as exc:
-            number += 1
             line = getattr(reader, "line_num", None)
-            problems.append(("A038", f"row {number} is not CSV ({exc}); not imported",
-                             Origin(file, (number,), line)))
+            start = line if before is None or line is None else min(before + 1, line)
+            lines = 1 if line is None or start is None else line - start + 1
+            first, number = number + 1, number + lines
+            rows = f"row {first}" if lines == 1 else \
+                f"rows {first}–{number} (lines {start}–{line}, read as one)"
+            problems.append(("A038", f"{rows} not CSV ({exc}); not imported",
+                             Origin(file, (first,), start)))
+            unread += lines
+            short_last = None
             if line is None or line == last_line:  # read no further: it would not move on
                 break
             last_line = line
@@ -269,7 +283,11 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         if len(cells) > len(header) or mapped.intersection(header[len(cells):]):
             problems.append(("A038", f"row {number} has {len(cells)} cells, the header "
                              f"{len(header)}; not imported", here))
+            unread += 1
+            short_last = None
             continue
+        short_last = (len(results), number, here, len(cells)) \
+            if len(cells) < len(header) else None
 
         def cell(column: str, cells: list[str] = cells) -> str:
             i = index[column]
@@ -288,7 +306,14 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         paper = _paper(cell(mapping.paper)) if mapping.paper else None
         results.append(ImportedResult(
             here, mapping.task, mapping.dataset, model, values, mapping.split, paper))
-    return tuple(results), tuple(problems)
+    if not ends_a_line and short_last is not None and short_last[0] == len(results) - 1:
+        _, row, here, width = short_last
+        del results[-1]
+        problems.append(("A038", f"row {row}, the last, has {width} cells, the header "
+                         f"{len(header)}, and no line break after it: the file may be cut "
+                         "short, and its last cell with it; not imported", here))
+        unread += 1
+    return tuple(results), tuple(problems), unread
 
 
 def _paper(text: str) -> PaperRef | None:
