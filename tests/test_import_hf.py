@@ -376,3 +376,23 @@ def test_a_card_that_links_out_of_the_folder_is_not_read(corpus: Path, tmp_path:
     assert [(code, Path(origin.file).name) for code, _, origin in batches["a_README.md"].problems
             ] == [("A041", "a_README.md")] and not batches["a_README.md"].results
     assert batches["b_README.md"].results and batches["c_README.md"].results
+
+
+def test_a_metric_averaged_over_classes_is_named_so_not_filed_as_the_plain_one(
+        corpus: Path) -> None:
+    """51la5_distilbert-base-sentiment (corpus) gives precision, recall and F1 each three ways,
+    "Precision Macro", "Precision Micro", "Precision Weighted", all of type precision: the
+    macro one was filed as plain precision and the other two dropped as its duplicates
+    (A006), and "F1 Macro" filed as F1 (found by a curator). The averaging the display name
+    gives qualifies the type: "Macro f1" is the registry's Macro F1, and a macro precision
+    the registry lacks is reported (A031), never filed under plain precision."""
+    batch = read_card(str(corpus / CARDS / "51la5_distilbert-base-sentiment_README.md"))
+    averaged = [v for r in batch.results for v in r.values if " " in v.metric]
+    assert [(v.metric, v.value) for v in averaged] == [
+        ("Macro precision", 0.9881965062029833), ("Micro precision", 0.9885521685548412),
+        ("Weighted precision", 0.9885639626373408), ("Macro recall", 0.9886145346602994),
+        ("Micro recall", 0.9885521685548412), ("Weighted recall", 0.9885521685548412),
+        ("Macro f1", 0.9884019815052447), ("Micro f1", 0.9885521685548412),
+        ("Weighted f1", 0.9885546181087554)]
+    plain = {v.metric for r in batch.results for v in r.values} - {v.metric for v in averaged}
+    assert plain == {"accuracy", "precision", "recall", "f1", "auc", "loss"}

@@ -208,7 +208,7 @@ def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, 
             problems.append(("A048", f"metric {ev.metric_type!r} has "
                              f"{describe_value(value)} for its value", where))
             continue
-        values.append(ImportedValue(ev.metric_type.strip(), value, where))
+        values.append(ImportedValue(_metric(ev.metric_type, ev.metric_name), value, where))
     if not values:
         return None
     notes = []
@@ -226,6 +226,24 @@ def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, 
         origin=origin, task=_task(first), dataset=_dataset(first), model=name.strip(),
         values=tuple(values), split=_text(first.dataset_split), paper=paper,
         kind="model-card", url=_text(first.source_url), notes=tuple(notes))
+
+
+#: How a card's display name says a metric is averaged over classes, which its type does not
+#: ("F1 Macro" of type f1).
+_AVERAGING = re.compile(r"\b(macro|micro|weighted|samples)\b", re.IGNORECASE)
+
+
+def _metric(kind: str, shown: Any) -> str:
+    """The metric an entry names: its type, qualified by the averaging its display name
+    gives ("Macro f1" for "F1 Macro" of type f1, which the registry knows as Macro F1). One
+    card gives macro, micro and weighted precision all of type precision: taken by the type
+    alone, the first was filed as plain precision and the others dropped as its duplicates.
+    A qualified metric the registry lacks is reported, not filed under the plain one."""
+    kind = kind.strip()
+    found = _AVERAGING.search(shown) if isinstance(shown, str) else None
+    if found is None or _AVERAGING.search(kind):
+        return kind
+    return f"{found.group(1).capitalize()} {kind}"
 
 
 def _is_text(value: Any) -> bool:
