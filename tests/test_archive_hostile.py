@@ -284,6 +284,29 @@ def test_a_merge_adds_no_metric_to_a_result_the_registry_holds(tmp_path: Path) -
     assert refused.line == held[: held.index("accuracy:")].count("\n") + 1
 
 
+def test_a_merge_says_nothing_new_of_extra_data_on_a_result_the_registry_holds(
+        tmp_path: Path) -> None:
+    """The shipped registry's curated results (one of two rows merged, the name kept as an
+    alias) have no `extra_training_data`: a re-import of the archive added `false` to 226 of
+    them, and would have added `true` to a held result, changing its rank without extra data
+    unreviewed (found by a curator re-importing the corpus)."""
+    registry = tmp_path / "registry"
+    tables = _tables(tmp_path / "t.json", [ROW])
+    _import(registry, evaluation_tables=[tables])
+    paper = _paper(registry)
+    data = yaml.safe_load(paper.read_text("utf-8"))
+    data["results"][0].pop("extra_training_data", None)  # as the curated results are
+    paper.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    held = paper.read_bytes()
+    for said in (False, True):
+        _tables(tables, [{**ROW, "uses_additional_data": said}])
+        report = _import(registry, evaluation_tables=[tables])
+        assert paper.read_bytes() == held, said
+        kept = [d for d in report.diagnostics if d.code == "A007"]
+        assert [d.pointer for d in kept] == ([("results", 0, "extra_training_data")] if said
+                                             else []), kept
+
+
 # --- dumps built to exhaust memory -------------------------------------------------------------
 
 _CHILD = """
@@ -412,6 +435,19 @@ def test_a_held_result_without_values_gains_none() -> None:
     assert merged == {"results": [held]}
     assert conflicts == [(("results", 0, "metrics", "a"), NOT_HELD, 1)]
 
+
+
+def test_an_entitys_aliases_keep_their_order_when_an_import_names_one_again() -> None:
+    """The SQuAD dataset's aliases, EM test then F1 test, came back F1 then EM from a
+    re-import naming EM's otherwise spelt (found by a curator): the file's own come first."""
+    from pwc_registry.imports.merge import merge
+
+    held = {"id": "squad", "name": "SQuAD", "aliases": ["SQuAD EM test", "SQuAD F1 test"]}
+    merged, conflicts = merge(held, {"id": "squad", "name": "SQuAD",
+                                     "aliases": ["SQuAD F1 test", "squad em TEST", "SQuAD 1.1"]},
+                              entity=True)
+    assert merged["aliases"] == ["SQuAD EM test", "SQuAD F1 test", "SQuAD 1.1"]
+    assert conflicts == []
 
 def test_limits_hold_exactly_and_errors_are_placed_across_chunks(tmp_path: Path) -> None:
     """Small limits, records on both sides of them, and a syntax error 3 MB in (past the

@@ -69,7 +69,11 @@ def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: b
     if entity and "aliases" in merged:
         name = fold(str(merged.get("name", "")))
         aliases = [a for a in merged["aliases"] if fold(a) != name]
-        unique = list({fold(a): a for a in reversed(aliases)}.values())[::-1]
+        # The first spelling of each name stays, where it is: the file's own come first.
+        first: dict[str, str] = {}
+        for alias in aliases:
+            first.setdefault(fold(alias), alias)
+        unique = list(first.values())
         if unique:
             merged["aliases"] = unique
         else:
@@ -171,6 +175,14 @@ def _keyed(mine: list[Any], theirs: list[Any], key: Callable[[Any], Any], pointe
                 and key(out[i]) != k:
             item = {f: v for f, v in item.items() if f != "model"}  # named by an alias
         if isinstance(out[i], dict) and isinstance(item, dict):
+            if pointer == ("results",) and "extra_training_data" not in out[i] \
+                    and "extra_training_data" in item:
+                # A held result without the field used no extra data (what every view reads):
+                # saying so adds nothing, and saying otherwise changes its rank unreviewed.
+                said = item["extra_training_data"]
+                if said is not False:
+                    conflicts.append(((*pointer, i, "extra_training_data"), False, said))
+                item = {f: v for f, v in item.items() if f != "extra_training_data"}
             metrics = item.get("metrics")
             if pointer == ("results",) and isinstance(metrics, dict):
                 held = out[i].get("metrics", {})
