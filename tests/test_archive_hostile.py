@@ -570,3 +570,26 @@ def test_a_value_outside_its_metrics_range_is_reported_not_written(tmp_path: Pat
     assert [r["model"] for r in paper["results"]] == ["ResNet-18"]
     check = validate(ValidateOptions(registry=registry, today=TODAY, jobs=1))
     assert not [d for d in check.diagnostics if d.code == "V002"]
+
+
+def test_a_citation_title_is_not_written_for_a_paper_an_identifier_names(
+        tmp_path: Path) -> None:
+    """The shipped registry's curation left 51 papers whose title was a citation or a URL
+    known by their identifier; a re-import of the archive wrote 50 of those titles back
+    (found by a curator). The validator's rule decides (Q002-Q004): such a title is reported
+    and left out where an identifier names the paper, kept where nothing else does."""
+    registry = tmp_path / "registry"
+    tables = _tables(tmp_path / "t.json", [
+        {**ROW, "paper_title": "He et al., 2016"},
+        {**ROW, "model_name": "ResNet-50", "paper_title": "Smith et al. '18", "paper_url": "",
+         "metrics": {"Accuracy": 95.1}}])
+    report = _import(registry, evaluation_tables=[tables])
+    papers = {p.stem: yaml.safe_load(p.read_text("utf-8"))
+              for p in (registry / "papers").rglob("*.yaml")}
+    known = next(p for p in papers.values() if p.get("identifiers", {}).get("arxiv"))
+    assert "title" not in known and known["identifiers"]["arxiv"] == "1512.03385"
+    [left_out] = [d for d in report.diagnostics if d.code == "A009"]
+    assert "'He et al., 2016' looks like a citation" in left_out.message
+    assert "known by arXiv:1512.03385" in left_out.message
+    assert left_out.file.endswith(f"/{known['id']}.yaml")
+    assert [p["title"] for p in papers.values() if "title" in p] == ["Smith et al. '18"]

@@ -34,7 +34,7 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..ids import fold
 from ..imports.formats import FORMATS
-from ..imports.holders import PaperDraft, paper_record
+from ..imports.holders import PaperDraft, paper_record, title_left_out
 from ..imports.records import Origin
 from ..imports.report import ImportReport
 from ..imports.resolve import Known, capped_slug
@@ -217,8 +217,11 @@ class _PaperWriter:
         if self.done(draft):
             return
         self.written.add(id(draft))
-        record = paper_record(draft, self.existing.paper_id(draft.identifiers, draft.title,
-                                                            draft.label))
+        paper_id = self.existing.paper_id(draft.identifiers, draft.title, draft.label)
+        left_out = title_left_out(draft, self.batches.file_of(paper_id))
+        if left_out is not None:
+            self.batches.diagnostics.add(left_out)
+        record = paper_record(draft, paper_id)
         draft.record.clear()  # the file holds it now; a draft only keeps the paper's identity
         draft.results.clear()
         draft.code.clear()

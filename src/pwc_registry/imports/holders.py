@@ -7,7 +7,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from ..check import title_problem
 from ..dates import before, month_of_arxiv
+from ..diagnostics import Diagnostic
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold
 from .resolve import PAPER_MATCH_ORDER
 
@@ -80,10 +82,28 @@ class PaperDrafts:
         return self._papers
 
 
+def title_left_out(draft: PaperDraft, file: str) -> Diagnostic | None:
+    """Why the draft's title is not written, or None: a citation, a URL or Markdown
+    (:func:`..check.title_problem`) is not a paper's title, and a paper with an identifier is
+    known by it (Q009; ``pwc papers fill`` fetches an arXiv paper's title) — as the shipped
+    registry's curation left them, so that an import does not write them back. Without an
+    identifier the title stays, with the validator's warning, as all that names the paper."""
+    problem = title_problem(draft.title) if draft.title is not None else None
+    known = next((f"{prefix}{draft.identifiers[scheme]}"
+                  for scheme, prefix in PAPER_IDENTIFIERS.items()
+                  if scheme in draft.identifiers), None)
+    if problem is None or known is None:
+        return None
+    return Diagnostic("A009", f"title {draft.title!r} {problem[1]}, not a paper's title; left "
+                      f"out: the paper is known by {known}", file,
+                      hint="pwc papers fill fetches an arXiv paper's title")
+
+
 def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
-    """The registry record of a finished draft."""
+    """The registry record of a finished draft (its title left out where
+    :func:`title_left_out` says)."""
     record: dict[str, Any] = {"id": paper_id}
-    if draft.title is not None:
+    if draft.title is not None and title_left_out(draft, "") is None:
         record["title"] = draft.title
     record.update({k: v for k, v in draft.record.items() if v})
     if "date" not in record and draft.row_dates:

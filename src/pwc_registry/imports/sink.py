@@ -42,7 +42,7 @@ from ..suggest import did_you_mean
 from ..values import exact_number
 from ..writing import Folders
 from .fields import Fields
-from .holders import PaperDraft, PaperDrafts, paper_record
+from .holders import PaperDraft, PaperDrafts, paper_record, title_left_out
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
 from .resolve import Known, identifiers_in, outside_range
@@ -366,6 +366,9 @@ class Sink(Fields):
         for draft in drafts:
             paper_id = self.known.paper_id(draft.identifiers, draft.title, draft.label)
             paper_ids[id(draft)] = paper_id
+            left_out = title_left_out(draft, batches.file_of(paper_id))
+            if left_out is not None:
+                self.diagnostics.add(left_out)
             batches.add(paper_record(draft, paper_id))
         batches.close()
         for holder in self.sources.values():

@@ -61,6 +61,10 @@ class BatchWriter:
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
 
+    def file_of(self, record_id: str) -> str:
+        """The file a record of this kind with ``record_id`` is written to, as reported."""
+        return f"{self.registry.name}/{layout.relative_path(self.kind, record_id)}"
+
     def add(self, record: dict[str, Any]) -> None:
         self.batch.append(record)
         if len(self.batch) >= BATCH:
