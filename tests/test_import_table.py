@@ -142,6 +142,27 @@ def test_a_paper_column_links_each_result_to_its_paper(tmp_path: Path) -> None:
     assert validate(ValidateOptions(registry=registry, today=TODAY, jobs=1)).errors == 0
 
 
+def test_a_paper_cell_written_as_a_markdown_link_is_its_title_and_address(
+        tmp_path: Path) -> None:
+    """NLP-progress writes a paper as `[Title](https://arxiv.org/abs/1705.02364)`
+    (english/semantic_textual_similarity.md): taken as a title, it made a paper titled with
+    the whole link, beside the registry's own of that arXiv id (found by a curator)."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err,paper\n"
+                 "InferSent,224,81.1,95.3,18.9,[Supervised Learning of Universal Sentence "
+                 "Representations from Natural Language Inference Data]"
+                 "(https://arxiv.org/abs/1705.02364)\n")
+    report = _import(registry, table, _mapping(paper="paper"), tmp_path)
+    assert report.errors == 0
+    [paper] = [p for f in registry.glob("papers/*/*.yaml")
+               if (p := yaml.safe_load(f.read_text(encoding="utf-8")))
+               .get("identifiers", {}).get("arxiv") == "1705.02364"]
+    assert not any("](" in f.read_text(encoding="utf-8") for f in registry.rglob("*.yaml"))
+    assert paper["title"] == ("Supervised Learning of Universal Sentence Representations from "
+                              "Natural Language Inference Data")
+    assert paper["links"]["abstract"] == "https://arxiv.org/abs/1705.02364"
+
+
 def test_a_mapping_says_where_it_is_wrong(tmp_path: Path) -> None:
     file = tmp_path / "m.yaml"
     file.write_text("model: model\ntask: T\ndataset: D\nmetric:\n  top1: Top-1 Accuracy\n",

@@ -316,10 +316,17 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     return tuple(results), tuple(problems), unread
 
 
+#: A paper cell as NLP-progress and other Markdown-minded tables write it: ``[Title](URL)``.
+_MARKDOWN_PAPER = re.compile(r"^\[([^\[\]]+)\]\((https?://[^\s()]+)\)$")
+
+
 def _paper(text: str) -> PaperRef | None:
-    """A paper cell: an arXiv id, a URL, or else a title."""
+    """A paper cell: an arXiv id, a URL, a Markdown link (its text the title, its address
+    the URL, whose identifier finds the paper first), or else a title."""
     if not text:
         return None
+    if m := _MARKDOWN_PAPER.match(text):
+        return PaperRef(title=m.group(1).strip(), url=m.group(2))
     try:
         return PaperRef(identifiers=(("arxiv", normalise_id(text.removeprefix("arXiv:"))),))
     except ArxivError:
