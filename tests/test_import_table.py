@@ -292,13 +292,14 @@ def test_a_markdown_table_is_refused_saying_only_csv_is_read(tmp_path: Path) -> 
 
 
 def test_an_unreadable_value_is_reported_at_its_row(tmp_path: Path) -> None:
-    """A003 and A015 from a table (and a metafile) named the row by pointer only, not by line."""
+    """A003 and A015 from a table (and a metafile) named the row by pointer only, not by line;
+    now by line and the cell's column too."""
     registry = classification_registry(tmp_path)
     table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,85.3,97.1,14.7\n"
                  "B,224,n/a,95.0,19.9\nC,224,1e400,95.0,19.9\n")
     report = _import(registry, table, _mapping(), tmp_path)
     found = {(d.code, d.line, d.column) for d in report.diagnostics if d.code in ("A003", "A015")}
-    assert found == {("A003", 3, 1), ("A015", 4, 1)}, report.diagnostics
+    assert found == {("A003", 3, 7), ("A015", 4, 7)}, report.diagnostics
 
 
 def test_a_row_is_reported_at_its_first_line_when_a_cell_spans_lines(tmp_path: Path) -> None:
@@ -490,3 +491,14 @@ def test_a_value_outside_its_metrics_range_is_not_imported(tmp_path: Path) -> No
                                  "[0, 100]; not imported")], report.diagnostics
     check = validate(ValidateOptions(registry=registry, today=TODAY, jobs=1))
     assert not [d for d in check.diagnostics if d.code == "V002"]
+
+
+def test_a_cells_problem_is_placed_at_its_column(tmp_path: Path) -> None:
+    """A value that cannot be read was placed at column 1 of its row (found by a curator)."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, 'model,img_size,top1,top5,top1_err\nA,224,"8,0",95,20\n'
+                 "B,224,79,9x1,21\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    unread = sorted((d.line, d.column, d.message.split(":")[0])
+                    for d in report.diagnostics if d.code == "A003")
+    assert unread == [(2, 7, "[1].top1"), (3, 10, "[2].top5")], unread

@@ -225,7 +225,9 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
     results, problems, unread = _rows(reader, header, mapping, file,
-                                      ends_a_line=text.endswith(("\n", "\r")))
+                                      ends_a_line=text.endswith(("\n", "\r")),
+                                      text_lines=_LINE_BREAK.split(text),
+                                      delimiter="\t" if tabs else ",")
     return Imported(origin, mapping.source, results, problems, unread_rows=unread)
 
 
@@ -233,8 +235,24 @@ def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> 
     return Imported(origin, mapping.source, (), ((code, message, origin),))
 
 
+#: Where the csv module ends a line (it is given the text with newline="").
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _cell_columns(line: str, delimiter: str) -> list[int]:
+    """The column (1-based) each cell of a one-line row starts at."""
+    starts, quoted = [1], False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted  # a doubled quote inside a quoted cell toggles twice
+        elif char == delimiter and not quoted:
+            starts.append(i + 2)
+    return starts
+
+
 def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapping,
-          file: str, *, ends_a_line: bool = True
+          file: str, *, ends_a_line: bool = True, text_lines: Sequence[str] = (),
+          delimiter: str = ","
           ) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...], int]:
     """The table's results, its problems, and how many of its rows were not read. A row
     that is not CSV is placed at the line it starts on, and every line it took with it (a
@@ -301,7 +319,18 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
                 else ""
         else:
             model = cell(mapping.model)
-        values = tuple(ImportedValue(metric, value, here.at(column), mapping.unit)
+        # A cell's own column where its row is one line (a quoted cell may span several).
+        one_line = line is not None and getattr(reader, "line_num", None) == line \
+            and line <= len(text_lines)
+        starts = _cell_columns(text_lines[line - 1], delimiter) \
+            if one_line and line is not None else []
+
+        def at(column: str, here: Origin = here, starts: list[int] = starts) -> Origin:
+            i = index[column]
+            where = here.at(column)
+            return dataclasses.replace(where, column=starts[i]) if i < len(starts) else where
+
+        values = tuple(ImportedValue(metric, value, at(column), mapping.unit)
                        for column, metric in mapping.metrics if (value := cell(column)))
         paper = _paper(cell(mapping.paper)) if mapping.paper else None
         results.append(ImportedResult(
