@@ -185,6 +185,9 @@ def test_a_column_the_table_lacks_or_a_table_not_utf8_stops_that_table(tmp_path:
     latin.write_bytes("model,img_size,top1,top5,top1_err\nCaf\xe9,224,80,90,20\n".encode("latin-1"))
     report = _import(registry, latin, _mapping(), tmp_path)
     assert report.totals["A038"] == 1 and report.errors == 1
+    # placed at the bad byte, the é of line 2 (it was 1:1)
+    [refused] = [d for d in report.diagnostics if d.code == "A038"]
+    assert (refused.line, refused.column) == (2, 4) and "(byte 37)" in refused.message
 
 
 def test_a_table_that_is_not_sound_csv_is_reported_never_read_otherwise(tmp_path: Path) -> None:

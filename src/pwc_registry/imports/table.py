@@ -182,12 +182,18 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
     file = str(path)
     # A problem with the whole table is placed at its first line (never line 0, column 0).
     origin = Origin(file, (), 1)
+    raw = b""
     try:
-        text = decode(read_file(path, MAX_TABLE_BYTES), mark=True)
+        raw = read_file(path, MAX_TABLE_BYTES)
+        text = decode(raw, mark=True)
     except Unreadable as exc:
         return _refused(mapping, origin, "A038", f"the table is {exc.strerror}")
     except NotUTF8 as exc:
-        return _refused(mapping, origin, "A038", f"the table is not UTF-8 text: {exc.message} "
+        # Placed at the bad byte's line and column (in bytes): the rest of the table is read
+        # by no reader, so the whole table is refused.
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        bad = Origin(file, (), raw.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
+        return _refused(mapping, bad, "A038", f"the table is not UTF-8 text: {exc.message} "
                         f"(byte {exc.start}); save it as UTF-8 CSV")
     except OSError as exc:
         return _refused(mapping, origin, "A038", f"cannot read the table: {exc.strerror or exc}")
