@@ -376,6 +376,12 @@ def test_a_card_that_links_out_of_the_folder_is_not_read(corpus: Path, tmp_path:
     assert [(code, Path(origin.file).name) for code, _, origin in batches["a_README.md"].problems
             ] == [("A041", "a_README.md")] and not batches["a_README.md"].results
     assert batches["b_README.md"].results and batches["c_README.md"].results
+    # A link to a folder outside (named like a card, too) was skipped without a word.
+    (cards / "sub.md").symlink_to(outside.parent)
+    (cards / "inside").symlink_to(cards)  # a folder inside: its cards are read where they are
+    batches = {Path(b.origin.file).name: b for b in read_hf([cards])}
+    assert [code for code, _, _ in batches["sub.md"].problems] == ["A041"]
+    assert "inside" not in batches and len(batches) == 4
 
 
 def test_a_metric_averaged_over_classes_is_named_so_not_filed_as_the_plain_one(

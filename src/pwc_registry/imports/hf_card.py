@@ -72,6 +72,14 @@ def _found(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
         top = os.path.realpath(path)
         for here, dirs, names in os.walk(path):  # never follows a linked folder
             dirs.sort()
+            for name in dirs:
+                folder = os.path.join(here, name)
+                real = os.path.realpath(folder)
+                if os.path.islink(folder) and real != top \
+                        and not real.startswith(top.rstrip(os.sep) + os.sep):
+                    # Not walked: said, as a linked card is (one inside is walked where it is).
+                    yield folder, (f"{folder} is a symbolic link to a folder outside {path} "
+                                   f"(to {real}); not read")
             for name in sorted(names):
                 if name.lower().endswith(".md") or (
                         os.path.basename(here) == ".eval_results"
