@@ -808,3 +808,32 @@ def test_a_reordered_metrics_list_is_placed_at_the_list(tmp_path: Path) -> None:
     line = int(place.rsplit(":", 1)[1])
     assert code == "H005" and place.startswith(f"registry/{path.relative_to(registry)}:")
     assert path.read_text("utf-8").splitlines()[line - 1].strip() == "- real-time-factor"
+
+
+def test_an_attribute_that_makes_git_check_registry_files_out_otherwise_is_refused(
+        tmp_path: Path) -> None:
+    """helper-56: a pull request changing only the top `.gitattributes`
+    (`registry/papers/*/x.yaml working-tree-encoding=SHIFT_JIS`) had git write a paper out
+    with its `¥"` as `\\"`, so the validator read a value moved onto another row while
+    `pwc diff` and the guard, reading git's stored bytes, saw no change: CI green, "checked no
+    files". Every registry file git checks out through such an attribute is an error, all of
+    them checked when a `.gitattributes` changes; line endings are no such attribute."""
+    registry = _repo(tmp_path)
+    assert _guard(registry) == []
+    (tmp_path / ".gitattributes").write_text(
+        "*.yaml text eol=crlf\nregistry/papers/*/*.yaml working-tree-encoding=SHIFT_JIS\n",
+        encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "attributes")
+    papers = sorted(f"registry/{p.relative_to(registry).as_posix()}"
+                    for p in registry.glob("papers/*/*.yaml"))
+    assert papers
+    refused = [line for line in _guard(registry) if line.startswith("H016")]
+    assert [line.split()[1].rsplit(":", 1)[0] for line in refused] == papers, refused
+    assert "working-tree-encoding=SHIFT_JIS" in refused[0]
+    full = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert sorted(d.file for d in full.diagnostics if d.code == "H016") == papers
+    # Line endings alone change no value: no error.
+    (tmp_path / ".gitattributes").write_text("*.yaml text eol=crlf\n", encoding="utf-8")
+    git(tmp_path, "commit", "-qam", "attributes: line endings only")
+    assert not [line for line in _guard(registry) if line.startswith("H016")]

@@ -409,6 +409,16 @@ _PROBLEMS += [
             "source holding it, changed or removed (giving one where there was none is an "
             "addition). A note (\"on the dev set\") or a link to another repository changes "
             "what readers take from the row: a maintainer checks it against the source."),
+    Problem("H016", "checkout-rewrites-file", "error",
+            "Git writes a registry file out as other bytes than it stores",
+            "A git attribute (`working-tree-encoding`, `filter` or `ident`, from a "
+            "`.gitattributes` file anywhere in the repository) makes git check the file out "
+            "as other bytes than the commit holds: the validator reads the bytes on disk, "
+            "the comparison and `pwc diff` read what git stores, so a value can change "
+            "between them unseen (a Shift_JIS checkout turned a `¥\"` into `\\\"` and moved "
+            "a number onto another row). Registry files are stored and checked out as the "
+            "UTF-8 they are: remove the attribute for them. A change to any `.gitattributes` "
+            "has every registry file checked."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",
             "Results whose values do not change no longer set a new best when they appeared: "

@@ -13,7 +13,7 @@ import marshal
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,7 @@ def validate(options: Options) -> Report:
         selected, strays = layout.discover(registry, options.paths)
         scope = "selected files"
 
+    rewritten = _rewritten_on_checkout(registry, selected, changes)  # git answers meanwhile
     if selected is not None and not entity_deleted \
             and all(f.kind in layout.HOLDER_KINDS for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs, changes,
@@ -148,6 +149,7 @@ def validate(options: Options) -> Report:
             strays = all_strays
         else:
             scope += " and every file (an entity changed)"
+    strays += rewritten()
     if changes is not None:
         history = _history(registry, options.changed_since or "", changes)
         strays = [*strays, *history, *_changed_split_spellings(registry, selected or [])]
@@ -202,6 +204,44 @@ def _validate_all(registry: Path, today: dt.date, jobs: int | None,
         report.records = ([(f, _valid(f, doc)) for f, doc in documents.items()],
                           [part.records for part in papers])
     return report, strays
+
+
+def _rewritten_on_checkout(registry: Path, selected: list[layout.RegistryFile] | None,
+                           changes: Changes | None) -> Callable[[], list[Diagnostic]]:
+    """H016 for each registry file git checks out as other bytes than it stores: of the
+    selected files, or of every tracked one on a full validation or when a change touches a
+    ``.gitattributes`` (such a change alone moved a value with nothing else changed). Asked
+    now, answered by the function returned. Outside git there is nothing to ask."""
+    from .gitrefs import GitError, checkout_attributes, tracked_files, work_tree_top
+
+    try:
+        top = changes.top if changes is not None else work_tree_top(registry)
+        folder = registry.relative_to(top.resolve()).as_posix()
+        attributes_changed = changes is not None and any(
+            p.rsplit("/", 1)[-1] == ".gitattributes" for p in changes.paths)
+        if selected is None or attributes_changed:
+            paths = tracked_files(top, folder)
+        else:
+            prefix = registry.parent
+            paths = [(prefix / f.name).relative_to(top.resolve()).as_posix() for f in selected]
+        answer = checkout_attributes(top, paths)
+    except (GitError, ValueError):
+        return list
+
+    def found() -> list[Diagnostic]:
+        try:
+            rewritten = answer()
+        except GitError:
+            return []
+        return [Diagnostic("H016", f"git checks this file out through {', '.join(attrs)}: "
+                           "the validator reads other bytes than git stores",
+                           f"{registry.name}/{path[len(folder) + 1:]}"
+                           if path.startswith(folder + "/") else path,
+                           hint="remove the attribute for registry files (from the "
+                           ".gitattributes that sets it; git check-attr -a FILE says which)")
+                for path, attrs in sorted(rewritten.items())]
+
+    return found
 
 
 def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
