@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -126,12 +127,18 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     # A row of one holder and model that now comes from another task (filed directly on the
     # board's task instead of rolled up from a subtask, or the reverse) is the same row for a
     # reader: its values are compared, not passed off as a removal and an addition.
-    for key in list(unmatched):
-        same = [k for k in added if k[0] == key[0] and k[2] == key[2]]
-        if len(same) == 1 and sum(k[0] == key[0] and k[2] == key[2] for k in unmatched) == 1:
+    # By (holder, model), not by scanning: a change of thousands of rows took minutes so.
+    added_by: dict[tuple[str, str], list[RowKey]] = {}
+    for k in added:
+        added_by.setdefault((k[0], k[2]), []).append(k)
+    unmatched_by = Counter((k[0], k[2]) for k in unmatched)
+    taken: set[RowKey] = set()
+    for key in unmatched:
+        same = added_by.get((key[0], key[2]), [])
+        if len(same) == 1 and unmatched_by[(key[0], key[2])] == 1:
             after_rows[key] = after_rows.pop(same[0])
-            unmatched.remove(key)
-            added.remove(same[0])
+            taken.add(same[0])
+    added = [k for k in added if k not in taken]
     for key, old_row in before_rows.items():
         copies = after_rows.get(key)
         if not copies:

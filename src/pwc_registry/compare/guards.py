@@ -42,22 +42,44 @@ def _identity(result: Result) -> ResultIdentity:
     return result_identity(result.task, result.dataset, result.split, result.model)
 
 
+#: No result given to :meth:`_Judge._find`: any correction of the holder.
+_ANY = object()
+
+
 class _Judge:
     def __init__(self, delta: Delta) -> None:
         self.delta = delta
         self.by_holder: dict[tuple[str, str], list[Correction]] = {}
+        #: The same by the result each names (None: the holder's own), so that a change of
+        #: thousands of rows looks through its own corrections only, not all of them per row.
+        self.by_result: dict[tuple[str, str, ResultIdentity | None], list[Correction]] = {}
         for c in delta.new_corrections:
             # Papers and sources share one set of ids: a holder's corrections by its id alone.
             kind = _HOLDER if c.kind in layout.HOLDER_KINDS else c.kind
             self.by_holder.setdefault((kind, c.holder), []).append(c)
+            self.by_result.setdefault((kind, c.holder, c.result), []).append(c)
         self.used: set[tuple[str, int]] = set()
+        #: Each holder's result identities in the head version (a removal's "still there?").
+        self.held: dict[str, set[ResultIdentity]] = {}
 
-    def _find(self, kind: str, holder: str, test: Any) -> Correction | None:
-        for c in self.by_holder.get((kind, holder), ()):
+    def _find(self, kind: str, holder: str, test: Any,
+              result: object = _ANY) -> Correction | None:
+        """The first correction of ``holder`` passing ``test``; of those naming ``result``
+        only, when given."""
+        found = self.by_holder.get((kind, holder), ()) if result is _ANY \
+            else self.by_result.get((kind, holder, result), ())  # type: ignore[arg-type]
+        for c in found:
             if test(c):
                 self.used.add((c.path, c.index))
                 return c
         return None
+
+    def _still_held(self, holder: str, target: ResultIdentity) -> bool:
+        if holder not in self.held:
+            now = self.delta.head_registry.holder(holder)
+            self.held[holder] = {_identity(r) for r in now.results} if now is not None \
+                else set()
+        return target in self.held[holder]
 
     def cover(self, d: Difference) -> Correction | None:
         if d.addition:
@@ -68,58 +90,59 @@ class _Judge:
     def _value(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
         target = _identity(d.base.result)
-        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
-                          and c.metric == d.metric and c.field is None
+        return self._find(_HOLDER, d.head.holder.id, result=target,
+                          test=lambda c: c.metric == d.metric and c.field is None
                           and c.says_values(d.before, d.after))
 
     def _extra_data(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
         target = _identity(d.base.result)
-        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
-                          and c.field == "extra_training_data" and c.says(d.before, d.after))
+        return self._find(_HOLDER, d.head.holder.id, result=target,
+                          test=lambda c: c.field == "extra_training_data"
+                          and c.says(d.before, d.after))
 
     def _date(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
         old, new = d.base, d.head
         if old.result.date != new.result.date:
             target = _identity(old.result)
-            return self._find(_HOLDER, new.holder.id, lambda c: c.result == target
-                              and c.field == "date"
+            return self._find(_HOLDER, new.holder.id, result=target,
+                              test=lambda c: c.field == "date"
                               and c.says(old.result.date, new.result.date))
-        return self._find(_HOLDER, new.holder.id, lambda c: c.result is None
-                          and c.field == "date" and c.says(old.holder.date, new.holder.date))
+        return self._find(_HOLDER, new.holder.id, result=None,
+                          test=lambda c: c.field == "date"
+                          and c.says(old.holder.date, new.holder.date))
 
     def _paper(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
         target = _identity(d.base.result)
-        return self._find(_HOLDER, d.head.holder.id, lambda c: c.result == target
-                          and c.field == "paper" and c.says(d.before, d.after))
+        return self._find(_HOLDER, d.head.holder.id, result=target,
+                          test=lambda c: c.field == "paper" and c.says(d.before, d.after))
 
     def _holder_date(self, d: Difference) -> Correction | None:
         assert d.holder is not None
-        return self._find(_HOLDER, d.holder, lambda c: c.result is None
-                          and c.field == "date" and c.says(d.before, d.after))
+        return self._find(_HOLDER, d.holder, result=None,
+                          test=lambda c: c.field == "date" and c.says(d.before, d.after))
 
     def _title(self, d: Difference) -> Correction | None:
         assert d.holder is not None
-        return self._find(_HOLDER, d.holder, lambda c: c.result is None
-                          and c.field == "title" and c.says(d.before, d.after))
+        return self._find(_HOLDER, d.holder, result=None,
+                          test=lambda c: c.field == "title" and c.says(d.before, d.after))
 
     def _identifier(self, d: Difference) -> Correction | None:
         assert d.holder is not None
-        return self._find(_HOLDER, d.holder, lambda c: c.result is None
-                          and c.field == d.metric and c.says(d.before, d.after))
+        return self._find(_HOLDER, d.holder, result=None,
+                          test=lambda c: c.field == d.metric and c.says(d.before, d.after))
 
     def _row_removed(self, d: Difference) -> Correction | None:
         assert d.base is not None
         row = d.base
         holder = self.delta.renamed.get(row.holder.id, row.holder.id)
         target = _identity(row.result)
-        now = self.delta.head_registry.holder(holder)
-        still_there = now is not None and any(_identity(r) == target for r in now.results)
-        if not still_there:  # a removal is corrected only where the result is really gone
-            found = self._find(_HOLDER, holder, lambda c: c.result == target
-                               and c.metric is None and c.field is None)
+        # A removal is corrected only where the result is really gone.
+        if not self._still_held(holder, target):
+            found = self._find(_HOLDER, holder, result=target,
+                               test=lambda c: c.metric is None and c.field is None)
             if found is not None:
                 return found
         if row.via is None:

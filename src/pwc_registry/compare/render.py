@@ -215,6 +215,7 @@ def _records(delta: Delta, *, clean: bool = False,
         if prior is None or clean or (
                 previous is not None and (board_id, previous.result.key, metric) in corrected):
             continue  # (a corrected previous best is no measure of what is far above it)
+        published = {r.result.key for r in base.rows} if base else set()
         for row in board.rows:
             value = row.result.metrics.get(metric)
             if row.holder.id not in changed_papers or value is None:
@@ -222,8 +223,7 @@ def _records(delta: Delta, *, clean: bool = False,
             key = (board_id, row.result.key, metric)
             if key in corrected:
                 continue
-            is_new = key in old_values or not any(
-                r.result.key == row.result.key for r in (base.rows if base else ()))
+            is_new = key in old_values or row.result.key not in published
             if is_new and far_above(direction, value.value, prior):
                 far.append(NewBest(board, row, previous))
     return new_best, far
