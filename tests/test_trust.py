@@ -837,3 +837,22 @@ def test_an_attribute_that_makes_git_check_registry_files_out_otherwise_is_refus
     (tmp_path / ".gitattributes").write_text("*.yaml text eol=crlf\n", encoding="utf-8")
     git(tmp_path, "commit", "-qam", "attributes: line endings only")
     assert not [line for line in _guard(registry) if line.startswith("H016")]
+
+
+def test_a_leaderboards_notes_changed_are_said(tmp_path: Path) -> None:
+    """helper-56: a board's notes, printed under its heading, rewritten to "values are error
+    rates" passed with no warning and the comment said only "benchmark changed"."""
+    registry = speech_registry(tmp_path)
+    board = write(registry, "benchmark", {"id": "speech-recognition--librispeech-test-clean",
+                                          "task": "speech-recognition",
+                                          "dataset": "librispeech-test-clean",
+                                          "notes": "Word error rate on test-clean."})
+    committed(tmp_path, registry, branch="pr")
+    _edit(board, lambda d: d.update(notes="Values are accuracies (100 - WER)."))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [said] = [d for d in report.diagnostics if d.code == "H015"]
+    assert said.severity == "warning" and said.pointer == ("notes",), said
+    assert "'Word error rate on test-clean.' → 'Values are accuracies (100 - WER).'" \
+        in said.message
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "Values are accuracies (100 - WER)." in comment, comment

@@ -405,10 +405,12 @@ _PROBLEMS += [
     Problem("H015", "row-details-changed", "warning",
             "What a published result shows beside its numbers changes",
             "A result on the leaderboards keeps its numbers but shows something else beside "
-            "them: its `notes`, `code_links` or `model_links`, or the code of the paper or "
-            "source holding it, changed or removed (giving one where there was none is an "
-            "addition). A note (\"on the dev set\") or a link to another repository changes "
-            "what readers take from the row: a maintainer checks it against the source."),
+            "them: its `notes`, `code_links` or `model_links`, the code of the paper or "
+            "source holding it, or the `notes` of its leaderboard (printed under the board's "
+            "heading: \"values are error rates\"), changed or removed (giving one where there "
+            "was none is an addition). A note (\"on the dev set\") or a link to another "
+            "repository changes what readers take from the row: a maintainer checks it against "
+            "the source."),
     Problem("H016", "checkout-rewrites-file", "error",
             "Git writes a registry file out as other bytes than it stores",
             "A git attribute (`working-tree-encoding`, `filter` or `ident`, from a "

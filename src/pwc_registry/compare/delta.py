@@ -35,7 +35,7 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
 NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
-                          "source-provenance", "details", "holder-code"})
+                          "source-provenance", "details", "holder-code", "board-notes"})
 #: What a row shows of its result beside the numbers (notes, links), compared as text.
 DETAILS = ("notes", "code_links", "model_links")
 
@@ -111,6 +111,11 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     if base.benchmark.name != head.benchmark.name:
         out.append(Difference("board-name", board, False, None, base.benchmark.name,
                               head.benchmark.name))
+    # Its notes are printed under its heading ("values are error rates"): they say what its
+    # numbers are. Notes given where there were none are an addition.
+    if base.benchmark.notes != head.benchmark.notes and base.benchmark.notes is not None:
+        out.append(Difference("board-notes", board, False, None, base.benchmark.notes,
+                              head.benchmark.notes))
     if base.benchmark.primary != head.benchmark.primary:
         out.append(Difference("primary", board, base.benchmark.primary is None, None,
                               base.benchmark.primary, head.benchmark.primary))

@@ -383,6 +383,12 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         delta.file_of_holder(row.holder.id),
                         ("results", row.result.index, d.metric or ""),
                         "check the new text or link against the paper or the source")
+    if d.kind == "board-notes":
+        after = "removed" if d.after is None else repr(d.after)
+        return where.at("H015", f"what the leaderboard {d.board} says of its numbers changes: "
+                        f"notes {d.before!r} → {after}", delta.file_of(layout.BENCHMARK, d.board),
+                        ("notes",), "check the new text against the sources of the board's "
+                        "numbers")
     if d.kind == "metric-name":
         path = delta.file_of("metric", d.metric or "")
         return where.at("H011", f"the metric {d.metric} of {d.board} is shown as '{d.after}', "
