@@ -483,3 +483,22 @@ def test_one_results_file_named_by_many_models_is_bounded(tmp_path: Path,
     problems = [(c, m) for b in batches for c, m, _ in b.problems]
     assert problems == [("A040", "more than 25 results in one tree; those from 'm2' on are not "
                                  "imported")], problems
+
+
+def test_a_collections_bad_code_address_is_reported_once_where_it_is(corpus: Path,
+                                                                   tmp_path: Path) -> None:
+    """mmpretrain's DeiT collection gives `Code: URL: v0.19.0` (line 15 of
+    configs/deit/metafile.yml): it was reported once per model of the collection, each time
+    at that model's result, lines below (found by a curator)."""
+    from pwc_registry.imports.formats import import_format
+
+    from conftest import REPO
+
+    deit = corpus / MI / "mmpretrain/configs/deit/metafile.yml"
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)  # it knows Top 1 Accuracy and ImageNet-1k
+    report = import_format("model-index", registry, [deit], None, jobs=1)
+    [bad] = [d for d in report.diagnostics if d.code == "A009" and "v0.19.0" in d.message]
+    line = deit.read_text(encoding="utf-8").splitlines()[bad.line - 1]
+    assert line[bad.column - 1:] == "v0.19.0" and bad.line == 15, (bad, line)
+    assert bad.pointer == ("Collections", 0, "Code", "URL") and report.totals["A009"] == 1

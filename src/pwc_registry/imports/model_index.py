@@ -462,6 +462,7 @@ class _Tree:
             return
         name = name.strip()
         collection: dict[str, Any] = {}
+        collection_at: tuple[_Part, Pointer] | None = None
         in_collection = data.get("In Collection")
         if isinstance(in_collection, str) and in_collection.strip():
             found = self.collections.get(in_collection.strip(), [])
@@ -473,7 +474,7 @@ class _Tree:
                                  f"{in_collection.strip()!r}, which the tree does not define",
                                  part.origin((*pointer, "In Collection"))))
             elif len(own) == 1 or all(c[0] == found[0][0] for c in found):
-                collection = (own or found)[0][0]
+                collection, collection_at = (own or found)[0][0], (own or found)[0][1:]
             else:
                 files = sorted({os.path.relpath(c[1].file, self.top) for c in found})
                 problems.append(("A046", f"model {name!r} is in collection "
@@ -484,6 +485,20 @@ class _Tree:
         paper = paper_ref(data.get("Paper")) or paper_ref(collection.get("Paper"))
         code = _url(data.get("Code")) or _url(collection.get("Code"))
         weights = _url(data.get("Weights"))
+
+        def field_at(field: str, given: Any) -> Origin:
+            """Where the model's field is, else its collection's: a value's own line."""
+            own = data.get(field)
+            where = (part, (*pointer, field)) if paper_ref(own) or _url(own) or \
+                collection_at is None else (collection_at[0], (*collection_at[1], field))
+            inner = (*where[1], "URL") if isinstance(given, dict) and "URL" in given else where[1]
+            return where[0].origin(inner)
+
+        origins = ((("paper", field_at("Paper", data.get("Paper") or collection.get("Paper"))),)
+                   if paper else ()) \
+            + ((("code_links", field_at("Code", data.get("Code") or collection.get("Code"))),)
+               if code else ()) \
+            + ((("model_links", part.origin((*pointer, "Weights"))),) if weights else ())
         results = data.get("Results")
         if results is None:
             return
@@ -520,7 +535,7 @@ class _Tree:
                     origin=entry_part.origin(at), task=task.strip(), dataset=dataset.strip(),
                     model=name, values=tuple(values), paper=paper, kind="library",
                     code_links=(code,) if code else (),
-                    model_links=(weights,) if weights else ())
+                    model_links=(weights,) if weights else (), origins=origins)
 
 
 def _kind(value: Any) -> str:

@@ -99,6 +99,10 @@ class ImportedResult:
     #: A page showing the numbers, when not the holder itself.
     url: str | None = None
     notes: tuple[str, ...] = ()
+    #: Where ``paper``, ``code_links``, ``model_links`` or ``url`` are written, where that is
+    #: not the result's own place (a metafile's model or collection gives them): a problem
+    #: with one is reported there.
+    origins: tuple[tuple[str, Origin], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

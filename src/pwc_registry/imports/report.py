@@ -34,11 +34,16 @@ class Problems:
         self.listed = listed
         self.kept: list[Diagnostic] = []
         self.total: Counter[str] = Counter()
+        self._kept: set[Diagnostic] = set()
 
     def add(self, diagnostic: Diagnostic) -> None:
+        # One problem met again (a collection's bad Code URL, once per model in it) is one.
+        if diagnostic in self._kept:
+            return
         self.total[diagnostic.code] += 1
         if self.total[diagnostic.code] <= self.listed:
             self.kept.append(_short(diagnostic))
+            self._kept.add(diagnostic)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         for diagnostic in diagnostics:

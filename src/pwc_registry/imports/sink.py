@@ -181,7 +181,8 @@ class Sink(Fields):
                            origin)
             self.counts["skipped row"] += 1
             return
-        paper = self._paper(imported.paper, origin) if imported.paper else None
+        at = dict(imported.origins)
+        paper = self._paper(imported.paper, at.get("paper", origin)) if imported.paper else None
         if source is None and paper is None:
             self.report_at("A034", f"'{model}' names no paper that can be identified and its "
                            "batch no source; not imported", origin)
@@ -214,14 +215,15 @@ class Sink(Fields):
             record["date"] = date
         for field, links in (("code_links", imported.code_links),
                              ("model_links", imported.model_links)):
-            urls = [u for u in dict.fromkeys(self.url(x, origin) for x in links) if u]
+            urls = [u for u in dict.fromkeys(self.url(x, at.get(field, origin)) for x in links)
+                    if u]
             if urls:
                 record[field] = urls
         provenance: dict[str, str] = {}
         kind = imported.kind or (source.ref.kind if source else None)
         if kind in RESULT_KINDS:
             provenance["kind"] = kind
-        url = self.url(imported.url, origin) if imported.url else None
+        url = self.url(imported.url, at.get("url", origin)) if imported.url else None
         if url:
             provenance["url"] = url
         provenance["reported_by"] = self.reported_by
