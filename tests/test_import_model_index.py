@@ -502,3 +502,20 @@ def test_a_collections_bad_code_address_is_reported_once_where_it_is(corpus: Pat
     line = deit.read_text(encoding="utf-8").splitlines()[bad.line - 1]
     assert line[bad.column - 1:] == "v0.19.0" and bad.line == 15, (bad, line)
     assert bad.pointer == ("Collections", 0, "Code", "URL") and report.totals["A009"] == 1
+
+
+def test_results_without_a_task_or_any_value_count_as_rows_not_imported(tmp_path: Path
+                                                                       ) -> None:
+    """A result with no Metrics, or whose every value is null, was reported (A045) but counted
+    nowhere: the summary said 896 rows read of the corpus's 905 results (found by a
+    curator)."""
+    top = _tree(tmp_path, "Import:\n  - m.yml\n", {"m.yml": (
+        "Models:\n  - Name: net\n    Results:\n"
+        "      - Task: Image Classification\n        Dataset: ImageNet-1k\n"
+        "        Metrics:\n          Top 1 Accuracy: 74.5\n"
+        "      - Task: Image Classification\n        Dataset: ImageNet-1k\n"
+        "      - Task: Image Classification\n        Dataset: CIFAR-10\n"
+        "        Metrics:\n          Top 1 Accuracy: null\n")})
+    (batch,) = _read(top)
+    assert len(batch.results) == 1 and batch.unread_rows == 2
+    assert _codes([batch]) == ["A045", "A045"]

@@ -30,6 +30,7 @@ import glob
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,9 @@ class _Tree:
     #: Files some of which was left out (A049): the unit rule cannot judge them whole.
     partial: set[str] = dataclasses.field(default_factory=set)
     results_given: int = 0
+    #: Results each model's file gives that are not read (no task, dataset or value): counted
+    #: as rows read and not imported.
+    unread: Counter[str] = dataclasses.field(default_factory=Counter)
 
     def report(self, code: str, message: str, origin: Origin) -> None:
         self.problems.append((code, message, origin))
@@ -449,7 +453,8 @@ class _Tree:
             by_file[file].extend(self._results(model, problems_by_file[file]))
         for file in order:
             yield Imported(Origin(file), holder, tuple(by_file[file]),
-                           tuple(problems_by_file[file]), partial=file in self.partial)
+                           tuple(problems_by_file[file]), partial=file in self.partial,
+                           unread_rows=self.unread[file])
 
     def _results(self, model: _Model, problems: list[Problem]) -> Iterator[ImportedResult]:
         data, part, pointer = model.data, model.part, model.pointer
@@ -513,6 +518,7 @@ class _Tree:
             if missing:
                 problems.append(("A045", f"a result of {name!r} has no {' or '.join(missing)}; "
                                  "not imported", entry_part.origin(at)))
+                self.unread[part.file] += 1
                 continue
             assert isinstance(task, str) and isinstance(dataset, str) and isinstance(metrics, dict)
             values = []
@@ -529,6 +535,8 @@ class _Tree:
                                  entry_part.origin(at)))
                 self.results_given += 1
                 return
+            if not values:  # every value said (A045) and none read
+                self.unread[part.file] += 1
             if values:
                 self.results_given += 1
                 yield ImportedResult(
