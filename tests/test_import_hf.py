@@ -302,6 +302,7 @@ def test_a_value_written_twice_leaves_out_that_metric_not_the_card(
         ("A049", "key 'value' is written twice (first at line 24): "
          "model-index[0].results[0].metrics[0] is not imported", 25)], batch.problems
     first, second = batch.results
+    assert batch.unread_rows == 0  # one value, not a row
     assert [(v.metric, v.value) for v in first.values] == [("f1", 0.9042016806722689)]
     # The metric after the one left out keeps its own line (not the removed one's).
     assert lines[first.values[0].origin.line - 1] == "    - type: f1\n"
@@ -331,6 +332,8 @@ def test_a_key_twice_in_a_cards_result_leaves_out_that_result(tmp_path: Path) ->
     assert (code, origin.line) == ("A049", 6)
     assert message == ("key 'config' is written twice (first at line 6): "
                        "model-index[0].results[0] is not imported")
+    # Counted as a row read and not imported (it was counted nowhere: "0 rows read").
+    assert batch.unread_rows == 1
 
 
 def test_a_cards_only_entry_left_out_is_still_reported(tmp_path: Path) -> None:

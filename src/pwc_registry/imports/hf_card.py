@@ -166,7 +166,9 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
     paper = _only_arxiv_paper(text, front)
     problems: list[Problem] = list(read_problems)
     results: list[ImportedResult] = []
-    unread = 0
+    # A result (or a whole model's entry) the YAML reader left out (A049) is a row not read.
+    unread = sum(1 for code, _, where in read_problems
+                 if code == "A049" and _left_out_row(where.pointer))
     for i, entry in enumerate(model_index):
         at: Pointer = ("model-index", i)
         if not isinstance(entry, dict) or not isinstance(entry.get("results"), list):
@@ -183,6 +185,17 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
                 unread += 1
     return Imported(Origin(file), holder, tuple(results), tuple(problems), partial=partial,
                     unread_rows=unread)
+
+
+def _left_out_row(pointer: Pointer) -> bool:
+    """Whether the list entry the reader leaves out for a problem at ``pointer`` (the
+    innermost entry holding it) is a result, or a model's entry (of one result at least),
+    rather than one metric of a result."""
+    places = [i for i, part in enumerate(pointer) if isinstance(part, int)]
+    if not places:
+        return False
+    entry = pointer[: places[-1] + 1]
+    return entry[-2:-1] == ("results",) or len(entry) == 2
 
 
 def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, at: Pointer,
