@@ -405,3 +405,26 @@ def test_a_metric_averaged_over_classes_is_named_so_not_filed_as_the_plain_one(
         ("Weighted f1", 0.9885546181087554)]
     plain = {v.metric for r in batch.results for v in r.values} - {v.metric for v in averaged}
     assert plain == {"accuracy", "precision", "recall", "f1", "auc", "loss"}
+
+
+def test_an_ambiguous_value_of_a_card_partly_left_out_says_why(tmp_path: Path) -> None:
+    """With 93.1 left out (its `value` written twice), 0.48 is not imported (A033), but the
+    reason given was "other values of it in the source are outside [0, 1]", which none is
+    (found by a curator): the reason is the value left out."""
+    import shutil
+
+    from pwc_registry.imports.formats import import_format
+
+    from conftest import REPO
+
+    card = _write_card(tmp_path, (
+        "model-index:\n- name: m\n  results:\n"
+        "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
+        "    metrics: [{type: accuracy, value: 0.48}]\n"
+        "  - task: {type: image-classification}\n    dataset: {name: B, type: b}\n"
+        "    metrics: [{type: accuracy, value: 93.1, value: 93.1}]\n"))
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    report = import_format("hf", registry, [card], None, jobs=1)
+    [ambiguous] = [d for d in report.diagnostics if d.code == "A033"]
+    assert "left out unread (A049)" in ambiguous.message and "outside" not in ambiguous.message

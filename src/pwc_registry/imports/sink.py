@@ -83,6 +83,9 @@ class Sink(Fields):
         self.sources: dict[str, _SourceHolder] = {}
         #: Tasks and datasets this import creates, by kind and id.
         self.created: dict[str, dict[str, dict[str, Any]]] = {"task": {}, "dataset": {}}
+        #: Whether the batch being read had some of it left out (A049): why a value is
+        #: ambiguous (A033) then.
+        self._partial = False
 
     # --- reading --------------------------------------------------------------------------
 
@@ -107,6 +110,7 @@ class Sink(Fields):
         # ambiguous (A033).
         mixed = {self._metric_of(v.metric) for r in batch.results for v in r.values} \
             - fractions
+        self._partial = batch.partial
         for result in batch.results:
             self.counts["row"] += 1
             self._result(result, holder, fractions, mixed)
@@ -311,10 +315,12 @@ class Sink(Fields):
             self.counts["converted value"] += 1
             return metric_id, converted
         if metric_id in mixed and low <= central <= 1 and central != 0:
+            why = ("some of the source was left out unread (A049), so its values cannot all "
+                   f"be seen within {interval}") if self._partial else \
+                f"other values of it in the source are outside {interval}"
             self.report_at("A033", f"{value.metric} {central!r} may be a fraction or a percent: "
-                           f"other values of it in the source are outside {interval}; not "
-                           "imported", value.origin, hint="state the unit, or file the value "
-                           "by hand")
+                           f"{why}; not imported", value.origin, hint="state the unit, or "
+                           "file the value by hand")
             self.counts["skipped value"] += 1
             return None
         return metric_id, number
