@@ -856,3 +856,21 @@ def test_a_leaderboards_notes_changed_are_said(tmp_path: Path) -> None:
         in said.message
     comment = render.markdown(render.report(compare(registry, "main")))
     assert "Values are accuracies (100 - WER)." in comment, comment
+
+
+def test_a_board_renamed_by_its_task_is_warned_at_the_task(tmp_path: Path) -> None:
+    """helper-56: a task and a dataset renamed in one change warned at the dataset's file for
+    the boards of another dataset too, a file that names none of them: each board's new name
+    is placed at its task's file (or its dataset's, or its own settings)."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    write(registry, "dataset", {"id": "zz", "name": "Other"})
+    paper(registry, "p-two", "2021-01-01", [{**ALPHA, "dataset": "zz", "model": "Gamma"}])
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "zz")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(_file(registry, "task", "tsk"), lambda d: d.update(name="The Task"))
+    _edit(_file(registry, "dataset", "ds"), lambda d: d.update(name="The Dataset"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    placed = sorted((d.message.split()[2], d.file.rsplit("/", 1)[-1])
+                    for d in report.diagnostics if d.code == "H011")
+    assert placed == [("tsk--ds", "tsk.yaml"), ("tsk--zz", "tsk.yaml")], placed

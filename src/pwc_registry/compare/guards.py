@@ -526,9 +526,12 @@ def _changed_row(delta: Delta, boards: list[str]) -> tuple[str, Pointer] | None:
 def _cause(delta: Delta, boards: list[str], kind: str) -> str:
     """The changed file most likely to have caused a change on ``boards``."""
     for board in boards:
-        path = delta.file_of(layout.BENCHMARK, board)
-        if path in delta.changed:
-            return path
+        # Its own settings, else its task's or dataset's file (their names make its name).
+        parts = board.split("--")
+        for path in (delta.file_of(layout.BENCHMARK, board), delta.file_of("task", parts[0]),
+                     delta.file_of("dataset", parts[1] if len(parts) > 1 else "")):
+            if path in delta.changed:
+                return path
     for path, change in sorted(delta.changed.items()):
         if change.kind not in layout.HOLDER_KINDS:
             return path
