@@ -856,6 +856,15 @@ def test_a_leaderboards_notes_changed_are_said(tmp_path: Path) -> None:
         in said.message
     comment = render.markdown(render.report(compare(registry, "main")))
     assert "Values are accuracies (100 - WER)." in comment, comment
+    # Notes where there were none say what every number is too (helper-60: added, they
+    # passed as an addition, also after a first change removed the old ones).
+    _edit(board, lambda d: d.pop("notes"))
+    git(tmp_path, "commit", "-qam", "notes removed")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(board, lambda d: d.update(notes="Values are accuracies (100 - WER)."))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [said] = [d for d in report.diagnostics if d.code == "H015"]
+    assert "notes none → 'Values are accuracies (100 - WER).'" in said.message, said
 
 
 def test_a_board_renamed_by_its_task_is_warned_at_the_task(tmp_path: Path) -> None:

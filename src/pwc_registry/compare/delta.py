@@ -111,9 +111,9 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     if base.benchmark.name != head.benchmark.name:
         out.append(Difference("board-name", board, False, None, base.benchmark.name,
                               head.benchmark.name))
-    # Its notes are printed under its heading ("values are error rates"): they say what its
-    # numbers are. Notes given where there were none are an addition.
-    if base.benchmark.notes != head.benchmark.notes and base.benchmark.notes is not None:
+    # Its notes are printed under its heading ("values are error rates"): they say what all
+    # its numbers are, so notes given where there were none are said too.
+    if base.benchmark.notes != head.benchmark.notes:
         out.append(Difference("board-notes", board, False, None, base.benchmark.notes,
                               head.benchmark.notes))
     if base.benchmark.primary != head.benchmark.primary:

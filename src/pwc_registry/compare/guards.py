@@ -385,8 +385,9 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         "check the new text or link against the paper or the source")
     if d.kind == "board-notes":
         after = "removed" if d.after is None else repr(d.after)
+        before = "none" if d.before is None else repr(d.before)
         return where.at("H015", f"what the leaderboard {d.board} says of its numbers changes: "
-                        f"notes {d.before!r} → {after}", delta.file_of(layout.BENCHMARK, d.board),
+                        f"notes {before} → {after}", delta.file_of(layout.BENCHMARK, d.board),
                         ("notes",), "check the new text against the sources of the board's "
                         "numbers")
     if d.kind == "metric-name":
