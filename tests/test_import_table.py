@@ -161,6 +161,12 @@ def test_a_paper_cell_written_as_a_markdown_link_is_its_title_and_address(
     assert paper["title"] == ("Supervised Learning of Universal Sentence Representations from "
                               "Natural Language Inference Data")
     assert paper["links"]["abstract"] == "https://arxiv.org/abs/1705.02364"
+    # Brackets in the title, parentheses in the address (helper-60).
+    from pwc_registry.imports.table import _paper
+
+    ref = _paper("[[Re] Deep nets](https://en.wikipedia.org/wiki/Net_(maths))")
+    assert ref is not None and (ref.title, ref.url) == (
+        "[Re] Deep nets", "https://en.wikipedia.org/wiki/Net_(maths)")
 
 
 def test_a_mapping_says_where_it_is_wrong(tmp_path: Path) -> None:
@@ -188,6 +194,13 @@ def test_a_column_the_table_lacks_or_a_table_not_utf8_stops_that_table(tmp_path:
     # placed at the bad byte, the é of line 2 (it was 1:1)
     [refused] = [d for d in report.diagnostics if d.code == "A038"]
     assert (refused.line, refused.column) == (2, 4) and "(byte 37)" in refused.message
+    # Lines ended by CR alone, as the csv module reads them; the column in characters
+    # (helper-60: placed at 1:44, counting LF only and bytes).
+    latin.write_bytes("model,img_size,top1,top5,top1_err\rA,224,80,90,20\rÄÖÜ-net,224,80,9".encode()
+                      + b"\xff\r")
+    report = _import(registry, latin, _mapping(), tmp_path)
+    [refused] = [d for d in report.diagnostics if d.code == "A038"]
+    assert (refused.line, refused.column) == (3, 17), refused
 
 
 def test_a_table_that_is_not_sound_csv_is_reported_never_read_otherwise(tmp_path: Path) -> None:
@@ -427,6 +440,18 @@ def test_a_table_cut_short_or_with_a_stray_quote_loses_no_row_without_a_word(
     assert (short.line, report.counts["row"], report.counts["skipped row"]) == (5, 4, 1)
     assert "may be cut short" in short.message
     assert len(_source(registry)["results"]) == 3  # type: ignore[arg-type]
+    # A row as wide as the header is cut as well, where its last column is one the mapping
+    # reads (helper-60); one ending in a column the mapping does not read is whole.
+    for text, read in (
+            ("model,img_size,top1_err,top1,top5\nA,224,20.0,80.0,94.170\nB,224,21.0,79.0,94.1",
+             1),
+            ("model,img_size,top1,top5,top1_err,note\nA,224,80,94.17,20,y\nB,224,79,94,21,x",
+             2)):
+        table = _csv(tmp_path, text, "w.csv")
+        registry = classification_registry(tmp_path / f"wide{read}")
+        report = _import(registry, table, _mapping(), tmp_path)
+        assert len(_source(registry)["results"]) == read, report.diagnostics  # type: ignore
+        assert report.totals["A038"] == 2 - read
     # The same table whole, with a quote before the first row's model: it runs on to the
     # quote of the third row's "1,014.45", and the three rows are one bad row, placed at its
     # first line and counted as three rows not read.
@@ -505,3 +530,8 @@ def test_a_cells_problem_is_placed_at_its_column(tmp_path: Path) -> None:
     unread = sorted((d.line, d.column, d.message.split(":")[0])
                     for d in report.diagnostics if d.code == "A003")
     assert unread == [(2, 7, "[1].top1"), (3, 10, "[2].top5")], unread
+    # A quote inside a cell opens nothing (helper-60: column 1 after `5" net`).
+    table = _csv(tmp_path, 'model,img_size,top1,top5,top1_err\nA 5" net,224,80.0,abc,20\n')
+    report = _import(classification_registry(tmp_path / "quote"), table, _mapping(), tmp_path)
+    [bad] = [d for d in report.diagnostics if d.code == "A003"]
+    assert (bad.line, bad.column) == (2, 19), bad

@@ -189,10 +189,11 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
     except Unreadable as exc:
         return _refused(mapping, origin, "A038", f"the table is {exc.strerror}")
     except NotUTF8 as exc:
-        # Placed at the bad byte's line and column (in bytes): the rest of the table is read
-        # by no reader, so the whole table is refused.
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        bad = Origin(file, (), raw.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
+        # Placed at the bad byte's line and column: the rest of the table is read by no
+        # reader, so the whole table is refused.
+        # Lines as the csv module breaks them (CR too); the column in characters.
+        before = _LINE_BREAK.split(raw[:exc.start].decode("utf-8", "replace"))
+        bad = Origin(file, (), len(before), len(before[-1]) + 1)
         return _refused(mapping, bad, "A038", f"the table is not UTF-8 text: {exc.message} "
                         f"(byte {exc.start}); save it as UTF-8 CSV")
     except OSError as exc:
@@ -246,13 +247,28 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _cell_columns(line: str, delimiter: str) -> list[int]:
-    """The column (1-based) each cell of a one-line row starts at."""
-    starts, quoted = [1], False
+    """The column (1-based) each cell of a one-line row starts at, as the csv module splits
+    it: a quote opens a quoted cell only at a cell's start, and two inside it are one."""
+    starts, state = [1], "start"
     for i, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted  # a doubled quote inside a quoted cell toggles twice
-        elif char == delimiter and not quoted:
+        if state in ("start", "plain"):
+            if char == delimiter:
+                starts.append(i + 2)
+                state = "start"
+            elif state == "start" and char == '"':
+                state = "quoted"
+            else:
+                state = "plain"
+        elif state == "quoted":
+            if char == '"':
+                state = "quote"  # closes the cell, or is the first of two
+        elif char == '"':  # state "quote": two quotes are one, inside the cell
+            state = "quoted"
+        elif char == delimiter:
             starts.append(i + 2)
+            state = "start"
+        else:
+            state = "plain"
     return starts
 
 
@@ -263,8 +279,9 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     """The table's results, its problems, and how many of its rows were not read. A row
     that is not CSV is placed at the line it starts on, and every line it took with it (a
     stray quote runs on to the next) counts as a row not read. ``ends_a_line``: whether the
-    text ends in a line break; a last row shorter than the header without one is a file cut
-    short, whose last cell may be cut too (``94.1`` of ``94.170``), and is not read."""
+    text ends in a line break; without one the file may be cut short inside its last cell
+    (``94.1`` of ``94.170``), so a last row whose last cell the mapping reads is not read
+    (one ending in a column the mapping does not read is: its values are whole)."""
     results: list[ImportedResult] = []
     problems: list[tuple[str, str, Origin]] = []
     unread = 0
@@ -310,8 +327,10 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
             unread += 1
             short_last = None
             continue
-        short_last = (len(results), number, here, len(cells)) \
-            if len(cells) < len(header) else None
+        # Its last cell, if the file ends inside it, may be cut ("94.1" of "94.170"): said of
+        # the last row below when the mapping reads that cell.
+        last_read = len(cells) <= len(header) and header[len(cells) - 1] in mapped
+        short_last = (len(results), number, here, len(cells)) if last_read else None
 
         def cell(column: str, cells: list[str] = cells) -> str:
             i = index[column]
@@ -344,15 +363,16 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     if not ends_a_line and short_last is not None and short_last[0] == len(results) - 1:
         _, row, here, width = short_last
         del results[-1]
-        problems.append(("A038", f"row {row}, the last, has {width} cells, the header "
-                         f"{len(header)}, and no line break after it: the file may be cut "
-                         "short, and its last cell with it; not imported", here))
+        problems.append(("A038", f"row {row}, the last, has no line break after it, and its "
+                         f"last cell ({header[width - 1]!r}, cell {width} of the header's "
+                         f"{len(header)}) is one the mapping reads: the file may be cut short "
+                         "inside it; not imported", here,))
         unread += 1
     return tuple(results), tuple(problems), unread
 
 
 #: A paper cell as NLP-progress and other Markdown-minded tables write it: ``[Title](URL)``.
-_MARKDOWN_PAPER = re.compile(r"^\[([^\[\]]+)\]\((https?://[^\s()]+)\)$")
+_MARKDOWN_PAPER = re.compile(r"^\[(.+)\]\((https?://\S+)\)$")
 
 
 def _paper(text: str) -> PaperRef | None:
