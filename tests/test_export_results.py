@@ -53,7 +53,8 @@ def _registry(tmp: Path) -> Path:
                      "metrics": {"accuracy": {"value": 61.2, "spread": 0.4,
                                               "note": "std over 3 seeds"},
                                  "f1-score": 60.05},
-                     "source": {"kind": "submission"},
+                     # text pandas reads as missing unless told not to
+                     "source": {"kind": "submission", "location": "NA"},
                      # a text a spreadsheet would run: written with a ' before it in CSV
                      "notes": "+2 points over the best single model"}]})
     return registry
@@ -500,7 +501,8 @@ def test_the_docs_loading_snippets_run_as_written(export: Path,
                 texts = set(read["value_text"])
                 assert "66.36" in texts and not any(t.endswith(".0") for t in texts), texts
                 parquet = pd.read_parquet(export / "results.parquet")
-                for column in ("model", "notes", "paper_arxiv", "value_text", "date"):
+                for column in ("model", "notes", "paper_arxiv", "value_text", "date",
+                               "source_location"):
                     assert read[column].fillna("").tolist() \
                         == parquet[column].fillna("").tolist(), column
                 assert read["value"].tolist() == parquet["value"].tolist()

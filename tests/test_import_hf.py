@@ -428,3 +428,18 @@ def test_an_ambiguous_value_of_a_card_partly_left_out_says_why(tmp_path: Path) -
     report = import_format("hf", registry, [card], None, jobs=1)
     [ambiguous] = [d for d in report.diagnostics if d.code == "A033"]
     assert "left out unread (A049)" in ambiguous.message and "outside" not in ambiguous.message
+
+
+@pytest.mark.parametrize(("kind", "shown", "metric"), [
+    ("f1", "F1 Macro", "Macro f1"), ("f1", "macro-F1", "Macro f1"),
+    ("precision", "Precision (weighted avg)", "Weighted precision"),
+    # A name saying more than the type and an averaging qualifies nothing (helper-60: these
+    # became "Samples pass@1", "Weighted accuracy" — the opposite — and "Micro wer").
+    ("pass@1", "pass@1 (greedy, 164 samples)", "pass@1"),
+    ("accuracy", "Un-weighted accuracy", "accuracy"),
+    ("wer", "WER (micro-averaged over speakers)", "wer"), ("f1", "Macro-BERT F1", "f1")])
+def test_only_a_name_that_is_the_type_and_an_averaging_qualifies_it(kind: str, shown: str,
+                                                                   metric: str) -> None:
+    from pwc_registry.imports.hf_card import _metric
+
+    assert _metric(kind, shown) == metric

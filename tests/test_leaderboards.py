@@ -198,7 +198,8 @@ def test_code_addresses_link_in_markdown_snapshots_and_hostile_ones_stay_text(
 
     registry = speech_registry(tmp_path)
     plain, hostile = "https://github.com/lab/a-model", "https://e.org/x)](https://evil.org|y"
-    for i, url in enumerate((plain, hostile)):
+    marked = "https://a.org/*x*_y_~~z~~"  # shown as written, not marked up (helper-60)
+    for i, url in enumerate((plain, hostile, marked)):
         paper(registry, f"coded-{i}", "2024-01-01", [
             result("speech-recognition", "librispeech-test-clean", f"M{i}",
                    word_error_rate=5.0 + i)], code=[{"url": url, "official": i == 0}])
@@ -208,9 +209,11 @@ def test_code_addresses_link_in_markdown_snapshots_and_hostile_ones_stay_text(
     text = snapshot.leaderboard_markdown(board, loaded)
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     inline = [c for t in tokens for c in (t.children or [])]
-    assert [t.attrs["href"] for t in inline if t.type == "link_open"] == [plain]
+    assert [t.attrs["href"] for t in inline if t.type == "link_open"] == [plain, marked]
+    assert [t.content for t in inline if t.type == "code_inline"] == [plain, marked]
+    assert not {t.type for t in inline} & {"em_open", "strong_open", "s_open"}
     rows = [line for line in text.splitlines() if "| M" in line]
-    assert len(rows) == 2 and all(r.count(" | ") == rows[0].count(" | ") for r in rows), rows
+    assert len(rows) == 3 and all(r.count(" | ") == rows[0].count(" | ") for r in rows), rows
     assert "(official)" in rows[0]
 
 

@@ -101,10 +101,13 @@ _LINKABLE = re.compile(r"https?://[^\s()<>\[\]`\\|\"']+")
 
 
 def web_link(url: str) -> Markdown:
-    """A link to a web address a record gives (its code), showing the address: as text where
-    the address holds anything Markdown would read otherwise."""
-    shown = cell(url)
-    return Markdown(f"[{shown}]({url})" if _LINKABLE.fullmatch(url) else shown)
+    """A link to a web address a record gives (its code), showing the address as it is, in
+    a code span (where ``*``, ``_`` and ``~`` mark nothing up, and which no backtick of the
+    address can end); as text where the address holds anything Markdown would read
+    otherwise."""
+    if _LINKABLE.fullmatch(url):
+        return Markdown(f"[`{url}`]({url})")
+    return Markdown(cell(url))
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
