@@ -82,9 +82,10 @@ def test_a_row_listed_twice_becomes_one_result_with_the_other_name_as_alias(tmp_
                                 "model": "ULMFiT (2018)"}}]
 
 
-def _squad(tmp_path: Path, f1: float) -> Path:
+def _squad(tmp_path: Path, f1: float, *, ids: str = "squad-{kind}-test") -> Path:
     """As the archive had SQuAD (registry/papers/83/reasonet-learning-to-stop-reading-in-
-    machine-comprehension.yaml): its EM and F1 as two datasets, each with a metric 'score'."""
+    machine-comprehension.yaml): its EM and F1 as two datasets, each with a metric 'score'
+    (``ids``: their ids, by ``kind``, em or f1)."""
     registry = materialise(Path("/nonexistent"), tmp_path)
     for metric in ("score", "em"):
         write(registry, "metric", {"id": metric, "name": metric.upper(), "direction": "higher"})
@@ -92,14 +93,14 @@ def _squad(tmp_path: Path, f1: float) -> Path:
     write(registry, "dataset", {"id": "squad", "name": "SQuAD", "description": "Wikipedia QA."})
     for kind in ("em", "f1"):
         name = f"Stanford Question Answering Dataset {kind.upper()} test"
-        write(registry, "dataset", {"id": f"squad-{kind}-test", "name": name})
-        write(registry, "benchmark", {"id": f"question-answering--squad-{kind}-test",
+        write(registry, "dataset", {"id": ids.format(kind=kind), "name": name})
+        write(registry, "benchmark", {"id": f"question-answering--{ids.format(kind=kind)}",
                                       "task": "question-answering",
-                                      "dataset": f"squad-{kind}-test",
+                                      "dataset": ids.format(kind=kind),
                                       "directions": {"score": "higher"}})
     paper(registry, "reasonet", "2016-09-17", [
-        result("question-answering", "squad-em-test", "ReasoNet ensemble", score=73.4),
-        result("question-answering", "squad-f1-test", "ReasoNet ensemble", score=f1)])
+        result("question-answering", ids.format(kind="em"), "ReasoNet ensemble", score=73.4),
+        result("question-answering", ids.format(kind="f1"), "ReasoNet ensemble", score=f1)])
     _branch(tmp_path)
     return registry
 
@@ -137,3 +138,39 @@ def test_a_merge_that_would_lose_a_value_writes_nothing(tmp_path: Path) -> None:
         module.merge(registry, "dataset", "squad-f1-test", "squad", "a mistaken mapping", DAY,
                      {"score": "em"}, "test")
     assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_the_archive_imported_again_does_not_bring_back_what_a_merge_moved(
+        tmp_path: Path) -> None:
+    """After SQuAD's EM and F1 tables were merged into SQuAD's test set, importing the
+    archive again put each moved row back, its EM table's as `score` on SQuAD and its F1
+    table's numbered "ReasoNet ensemble [2]", beside the merged result: the corrections name
+    the rows by the merged datasets' ids, which the archive's names now find as `squad`
+    (found by a curator re-importing the corpus, 46 rows). Each is reported (A053)."""
+    import json
+
+    from pwc_registry.archive.importer import Options as ImportOptions
+    from pwc_registry.archive.importer import import_archive
+
+    # The archive's own ids: its import names a new dataset by its name's slug.
+    ids = "stanford-question-answering-dataset-{kind}-test"
+    registry = _squad(tmp_path, 82.9, ids=ids)
+    merge = _script("merge_entities").merge
+    merge(registry, "dataset", ids.format(kind="em"), "squad", "SQuAD's EM on its test set",
+          DAY, {"score": "em"}, "test")
+    merge(registry, "dataset", ids.format(kind="f1"), "squad", "SQuAD's F1 on its test set",
+          DAY, {"score": "f1-score"}, "test")
+    paper_file = next((registry / "papers").rglob("reasonet.yaml"))
+    merged = paper_file.read_bytes()
+    tables = tmp_path / "evaluation-tables.json"
+    tables.write_text(json.dumps([{"task": "Question Answering", "datasets": [
+        {"dataset": f"Stanford Question Answering Dataset {kind} test",
+         "sota": {"metrics": ["Score"], "rows": [
+             {"model_name": "ReasoNet ensemble", "paper_title": "Paper reasonet",
+              "metrics": {"Score": value}}]}}
+        for kind, value in (("EM", 73.4), ("F1", 82.9))]}]))
+    report = import_archive(ImportOptions(registry=registry, today=TODAY, jobs=1,
+                                          evaluation_tables=[tables]))
+    assert paper_file.read_bytes() == merged
+    assert sorted(d.message.split("'")[2] for d in report.diagnostics if d.code == "A053") == [
+        "ReasoNet ensemble", "ReasoNet ensemble [2]"]

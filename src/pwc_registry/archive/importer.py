@@ -123,7 +123,8 @@ def import_archive(options: Options) -> ImportReport:
     dumps = [str(p) for p in (*options.evaluation_tables, *options.papers, *options.links,
                               *options.methods, *options.datasets, options.synonyms) if p]
 
-    batches = BatchWriter(registry, layout.PAPER, options.jobs, files, diagnostics, SPEAKER)
+    batches = BatchWriter(registry, layout.PAPER, options.jobs, files, diagnostics, SPEAKER,
+                          existing.moved)
     writer = _PaperWriter(batches, existing)
     if options.papers:  # enough papers to be worth workers
         batches.start()
@@ -183,7 +184,7 @@ def import_archive(options: Options) -> ImportReport:
     for source in conversion.sources():
         outcome, found = write_record(registry, layout.SOURCE,
                                       source_record(source, _source_id(existing, source)), folders,
-                                      SPEAKER)
+                                      SPEAKER, existing.moved)
         files[(layout.SOURCE, outcome)] += 1
         diagnostics.extend(found)
     for kind in layout.ENTITY_KINDS:

@@ -13,6 +13,7 @@ file's corrections say was removed (or moved: renamed, filed elsewhere) is not a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -61,11 +62,19 @@ _SETS = {"tasks", "methods", "aliases", "modalities", "languages", "collections"
          "model_links", "metrics"}
 
 
-def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: bool = False
-          ) -> tuple[dict[str, Any], list[Conflict]]:
-    """``existing`` with what ``incoming`` adds; the conflicts, where both have a value."""
+#: Entity ids merged into others (kind → old id → the id now), as
+#: ``scripts/merge_entities.py`` leaves them: the old name an alias of the entity kept.
+Moved = Mapping[str, Mapping[str, str]]
+
+
+def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: bool = False,
+          moved: Moved | None = None) -> tuple[dict[str, Any], list[Conflict]]:
+    """``existing`` with what ``incoming`` adds; the conflicts, where both have a value.
+    ``moved``: entity ids merged into others, under which the file's corrections may name the
+    results they moved."""
     conflicts: list[Conflict] = []
-    merged = _mapping(existing, incoming, (), conflicts, entity, _removals(existing))
+    merged = _mapping(existing, incoming, (), conflicts, entity,
+                      _removals(existing, moved or {}))
     if entity and "aliases" in merged:
         name = fold(str(merged.get("name", "")))
         aliases = [a for a in merged["aliases"] if fold(a) != name]
@@ -81,18 +90,42 @@ def merge(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, entity: b
     return merged, conflicts
 
 
-def _removals(record: Mapping[str, Any]) -> dict[Any, Pointer]:
+def _removals(record: Mapping[str, Any], moved: Moved) -> dict[Any, Pointer]:
     """The identities of the results ``record``'s corrections remove (a correction naming a
-    result, with neither metric nor field), each with its correction's pointer."""
+    result, with neither metric nor field), each with its correction's pointer; a result
+    named on a task or dataset since merged into another also under the id it has now (a
+    source still names the merged one's name, which now finds the entity kept)."""
     corrections = record.get("corrections")
     out: dict[Any, Pointer] = {}
     for i, correction in enumerate(corrections if isinstance(corrections, list) else ()):
         if isinstance(correction, dict) and "metric" not in correction \
                 and "field" not in correction:
-            key = identity_of(correction.get("result"))
-            if key is not None:
-                out.setdefault(key, ("corrections", i))
+            target = correction.get("result")
+            key = identity_of(target)
+            if key is None or not isinstance(target, dict):
+                continue
+            out.setdefault(key, ("corrections", i))
+            now = {**target, **{kind: moved[kind][target[kind]] for kind in ("task", "dataset")
+                                if isinstance(target.get(kind), str)
+                                and target[kind] in moved.get(kind, {})}}
+            out.setdefault(identity_of(now), ("corrections", i))
     return out
+
+
+#: A model name the importer numbered, the table naming another row so with other values
+#: (``..archive.convert.numbered_model``: "Anonymous [2]").
+_NUMBERED = re.compile(r"^(.*) \[[0-9]+\]$")
+
+
+def _unnumbered(item: Any) -> Any:
+    """The identity of ``item`` under the name the importer numbered, if it did (its notes
+    say so), else None."""
+    model = item.get("model") if isinstance(item, dict) else None
+    notes = item.get("notes") if isinstance(item, dict) else None
+    found = _NUMBERED.match(model) if isinstance(model, str) else None
+    if found is None or not isinstance(notes, str) or f"is named '{model}'" not in notes:
+        return None
+    return identity_of({**item, "model": found.group(1)})
 
 
 def _mapping(existing: Mapping[str, Any], incoming: Mapping[str, Any], pointer: Pointer,
@@ -129,8 +162,13 @@ def _not_removed(theirs: list[Any], mine: Any, removed: Mapping[Any, Pointer],
     kept = []
     for item in theirs:
         key = identity_of(item)
-        if key in removed and key not in held:
-            conflicts.append((removed[key], REMOVED, item))
+        # A row the import numbered for a row of its name on the board is removed with it:
+        # the corrections name the rows as the registry held them.
+        base = _unnumbered(item)
+        hit = key if key in removed else base if base in removed and base not in held \
+            else None
+        if hit is not None and key not in held:
+            conflicts.append((removed[hit], REMOVED, item))
         else:
             kept.append(item)
     return kept

@@ -141,6 +141,20 @@ class Known:
                 names = [n for n in [data.get("name", ""), *data.get("aliases", [])] if n]
                 self.names.know(kind, entity_id, names)
                 self.spellings.setdefault(kind, []).extend(names)
+        #: Task and dataset ids merged into others (old id → the id kept), read from the
+        #: aliases ``scripts/merge_entities.py`` leaves: a merged entity's name is an alias of
+        #: the one kept, and its id was that name's slug. A file's corrections name the results
+        #: they moved by the old id (:func:`.merge.merge`).
+        self.moved: dict[str, dict[str, str]] = {}
+        for kind in ("task", "dataset"):
+            entities = loaded.entities.get(kind, {})
+            for entity_id, data in sorted(entities.items()):
+                aliases = data.get("aliases")
+                for alias in aliases if isinstance(aliases, list) else ():
+                    old = capped_slug(layout.slugify(str(alias)),
+                                      ID_LIMIT.get(kind, layout.MAX_SLUG))
+                    if old and old != entity_id and old not in entities:
+                        self.moved.setdefault(kind, {}).setdefault(old, entity_id)
         tasks = loaded.entities.get("task", {})
         #: Each task's longest id among itself and its ancestors (:func:`..ids.board_problem`).
         self.longest_task = {task: max(map(len, [task, *ancestors(tasks, task)]))

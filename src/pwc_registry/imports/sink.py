@@ -367,7 +367,7 @@ class Sink(Fields):
         folders = Folders(self.registry)
         paper_ids: dict[int, str] = {}
         batches = BatchWriter(self.registry, layout.PAPER, self.jobs, self.files,
-                              self.diagnostics, self.speaker)
+                              self.diagnostics, self.speaker, self.known.moved)
         drafts = self.papers.all()
         if len(drafts) > 1000:  # enough papers to be worth workers
             batches.start()
@@ -395,7 +395,8 @@ class Sink(Fields):
                             subject=self.subject)
 
     def _write(self, kind: str, record: dict[str, Any], folders: Folders) -> None:
-        outcome, found = write_record(self.registry, kind, record, folders, self.speaker)
+        outcome, found = write_record(self.registry, kind, record, folders, self.speaker,
+                                      self.known.moved)
         self.files[(kind, outcome)] += 1
         self.diagnostics.extend(found)
 

@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic
 from ..formatting import rewritten
 from ..load import read, read_rich
 from ..writing import NEW, Folders, replace, write_all
-from .merge import NOT_HELD, REMOVED, merge
+from .merge import NOT_HELD, REMOVED, Moved, merge
 from .report import Problems
 
 BATCH = 4000
@@ -44,8 +44,9 @@ class BatchWriter:
 
     def __init__(self, registry: Path, kind: str, jobs: int | None,
                  files: Counter[tuple[str, str]], diagnostics: Problems,
-                 speaker: str = SPEAKER) -> None:
+                 speaker: str = SPEAKER, moved: Moved | None = None) -> None:
         self.registry = registry
+        self.moved = moved
         self.kind = kind
         self.jobs = jobs or os.cpu_count() or 1
         self.files = files
@@ -72,7 +73,7 @@ class BatchWriter:
 
     def flush(self) -> None:
         batch, self.batch = self.batch, []
-        args = (self.registry, batch, self.kind, self.speaker)
+        args = (self.registry, batch, self.kind, self.speaker, self.moved)
         if self.pool is None:
             self._collect(write_records(*args))
             return
@@ -96,11 +97,12 @@ class BatchWriter:
 
 
 def write_records(registry: Path, records: Sequence[dict[str, Any]], kind: str,
-                  speaker: str = SPEAKER) -> list[Outcome]:
+                  speaker: str = SPEAKER, moved: Moved | None = None) -> list[Outcome]:
     gc.disable()  # many small objects, no cycles: see parallel._without_gc
     folders = Folders(registry)
     try:
-        return [write_record(registry, kind, record, folders, speaker) for record in records]
+        return [write_record(registry, kind, record, folders, speaker, moved)
+                for record in records]
     finally:
         gc.enable()
 
@@ -113,21 +115,23 @@ def _linked(registry: Path, where: str, relative: str, what: str) -> Diagnostic:
 
 
 def write_record(registry: Path, kind: str, record: dict[str, Any],
-                 folders: Folders | None = None, speaker: str = SPEAKER) -> Outcome:
-    """Write ``record`` in its place, merged into what is there: ``created``, ``updated``,
-    ``unchanged``, ``kept`` (not merged: see the diagnostics) or ``not written``."""
+                 folders: Folders | None = None, speaker: str = SPEAKER,
+                 moved: Moved | None = None) -> Outcome:
+    """Write ``record`` in its place, merged into what is there (``moved``: see
+    :func:`.merge.merge`): ``created``, ``updated``, ``unchanged``, ``kept`` (not merged: see
+    the diagnostics) or ``not written``."""
     relative = layout.relative_path(kind, record["id"])
     name = f"{registry.name}/{relative}"
     try:
         return _write(registry, kind, record, relative, name, folders or Folders(registry),
-                      speaker)
+                      speaker, moved)
     except OSError as exc:
         return "not written", [Diagnostic("A014", f"cannot write the file: {exc.strerror or exc}",
                                           name)]
 
 
 def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, name: str,
-           folders: Folders, speaker: str) -> Outcome:
+           folders: Folders, speaker: str, moved: Moved | None) -> Outcome:
     problem = folders.problem(relative)
     if problem is not None:
         return "kept", [_linked(registry, problem[0], relative, problem[1])]
@@ -168,7 +172,8 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
     if not isinstance(doc.data, dict):
         return "kept", [Diagnostic("A008", "the file is not valid, so the import cannot merge "
                                    "into it", name, hint="fix it (pwc validate) and import again")]
-    merged, conflicts = merge(doc.data, record, entity=kind not in layout.HOLDER_KINDS)
+    merged, conflicts = merge(doc.data, record, entity=kind not in layout.HOLDER_KINDS,
+                              moved=moved)
     found: list[Diagnostic] = []
     if conflicts:
         located = read_rich(name, raw)
