@@ -883,3 +883,20 @@ def test_a_board_renamed_by_its_task_is_warned_at_the_task(tmp_path: Path) -> No
     placed = sorted((d.message.split()[2], d.file.rsplit("/", 1)[-1])
                     for d in report.diagnostics if d.code == "H011")
     assert placed == [("tsk--ds", "tsk.yaml"), ("tsk--zz", "tsk.yaml")], placed
+
+
+def test_an_alias_naming_another_result_of_the_paper_is_refused(tmp_path: Path) -> None:
+    """helper-59: result X with `aliases: [Y]` beside result Y (90) of the same paper and
+    board passed; the archive export wrote a row under each alias, so Y was exported with
+    X's 10, and a re-import filed it so."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"].extend([
+        {**ALPHA, "model": "X", "aliases": ["Yota", "x "], "metrics": {"acc": 10}},
+        {**ALPHA, "model": "Yota", "metrics": {"acc": 90}},
+        {**ALPHA, "model": "Z", "aliases": ["alpha"], "metrics": {"acc": 30}}]))
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    refused = sorted((d.code, ".".join(map(str, d.pointer or ()))) for d in report.diagnostics
+                     if d.severity == "error")
+    # Yota is results[2]'s model; "alpha" is results[0]'s, ALPHA's; "x " is X's own name.
+    assert refused == [("V006", "results.1.aliases.0"), ("V006", "results.3.aliases.0")], refused

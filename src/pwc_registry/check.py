@@ -514,6 +514,29 @@ def _check_results(findings: Findings, holder: Mapping[str, Any], vocabulary: Vo
     for indices in on_board.values():
         if len(indices) > 1:  # seldom: most papers have one result on a board
             _check_same_values(findings, results, indices)
+    _check_alias_names(findings, results, seen)
+
+
+def _check_alias_names(findings: Findings, results: list[Any],
+                       seen: dict[ResultIdentity, int]) -> None:
+    """V006 for an alias that names another result of the record on its board (its model,
+    or another's alias): the importer finds a result by its aliases, and the archive export
+    writes a row under each, so the two results' values would be taken one for the other."""
+    named = dict(seen)
+    for i, result in enumerate(results):
+        aliases = result.get("aliases") if isinstance(result, dict) else None
+        if not isinstance(aliases, list) or identity_of(result) is None:
+            continue
+        for k, alias in enumerate(aliases):
+            key = identity_of({**result, "model": alias}) if isinstance(alias, str) else None
+            if key is None:
+                continue
+            other = named.setdefault(key, i)
+            if other != i:
+                findings.add("V006", f"results[{i}].aliases[{k}] '{alias}' names results[{other}] "
+                             f"('{results[other]['model']}') on the same leaderboard: two results "
+                             "cannot share a name", ("results", i, "aliases", k),
+                             hint="remove the alias, or merge the two results if they are one")
 
 
 def _check_board(findings: Findings, vocabulary: Vocabulary, result: Mapping[str, Any],
