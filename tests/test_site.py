@@ -1277,3 +1277,16 @@ def test_the_about_page_links_to_the_submit_page(hostile_site: tuple[Path, Path]
     assert '<a href="submit.html">Submit</a>' in about and "[Submit]" not in about
     submit = (out / "submit.html").read_text("utf-8")
     assert 'href="docs/registry.md"' not in submit  # a file of the repository: still text
+
+
+def test_markdown_nested_deeper_than_the_renderer_goes_is_shown_as_written() -> None:
+    """helper-59: a task's list nested ten levels deep lost its last item, and a dataset's
+    description behind twenty `>` its whole sentence, on their pages: markdown-it drops what
+    is deeper than 20 levels without a word. Such text is shown as written."""
+    from pwc_registry.site.build import render_markdown
+
+    nested = "\n".join("  " * i + f"- level {i}" for i in range(11))
+    assert "level 10" in render_markdown(nested)
+    quoted = render_markdown("> " * 20 + "This sentence is kept.")
+    assert "This sentence is kept." in quoted and "<blockquote>" not in quoted
+    assert render_markdown("- a\n  - b").count("<ul>") == 2  # shallow: Markdown as before

@@ -27,6 +27,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -657,9 +658,17 @@ def render_markdown(text: str, *, prose: bool = False) -> str:
     nothing from elsewhere). ``prose``: a page at the site's root, which may link to the
     others there."""
     html: str = (_PROSE_MARKDOWN if prose else _MARKDOWN).render(text)
+    if not set(_WORD.findall(text.casefold())) <= set(_WORD.findall(html.casefold())):
+        # markdown-it drops what is nested deeper than it goes (20 levels: ten of nested
+        # lists, twenty `>`) without a word: such text is shown as it is written instead.
+        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        return "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs)
     # A code block wider than the page scrolls; keyboard users reach it with Tab to scroll it.
     # Raw HTML is escaped, so every "<pre>" here is markdown-it's own.
     return html.replace("<pre>", '<pre tabindex="0">')
+
+
+_WORD = re.compile(r"\w+")
 
 
 def holder_page(holder: Holder) -> str:
