@@ -1290,3 +1290,23 @@ def test_markdown_nested_deeper_than_the_renderer_goes_is_shown_as_written() -> 
     quoted = render_markdown("> " * 20 + "This sentence is kept.")
     assert "This sentence is kept." in quoted and "<blockquote>" not in quoted
     assert render_markdown("- a\n  - b").count("<ul>") == 2  # shallow: Markdown as before
+
+
+@pytest.mark.parametrize(("values", "ticks"), [
+    ((3e-11, 2e-11, 1e-11), {"1e-11", "1.5e-11", "2e-11", "2.5e-11", "3e-11"}),
+    ((1.00000000009, 1.00000000005, 1.00000000001),
+     {"1.00000000002", "1.00000000004", "1.00000000006", "1.00000000008"})])
+def test_chart_ticks_are_written_to_their_own_digits(values: tuple[float, ...],
+                                                     ticks: set[str]) -> None:
+    """helper-59: every tick of a board of 1e-11 error rates read "0", and close values gave
+    the same label twice: ticks were rounded to 10 decimals, not to their step's digits."""
+    import re
+    from types import SimpleNamespace
+
+    from pwc_registry.leaderboard import Step
+    from pwc_registry.site.chart import sota_chart
+
+    steps = [Step(f"{2020 + i}-01-01", v, SimpleNamespace(  # type: ignore[arg-type]
+        result=SimpleNamespace(model=f"M{i}"))) for i, v in enumerate(values)]
+    svg = sota_chart(steps, "Tiny error", "lower")
+    assert set(re.findall(r'class="tick" text-anchor="end">([^<]+)<', svg)) == ticks, svg

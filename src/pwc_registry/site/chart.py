@@ -83,10 +83,15 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
              f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{title_id}">State of the art over time: {escape(label)}</title>',
              f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>']
-    for tick in _ticks(low, high):
+    ticks = _ticks(low, high)
+    # Float noise off (0.30000000000000004), to the step's own digits (one more for 2.5): a
+    # fixed 10 decimals wrote every tick of a board of 1e-11 values as 0.
+    spacing = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 0.0
+    digits = 1 - math.floor(math.log10(spacing)) if 0 < spacing < math.inf else None
+    for tick in ticks:
         ty = y(tick)
-        if abs(tick) < 1e15:  # float noise off (0.30000000000000004); round() of 1e308 is inf
-            tick = round(tick, 10)
+        if digits is not None and math.isfinite(rounded := round(tick, digits)):
+            tick = rounded  # (round() of 1e308 to a negative place may be inf: kept as is)
         parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" '
                      f'class="grid"/><text x="{LEFT - 6}" y="{ty + 4:.1f}" class="tick" '
                      f'text-anchor="end">{escape(number(tick))}</text>')
