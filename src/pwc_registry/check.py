@@ -748,31 +748,40 @@ def check_task_tree(tasks: Mapping[str, Entry],
                 f"({' → '.join(over[:3])} → ...): its results would count on the leaderboards "
                 f"of its {MAX_TASK_DEPTH} nearest only", entry.file, line, column,
                 hint="give it a parent nearer the root", pointer=("parent",)))
+    return out + parent_cycles(tasks, "task", locate)
+
+
+def parent_cycles(entries: Mapping[str, Entry], kind: str,
+                  locate: Callable[[str, Pointer], tuple[int, int]]) -> list[Diagnostic]:
+    """Cycles through ``parent`` among tasks (R003) or datasets (R005), reported once on each
+    entity of the cycle."""
+    code = "R003" if kind == "task" else "R005"
+    out: list[Diagnostic] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for start in sorted(tasks):
+    for start in sorted(entries):
         path: list[str] = []
         node: str | None = start
-        while node is not None and node in tasks and state.get(node) is None:
+        while node is not None and node in entries and state.get(node) is None:
             state[node] = 1
             path.append(node)
-            parent = tasks[node].data.get("parent")
+            parent = entries[node].data.get("parent")
             node = parent if isinstance(parent, str) else None
         if node is not None and state.get(node) == 1:
             cycle = path[path.index(node):]
-            # A long cycle is shown by its ends (each of its tasks is reported: the whole of
-            # it in each message made the report grow as its square).
+            # A long cycle is shown by its ends (each of its entities is reported: the whole
+            # of it in each message made the report grow as its square).
             shown = " → ".join([*cycle, cycle[0]]) if len(cycle) <= 6 else \
                 " → ".join([*cycle[:3], "...", *cycle[-2:], cycle[0]]) + \
-                f" ({len(cycle)} tasks)"
-            for task_id in cycle:
-                entry = tasks[task_id]
+                f" ({len(cycle)} {kind}s)"
+            for entity_id in cycle:
+                entry = entries[entity_id]
                 line, column = locate(entry.file, ("parent",))
-                out.append(Diagnostic("R003", f"task '{task_id}' is its own ancestor: {shown}",
+                out.append(Diagnostic(code, f"{kind} '{entity_id}' is its own ancestor: {shown}",
                                       entry.file, line, column,
-                                      hint="remove 'parent' from one task of the cycle",
+                                      hint=f"remove 'parent' from one {kind} of the cycle",
                                       pointer=("parent",)))
-        for task_id in path:
-            state[task_id] = 2
+        for entity_id in path:
+            state[entity_id] = 2
     return out
 
 

@@ -188,6 +188,10 @@ _PROBLEMS = [
             "task's parent, and so on: a tree deeper than ten tasks (the archive's deepest has "
             "two) would copy each result onto ever more leaderboards, so past ten ancestors "
             "they are not counted. Give the task a parent nearer the root."),
+    Problem("R005", "dataset-cycle", "error", "The datasets' parents make a cycle",
+            "Following `parent` (the dataset this one is a part or a version of) from this "
+            "dataset comes back to it: a dataset cannot be part of itself. The archive's export "
+            "filed each of such datasets as a subdataset of the other."),
     # --- values: V ---
     Problem("V001", "value-not-number", "error", "A metric value is not a number",
             "Values are numbers, or a mapping with `value` and `spread`. Strings such as "

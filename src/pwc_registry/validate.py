@@ -30,6 +30,7 @@ from .check import (
     check_record,
     check_split_spellings,
     check_task_tree,
+    parent_cycles,
     position_finder,
     split_spellings,
 )
@@ -189,6 +190,7 @@ def _validate_all(registry: Path, today: dt.date, jobs: int | None,
     cross += check_names(everything, locate)
     cross += check_near_names(everything, locate)
     cross += check_task_tree(vocabulary.entries("task"), locate)
+    cross += parent_cycles(vocabulary.entries("dataset"), "dataset", locate)
     cross += check_holder_ids(documents, paper_ids, locate)
     cross += check_primary_metrics(vocabulary.entries(layout.BENCHMARK),
                                    vocabulary.entries("task"), vocabulary.ids("metric"),
