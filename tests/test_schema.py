@@ -269,3 +269,17 @@ def test_the_benchmark_id_limit_is_the_one_the_validator_and_importers_use() -> 
 
     text = (REPO / "src" / "pwc_registry" / "schemas" / "benchmark.schema.json").read_text()
     assert json.loads(text)["properties"]["id"]["maxLength"] == MAX_BENCHMARK_ID
+
+
+@pytest.mark.parametrize("name", ["   ", "\u3000", " \u00a0 "])
+def test_a_blank_model_name_or_alias_is_refused(name: str) -> None:
+    """helper-59: `model: "   "` passed and showed as an empty cell on the board, in its CSV
+    and in the comment. Blank by the portable set of spaces the schemas use for addresses."""
+    result = {"task": "t", "dataset": "d", "model": "M", "metrics": {"m": 1}}
+    for blank in ({**result, "model": name}, {**result, "aliases": [name]}):
+        errors = list(schema.rich_validator("paper").iter_errors(
+            {"id": "p", "title": "P", "results": [blank]}))
+        assert errors and not schema.is_valid("paper", {"id": "p", "title": "P",
+                                                        "results": [blank]})
+    assert schema.is_valid("paper", {"id": "p", "title": "P",
+                                     "results": [{**result, "model": " a "}]})

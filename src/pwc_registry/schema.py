@@ -281,9 +281,13 @@ def _type_hint(instance: Any, expected: Any, text: str | None = None) -> str | N
 
 # The schemas spell out the characters a URL or DOI may not hold: `\S` means other sets of
 # characters in ECMA-262, Python and Rust. Messages show it as people write it.
+_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _PORTABLE_SHOWN = {
-    r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]": r"\S",
+    # Not blank: some character other than a space.
+    rf"^[{_SPACE}]*[^{_SPACE}](?:[{_SPACE}]|[^{_SPACE}])*$": "not blank",
+    rf"[^{_SPACE}]": r"\S",
 }
+_NOT_BLANK = "not blank"
 _PORTABLE = re.compile("|".join(re.escape(k) for k in _PORTABLE_SHOWN))
 
 
@@ -291,7 +295,10 @@ def _message(error: Any) -> str:
     v = error.validator
     if v == "pattern":
         shown = _PORTABLE.sub(lambda m: _PORTABLE_SHOWN[m.group()], error.validator_value)
-        ends = (" (it ends with a line break)" if error.instance.endswith("\n")
+        if shown == _NOT_BLANK:
+            return f"{_show(error.instance)} is blank: it needs a character other than a space"
+        ends = (" (it is blank)" if not error.instance.strip()
+                else " (it ends with a line break)" if error.instance.endswith("\n")
                 else " (it starts or ends with a space)" if error.instance != error.instance.strip()
                 else "")
         return f"{_show(error.instance)} does not match the expected form {shown}{ends}"
