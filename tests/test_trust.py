@@ -75,8 +75,15 @@ def test_flipping_a_metrics_direction_inverts_boards_and_is_refused(tmp_path: Pa
                for line in found), found
     _correct(metric, field="direction", old="lower", new="higher")
     assert _codes(registry) == []
-    out = render.markdown(render.report(compare(registry, "main")))
+    report = render.report(compare(registry, "main"))
+    out = render.markdown(report)
     assert "corrected change" in out and "the source says so" in out
+    # No "far above the previous best" measured against the old order's best, for a value
+    # changed with it (helper-59: "0 by M1, previous best 1e+300 by M1").
+    _edit(_file(registry, "paper", "worse-asr"),
+          lambda d: d["results"][0]["metrics"].update({"word-error-rate": 70.0}))
+    report = render.report(compare(registry, "main"))
+    assert report.far_above == [] and report.new_best == []
 
 
 def test_a_correction_with_other_old_and_new_values_covers_nothing(tmp_path: Path) -> None:

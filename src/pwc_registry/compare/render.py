@@ -200,8 +200,11 @@ def _records(delta: Delta, *, clean: bool = False,
         if metric is None or direction is None or best is None:
             continue
         base = delta.base_boards.get(board_id)
-        if base is not None and base.benchmark.primary != metric:
-            continue  # ranked by another metric now: a setting changed, said with them
+        if base is not None and (base.benchmark.primary != metric
+                                 or base.direction(metric) != direction):
+            # Ranked by another metric, or the other way, now: a setting changed, said with
+            # them (the old best is no measure of the new order's).
+            continue
         previous = _best_of(base, clean) if base is not None else None
         if previous is not None and metric not in previous.result.metrics:
             previous = None
