@@ -9,7 +9,9 @@ naming LERT's paper, with a spread, so that its row is also copied to the parent
 from __future__ import annotations
 
 import asyncio
+import csv
 import gzip
+import io
 import json
 import os
 import re
@@ -508,3 +510,20 @@ def test_the_docs_loading_snippets_run_as_written(export: Path,
                 assert read["value"].tolist() == parquet["value"].tolist()
     finally:
         os.chdir(before)
+
+
+def test_minus_zero_is_written_as_zero_in_every_format(tmp_path: Path) -> None:
+    """helper-58: a value of -0.0 was `-0` in results.csv and 0 in every other output (the
+    site, the API, value_text)."""
+    from registry_builder import paper, result, speech_registry
+
+    registry = speech_registry(tmp_path)
+    paper(registry, "zero-asr", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "Z", word_error_rate=-0.0)])
+    out = tmp_path / "out"
+    _export(registry, out, "csv", "jsonl")
+    rows = [r for r in csv.DictReader(io.StringIO((out / "results.csv").read_text("utf-8")))
+            if r["model"] == "Z"]
+    assert [r["value"] for r in rows] == ["0"], rows
+    assert '"model":"Z"' in (out / "results.jsonl").read_text("utf-8")
+    assert '"value":-0.0' not in (out / "results.jsonl").read_text("utf-8")
