@@ -218,7 +218,10 @@ def stray_correction(reg: Registry, rng: random.Random) -> tuple[str, bool]:
 
 def add_result(reg: Registry, rng: random.Random) -> tuple[str, bool]:
     paper_id, data, i = _pick_result(reg, rng)
-    data["results"].append({**data["results"][i], "model": "A model never seen before"})
+    # A new result of its own: not with the copied one's other names (an alias naming another
+    # result is V006).
+    new = {k: v for k, v in data["results"][i].items() if k != "aliases"}
+    data["results"].append({**new, "model": "A model never seen before"})
     _write(_paper_path(reg.root, paper_id), data)
     return f"{paper_id}: a result added", False
 
