@@ -343,16 +343,21 @@ def test_a_cards_only_entry_left_out_is_still_reported(tmp_path: Path) -> None:
     assert [code for code, _, _ in read_card(str(card)).problems] == ["A049", "A047"]
 
 
+#: A card whose second accuracy, 93.1, is left out (its `value` written twice): its first,
+#: 0.48, cannot be judged a fraction by the rest.
+PARTLY_LEFT_OUT = (
+    "model-index:\n- name: m\n  results:\n"
+    "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
+    "    metrics: [{type: accuracy, value: 0.48}]\n"
+    "  - task: {type: image-classification}\n    dataset: {name: B, type: b}\n"
+    "    metrics: [{type: accuracy, value: 93.1, value: 93.1}]\n")
+
+
 def test_a_card_missing_a_value_is_not_judged_fractions_by_the_rest(tmp_path: Path) -> None:
     """helper-38: with 93.1 left out (its `value` written twice), a card's other accuracy, 0.48,
     was judged a fraction and imported as 48 %. A card of which a value was left out is judged by
     what it states only."""
-    card = _write_card(tmp_path, (
-        "model-index:\n- name: m\n  results:\n"
-        "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
-        "    metrics: [{type: accuracy, value: 0.48}]\n"
-        "  - task: {type: image-classification}\n    dataset: {name: B, type: b}\n"
-        "    metrics: [{type: accuracy, value: 93.1, value: 93.1}]\n"))
+    card = _write_card(tmp_path, PARTLY_LEFT_OUT)
     batch = read_card(str(card))
     assert batch.partial and [v.value for r in batch.results for v in r.values] == [0.48]
     assert fraction_metrics(batch) == set()
@@ -417,12 +422,7 @@ def test_an_ambiguous_value_of_a_card_partly_left_out_says_why(tmp_path: Path) -
 
     from conftest import REPO
 
-    card = _write_card(tmp_path, (
-        "model-index:\n- name: m\n  results:\n"
-        "  - task: {type: image-classification}\n    dataset: {name: A, type: a}\n"
-        "    metrics: [{type: accuracy, value: 0.48}]\n"
-        "  - task: {type: image-classification}\n    dataset: {name: B, type: b}\n"
-        "    metrics: [{type: accuracy, value: 93.1, value: 93.1}]\n"))
+    card = _write_card(tmp_path, PARTLY_LEFT_OUT)
     registry = tmp_path / "registry"
     shutil.copytree(REPO / "registry", registry)
     report = import_format("hf", registry, [card], None, jobs=1)
