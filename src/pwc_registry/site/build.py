@@ -657,18 +657,34 @@ def render_markdown(text: str, *, prose: bool = False) -> str:
     as text, links keep markdown-it's safe schemes, and images are not loaded (a page loads
     nothing from elsewhere). ``prose``: a page at the site's root, which may link to the
     others there."""
-    html: str = (_PROSE_MARKDOWN if prose else _MARKDOWN).render(text)
-    if not set(_WORD.findall(text.casefold())) <= set(_WORD.findall(html.casefold())):
+    md = _PROSE_MARKDOWN if prose else _MARKDOWN
+    tokens = md.parse(text)
+    if _dropped(tokens, text):
         # markdown-it drops what is nested deeper than it goes (20 levels: ten of nested
         # lists, twenty `>`) without a word: such text is shown as it is written instead.
         paragraphs = [p for p in text.split("\n\n") if p.strip()]
         return "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs)
+    html: str = md.renderer.render(tokens, md.options, {})
     # A code block wider than the page scrolls; keyboard users reach it with Tab to scroll it.
     # Raw HTML is escaped, so every "<pre>" here is markdown-it's own.
     return html.replace("<pre>", '<pre tabindex="0">')
 
 
-_WORD = re.compile(r"\w+")
+#: Tokens whose lines hold text (a container's cover lines its content may not reach).
+_LEAVES = frozenset({"inline", "fence", "code_block", "hr", "html_block", "heading_open"})
+#: A line with nothing to show: a link's reference definition, or container marks alone.
+_NOTHING_SHOWN = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S|^[\s>]*(?:[-*+]|[0-9]{1,9}[.)])?[\s>]*$")
+
+
+def _dropped(tokens: list[Any], text: str) -> bool:
+    """Whether markdown-it left a line of ``text`` with something to show out of every token
+    that shows text (it stops, without a word, where blocks nest deeper than it goes)."""
+    covered: set[int] = set()
+    for token in tokens:
+        if token.map and token.type in _LEAVES:
+            covered.update(range(token.map[0], token.map[1]))
+    return any(i not in covered and not _NOTHING_SHOWN.match(line)
+               for i, line in enumerate(text.splitlines()))
 
 
 def holder_page(holder: Holder) -> str:
