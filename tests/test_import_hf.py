@@ -433,6 +433,10 @@ def test_an_ambiguous_value_of_a_card_partly_left_out_says_why(tmp_path: Path) -
 @pytest.mark.parametrize(("kind", "shown", "metric"), [
     ("f1", "F1 Macro", "Macro f1"), ("f1", "macro-F1", "Macro f1"),
     ("precision", "Precision (weighted avg)", "Weighted precision"),
+    # words beside the type and the averaging that say no more (helper-61: these went back
+    # to plain F1 for a while, the macro value filed as F1 and the others dropped)
+    ("f1", "F1-score (macro)", "Macro f1"), ("f1", "Macro F1 score", "Macro f1"),
+    ("f1", "Eval F1 Macro", "Macro f1"), ("f1", "Test Macro F1", "Macro f1"),
     # A name saying more than the type and an averaging qualifies nothing (helper-60: these
     # became "Samples pass@1", "Weighted accuracy" — the opposite — and "Micro wer").
     ("pass@1", "pass@1 (greedy, 164 samples)", "pass@1"),

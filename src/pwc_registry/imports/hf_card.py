@@ -252,26 +252,30 @@ def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, 
 #: How a card's display name says a metric is averaged over classes, which its type does not
 #: ("F1 Macro" of type f1).
 _AVERAGING = re.compile(r"\b(macro|micro|weighted|samples)\b", re.IGNORECASE)
-_AVERAGE_WORD = re.compile(r"\b(?:avg|average|averaged)\b", re.IGNORECASE)
-_NOT_ALNUM = re.compile(r"[^0-9a-z@]+")
+#: Words a display name may hold beside its type and averaging and still be that metric:
+#: "F1-score (macro)", "Eval F1 Macro", "Test Macro F1", "Precision (weighted avg)".
+_FILLER = frozenset({"avg", "average", "averaged", "score", "eval", "evaluation", "test",
+                     "validation", "val", "dev"})
+_WORDS = re.compile(r"[0-9a-z@]+")
 
 
 def _metric(kind: str, shown: Any) -> str:
     """The metric an entry names: its type, qualified by the averaging its display name
-    gives where the name is nothing but the type and that averaging ("F1 Macro",
-    "macro-F1", "Precision (weighted avg)" → "Macro f1", the registry's Macro F1). One
-    card gives macro, micro and weighted precision all of type precision: taken by the type
-    alone, the first was filed as plain precision and the others dropped as its duplicates.
-    A name saying more ("Un-weighted accuracy", "pass@1 (164 samples)", "WER micro-averaged
-    over speakers") qualifies nothing. A qualified metric the registry lacks is reported,
-    not filed under the plain one."""
+    gives where the name is the type and that averaging, give or take words such as "score"
+    or "test" ("F1 Macro", "macro-F1", "F1-score (macro)" → "Macro f1", the registry's Macro
+    F1). One card gives macro, micro and weighted precision all of type precision: taken by
+    the type alone, the first was filed as plain precision and the others dropped as its
+    duplicates. A name saying more ("Un-weighted accuracy", "pass@1 (164 samples)", "WER
+    micro-averaged over speakers") qualifies nothing. A qualified metric the registry lacks
+    is reported, not filed under the plain one."""
     kind = kind.strip()
     found = _AVERAGING.search(shown) if isinstance(shown, str) else None
     if found is None or _AVERAGING.search(kind):
         return kind
     assert isinstance(shown, str)
-    rest = _AVERAGE_WORD.sub(" ", shown[:found.start()] + " " + shown[found.end():])
-    if _NOT_ALNUM.sub("", rest.casefold()) != _NOT_ALNUM.sub("", kind.casefold()):
+    rest = _WORDS.findall((shown[:found.start()] + " " + shown[found.end():]).casefold())
+    if [w for w in rest if w not in _FILLER] != \
+            [w for w in _WORDS.findall(kind.casefold()) if w not in _FILLER]:
         return kind
     return f"{found.group(1).capitalize()} {kind}"
 
