@@ -452,6 +452,15 @@ def test_a_table_cut_short_or_with_a_stray_quote_loses_no_row_without_a_word(
         report = _import(registry, table, _mapping(), tmp_path)
         assert len(_source(registry)["results"]) == read, report.diagnostics  # type: ignore
         assert report.totals["A038"] == 2 - read
+    # A last row followed by a line break and then a line of nothing, or ending in a closed
+    # quote, is whole (helper-60's rule refused it for a while).
+    for text in ("model,img_size,top1,top5,top1_err\nA,224,80,94,20\nB,224,79,94.1,21\n   ",
+                 "model,img_size,top1,top5,top1_err\nA,224,80,94,20\nB,224,79,94.1,21\n,",
+                 'model,img_size,top1,top5,top1_err\nA,224,80,94,20\nB,224,79,94.1,"21"'):
+        table = _csv(tmp_path, text, "e.csv")
+        registry = classification_registry(tmp_path / f"ends{len(text)}{text[-1] == ','}")
+        report = _import(registry, table, _mapping(), tmp_path)
+        assert len(_source(registry)["results"]) == 2, (text, report.diagnostics)  # type: ignore
     # The same table whole, with a quote before the first row's model: it runs on to the
     # quote of the third row's "1,014.45", and the three rows are one bad row, placed at its
     # first line and counted as three rows not read.

@@ -232,7 +232,7 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
     results, problems, unread = _rows(reader, header, mapping, file,
-                                      ends_a_line=text.endswith(("\n", "\r")),
+                                      ends_a_line=_ends_whole(text, "\t" if tabs else ","),
                                       text_lines=_LINE_BREAK.split(text),
                                       delimiter="\t" if tabs else ",")
     return Imported(origin, mapping.source, results, problems, unread_rows=unread)
@@ -244,6 +244,15 @@ def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> 
 
 #: Where the csv module ends a line (it is given the text with newline="").
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _ends_whole(text: str, delimiter: str) -> bool:
+    """Whether the table's last row ends where its writer ended it: a line break after it
+    (lines of nothing but spaces or delimiters after that are no rows), or a closing quote,
+    which a cell cut short would not have."""
+    tail = re.search(f"[ \t\r\n{re.escape(delimiter)}]*\\Z", text)
+    ending = tail.group() if tail else ""
+    return "\n" in ending or "\r" in ending or text[:len(text) - len(ending)].endswith('"')
 
 
 def _cell_columns(line: str, delimiter: str) -> list[int]:
