@@ -593,3 +593,27 @@ def test_a_citation_title_is_not_written_for_a_paper_an_identifier_names(
     assert "known by arXiv:1512.03385" in left_out.message
     assert left_out.file.endswith(f"/{known['id']}.yaml")
     assert [p["title"] for p in papers.values() if "title" in p] == ["Smith et al. '18"]
+
+
+def test_a_correction_removing_a_row_does_not_hold_back_a_new_row_of_its_name(
+        tmp_path: Path) -> None:
+    """helper-61: a correction removing "Anonymous" held back a new row the import numbered
+    "Anonymous [2]" (a new submission of that name with another value): only rows a merge of
+    entities brought onto one board are moved with the row of their name."""
+    registry = tmp_path / "registry"
+    tables = _tables(tmp_path / "t.json", [{**ROW, "model_name": "Anonymous"}])
+    _import(registry, evaluation_tables=[tables])
+    paper = _paper(registry)
+    data = yaml.safe_load(paper.read_text("utf-8"))
+    held = data["results"][0]
+    data["results"][0] = {**held, "model": "RealNet"}
+    data["corrections"] = [{"date": "2024-01-01", "reason": "the row is RealNet's",
+                            "result": {"task": held["task"], "dataset": held["dataset"],
+                                       "model": "Anonymous"}}]
+    paper.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    _tables(tables, [{**ROW, "model_name": "Anonymous"},
+                     {**ROW, "model_name": "Anonymous", "metrics": {"Accuracy": 95.5}}])
+    report = _import(registry, evaluation_tables=[tables])
+    models = [r["model"] for r in yaml.safe_load(paper.read_text("utf-8"))["results"]]
+    assert models == ["RealNet", "Anonymous [2]"], models
+    assert [d.code for d in report.diagnostics if d.code == "A053"] == ["A053"]

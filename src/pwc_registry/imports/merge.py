@@ -13,6 +13,7 @@ file's corrections say was removed (or moved: renamed, filed elsewhere) is not a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -108,8 +109,18 @@ def _removals(record: Mapping[str, Any], moved: Moved) -> dict[Any, Pointer]:
             now = {**target, **{kind: moved[kind][target[kind]] for kind in ("task", "dataset")
                                 if isinstance(target.get(kind), str)
                                 and target[kind] in moved.get(kind, {})}}
-            out.setdefault(identity_of(now), ("corrections", i))
+            if now != target:
+                out.setdefault(identity_of(now), ("corrections", i))
+                out.setdefault(_Moved(identity_of(now)), ("corrections", i))
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Moved:
+    """A key of :func:`_removals`: the identity, under the id kept, of a result a merge of
+    entities moved (its rows collided on one board there, so the import numbered them)."""
+
+    identity: Any
 
 
 #: A model name the importer numbered, the table naming another row so with other values
@@ -162,11 +173,13 @@ def _not_removed(theirs: list[Any], mine: Any, removed: Mapping[Any, Pointer],
     kept = []
     for item in theirs:
         key = identity_of(item)
-        # A row the import numbered for a row of its name on the board is removed with it:
-        # the corrections name the rows as the registry held them.
+        # A row the import numbered for another of its name, where a merge of entities made
+        # two tables one board, is moved with it: the corrections name the rows as the
+        # registry held them before. (Elsewhere a numbered row is a row of its own: a
+        # correction removing "Anonymous" says nothing of "Anonymous [2]".)
         base = _unnumbered(item)
-        hit = key if key in removed else base if base in removed and base not in held \
-            else None
+        hit = key if key in removed else base \
+            if _Moved(base) in removed and base not in held else None
         if hit is not None and key not in held:
             conflicts.append((removed[hit], REMOVED, item))
         else:
