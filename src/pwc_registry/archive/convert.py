@@ -51,7 +51,7 @@ from ..diagnostics import pointer_text
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity, undated
 from ..imports.fields import URL, Fields
 from ..imports.formats import FORMATS
-from ..imports.holders import PaperDraft, PaperDrafts, Twins
+from ..imports.holders import PaperDraft, PaperDrafts, Twins, numbered_model, numbered_note
 from ..imports.records import Origin
 from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in, outside_range
 from ..load import describe_value
@@ -411,8 +411,7 @@ class Conversion(Fields):
                                   result["model"])
             existing = holder.results.get(key)
         if n > 1:
-            note = (f"the table names another row '{model}' with other values; this one, the "
-                    f"table's row {_place(where)}, is named '{result['model']}'")
+            note = numbered_note(model, result["model"], _place(where))
             result["notes"] = f"{result['notes']}; {note}" if "notes" in result else note
             self.report("A020", f"'{model}' is named again on this board with other values; "
                         f"imported as '{result['model']}'", where.at("model_name"))
@@ -668,12 +667,6 @@ def unnamed_model(row: int | str) -> str:
     archive's HotpotQA board lists such rows), since a result needs a name and none is
     invented."""
     return f"[row {row + 1 if isinstance(row, int) else row}: no model name]"
-
-
-def numbered_model(model: str, n: int) -> str:
-    """The name of the ``n``-th row of one holder and board that names ``model`` with other
-    values than the rows before it ("Anonymous [2]")."""
-    return f"{model} [{n}]"
 
 
 def _place(where: Origin) -> str:

@@ -4,6 +4,7 @@ title as records arrive, and the registry record a finished draft becomes."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -136,3 +137,27 @@ def paper_record(draft: PaperDraft, paper_id: str) -> dict[str, Any]:
             results.append(result)
         record["results"] = results
     return record
+
+
+def numbered_model(model: str, n: int) -> str:
+    """The name of the ``n``-th row of one holder and board that names ``model`` with other
+    values than the rows before it ("Anonymous [2]")."""
+    return f"{model} [{n}]"
+
+
+def numbered_note(model: str, numbered: str, place: str) -> str:
+    """What a numbered row's notes say of its name (:func:`unnumbered` reads it back)."""
+    return (f"the table names another row '{model}' with other values; this one, the table's "
+            f"row {place}, is named '{numbered}'")
+
+
+_NUMBERED = re.compile(r"^(.*) \[[0-9]+\]$")
+
+
+def unnumbered(model: Any, notes: Any) -> str | None:
+    """The name an import numbered (:func:`numbered_model`) to give ``model``, if its notes
+    say it did so; else None."""
+    found = _NUMBERED.match(model) if isinstance(model, str) else None
+    if found is None or not isinstance(notes, str) or f"is named '{model}'" not in notes:
+        return None
+    return found.group(1)

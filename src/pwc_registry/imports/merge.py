@@ -14,12 +14,12 @@ file's corrections say was removed (or moved: renamed, filed elsewhere) is not a
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..diagnostics import Pointer
 from ..ids import fold, identity_of
+from .holders import unnumbered
 
 Conflict = tuple[Pointer, Any, Any]  # where, the registry's value, the import's value
 
@@ -123,20 +123,12 @@ class _Moved:
     identity: Any
 
 
-#: A model name the importer numbered, the table naming another row so with other values
-#: (``..archive.convert.numbered_model``: "Anonymous [2]").
-_NUMBERED = re.compile(r"^(.*) \[[0-9]+\]$")
-
-
 def _unnumbered(item: Any) -> Any:
-    """The identity of ``item`` under the name the importer numbered, if it did (its notes
-    say so), else None."""
-    model = item.get("model") if isinstance(item, dict) else None
-    notes = item.get("notes") if isinstance(item, dict) else None
-    found = _NUMBERED.match(model) if isinstance(model, str) else None
-    if found is None or not isinstance(notes, str) or f"is named '{model}'" not in notes:
+    """The identity of ``item`` under the name the importer numbered, if it did, else None."""
+    if not isinstance(item, dict):
         return None
-    return identity_of({**item, "model": found.group(1)})
+    model = unnumbered(item.get("model"), item.get("notes"))
+    return None if model is None else identity_of({**item, "model": model})
 
 
 def _mapping(existing: Mapping[str, Any], incoming: Mapping[str, Any], pointer: Pointer,
