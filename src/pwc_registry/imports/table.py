@@ -232,7 +232,7 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
     results, problems, unread = _rows(reader, header, mapping, file,
-                                      ends_a_line=_ends_whole(text, "\t" if tabs else ","),
+                                      ends_whole=_ends_whole(text, "\t" if tabs else ","),
                                       text_lines=_LINE_BREAK.split(text),
                                       delimiter="\t" if tabs else ",")
     return Imported(origin, mapping.source, results, problems, unread_rows=unread)
@@ -282,13 +282,14 @@ def _cell_columns(line: str, delimiter: str) -> list[int]:
 
 
 def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapping,
-          file: str, *, ends_a_line: bool = True, text_lines: Sequence[str] = (),
+          file: str, *, ends_whole: bool = True, text_lines: Sequence[str] = (),
           delimiter: str = ","
           ) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...], int]:
     """The table's results, its problems, and how many of its rows were not read. A row
     that is not CSV is placed at the line it starts on, and every line it took with it (a
-    stray quote runs on to the next) counts as a row not read. ``ends_a_line``: whether the
-    text ends in a line break; without one the file may be cut short inside its last cell
+    stray quote runs on to the next) counts as a row not read. ``ends_whole``: whether the
+    text ends where its writer ended it (:func:`_ends_whole`); else the file may be cut short
+    inside its last cell
     (``94.1`` of ``94.170``), so a last row whose last cell the mapping reads is not read
     (one ending in a column the mapping does not read is: its values are whole)."""
     results: list[ImportedResult] = []
@@ -369,7 +370,7 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         paper = _paper(cell(mapping.paper)) if mapping.paper else None
         results.append(ImportedResult(
             here, mapping.task, mapping.dataset, model, values, mapping.split, paper))
-    if not ends_a_line and short_last is not None and short_last[0] == len(results) - 1:
+    if not ends_whole and short_last is not None and short_last[0] == len(results) - 1:
         _, row, here, width = short_last
         del results[-1]
         problems.append(("A038", f"row {row}, the last, has no line break after it, and its "
