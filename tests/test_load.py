@@ -255,13 +255,17 @@ def test_invisible_is_unicodes_format_category() -> None:
 
     matched = {c for c in range(sys.maxunicode + 1) if load.INVISIBLE.match(chr(c))}
     formats = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
-    assert formats <= matched  # every format character of this Python's Unicode
+    blanks = {ord(c) for c in load.IGNORABLE_BLANKS}
+    assert formats | blanks <= matched  # every format character of this Python's Unicode
     # and nothing else, but code points a newer Unicode made format characters
-    assert {unicodedata.category(chr(c)) for c in matched - formats} <= {"Cn"}
+    assert {unicodedata.category(chr(c)) for c in matched - formats - blanks} <= {"Cn"}
+    # the blanks are letters or marks of no width (Hangul fillers, Khmer inherent vowels, the
+    # combining grapheme joiner), none of them a format character
+    assert {unicodedata.category(chr(c)) for c in blanks} <= {"Lo", "Mn"}
 
 
 @pytest.mark.parametrize("character", ["\u200b", "\u200d", "\u202e", "\u2066", "\u2069",
-                                       "\ufeff", "\u00ad", "\U000e0041"])
+                                       "\ufeff", "\u00ad", "\U000e0041", "\u3164"])
 def test_an_invisible_character_is_an_error_on_the_fast_path_too(
         character: str, tmp_path: Path) -> None:
     raw = f"id: x\nname: Bad{character}Name\n".encode()

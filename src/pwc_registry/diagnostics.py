@@ -222,7 +222,9 @@ _PROBLEMS = [
     Problem("V010", "invisible-character", "error", "A string holds an invisible character",
             "Zero-width spaces and joiners, bidirectional embeddings, overrides and isolates "
             "(U+202A–U+202E, U+2066–U+2069), the soft hyphen, a byte-order mark inside the text: "
-            "every character of Unicode's category Cf (format). They make two names that look "
+            "every character of Unicode's category Cf (format), and the default-ignorable letters "
+            "that show as nothing (Hangul fillers such as U+3164, the combining grapheme joiner). "
+            "They make two names that look "
             "the same differ, so a result could be filed apart from its leaderboard, or reorder "
             "what a line shows on screen. Remove them."),
     Problem("V011", "split-without-name", "error", "A split has no Latin letter or digit",

@@ -43,11 +43,14 @@ def _tag_11(text: str) -> str:
     return tag
 
 #: Invisible characters, Unicode's category Cf (format): zero-width spaces and joiners, bidi
-#: embeddings, overrides and isolates, the soft hyphen, the byte-order mark, tag characters. They
-#: make two names that look alike differ, or reorder how a line shows. (Listed by hand: deriving
-#: it from unicodedata costs a tenth of a second at every start; tests/test_load.py checks it.)
+#: embeddings, overrides and isolates, the soft hyphen, the byte-order mark, tag characters; and
+#: the letters and marks Unicode lists as default-ignorable that show as nothing or as a blank
+#: (:data:`IGNORABLE_BLANKS`: a model named only U+3164 was a name of nothing). They make two
+#: names that look alike differ, or reorder how a line shows. (Listed by hand: deriving it from
+#: unicodedata costs a tenth of a second at every start; tests/test_load.py checks it.)
+IGNORABLE_BLANKS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
 INVISIBLE = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    f"[{IGNORABLE_BLANKS}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]")
