@@ -469,3 +469,87 @@ def test_the_export_names_the_paper_whose_model_a_row_is_and_keeps_month_dates(
     dates = {row.result.model: row.date for b in compile_leaderboards(load_registry(again))
              for row in b.rows}
     assert dates["Quoted Baseline"] == "2022-06" and dates["Submitted"] == "2023-01-05"
+
+
+def _value_at(data: Any, pointer: tuple[Any, ...]) -> Any:
+    """The value at ``pointer``, or at its deepest part ``data`` holds."""
+    for step in pointer:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return data
+
+
+@pytest.mark.parametrize("form", ["as-written", "one-line", "one-line-gzipped", "json-lines"])
+def test_a_problem_in_a_dump_names_the_line_and_column_of_its_value(
+        tmp_path: Path, corpus: Path, form: str) -> None:
+    """What is said of a row's field (a value that is no number, a link that is no address, a
+    model named twice) is placed at that field in the dump, as a YAML file's problems are:
+    the JSON value found at the line and column is the one the pointer names. On the corpus's
+    files as they are, and written as the archive writes its dumps (one line, gzipped) or as
+    JSON Lines; the column counts bytes, as a syntax error's does."""
+    folder = corpus / "pwc-format" / "sota-extractor"
+    names = ["nlp-progress", "snli", "eff", "redditsota"]
+    dumps = []
+    for name in names:
+        tasks = json.loads((folder / f"{name}.json").read_text("utf-8"))
+        if form == "as-written":
+            dumps.append(folder / f"{name}.json")
+            continue
+        raw = (json.dumps(tasks, ensure_ascii=False) if form.startswith("one-line") else
+               "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks)).encode()
+        path = tmp_path / f"{name}.json{'l' if form == 'json-lines' else ''}"
+        path.write_bytes(raw)
+        if form.endswith("gzipped"):
+            path = path.with_name(path.name + ".gz")
+            path.write_bytes(gzip.compress(raw))
+        dumps.append(path)
+    report = _import(tmp_path / "registry", evaluation_tables=dumps)
+    placed = [d for d in report.diagnostics if d.file in {str(p) for p in dumps}]
+    assert len(placed) > 300 and {d.code for d in placed} >= {"A003", "A009", "A012", "A020"}
+    texts = {str(p): (gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes())
+             for p in dumps}
+    for d in placed:
+        assert d.line > 0 and d.column > 0, d
+        raw = texts[d.file]
+        line_start = 0
+        for _ in range(d.line - 1):
+            line_start = raw.index(b"\n", line_start) + 1
+        text = raw[line_start + d.column - 1:].decode("utf-8")
+        found, _ = json.JSONDecoder().raw_decode(text)
+        if form == "json-lines":  # each line a task, numbered from 0 on its own
+            expected = _value_at(json.loads(raw.split(b"\n")[d.line - 1]), d.pointer[1:])
+        else:
+            expected = _value_at(json.loads(raw), d.pointer)
+        assert found == expected, d
+
+
+def test_a_problem_found_after_its_record_was_read_is_not_placed_in_another(
+        tmp_path: Path) -> None:
+    """A record spanning the reader's chunks (read by its slower scanner) is placed as well;
+    the pointer of a record other than the one being read (a problem found later) gets no line
+    rather than a wrong one."""
+    row = {"model_name": "M", "metrics": {"Accuracy": "88.1"}, "paper_title": "P",
+           "paper_url": "https://arxiv.org/abs/2101.00001", "paper_date": "2021-01-01"}
+    rows = [dict(row, model_name=f"M{i}", paper_title=f"Paper {i}",
+                 paper_url=f"https://arxiv.org/abs/2101.{i:05d}") for i in range(1, 6000)]
+    rows.append(dict(row, model_name="Last", metrics={"Accuracy": "n/a"}))
+    tasks = [{"task": "Big", "datasets": [{"dataset": "D", "sota": {"metrics": ["Accuracy"],
+                                                                     "rows": rows}}]}]
+    dump = tmp_path / "big.json"
+    dump.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    assert dump.stat().st_size > 1 << 20  # larger than one chunk
+    report = _import(tmp_path / "registry", evaluation_tables=[dump])
+    [bad] = [d for d in report.diagnostics if d.code == "A003"]
+    lines = dump.read_text("utf-8").split("\n")
+    assert lines[bad.line - 1][bad.column - 1:].startswith('"n/a"')
+
+    from pwc_registry.archive.dumps import Places, records
+    places = Places(str(dump))
+    seen = []
+    for index, _ in records(dump, seen.append, places=places):
+        assert places(str(dump), (index, 0, "task")) is not None
+        assert places(str(dump), (index + 1, "task")) is None  # not the record being read
+        assert places("other.json", (index, "task")) is None
+    assert places(str(dump), (0, "task")) is None  # read and gone

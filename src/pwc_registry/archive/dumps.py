@@ -42,6 +42,72 @@ from ..values import exact_number
 Progress = Callable[[int, int], None]
 #: Where a dump's problems go that do not stop it (a record skipped at a limit).
 Report = Callable[[Diagnostic], None]
+#: A place in a dump: (line, column), the column in bytes as for a syntax error (A001).
+Place = tuple[int, int]
+
+
+class Places:
+    """Where the values of the record a dump's reader has just handed over are: what is said
+    of a record's field (its row's metric, a paper's date) can then name its line and column,
+    as what is said of a YAML file's does. Only while the reader waits at that record (its text
+    is kept by nobody after); None for any other record, or a Parquet dump (no lines)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._find: Callable[[tuple[str | int, ...]], Place | None] | None = None
+
+    def __call__(self, file: str, pointer: tuple[str | int, ...]) -> Place | None:
+        if self._find is None or file != self.name or not pointer:
+            return None
+        return self._find(pointer)
+
+
+def value_at(text: str, begin: int, path: tuple[str | int, ...]) -> int:
+    """Where in ``text`` the value at ``path`` (keys and indexes) of the JSON value beginning at
+    ``begin`` begins; where the deepest part of ``path`` it holds begins, when it does not hold
+    all of it (a field the reader found absent is placed at what should hold it). The values
+    passed over are decoded by the C decoder, not scanned."""
+    at = begin
+    try:
+        for step in path:
+            i = _TEXT_SPACE.match(text, at).end()  # type: ignore[union-attr]
+            if text[i] == "{" and isinstance(step, str):
+                i += 1
+                while True:
+                    i = _TEXT_SPACE.match(text, i).end()  # type: ignore[union-attr]
+                    if text[i] != '"':
+                        return at
+                    key, i = _scanstring(text, i + 1)
+                    i = _TEXT_SPACE.match(text, i).end() + 1  # type: ignore[union-attr]
+                    i = _TEXT_SPACE.match(text, i).end()  # type: ignore[union-attr]
+                    if key == step:
+                        break
+                    i = _skip_value(text, i)
+            elif text[i] == "[" and isinstance(step, int):
+                i += 1
+                for _ in range(step):
+                    i = _skip_value(text, _TEXT_SPACE.match(text, i).end())  # type: ignore[union-attr]
+                i = _TEXT_SPACE.match(text, i).end()  # type: ignore[union-attr]
+                if text[i] == "]":
+                    return at
+            else:
+                return at
+            at = i
+    except (ValueError, IndexError, RecursionError):
+        pass
+    return _TEXT_SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+
+def _skip_value(text: str, i: int) -> int:
+    """Past the value at ``i`` and the comma after it; ValueError at a closing bracket."""
+    _, i = _PLAIN.raw_decode(text, i)
+    i = _TEXT_SPACE.match(text, i).end()  # type: ignore[union-attr]
+    return i + 1 if text[i] == "," else i
+
+
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+#: Decodes values only to pass over them (keys twice are the record reader's business).
+_PLAIN = json.JSONDecoder()
 
 _CHUNK = 1 << 20  # a chunk that holds most records whole: see _whole
 _STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
@@ -173,6 +239,24 @@ class _Scanner:
         self.line_start = 0  # offset of the start of that line
         self.reads = 0
         self.mark = (0, 1, 0)  # a position in buf, its line and the offset where that begins
+        #: The record handed over and not yet passed: (index, text holding it, where in the text
+        #: it begins, the offset in buf where the text begins), for :meth:`place`.
+        self.current: tuple[int, str, int, int] | None = None
+        self._bytes = ("", 0, 0)  # a text, a character offset in it and its UTF-8 offset
+
+    def place(self, pointer: tuple[str | int, ...]) -> Place | None:
+        """The line and column of the value at ``pointer`` (from the record's index) in the
+        record handed over."""
+        if self.current is None or pointer[0] != self.current[0]:
+            return None
+        _, text, begin, at = self.current
+        char = value_at(text, begin, pointer[1:])
+        known, char_at, byte_at = self._bytes
+        if known is not text or char_at > char:  # counted on from the last place asked for
+            char_at = byte_at = 0
+        byte_at += len(text[char_at:char].encode("utf-8", "surrogatepass"))
+        self._bytes = (text, char, byte_at)
+        return self.where(at + byte_at)
 
     def more(self, keep_from: int) -> bool:
         """Drop ``buf[:keep_from]`` and read on; False at the end of the dump."""
@@ -300,6 +384,7 @@ class _Scanner:
                         if item is not None:
                             if item[0] is not _SKIPPED:
                                 yield index, item[0]
+                                self.current = None
                             index += 1
                     start = i + 1
                     if last:
@@ -346,7 +431,9 @@ class _Scanner:
             if after >= n or text[after] not in ",]" or not self._shallow(text, begin, end) \
                     or 4 * (end - begin) > self.limits.record_bytes:  # UTF-8: up to 4 bytes each
                 break
+            self.current = (index, text, begin, at)
             yield index, value
+            self.current = None
             index += 1
             done = after + 1
             if text[after] == "]":
@@ -385,6 +472,7 @@ class _Scanner:
         if text[stop:].strip(" \t\r\n"):
             raise self.error("',' or ']' expected after a record",
                              start + len(text[:stop].encode("utf-8")))
+        self.current = (self.index, text, skip, start)
         return (value,)
 
     def _skip(self, index: int, why: tuple[str, int, int]) -> None:
@@ -493,11 +581,13 @@ def _not_a_dump(path: Path, what: str) -> DumpError:
 
 
 def records(path: Path, report: Report, progress: Progress | None = None,
-            limits: Limits | None = None) -> Iterator[tuple[int, Any]]:
+            limits: Limits | None = None, places: Places | None = None
+            ) -> Iterator[tuple[int, Any]]:
     """The records of the dump ``path`` with their index, one at a time: the items of a JSON
     array, the lines of JSON Lines, the rows of a Parquet file (each plain or gzipped but
     Parquet); ``report`` is told of each record skipped at a limit; ``progress`` is told now
-    and then how far the file has been read, of how far."""
+    and then how far the file has been read, of how far; ``places`` tells, while a record is
+    handed over, where its values are."""
     limits = limits or Limits()
     kind = dump_format(path)
     if kind == "parquet":
@@ -509,13 +599,15 @@ def records(path: Path, report: Report, progress: Progress | None = None,
     with _opened(path) as raw:
         try:
             if kind == "jsonl":
-                lines = _json_lines(str(path), _decompressed(raw), limits, report)
+                lines = _json_lines(str(path), _decompressed(raw), limits, report, places)
                 for count, (index, item) in enumerate(lines, 1):
                     if progress is not None and count % 2000 == 0:
                         progress(raw.tell(), total)
                     yield index, item
             else:
                 scanner = _Scanner(str(path), _decompressed(raw), limits, report)
+                if places is not None:
+                    places._find = scanner.place
                 for count, (index, item) in enumerate(scanner.records(), 1):
                     if progress is not None and count % 2000 == 0:
                         progress(raw.tell(), total)
@@ -527,12 +619,23 @@ def records(path: Path, report: Report, progress: Progress | None = None,
                 from None
 
 
-def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report
-                ) -> Iterator[tuple[int, Any]]:
+def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report,
+                places: Places | None = None) -> Iterator[tuple[int, Any]]:
     """The records of JSON Lines, a line each (blank lines are none). A line is read up to
     the record limit and no further: a longer one is skipped (A018) as it is read on."""
     index = 0
     line_number = 0
+    current: tuple[int, str, int, int] | None = None  # index, line, its number, where it begins
+
+    def place(pointer: tuple[str | int, ...]) -> Place | None:
+        if current is None or pointer[0] != current[0]:
+            return None
+        _, text, number, begin = current
+        char = value_at(text, begin, pointer[1:])
+        return number, len(text[:char].encode("utf-8", "surrogatepass")) + 1
+
+    if places is not None:
+        places._find = place
     while True:
         line = stream.readline(limits.record_bytes + 1)
         if not line:
@@ -572,7 +675,9 @@ def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report
         if text[end:].strip(" \t\r\n"):
             raise _line_error(name, "a second value on the line (JSON Lines holds one a line)",
                               line_number, len(text[:end].encode("utf-8")))
+        current = (index, text, line_number, begin)
         yield index, value
+        current = None
         index += 1
 
 

@@ -42,7 +42,7 @@ from ..imports.write import BatchWriter, write_record
 from ..utf8 import NotUTF8, decode
 from ..writing import Folders
 from .convert import Conversion, SourceDraft, source_record
-from .dumps import DumpError, Limits, Progress, records
+from .dumps import DumpError, Limits, Places, Progress, records
 
 #: How the archive is named in the report's messages ("the archive says 'nlp'").
 SPEAKER = FORMATS["pwc-archive"].speaker
@@ -144,7 +144,8 @@ def import_archive(options: Options) -> ImportReport:
         return ImportReport(dumps, conversion.counts, files, listed, undecided, totals)
 
     def dump(path: Path, name: str) -> Iterator[tuple[int, Any]]:
-        return records(path, diagnostics.add, stage(name), options.limits)
+        conversion.place = places = Places(str(path))
+        return records(path, diagnostics.add, stage(name), options.limits, places)
 
     # Conversion writes nothing: a dump that is not JSON (or synonyms that are not CSV) stops
     # the import here with no file written. The dumps are streamed; only what they convert to

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..dates import DAY_OR_MONTH, after
-from ..diagnostics import Diagnostic, pointer_text
+from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..load import INVISIBLE
 from ..values import read_number_text
 from .records import Origin
@@ -34,13 +35,18 @@ class Fields:
     def __init__(self, today: dt.date | None = None) -> None:
         self.today = today or dt.date.today()
         self.diagnostics = Problems()
+        #: The line and column of a value of the record being read, by its file and pointer,
+        #: for a format whose places are found only when asked for (a dump: ``dumps.Places``).
+        self.place: Callable[[str, Pointer], tuple[int, int] | None] | None = None
 
     def report(self, code: str, message: str, where: Origin) -> None:
         """A problem at ``where``: by its line when the format has lines (a table's row, a
         metafile's value), and by the pointer, which the message names."""
-        line = where.line or 0
+        line, column = where.line or 0, where.column or 1
+        if not line and self.place is not None:
+            line, column = self.place(where.file, where.pointer) or (0, 0)
         self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
-                                        where.file, line, (where.column or 1) if line else 0,
+                                        where.file, line, column if line else 0,
                                         pointer=where.pointer))
 
     def text(self, value: Any, where: Origin) -> str | None:
