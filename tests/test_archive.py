@@ -553,3 +553,55 @@ def test_a_problem_found_after_its_record_was_read_is_not_placed_in_another(
         assert places(str(dump), (index + 1, "task")) is None  # not the record being read
         assert places("other.json", (index, "task")) is None
     assert places(str(dump), (0, "task")) is None  # read and gone
+
+
+def test_a_paper_curation_renamed_into_a_source_is_not_made_again(tmp_path: Path,
+                                                                   corpus: Path) -> None:
+    """The shipped registry's SDNet: the archive files CoQA leaderboard entries as a paper
+    titled by the code's address; curation made them the source coqa-submission-sdnet, whose
+    correction says `renamed_from: https-github-com-microsoft-sdnet`. Importing coqa.json
+    again made that paper again, its results filed twice."""
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).parents[1] / "registry", registry)
+    source = registry / "sources" / "69" / "coqa-submission-sdnet.yaml"
+    report = _import(registry, evaluation_tables=[
+        corpus / "pwc-format" / "sota-extractor" / "coqa.json"])
+    assert not (registry / layout.relative_path(layout.PAPER,
+                                                "https-github-com-microsoft-sdnet")).exists()
+    said = next(d for d in report.diagnostics if d.code == "A055" and "SDNet" in d.message)
+    assert {d.message.split("'")[1] for d in report.diagnostics if d.code == "A055"} == {
+        "https://github.com/Microsoft/SDNet", "https://github.com/sogou/SMRCToolkit",
+        "https://github.com/stevezheng23/xlnet_extension_tf"}  # CoQA's three
+    line = source.read_text("utf-8").splitlines().index(
+        "    renamed_from: https-github-com-microsoft-sdnet") + 1
+    assert (said.file, said.line, said.column) == ("registry/sources/69/coqa-submission-sdnet.yaml",
+                                                   line, 5)
+    assert "its 2 results are not imported again" in said.message
+    counts = report.counts
+    assert counts["result"] + counts["merged row"] + counts["skipped row"] == counts["row"]
+    # (dated after the suite's TODAY: the shipped registry's corrections are later)
+    import datetime as dt
+    after = validate(ValidateOptions(registry=registry, today=dt.date(2030, 1, 1), jobs=1))
+    assert after.errors == 0, [d for d in after.diagnostics if d.severity == "error"][:3]
+
+
+def test_a_paper_renamed_to_another_paper_is_found_under_its_new_id(tmp_path: Path) -> None:
+    from pwc_registry.imports.resolve import Known
+
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).parents[1] / "registry", registry)
+    old = registry / "papers" / "e2" / "lert-a-linguistically-motivated-pre-trained-language-model.yaml"
+    text = old.read_text("utf-8").replace(
+        "id: lert-a-linguistically-motivated-pre-trained-language-model", "id: lert")
+    old.unlink()
+    (registry / layout.relative_path(layout.PAPER, "lert")).parent.mkdir(exist_ok=True)
+    (registry / layout.relative_path(layout.PAPER, "lert")).write_text(
+        text + 'corrections:\n  - date: "2026-12-03"\n    reason: a shorter id\n'
+        "    renamed_from: lert-a-linguistically-motivated-pre-trained-language-model\n",
+        encoding="utf-8")
+    known = Known(registry, jobs=1)
+    # known by neither identifier nor title: by the id its label makes, which is the old one
+    assert known.paper_id({}, None, "LERT: a linguistically motivated pre-trained "
+                          "language model") == "lert"
+    assert known.renamed_into_source("lert", "LERT", 1) is None  # a paper: merged into
+    assert known.paper_id({}, None, "Another paper") == "another-paper"

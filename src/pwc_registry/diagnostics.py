@@ -588,6 +588,14 @@ _PROBLEMS += [
             "filed under another task or dataset), a change a maintainer made with its reason "
             "and CI reviewed. The import does not add it back; if the removal was wrong, add "
             "the result by hand with a new correction."),
+    Problem("A055", "renamed-paper-not-recreated", "warning",
+            "A paper renamed into a source is not made again",
+            "The import names a paper the registry no longer has: a maintainer found it was no "
+            "paper (a leaderboard submission the archive titled by its web address) and made it "
+            "a source, whose correction says `renamed_from` its id. Importing the paper again "
+            "would file the same results twice, under a paper nobody reviewed, so its results "
+            "are not imported. If the source lacks some of them, add them to it by hand; a "
+            "paper renamed to another paper is found under its new id and merged as usual."),
 ]
 
 # --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---

@@ -91,6 +91,8 @@ class Paper:
     tasks: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
     results: tuple[Result, ...] = ()
+    #: The ids it had before (``renamed_from`` in its corrections).
+    renamed_from: tuple[str, ...] = ()
 
     @property
     def main_code(self) -> CodeLink | None:
@@ -115,6 +117,8 @@ class Source:
     description: str | None = None
     code: tuple[CodeLink, ...] = ()
     results: tuple[Result, ...] = ()
+    #: The ids it had before, as a paper or a source (``renamed_from`` in its corrections).
+    renamed_from: tuple[str, ...] = ()
 
     @property
     def main_code(self) -> CodeLink | None:
@@ -336,6 +340,10 @@ def _results(data: Mapping[str, Any], holder_id: str) -> tuple[Result, ...]:
     )
 
 
+def _renamed_from(data: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(c["renamed_from"] for c in data.get("corrections", ()) if "renamed_from" in c)
+
+
 def _code(data: Mapping[str, Any]) -> tuple[CodeLink, ...]:
     return tuple(CodeLink(c["url"], bool(c.get("official", False)), c.get("framework"))
                  for c in data.get("code", ()))
@@ -358,6 +366,7 @@ def paper_from(data: Mapping[str, Any], file: str, *, abstract: bool = True) -> 
         tasks=tuple(data.get("tasks", ())),
         methods=tuple(data.get("methods", ())),
         results=_results(data, paper_id),
+        renamed_from=_renamed_from(data),
     )
 
 
@@ -375,6 +384,7 @@ def source_from(data: Mapping[str, Any], file: str) -> Source:
         description=data.get("description"),
         code=_code(data),
         results=_results(data, data["id"]),
+        renamed_from=_renamed_from(data),
     )
 
 

@@ -125,7 +125,7 @@ def import_archive(options: Options) -> ImportReport:
 
     batches = BatchWriter(registry, layout.PAPER, options.jobs, files, diagnostics, SPEAKER,
                           existing.moved)
-    writer = _PaperWriter(batches, existing)
+    writer = _PaperWriter(batches, existing, conversion.counts)
     if options.papers:  # enough papers to be worth workers
         batches.start()
 
@@ -207,9 +207,10 @@ def _source_id(existing: Known, source: SourceDraft) -> str:
 class _PaperWriter:
     """Finished paper drafts as records, written in batches; each draft once."""
 
-    def __init__(self, batches: BatchWriter, existing: Known) -> None:
+    def __init__(self, batches: BatchWriter, existing: Known, counts: Counter[str]) -> None:
         self.batches = batches
         self.existing = existing
+        self.counts = counts
         self.written: set[int] = set()
 
     def done(self, draft: PaperDraft) -> bool:
@@ -220,6 +221,12 @@ class _PaperWriter:
             return
         self.written.add(id(draft))
         paper_id = self.existing.paper_id(draft.identifiers, draft.title, draft.label)
+        renamed = self.existing.renamed_into_source(paper_id, draft.label, len(draft.results))
+        if renamed is not None:
+            self.batches.diagnostics.add(renamed)
+            self.counts["result"] -= len(draft.results)
+            self.counts["skipped row"] += len(draft.results)
+            return
         left_out = title_left_out(draft, self.batches.file_of(paper_id))
         if left_out is not None:
             self.batches.diagnostics.add(left_out)

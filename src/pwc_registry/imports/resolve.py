@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import layout
+from ..diagnostics import Diagnostic
 from ..ids import fold
 from ..leaderboard import ancestors
-from ..registry import load_registry
+from ..registry import Holder, load_registry
 from ..vocabulary import Limits
 from .units import signed_metrics
 
@@ -132,6 +133,7 @@ class Known:
     the ids papers and sources share), so two importers never give one thing two ids."""
 
     def __init__(self, registry: Path, jobs: int | None) -> None:
+        self.registry = registry
         self.names = Names()
         loaded = load_registry(registry, jobs=jobs, abstracts=False)
         #: Every name of each kind of entity, for "did you mean".
@@ -180,6 +182,19 @@ class Known:
         #: The sources the registry holds, by folded title: a board's source is found again.
         self.sources = {fold(s.title): s.id for s in loaded.sources.values()}
         self.source_ids = set(loaded.sources)
+        #: The ids papers and sources had before a rename (``renamed_from`` in a correction),
+        #: each to the record renamed: a paper the archive files under its old id is that
+        #: record, not a new paper.
+        self.renamed: dict[str, str] = {}
+        #: The file of each record renamed, by its id now.
+        self.renamed_files: dict[str, str] = {}
+        holders: list[Holder] = [*loaded.papers.values(), *loaded.sources.values()]
+        for holder in holders:
+            for old in holder.renamed_from:
+                self.renamed.setdefault(old, holder.id)
+                self.renamed_files[holder.id] = holder.file
+        #: The old id each paper found through a rename was asked for by, by its id now.
+        self.found_as: dict[str, str] = {}
 
     def paper_id(self, identifiers: Mapping[str, str], title: str | None, label: str) -> str:
         """The id of the paper with these identifiers (matched first: the archive files one
@@ -192,8 +207,24 @@ class Known:
         if found:
             return found
         paper_id = new_id(label, self.names.taken(layout.PAPER), identifiers.get("pwc"))
+        if paper_id in self.renamed:  # a free id, so the renamed record is another
+            self.found_as[self.renamed[paper_id]] = paper_id
+            return self.renamed[paper_id]
         self.names.take(layout.PAPER, paper_id)
         return paper_id
+
+    def renamed_into_source(self, paper_id: str, label: str, results: int) -> Diagnostic | None:
+        """Why a paper's results are not imported, or None: the paper was renamed into the
+        source ``paper_id``, whose file a paper's cannot be written into."""
+        if paper_id not in self.source_ids or paper_id not in self.found_as:
+            return None
+        old, file = self.found_as[paper_id], self.renamed_files[paper_id]
+        return Diagnostic(
+            "A055", f"the paper {label!r} (id {old!r}) was renamed into the source "
+            f"{paper_id!r}: " + ("its result is" if results == 1 else f"its {results} results are")
+            + " not imported again", file,
+            *_line_of(self.registry.parent / file, f"renamed_from: {old}"),
+            hint="compare them with the source's results and add what it lacks by hand")
 
     def source_id(self, title: str, preferred: str | None = None) -> str:
         """The id of a source: the one the registry holds under its title, or ``preferred``
@@ -206,3 +237,13 @@ class Known:
         self.sources[fold(title)] = source_id
         return source_id
 
+
+
+def _line_of(path: Path, text: str) -> tuple[int, int]:
+    """The line and column where ``text`` begins in the file (1, 1 when it cannot be found)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    return next(((n, line.index(text) + 1) for n, line in enumerate(lines, 1) if text in line),
+                (1, 1))

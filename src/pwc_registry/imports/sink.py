@@ -374,6 +374,12 @@ class Sink(Fields):
         for draft in drafts:
             paper_id = self.known.paper_id(draft.identifiers, draft.title, draft.label)
             paper_ids[id(draft)] = paper_id
+            renamed = self.known.renamed_into_source(paper_id, draft.label, len(draft.results))
+            if renamed is not None:
+                self.diagnostics.add(renamed)
+                self.counts["result"] -= len(draft.results)
+                self.counts["skipped row"] += len(draft.results)
+                continue
             left_out = title_left_out(draft, batches.file_of(paper_id))
             if left_out is not None:
                 self.diagnostics.add(left_out)
