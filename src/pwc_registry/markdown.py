@@ -45,27 +45,30 @@ def signed(value: float) -> str:
 # zero-width space (as an entity) goes between the sign and what follows, as in the release
 # notes GitHub's own bots post: GitHub finds both in the rendered text, where a backslash
 # escape would leave them whole. `&` is escaped too, or `&#64;name` would render as `@name`.
+# `*`, `_` and `~` mark emphasis and strike-through: a model named "~~X~~ **withdrawn**" would
+# show a published row struck out.
 _CELL = str.maketrans({
     **{chr(c): chr(c).encode("unicode_escape").decode("ascii")
        for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]},
     "\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " ", "\t": " ",
     "[": "\\[", "]": "\\]", "`": "\\`", "@": "@&#8203;", "#": "#&#8203;",
-    "&": "&amp;",
+    "&": "&amp;", "*": "\\*", "_": "\\_", "~": "\\~",
 })
 
 
-_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+_SHORTCODE = re.compile(r":([a-z0-9_+\\-]+):")  # "\_" as cell escapes "_"
 
 
 def cell(text: str) -> str:
-    """Text inside a Markdown table cell or line: no HTML, link, image, code, mention or issue
-    reference, no column breaks, one line, control characters shown as escapes. (Snapshots call
-    this millions of times: text with nothing to escape is returned as it is, found in a fifth
-    of the time a translate pass takes. Every character _CELL maps is either one of those
-    tested here or not printable.)"""
+    """Text inside a Markdown table cell or line: no HTML, link, image, code, emphasis,
+    strike-through, mention or issue reference, no column breaks, one line, control
+    characters shown as escapes. (Snapshots call this millions of times: text with nothing to
+    escape is returned as it is, found in a fifth of the time a translate pass takes. Every
+    character _CELL maps is either one of those tested here or not printable.)"""
     if text.isprintable() and "|" not in text and "\\" not in text and "<" not in text \
             and ">" not in text and "[" not in text and "]" not in text and "`" not in text \
             and "@" not in text and "#" not in text and "&" not in text \
+            and "*" not in text and "_" not in text and "~" not in text \
             and "://" not in text and "www." not in text and text.count(":") < 2:
         return text
     return escaped(text)
