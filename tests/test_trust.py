@@ -5,6 +5,7 @@ leaderboard is an addition or is covered by a correction; CI (`validate --change
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -796,6 +797,45 @@ def test_a_rows_notes_and_code_links_changed_are_said(tmp_path: Path) -> None:
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert [(d.code, d.message.split(": ", 1)[1]) for d in report.diagnostics] == [
         ("H015", "'https://github.com/lab/asr (official)' → 'https://github.com/lab/asr'")]
+
+
+def test_the_note_of_a_published_value_changed_or_removed_is_said(tmp_path: Path) -> None:
+    """A value's note says what its spread is (the exports' spread_note): "std over 5 seeds on
+    the test set" rewritten to "best of 5 seeds, on the dev set", or taken away, changed what
+    readers take from the number with the comment saying nothing changed (helper-64)."""
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "second-asr")
+    metric = next(iter(yaml.safe_load(path.read_text("utf-8"))["results"][0]["metrics"]))
+
+    def noted(note: str | None) -> Callable[[dict[str, Any]], None]:
+        def edit(d: dict[str, Any]) -> None:
+            metrics = d["results"][0]["metrics"]
+            value = metrics[metric]["value"] if isinstance(metrics[metric], dict) \
+                else metrics[metric]
+            metrics[metric] = {"value": value, "spread": 0.4,
+                               **({"note": note} if note else {})}
+        return edit
+
+    _edit(path, noted("std over 5 seeds on the test set"))
+    git(tmp_path, "commit", "-qam", "a spread and its note")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(path, noted("best of 5 seeds, on the dev set"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [said] = report.diagnostics
+    assert (said.code, said.pointer) == ("H015", ("results", 0, "metrics", metric, "note"))
+    assert said.line > 0 and "'best of 5 seeds, on the dev set'" in said.message
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "best of 5 seeds, on the dev set" in comment, comment
+    _edit(path, noted(None))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [(d.code, d.message.rsplit(" → ", 1)[1]) for d in report.diagnostics] == [
+        ("H015", "removed")]
+    git(tmp_path, "checkout", "-q", "--", ".")  # a note given where none was: an addition
+    _edit(path, lambda d: d["results"][1]["metrics"].update(
+        {k: {"value": v, "note": "one run"} for k, v in d["results"][1]["metrics"].items()
+         if not isinstance(v, dict)}))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics] == []
 
 
 def test_a_reordered_metrics_list_is_placed_at_the_list(tmp_path: Path) -> None:

@@ -411,7 +411,8 @@ _PROBLEMS += [
     Problem("H015", "row-details-changed", "warning",
             "What a published result shows beside its numbers changes",
             "A result on the leaderboards keeps its numbers but shows something else beside "
-            "them: its `notes`, `code_links` or `model_links`, the code of the paper or "
+            "them: its `notes`, `code_links` or `model_links`, the `note` of a value (what "
+            "its spread is), the code of the paper or "
             "source holding it, or the `notes` of its leaderboard (printed under the board's "
             "heading: \"values are error rates\"), changed or removed (giving one where there "
             "was none is an addition). A note (\"on the dev set\") or a link to another "

@@ -201,6 +201,12 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
     # And what the row shows beside them: a note ("on the dev set") or a code link rewritten
     # (to a repository of someone else's) changes what a reader takes from it. Links added
     # after those there are an addition.
+    # A value's note says what its spread is ("std over 5 seeds"): the exports' spread_note.
+    for metric, x in a.metrics.items():
+        y = b.metrics.get(metric)
+        if x.note and y is not None and _same_value(x, y) and x.note != y.note:
+            out.append(Difference("details", board, False, f"metrics.{metric}.note", x.note,
+                                  y.note or None, old, new))
     for field in DETAILS:
         shown, now = getattr(a, field), getattr(b, field)
         if not shown or shown == now:

@@ -381,7 +381,7 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
         return where.at("H015", f"what the published result {_label(row.result)} shows beside "
                         f"its numbers changes: {d.metric} {d.before!r} → {after}",
                         delta.file_of_holder(row.holder.id),
-                        ("results", row.result.index, d.metric or ""),
+                        ("results", row.result.index, *(d.metric or "").split(".")),
                         "check the new text or link against the paper or the source")
     if d.kind == "board-notes":
         after = "removed" if d.after is None else repr(d.after)
