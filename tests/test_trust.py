@@ -947,3 +947,18 @@ def test_an_alias_naming_another_result_of_the_paper_is_refused(tmp_path: Path) 
                      if d.severity == "error")
     # Yota is results[2]'s model; "alpha" is results[0]'s, ALPHA's; "x " is X's own name.
     assert refused == [("V006", "results.1.aliases.0"), ("V006", "results.3.aliases.0")], refused
+
+
+def test_a_submodule_in_the_registry_is_refused(tmp_path: Path) -> None:
+    """A gitlink (mode 160000) under registry/ passed as "checked no files: clean": a checkout
+    leaves an empty folder, a recursive clone fills it with files CI never saw (helper-64)."""
+    registry = _repo(tmp_path)
+    commit = git(tmp_path, "rev-parse", "HEAD").strip()
+    git(tmp_path, "update-index", "--add", "--cacheinfo", f"160000,{commit},registry/papers/zz")
+    git(tmp_path, "commit", "-qm", "a submodule")
+    expected = [("Y016", "error", "registry/papers/zz")]
+    for changed_since in ("main", None):
+        report = validate(Options(registry=registry, changed_since=changed_since, today=TODAY,
+                                  jobs=1))
+        assert [(d.code, d.severity, d.file) for d in report.diagnostics] == expected, \
+            changed_since

@@ -119,10 +119,13 @@ _PROBLEMS = [
     Problem("Y015", "non-string-key", "error", "A mapping key is not a string",
             "Keys such as `1:` or `true:` are numbers or booleans to a YAML reader. Quote them."),
     Problem("Y016", "not-a-regular-file", "error",
-            "A named pipe, socket or device in the registry",
+            "A named pipe, socket, device or submodule in the registry",
             "Registry files are regular files. Opening a named pipe (FIFO) waits for a writer "
             "and reading a device may never end, so such a file is reported and never opened. "
-            "Git cannot hold one: it was made in this work tree; remove it."),
+            "Git cannot hold one: it was made in this work tree; remove it. A submodule (git "
+            "holds a commit of another repository at the path) is checked out as an empty "
+            "folder, which nothing validates, and filled by a recursive clone with files CI "
+            "never saw: remove it (`git rm --cached PATH`)."),
     Problem("Y021", "name-not-written-plainly", "error",
             "A record's name is not written as it is",
             "An id, a task, dataset, paper or metric named by a record, or an identifier, is "

@@ -100,9 +100,30 @@ def checkout_attributes(top: Path, paths: Sequence[str]
     return answered
 
 
-def tracked_files(top: Path, folder: str) -> list[str]:
-    """The files git tracks under ``folder`` (relative to ``top``)."""
-    return [p for p in run_git(top, "ls-files", "-z", "--", folder).split("\0") if p]
+def tracked_files(top: Path, folder: str) -> tuple[list[str], list[str]]:
+    """The files git tracks under ``folder`` (relative to ``top``), and the submodules
+    (another repository's commit, mode 160000) it holds there among them."""
+    return _split_gitlinks(run_git(top, "ls-files", "-s", "-z", "--", folder))
+
+
+def gitlinks_since(top: Path, base: str, folder: str) -> list[str]:
+    """The submodules under ``folder`` that git's index holds and ``base`` did not hold so.
+    From the index, not the work tree: a work tree without the submodule checked out shows
+    no change at its path."""
+    raw = run_git(top, "diff", "--cached", "--raw", "--no-renames", "-z", base, "--", folder)
+    fields = raw.split("\0")
+    return [path for info, path in zip(fields[0::2], fields[1::2], strict=False)
+            if info.split(" ")[1:2] == ["160000"]]
+
+
+def _split_gitlinks(staged: str) -> tuple[list[str], list[str]]:
+    files: list[str] = []
+    links: list[str] = []
+    for entry in staged.split("\0"):
+        if entry:
+            info, _, path = entry.partition("\t")
+            (links if info.startswith("160000 ") else files).append(path)
+    return files, links
 
 
 def work_tree_top(start: Path) -> Path:

@@ -133,7 +133,7 @@ def validate(options: Options) -> Report:
         selected, strays = layout.discover(registry, options.paths)
         scope = "selected files"
 
-    rewritten = _rewritten_on_checkout(registry, selected, changes)  # git answers meanwhile
+    rewritten = _checked_out_otherwise(registry, selected, changes)  # git answers meanwhile
     if selected is not None and not entity_deleted \
             and all(f.kind in layout.HOLDER_KINDS for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs, changes,
@@ -208,13 +208,21 @@ def _validate_all(registry: Path, today: dt.date, jobs: int | None,
     return report, strays
 
 
-def _rewritten_on_checkout(registry: Path, selected: list[layout.RegistryFile] | None,
+def _checked_out_otherwise(registry: Path, selected: list[layout.RegistryFile] | None,
                            changes: Changes | None) -> Callable[[], list[Diagnostic]]:
     """H016 for each registry file git checks out as other bytes than it stores: of the
     selected files, or of every tracked one on a full validation or when a change touches a
     ``.gitattributes`` (such a change alone moved a value with nothing else changed). Asked
-    now, answered by the function returned. Outside git there is nothing to ask."""
-    from .gitrefs import GitError, checkout_attributes, tracked_files, work_tree_top
+    now, answered by the function returned. And Y016 for a submodule in the registry: a
+    checkout leaves an empty folder, which nothing validates, and a recursive clone fills it
+    with files nobody checked. Outside git there is nothing to ask."""
+    from .gitrefs import (
+        GitError,
+        checkout_attributes,
+        gitlinks_since,
+        tracked_files,
+        work_tree_top,
+    )
 
     try:
         top = changes.top if changes is not None else work_tree_top(registry)
@@ -222,26 +230,34 @@ def _rewritten_on_checkout(registry: Path, selected: list[layout.RegistryFile] |
         attributes_changed = changes is not None and any(
             p.rsplit("/", 1)[-1] == ".gitattributes" for p in changes.paths)
         if selected is None or attributes_changed:
-            paths = tracked_files(top, folder)
+            paths, links = tracked_files(top, folder)
         else:
             prefix = registry.parent
             paths = [(prefix / f.name).relative_to(top.resolve()).as_posix() for f in selected]
+            links = gitlinks_since(top, changes.base, folder) if changes is not None else []
         answer = checkout_attributes(top, paths)
     except (GitError, ValueError):
         return list
 
+    def shown(path: str) -> str:
+        return f"{registry.name}/{path[len(folder) + 1:]}" if path.startswith(folder + "/") \
+            else path
+
     def found() -> list[Diagnostic]:
+        submodules = [Diagnostic("Y016", "git holds this path as a submodule (a commit of "
+                                 "another repository), not as registry files", shown(path),
+                                 hint="remove it: git rm --cached PATH")
+                      for path in sorted(links)]
         try:
             rewritten = answer()
         except GitError:
-            return []
-        return [Diagnostic("H016", f"git checks this file out through {', '.join(attrs)}: "
-                           "the validator reads other bytes than git stores",
-                           f"{registry.name}/{path[len(folder) + 1:]}"
-                           if path.startswith(folder + "/") else path,
-                           hint="remove the attribute for registry files (from the "
-                           ".gitattributes that sets it; git check-attr -a FILE says which)")
-                for path, attrs in sorted(rewritten.items())]
+            return submodules
+        return submodules + [
+            Diagnostic("H016", f"git checks this file out through {', '.join(attrs)}: "
+                       "the validator reads other bytes than git stores", shown(path),
+                       hint="remove the attribute for registry files (from the "
+                       ".gitattributes that sets it; git check-attr -a FILE says which)")
+            for path, attrs in sorted(rewritten.items())]
 
     return found
 
