@@ -338,6 +338,14 @@ _PROBLEMS += [
             "same paper's. If the two are one paper, merge them: keep one file, and in it a "
             "rename (`renamed_from`) and the corrections the guard asks for. A warning: two "
             "papers can share a title."),
+    Problem("Q014", "mixed-script-word", "warning",
+            "A word mixes Latin letters with look-alike letters of another script",
+            "\"Lаrge\" with a Cyrillic а reads as \"Large\" but is another word: a model so "
+            "named is another result than the one it looks like, filed beside it on the same "
+            "leaderboard (a pull request adding it reads as the published row with a new "
+            "value), and a search for the name does not find it. Cyrillic letters, and Greek "
+            "capitals and omicron that look like Latin ones, are looked for (α, β and μ are "
+            "not: \"αNLI\" and \"μP\" are real names). Write the word in one script."),
     Problem("Q012", "float-artefact", "warning",
             "A value looks like a floating-point artefact",
             "A value written with 15 or more significant digits a few units in the last place "

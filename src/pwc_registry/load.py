@@ -55,6 +55,12 @@ INVISIBLE = re.compile(
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]")
 
+#: Letters that look like Latin ones in a script of their own: Cyrillic's, and the Greek
+#: capitals and omicron that do (not α, β or μ: "αNLI" and "μP" are real names). A word mixing
+#: them with Latin letters ("Lаrge" with a Cyrillic а) looks like a word it is not (Q014).
+LOOKALIKE = re.compile("[\u0400-\u052f\u0391\u0392\u0395-\u0397\u0399\u039a\u039c\u039d"
+                       "\u039f\u03a1\u03a4\u03a5\u03a7\u03bf]")
+
 #: Booleans of the YAML 1.1 type repository that PyYAML's resolver leaves out (strings to it),
 #: but readers that follow the repository to the letter take as true and false (go-yaml v2).
 _YAML11_ONE_LETTER_BOOLEANS = frozenset({"y", "Y", "n", "N"})
@@ -79,8 +85,9 @@ class Document:
 
     data: Any
     diagnostics: list[Diagnostic]
-    #: False only when the text has no escape sequence, no odd character and no invisible one
-    #: (:data:`INVISIBLE`), so no string in the data can hold a control or invisible character.
+    #: False only when the text has no escape sequence, no odd character, no invisible one
+    #: (:data:`INVISIBLE`) and no look-alike letter (:data:`LOOKALIKE`), so no string in the
+    #: data can hold a control or invisible character, or mix look-alike scripts.
     may_hold_controls: bool = True
     positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
     key_positions: dict[Pointer, tuple[int, int]] = dataclasses.field(default_factory=dict)
@@ -641,10 +648,14 @@ def _yaml_rs_loads(text: str) -> Any:
     return yaml_rs.loads(text, parse_datetime=False)
 
 
+def _to_check(text: str) -> bool:
+    return INVISIBLE.search(text) is not None or LOOKALIKE.search(text) is not None
+
+
 def read(file: str, raw: bytes) -> Document:
     """Fast when the file is clean, the reference reader otherwise."""
     data = read_fast(raw)
     if data is not None:
         return Document(data, [], may_hold_controls=b"\\" in raw or (
-            not raw.isascii() and INVISIBLE.search(raw.decode("utf-8")) is not None))
+            not raw.isascii() and _to_check(raw.decode("utf-8"))))
     return read_rich(file, raw)
