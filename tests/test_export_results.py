@@ -527,3 +527,19 @@ def test_minus_zero_is_written_as_zero_in_every_format(tmp_path: Path) -> None:
     assert [r["value"] for r in rows] == ["0"], rows
     assert '"model":"Z"' in (out / "results.jsonl").read_text("utf-8")
     assert '"value":-0.0' not in (out / "results.jsonl").read_text("utf-8")
+    # helper-63: the leaderboard JSON and the model-card exports still wrote -0.0: the
+    # registry reads -0.0 as 0, once, for every output
+    from pwc_registry.exports.model_card import eval_results, eval_results_text, model_index_text
+    from pwc_registry.leaderboard import compile_leaderboards
+    from pwc_registry.registry import load_registry
+    from pwc_registry.snapshot import board_files
+
+    loaded = load_registry(registry, jobs=1)
+    [board] = [b for b in compile_leaderboards(loaded)
+               if any(r.result.model == "Z" for r in b.rows)]
+    for name, data in board_files(board, loaded, markdown=True).items():
+        text = data.decode("utf-8")
+        assert "Z" in text and not re.search(r"(?<![0-9])-0(?![0-9-])", text), name
+    zero = loaded.papers["zero-asr"]
+    for text in (model_index_text(loaded, zero), eval_results_text(eval_results(loaded, zero))):
+        assert re.search(r"value: 0\.0\b", text) and "value: -" not in text, text

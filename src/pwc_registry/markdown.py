@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -30,12 +29,6 @@ def number(value: float | None, missing: str = "") -> str:
     if float(value).is_integer() and abs(value) < 1e16:
         return repr(int(value))
     return repr(value)
-
-
-def signed(value: float) -> str:
-    """:func:`number`, with the sign of a negative zero (``-0``), where a change of it shows."""
-    text = number(value)
-    return "-" + text if value == 0 and math.copysign(1.0, value) < 0 else text
 
 
 # What a cell shows as text that Markdown (GitHub's included) would otherwise run: `[` and `]`

@@ -309,12 +309,14 @@ def related_papers(registry: Registry, paper: Paper, limit: int = 8,
 
 def _value(raw: Any) -> Value:
     """A value as every tool reads it: floats, the spread too (an integer spread past 2**63,
-    exact as a float, once reached the exports as an int that no int64 column holds)."""
+    exact as a float, once reached the exports as an int that no int64 column holds). ``-0.0``
+    is 0 (``+ 0.0`` drops the sign of a zero alone): the same number, which some outputs
+    wrote as -0 and others as 0."""
     if isinstance(raw, dict):
         spread = raw.get("spread")
-        return Value(float(raw["value"]), None if spread is None else float(spread),
+        return Value(float(raw["value"]) + 0.0, None if spread is None else float(spread) + 0.0,
                      raw.get("note"))
-    return Value(float(raw))
+    return Value(float(raw) + 0.0)
 
 
 def _results(data: Mapping[str, Any], holder_id: str) -> tuple[Result, ...]:

@@ -294,8 +294,6 @@ def result_rows(board: Leaderboard, registry: Registry,
             if value is None:
                 continue
             v = value.value
-            if not v:  # -0.0 is 0, as every other output writes it (CSV wrote -0)
-                v = abs(v)
             yield (_digest(result_key, b.id, metric), *head, *described, v, number(v),
                    value.spread, value.note, *ranks, row.ranks.get(metric), *tail)
 

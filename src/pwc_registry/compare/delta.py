@@ -15,7 +15,6 @@ the result's own task (a row rolled up from a subtask keeps it) and the folded m
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -65,17 +64,10 @@ def row_key(row: Row, renamed: Mapping[str, str]) -> RowKey:
     return (renamed.get(holder, holder), row.result.task, fold(row.result.model))
 
 
-def _same_number(a: float | None, b: float | None) -> bool:
-    """Equal, and of one sign: ``-0`` is shown as written, so it differs from ``0``."""
-    if a is None or b is None:
-        return a is b
-    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-
-
 def _same_value(a: Value | None, b: Value | None) -> bool:
     if a is None or b is None:
         return a is b
-    return _same_number(a.value, b.value) and _same_number(a.spread, b.spread)
+    return a.value == b.value and a.spread == b.spread
 
 
 def board_differences(base: Leaderboard | None, head: Leaderboard | None,
@@ -300,7 +292,7 @@ def _lost_steps(before: Sequence[Step], after: Sequence[Step], base: Leaderboard
         key = row_key(step.row, renamed)
         now = rows.get(key)
         value = now.result.metrics.get(metric) if now is not None else None
-        if value is not None and _same_number(value.value, step.value) \
+        if value is not None and value.value == step.value \
                 and (key, step.value) not in kept and arrived and arrived[0] < step.date:
             lost.append(f"{step.row.result.model} {number(step.value)} ({step.date})")
     return lost

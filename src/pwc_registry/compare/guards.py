@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, Pointer
 from ..ids import ResultIdentity, result_identity
 from ..leaderboard import Row, ancestors
 from ..load import Document, read_rich
-from ..markdown import signed
+from ..markdown import number
 from ..registry import Result, Value
 from . import Changed, Delta
 from .corrections import FIELDS, IDENTIFIER_SCHEMES, Correction, published_changes
@@ -233,8 +233,8 @@ def _label(result: Result) -> str:
 
 def _shown(value: Any) -> str:
     if isinstance(value, Value):
-        text = signed(value.value)
-        return text + (f" ± {signed(value.spread)}" if value.spread is not None else "")
+        text = number(value.value)
+        return text + (f" ± {number(value.spread)}" if value.spread is not None else "")
     if value is None:
         return "nothing"
     return str(value)

@@ -22,7 +22,7 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..gitrefs import Version
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
-from ..markdown import cell, number, signed, table
+from ..markdown import cell, number, table
 from ..registry import Holder, Paper, Result, Value, paper_label
 from . import Changed, Delta
 from .corrections import FIELDS
@@ -237,7 +237,7 @@ def _records(delta: Delta, *, clean: bool = False,
 
 def _shown(value: Any) -> str:
     if isinstance(value, Value):
-        return signed(value.value) + (f" ± {signed(value.spread)}"
+        return number(value.value) + (f" ± {number(value.spread)}"
                                       if value.spread is not None else "")
     if value is None:
         return "—"
