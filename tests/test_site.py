@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from pwc_registry.cli import main
+from pwc_registry.layout import relative_path
 from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.site.build import build_site
@@ -1319,3 +1320,19 @@ def test_chart_ticks_are_written_to_their_own_digits(values: tuple[float, ...],
         result=SimpleNamespace(model=f"M{i}"))) for i, v in enumerate(values)]
     svg = sota_chart(steps, "Tiny error", "lower")
     assert set(re.findall(r'class="tick" text-anchor="end">([^<]+)<', svg)) == ticks, svg
+
+
+def test_a_site_build_says_which_files_it_left_out(tmp_path: Path) -> None:
+    """A paper that fails validation is missing from every page; `pwc site build` said nothing
+    (the snapshot and the exports say how many files they left out) (helper-63)."""
+    registry = speech_registry(tmp_path)
+    paper(registry, "broken-asr", "2024-01-01", [
+        result("speech-recognition", "librispeech-test-clean", "B", word_error_rate=2.0)])
+    path = registry / relative_path("paper", "broken-asr")
+    path.write_text(path.read_text("utf-8").replace("word-error-rate: 2", "word-error-rate: '2'"),
+                    encoding="utf-8")
+    built = CliRunner().invoke(main, ["site", "build", "--registry", str(registry), "--out",
+                                      str(tmp_path / "site")])
+    assert built.exit_code == 0, built.output
+    assert "left out 1 file that does not pass validation (run pwc validate)" in built.output
+    assert not (tmp_path / "site" / "papers" / "broken-asr.html").exists()

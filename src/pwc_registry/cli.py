@@ -517,9 +517,15 @@ def leaderboards_build(registry: Path | None, out: Path, jobs: int | None) -> No
         loaded = load_registry(_registry(registry), jobs=jobs, abstracts=False)
         summary = snapshot.build(loaded, out, jobs=jobs)
     click.echo(f"{_boards_summary(summary, out)} — start at {out / 'index.md'}")
-    if loaded.skipped:
-        click.echo(f"left out {len(loaded.skipped)} files that do not pass validation "
-                   "(run pwc validate)", err=True)
+    _say_left_out(len(loaded.skipped))
+
+
+def _say_left_out(skipped: int) -> None:
+    """What a command writing outputs without validating says of the files it could not use
+    (they hold results that are then missing from every page and table)."""
+    if skipped:
+        does = "file that does" if skipped == 1 else "files that do"
+        click.echo(f"left out {skipped} {does} not pass validation (run pwc validate)", err=True)
 
 
 def _not_found(command: str, problem: str, hint: str | None) -> None:
@@ -773,6 +779,7 @@ def site_build(registry: Path | None, out: Path, jobs: int | None, with_api: boo
                             site_url=site_url)
     click.echo(f"{_site_summary(counts, out)} — preview it with: pwc site serve --dir {out}  "
                f"(or open {out / 'index.html'})")
+    _say_left_out(counts["left out"])
 
 
 def _boards_summary(summary: dict[str, Any], out: Path) -> str:
@@ -1099,9 +1106,7 @@ def export_results(formats: tuple[str, ...], out: Path, registry: Path | None,
                                         jobs=jobs)
     click.echo(f"wrote {counts['results']} result rows, {counts['papers']} papers and "
                f"{counts['benchmarks']} leaderboards to {out}/")
-    if loaded.skipped:
-        click.echo(f"left out {len(loaded.skipped)} files that do not pass validation "
-                   "(run pwc validate)", err=True)
+    _say_left_out(len(loaded.skipped))
 
 
 @export.command("model-index")

@@ -923,5 +923,5 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
     return {"pages": sum(p.endswith(".html") for p in written),
             "papers": len(site.registry.papers), "benchmarks": len(site.boards),
             "files": len(written), "changed": changed, "removed": removed,
-            "rebuilt": int(rebuilt)}
+            "rebuilt": int(rebuilt), "left out": len(site.registry.skipped)}
 
