@@ -172,9 +172,40 @@ def test_values_an_importer_would_read_as_fractions_are_warned_of(tmp_path: Path
         run = _pwc("export", command, "tiny", "--registry", str(registry))
         assert run.returncode == 0 and "0.0001" in run.stdout
         [warning] = run.stderr.splitlines()
-        assert warning.startswith("warning: registry/papers/") and "every value of precision" in warning
+        assert warning.startswith("warning: registry/papers/") and \
+            "precision (a percent)" in warning and "every value is within [0, 1]" in warning
     quiet = _pwc("export", "model-index", LERT, "--registry", str(registry))
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_the_fraction_warning_judges_each_card_as_the_importer_does(tmp_path: Path) -> None:
+    """A model-index block is one card with every model; each model's .eval_results is a
+    repository of its own. Small's 0.5 beside Large's 61.2 is ambiguous in the block (the importer
+    leaves it out, A033) and a fraction in Small's own files (it comes back as 50): the export
+    judged the whole paper, and warned of neither (helper-63)."""
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE, registry)
+    write(registry, "paper", {"id": "two", "title": "Two", "date": "2023-01-01",
+                              "results": [
+        {"task": "stock-market-prediction", "dataset": "astock", "model": "Small",
+         "metrics": {"accuracy": 0.5}},
+        {"task": "stock-market-prediction", "dataset": "astock", "model": "Large",
+         "metrics": {"accuracy": 61.2}}]})
+    block = _pwc("export", "model-index", "two", "--registry", str(registry))
+    [warning] = block.stderr.splitlines()
+    assert "accuracy (a percent): 0.5 within [0, 1], beside values outside it" in warning \
+        and "not imported" in warning
+    for model, expected in (("Small", "every value is within [0, 1]"), ("Large", None)):
+        card = _pwc("export", "hf", "two", "--model", model, "--registry", str(registry))
+        assert card.returncode == 0, card.stderr
+        if expected is None:
+            assert card.stderr == ""
+        else:
+            [warning] = card.stderr.splitlines()
+            assert f"of model '{model}': {expected}" in warning
+    both = _pwc("export", "hf", "two", "--registry", str(registry))
+    assert [line.split(": ")[2] for line in both.stderr.splitlines()] == [
+        "accuracy (a percent) of model 'Small'"]
 
 
 def test_hf_export_writes_one_models_files_into_its_repository(tmp_path: Path) -> None:

@@ -1144,18 +1144,19 @@ def export_hf(paper: str, model: str | None, out: Path | None, registry: Path | 
             written = write_eval_results(files, out)
         for path, new in written:
             click.echo(f"{'wrote' if new else 'unchanged'} {out / path}")
-    _warn_fractions(loaded, found)
+    for each in dict.fromkeys(f.model for f in files):  # a card each
+        _warn_fractions(loaded, found, each)
 
 
-def _warn_fractions(registry: Registry, paper: Paper) -> None:
-    from .exports.model_card import read_as_fractions
+def _warn_fractions(registry: Registry, paper: Paper, model: str | None = None) -> None:
+    from .exports.model_card import read_otherwise
 
-    for metric in read_as_fractions(registry, paper):
+    whose = f" of model {model!r}" if model is not None else ""
+    for metric, what in read_otherwise(registry, paper, model):
         click.echo(printable(
-            f"warning: {paper.file}: every value of {metric} (a percent) is within [0, 1]: an "
-            "importer that reads cards by the unit rule (pwc import hf, docs/import.md) would "
-            "take them for fractions and multiply them by 100; check them against the paper "
-            "(V003)"), err=True)
+            f"warning: {paper.file}: {metric} (a percent){whose}: {what} by an importer that "
+            "reads cards by the unit rule (pwc import hf, docs/import.md); check the values "
+            "against the paper (V003)"), err=True)
 
 
 def _ambiguous(text: str, papers: Sequence[Paper]) -> str:

@@ -28,7 +28,8 @@ from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_inde
 from ..ids import benchmark_id
 from ..imports.hf_card import METRIC_NOTE, SPLIT_NOTE
 from ..imports.records import ImportedValue, Origin
-from ..imports.units import fractions_of, signed_metrics
+from ..imports.units import fractions_of, lowest, signed_metrics
+from ..markdown import number as number_text
 from ..outputs import OutputError, check_no_linked_folder
 from ..registry import Paper, Registry, Result, paper_label
 
@@ -150,17 +151,36 @@ def write_eval_results(files: Sequence[EvalFile], folder: Path) -> list[tuple[st
     return [(f.path, new) for f, _, _, new in plan]
 
 
-def read_as_fractions(registry: Registry, paper: Paper) -> list[str]:
-    """The paper's percent metrics that an importer would read back as fractions of 1 and
-    multiply by 100: every value of such a metric in the paper lies in [0, 1], which is the
-    unit rule's sign of a card that writes fractions (:mod:`..imports.units`, the same
-    judgement). The formats have no field for a unit, so the export cannot say otherwise."""
+def read_otherwise(registry: Registry, paper: Paper, model: str | None = None
+                   ) -> list[tuple[str, str]]:
+    """(metric, what becomes of its values) for each percent metric of one card that an
+    importer judging cards by the unit rule (:mod:`..imports.units`, the same judgement) would
+    not read back as written: every value in [0, 1] is taken for fractions and multiplied by
+    100; values in [0, 1] beside others outside it may be either, and are not imported. The
+    formats have no field for a unit, so the export cannot say otherwise. A card is the
+    paper's own models' results (a model-index block holds them all), or ``model``'s alone
+    (each model's ``.eval_results`` is a repository of its own)."""
     metrics = registry.entities.get("metric", {})
+    signed = signed_metrics(metrics)
+    models = _by_model(paper)
+    results = models.get(model, []) if model is not None else \
+        [r for rs in models.values() for r in rs]
     origin = Origin(paper.file)
-    values = [ImportedValue(metric, value.value, origin) for r in paper.results
+    values = [ImportedValue(metric, value.value, origin) for r in results
               for metric, value in r.metrics.items()
               if metrics.get(metric, {}).get("unit") == "percent"]
-    return sorted(fractions_of(values, signed=signed_metrics(metrics)))
+    fractions = fractions_of(values, signed=signed)
+    out = [(metric, "every value is within [0, 1]: it would be taken for fractions and "
+            "multiplied by 100") for metric in sorted(fractions)]
+    small: dict[str, list[float]] = {}
+    for v in values:
+        number = float(v.value)
+        if v.metric not in fractions and number and lowest(v.metric, signed) <= number <= 1:
+            small.setdefault(v.metric, []).append(number)
+    out += [(metric, f"{', '.join(map(number_text, found))} within [0, 1], beside values "
+             "outside it, may be fractions or percents: not imported")
+            for metric, found in sorted(small.items())]
+    return out
 
 
 def _yaml(data: Any) -> str:
