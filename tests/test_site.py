@@ -1336,3 +1336,39 @@ def test_a_site_build_says_which_files_it_left_out(tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     assert "left out 1 file that does not pass validation (run pwc validate)" in built.output
     assert not (tmp_path / "site" / "papers" / "broken-asr.html").exists()
+
+
+def test_a_row_linked_to_lands_below_the_sticky_header_marked(browser: Any,
+                                                              shipped_url: str) -> None:
+    """A paper's model names link to their rows: the last row of HotpotQA's board landed under
+    the sticky header, its rank and model hidden, and nothing marked it (helper-62)."""
+    board = "benchmarks/question-answering--hotpotqa.html"
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(shipped_url + board)
+    last = page.locator("table.leaderboard tbody tr").last.get_attribute("id")
+    assert last
+    page.goto(f"{shipped_url}{board}#{last}")
+    page.wait_for_timeout(100)
+    header, row = page.evaluate("""id => [document.querySelector('table.leaderboard thead')
+        .getBoundingClientRect().bottom, document.getElementById(id).getBoundingClientRect().top]""",
+                                last)
+    assert row >= header - 1, (header, row)
+    marked = page.evaluate(
+        "id => getComputedStyle(document.getElementById(id).cells[0]).boxShadow", last)
+    assert marked != "none"
+    other = page.evaluate("() => getComputedStyle(document.querySelector("
+                          "'table.leaderboard tbody tr').cells[0]).boxShadow")
+    assert other == "none"
+    page.close()
+
+
+def test_descriptions_show_tables_and_the_text_of_relative_links(shipped_site: Path) -> None:
+    """NLP-progress descriptions hold Markdown tables (shown as rows of pipes on 15 pages) and
+    links to the README they were copied from ("[Go back to the README](../README.md)" shown
+    as written): tables render (in a box that scrolls), a relative link is its text (helper-62)."""
+    task = (shipped_site / "tasks" / "penn-treebank.html").read_text("utf-8")
+    assert '<div class="table-wrap" tabindex="0"><table>' in task
+    assert "| ---" not in task.split("<main")[1] and "---|" not in task.split("<main")[1]
+    page = (shipped_site / "tasks" / "references.html").read_text("utf-8").split("<main")[1]
+    assert "Go back to the README" in page and "../README.md" not in page
+    assert "[Go back" not in page

@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 from importlib import resources
@@ -639,17 +639,26 @@ def _size(size: int) -> str:
     return f"{size} bytes"
 
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image").enable("table")
 # Links go to other sites only: a relative link in a description or the guide points at a file
-# of some repository, which the site does not have (it is shown as text).
+# of some repository, which the site does not have: its text is shown (see render_markdown).
+def _external(url: str) -> bool:
+    return url.lower().startswith(("https://", "http://", "mailto:"))
+
+
+#: An address with a scheme: one not in _external (javascript:, data:) is no link at all.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MARKDOWN.validateLink = (  # type: ignore[method-assign]  # markdown-it's documented hook
-    lambda url: url.lower().startswith(("https://", "http://", "mailto:")))
+    lambda url: _external(url) or not _SCHEME.match(url))
 #: The site's pages at its root that its own prose (About) may link to, as written there.
 _ROOT_PAGES = frozenset({"index.html", "about.html", "submit.html", "downloads.html",
                          "search.html"})
-_PROSE_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
-_PROSE_MARKDOWN.validateLink = (  # type: ignore[method-assign]
-    lambda url: url in _ROOT_PAGES or _MARKDOWN.validateLink(url))
+_PROSE_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image").enable("table")
+_PROSE_MARKDOWN.validateLink = _MARKDOWN.validateLink  # type: ignore[method-assign]
+#: Which parsed links each renderer keeps as links (the others are unlinked).
+_LINK_KEPT: dict[int, Callable[[str], bool]] = {
+    id(_MARKDOWN): _external,
+              id(_PROSE_MARKDOWN): lambda url: url in _ROOT_PAGES or _external(url)}
 
 
 def render_markdown(text: str, *, prose: bool = False) -> str:
@@ -664,14 +673,38 @@ def render_markdown(text: str, *, prose: bool = False) -> str:
         # lists, twenty `>`) without a word: such text is shown as it is written instead.
         paragraphs = [p for p in text.split("\n\n") if p.strip()]
         return "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs)
+    _unlink_refused(md, tokens)
     html: str = md.renderer.render(tokens, md.options, {})
-    # A code block wider than the page scrolls; keyboard users reach it with Tab to scroll it.
-    # Raw HTML is escaped, so every "<pre>" here is markdown-it's own.
-    return html.replace("<pre>", '<pre tabindex="0">')
+    # A code block or table wider than the page scrolls; keyboard users reach it with Tab to
+    # scroll it. Raw HTML is escaped, so every "<pre>" and "<table>" here is markdown-it's own.
+    return html.replace("<pre>", '<pre tabindex="0">').replace(
+        "<table>", '<div class="table-wrap" tabindex="0"><table>').replace(
+        "</table>", "</table></div>")
+
+
+def _unlink_refused(md: MarkdownIt, tokens: list[Any]) -> None:
+    """A link to a relative address (a file of the repository the text was copied from, which
+    the site does not have) is parsed as a link, so that its text alone is shown, not the
+    Markdown written (``[Go back to the README](../README.md)``), and then unlinked."""
+    keep = _LINK_KEPT[id(md)]
+    for token in tokens:
+        if not token.children:
+            continue
+        children, dropped = [], []
+        for child in token.children:
+            if child.type == "link_open":
+                dropped.append(not keep(child.attrGet("href") or ""))
+                if dropped[-1]:
+                    continue
+            elif child.type == "link_close" and dropped.pop():
+                continue
+            children.append(child)
+        token.children = children
 
 
 #: Tokens whose lines hold text (a container's cover lines its content may not reach).
-_LEAVES = frozenset({"inline", "fence", "code_block", "hr", "html_block", "heading_open"})
+_LEAVES = frozenset({"inline", "fence", "code_block", "hr", "html_block", "heading_open",
+                     "table_open"})
 #: A line with nothing to show: a link's reference definition, or container marks alone.
 _NOTHING_SHOWN = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S|^[\s>]*(?:[-*+]|[0-9]{1,9}[.)])?[\s>]*$")
 
