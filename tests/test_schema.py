@@ -283,3 +283,35 @@ def test_a_blank_model_name_or_alias_is_refused(name: str) -> None:
                                                         "results": [blank]})
     assert schema.is_valid("paper", {"id": "p", "title": "P",
                                      "results": [{**result, "model": " a "}]})
+
+
+@pytest.mark.parametrize(("line", "code", "hint"), [
+    # a title with a second ": " is not a mapping in a mapping: quote it (the hint spoke of
+    # indentation; helper-65)
+    ('title: FinBERT-X: Better "Stock" Prediction', "Y001",
+     'the value after \'title:\' holds \': \': quote it, title: '
+     '"FinBERT-X: Better \\"Stock\\" Prediction"'),
+    ('date: Nov 2022', "S004", 'write "2022-11" (a month is YYYY-MM, a day YYYY-MM-DD, quoted)'),
+    ('date: "2022 November"', "S004",
+     'write "2022-11" (a month is YYYY-MM, a day YYYY-MM-DD, quoted)'),
+    ('date: 11/10/2022', "S004",
+     'a date is YYYY-MM-DD, or YYYY-MM when only the month is known, quoted: "2022-11"'),
+    ('id: FinBERT-X', "S004", "ids are lowercase letters and digits in words joined by '-': "
+     "finbert-x"),
+])
+def test_a_newcomers_mistake_gets_a_hint_that_fixes_it(line: str, code: str, hint: str,
+                                                       tmp_path: Path) -> None:
+    text = "id: finbert-x\ntitle: FinBERT-X\ndate: \"2022-11\"\n"
+    key = line.split(":")[0]
+    text = "".join(line + "\n" if row.startswith(key + ":") else row + "\n"
+                   for row in text.splitlines())
+    registry = tmp_path / "registry"
+    shutil.copytree(BASE / "registry", registry)
+    path = registry / layout.relative_path(layout.PAPER, "finbert-x")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    file = layout.RegistryFile(layout.display_name(registry, path), str(path), layout.PAPER)
+    doc = load.read(file.name, path.read_bytes())
+    found = doc.diagnostics or check_record(
+        file, doc, Vocabulary(layout.discover_entities(registry), lambda: ()), TODAY)
+    assert [(d.code, d.hint) for d in found if d.code == code] == [(code, hint)]

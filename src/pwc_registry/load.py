@@ -176,6 +176,10 @@ _INDENTATION_PROBLEMS = ("did not find expected", "mapping values are not allowe
                          "expected <block end>", "could not find expected ':'")
 
 
+def _double_quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 class _Stop(Exception):
     """Ends reading at the first structural problem; its diagnostic is already recorded."""
 
@@ -243,6 +247,12 @@ class _Builder:
             if "\t" in indent:
                 return (f"line {number} is indented with a tab: YAML indents with spaces only "
                         "(pwc fmt cannot read the file to fix it)")
+        if "mapping values are not allowed" in problem and isinstance(row, int):
+            # "title: LERT: A Linguistically..." — the second ": " in a plain value.
+            key, colon, value = line.partition(": ")
+            if colon and ": " in value and not value.lstrip().startswith(("'", '"')):
+                return (f"the value after '{key.strip()}:' holds ': ': quote it, "
+                        f"{key.strip()}: \"{_double_quoted(value.strip())}\"")
         if not any(words in problem for words in _INDENTATION_PROBLEMS):
             return None
         return ("check the indentation of this line and the one above it: a key's fields sit "

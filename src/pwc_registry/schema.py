@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from .diagnostics import Diagnostic, Pointer
-from .ids import PAPER_IDENTIFIERS
+from .ids import PAPER_IDENTIFIERS, slugify
 from .load import Document, describe_value
 from .suggest import did_you_mean
 from .values import read_number_text
@@ -167,8 +167,38 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
                 pointer=pointer))
         else:
             out.append(Diagnostic("S004", f"{here}: {_message(leaf)}", file, line, column,
-                                  pointer=pointer))
+                                  hint=_pattern_hint(leaf), pointer=pointer))
     return out
+
+
+_SLUG = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_DATES = ("^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?$", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: "Nov 2022", "November, 2022", "2022 Nov".
+_MONTH_YEAR = re.compile(r"^\s*(?:([A-Za-z]{3,9})\.?,?\s+([0-9]{4})"
+                         r"|([0-9]{4})\s+([A-Za-z]{3,9})\.?)\s*$")
+
+
+def _pattern_hint(error: Any) -> str | None:
+    """How to write a value that does not have its pattern's form, for the forms people meet:
+    ids and dates."""
+    value = error.instance
+    if error.validator != "pattern" or not isinstance(value, str):
+        return None
+    if error.validator_value == _SLUG:
+        slug = slugify(value)
+        return "ids are lowercase letters and digits in words joined by '-'" + (
+            f": {slug}" if slug else "")
+    if error.validator_value in _DATES:
+        day = error.validator_value == _DATES[1]
+        m = _MONTH_YEAR.match(value)
+        month = (m.group(1) or m.group(4) or "")[:3].lower() if m else ""
+        if m and month in _MONTHS and not day:
+            return f'write "{m.group(2) or m.group(3)}-{_MONTHS.index(month) + 1:02d}" (a month ' \
+                "is YYYY-MM, a day YYYY-MM-DD, quoted)"
+        return 'a date here is YYYY-MM-DD, quoted: "2022-11-10"' if day else \
+            'a date is YYYY-MM-DD, or YYYY-MM when only the month is known, quoted: "2022-11"'
+    return None
 
 
 def _is_metric_value(pointer: Pointer) -> bool:
