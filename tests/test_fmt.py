@@ -164,3 +164,20 @@ def test_paths_as_typed_relative_to_the_working_folder(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     outcome = CliRunner().invoke(main, ["fmt", "--check", "registry/papers"])
     assert "Y013" not in outcome.output and outcome.exit_code == 0, outcome.output
+
+
+def test_line_endings_are_said_once_not_shown_as_every_line_changed(lert: Path) -> None:
+    """A file saved with Windows line endings: validate says clean, fmt --check failed with a
+    diff removing and adding every line, each looking the same on screen (helper-65)."""
+    registry = str(lert.parents[2])
+    assert CliRunner().invoke(main, ["fmt", str(lert), "--registry", registry]).exit_code == 0
+    canonical_text = lert.read_bytes()
+    lert.write_bytes(canonical_text.replace(b"\n", b"\r\n"))
+    outcome = CliRunner().invoke(main, ["fmt", "--check", str(lert), "--registry", registry])
+    assert outcome.exit_code == 1
+    name = f"registry/{lert.relative_to(lert.parents[2])}"
+    lines = outcome.output.splitlines()
+    assert lines[0] == f"# {name}: its line endings are CRLF (Windows); pwc fmt writes LF"
+    assert not any(line.startswith(("-", "+")) for line in lines), lines
+    fixed = CliRunner().invoke(main, ["fmt", str(lert), "--registry", registry])
+    assert fixed.exit_code == 0 and lert.read_bytes() == canonical_text

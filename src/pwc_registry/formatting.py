@@ -138,9 +138,14 @@ def _format_files(files: Sequence[layout.RegistryFile]
             # leaves the person's file whole, and a hard link to it keeps its bytes.
             writing.replace(Path(f.path), text)
         elif changed and text is not None:
-            diff = "".join(difflib.unified_diff(
-                raw.decode("utf-8").splitlines(keepends=True),
-                text.decode("utf-8").splitlines(keepends=True), f.name, f"{f.name} (pwc fmt)"))
+            # Line endings are said once, not shown as every line removed and added again
+            # (the two look the same on screen).
+            crlf = b"\r\n" in raw
+            diff = (f"# {f.name}: its line endings are CRLF (Windows); pwc fmt writes LF\n"
+                    if crlf else "") + "".join(difflib.unified_diff(
+                        raw.replace(b"\r\n", b"\n").decode("utf-8").splitlines(keepends=True),
+                        text.decode("utf-8").splitlines(keepends=True), f.name,
+                        f"{f.name} (pwc fmt)"))
         out.append((f.name, changed, problems, diff))
     return out
 
