@@ -87,6 +87,13 @@ def test_from_an_arxiv_id_to_a_passing_validation(tmp_path: Path, arxiv_api: lis
     assert arxiv_api == ["/api/query?id_list=2211.05344&max_results=1"]
     assert f"to add a result to it: pwc new result {paper_id} --task" in out
     assert "Usage:" not in out
+    # The paper by its arXiv id, as `pwc show paper` takes it (it said there was no such paper;
+    # helper-65)
+    code, out = invoke("new", "result", "2211.05344", "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "LERT Base", "--metric", "accuracy=60.1",
+                       "--registry", str(registry))
+    assert code == 0, out
+    assert "    model: LERT Base\n" in path.read_text("utf-8")
 
 
 def test_names_are_checked_and_suggested_on_the_spot(tmp_path: Path) -> None:
@@ -119,9 +126,18 @@ def test_offline_says_so_and_how_to_go_on(tmp_path: Path, monkeypatch: pytest.Mo
     registry = _registry_without_lert(tmp_path)
     code, out = invoke("new", "paper", "2211.05344", "--registry", str(registry))
     assert code == 2 and "cannot reach arXiv" in out and "--title" in out
+    assert "Usage:" not in out  # not a mistake in the command (helper-65)
     code, out = invoke("new", "paper", "--title", "A Paper Written by Hand", "--author", "A. Person",
                        "--date", "2024-05-01", "--registry", str(registry))
     assert code == 0 and next(registry.glob("papers/*/a-paper-written-by-hand.yaml"))
+    # a month is a date the registry takes (it was refused here; helper-65), a 13th month not
+    code, out = invoke("new", "paper", "--title", "A Paper of a Month", "--date", "2024-05",
+                       "--registry", str(registry))
+    assert code == 0, out
+    assert "\ndate: 2024-05\n" in next(registry.glob("papers/*/a-paper-of-a-month.yaml")).read_text()
+    code, out = invoke("new", "paper", "--title", "Another", "--date", "2024-13",
+                       "--registry", str(registry))
+    assert code != 0 and "'2024-13' is not a date (YYYY-MM-DD, or YYYY-MM" in out
 
 
 def test_a_title_that_would_take_a_page_of_the_site_needs_another_id(tmp_path: Path) -> None:

@@ -316,8 +316,9 @@ def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
             paper = NewPaper(title or "", authors, date, paper_id=paper_id, code=code,
                              arxiv_id=normalise_id(arxiv_offline) if arxiv_offline else None,
                              abstract_url=url, **extra)
-    except ArxivError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except ArxivError as exc:  # arXiv's answer, not the command, is at fault: no usage banner
+        click.echo(printable(f"pwc new paper: {exc}"), err=True)
+        sys.exit(EXIT_USAGE)
     with _data_errors("new paper"):
         path = scaffold(_registry(registry), paper)
     click.echo(f"wrote {path}\nnext: pwc new result {path.stem} --task ... --dataset ... "

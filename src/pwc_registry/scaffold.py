@@ -7,7 +7,6 @@ for a near miss), and files are written in the canonical layout, comments kept.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 from . import canonical, layout, schema, writing
 from .arxiv import ArxivPaper
 from .check import text_problems
-from .dates import month_of_arxiv
+from .dates import DAY_OR_MONTH, first_day, month_of_arxiv
 from .ids import board_problem, fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
 from .suggest import phrase, suggestions
@@ -79,9 +78,12 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
                                 "another paper of the same title, choose another id with --id")
     if new.date:
         try:
-            dt.date.fromisoformat(new.date)
+            if not DAY_OR_MONTH.match(new.date):
+                raise ValueError
+            first_day(new.date)
         except ValueError:
-            raise ScaffoldError(f"{new.date!r} is not a date (YYYY-MM-DD)") from None
+            raise ScaffoldError(f"{new.date!r} is not a date (YYYY-MM-DD, or YYYY-MM when only "
+                                "the month is known)") from None
     record: dict[str, Any] = {"id": paper_id, "title": new.title}
     if new.authors:
         record["authors"] = list(new.authors)
@@ -216,6 +218,17 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
                                        if Path(f.path).resolve() == Path(paper).resolve()), None)
     problems: list[str] = []
     if target is None:
+        # An arXiv id, another identifier or the title, as `pwc show paper` takes them (the
+        # registry is read only for this).
+        from .registry import load_registry
+
+        found = load_registry(registry, abstracts=False).find_papers(paper)
+        if len(found) == 1:
+            target = files.get(found[0].id)
+        elif found:
+            problems.append(f"{paper!r} names {len(found)} papers: "
+                            + "; ".join(p.id for p in found[:10]) + "; give the id of one")
+    if target is None and not problems:
         problems.append(f"no paper {paper!r} in the registry; "
                         + (phrase(suggestions(paper, files)) or "give its id, or add it first "
                            "with pwc new paper"))
