@@ -94,6 +94,20 @@ def test_from_an_arxiv_id_to_a_passing_validation(tmp_path: Path, arxiv_api: lis
                        "--registry", str(registry))
     assert code == 0, out
     assert "    model: LERT Base\n" in path.read_text("utf-8")
+    # the digits as given, trailing zeros too (66.360 was written 66.36, 68.0 as 68), and a
+    # value already there shown as written, not as a Python dict (helper-65)
+    code, out = invoke("new", "result", "2211.05344", "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "LERT Small", "--metric",
+                       "accuracy=66.360", "--metric", "precision=68.0%", "--metric",
+                       "recall=64.0±0.30", "--registry", str(registry))
+    assert code == 0, out
+    assert ("    model: LERT Small\n    metrics:\n      accuracy: 66.360\n      precision: 68.0\n"
+            "      recall:\n        value: 64.0\n        spread: 0.30\n") in path.read_text("utf-8")
+    assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
+    code, out = invoke("new", "result", "2211.05344", "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "LERT Small", "--metric",
+                       "recall=64.1", "--registry", str(registry))
+    assert code == 1 and "already has recall=64.0±0.3 for 'LERT Small'" in out, out
 
 
 def test_names_are_checked_and_suggested_on_the_spot(tmp_path: Path) -> None:
@@ -195,7 +209,7 @@ def test_a_value_is_written_with_the_digits_given(tmp_path: Path) -> None:
     for i, text in enumerate(given):  # the same number, not one a float rounded
         assert decimal.Decimal(repr(values[f"M{i}"])) == decimal.Decimal(text), text
     raw = paper.read_text("utf-8")
-    assert "score: 100000000000000000000\n" in raw and "score: 12.5\n" in raw
+    assert "score: 100000000000000000000\n" in raw and "score: 12.50\n" in raw  # as given
 
 
 def test_a_result_or_benchmark_on_no_board_is_refused_before_writing(tmp_path: Path) -> None:

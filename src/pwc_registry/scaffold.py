@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from . import canonical, layout, schema, writing
 from .arxiv import ArxivPaper
 from .check import text_problems
 from .dates import DAY_OR_MONTH, first_day, month_of_arxiv
+from .diagnostics import Pointer
 from .ids import board_problem, fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
 from .suggest import phrase, suggestions
@@ -236,6 +238,7 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
     task_id = _resolve(vocabulary, "task", task, problems)
     dataset_id = _resolve(vocabulary, "dataset", dataset, problems)
     values: dict[str, Any] = {}
+    digits: dict[str, tuple[str, str | None]] = {}
     named: dict[str, str] = {}
     for name, text in metrics.items():
         metric = _resolve(vocabulary, "metric", name, problems)
@@ -252,6 +255,8 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
             problems.append(problem)
         else:
             values[metric or name] = value
+            reading = read_number_text(text)  # its digits, as given: written so (66.360)
+            digits[metric or name] = (reading.value_text or "", reading.spread_text)
     _board_problems(vocabulary, task_id, dataset_id, split, problems)
     given: dict[str, str | None] = {"--model": model, "--split": split, "--location": location}
     problems += [f"{option}: {what} ({code}); {hint}" for option, text in given.items()
@@ -282,12 +287,35 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
     else:
         results, done = _add_metrics(target.name, existing, same, result)
     comments = canonical.comments_of(raw.decode("utf-8"), doc.positions, doc.key_positions)
+    at: Pointer = ("results", len(existing) if same is None else existing.index(same), "metrics")
+    texts: dict[Pointer, str] = {}
+    for metric, (value_text, spread_text) in digits.items():
+        value_at: Pointer = (*at, metric) if spread_text is None else (*at, metric, "value")
+        spread_at: Pointer = (*at, metric, "spread")
+        places: list[tuple[Pointer, str | None]] = [(value_at, value_text),
+                                                    (spread_at, spread_text)]
+        for where, digits_given in places:
+            # Plain decimals only: an exponent is written out (1e-5 is text to YAML 1.1).
+            if digits_given is not None and _DECIMAL.fullmatch(digits_given):
+                texts[where] = digits_given
+    comments = dataclasses.replace(comments, numbers={**comments.numbers, **texts})
     data = {**doc.data, "results": results}
     if not schema.is_valid(layout.PAPER, data):
         raise ScaffoldError("the result would not be valid (pwc validate explains)")
     relative = Path(os.path.relpath(target.path, registry)).as_posix()
     return _written(writing.rewrite, registry, relative,
                     canonical.dump(data, layout.PAPER, comments)), done
+
+
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _shown_value(value: Any) -> str:
+    """A value as a person writes it: ``65.1±0.3``."""
+    if isinstance(value, dict):
+        spread = value.get("spread")
+        return str(value.get("value")) + (f"±{spread}" if spread is not None else "")
+    return str(value)
 
 
 def _add_metrics(name: str, existing: list[dict[str, Any]], same: dict[str, Any],
@@ -299,7 +327,8 @@ def _add_metrics(name: str, existing: list[dict[str, Any]], same: dict[str, Any]
     held: dict[str, Any] = metrics if isinstance(metrics, dict) else {}
     there = [m for m in result["metrics"] if m in held]
     if there:
-        raise Problems([f"{name} already has {m}={held[m]!r} for '{same.get('model')}' on "
+        raise Problems([f"{name} already has {m}={_shown_value(held[m])} for "
+                        f"'{same.get('model')}' on "
                         f"{result['dataset']} ({result['task']}); a published value changes "
                         "with a correction (CONTRIBUTING.md, 'Correct or remove a result')"
                         for m in there])
