@@ -29,7 +29,7 @@ def test_a_branch_adding_a_result_prints_the_new_state_of_the_art(tmp_path: Path
     registry = _repo(tmp_path)
     paper(registry, "better-stock-model", "2024-02-01", [
         result("stock-market-prediction", "astock", "StockNet-XL", accuracy=68.02,
-               f1_score=67.5)])
+               f1_score={"value": 67.5, "spread": 0.3})])
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "add a result")
     code, out = invoke("diff", "main", "pr", "--registry", str(registry))
@@ -44,7 +44,8 @@ def test_a_branch_adding_a_result_prints_the_new_state_of_the_art(tmp_path: Path
     assert out.split("\n")[2] == ("**1 result added, 0 changed, 0 removed · 1 new best · "
                                    "validation not run**")
     assert "### Results added (1)" in out
-    assert "| StockNet-XL | Accuracy 68.02, F1-score 67.5 | rank 1 of 3 |" in out
+    # with the spread the paper gives (helper-65: the comment dropped it)
+    assert "| StockNet-XL | Accuracy 68.02, F1-score 67.5 ± 0.3 | rank 1 of 3 |" in out
     assert "###" not in out.split("### New state")[0]  # nothing refused, corrected or changed
     code, out = invoke("diff", "main", "pr", "--registry", str(registry), "--format", "json")
     data = json.loads(out)

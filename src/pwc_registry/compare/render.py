@@ -326,8 +326,7 @@ def _best_line(r: Report, n: NewBest) -> str:
 def _result_line(r: Report, result: Result) -> list[str]:
     reg = r.delta.head_registry if r.delta.head_registry.holder(result.holder) else \
         r.delta.base_registry
-    metrics = ", ".join(f"{reg.name('metric', m)} {number(v.value)}"
-                        for m, v in result.metrics.items())
+    metrics = ", ".join(f"{reg.name('metric', m)} {_shown(v)}" for m, v in result.metrics.items())
     return [_holder_title(r, result.holder), reg.name("task", result.task),
             reg.name("dataset", result.dataset) + (f" ({result.split})" if result.split else ""),
             result.model, metrics]
@@ -645,7 +644,8 @@ def _json_value(value: Any) -> Any:
 
 def _result_json(r: Result) -> dict[str, Any]:
     return {"holder": r.holder, "paper": r.paper, "task": r.task, "dataset": r.dataset,
-            "split": r.split, "model": r.model, "values": {m: v.value for m, v in r.metrics.items()}}
+            "split": r.split, "model": r.model, "values": {m: v.value for m, v in r.metrics.items()},
+            "spreads": {m: v.spread for m, v in r.metrics.items() if v.spread is not None}}
 
 
 def _best_json(n: NewBest) -> dict[str, Any]:
