@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 from pathlib import Path
+from typing import Any
 
 from pwc_registry.diagnostics import CATALOGUE
 from pwc_registry.docs import render_diagnostics
@@ -54,3 +56,20 @@ def test_readme_example_diagnostic_is_real_output(tmp_path: Path) -> None:
     example = re.search(r"```text\n(.*?)```", readme, re.S)
     assert example is not None
     assert output.output.replace(str(tmp_path) + "/", "") == example.group(1)
+
+
+def test_the_leaderboard_shown_in_the_docs_is_real_output(monkeypatch: Any) -> None:
+    """docs/leaderboards.md shows `pwc leaderboards show` on the Astock board: as it prints it
+    (the separator row was missing and the columns differed; helper-65)."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    page = (REPO / "docs" / "leaderboards.md").read_text(encoding="utf-8")
+    example = re.search(r"```console\n\$ COLUMNS=100 pwc (leaderboards show [^\n]*)\n(.*?)```",
+                        page, re.S)
+    assert example is not None
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(REPO)
+    output = CliRunner().invoke(main, shlex.split(example.group(1)))
+    assert output.exit_code == 0 and output.output == example.group(2)

@@ -508,6 +508,9 @@ def test_the_docs_loading_snippets_run_as_written(export: Path,
                     assert read[column].fillna("").tolist() \
                         == parquet[column].fillna("").tolist(), column
                 assert read["value"].tolist() == parquet["value"].tolist()
+                # list columns as lists (the CSV recipe left them JSON text; helper-65)
+                assert [list(x) for x in read["result_code_links"]] == \
+                    [list(x) for x in parquet["result_code_links"]]
     finally:
         os.chdir(before)
 

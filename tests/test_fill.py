@@ -210,7 +210,8 @@ def test_arxiv_down_is_one_line_and_nothing_is_written(registry: Path,
     assert "are you offline?" in outcome.stderr
     # The count is of what was checked, which is nothing (it read "0 papers filled, 0 not
     # filled" as if every paper had been, found by a newcomer).
-    assert outcome.stdout.rstrip().endswith("the others could not be checked")
+    assert outcome.stdout.rstrip().endswith(
+        "the others were not asked for: arXiv did not answer (below)")
     assert path.read_text() == before
 
 

@@ -298,10 +298,14 @@ def test_a_blank_model_name_or_alias_is_refused(name: str) -> None:
      'a date is YYYY-MM-DD, or YYYY-MM when only the month is known, quoted: "2022-11"'),
     ('id: FinBERT-X', "S004", "ids are lowercase letters and digits in words joined by '-': "
      "finbert-x"),
+    # a correction written inside the result it corrects
+    ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: 1},'
+     ' corrections: []}]', "S002", "corrections: is a list at the top level of the file, beside "
+     "results:, each naming the result it corrects (CONTRIBUTING.md)"),
 ])
 def test_a_newcomers_mistake_gets_a_hint_that_fixes_it(line: str, code: str, hint: str,
                                                        tmp_path: Path) -> None:
-    text = "id: finbert-x\ntitle: FinBERT-X\ndate: \"2022-11\"\n"
+    text = "id: finbert-x\ntitle: FinBERT-X\ndate: \"2022-11\"\nresults: []\n"
     key = line.split(":")[0]
     text = "".join(line + "\n" if row.startswith(key + ":") else row + "\n"
                    for row in text.splitlines())

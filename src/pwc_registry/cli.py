@@ -487,7 +487,8 @@ def papers_fill(targets: tuple[str, ...], registry: Path | None, dry_run: bool) 
     click.echo(f"{n} paper{'' if n == 1 else 's'} {'to fill' if dry_run else 'filled'}, "
                f"{m} not filled"
                # Stopped by the error (arXiv out of reach): the count is of what was checked.
-               + ("; the others could not be checked" if outcome.error else "")
+               + ("; the others were not asked for: arXiv did not answer (below)" if outcome.error
+                  else "")
                + (f"; {outcome.without_arxiv} more lack authors, a date or an abstract and have "
                   "no arXiv id to fill them from" if outcome.without_arxiv else ""))
     if outcome.error:

@@ -153,10 +153,14 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
                 at = (*pointer, extra)
                 kline, kcol = doc.locate(at, key=True)
                 guess = did_you_mean(extra, allowed)
+                hint = f"did you mean '{guess}'?" if guess else \
+                    f"allowed here: {', '.join(allowed)}"
+                if extra == "corrections" and pointer:
+                    hint = ("corrections: is a list at the top level of the file, beside "
+                            "results:, each naming the result it corrects (CONTRIBUTING.md)")
                 out.append(Diagnostic(
                     "S002", f"{here}: unknown property '{extra}'", file, kline, kcol,
-                    hint=f"did you mean '{guess}'?" if guess else
-                    f"allowed here: {', '.join(allowed)}", pointer=at))
+                    hint=hint, pointer=at))
         elif leaf.validator == "type":
             got = "nothing (null)" if leaf.instance is None else \
                 f"{describe_value(leaf.instance)} {_show(leaf.instance)}".rstrip()
