@@ -266,6 +266,14 @@ def test_show_leaderboard_accepts_names_and_aliases(tmp_path: Path) -> None:
                        "--no-extra-data", "--registry", str(registry))
     assert code == 0 and "B-large" not in out
     assert invoke("leaderboards", "show", "ASR", "ImageNet", "--registry", str(registry))[0] == 2
+    # by the id list, diff and the exports show (it asked for a DATASET; helper-65)
+    by_id = invoke("leaderboards", "show", "speech-recognition--librispeech-test-clean",
+                   "--registry", str(registry))
+    assert by_id == invoke("leaderboards", "show", "ASR", "LibriSpeech", "--registry",
+                           str(registry))
+    code, out = invoke("leaderboards", "show", "speech-recognition--imagenet", "--registry",
+                       str(registry))
+    assert code == 2 and "no leaderboard 'speech-recognition--imagenet'" in out
 
 
 @pytest.mark.parametrize("name", ["lert-a-linguistically-motivated-pre-trained-language-model",

@@ -568,26 +568,38 @@ def leaderboards_compare(old: Path, new: Path, limit: int) -> None:
 
 @leaderboards.command("show")
 @click.argument("task")
-@click.argument("dataset")
+@click.argument("dataset", required=False)
 @click.option("--split", default=None, help="The split, if the results name one.")
 @click.option("--no-extra-data", is_flag=True,
               help="Leave out results that used extra training data (and rank without them).")
 @_output_format
 @registry_option
-def leaderboards_show(task: str, dataset: str, split: str | None, no_extra_data: bool,
+def leaderboards_show(task: str, dataset: str | None, split: str | None, no_extra_data: bool,
                       fmt: str, registry: Path | None) -> None:
-    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases).
+    """Print the ranked leaderboard of TASK on DATASET (ids, names or aliases), or of the
+    leaderboard id given alone (task--dataset[--split], as list, diff and the exports name it).
 
     --format json gives the leaderboard as its snapshot file does (pwc leaderboards build)."""
     from . import terminal
-    from .leaderboard import compile_leaderboards, find_leaderboard
+    from .leaderboard import Leaderboard, compile_leaderboards, find_leaderboard
     from .registry import load_registry
     from .snapshot import leaderboard_data
     from .suggest import phrase
 
     loaded = load_registry(_registry(registry), abstracts=False)
-    board = find_leaderboard(loaded, task, dataset, split)
+    board: Leaderboard | None
+    if dataset is None:
+        by_id = compile_leaderboards(loaded, only={task})
+        if not by_id:
+            _not_found("leaderboards show", f"no leaderboard {task!r}",
+                       "give a leaderboard's id (task--dataset[--split]) or its TASK and "
+                       "DATASET; pwc leaderboards list QUERY searches")
+            return
+        board = by_id[0]
+    else:
+        board = find_leaderboard(loaded, task, dataset, split)
     if board is None:
+        assert dataset is not None
         task_id, dataset_id = loaded.find("task", task), loaded.find("dataset", dataset)
         hints = [f"no such {kind}" + (f"; {guess}" if guess else "")
                  for kind, found, guess in (
