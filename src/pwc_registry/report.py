@@ -23,8 +23,9 @@ def summary_line(report: Report) -> str:
 
 def partition(report: Report) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """The diagnostics to show one by one, the change's own files first, and the warnings to
-    summarise: with --changed-since, those on files the change does not touch (every paper is
-    checked when an entity changes, and their old warnings would bury the contributor's own).
+    summarise: with --changed-since (or files named), those on files the change does not touch
+    (every paper is checked when an entity changes, and their old warnings would bury the
+    contributor's own).
     An error is always shown, wherever it is: the change may have caused it."""
     if report.changed is None:
         return report.diagnostics, []
@@ -37,12 +38,13 @@ def partition(report: Report) -> tuple[list[Diagnostic], list[Diagnostic]]:
 
 
 def summarised_line(old: list[Diagnostic]) -> str | None:
-    """One line for the warnings on files a change does not touch."""
+    """One line for the warnings on files a change does not touch (or, files named, on the
+    others)."""
     if not old:
         return None
     files = len({d.file for d in old})
     return (f"{len(old)} warning{'s' if len(old) != 1 else ''} on {files} "
-            f"file{'s' if files != 1 else ''} this change does not touch, not listed "
+            f"file{'s' if files != 1 else ''} not changed or named, not listed "
             "(pwc validate lists every one)")
 
 
@@ -113,11 +115,21 @@ def markdown(report: Report) -> str:
     """The full report as Markdown, for a CI job summary or a pull-request comment."""
     out = ["## pwc validate", "", summary_line(report), ""]
     shown, old = partition(report)
-    if report.diagnostics:
-        out += ["| | file | line | code | message |", "|---|---|---|---|---|"]
-        for d in [*shown, *old]:  # the full list, the change's own files first
-            mark = "❌" if d.severity == "error" else "⚠️"
-            message = d.message + (f" — {d.hint}" if d.hint else "")
-            out.append(f"| {mark} | `{cell(d.file)}` | {d.line}:{d.column} | "
-                       f"{d.code} {d.problem.name} | {cell(message)} |")
+    if shown:
+        out += _table(shown)
+    if old:
+        # The full list, as annotations cannot give it; folded away, as text and annotations
+        # count them in one line: they would bury the change's own problems.
+        out += ["", f"<details><summary>{summarised_line(old)}</summary>", "", *_table(old),
+                "", "</details>"]
     return "\n".join(out) + "\n"
+
+
+def _table(diagnostics: list[Diagnostic]) -> list[str]:
+    out = ["| | file | line | code | message |", "|---|---|---|---|---|"]
+    for d in diagnostics:
+        mark = "❌" if d.severity == "error" else "⚠️"
+        message = d.message + (f" — {d.hint}" if d.hint else "")
+        out.append(f"| {mark} | `{cell(d.file)}` | {d.line}:{d.column} | "
+                   f"{d.code} {d.problem.name} | {cell(message)} |")
+    return out

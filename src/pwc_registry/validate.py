@@ -64,8 +64,9 @@ class Report:
     diagnostics: list[Diagnostic]
     checked: Counter[str]
     scope: str
-    #: With --changed-since: the files the change touches (as diagnostics name them). Their
-    #: problems come first; warnings on other files are old news, summarised by reporters.
+    #: With --changed-since, or files named: the files the change touches, or those named (as
+    #: diagnostics name them). Their problems come first; warnings on other files are old news,
+    #: summarised by reporters.
     changed: frozenset[str] | None = None
     #: With :attr:`Options.records`: the data of every file as read, None where it is not
     #: schema-valid — the entity files', and the papers' in marshal bytes (one part a worker),
@@ -154,6 +155,9 @@ def validate(options: Options) -> Report:
     if changes is not None:
         history = _history(registry, options.changed_since or "", changes)
         strays = [*strays, *history, *_changed_split_spellings(registry, selected or [])]
+    if changes is not None or options.paths is not None:
+        # The files named (or changed) are the ones asked about: when an entity among them
+        # has every file checked again, the others' warnings are counted, not listed.
         report.changed = frozenset({f.name for f in selected or ()} | {d.file for d in strays})
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
