@@ -372,3 +372,26 @@ def test_a_huge_file_is_read_no_further_than_the_cap(tmp_path: Path) -> None:
     report = validate(Options(registry=registry, today=TODAY))
     assert [(d.file, d.code) for d in report.diagnostics] == [
         ("registry/papers/00/big.yaml", "Y010")]
+
+
+def test_a_file_out_of_place_is_told_where_it_goes(tmp_path: Path) -> None:
+    """A paper saved without its shard folder, or at the registry's top, got "see
+    docs/registry.md" (helper-65): the place its id gives is named."""
+    from pwc_registry import layout
+
+    registry = materialise(EXAMPLES / "valid" / "full-paper", tmp_path)
+    text = next(registry.glob("papers/*/*.yaml")).read_text("utf-8")
+    (registry / "papers" / "mine.yaml").write_text(text, encoding="utf-8")
+    (registry / "mine-too.yaml").write_text(text, encoding="utf-8")
+    (registry / "datasets" / "x").mkdir()
+    (registry / "datasets" / "x" / "astock-v2.yaml").write_text("id: astock-v2\n", "utf-8")
+    _, strays = layout.discover(registry)
+    hints = {d.file: d.hint for d in strays if d.code == "Y013"}
+    assert hints == {
+        "registry/papers/mine.yaml":
+            f"a paper with the id 'mine' is registry/{layout.relative_path('paper', 'mine')}",
+        "registry/mine-too.yaml": f"a paper with the id 'mine-too' is registry/"
+        f"{layout.relative_path('paper', 'mine-too')}; docs/registry.md says where each other "
+        "kind of file lives",
+        "registry/datasets/x/astock-v2.yaml":
+            "a dataset with the id 'astock-v2' is registry/datasets/astock-v2.yaml"}

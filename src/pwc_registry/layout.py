@@ -226,10 +226,24 @@ def classify(registry: Path, path: Path) -> tuple[RegistryFile | None, Diagnosti
                                 "record would not be checked; remove it or move it out")
     kind = kind_of(parts)
     if kind is None:
-        hint = "registry files end in .yaml" if parts[-1].endswith(".yml") else (
-            "see docs/registry.md for where each kind of file lives")
-        return None, Diagnostic("Y013", "is not a place for a registry file", name, hint=hint)
+        return None, Diagnostic("Y013", "is not a place for a registry file", name,
+                                hint=_place_hint(registry, parts))
     return RegistryFile(name, str(path), kind), None
+
+
+def _place_hint(registry: Path, parts: tuple[str, ...]) -> str:
+    """Where a file out of place belongs: by the folder it is in, or, in none of the kinds',
+    where a paper of its name goes (the file's kind is not read from a file out of place)."""
+    if parts[-1].endswith(".yml"):
+        return "registry files end in .yaml"
+    stem = parts[-1].removesuffix(SUFFIX)
+    kind = KIND_OF_FOLDER.get(parts[0]) if len(parts) > 1 else None
+    if not parts[-1].endswith(SUFFIX) or not SLUG.fullmatch(stem):
+        return "see docs/registry.md for where each kind of file lives"
+    if kind is not None:
+        return f"a {kind} with the id '{stem}' is {registry.name}/{relative_path(kind, stem)}"
+    return (f"a paper with the id '{stem}' is {registry.name}/{relative_path(PAPER, stem)}; "
+            "docs/registry.md says where each other kind of file lives")
 
 
 def _special_file(path: Path) -> str | None:
