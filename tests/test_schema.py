@@ -298,6 +298,14 @@ def test_a_blank_model_name_or_alias_is_refused(name: str) -> None:
      'a date is YYYY-MM-DD, or YYYY-MM when only the month is known, quoted: "2022-11"'),
     ('id: FinBERT-X', "S004", "ids are lowercase letters and digits in words joined by '-': "
      "finbert-x"),
+    ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: '
+     '"68.2"}}]', "V001", "remove the quotes: 68.2"),
+    ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: '
+     '"68,2"}}]', "V001", "a comma is not read as a decimal point: write 68.2 if the paper "
+     "means that, or the digits without it if it separates thousands"),
+    ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: '
+     'null}}]', "V001", "write the number, or leave the metric out if the paper gives none"),
+    ("results: none", "S003", "write [] for none (or leave the key out)"),
     # a correction written inside the result it corrects
     ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: 1},'
      ' corrections: []}]', "S002", "corrections: is a list at the top level of the file, beside "

@@ -650,7 +650,9 @@ def rows_by_board(results: list[Any]) -> list[list[int]]:
 def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Pointer) -> None:
     refused = limit.refuses(number)
     if refused is not None:
-        findings.add("V002", f"{pointer_text(pointer)}: {refused}", pointer)
+        findings.add("V002", f"{pointer_text(pointer)}: {refused}", pointer,
+                     hint="check the value and its unit against the paper (the range is set "
+                     "by the metric's file, registry/metrics/)")
     elif limit.percent and 0 < number <= 1:
         findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
                      f"{limit.name} is in percent", pointer,

@@ -544,7 +544,9 @@ def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
                                           "not a mapping", file, *doc.locate(())))
         doc.data = None
     elif data is None and not doc.diagnostics:
-        doc.diagnostics.append(Diagnostic("Y014", "the file holds no data", file))
+        doc.diagnostics.append(Diagnostic("Y014", "the file holds no data", file,
+                                          hint="a record is a mapping (id: ..., then its "
+                                          "fields); delete the file if it is not meant to be one"))
     return doc
 
 

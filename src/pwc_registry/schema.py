@@ -145,7 +145,8 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
         if leaf.validator == "required":
             missing = leaf.message.split("'")[1] if "'" in leaf.message else leaf.message
             out.append(Diagnostic("S001", f"{here}: required property '{missing}' is missing",
-                                  file, line, column, pointer=pointer))
+                                  file, line, column, hint=f"add {missing}: (docs/registry.md "
+                                  "shows what each kind of record holds)", pointer=pointer))
         elif leaf.validator == "additionalProperties":
             allowed = sorted(leaf.schema.get("properties", {}))
             extras = sorted(set(leaf.instance) - set(allowed))
@@ -213,8 +214,17 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
     line, column = doc.locate(pointer)
     if isinstance(instance, str):
         reading = read_number_text(instance)
-        hint = (f"write {reading.describe()}" if reading.value is not None
-                else "write the number, or leave the metric out if the paper gives none")
+        if reading.value is not None and reading.value_text == instance.strip() \
+                and reading.spread is None:
+            hint = f"remove the quotes: {reading.value_text}"
+        elif reading.value is not None:
+            hint = f"write {reading.describe()}"
+        elif _COMMA_NUMBER.fullmatch(instance.strip()):
+            hint = ("a comma is not read as a decimal point: write "
+                    f"{instance.strip().replace(',', '.')} if the paper means that, or the "
+                    "digits without it if it separates thousands")
+        else:
+            hint = "write the number, or leave the metric out if the paper gives none"
         return Diagnostic("V001", f"{_where(pointer)}: value {instance!r} is a string, not a "
                           "number", file, line, column, hint=hint, pointer=pointer)
     if isinstance(instance, dict):
@@ -227,7 +237,13 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
     subject = f"value {shown}" if shown else \
         f"the value, {'a list' if isinstance(instance, list) else 'a mapping'},"
     return Diagnostic("V001", f"{_where(pointer)}: {subject} is not a number or a mapping with "
-                      "'value' (and 'spread')", file, line, column, pointer=pointer)
+                      "'value' (and 'spread')", file, line, column,
+                      hint="write the number, or leave the metric out if the paper gives none",
+                      pointer=pointer)
+
+
+#: "68,2" or "1,234": a decimal comma or a thousands separator, which only the paper tells.
+_COMMA_NUMBER = re.compile(r"[0-9]+,[0-9]+")
 
 
 def _number_like(value: Any) -> bool:
@@ -298,6 +314,10 @@ def _show(instance: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: What people write for an empty list.
+_NOTHING = frozenset({"none", "null", "n/a", "na", "-", "—", "empty", "nothing"})
+
+
 def _type_hint(instance: Any, expected: Any, text: str | None = None) -> str | None:
     names = expected if isinstance(expected, list) else [expected]
     if "string" in names and isinstance(instance, (int, float, bool)):
@@ -306,6 +326,8 @@ def _type_hint(instance: Any, expected: Any, text: str | None = None) -> str | N
                 "pwc fmt quotes it)"
         return "a plain YAML value like 1.10 or true is not text: quote it"
     if "array" in names and isinstance(instance, str):
+        if instance.strip().casefold() in _NOTHING:
+            return "write [] for none (or leave the key out)"
         return f"write a list: [{instance}]"
     if instance is None and ("object" in names or "array" in names):
         return ("nothing follows the key on its line or below it: what belongs under it goes "
