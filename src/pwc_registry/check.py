@@ -192,7 +192,9 @@ def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
     if isinstance(text, str) and "wzxhzdk" in text:
         m = PLACEHOLDER.search(text)
         if m:
-            findings.add("Q001", f"{pointer_text(pointer)}: '{text}' holds the extractor's "
+            around = text[max(0, m.start() - 30):m.end() + 30]
+            shown = text if len(text) <= 80 else f"…{around}…"
+            findings.add("Q001", f"{pointer_text(pointer)}: '{shown}' holds the extractor's "
                          f"placeholder '{m.group()}' where it cut out markup", pointer,
                          hint="write the name as the source gives it (the cut-out part is "
                          "often a link or a citation marker)")
