@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -35,6 +36,8 @@ from .suggest import phrase
 from .values import float_artefact
 from .vocabulary import Entry, Limits, Vocabulary
 
+#: An HTML character reference: "&amp;", "&#38;", "&#x26;".
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: A word: a run of letters (of any script).
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile("[A-Za-z]")
@@ -189,6 +192,16 @@ def title_problem(title: str) -> tuple[str, str] | None:
 
 
 def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
+    """Q001 and Q015: what a page's markup left in a name (both found only in names and
+    titles: a description is prose with Markdown, where an entity may be meant)."""
+    if isinstance(text, str) and "&" in text:
+        entity = next((m.group() for m in _ENTITY.finditer(text)
+                       if html.unescape(m.group()) != m.group()), None)
+        if entity is not None:
+            findings.add("Q015", f"{pointer_text(pointer)}: '{text}' holds the HTML entity "
+                         f"'{entity}', shown as written", pointer,
+                         hint=f"write {html.unescape(entity)!r} (a correction names the result "
+                         "by its name as it was, if it is published)")
     if isinstance(text, str) and "wzxhzdk" in text:
         m = PLACEHOLDER.search(text)
         if m:

@@ -346,6 +346,11 @@ _PROBLEMS += [
             "value), and a search for the name does not find it. Cyrillic letters, and Greek "
             "capitals and omicron that look like Latin ones, are looked for (α, β and μ are "
             "not: \"αNLI\" and \"μP\" are real names). Write the word in one script."),
+    Problem("Q015", "html-entity", "warning", "A name holds an HTML character reference",
+            "\"convolution &amp; 7 recurrent layers\": the page a name was copied from escaped a "
+            "character, and the copy kept the escape. Names are plain text, shown as written "
+            "(the site shows \"&amp;\"). Write the character itself (a correction names a "
+            "published result by its old name)."),
     Problem("Q012", "float-artefact", "warning",
             "A value looks like a floating-point artefact",
             "A value written with 15 or more significant digits a few units in the last place "
