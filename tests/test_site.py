@@ -505,6 +505,7 @@ def test_a_paper_page_shows_its_ranks_first_and_how_to_cite_it(browser: Any,
                                       "Model")
     assert meta["citation_authorYiming Cui"] == "Yiming Cui"
     assert meta["citation_arxiv_id"] == "2211.05344"
+    assert meta["citation_pdf_url"] == "https://arxiv.org/pdf/2211.05344v1.pdf"  # its link
     bib = page.locator("#bibtex").inner_text()
     assert bib.startswith("@misc{lert-a-linguistically-motivated-pre-trained-language-model,")
     assert "author = {Yiming Cui and Wanxiang Che and Shijin Wang and Ting Liu}" in bib
@@ -1372,3 +1373,10 @@ def test_descriptions_show_tables_and_the_text_of_relative_links(shipped_site: P
     page = (shipped_site / "tasks" / "references.html").read_text("utf-8").split("<main")[1]
     assert "Go back to the README" in page and "../README.md" not in page
     assert "[Go back" not in page
+
+
+def test_an_arxiv_papers_pdf_is_in_its_meta_tags_without_a_link(shipped_site: Path) -> None:
+    """Scholar and Zotero fetch `citation_pdf_url`: Mogrifier LSTM has an arXiv id and no PDF
+    link, and had none (helper-62)."""
+    page = (shipped_site / "papers" / "mogrifier-lstm.html").read_text("utf-8")
+    assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/1909.01792">' in page

@@ -47,6 +47,22 @@ _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-
                         r"(?:v[0-9]+)?", re.IGNORECASE)
 
 
+#: The page of each kind of identifier: one place, for every view that links a paper by it.
+IDENTIFIER_PAGES = {"arxiv": "https://arxiv.org/abs/{}", "doi": "https://doi.org/{}",
+                    "acl": "https://aclanthology.org/{}",
+                    "openreview": "https://openreview.net/forum?id={}"}
+
+
+def identifier_page(scheme: str, value: str) -> str:
+    """The page an identifier names (``https://arxiv.org/abs/2211.05344``)."""
+    return IDENTIFIER_PAGES[scheme].format(value)
+
+
+def arxiv_pdf(arxiv_id: str) -> str:
+    """The PDF of an arXiv paper (its latest version)."""
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
 def identifiers_known(identifiers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """A paper's identifiers as (scheme, value), with those another one implies: an arXiv DOI
     (``10.48550/arXiv.2211.05344``) is also the arXiv id ``2211.05344``, so that a copy of a

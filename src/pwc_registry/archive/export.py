@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import layout, schema
-from ..ids import benchmark_id, split_key
+from ..ids import IDENTIFIER_PAGES, benchmark_id, split_key
 from ..load import read
 from ..markdown import number
 from ..outputs import check_folder, output_folder
@@ -70,9 +70,7 @@ def _paper_url(paper: Mapping[str, Any]) -> str | None:
     # Else the page of an identifier, which an import reads back as the same paper (a paper
     # whose title is unknown is known by nothing else).
     ids = paper.get("identifiers", {})
-    for scheme, page in (("arxiv", "https://arxiv.org/abs/{}"), ("doi", "https://doi.org/{}"),
-                         ("acl", "https://aclanthology.org/{}"),
-                         ("openreview", "https://openreview.net/forum?id={}")):
+    for scheme, page in IDENTIFIER_PAGES.items():
         if scheme in ids:
             return page.format(ids[scheme])
     return None

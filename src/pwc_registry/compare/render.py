@@ -21,6 +21,7 @@ from typing import Any
 from .. import layout
 from ..diagnostics import Diagnostic
 from ..gitrefs import Version
+from ..ids import identifier_page
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, table
 from ..registry import Holder, Paper, Result, Value, paper_label
@@ -306,7 +307,7 @@ def _holder_ref(holder: Holder) -> str:
     label = cell(paper_label(holder))
     arxiv = holder.identifiers.get("arxiv") if isinstance(holder, Paper) else None
     if arxiv and _ARXIV_ID.fullmatch(arxiv):
-        return f"[{label}](https://arxiv.org/abs/{arxiv})"
+        return f"[{label}]({identifier_page('arxiv', arxiv)})"
     return label
 
 

@@ -25,7 +25,7 @@ import yaml
 from huggingface_hub import EvalResultEntry, eval_result_entries_to_yaml
 from huggingface_hub.repocard_data import EvalResult, eval_results_to_model_index
 
-from ..ids import benchmark_id
+from ..ids import benchmark_id, identifier_page
 from ..imports.hf_card import METRIC_NOTE, SPLIT_NOTE
 from ..imports.records import ImportedValue, Origin
 from ..imports.units import fractions_of, lowest, signed_metrics
@@ -57,7 +57,7 @@ def _paper_url(paper: Paper) -> str | None:
     if "abstract" in paper.links:
         return paper.links["abstract"]
     arxiv = paper.identifiers.get("arxiv")
-    return f"https://arxiv.org/abs/{arxiv}" if arxiv else paper.links.get("pdf")
+    return identifier_page("arxiv", arxiv) if arxiv else paper.links.get("pdf")
 
 
 def _by_model(paper: Paper) -> dict[str, list[Result]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..ids import arxiv_pdf, identifier_page
 from ..registry import Paper
 
 #: LaTeX for each character BibTeX or LaTeX would read otherwise. Braces become commands, not
@@ -57,7 +58,7 @@ def bibtex(paper: Paper) -> str | None:
         fields += [("eprint", arxiv), ("archivePrefix", "arXiv")]
     if "doi" in paper.identifiers:
         fields.append(("doi", _verbatim(paper.identifiers["doi"])))
-    url = paper.links.get("abstract") or (f"https://arxiv.org/abs/{arxiv}" if arxiv else None)
+    url = paper.links.get("abstract") or (identifier_page("arxiv", arxiv) if arxiv else None)
     if url:
         fields.append(("url", _verbatim(url)))
     kind = "inproceedings" if paper.venue and not arxiv else "article" if not arxiv \
@@ -80,8 +81,11 @@ def meta_tags(paper: Paper) -> list[tuple[str, str]]:
         tags.append(("citation_doi", paper.identifiers["doi"]))
     if "arxiv" in paper.identifiers:
         tags.append(("citation_arxiv_id", paper.identifiers["arxiv"]))
-    if paper.links.get("pdf"):
-        tags.append(("citation_pdf_url", paper.links["pdf"]))
+    # Scholar and Zotero fetch the PDF: an arXiv paper's is known from its id.
+    pdf = paper.links.get("pdf") or (arxiv_pdf(paper.identifiers["arxiv"])
+                                     if "arxiv" in paper.identifiers else None)
+    if pdf:
+        tags.append(("citation_pdf_url", pdf))
     if paper.links.get("abstract"):
         tags.append(("citation_abstract_html_url", paper.links["abstract"]))
     return tags
