@@ -1380,3 +1380,23 @@ def test_an_arxiv_papers_pdf_is_in_its_meta_tags_without_a_link(shipped_site: Pa
     link, and had none (helper-62)."""
     page = (shipped_site / "papers" / "mogrifier-lstm.html").read_text("utf-8")
     assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/1909.01792">' in page
+
+
+def test_a_date_column_empty_on_every_row_is_folded_above_the_table(tmp_path: Path) -> None:
+    """45 shipped boards showed a Date column empty on every row (helper-62): it is said once
+    above the table, as a column the same on every row is."""
+    registry = speech_registry(tmp_path)
+    write(registry, "dataset", {"id": "librispeech-test-other", "name": "LibriSpeech test-other"})
+    for i in (1, 2):
+        write(registry, "paper", {"id": f"undated-{i}", "title": f"Undated {i}", "results": [
+            result("speech-recognition", "librispeech-test-other", f"U{i}",
+                   word_error_rate=5.0 - i)]})
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    board = (out / "benchmarks" / "speech-recognition--librispeech-test-other.html").read_text(
+        "utf-8")
+    assert "no date known" in board and 'data-sort="date"' not in board
+    assert '<td class="date">' not in board
+    dated = (out / "benchmarks" / "speech-recognition--librispeech-test-clean.html").read_text(
+        "utf-8")
+    assert 'data-sort="date"' in dated and "no date known" not in dated

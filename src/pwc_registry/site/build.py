@@ -250,7 +250,7 @@ def _value(row: Row, metric: str) -> str:
 
 #: The columns of a leaderboard that may fold into one line above its table, and the row keys
 #: each compares.
-FOLDABLE = {"paper": ("paper", "title"), "code": ("code", "official"),
+FOLDABLE = {"paper": ("paper", "title"), "code": ("code", "official"), "date": ("date",),
             "provenance": ("source", "source_title", "source_kind", "where", "url",
                            "reported_by", "notes")}
 
