@@ -10,6 +10,7 @@ are written here.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -447,3 +448,30 @@ def test_only_a_name_that_is_the_type_and_an_averaging_qualifies_it(kind: str, s
     from pwc_registry.imports.hf_card import _metric
 
     assert _metric(kind, shown) == metric
+
+
+def test_a_links_text_is_no_title_and_a_title_finds_no_paper_of_another_arxiv_id(
+        tmp_path: Path) -> None:
+    """A card saying "described in [this paper](arXiv 2401.01234)" made a paper titled "this
+    paper"; a second card's "[this paper](arXiv 2402.09999)" then filed its result under the
+    first paper, found by that title (helper-66)."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+    from pwc_registry.registry import load_registry
+
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).parents[1] / "tests" / "examples" / "base" / "registry",
+                    registry)
+    for model, arxiv in (("x", "2401.01234"), ("z", "2402.09999")):
+        card = _write(tmp_path, _card(f"- name: {model}\n" + RESULT, "Described in [this paper]"
+                                      f"(https://arxiv.org/abs/{arxiv}).\n"),
+                      f"someone_{model}_README.md")
+        outcome = CliRunner().invoke(main, ["import", "hf", card, "--registry", str(registry),
+                                            "--report", str(tmp_path / f"{model}.md")])
+        assert outcome.exit_code == 0, outcome.output
+    loaded = load_registry(registry, jobs=1)
+    assert not any(p.title == "this paper" for p in loaded.papers.values())
+    credited = {r.model: loaded.papers[r.paper].identifiers["arxiv"]
+                for s in loaded.sources.values() for r in s.results if r.paper}
+    assert credited == {"x": "2401.01234", "z": "2402.09999"}

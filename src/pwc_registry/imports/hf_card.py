@@ -337,6 +337,10 @@ def _hub_id(file: str, model_name: str | None) -> str | None:
     return None
 
 
+#: The fewest words of a link's text taken as the paper's title.
+_TITLE_WORDS = 4
+
+
 def _only_arxiv_paper(text: str, front: dict[str, Any]) -> PaperRef | None:
     """The card's paper when it names exactly one arXiv paper (a link or an ``arxiv:`` tag)."""
     found: dict[str, PaperRef] = {}
@@ -352,6 +356,11 @@ def _only_arxiv_paper(text: str, front: dict[str, Any]) -> PaperRef | None:
         ids = dict(paper_identifiers(m.group("url")))
         if "arxiv" in ids:
             title = m.group("title")
+            # A link's text is a title only if it reads as one: "this paper", "the paper",
+            # "BERT" or "Devlin et al., 2019" is not (the paper is known by its arXiv id, and
+            # `pwc papers fill` fetches its title).
+            if title and len(title.split()) < _TITLE_WORDS:
+                title = None
             known = found.get(ids["arxiv"])
             if known is None or (known.title is None and title):
                 found[ids["arxiv"]] = PaperRef(title=title.strip() if title else None,

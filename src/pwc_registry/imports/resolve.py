@@ -174,6 +174,8 @@ class Known:
             # invalid files too: their ids stay theirs; papers and sources share one set of ids
             self.names.take(layout.PAPER if f.kind in layout.HOLDER_KINDS else f.kind, f.stem)
         self.papers: dict[tuple[str, str], str] = {}
+        #: Each paper's identifiers, by its id.
+        self.identifiers_of = {p.id: dict(p.identifiers) for p in loaded.papers.values()}
         for paper in loaded.papers.values():
             if paper.title is not None:  # else known by its identifiers alone
                 self.papers.setdefault(("title", fold(paper.title)), paper.id)
@@ -204,7 +206,10 @@ class Known:
             if found:
                 return found
         found = self.papers.get(("title", fold(title))) if title else None
-        if found:
+        # Not a paper of the same title that another identifier of the same kind names: two
+        # cards linking "this paper" to two arXiv ids are two papers.
+        if found and not any(self.identifiers_of.get(found, {}).get(scheme, value) != value
+                             for scheme, value in identifiers.items()):
             return found
         paper_id = new_id(label, self.names.taken(layout.PAPER), identifiers.get("pwc"))
         if paper_id in self.renamed:  # a free id, so the renamed record is another
