@@ -108,17 +108,19 @@ def test_a_value_that_may_be_a_fraction_is_reported_not_imported(tmp_path: Path)
 def test_unknown_metrics_and_unreadable_values_are_reported(tmp_path: Path) -> None:
     registry = classification_registry(tmp_path)
     table = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,78.03%,-,21.97\n"
-                 "B,224,,,\n")
+                 "B,224,,,\nC,224,,,90.0 ± -0.5\n")
     report = _import(registry, table, _mapping(metrics={"top1": "Top-1 Acuracy",
                                                          "top5": "top5", "top1_err": "Top-1 Error"}),
                      tmp_path)
     unknown = [d for d in report.diagnostics if d.code == "A031"]
     assert len(unknown) == 1 and unknown[0].line == 2
     assert unknown[0].hint is not None and "Top-1 Accuracy" in unknown[0].hint
-    assert report.totals["A003"] == 1  # "-": no number is given
-    assert report.totals["A005"] == 1  # B: nothing to import
-    assert report.counts["row"] == 2 and report.counts["result"] == 1
-    assert report.counts["skipped row"] == 1
+    # "-": no number is given; C's "90.0 ± -0.5": a negative spread (it was written, and the
+    # registry then failed validation; helper-66)
+    assert report.totals["A003"] == 2
+    assert report.totals["A005"] == 2  # B and C: nothing to import
+    assert report.counts["row"] == 3 and report.counts["result"] == 1
+    assert report.counts["skipped row"] == 2
     # A table with nothing to import creates no dataset.
     nothing = _csv(tmp_path, "model,img_size,top1,top5,top1_err\nA,224,-,,\n", "nothing.csv")
     report = _import(registry, nothing, _mapping(dataset="ImageNet-Q"), tmp_path)

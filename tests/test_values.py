@@ -68,6 +68,8 @@ def test_every_archive_value_is_read_or_refused_never_guessed(corpus: Path) -> N
     ("84 (85)", None, None, False),
     ("66.4 (dev)", 66.4, None, True),        # a remark (a note on the result)
     ("90.1 (±0.3)", 90.1, 0.3, True),        # a spread in brackets
+    ("90.0 ± -0.5", None, None, False),      # a negative spread: written, refused (helper-66)
+    ("90.1 (±-0.3)", None, None, False),
     ("60.7+", None, None, False),
     ("-", None, None, False),
     ("--*", None, None, False),

@@ -64,6 +64,9 @@ def _number(text: str, value: str, spread: str | None, notes: list[str]) -> Read
             exact_number(digits)
         except ValueError as exc:
             return Reading(text, None, problem=f"{_shown(digits)} {exc}", out_of_range=True)
+    if spread is not None and float(spread) < 0:
+        # "90.0 ± -0.5": the ± part is a size; a registry value holds none below 0 (V001)
+        return Reading(text, None, problem=f"its spread {spread} is negative")
     return Reading(text, float(value), None if spread is None else float(spread), tuple(notes),
                    value_text=value, spread_text=spread)
 
