@@ -475,3 +475,31 @@ def test_a_links_text_is_no_title_and_a_title_finds_no_paper_of_another_arxiv_id
     credited = {r.model: loaded.papers[r.paper].identifiers["arxiv"]
                 for s in loaded.sources.values() for r in s.results if r.paper}
     assert credited == {"x": "2401.01234", "z": "2402.09999"}
+
+
+def test_two_values_of_one_metric_in_a_result_import_neither(tmp_path: Path) -> None:
+    """A card's result on the validation split with "Test Accuracy" 80 and "Validation
+    Accuracy" 90, both of type accuracy: the first was filed as the validation result, a guess
+    (helper-66)."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).parents[1] / "tests" / "examples" / "base" / "registry",
+                    registry)
+    card = _write(tmp_path, _card(
+        "- name: m\n  results:\n  - task:\n      type: text-classification\n    dataset:\n"
+        "      name: GLUE MRPC\n      type: glue\n      split: validation\n    metrics:\n"
+        "    - type: accuracy\n      value: 80.0\n      name: Test Accuracy\n"
+        "    - type: accuracy\n      value: 90.0\n      name: Validation Accuracy\n"
+        "    - type: f1\n      value: 85.5\n"))
+    outcome = CliRunner().invoke(main, ["import", "hf", card, "--repo-id", "someone/m",
+                                        "--registry", str(registry), "--report",
+                                        str(tmp_path / "r.md")])
+    assert outcome.exit_code == 0, outcome.output
+    report = (tmp_path / "r.md").read_text("utf-8")
+    assert "two values for metric 'accuracy' in one result, 80.0 and 90.0; neither imported" \
+        in report
+    written = "".join(p.read_text("utf-8") for p in registry.glob("sources/*/*.yaml"))
+    assert "      accuracy:" not in written and "f1-score: 85.5" in written

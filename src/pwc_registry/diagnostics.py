@@ -477,8 +477,10 @@ _PROBLEMS += [
     Problem("A005", "row-without-values", "warning", "A leaderboard row has no readable value",
             "None of the row's values could be read, so there is nothing to import."),
     Problem("A006", "conflicting-row", "warning", "One row gives a metric two values",
-            "Two of the row's columns are one metric (their names differ only in case or "
-            "spacing) and hold different values. The first value is kept; check the paper."),
+            "Two of the row's columns (a card's two metrics of one type, \"Test Accuracy\" and "
+            "\"Validation Accuracy\") are one metric and hold different values. Neither is "
+            "imported: which one the result's split means is a guess. File the right one by "
+            "hand."),
     Problem("A007", "kept-registry-value", "warning", "The registry already says otherwise",
             "The registry holds another value here, perhaps a human's correction. The importer "
             "never overwrites it; compare and decide."),

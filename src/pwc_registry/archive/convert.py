@@ -364,10 +364,10 @@ class Conversion(Fields):
         return list(metrics)
 
     def _values(self, raw: Any, where: Origin) -> tuple[dict[str, Any], list[str]]:
-        metrics: dict[str, Any] = {}
+        read: list[tuple[str, Any, Origin]] = []
         notes: list[str] = []
         if not isinstance(raw, dict):
-            return metrics, notes
+            return {}, notes
         for name, value in raw.items():
             here = where.at(name)
             if value is None:
@@ -389,12 +389,8 @@ class Conversion(Fields):
                 continue
             if read_notes:
                 notes.append(f"{clean} {value!r}: {', '.join(read_notes)}")
-            if metric_id in metrics and metrics[metric_id] != reading_value:
-                self.report("A006", f"two values for metric '{metric_id}' in one row; kept "
-                            f"{metrics[metric_id]!r}, not {reading_value!r}", here)
-                continue
-            metrics[metric_id] = reading_value
-        return metrics, notes
+            read.append((metric_id, reading_value, here))
+        return self.one_value_each(read, "row"), notes
 
     def _add_result(self, holder: HolderDraft, result: dict[str, Any], where: Origin) -> None:
         key = result_identity(result["task"], result["dataset"], result.get("split"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..dates import DAY_OR_MONTH, after
@@ -48,6 +48,21 @@ class Fields:
         self.diagnostics.add(Diagnostic(code, f"{pointer_text(where.pointer)}: {message}",
                                         where.file, line, column if line else 0,
                                         pointer=where.pointer))
+
+    def one_value_each(self, read: Iterable[tuple[str, Any, Origin]], what: str
+                       ) -> dict[str, Any]:
+        """The values read for one result, by metric: a metric given two different values
+        (a card's "Test Accuracy" and "Validation Accuracy" both of type accuracy) keeps
+        neither, which would be a guess (A006)."""
+        metrics: dict[str, Any] = {}
+        twice: set[str] = set()
+        for metric_id, number, where in read:
+            if metric_id in metrics and metrics[metric_id] != number:
+                self.report("A006", f"two values for metric '{metric_id}' in one {what}, "
+                            f"{metrics[metric_id]!r} and {number!r}; neither imported", where)
+                twice.add(metric_id)
+            metrics.setdefault(metric_id, number)
+        return {m: v for m, v in metrics.items() if m not in twice}
 
     def text(self, value: Any, where: Origin) -> str | None:
         """A string field as given, stripped of surrounding space and of control and invisible

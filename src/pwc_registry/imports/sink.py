@@ -169,17 +169,9 @@ class Sink(Fields):
             self.counts["skipped row"] += 1
             return
         notes = list(imported.notes)
-        metrics: dict[str, Any] = {}
-        for value in imported.values:
-            read = self._value(value, fractions, mixed, notes)
-            if read is None:
-                continue
-            metric_id, number = read
-            if metric_id in metrics and metrics[metric_id] != number:
-                self.report_at("A006", f"two values for metric '{metric_id}' in one result; "
-                               f"kept {metrics[metric_id]!r}, not {number!r}", value.origin)
-                continue
-            metrics[metric_id] = number
+        values = [(*read, value.origin) for value in imported.values
+                  if (read := self._value(value, fractions, mixed, notes)) is not None]
+        metrics = self.one_value_each(values, "result")
         if not metrics:
             self.report_at("A005", f"'{model}' has no value that can be imported; not imported",
                            origin)
