@@ -168,8 +168,10 @@ def test_markdown_in_names_stays_text_in_snapshots(tmp_path: Path) -> None:
     paper(registry, "marked", "2024-01-01", [
         result("speech-recognition", "librispeech-test-clean", MARKUP_MODEL,
                word_error_rate=1.5)], title="`Title` ![t](https://e.org/t.png) @someone")
-    # Markdown in a title is only a warning (Q004): such a title still reaches every output.
-    assert [d.code for d in validate(Options(registry=registry)).diagnostics] == ["Q004"]
+    # Markdown in a title and an HTML entity in a name are only warnings (Q004, Q015): they
+    # still reach every output.
+    assert [d.code for d in validate(Options(registry=registry)).diagnostics] == ["Q004",
+                                                                               "Q015"]
     out = tmp_path / "snapshot"
     snapshot.build(load_registry(registry), out, jobs=1)
     render = MarkdownIt("commonmark").enable("table")
