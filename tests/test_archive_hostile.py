@@ -83,6 +83,7 @@ def test_a_linked_folder_on_the_way_is_reported_and_nothing_is_written_through_i
     linked = {d.file for d in report.diagnostics if d.code == "A013"}
     assert linked == {f"registry/papers/{shard.name}", "registry/tasks"}
     assert report.files[("paper", "created")] == report.files[("task", "created")] == 0
+    assert report.files[("paper", "not written")] == report.files[("task", "not written")] == 1
     assert report.files[("dataset", "created")] == 1  # the rest of the import goes on
 
 
@@ -100,7 +101,9 @@ def test_a_file_that_is_not_a_regular_file_is_reported_not_read(tmp_path: Path) 
     done = subprocess.run([sys.executable, "-c", script, str(registry)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "'kept'" in done.stdout and "A013" in done.stdout and "not a regular file" in done.stdout
+    # "not written": nothing of the record is anywhere ("kept" said it was; helper-66)
+    assert "'not written'" in done.stdout and "A013" in done.stdout \
+        and "not a regular file" in done.stdout
 
 
 def test_a_merged_file_is_replaced_whole_and_keeps_its_mode(tmp_path: Path) -> None:

@@ -134,7 +134,8 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
            folders: Folders, speaker: str, moved: Moved | None) -> Outcome:
     problem = folders.problem(relative)
     if problem is not None:
-        return "kept", [_linked(registry, problem[0], relative, problem[1])]
+        # Not "kept": nothing of the record is anywhere (the link's target is left alone).
+        return "not written", [_linked(registry, problem[0], relative, problem[1])]
     path = registry / relative
     text = canonical.dump(record, kind).encode("utf-8")
     if len(text) > layout.MAX_FILE_BYTES:
@@ -156,12 +157,13 @@ def _write(registry: Path, kind: str, record: dict[str, Any], relative: str, nam
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "kept", [_linked(registry, relative, relative, "is a symbolic link")]
+            return "not written", [_linked(registry, relative, relative, "is a symbolic link")]
         raise
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            return "kept", [_linked(registry, relative, relative, "is not a regular file")]
+            return "not written", [_linked(registry, relative, relative,
+                                           "is not a regular file")]
         with os.fdopen(os.dup(fd), "rb") as f:
             raw = f.read()
     finally:
