@@ -309,7 +309,18 @@ def test_missing_files_and_patterns_are_reported(tmp_path: Path) -> None:
 
 def test_unclosed_comments_in_markdown_take_linear_time(tmp_path: Path) -> None:
     top = _tree(tmp_path, "Import:\n  - doc.md\n", {"doc.md": "<!-- Models:\n" * 100_000})
-    assert _codes(_read(top)) == []  # <!--(.*?)--> would rescan the rest from each one
+    # <!--(.*?)--> would rescan the rest from each one; the first is never closed: said once
+    assert _codes(_read(top)) == ["A040"]
+
+
+def test_a_model_index_comment_never_closed_is_reported_at_its_start(tmp_path: Path) -> None:
+    """A timm-style page whose comment holding the models has no "-->": its models were lost
+    without a word (helper-66)."""
+    top = _tree(tmp_path, "Import:\n  - doc.md\n", {
+        "doc.md": "# Title\n\n<!--\nType: model-index\nModels:\n  - Name: md1\n"})
+    problems = [p for b in _read(top) for p in b.problems]
+    assert [(c, o.line) for c, _, o in problems] == [("A040", 3)]
+    assert "never closed" in problems[0][1]
 
 
 @pytest.mark.parametrize("text, code", [

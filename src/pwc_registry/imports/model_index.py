@@ -63,16 +63,18 @@ def paper_identifiers(url: str | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(identifiers_in(url.strip()).items())) if url else ()
 
 
-def _html_comments(text: str) -> Iterator[tuple[int, str]]:
-    """Each HTML comment's body and where it starts. Found by hand, not by a pattern: a
-    non-greedy ``<!--(.*?)-->`` rescans to the end from every unclosed ``<!--``, quadratic on a
-    file full of them."""
+def _html_comments(text: str) -> Iterator[tuple[int, str, bool]]:
+    """Each HTML comment's body, where it starts, and whether it is closed (one never closed
+    runs to the end of the text). Found by hand, not by a pattern: a non-greedy
+    ``<!--(.*?)-->`` rescans to the end from every unclosed ``<!--``, quadratic on a file full
+    of them."""
     position = 0
     while (start := text.find("<!--", position)) != -1:
         end = text.find("-->", start + 4)
         if end == -1:
+            yield start + 4, text[start + 4:], False
             return
-        yield start + 4, text[start + 4: end]
+        yield start + 4, text[start + 4: end], True
         position = end + 3
 
 
@@ -317,10 +319,14 @@ class _Tree:
             self.report("A040", exc.message, Origin(path, (), raw[: exc.start].count(b"\n") + 1))
             return []
         parts = []
-        for start, body in _html_comments(text):
+        for start, body, closed in _html_comments(text):
             if not any(f"{key}:" in body for key in _MODEL_INDEX_KEYS):
                 continue  # a comment of another kind
             offset = text.count("\n", 0, start)
+            if not closed:  # its models would be lost without a word
+                self.report("A040", "the HTML comment that holds a model-index block is never "
+                            "closed (-->); it is not read", Origin(path, (), offset + 1))
+                continue
             found, problems, partial = read_source_yaml(path, body.encode("utf-8"),
                                                         line_offset=offset)
             for problem in problems:
