@@ -620,3 +620,21 @@ def test_a_correction_removing_a_row_does_not_hold_back_a_new_row_of_its_name(
     models = [r["model"] for r in yaml.safe_load(paper.read_text("utf-8"))["results"]]
     assert models == ["RealNet", "Anonymous [2]"], models
     assert [d.code for d in report.diagnostics if d.code == "A053"] == ["A053"]
+
+
+def test_a_later_record_that_is_not_json_stops_the_import_and_says_so(tmp_path: Path) -> None:
+    """A raw NUL in the second task's name: "A001 not valid JSON: Invalid control character
+    at" (the decoder's dangling "at"), and counts of the first task's rows with nothing
+    written, unsaid (helper-66)."""
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    tables = tmp_path / "t.json"
+    good = json.dumps({"task": "Image Classification", "datasets": [
+        {"dataset": "ImageNet", "sota": {"metrics": ["Accuracy"], "rows": [ROW]}}]})
+    tables.write_text(f"[{good},\n{good.replace('Image Classification', 'Bad' + chr(0))}]",
+                      encoding="utf-8")
+    report = _import(registry, evaluation_tables=[tables])
+    [error] = [d for d in report.diagnostics if d.code == "A001"]
+    assert error.message == ("not valid JSON: Invalid control character; the import stopped "
+                             "here and wrote nothing") and error.line == 2
+    assert not list(registry.rglob("*.yaml"))

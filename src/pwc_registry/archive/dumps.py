@@ -464,7 +464,8 @@ class _Scanner:
             skip = len(text) - len(text.lstrip(" \t\r\n"))
             value, stop = _DECODER.raw_decode(text, skip)
         except json.JSONDecodeError as exc:
-            raise self.error(exc.msg, start + len(text[: exc.pos].encode("utf-8"))) from None
+            raise self.error(_json_message(exc), start + len(text[: exc.pos].encode("utf-8"))) \
+                from None
         except _KeyTwice as exc:
             self.report(_twice(self.name, self.index, exc.key,
                                *self.where(start + len(text[:skip].encode("utf-8")))))
@@ -666,7 +667,7 @@ def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report,
         try:
             value, end = _DECODER.raw_decode(text, begin)
         except json.JSONDecodeError as exc:
-            raise _line_error(name, exc.msg, line_number,
+            raise _line_error(name, _json_message(exc), line_number,
                               len(text[: exc.pos].encode("utf-8"))) from None
         except _KeyTwice as exc:
             report(_twice(name, index, exc.key, line_number, begin + 1))
@@ -679,6 +680,12 @@ def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report,
         yield index, value
         current = None
         index += 1
+
+
+def _json_message(exc: json.JSONDecodeError) -> str:
+    """The decoder's message without its dangling "at" ("Invalid control character at"): the
+    place is the diagnostic's line and column."""
+    return exc.msg.removesuffix(" at")
 
 
 def _line_error(name: str, message: str, line: int, at: int) -> DumpError:

@@ -162,7 +162,10 @@ def import_archive(options: Options) -> ImportReport:
         for path in options.links:
             conversion.add_code_links(dump(path, f"code links {path.name}"), str(path))
     except DumpError as exc:
-        diagnostics.add(exc.diagnostic)
+        # The counts are of the records read before it; none of them is written.
+        stopped = exc.diagnostic
+        diagnostics.add(dataclasses.replace(stopped, message=f"{stopped.message}; the import "
+                                            "stopped here and wrote nothing"))
         writer.close()
         return report()
 
