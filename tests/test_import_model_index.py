@@ -530,3 +530,17 @@ def test_results_without_a_task_or_any_value_count_as_rows_not_imported(tmp_path
     (batch,) = _read(top)
     assert len(batch.results) == 1 and batch.unread_rows == 2
     assert _codes([batch]) == ["A045", "A045"]
+
+
+def test_results_left_out_by_the_reader_are_rows_not_read(tmp_path: Path) -> None:
+    """b's metric written twice and c's 010 (YAML 1.1 reads 8) leave out their results (A049):
+    the import said "1 rows read: 1 results, 0 not imported" (helper-66)."""
+    result = ("    Results:\n      - Task: Image Classification\n        Dataset: ImageNet-1k\n"
+              "        Metrics:\n")
+    batches = _read_metafile(tmp_path, (
+        f"Models:\n  - Name: a\n{result}          Top 1 Accuracy: 70.0\n"
+        f"  - Name: b\n{result}          Top 1 Accuracy: 71.0\n          Top 1 Accuracy: 72.0\n"
+        f"  - Name: c\n{result}          Top 1 Accuracy: 010\n"))
+    assert _codes(batches) == ["A049", "A049"]
+    assert [r.model for r in _results(batches)] == ["a"]
+    assert sum(b.unread_rows for b in batches) == 2

@@ -176,6 +176,16 @@ class _Tree:
     def report(self, code: str, message: str, origin: Origin) -> None:
         self.problems.append((code, message, origin))
 
+    def _count_left_out(self, path: str, problems: list[Problem]) -> None:
+        """A model's entry or a result the reader left out (A049) is a row not read (a model
+        holds one result at least), as the card importer counts it."""
+        for code, _, where in problems:
+            places = [i for i, part in enumerate(where.pointer) if isinstance(part, int)]
+            entry = where.pointer[: places[-1] + 1] if places else ()
+            if code == "A049" and entry and (len(entry) == 1 or
+                                             entry[-2] in ("Models", "Results")):
+                self.unread[path] += 1
+
     # --- files ---
 
     def _inside(self, real: str) -> bool:
@@ -305,6 +315,7 @@ class _Tree:
         if path.lower().endswith(".md"):
             return self._markdown(path, raw)
         found, problems, partial = read_source_yaml(path, raw, any_shape=True)
+        self._count_left_out(path, problems)
         for problem in problems:
             self.report(*problem)
         if partial:
@@ -329,6 +340,7 @@ class _Tree:
                 continue
             found, problems, partial = read_source_yaml(path, body.encode("utf-8"),
                                                         line_offset=offset)
+            self._count_left_out(path, problems)
             for problem in problems:
                 self.report(*problem)
             if partial:
