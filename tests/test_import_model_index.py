@@ -544,3 +544,11 @@ def test_results_left_out_by_the_reader_are_rows_not_read(tmp_path: Path) -> Non
     assert _codes(batches) == ["A049", "A049"]
     assert [r.model for r in _results(batches)] == ["a"]
     assert sum(b.unread_rows for b in batches) == 2
+
+
+def test_a_metafile_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """A BOM refused a whole metafile (A040 of Y009), where tables and cards read (helper-66)."""
+    batches = _read_metafile(tmp_path, "\ufeffModels:\n  - Name: a\n    Results:\n"
+                             "      - Task: Image Classification\n        Dataset: ImageNet-1k\n"
+                             "        Metrics:\n          Top 1 Accuracy: 70.0\n")
+    assert _codes(batches) == [] and [r.model for r in _results(batches)] == ["a"]

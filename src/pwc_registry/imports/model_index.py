@@ -24,6 +24,7 @@ that holds models, so the unit rule judges a metafile as a whole.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import fnmatch
 import glob
@@ -106,8 +107,10 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
     kept as its text, which the value reader then reports (A015) as it would a quoted one; a
     key written twice or a number YAML 1.1 reads otherwise leaves out the list entry holding it
     (a card's metric, a result, a model), reported (A049); the rest of the file is imported.
-    Anything else refuses the document (A040)."""
-    doc = read_rich(file, raw, any_shape=any_shape)
+    Anything else refuses the document (A040). A byte-order mark at its start is taken off:
+    the registry's own files may not have one (Y009), but a library's file is read as the
+    tables and cards are."""
+    doc = read_rich(file, raw.removeprefix(codecs.BOM_UTF8), any_shape=any_shape)
     if doc.data is not None:
         return doc, [], False
     saved = salvage(doc)
