@@ -177,6 +177,7 @@ def test_values_as_text_are_handed_on_as_written(tmp_path: Path) -> None:
     ("---\n\tmodel-index: 1\n---\n", ["A047", "A040"], 1),
     ("---\na: &x [1]\nb: *x\nmodel-index: []\n---\n", ["A047", "A040", "A040"], 1),  # aliases
     ("---\nmodel-index: {name: m}\n---\n", ["A047"], 2),
+    ("---\nmodel-index:\n- name: m\n# no closing line\n", ["A047"], 1),  # never closed
 ])
 def test_cards_without_readable_results(tmp_path: Path, text: str, codes: list[str],
                                         line: int) -> None:
@@ -184,6 +185,8 @@ def test_cards_without_readable_results(tmp_path: Path, text: str, codes: list[s
     assert batch.results == ()
     assert [c for c, _, _ in batch.problems] == codes
     assert batch.problems[0][2].line == line
+    # a front matter never closed is said to be so, not to be missing (helper-66)
+    assert ("never closed" in batch.problems[0][1]) == ("no closing" in text)
 
 
 def test_the_error_in_a_front_matter_has_the_cards_line(tmp_path: Path) -> None:

@@ -139,8 +139,11 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
             ("A040", exc.message, Origin(file, (), raw[: exc.start].count(b"\n") + 1)),))
     match = REGEX_YAML_BLOCK.search(text)
     if match is None:
+        opened = text.split("\n", 1)[0].rstrip() == "---"
         return Imported(Origin(file), fallback, (), (
-            ("A047", "the card has no YAML front matter (--- at its top)", Origin(file, (), 1)),))
+            ("A047", "the card's YAML front matter (--- at its top) is never closed by a line "
+             "of ---" if opened else "the card has no YAML front matter (--- at its top)",
+             Origin(file, (), 1)),))
     offset = text.count("\n", 0, match.start(2))
     doc, read_problems, partial = read_source_yaml(file, match.group(2).encode("utf-8"),
                                                    line_offset=offset)
