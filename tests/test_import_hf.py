@@ -178,6 +178,7 @@ def test_values_as_text_are_handed_on_as_written(tmp_path: Path) -> None:
     ("---\na: &x [1]\nb: *x\nmodel-index: []\n---\n", ["A047", "A040", "A040"], 1),  # aliases
     ("---\nmodel-index: {name: m}\n---\n", ["A047"], 2),
     ("---\nmodel-index:\n- name: m\n# no closing line\n", ["A047"], 1),  # never closed
+    ("---\nmodel-index:\n- name: 123\n" + RESULT + "---\n", ["A048"], 5),  # a number
 ])
 def test_cards_without_readable_results(tmp_path: Path, text: str, codes: list[str],
                                         line: int) -> None:

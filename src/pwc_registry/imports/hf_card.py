@@ -205,7 +205,9 @@ def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, 
                  paper: PaperRef | None, problems: list[Problem]) -> ImportedResult | None:
     origin = _origin(file, doc, at, offset)
     if not isinstance(name, str) or not name.strip():
-        problems.append(("A048", "a model-index entry has no name", origin))
+        what = "has no name" if name is None or isinstance(name, str) else \
+            f"has {describe_value(name)} for a name ({name!r}): quote the name in the card"
+        problems.append(("A048", f"a model-index entry {what}", origin))
         return None
     try:
         _, evals = model_index_to_eval_results([{"name": name, "results": [result]}])
