@@ -69,6 +69,8 @@ def test_every_archive_value_is_read_or_refused_never_guessed(corpus: Path) -> N
     ("66.4 (dev)", 66.4, None, True),        # a remark (a note on the result)
     ("90.1 (±0.3)", 90.1, 0.3, True),        # a spread in brackets
     ("90.0 ± -0.5", None, None, False),      # a negative spread: written, refused (helper-66)
+    ("NaN", None, None, False),              # not finite: A015, as JSON's bare NaN (helper-66)
+    ("-Infinity", None, None, False),
     ("90.1 (±-0.3)", None, None, False),
     ("60.7+", None, None, False),
     ("-", None, None, False),
@@ -82,6 +84,7 @@ def test_archive_value_strings(text: str, value: float | None, spread: float | N
     reading = read_number_text(text)
     assert (reading.value, reading.spread) == (value, spread)
     assert (reading.problem is None) == readable
+    assert reading.out_of_range == (text in ("NaN", "-Infinity"))
 
 
 # --- numbers a registry file can hold --------------------------------------------------------

@@ -71,12 +71,19 @@ def _number(text: str, value: str, spread: str | None, notes: list[str]) -> Read
                    value_text=value, spread_text=spread)
 
 
+#: The texts of a float that is no number a result can be (A015 in imports).
+_NOT_FINITE = frozenset({"nan", "inf", "infinity"})
+
+
 def read_number_text(text: str) -> Reading:
     notes: list[str] = []
     s = text.strip()
     if s.startswith("\ufeff"):
         s = s.lstrip("\ufeff").strip()
         notes.append("stripped a byte-order mark")
+    if s.casefold().lstrip("+-.") in _NOT_FINITE:  # "NaN", "-Infinity", YAML's ".inf"
+        return Reading(text, None, problem=f"{_shown(s)} is not a finite number",
+                       out_of_range=True)
     if not s or s in {"-", "--", "?", "N/A", "n/a", "NA"} or not re.search(r"[0-9]", s):
         return Reading(text, None, problem="no number is given")
     if _PLAIN.match(s):
