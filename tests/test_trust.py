@@ -964,3 +964,17 @@ def test_a_submodule_in_the_registry_is_refused(tmp_path: Path) -> None:
                                   jobs=1))
         assert [(d.code, d.severity, d.file) for d in report.diagnostics] == expected, \
             changed_since
+
+
+def test_a_corrections_value_written_as_text_is_said_so(tmp_path: Path) -> None:
+    """`old: "50%"` read as the change was written ("the change is 50 → 55"), with no word that
+    the correction's value is text (helper-65)."""
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"][0]["metrics"].update(acc=55))
+    _correct(path, result={"task": "tsk", "dataset": "ds", "model": "Alpha"}, metric="acc",
+             old="50%", new=55)
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [h008] = [d for d in report.diagnostics if d.code == "H008"]
+    assert h008.hint == "old is text ('50%'), not a number: write the number as the file " \
+        "writes it"

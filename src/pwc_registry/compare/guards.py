@@ -296,10 +296,13 @@ def check_history(delta: Delta,
             continue
         if c.path in delta.invalid:
             continue
+        text = next((f"{key} is text ({c.data[key]!r}), not a number: write the number as "
+                     "the file writes it" for key in ("old", "new")
+                     if c.metric is not None and isinstance(c.data.get(key), str)), None)
         out.add(where.at("H008", f"corrections[{c.index}] explains no change that this change "
                          f"makes{_near_miss(verdicts, c)}", c.path, ("corrections", c.index),
-                         "a correction names the result (or field) and the old and new value "
-                         "exactly as they change; remove it, or fix what it names"))
+                         text or "a correction names the result (or field) and the old and new "
+                         "value exactly as they change; remove it, or fix what it names"))
     return sorted(out, key=Diagnostic.sort_key)
 
 
