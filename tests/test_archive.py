@@ -606,3 +606,30 @@ def test_a_paper_renamed_to_another_paper_is_found_under_its_new_id(tmp_path: Pa
                           "language model") == "lert"
     assert known.renamed_into_source("lert", "LERT", 1) is None  # a paper: merged into
     assert known.paper_id({}, None, "Another paper") == "another-paper"
+
+
+def test_a_renamed_id_or_a_title_finds_no_paper_of_another_identifier(tmp_path: Path) -> None:
+    """helper-67: a label whose id is a renamed paper's old id filed another arXiv paper's
+    results under the renamed one; and a DOI differing only in case made a duplicate paper
+    that validation refuses (I003), where the validator takes DOIs without case."""
+    from pwc_registry.imports.resolve import Known
+
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).parents[1] / "registry", registry)
+    old = registry / "papers" / "e2" / "lert-a-linguistically-motivated-pre-trained-language-model.yaml"
+    text = old.read_text("utf-8").replace(
+        "id: lert-a-linguistically-motivated-pre-trained-language-model", "id: lert")
+    old.unlink()
+    (registry / layout.relative_path(layout.PAPER, "lert")).parent.mkdir(exist_ok=True)
+    (registry / layout.relative_path(layout.PAPER, "lert")).write_text(
+        text + 'corrections:\n  - date: "2026-12-03"\n    reason: a shorter id\n'
+        "    renamed_from: lert-a-linguistically-motivated-pre-trained-language-model\n",
+        encoding="utf-8")
+    known = Known(registry, jobs=1)
+    label = "LERT: a linguistically motivated pre-trained language model"
+    assert known.paper_id({"arxiv": "2211.05344"}, None, label) == "lert"  # its own id
+    other = known.paper_id({"arxiv": "2205.12345"}, None, label)
+    assert other not in ("lert",) and other.startswith("lert-a-linguistically")
+    doi = next(p for p in load_registry(registry, jobs=1).papers.values()
+               if "doi" in p.identifiers)
+    assert known.paper_id({"doi": doi.identifiers["doi"].upper()}, None, "x") == doi.id

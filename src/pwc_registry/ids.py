@@ -53,6 +53,12 @@ IDENTIFIER_PAGES = {"arxiv": "https://arxiv.org/abs/{}", "doi": "https://doi.org
                     "openreview": "https://openreview.net/forum?id={}"}
 
 
+def identifier_key(scheme: str, value: str) -> tuple[str, str]:
+    """What makes two identifiers one: DOIs and the rest compared without case (the validator
+    finds two papers holding one, I003; an importer finds the paper by it)."""
+    return scheme, value.strip().casefold()
+
+
 def identifier_page(scheme: str, value: str) -> str:
     """The page an identifier names (``https://arxiv.org/abs/2211.05344``)."""
     return IDENTIFIER_PAGES[scheme].format(value)

@@ -36,7 +36,7 @@ from .check import (
 )
 from .diagnostics import Diagnostic, Pointer, count
 from .gitrefs import Changes
-from .ids import CITES_SCHEME, TITLE_SCHEME, fold
+from .ids import CITES_SCHEME, TITLE_SCHEME, fold, identifier_key
 from .load import Document, read
 from .paper_index import blob_id
 from .parallel import fork_map, gc_paused, shared
@@ -419,7 +419,7 @@ def _unchanged_identifiers(registry: Path, changes: Changes,
 def _owners(identifiers: Iterable[Identifier]) -> dict[tuple[str, str], list[str]]:
     owners: dict[tuple[str, str], list[str]] = {}
     for name, scheme, value in identifiers:
-        owners.setdefault((scheme, value.casefold()), []).append(name)
+        owners.setdefault(identifier_key(scheme, value), []).append(name)
     return owners
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from ..check import title_problem
 from ..dates import before, month_of_arxiv
 from ..diagnostics import Diagnostic
-from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold
+from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, identifier_key
 from .resolve import PAPER_MATCH_ORDER
 
 #: A board within a holder, with a model name as :func:`..ids.undated` compares it.
@@ -59,13 +59,15 @@ class PaperDrafts:
         gains a title if a later record gives one)."""
         draft = None
         for scheme in PAPER_MATCH_ORDER:
-            if scheme in identifiers and (scheme, identifiers[scheme]) in self._by_key:
-                draft = self._by_key[(scheme, identifiers[scheme])]
+            if scheme in identifiers and identifier_key(scheme, identifiers[scheme]) \
+                    in self._by_key:
+                draft = self._by_key[identifier_key(scheme, identifiers[scheme])]
                 break
         if draft is None and title is not None:
             draft = self._by_key.get(("title", fold(title)))
-            if draft is not None and any(draft.identifiers.get(k, v) != v
-                                         for k, v in identifiers.items()):
+            if draft is not None and any(
+                    k in draft.identifiers and identifier_key(k, draft.identifiers[k])
+                    != identifier_key(k, v) for k, v in identifiers.items()):
                 draft = None  # two papers of one title: the identifiers tell them apart
         if draft is None:
             draft = PaperDraft(title)
@@ -76,7 +78,7 @@ class PaperDrafts:
             self._by_key.setdefault(("title", fold(title)), draft)
         for scheme, value in identifiers.items():
             draft.identifiers.setdefault(scheme, value)
-            self._by_key.setdefault((scheme, value), draft)
+            self._by_key.setdefault(identifier_key(scheme, value), draft)
         return draft
 
     def all(self) -> list[PaperDraft]:

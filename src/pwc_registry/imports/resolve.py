@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import layout
 from ..diagnostics import Diagnostic
-from ..ids import fold
+from ..ids import fold, identifier_key
 from ..leaderboard import ancestors
 from ..registry import Holder, load_registry
 from ..vocabulary import Limits
@@ -174,13 +174,14 @@ class Known:
             # invalid files too: their ids stay theirs; papers and sources share one set of ids
             self.names.take(layout.PAPER if f.kind in layout.HOLDER_KINDS else f.kind, f.stem)
         self.papers: dict[tuple[str, str], str] = {}
-        #: Each paper's identifiers, by its id.
-        self.identifiers_of = {p.id: dict(p.identifiers) for p in loaded.papers.values()}
+        #: Each paper's and source's identifiers, by its id.
+        every: list[Holder] = [*loaded.papers.values(), *loaded.sources.values()]
+        self.identifiers_of = {h.id: dict(h.identifiers) for h in every}
         for paper in loaded.papers.values():
             if paper.title is not None:  # else known by its identifiers alone
                 self.papers.setdefault(("title", fold(paper.title)), paper.id)
             for scheme, value in paper.identifiers.items():
-                self.papers.setdefault((scheme, value), paper.id)
+                self.papers.setdefault(identifier_key(scheme, value), paper.id)
         #: The sources the registry holds, by folded title: a board's source is found again.
         self.sources = {fold(s.title): s.id for s in loaded.sources.values()}
         self.source_ids = set(loaded.sources)
@@ -202,21 +203,27 @@ class Known:
         """The id of the paper with these identifiers (matched first: the archive files one
         arXiv paper under two titles) or this title; else a new one, from ``label``."""
         for scheme in PAPER_MATCH_ORDER:
-            found = self.papers.get((scheme, identifiers.get(scheme, "")))
+            found = self.papers.get(identifier_key(scheme, identifiers.get(scheme, "")))
             if found:
                 return found
         found = self.papers.get(("title", fold(title))) if title else None
         # Not a paper of the same title that another identifier of the same kind names: two
         # cards linking "this paper" to two arXiv ids are two papers.
-        if found and not any(self.identifiers_of.get(found, {}).get(scheme, value) != value
-                             for scheme, value in identifiers.items()):
+        if found and not self._other_paper(found, identifiers):
             return found
         paper_id = new_id(label, self.names.taken(layout.PAPER), identifiers.get("pwc"))
-        if paper_id in self.renamed:  # a free id, so the renamed record is another
-            self.found_as[self.renamed[paper_id]] = paper_id
-            return self.renamed[paper_id]
+        renamed = self.renamed.get(paper_id)  # a free id: the renamed record is another
+        if renamed is not None and not self._other_paper(renamed, identifiers):
+            self.found_as[renamed] = paper_id
+            return renamed
         self.names.take(layout.PAPER, paper_id)
         return paper_id
+
+    def _other_paper(self, found: str, identifiers: Mapping[str, str]) -> bool:
+        """Whether ``found`` holds an identifier of a kind ``identifiers`` has, another one."""
+        held = self.identifiers_of.get(found, {})
+        return any(scheme in held and identifier_key(scheme, held[scheme])
+                   != identifier_key(scheme, value) for scheme, value in identifiers.items())
 
     def renamed_into_source(self, paper_id: str, label: str, results: int) -> Diagnostic | None:
         """Why a paper's results are not imported, or None: the paper was renamed into the
