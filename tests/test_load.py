@@ -395,3 +395,11 @@ def test_a_file_out_of_place_is_told_where_it_goes(tmp_path: Path) -> None:
         "kind of file lives",
         "registry/datasets/x/astock-v2.yaml":
             "a dataset with the id 'astock-v2' is registry/datasets/astock-v2.yaml"}
+
+
+def test_a_word_all_cyrillic_among_latin_words_is_no_mixed_word() -> None:
+    """Q014 is for a word mixing scripts: "Whisper (СССР subset)" is a real name (helper-67)."""
+    from pwc_registry.check import text_problems
+
+    assert text_problems("Whisper (СССР subset)") == []
+    assert [code for code, _, _ in text_problems("Chinese Lert L\u0430rge")] == ["Q014"]

@@ -104,6 +104,15 @@ def test_from_an_arxiv_id_to_a_passing_validation(tmp_path: Path, arxiv_api: lis
     assert ("    model: LERT Small\n    metrics:\n      accuracy: 66.360\n      precision: 68.0\n"
             "      recall:\n        value: 64.0\n        spread: 0.30\n") in path.read_text("utf-8")
     assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
+    # but not a leading zero, which YAML 1.1 reads as octal (helper-67): 016 is written 16
+    code, out = invoke("new", "result", "2211.05344", "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "LERT Tiny", "--metric",
+                       "accuracy=016", "--metric", "precision=07.50", "--registry",
+                       str(registry))
+    assert code == 0, out
+    assert "    model: LERT Tiny\n    metrics:\n      accuracy: 16\n      precision: 7.5\n" \
+        in path.read_text("utf-8")
+    assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
     code, out = invoke("new", "result", "2211.05344", "--task", "stock-market-prediction",
                        "--dataset", "astock", "--model", "LERT Small", "--metric",
                        "recall=64.1", "--registry", str(registry))

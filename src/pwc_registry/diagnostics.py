@@ -344,8 +344,9 @@ _PROBLEMS += [
             "named is another result than the one it looks like, filed beside it on the same "
             "leaderboard (a pull request adding it reads as the published row with a new "
             "value), and a search for the name does not find it. Cyrillic letters, and Greek "
-            "capitals and omicron that look like Latin ones, are looked for (α, β and μ are "
-            "not: \"αNLI\" and \"μP\" are real names). Write the word in one script."),
+            "capitals and omicron that look like Latin ones, are looked for within a word (α, "
+            "β and μ are not: \"αNLI\" and \"μP\" are real names; a word all Cyrillic, "
+            "\"СССР\", is a word of its own). Write the word in one script."),
     Problem("Q015", "html-entity", "warning", "A name holds an HTML character reference",
             "\"convolution &amp; 7 recurrent layers\": the page a name was copied from escaped a "
             "character, and the copy kept the escape. Names are plain text, shown as written "

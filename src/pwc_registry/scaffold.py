@@ -307,7 +307,8 @@ def new_result(registry: Path, paper: str, *, task: str, dataset: str, model: st
                     canonical.dump(data, layout.PAPER, comments)), done
 
 
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+#: A decimal YAML 1.1 and 1.2 read alike: no leading zero (016 is octal 14 to YAML 1.1).
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def _shown_value(value: Any) -> str:
