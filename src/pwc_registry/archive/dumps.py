@@ -106,6 +106,25 @@ def _skip_value(text: str, i: int) -> int:
 
 
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+class _Budget:
+    """How far the places of one record may walk its text: a few times its length. Each place
+    is found from the record's start, so a record of many problems (10,000 rows whose values
+    are no numbers) would cost the square of its length: past the budget, its other problems
+    keep their pointer alone."""
+
+    def __init__(self) -> None:
+        self.record = -1
+        self.left = 0
+
+    def allows(self, record: int, size: int) -> bool:
+        if record != self.record:
+            self.record, self.left = record, 4 * size + (1 << 20)
+        return self.left > 0
+
+    def spend(self, walked: int) -> None:
+        self.left -= walked
+
+
 #: Decodes values only to pass over them (keys twice are the record reader's business).
 _PLAIN = json.JSONDecoder()
 
@@ -243,14 +262,18 @@ class _Scanner:
         #: it begins, the offset in buf where the text begins), for :meth:`place`.
         self.current: tuple[int, str, int, int] | None = None
         self._bytes = ("", 0, 0)  # a text, a character offset in it and its UTF-8 offset
+        self._budget = _Budget()
 
     def place(self, pointer: tuple[str | int, ...]) -> Place | None:
         """The line and column of the value at ``pointer`` (from the record's index) in the
         record handed over."""
         if self.current is None or pointer[0] != self.current[0]:
             return None
-        _, text, begin, at = self.current
+        index, text, begin, at = self.current
+        if not self._budget.allows(index, len(text) - begin):
+            return None
         char = value_at(text, begin, pointer[1:])
+        self._budget.spend(char - begin)
         known, char_at, byte_at = self._bytes
         if known is not text or char_at > char:  # counted on from the last place asked for
             char_at = byte_at = 0
@@ -628,11 +651,16 @@ def _json_lines(name: str, stream: IO[bytes], limits: Limits, report: Report,
     line_number = 0
     current: tuple[int, str, int, int] | None = None  # index, line, its number, where it begins
 
+    budget = _Budget()
+
     def place(pointer: tuple[str | int, ...]) -> Place | None:
         if current is None or pointer[0] != current[0]:
             return None
-        _, text, number, begin = current
+        index, text, number, begin = current
+        if not budget.allows(index, len(text)):
+            return None
         char = value_at(text, begin, pointer[1:])
+        budget.spend(2 * char)  # the walk, and the encoding of what comes before
         return number, len(text[:char].encode("utf-8", "surrogatepass")) + 1
 
     if places is not None:
