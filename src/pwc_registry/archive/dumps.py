@@ -107,7 +107,7 @@ def _skip_value(text: str, i: int) -> int:
 
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 class _Budget:
-    """How far the places of one record may walk its text: a few times its length. Each place
+    """How far the places of one record may walk its text: 64 times its length, and 8 MiB. Each place
     is found from the record's start, so a record of many problems (10,000 rows whose values
     are no numbers) would cost the square of its length: past the budget, its other problems
     keep their pointer alone."""
@@ -118,7 +118,7 @@ class _Budget:
 
     def allows(self, record: int, size: int) -> bool:
         if record != self.record:
-            self.record, self.left = record, 4 * size + (1 << 20)
+            self.record, self.left = record, 64 * size + (8 << 20)
         return self.left > 0
 
     def spend(self, walked: int) -> None:
