@@ -126,3 +126,5 @@ class Imported:
     #: Rows of the source the reader could not read at all (a table's misaligned row), each
     #: said in ``problems``: counted as rows read and not imported.
     unread_rows: int = 0
+    #: Problems by code a reader counted past those it kept (as many as the report lists).
+    more_problems: tuple[tuple[str, int], ...] = ()

@@ -45,6 +45,11 @@ class Problems:
             self.kept.append(_short(diagnostic))
             self._kept.add(diagnostic)
 
+    def count(self, code: str, more: int) -> None:
+        """``more`` problems of ``code`` a reader counted without keeping them (past what the
+        report lists): counted as every other, listed by none."""
+        self.total[code] += more
+
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         for diagnostic in diagnostics:
             self.add(diagnostic)

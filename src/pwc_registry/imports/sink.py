@@ -102,6 +102,8 @@ class Sink(Fields):
     def add(self, batch: Imported) -> None:
         for code, message, origin in batch.problems:
             self.report_at(code, message, origin)
+        for code, more in batch.more_problems:
+            self.diagnostics.count(code, more)
         self.counts["row"] += batch.unread_rows
         self.counts["skipped row"] += batch.unread_rows
         holder = self._source(batch.holder, batch.origin) if batch.holder else None

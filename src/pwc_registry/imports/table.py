@@ -232,11 +232,12 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, at_header, "A037",
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
-    results, problems, unread = _rows(reader, header, mapping, file,
+    results, problems, more, unread = _rows(reader, header, mapping, file,
                                       ends_whole=_ends_whole(text, "\t" if tabs else ","),
                                       text_lines=_LINE_BREAK.split(text),
                                       delimiter="\t" if tabs else ",")
-    return Imported(origin, mapping.source, results, problems, unread_rows=unread)
+    return Imported(origin, mapping.source, results, problems, unread_rows=unread,
+                    more_problems=more)
 
 
 def _refused(mapping: TableMapping, origin: Origin, code: str, message: str) -> Imported:
@@ -286,8 +287,10 @@ def _cell_columns(line: str, delimiter: str) -> list[int]:
 def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapping,
           file: str, *, ends_whole: bool = True, text_lines: Sequence[str] = (),
           delimiter: str = ","
-          ) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...], int]:
-    """The table's results, its problems, and how many of its rows were not read. A row
+          ) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...],
+                     tuple[tuple[str, int], ...], int]:
+    """The table's results, its problems (and by code how many more were counted, not kept),
+    and how many of its rows were not read. A row
     that is not CSV is placed at the line it starts on, and every line it took with it (a
     stray quote runs on to the next) counts as a row not read. ``ends_whole``: whether the
     text ends where its writer ended it (:func:`_ends_whole`); else the file may be cut short
@@ -295,7 +298,7 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     (``94.1`` of ``94.170``), so a last row whose last cell the mapping reads is not read
     (one ending in a column the mapping does not read is: its values are whole)."""
     results: list[ImportedResult] = []
-    problems = _RowProblems(file)
+    problems = _RowProblems()
     unread = 0
     short_last: tuple[int, int, Origin, int] | None = None  # the result, row, where, cells
     index = {name: i for i, name in reversed(list(enumerate(header)))}
@@ -375,36 +378,35 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     if not ends_whole and short_last is not None and short_last[0] == len(results) - 1:
         _, row, here, width = short_last
         del results[-1]
-        problems.append(("A038", f"row {row}, the last, has no line break after it, and its "
+        problems.always(("A038", f"row {row}, the last, has no line break after it, and its "
                          f"last cell ({header[width - 1]!r}, cell {width} of the header's "
                          f"{len(header)}) is one the mapping reads: the file may be cut short "
                          "inside it; not imported", here,))
         unread += 1
-    return tuple(results), problems.said(), unread
+    return tuple(results), tuple(problems), tuple(sorted(problems.more.items())), unread
 
 
 class _RowProblems(list[tuple[str, str, Origin]]):
-    """The rows' problems, as many of each code as the report lists, the last of them saying
-    how many more there were (a table of three million ragged rows held a problem each:
-    1.4 GB)."""
+    """The rows' problems, as many of each code as the report lists, the others counted (a
+    table of three million ragged rows held a problem each: 1.4 GB); the report counts them
+    as it counts those it does not list."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.file = file
         self.kept: Counter[str] = Counter()
         self.more: Counter[str] = Counter()
 
     def append(self, problem: tuple[str, str, Origin]) -> None:
         code = problem[0]
-        if self.kept[code] < LISTED - 1:
+        if self.kept[code] < LISTED - 1:  # room for one always kept
             self.kept[code] += 1
             super().append(problem)
         else:
             self.more[code] += 1
 
-    def said(self) -> tuple[tuple[str, str, Origin], ...]:
-        return (*self, *((code, f"{n:,} more rows with this problem, not listed; not imported",
-                          Origin(self.file)) for code, n in sorted(self.more.items())))
+    def always(self, problem: tuple[str, str, Origin]) -> None:
+        """A problem unlike the rows' others (the last row cut short): kept whatever the count."""
+        super().append(problem)
 
 
 #: A paper cell as NLP-progress and other Markdown-minded tables write it: ``[Title](URL)``.
