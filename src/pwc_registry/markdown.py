@@ -81,6 +81,22 @@ def escaped(text: str) -> str:
     return _SHORTCODE.sub(r":&#8203;\1:", out)
 
 
+def code_span(text: str, *, in_table: bool = False) -> str:
+    """``text`` as a code span, shown as it is: no escape means anything inside one (a file
+    name's ``_`` written ``\\_`` shows the backslash), so none is made, and the fence is longer
+    than any run of backticks the text holds. Line breaks and control characters are shown
+    as escapes; ``in_table``, a ``|`` is escaped, as GitHub splits a table's cells even there
+    (and shows ``\\|`` there as ``|``)."""
+    shown = printable(text)
+    if in_table:
+        shown = shown.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    # One space inside each end is taken off where both ends have one (CommonMark): given back.
+    pad = " " if shown.startswith("`") or shown.endswith("`") or (
+        shown.startswith(" ") and shown.endswith(" ") and shown.strip(" ")) else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
 class Markdown(str):
     """Text that is Markdown already, made here from escaped parts: :func:`table` keeps it."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .diagnostics import Diagnostic
-from .markdown import cell, printable
+from .markdown import cell, code_span, printable
 from .validate import Report
 
 
@@ -130,6 +130,6 @@ def _table(diagnostics: list[Diagnostic]) -> list[str]:
     for d in diagnostics:
         mark = "❌" if d.severity == "error" else "⚠️"
         message = d.message + (f" — {d.hint}" if d.hint else "")
-        out.append(f"| {mark} | `{cell(d.file)}` | {d.line}:{d.column} | "
+        out.append(f"| {mark} | {code_span(d.file, in_table=True)} | {d.line}:{d.column} | "
                    f"{d.code} {d.problem.name} | {cell(message)} |")
     return out

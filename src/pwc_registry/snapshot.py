@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank, ranked_by
-from .markdown import Markdown, cell, link, number, table, web_link
+from .markdown import Markdown, cell, code_span, link, number, table, web_link
 from .outputs import output_folder, write_new
 from .parallel import fork_map, shared
 from .registry import Registry, paper_label
@@ -376,5 +376,5 @@ def summary_markdown(summary: Mapping[str, Any]) -> str:
              f"{entities}.", ""]
     if summary["skipped_files"]:
         lines += ["Left out because they do not pass validation (run `pwc validate`):", ""]
-        lines += [f"- `{cell(name)}`" for name in summary["skipped_files"]]
+        lines += [f"- {code_span(name)}" for name in summary["skipped_files"]]
     return "\n".join(lines) + "\n"

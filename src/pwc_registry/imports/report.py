@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..diagnostics import CATALOGUE, Diagnostic
-from ..markdown import table
+from ..markdown import code_span, table
 from .formats import FORMATS
 
 #: The problems of one code listed in full in a report; the others are counted.
@@ -149,7 +149,7 @@ def summary(report: ImportReport) -> str:
 
 def markdown(report: ImportReport) -> str:
     lines = [_TITLE + report.subject, "", summary(report) + ".", "",
-             "## Sources", "", *(f"- `{s}`" for s in report.sources), "", "## Records", ""]
+             "## Sources", "", *(f"- {code_span(s)}" for s in report.sources), "", "## Records", ""]
     lines.append(table(["What", "Count"], [[k, str(v)] for k, v in sorted(report.counts.items())]))
     lines += ["", "## Files", ""]
     kinds = sorted({kind for kind, _ in report.files})
@@ -159,7 +159,7 @@ def markdown(report: ImportReport) -> str:
         lines += ["", "## Metrics without a direction", "",
                   "The table of known metrics does not know these names. Their leaderboards are "
                   "listed without ranks until a maintainer adds `direction` to each file.", "",
-                  *(f"- `{m}`" for m in report.undecided_metrics)]
+                  *(f"- {code_span(m)}" for m in report.undecided_metrics)]
     by_code = report.totals
     if report.diagnostics:
         lines += ["", "## Problems", "",
