@@ -711,13 +711,31 @@ _NOTHING_SHOWN = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S|^[\s>]*(?:[-*+]|[0-9]{1,9}
 
 def _dropped(tokens: list[Any], text: str) -> bool:
     """Whether markdown-it left a line of ``text`` with something to show out of every token
-    that shows text (it stops, without a word, where blocks nest deeper than it goes)."""
+    that shows text (it stops, without a word, where blocks nest deeper than it goes), or a
+    table row's cells past its header's (it drops them)."""
     covered: set[int] = set()
+    lines = text.splitlines()
     for token in tokens:
         if token.map and token.type in _LEAVES:
             covered.update(range(token.map[0], token.map[1]))
+        if token.type == "table_open" and token.map:
+            start, end = token.map
+            width = _cells(lines[start])
+            if any(_cells(line) > width for line in lines[start + 2:end]):
+                return True
     return any(i not in covered and not _NOTHING_SHOWN.match(line)
-               for i, line in enumerate(text.splitlines()))
+               for i, line in enumerate(lines))
+
+
+def _cells(line: str) -> int:
+    """How many cells a table row's line holds, as GFM splits it (at a ``|`` not escaped)."""
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return len(_CELL_BAR.split(row))
+
+
+_CELL_BAR = re.compile(r"(?<!\\)\|")
 
 
 def holder_page(holder: Holder) -> str:
