@@ -276,6 +276,9 @@ def test_show_leaderboard_accepts_names_and_aliases(tmp_path: Path) -> None:
     code, out = invoke("leaderboards", "show", "speech-recognition--imagenet", "--registry",
                        str(registry))
     assert code == 2 and "no leaderboard 'speech-recognition--imagenet'" in out
+    code, out = invoke("leaderboards", "show", "speech-recognition--librispeech-test-clean",
+                       "--split", "dev", "--registry", str(registry))
+    assert code == 2 and "--split goes with TASK DATASET" in out  # it was ignored (helper-67)
 
 
 @pytest.mark.parametrize("name", ["lert-a-linguistically-motivated-pre-trained-language-model",

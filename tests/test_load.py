@@ -403,3 +403,15 @@ def test_a_word_all_cyrillic_among_latin_words_is_no_mixed_word() -> None:
 
     assert text_problems("Whisper (СССР subset)") == []
     assert [code for code, _, _ in text_problems("Chinese Lert L\u0430rge")] == ["Q014"]
+
+
+def test_only_a_real_html_character_reference_is_q015(tmp_path: Path) -> None:
+    """"&ampx;" and "&copyright;" were read as the entities &amp and &copy without their
+    semicolon (helper-67); "R&D;" never was."""
+    registry = materialise(EXAMPLES / "valid" / "full-paper", tmp_path)
+    for i, name in enumerate(["&ampx; Net", "&copyright; Net", "R&D; Net", "A &amp; B"]):
+        (registry / "datasets" / f"d{i}.yaml").write_text(f'id: d{i}\nname: "{name}"\n',
+                                                           encoding="utf-8")
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    assert [(d.code, d.file) for d in report.diagnostics] == [
+        ("Q015", "registry/datasets/d3.yaml")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import html.entities
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -192,7 +193,9 @@ def _check_placeholder(findings: Findings, text: Any, pointer: Pointer) -> None:
     titles: a description is prose with Markdown, where an entity may be meant)."""
     if isinstance(text, str) and "&" in text:
         entity = next((m.group() for m in _ENTITY.finditer(text)
-                       if html.unescape(m.group()) != m.group()), None)
+                       if m.group()[1:] in html.entities.html5
+                       or (m.group()[1] == "#" and html.unescape(m.group()) != m.group())),
+                      None)
         if entity is not None:
             findings.add("Q015", f"{pointer_text(pointer)}: '{text}' holds the HTML entity "
                          f"'{entity}', shown as written", pointer,

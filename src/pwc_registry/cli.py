@@ -588,6 +588,9 @@ def leaderboards_show(task: str, dataset: str | None, split: str | None, no_extr
 
     loaded = load_registry(_registry(registry), abstracts=False)
     board: Leaderboard | None
+    if dataset is None and split is not None:
+        raise click.UsageError("--split goes with TASK DATASET; a leaderboard's id holds its "
+                               "split already (task--dataset--split)")
     if dataset is None:
         by_id = compile_leaderboards(loaded, only={task})
         if not by_id:
