@@ -32,7 +32,7 @@ from huggingface_hub.repocard import REGEX_YAML_BLOCK
 from huggingface_hub.repocard_data import EvalResult, model_index_to_eval_results
 
 from ..diagnostics import Pointer
-from ..ids import fold
+from ..ids import fold, identifier_page
 from ..load import MAX_FILE_BYTES, Document, describe_value
 from ..utf8 import NotUTF8, decode
 from .model_index import _text, paper_identifiers, read_source_yaml
@@ -352,7 +352,7 @@ def _only_arxiv_paper(text: str, front: dict[str, Any]) -> PaperRef | None:
     tags = front.get("tags")
     for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, str) and (m := _ARXIV_TAG.match(tag.strip())):
-            url = f"https://arxiv.org/abs/{m.group(1).strip()}"
+            url = identifier_page("arxiv", m.group(1).strip())
             ids = dict(paper_identifiers(url))
             if "arxiv" in ids:
                 found.setdefault(ids["arxiv"], PaperRef(url=url, identifiers=(

@@ -135,7 +135,7 @@ def summary(report: ImportReport) -> str:
     # A file of results refused whole (A014: past the size limit, or the system said no):
     # its results are counted above but are not in the registry.
     unwritten = sum(n for (_, outcome), n in report.files.items() if outcome == "not written")
-    refused = f", {unwritten} not written (A014)" if unwritten else ""
+    refused = f", {unwritten} not written (A013, A014)" if unwritten else ""
     aliased = f" ({counts['aliased row']} as another name of its model)" \
         if counts["aliased row"] else ""
     held = f" ({counts['result in a source']} in {counts['source']} sources)" \
