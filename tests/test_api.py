@@ -396,3 +396,16 @@ def test_a_boards_metrics_list_its_primary_first(tmp_path: Path) -> None:
     build_site(registry, tmp_path / "site")
     metrics = _read(tmp_path / "site", f"evaluations/{ASTOCK}/metrics")["results"]
     assert [m["id"] for m in metrics][:2] == ["f1-score", "accuracy"]
+
+
+def test_a_papers_links_are_its_arxiv_pages_where_it_gives_none(shipped_site: Path) -> None:
+    """The site linked Mogrifier LSTM's arXiv page (the paper gives no PDF link) where the
+    API's url_pdf was "" (helper-67): one definition now (registry.abstract_page, pdf_page)."""
+    import json
+
+    api = json.loads((shipped_site / "api" / "v1" / "papers" / "mogrifier-lstm" /
+                      "index.json").read_text("utf-8"))
+    page = (shipped_site / "papers" / "mogrifier-lstm.html").read_text("utf-8")
+    assert api["url_pdf"] == "https://arxiv.org/pdf/1909.01792"
+    assert f'href="{api["url_pdf"]}" rel="nofollow">PDF</a>' in page
+    assert f'href="{api["url_abs"]}" rel="nofollow">Paper</a>' in page

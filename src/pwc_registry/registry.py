@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, schema
-from .ids import PAPER_IDENTIFIERS, fold, result_identity, slugify
+from .ids import PAPER_IDENTIFIERS, arxiv_pdf, fold, identifier_page, result_identity, slugify
 from .load import read
 from .parallel import fork_imap, fork_map, gc_paused, shared
 from .suggest import MOST, suggestions
@@ -131,6 +131,18 @@ SOURCE_KINDS = {"submission": "leaderboard submission", "library": "library benc
 
 #: A record that holds results.
 Holder = Paper | Source
+
+
+def abstract_page(paper: Paper) -> str | None:
+    """The paper's page: its abstract link, else its arXiv page (every view links it so)."""
+    arxiv = paper.identifiers.get("arxiv")
+    return paper.links.get("abstract") or (identifier_page("arxiv", arxiv) if arxiv else None)
+
+
+def pdf_page(paper: Paper) -> str | None:
+    """The paper's PDF: its link, else arXiv's of its id."""
+    arxiv = paper.identifiers.get("arxiv")
+    return paper.links.get("pdf") or (arxiv_pdf(arxiv) if arxiv else None)
 
 
 def paper_label(holder: Holder) -> str:

@@ -27,7 +27,7 @@ import orjson
 from .. import tables
 from ..leaderboard import Leaderboard, Row
 from ..markdown import number
-from ..registry import Paper, Source, paper_label
+from ..registry import Paper, Source, abstract_page, paper_label, pdf_page
 
 if TYPE_CHECKING:
     from .build import Site
@@ -96,8 +96,8 @@ def paper(p: Paper) -> dict[str, Any]:
         "arxiv_id": arxiv,
         "nips_id": None,
         # The client requires strings here; the API, too, gave "" for what it did not know.
-        "url_abs": p.links.get("abstract", ""),
-        "url_pdf": p.links.get("pdf", ""),
+        "url_abs": abstract_page(p) or "",
+        "url_pdf": pdf_page(p) or "",
         "title": paper_label(p),
         "abstract": p.abstract or "",
         "authors": list(p.authors),

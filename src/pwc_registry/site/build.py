@@ -50,8 +50,10 @@ from ..registry import (
     Registry,
     Source,
     Topics,
+    abstract_page,
     load_registry,
     paper_label,
+    pdf_page,
     related_papers,
     topics_of,
 )
@@ -237,6 +239,8 @@ def _environment() -> jinja2.Environment:
     env.filters["markdown"] = lambda text: markupsafe.Markup(render_markdown(text))
     env.filters["label"] = paper_label
     env.filters["page"] = holder_page
+    env.filters["abstract_page"] = abstract_page
+    env.filters["pdf_page"] = pdf_page
     return env
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..ids import arxiv_pdf, identifier_page
-from ..registry import Paper
+from ..registry import Paper, abstract_page, pdf_page
 
 #: LaTeX for each character BibTeX or LaTeX would read otherwise. Braces become commands, not
 #: ``\{``: BibTeX counts a brace after a backslash too, so one unbalanced brace in a title
@@ -58,7 +57,7 @@ def bibtex(paper: Paper) -> str | None:
         fields += [("eprint", arxiv), ("archivePrefix", "arXiv")]
     if "doi" in paper.identifiers:
         fields.append(("doi", _verbatim(paper.identifiers["doi"])))
-    url = paper.links.get("abstract") or (identifier_page("arxiv", arxiv) if arxiv else None)
+    url = abstract_page(paper)
     if url:
         fields.append(("url", _verbatim(url)))
     kind = "inproceedings" if paper.venue and not arxiv else "article" if not arxiv \
@@ -82,8 +81,7 @@ def meta_tags(paper: Paper) -> list[tuple[str, str]]:
     if "arxiv" in paper.identifiers:
         tags.append(("citation_arxiv_id", paper.identifiers["arxiv"]))
     # Scholar and Zotero fetch the PDF: an arXiv paper's is known from its id.
-    pdf = paper.links.get("pdf") or (arxiv_pdf(paper.identifiers["arxiv"])
-                                     if "arxiv" in paper.identifiers else None)
+    pdf = pdf_page(paper)
     if pdf:
         tags.append(("citation_pdf_url", pdf))
     if paper.links.get("abstract"):
