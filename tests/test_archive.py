@@ -586,20 +586,28 @@ def test_a_paper_curation_renamed_into_a_source_is_not_made_again(tmp_path: Path
     assert after.errors == 0, [d for d in after.diagnostics if d.severity == "error"][:3]
 
 
-def test_a_paper_renamed_to_another_paper_is_found_under_its_new_id(tmp_path: Path) -> None:
-    from pwc_registry.imports.resolve import Known
-
+def _lert_renamed(tmp_path: Path) -> Path:
+    """The shipped registry with LERT renamed to `lert` (its correction saying
+    `renamed_from`)."""
     registry = tmp_path / "registry"
     shutil.copytree(Path(__file__).parents[1] / "registry", registry)
-    old = registry / "papers" / "e2" / "lert-a-linguistically-motivated-pre-trained-language-model.yaml"
+    old = registry / layout.relative_path(
+        layout.PAPER, "lert-a-linguistically-motivated-pre-trained-language-model")
     text = old.read_text("utf-8").replace(
         "id: lert-a-linguistically-motivated-pre-trained-language-model", "id: lert")
     old.unlink()
-    (registry / layout.relative_path(layout.PAPER, "lert")).parent.mkdir(exist_ok=True)
-    (registry / layout.relative_path(layout.PAPER, "lert")).write_text(
-        text + 'corrections:\n  - date: "2026-12-03"\n    reason: a shorter id\n'
-        "    renamed_from: lert-a-linguistically-motivated-pre-trained-language-model\n",
-        encoding="utf-8")
+    new = registry / layout.relative_path(layout.PAPER, "lert")
+    new.parent.mkdir(exist_ok=True)
+    new.write_text(text + 'corrections:\n  - date: "2026-12-03"\n    reason: a shorter id\n'
+                   "    renamed_from: lert-a-linguistically-motivated-pre-trained-language-model\n",
+                   encoding="utf-8")
+    return registry
+
+
+def test_a_paper_renamed_to_another_paper_is_found_under_its_new_id(tmp_path: Path) -> None:
+    from pwc_registry.imports.resolve import Known
+
+    registry = _lert_renamed(tmp_path)
     known = Known(registry, jobs=1)
     # known by neither identifier nor title: by the id its label makes, which is the old one
     assert known.paper_id({}, None, "LERT: a linguistically motivated pre-trained "
@@ -614,17 +622,7 @@ def test_a_renamed_id_or_a_title_finds_no_paper_of_another_identifier(tmp_path: 
     that validation refuses (I003), where the validator takes DOIs without case."""
     from pwc_registry.imports.resolve import Known
 
-    registry = tmp_path / "registry"
-    shutil.copytree(Path(__file__).parents[1] / "registry", registry)
-    old = registry / "papers" / "e2" / "lert-a-linguistically-motivated-pre-trained-language-model.yaml"
-    text = old.read_text("utf-8").replace(
-        "id: lert-a-linguistically-motivated-pre-trained-language-model", "id: lert")
-    old.unlink()
-    (registry / layout.relative_path(layout.PAPER, "lert")).parent.mkdir(exist_ok=True)
-    (registry / layout.relative_path(layout.PAPER, "lert")).write_text(
-        text + 'corrections:\n  - date: "2026-12-03"\n    reason: a shorter id\n'
-        "    renamed_from: lert-a-linguistically-motivated-pre-trained-language-model\n",
-        encoding="utf-8")
+    registry = _lert_renamed(tmp_path)
     known = Known(registry, jobs=1)
     label = "LERT: a linguistically motivated pre-trained language model"
     assert known.paper_id({"arxiv": "2211.05344"}, None, label) == "lert"  # its own id
