@@ -169,6 +169,12 @@ def test_a_paper_cell_written_as_a_markdown_link_is_its_title_and_address(
     ref = _paper("[[Re] Deep nets](https://en.wikipedia.org/wiki/Net_(maths))")
     assert ref is not None and (ref.title, ref.url) == (
         "[Re] Deep nets", "https://en.wikipedia.org/wiki/Net_(maths)")
+    # A short text linking an arXiv paper is no title (as in a model card; helper-67); linking
+    # an address that identifies no paper, it is all that names it, and stays.
+    ref = _paper("[BERT](https://arxiv.org/abs/1810.04805)")
+    assert ref is not None and ref.title is None and ref.url == "https://arxiv.org/abs/1810.04805"
+    ref = _paper("[BERT](https://lab.example/bert.pdf)")
+    assert ref is not None and ref.title == "BERT"
 
 
 def test_a_mapping_says_where_it_is_wrong(tmp_path: Path) -> None:

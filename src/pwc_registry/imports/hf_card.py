@@ -36,7 +36,15 @@ from ..ids import fold, identifier_page
 from ..load import MAX_FILE_BYTES, Document, describe_value
 from ..utf8 import NotUTF8, decode
 from .model_index import _text, paper_identifiers, read_source_yaml
-from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
+from .records import (
+    Imported,
+    ImportedResult,
+    ImportedValue,
+    Origin,
+    PaperRef,
+    SourceRef,
+    link_title,
+)
 
 _CARD_FILE = re.compile(r"^(?P<stem>.+)_README\.md$", re.IGNORECASE)
 _ARXIV_LINK = re.compile(
@@ -342,10 +350,6 @@ def _hub_id(file: str, model_name: str | None) -> str | None:
     return None
 
 
-#: The fewest words of a link's text taken as the paper's title.
-_TITLE_WORDS = 4
-
-
 def _only_arxiv_paper(text: str, front: dict[str, Any]) -> PaperRef | None:
     """The card's paper when it names exactly one arXiv paper (a link or an ``arxiv:`` tag)."""
     found: dict[str, PaperRef] = {}
@@ -360,15 +364,10 @@ def _only_arxiv_paper(text: str, front: dict[str, Any]) -> PaperRef | None:
     for m in _ARXIV_LINK.finditer(text):
         ids = dict(paper_identifiers(m.group("url")))
         if "arxiv" in ids:
-            title = m.group("title")
-            # A link's text is a title only if it reads as one: "this paper", "the paper",
-            # "BERT" or "Devlin et al., 2019" is not (the paper is known by its arXiv id, and
-            # `pwc papers fill` fetches its title).
-            if title and len(title.split()) < _TITLE_WORDS:
-                title = None
+            title = link_title(m.group("title"), identified=True)
             known = found.get(ids["arxiv"])
             if known is None or (known.title is None and title):
-                found[ids["arxiv"]] = PaperRef(title=title.strip() if title else None,
+                found[ids["arxiv"]] = PaperRef(title=title,
                                                url=m.group("url"),
                                                identifiers=(("arxiv", ids["arxiv"]),))
     return next(iter(found.values())) if len(found) == 1 else None

@@ -32,6 +32,21 @@ class Origin:
         return Origin(self.file, (*self.pointer, *more), self.line, self.column)
 
 
+#: The fewest words of a link's text taken as the title of a paper its address identifies.
+LINK_TITLE_WORDS = 4
+
+
+def link_title(text: str | None, identified: bool) -> str | None:
+    """A Markdown link's text as the title of the paper it links to, or None: "this paper",
+    "the paper", "BERT" or "Devlin et al., 2019" is no title, and a paper its address
+    identifies (an arXiv id) is known without one (`pwc papers fill` fetches it). Where the
+    address names no identifier, the text is all that names the paper."""
+    text = text.strip() if text else None
+    if not text or (identified and len(text.split()) < LINK_TITLE_WORDS):
+        return None
+    return text
+
+
 @dataclasses.dataclass(frozen=True)
 class PaperRef:
     """A paper as a source names it: any of a title, a URL, identifiers. Resolved against the

@@ -40,7 +40,16 @@ from ..load import MAX_FILE_BYTES, read_rich
 from ..registry import SOURCE_KINDS as KINDS
 from ..utf8 import NotUTF8, decode
 from .formats import import_format
-from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
+from .model_index import paper_identifiers
+from .records import (
+    Imported,
+    ImportedResult,
+    ImportedValue,
+    Origin,
+    PaperRef,
+    SourceRef,
+    link_title,
+)
 from .report import LISTED, ImportReport
 from .sink import Progress
 
@@ -419,7 +428,8 @@ def _paper(text: str) -> PaperRef | None:
     if not text:
         return None
     if m := _MARKDOWN_PAPER.match(text):
-        return PaperRef(title=m.group(1).strip(), url=m.group(2))
+        return PaperRef(title=link_title(m.group(1), bool(paper_identifiers(m.group(2)))),
+                        url=m.group(2))
     try:
         return PaperRef(identifiers=(("arxiv", normalise_id(text.removeprefix("arXiv:"))),))
     except ArxivError:
