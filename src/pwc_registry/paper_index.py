@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .gitrefs import GitError, Version, run_git
-from .ids import CITES_SCHEME, TITLE_SCHEME, identifiers_known, title_key
+from .ids import CITES_SCHEME, TITLE_SCHEME, identifier_key, identifiers_known, title_key
 
 #: (scheme, value) pairs of one paper's identifiers, sorted.
 Identifiers = tuple[tuple[str, str], ...]
@@ -102,7 +102,7 @@ class Recorder:
 
     def add(self, blob: str, held: Holdings) -> None:
         self.known.append(blob)
-        self.identifiers += [f"{scheme}\t{value.casefold()}\t{blob}\n"
+        self.identifiers += [f"{scheme}\t{identifier_key(scheme, value)[1]}\t{blob}\n"
                              for scheme, value in held.identifiers
                              if _plain(scheme) and _plain(value)]
         self.datasets += [f"{dataset}\t{blob}\n" for dataset in held.datasets
@@ -265,9 +265,9 @@ def papers_holding(top: Path, commit: str, folder: str, leave_out: set[str],
     prefixes = {f"{scheme}\t{value}\t": (scheme, value) for scheme, value in wanted}
     found = [(blob, prefixes[p]) for p, blob in _find(index.identifiers, prefixes, tree.blobs)]
     for blob, raw in _read(top, commit, missing).items():
-        found += [(blob, (scheme, value.casefold()))
+        found += [(blob, identifier_key(scheme, value))
                   for scheme, value in holdings_of(blob, raw).identifiers
-                  if (scheme, value.casefold()) in wanted]
+                  if identifier_key(scheme, value) in wanted]
     paths = tree.paths_of(blob for blob, _ in found)
     return sorted({(path, scheme, value) for blob, (scheme, value) in found
                    for path in paths.get(blob, ()) if path not in leave_out})

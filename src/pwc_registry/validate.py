@@ -406,7 +406,7 @@ def _unchanged_identifiers(registry: Path, changes: Changes,
                            identifiers: list[Identifier]) -> list[Identifier] | None:
     """Papers that ``changes`` leaves alone holding any of ``identifiers``, from the index."""
     folder = registry.resolve().relative_to(changes.top.resolve()).as_posix()
-    wanted = {(scheme, value.casefold()) for _, scheme, value in identifiers}
+    wanted = {identifier_key(scheme, value) for _, scheme, value in identifiers}
     found = paper_index.papers_holding(
         changes.top, changes.base, f"{folder}/{layout.FOLDERS[layout.PAPER]}",
         set(changes.paths), wanted, lambda path, raw: paper_index.holdings(read(path, raw).data))
