@@ -76,13 +76,48 @@ def _patterns(node: Any) -> Iterator[str]:
 def test_patterns_use_only_what_every_engine_reads_alike(kind: str) -> None:
     """ECMA-262 (what JSON Schema means, and editors use), Python's re and Rust's regex define
     `\\s`, `\\d`, `\\w` and `\\b` over different sets of characters; a lookaround makes
-    jsonschema-rs three times slower. `$` is read as ECMA-262 reads it (schema._ecma)."""
+    jsonschema-rs three times slower. `$` is read as ECMA-262 reads it (patterns.ecma)."""
     patterns = list(_patterns(schema.schema(kind)))
     assert patterns
     for pattern in patterns:
         assert pattern.startswith("^") and pattern.endswith("$"), pattern
         for construct in ("\\s", "\\S", "\\d", "\\D", "\\w", "\\W", "\\b", "(?=", "(?!", "(?<"):
             assert construct not in pattern, (pattern, construct)
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        yield from ([node["$ref"]] if "$ref" in node else [])
+        for sub in node.values():
+            yield from _references(sub)
+    elif isinstance(node, list):
+        for sub in node:
+            yield from _references(sub)
+
+
+@pytest.mark.parametrize("kind", layout.KINDS)
+def test_every_reference_is_written_in_and_the_common_forms_are_defined_once(kind: str) -> None:
+    """No validator looks a reference up (a `$ref` left would be fetched from the schema's
+    address); each id, date and address form is written once, in common.schema.json, which
+    the tools' own checks of those forms read too (the validator's hints once matched a copy
+    of the id pattern by its text)."""
+    from pwc_registry import dates, patterns
+
+    assert not list(_references(schema.schema(kind)))
+    written = patterns.schema_file(f"{kind}.schema.json")
+    common = {d["pattern"] for d in patterns.schema_file(patterns.COMMON)["$defs"].values()}
+    assert not common & set(_patterns(written)), "a common form copied instead of referred to"
+    assert layout.SLUG is patterns.ecma(patterns.defined("id"))
+    assert dates.DAY_OR_MONTH is patterns.ecma(patterns.defined("day-or-month"))
+
+
+def test_a_reference_to_a_common_form_keeps_what_the_referring_node_adds() -> None:
+    paper = schema.schema("paper")["properties"]["id"]
+    assert paper["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$" and paper["maxLength"] == 200
+    assert paper["description"] == "The paper's id; the file's name."
+    assert not schema.is_valid("paper", {"id": "Not-A-Slug", "title": "T"})
+    assert not schema.is_valid("paper", {"id": "a\n", "title": "T"})  # `$` is the end
+    assert schema.is_valid("paper", {"id": "a-1", "title": "T"})
 
 
 def test_fast_and_rich_validators_agree_on_every_example_file() -> None:

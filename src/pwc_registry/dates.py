@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-DAY_OR_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?\Z")
+from .patterns import DAY, DAY_OR_MONTH
+
+__all__ = ["DAY", "DAY_OR_MONTH", "after", "before", "first_day", "month_of_arxiv"]
 
 
 def first_day(text: str) -> dt.date:

@@ -29,13 +29,11 @@ from typing import IO
 
 from .diagnostics import Diagnostic
 from .ids import MAX_BENCHMARK_ID, benchmark_id, slugify
+from .patterns import BENCHMARK_ID, SLUG
 
-# Re-exported: the one definition lives in ids.
-__all__ = ["MAX_BENCHMARK_ID", "benchmark_id", "slugify"]
+# Re-exported: the one definition of each lives in ids and patterns (the schemas' own).
+__all__ = ["BENCHMARK_ID", "MAX_BENCHMARK_ID", "SLUG", "benchmark_id", "slugify"]
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-BENCHMARK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[a-z0-9]+(?:-[a-z0-9]+)*){1,2}\Z")
-SLUG_PATTERN = SLUG.pattern
 MAX_SLUG = 200
 
 PAPER = "paper"

@@ -11,21 +11,14 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
 from .diagnostics import Diagnostic, Pointer
 from .ids import PAPER_IDENTIFIERS, slugify
 from .load import Document, describe_value
+from .patterns import defined, ecma, schema_file
 from .suggest import did_you_mean
 from .values import read_number_text
-
-
-def _file(name: str) -> dict[str, Any]:
-    text = resources.files("pwc_registry").joinpath(f"schemas/{name}").read_text(
-        encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
 
 
 @functools.cache
@@ -33,20 +26,34 @@ def schema(kind: str) -> dict[str, Any]:
     """The schema of a kind of record, with the schemas it shares with other kinds (a
     ``{"$ref": "correction.schema.json"}``) written in, so that no validator ever looks a
     reference up anywhere: editors follow the file reference, the tools read it here."""
-    inlined: dict[str, Any] = _inline(_file(f"{kind}.schema.json"))
+    inlined: dict[str, Any] = _inline(schema_file(f"{kind}.schema.json"))
     return inlined
 
 
 def _inline(node: Any) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.endswith(".schema.json") and "/" not in ref:
-            shared = {k: v for k, v in _file(ref).items() if k not in ("$schema", "$id")}
+        if isinstance(ref, str) and (shared := _referred(ref)) is not None:
             return _inline({**shared, **{k: v for k, v in node.items() if k != "$ref"}})
         return {k: _inline(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_inline(v) for v in node]
     return node
+
+
+def _referred(ref: str) -> dict[str, Any] | None:
+    """What a reference to another schema file (``correction.schema.json``) or to one of its
+    definitions (``common.schema.json#/$defs/id``) names; None for any other reference."""
+    name, _, fragment = ref.partition("#")
+    if not name.endswith(".schema.json") or "/" in name:
+        return None
+    node: Any = schema_file(name)
+    if fragment:
+        parts = fragment.split("/")
+        if parts[:2] != ["", "$defs"] or len(parts) != 3:
+            return None
+        node = node["$defs"][parts[2]]
+    return {k: v for k, v in node.items() if k not in ("$schema", "$id", "$defs")}
 
 
 @functools.cache
@@ -68,33 +75,10 @@ def rich_validator(kind: str) -> Any:
     from jsonschema.exceptions import ValidationError
 
     def pattern(validator: Any, value: str, instance: Any, _: Any) -> Any:
-        if validator.is_type(instance, "string") and not _ecma(value).search(instance):
+        if validator.is_type(instance, "string") and not ecma(value).search(instance):
             yield ValidationError(f"{instance!r} does not match {value!r}")
 
     return validators.extend(Draft202012Validator, {"pattern": pattern})(schema(kind))
-
-
-@functools.cache
-def _ecma(pattern: str) -> re.Pattern[str]:
-    """``pattern`` for Python's re, with ``$`` (outside a class, unescaped) the end of the text
-    only, as in ECMA-262 without the multiline flag. The schemas use no other construct the two
-    read apart: classes are explicit, never ``\\s``, ``\\d`` or ``\\w`` (see test_schema.py)."""
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
-            out.append(r"\Z")
-            continue
-        out.append(char)
-    return re.compile("".join(out))
 
 
 def is_valid(kind: str, data: Any) -> bool:
@@ -176,8 +160,8 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
     return out
 
 
-_SLUG = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_DATES = ("^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?$", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_SLUG = defined("id")
+_DATES = (defined("day-or-month"), defined("day"))
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: "Nov 2022", "November, 2022", "2022 Nov".
 _MONTH_YEAR = re.compile(r"^\s*(?:([A-Za-z]{3,9})\.?,?\s+([0-9]{4})"

@@ -1,0 +1,63 @@
+"""The forms of text the schemas share, each defined once, in ``schemas/common.schema.json``
+(an id, a leaderboard's id, a day, a month or day, an address, ...), as Python's ``re`` reads
+them. The tools' own tests of a value's form (a file's name as an id, a date an importer
+reads) take their patterns from here, so that no such rule can drift from the schema that
+validates the same value."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import Any
+
+COMMON = "common.schema.json"
+
+
+def schema_file(name: str) -> dict[str, Any]:
+    """A schema of ``schemas/`` as written (its references not followed)."""
+    text = resources.files("pwc_registry").joinpath(f"schemas/{name}").read_text(
+        encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def defined(name: str) -> str:
+    """The pattern of the common form ``name`` (a key of the common schema's ``$defs``)."""
+    pattern: str = schema_file(COMMON)["$defs"][name]["pattern"]
+    return pattern
+
+
+@functools.cache
+def ecma(pattern: str) -> re.Pattern[str]:
+    """``pattern`` for Python's re, with ``$`` (outside a class, unescaped) the end of the text
+    only, as in ECMA-262 without the multiline flag (Python's ``$`` also matches before a final
+    line break). The schemas use no other construct the two read apart: classes are explicit,
+    never ``\\s``, ``\\d`` or ``\\w`` (see test_schema.py)."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return re.compile("".join(out))
+
+
+#: A record's id (and a file's name without ``.yaml``).
+SLUG = ecma(defined("id"))
+#: A leaderboard's id: task--dataset[--split].
+BENCHMARK_ID = ecma(defined("benchmark-id"))
+#: YYYY-MM-DD.
+DAY = ecma(defined("day"))
+#: YYYY-MM-DD, or YYYY-MM where only the month is known.
+DAY_OR_MONTH = ecma(defined("day-or-month"))
