@@ -964,6 +964,11 @@ def test_a_submodule_in_the_registry_is_refused(tmp_path: Path) -> None:
                                   jobs=1))
         assert [(d.code, d.severity, d.file) for d in report.diagnostics] == expected, \
             changed_since
+    # A folder named holding it, or naming it: `pwc validate registry/papers` said "clean".
+    (registry / "papers" / "zz").mkdir()  # as a checkout leaves it
+    for named in (registry / "papers", registry / "papers" / "zz", registry):
+        report = validate(Options(registry=registry, paths=[named], today=TODAY, jobs=1))
+        assert [(d.code, d.severity, d.file) for d in report.diagnostics] == expected, named
 
 
 def test_a_corrections_value_written_as_text_is_said_so(tmp_path: Path) -> None:

@@ -100,10 +100,10 @@ def checkout_attributes(top: Path, paths: Sequence[str]
     return answered
 
 
-def tracked_files(top: Path, folder: str) -> tuple[list[str], list[str]]:
-    """The files git tracks under ``folder`` (relative to ``top``), and the submodules
+def tracked_files(top: Path, *folders: str) -> tuple[list[str], list[str]]:
+    """The files git tracks under ``folders`` (relative to ``top``), and the submodules
     (another repository's commit, mode 160000) it holds there among them."""
-    return _split_gitlinks(run_git(top, "ls-files", "-s", "-z", "--", folder))
+    return _split_gitlinks(run_git(top, "ls-files", "-s", "-z", "--", *folders))
 
 
 def gitlinks_since(top: Path, base: str, folder: str) -> list[str]:

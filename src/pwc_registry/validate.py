@@ -134,7 +134,8 @@ def validate(options: Options) -> Report:
         selected, strays = layout.discover(registry, options.paths)
         scope = "selected files"
 
-    rewritten = _checked_out_otherwise(registry, selected, changes)  # git answers meanwhile
+    named = [p for p in options.paths or () if p.is_dir()] if changes is None else []
+    rewritten = _checked_out_otherwise(registry, selected, changes, named)  # git answers meanwhile
     if selected is not None and not entity_deleted \
             and all(f.kind in layout.HOLDER_KINDS for f in selected):
         report = _validate_papers(registry, selected, today, options.jobs, changes,
@@ -213,13 +214,15 @@ def _validate_all(registry: Path, today: dt.date, jobs: int | None,
 
 
 def _checked_out_otherwise(registry: Path, selected: list[layout.RegistryFile] | None,
-                           changes: Changes | None) -> Callable[[], list[Diagnostic]]:
+                           changes: Changes | None, named: list[Path]
+                           ) -> Callable[[], list[Diagnostic]]:
     """H016 for each registry file git checks out as other bytes than it stores: of the
     selected files, or of every tracked one on a full validation or when a change touches a
     ``.gitattributes`` (such a change alone moved a value with nothing else changed). Asked
     now, answered by the function returned. And Y016 for a submodule in the registry: a
     checkout leaves an empty folder, which nothing validates, and a recursive clone fills it
-    with files nobody checked. Outside git there is nothing to ask."""
+    with files nobody checked (in a change, on a full validation, and under a folder named).
+    Outside git there is nothing to ask."""
     from .gitrefs import (
         GitError,
         checkout_attributes,
@@ -238,7 +241,9 @@ def _checked_out_otherwise(registry: Path, selected: list[layout.RegistryFile] |
         else:
             prefix = registry.parent
             paths = [(prefix / f.name).relative_to(top.resolve()).as_posix() for f in selected]
-            links = gitlinks_since(top, changes.base, folder) if changes is not None else []
+            links = gitlinks_since(top, changes.base, folder) if changes is not None else \
+                tracked_files(top, *(p.resolve().relative_to(top.resolve()).as_posix()
+                                     for p in named))[1] if named else []
         answer = checkout_attributes(top, paths)
     except (GitError, ValueError):
         return list
