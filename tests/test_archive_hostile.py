@@ -575,6 +575,23 @@ def test_a_value_outside_its_metrics_range_is_reported_not_written(tmp_path: Pat
     assert not [d for d in check.diagnostics if d.code == "V002"]
 
 
+def test_a_negative_error_rate_is_not_written_to_lead_its_board(tmp_path: Path) -> None:
+    """helper-70: `"WER": "-3"` was written, and would have ranked first: the shipped
+    registry's WER (like every metric where lower is better) has its least value."""
+    registry = tmp_path / "registry"
+    (registry / "metrics").mkdir(parents=True)
+    shipped = Path(__file__).parent.parent / "registry" / "metrics" / "wer.yaml"
+    (registry / "metrics" / "wer.yaml").write_bytes(shipped.read_bytes())
+    tables = _tables(tmp_path / "t.json", [
+        {**ROW, "metrics": {"WER": "5.1"}}, {**ROW, "model_name": "R5", "metrics": {"WER": "-3"}}],
+        task="Speech Recognition")
+    report = _import(registry, evaluation_tables=[tables])
+    found = [d.message for d in report.diagnostics if d.code == "A054"]
+    assert found and "-3" in found[0] and "range of WER [0, " in found[0], found
+    paper = yaml.safe_load(_paper(registry).read_text("utf-8"))
+    assert [(r["model"], r["metrics"]) for r in paper["results"]] == [("ResNet-18", {"wer": 5.1})]
+
+
 def test_a_citation_title_is_not_written_for_a_paper_an_identifier_names(
         tmp_path: Path) -> None:
     """The shipped registry's curation left 51 papers whose title was a citation or a URL

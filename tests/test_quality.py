@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pwc_registry.check import title_problem
 from pwc_registry.ids import abbreviates, name_keys, undated
@@ -163,6 +164,17 @@ def test_shipped_registry_is_curated() -> None:
     codes = {d.code for d in report.diagnostics}
     assert not codes & {"Q001", "Q005", "Q010"}
     assert report.errors == 0
+
+
+def test_every_metric_where_lower_is_better_has_its_least_value() -> None:
+    """A value below what a metric can take (a negative error rate, a perplexity under 1)
+    would lead a board where lower is better: the shipped metrics say their least value, so
+    the validator (V002) and the importers (A054) refuse it (helper-70: WER had none)."""
+    lower = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+             for path in sorted((REPO / "registry" / "metrics").glob("*.yaml"))}
+    lower = {name: m for name, m in lower.items() if m.get("direction") == "lower"}
+    assert len(lower) >= 14
+    assert [name for name, m in lower.items() if "min" not in (m.get("range") or {})] == []
 
 
 @pytest.mark.parametrize("title", ["et al " * 10_000, "[" * 50_000, "[a" * 25_000,
