@@ -1323,6 +1323,30 @@ def test_chart_ticks_are_written_to_their_own_digits(values: tuple[float, ...],
     assert set(re.findall(r'class="tick" text-anchor="end">([^<]+)<', svg)) == ticks, svg
 
 
+_EXTREMES = (0.0, 5e-324, 5e-323, 6e-323, 1.2e-322, 2.2250738585072014e-308, 1e-11, 1.0,
+             1.0000000000000002, 66.36, 1e300, 1.7976931348623157e308)
+
+
+@pytest.mark.parametrize("direction", ["higher", "lower"])
+def test_a_chart_of_any_two_valid_values_is_drawn(direction: str) -> None:
+    """helper-68: two bests of 5e-323 and 6e-323 (valid: neither reads as 0) crashed
+    `pwc build` with "math domain error" after CI passed each of the two papers alone: half
+    the span of subnormal values is 0. Every pair of extremes, of either sign, draws."""
+    import itertools
+    from types import SimpleNamespace
+
+    from pwc_registry.leaderboard import Step
+    from pwc_registry.site.chart import sota_chart
+
+    values = (*_EXTREMES, *(-v for v in _EXTREMES if v))
+    for a, b in itertools.product(values, repeat=2):
+        steps = [Step(f"{2020 + i}-01-01", v, SimpleNamespace(  # type: ignore[arg-type]
+            result=SimpleNamespace(model=f"M{i}"))) for i, v in enumerate((a, b))]
+        svg = sota_chart(steps, "m", direction)
+        assert svg.startswith("<svg") and "nan" not in svg.lower() \
+            and "inf" not in svg.lower(), (a, b)
+
+
 def test_a_site_build_says_which_files_it_left_out(tmp_path: Path) -> None:
     """A paper that fails validation is missing from every page; `pwc site build` said nothing
     (the snapshot and the exports say how many files they left out) (helper-63)."""

@@ -36,6 +36,8 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     if high <= low:
         return [low]
     raw = _half_span(low, high) / count * 2
+    if not raw > 0:  # a span of subnormal values (5e-323) halved and divided is 0: one tick
+        return [low]
     step = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= step * factor:
@@ -69,6 +71,8 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
     low, high = min(values), max(values)
     pad = _half_span(low, high) * 0.2 or abs(high) * 0.05 or 1.0
     low, high = max(low - pad, -sys.float_info.max), min(high + pad, sys.float_info.max)
+    if not _half_span(low, high) > 0:  # values so small (5e-323) that half their span is 0
+        low, high = low - 1.0, high + 1.0
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day: float) -> float:
