@@ -353,6 +353,32 @@ def test_the_site_offers_the_export_with_sizes_and_the_registrys_date(tmp_path: 
     assert "as of" not in (out2 / "downloads.html").read_text("utf-8")
 
 
+def test_the_downloads_pages_pandas_recipe_reads_every_name_as_written(tmp_path: Path) -> None:
+    """helper-69: the recipe the Downloads page gives read a model named "NA" as a gap
+    (pandas' default null words); the page's own code, run on its own download."""
+    import html
+    import re
+
+    registry = _registry(tmp_path)
+    write(registry, "source", {
+        "id": "null-words", "kind": "report", "title": "Null words",
+        "results": [{"task": "stock-market-prediction", "dataset": "astock", "model": name,
+                     "metrics": {"accuracy": 50 + i}}
+                    for i, name in enumerate(["NA", "None", "null", "n/a"])]})
+    out = tmp_path / "site"
+    outcome = CliRunner().invoke(main, ["site", "build", "--registry", str(registry),
+                                        "--out", str(out)])
+    assert outcome.exit_code == 0, outcome.output
+    page = (out / "downloads.html").read_text("utf-8")
+    [recipe] = re.findall(r'<code>(pd\.read_csv\("results\.csv\.gz".*?)</code>', page)
+    frame = eval(html.unescape(recipe).replace('"results.csv.gz"',  # the page's own code
+                                               repr(str(out / "downloads" / "results.csv.gz"))),
+                 {"pd": pd})
+    ours = frame[frame["holder_id"] == "null-words"]
+    assert sorted(ours["model"]) == sorted(["NA", "None", "null", "n/a"])
+    assert frame["model"].notna().all()
+
+
 def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_as_in_every_csv(tmp_path: Path) -> None:
     registry = _registry(tmp_path)
     write(registry, "source", {
@@ -511,6 +537,12 @@ def test_the_docs_loading_snippets_run_as_written(export: Path,
                 # list columns as lists (the CSV recipe left them JSON text; helper-65)
                 assert [list(x) for x in read["result_code_links"]] == \
                     [list(x) for x in parquet["result_code_links"]]
+                # typed as the schema says, even where null in every row (helper-69: the
+                # sources' code_official was read as floats)
+                if "read_csv" in block:
+                    assert str(names["sources"]["code_official"].dtype) == "boolean"
+                    assert str(read["rank"].dtype) == "Int64"
+                    assert str(read["is_primary"].dtype) == "boolean"
     finally:
         os.chdir(before)
 
