@@ -103,6 +103,29 @@ def test_fmt_keeps_every_comment_every_value_and_every_numbers_digits(lert: Path
     assert format_registry(lert.parents[2], [lert], check=True, jobs=1).changed == []
 
 
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("0x42", "66"), ("+66", "66"), ("66.", "66"), (".5", "0.5"), ("+.5", "0.5"),
+    ("0o102", "66"), ("66.360", "66.360"), ("-0.50", "-0.50")])
+def test_a_number_in_another_form_than_decimal_digits_is_written_in_them(
+        lert: Path, written: str, canonical: str) -> None:
+    """helper-68: `accuracy: 0x42` (66 to both YAML versions) passed `fmt --check` and showed
+    in the diff a reviewer reads; only decimal digits are kept as written."""
+    format_registry(lert.parents[2], [lert], jobs=1)
+    tidy = lert.read_text("utf-8")
+    line = "      accuracy: 66.360  # three decimals, as printed\n"
+    assert line in tidy
+    text = tidy.replace(line, line.replace("66.360", written))
+    lert.write_text(text, encoding="utf-8")
+    doc = read_rich(lert.name, text.encode())
+    if doc.diagnostics:  # a form one YAML version reads otherwise is Y007's, not fmt's
+        assert {d.code for d in doc.diagnostics} == {"Y007"}, doc.diagnostics
+        return
+    checked = format_registry(lert.parents[2], [lert], check=True, jobs=1)
+    assert (checked.changed == []) == (written == canonical), checked
+    format_registry(lert.parents[2], [lert], jobs=1)
+    assert line.replace("66.360", canonical) in lert.read_text("utf-8")
+
+
 def test_a_file_that_breaks_its_schema_is_named_and_left_alone(lert: Path) -> None:
     # A list where the model's name belongs: which name was meant is not for fmt to decide (a
     # plain `model: 1.10` is quoted as written: tests/test_contributor.py).

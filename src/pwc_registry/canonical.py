@@ -183,10 +183,22 @@ def _value(label: str, value: Any, node: Mapping[str, Any] | None, depth: int,
         lines.extend([f"{label} {written}"] if written else _scalar(label, value, depth))
 
 
+#: A number written in decimal digits, as papers print them: the only written form kept (a
+#: reviewer reading a diff should not have to know that ``0x42`` is 66, or ``+63.`` 63).
+_DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def in_decimal_digits(text: str) -> bool:
+    """Whether a number's text is written as :func:`dump` keeps it (``66.360``, not ``0x42``)."""
+    return bool(_DECIMAL.match(text))
+
+
 def _number_as_written(value: Any, text: str | None) -> str | None:
-    """The file's own text of a number, when it still reads as ``value`` (a plain number that
-    passed reading is the same number to YAML 1.1 and 1.2 readers)."""
-    if text is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+    """The file's own text of a number, when it is written in decimal digits and still reads
+    as ``value`` (a plain number that passed reading is the same number to YAML 1.1 and 1.2
+    readers)."""
+    if text is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not in_decimal_digits(text):
         return None
     reading = resolve_plain(text)
     return text if type(reading) is type(value) and reading == value else None

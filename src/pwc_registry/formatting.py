@@ -7,7 +7,8 @@ of the wrong type where the schema says which type belongs (``arxiv: 2405.01234`
 cannot be read, or breaks its schema) is not touched but reported with them: rewriting it could
 change its meaning. The mechanical fix writes a value's text as the file gives it (``model: 1.10``
 becomes ``"1.10"``, never the number's ``"1.1"``).
-Numbers keep the digits the file gives (``66.360``). A rewrite is checked before it is written:
+Numbers keep the digits the file gives (``66.360``); one written otherwise (``0x42``, ``+66``,
+``.5``) is written in decimal digits. A rewrite is checked before it is written:
 the same data, every comment, every number's text, or the file is left alone (F001). Formatting
 is a fixed point: a formatted file formats to itself.
 """
@@ -98,8 +99,10 @@ def _lost(name: str, text: bytes, data: Any, source: canonical.Comments) -> str 
     if sorted(kept.texts()) != sorted(source.texts()):
         return "a comment"
     # Every number of the file as it was written (a tool that adds one, an import merging a
-    # result in, writes the new one its own way).
-    if any(kept.numbers.get(pointer) != text for pointer, text in source.numbers.items()):
+    # result in, writes the new one its own way), but one in another form than decimal digits
+    # (0x42), which is written in them: the data above is the same.
+    if any(kept.numbers.get(pointer) != text for pointer, text in source.numbers.items()
+           if canonical.in_decimal_digits(text)):
         return "how a number is written"
     return None
 
