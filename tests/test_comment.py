@@ -91,6 +91,37 @@ def test_long_parts_are_folded_and_the_comment_never_exceeds_the_limit(tmp_path:
     assert len(refused) <= 3000
 
 
+def test_a_flood_of_added_files_hides_no_change_to_a_published_row(tmp_path: Path) -> None:
+    """helper-73: 260 new dataset files and 520 added results pushed the corrected changes
+    (an extra-data flip, with its correction) and the far-above warning out of the comment,
+    whose summary said "0 changed". Every change to a published row comes first, each part
+    gets its first rows before any gets more, and the summary counts them all."""
+    registry = _repo(tmp_path)
+    path = registry / relative_path("paper", "worse-asr")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["results"][0]["extra_training_data"] = True
+    data["corrections"] = [{"date": "2026-11-20", "reason": "The paper pre-trains on 60k hours",
+                            "result": {"task": TASK, "dataset": DATA, "model": "E"},
+                            "field": "extra_training_data", "old": False, "new": True}]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    for i in range(260):
+        write(registry, "dataset", {"id": f"synth-{i:03d}", "name": f"Synth {i:03d} " + "x" * 60})
+    for i in range(10):
+        paper(registry, f"flood-{i}", "2024-01-01",
+              [result(TASK, f"synth-{i * 26 + j:03d}", f"Flood {j}", word_error_rate=9.0)
+               for j in range(26)])
+    text = _comment(registry, render.Validation(0, 0))
+    assert len(text.encode("utf-16-le")) // 2 <= render.COMMENT_LIMIT
+    head = text.split("\n")[2]
+    assert "### ✏️ 1 corrected change" in text
+    assert "260 results added" in head and "✏️ 1 other corrected change" in head, head
+    corrected = text.split("### ✏️ 1 corrected change")[1]
+    assert "| The paper pre-trains on 60k hours |" in corrected.split("###")[0]
+    assert text.index("### ✏️") < text.index("### Tasks, datasets")
+    assert "### Results added (260)" in text  # still previewed, with where the rest are
+    assert "more, in the full report" in text
+
+
 def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     path = registry / relative_path("paper", "worse-asr")

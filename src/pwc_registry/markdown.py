@@ -39,13 +39,14 @@ def number(value: float | None, missing: str = "") -> str:
 # notes GitHub's own bots post: GitHub finds both in the rendered text, where a backslash
 # escape would leave them whole. `&` is escaped too, or `&#64;name` would render as `@name`.
 # `*`, `_` and `~` mark emphasis and strike-through: a model named "~~X~~ **withdrawn**" would
-# show a published row struck out.
+# show a published row struck out. `$` opens math on GitHub (`$x^{2}$`; a `%` hides the rest
+# of it): an entity, which its math parser does not read as one, shows the sign.
 _CELL = str.maketrans({
     **{chr(c): chr(c).encode("unicode_escape").decode("ascii")
        for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]},
     "\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " ", "\t": " ",
     "[": "\\[", "]": "\\]", "`": "\\`", "@": "@&#8203;", "#": "#&#8203;",
-    "&": "&amp;", "*": "\\*", "_": "\\_", "~": "\\~",
+    "&": "&amp;", "*": "\\*", "_": "\\_", "~": "\\~", "$": "&#36;",
 })
 
 
@@ -54,14 +55,14 @@ _SHORTCODE = re.compile(r":([a-z0-9_+\\-]+):")  # "\_" as cell escapes "_"
 
 def cell(text: str) -> str:
     """Text inside a Markdown table cell or line: no HTML, link, image, code, emphasis,
-    strike-through, mention or issue reference, no column breaks, one line, control
+    strike-through, math, mention or issue reference, no column breaks, one line, control
     characters shown as escapes. (Snapshots call this millions of times: text with nothing to
     escape is returned as it is, found in a fifth of the time a translate pass takes. Every
     character _CELL maps is either one of those tested here or not printable.)"""
     if text.isprintable() and "|" not in text and "\\" not in text and "<" not in text \
             and ">" not in text and "[" not in text and "]" not in text and "`" not in text \
             and "@" not in text and "#" not in text and "&" not in text \
-            and "*" not in text and "_" not in text and "~" not in text \
+            and "*" not in text and "_" not in text and "~" not in text and "$" not in text \
             and "://" not in text and "www." not in text and text.count(":") < 2:
         return text
     return escaped(text)

@@ -347,8 +347,14 @@ class _Part:
     heading: str
     body: list[str]
     rows: int = 0
-    #: Parts a reviewer must see are never left out (refused changes, the invalid files).
+    #: Parts a reviewer must see are never left out, and come first: the invalid files, refused
+    #: changes, and every change to what published leaderboards show (corrected or not).
     required: bool = False
+
+
+#: Differences that change no value but what a published result shows beside it (its
+#: provenance, notes, links, the spelling of its names): a warning each, listed in the comment.
+_SHOWN_OTHERWISE = NOTICE_KINDS - {"history"}
 
 
 def summary(r: Report, validation: Validation | None = None) -> str:
@@ -361,6 +367,18 @@ def summary(r: Report, validation: Validation | None = None) -> str:
              f"{len(r.removed)} removed"]
     bests = len(_keys(r.new_best) | _keys(r.new_best_clean))
     line = ", ".join(parts)
+    # Every other change to what published rows show, counted here too: a flood of added
+    # files may leave its part only a few rows of the comment.
+    other = len([v for v in _unique(r.corrected) if v.difference.kind != "value"])
+    if other:
+        line += f" · ✏️ {other} other corrected change{'s' if other != 1 else ''}"
+    shown = len(_unique(v for v in r.verdicts if v.correction is None
+                        and v.difference.kind in _SHOWN_OTHERWISE))
+    if shown:
+        line += (f" · ⚠️ {shown} change{'s' if shown != 1 else ''} to what published results "
+                 "show")
+    if r.far_above:
+        line += f" · ⚠️ {len(r.far_above)} far above the previous best"
     line += f" · {bests} new best{'s' if bests != 1 else ''}"
     for status in ("added", "changed", "deleted"):
         n = sum(1 for e in r.entities if e.status == status)
@@ -415,23 +433,40 @@ def _size(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+#: What each part is given first when not all fit: its heading and first rows, so that no
+#: part's flood (hundreds of added files) pushes another out of the comment.
+PREVIEW = 2_000
+
+
 def _fit(head: list[str], parts: list[_Part], limit: int) -> tuple[str, int]:
-    """The parts that fit in ``limit``, in order (required ones first if need be), and how
-    many were left out. A part too long alone is cut at a row with a note."""
+    """The parts that fit in ``limit``, required ones first, and how many were left out. When
+    not all fit whole, each part is given a preview (:data:`PREVIEW`) before any is given more,
+    in order; a part cut short says how many of its rows are not shown; a required part is
+    never left out (its heading at least)."""
     text = "\n".join(head) + "\n"
-    reserve = 400  # the closing note
+    ordered = sorted(parts, key=lambda x: not x.required)
+    # The closing note, and each required part's heading with its note should no row fit.
+    reserve = 400 + sum(_size(p.heading) + 120 for p in ordered if p.required)
+    blocks = [_block(part) for part in ordered]
+    room = limit - reserve - _size(text)
+    sizes = [_size(block) for block in blocks]
+    if sum(sizes) <= room:
+        return text + "".join(blocks).rstrip("\n") + "\n", 0
+    given = [0] * len(ordered)
+    for i, size in enumerate(sizes):  # previews, in order
+        given[i] = min(size, PREVIEW, max(room, 0))
+        room -= given[i]
+    for i, size in enumerate(sizes):  # then the rest, in order
+        more = min(size - given[i], max(room, 0))
+        given[i] += more
+        room -= more
     left_out = 0
-    for part in sorted(parts, key=lambda x: not x.required):
-        block = _block(part)
-        if _size(text) + _size(block) + reserve <= limit:
-            text += block
-            continue
-        room = limit - reserve - _size(text)
-        cut = _cut(part, room)
-        if cut:
-            text += cut
-        else:
+    for part, block, size, allowed in zip(ordered, blocks, sizes, given, strict=True):
+        shown = block if allowed >= size else _cut(part, allowed)
+        if shown is None:
             left_out += 1
+        else:
+            text += shown
     return text.rstrip("\n") + "\n", left_out
 
 
@@ -491,6 +526,23 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             "papers and corrections",
             [f"- {cell(x.file)} line {x.line}: {x.code} {cell(x.message)}"
              for x in r.history], len(r.history), True))
+    corrected = _unique(r.corrected)
+    if corrected:
+        parts.append(_Part(
+            f"### ✏️ {len(corrected)} corrected change{'s' if len(corrected) != 1 else ''}",
+            ["Changes to published numbers, each with the reason its correction gives.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "before", "after", "reason"],
+                     [[*_difference_line(r, v.difference),
+                       v.correction.reason if v.correction else ""]
+                      for v in corrected])], len(corrected), True))
+    uncorrected_far = [n for n in r.far_above]
+    if uncorrected_far:
+        parts.append(_Part(
+            f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})",
+            ["Often a unit or typo error (a fraction for a percentage, a misplaced digit): "
+             "check the number against its source.", "",
+             *(f"- {_best_line(r, n)}" for n in uncorrected_far)], len(uncorrected_far),
+            True))
     if d.renamed:
         parts.append(_Part(
             f"### Renamed ({len(d.renamed)})",
@@ -498,7 +550,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
              "really a leaderboard submission may become a source so).", "",
              *_table(["was", "is now", "file"],
                      [[old, new, d.display(d.file_of_holder(new))]
-                      for old, new in sorted(d.renamed.items())])], len(d.renamed)))
+                      for old, new in sorted(d.renamed.items())])], len(d.renamed), True))
     if r.entities:
         parts.append(_Part(
             f"### Tasks, datasets, metrics and benchmarks ({len(r.entities)})",
@@ -521,7 +573,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                      [[v.difference.board, r.delta.head_registry.name(
                          "metric", v.difference.metric or ""), _shown(v.difference.before)]
                       for v in rewritten])],
-            len(rewritten)))
+            len(rewritten), True))
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
                                                     "source-provenance", "details",
@@ -535,7 +587,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             ["No value changes: check the new provenance against the paper or the source.", "",
              *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
                      [_difference_line(r, v.difference) for v in provenance])],
-            len(provenance)))
+            len(provenance), True))
     details = _unique(v for v in r.verdicts
                       if v.difference.kind in ("details", "holder-code"))
     if details:
@@ -546,23 +598,14 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
              "source.", "",
              *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
                      [_difference_line(r, v.difference) for v in details])],
-            len(details)))
+            len(details), True))
     if notices:
         parts.append(_Part(
             f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
             ["The same result or leaderboard, shown with another spelling: check it is meant.",
              "", *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
                          [_difference_line(r, v.difference) for v in notices])],
-            len(notices)))
-    corrected = _unique(r.corrected)
-    if corrected:
-        parts.append(_Part(
-            f"### ✏️ {len(corrected)} corrected change{'s' if len(corrected) != 1 else ''}",
-            ["Changes to published numbers, each with the reason its correction gives.", "",
-             *_table(["leaderboard", "paper or source", "model", "what", "before", "after", "reason"],
-                     [[*_difference_line(r, v.difference),
-                       v.correction.reason if v.correction else ""]
-                      for v in corrected])], len(corrected)))
+            len(notices), True))
     ranked = _unique(v for v in r.verdicts if v.difference.addition
                      and v.difference.kind == "direction")
     if ranked:
@@ -575,14 +618,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             ["What compiles the leaderboards; each change they make is listed above.", "",
              *_table(["file", "field", "before", "after"],
                      [[f, k, _plain(b), _plain(a)] for f, k, b, a in r.settings])],
-            len(r.settings)))
-    uncorrected_far = [n for n in r.far_above]
-    if uncorrected_far:
-        parts.append(_Part(
-            f"### ⚠️ Far above the previous best (by more than {FAR_ABOVE:.0%})",
-            ["Often a unit or typo error (a fraction for a percentage, a misplaced digit): "
-             "check the number against its source.", "",
-             *(f"- {_best_line(r, n)}" for n in uncorrected_far)], len(uncorrected_far)))
+            len(r.settings), True))
     if r.new_best or r.new_best_clean:
         overall = {(n.board.benchmark.id, n.row.result.key) for n in r.new_best}
         lines = [f"- {_best_line(r, n)}" + (
@@ -606,15 +642,16 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
         parts.append(_Part(f"### Results added ({len(r.added)})", _table(
             ["paper or source", "task", "dataset", "model", "values", "enters at"],
             [[*_result_line(r, x), _placement(r, x)] for x in r.added]), len(r.added)))
-    for title, results in (("Results removed", r.removed),
-                           ("Results newly counted on an ancestor task's leaderboards",
-                            r.rolled_up),
-                           ("Results no longer counted on an ancestor task's leaderboards",
-                            r.rolled_off)):
+    # Rows leaving published leaderboards are for a reviewer to see; rows joining are not.
+    for title, results, required in (
+            ("Results removed", r.removed, True),
+            ("Results newly counted on an ancestor task's leaderboards", r.rolled_up, False),
+            ("Results no longer counted on an ancestor task's leaderboards", r.rolled_off,
+             True)):
         if results:
             parts.append(_Part(f"### {title} ({len(results)})", _table(
                 ["paper or source", "task", "dataset", "model", "values"],
-                [_result_line(r, x) for x in results]), len(results)))
+                [_result_line(r, x) for x in results]), len(results), required))
     return parts
 
 
