@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from pwc_registry import canonical, layout, load, schema
 from pwc_registry.check import check_record
 from pwc_registry.diagnostics import count
+from pwc_registry.patterns import schema_file
 from pwc_registry.vocabulary import Vocabulary
 
 from conftest import REPO, TODAY
@@ -362,3 +363,27 @@ def test_a_newcomers_mistake_gets_a_hint_that_fixes_it(line: str, code: str, hin
     found = doc.diagnostics or check_record(
         file, doc, Vocabulary(layout.discover_entities(registry), lambda: ()), TODAY)
     assert [(d.code, d.hint) for d in found if d.code == code] == [(code, hint)]
+
+
+def test_the_site_publishes_the_schemas_where_their_ids_point(shipped_site: Path) -> None:
+    """helper-71: resolved against a schema's `$id`, `common.schema.json#/$defs/id` is an
+    address of the site, which held no schemas: an editor following the spec could not
+    resolve a form. Each schema, with the references between them, resolves from the site."""
+    import json
+
+    from referencing import Registry, Resource
+
+    def from_site(uri: str) -> Resource:
+        base = "https://papers-with-code-2.github.io/registry/"
+        assert uri.startswith(base), uri
+        return Resource.from_contents(json.loads((shipped_site / uri[len(base):]).read_text(
+            encoding="utf-8")))
+
+    registry: Registry = Registry(retrieve=from_site)  # type: ignore[call-arg]
+    for kind in layout.KINDS:
+        published = json.loads((shipped_site / "schemas" / f"{kind}.schema.json").read_text(
+            encoding="utf-8"))
+        assert published == schema_file(f"{kind}.schema.json")
+        validator = Draft202012Validator(published, registry=registry)
+        errors = list(validator.iter_errors({"id": "Not An Id"}))  # every keyword, refs too
+        assert [e.validator for e in errors if list(e.path) == ["id"]] == ["pattern"], kind

@@ -965,6 +965,12 @@ def write_site(site: Site, registry_path: Path, out: Path, *, jobs: int | None =
         static = resources.files("pwc_registry.site").joinpath("static")
         files.record(files.put(name, static.joinpath(name).read_bytes())
                      for name in ("style.css", "site.js", "search.js"))
+        # The schemas at their `$id`s (the site's address), where editors resolve the
+        # references between them (`common.schema.json#/$defs/id`).
+        schemas = resources.files("pwc_registry").joinpath("schemas")
+        files.record(files.put(f"schemas/{entry.name}", entry.read_bytes())
+                     for entry in sorted(schemas.iterdir(), key=lambda e: e.name)
+                     if entry.name.endswith(".schema.json"))
         _write_search(site, files, jobs=jobs)
         files.record(_write(files, built_script(site.built)))
         files.record([files.put(".nojekyll", b"")])
