@@ -957,6 +957,8 @@ def test_a_submodule_in_the_registry_is_refused(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     commit = git(tmp_path, "rev-parse", "HEAD").strip()
     git(tmp_path, "update-index", "--add", "--cacheinfo", f"160000,{commit},registry/papers/zz")
+    # One outside the registry is not the registry's business (helper-71).
+    git(tmp_path, "update-index", "--add", "--cacheinfo", f"160000,{commit},vendor/lib")
     git(tmp_path, "commit", "-qm", "a submodule")
     expected = [("Y016", "error", "registry/papers/zz")]
     for changed_since in ("main", None):
@@ -969,6 +971,15 @@ def test_a_submodule_in_the_registry_is_refused(tmp_path: Path) -> None:
     for named in (registry / "papers", registry / "papers" / "zz", registry):
         report = validate(Options(registry=registry, paths=[named], today=TODAY, jobs=1))
         assert [(d.code, d.severity, d.file) for d in report.diagnostics] == expected, named
+    # A path named outside the work tree took every git check with it (helper-71).
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    report = validate(Options(registry=registry, paths=[registry / "papers", outside],
+                              today=TODAY, jobs=1))
+    assert ("Y016", "error", "registry/papers/zz") in [
+        (d.code, d.severity, d.file) for d in report.diagnostics], report.diagnostics
+    report = validate(Options(registry=registry, paths=[tmp_path], today=TODAY, jobs=1))
+    assert [d.file for d in report.diagnostics if d.code == "Y016"] == ["registry/papers/zz"]
 
 
 def test_a_corrections_value_written_as_text_is_said_so(tmp_path: Path) -> None:

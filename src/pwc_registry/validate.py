@@ -241,9 +241,12 @@ def _checked_out_otherwise(registry: Path, selected: list[layout.RegistryFile] |
         else:
             prefix = registry.parent
             paths = [(prefix / f.name).relative_to(top.resolve()).as_posix() for f in selected]
-            links = gitlinks_since(top, changes.base, folder) if changes is not None else \
-                tracked_files(top, *(p.resolve().relative_to(top.resolve()).as_posix()
-                                     for p in named))[1] if named else []
+            if changes is not None:
+                links = gitlinks_since(top, changes.base, folder)
+            else:  # the folders named, as far as they are the registry's
+                inside = [f for f in (_within(p, top) for p in named) if f is not None]
+                links = [link for link in tracked_files(top, *inside)[1]
+                         if link.startswith(folder + "/")] if inside else []
         answer = checkout_attributes(top, paths)
     except (GitError, ValueError):
         return list
@@ -269,6 +272,14 @@ def _checked_out_otherwise(registry: Path, selected: list[layout.RegistryFile] |
             for path, attrs in sorted(rewritten.items())]
 
     return found
+
+
+def _within(path: Path, top: Path) -> str | None:
+    """``path`` relative to the work tree ``top``; None when it lies outside it."""
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _history(registry: Path, ref: str, changes: Changes) -> list[Diagnostic]:
