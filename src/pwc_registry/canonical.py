@@ -185,12 +185,13 @@ def _value(label: str, value: Any, node: Mapping[str, Any] | None, depth: int,
 
 #: A number written in decimal digits, as papers print them: the only written form kept (a
 #: reviewer reading a diff should not have to know that ``0x42`` is 66, or ``+63.`` 63).
-_DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 
 
 def in_decimal_digits(text: str) -> bool:
-    """Whether a number's text is written as :func:`dump` keeps it (``66.360``, not ``0x42``)."""
-    return bool(_DECIMAL.match(text))
+    """Whether a number's text is written as :func:`dump` keeps it (``66.360``; not ``0x42``,
+    ``007``, or ``-0``, which every output shows as 0)."""
+    return bool(_DECIMAL.match(text)) and not (text.startswith("-") and float(text) == 0)
 
 
 def _number_as_written(value: Any, text: str | None) -> str | None:
