@@ -112,6 +112,28 @@ def test_every_reference_is_written_in_and_the_common_forms_are_defined_once(kin
     assert dates.DAY_OR_MONTH is patterns.ecma(patterns.defined("day-or-month"))
 
 
+#: Modules whose text holds a common form's pattern for another thing: a dump's file name that
+#: starts with a date (its own convention, not a registry value).
+_OTHER_THINGS = {"archive/discover.py": {"day"}}
+
+
+def test_no_module_copies_a_common_form() -> None:
+    """Each form is written once, in common.schema.json: the tools compose their patterns
+    from patterns.py (six copies of the arXiv id's, one with another letter case, and three of
+    a day's were found by helper-71)."""
+    from pwc_registry import patterns
+
+    forms = patterns.schema_file(patterns.COMMON)["$defs"]
+    found = []
+    for path in sorted((REPO / "src" / "pwc_registry").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(REPO / "src" / "pwc_registry").as_posix()
+        found += [(name, form) for form, d in forms.items()
+                  if d["pattern"].removeprefix("^").removesuffix("$") in text
+                  and form not in _OTHER_THINGS.get(name, set())]
+    assert found == []
+
+
 def test_a_reference_to_a_common_form_keeps_what_the_referring_node_adds() -> None:
     paper = schema.schema("paper")["properties"]["id"]
     assert paper["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$" and paper["maxLength"] == 200

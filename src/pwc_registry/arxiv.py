@@ -28,6 +28,8 @@ from xml.sax.handler import ContentHandler, feature_namespaces
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
+from . import patterns
+
 API = "https://export.arxiv.org/api/query"
 TIMEOUT = 15.0
 #: Ids asked for in one request: arXiv's guide suggests modest slices; 50 abstracts are ~100 KB.
@@ -44,8 +46,7 @@ _ATOM_NS = "http://www.w3.org/2005/Atom"
 _ENTRY_FIELDS = {"id", "title", "summary", "published", "name"}
 #: A feed is four levels deep (feed, entry, author, name); a response far deeper is not one.
 _MAX_DEPTH = 32
-ARXIV_ID = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})"
-                      r"(v[0-9]+)?$", re.IGNORECASE)
+ARXIV_ID = re.compile(rf"^(?:arxiv:)?({patterns.ARXIV_ID})(v[0-9]+)?$", re.IGNORECASE)
 #: An entry's id: ``http://arxiv.org/abs/2211.05344v1``, ``http://arxiv.org/abs/cs/9301114v1``.
 _ENTRY_ID = re.compile(r"/abs/(.+?)(?:v[0-9]+)?$")
 _TEMPORARY = {429, 500, 502, 503, 504}
@@ -164,7 +165,7 @@ def parse_feed(data: bytes) -> dict[str, ArxivPaper]:
             arxiv_id=found.group(1),
             title=entry["title"],
             authors=tuple(name for name in entry["authors"] if name),
-            date=published if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", published) else "",
+            date=published if patterns.DAY.match(published) else "",
             abstract=entry.get("summary", ""),
             abstract_url=entry["links"].get("alternate") or entry_id,
             pdf_url=entry["links"].get("pdf"),

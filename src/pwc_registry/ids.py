@@ -31,6 +31,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .patterns import ARXIV_ID
+
 _WORDS = re.compile(r"[a-z0-9]+")
 #: The identifiers that name a paper on their own (a paper whose title is unknown must have
 #: one), in the order a paper's label prefers them, with how the label writes each.
@@ -43,8 +45,7 @@ TITLE_SCHEME = "title"
 #: papers citing one are found when it changes (its title, its id); never an identifier either.
 CITES_SCHEME = "cites"
 #: The DOI arXiv gives every paper (DataCite, since 2022): the arXiv id under another scheme.
-_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[a-z]{2})?/[0-9]{7})"
-                        r"(?:v[0-9]+)?", re.IGNORECASE)
+_ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.({ARXIV_ID})(?:v[0-9]+)?", re.IGNORECASE)
 
 
 #: The page of each kind of identifier: one place, for every view that links a paper by it.

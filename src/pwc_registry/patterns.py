@@ -57,7 +57,19 @@ def ecma(pattern: str) -> re.Pattern[str]:
 SLUG = ecma(defined("id"))
 #: A leaderboard's id: task--dataset[--split].
 BENCHMARK_ID = ecma(defined("benchmark-id"))
+#: An arXiv id without its version (2211.05344, hep-th/9901001), unanchored and in a group
+#: of its own, to be written into other patterns: a version, an address, a DOI around it.
+ARXIV_ID = defined("arxiv").removeprefix("^").removesuffix("$")
+#: A DOI (10.1234/suffix), unanchored, to be written into other patterns.
+DOI = defined("doi").removeprefix("^").removesuffix("$")
+#: An http(s) address without spaces or control characters, of any script.
+URL = ecma(defined("url"))
 #: YYYY-MM-DD.
 DAY = ecma(defined("day"))
+#: A day with a time after it (2022-11-10T08:00:00Z, as sources write a timestamp).
+DAY_AND_TIME = re.compile(defined("day").removesuffix("$") + r"(?:[T ][0-9:.Z+-]*)?\Z")
+#: An id, unanchored, to be written into other patterns (Papers with Code's slugs have its
+#: form).
+ID = defined("id").removeprefix("^").removesuffix("$")
 #: YYYY-MM-DD, or YYYY-MM where only the month is known.
 DAY_OR_MONTH = ecma(defined("day-or-month"))

@@ -56,6 +56,7 @@ from ..imports.records import Origin
 from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in, outside_range
 from ..load import describe_value
 from ..markdown import counted
+from ..patterns import ARXIV_ID, ID
 from ..vocabulary import Limits
 from .directions import direction_of
 from .dumps import OutOfRange
@@ -67,9 +68,9 @@ REPORTED_BY = FORMATS["pwc-archive"].reported_by
 #: Between a dataset's name and a subdataset's in the name of the dataset a subdataset becomes
 #: ("SemEval 2018 — General"): see :meth:`Conversion._dataset`.
 SUBDATASET_SEPARATOR = " — "
-_ARXIV_ID = re.compile(r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?$")
+_ARXIV_ID = re.compile(rf"^({ARXIV_ID})(?:v[0-9]+)?$")
 _PWC_ENTITY = re.compile(
-    r"paperswithcode\.com/(?:method|dataset|task|sota)/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
+    rf"paperswithcode\.com/(?:method|dataset|task|sota)/({ID})/?$")
 
 
 @dataclasses.dataclass

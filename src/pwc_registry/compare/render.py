@@ -24,13 +24,14 @@ from ..gitrefs import Version
 from ..ids import identifier_page
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
 from ..markdown import cell, number, table
+from ..patterns import ARXIV_ID
 from ..registry import Holder, Paper, Result, Value, paper_label
 from . import Changed, Delta
 from .corrections import FIELDS
 from .delta import NOTICE_KINDS, Difference
 from .guards import Verdict, check_history, judge
 
-_ARXIV_ID = re.compile(r"[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7}")
+_ARXIV_ID = re.compile(ARXIV_ID)
 
 
 @dataclasses.dataclass(frozen=True)

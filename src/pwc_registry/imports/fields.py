@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .. import patterns
 from ..dates import DAY_OR_MONTH, after
 from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..load import INVISIBLE
@@ -18,7 +19,7 @@ from ..values import read_number_text
 from .records import Origin
 from .report import Problems
 
-URL = re.compile(r"^https?://[^\s]+$")
+URL = patterns.URL
 # Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
@@ -104,8 +105,7 @@ class Fields:
         text = self.text(value, where)
         if text is None:
             return None
-        day = text[:10] if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.Z+-]*)?$", text) \
-            else text
+        day = text[:10] if patterns.DAY_AND_TIME.match(text) else text
         # A day, or a month where that is all the source says (as the registry writes it, and
         # `pwc export pwc-archive` writes it back): never a day invented for it.
         try:

@@ -19,15 +19,15 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..ids import fold, identifier_key
 from ..leaderboard import ancestors
+from ..patterns import ARXIV_ID, DOI, ID
 from ..registry import Holder, load_registry
 from ..vocabulary import Limits
 from .units import signed_metrics
 
 #: The order in which a paper's identifiers find it, before its title.
 PAPER_MATCH_ORDER = ("arxiv", "pwc", "doi", "acl", "openreview")
-ARXIV_URL = re.compile(
-    r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")
-PWC_PAPER_URL = re.compile(r"paperswithcode\.com/paper/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
+ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID})(?:v[0-9]+)?")
+PWC_PAPER_URL = re.compile(rf"paperswithcode\.com/paper/({ID})/?$")
 OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
 
 
@@ -111,7 +111,7 @@ def identifiers_in(url: str) -> dict[str, str]:
     elif m := re.search(r"(?:aclweb\.org/anthology|aclanthology\.org)/"
                         r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9-]+\.[0-9]+)", url):
         found["acl"] = m.group(1)
-    elif m := re.search(r"doi\.org/(10\.[0-9]{4,9}/\S+)$", url):
+    elif m := re.search(rf"doi\.org/({DOI})\Z", url):
         found["doi"] = m.group(1)
     elif m := OPENREVIEW_URL.search(url):
         found["openreview"] = m.group(1)
