@@ -185,6 +185,42 @@ def test_hostile_requests_get_an_answer_never_a_file_outside(served: str, path: 
     assert "detail" in json.loads(body)
 
 
+def test_a_list_asked_for_by_its_files_name_is_paged_and_filtered(served: str) -> None:
+    """helper-72: `papers/index.json?page=2` (the full names docs/api.md gives for static
+    hosts) answered page 1 whatever the query, whose `next` asked for page 2 again."""
+    by_folder = json.loads(_get(served, "/api/v1/papers/?page=2&items_per_page=1")[1])
+    by_name = json.loads(_get(served, "/api/v1/papers/index.json?page=2&items_per_page=1")[1])
+    assert by_name == by_folder and by_name["next"] is None
+    assert json.loads(_get(served, "/api/v1/papers/index.json?q=LINGUISTICALLY")[1])[
+        "count"] == 1
+
+
+@pytest.mark.parametrize("request_text", [
+    b"POST /api/v1/papers/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+    b"DELETE /api/v1/papers/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GARBAGE\r\n\r\n",
+    b"GET /api/v1/papers/ HTTP/9.9\r\nHost: x\r\n\r\n",
+    b"GET /api/v1/papers/ HTTP/1.1\r\nX: " + b"a" * 70_000 + b"\r\n\r\n",
+])
+def test_the_servers_own_refusals_are_json_too(served: str, request_text: bytes) -> None:
+    """helper-72: a POST (the client's task_add), a garbage request line or a header too long
+    got http.server's HTML page, where docs/api.md says every error is JSON."""
+    import socket
+
+    host, port = served.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request_text)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    if answer.startswith(b"HTTP/"):
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert int(head.split(b" ")[1]) >= 400 and b"application/json" in head, head
+    else:  # a request line that names no HTTP/1 version gets the body alone (HTTP/0.9)
+        body = answer
+    assert "detail" in json.loads(body)
+
+
 def test_serve_answers_the_site_pages_too(served: str) -> None:
     status, body = _get(served, "/")
     assert status == 200 and b"<html" in body

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -232,6 +233,21 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
         def log_message(self, format: str, *args: Any) -> None:
             pass  # a preview server: the terminal stays quiet
 
+        def send_error(self, code: int, message: str | None = None,
+                       explain: str | None = None) -> None:
+            """http.server's own refusals (a method other than GET and HEAD, a request line
+            or header too long) as JSON, as every other answer of the API."""
+            detail = message or self.responses.get(code, ("Error.",))[0]
+            data = orjson.dumps({"detail": detail})
+            self.send_response(code, message)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.close_connection = True
+            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                self.wfile.write(data)
+
         def do_HEAD(self) -> None:
             self._answer(body=False)
 
@@ -291,6 +307,10 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
             is_file = found is not None and stat.S_ISREG(os.lstat(found).st_mode)
             if names[:len(prefix)] == prefix and not is_file:
                 return 200, "application/json", api.answer(names[len(prefix):], query)
+            if names[:len(prefix)] == prefix and names[-1] == INDEX and query:
+                # A list asked for by its file's full name (as on a static host), with a
+                # query: answered as its folder is (page 1 of every query was a loop).
+                return 200, "application/json", api.answer(names[len(prefix):-1], query)
             if found is not None and stat.S_ISDIR(os.lstat(found).st_mode):
                 if not path.endswith("/"):  # the page's relative links need the slash
                     # Made from the names found, the query kept (a list's ?page=2 was lost).
@@ -305,8 +325,16 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
     return Handler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-answer is not the server's error: no traceback for it."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def serve(site: Path, bind: str, port: int, ready: Callable[[int], None]) -> None:
     """Serve ``site`` until interrupted; ``ready`` is told the port (0 picks a free one)."""
-    with http.server.ThreadingHTTPServer((bind, port), handler_for(site)) as server:
+    with _Server((bind, port), handler_for(site)) as server:
         ready(server.server_address[1])
         server.serve_forever()
