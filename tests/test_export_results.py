@@ -251,6 +251,24 @@ def test_datasette_serves_the_astock_board_with_facets_and_search(export: Path) 
     assert [row[found["columns"].index("id")] for row in found["rows"]] == [LERT]
 
 
+def test_datasette_names_a_paper_without_title_and_finds_words_by_their_stem(
+        tmp_path: Path) -> None:
+    """helper-72: a paper whose title is unknown showed as "None" wherever Datasette linked
+    it (53 shipped papers), and "linguistic" did not find LERT's "Linguistically"."""
+    registry = _registry(tmp_path)
+    write(registry, "paper", {
+        "id": "untitled-stock-paper", "identifiers": {"arxiv": "1507.01127"},
+        "results": [{"task": "stock-market-prediction", "dataset": "astock", "model": "U",
+                     "metrics": {"accuracy": 40.0}}]})
+    out = tmp_path / "out"
+    _export(registry, out, "sqlite")
+    rows = asyncio.run(_datasette_get(
+        out, "/results/results.json?paper_id=untitled-stock-paper&_labels=on&_shape=objects"))
+    assert {r["paper_id"]["label"] for r in rows["rows"]} == {"arXiv:1507.01127 (title unknown)"}
+    found = asyncio.run(_datasette_get(out, "/results/papers.json?_search=linguistic"))
+    assert [row[found["columns"].index("id")] for row in found["rows"]] == [LERT]
+
+
 def test_the_same_registry_gives_the_same_bytes(export: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     _export(_registry(tmp_path), again)

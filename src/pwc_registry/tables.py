@@ -27,7 +27,7 @@ from typing import Any
 from .leaderboard import Leaderboard, benchmark_of, group_results, rank
 from .markdown import number
 from .parallel import fork_map, shared
-from .registry import Holder, Paper, Registry, Result
+from .registry import Holder, Paper, Registry, Result, paper_label
 from .stats import area_of
 
 #: Below this many leaderboards, worker processes cost more than they save.
@@ -131,6 +131,8 @@ RESULT_COLUMNS = _columns(
 PAPER_COLUMNS = _columns(
     ("id", _S, False, "The paper's id."),
     ("title", _S, True, "Its title; null while unknown (the paper is known by an identifier)."),
+    ("label", _S, False, "How every view names it: its title, or while that is unknown the "
+     "identifier it is known by (\"arXiv:1507.01127 (title unknown)\")."),
     ("date", _S, True, "Its date: YYYY-MM-DD, or YYYY-MM where only the month is known."),
     ("arxiv", _S, True, "arXiv id, without version."),
     ("doi", _S, True, "DOI."),
@@ -336,7 +338,8 @@ def entity_rows(registry: Registry) -> dict[str, list[tuple[Any, ...]]]:
     tasks = entities.get("task", {})
     out: dict[str, list[tuple[Any, ...]]] = {}
     out["papers"] = [
-        (p.id, p.title, p.date, p.identifiers.get("arxiv"), p.identifiers.get("doi"),
+        (p.id, p.title, paper_label(p), p.date, p.identifiers.get("arxiv"),
+         p.identifiers.get("doi"),
          p.identifiers.get("acl"), p.identifiers.get("openreview"), p.venue, list(p.authors),
          p.abstract, *_holder_code(p), list(p.tasks), list(p.methods), len(p.results), p.file)
         for p in sorted(registry.papers.values(), key=lambda p: p.id)]

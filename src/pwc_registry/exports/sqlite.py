@@ -72,8 +72,10 @@ def write(tables: dict[str, Table], folder: Path) -> list[str]:
             db.execute(f"CREATE INDEX {_quote(f'results_{column}')} ON results "
                        f"({_quote(column)})")
         columns = ", ".join(SEARCHED)
+        # Porter's stemmer: a search for "transformer" finds "Transformers" too.
         db.execute(f"CREATE VIRTUAL TABLE papers_fts USING fts5({columns}, "
-                   "content=\"papers\", content_rowid=\"rowid\")")
+                   "content=\"papers\", content_rowid=\"rowid\", "
+                   "tokenize=\"porter unicode61\")")
         db.execute(f"INSERT INTO papers_fts (rowid, {columns}) SELECT rowid, {columns} "
                    "FROM papers")
         db.commit()
@@ -88,7 +90,7 @@ def datasette_metadata(tables: dict[str, Table], *, title: str, description: str
     """Datasette's metadata.json for :data:`FILE`: titles, descriptions of tables and columns,
     facets on the results' task, dataset and metric, full-text search on papers, and the
     column that names each entity where a foreign key shows it."""
-    label = {"papers": "title", "sources": "title"}
+    label = {"papers": "label", "sources": "title"}
     described: dict[str, Any] = {}
     for name, table in tables.items():
         entry: dict[str, Any] = {
