@@ -61,16 +61,21 @@ def test_schema_is_draft_2020_12_with_id_descriptions_and_closed_objects(kind: s
         assert schema.is_valid(kind, sample)
 
 
-def _patterns(node: Any) -> Iterator[str]:
+def _keyword(node: Any, keyword: str) -> Iterator[str]:
+    """Every value of ``keyword`` in a schema, however deep."""
     if isinstance(node, dict):
         for key, sub in node.items():
-            if key == "pattern" and isinstance(sub, str):
+            if key == keyword and isinstance(sub, str):
                 yield sub
             else:
-                yield from _patterns(sub)
+                yield from _keyword(sub, keyword)
     elif isinstance(node, list):
         for sub in node:
-            yield from _patterns(sub)
+            yield from _keyword(sub, keyword)
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    return _keyword(node, "pattern")
 
 
 @pytest.mark.parametrize("kind", layout.KINDS)
@@ -86,16 +91,6 @@ def test_patterns_use_only_what_every_engine_reads_alike(kind: str) -> None:
             assert construct not in pattern, (pattern, construct)
 
 
-def _references(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        yield from ([node["$ref"]] if "$ref" in node else [])
-        for sub in node.values():
-            yield from _references(sub)
-    elif isinstance(node, list):
-        for sub in node:
-            yield from _references(sub)
-
-
 @pytest.mark.parametrize("kind", layout.KINDS)
 def test_every_reference_is_written_in_and_the_common_forms_are_defined_once(kind: str) -> None:
     """No validator looks a reference up (a `$ref` left would be fetched from the schema's
@@ -104,7 +99,7 @@ def test_every_reference_is_written_in_and_the_common_forms_are_defined_once(kin
     of the id pattern by its text)."""
     from pwc_registry import dates, patterns
 
-    assert not list(_references(schema.schema(kind)))
+    assert not list(_keyword(schema.schema(kind), "$ref"))
     written = patterns.schema_file(f"{kind}.schema.json")
     common = {d["pattern"] for d in patterns.schema_file(patterns.COMMON)["$defs"].values()}
     assert not common & set(_patterns(written)), "a common form copied instead of referred to"
