@@ -359,6 +359,12 @@ def test_a_blank_model_name_or_alias_is_refused(name: str) -> None:
     ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: '
      'null}}]', "V001", "write the number, or leave the metric out if the paper gives none"),
     ("results: none", "S003", "write [] for none (or leave the key out)"),
+    # the numbers given, not an example's 90.0 (helper-74)
+    ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: '
+     '{value: "67.2 ± 0.5"}}}]', "V001", "write value: 67.2 and spread: 0.5"),
+    # bold marks around a number: YAML's alias marker, to YAML (helper-74)
+    ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: '
+     '**79.1**}}]', "Y001", "bold marks are not part of the number: write 79.1"),
     # a correction written inside the result it corrects
     ('results: [{task: stock-market-prediction, dataset: astock, model: M, metrics: {accuracy: 1},'
      ' corrections: []}]', "S002", "corrections: is a list at the top level of the file, beside "

@@ -176,6 +176,10 @@ _INDENTATION_PROBLEMS = ("did not find expected", "mapping values are not allowe
                          "expected <block end>", "could not find expected ':'")
 
 
+#: A number in Markdown's bold or italic marks, as a table of a paper's README shows its best.
+_BOLD_NUMBER = re.compile(r"\*{1,2}\s*([-+]?[0-9][0-9.]*)\s*\*{1,2}")
+
+
 def _double_quoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -247,6 +251,13 @@ class _Builder:
             if "\t" in indent:
                 return (f"line {number} is indented with a tab: YAML indents with spaces only "
                         "(pwc fmt cannot read the file to fix it)")
+        column = getattr(mark, "column", None)
+        if isinstance(column, int):
+            # "**79.1**", a table's bold copied: `*` is YAML's alias marker (helper-74).
+            bold = next((m for m in _BOLD_NUMBER.finditer(line)
+                         if m.start() <= column <= m.end()), None)
+            if bold is not None:
+                return f"bold marks are not part of the number: write {bold.group(1)}"
         if "mapping values are not allowed" in problem and isinstance(row, int):
             # "title: LERT: A Linguistically..." — the second ": " in a plain value.
             key, colon, value = line.partition(": ")

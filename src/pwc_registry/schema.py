@@ -214,9 +214,16 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
     if isinstance(instance, dict):
         why = _mapping_problem(instance)
         if why is not None:
+            inner = instance.get("value")
+            reading = read_number_text(inner) if isinstance(inner, str) else None
+            # The numbers given, where they can be read ("67.2 ± 0.5" as the value): an
+            # example's 90.0 read as if it were the fix (helper-74).
+            hint = f"write {reading.describe()}" if reading is not None \
+                and reading.value is not None else "write it as {value: NUMBER, spread: " \
+                "NUMBER} with the paper's numbers (and a note of what the spread is, if the " \
+                "paper says)"
             return Diagnostic("V001", f"{_where(pointer)}: {why}", file, line, column,
-                              hint="write {value: 90.0, spread: 0.5} (and a note of what the "
-                              "spread is, if the paper says)", pointer=pointer)
+                              hint=hint, pointer=pointer)
     shown = _show(instance)
     subject = f"value {shown}" if shown else \
         f"the value, {'a list' if isinstance(instance, list) else 'a mapping'},"
