@@ -215,11 +215,11 @@ def _metric_value(instance: Any, pointer: Pointer, doc: Document, file: str) -> 
         why = _mapping_problem(instance)
         if why is not None:
             inner = instance.get("value")
-            reading = read_number_text(inner) if isinstance(inner, str) else None
+            given = read_number_text(inner) if isinstance(inner, str) else None
             # The numbers given, where they can be read ("67.2 ± 0.5" as the value): an
             # example's 90.0 read as if it were the fix (helper-74).
-            hint = f"write {reading.describe()}" if reading is not None \
-                and reading.value is not None else "write it as {value: NUMBER, spread: " \
+            hint = f"write {given.describe()}" if given is not None \
+                and given.value is not None else "write it as {value: NUMBER, spread: " \
                 "NUMBER} with the paper's numbers (and a note of what the spread is, if the " \
                 "paper says)"
             return Diagnostic("V001", f"{_where(pointer)}: {why}", file, line, column,
