@@ -360,7 +360,10 @@ def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[s
         path, done = scaffold(_registry(registry), paper, task=task, dataset=dataset,
                               model=model, metrics=values, split=split,
                               extra_training_data=extra_data, location=location, kind=kind)
-    click.echo(f"{done} {path}\nnext: pwc validate {path}")
+    # The file alone passes a changed published value: the change against the branch the
+    # pull request targets is what CI checks (helper-74).
+    click.echo(f"{done} {path}\nnext: pwc validate --changed-since upstream/main (the branch "
+               "your pull request targets: origin/main in a clone of the registry itself)")
 
 
 _entity_options = [
