@@ -994,3 +994,18 @@ def test_a_corrections_value_written_as_text_is_said_so(tmp_path: Path) -> None:
     [h008] = [d for d in report.diagnostics if d.code == "H008"]
     assert h008.hint == "old is text ('50%'), not a number: write the number as the file " \
         "writes it"
+
+
+def test_a_correction_naming_its_result_without_its_split_says_which_it_may_mean(
+        tmp_path: Path) -> None:
+    """helper-74: CONTRIBUTING's example names a result without `split:`; copied for a result
+    on a split, H008 said only that it explains no change."""
+    registry = _tiny(tmp_path, p_one=[{**ALPHA, "split": "test"}])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"][0]["metrics"].update(acc=55))
+    _correct(path, result={"task": "tsk", "dataset": "ds", "model": "Alpha"}, metric="acc",
+             old=50, new=55)
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [h008] = [d for d in report.diagnostics if d.code == "H008"]
+    assert h008.message.endswith("did you mean task: tsk, dataset: ds, split: test, model: "
+                                 "Alpha (its acc 50 → 55)?"), h008.message

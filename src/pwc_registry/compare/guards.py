@@ -337,12 +337,25 @@ def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
     if c.field is not None and c.field not in allowed:
         return (f": a {c.kind} file corrects " + (", ".join(sorted(allowed)) or "nothing")
                 + f", not {c.field}")
-    for v in verdicts:
-        d = v.difference
-        if v.allowed or d.row is None or d.base is None:
-            continue
+    changed = [v.difference for v in verdicts if not v.allowed and v.difference.row is not None
+               and v.difference.base is not None]
+    for d in changed:
+        assert d.base is not None
         if c.result == _identity(d.base.result) and (c.metric or None) == d.metric:
             return f": the change is {_shown(d.before)} → {_shown(d.after)}"
+    # The result named otherwise than the file names it (its split left out, as in the
+    # docs' example): the change it may mean, on the same model and metric (helper-74).
+    if isinstance(c.result, tuple) and len(c.result) == 4:
+        for d in changed:
+            assert d.base is not None
+            named = _identity(d.base.result)
+            if named[3] == c.result[3] and named != c.result \
+                    and (c.metric or None) == d.metric:
+                r = d.base.result
+                split = f", split: {r.split}" if r.split else ""
+                return (f": it names no result this change changes; did you mean task: "
+                        f"{r.task}, dataset: {r.dataset}{split}, model: {r.model} (its "
+                        f"{d.metric} {_shown(d.before)} → {_shown(d.after)})?")
     return ""
 
 
