@@ -23,6 +23,7 @@ from pwc_registry.validate import validate
 from pwc_registry.values import read_number_text
 
 from conftest import TODAY
+from registry_builder import write
 
 TABLES = ["eff", "nlp-progress", "nlpprogress", "cmrc", "coqa", "hotpotqa", "record",
           "redditsota", "snli"]
@@ -584,6 +585,28 @@ def test_a_paper_curation_renamed_into_a_source_is_not_made_again(tmp_path: Path
     import datetime as dt
     after = validate(ValidateOptions(registry=registry, today=dt.date(2030, 1, 1), jobs=1))
     assert after.errors == 0, [d for d in after.diagnostics if d.severity == "error"][:3]
+
+
+def test_a_paper_made_a_source_under_its_own_id_is_not_made_again(tmp_path: Path,
+                                                                  corpus: Path) -> None:
+    """helper-76: cifar.torch (a blog post, no paper) made a source under its own id, with
+    `renamed_from: cifar-torch`: the re-import gave the paper a suffixed id (the id being the
+    source's) and so missed the rename, filing its published row a second time."""
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).parents[1] / "registry", registry)
+    paper = registry / layout.relative_path(layout.PAPER, "cifar-torch")
+    data = yaml.safe_load(paper.read_text("utf-8"))
+    paper.unlink()
+    write(registry, "source", {
+        "id": "cifar-torch", "kind": "report", "title": "cifar.torch (Torch blog)",
+        "url": data["links"]["abstract"], "results": data["results"],
+        "corrections": [{"date": "2026-11-20", "reason": "a blog post, no paper",
+                         "renamed_from": "cifar-torch"}]})
+    report = _import(registry, evaluation_tables=[
+        corpus / "pwc-format" / "sota-extractor" / "eff.json"])
+    made = sorted(p.name for p in (registry / "papers").rglob("cifar-torch*.yaml"))
+    assert made == []
+    assert any(d.code == "A055" and "cifar.torch" in d.message for d in report.diagnostics)
 
 
 def _lert_renamed(tmp_path: Path) -> Path:
