@@ -104,13 +104,15 @@ def test_fmt_keeps_every_comment_every_value_and_every_numbers_digits(lert: Path
 
 
 @pytest.mark.parametrize(("written", "canonical"), [
-    ("0x42", "66"), ("+66", "66"), ("66.", "66"), (".5", "0.5"), ("+.5", "0.5"),
+    ("0x42", "66"), ("+66", "66"), ("66.", "66.0"), (".5", "0.5"), ("+.5", "0.5"),
     ("0o102", "66"), ("66.360", "66.360"), ("-0.50", "-0.50"), ("007", "7"), ("-0", "0"),
-    ("-0.00", "0"), ("0.50", "0.50")])
+    ("-0.00", "0.00"), ("0.50", "0.50"), ("+0.50", "0.50"), (".50", "0.50"),
+    ("+66.360", "66.360"), ("007.50", "7.50")])
 def test_a_number_in_another_form_than_decimal_digits_is_written_in_them(
         lert: Path, written: str, canonical: str) -> None:
     """helper-68: `accuracy: 0x42` (66 to both YAML versions) passed `fmt --check` and showed
-    in the diff a reviewer reads; only decimal digits are kept as written."""
+    in the diff a reviewer reads: a number is written in decimal digits, its own digits and
+    its type kept (`+0.50` is `0.50`, `66.` a float `66.0`; helper-77)."""
     format_registry(lert.parents[2], [lert], jobs=1)
     tidy = lert.read_text("utf-8")
     line = "      accuracy: 66.360  # three decimals, as printed\n"

@@ -1009,3 +1009,25 @@ def test_a_correction_naming_its_result_without_its_split_says_which_it_may_mean
     [h008] = [d for d in report.diagnostics if d.code == "H008"]
     assert h008.message.endswith("did you mean task: tsk, dataset: ds, split: test, model: "
                                  "Alpha (its acc 50 → 55)?"), h008.message
+
+
+def test_fmt_keeps_a_published_corrections_number_what_it_was(tmp_path: Path) -> None:
+    """helper-77: a published correction's `new: 6.` (a float) rewritten by `pwc fmt` as `6`
+    (an integer) read as an edited correction (H007): a file could pass the format check or
+    the history guard, never both. Written in decimal digits, a number keeps its type."""
+    from pwc_registry.formatting import format_registry
+
+    registry = _tiny(tmp_path, p_one=[ALPHA])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: d["results"][0]["metrics"].update(acc=6.0))
+    _correct(path, result={"task": "tsk", "dataset": "ds", "model": "Alpha"}, metric="acc",
+             old=50, new=6.0)
+    path.write_text(path.read_text("utf-8").replace("acc: 6.0", "acc: 6.").replace(
+        "new: 6.0", "new: 6."), "utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "a corrected value written 6.")
+    git(tmp_path, "branch", "-f", "main")
+    format_registry(registry, [path], jobs=1)
+    text = path.read_text("utf-8")
+    assert "new: 6.0" in text and "acc: 6.0" in text, text
+    assert _guard(registry) == []

@@ -194,15 +194,40 @@ def in_decimal_digits(text: str) -> bool:
     return bool(_DECIMAL.match(text)) and not (text.startswith("-") and float(text) == 0)
 
 
-def _number_as_written(value: Any, text: str | None) -> str | None:
-    """The file's own text of a number, when it is written in decimal digits and still reads
-    as ``value`` (a plain number that passed reading is the same number to YAML 1.1 and 1.2
-    readers)."""
-    if text is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not in_decimal_digits(text):
+#: A number's parts as YAML writes a decimal one: sign, whole digits, point and fraction,
+#: exponent (``+.50``, ``66.``, ``007.5``, ``-0.0``).
+_PARTS = re.compile(r"^([-+]?)([0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?\Z")
+
+
+def decimal_form(text: str, value: float) -> str | None:
+    """``text``, a number written otherwise than in decimal digits, in them, with its digits
+    and its type (integer or float) kept: ``+0.50`` → ``0.50``, ``66.`` → ``66.0``, ``.5`` →
+    ``0.5``, ``007`` → ``7``, ``-0.0`` → ``0.0``, ``0x42`` → ``66``. A correction's ``new: 6.``
+    stays a float (``6.0``): a published correction is compared as written (H007)."""
+    parts = _PARTS.match(text)
+    if parts is None:  # 0x42, 0o17: an integer with no decimal digits to keep
+        return str(value) if isinstance(value, int) else None
+    sign, whole, fraction, exponent = parts.groups()
+    if not whole and not fraction:
         return None
-    reading = resolve_plain(text)
-    return text if type(reading) is type(value) and reading == value else None
+    whole = whole.lstrip("0") or "0"
+    fraction = (fraction + "0" if fraction == "." else fraction) if fraction else ""
+    zero = not any(c in "123456789" for c in whole + fraction)
+    return f"{'-' if sign == '-' and not zero else ''}{whole}{fraction}{exponent or ''}"
+
+
+def _number_as_written(value: Any, text: str | None) -> str | None:
+    """The file's own text of a number in decimal digits (written in them if it is not,
+    :func:`decimal_form`), when it still reads as ``value``, an integer as an integer and a
+    float as a float (a plain number that passed reading is the same number to YAML 1.1 and
+    1.2 readers)."""
+    if text is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    written = text if in_decimal_digits(text) else decimal_form(text, value)
+    if written is None or not in_decimal_digits(written):
+        return None
+    reading = resolve_plain(written)
+    return written if type(reading) is type(value) and reading == value else None
 
 
 def _key(key: str) -> str:
