@@ -114,12 +114,39 @@ def test_a_flood_of_added_files_hides_no_change_to_a_published_row(tmp_path: Pat
     assert len(text.encode("utf-16-le")) // 2 <= render.COMMENT_LIMIT
     head = text.split("\n")[2]
     assert "### ✏️ 1 corrected change" in text
-    assert "260 results added" in head and "✏️ 1 other corrected change" in head, head
+    assert "260 results added" in head and "✏️ 1 other correction ·" in head, head
     corrected = text.split("### ✏️ 1 corrected change")[1]
     assert "| The paper pre-trains on 60k hours |" in corrected.split("###")[0]
     assert text.index("### ✏️") < text.index("### Tasks, datasets")
     assert "### Results added (260)" in text  # still previewed, with where the rest are
     assert "more, in the full report" in text
+
+
+def test_a_corrected_removal_is_counted_once(tmp_path: Path) -> None:
+    """helper-77: a removal with its correction read "1 removed · ✏️ 1 other corrected
+    change": counted with the removed rows, as a corrected value with the changed ones."""
+    registry = _repo(tmp_path)
+    path = registry / relative_path("paper", "worse-asr")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["results"] = data["results"][1:]
+    data["corrections"] = [{"date": "2026-11-20", "reason": "Withdrawn in v2",
+                            "result": {"task": TASK, "dataset": DATA, "model": "E"}}]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    head = _comment(registry).split("\n")[2]
+    assert "0 changed, 1 removed (1 corrected)" in head and "other correction" not in head, head
+
+
+def test_a_long_required_part_leaves_the_next_its_rows() -> None:
+    """helper-77: past the previews, the first required part took all the room it asked for,
+    leaving the next only a heading ("Its 1 rows are too long") well under the limit."""
+    huge = render._Part("### ⛔ Refused", ["Why.", "", "| a |", "|---|",
+                                          *(f"| {'🏆' * 1500} {i} |" for i in range(20))],
+                        20, required=True)
+    reason = render._Part("### ✏️ 1 corrected change", ["Why.", "", "| reason |", "|---|",
+                                                         "| " + "r" * 2100 + " |"], 1, True)
+    text, left_out = render._fit(["## head", ""], [huge, reason], render.COMMENT_LIMIT)
+    assert left_out == 0 and "r" * 2100 in text
+    assert len(text.encode("utf-16-le")) // 2 <= render.COMMENT_LIMIT
 
 
 def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:

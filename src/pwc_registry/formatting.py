@@ -8,9 +8,9 @@ cannot be read, or breaks its schema) is not touched but reported with them: rew
 change its meaning. The mechanical fix writes a value's text as the file gives it (``model: 1.10``
 becomes ``"1.10"``, never the number's ``"1.1"``).
 Numbers keep the digits the file gives (``66.360``); one written otherwise (``0x42``, ``+66``,
-``.5``) is written in decimal digits, its digits and type kept (``66.`` is ``66.0``). A rewrite is checked before it is written:
-the same data, every comment, every number's text, or the file is left alone (F001). Formatting
-is a fixed point: a formatted file formats to itself.
+``.5``) is written in decimal digits, its digits and type kept (``66.`` is ``66.0``). A rewrite
+is checked before it is written: the same data, every comment, every number's text, or the
+file is left alone (F001). Formatting is a fixed point: a formatted file formats to itself.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ REPORTED_BY = FORMATS["pwc-archive"].reported_by
 SUBDATASET_SEPARATOR = " — "
 _ARXIV_ID = re.compile(rf"^({ARXIV_ID})(?:v[0-9]+)?$")
 _PWC_ENTITY = re.compile(
-    rf"paperswithcode\.com/(?:method|dataset|task|sota)/({ID})/?$")
+    rf"paperswithcode\.com/(?:method|dataset|task|sota)/({ID})/?\Z")
 
 
 @dataclasses.dataclass

@@ -363,16 +363,24 @@ def summary(r: Report, validation: Validation | None = None) -> str:
     changed = [v for v in _unique(r.verdicts) if v.difference.kind == "value"
                and not v.difference.addition]
     corrected = sum(1 for v in changed if v.correction is not None)
+    fixed = _unique(r.corrected)
+    # A removal a correction covers is counted with the removed rows, as a value with the
+    # changed ones (it was counted twice: removed, and an other corrected change; helper-77).
+    removed = len({v.difference.base.result.key for v in fixed
+                   if v.difference.kind == "row-removed" and v.difference.base is not None})
     parts = [f"{len(r.added)} result{'s' if len(r.added) != 1 else ''} added",
              f"{len(changed)} changed" + (f" ({corrected} corrected)" if corrected else ""),
-             f"{len(r.removed)} removed"]
+             f"{len(r.removed)} removed" + (f" ({removed} corrected)" if removed else "")]
     bests = len(_keys(r.new_best) | _keys(r.new_best_clean))
     line = ", ".join(parts)
     # Every other change to what published rows show, counted here too: a flood of added
     # files may leave its part only a few rows of the comment.
-    other = len([v for v in _unique(r.corrected) if v.difference.kind != "value"])
+    other = [v for v in fixed if v.difference.kind not in ("value", "row-removed")]
     if other:
-        line += f" · ✏️ {other} other corrected change{'s' if other != 1 else ''}"
+        # Counted by correction: one range given covers each board of the metric.
+        n = len({(v.correction.path, v.correction.index) for v in other if v.correction})
+        line += (f" · ✏️ {n} other correction{'s' if n != 1 else ''}"
+                 + (f" ({len(other)} leaderboard changes)" if len(other) != n else ""))
     shown = len(_unique(v for v in r.verdicts if v.correction is None
                         and v.difference.kind in _SHOWN_OTHERWISE))
     if shown:
@@ -442,8 +450,8 @@ PREVIEW = 2_000
 def _fit(head: list[str], parts: list[_Part], limit: int) -> tuple[str, int]:
     """The parts that fit in ``limit``, required ones first, and how many were left out. When
     not all fit whole, each part is given a preview (:data:`PREVIEW`) before any is given more,
-    in order; a part cut short says how many of its rows are not shown; a required part is
-    never left out (its heading at least)."""
+    then more a preview's worth at a time, in turns; a part cut short says how many of its
+    rows are not shown; a required part is never left out (its heading at least)."""
     text = "\n".join(head) + "\n"
     ordered = sorted(parts, key=lambda x: not x.required)
     # The closing note, and each required part's heading with its note should no row fit.
@@ -457,10 +465,11 @@ def _fit(head: list[str], parts: list[_Part], limit: int) -> tuple[str, int]:
     for i, size in enumerate(sizes):  # previews, in order
         given[i] = min(size, PREVIEW, max(room, 0))
         room -= given[i]
-    for i, size in enumerate(sizes):  # then the rest, in order
-        more = min(size - given[i], max(room, 0))
-        given[i] += more
-        room -= more
+    while room > 0 and any(g < size for g, size in zip(given, sizes, strict=True)):
+        for i, size in enumerate(sizes):  # then the rest, a preview's worth each in turn
+            more = min(size - given[i], PREVIEW, max(room, 0))
+            given[i] += more
+            room -= more
     left_out = 0
     for part, block, size, allowed in zip(ordered, blocks, sizes, given, strict=True):
         shown = block if allowed >= size else _cut(part, allowed)
@@ -496,8 +505,9 @@ def _cut(part: _Part, room: int) -> str | None:
         if not part.required:
             return None
         # A part the reviewer must see is never left out: its heading, and where its rows are.
-        return "\n".join([part.heading, "", f"*Its {part.rows} rows are too long for the "
-                          "comment: see the full report.*", "", ""])
+        rows = f"{part.rows} rows are" if part.rows != 1 else "row is"
+        return "\n".join([part.heading, "", f"*Its {rows} too long for the comment: see the "
+                          "full report.*", "", ""])
     note = f"*… and {part.rows - shown} more, in the full report.*"
     return "\n".join([part.heading, "", *lines, "", note, "", ""])
 
@@ -531,7 +541,8 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
     if corrected:
         parts.append(_Part(
             f"### ✏️ {len(corrected)} corrected change{'s' if len(corrected) != 1 else ''}",
-            ["Changes to published numbers, each with the reason its correction gives.", "",
+            ["Changes to published leaderboards, each with the reason its correction gives.",
+             "",
              *_table(["leaderboard", "paper or source", "model", "what", "before", "after", "reason"],
                      [[*_difference_line(r, v.difference),
                        v.correction.reason if v.correction else ""]

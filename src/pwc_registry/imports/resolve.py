@@ -27,7 +27,7 @@ from .units import signed_metrics
 #: The order in which a paper's identifiers find it, before its title.
 PAPER_MATCH_ORDER = ("arxiv", "pwc", "doi", "acl", "openreview")
 ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID})(?:v[0-9]+)?")
-PWC_PAPER_URL = re.compile(rf"paperswithcode\.com/paper/({ID})/?$")
+PWC_PAPER_URL = re.compile(rf"paperswithcode\.com/paper/({ID})/?\Z")
 OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
 
 
