@@ -11,14 +11,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pwc_registry import canonical, layout, schema
+from pwc_registry import canonical, layout, schema, writing
 from pwc_registry.dates import month_of_arxiv
 from pwc_registry.load import read_rich
 
 
 def date_papers(registry: Path) -> list[Path]:
     """The paper files dated."""
-    files, _ = layout.discover(registry.resolve())
+    files = writing.files_to_rewrite(registry)
     dated: list[Path] = []
     for f in files:
         if f.kind != layout.PAPER:
@@ -37,8 +37,8 @@ def date_papers(registry: Path) -> list[Path]:
         record = {**data, "date": month}
         if not schema.is_valid(layout.PAPER, record):
             continue
-        Path(f.path).write_text(canonical.dump(record, layout.PAPER, comments),
-                                encoding="utf-8")
+        writing.rewrite_file(registry, f.path, canonical.dump(record, layout.PAPER, comments).encode(
+            "utf-8"))
         dated.append(Path(f.path))
     return dated
 

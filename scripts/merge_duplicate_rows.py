@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pwc_registry import canonical, layout, schema
+from pwc_registry import canonical, layout, schema, writing
 from pwc_registry.check import rows_by_board, same_value_pairs
 from pwc_registry.ids import fold, undated
 from pwc_registry.load import read_rich
@@ -90,7 +90,7 @@ def merge_rows(results: list[dict[str, Any]], date: str
 
 def merge_registry(registry: Path, date: str) -> tuple[int, list[str]]:
     """Rows removed over the registry's papers and sources; what was left alone."""
-    files, _ = layout.discover(registry.resolve())
+    files = writing.files_to_rewrite(registry)
     count, left = 0, []
     for f in files:
         if f.kind not in layout.HOLDER_KINDS:
@@ -111,8 +111,7 @@ def merge_registry(registry: Path, date: str) -> tuple[int, list[str]]:
             left.append(f"{f.name}: the merged record would not pass its schema")
             continue
         comments = canonical.comments_of(raw.decode("utf-8"), doc.positions, doc.key_positions)
-        Path(f.path).write_text(canonical.dump(record, f.kind, comments),
-                                encoding="utf-8")
+        writing.rewrite_file(registry, f.path, canonical.dump(record, f.kind, comments).encode("utf-8"))
         count += len(corrections)
     return count, left
 
@@ -122,7 +121,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("registry", type=Path, nargs="?", default=Path("registry"))
     parser.add_argument("--date", default=dt.date.today().isoformat())
     args = parser.parse_args(argv)
-    count, left = merge_registry(args.registry, args.date)
+    try:
+        count, left = merge_registry(args.registry, args.date)
+    except writing.NotWritten as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 1
     print("\n".join([*left, f"removed {count} duplicate rows, their names kept as aliases"]))
     return 0
 

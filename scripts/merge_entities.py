@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pwc_registry import canonical, layout, schema
+from pwc_registry import canonical, layout, schema, writing
 from pwc_registry.check import values_key
 from pwc_registry.ids import fold, identity_of
 from pwc_registry.load import read_rich
@@ -41,7 +41,7 @@ class Files:
     """The registry's files read with positions, and what is to be written or deleted."""
 
     def __init__(self, registry: Path) -> None:
-        files, _ = layout.discover(registry.resolve())
+        files = writing.files_to_rewrite(registry)
         self.files = {Path(f.path): f for f in files}
         self.data: dict[Path, dict[str, Any]] = {}
         self.comments: dict[Path, canonical.Comments] = {}
@@ -80,8 +80,8 @@ class Files:
 
     def commit(self, kinds: Mapping[Path, str]) -> None:
         for path in sorted(self.dirty):
-            path.write_text(canonical.dump(self.data[path], kinds[path], self.comments.get(path)),
-                            encoding="utf-8")
+            writing.rewrite_file(self.registry, path, canonical.dump(
+                self.data[path], kinds[path], self.comments.get(path)).encode("utf-8"))
         for path in sorted(self.deleted):
             path.unlink()
 
@@ -240,10 +240,11 @@ def main(argv: list[str]) -> int:
     try:
         done = merge(args.registry, args.kind, args.other, args.keep, args.reason, args.date,
                      metrics, args.split)
-    except Refused as e:
+    except (Refused, writing.NotWritten) as e:
         print(f"refused: {e}", file=sys.stderr)
         return 1
-    print("\n".join(done))
+    print("\n".join([*done, "next: pwc validate; rows the merge put on one board twice (Q005) "
+                     "are merged by scripts/merge_duplicate_rows.py"]))
     return 0
 
 

@@ -140,6 +140,42 @@ def test_a_merge_that_would_lose_a_value_writes_nothing(tmp_path: Path) -> None:
     assert git(tmp_path, "status", "--porcelain") == ""
 
 
+def test_a_merge_writes_no_file_through_a_link_and_refuses_a_linked_folder(
+        tmp_path: Path) -> None:
+    """helper-76: the scripts wrote in place, through a hard link to a file outside the
+    registry, and left a paper in a linked shard out of a merge without a word (the task
+    deleted, exit 0)."""
+    import os
+
+    from pwc_registry.layout import relative_path
+    from pwc_registry.writing import NotWritten
+
+    registry = _squad(tmp_path, 82.9)
+    module = _script("merge_entities")
+    path = registry / relative_path("paper", "reasonet")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    os.link(path, outside / "hard.yaml")
+    before = (outside / "hard.yaml").read_bytes()
+    module.merge(registry, "dataset", "squad-em-test", "squad", "SQuAD's EM on its test set",
+                 DAY, {"score": "em"}, "test")
+    assert (outside / "hard.yaml").read_bytes() == before  # the registry's file is new
+    assert path.read_bytes() != before
+    # A shard that is a link: refused before anything is written.
+    shard = path.parent
+    moved = outside / "shard"
+    shard.rename(moved)
+    shard.symlink_to(moved)
+    git(tmp_path, "add", "-A")
+    status = git(tmp_path, "status", "--porcelain")
+    with pytest.raises(NotWritten):
+        module.merge(registry, "dataset", "squad-f1-test", "squad",
+                     "SQuAD's F1 on its test set", DAY, {"score": "f1-score"}, "test")
+    assert git(tmp_path, "status", "--porcelain") == status
+    assert module.main(["dataset", "squad-f1-test", "squad", "--reason", "x",
+                        "--registry", str(registry)]) == 1
+
+
 def test_the_archive_imported_again_does_not_bring_back_what_a_merge_moved(
         tmp_path: Path) -> None:
     """After SQuAD's EM and F1 tables were merged into SQuAD's test set, importing the

@@ -15,6 +15,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from . import layout
+
 NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
 
 
@@ -158,3 +160,21 @@ def rewrite(registry: Path, relative: str, data: bytes) -> Path:
     path = registry / relative
     replace(path, data)
     return path
+
+
+def files_to_rewrite(registry: Path) -> list[layout.RegistryFile]:
+    """The registry's files, for a tool that rewrites some of them (the curation scripts):
+    refused (:class:`NotWritten`) where any of its paths is a link or not a regular file
+    (Y012, Y016), which a rewrite would write through or leave out without a word."""
+    files, strays = layout.discover(registry.resolve())
+    refused = [d for d in strays if d.severity == "error"]
+    if refused:
+        raise NotWritten(Path(refused[0].file), f"{refused[0].message} (run pwc validate)")
+    return files
+
+
+def rewrite_file(registry: Path, path: str | Path, data: bytes) -> None:
+    """:func:`rewrite` for a file at ``path`` (absolute, or relative to the working folder)
+    in the registry: one of :func:`files_to_rewrite`'s, or a new one."""
+    top = registry.resolve()
+    rewrite(top, Path(os.path.abspath(path)).relative_to(top).as_posix(), data)
