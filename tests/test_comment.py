@@ -149,6 +149,21 @@ def test_a_long_required_part_leaves_the_next_its_rows() -> None:
     assert len(text.encode("utf-16-le")) // 2 <= render.COMMENT_LIMIT
 
 
+def test_the_warnings_on_its_files_are_listed_for_the_reviewer(tmp_path: Path) -> None:
+    """helper-74: a fraction where a percentage belongs (V003), which CI lets through "for a
+    reviewer to confirm", showed in the comment as "1 warning on its files" and no more."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    registry = _repo(tmp_path)
+    paper(registry, "fraction-asr", "2024-01-01", [result(TASK, DATA, "F", word_error_rate=0.5)])
+    outcome = CliRunner().invoke(main, ["diff", "main", "--registry", str(registry)])
+    assert outcome.exit_code == 0, outcome.output
+    part = outcome.output.split("### ⚠️ 1 warning on its files")[1].split("###")[0]
+    assert "V003" in part and "fraction-asr.yaml:" in part and "looks like a fraction" in part
+
+
 def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     path = registry / relative_path("paper", "worse-asr")

@@ -764,8 +764,9 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str, validatio
         # The work tree is what is compared: the verdict of `validate --changed-since` on it.
         checked = validate(Options(registry=_registry(registry), changed_since=base))
         shown, old = partition(checked)  # warnings on files the change does not touch: apart
-        verdict = render.Validation(checked.errors,
-                                    sum(1 for d in shown if d.severity == "warning"), len(old))
+        verdict = render.Validation(
+            checked.errors, sum(1 for d in shown if d.severity == "warning"), len(old),
+            tuple(d for d in shown if d.severity == "warning"))
     if fmt == "json":
         click.echo(json.dumps(render.as_json(found, verdict), indent=2, ensure_ascii=False))
     else:

@@ -46,6 +46,12 @@ class Diagnostic:
     def severity(self) -> Severity:
         return CATALOGUE[self.code].severity
 
+    def record(self) -> dict[str, object]:
+        """The diagnostic as every JSON report writes it."""
+        return {"code": self.code, "name": self.problem.name, "severity": self.severity,
+                "file": self.file, "line": self.line, "column": self.column,
+                "message": self.message, "hint": self.hint}
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)
 

@@ -73,16 +73,11 @@ def as_json(report: Report) -> str:
         "scope": report.scope,
         "summary": {"checked": dict(sorted(report.checked.items())), "errors": report.errors,
                     "warnings": report.warnings},
-        "diagnostics": [_record(d) for d in report.diagnostics],
+        "diagnostics": [d.record() for d in report.diagnostics],
     }
     if report.changed is not None:
         payload["changed_files"] = sorted(report.changed)
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def _record(d: Diagnostic) -> dict[str, object]:
-    return {"code": d.code, "name": d.problem.name, "severity": d.severity, "file": d.file,
-            "line": d.line, "column": d.column, "message": d.message, "hint": d.hint}
 
 
 def _escape_data(value: str) -> str:

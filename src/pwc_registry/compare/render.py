@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic
 from ..gitrefs import Version
 from ..ids import identifier_page
 from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
-from ..markdown import cell, number, table
+from ..markdown import cell, code_span, number, table
 from ..patterns import ARXIV_ID
 from ..registry import Holder, Paper, Result, Value, paper_label
 from . import Changed, Delta
@@ -72,6 +72,9 @@ class Validation:
     warnings: int
     #: Warnings on files the change does not touch (not the contributor's to fix).
     other_warnings: int = 0
+    #: The warnings on the change's own files, for the reviewer to confirm (V003: a fraction
+    #: where a percentage belongs...): the comment lists them.
+    shown: tuple[Diagnostic, ...] = ()
 
 
 @dataclasses.dataclass
@@ -654,6 +657,14 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
         parts.append(_Part(f"### Results added ({len(r.added)})", _table(
             ["paper or source", "task", "dataset", "model", "values", "enters at"],
             [[*_result_line(r, x), _placement(r, x)] for x in r.added]), len(r.added)))
+    warned = [d for d in validation.shown if d.severity == "warning"] if validation else []
+    if warned:
+        parts.append(_Part(
+            f"### ⚠️ {len(warned)} warning{'s' if len(warned) != 1 else ''} on its files",
+            ["CI lets these through for a reviewer to confirm (each code's page is in "
+             "docs/diagnostics.md).", "",
+             *(f"- {code_span(f'{d.file}:{d.line}:{d.column}')} {d.code} {cell(d.message)}"
+               for d in warned)], len(warned), True))
     # Rows leaving published leaderboards are for a reviewer to see; rows joining are not.
     for title, results, required in (
             ("Results removed", r.removed, True),
@@ -725,7 +736,10 @@ def as_json(r: Report, validation: Validation | None = None) -> dict[str, Any]:
     return {
         "version": 3, "base": d.base.label, "head": d.head.label,
         "summary": summary(r, validation).strip("*"),
-        "validation": None if validation is None else dataclasses.asdict(validation),
+        "validation": None if validation is None else {
+            "errors": validation.errors, "warnings": validation.warnings,
+            "other_warnings": validation.other_warnings,
+            "shown": [d.record() for d in validation.shown]},
         "files": [d.display(f) for f in d.files],
         "differences": [_difference_json(v) for v in r.verdicts],
         "refused": len(_unique(r.refused)) + len(r.history),
