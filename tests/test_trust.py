@@ -539,6 +539,23 @@ def test_a_name_spelt_otherwise_is_shown_and_warned_not_silent(tmp_path: Path) -
     assert "1 name spelt otherwise" in out and "| model name | Beta | ＢＥＴＡ |" in out
 
 
+def test_one_papers_split_spelling_renames_no_board_the_others_name(tmp_path: Path) -> None:
+    """helper-76: one paper's `split: Test` beside others' `test` was H011 ("the leaderboard is
+    shown as '... (Test)'") where the board, named as most of its rows spell the split, kept
+    its name; the comment, from whole boards, rightly said nothing. A board whose rows all
+    change spelling is renamed, and warned so."""
+    alpha, beta = {**ALPHA, "split": "test"}, {**ALPHA, "model": "Beta", "split": "test"}
+    gamma = {**ALPHA, "model": "Gamma", "split": "test"}
+    registry = _tiny(tmp_path, p_one=[alpha], p_two=[beta], p_three=[gamma])
+    _edit(_file(registry, "paper", "p-two"), lambda d: d["results"][0].update(split="Test"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics if d.code == "H011"] == []
+    for holder in ("p-one", "p-three"):
+        _edit(_file(registry, "paper", holder), lambda d: d["results"][0].update(split="Test"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics if d.code == "H011"] == ["H011"]
+
+
 def test_a_published_results_provenance_changed_is_warned(tmp_path: Path) -> None:
     """A result's `source` pointed at another table and another address, CI green and "No
     results are added, removed or changed" (found by an attack): provenance is part of the
