@@ -293,8 +293,13 @@
   // corrected, or, when it found nothing, long words' last letters dropped. A later query
   // makes an earlier one stale.
   var latest = 0;
+  // An arXiv page's address, pasted with or without its scheme: its id is what the index
+  // holds ("arxiv.org/abs/2211.05344" found 349 results, LERT not among the first).
+  var ARXIV_PAGE = /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/(.+?)(?:v[0-9]+)?(?:\.pdf)?\/?$/i;
   function run(query, filters, show, onError) {
     var ticket = ++latest;
+    var page = ARXIV_PAGE.exec(query.trim());
+    if (page) query = page[1];
     function attempt(text) {
       return pagefind().then(function (pf) {
         return Promise.all([pf.search(text, { filters: filters || {} }),
