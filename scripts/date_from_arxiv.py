@@ -44,5 +44,10 @@ def date_papers(registry: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    done = date_papers(Path(sys.argv[1] if len(sys.argv) > 1 else "registry"))
-    print(f"dated {len(done)} papers to the month of their arXiv id")
+    try:
+        done = date_papers(Path(sys.argv[1] if len(sys.argv) > 1 else "registry"))
+    except writing.NotWritten as e:
+        print(f"refused: {e}", file=sys.stderr)
+        sys.exit(1)
+    print(f"dated {len(done)} paper{'s' if len(done) != 1 else ''} to the month of their "
+          "arXiv id")

@@ -607,6 +607,13 @@ def test_a_paper_made_a_source_under_its_own_id_is_not_made_again(tmp_path: Path
     made = sorted(p.name for p in (registry / "papers").rglob("cifar-torch*.yaml"))
     assert made == []
     assert any(d.code == "A055" and "cifar.torch" in d.message for d in report.diagnostics)
+    # Another paper whose title makes the same id, with an identifier of its own, is another
+    # paper (helper-77: it was taken for the source, its results not imported).
+    from pwc_registry.imports.resolve import Known
+
+    known = Known(registry, 1)
+    assert known.paper_id({"arxiv": "2101.00001"}, "CIFAR Torch", "CIFAR Torch") \
+        not in ("cifar-torch", *known.source_ids)
 
 
 def _lert_renamed(tmp_path: Path) -> Path:

@@ -162,6 +162,7 @@ def test_the_warnings_on_its_files_are_listed_for_the_reviewer(tmp_path: Path) -
     assert outcome.exit_code == 0, outcome.output
     part = outcome.output.split("### ⚠️ 1 warning on its files")[1].split("###")[0]
     assert "V003" in part and "fraction-asr.yaml:" in part and "looks like a fraction" in part
+    assert "write 50" in part  # its hint, which says what to do (helper-77)
 
 
 def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:

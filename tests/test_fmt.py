@@ -106,7 +106,7 @@ def test_fmt_keeps_every_comment_every_value_and_every_numbers_digits(lert: Path
 @pytest.mark.parametrize(("written", "canonical"), [
     ("0x42", "66"), ("+66", "66"), ("66.", "66.0"), (".5", "0.5"), ("+.5", "0.5"),
     ("0o102", "66"), ("66.360", "66.360"), ("-0.50", "-0.50"), ("007", "7"), ("-0", "0"),
-    ("-0.00", "0.00"), ("0.50", "0.50"), ("+0.50", "0.50"), (".50", "0.50"),
+    ("-0.00", "-0.00"), ("0.50", "0.50"), ("+0.50", "0.50"), (".50", "0.50"),
     ("+66.360", "66.360"), ("007.50", "7.50")])
 def test_a_number_in_another_form_than_decimal_digits_is_written_in_them(
         lert: Path, written: str, canonical: str) -> None:

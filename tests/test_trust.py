@@ -1048,3 +1048,22 @@ def test_fmt_keeps_a_published_corrections_number_what_it_was(tmp_path: Path) ->
     text = path.read_text("utf-8")
     assert "new: 6.0" in text and "acc: 6.0" in text, text
     assert _guard(registry) == []
+
+
+def test_the_near_miss_named_is_the_change_the_correction_states(tmp_path: Path) -> None:
+    """helper-77: of two changed results of one model, the first was named, though the
+    correction's old and new were the second's; with nothing to tell them apart, none is."""
+    registry = _tiny(tmp_path, p_one=[{**ALPHA, "split": "a", "metrics": {"acc": 50}},
+                                      {**ALPHA, "split": "b", "metrics": {"acc": 50}}])
+    path = _file(registry, "paper", "p-one")
+    _edit(path, lambda d: (d["results"][0]["metrics"].update(acc=51),
+                           d["results"][1]["metrics"].update(acc=52)))
+    _correct(path, result={"task": "tsk", "dataset": "ds", "model": "Alpha"}, metric="acc",
+             old=50, new=52)
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [h008] = [d for d in report.diagnostics if d.code == "H008"]
+    assert h008.message.endswith("split: b, model: Alpha (its acc 50 → 52)?"), h008.message
+    _edit(path, lambda d: d["corrections"][0].update(new=99))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [h008] = [d for d in report.diagnostics if d.code == "H008"]
+    assert "did you mean" not in h008.message, h008.message

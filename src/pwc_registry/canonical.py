@@ -190,8 +190,10 @@ _DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z"
 
 def in_decimal_digits(text: str) -> bool:
     """Whether a number's text is written as :func:`dump` keeps it (``66.360``; not ``0x42``,
-    ``007``, or ``-0``, which every output shows as 0)."""
-    return bool(_DECIMAL.match(text)) and not (text.startswith("-") and float(text) == 0)
+    ``007``, or the integer ``-0``, which is 0). A float's ``-0.0`` is kept: a published
+    correction's number is compared as written, sign included (H007)."""
+    return bool(_DECIMAL.match(text)) and not (
+        text.startswith("-") and text.lstrip("-").strip("0") == "")
 
 
 #: A number's parts as YAML writes a decimal one: sign, whole digits, point and fraction,
@@ -202,7 +204,7 @@ _PARTS = re.compile(r"^([-+]?)([0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?\Z")
 def decimal_form(text: str, value: float) -> str | None:
     """``text``, a number written otherwise than in decimal digits, in them, with its digits
     and its type (integer or float) kept: ``+0.50`` → ``0.50``, ``66.`` → ``66.0``, ``.5`` →
-    ``0.5``, ``007`` → ``7``, ``-0.0`` → ``0.0``, ``0x42`` → ``66``. A correction's ``new: 6.``
+    ``0.5``, ``007`` → ``7``, ``-0`` → ``0``, ``0x42`` → ``66``. A correction's ``new: 6.``
     stays a float (``6.0``): a published correction is compared as written (H007)."""
     parts = _PARTS.match(text)
     if parts is None:  # 0x42, 0o17: an integer with no decimal digits to keep
@@ -212,8 +214,8 @@ def decimal_form(text: str, value: float) -> str | None:
         return None
     whole = whole.lstrip("0") or "0"
     fraction = (fraction + "0" if fraction == "." else fraction) if fraction else ""
-    zero = not any(c in "123456789" for c in whole + fraction)
-    return f"{'-' if sign == '-' and not zero else ''}{whole}{fraction}{exponent or ''}"
+    integer_zero = not fraction and not exponent and whole == "0"
+    return f"{'-' if sign == '-' and not integer_zero else ''}{whole}{fraction}{exponent or ''}"
 
 
 def _number_as_written(value: Any, text: str | None) -> str | None:

@@ -346,16 +346,22 @@ def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
     # The result named otherwise than the file names it (its split left out, as in the
     # docs' example): the change it may mean, on the same model and metric (helper-74).
     if isinstance(c.result, tuple) and len(c.result) == 4:
-        for d in changed:
+        near = [d for d in changed if d.base is not None and (c.metric or None) == d.metric
+                and _identity(d.base.result)[3] == c.result[3]
+                and _identity(d.base.result) != c.result]
+        # The one whose change the correction states, else the only one; several that fit
+        # as well are not guessed between (helper-77: the first of two was named).
+        stated = [d for d in near if _shown(d.before) == _shown(c.data.get("old"))
+                  and _shown(d.after) == _shown(c.data.get("new"))]
+        chosen = stated if stated else near
+        if len(chosen) == 1:
+            d = chosen[0]
             assert d.base is not None
-            named = _identity(d.base.result)
-            if named[3] == c.result[3] and named != c.result \
-                    and (c.metric or None) == d.metric:
-                r = d.base.result
-                split = f", split: {r.split}" if r.split else ""
-                return (f": it names no result this change changes; did you mean task: "
-                        f"{r.task}, dataset: {r.dataset}{split}, model: {r.model} (its "
-                        f"{d.metric} {_shown(d.before)} → {_shown(d.after)})?")
+            r = d.base.result
+            split = f", split: {r.split}" if r.split else ""
+            return (f": it names no result this change changes; did you mean task: "
+                    f"{r.task}, dataset: {r.dataset}{split}, model: {r.model} (its "
+                    f"{d.metric} {_shown(d.before)} → {_shown(d.after)})?")
     return ""
 
 

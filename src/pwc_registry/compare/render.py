@@ -664,7 +664,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             ["CI lets these through for a reviewer to confirm (each code's page is in "
              "docs/diagnostics.md).", "",
              *(f"- {code_span(f'{d.file}:{d.line}:{d.column}')} {d.code} {cell(d.message)}"
-               for d in warned)], len(warned), True))
+               + (f" ({cell(d.hint)})" if d.hint else "") for d in warned)], len(warned), True))
     # Rows leaving published leaderboards are for a reviewer to see; rows joining are not.
     for title, results, required in (
             ("Results removed", r.removed, True),

@@ -212,14 +212,20 @@ class Known:
         if found and not self._other_paper(found, identifiers):
             return found
         paper_id = new_id(label, self.names.taken(layout.PAPER), identifiers.get("pwc"))
-        # The id it had, whether another record holds it now (a paper made a source under its
-        # own id: the id taken, the new one got a suffix and missed it; helper-76) or it is
-        # free: the renamed record is this paper.
-        for had in dict.fromkeys((new_id(label, (), identifiers.get("pwc")), paper_id)):
-            renamed = self.renamed.get(had)
-            if renamed is not None and not self._other_paper(renamed, identifiers):
-                self.found_as[renamed] = had
-                return renamed
+        renamed = self.renamed.get(paper_id)  # a free id: the renamed record is another
+        if renamed is not None and not self._other_paper(renamed, identifiers):
+            self.found_as[renamed] = paper_id
+            return renamed
+        # A paper made a source under its own id: that id taken, the new one got a suffix and
+        # missed the rename (helper-76). Only that record, and only for a paper with no
+        # identifier it lacks: another paper whose title makes the same id is another paper.
+        had = new_id(label, (), identifiers.get("pwc"))
+        held = self.identifiers_of.get(had, {})
+        if had != paper_id and self.renamed.get(had) == had and all(
+                identifier_key(s, v) == identifier_key(s, held.get(s, ""))
+                for s, v in identifiers.items()):
+            self.found_as[had] = had
+            return had
         self.names.take(layout.PAPER, paper_id)
         return paper_id
 
