@@ -7,9 +7,12 @@ import re
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pwc_registry.check import title_problem
 from pwc_registry.ids import abbreviates, name_keys, undated
@@ -318,3 +321,56 @@ def test_an_escaped_name_is_found_even_where_a_longer_word_holds_it(tmp_path: Pa
     report = validate(Options(registry=registry, today=TODAY, jobs=1))
     assert [(d.code, d.pointer) for d in report.diagnostics if d.code == "Y021"] == [
         ("Y021", ("results", 0, "dataset"))]
+
+
+def _pairs_by_scan(results: list[dict[str, Any]], indices: list[int]
+                   ) -> list[tuple[str, int, int]]:
+    """The rule as first written (each result against every earlier one of its values): the
+    oracle for the one-lookup version."""
+    from pwc_registry.check import values_key
+
+    by_values: dict[Any, list[int]] = {}
+    out = []
+    for i in indices:
+        values = values_key(results[i]["metrics"])
+        earlier = by_values.setdefault(values, [])
+        for j in earlier:
+            if undated(results[j]["model"]) == undated(results[i]["model"]):
+                out.append(("Q005", i, j))
+                break
+            if len(values) > 1:
+                out.append(("Q006", i, j))
+                break
+        earlier.append(i)
+    return out
+
+
+@given(st.lists(st.tuples(st.sampled_from(["A", "A (2018)", "B", "B*", "C", "a"]),
+                          st.sampled_from([{"m": 1}, {"m": 2}, {"m": 1, "n": 2},
+                                           {"m": 2, "n": 2}])), max_size=12))
+def test_duplicate_rows_are_found_as_by_a_scan_of_every_earlier_row(
+        rows: list[tuple[str, dict[str, int]]]) -> None:
+    from pwc_registry.check import same_value_pairs
+
+    results = [{"model": name, "metrics": dict(metrics)} for name, metrics in rows]
+    indices = list(range(len(results)))
+    assert list(same_value_pairs(results, indices)) == _pairs_by_scan(results, indices)
+
+
+def test_duplicate_rows_cost_one_lookup_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """helper-79: 34,450 rows of one value and distinct names took `pwc validate` 11 minutes
+    (each row compared with every earlier one): each row now names itself once."""
+    from pwc_registry import check
+
+    calls = 0
+    real = check.undated
+
+    def counted(name: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(name)
+
+    monkeypatch.setattr(check, "undated", counted)
+    results = [{"model": f"{i:x}", "metrics": {"m": 1}} for i in range(3000)]
+    assert list(check.same_value_pairs(results, list(range(3000)))) == []
+    assert calls == 3000
