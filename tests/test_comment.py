@@ -165,6 +165,23 @@ def test_the_warnings_on_its_files_are_listed_for_the_reviewer(tmp_path: Path) -
     assert "write 50" in part  # its hint, which says what to do (helper-77)
 
 
+def test_a_credited_row_and_a_boards_notes_are_said_as_what_they_are(tmp_path: Path) -> None:
+    """helper-79: a source's row crediting a paper (whose page gets its rank) showed as the
+    source's alone; a leaderboard's notes were listed among "names spelt otherwise"."""
+    registry = _repo(tmp_path)
+    write(registry, "source", {"id": "asr-repro", "kind": "report", "title": "ASR reproductions",
+                               "results": [{"task": TASK, "dataset": DATA, "model": "A repro",
+                                            "paper": "first-asr",
+                                            "metrics": {"word-error-rate": 5.5}}]})
+    write(registry, "benchmark", {"id": f"{TASK}--{DATA}", "task": TASK, "dataset": DATA,
+                                  "notes": "Values are word error rates on test-clean."})
+    text = _comment(registry)
+    assert "| ASR reproductions (credited to " in text
+    shown = text.split("to what published results show beside their numbers")[1]
+    assert "leaderboard's notes" in shown.split("###")[0]
+    assert "spelt otherwise" not in text
+
+
 def test_names_are_escaped_once_in_tables(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     path = registry / relative_path("paper", "worse-asr")

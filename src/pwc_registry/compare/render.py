@@ -332,7 +332,9 @@ def _result_line(r: Report, result: Result) -> list[str]:
     reg = r.delta.head_registry if r.delta.head_registry.holder(result.holder) else \
         r.delta.base_registry
     metrics = ", ".join(f"{reg.name('metric', m)} {_shown(v)}" for m, v in result.metrics.items())
-    return [_holder_title(r, result.holder), reg.name("task", result.task),
+    # The paper a result credits, when not its holder: its page gets the row's rank (helper-79).
+    credited = f" (credited to {_holder_title(r, result.paper)})" if result.paper else ""
+    return [_holder_title(r, result.holder) + credited, reg.name("task", result.task),
             reg.name("dataset", result.dataset) + (f" ({result.split})" if result.split else ""),
             result.model, metrics]
 
@@ -592,7 +594,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
                                                     "source-provenance", "details",
-                                                    "holder-code"))
+                                                    "holder-code", "board-notes"))
     provenance = _unique(v for v in r.verdicts
                          if v.difference.kind in ("provenance", "source-provenance"))
     if provenance:
@@ -604,7 +606,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                      [_difference_line(r, v.difference) for v in provenance])],
             len(provenance), True))
     details = _unique(v for v in r.verdicts
-                      if v.difference.kind in ("details", "holder-code"))
+                      if v.difference.kind in ("details", "holder-code", "board-notes"))
     if details:
         parts.append(_Part(
             f"### ⚠️ {len(details)} change{'s' if len(details) != 1 else ''} to what published "
