@@ -614,6 +614,8 @@ def test_a_paper_made_a_source_under_its_own_id_is_not_made_again(tmp_path: Path
     known = Known(registry, 1)
     assert known.paper_id({"arxiv": "2101.00001"}, "CIFAR Torch", "CIFAR Torch") \
         not in ("cifar-torch", *known.source_ids)
+    # Named by its Papers with Code id, it is the record renamed (helper-80).
+    assert known.paper_id({"pwc": "cifar-torch"}, "cifar.torch", "cifar.torch") == "cifar-torch"
 
 
 def _lert_renamed(tmp_path: Path) -> Path:

@@ -163,6 +163,11 @@ def test_the_warnings_on_its_files_are_listed_for_the_reviewer(tmp_path: Path) -
     part = outcome.output.split("### ⚠️ 1 warning on its files")[1].split("###")[0]
     assert "V003" in part and "fraction-asr.yaml:" in part and "looks like a fraction" in part
     assert "write 50" in part  # its hint, which says what to do (helper-77)
+    # The guard's own warnings are its parts above, not listed twice (helper-80).
+    path = registry / relative_path("paper", "worse-asr")
+    path.write_text(path.read_text("utf-8").replace("model: E", "model: Ｅ"), "utf-8")
+    both = CliRunner().invoke(main, ["diff", "main", "--registry", str(registry)]).output
+    assert "1 name spelt otherwise" in both and "H011" not in both, both
 
 
 def test_a_credited_row_and_a_boards_notes_are_said_as_what_they_are(tmp_path: Path) -> None:

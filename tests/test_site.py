@@ -1028,9 +1028,11 @@ def test_search_ranks_names_before_words(browser: Any, shipped_url: str) -> None
         assert detail.endswith("ranked by WER"), detail
     # A paper's result carries its ranks, as its page does; an arXiv id finds the paper, and
     # so does its page's address pasted without its scheme (helper-78).
-    _search(page, shipped_url, "arxiv.org/abs/2211.05344v1")
-    assert page.locator("#search-results > li").first.locator("a").first.inner_text() == (
-        "LERT: A Linguistically-motivated Pre-trained Language Model")
+    for address in ("arxiv.org/abs/2211.05344v1", "arxiv.org/html/2211.05344v1",
+                    "https://arxiv.org/pdf/2211.05344.pdf?download=1"):
+        _search(page, shipped_url, address)
+        assert page.locator("#search-results > li").first.locator("a").first.inner_text() == (
+            "LERT: A Linguistically-motivated Pre-trained Language Model"), address
     _search(page, shipped_url, "2211.05344")
     first = page.locator("#search-results > li").first
     assert first.locator("a").first.inner_text() == ("LERT: A Linguistically-motivated "

@@ -540,10 +540,10 @@ def test_a_name_spelt_otherwise_is_shown_and_warned_not_silent(tmp_path: Path) -
 
 
 def test_one_papers_split_spelling_renames_no_board_the_others_name(tmp_path: Path) -> None:
-    """helper-76: one paper's `split: Test` beside others' `test` was H011 ("the leaderboard is
-    shown as '... (Test)'") where the board, named as most of its rows spell the split, kept
-    its name; the comment, from whole boards, rightly said nothing. A board whose rows all
-    change spelling is renamed, and warned so."""
+    """helper-76: a newer paper's `split: Test` beside an older `test` was H011 ("the
+    leaderboard is shown as '... (Test)'") where the board, named as its oldest row spells the
+    split, kept its name; the comment, from whole boards, rightly said nothing. A board whose
+    rows all change spelling is renamed, and warned so."""
     alpha, beta = {**ALPHA, "split": "test"}, {**ALPHA, "model": "Beta", "split": "test"}
     gamma = {**ALPHA, "model": "Gamma", "split": "test"}
     registry = _tiny(tmp_path, p_one=[alpha], p_two=[beta], p_three=[gamma])

@@ -135,9 +135,9 @@ def compare(registry: Path, base_ref: str, head_ref: str | None = None, *,
             changed_between(base_version, head_version, folder)
         head_version.use_work_tree_if_same(folder)
         delta = _compare(registry, base_version, head_version, files, whole_boards)
-        # A board's name (its split as most of its results spell it) and its default primary
+        # A board's name (its split as its oldest row spells it) and its default primary
         # metric come from all its rows: found otherwise on the changed papers' rows alone,
-        # whole boards say (one paper's "Test" beside others' "test" renames nothing).
+        # whole boards say (a newer paper's "Test" beside an older "test" renames nothing).
         if not whole_boards and (not _primaries_pinned(delta) or any(
                 d.kind == "board-name" for d in delta.differences)):
             delta = _compare(registry, base_version, head_version, files, True)

@@ -659,7 +659,9 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
         parts.append(_Part(f"### Results added ({len(r.added)})", _table(
             ["paper or source", "task", "dataset", "model", "values", "enters at"],
             [[*_result_line(r, x), _placement(r, x)] for x in r.added]), len(r.added)))
-    warned = [d for d in validation.shown if d.severity == "warning"] if validation else []
+    # The guard's own warnings (H) are the differences listed above: not twice (helper-80).
+    warned = [d for d in validation.shown if d.severity == "warning"
+              and not d.code.startswith("H")] if validation else []
     if warned:
         parts.append(_Part(
             f"### ⚠️ {len(warned)} warning{'s' if len(warned) != 1 else ''} on its files",

@@ -217,13 +217,15 @@ class Known:
             self.found_as[renamed] = paper_id
             return renamed
         # A paper made a source under its own id: that id taken, the new one got a suffix and
-        # missed the rename (helper-76). Only that record, and only for a paper with no
-        # identifier it lacks: another paper whose title makes the same id is another paper.
+        # missed the rename (helper-76). Only that record; and only for a paper that names it
+        # by its Papers with Code id, or has no identifier the record lacks: another paper
+        # whose title makes the same id, with an arXiv id of its own, is another paper.
         had = new_id(label, (), identifiers.get("pwc"))
         held = self.identifiers_of.get(had, {})
-        if had != paper_id and self.renamed.get(had) == had and all(
-                identifier_key(s, v) == identifier_key(s, held.get(s, ""))
-                for s, v in identifiers.items()):
+        if had != paper_id and self.renamed.get(had) == had \
+                and not self._other_paper(had, identifiers) \
+                and (identifiers.get("pwc") == had
+                     or all(s in held for s in identifiers if s != "pwc")):
             self.found_as[had] = had
             return had
         self.names.take(layout.PAPER, paper_id)

@@ -295,7 +295,7 @@
   var latest = 0;
   // An arXiv page's address, pasted with or without its scheme: its id is what the index
   // holds ("arxiv.org/abs/2211.05344" found 349 results, LERT not among the first).
-  var ARXIV_PAGE = /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/(.+?)(?:v[0-9]+)?(?:\.pdf)?\/?$/i;
+  var ARXIV_PAGE = /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/([^?#\s]+?)(?:v[0-9]+)?(?:\.pdf)?\/?(?:[?#]\S*)?$/i;
   function run(query, filters, show, onError) {
     var ticket = ++latest;
     var page = ARXIV_PAGE.exec(query.trim());
