@@ -5,6 +5,7 @@ extra data, added results with their place, long parts folded, never over GitHub
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -231,3 +232,24 @@ def test_the_limit_counts_what_github_counts_and_the_head_is_named(tmp_path: Pat
     named = render.markdown(render.report(compare(registry, "main", "HEAD")))
     assert named.startswith("## Leaderboard changes: main (") and f"HEAD ({head[:12]})" in \
         named.split("\n")[0]
+
+
+def test_new_bests_are_matched_once_not_once_a_best(tmp_path: Path,
+                                                    monkeypatch: Any) -> None:
+    """helper-81: the clean bests were gathered again for each new best (8,000 new boards, one
+    split each, took `pwc diff` over three minutes): once a comment."""
+    registry = _repo(tmp_path)
+    paper(registry, "many-splits", "2024-01-01", [
+        {**result(TASK, DATA, "S", word_error_rate=4.0), "split": f"part-{i}"} for i in range(40)])
+    calls = 0
+    real = render._keys
+
+    def counted(bests: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(bests)
+
+    monkeypatch.setattr(render, "_keys", counted)
+    text = _comment(registry)
+    assert "### New state of the art" in text
+    assert calls <= 4, calls

@@ -374,3 +374,46 @@ def test_duplicate_rows_cost_one_lookup_a_row(monkeypatch: pytest.MonkeyPatch) -
     results = [{"model": f"{i:x}", "metrics": {"m": 1}} for i in range(3000)]
     assert list(check.same_value_pairs(results, list(range(3000)))) == []
     assert calls == 3000
+
+
+def _near_names_by_scan(entries: list[Any]) -> dict[str, tuple[str, int]]:
+    """Q010 as first written (each entity against every other holder of each of its names):
+    the oracle, as (the first other's id, how many others) by entity."""
+    from pwc_registry.ids import fold
+
+    holders: dict[tuple[str, str], dict[str, tuple[Any, str]]] = {}
+    for entry in entries:
+        names = ([entry.name] if entry.name else []) + list(entry.aliases)
+        for name in names:
+            for key in name_keys(name):
+                holders.setdefault((entry.kind, key), {}).setdefault(entry.id, (entry, name))
+    out: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        shared = [by_id for by_id in holders.values() if entry.id in by_id and len(by_id) > 1]
+        if not shared:
+            continue
+        name = shared[0][entry.id][1]
+        others = sorted({b.id for by_id in shared for b, nb in by_id.values()
+                         if b.id != entry.id and fold(name) != fold(nb)})
+        if others:
+            out[entry.id] = (others[0], len(others) - 1)
+    return out
+
+
+@given(st.lists(st.sampled_from(["Same", "same", "Same:", "SAME-", "Other", "Same (S)", "S"]),
+                min_size=2, max_size=9))
+def test_near_names_are_found_as_by_a_scan_of_every_other(names: list[str]) -> None:
+    from pwc_registry.check import check_near_names
+    from pwc_registry.vocabulary import Entry
+
+    entries = [Entry("dataset", f"d{i}", f"registry/datasets/d{i}.yaml", name)
+               for i, name in enumerate(names)]
+    found = check_near_names(entries, lambda file, pointer: (1, 1))
+    expected = _near_names_by_scan(entries)
+    assert sorted(d.file.split("/")[-1][:-5] for d in found) == sorted(expected)
+    for d in found:
+        entity = d.file.split("/")[-1][:-5]
+        first, more = expected[entity]
+        assert f"dataset '{first}' (" in d.message, (d.message, first)
+        if "at least" not in d.message:
+            assert (f"and {more} other" in d.message) == (more > 0), (d.message, more)
