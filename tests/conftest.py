@@ -122,3 +122,17 @@ def shipped_url(shipped_site: Path) -> Iterator[str]:
     server, url = serve(shipped_site)
     yield url
     server.shutdown()
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> Callable[[], int]:
+    """``owner.name`` replaced by itself counting its calls; the count, asked for later (a
+    test that the work a rule does grows with its input, not with its square)."""
+    real = getattr(owner, name)
+    calls = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return lambda: calls[0]

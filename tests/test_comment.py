@@ -12,7 +12,7 @@ import yaml
 from pwc_registry.compare import compare, render
 from pwc_registry.layout import relative_path
 
-from conftest import git
+from conftest import count_calls, git
 from registry_builder import committed, paper, result, speech_registry, write
 
 TASK, DATA = "speech-recognition", "librispeech-test-clean"
@@ -241,15 +241,7 @@ def test_new_bests_are_matched_once_not_once_a_best(tmp_path: Path,
     registry = _repo(tmp_path)
     paper(registry, "many-splits", "2024-01-01", [
         {**result(TASK, DATA, "S", word_error_rate=4.0), "split": f"part-{i}"} for i in range(40)])
-    calls = 0
-    real = render._keys
-
-    def counted(bests: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return real(bests)
-
-    monkeypatch.setattr(render, "_keys", counted)
+    calls = count_calls(monkeypatch, render, "_keys")
     text = _comment(registry)
     assert "### New state of the art" in text
-    assert calls <= 4, calls
+    assert calls() <= 4, calls()

@@ -18,7 +18,7 @@ from pwc_registry.check import title_problem
 from pwc_registry.ids import abbreviates, name_keys, undated
 from pwc_registry.validate import Options, validate
 
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, count_calls
 from examples import materialise
 from registry_builder import result, write
 
@@ -362,18 +362,10 @@ def test_duplicate_rows_cost_one_lookup_a_row(monkeypatch: pytest.MonkeyPatch) -
     (each row compared with every earlier one): each row now names itself once."""
     from pwc_registry import check
 
-    calls = 0
-    real = check.undated
-
-    def counted(name: str) -> str:
-        nonlocal calls
-        calls += 1
-        return real(name)
-
-    monkeypatch.setattr(check, "undated", counted)
+    calls = count_calls(monkeypatch, check, "undated")
     results = [{"model": f"{i:x}", "metrics": {"m": 1}} for i in range(3000)]
     assert list(check.same_value_pairs(results, list(range(3000)))) == []
-    assert calls == 3000
+    assert calls() == 3000
 
 
 def _near_names_by_scan(entries: list[Any]) -> dict[str, tuple[str, int]]:
