@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from pwc_registry.compare import compare, render
-from pwc_registry.layout import relative_path
+from pwc_registry.layout import benchmark_id, relative_path
 from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, git
@@ -614,7 +614,7 @@ def test_the_comment_shows_what_the_guard_refuses_beyond_the_leaderboards(
     _edit(path, lambda d: d["corrections"][0].update(reason="a reason written anew, later"))
     assert _codes(registry) == ["H007"]
     out = render.markdown(render.report(compare(registry, "main")))
-    assert "### ⛔ 1 refused change to papers and corrections" in out and "H007" in out
+    assert "### ⛔ 1 refused change to papers, corrections and leaderboards" in out and "H007" in out
 
 
 def test_a_result_given_to_another_paper_is_refused_unless_corrected(tmp_path: Path) -> None:
@@ -1067,3 +1067,43 @@ def test_the_near_miss_named_is_the_change_the_correction_states(tmp_path: Path)
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     [h008] = [d for d in report.diagnostics if d.code == "H008"]
     assert "did you mean" not in h008.message, h008.message
+
+
+def _on_splits(count: int, model: str) -> list[dict[str, Any]]:
+    """``count`` results of ``model``, each on a split of its own of the noisy-speech task (a
+    subtask: each opens a leaderboard there and one on its parent's)."""
+    return [result("noisy-speech-recognition", "librispeech-test-clean", model,
+                   split=f"part-{i}", word_error_rate=round(1 + i / 1000, 3))
+            for i in range(count)]
+
+
+def test_a_change_opening_thousands_of_leaderboards_is_refused(tmp_path: Path) -> None:
+    # helper-81: 2,400 results on splits of their own under a ten-deep task tree (276 KB)
+    # passed CI and made the site build write 328,000 files; a 2 MiB file, ~2.5 million.
+    registry = _repo(tmp_path)
+    flood = paper(registry, "flood-asr", "2024-01-01", _on_splits(501, "F"))
+    found = _guard(registry)
+    assert [line.split(" ", 2)[:2] for line in found] == [
+        ["H017", f"registry/{flood.relative_to(registry)}:5"]], found
+    assert "adds 1,002 leaderboards, more than the 1,000" in found[0]
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "H017" in comment and "refused change" in comment
+    _edit(flood, lambda d: d.update(results=d["results"][:499]))  # 998: within the limit
+    assert _guard(registry) == []
+
+
+def test_boards_the_changed_paper_joins_are_not_counted_as_new(tmp_path: Path) -> None:
+    # The guard compiles a change's boards from its own papers when it can: a paper joining
+    # 600 split boards others opened looks like it opens 1,200 until whole boards are read.
+    registry = speech_registry(tmp_path)
+    paper(registry, "many-splits", "2023-06-01", _on_splits(600, "G"))
+    # Each board's primary metric set in its benchmark file: else whole boards anyway.
+    for task in ("noisy-speech-recognition", "speech-recognition"):
+        for i in range(600):
+            write(registry, "benchmark", {
+                "id": benchmark_id(task, "librispeech-test-clean", f"part-{i}"), "task": task,
+                "dataset": "librispeech-test-clean", "split": f"part-{i}",
+                "primary_metric": "word-error-rate"})
+    committed(tmp_path, registry, branch="pr")
+    paper(registry, "joins-them", "2024-01-01", _on_splits(600, "H"))
+    assert _guard(registry) == []

@@ -451,6 +451,17 @@ _PROBLEMS += [
             "a number onto another row). Registry files are stored and checked out as the "
             "UTF-8 they are: remove the attribute for them. A change to any `.gitattributes` "
             "has every registry file checked."),
+    Problem("H017", "too-many-leaderboards", "error",
+            "A change adds more leaderboards than one change may",
+            "A result on a split, dataset or task that no other result has opens a new "
+            "leaderboard, and one more on each ancestor task. The site writes about a dozen "
+            "files for each (its page, the whole table, the API's files), so a change adding "
+            "thousands — one small file of results on made-up splits, under a task ten levels "
+            "deep — would pass review and then make the site build write millions of files. "
+            "A paper's results lie on tens of leaderboards, the archive's largest on a few "
+            "hundred; over 1,000 new ones in one change is refused. Check the splits are "
+            "named as the paper names them (\"test\", not one split per row); a bulk import "
+            "is split into pull requests under the limit."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",
             "Results whose values do not change no longer set a new best when they appeared: "

@@ -30,6 +30,13 @@ from ..source import Record, RegistryAt, registry_folder
 from .corrections import Correction, corrections_of, is_new
 from .delta import Difference, MetricSettings, board_differences, holder_differences
 
+#: The most leaderboards one change may add (H017). The site writes about a dozen files for
+#: each (its page, the whole table, the API's files, the downloads' rows), so a change of
+#: thousands of new splits (each a leaderboard, each copied up a task tree of ten) would pass
+#: review as one file and then write millions. A real paper's results lie on tens of boards;
+#: the archive's largest, a few hundred.
+MAX_NEW_LEADERBOARDS = 1000
+
 
 @dataclasses.dataclass
 class Side:

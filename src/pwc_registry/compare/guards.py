@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..leaderboard import Row, ancestors
 from ..load import Document, read_rich
 from ..markdown import number
 from ..registry import Result, Value
-from . import Changed, Delta
+from . import MAX_NEW_LEADERBOARDS, Changed, Delta
 from .corrections import FIELDS, IDENTIFIER_SCHEMES, Correction, published_changes
 from .delta import NOTICE_KINDS, Difference
 
@@ -286,6 +287,7 @@ def check_history(delta: Delta,
                 delta.display(gone.path), hint="papers are never deleted; if it was renamed, "
                 f"add a correction with renamed_from: {gone.id} to the paper under its new id"))
     out |= _append_only(where, delta)
+    out |= _too_many_boards(where, delta)
     for path, index, why in delta.bad_renames:
         out.add(where.at("H009", f"corrections[{index}].renamed_from: {why}", path,
                          ("corrections", index, "renamed_from"), None))
@@ -304,6 +306,28 @@ def check_history(delta: Delta,
                          text or "a correction names the result (or field) and the old and new "
                          "value exactly as they change; remove it, or fix what it names"))
     return sorted(out, key=Diagnostic.sort_key)
+
+
+def _too_many_boards(where: _Locator, delta: Delta) -> set[Diagnostic]:
+    """H017 when the change adds more than :data:`.MAX_NEW_LEADERBOARDS` leaderboards: once,
+    at the file whose results open the most of them. A board at the head only is new to the
+    registry: the changed papers' boards are compiled alone only when each is pinned at both
+    versions, and one the base lacks is not (:func:`.compare`)."""
+    new = delta.head_boards.keys() - delta.base_boards.keys()
+    if len(new) <= MAX_NEW_LEADERBOARDS:
+        return set()
+    opened: Counter[str] = Counter()
+    for key in new:
+        opened.update({row.holder.id for row in delta.head_boards[key].rows})
+    holder, count = min(opened.items(), key=lambda item: (-item[1], item[0]))
+    return {where.at(
+        "H017", f"the change adds {len(new):,} leaderboards, more than the "
+        f"{MAX_NEW_LEADERBOARDS:,} one change may add; this file's results open {count:,} "
+        "of them", delta.file_of_holder(holder), ("results",),
+        "a result on a split, dataset or task no other result has opens a leaderboard (and "
+        "one on each ancestor task), and the site writes about a dozen files for each: check "
+        "that the splits are named as the paper names them; a bulk import goes in pull "
+        f"requests of at most {MAX_NEW_LEADERBOARDS:,} new leaderboards")}
 
 
 def _states_own_change(delta: Delta, c: Correction) -> bool:

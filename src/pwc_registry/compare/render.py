@@ -92,7 +92,7 @@ class Report:
     #: whether or not a leaderboard shows it yet.
     settings: list[tuple[str, str, Any, Any]] = dataclasses.field(default_factory=list)
     #: What the guard refuses beyond the leaderboards: deleted papers, rewritten or idle
-    #: corrections, renames (H003, H007, H008, H009).
+    #: corrections, renames, a flood of new leaderboards (H003, H007, H008, H009, H017).
     history: list[Diagnostic] = dataclasses.field(default_factory=list)
     #: New bests among the rows that used no extra training data.
     new_best_clean: list[NewBest] = dataclasses.field(default_factory=list)
@@ -120,7 +120,7 @@ def report(delta: Delta) -> Report:
                  and v.difference.head is not None}
     new_best, far = _records(delta, corrected=corrected)
     history = [d for d in check_history(delta, (verdicts, used))
-               if d.code in ("H003", "H007", "H008", "H009")]
+               if d.code in ("H003", "H007", "H008", "H009", "H017")]
     placed = {row.result.key: Placement(d.board, row.rank, len(delta.head_boards[d.board].rows))
               for d in delta.differences if d.kind == "row-added" and (row := d.head)
               and row.via is None and d.board in delta.head_boards}
@@ -539,7 +539,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
     if r.history:
         parts.append(_Part(
             f"### ⛔ {len(r.history)} refused change{'s' if len(r.history) != 1 else ''} to "
-            "papers and corrections",
+            "papers, corrections and leaderboards",
             [f"- {cell(x.file)} line {x.line}: {x.code} {cell(x.message)}"
              for x in r.history], len(r.history), True))
     corrected = _unique(r.corrected)
