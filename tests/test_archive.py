@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -688,3 +689,27 @@ def test_a_record_of_many_problems_places_only_as_many_as_its_budget(tmp_path: P
     assert 1000 < len(placed) < len(rows) and found[:len(placed)] == placed
     for line, column in placed[:: len(placed) // 50]:
         assert lines[line - 1][column - 1:].startswith('"n/a"')
+
+
+def test_the_export_writes_each_value_as_every_output_reads_it(tmp_path: Path) -> None:
+    """helper-83: the archive export alone wrote a value as the file spells it: ``-0.0`` where
+    every other output says 0, ``0`` (a JSON integer) beside ``50.0``, and 1e20 as an integer
+    past int64. The archive's values are floats; each is the one reading of the value."""
+    registry = tmp_path / "registry"
+    shutil.copytree(Path(__file__).resolve().parent / "examples" / "base" / "registry",
+                    registry)
+    lert = next(registry.glob("papers/*/lert-*.yaml"))
+    lert.write_text(lert.read_text().replace("results:\n", (
+        "results:\n  - task: stock-market-prediction\n    dataset: astock\n"
+        "    model: Signed Zero\n    metrics:\n      accuracy: -0.0\n"
+        "  - task: stock-market-prediction\n    dataset: astock\n"
+        "    model: Whole\n    metrics:\n      accuracy: 0\n"
+        "  - task: stock-market-prediction\n    dataset: astock\n"
+        "    model: Spread\n    metrics:\n      accuracy: {value: 66.160, spread: 0.50}\n"), 1))
+    export_archive(registry, tmp_path / "out")
+    text = (tmp_path / "out" / "evaluation-tables.json").read_text("utf-8")
+    rows = {row["model_name"]: row["metrics"]["Accuracy"]
+            for _, _, row, _ in _rows(json.loads(text))}
+    assert [(rows[m], type(rows[m])) for m in ("Signed Zero", "Whole")] == [(0.0, float)] * 2
+    assert math.copysign(1, rows["Signed Zero"]) == 1 and "-0.0" not in text
+    assert rows["Spread"] == "66.16 ± 0.5"

@@ -319,7 +319,7 @@ def related_papers(registry: Registry, paper: Paper, limit: int = 8,
     return [topics.ordered[i] for _, i in best]
 
 
-def _value(raw: Any) -> Value:
+def value_of(raw: Any) -> Value:
     """A value as every tool reads it: floats, the spread too (an integer spread past 2**63,
     exact as a float, once reached the exports as an int that no int64 column holds). ``-0.0``
     is 0 (``+ 0.0`` drops the sign of a zero alone): the same number, which some outputs
@@ -339,7 +339,7 @@ def _results(data: Mapping[str, Any], holder_id: str) -> tuple[Result, ...]:
             task=r["task"],
             dataset=r["dataset"],
             model=r["model"],
-            metrics={m: _value(v) for m, v in r["metrics"].items()},
+            metrics={m: value_of(v) for m, v in r["metrics"].items()},
             split=r.get("split"),
             paper=r.get("paper") if r.get("paper") != holder_id else None,
             aliases=tuple(r.get("aliases", ())),

@@ -24,6 +24,7 @@ from ..ids import IDENTIFIER_PAGES, benchmark_id, split_key
 from ..load import read
 from ..markdown import number
 from ..outputs import check_folder, output_folder
+from ..registry import value_of
 from .convert import SUBDATASET_SEPARATOR
 
 ARCHIVE = "https://paperswithcode.com"
@@ -54,12 +55,12 @@ def is_source(holder: Mapping[str, Any]) -> bool:
 
 
 def value_text(value: Any) -> Any:
-    """A registry value as the archive writes it."""
-    if isinstance(value, dict):
-        if "spread" in value:
-            return f"{number(value['value'])} ± {number(value['spread'])}"
-        return value["value"]
-    return value
+    """A registry value as the archive writes it: a number (a float, as the archive's are, and
+    as every output reads it: ``-0.0`` is 0), or with a spread the text "value ± spread"."""
+    read = value_of(value)
+    if read.spread is not None:
+        return f"{number(read.value)} ± {number(read.spread)}"
+    return read.value
 
 
 def _paper_url(paper: Mapping[str, Any]) -> str | None:
