@@ -247,3 +247,35 @@ def test_the_site_inside_the_leaderboards_folder_is_refused_before_anything_is_w
     result = invoke("build", "--registry", str(registry), "--site", str(out),
                     "--leaderboards", str(out / "leaderboards"))  # the other way is fine
     assert result.exit_code == 0, result.output
+
+
+def test_every_output_says_what_a_spread_is(tmp_path: Path) -> None:
+    """helper-83: a value's note (what its ± is: "std over 5 seeds") reached the results
+    export alone; the leaderboard's page, the paper's page, the snapshot, the API and `pwc
+    show paper` showed "66.16 ± 0.5" with nothing saying what 0.5 is."""
+    registry = speech_registry(tmp_path / "repo")
+    paper(registry, "seeded-asr", "2024-02-01", [result(
+        TASK, DATA, "Seeded", word_error_rate={"value": 2.75, "spread": 0.05,
+                                               "note": "std over 5 <seeds>"})])
+    site, lb = tmp_path / "site", tmp_path / "lb"
+    done = invoke("build", "--registry", str(registry), "--site", str(site),
+                  "--leaderboards", str(lb))
+    assert done.exit_code == 0, done.output
+    board = f"{TASK}--{DATA}"
+    page = (site / "benchmarks" / f"{board}.html").read_text("utf-8")
+    assert "± of Word Error Rate: std over 5 &lt;seeds&gt;" in page
+    paper_page = (site / "papers" / "seeded-asr.html").read_text("utf-8")
+    assert "2.75 ± 0.05 <span class=\"muted small\">(std over 5 &lt;seeds&gt;)</span>" \
+        in paper_page
+    rows = yaml.safe_load((lb / "benchmarks" / f"{board}.json").read_text("utf-8"))["rows"]
+    [seeded] = [r for r in rows if r["model"] == "Seeded"]
+    assert seeded["spread_notes"] == {"word-error-rate": "std over 5 <seeds>"}
+    api = yaml.safe_load((site / "api" / "v1" / "papers" / "seeded-asr" / "results"
+                          / "index.json").read_text("utf-8"))
+    assert api["results"][0]["spread_notes"] == {"Word Error Rate": "std over 5 <seeds>"}
+    shown = invoke("show", "paper", "seeded-asr", "--registry", str(registry),
+                   "--format", "json")
+    metrics = yaml.safe_load(shown.stdout)["results"][0]["metrics"]
+    assert metrics["word-error-rate"]["note"] == "std over 5 <seeds>"
+    assert "2.75 ± 0.05 (std over 5 <seeds>)" in invoke(
+        "show", "paper", "seeded-asr", "--registry", str(registry)).stdout

@@ -47,12 +47,16 @@ def _row(row: Row, board: Leaderboard) -> dict[str, Any]:
     values = {m: result.metrics[m].value for m in board.benchmark.metrics if m in result.metrics}
     spreads = {m: result.metrics[m].spread for m in board.benchmark.metrics
                if m in result.metrics and result.metrics[m].spread is not None}
+    # What a spread is ("std over 5 seeds"), where the file says.
+    spread_notes = {m: note for m in board.benchmark.metrics
+                    if m in result.metrics and (note := result.metrics[m].note)}
     return {
         "rank": row.rank,
         "rank_without_extra_data": row.rank_without_extra_data,
         "model": result.model,
         "values": values,
         "spreads": spreads,
+        "spread_notes": spread_notes,
         "ranks": dict(row.ranks),
         "extra_training_data": result.extra_training_data,
         "date": row.date,

@@ -148,7 +148,8 @@ def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
                 *textwrap.wrap(about, width)]
     rows = [[registry.name("task", r.task), registry.name("dataset", r.dataset)
              + (f" ({r.split})" if r.split else ""), registry.name("metric", m), number(v.value)
-             + (f" ± {number(v.spread)}" if v.spread is not None else ""), r.model]
+             + (f" ± {number(v.spread)}" if v.spread is not None else "")
+             + (f" ({v.note})" if v.note else ""), r.model]
             for r in paper.results for m, v in r.metrics.items()]
     if rows:
         out += ["", "Results", *table(["Task", "Dataset", "Metric", "Value", "Model"], rows,
@@ -186,7 +187,7 @@ def paper_data(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
                  for c in paper.code],
         "results": [{"task": r.task, "dataset": r.dataset, "split": r.split, "model": r.model,
                      "aliases": list(r.aliases), "paper": r.paper, "date": r.date,
-                     "metrics": {m: {"value": v.value, "spread": v.spread}
+                     "metrics": {m: {"value": v.value, "spread": v.spread, "note": v.note}
                                  for m, v in r.metrics.items()},
                      "extra_training_data": r.extra_training_data,
                      "code_links": list(r.code_links), "model_links": list(r.model_links),

@@ -177,6 +177,8 @@ def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
                    "id": holder.id},
         "spreads": {name("metric", m): number(v.spread) for m in b.metrics
                     if (v := row.result.metrics.get(m)) is not None and v.spread is not None},
+        "spread_notes": {name("metric", m): v.note for m in b.metrics
+                         if (v := row.result.metrics.get(m)) is not None and v.note},
         "via_task": row.via,
     }
 

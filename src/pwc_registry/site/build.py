@@ -466,7 +466,9 @@ class Pages:
                                 else "the paper that reports it") if held_by else "",
                 "where": " · ".join(filter(None, [source.get("location"), kind])),
                 "url": source.get("url", ""), "reported_by": source.get("reported_by", ""),
-                "notes": result.notes or "",
+                "notes": "; ".join(filter(None, [result.notes, *(
+                    f"± of {self.name('metric', m)}: {v.note}" for m in b.metrics
+                    if (v := result.metrics.get(m)) is not None and v.note)])),
             })
         return out
 
