@@ -5,10 +5,12 @@ leaderboard is an addition or is covered by a correction; CI (`validate --change
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from pwc_registry.compare import compare, render
@@ -999,6 +1001,26 @@ def test_a_submodule_in_the_registry_is_refused(tmp_path: Path) -> None:
     assert [d.file for d in report.diagnostics if d.code == "Y016"] == ["registry/papers/zz"]
 
 
+def test_a_submodule_that_gitmodules_tells_git_to_ignore_is_refused(tmp_path: Path) -> None:
+    """helper-82: with `ignore = all` in a .gitmodules of the pull request, `git diff` left
+    the submodule out: `validate --changed-since` said "checked no files: clean" and the
+    comment "no results are added, removed or changed"; only the full validation of the
+    site's build failed."""
+    registry = _repo(tmp_path)
+    commit = git(tmp_path, "rev-parse", "HEAD").strip()
+    git(tmp_path, "update-index", "--add", "--cacheinfo",
+        f"160000,{commit},registry/papers/e2/zz-sub")
+    (tmp_path / ".gitmodules").write_text(
+        '[submodule "x"]\n\tpath = registry/papers/e2/zz-sub\n'
+        "\turl = https://example.com/evil.git\n\tignore = all\n")
+    git(tmp_path, "add", ".gitmodules")
+    git(tmp_path, "commit", "-qm", "a hidden submodule")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert ("Y016", "registry/papers/e2/zz-sub") in [(d.code, d.file)
+                                                     for d in report.diagnostics]
+    render.markdown(render.report(compare(registry, "main")))  # the comment's step runs
+
+
 def test_a_corrections_value_written_as_text_is_said_so(tmp_path: Path) -> None:
     """`old: "50%"` read as the change was written ("the change is 50 → 55"), with no word that
     the correction's value is text (helper-65)."""
@@ -1107,3 +1129,31 @@ def test_boards_the_changed_paper_joins_are_not_counted_as_new(tmp_path: Path) -
     committed(tmp_path, registry, branch="pr")
     paper(registry, "joins-them", "2024-01-01", _on_splits(600, "H"))
     assert _guard(registry) == []
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """helper-82: a pull request adding ``registry/papers/e2/\\xffbad.yaml`` crashed `pwc
+    validate` writing the job summary and `pwc diff` measuring the comment (exit 2, an empty
+    comment: any real error of the change was shown nowhere)."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    registry = _repo(tmp_path)
+    original = _file(registry, "paper", "first-asr")
+    odd = os.fsdecode(bytes(original.parent) + b"/\xffbad.yaml")
+    Path(odd).write_bytes(original.read_bytes())
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "a name that is not UTF-8")
+    summary = tmp_path.parent / f"{tmp_path.name}-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    shown = f"registry/{Path(relative_path('paper', 'first-asr')).parent}/\\xffbad.yaml"
+    for fmt in ("text", "github", "json", "markdown"):
+        done = CliRunner().invoke(main, ["validate", "--registry", str(registry),
+                                         "--changed-since", "main", "--format", fmt])
+        said = json.loads(done.output)["changed_files"] if fmt == "json" else done.output
+        assert done.exit_code == 1 and shown in said, (fmt, done.output)
+    assert shown in summary.read_text("utf-8")
+    done = CliRunner().invoke(main, ["diff", "--registry", str(registry), "main", "HEAD"])
+    assert done.exit_code == 0, done.output

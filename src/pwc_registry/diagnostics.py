@@ -46,6 +46,12 @@ class Diagnostic:
     def severity(self) -> Severity:
         return CATALOGUE[self.code].severity
 
+    def __post_init__(self) -> None:
+        for field in ("file", "message", "hint"):
+            text = getattr(self, field)
+            if text is not None and not text.isascii():
+                object.__setattr__(self, field, shown_name(text))
+
     def record(self) -> dict[str, object]:
         """The diagnostic as every JSON report writes it."""
         return {"code": self.code, "name": self.problem.name, "severity": self.severity,
@@ -54,6 +60,18 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)
+
+
+def shown_name(text: str) -> str:
+    """``text`` with the bytes of a file name that are not UTF-8 written ``\\xff``. Names
+    from git and the file system hold such bytes as lone surrogates (as :func:`os.fsdecode`
+    does, so that they name the files on disk), which no report, job summary or comment can
+    write (helper-82: a pull request adding ``registry/\\xffbad.yaml`` crashed both)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 def count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:

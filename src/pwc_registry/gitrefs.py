@@ -100,6 +100,11 @@ def checkout_attributes(top: Path, paths: Sequence[str]
     return answered
 
 
+#: Every diff lists submodules: `git diff` obeys `ignore = all` in a `.gitmodules` that a pull
+#: request may bring, and then says nothing of a submodule it adds (helper-82).
+IGNORE_NO_SUBMODULE = "--ignore-submodules=none"
+
+
 def tracked_files(top: Path, *folders: str) -> tuple[list[str], list[str]]:
     """The files git tracks under ``folders`` (relative to ``top``), and the submodules
     (another repository's commit, mode 160000) it holds there among them."""
@@ -110,7 +115,8 @@ def gitlinks_since(top: Path, base: str, folder: str) -> list[str]:
     """The submodules under ``folder`` that git's index holds and ``base`` did not hold so.
     From the index, not the work tree: a work tree without the submodule checked out shows
     no change at its path."""
-    raw = run_git(top, "diff", "--cached", "--raw", "--no-renames", "-z", base, "--", folder)
+    raw = run_git(top, "diff", "--cached", "--raw", "--no-renames", IGNORE_NO_SUBMODULE, "-z",
+                  base, "--", folder)
     fields = raw.split("\0")
     return [path for info, path in zip(fields[0::2], fields[1::2], strict=False)
             if info.split(" ")[1:2] == ["160000"]]
@@ -187,7 +193,8 @@ def changes_since(start: Path, ref: str) -> Changes:
         top = work_tree_top(start)
         base = run_git(top, "merge-base", commit_of(top, ref), "HEAD").strip()
         # Each walks the whole work tree; on two cores they take half as long side by side.
-        diff, untracked = _run_together(top, ["diff", "--name-only", "-z", "--no-renames", base],
+        diff, untracked = _run_together(top, ["diff", "--name-only", "-z", "--no-renames",
+                                              IGNORE_NO_SUBMODULE, base],
                                         ["ls-files", "-z", "--others", "--exclude-standard"])
         names = _names(diff) + _names(untracked)
     except GitError as exc:
@@ -340,7 +347,7 @@ def changed_between(base: Version, head: Version, folder: str) -> list[str]:
     """Paths under ``folder`` that differ between ``base`` (a commit) and ``head`` (a commit, or
     the work tree with untracked files)."""
     assert base.commit is not None
-    args = ["--name-only", "-z", "--no-renames", base.commit]
+    args = ["--name-only", "-z", "--no-renames", IGNORE_NO_SUBMODULE, base.commit]
     if head.commit is not None:
         args.append(head.commit)
     diff = ["diff", *args, "--", folder]

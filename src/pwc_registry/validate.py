@@ -34,7 +34,7 @@ from .check import (
     position_finder,
     split_spellings,
 )
-from .diagnostics import Diagnostic, Pointer, count
+from .diagnostics import Diagnostic, Pointer, count, shown_name
 from .gitrefs import Changes
 from .ids import CITES_SCHEME, TITLE_SCHEME, fold, identifier_key
 from .load import Document, read
@@ -159,7 +159,8 @@ def validate(options: Options) -> Report:
     if changes is not None or options.paths is not None:
         # The files named (or changed) are the ones asked about: when an entity among them
         # has every file checked again, the others' warnings are counted, not listed.
-        report.changed = frozenset({f.name for f in selected or ()} | {d.file for d in strays})
+        report.changed = frozenset({shown_name(f.name) for f in selected or ()}
+                                   | {d.file for d in strays})
     report.diagnostics = sorted(set(report.diagnostics) | set(strays), key=Diagnostic.sort_key)
     report.scope = scope
     return report

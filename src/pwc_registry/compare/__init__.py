@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .. import layout, paper_index
+from ..diagnostics import shown_name
 from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
 from ..ids import CITES_SCHEME, fold
 from ..leaderboard import Leaderboard, Row, benchmark_of, group_results, rank
@@ -84,7 +85,7 @@ class Delta:
 
     def display(self, path: str) -> str:
         """How a path is shown to people: from the registry folder's name."""
-        return self.display_prefix + path[len(self.head.folder):]
+        return shown_name(self.display_prefix + path[len(self.head.folder):])
 
     def file_of(self, kind: str, record_id: str) -> str:
         """The file of a record: for a changed paper or source, the file it is in (which may not
