@@ -181,6 +181,10 @@ def _holder(files: Files, path: Path, holder: str, kind: str, other: str, keep: 
         return
     out: list[dict[str, Any]] = []
     corrections = list(record.get("corrections", []))
+    # A moved result joins the same result wherever the file lists it, before or after it
+    # (looked for among the results passed only, ConvS2S moved onto WMT 2014 beside the
+    # ConvS2S listed further down: V006).
+    staying = [r for r in results if r.get(kind) != other]
     for result in results:
         if result.get(kind) != other:
             out.append(result)
@@ -193,7 +197,8 @@ def _holder(files: Files, path: Path, holder: str, kind: str, other: str, keep: 
         where = f"{kind} '{other}' merged into '{keep}'"
         corrections.append({"date": date, "reason": f"{reason} ({where}; the values are "
                             "unchanged)", "result": old})
-        same = next((r for r in out if identity_of(r) == identity_of(moved)), None)
+        same = next((r for r in (*staying, *out) if identity_of(r) == identity_of(moved)),
+                    None)
         if same is None:
             out.append(moved)
             continue

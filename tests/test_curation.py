@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 import yaml
 
+from pwc_registry.layout import relative_path
 from pwc_registry.leaderboard import find_leaderboard
 from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options, validate
@@ -210,3 +211,29 @@ def test_the_archive_imported_again_does_not_bring_back_what_a_merge_moved(
     assert paper_file.read_bytes() == merged
     assert sorted(d.message.split("'")[2] for d in report.diagnostics if d.code == "A053") == [
         "ReasoNet ensemble", "ReasoNet ensemble [2]"]
+
+
+def test_a_moved_result_joins_the_same_result_listed_after_it(tmp_path: Path) -> None:
+    """As ConvS2S is in registry/papers/ca/convolutional-sequence-to-sequence-learning.yaml:
+    on the archive's "news-test-2014 En-De BLEU" first, on NLP-progress's "WMT 2014 EN-DE"
+    further down, with one value. The merge looked for the same result among the results
+    before it only, and left two (V006)."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    for metric in ("bleu-score", "bleu"):
+        write(registry, "metric", {"id": metric, "name": metric.upper(), "direction": "higher"})
+    write(registry, "task", {"id": "machine-translation", "name": "Machine Translation"})
+    for dataset in ("news-test-2014-en-de-bleu", "wmt-2014-en-de"):
+        write(registry, "dataset", {"id": dataset, "name": dataset})
+    later = result("machine-translation", "wmt-2014-en-de", "ConvS2S", bleu=25.16)
+    later["aliases"] = ["ConvS2S (2017)"]
+    later["source"] = {"url": "https://arxiv.org/abs/1705.03122"}
+    paper(registry, "convs2s", "2017-05-08", [
+        result("machine-translation", "news-test-2014-en-de-bleu", "ConvS2S", bleu_score=25.16),
+        later])
+    _branch(tmp_path)
+    _script("merge_entities").merge(registry, "dataset", "news-test-2014-en-de-bleu",
+                                    "wmt-2014-en-de", "one test set, newstest2014", DAY,
+                                    {"bleu-score": "bleu"}, None)
+    assert _guard(registry) == []
+    [kept] = _results(registry / relative_path("paper", "convs2s"))
+    assert kept == {**later, "metrics": {"bleu": 25.16}}
