@@ -219,6 +219,13 @@ def _join(path: Path, into: dict[str, Any], moved: Mapping[str, Any]) -> None:
     for field, value in moved.items():
         if field == "metrics":
             continue
+        if isinstance(value, dict) and isinstance(into.get(field), dict):
+            # A source the joined result gives more of (its address) is the same source.
+            if any(k in into[field] and into[field][k] != v for k, v in value.items()):
+                raise Refused(f"{path}: '{moved['model']}' has {field} {value!r} where the "
+                              f"result it joins has {into[field]!r}")
+            into[field] = {**value, **into[field]}
+            continue
         if field in into and into[field] != value:
             raise Refused(f"{path}: '{moved['model']}' has {field} {value!r} where the result it "
                           f"joins has {into[field]!r}")

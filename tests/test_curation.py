@@ -226,10 +226,12 @@ def test_a_moved_result_joins_the_same_result_listed_after_it(tmp_path: Path) ->
         write(registry, "dataset", {"id": dataset, "name": dataset})
     later = result("machine-translation", "wmt-2014-en-de", "ConvS2S", bleu=25.16)
     later["aliases"] = ["ConvS2S (2017)"]
-    later["source"] = {"url": "https://arxiv.org/abs/1705.03122"}
-    paper(registry, "convs2s", "2017-05-08", [
-        result("machine-translation", "news-test-2014-en-de-bleu", "ConvS2S", bleu_score=25.16),
-        later])
+    archive = {"reported_by": "papers-with-code-archive"}
+    later["source"] = {"url": "https://arxiv.org/abs/1705.03122", **archive}
+    first = result("machine-translation", "news-test-2014-en-de-bleu", "ConvS2S",
+                   bleu_score=25.16)
+    first["source"] = archive  # the same source, without its address
+    paper(registry, "convs2s", "2017-05-08", [first, later])
     _branch(tmp_path)
     _script("merge_entities").merge(registry, "dataset", "news-test-2014-en-de-bleu",
                                     "wmt-2014-en-de", "one test set, newstest2014", DAY,
