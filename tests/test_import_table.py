@@ -571,3 +571,18 @@ def test_a_table_of_many_bad_rows_keeps_a_bounded_report(tmp_path: Path) -> None
     assert more.message.startswith("501 more A038 problems are not listed")
     assert report.counts["row"] == LISTED + 502 and report.counts["result"] == 1
     assert report.counts["skipped row"] == LISTED + 501
+
+
+def test_rows_of_a_very_wide_header_are_read_once_each(tmp_path: Path) -> None:
+    """helper-86: each row short of the header (Excel drops trailing empty cells) was checked
+    against a copy of the header's tail: 20,000 rows under a header of 200,000 unnamed columns
+    (426 KB) took 52 s. The rule stands: a row may end early only where no column the mapping
+    reads is left."""
+    registry = classification_registry(tmp_path)
+    rows = "".join(f"M{i},224,{i % 90}.5,97.1,14.7\n" for i in range(2000))
+    table = _csv(tmp_path, "model,img_size,top1,top5,top1_err" + "," * 200_000 + "\n" + rows
+                 + "short,224,80.5\n")
+    report = _import(registry, table, _mapping(), tmp_path)
+    assert report.counts["result"] == 2000
+    [short] = [d for d in report.diagnostics if d.code == "A038"]
+    assert short.line == 2002 and "has 3 cells" in short.message

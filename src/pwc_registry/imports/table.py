@@ -314,6 +314,9 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
     number = 0
     last_line: int | None = None
     mapped = set(mapping.columns())
+    # How many cells a row must have to reach every column the mapping reads (found once: the
+    # header's tail taken per row made a row of a 200,000-column header cost its width).
+    needed = max((i + 1 for i, name in enumerate(header) if name in mapped), default=0)
     while True:
         # A row starts on the line after the last one read: a quoted cell may span lines, and
         # the reader counts to the row's last.
@@ -345,7 +348,7 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
             continue
         # A row may end early where only columns the mapping does not read are left (Excel
         # drops trailing empty cells); one with more cells than the header is misaligned.
-        if len(cells) > len(header) or mapped.intersection(header[len(cells):]):
+        if len(cells) > len(header) or len(cells) < needed:
             problems.append(("A038", f"row {number} has {len(cells)} cells, the header "
                              f"{len(header)}; not imported", here))
             unread += 1
