@@ -713,3 +713,24 @@ def test_the_export_writes_each_value_as_every_output_reads_it(tmp_path: Path) -
     assert [(rows[m], type(rows[m])) for m in ("Signed Zero", "Whole")] == [(0.0, float)] * 2
     assert math.copysign(1, rows["Signed Zero"]) == 1 and "-0.0" not in text
     assert rows["Spread"] == "66.16 ± 0.5"
+
+
+def test_a_row_after_one_whose_metric_was_given_twice_is_a_result_of_its_own(
+        tmp_path: Path) -> None:
+    """helper-86: {"Accuracy": "80.1", "accuracy": "81.1"} (neither imported, A006) then
+    {"Accuracy": "70.1"} for the same model merged into one result of 70.1, which the first
+    row contradicts: the second row is a result of its own (A020), as with any other value."""
+    tables = tmp_path / "tables.json"
+    rows = [{"model_name": "M", "paper_title": "A paper", "paper_url": "https://arxiv.org/abs/"
+             "2301.00001", "paper_date": "2023-01-01", "metrics": metrics}
+            for metrics in ({"Accuracy": "80.1", "accuracy": "81.1", "F1": "88"},
+                            {"Accuracy": "70.1"})]
+    tables.write_text(json.dumps([{"task": "Image Classification", "datasets": [
+        {"dataset": "ImageNet", "sota": {"metrics": ["Accuracy", "F1"], "rows": rows}}]}]))
+    report = _import(tmp_path / "registry", evaluation_tables=[tables])
+    assert [d.code for d in report.diagnostics if d.code in ("A006", "A020")] == [
+        "A006", "A020"], report.diagnostics
+    [holder] = load_registry(tmp_path / "registry").holders()
+    assert sorted((r.model, {m: v.value for m, v in r.metrics.items()})
+                  for r in holder.results) == [("M", {"f1": 88.0}),
+                                               ("M [2]", {"accuracy": 70.1})]

@@ -586,3 +586,19 @@ def test_rows_of_a_very_wide_header_are_read_once_each(tmp_path: Path) -> None:
     assert report.counts["result"] == 2000
     [short] = [d for d in report.diagnostics if d.code == "A038"]
     assert short.line == 2002 and "has 3 cells" in short.message
+
+
+def test_a_row_after_one_whose_metric_was_given_twice_is_not_merged_into_it(
+        tmp_path: Path) -> None:
+    """helper-86: a row giving Accuracy twice (80.1 and 81.1: neither imported, A006), then a
+    row of the same model giving 70.1, merged into one result of accuracy 70.1 and the first
+    row's F1: a combination no row states, which the first row contradicts."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1,top1_again,top5\nM,224,80.1,81.1,95.0\n"
+                 "M,224,70.1,,\n")
+    report = _import(registry, table, _mapping(metrics={
+        "top1": "Top-1 Accuracy", "top1_again": "Top-1 Accuracy", "top5": "top5"}), tmp_path)
+    assert [d.code for d in report.diagnostics if d.code in ("A006", "A035")] == [
+        "A006", "A035"], report.diagnostics
+    [held] = _source(registry)["results"]  # type: ignore[index]
+    assert held["metrics"] == {"top-5-accuracy": 95.0}

@@ -49,7 +49,7 @@ from .. import layout
 from ..check import values_key
 from ..diagnostics import pointer_text
 from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity, undated
-from ..imports.fields import URL, Fields
+from ..imports.fields import URL, Fields, disagree
 from ..imports.formats import FORMATS
 from ..imports.holders import PaperDraft, PaperDrafts, Twins, numbered_model, numbered_note
 from ..imports.records import Origin
@@ -103,6 +103,9 @@ class Conversion(Fields):
         self._sources: dict[tuple[str, str], SourceDraft] = {}
         self.entities: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in layout.ENTITY_KINDS}
         self.counts: Counter[str] = Counter()
+        #: The metrics each held result's rows gave two values of (A006), by ``id`` of the
+        #: result: a later row giving one of them is not the same result's.
+        self._twice: dict[int, frozenset[str]] = {}
         self.undecided_metrics: set[str] = set()
         self.drafts = PaperDrafts()
         self._synonyms = {fold(k): list(v) for k, v in (synonyms or {}).items()}
@@ -309,7 +312,7 @@ class Conversion(Fields):
                         f"as '{model}'", where)
             notes.append("the archive names no model and no paper; the row's place in the "
                          "table stands for it")
-        metrics, value_notes = self._values(row.get("metrics"), where.at("metrics"))
+        metrics, twice, value_notes = self._values(row.get("metrics"), where.at("metrics"))
         notes += value_notes
         if not metrics:
             self.report("A005", f"row '{model}' of '{holder_label}' has no readable value; not "
@@ -361,14 +364,15 @@ class Conversion(Fields):
                 result["_url"] = raw_url.strip()  # see paper_record
         if notes:
             result["notes"] = "; ".join(notes)
-        self._add_result(holder, result, where)
+        self._add_result(holder, result, twice, where)
         return list(metrics)
 
-    def _values(self, raw: Any, where: Origin) -> tuple[dict[str, Any], list[str]]:
+    def _values(self, raw: Any, where: Origin
+                ) -> tuple[dict[str, Any], frozenset[str], list[str]]:
         read: list[tuple[str, Any, Origin]] = []
         notes: list[str] = []
         if not isinstance(raw, dict):
-            return {}, notes
+            return {}, frozenset(), notes
         for name, value in raw.items():
             here = where.at(name)
             if value is None:
@@ -391,14 +395,18 @@ class Conversion(Fields):
             if read_notes:
                 notes.append(f"{clean} {value!r}: {', '.join(read_notes)}")
             read.append((metric_id, reading_value, here))
-        return self.one_value_each(read, "row"), notes
+        metrics, twice = self.one_value_each(read, "row")
+        return metrics, twice, notes
 
-    def _add_result(self, holder: HolderDraft, result: dict[str, Any], where: Origin) -> None:
+    def _add_result(self, holder: HolderDraft, result: dict[str, Any], twice: frozenset[str],
+                    where: Origin) -> None:
+        """Hold ``result`` (``twice``: the metrics its row gave two values of, left out)."""
         key = result_identity(result["task"], result["dataset"], result.get("split"),
                               result["model"])
         existing = holder.results.get(key)
         model, n = result["model"], 1
-        while existing is not None and _disagree(existing, result):
+        while existing is not None and disagree(existing["metrics"], self._twice[id(existing)],
+                                                result["metrics"], twice):
             # Another row of the same name with other values (HotpotQA's many "Anonymous"
             # submissions, a paper's two "BERT" settings): a result of its own, named with a
             # number, so that neither row's values are lost.
@@ -413,11 +421,13 @@ class Conversion(Fields):
             self.report("A020", f"'{model}' is named again on this board with other values; "
                         f"imported as '{result['model']}'", where.at("model_name"))
         if existing is None:
-            if self._twin(holder, key, result) is not None:
+            if (twin := self._twin(holder, key, result)) is not None:
+                self._twice[id(twin)] |= twice
                 self.counts["merged row"] += 1
                 self.counts["aliased row"] += 1
                 return
             holder.results[key] = result
+            self._twice[id(result)] = twice
             holder.twins.setdefault((*key[:3], undated(result["model"])), []).append(key)
             self.counts["result"] += 1
             if isinstance(holder, SourceDraft):
@@ -426,6 +436,7 @@ class Conversion(Fields):
         self.counts["merged row"] += 1  # the same result again, with nothing that disagrees
         for metric, value in result["metrics"].items():
             existing["metrics"].setdefault(metric, value)
+        self._twice[id(existing)] |= twice
 
     def _twin(self, holder: HolderDraft, key: ResultIdentity, result: dict[str, Any]
               ) -> dict[str, Any] | None:
@@ -669,11 +680,6 @@ def unnamed_model(row: int | str) -> str:
 def _place(where: Origin) -> str:
     row = where.pointer[-1] if where.pointer else "?"
     return str(row + 1) if isinstance(row, int) else str(row)
-
-
-def _disagree(held: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
-    """Whether a row gives a metric of a result it names another value."""
-    return any(held["metrics"].get(m, v) != v for m, v in row["metrics"].items())
 
 
 def _rows_in(node: Mapping[str, Any]) -> int:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from .. import patterns
@@ -28,6 +29,16 @@ def _shown(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) or len(value) <= 200 \
         else repr(value[:200]) + "..."
     return text if len(text) <= 220 else text[:220] + "..."
+
+
+def disagree(held: Mapping[str, Any], held_twice: AbstractSet[str], metrics: Mapping[str, Any],
+             twice: AbstractSet[str]) -> bool:
+    """Whether a row naming a result already read gives it other values: another value of a
+    metric, or a value of a metric that either row gave twice (A006 left those out, but the
+    source did give them: a row of 70.1 after one of 80.1 and 81.1 is not the same result's,
+    and merged it made a combination no row states, helper-86)."""
+    return any(held.get(m, v) != v for m, v in metrics.items()) \
+        or not held_twice.isdisjoint(metrics) or not twice.isdisjoint(held)
 
 
 class Fields:
@@ -51,10 +62,10 @@ class Fields:
                                         pointer=where.pointer))
 
     def one_value_each(self, read: Iterable[tuple[str, Any, Origin]], what: str
-                       ) -> dict[str, Any]:
-        """The values read for one result, by metric: a metric given two different values
-        (a card's "Test Accuracy" and "Validation Accuracy" both of type accuracy) keeps
-        neither, which would be a guess (A006)."""
+                       ) -> tuple[dict[str, Any], frozenset[str]]:
+        """The values read for one result, by metric, and the metrics given two different
+        values (a card's "Test Accuracy" and "Validation Accuracy" both of type accuracy),
+        whose values are left out: keeping either would be a guess (A006)."""
         metrics: dict[str, Any] = {}
         twice: set[str] = set()
         for metric_id, number, where in read:
@@ -63,7 +74,7 @@ class Fields:
                             f"{metrics[metric_id]!r} and {number!r}; neither imported", where)
                 twice.add(metric_id)
             metrics.setdefault(metric_id, number)
-        return {m: v for m, v in metrics.items() if m not in twice}
+        return {m: v for m, v in metrics.items() if m not in twice}, frozenset(twice)
 
     def text(self, value: Any, where: Origin) -> str | None:
         """A string field as given, stripped of surrounding space and of control and invisible

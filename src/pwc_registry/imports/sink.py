@@ -41,7 +41,7 @@ from ..ids import PAPER_IDENTIFIERS, ResultIdentity, board_problem, fold, result
 from ..suggest import did_you_mean
 from ..values import exact_number
 from ..writing import Folders
-from .fields import Fields
+from .fields import Fields, disagree
 from .holders import PaperDraft, PaperDrafts, paper_record, title_left_out
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
@@ -86,6 +86,9 @@ class Sink(Fields):
         #: Whether the batch being read had some of it left out (A049): why a value is
         #: ambiguous (A033) then.
         self._partial = False
+        #: The metrics each held result's rows gave two values of (A006), by ``id`` of the
+        #: result: a later row giving one of them is not the same result's (fields.disagree).
+        self._twice: dict[int, frozenset[str]] = {}
 
     # --- reading --------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ class Sink(Fields):
         notes = list(imported.notes)
         values = [(*read, value.origin) for value in imported.values
                   if (read := self._value(value, fractions, mixed, notes)) is not None]
-        metrics = self.one_value_each(values, "result")
+        metrics, twice = self.one_value_each(values, "result")
         if not metrics:
             self.report_at("A005", f"'{model}' has no value that can be imported; not imported",
                            origin)
@@ -229,9 +232,9 @@ class Sink(Fields):
         if notes:
             record["notes"] = "; ".join(notes)
         if source is not None:
-            self._hold(source.results, record, origin)
+            self._hold(source.results, record, twice, origin)
         elif paper is not None:
-            self._hold(paper.results, record, origin)
+            self._hold(paper.results, record, twice, origin)
 
     def _metric_of(self, name: str) -> str:
         """The metric a batch's name for it is, as the unit rule groups values: its id, or the
@@ -337,21 +340,24 @@ class Sink(Fields):
         return draft
 
     def _hold(self, results: dict[ResultIdentity, dict[str, Any]], record: dict[str, Any],
-              origin: Origin) -> None:
+              twice: frozenset[str], origin: Origin) -> None:
+        """Hold ``record`` (``twice``: the metrics its row gave two values of, left out)."""
         key = result_identity(record["task"], record["dataset"], record.get("split"),
                               record["model"])
         held = results.get(key)
         if held is None:
             results[key] = record
+            self._twice[id(record)] = twice
             self.counts["result"] += 1
             return
-        if any(held["metrics"].get(m, v) != v for m, v in record["metrics"].items()):
+        if disagree(held["metrics"], self._twice[id(held)], record["metrics"], twice):
             self.report_at("A035", f"'{record['model']}' is given again with other values; "
                            "the first is imported", origin)
             self.counts["skipped row"] += 1
             return
         held["metrics"].update({m: v for m, v in record["metrics"].items()
                                 if m not in held["metrics"]})
+        self._twice[id(held)] |= twice
         self.counts["merged row"] += 1
 
     # --- writing --------------------------------------------------------------------------
