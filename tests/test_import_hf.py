@@ -507,3 +507,25 @@ def test_two_values_of_one_metric_in_a_result_import_neither(tmp_path: Path) -> 
         in report
     written = "".join(p.read_text("utf-8") for p in registry.glob("sources/*/*.yaml"))
     assert "      accuracy:" not in written and "f1-score: 85.5" in written
+
+
+def test_a_yaml_merge_key_leaves_its_result_out_said_so(tmp_path: Path) -> None:
+    """helper-86: `<<: {config: mrpc, split: test}` (a merge in YAML 1.1, as the Hub reads the
+    card: glue / mrpc / test) is a key of its own in YAML 1.2, so its keys were dropped
+    unsaid and the result filed under plain glue with no split. Its result is left out, with
+    the reason."""
+    card = _write_card(tmp_path, (
+        "model-index:\n- name: m\n  results:\n"
+        "  - task: {type: text-classification}\n"
+        "    dataset:\n      <<: {config: mrpc, split: test}\n      name: glue\n"
+        "      type: glue\n"
+        "    metrics: [{type: accuracy, value: 86.0}]\n"
+        "  - task: {type: text-classification}\n"
+        "    dataset: {name: sst2, type: sst2}\n"
+        "    metrics: [{type: accuracy, value: 91.0}]\n"))
+    batch = read_card(str(card))
+    assert [r.dataset for r in batch.results] == ["sst2"]
+    [(code, message, origin)] = batch.problems
+    assert origin.line == 7
+    assert code == "A049" and "'<<'" in message and "merge" in message
+    assert message.endswith("model-index[0].results[0] is not imported")

@@ -438,6 +438,16 @@ def _entry_of(pointer: Pointer) -> Pointer | None:
     return None
 
 
+def _at(data: Any, pointer: Pointer) -> Any:
+    """The value at ``pointer`` in ``data`` (None where there is none)."""
+    for step in pointer:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def salvage(doc: Document) -> Salvaged | None:
     """What an importer can still take from someone else's file whose problems are each
     confined to one value (:attr:`Document.partial`), or None when there is no such part.
@@ -446,7 +456,8 @@ def salvage(doc: Document) -> Salvaged | None:
     ``3.22e1``), becomes its text as written, which the value reader then reads or reports as
     it would a quoted one. A key written twice (Y002: readers differ on which value they keep)
     or a number that YAML 1.1 and 1.2 read as two numbers (Y007 ``010``: 10 or 8) makes its
-    value a guess, and the list entry holding it (a card's metric, a result, a
+    value a guess, as does a YAML 1.1 merge key (``<<``, a key of its own in YAML 1.2), and
+    the list entry holding it (a card's metric, a result, a
     model), whose other keys describe that value, is left out whole; outside any list entry, the
     document is refused. Positions are renumbered for the entries left out, so a value keeps its
     line. The document itself is not changed; the work is linear in its size."""
@@ -467,7 +478,11 @@ def salvage(doc: Document) -> Salvaged | None:
             if d.code in ("Y006", "Y020", "V015") or (d.code == "Y007" and is_number
                                                        and not two_numbers):
                 as_written.add(pointer)
-        if d.code == "Y002" or two_numbers:
+        # A YAML 1.1 merge key (``<<: {config: mrpc}``), flagged at its mapping: read as
+        # YAML 1.2 reads it, its keys would be lost unsaid (the Hub merges them).
+        merge_key = d.code == "Y007" and pointer not in doc.plain_texts \
+            and isinstance(mapping := _at(doc.partial, pointer), dict) and "<<" in mapping
+        if d.code == "Y002" or two_numbers or merge_key:
             entry = _entry_of(pointer)
             if entry is None:
                 return None
