@@ -1157,3 +1157,35 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(
     assert shown in summary.read_text("utf-8")
     done = CliRunner().invoke(main, ["diff", "--registry", str(registry), "main", "HEAD"])
     assert done.exit_code == 0, done.output
+
+
+def test_renaming_a_dataset_of_many_boards_adds_none(tmp_path: Path) -> None:
+    """helper-85: H017 counted the boards a dataset's rename moves as added (1,202, beside the
+    renamed rows' own errors), which no split of the change could bring under the limit."""
+    registry = speech_registry(tmp_path)
+    paper(registry, "many-splits", "2023-06-01", _on_splits(600, "G"))
+    committed(tmp_path, registry, branch="pr")
+    for path in registry.rglob("*.yaml"):
+        text = path.read_text("utf-8")
+        if "librispeech-test-clean" in text:
+            path.write_text(text.replace("librispeech-test-clean", "librispeech-clean"), "utf-8")
+    old = _file(registry, "dataset", "librispeech-test-clean")
+    old.rename(old.with_name("librispeech-clean.yaml"))
+    codes = {line.split()[0] for line in _guard(registry)}
+    assert "H002" in codes and "H017" not in codes
+
+
+def test_a_task_tree_rolling_rows_up_into_many_boards_is_refused_at_the_task(
+        tmp_path: Path) -> None:
+    """helper-85: eight new ancestor tasks above speech recognition roll each of 150 split
+    results up into eight more boards (1,200): H017 named an unchanged paper's file."""
+    registry = speech_registry(tmp_path)
+    paper(registry, "many-splits", "2023-06-01", _on_splits(150, "G"))
+    committed(tmp_path, registry, branch="pr")
+    for i in range(1, 9):
+        write(registry, "task", {"id": f"chain-{i}", "name": f"Chain {i}", "area": "speech",
+                                 **({"parent": f"chain-{i - 1}"} if i > 1 else {})})
+    _edit(_file(registry, "task", "speech-recognition"), lambda d: d.update(parent="chain-8"))
+    [line] = [line for line in _guard(registry) if line.startswith("H017")]
+    assert line.startswith("H017 registry/tasks/speech-recognition.yaml:1 ")
+    assert "a changed task or dataset does" in line

@@ -477,7 +477,8 @@ _PROBLEMS += [
             "thousands — one small file of results on made-up splits, under a task ten levels "
             "deep — would pass review and then make the site build write millions of files. "
             "A paper's results lie on tens of leaderboards, the archive's largest on a few "
-            "hundred; over 1,000 new ones in one change is refused. Check the splits are "
+            "hundred; over 1,000 new ones in one change (net of those it removes: a renamed "
+            "dataset moves its boards) is refused. Check the splits are "
             "named as the paper names them (\"test\", not one split per row); a bulk import "
             "is split into pull requests under the limit."),
     Problem("H013", "history-rewritten", "warning",

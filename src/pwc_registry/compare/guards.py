@@ -314,16 +314,30 @@ def _too_many_boards(where: _Locator, delta: Delta) -> set[Diagnostic]:
     registry: the changed papers' boards are compiled alone only when each is pinned at both
     versions, and one the base lacks is not (:func:`.compare`)."""
     new = delta.head_boards.keys() - delta.base_boards.keys()
-    if len(new) <= MAX_NEW_LEADERBOARDS:
+    # Net of the boards that go: a task or dataset renamed moves its boards, adding none.
+    added = len(new) - len(delta.base_boards.keys() - delta.head_boards.keys())
+    if added <= MAX_NEW_LEADERBOARDS:
         return set()
+    changed = {c.head.holder.id for c in delta.changed.values()
+               if c.head.holder is not None}
     opened: Counter[str] = Counter()
     for key in new:
-        opened.update({row.holder.id for row in delta.head_boards[key].rows})
-    holder, count = min(opened.items(), key=lambda item: (-item[1], item[0]))
+        opened.update({row.holder.id for row in delta.head_boards[key].rows} & changed)
+    # A task or dataset changed (its parent, most likely) before one added.
+    entities = [c.path for c in sorted(delta.changed.values(),
+                                       key=lambda c: (not c.base.present, c.path))
+                if c.kind not in layout.HOLDER_KINDS and c.head.present]
+    pointer: Pointer = ()
+    if opened:
+        holder, count = min(opened.items(), key=lambda item: (-item[1], item[0]))
+        path, pointer = delta.file_of_holder(holder), ("results",)
+        whose = f"this file's results open {count:,} of them"
+    else:  # rows of unchanged papers, rolled up by a changed task tree
+        path = entities[0] if entities else sorted(delta.changed)[0]
+        whose = "no changed paper's results open them: a changed task or dataset does"
     return {where.at(
-        "H017", f"the change adds {len(new):,} leaderboards, more than the "
-        f"{MAX_NEW_LEADERBOARDS:,} one change may add; this file's results open {count:,} "
-        "of them", delta.file_of_holder(holder), ("results",),
+        "H017", f"the change adds {added:,} leaderboards, more than the "
+        f"{MAX_NEW_LEADERBOARDS:,} one change may add; {whose}", path, pointer,
         "a result on a split, dataset or task no other result has opens a leaderboard (and "
         "one on each ancestor task), and the site writes about a dozen files for each: check "
         "that the splits are named as the paper names them; a bulk import goes in pull "
