@@ -141,6 +141,24 @@ def test_a_paper_whose_name_is_not_utf8_is_checked(registry: Path) -> None:
         (os.fsdecode(folder[len(os.fsencode(registry.parent)) + 1:]) + "/\\xff.yaml", "I001")]
 
 
+def test_a_named_papers_duplicate_identifier_is_reported_in_a_folder_not_utf8(
+        tmp_path: Path) -> None:
+    """helper-85: with file names shown escaped (no summary or comment can write their bytes),
+    the identifiers check kept its findings by the names as read: in a registry folder named
+    with a byte that is not UTF-8, a named paper's duplicate arXiv id (I003) went unsaid."""
+    from examples import materialise
+
+    source = materialise(Path("/nonexistent"), tmp_path / "example")
+    registry = Path(os.fsdecode(bytes(tmp_path) + b"/reg\xff"))
+    shutil.copytree(source, registry)
+    twin = registry / relative_path("paper", "a-twin-of-lert")
+    twin.parent.mkdir(parents=True, exist_ok=True)
+    text = (registry / LERT_FILE).read_text("utf-8")
+    twin.write_text(text.replace(f"id: {LERT}", "id: a-twin-of-lert"), "utf-8")
+    report = run(Options(registry=registry, paths=[twin], jobs=1))
+    assert [d.code for d in report.diagnostics if d.code == "I003"] == ["I003"]
+
+
 def test_a_stray_with_a_name_git_quotes_is_reported(registry: Path) -> None:
     (registry / "tasks" / "notes\tü\n.txt").write_text("hello\n")
     code, report = validate(registry)

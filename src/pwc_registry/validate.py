@@ -396,7 +396,8 @@ def _validate_papers(registry: Path, holders: list[layout.RegistryFile], today: 
     cross += check_holder_ids(layout.discover(registry, [s for s in sources if s.exists()])[0],
                               {f.stem for f in holders if f.kind == layout.PAPER} | taken,
                               locate)
-    diagnostics += [d for d in cross if d.file in checked or d.code == "I011"]
+    shown = {shown_name(name) for name in checked}  # as diagnostics name files
+    diagnostics += [d for d in cross if d.file in shown or d.code == "I011"]
     return Report(diagnostics, Counter(f.kind for f in [*holders, *naming]), "")
 
 
