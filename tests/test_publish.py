@@ -256,7 +256,8 @@ def test_every_output_says_what_a_spread_is(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path / "repo")
     paper(registry, "seeded-asr", "2024-02-01", [result(
         TASK, DATA, "Seeded", word_error_rate={"value": 2.75, "spread": 0.05,
-                                               "note": "std over 5 <seeds>"})])
+                                               "note": "std over 5 <seeds>"}), result(
+        TASK, DATA, "Once", word_error_rate={"value": 2.95, "note": "one run"})])
     site, lb = tmp_path / "site", tmp_path / "lb"
     done = invoke("build", "--registry", str(registry), "--site", str(site),
                   "--leaderboards", str(lb))
@@ -264,6 +265,8 @@ def test_every_output_says_what_a_spread_is(tmp_path: Path) -> None:
     board = f"{TASK}--{DATA}"
     page = (site / "benchmarks" / f"{board}.html").read_text("utf-8")
     assert "± of Word Error Rate: std over 5 &lt;seeds&gt;" in page
+    # A note without a spread (the schema allows one) is the value's: no "±" is named.
+    assert "<summary>note</summary>Word Error Rate: one run</details>" in page
     paper_page = (site / "papers" / "seeded-asr.html").read_text("utf-8")
     assert "2.75 ± 0.05 <span class=\"muted small\">(std over 5 &lt;seeds&gt;)</span>" \
         in paper_page

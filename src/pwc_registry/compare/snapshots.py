@@ -27,7 +27,7 @@ MAX_BOARD_BYTES = 64 * 1024 * 1024
 
 #: What a row is compared by, as the snapshot writes it (the paper it credits and its holder
 #: with their titles and arXiv ids: what a reader sees of whose the number is).
-_ROW_FIELDS = ("rank", "rank_without_extra_data", "values", "spreads", "ranks",
+_ROW_FIELDS = ("rank", "rank_without_extra_data", "values", "spreads", "spread_notes", "ranks",
                "extra_training_data", "date", "paper", "holder", "code", "source", "notes")
 #: What a board is compared by.
 _BOARD_FIELDS = ("name", "task", "dataset", "split", "primary_metric", "metrics", "notes")

@@ -467,7 +467,8 @@ class Pages:
                 "where": " · ".join(filter(None, [source.get("location"), kind])),
                 "url": source.get("url", ""), "reported_by": source.get("reported_by", ""),
                 "notes": "; ".join(filter(None, [result.notes, *(
-                    f"± of {self.name('metric', m)}: {v.note}" for m in b.metrics
+                    f"{'± of ' if v.spread is not None else ''}{self.name('metric', m)}: "
+                    f"{v.note}" for m in b.metrics
                     if (v := result.metrics.get(m)) is not None and v.note)])),
             })
         return out
