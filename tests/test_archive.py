@@ -734,3 +734,20 @@ def test_a_row_after_one_whose_metric_was_given_twice_is_a_result_of_its_own(
     assert sorted((r.model, {m: v.value for m, v in r.metrics.items()})
                   for r in holder.results) == [("M", {"f1": 88.0}),
                                                ("M [2]", {"accuracy": 70.1})]
+
+
+def test_an_arxiv_id_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
+    """helper-86: `"arxiv_id": "arXiv:2302.00060"` or `12345` left the paper without its id,
+    unsaid (and matched by no later import by that id)."""
+    papers = tmp_path / "papers-with-abstracts.json"
+    papers.write_text(json.dumps([
+        {"title": "A prefixed id", "arxiv_id": "arXiv:2302.00060"},
+        {"title": "A number", "arxiv_id": 12345},
+        {"title": "A versioned id", "arxiv_id": "2302.00061v2"},
+        {"title": "No id", "arxiv_id": None}]))
+    report = _import(tmp_path / "registry", papers=[papers])
+    found = [(d.code, d.pointer) for d in report.diagnostics if d.code == "A009"]
+    assert found == [("A009", (0, "arxiv_id")), ("A009", (1, "arxiv_id"))], report.diagnostics
+    loaded = load_registry(tmp_path / "registry")
+    assert sorted(p.identifiers.get("arxiv", "") for p in loaded.papers.values()) == [
+        "", "", "", "2302.00061"]

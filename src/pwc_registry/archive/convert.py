@@ -527,9 +527,8 @@ class Conversion(Fields):
                 self.counts["skipped code link"] += 1
                 continue
             ids = {}
-            arxiv = item.get("paper_arxiv_id")
-            if isinstance(arxiv, str) and _ARXIV_ID.match(arxiv.strip()):
-                ids["arxiv"] = _ARXIV_ID.match(arxiv.strip()).group(1)  # type: ignore[union-attr]
+            if arxiv := self._arxiv_id(item.get("paper_arxiv_id"), where.at("paper_arxiv_id")):
+                ids["arxiv"] = arxiv
             pwc = item.get("paper_url")
             if isinstance(pwc, str) and (m := PWC_PAPER_URL.search(pwc)):
                 ids["pwc"] = m.group(1)
@@ -545,6 +544,18 @@ class Conversion(Fields):
                     code[flag] = item[flag]
             paper.code.setdefault(repo, code)
 
+    def _arxiv_id(self, value: Any, where: Origin) -> str | None:
+        """An arXiv id as the dumps write it (``2302.00060``, a version allowed); any other
+        value is reported and left out (helper-86: ``arXiv:2302.00060`` or ``12345`` left the
+        paper without its id, unsaid, and matched by no later import)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str) and (found := _ARXIV_ID.match(value.strip())):
+            return found.group(1)
+        self.report("A009", f"{value!r} is not an arXiv identifier (such as 2302.00060); "
+                    "left out", where)
+        return None
+
     def add_paper(self, item: Any, where: Origin) -> PaperDraft | None:
         """One record of papers-with-abstracts: the draft it completes."""
         self.counts["paper record"] += 1
@@ -557,9 +568,8 @@ class Conversion(Fields):
             self.counts["skipped paper"] += 1
             return None
         ids: dict[str, str] = {}
-        arxiv = item.get("arxiv_id")
-        if isinstance(arxiv, str) and (m := _ARXIV_ID.match(arxiv.strip())):
-            ids["arxiv"] = m.group(1)
+        if arxiv := self._arxiv_id(item.get("arxiv_id"), where.at("arxiv_id")):
+            ids["arxiv"] = arxiv
         pwc = item.get("paper_url")
         if isinstance(pwc, str) and (found := PWC_PAPER_URL.search(pwc)):
             ids["pwc"] = found.group(1)
