@@ -751,3 +751,20 @@ def test_an_arxiv_id_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
     loaded = load_registry(tmp_path / "registry")
     assert sorted(p.identifiers.get("arxiv", "") for p in loaded.papers.values()) == [
         "", "", "", "2302.00061"]
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ("2023-01-01T12:30:00Z", "2023-01-01"), ("2023-01-01 12:30", "2023-01-01"),
+    ("2023-01-01T23:59:60.5+05:30", "2023-01-01"), ("2023-01-01T25:00:00Z", None),
+    ("2023-01-01T12:61", None), ("2023-01-01Tnoon", None)])
+def test_a_dates_time_must_be_a_time(tmp_path: Path, written: str, kept: str | None) -> None:
+    """helper-86: any run of digits, colons and signs after the day passed as a time
+    (`2023-01-01T25:00:00Z` became 2023-01-01, unsaid): a time that is none makes the date
+    unusable, reported (A009)."""
+    papers = tmp_path / "papers-with-abstracts.json"
+    papers.write_text(json.dumps([{"title": "A dated paper", "date": written}]))
+    report = _import(tmp_path / "registry", papers=[papers])
+    [paper] = load_registry(tmp_path / "registry").papers.values()
+    assert paper.date == kept
+    assert [d.pointer for d in report.diagnostics if d.code == "A009"] == (
+        [] if kept else [(0, "date")])

@@ -66,8 +66,12 @@ DOI = defined("doi").removeprefix("^").removesuffix("$")
 URL = ecma(defined("url"))
 #: YYYY-MM-DD.
 DAY = ecma(defined("day"))
-#: A day with a time after it (2022-11-10T08:00:00Z, as sources write a timestamp).
-DAY_AND_TIME = re.compile(defined("day").removesuffix("$") + r"(?:[T ][0-9:.Z+-]*)?\Z")
+#: A day with a time after it (2022-11-10T08:00:00Z, as sources write a timestamp): a time
+#: that can be one (no hour 25), and an offset or Z; the day is the one the source states.
+DAY_AND_TIME = re.compile(
+    defined("day").removesuffix("$")
+    + r"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::(?:[0-5][0-9]|60)(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?\Z")
 #: An id, unanchored, to be written into other patterns (Papers with Code's slugs have its
 #: form).
 ID = defined("id").removeprefix("^").removesuffix("$")
