@@ -529,3 +529,10 @@ def test_a_yaml_merge_key_leaves_its_result_out_said_so(tmp_path: Path) -> None:
     assert origin.line == 7
     assert code == "A049" and "'<<'" in message and "merge" in message
     assert message.endswith("model-index[0].results[0] is not imported")
+
+
+def test_a_card_whose_lines_end_in_a_carriage_return_alone_is_said_so(tmp_path: Path) -> None:
+    """helper-86: a card written with CR line ends was said to have no front matter."""
+    card = _write(tmp_path, _card("- name: m\n  results: []\n").replace("\n", "\r"))
+    [(code, message, _)] = read_card(card).problems
+    assert code == "A047" and "carriage return alone" in message

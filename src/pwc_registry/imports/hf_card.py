@@ -148,10 +148,12 @@ def read_card(file: str, *, repo_id: str | None = None) -> Imported:
     match = REGEX_YAML_BLOCK.search(text)
     if match is None:
         opened = text.split("\n", 1)[0].rstrip() == "---"
-        return Imported(Origin(file), fallback, (), (
-            ("A047", "the card's YAML front matter (--- at its top) is never closed by a line "
-             "of ---" if opened else "the card has no YAML front matter (--- at its top)",
-             Origin(file, (), 1)),))
+        why = "the card's YAML front matter (--- at its top) is never closed by a line of ---" \
+            if opened else "the card has no YAML front matter (--- at its top)"
+        if "\r" in text and "\n" not in text and text.startswith("---"):
+            why = ("the card's lines end in a carriage return alone, which the Hub's reader "
+                   "(and this one) does not take for the end of its front matter")
+        return Imported(Origin(file), fallback, (), (("A047", why, Origin(file, (), 1)),))
     offset = text.count("\n", 0, match.start(2))
     doc, read_problems, partial = read_source_yaml(file, match.group(2).encode("utf-8"),
                                                    line_offset=offset)
