@@ -239,3 +239,72 @@ def test_a_moved_result_joins_the_same_result_listed_after_it(tmp_path: Path) ->
     assert _guard(registry) == []
     [kept] = _results(registry / relative_path("paper", "convs2s"))
     assert kept == {**later, "metrics": {"bleu": 25.16}}
+
+
+def _two_datasets(tmp_path: Path) -> Path:
+    """Two datasets of one task, a metric each way (accuracy up, error down), a paper on both."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    for metric, name, direction in (("digit-acc", "Digit Accuracy", "higher"),
+                                    ("digit-err", "Digit Error", "lower"),
+                                    ("digit-top", "Digit Top", "higher")):
+        write(registry, "metric", {"id": metric, "name": name, "direction": direction,
+                                   "unit": "percent"})
+    write(registry, "task", {"id": "vision", "name": "Vision"})
+    write(registry, "task", {"id": "digits", "name": "Digits", "parent": "vision"})
+    for dataset in ("mnist", "mnist-2"):
+        write(registry, "dataset", {"id": dataset, "name": dataset.upper()})
+    on_test = result("digits", "mnist", "Net", digit_acc=99.1, digit_top=99.5)
+    on_test["split"] = "test"
+    spread = result("digits", "mnist-2", "Wide", digit_acc={"value": 99.0, "spread": 0.1})
+    paper(registry, "digits-paper", "2020-01-01",
+          [on_test, spread, result("digits", "mnist", "Wide", digit_acc=99.0)], tasks=["digits"])
+    _branch(tmp_path)
+    return registry
+
+
+@pytest.mark.parametrize(("args", "refusal"), [
+    (("dataset", "mnist", "mnist", {}, None), "merged into itself"),
+    (("dataset", "mnist", "mnist-2", {"digit-acc": "digit-err"}, None), "direction 'higher'"),
+    (("dataset", "mnist", "mnist-2", {"digit-acc": "gone"}, None), "no metric 'gone'"),
+    (("dataset", "mnist", "mnist-2", {"digit-top": "digit-acc"}, None), "two values of one metric"),
+    (("dataset", "mnist", "mnist-2", {}, "dev"), "filed under split 'test'"),
+    (("dataset", "mnist-2", "mnist", {}, None), "two values of digit-acc"),
+])
+def test_a_merge_that_would_lose_or_invent_a_value_writes_nothing(
+        tmp_path: Path, args: tuple, refusal: str) -> None:  # type: ignore[type-arg]
+    """helper-87: a merge into itself deleted the dataset and its boards; two metrics mapped
+    onto one kept the last; accuracy became error and a percent another metric's number; a
+    split the results had was overwritten; a joined result lost its published ± 0.1."""
+    registry = _two_datasets(tmp_path)
+    module = _script("merge_entities")
+    kind, other, keep, metrics, split = args
+    with pytest.raises(module.Refused, match=refusal):
+        module.merge(registry, kind, other, keep, "a reason", DAY, metrics, split)
+    assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_a_task_merged_with_its_parent_is_not_its_own_parent(tmp_path: Path) -> None:
+    """helper-87: the kept task took the other's parent (itself), or a child kept its parent
+    renamed to itself: R003, a cycle. Nor does a dataset merge touch a paper's `tasks:`."""
+    registry = _two_datasets(tmp_path)
+    merge = _script("merge_entities").merge
+    merge(registry, "task", "digits", "vision", "one task", DAY, {}, None)
+    assert "parent" not in load_registry(registry).entities["task"]["vision"]
+    assert not [line for line in _guard(registry) if not line.startswith("H")]
+    git(tmp_path, "checkout", "-q", "--", ".")
+    git(tmp_path, "clean", "-fdq")
+    merge(registry, "task", "vision", "digits", "one task", DAY, {}, None)
+    assert "parent" not in load_registry(registry).entities["task"]["digits"]
+
+
+def test_the_command_refuses_what_the_validator_would(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    registry = _two_datasets(tmp_path)
+    main = _script("merge_entities").main
+    for extra in (["--reason", " "], ["--reason", "r", "--date", "2026-02-30"],
+                  ["--reason", "r", "--date", "2999-01-01"],
+                  ["--reason", "r", "--split", "验证集"], ["--reason", "r", "--metric", "digit-acc"]):
+        with pytest.raises(SystemExit) as stop:
+            main(["dataset", "mnist", "mnist-2", "--registry", str(registry), *extra])
+        assert stop.value.code == 2, extra
+    assert git(tmp_path, "status", "--porcelain") == ""
