@@ -24,6 +24,7 @@ from pwc_registry import canonical, layout, schema, writing
 from pwc_registry.check import rows_by_board, same_value_pairs
 from pwc_registry.ids import fold, undated
 from pwc_registry.load import read_rich
+from pwc_registry.registry import value_of
 
 #: Fields that say nothing about the row itself, or are compared as values are.
 _NOT_COMPARED = {"model", "metrics", "aliases"}
@@ -66,6 +67,12 @@ def merge_rows(results: list[dict[str, Any]], date: str
                          for field in results[i] if field not in _NOT_COMPARED
                          and field in kept and not _same_field(field, kept[field],
                                                                  results[i][field])), None)
+        # The duplicate rule compares numbers; a spread or a note one row gives and the other
+        # lacks would be lost with the row removed.
+        conflict = conflict or next((
+            f"'{results[i]['model']}' gives {metric} otherwise (its spread or note)"
+            for i in others for metric, value in results[i]["metrics"].items()
+            if value_of(value) != value_of(kept["metrics"].get(metric, value))), None)
         if conflict is not None:
             left.append(f"'{kept['model']}': {conflict}; left for a maintainer")
             continue

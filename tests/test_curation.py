@@ -308,3 +308,17 @@ def test_the_command_refuses_what_the_validator_would(tmp_path: Path,
             main(["dataset", "mnist", "mnist-2", "--registry", str(registry), *extra])
         assert stop.value.code == 2, extra
     assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_duplicate_rows_that_differ_in_a_spread_are_left_alone(tmp_path: Path) -> None:
+    """The duplicate rule compares numbers: "ULMFiT (2018)" with ± 0.2 beside "ULMFiT"
+    without lost its spread when the dated row was removed."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    path = paper(registry, "ulmfit", "2018-01-18", [
+        result("stock-market-prediction", "astock", "ULMFiT (2018)",
+               accuracy={"value": 5.01, "spread": 0.2}),
+        result("stock-market-prediction", "astock", "ULMFiT", accuracy=5.01)])
+    _branch(tmp_path)
+    removed, left = _script("merge_duplicate_rows").merge_registry(registry, DAY)
+    assert removed == 0 and len(left) == 1 and "spread or note" in left[0]
+    assert len(_results(path)) == 2
