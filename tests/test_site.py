@@ -1440,3 +1440,36 @@ def test_a_table_row_with_more_cells_than_its_header_is_shown_as_written() -> No
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 | 3 |")
     assert "<table>" not in html and "3" in html
     assert "<table>" in render_markdown("| a | b |\n|---|---|\n| 1 \\| x | 2 |")
+
+
+def test_a_refused_clipboard_selects_the_bibtex_to_copy_by_hand(browser: Any,
+                                                                shipped_url: str) -> None:
+    """helper-88: with the clipboard refused (no permission), the copy button threw an
+    uncaught error and said nothing."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script("navigator.clipboard.writeText = () => Promise.reject("
+                         "new DOMException('refused', 'NotAllowedError'));")
+    page.goto(shipped_url + "papers/lert-a-linguistically-motivated-pre-trained-language-model"
+              ".html")
+    button = page.locator("button[data-copy]")
+    button.click()
+    page.wait_for_function("document.querySelector('button[data-copy]').textContent "
+                           "!== 'Copy BibTeX'")
+    assert button.inner_text() == "Selected: copy it"
+    assert page.evaluate("window.getSelection().toString()").startswith("@misc{lert-")
+    assert errors == []
+    page.close()
+
+
+def test_a_chart_wider_than_a_phone_opens_at_its_newest_end(browser: Any,
+                                                            shipped_url: str) -> None:
+    """helper-88: on a 390 px phone the chart showed its oldest results, the best off-screen
+    to the right, with nothing saying the box scrolls."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(shipped_url + "benchmarks/machine-translation--wmt-2014-en-de.html")
+    box = page.locator(".chart-scroll").first
+    scroll = box.evaluate("b => [b.scrollLeft, b.scrollWidth, b.clientWidth]")
+    assert scroll[1] > scroll[2] and scroll[0] == scroll[1] - scroll[2], scroll
+    page.close()

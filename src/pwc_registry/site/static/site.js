@@ -14,6 +14,14 @@ function setUpCopy() {
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.textContent).then(function () {
         button.textContent = "Copied";
+      }, function () {
+        // Refused (no permission, no user gesture): the text is selected to copy by hand.
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        button.textContent = "Selected: copy it";
       });
     });
   });
@@ -119,8 +127,17 @@ function setUpBuilt() {
   link.appendChild(time);
 }
 
+// A chart wider than the screen (a phone) opens at its newest end, where the best is: scrolled
+// from the left it showed only its oldest results, with nothing saying it scrolls.
+function setUpCharts() {
+  document.querySelectorAll(".chart-scroll").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) box.scrollLeft = box.scrollWidth;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   setUpBuilt();
+  setUpCharts();
   setUpFilters();
   setUpCopy();
   setUpLeaderboards();
