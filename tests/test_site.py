@@ -1473,3 +1473,17 @@ def test_a_chart_wider_than_a_phone_opens_at_its_newest_end(browser: Any,
     scroll = box.evaluate("b => [b.scrollLeft, b.scrollWidth, b.clientWidth]")
     assert scroll[1] > scroll[2] and scroll[0] == scroll[1] - scroll[2], scroll
     page.close()
+
+
+def test_the_feeds_carry_the_bests_without_extra_training_data(shipped_site: Path) -> None:
+    """helper-88: the feeds announced "Transformer Big + BT set a new best BLEU: 35" with no
+    word of its extra data, and none of the bests without it (DynamicConv 29.7, MUSE 29.9)."""
+    task = _atom(shipped_site / "feeds" / "tasks" / "machine-translation.atom")
+    titles = [e.findtext(f"{A}title", "") for e in task.findall(f"{A}entry")]
+    assert "Transformer Big + BT: 35 BLEU on Machine Translation on WMT 2014 EN-DE (extra " \
+        "training data)" in titles
+    assert "MUSE (2019): 29.9 BLEU on Machine Translation on WMT 2014 EN-DE (without extra " \
+        "training data)" in titles
+    [muse] = [e for e in task.findall(f"{A}entry") if e.findtext(f"{A}title", "").startswith(
+        "MUSE (2019): 29.9")]
+    assert "set a new best BLEU without extra training data" in muse.findtext(f"{A}summary", "")

@@ -3,10 +3,13 @@
 
 An entry is a step of a leaderboard's state of the art on its primary metric
 (:attr:`..leaderboard.Leaderboard.sota`: the result that beat every earlier one when it appeared),
-newest first. Every date in a feed is a date of the data — a day, or a month's first day where
-the registry knows the month only — never the clock's, so the same registry writes the same
-bytes. Entry ids are ``urn:uuid:`` names made from the board and the result's id
-(:func:`..tables.result_id`): stable across builds and hosts, with no domain to own. Links are
+or of its state of the art among the results that used no extra training data where the whole
+board's does not have it, newest first; an entry says which (helper-88: a reader following the
+view without extra data found none of its bests). Every date in a feed is a date of the data
+— a day, or a month's first day where the registry knows the month only — never the clock's,
+so the same registry writes the same bytes. Entry ids are ``urn:uuid:`` names made from the
+board and the result's id (:func:`..tables.result_id`; and the view, for a best without extra
+training data only): stable across builds and hosts, with no domain to own. Links are
 relative to the feed's own address unless the site's address is configured (``pwc site build
 --site-url``), then absolute.
 """
@@ -49,12 +52,25 @@ def has_feed(boards: Iterable[Leaderboard]) -> bool:
     return any(board.sota for board in boards)
 
 
-def _steps(boards: Iterable[Leaderboard]) -> list[tuple[Leaderboard, int, Step]]:
-    """The :data:`CAP` newest steps of ``boards``, newest first (then by board id, later steps
-    first)."""
-    return heapq.nlargest(CAP, ((board, i, step) for board in boards
-                                for i, step in enumerate(board.sota)),
-                          key=lambda s: (s[2].date, s[0].benchmark.id, s[1]))
+#: A feed's step: its board, whether it is a step of the view without extra training data only
+#: (a best among the rows that used none, which the whole board's state of the art does not
+#: show), its place in that view's steps, and the step.
+Entry = tuple[Leaderboard, bool, int, Step]
+
+
+def _steps(boards: Iterable[Leaderboard]) -> list[Entry]:
+    """The :data:`CAP` newest steps of ``boards`` in either view, newest first (then by board
+    id, the whole board's before the other view's, later steps first). A step of both views
+    is the whole board's."""
+    def entries(board: Leaderboard) -> Iterable[Entry]:
+        shown = {id(step.row) for step in board.sota}
+        yield from ((board, False, i, step) for i, step in enumerate(board.sota))
+        yield from ((board, True, i, step)
+                    for i, step in enumerate(board.sota_without_extra_data)
+                    if id(step.row) not in shown)
+
+    return heapq.nlargest(CAP, (e for board in boards for e in entries(board)),
+                          key=lambda s: (s[3].date, s[0].benchmark.id, not s[1], s[2]))
 
 
 def _stamp(date: str) -> str:
@@ -88,28 +104,34 @@ def feed(registry: Registry, boards: Iterable[Leaderboard], path: str, title: st
         '<?xml version="1.0" encoding="utf-8"?>\n', f'<feed xmlns="{ATOM}">\n',
         _element("title", title),
         _element("subtitle", "Each result that set a new best on a leaderboard's primary "
-                 "metric, newest first."),
+                 "metric, and each that set one among the results that used no extra "
+                 "training data, newest first."),
         _element("id", NAMESPACE.urn if path == SITE_FEED else uuid.uuid5(NAMESPACE, path).urn),
-        _element("updated", _stamp(steps[0][2].date)),
+        _element("updated", _stamp(steps[0][3].date)),
         _element("link", rel="self", type="application/atom+xml",
                  href=base + path if site_url else path.rsplit("/", 1)[-1]),
         _element("link", rel="alternate", type="text/html", href=base + page),
         "  <author>\n", _element("name", "Papers With Code 2", "    "), "  </author>\n",
         _element("generator", "pwc site build"),
     ]
-    parts += [_entry(registry, board, i, step, base) for board, i, step in steps]
+    parts += [_entry(registry, board, clean, i, step, base) for board, clean, i, step in steps]
     parts.append("</feed>\n")
     return "".join(parts).encode("utf-8")
 
 
-def _entry(registry: Registry, board: Leaderboard, i: int, step: Step, base: str) -> str:
+def _entry(registry: Registry, board: Leaderboard, clean: bool, i: int, step: Step,
+           base: str) -> str:
     b = board.benchmark
     row = step.row
     metric = registry.name("metric", b.primary or "")
     value = number(step.value)
     rid = result_id(row.result)
-    previous = board.sota[i - 1] if i else None
-    summary = (f"{row.result.model} set a new best {metric} on {b.name}: {value}"
+    view = board.sota_without_extra_data if clean else board.sota
+    previous = view[i - 1] if i else None
+    # Which best it is: among the rows without extra training data, or one that used some.
+    kind = " without extra training data" if clean else \
+        " (with extra training data)" if row.result.extra_training_data else ""
+    summary = (f"{row.result.model} set a new best {metric}{kind} on {b.name}: {value}"
                + (f" ({paper_label(row.paper)})" if row.paper is not None else "")
                + (f", as reported in {paper_label(row.holder)}" if row.holder is not row.paper
                   else "")
@@ -120,8 +142,12 @@ def _entry(registry: Registry, board: Leaderboard, i: int, step: Step, base: str
     inside = "    "
     return "".join([
         "  <entry>\n",
-        _element("title", f"{row.result.model}: {value} {metric} on {b.name}", inside),
-        _element("id", uuid.uuid5(NAMESPACE, f"{b.id}\x1f{rid}").urn, inside),
+        _element("title", f"{row.result.model}: {value} {metric} on {b.name}"
+                 + (" (without extra training data)" if clean else
+                    " (extra training data)" if row.result.extra_training_data else ""),
+                 inside),
+        _element("id", uuid.uuid5(NAMESPACE, f"{b.id}\x1f{rid}"
+                                  + ("\x1fwithout extra data" if clean else "")).urn, inside),
         _element("updated", _stamp(step.date), inside),
         _element("published", _stamp(step.date), inside),
         _element("link", None, inside, rel="alternate", type="text/html",
