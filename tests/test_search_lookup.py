@@ -276,3 +276,18 @@ def test_the_browser_folds_names_as_the_build_files_them(
         assert found[:1] == [f"Dataset: {name}"], typed
     page.close()
     server.shutdown()
+
+
+def test_an_excerpt_cut_from_a_list_of_names_starts_with_a_name(
+        browser: Any, shipped_site: Path, tmp_path: Path) -> None:
+    """helper-88: a leaderboard's excerpt began "· Accuray · F1-score · F1 · …"."""
+    board = {**_page("/benchmarks/qa-1.html", "Question Answering on D1", "benchmark"),
+             "excerpt": " · Accuracy · <mark>F1</mark>-score · F1 · "}
+    site = _site(tmp_path, shipped_site, {"f1": [board]})
+    server, url = serve(site)
+    page = browser.new_page()
+    _results(page, url, "f1")
+    assert page.locator("#search-results .excerpt").first.inner_text() == \
+        "Accuracy · F1-score · F1"
+    page.close()
+    server.shutdown()

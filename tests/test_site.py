@@ -1487,3 +1487,11 @@ def test_the_feeds_carry_the_bests_without_extra_training_data(shipped_site: Pat
     [muse] = [e for e in task.findall(f"{A}entry") if e.findtext(f"{A}title", "").startswith(
         "MUSE (2019): 29.9")]
     assert "set a new best BLEU without extra training data" in muse.findtext(f"{A}summary", "")
+
+
+def test_a_best_that_used_extra_data_says_so_wherever_it_is_listed(shipped_site: Path) -> None:
+    """helper-88: the lists of boards showed CMRC 2018's best, MacBERT-large-extData-v2, with
+    no extra-data mark, which its board has."""
+    page = (shipped_site / "tasks" / "chinese-reading-comprehension.html").read_text("utf-8")
+    assert ('— MacBERT-large-extData-v2 (single model) <abbr class="tag" title="used extra '
+            'training data">extra data</abbr>') in page

@@ -239,6 +239,10 @@
         span.appendChild(document.createTextNode(node.textContent || ""));
       }
     });
+    // A window into a list of names ("… · Accuracy · F1") starts or ends at a separator.
+    var first = span.firstChild, last = span.lastChild;
+    if (first && first.nodeType === 3) first.textContent = first.textContent.replace(/^[\s·]+/, "");
+    if (last && last.nodeType === 3) last.textContent = last.textContent.replace(/[\s·]+$/, "");
     return span;
   }
 
