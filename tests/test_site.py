@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html.parser
 import http.server
+import itertools
 import json
 import re
 import threading
@@ -1495,3 +1496,46 @@ def test_a_best_that_used_extra_data_says_so_wherever_it_is_listed(shipped_site:
     page = (shipped_site / "tasks" / "chinese-reading-comprehension.html").read_text("utf-8")
     assert ('— MacBERT-large-extData-v2 (single model) <abbr class="tag" title="used extra '
             'training data">extra data</abbr>') in page
+
+
+def test_the_charts_labels_cover_no_point_and_no_other_label(browser: Any,
+                                                             shipped_url: str) -> None:
+    """helper-88: on WMT 2014 EN-DE a label sat over another model's point (it read as that
+    point's), two labels ran into one, and the line crossed labels. Measured as Chromium lays
+    the chart out, in both views."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for board, view in itertools.product(("machine-translation--wmt-2014-en-de",
+                                          "machine-translation--wmt-2014-en-fr"),
+                                         ("", "#no-extra")):
+        page.goto(shipped_url + f"benchmarks/{board}.html{view}")
+        page.reload()  # a fragment alone does not load the page again
+        charts = [c for c in page.locator("svg.chart").all() if c.is_visible()]
+        assert len(charts) == 1, (board, view)
+        for chart in charts:
+            found = chart.evaluate("""svg => {
+                const box = e => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width,
+                                                                  b.y + b.height]; };
+                return {labels: [...svg.querySelectorAll('text.label')].map(box),
+                        points: [...svg.querySelectorAll('circle.point')].map(box),
+                        line: svg.querySelector('path.line').getAttribute('d')}; }""")
+            labels, points = found["labels"], found["points"]
+            assert len(labels) >= 5, labels
+            # The step line's segments, from its path (M x,y then H x V y ...), as thin boxes.
+            segments, (px, py) = [], map(float, found["line"].split()[0][1:].split(","))
+            for command in found["line"].split()[1:]:
+                to = float(command[1:])
+                if command[0] == "H":
+                    segments.append([min(px, to), py, max(px, to), py])
+                    px = to
+                else:
+                    segments.append([px, min(py, to), px, max(py, to)])
+                    py = to
+
+            def meet(a: list[float], b: list[float]) -> bool:
+                return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+            assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:]
+                        if meet(a, b)], board
+            assert not [(a, p) for a in labels for p in points if meet(a, p)], board
+            assert not [(a, g) for a in labels for g in segments if meet(a, g)], board
+    page.close()

@@ -57,6 +57,28 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 LABEL_SIZE = 12
 
 
+#: A rectangle on the chart: left, top, right, bottom.
+Box = tuple[float, float, float, float]
+
+
+def _label_box(px: float, py: float, width: float, side: str, below: bool
+               ) -> tuple[Box, float, float, str]:
+    """Where a label of ``width`` beside the point (``px``, ``py``) goes: its box, the text's
+    x and baseline, and its anchor (``start``: to the right of the point)."""
+    tx = px + 6 if side == "start" else px - 6
+    left = tx if side == "start" else tx - width
+    base = py + 6 + LABEL_SIZE if below else py - 6
+    return (left, base - LABEL_SIZE, left + width, base + 2), tx, base, side
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(box: Box, plot_w: float, plot_h: float) -> bool:
+    return LEFT <= box[0] <= box[2] <= LEFT + plot_w and TOP <= box[1] <= box[3] <= TOP + plot_h
+
+
 def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
                title_id: str = "chart-title") -> str:
     """An SVG of ``steps`` (oldest first), or an empty string when there is nothing to draw;
@@ -118,23 +140,36 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
         tip = f"{step.row.result.model}: {number(value)} ({step.date})"
         parts.append(f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="4" class="point">'
                      f'<title>{escape(tip)}</title></circle>')
-    # Each new best named by its model, the latest first; a label that would cover one already
-    # placed is left out (the point keeps its tooltip, and the page lists every new best).
-    placed: list[tuple[float, float, float, float]] = []
-    for step, day, value in reversed(list(zip(steps, days, values, strict=True))):
+    # Each new best named by its model, the latest first, beside its point: above or below,
+    # to its right or left, where the label covers no other label, no point and no part of the
+    # line, and stays in the plot; a label with no such place is left out (the point keeps its
+    # tooltip, and the page lists every new best). Placed anywhere it fitted, a label sat over
+    # another model's point, and the line ran through labels (helper-88).
+    xs, ys = [x(d) for d in days], [y(v) for v in values]
+    ends = [*xs[1:], LEFT + plot_w]
+    points: list[Box] = [(px - 7, py - 7, px + 7, py + 7) for px, py in zip(xs, ys, strict=True)]
+    obstacles: list[Box] = [(x_from, py - 1, x_to, py + 1)
+                  for x_from, x_to, py in zip(xs, ends, ys, strict=True)]
+    obstacles += [(x_at - 1, min(y_from, y_to), x_at + 1, max(y_from, y_to))
+                  for x_at, y_from, y_to in zip(xs[1:], ys, ys[1:], strict=False)]
+    for i, step, px, py in reversed(list(zip(range(len(xs)), steps, xs, ys, strict=True))):
+        others = [*points[:i], *points[i + 1:]]  # its own point it is beside
         name = step.row.result.model
         name = name if len(name) <= 28 else name[:27] + "…"
-        anchor = "end" if x(day) > LEFT + plot_w * 0.7 else "start"
         width = len(name) * LABEL_SIZE * 0.6  # a generous average glyph width
-        left = x(day) - 6 - width if anchor == "end" else x(day) + 6
-        base = y(value) - 6
-        box = (left, base - LABEL_SIZE, left + width, base + 2)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-               for b in placed):
+        sides = ("end", "start") if px > LEFT + plot_w * 0.7 else ("start", "end")
+        for below in (False, True):
+            spot = next((s for s in (_label_box(px, py, width, side, below) for side in sides)
+                         if _inside(s[0], plot_w, plot_h)
+                         and not any(_overlap(s[0], b) for b in (*obstacles, *others))),
+                        None)
+            if spot is not None:
+                break
+        if spot is None:
             continue
-        placed.append(box)
-        parts.append(f'<text x="{x(day) + (-6 if anchor == "end" else 6):.1f}" '
-                     f'y="{base:.1f}" class="label" text-anchor="{anchor}">'
+        box, tx, base, side = spot
+        obstacles.append((box[0] - 6, box[1], box[2] + 6, box[3]))  # a gap between two labels
+        parts.append(f'<text x="{tx:.1f}" y="{base:.1f}" class="label" text-anchor="{side}">'
                      f'{escape(name)}</text>')
     parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}" class="axis">{escape(label)}, '
                  'plotted so that up is better</text></svg>')
