@@ -26,7 +26,7 @@ from pwc_registry.registry import load_registry
 from pwc_registry.site.build import build_site
 from pwc_registry.snapshot import leaderboard_markdown
 
-from conftest import REPO, serve, stand_in_pagefind
+from conftest import REPO, count_calls, serve, stand_in_pagefind
 from registry_builder import paper, result, speech_registry, write
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -1539,3 +1539,31 @@ def test_the_charts_labels_cover_no_point_and_no_other_label(browser: Any,
             assert not [(a, p) for a in labels for p in points if meet(a, p)], board
             assert not [(a, g) for a in labels for g in segments if meet(a, g)], board
     page.close()
+
+
+def test_a_chart_of_thousands_of_bests_names_only_its_latest_in_linear_work(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request can make a board of thousands of new bests (each result a little better
+    and a day later): every label tested against every point and every part of the line is
+    quadratic work in the site build. A chart names its latest bests only, and a label looks
+    at the steps in its own columns."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from pwc_registry.leaderboard import Step
+    from pwc_registry.site import chart
+
+    def steps(count: int) -> list[Step]:
+        start = dt.date(1990, 1, 1).toordinal()
+        return [Step(dt.date.fromordinal(start + i).isoformat(), 1.0 + i / count,
+                     SimpleNamespace(result=SimpleNamespace(model=f"Model {i}")))  # type: ignore[arg-type]
+                for i in range(count)]
+
+    work = []
+    for count in (2_000, 8_000):
+        calls = count_calls(monkeypatch, chart, "_overlap")
+        svg = chart.sota_chart(steps(count), "m", "higher")
+        work.append(calls())
+        monkeypatch.undo()
+        assert svg.count('class="label"') <= chart.MAX_LABELS
+    assert work[1] < work[0] * 6, work  # 4 × the steps; quadratic would be 16 ×

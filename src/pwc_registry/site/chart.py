@@ -7,6 +7,7 @@ that set a new best when it appeared.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import sys
@@ -55,6 +56,8 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 #: The font size of a model's label, in the chart's units (style.css says the same): the chart
 #: is never drawn narrower than 640 px, so a label stays at 10.7 px or more on a phone.
 LABEL_SIZE = 12
+#: The most new bests a chart names, the latest: more would not fit its 640 px.
+MAX_LABELS = 40
 
 
 #: A rectangle on the chart: left, top, right, bottom.
@@ -146,29 +149,34 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
     # tooltip, and the page lists every new best). Placed anywhere it fitted, a label sat over
     # another model's point, and the line ran through labels (helper-88).
     xs, ys = [x(d) for d in days], [y(v) for v in values]
-    ends = [*xs[1:], LEFT + plot_w]
-    points: list[Box] = [(px - 7, py - 7, px + 7, py + 7) for px, py in zip(xs, ys, strict=True)]
-    obstacles: list[Box] = [(x_from, py - 1, x_to, py + 1)
-                  for x_from, x_to, py in zip(xs, ends, ys, strict=True)]
-    obstacles += [(x_at - 1, min(y_from, y_to), x_at + 1, max(y_from, y_to))
-                  for x_at, y_from, y_to in zip(xs[1:], ys, ys[1:], strict=False)]
-    for i, step, px, py in reversed(list(zip(range(len(xs)), steps, xs, ys, strict=True))):
-        others = [*points[:i], *points[i + 1:]]  # its own point it is beside
-        name = step.row.result.model
+    ends = [*xs[1:], LEFT + plot_w]  # where each best's level ends: the next one's rise
+    placed: list[Box] = []
+
+    def clear(box: Box, own: int) -> bool:
+        # Only the steps within the box's columns can meet it (xs and ends ascend), so a board
+        # of thousands of steps costs a label what its neighbours cost.
+        for j in range(bisect.bisect_left(ends, box[0] - 7), bisect.bisect_right(xs, box[2] + 7)):
+            nxt = min(j + 1, len(xs) - 1)
+            if (j != own and _overlap(box, (xs[j] - 7, ys[j] - 7, xs[j] + 7, ys[j] + 7))) \
+                    or _overlap(box, (xs[j], ys[j] - 1, ends[j], ys[j] + 1)) \
+                    or _overlap(box, (ends[j] - 1, min(ys[j], ys[nxt]), ends[j] + 1,
+                                      max(ys[j], ys[nxt]))):
+                return False
+        return not any(_overlap(box, b) for b in placed)
+
+    for i in range(len(xs) - 1, max(len(xs) - MAX_LABELS, 0) - 1, -1):
+        px, py = xs[i], ys[i]
+        name = steps[i].row.result.model
         name = name if len(name) <= 28 else name[:27] + "…"
         width = len(name) * LABEL_SIZE * 0.6  # a generous average glyph width
         sides = ("end", "start") if px > LEFT + plot_w * 0.7 else ("start", "end")
-        for below in (False, True):
-            spot = next((s for s in (_label_box(px, py, width, side, below) for side in sides)
-                         if _inside(s[0], plot_w, plot_h)
-                         and not any(_overlap(s[0], b) for b in (*obstacles, *others))),
-                        None)
-            if spot is not None:
-                break
+        spot = next((s for below in (False, True) for s in (
+            _label_box(px, py, width, side, below) for side in sides)
+            if _inside(s[0], plot_w, plot_h) and clear(s[0], i)), None)
         if spot is None:
             continue
         box, tx, base, side = spot
-        obstacles.append((box[0] - 6, box[1], box[2] + 6, box[3]))  # a gap between two labels
+        placed.append((box[0] - 6, box[1], box[2] + 6, box[3]))  # a gap between two labels
         parts.append(f'<text x="{tx:.1f}" y="{base:.1f}" class="label" text-anchor="{side}">'
                      f'{escape(name)}</text>')
     parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}" class="axis">{escape(label)}, '
