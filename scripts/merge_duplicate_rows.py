@@ -63,10 +63,18 @@ def merge_rows(results: list[dict[str, Any]], date: str
         keep = clean[0] if clean else group[0]
         kept = dict(results[keep])
         others = [i for i in group if i != keep]
-        conflict = next((f"'{results[i]['model']}' has another {field}" for i in others
-                         for field in results[i] if field not in _NOT_COMPARED
-                         and field in kept and not _same_field(field, kept[field],
-                                                                 results[i][field])), None)
+        # Each row against the kept one and every row before it: in a group of three, two
+        # removed rows could give two other code links or dates, and the second was lost.
+        seen = dict(kept)
+        conflict = None
+        for i in others:
+            conflict = next((f"'{results[i]['model']}' has another {field}"
+                             for field in results[i] if field not in _NOT_COMPARED
+                             and field in seen and not _same_field(field, seen[field],
+                                                                   results[i][field])), None)
+            if conflict is not None:
+                break
+            seen.update({f: v for f, v in results[i].items() if f not in seen})
         # The duplicate rule compares numbers; a spread or a note one row gives and the other
         # lacks would be lost with the row removed.
         conflict = conflict or next((

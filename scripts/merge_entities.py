@@ -191,6 +191,9 @@ def _benchmarks(files: Files, kind: str, other: str, keep: str, metrics: Mapping
         moved["id"] = layout.benchmark_id(moved["task"], moved["dataset"], moved.get("split"))
         if "corrections" in moved:
             raise Refused(f"{path}: a benchmark with corrections cannot be moved (H007)")
+        if split is not None and record.get("split") not in (None, split):
+            raise Refused(f"{path}: the board of split {record['split']!r} is not refiled "
+                          f"under {split!r}")
         if "primary_metric" in moved:
             moved["primary_metric"] = metrics.get(moved["primary_metric"],
                                                   moved["primary_metric"])
@@ -281,9 +284,13 @@ def _join(path: Path, into: dict[str, Any], moved: Mapping[str, Any]) -> None:
                               f"result it joins has {into[field]!r}")
             into[field] = {**value, **into[field]}
             continue
-        if field in into and into[field] != value:
+        # A flag the published row lacks is false there: taking the moved row's true would
+        # change what the published row shows, with no correction (H006).
+        differs = bool(value) != bool(into.get(field)) if field == "extra_training_data" \
+            else field in into and into[field] != value
+        if differs:
             raise Refused(f"{path}: '{moved['model']}' has {field} {value!r} where the result it "
-                          f"joins has {into[field]!r}")
+                          f"joins has {into.get(field)!r}")
         into.setdefault(field, value)
     for metric, value in moved["metrics"].items():
         # The whole value: its spread and note too (compared by the number alone, a joined

@@ -322,3 +322,52 @@ def test_duplicate_rows_that_differ_in_a_spread_are_left_alone(tmp_path: Path) -
     removed, left = _script("merge_duplicate_rows").merge_registry(registry, DAY)
     assert removed == 0 and len(left) == 1 and "spread or note" in left[0]
     assert len(_results(path)) == 2
+
+
+def test_a_moved_row_joins_no_published_row_it_would_flag(tmp_path: Path) -> None:
+    """helper-89: a moved row trained on extra data joined the published row of the same
+    model and value, which had no flag (false): it became flagged with no correction."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    write(registry, "metric", {"id": "digit-acc", "name": "Digit Accuracy",
+                               "direction": "higher", "unit": "percent"})
+    write(registry, "task", {"id": "digits", "name": "Digits"})
+    for dataset in ("mnist", "mnist-2"):
+        write(registry, "dataset", {"id": dataset, "name": dataset.upper()})
+    flagged = result("digits", "mnist-2", "Flag", digit_acc=98.0, extra=True)
+    paper(registry, "flag-paper", "2020-01-01",
+          [result("digits", "mnist", "Flag", digit_acc=98.0), flagged])
+    _branch(tmp_path)
+    module = _script("merge_entities")
+    with pytest.raises(module.Refused, match="extra_training_data True"):
+        module.merge(registry, "dataset", "mnist-2", "mnist", "one dataset", DAY, {}, None)
+    assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_a_board_of_another_split_is_not_refiled(tmp_path: Path) -> None:
+    """helper-89: `--split test` moved the benchmark file of the dev board onto test."""
+    registry = _two_datasets(tmp_path / "x")  # its own repository
+    write(registry, "benchmark", {"id": "digits--mnist-2--dev", "task": "digits",
+                                  "dataset": "mnist-2", "split": "dev",
+                                  "primary_metric": "digit-acc"})
+    git(tmp_path / "x", "add", "-A")
+    git(tmp_path / "x", "commit", "-qm", "a dev board")
+    module = _script("merge_entities")
+    with pytest.raises(module.Refused, match="split 'dev' is not refiled"):
+        module.merge(registry, "dataset", "mnist-2", "mnist", "one", DAY, {}, "test")
+    assert git(tmp_path / "x", "status", "--porcelain") == ""
+
+
+def test_three_duplicate_rows_that_disagree_among_themselves_are_left_alone(
+        tmp_path: Path) -> None:
+    """helper-89: of "Net", "Net (2018)" (code A) and "Net (2019)" (code B), both dated rows
+    were removed: B was compared with "Net" alone, which had no code, and was lost."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    rows = [result("stock-market-prediction", "astock", name, accuracy=5.01)
+            for name in ("Net", "Net (2018)", "Net (2019)")]
+    rows[1]["code_links"] = [{"title": "a", "url": "https://github.com/example/a"}]
+    rows[2]["code_links"] = [{"title": "b", "url": "https://github.com/example/b"}]
+    path = paper(registry, "net", "2018-01-18", rows)
+    _branch(tmp_path)
+    removed, left = _script("merge_duplicate_rows").merge_registry(registry, DAY)
+    assert removed == 0 and len(left) == 1 and "another code_links" in left[0]
+    assert len(_results(path)) == 3
