@@ -727,6 +727,35 @@ def test_feed_entries_keep_hostile_model_names_as_text(tmp_path: Path) -> None:
     assert newest.find(f"{A}link[@rel='alternate']").get("href").startswith(
         "https://example.org/pwc/benchmarks/speech-recognition--librispeech-test-clean.html#r-")
     assert feeds(registry, boards, by_task) == feeds(registry, boards, by_task)
+
+
+def test_the_first_best_without_extra_data_says_it_is_the_first_of_its_view(
+        tmp_path: Path) -> None:
+    """helper-89: a board whose first dated result used extra data: the first best without
+    any said it was "the first dated result on this leaderboard", which it is not."""
+    from pwc_registry.leaderboard import compile_leaderboards
+    from pwc_registry.site.feed import feed
+
+    registry_path = speech_registry(tmp_path)
+    for path in (registry_path / "papers").rglob("*.yaml"):
+        path.unlink()
+    paper(registry_path, "with-extra", "2019-01-01", [result(
+        "speech-recognition", "librispeech-test-clean", "Big", word_error_rate=2.0,
+        extra=True)])
+    paper(registry_path, "without", "2020-01-01", [result(
+        "speech-recognition", "librispeech-test-clean", "Small", word_error_rate=3.0)])
+    registry = load_registry(registry_path)
+    raw = feed(registry, compile_leaderboards(registry), "feeds/sota.atom", "t")
+    assert raw is not None
+    (tmp_path / "feed.atom").write_bytes(raw)
+    summaries = [e.findtext(f"{A}summary", "") for e in
+                 _atom(tmp_path / "feed.atom").findall(f"{A}entry")]
+    assert any("Small set a new best Word Error Rate without extra training data" in s
+               and s.endswith("The first dated result without extra training data on this "
+                              "leaderboard.") for s in summaries), summaries
+    assert any(s.startswith("Big set a new best Word Error Rate (with extra training data)")
+               and s.endswith("The first dated result on this leaderboard.")
+               for s in summaries), summaries
 # --- leaderboards (issue 17, items 3 to 5) ----------------------------------------------------
 
 SPEECH_BOARD = "benchmarks/speech-recognition--librispeech-test-clean.html"
@@ -1470,8 +1499,16 @@ def test_a_chart_wider_than_a_phone_opens_at_its_newest_end(browser: Any,
     to the right, with nothing saying the box scrolls."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(shipped_url + "benchmarks/machine-translation--wmt-2014-en-de.html")
-    box = page.locator(".chart-scroll").first
-    scroll = box.evaluate("b => [b.scrollLeft, b.scrollWidth, b.clientWidth]")
+
+    def scrolled() -> list[int]:
+        [box] = [b for b in page.locator(".chart-scroll").all() if b.is_visible()]
+        return box.evaluate("b => [b.scrollLeft, b.scrollWidth, b.clientWidth]")
+
+    scroll = scrolled()
+    assert scroll[1] > scroll[2] and scroll[0] == scroll[1] - scroll[2], scroll
+    # The other view's chart, hidden at first (helper-89: it opened at its oldest end).
+    page.evaluate("document.getElementById('no-extra').click()")
+    scroll = scrolled()
     assert scroll[1] > scroll[2] and scroll[0] == scroll[1] - scroll[2], scroll
     page.close()
 
@@ -1567,3 +1604,32 @@ def test_a_chart_of_thousands_of_bests_names_only_its_latest_in_linear_work(
         monkeypatch.undo()
         assert svg.count('class="label"') <= chart.MAX_LABELS
     assert work[1] < work[0] * 6, work  # 4 × the steps; quadratic would be 16 ×
+
+
+def test_a_labels_width_is_taken_at_least_as_wide_as_chromium_draws_it(
+        browser: Any, tmp_path: Path) -> None:
+    """helper-89: a label's width was taken as 0.6 em a glyph; Chromium drew
+    "MMMMMMMMMMMMMMMMMMMMMMM" 238 units wide against 166 taken, so a label placed at the
+    plot's edge or beside a neighbour ran past it. Each width the chart takes is measured
+    against the font the site's style sheet gives its labels."""
+    from pwc_registry.site.chart import _text_width
+
+    names = ["M" * 23, "W" * 15, "漢字のモデル名前長い", "😀" * 10, "Ordinary model 2.0",
+             "m" * 26, "%&@" * 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "Ⅻ ﷽ ꧅ 𒐫"]
+    style = (REPO / "src" / "pwc_registry" / "site" / "static" / "style.css").as_uri()
+    texts = "".join(f'<text x="10" y="{20 + 20 * i}" class="label"></text>'
+                    for i in range(len(names)))
+    page_file = tmp_path / "labels.html"
+    page_file.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><link '
+                         f'rel="stylesheet" href="{style}"></head><body><svg class="chart" '
+                         f'viewBox="0 0 720 300" style="width:720px">{texts}</svg></body></html>',
+                         "utf-8")
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    page.goto(page_file.as_uri())
+    widths = page.locator("svg.chart").evaluate(
+        "(svg, names) => [...svg.querySelectorAll('text.label')].map((t, i) => { "
+        "t.textContent = names[i]; return t.getBBox().width; })", names)
+    assert all(w > 0 for w in widths)
+    assert [(n, w, _text_width(n)) for n, w in zip(names, widths, strict=True)
+            if _text_width(n) < w] == []
+    page.close()

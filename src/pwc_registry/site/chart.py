@@ -74,6 +74,23 @@ def _label_box(px: float, py: float, width: float, side: str, below: bool
     return (left, base - LABEL_SIZE, left + width, base + 2), tx, base, side
 
 
+def _text_width(text: str) -> float:
+    """At least the width a label's text takes at :data:`LABEL_SIZE`, glyph by glyph, as the
+    site's fonts draw them: 1.1 em for a wide one (M, W, m, w, @, %, &, and any glyph outside
+    ASCII: CJK, emoji, a font's fallback), 0.8 em for another capital, 0.6 em for the rest.
+    At an average 0.6 em a glyph, "MMMMMMMMMMMMMMMMMMMMMMM" ran past the plot's edge and over
+    its neighbours (helper-89)."""
+    ems = 0.0
+    for char in text:
+        if not char.isascii() or char in "MWmw@%&":
+            ems += 1.1
+        elif char.isupper():
+            ems += 0.8
+        else:
+            ems += 0.6
+    return ems * LABEL_SIZE
+
+
 def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -168,7 +185,7 @@ def sota_chart(steps: Sequence[Step], metric_name: str, direction: str,
         px, py = xs[i], ys[i]
         name = steps[i].row.result.model
         name = name if len(name) <= 28 else name[:27] + "…"
-        width = len(name) * LABEL_SIZE * 0.6  # a generous average glyph width
+        width = _text_width(name)
         sides = ("end", "start") if px > LEFT + plot_w * 0.7 else ("start", "end")
         spot = next((s for below in (False, True) for s in (
             _label_box(px, py, width, side, below) for side in sides)

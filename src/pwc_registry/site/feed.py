@@ -138,7 +138,8 @@ def _entry(registry: Registry, board: Leaderboard, clean: bool, i: int, step: St
                + f", {step.date}. "
                + (f"The best before was {number(previous.value)} by "
                   f"{previous.row.result.model} ({previous.date})." if previous
-                  else "The first dated result on this leaderboard."))
+                  else "The first dated result without extra training data on this "
+                  "leaderboard." if clean else "The first dated result on this leaderboard."))
     inside = "    "
     return "".join([
         "  <entry>\n",

@@ -107,10 +107,11 @@ function setUpLeaderboards() {
   // Only #no-extra ticks the box: another fragment (the skip link's #main) leaves it as it is.
   function fromHash() { if (window.location.hash === "#no-extra") box.checked = true; }
   fromHash();
-  window.addEventListener("hashchange", fromHash);
+  window.addEventListener("hashchange", function () { fromHash(); setUpCharts(); });
   box.addEventListener("change", function () {
     history.replaceState(null, "", box.checked ? "#no-extra"
       : window.location.pathname + window.location.search);
+    setUpCharts();  // the view's own chart was hidden, so not scrolled, until now
   });
 }
 
@@ -128,17 +129,21 @@ function setUpBuilt() {
 }
 
 // A chart wider than the screen (a phone) opens at its newest end, where the best is: scrolled
-// from the left it showed only its oldest results, with nothing saying it scrolls.
+// from the left it showed only its oldest results, with nothing saying it scrolls. A hidden
+// chart (the other view's) is scrolled when it is shown.
+var scrolledCharts = [];
 function setUpCharts() {
   document.querySelectorAll(".chart-scroll").forEach(function (box) {
-    if (box.scrollWidth > box.clientWidth) box.scrollLeft = box.scrollWidth;
+    if (scrolledCharts.indexOf(box) !== -1 || box.scrollWidth <= box.clientWidth) return;
+    box.scrollLeft = box.scrollWidth;
+    scrolledCharts.push(box);
   });
 }
 
 document.addEventListener("DOMContentLoaded", function () {
   setUpBuilt();
-  setUpCharts();
   setUpFilters();
   setUpCopy();
   setUpLeaderboards();
+  setUpCharts();  // after the view a link asks for (#no-extra) is shown
 });
