@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import math
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -413,7 +414,21 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         return None, [Diagnostic("Y008", exc.message, file, line, column, hint=utf8.HINT)]
+    if (found := _YAML11_BREAK.search(text)) is not None:
+        preceding = text[: found.start()]
+        line = preceding.count("\n") + 1
+        column = found.start() - preceding.rfind("\n")
+        return None, [Diagnostic(
+            "Y022", f"U+{ord(found.group()):04X} ({unicodedata.name(found.group(), 'NEL')}): "
+            "YAML 1.1 readers take it for a line break, YAML 1.2 readers and most editors do "
+            "not, so the file reads two ways", file, line, column,
+            hint="remove it, or write it as an escape in a double-quoted string (\\u2028)")]
     return text, []
+
+
+#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to YAML 1.1 alone (helper-90: after a
+#: `#`, a metric no reviewer saw).
+_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 #: Problems confined to one value or one list entry (at their pointer): see :func:`salvage`.
