@@ -33,6 +33,17 @@ def test_what_is_written_reads_back_the_same(record: dict[str, Any]) -> None:
     assert canonical.dump(reference.data, "paper") == written
 
 
+def test_a_text_a_lax_reader_takes_for_a_number_stays_quoted() -> None:
+    """helper-90: `pwc fmt` unquoted "0X09", "_1", "0O7" and "0B1": text to YAML 1.2's core
+    schema and to YAML 1.1, but yaml_rs (in this project's own environment) read 0X09 as 9."""
+    import yaml_rs
+
+    for name in ("0X09", "_1", "_1_000", "0O7", "0B1", "-0XFF"):
+        written = canonical.dump({"id": "x", "title": name}, "paper")
+        assert f'title: "{name}"' in written, written
+        assert yaml_rs.loads(written)["title"] == name
+
+
 def test_numbers_are_written_as_every_yaml_reader_takes_them() -> None:
     assert canonical.number_text(66.36) == "66.36"
     assert canonical.number_text(90.0) == "90"

@@ -280,7 +280,15 @@ def _plain_ok(text: str) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
+    if _NUMBER_LOOKALIKE.match(text):
+        return False
     return resolve_plain(text) == text and yaml11_reading(text) is None
+
+
+# Strings YAML 1.2's core schema leaves text but that lax readers take for numbers: a base
+# prefix in capitals ("0X09" read as 9 by yaml_rs, as helper-90 found), or underscores before
+# digits ("_1"). Kept quoted, so no reader sees a number there.
+_NUMBER_LOOKALIKE = re.compile(r"(?i)[-+]?(?:0[xob][0-9a-f_]*|_[0-9_]*)\Z")
 
 
 def _quoted(text: str) -> str:
