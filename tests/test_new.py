@@ -283,3 +283,20 @@ def test_a_file_rewritten_is_a_new_file_renamed_over_the_old(tmp_path: Path) -> 
     code, out = invoke("fmt", "--registry", str(registry))
     assert code == 0, out
     assert backup.read_text("utf-8") == messy and "model: New Model" in paper.read_text("utf-8")
+
+
+@pytest.mark.parametrize(("bounds", "said"), [
+    (["--max", "1e-400"], "too small for a 64-bit float"),
+    (["--max", "0.1234567890123456789"], "more digits than a 64-bit float keeps"),
+    (["--min", "nan"], "is not a plain number"), (["--max", "inf"], "is not a plain number"),
+    (["--min", "1e400"], "too large for a 64-bit float"),
+    (["--min", "100", "--max", "0"], "100 is above the --max 0")])
+def test_a_metrics_range_is_read_as_a_value_is(tmp_path: Path, bounds: list[str],
+                                               said: str) -> None:
+    """helper-90: `--max 1e-400` wrote 0, 0.1234567890123456789 was rounded, inf and nan were
+    a traceback, and an inverted range was written (every value of the metric refused)."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    code, out = invoke("new", "metric", "Odd Score", "--direction", "higher", "--registry",
+                       str(registry), *bounds)
+    assert code == 2 and said in out and "Traceback" not in out, out
+    assert not (registry / "metrics" / "odd-score.yaml").exists()

@@ -34,6 +34,7 @@ from .ids import (
 )
 from .leaderboard import MAX_TASK_DEPTH, ancestors
 from .load import INVISIBLE, LOOKALIKE, Document, read_rich
+from .markdown import number as shown_number
 from .suggest import phrase
 from .values import float_artefact
 from .vocabulary import Entry, Limits, Vocabulary
@@ -169,7 +170,22 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
                          "leaderboards are listed but not ranked", ("id",),
                          hint="add direction: higher or direction: lower, from the metric's "
                          "definition")
+        if file.kind == "metric":
+            _check_range(findings, data)
     return findings.result()
+
+
+def _check_range(findings: Findings, data: Mapping[str, Any]) -> None:
+    """V017: a metric's least value above its greatest, which refuses every value of it."""
+    bounds = data.get("range")
+    if not isinstance(bounds, dict):
+        return
+    low, high = bounds.get("min"), bounds.get("max")
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) \
+            and not isinstance(low, bool) and not isinstance(high, bool) and low > high:
+        findings.add("V017", f"range: min {shown_number(low)} is above max "
+                     f"{shown_number(high)}: no value of the metric is possible", ("range", "min"),
+                     hint="swap them, or correct the one that is wrong")
 
 
 def title_problem(title: str) -> tuple[str, str] | None:

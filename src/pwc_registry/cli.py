@@ -422,16 +422,28 @@ def new_dataset(name: str, parent: str | None, homepage: str | None, entity_id: 
 @click.option("--direction", type=click.Choice(["higher", "lower"]), required=True,
               help="Which values are better: how every leaderboard of it is ranked.")
 @click.option("--unit", help='Its unit, e.g. "percent" (values 76.5 for 76.5%).')
-@click.option("--min", "low", type=float, help="The least possible value.")
-@click.option("--max", "high", type=float, help="The greatest possible value.")
+@click.option("--min", "low", help="The least possible value.")
+@click.option("--max", "high", help="The greatest possible value.")
 @_with_entity_options
-def new_metric(name: str, direction: str, unit: str | None, low: float | None,
-               high: float | None, entity_id: str | None, aliases: tuple[str, ...],
+def new_metric(name: str, direction: str, unit: str | None, low: str | None,
+               high: str | None, entity_id: str | None, aliases: tuple[str, ...],
                description: str | None, registry: Path | None) -> None:
     """Write a new metric file named NAME, with its direction (and unit and range where it
     has them: that is how values are ranked and checked)."""
-    bounds = {k: int(v) if v.is_integer() else v for k, v in (("min", low), ("max", high))
-              if v is not None}
+    from .values import exact_number
+
+    # Read as a value is (helper-90: 1e-400 was written 0, 0.1234567890123456789 rounded,
+    # inf a traceback): the digits given, or why not.
+    bounds: dict[str, int | float] = {}
+    for key, text in (("min", low), ("max", high)):
+        if text is None:
+            continue
+        try:
+            bounds[key] = exact_number(text)
+        except ValueError as exc:
+            raise click.BadParameter(f"{text!r} {exc}", param_hint=f"--{key}") from None
+    if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
+        raise click.BadParameter(f"{low} is above the --max {high}", param_hint="--min")
     _write_entity("metric", name, entity_id, aliases, description, registry,
                   direction=direction, unit=unit, range=bounds or None)
 

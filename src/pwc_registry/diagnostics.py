@@ -290,6 +290,10 @@ _PROBLEMS = [
             "date, or correct the paper's (its first version's date). A result the paper quotes "
             "from another paper names that paper (`paper:`) and is not checked against this "
             "one's date."),
+    Problem("V017", "range-inverted", "error", "A metric's least value is above its greatest",
+            "A metric's `range` says what values can be (an error rate from 0, an accuracy in "
+            "percent from 0 to 100); every value outside it is refused (V002). With `min` above "
+            "`max` no value can be, so every result of the metric would be refused."),
     # --- benchmarks: B ---
     Problem("B001", "primary-metric-not-listed", "error",
             "A benchmark's primary metric is not among its metrics",
