@@ -300,3 +300,19 @@ def test_a_metrics_range_is_read_as_a_value_is(tmp_path: Path, bounds: list[str]
                        str(registry), *bounds)
     assert code == 2 and said in out and "Traceback" not in out, out
     assert not (registry / "metrics" / "odd-score.yaml").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["paper", "--title", "Title\u202eRTL"], ["paper", "--title", "A title", "--author",
+                                            "Bob\u00adSmith"],
+    ["paper", "--title", "Bell\x07 rings"], ["task", "Unicode Task \u202e"],
+    ["dataset", "Zero\u200bwidth"], ["metric", "Score", "--direction", "higher",
+                                     "--description", "next\u0085line"]])
+def test_new_writes_no_text_the_validator_refuses(tmp_path: Path, args: list[str]) -> None:
+    """helper-90: `pwc new paper`, `task` and `dataset` wrote a title or name with a control or
+    invisible character (U+202E, U+00AD, U+200B, BEL), which `pwc validate` then refused."""
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    before = sorted(p for p in registry.rglob("*") if p.is_file())
+    code, out = invoke("new", *args, "--registry", str(registry))
+    assert code != 0 and ("V005" in out or "V010" in out), out
+    assert sorted(p for p in registry.rglob("*") if p.is_file()) == before

@@ -58,6 +58,21 @@ class NewPaper:
                    paper.abstract_url, paper.pdf_url)
 
 
+def _text_problems(record: Any, at: str = "") -> list[str]:
+    """What the validator would refuse (or warn of) in the texts of a record about to be
+    written: each text, however deep, by the one rule (helper-90: `pwc new paper` wrote a
+    title with U+202E, which `pwc validate` then refused as V010)."""
+    if isinstance(record, str):
+        return [f"{at or 'the text'}: {what} ({code}); {hint}"
+                for code, what, hint in text_problems(record)]
+    if isinstance(record, dict):
+        return [p for key, value in record.items()
+                for p in _text_problems(value, f"{at}.{key}" if at else str(key))]
+    if isinstance(record, list):
+        return [p for i, value in enumerate(record) for p in _text_problems(value, f"{at}[{i}]")]
+    return []
+
+
 def _papers(registry: Path) -> list[layout.RegistryFile]:
     return [f for f in layout.discover(registry)[0] if f.kind == layout.PAPER]
 
@@ -105,6 +120,8 @@ def new_paper(registry: Path, new: NewPaper) -> Path:
     if new.code:
         record["code"] = [{"url": url} for url in new.code]
     record["results"] = []
+    if texts := _text_problems(record):
+        raise ScaffoldError("; ".join(texts))
     if not schema.is_valid(layout.PAPER, record):
         raise ScaffoldError("the paper would not be valid: " + "; ".join(
             f"{d.message}" + (f" ({d.hint})" if d.hint else "")
@@ -413,6 +430,7 @@ def new_entity(registry: Path, new: NewEntity) -> Path:
         record[field] = target
     if new.aliases:
         record["aliases"] = list(new.aliases)
+    problems += _text_problems(record)
     if not problems and not schema.is_valid(new.kind, record):
         problems += [d.message + (f" ({d.hint})" if d.hint else "")
                      for d in _explain(record, new.kind)]
