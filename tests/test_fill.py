@@ -304,3 +304,27 @@ def test_the_seed_papers_recorded_response_still_reads() -> None:
     assert list(found) == ["2211.05344"]
     assert found["2211.05344"].date == "2022-11-10"
     assert arxiv.parse(LERT_RESPONSE.read_bytes(), "2211.05344") == found["2211.05344"]
+
+
+def test_what_arxiv_gives_is_written_only_where_the_validator_would_take_it() -> None:
+    """helper-90: a published day of 2023-02-30, a title with U+202E and an author with a soft
+    hyphen were written (then refused by `pwc validate`: V007, V010); a 1990 day for the id
+    2301.00001 was taken without a word."""
+    from pwc_registry.fill import completed
+
+    def given(**fields: Any) -> arxiv.ArxivPaper:
+        return arxiv.ArxivPaper(**{"arxiv_id": "2301.00001", "title": "A title",
+                                   "authors": ("Ann Lee",), "date": "2023-01-05",
+                                   "abstract": "Words.", "abstract_url": "", "pdf_url": None,
+                                   **fields})
+
+    record = {"id": "p", "identifiers": {"arxiv": "2301.00001"}}
+    out, fields, _ = completed(record, given())
+    assert fields == ("title", "authors", "date", "abstract") and out["date"] == "2023-01-05"
+    for bad, field, why in ((given(date="2023-02-30"), "date", "is not a day"),
+                            (given(date="1990-01-01"), "date", "is not of 2023-01"),
+                            (given(title="Title\u202eRTL"), "title", "U+202E"),
+                            (given(authors=("Bob\u00adSmith",)), "authors", "U+00AD")):
+        out, fields, notes = completed(record, bad)
+        assert field not in out and field not in fields, (field, out)
+        assert any(n.startswith(f"{field} from arXiv left out") and why in n for n in notes), notes

@@ -16,6 +16,7 @@ and never through a symbolic link.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import errno
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from . import arxiv, layout, schema, writing
+from .check import text_problems
+from .dates import month_of_arxiv
 from .formatting import rewritten
 from .load import read, read_rich
 from .registry import paper_from, paper_label
@@ -201,14 +204,39 @@ def completed(data: Mapping[str, Any], paper: arxiv.ArxivPaper
              "abstract": paper.abstract}
     for field in FIELDS:
         if field not in data and given[field]:
-            out[field] = given[field]
+            why = _refused(field, given[field], paper.arxiv_id)
+            if why:
+                notes.append(f"{field} from arXiv left out: {why}")
+            else:
+                out[field] = given[field]
     month = data.get("date")
-    if isinstance(month, str) and len(month) == 7 and paper.date:
+    if isinstance(month, str) and len(month) == 7 and paper.date \
+            and not _refused("date", paper.date, paper.arxiv_id):
         if paper.date.startswith(f"{month}-"):
             out["date"] = paper.date
         else:
             notes.append(f"date {month} kept: arXiv's first version is of {paper.date}")
     return out, tuple(f for f in FIELDS if out.get(f) != data.get(f)), tuple(notes)
+
+
+def _refused(field: str, value: Any, arxiv_id: str) -> str | None:
+    """Why a field arXiv gives is not written, by the validator's rules, or None: a text with a
+    control or invisible character (V005, V010), a date that is no day or not of the month
+    its id names (helper-90: 2023-02-30 for 2301.00001 was written, then refused as V007)."""
+    if field == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is not a day"
+        named = month_of_arxiv(arxiv_id)
+        if named is not None and not value.startswith(named):
+            return f"{value} is not of {named}, the month its id {arxiv_id} names"
+        return None
+    for text in (value if isinstance(value, list) else [value]):
+        found = [what for code, what, _ in text_problems(text) if code in ("V005", "V010")]
+        if found:
+            return found[0]
+    return None
 
 
 def _write(path: Path, text: bytes) -> None:
