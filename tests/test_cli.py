@@ -212,3 +212,21 @@ def test_a_folder_holding_the_registry_checks_the_registry_only(registry: Path,
     code, out = invoke("validate", "--registry", str(registry), str(elsewhere))
     assert code == 1 and out.count("Y013") == 1, out
     assert "is a folder outside the registry folder registry/" in out
+
+
+def test_a_linked_file_named_alone_is_found_in_its_registry_and_refused(
+        registry: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """helper-90: `pwc validate registry/papers/eb/x.yaml`, x.yaml a link to a file outside,
+    said "no registry/ folder here or above" (the link was followed to find the registry)."""
+    outside = tmp_path_factory.mktemp("outside") / "outside.yaml"  # no registry/ above it
+    outside.write_text("id: x\n")
+    link = registry / "papers" / "eb" / "x.yaml"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    monkeypatch.chdir(outside.parent)  # the file named by a path from elsewhere
+    for command in (["validate", str(link)], ["fmt", str(link)]):
+        outcome = CliRunner().invoke(main, command)
+        assert "no registry/ folder" not in outcome.output, (command, outcome.output)
+        assert "Y012" in outcome.output and outcome.exit_code == 1, (command, outcome.output)
+    assert outside.read_text() == "id: x\n"

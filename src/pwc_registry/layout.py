@@ -166,8 +166,10 @@ def kind_of(parts: tuple[str, ...]) -> str | None:
 
 
 def find_registry(start: Path) -> Path | None:
-    """The ``registry`` folder at or above ``start``."""
-    here = start.resolve()
+    """The ``registry`` folder at or above ``start``: where ``start`` is named, not where a
+    link there points (a linked file named on the command line found no registry, and said
+    so, not that it is a link: Y012, helper-90)."""
+    here = Path(os.path.abspath(start))
     for folder in (here, *here.parents):
         # The folder's own registry/ first: a clone of the repository is itself named
         # "registry" (git clone .../registry), and its data is the registry/ inside it.
