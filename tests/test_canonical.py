@@ -35,10 +35,12 @@ def test_what_is_written_reads_back_the_same(record: dict[str, Any]) -> None:
 
 def test_a_text_a_lax_reader_takes_for_a_number_stays_quoted() -> None:
     """helper-90: `pwc fmt` unquoted "0X09", "_1", "0O7" and "0B1": text to YAML 1.2's core
-    schema and to YAML 1.1, but yaml_rs (in this project's own environment) read 0X09 as 9."""
+    schema and to YAML 1.1, but yaml_rs (in this project's own environment) read 0X09 as 9;
+    helper-91: and "0_9" (yaml_rs drops an underscore anywhere in a number)."""
     import yaml_rs
 
-    for name in ("0X09", "_1", "_1_000", "0O7", "0B1", "-0XFF"):
+    for name in ("0X09", "_1", "_1_000", "0O7", "0B1", "-0XFF", "0_9", "09_", "1_0e1", "._1",
+                 "_.1", "9E9_"):
         written = canonical.dump({"id": "x", "title": name}, "paper")
         assert f'title: "{name}"' in written, written
         assert yaml_rs.loads(written)["title"] == name

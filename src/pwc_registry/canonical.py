@@ -29,7 +29,7 @@ from typing import Any
 
 from . import layout, schema
 from .diagnostics import Pointer
-from .load import resolve_plain, yaml11_reading
+from .load import looks_numeric, resolve_plain, yaml11_reading
 
 WIDTH = 100
 _INDENT = "  "
@@ -272,6 +272,9 @@ _SPECIAL_WORDS = frozenset(
     ["y", "yes", "n", "no", "true", "false", "on", "off", "null"])
 
 
+_LAX_NUMBER = re.compile(r"_|0[XOB]")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _plain_ok(text: str) -> bool:
     if _WORDY.fullmatch(text) and not text.endswith(" "):
@@ -280,15 +283,13 @@ def _plain_ok(text: str) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
-    if _NUMBER_LOOKALIKE.match(text):
+    # Text YAML 1.2's core schema leaves text but a lax reader takes for a number: number
+    # characters alone with an underscore or a base prefix in capitals ("0_9", "_1", "0X09":
+    # yaml_rs reads 9, as helper-90 and helper-91 found) is kept quoted. (Other such text,
+    # "2018-06", every reader takes as text.)
+    if looks_numeric(text) and _LAX_NUMBER.search(text):
         return False
     return resolve_plain(text) == text and yaml11_reading(text) is None
-
-
-# Strings YAML 1.2's core schema leaves text but that lax readers take for numbers: a base
-# prefix in capitals ("0X09" read as 9 by yaml_rs, as helper-90 found), or underscores before
-# digits ("_1"). Kept quoted, so no reader sees a number there.
-_NUMBER_LOOKALIKE = re.compile(r"(?i)[-+]?(?:0[xob][0-9a-f_]*|_[0-9_]*)\Z")
 
 
 def _quoted(text: str) -> str:

@@ -606,7 +606,20 @@ def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
 # through when it is a plain decimal to the end of its line (the same number in both versions),
 # or when its first line has a character no number, date or time can hold (then it is a string
 # in both).
-_NOT_NUMERIC = rb"[^-+._:0-9a-fA-FxXoOtTzZiInN \r\n#]"  # no number, date or time holds these
+#: The characters a number, a date or a time is written with, in any YAML reader's forms (a
+#: sign, digits, `.`, `_`, `:`, hexadecimal digits, base prefixes, exponents, `T`/`Z` of times,
+#: `inf`/`nan`, a space of "2001-12-14 21:59"): a plain scalar of these alone, starting as a
+#: number does, may be one to some reader. One definition for the fast reader (which leaves such
+#: files to the reference reader) and for `pwc fmt` (which quotes such a string).
+NUMERIC_CHARACTERS = "-+._:0-9a-fA-FxXoOtTzZiInN "
+_NOT_NUMERIC = f"[^{NUMERIC_CHARACTERS}\r\n#]".encode()  # no number, date or time holds these
+_LOOKS_NUMERIC = re.compile(f"[-+._0-9][{NUMERIC_CHARACTERS}]*\\Z")
+
+
+def looks_numeric(text: str) -> bool:
+    """Whether ``text``, written plain, is made of :data:`NUMERIC_CHARACTERS` alone and starts
+    as a number does: a lax reader may take it for a number (yaml_rs reads ``0_9`` as 9)."""
+    return bool(_LOOKS_NUMERIC.match(text))
 # At most 15 digits: every such decimal is a 64-bit float with the same digits (DBL_DIG); a longer
 # one may be rounded, which the reference reader reports (V015).
 _SAFE_NUMBER = (rb"-?(?=[0-9.]{1,16}(?![0-9.]))(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?[ ]*"
