@@ -33,7 +33,7 @@ from .ids import (
     undated,
 )
 from .leaderboard import MAX_TASK_DEPTH, ancestors
-from .load import INVISIBLE, LOOKALIKE, Document, read_rich
+from .load import CONTROL, INVISIBLE, LOOKALIKE, Document, read_rich
 from .markdown import number as shown_number
 from .suggest import phrase
 from .values import float_artefact
@@ -44,7 +44,6 @@ _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: A word: a run of letters (of any script).
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile("[A-Za-z]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
 #: What the sota-extractor left where it had cut out markup (``wzxhzdk:12``): never real text.
 PLACEHOLDER = re.compile(r"wzxhzdk:[0-9]+")
 _MARKDOWN_LINK = re.compile(r"\]\(|\[[^[\]]*\]\[")
@@ -271,7 +270,7 @@ def text_problems(text: str) -> list[tuple[str, str, str]]:
     """(code, what, hint) for each character a registry string may not hold (V005, V010):
     one rule for the validator and for what `pwc new` is asked to write."""
     found = []
-    m = _CONTROL.search(text)
+    m = CONTROL.search(text)
     if m:
         found.append(("V005", f"control character U+{ord(m.group()):04X} at offset {m.start()}",
                       "remove it; use a plain space or newline"))

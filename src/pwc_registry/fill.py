@@ -16,7 +16,6 @@ and never through a symbolic link.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import errno
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from . import arxiv, layout, schema, writing
-from .check import text_problems
-from .dates import month_of_arxiv
+from .dates import DAY, first_day
 from .formatting import rewritten
-from .load import read, read_rich
+from .load import read, read_rich, without_hidden
 from .registry import paper_from, paper_label
 
 #: What a paper record may lack that arXiv gives.
@@ -200,43 +198,43 @@ def completed(data: Mapping[str, Any], paper: arxiv.ArxivPaper
     notes on what was left alone."""
     out = dict(data)
     notes: list[str] = []
-    given = {"title": paper.title, "authors": list(paper.authors), "date": paper.date,
-             "abstract": paper.abstract}
+    # Someone else's text, as the importers take it: without the control and invisible
+    # characters a registry string may not hold (helper-90: a title with U+202E was written,
+    # then refused by `pwc validate`); a date only if it is a day.
+    title, abstract = without_hidden(paper.title), without_hidden(paper.abstract)
+    authors = [a for a in map(without_hidden, paper.authors) if a.strip()]
+    for field, clean, raw in (("title", title, paper.title), ("abstract", abstract,
+                                                              paper.abstract)):
+        if clean != raw:
+            notes.append(f"removed control or invisible characters from arXiv's {field}")
+    if authors != list(paper.authors):
+        notes.append("removed control or invisible characters from arXiv's authors")
+    date = paper.date
+    if date and not _a_day(date):
+        notes.append(f"arXiv's date {date!r} is not a day; left out")
+        date = ""
+    given: dict[str, Any] = {"title": title, "authors": authors, "date": date,
+                             "abstract": abstract}
     for field in FIELDS:
         if field not in data and given[field]:
-            why = _refused(field, given[field], paper.arxiv_id)
-            if why:
-                notes.append(f"{field} from arXiv left out: {why}")
-            else:
-                out[field] = given[field]
+            out[field] = given[field]
     month = data.get("date")
-    if isinstance(month, str) and len(month) == 7 and paper.date \
-            and not _refused("date", paper.date, paper.arxiv_id):
-        if paper.date.startswith(f"{month}-"):
-            out["date"] = paper.date
+    if isinstance(month, str) and len(month) == 7 and date:
+        if date.startswith(f"{month}-"):
+            out["date"] = date
         else:
-            notes.append(f"date {month} kept: arXiv's first version is of {paper.date}")
+            notes.append(f"date {month} kept: arXiv's first version is of {date}")
     return out, tuple(f for f in FIELDS if out.get(f) != data.get(f)), tuple(notes)
 
 
-def _refused(field: str, value: Any, arxiv_id: str) -> str | None:
-    """Why a field arXiv gives is not written, by the validator's rules, or None: a text with a
-    control or invisible character (V005, V010), a date that is no day or not of the month
-    its id names (helper-90: 2023-02-30 for 2301.00001 was written, then refused as V007)."""
-    if field == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not a day"
-        named = month_of_arxiv(arxiv_id)
-        if named is not None and not value.startswith(named):
-            return f"{value} is not of {named}, the month its id {arxiv_id} names"
-        return None
-    for text in (value if isinstance(value, list) else [value]):
-        found = [what for code, what, _ in text_problems(text) if code in ("V005", "V010")]
-        if found:
-            return found[0]
-    return None
+def _a_day(text: str) -> bool:
+    """Whether arXiv's date is a day the registry can hold (helper-90: 2023-02-30 was written,
+    then refused as V007)."""
+    try:
+        first_day(text)
+    except ValueError:
+        return False
+    return bool(DAY.match(text))
 
 
 def _write(path: Path, text: bytes) -> None:

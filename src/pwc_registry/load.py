@@ -56,6 +56,18 @@ INVISIBLE = re.compile(
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]")
 
+#: Control characters (C0 but tab and line feed, DEL, C1), LINE and PARAGRAPH SEPARATOR, and
+#: halves of surrogate pairs (JSON's "\ud800" escapes one): not text a registry string holds
+#: (V005). One set for the validator, the importers and `pwc papers fill`.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def without_hidden(text: str) -> str:
+    """``text`` without the control and invisible characters a registry string may not hold
+    (V005, V010): what an importer or `pwc papers fill` writes of someone else's text."""
+    return INVISIBLE.sub("", CONTROL.sub("", text))
+
+
 #: Letters that look like Latin ones in a script of their own: Cyrillic's, and the Greek
 #: capitals and omicron that do (not α, β or μ: "αNLI" and "μP" are real names). A word mixing
 #: them with Latin letters ("Lаrge" with a Cyrillic а) looks like a word it is not (Q014).

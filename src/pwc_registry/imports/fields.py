@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -15,14 +14,12 @@ from typing import Any
 from .. import patterns
 from ..dates import DAY_OR_MONTH, after
 from ..diagnostics import Diagnostic, Pointer, pointer_text
-from ..load import INVISIBLE
+from ..load import CONTROL, INVISIBLE, without_hidden
 from ..values import read_number_text
 from .records import Origin
 from .report import Problems
 
 URL = patterns.URL
-# Control characters, and halves of surrogate pairs (JSON's "\ud800" escapes one): not text.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def _shown(value: Any) -> str:
@@ -87,7 +84,7 @@ class Fields:
         if CONTROL.search(value) or INVISIBLE.search(value):
             self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
                         where)
-            value = INVISIBLE.sub("", CONTROL.sub("", value))
+            value = without_hidden(value)
         return value.strip() or None
 
     def texts(self, value: Any, where: Origin) -> list[str]:
