@@ -230,3 +230,17 @@ def test_a_linked_file_named_alone_is_found_in_its_registry_and_refused(
         assert "no registry/ folder" not in outcome.output, (command, outcome.output)
         assert "Y012" in outcome.output and outcome.exit_code == 1, (command, outcome.output)
     assert outside.read_text() == "id: x\n"
+
+
+def test_a_registry_reached_through_a_link_of_another_name_is_found(
+        registry: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """helper-91: with the registry found where a file is named (not where a link points), a
+    file named through a link to the registry folder, `myreg/papers/...`, found none."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "myreg").symlink_to(registry)
+    monkeypatch.chdir(elsewhere)
+    [paper] = [p for p in (registry / "papers").rglob("*.yaml")][:1]
+    named = elsewhere / "myreg" / paper.relative_to(registry)
+    outcome = CliRunner().invoke(main, ["validate", str(named)])
+    assert outcome.exit_code == 0 and "clean" in outcome.output, outcome.output

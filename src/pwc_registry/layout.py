@@ -166,17 +166,20 @@ def kind_of(parts: tuple[str, ...]) -> str | None:
 
 
 def find_registry(start: Path) -> Path | None:
-    """The ``registry`` folder at or above ``start``: where ``start`` is named, not where a
-    link there points (a linked file named on the command line found no registry, and said
-    so, not that it is a link: Y012, helper-90)."""
-    here = Path(os.path.abspath(start))
-    for folder in (here, *here.parents):
-        # The folder's own registry/ first: a clone of the repository is itself named
-        # "registry" (git clone .../registry), and its data is the registry/ inside it.
-        if (folder / "registry").is_dir():
-            return folder / "registry"
-        if folder.name == "registry" and folder.is_dir():
-            return folder
+    """The ``registry`` folder at or above ``start``, looked for as :func:`_place` places a
+    path: where ``start`` is named, else from its folder resolved; never from where ``start``
+    itself links to (a linked file named on the command line found no registry, and said so,
+    not that it is a link: Y012, helper-90; a registry reached through a link of another name
+    is found through its folder, helper-91)."""
+    absolute = Path(os.path.abspath(start))
+    for here in (absolute, absolute.parent.resolve() / absolute.name):
+        for folder in (here, *here.parents):
+            # The folder's own registry/ first: a clone of the repository is itself named
+            # "registry" (git clone .../registry), and its data is the registry/ inside it.
+            if (folder / "registry").is_dir():
+                return folder / "registry"
+            if folder.name == "registry" and folder.is_dir():
+                return folder
     return None
 
 
