@@ -536,3 +536,17 @@ def test_a_card_whose_lines_end_in_a_carriage_return_alone_is_said_so(tmp_path: 
     card = _write(tmp_path, _card("- name: m\n  results: []\n").replace("\n", "\r"))
     [(code, message, _)] = read_card(card).problems
     assert code == "A047" and "carriage return alone" in message
+
+
+def test_a_line_separator_in_a_cards_text_is_a_line_break_as_the_hub_reads_it(
+        tmp_path: Path) -> None:
+    """helper-91: with Y022, a card whose widget text held U+2028 was refused whole (A040),
+    though the Hub (PyYAML, YAML 1.1) reads it as a line break; a registry file is refused,
+    someone else's card is read as its readers read it."""
+    card = _write(tmp_path, _card(
+        "- name: m\n  results:\n  - task: {type: text-classification}\n"
+        "    dataset: {name: sst2, type: sst2}\n"
+        "    metrics: [{type: accuracy, value: 91.0}]\n").replace(
+        "license: mit\n", 'license: mit\nwidget:\n- text: "My name is\u2028Wolfgang"\n'))
+    batch = read_card(card)
+    assert batch.problems == () and [r.dataset for r in batch.results] == ["sst2"]

@@ -99,6 +99,10 @@ def _url(value: Any) -> str | None:
     return _text(value.get("URL") if isinstance(value, dict) else value)
 
 
+#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR in UTF-8.
+_YAML11_BREAKS = re.compile(b"\xc2\x85|\xe2\x80[\xa8\xa9]")
+
+
 def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_offset: int = 0
                      ) -> tuple[Document | None, list[Problem], bool]:
     """A YAML document of someone else's (a metafile, a card's front matter at ``line_offset``),
@@ -109,8 +113,12 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
     (a card's metric, a result, a model), reported (A049); the rest of the file is imported.
     Anything else refuses the document (A040). A byte-order mark at its start is taken off:
     the registry's own files may not have one (Y009), but a library's file is read as the
-    tables and cards are."""
-    doc = read_rich(file, raw.removeprefix(codecs.BOM_UTF8), any_shape=any_shape)
+    tables and cards are. NEL, LINE and PARAGRAPH SEPARATOR are line breaks, as YAML 1.1 reads
+    them (the Hub reads cards with PyYAML): a registry file holding one is refused (Y022), but
+    refusing someone else's card for one in a widget's text lost all of it (helper-91); a
+    diagnostic's line past one counts it as a line."""
+    raw = _YAML11_BREAKS.sub(b"\n", raw.removeprefix(codecs.BOM_UTF8))
+    doc = read_rich(file, raw, any_shape=any_shape)
     if doc.data is not None:
         return doc, [], False
     saved = salvage(doc)
