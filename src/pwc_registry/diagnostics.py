@@ -164,15 +164,17 @@ _PROBLEMS = [
             "1.8 × 10^308 and read anything below about 5 × 10^-324 as 0. A 400-digit integer "
             "would crash them, and `1.0e-400` would become 0. No result is either; write the number "
             "the paper gives (see docs/registry.md, Numbers)."),
-    Problem("Y022", "yaml11-line-break", "error",
-            "The file holds a character YAML 1.1 reads as a line break",
+    Problem("Y022", "hidden-line-break", "error",
+            "The file holds a line break that some readers or viewers do not see",
             "NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) are line "
             "breaks to YAML 1.1 readers (PyYAML, libyaml) and ordinary characters to YAML 1.2 "
-            "ones, and most editors, `cat` and `git diff` show no break at all. After a `#` the "
-            "rest of the line is a comment to a reviewer and to YAML 1.2, but data to YAML 1.1: "
-            "`accuracy: 66.36  # Table 2<NEL>f1-score: 99.9` filed an F1 no one saw. The file "
-            "is refused whole. Remove the character, or write it as an escape in a "
-            "double-quoted string (`\\u2028`)."),
+            "ones, and most editors, `cat` and `git diff` show no break at all; a carriage "
+            "return alone (not before a line feed) is a line break to every YAML reader and to "
+            "none of those viewers. After a `#` the rest of the line is a comment to a "
+            "reviewer, but data to a reader: `accuracy: 66.36  # Table 2<NEL>f1-score: 99.9` "
+            "filed an F1 no one saw. The file is refused whole. Remove the character, end lines "
+            "with a line feed, or write the character as an escape in a double-quoted string "
+            "(`\\u2028`)."),
     # --- schema: S ---
     Problem("S001", "missing-property", "error", "A required property is missing",
             "The schema of this kind of file requires the property."),

@@ -426,21 +426,28 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         return None, [Diagnostic("Y008", exc.message, file, line, column, hint=utf8.HINT)]
-    if (found := _YAML11_BREAK.search(text)) is not None:
+    if (found := _HIDDEN_BREAK.search(text)) is not None:
         preceding = text[: found.start()]
         line = preceding.count("\n") + 1
         column = found.start() - preceding.rfind("\n")
-        return None, [Diagnostic(
-            "Y022", f"U+{ord(found.group()):04X} ({unicodedata.name(found.group(), 'NEL')}): "
-            "YAML 1.1 readers take it for a line break, YAML 1.2 readers and most editors do "
-            "not, so the file reads two ways", file, line, column,
-            hint="remove it, or write it as an escape in a double-quoted string (\\u2028)")]
+        if found.group() == "\r":
+            why = ("a carriage return alone: a line break to YAML, none to git diff and most "
+                   "viewers")
+            hint = "end the line with a line feed, as every other line of a registry file ends"
+        else:
+            why = (f"U+{ord(found.group()):04X} ({unicodedata.name(found.group(), 'NEL')}): "
+                   "YAML 1.1 readers take it for a line break, YAML 1.2 readers and most "
+                   "editors do not")
+            hint = "remove it, or write it as an escape in a double-quoted string (\\u2028)"
+        return None, [Diagnostic("Y022", f"{why}, so the file reads two ways", file, line,
+                                 column, hint=hint)]
     return text, []
 
 
-#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to YAML 1.1 alone (helper-90: after a
-#: `#`, a metric no reviewer saw).
-_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
+#: Line breaks some readers or viewers do not see: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
+#: (YAML 1.1's alone) and a carriage return not before a line feed (helper-90, helper-91: after
+#: a `#`, a metric no reviewer saw).
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 #: Problems confined to one value or one list entry (at their pointer): see :func:`salvage`.
