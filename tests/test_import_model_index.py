@@ -552,3 +552,13 @@ def test_a_metafile_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
                              "      - Task: Image Classification\n        Dataset: ImageNet-1k\n"
                              "        Metrics:\n          Top 1 Accuracy: 70.0\n")
     assert _codes(batches) == [] and [r.model for r in _results(batches)] == ["a"]
+
+
+def test_someone_elses_yaml_with_old_mac_line_ends_is_read() -> None:
+    """A metafile whose lines end in a carriage return alone is YAML every reader reads; Y022
+    refuses it in the registry (git diff shows one line), and refused it here too."""
+    from pwc_registry.imports.model_index import read_source_yaml
+
+    doc, problems, partial = read_source_yaml("m.yml", b"Models:\r  - Name: a\r    In: b\r")
+    assert doc is not None and problems == [] and not partial
+    assert doc.data == {"Models": [{"Name": "a", "In": "b"}]}

@@ -99,8 +99,9 @@ def _url(value: Any) -> str | None:
     return _text(value.get("URL") if isinstance(value, dict) else value)
 
 
-#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR in UTF-8.
-_YAML11_BREAKS = re.compile(b"\xc2\x85|\xe2\x80[\xa8\xa9]")
+#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR in UTF-8, and a carriage return alone: line breaks
+#: to the readers of cards and metafiles that some viewers do not show (Y022 in the registry).
+_HIDDEN_BREAKS = re.compile(b"\xc2\x85|\xe2\x80[\xa8\xa9]|\r(?!\n)")
 
 
 def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_offset: int = 0
@@ -114,10 +115,11 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
     Anything else refuses the document (A040). A byte-order mark at its start is taken off:
     the registry's own files may not have one (Y009), but a library's file is read as the
     tables and cards are. NEL, LINE and PARAGRAPH SEPARATOR are line breaks, as YAML 1.1 reads
-    them (the Hub reads cards with PyYAML): a registry file holding one is refused (Y022), but
+    them (the Hub reads cards with PyYAML), and so is a carriage return alone, as every YAML
+    reader takes it: a registry file holding one is refused (Y022), but
     refusing someone else's card for one in a widget's text lost all of it (helper-91); a
     diagnostic's line past one counts it as a line."""
-    raw = _YAML11_BREAKS.sub(b"\n", raw.removeprefix(codecs.BOM_UTF8))
+    raw = _HIDDEN_BREAKS.sub(b"\n", raw.removeprefix(codecs.BOM_UTF8))
     doc = read_rich(file, raw, any_shape=any_shape)
     if doc.data is not None:
         return doc, [], False
