@@ -290,7 +290,7 @@ def test_a_file_rewritten_is_a_new_file_renamed_over_the_old(tmp_path: Path) -> 
     (["--max", "0.1234567890123456789"], "more digits than a 64-bit float keeps"),
     (["--min", "nan"], "is not a plain number"), (["--max", "inf"], "is not a plain number"),
     (["--min", "1e400"], "too large for a 64-bit float"),
-    (["--min", "100", "--max", "0"], "100 is above the --max 0")])
+    (["--min", "100", "--max", "0"], "min 100 is above max 0")])
 def test_a_metrics_range_is_read_as_a_value_is(tmp_path: Path, bounds: list[str],
                                                said: str) -> None:
     """helper-90: `--max 1e-400` wrote 0, 0.1234567890123456789 was rounded, inf and nan were

@@ -174,16 +174,22 @@ def check_record(file: layout.RegistryFile, doc: Document, vocabulary: Vocabular
     return findings.result()
 
 
+def range_problem(low: Any, high: Any) -> str | None:
+    """Why a metric's range (``min``, ``max``) admits no value, or None: V017, and what `pwc new
+    metric` refuses to write."""
+    numbers = [v for v in (low, high) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if len(numbers) == 2 and numbers[0] > numbers[1]:
+        return (f"min {shown_number(numbers[0])} is above max {shown_number(numbers[1])}: no "
+                "value of the metric is possible")
+    return None
+
+
 def _check_range(findings: Findings, data: Mapping[str, Any]) -> None:
     """V017: a metric's least value above its greatest, which refuses every value of it."""
     bounds = data.get("range")
-    if not isinstance(bounds, dict):
-        return
-    low, high = bounds.get("min"), bounds.get("max")
-    if isinstance(low, (int, float)) and isinstance(high, (int, float)) \
-            and not isinstance(low, bool) and not isinstance(high, bool) and low > high:
-        findings.add("V017", f"range: min {shown_number(low)} is above max "
-                     f"{shown_number(high)}: no value of the metric is possible", ("range", "min"),
+    if isinstance(bounds, dict) and (why := range_problem(bounds.get("min"),
+                                                          bounds.get("max"))):
+        findings.add("V017", f"range: {why}", ("range", "min"),
                      hint="swap them, or correct the one that is wrong")
 
 

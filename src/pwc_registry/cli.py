@@ -430,6 +430,7 @@ def new_metric(name: str, direction: str, unit: str | None, low: str | None,
                description: str | None, registry: Path | None) -> None:
     """Write a new metric file named NAME, with its direction (and unit and range where it
     has them: that is how values are ranked and checked)."""
+    from .check import range_problem
     from .values import exact_number
 
     # Read as a value is (helper-90: 1e-400 was written 0, 0.1234567890123456789 rounded,
@@ -442,8 +443,8 @@ def new_metric(name: str, direction: str, unit: str | None, low: str | None,
             bounds[key] = exact_number(text)
         except ValueError as exc:
             raise click.BadParameter(f"{text!r} {exc}", param_hint=f"--{key}") from None
-    if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
-        raise click.BadParameter(f"{low} is above the --max {high}", param_hint="--min")
+    if why := range_problem(bounds.get("min"), bounds.get("max")):
+        raise click.BadParameter(why, param_hint="--min")
     _write_entity("metric", name, entity_id, aliases, description, registry,
                   direction=direction, unit=unit, range=bounds or None)
 
