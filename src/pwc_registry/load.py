@@ -426,7 +426,8 @@ def _decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         return None, [Diagnostic("Y008", exc.message, file, line, column, hint=utf8.HINT)]
-    if (found := _HIDDEN_BREAK.search(text)) is not None:
+    # (Most files are ASCII without a carriage return: no search.)
+    if (not text.isascii() or "\r" in text) and (found := _HIDDEN_BREAK.search(text)):
         preceding = text[: found.start()]
         line = preceding.count("\n") + 1
         column = found.start() - preceding.rfind("\n")
