@@ -182,3 +182,24 @@ def test_a_corrected_value_is_not_questioned_as_far_above(tmp_path: Path) -> Non
     code, out = invoke("diff", "main", "--registry", str(registry))
     assert code == 0, out
     assert "corrected change" in out and "Far above" not in out, out
+
+
+def test_a_verdict_on_head_is_not_the_work_trees_when_they_differ(tmp_path: Path) -> None:
+    """helper-92: a paper committed on a new dataset left untracked: `pwc diff main HEAD`
+    said "valid" (the work tree's verdict) of a commit that fails CI (R001)."""
+    from registry_builder import write
+
+    registry = committed(tmp_path, speech_registry(tmp_path), branch="pr")
+    paper(registry, "new-asr", "2024-01-01", [
+        result("speech-recognition", "new-speech-set", "Net", word_error_rate=3.0)])
+    git(tmp_path, "add", "registry/papers")
+    git(tmp_path, "commit", "-qm", "the paper, not its dataset")
+    write(registry, "dataset", {"id": "new-speech-set", "name": "New speech set"})
+    outcome = CliRunner().invoke(main, ["diff", "main", "HEAD", "--registry", str(registry)])
+    assert outcome.exit_code == 0
+    assert "✅ valid" not in outcome.stdout and "no verdict" in outcome.stderr
+    assert "registry/datasets/new-speech-set.yaml" in outcome.stderr
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the dataset")
+    outcome = CliRunner().invoke(main, ["diff", "main", "HEAD", "--registry", str(registry)])
+    assert "✅ valid" in outcome.stdout and outcome.stderr == ""

@@ -764,7 +764,7 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str, validatio
     import json
 
     from .compare import compare, render
-    from .gitrefs import GitError
+    from .gitrefs import GitError, uncommitted
     from .report import partition
     from .validate import Options, validate
 
@@ -773,7 +773,15 @@ def diff(base: str, head: str | None, registry: Path | None, fmt: str, validatio
     except GitError as exc:
         raise click.UsageError(str(exc)) from exc
     verdict = None
-    if validation and head in (None, "HEAD"):
+    # The verdict is `validate --changed-since` on the work tree: it is HEAD's only when the
+    # work tree's registry is HEAD's (helper-92: an untracked dataset file made a commit that
+    # fails CI "valid").
+    unsaved = uncommitted(_registry(registry)) if validation and head == "HEAD" else []
+    if unsaved:
+        click.echo(f"pwc diff: no verdict: {len(unsaved)} file(s) under the registry differ "
+                   f"from HEAD ({unsaved[0]}{', ...' if len(unsaved) > 1 else ''}); commit them, "
+                   f"or compare the work tree (pwc diff {base})", err=True)
+    if validation and (head is None or (head == "HEAD" and not unsaved)):
         # The work tree is what is compared: the verdict of `validate --changed-since` on it.
         checked = validate(Options(registry=_registry(registry), changed_since=base))
         shown, old = partition(checked)  # warnings on files the change does not touch: apart

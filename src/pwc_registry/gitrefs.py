@@ -155,6 +155,17 @@ def commit_of(top: Path, ref: str) -> str:
     return out.strip()
 
 
+def uncommitted(registry: Path) -> list[str]:
+    """The files under ``registry`` that differ from HEAD in the work tree (changed, added,
+    untracked), relative to the top of the work tree."""
+    top = work_tree_top(registry)
+    folder = registry.resolve().relative_to(top.resolve()).as_posix()
+    out = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all",
+                  IGNORE_NO_SUBMODULE, "--", folder)
+    # Each entry is "XY path", a rename's old path after it as an entry of its own.
+    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+
+
 def _names(out: str) -> list[str]:
     """The paths in the output of a git command run with ``-z``: NUL-terminated and unquoted,
     so that names with spaces, quotes, newlines or non-ASCII letters come back as they are
