@@ -56,9 +56,11 @@ def test_every_bad_name_and_value_is_reported_at_once_without_a_usage_banner(
     lines = out.splitlines()
     assert lines == [
         "pwc new result: no task 'Stock Market Predction' in the registry; did you mean "
-        "'stock-market-prediction'?",
-        "pwc new result: no dataset 'Astok' in the registry; did you mean 'astock'?",
-        "pwc new result: no metric 'Acuracy' in the registry; did you mean 'accuracy'?",
+        "'stock-market-prediction'? If not, add it first: pwc new task 'Stock Market Predction'",
+        "pwc new result: no dataset 'Astok' in the registry; did you mean 'astock'? If not, add "
+        "it first: pwc new dataset Astok",
+        "pwc new result: no metric 'Acuracy' in the registry; did you mean 'accuracy'? If not, "
+        "add it first: pwc new metric Acuracy",
         "pwc new result: f1-score='**70.3**' is not a plain value (stripped bold markers): "
         "write 70.3",
         "pwc new result: recall='n/a': no number is given; write a number such as 76.5",
@@ -261,3 +263,25 @@ def test_a_new_entity_never_takes_a_neighbour_s_names(registry: Path) -> None:
                        "--parent", "stock-prise")
     assert code == 1 and "no task 'stock-prise'" in out
     assert "'stock-price'" not in out  # never suggested as its own parent
+
+
+def test_adding_the_same_result_again_says_it_is_there(registry: Path) -> None:
+    """helper-92: repeating a result just added, with the same value and spread, was told
+    that "a published value changes with a correction"; nothing changes, nothing is
+    published."""
+    assert new_result(registry, "accuracy=76.5 ± 0.2")[0] == 0
+    before = results(registry)
+    code, out = new_result(registry, "accuracy=76.5+-0.2")
+    assert code == 1 and "with these values: nothing to add" in out and "correction" not in out
+    assert results(registry) == before
+
+
+def test_a_result_without_a_word_on_extra_data_is_told_how_it_is_read(registry: Path) -> None:
+    """helper-92: a model trained with back-translation, added without --extra-data, became
+    the best without extra training data, and nothing said that unsaid is read as none."""
+    code, out = new_result(registry, "accuracy=76.5")
+    assert code == 0 and "extra training data: not given, so read as none" in out
+    code, out = invoke(registry, "new", "result", LERT, "--task", "Stock Market Prediction",
+                       "--dataset", "Astock", "--model", "M2", "--metric", "accuracy=70.0",
+                       "--no-extra-data")
+    assert code == 0 and "extra training data" not in out

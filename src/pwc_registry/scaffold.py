@@ -20,6 +20,7 @@ from .dates import DAY_OR_MONTH, first_day, month_of_arxiv
 from .diagnostics import Pointer
 from .ids import board_problem, fold, identity_of, new_paper_id, new_slug
 from .load import read, read_rich
+from .registry import value_of
 from .suggest import phrase, suggestions
 from .values import exact_number, read_number_text
 from .vocabulary import Limits, Vocabulary
@@ -181,9 +182,12 @@ def _resolve(vocabulary: Vocabulary, kind: str, text: str, problems: list[str],
     found, via_name = vocabulary.resolve(kind, text)
     if found or via_name:
         return found or via_name
-    hint = phrase(vocabulary.suggest(kind, text, exclude)) or (
-        f"add it first: pwc new {kind} {shell_word(text)}" if kind in NEW_ENTITY_KINDS else
-        f"add registry/{layout.FOLDERS[kind]}/{layout.slugify(text) or '<id>'}.yaml first")
+    add = (f"add it first: pwc new {kind} {shell_word(text)}" if kind in NEW_ENTITY_KINDS else
+           f"add registry/{layout.FOLDERS[kind]}/{layout.slugify(text) or '<id>'}.yaml first")
+    # A near name is a guess: if it is not the one, the way to add it is said too (helper-92:
+    # "WMT 2016 EN-RO" was offered the WMT 2014 datasets and nothing else).
+    near = phrase(vocabulary.suggest(kind, text, exclude))
+    hint = f"{near} If not, {add}" if near else add
     problems.append(f"no {kind} {text!r} in the registry; {hint}")
     return None
 
@@ -344,6 +348,11 @@ def _add_metrics(name: str, existing: list[dict[str, Any]], same: dict[str, Any]
     metrics = same.get("metrics")
     held: dict[str, Any] = metrics if isinstance(metrics, dict) else {}
     there = [m for m in result["metrics"] if m in held]
+    if there and all(value_of(held[m]) == value_of(result["metrics"][m]) for m in there) \
+            and len(there) == len(result["metrics"]):
+        raise Problems([f"{name} already has this result ('{same.get('model')}' on "
+                        f"{result['dataset']}, {result['task']}) with these values: nothing "
+                        "to add"])
     if there:
         raise Problems([f"{name} already has {m}={_shown_value(held[m])} for "
                         f"'{same.get('model')}' on "

@@ -409,8 +409,9 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
         path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())
         return where.at("H013", f"the state of the art over time on {d.board} no longer has "
                         f"these new bests: {d.before}", path, pointer,
-                        "a result added, or dated, at or before them now sets the best first: "
-                        "check its date against the paper")
+                        "a result added, dated or corrected to a better value at or before "
+                        "them now sets the best first: check its date and value against the "
+                        "paper")
     if d.kind == "source-provenance":
         assert d.holder is not None
         return where.at("H014", f"where the published results of '{d.holder}' come from "
