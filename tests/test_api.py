@@ -445,3 +445,50 @@ def test_a_papers_links_are_its_arxiv_pages_where_it_gives_none(shipped_site: Pa
     assert api["url_pdf"] == "https://arxiv.org/pdf/1909.01792"
     assert f'href="{api["url_pdf"]}" rel="nofollow">PDF</a>' in page
     assert f'href="{api["url_abs"]}" rel="nofollow">Paper</a>' in page
+
+
+@pytest.mark.parametrize("linked", ["api", "api/v1"])
+def test_an_api_folder_that_is_a_link_is_not_followed(base_site: Path, tmp_path: Path,
+                                                      linked: str) -> None:
+    """helper-93: with `api` (or `api/v1`) itself a link, `pwc site serve` answered files from
+    outside the site folder; docs/api.md says nothing outside is served, through a link or not."""
+    import http.server
+
+    site = tmp_path / "site"
+    shutil.copytree(base_site, site)
+    outside = tmp_path / "outside"
+    (outside / "v1" / "secret").mkdir(parents=True)
+    (outside / "v1" / "secret" / "index.json").write_text('{"secret": 1}')
+    if linked == "api/v1":
+        (outside / "secret").mkdir()
+        (outside / "secret" / "index.json").write_text('{"secret": 1}')
+    target = site / linked
+    shutil.rmtree(target)
+    target.symlink_to(outside)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{server.server_address[1]}"
+    for path in ("/api/v1/secret/", "/api/v1/secret", "/api/v1/secret/index.json",
+                 "/api/v1/v1/secret/", "/api/v1/papers/"):
+        status, body = _get(host, path)
+        assert b"secret" not in body and status == 404, (path, status, body)
+    server.shutdown()
+    server.server_close()
+
+
+def test_raw_bytes_and_fragments_of_a_request_are_taken_as_they_are(served: str) -> None:
+    """helper-93: a raw byte that is not ASCII in the query was read as Latin-1 (200, nothing
+    found) where docs/api.md promises 400; `?q=bert#frag` searched for "bert#frag"."""
+    import socket
+
+    host, port = served.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET /api/v1/papers/?q=\xff HTTP/1.1\r\nHost: x\r\n"
+                           b"Connection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.0 400") or answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    plain = json.loads(_get(served, "/api/v1/papers/?q=LINGUISTICALLY")[1])
+    assert plain["count"] == 1
+    assert json.loads(_get(served, "/api/v1/papers/?q=LINGUISTICALLY#frag")[1]) == plain

@@ -291,7 +291,11 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
                         self.wfile.write(data)
 
         def _route(self) -> tuple[int, str, bytes | Path]:
-            path, _, raw_query = self.path.partition("?")
+            if not self.path.isascii():  # raw bytes a client should have percent-encoded
+                raise Problem(400, "Bad request.")
+            # A fragment is the client's own: not part of the path nor of the query
+            # (helper-93: ?q=bert#frag searched for "bert#frag").
+            path, _, raw_query = self.path.split("#", 1)[0].partition("?")
             if len(path) > MAX_PATH or len(raw_query) > MAX_QUERY:
                 raise Problem(414, "Request too long.")
             try:
@@ -305,6 +309,10 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
             query = dict(pairs)
             found = resolve(root, names)
             is_file = found is not None and stat.S_ISREG(os.lstat(found).st_mode)
+            if names[:len(prefix)] == prefix and resolve(root, prefix) is None:
+                # `api` or `api/v1` itself a link: followed, it served files from outside the
+                # site (helper-93).
+                raise Problem(404, "Not found.")
             if names[:len(prefix)] == prefix and not is_file:
                 return 200, "application/json", api.answer(names[len(prefix):], query)
             if names[:len(prefix)] == prefix and names[-1] == INDEX and query:
@@ -326,6 +334,10 @@ def handler_for(site: Path) -> Callable[..., http.server.BaseHTTPRequestHandler]
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    #: Connections waiting to be taken: the standard library's 5 made a burst of a hundred
+    #: requests wait seconds on repeated connection attempts (helper-93).
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client gone mid-answer is not the server's error: no traceback for it."""
         if isinstance(sys.exc_info()[1], ConnectionError):
