@@ -320,17 +320,22 @@ def _write_card(tmp_path: Path, front: str, name: str = "org_model_README.md") -
     return card
 
 
+def _glue_then_sst2(glue_dataset: str) -> str:
+    """A model-index of two results: one on GLUE whose dataset is ``glue_dataset`` (its YAML
+    lines), then one on SST-2 that nothing is wrong with."""
+    return ("model-index:\n- name: m\n  results:\n"
+            "  - task: {type: text-classification}\n" + glue_dataset +
+            "    metrics: [{type: accuracy, value: 86.0}]\n"
+            "  - task: {type: text-classification}\n"
+            "    dataset: {name: sst2, type: sst2}\n"
+            "    metrics: [{type: accuracy, value: 91.0}]\n")
+
+
 def test_a_key_twice_in_a_cards_result_leaves_out_that_result(tmp_path: Path) -> None:
     """helper-38: `config: mrpc` and `config: cola` in one dataset filed the result under GLUE
     without a configuration, as if it measured another leaderboard; the result is left out."""
-    card = _write_card(tmp_path, (
-        "model-index:\n- name: m\n  results:\n"
-        "  - task: {type: text-classification}\n"
-        "    dataset: {name: glue, type: glue, config: mrpc, config: cola}\n"
-        "    metrics: [{type: accuracy, value: 86.0}]\n"
-        "  - task: {type: text-classification}\n"
-        "    dataset: {name: sst2, type: sst2}\n"
-        "    metrics: [{type: accuracy, value: 91.0}]\n"))
+    card = _write_card(tmp_path, _glue_then_sst2(
+        "    dataset: {name: glue, type: glue, config: mrpc, config: cola}\n"))
     batch = read_card(str(card))
     assert [r.dataset for r in batch.results] == ["sst2"]
     [(code, message, origin)] = batch.problems
@@ -514,15 +519,9 @@ def test_a_yaml_merge_key_leaves_its_result_out_said_so(tmp_path: Path) -> None:
     card: glue / mrpc / test) is a key of its own in YAML 1.2, so its keys were dropped
     unsaid and the result filed under plain glue with no split. Its result is left out, with
     the reason."""
-    card = _write_card(tmp_path, (
-        "model-index:\n- name: m\n  results:\n"
-        "  - task: {type: text-classification}\n"
+    card = _write_card(tmp_path, _glue_then_sst2(
         "    dataset:\n      <<: {config: mrpc, split: test}\n      name: glue\n"
-        "      type: glue\n"
-        "    metrics: [{type: accuracy, value: 86.0}]\n"
-        "  - task: {type: text-classification}\n"
-        "    dataset: {name: sst2, type: sst2}\n"
-        "    metrics: [{type: accuracy, value: 91.0}]\n"))
+        "      type: glue\n"))
     batch = read_card(str(card))
     assert [r.dataset for r in batch.results] == ["sst2"]
     [(code, message, origin)] = batch.problems
