@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pwc_registry import load
+from pwc_registry import ids, load
 from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, git
@@ -415,3 +415,17 @@ def test_only_a_real_html_character_reference_is_q015(tmp_path: Path) -> None:
     report = validate(Options(registry=registry, today=TODAY, jobs=1))
     assert [(d.code, d.file) for d in report.diagnostics] == [
         ("Q015", "registry/datasets/d3.yaml")]
+
+
+@pytest.mark.parametrize(("text", "hidden"), [
+    ("علی\u200cرضا", False),  # Persian: the non-joiner is spelling
+    ("ශ්\u200dරී", False),  # Sinhala "Sri": the joiner makes the conjunct
+    ("BE\u200cRT", True),  # between Latin letters it only makes two names of one
+    ("\u200cعلی", True), ("علی\u200c", True),  # at an end it joins nothing
+    ("a\u200dب", True), ("ی\u200d\u200dر", True),
+])
+def test_joiners_are_text_only_between_letters_of_joining_scripts(text: str, hidden: bool
+                                                                 ) -> None:
+    assert (load.INVISIBLE.search(text) is not None) is hidden
+    assert (load.without_hidden(text) != text) is hidden
+    assert ids.fold(text) == ids.fold(text.replace("\u200c", "").replace("\u200d", ""))

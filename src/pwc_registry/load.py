@@ -49,12 +49,18 @@ def _tag_11(text: str) -> str:
 #: (:data:`IGNORABLE_BLANKS`: a model named only U+3164 was a name of nothing). They make two
 #: names that look alike differ, or reorder how a line shows. (Listed by hand: deriving it from
 #: unicodedata costs a tenth of a second at every start; tests/test_load.py checks it.)
+#: The zero-width non-joiner and joiner are spelling between two letters of the scripts that
+#: join or form conjuncts (Persian "می‌خواهم", Sinhala "ශ්‍රී"): there they are text, and
+#: elsewhere ("BE\u200cRT") invisible. Names compare without them either way (:func:`.ids.fold`).
 IGNORABLE_BLANKS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
+JOINING_SCRIPTS = ("\u0600-\u08ff\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u18af"
+                   "\ufb50-\ufdff\ufe70-\ufefe")
 INVISIBLE = re.compile(
-    f"[{IGNORABLE_BLANKS}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    "\U000e0020-\U000e007f]")
+    f"[{IGNORABLE_BLANKS}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b"
+    "\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd"
+    "\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    f"\U000e0020-\U000e007f]|(?<![{JOINING_SCRIPTS}])[\u200c\u200d]"
+    f"|[\u200c\u200d](?![{JOINING_SCRIPTS}])")
 
 #: Control characters (C0 but tab and line feed, DEL, C1), LINE and PARAGRAPH SEPARATOR, and
 #: halves of surrogate pairs (JSON's "\ud800" escapes one): not text a registry string holds
