@@ -492,3 +492,32 @@ def test_raw_bytes_and_fragments_of_a_request_are_taken_as_they_are(served: str)
     plain = json.loads(_get(served, "/api/v1/papers/?q=LINGUISTICALLY")[1])
     assert plain["count"] == 1
     assert json.loads(_get(served, "/api/v1/papers/?q=LINGUISTICALLY#frag")[1]) == plain
+
+
+def test_a_result_has_its_rank_in_the_view_without_extra_training_data(tmp_path: Path) -> None:
+    from registry_builder import result, speech_registry, write
+
+    registry = speech_registry(tmp_path)
+    write(registry, "source", {
+        "id": "librispeech-leaderboard", "kind": "submission", "title": "Submissions",
+        "date": "2021-03", "url": "https://example.org/leaderboard",
+        "results": [
+            {**result("speech-recognition", "librispeech-test-clean", "Pretrained",
+                      word_error_rate=2.0), "extra_training_data": True},
+            result("speech-recognition", "librispeech-test-clean", "Plain",
+                   word_error_rate=3.0)]})
+    out = tmp_path / "site"
+    build_site(registry, out, jobs=1)
+    rows = {r["methodology"]: r for r in
+            _read(out, "evaluations/speech-recognition--librispeech-test-clean/results")[
+                "results"]}
+    pretrained, plain = rows["Pretrained"], rows["Plain"]
+    assert pretrained["uses_additional_data"] is True
+    assert (pretrained["rank"], pretrained["rank_without_extra_data"]) == (1, None)
+    assert plain["rank_without_extra_data"] < plain["rank"]
+    # Every row as the leaderboard's own file ranks it in its two views.
+    board = json.loads((out / "benchmarks" / "speech-recognition--librispeech-test-clean.json")
+                       .read_bytes())
+    assert sorted((r["model"], r["rank"], r["rank_without_extra_data"]) for r in board["rows"]) \
+        == sorted((r["methodology"], r["rank"], r["rank_without_extra_data"])
+                  for r in rows.values())

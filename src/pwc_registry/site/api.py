@@ -167,12 +167,14 @@ def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
         "evaluated_on": row.date,
         "external_source_url": source_url,
         # Not in the API: which table the row is on, who holds it, its rank by the primary
-        # metric, spreads, and the subtask it was filed under when it counts for a parent.
+        # metric (among all rows, and among those without extra training data), spreads, and
+        # the subtask it was filed under when it counts for a parent.
         "evaluation": b.id,
         "task": b.task,
         "dataset": b.dataset,
         "split": row.result.split,
         "rank": row.rank,
+        "rank_without_extra_data": row.rank_without_extra_data,
         "holder": {"kind": "source" if isinstance(holder, Source) else "paper",
                    "id": holder.id},
         "spreads": {name("metric", m): number(v.spread) for m in b.metrics
