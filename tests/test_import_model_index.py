@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pwc_registry import load
 from pwc_registry.imports.model_index import paper_identifiers, read_model_index
 from pwc_registry.imports.records import Imported, ImportedResult
 from pwc_registry.imports.units import fraction_metrics
@@ -324,7 +325,10 @@ def test_a_model_index_comment_never_closed_is_reported_at_its_start(tmp_path: P
 
 
 @pytest.mark.parametrize("text, code", [
-    ("a: &x [1, 2]\nb: *x\n", "Y003"),  # aliases (the start of every alias bomb)
+    # aliases of aliases, doubling at each level ("billion laughs"): stopped, not expanded
+    ("l0: &l0 [x, x]\n" + "".join(f"l{i + 1}: &l{i + 1} [*l{i}, *l{i}]\n"
+                                   for i in range(24)), "Y003"),
+    ("Models:\n  - Name: m\n    Metadata: *nowhere\n", "Y003"),  # an alias of no anchor
     ("Models:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), "Y011"),  # too deep
     ("Models: [\n", "Y001"),  # not YAML
     ("Models:\n  - Name: m\n    Epochs: !!python/object:os.system x\n", "Y004"),  # a tag
@@ -562,3 +566,28 @@ def test_someone_elses_yaml_with_old_mac_line_ends_is_read() -> None:
     doc, problems, partial = read_source_yaml("m.yml", b"Models:\r  - Name: a\r    In: b\r")
     assert doc is not None and problems == [] and not partial
     assert doc.data == {"Models": [{"Name": "a", "In": "b"}]}
+
+
+def test_a_list_the_metafile_shares_between_models_is_read_for_each(tmp_path: Path) -> None:
+    """mmpose writes its metafiles with PyYAML's dumper, which shares a list between models as
+    an anchor and aliases (configs/body_2d_keypoint/topdown_heatmap/coco/resnet_coco.yml at
+    open-mmlab/mmpose 759b39c: ``Architecture: &id001`` then ``Architecture: *id001``); 88 of
+    its 147 metafiles, ~1,700 values, were refused whole (helper-94). Each model reads the
+    shared value as its own, and its numbers keep their lines."""
+    batches = _read_metafile(tmp_path, (
+        "Models:\n"
+        "  - Name: a\n    Metadata:\n      Architecture: &id001\n      - SimpleBaseline2D\n"
+        "      - ResNet\n    Results:\n      - Task: T\n        Dataset: D\n"
+        "        Metrics:\n          Top 1 Accuracy: 70.1\n"
+        "  - Name: b\n    Metadata:\n      Architecture: *id001\n    Results:\n"
+        "      - Task: T\n        Dataset: D\n        Metrics:\n          Top 1 Accuracy: 72.3\n"))
+    assert _codes(batches) == []
+    results = sorted(_results(batches), key=lambda r: r.model)
+    assert [(r.model, [(v.metric, v.value) for v in r.values]) for r in results] == [
+        ("a", [("Top 1 Accuracy", 70.1)]), ("b", [("Top 1 Accuracy", 72.3)])]
+    assert [v.origin.line for r in results for v in r.values] == [11, 19]
+
+
+def test_aliases_stay_refused_in_the_registry() -> None:
+    doc = load.read_rich("x.yaml", b"a: &x [1, 2]\nb: *x\n")
+    assert doc.data is None and [d.code for d in doc.diagnostics] == ["Y003", "Y003"]

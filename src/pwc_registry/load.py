@@ -33,6 +33,10 @@ from .layout import MAX_FILE_BYTES as MAX_FILE_BYTES
 from .values import beyond_float, held_as, read_integer
 
 MAX_DEPTH = 32
+#: How many values aliases may add to someone else's file (:func:`read_rich`'s ``aliases``):
+#: a library's metafile shares a list between models (PyYAML's dumper writes ``&id001``), but
+#: aliases of aliases double at every level ("billion laughs"), so their copies are counted.
+MAX_ALIASED_VALUES = 100_000
 
 _EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER_11 = yaml.resolver.Resolver()
@@ -208,9 +212,16 @@ class _Stop(Exception):
 
 
 class _Builder:
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, text: str, *, aliases: bool = False) -> None:
         self.file = file
         self.text = text
+        #: Anchors and aliases are read (someone else's file), not refused (Y003).
+        self.aliases = aliases
+        #: Each anchor's value and how many values it holds, once read.
+        self.anchored: dict[str, tuple[Any, int]] = {}
+        #: Values read so far, counting each alias's copy; and how many came from aliases.
+        self.values = 0
+        self.aliased_values = 0
         self.diagnostics: list[Diagnostic] = []
         self.positions: dict[Pointer, tuple[int, int]] = {}
         self.key_positions: dict[Pointer, tuple[int, int]] = {}
@@ -297,15 +308,45 @@ class _Builder:
         if depth > MAX_DEPTH:
             self.report("Y011", f"data nested deeper than {MAX_DEPTH} levels", mark)
             raise _Stop
+        self.values += 1
+        if isinstance(event, yaml.AliasEvent) and self.aliases:
+            return self._alias(event, pointer)
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.aliased:  # one report per anchor: bombs repeat them
                 self.aliased.add(event.anchor)
                 self.report("Y003", f"alias *{event.anchor} is not allowed", mark,
                             hint="write the value out in full", pointer=pointer)
             return None
+        if event.anchor is not None and self.aliases:
+            before = self.values
+            value = self._unanchored(event, events, pointer, depth, is_key)
+            self.anchored[event.anchor] = (value, self.values - before + 1)
+            return value
         if event.anchor is not None:
             self.report("Y003", f"anchor &{event.anchor} is not allowed", mark,
                         hint="remove the anchor", pointer=pointer)
+        return self._unanchored(event, events, pointer, depth, is_key)
+
+    def _alias(self, event: Any, pointer: Pointer) -> Any:
+        """A copy of the value an alias names (``aliases``); a value of its own at each place,
+        so that leaving out or changing one does not change the other."""
+        found = self.anchored.get(event.anchor)
+        if found is None:  # undefined, or its own anchor's value still being read
+            self.report("Y003", f"alias *{event.anchor} names no anchor read before it",
+                        event.start_mark, pointer=pointer)
+            raise _Stop
+        value, size = found
+        self.aliased_values += size
+        self.values += size - 1
+        if self.aliased_values > MAX_ALIASED_VALUES:
+            self.report("Y003", f"aliases repeat more than {MAX_ALIASED_VALUES:,} values: the "
+                        "file is not read", event.start_mark, pointer=pointer)
+            raise _Stop
+        return copy.deepcopy(value)
+
+    def _unanchored(self, event: Any, events: Any, pointer: Pointer, depth: int,
+                    is_key: bool) -> Any:
+        mark = event.start_mark
         explicit_tag = event.tag is not None and event.tag != "!"
         if isinstance(event, yaml.ScalarEvent):
             explicit_tag = explicit_tag and not event.implicit[0] and not event.implicit[1]
@@ -588,15 +629,19 @@ def salvage(doc: Document) -> Salvaged | None:
     return Salvaged(kept, [(doubtful[e], e) for e in dropped])
 
 
-def read_rich(file: str, raw: bytes, *, any_shape: bool = False) -> Document:
+def read_rich(file: str, raw: bytes, *, any_shape: bool = False, aliases: bool = False
+              ) -> Document:
     """Read ``raw`` (the bytes of ``file``) with full positions and every diagnostic.
 
     ``any_shape``: a list or a scalar is data too (importers read other people's files, whose
-    documents may be lists); registry files are mappings."""
+    documents may be lists); registry files are mappings. ``aliases``: an alias is read as a
+    copy of its anchor's value (up to :data:`MAX_ALIASED_VALUES` values in all), as YAML
+    readers do, where a registry file may hold neither (Y003); a value inside a copy is located
+    at its alias."""
     text, problems = _decode(file, raw)
     if text is None:
         return Document(None, problems)
-    builder = _Builder(file, text)
+    builder = _Builder(file, text, aliases=aliases)
     data = builder.build()
     doc = Document(data, builder.diagnostics, positions=builder.positions,
                    key_positions=builder.key_positions, plain_texts=builder.plain_texts)

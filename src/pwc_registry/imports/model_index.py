@@ -120,7 +120,7 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
     refusing someone else's card for one in a widget's text lost all of it (helper-91); a
     diagnostic's line past one counts it as a line."""
     raw = _HIDDEN_BREAKS.sub(b"\n", raw.removeprefix(codecs.BOM_UTF8))
-    doc = read_rich(file, raw, any_shape=any_shape)
+    doc = read_rich(file, raw, any_shape=any_shape, aliases=True)
     if doc.data is not None:
         return doc, [], False
     saved = salvage(doc)
