@@ -684,9 +684,9 @@ _PROBLEMS += [
             "alias of no anchor, repeats more than 100,000 values through aliases (an alias "
             "reads as a copy of its anchor's value), is larger or nested deeper than the "
             "importer reads, or is not a regular file. Nothing is imported from it; the "
-            "message says what the YAML reader found and where. (A problem confined to one "
+            "message says what the YAML reader found and where. A problem confined to one "
             "value, a number no float holds or a key written twice, leaves out that value "
-            "alone: A015, A049.)"),
+            "alone (A015, A049)."),
     Problem("A041", "import-outside-tree", "error", "An Import points outside the tree",
             "An `Import` (or a field naming a file) is an absolute path, climbs out of the "
             "folder given with `..`, or reaches a file through a symbolic link that leads out "
