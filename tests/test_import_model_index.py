@@ -591,3 +591,23 @@ def test_a_list_the_metafile_shares_between_models_is_read_for_each(tmp_path: Pa
 def test_aliases_stay_refused_in_the_registry() -> None:
     doc = load.read_rich("x.yaml", b"a: &x [1, 2]\nb: *x\n")
     assert doc.data is None and [d.code for d in doc.diagnostics] == ["Y003", "Y003"]
+
+
+def test_a_metafile_given_alone_is_its_checkouts_library(tmp_path: Path) -> None:
+    """helper-94: mmsegmentation's configs/mask2former/mask2former.yml imported alone became a
+    library called "mask2former", which another library's metafile in a folder of that name
+    then joined. Inside a checkout it is the checkout's library; in none, the folder's name is
+    said (A056)."""
+    top = _tree(tmp_path, "Import:\n  - configs/mask2former/metafile.yml\n",
+                {"configs/mask2former/metafile.yml": MODEL})
+    (batch,) = _read(top / "configs" / "mask2former" / "metafile.yml")
+    assert batch.holder is not None and batch.holder.title == "mmocr"  # _tree's checkout
+    assert _codes([batch]) == []
+    alone = tmp_path / "elsewhere" / "mask2former"
+    alone.mkdir(parents=True)
+    (alone / "metafile.yml").write_text(MODEL)
+    (batch,) = _read(alone / "metafile.yml")
+    assert batch.holder is not None and batch.holder.title == "mask2former"
+    ((code, message, origin),) = batch.problems
+    assert code == "A056" and "'mask2former'" in message
+    assert origin.file == str(alone / "metafile.yml")

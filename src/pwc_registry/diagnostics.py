@@ -672,7 +672,7 @@ _PROBLEMS += [
             "paper renamed to another paper is found under its new id and merged as usual."),
 ]
 
-# --- importing model-index metafiles and Hugging Face model cards: A040-A049 ---
+# --- importing model-index metafiles and Hugging Face model cards: A040-A049, A056 ---
 _PROBLEMS += [
     Problem("A039", "result-on-no-board", "error", "An imported result would be on no leaderboard",
             "Its split has no Latin letter or digit (V011), or its leaderboard's id, "
@@ -731,6 +731,14 @@ _PROBLEMS += [
             "and the unit rule does not judge the file's scale by the values it read. Outside "
             "any list entry, the file is refused (A040). Fix the file, or file the result by "
             "hand."),
+    Problem("A056", "library-named-by-folder", "warning",
+            "A library is named after a metafile's folder",
+            "A metafile given alone, in no checkout (no `model-index.yml` and no `.git` in a "
+            "folder above it), without a `Library: Name`, names its library after its own "
+            "folder: OpenMMLab keeps each method's metafile in `configs/<method>/`, so the "
+            "source would be called after the method (\"mask2former\") and another library's "
+            "metafile in a folder of that name would join it. The import goes on with that name; "
+            "import the library's checkout instead (its folder names it), or rename the source."),
 ]
 
 # --- writing registry files and outputs (pwc fmt): F ---

@@ -17,7 +17,8 @@ and confined to the tree given; every problem is reported with its file and line
 
 Holder: the numbers are the library's own re-training of each method, so one source of kind
 ``library`` per library tree (per root ``model-index.yml``) holds them, named by its
-``Library: Name`` or else by the tree's folder (``mmpretrain``); each result names the method's
+``Library: Name`` or else by its checkout's folder (``mmpretrain``; a metafile given alone, by
+the checkout above it, else by its own folder, said: A056); each result names the method's
 paper (the model's ``Paper``, or its collection's) and has kind ``library``. One batch per file
 that holds models, so the unit rule judges a metafile as a whole.
 """
@@ -583,19 +584,50 @@ def _kind(value: Any) -> str:
     return describe_value(value)
 
 
-def _library_source(root: str, library: dict[str, Any] | None) -> SourceRef:
+#: How many folders above a metafile given alone are looked at for its checkout.
+CHECKOUT_DEPTH = 16
+
+
+def checkout_of(root: str) -> str | None:
+    """The folder of the library checkout ``root`` belongs to: its own folder for a
+    ``model-index.yml``; for a metafile given alone, the nearest folder above it holding a
+    ``model-index.yml`` or ``.git`` (only their names are looked at, nothing is read); None in
+    no checkout."""
+    folder = os.path.dirname(os.path.abspath(root))
+    if os.path.basename(root) in ROOT_NAMES:
+        return folder
+    for _ in range(CHECKOUT_DEPTH):
+        if any(os.path.lexists(os.path.join(folder, name)) for name in (*ROOT_NAMES, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
+def _library_source(root: str, library: dict[str, Any] | None) -> tuple[SourceRef, Problem | None]:
+    """The library's source: named by its ``Library: Name``, else by its checkout's folder
+    (:func:`checkout_of`), else by the metafile's own folder, said (A056)."""
     from ..ids import slugify
 
     name = library.get("Name") if library else None
+    problem: Problem | None = None
     if not isinstance(name, str) or not name.strip():
-        name = os.path.basename(os.path.dirname(os.path.abspath(root))) or "model-index"
+        checkout = checkout_of(root)
+        folder = checkout or os.path.dirname(os.path.abspath(root))
+        name = os.path.basename(folder) or "model-index"
+        if checkout is None:
+            problem = ("A056", f"{root} is in no checkout (no model-index.yml or .git above "
+                       f"it) and has no 'Library: Name': its library is named after its "
+                       f"folder, {name!r}", Origin(root))
     name = name.strip()
     url = None
     if library:
         url = _url(library.get("Repository")) or _url(library.get("Website"))
     return SourceRef(kind="library", title=name, preferred_id=slugify(name) or None, url=url,
                      description="The library's own training of each method, as its "
-                     "model-index metafiles publish it.")
+                     "model-index metafiles publish it."), problem
 
 
 def _roots_and_metafiles(folder: str) -> tuple[list[str], list[str]]:
@@ -638,14 +670,15 @@ def read_model_index(paths: Iterable[str | Path]) -> Iterator[Imported]:
                 continue
             tree.walk(root)
             read_anywhere |= tree.read
-            holder = _library_source(root, tree.library)
+            holder, named = _library_source(root, tree.library)
             batches = list(tree.batches(holder))
+            # (Its name matters only to results: a file of another format has none.)
+            problems = [*tree.problems, *([named] if named and batches else [])]
             if batches:
                 first = batches[0]
-                batches[0] = dataclasses.replace(
-                    first, problems=(*tree.problems, *first.problems))
-            elif tree.problems:
-                batches = [Imported(Origin(root), holder, (), tuple(tree.problems))]
+                batches[0] = dataclasses.replace(first, problems=(*problems, *first.problems))
+            elif problems:
+                batches = [Imported(Origin(root), holder, (), tuple(problems))]
             yield from batches
         for metafile in metafiles:
             if os.path.realpath(metafile) not in read_anywhere:
