@@ -19,6 +19,8 @@ from pwc_registry.validate import validate
 from test_import_contract import CORPUS, TIMM, TIMM_MAPPING, classification_registry
 
 from conftest import TODAY
+from examples import materialise
+from registry_builder import write
 
 
 def _mapping(**changes: object) -> dict[str, object]:
@@ -302,17 +304,57 @@ def test_a_tab_separated_table_is_read_as_its_commas_would_be(tmp_path: Path) ->
         assert board.rows[0].result.metrics["top-1-accuracy"].value == 90.056
 
 
-def test_a_markdown_table_is_refused_saying_only_csv_is_read(tmp_path: Path) -> None:
-    """NLP-progress's tables are Markdown (corpus: nlp-progress/english/ccg.md): it used to say
-    the mapping's columns were missing, as if the header were wrong."""
+def test_a_markdown_file_of_several_tables_says_which_there_are(tmp_path: Path) -> None:
+    """NLP-progress's tables are Markdown (corpus: nlp-progress/english/ccg.md holds an example
+    of a CCG derivation as a table, then the results tables): one table is read, the one
+    --table numbers; without it, each is listed by line and heading, and nothing is read."""
     registry = classification_registry(tmp_path)
     ccg = CORPUS / "nlp-progress" / "english" / "ccg.md"
-    report = _import(registry, ccg, _mapping(), tmp_path)
-    [problem] = report.diagnostics
-    assert problem.code == "A038" and "Markdown, not CSV" in problem.message, problem.message
-    pipes = _csv(tmp_path, "| model | top1 |\n|---|---|\n| A | 90.1 |\n", "t.csv")
-    [problem] = _import(registry, pipes, _mapping(), tmp_path).diagnostics
-    assert problem.code == "A038" and "'| model | top1 |'" in problem.message, problem.message
+    [problem] = _import(registry, ccg, _mapping(), tmp_path).diagnostics
+    assert problem.code == "A037" and "--table N" in problem.message, problem.message
+    assert "1 at line 9 under 'Combinatory Categorical Grammar' (Vinken | , | 61 | years | old)" \
+        in problem.message
+    assert "under 'CCGBank'" in problem.message
+    [problem] = _import(registry, ccg, _mapping(table=99), tmp_path).diagnostics
+    assert problem.code == "A037" and problem.message.startswith("--table 99: the file holds")
+    # the derivation is no results table: the mapping's columns are not in it
+    [problem] = _import(registry, ccg, _mapping(table=1), tmp_path).diagnostics
+    assert problem.code == "A037" and "lacks: model, img_size, top1" in problem.message
+
+
+def test_a_markdown_table_is_read_as_a_csv_one_is(tmp_path: Path) -> None:
+    """NLP-progress's IMDb table (corpus: nlp-progress/english/sentiment_analysis.md, its first
+    table, lines 13-22): every row, its paper from the [title](address) cell, each value at its
+    line and column; the same file's other tables are not read."""
+    registry = materialise(Path("/nonexistent"), tmp_path / "reg")
+    write(registry, "task", {"id": "sentiment-analysis", "name": "Sentiment Analysis"})
+    write(registry, "dataset", {"id": "imdb", "name": "IMDb"})
+    mapping = {"model": "Model", "task": "sentiment-analysis", "dataset": "imdb",
+               "paper": "Paper / Source", "metrics": {"Accuracy": "accuracy"}, "table": 1,
+               "source": {"kind": "leaderboard", "title": "NLP-progress: Sentiment analysis"}}
+    imdb = CORPUS / "nlp-progress" / "english" / "sentiment_analysis.md"
+    report = _import(registry, imdb, mapping, tmp_path)
+    assert report.errors == 0 and report.counts["result"] == 8, report.diagnostics
+    board = find_leaderboard(load_registry(registry, jobs=1), "sentiment-analysis", "imdb", None)
+    assert board is not None
+    assert [(r.result.model, r.result.metrics["accuracy"].value) for r in board.rows[:2]] == [
+        ("XLNet (Yang et al., 2019)", 96.21), ("BERT_large+ITPT (Sun et al., 2019)", 95.79)]
+    assert board.rows[0].paper is not None
+    assert board.rows[0].paper.identifiers.get("arxiv") == "1906.08237"
+    # a pipe escaped in a cell, bold marks (read, with a note), a value that is no number (at
+    # its line and the column its cell starts at), a row of too many cells (left out, said)
+    bad = tmp_path / "bad.md"
+    bad.write_text("# T\n\n| Model | Accuracy | Paper / Source |\n| --- | :---: | --- |\n"
+                   "| A \\| B | **96.2** | x |\n| C | 90.1 | x | extra |\n| D | 89.0 | x |\n"
+                   "| E | 9o.1 | x |\n", encoding="utf-8")
+    report = _import(registry, bad, {**mapping, "table": None}, tmp_path)
+    found = {(d.code, d.line, d.column) for d in report.diagnostics}
+    assert ("A038", 6, 1) in found and ("A003", 8, 6) in found, report.diagnostics
+    board = find_leaderboard(load_registry(registry, jobs=1), "sentiment-analysis", "imdb", None)
+    assert board is not None
+    rows = {r.result.model: r.result for r in board.rows}
+    assert rows["A | B"].metrics["accuracy"].value == 96.2
+    assert "D" in rows and "C" not in rows  # the row of too many cells is left out, said
 
 
 def test_an_unreadable_value_is_reported_at_its_row(tmp_path: Path) -> None:
@@ -602,3 +644,13 @@ def test_a_row_after_one_whose_metric_was_given_twice_is_not_merged_into_it(
         "A006", "A035"], report.diagnostics
     [held] = _source(registry)["results"]  # type: ignore[index]
     assert held["metrics"] == {"top-5-accuracy": 95.0}
+
+
+def test_a_table_in_a_fenced_code_block_is_code() -> None:
+    from pwc_registry.imports.table import markdown_tables
+
+    text = ("```\n| a | b |\n| - | - |\n| 1 | 2 |\n```\n\n~~~~\n| c | d |\n|---|---|\n~~~\n"
+            "~~~~\n\n| e | f |\n|---|---|\n| 3 | 4 |\n")
+    [table] = markdown_tables(text)
+    assert (table.line, table.header, [cells for _, cells, _ in table.rows]) == (
+        13, ["e", "f"], [["3", "4"]])

@@ -998,6 +998,8 @@ def _rows_read() -> Callable[[int], None] | None:
 @click.option("--task", help="The task (a registry name, id or alias).")
 @click.option("--dataset", help="The dataset (a registry name, id or alias).")
 @click.option("--split", help="The split, if the numbers are on one (validation, test).")
+@click.option("--table", "table_number", type=click.IntRange(min=1),
+              help="Which table of a Markdown file (1 for its first), if it holds several.")
 @click.option("--paper", help="A column naming each row's paper (arXiv id, URL or title).")
 @click.option("--unit", type=click.Choice(["percent", "fraction"]),
               help="What the table's percent metrics are written in, if it says.")
@@ -1011,11 +1013,13 @@ def _rows_read() -> Callable[[int], None] | None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str | None,
                  metrics: tuple[str, ...], task: str | None, dataset: str | None,
-                 split: str | None, paper: str | None, unit: str | None,
+                 split: str | None, table_number: int | None, paper: str | None,
+                 unit: str | None,
                  source_kind: str | None, source_title: str | None, source_url: str | None,
                  source_id: str | None, report_path: Path, registry: Path | None,
                  jobs: int | None) -> None:
-    """Import results kept in CSV tables, with a mapping of their columns (docs/import.md).
+    """Import results kept in CSV tables or Markdown pipe tables, with a mapping of their
+    columns (docs/import.md).
 
     The results are held by one source (--source-kind, --source-title); existing files are
     merged into, never overwritten; importing again changes nothing."""
@@ -1027,7 +1031,8 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
         if not sep or not column.strip() or not metric.strip():
             raise click.UsageError(f"--metric {pair!r}: expected COLUMN=METRIC")
         pairs.append((column.strip(), metric.strip()))
-    flags = {"model": model, "task": task, "dataset": dataset, "split": split, "paper": paper,
+    flags = {"model": model, "task": task, "dataset": dataset, "split": split,
+             "table": table_number, "paper": paper,
              "unit": unit, "metrics": pairs, "source_kind": source_kind,
              "source_title": source_title, "source_url": source_url, "source_id": source_id}
     try:

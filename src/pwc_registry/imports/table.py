@@ -12,11 +12,15 @@ The mapping (a small YAML file, or the same as flags, flags winning)::
       top1_err: Top-1 Error
     unit: percent                     # optional: percent | fraction, as the table states it
     paper: paper                      # optional: a column naming each row's paper
+    table: 2                          # a Markdown file's second table (1 for its first)
     source:                           # the source holding the results (source.schema.json)
       kind: library
       title: timm ImageNet results
       url: https://github.com/huggingface/pytorch-image-models/tree/main/results
       id: timm-imagenet-results       # optional: the id it should have
+
+A Markdown file's pipe table (NLP-progress's) is read as a CSV table is: the only table of the
+file, or the one ``table: N`` (``--table N``) numbers.
 
 Each file is one batch (the unit rule judges a metric over the whole file). A row's cells are
 read as text by the shared number reader; an empty cell is no value. A paper cell is an arXiv
@@ -28,9 +32,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +88,8 @@ class TableMapping:
     split: str | None = None
     paper: str | None = None
     unit: str | None = None
+    #: Which table of a Markdown file (1 for its first): a file of several needs it.
+    table: int | None = None
 
     def columns(self) -> list[str]:
         """Every column the mapping reads."""
@@ -90,7 +97,7 @@ class TableMapping:
         return [*model, *(c for c, _ in self.metrics), *([self.paper] if self.paper else [])]
 
 
-_FIELDS = ("model", "task", "dataset", "split", "paper", "unit", "metrics", "source")
+_FIELDS = ("model", "task", "dataset", "split", "paper", "unit", "metrics", "source", "table")
 _SOURCE_FIELDS = ("kind", "title", "url", "id", "description", "date")
 
 
@@ -163,13 +170,19 @@ def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
         raise MappingError(f"source: id {preferred!r} is not an id (lower-case letters and "
                            "digits in words joined by single hyphens, as in "
                            "'timm-imagenet-results'; --source-id)", name)
+    table = data.get("table")
+    if table is not None and (isinstance(table, bool) or not isinstance(table, int)
+                              or table < 1):
+        raise MappingError(f"table is a Markdown file's table by its number (1 for the first), "
+                           f"not {table!r}", name)
     ref = SourceRef(kind=kind, title=title, preferred_id=preferred,
                     url=_text(source.get("url"), "url", name),
                     description=_text(source.get("description"), "description", name),
                     date=_text(source.get("date"), "date", name))
     return TableMapping(model=text["model"] or "", task=text["task"] or "",
                         dataset=text["dataset"] or "", metrics=metrics, source=ref,
-                        split=text["split"], paper=text["paper"], unit=text["unit"])
+                        split=text["split"], paper=text["paper"], unit=text["unit"],
+                        table=table)
 
 
 def _text(value: Any, key: str, name: str) -> str | None:
@@ -210,9 +223,7 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, origin, "A038", f"cannot read the table: {exc.strerror or exc}")
     first = text.lstrip("\r\n").split("\n", 1)[0]
     if _MARKDOWN_ROW.match(first) or path.suffix.lower() in _MARKDOWN_SUFFIXES:
-        return _refused(mapping, origin, "A038", "the table is Markdown, not CSV (its first "
-                        f"line is {first[:60]!r}); only CSV or tab-separated tables are read: "
-                        "convert it (pandas.read_csv(sep='|'), or a spreadsheet)")
+        return _read_markdown(file, text, mapping)
     # Tab-separated: by the name, or a first line with tabs and no comma.
     tabs = path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
     # Strict: a quote left open swallowed every later row into one cell, and `"9"5` read as 95.
@@ -229,7 +240,24 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, origin, "A038", f"the header is not CSV: {exc}")
     if not any(header):
         return _refused(mapping, origin, "A038", "the table is empty: no header row")
-    at_header = Origin(file, (), reader.line_num)
+    missing = _columns_problem(mapping, header, file, reader.line_num)
+    if missing is not None:
+        return missing
+    text_lines = _LINE_BREAK.split(text)
+    delimiter = "\t" if tabs else ","
+    results, problems, more, unread = _rows(
+        reader, header, mapping, file, ends_whole=_ends_whole(text, delimiter),
+        starts=lambda line: _cell_columns(text_lines[line - 1], delimiter)
+        if line <= len(text_lines) else [])
+    return Imported(origin, mapping.source, results, problems, unread_rows=unread,
+                    more_problems=more)
+
+
+def _columns_problem(mapping: TableMapping, header: Sequence[str], file: str, line: int
+                     ) -> Imported | None:
+    """The table refused (A037) when the mapping names a column its header (at ``line``)
+    lacks or has twice; None when every column is there once."""
+    at_header = Origin(file, (), line)
     missing = [c for c in mapping.columns() if c not in header]
     if missing:
         return _refused(mapping, at_header, "A037",
@@ -241,10 +269,128 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
         return _refused(mapping, at_header, "A037",
                         "the mapping names columns the table has more than once: "
                         + "; ".join(f"{c} (columns {at})" for c, at in places.items()))
-    results, problems, more, unread = _rows(reader, header, mapping, file,
-                                      ends_whole=_ends_whole(text, "\t" if tabs else ","),
-                                      text_lines=_LINE_BREAK.split(text),
-                                      delimiter="\t" if tabs else ",")
+    return None
+
+
+@dataclasses.dataclass
+class _MarkdownTable:
+    """One pipe table of a Markdown file: its header's line, the heading above it, and its
+    rows (line, cells, the column each cell starts at)."""
+
+    line: int
+    heading: str | None
+    header: list[str]
+    rows: list[tuple[int, list[str], list[int]]]
+
+
+#: A pipe table's delimiter row: "| --- | :---: |" (GitHub's tables; outer pipes optional).
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+#: A cell boundary: a pipe not escaped with a backslash.
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _markdown_cells(line: str) -> tuple[list[str], list[int]]:
+    """A pipe-table row's cells (trimmed, ``\\|`` read as ``|``) and the column (1-based) each
+    starts at; the outer pipes are optional, as GitHub reads them."""
+    bounds = [m.start() for m in _PIPE.finditer(line)]
+    stripped = line.rstrip()
+    edges = [-1, *bounds, len(line)]
+    cells, starts = [], []
+    for left, right in itertools.pairwise(edges):
+        cells.append(line[left + 1:right].strip().replace("\\|", "|"))
+        starts.append(left + 2)
+    if line.lstrip().startswith("|"):
+        cells, starts = cells[1:], starts[1:]
+    if stripped.endswith("|") and not stripped.endswith("\\|") and cells:
+        cells, starts = cells[:-1], starts[:-1]
+    return cells, starts
+
+
+def markdown_tables(text: str) -> list[_MarkdownTable]:
+    """The pipe tables of a Markdown text, in order: a header row, a delimiter row, then the
+    rows up to the first line that is not one (GitHub's rule); none inside a fenced code
+    block."""
+    lines = _LINE_BREAK.split(text)
+    tables: list[_MarkdownTable] = []
+    heading: str | None = None
+    fence: str | None = None  # inside a fenced code block: its fence, whose lines are code
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if m := _FENCE.match(line):
+            if fence is None:
+                fence = m.group(1)
+            elif m.group(1).startswith(fence[0]) and len(m.group(1)) >= len(fence):
+                fence = None
+            i += 1
+            continue
+        if fence is not None:
+            i += 1
+            continue
+        if m := _HEADING.match(line):
+            heading = m.group(1)
+        if "|" in line and i + 1 < len(lines) and _DELIMITER_ROW.match(lines[i + 1]) \
+                and "|" in lines[i + 1]:
+            header, _ = _markdown_cells(line)
+            table = _MarkdownTable(i + 1, heading, header, [])
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                cells, starts = _markdown_cells(lines[i])
+                table.rows.append((i + 1, cells, starts))
+                i += 1
+            tables.append(table)
+            continue
+        i += 1
+    return tables
+
+
+class _MarkdownRows:
+    """A table's rows as :func:`_rows` reads a CSV reader: cells, and ``line_num``, the line
+    of the row last given."""
+
+    def __init__(self, table: _MarkdownTable) -> None:
+        self.line_num = table.line + 1  # the delimiter row
+        self._rows = iter(table.rows)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self
+
+    def __next__(self) -> list[str]:
+        line, cells, _ = next(self._rows)
+        self.line_num = line
+        return cells
+
+
+def _read_markdown(file: str, text: str, mapping: TableMapping) -> Imported:
+    """A Markdown file's pipe table (NLP-progress's, a README's) as a batch: the only one, or
+    the one ``mapping.table`` numbers; a file of several without it is refused (A037), each
+    listed by line and heading."""
+    tables = markdown_tables(text)
+    origin = Origin(file, (), 1)
+    if not tables:
+        return _refused(mapping, origin, "A038", "the file holds no Markdown table (a header "
+                        "row, then a row such as '| --- | --- |')")
+    listed = "; ".join(f"{n} at line {t.line}" + (f" under '{t.heading}'" if t.heading else "")
+                       + f" ({' | '.join(t.header)[:60]})"
+                       for n, t in enumerate(tables[:20], 1)) \
+        + (f"; and {len(tables) - 20} more" if len(tables) > 20 else "")
+    if mapping.table is None and len(tables) > 1:
+        return _refused(mapping, origin, "A037", f"the file holds {len(tables)} tables; say "
+                        f"which one with --table N (or 'table: N' in the mapping): {listed}")
+    if mapping.table is not None and mapping.table > len(tables):
+        return _refused(mapping, origin, "A037", f"--table {mapping.table}: the file holds "
+                        f"{len(tables)} table{'s' if len(tables) > 1 else ''}: {listed}")
+    table = tables[(mapping.table or 1) - 1]
+    header = table.header
+    missing = _columns_problem(mapping, header, file, table.line)
+    if missing is not None:
+        return missing
+    starts = {line: cell_starts for line, _, cell_starts in table.rows}
+    results, problems, more, unread = _rows(
+        _MarkdownRows(table), header, mapping, file,
+        starts=lambda line: starts.get(line, []))
     return Imported(origin, mapping.source, results, problems, unread_rows=unread,
                     more_problems=more)
 
@@ -294,8 +440,8 @@ def _cell_columns(line: str, delimiter: str) -> list[int]:
 
 
 def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapping,
-          file: str, *, ends_whole: bool = True, text_lines: Sequence[str] = (),
-          delimiter: str = ","
+          file: str, *, ends_whole: bool = True,
+          starts: Callable[[int], list[int]] = lambda line: []
           ) -> tuple[tuple[ImportedResult, ...], tuple[tuple[str, str, Origin], ...],
                      tuple[tuple[str, int], ...], int]:
     """The table's results, its problems (and by code how many more were counted, not kept),
@@ -372,15 +518,13 @@ def _rows(reader: Iterator[list[str]], header: Sequence[str], mapping: TableMapp
         else:
             model = cell(mapping.model)
         # A cell's own column where its row is one line (a quoted cell may span several).
-        one_line = line is not None and getattr(reader, "line_num", None) == line \
-            and line <= len(text_lines)
-        starts = _cell_columns(text_lines[line - 1], delimiter) \
-            if one_line and line is not None else []
+        one_line = line is not None and getattr(reader, "line_num", None) == line
+        columns = starts(line) if one_line and line is not None else []
 
-        def at(column: str, here: Origin = here, starts: list[int] = starts) -> Origin:
+        def at(column: str, here: Origin = here, columns: list[int] = columns) -> Origin:
             i = index[column]
             where = here.at(column)
-            return dataclasses.replace(where, column=starts[i]) if i < len(starts) else where
+            return dataclasses.replace(where, column=columns[i]) if i < len(columns) else where
 
         values = tuple(ImportedValue(metric, value, at(column), mapping.unit)
                        for column, metric in mapping.metrics if (value := cell(column)))
