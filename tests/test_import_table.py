@@ -652,5 +652,16 @@ def test_a_table_in_a_fenced_code_block_is_code() -> None:
     text = ("```\n| a | b |\n| - | - |\n| 1 | 2 |\n```\n\n~~~~\n| c | d |\n|---|---|\n~~~\n"
             "~~~~\n\n| e | f |\n|---|---|\n| 3 | 4 |\n")
     [table] = markdown_tables(text)
-    assert (table.line, table.header, [cells for _, cells, _ in table.rows]) == (
+    assert (table.line, table.header, [cells for _, cells in table.rows]) == (
         13, ["e", "f"], [["3", "4"]])
+
+
+def test_markdown_lines_of_spaces_take_linear_time() -> None:
+    """A delimiter row or a heading followed by 200,000 spaces and a letter: the patterns
+    tried them in time quadratic in the spaces (two runs of spaces side by side)."""
+    from pwc_registry.imports.table import markdown_tables
+
+    spaces = " " * 200_000
+    text = f"# {spaces}x\n| a | b |\n|-{spaces}x\n| a | b |\n| - | - |{spaces}\n| 1 | 2 |\n"
+    [table] = markdown_tables(text)
+    assert (table.line, table.heading, table.rows) == (4, "x", [(6, ["1", "2"])])

@@ -275,37 +275,40 @@ def _columns_problem(mapping: TableMapping, header: Sequence[str], file: str, li
 @dataclasses.dataclass
 class _MarkdownTable:
     """One pipe table of a Markdown file: its header's line, the heading above it, and its
-    rows (line, cells, the column each cell starts at)."""
+    rows (line, cells)."""
 
     line: int
     heading: str | None
     header: list[str]
-    rows: list[tuple[int, list[str], list[int]]]
+    rows: list[tuple[int, list[str]]]
 
 
 #: A pipe table's delimiter row: "| --- | :---: |" (GitHub's tables; outer pipes optional).
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+#: (Matched against lines stripped of spaces at both ends: two runs of spaces side by side
+#: in a pattern made a line of a million spaces take hours.)
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^#{1,6}(?:\s+(.*))?$")
 #: A cell boundary: a pipe not escaped with a backslash.
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def _markdown_cells(line: str) -> tuple[list[str], list[int]]:
-    """A pipe-table row's cells (trimmed, ``\\|`` read as ``|``) and the column (1-based) each
-    starts at; the outer pipes are optional, as GitHub reads them."""
-    bounds = [m.start() for m in _PIPE.finditer(line)]
+def _cell_spans(line: str) -> list[tuple[int, int]]:
+    """Where each cell of a pipe-table row is (start, end offsets); the outer pipes are
+    optional, as GitHub reads them."""
+    edges = [-1, *(m.start() for m in _PIPE.finditer(line)), len(line)]
+    spans = [(left + 1, right) for left, right in itertools.pairwise(edges)]
     stripped = line.rstrip()
-    edges = [-1, *bounds, len(line)]
-    cells, starts = [], []
-    for left, right in itertools.pairwise(edges):
-        cells.append(line[left + 1:right].strip().replace("\\|", "|"))
-        starts.append(left + 2)
     if line.lstrip().startswith("|"):
-        cells, starts = cells[1:], starts[1:]
-    if stripped.endswith("|") and not stripped.endswith("\\|") and cells:
-        cells, starts = cells[:-1], starts[:-1]
-    return cells, starts
+        spans = spans[1:]
+    if stripped.endswith("|") and not stripped.endswith("\\|") and spans:
+        spans = spans[:-1]
+    return spans
+
+
+def _markdown_cells(line: str) -> list[str]:
+    """A pipe-table row's cells, trimmed, ``\\|`` read as ``|``."""
+    return [line[a:b].strip().replace("\\|", "|") for a, b in _cell_spans(line)]
 
 
 def markdown_tables(text: str) -> list[_MarkdownTable]:
@@ -329,16 +332,14 @@ def markdown_tables(text: str) -> list[_MarkdownTable]:
         if fence is not None:
             i += 1
             continue
-        if m := _HEADING.match(line):
-            heading = m.group(1)
-        if "|" in line and i + 1 < len(lines) and _DELIMITER_ROW.match(lines[i + 1]) \
-                and "|" in lines[i + 1]:
-            header, _ = _markdown_cells(line)
-            table = _MarkdownTable(i + 1, heading, header, [])
+        if m := _HEADING.match(line.strip()):
+            heading = (m.group(1) or "").rstrip("#").strip() or None
+        if "|" in line and i + 1 < len(lines) and "|" in lines[i + 1] \
+                and _DELIMITER_ROW.match(lines[i + 1].strip()):
+            table = _MarkdownTable(i + 1, heading, _markdown_cells(line), [])
             i += 2
             while i < len(lines) and "|" in lines[i] and lines[i].strip():
-                cells, starts = _markdown_cells(lines[i])
-                table.rows.append((i + 1, cells, starts))
+                table.rows.append((i + 1, _markdown_cells(lines[i])))
                 i += 1
             tables.append(table)
             continue
@@ -358,7 +359,7 @@ class _MarkdownRows:
         return self
 
     def __next__(self) -> list[str]:
-        line, cells, _ = next(self._rows)
+        line, cells = next(self._rows)
         self.line_num = line
         return cells
 
@@ -387,10 +388,12 @@ def _read_markdown(file: str, text: str, mapping: TableMapping) -> Imported:
     missing = _columns_problem(mapping, header, file, table.line)
     if missing is not None:
         return missing
-    starts = {line: cell_starts for line, _, cell_starts in table.rows}
+    # Where its cells start, found for the rows read only (a row of a million cells is
+    # refused by its count first).
+    lines = _LINE_BREAK.split(text)
     results, problems, more, unread = _rows(
         _MarkdownRows(table), header, mapping, file,
-        starts=lambda line: starts.get(line, []))
+        starts=lambda line: [a + 1 for a, _ in _cell_spans(lines[line - 1])])
     return Imported(origin, mapping.source, results, problems, unread_rows=unread,
                     more_problems=more)
 
