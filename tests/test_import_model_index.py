@@ -329,6 +329,14 @@ def test_a_model_index_comment_never_closed_is_reported_at_its_start(tmp_path: P
     ("l0: &l0 [x, x]\n" + "".join(f"l{i + 1}: &l{i + 1} [*l{i}, *l{i}]\n"
                                    for i in range(24)), "Y003"),
     ("Models:\n  - Name: m\n    Metadata: *nowhere\n", "Y003"),  # an alias of no anchor
+    # helper-97: anchors 29 levels deep each wrapping the alias of the one before (a crash,
+    # RecursionError, at 20 of them), a 600 KB string aliased thrice (1.8 MB copied 1,000
+    # times took 2 GB), an anchor defined twice (PyYAML, the libraries' reader, refuses it)
+    ("\n".join(f"a{i}: &a{i} " + "[" * 29 + (f"*a{i - 1}" if i else "x") + "]" * 29
+               for i in range(20)) + "\nModels: [{Name: m, Metadata: *a19}]\n", "Y011"),
+    ('s: &s "' + "Ab " * 200_000 + '"\nModels: [{Name: *s}, {Name: *s}, {Name: *s}, {Name: *s}]\n',
+     "Y003"),
+    ("Models:\n  - &x {Name: a}\n  - *x\n  - &x {Name: b}\n  - *x\n", "Y003"),
     ("Models:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), "Y011"),  # too deep
     ("Models: [\n", "Y001"),  # not YAML
     ("Models:\n  - Name: m\n    Epochs: !!python/object:os.system x\n", "Y004"),  # a tag
@@ -611,3 +619,32 @@ def test_a_metafile_given_alone_is_its_checkouts_library(tmp_path: Path) -> None
     ((code, message, origin),) = batch.problems
     assert code == "A056" and "'mask2former'" in message
     assert origin.file == str(alone / "metafile.yml")
+    # helper-97: the checkout's own 'Library: Name' names it, as when the checkout is imported
+    # (a second source, "foolib", held the same results); a repository that is no library's
+    # checkout (a clone of one's own, holding downloads) names it with a warning
+    (top / "model-index.yml").write_text("Library:\n  Name: Foo Vision Library\nImport:\n"
+                                         "  - configs/mask2former/metafile.yml\n")
+    (batch,) = _read(top / "configs" / "mask2former" / "metafile.yml")
+    assert batch.holder is not None and batch.holder.title == "Foo Vision Library"
+    assert _codes([batch]) == []
+    (alone.parent / ".git").mkdir()
+    (batch,) = _read(alone / "metafile.yml")
+    assert batch.holder is not None and batch.holder.title == "elsewhere"
+    ((code, message, _),) = batch.problems
+    assert code == "A056" and "in the repository" in message and "'elsewhere'" in message
+
+
+@pytest.mark.parametrize("metric", ["Top 1 Accuracy: 010", "Top 1 Accuracy: 70.1\n"
+                                    "          Top 1 Accuracy: 90.0"])
+def test_a_doubtful_value_is_as_doubtful_in_each_copy(tmp_path: Path, metric: str) -> None:
+    """helper-97: a number YAML 1.1 and 1.2 read as two (``010``: 8 or 10), or a key written
+    twice, under an anchor: the anchor's entry was left out (A049), its alias's copy imported
+    with the value PyYAML would not read (10; 70.1 where PyYAML keeps 90.0)."""
+    batches = _read_metafile(tmp_path, (
+        "Models:\n  - Name: a\n    Results: &r\n      - Task: T\n        Dataset: D\n"
+        f"        Metrics:\n          {metric}\n  - Name: b\n    Results: *r\n"))
+    assert _results(batches) == []
+    problems = _problems(batches)
+    assert [(c, m.split(":")[-1].strip()) for c, m, _ in problems] == [
+        ("A049", "Models[0].Results[0] is not imported"),
+        ("A049", "Models[1].Results[0] is not imported")], problems

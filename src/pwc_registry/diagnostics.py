@@ -733,11 +733,13 @@ _PROBLEMS += [
             "hand."),
     Problem("A056", "library-named-by-folder", "warning",
             "A library is named after a metafile's folder",
-            "A metafile given alone, in no checkout (no `model-index.yml` and no `.git` in a "
-            "folder above it), without a `Library: Name`, names its library after its own "
-            "folder: OpenMMLab keeps each method's metafile in `configs/<method>/`, so the "
-            "source would be called after the method (\"mask2former\") and another library's "
-            "metafile in a folder of that name would join it. The import goes on with that name; "
+            "A metafile given alone, in no library's checkout (no `model-index.yml` in a "
+            "folder above it), without a `Library: Name`, names its library after the "
+            "repository it is in (a `.git` above it, which may hold many libraries' files) or "
+            "else its own folder: OpenMMLab keeps each method's metafile in "
+            "`configs/<method>/`, so the source would be called after the method "
+            "(\"mask2former\") and another library's metafile in a folder of that name would "
+            "join it. The import goes on with that name; "
             "import the library's checkout instead (its folder names it), or rename the source."),
 ]
 

@@ -37,6 +37,9 @@ MAX_DEPTH = 32
 #: a library's metafile shares a list between models (PyYAML's dumper writes ``&id001``), but
 #: aliases of aliases double at every level ("billion laughs"), so their copies are counted.
 MAX_ALIASED_VALUES = 100_000
+#: How many characters aliases may repeat in all: no more than a file may hold (copies share
+#: their strings while read, but whoever takes them apart later copies each).
+MAX_ALIASED_CHARACTERS = 2 * 1024 * 1024
 
 _EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER_11 = yaml.resolver.Resolver()
@@ -211,17 +214,37 @@ class _Stop(Exception):
     """Ends reading at the first structural problem; its diagnostic is already recorded."""
 
 
+@dataclasses.dataclass
+class _Anchored:
+    """An anchor's value, and what reading it found: how many values and characters it holds,
+    how many levels below its own it reaches, and its problems and plain texts by pointer
+    inside it (each alias's copy has them too)."""
+
+    value: Any
+    values: int
+    characters: int
+    depth: int
+    diagnostics: list[tuple[Pointer, Diagnostic]]
+    plain_texts: list[tuple[Pointer, str]]
+
+
 class _Builder:
     def __init__(self, file: str, text: str, *, aliases: bool = False) -> None:
         self.file = file
         self.text = text
         #: Anchors and aliases are read (someone else's file), not refused (Y003).
         self.aliases = aliases
-        #: Each anchor's value and how many values it holds, once read.
-        self.anchored: dict[str, tuple[Any, int]] = {}
-        #: Values read so far, counting each alias's copy; and how many came from aliases.
+        #: Each anchor's value and what reading it found, once read.
+        self.anchored: dict[str, _Anchored] = {}
+        #: Values and characters read so far, counting each alias's copy; how many came from
+        #: aliases; the deepest level reached.
         self.values = 0
+        self.characters = 0
         self.aliased_values = 0
+        self.aliased_characters = 0
+        self.deepest = 0
+        #: The pointers of plain_texts in the order they were found.
+        self.plain_found: list[Pointer] = []
         self.diagnostics: list[Diagnostic] = []
         self.positions: dict[Pointer, tuple[int, int]] = {}
         self.key_positions: dict[Pointer, tuple[int, int]] = {}
@@ -309,8 +332,9 @@ class _Builder:
             self.report("Y011", f"data nested deeper than {MAX_DEPTH} levels", mark)
             raise _Stop
         self.values += 1
+        self.deepest = max(self.deepest, depth)
         if isinstance(event, yaml.AliasEvent) and self.aliases:
-            return self._alias(event, pointer)
+            return self._alias(event, pointer, depth)
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.aliased:  # one report per anchor: bombs repeat them
                 self.aliased.add(event.anchor)
@@ -318,31 +342,69 @@ class _Builder:
                             hint="write the value out in full", pointer=pointer)
             return None
         if event.anchor is not None and self.aliases:
-            before = self.values
-            value = self._unanchored(event, events, pointer, depth, is_key)
-            self.anchored[event.anchor] = (value, self.values - before + 1)
-            return value
+            return self._anchor(event, events, pointer, depth, is_key)
         if event.anchor is not None:
             self.report("Y003", f"anchor &{event.anchor} is not allowed", mark,
                         hint="remove the anchor", pointer=pointer)
         return self._unanchored(event, events, pointer, depth, is_key)
 
-    def _alias(self, event: Any, pointer: Pointer) -> Any:
+    def _anchor(self, event: Any, events: Any, pointer: Pointer, depth: int,
+                is_key: bool) -> Any:
+        """An anchored value (``aliases``), kept with what reading it found for its aliases."""
+        if event.anchor in self.anchored:  # YAML 1.2 allows it; PyYAML, the libraries' reader,
+            # refuses the file, so which value an alias means depends on the reader
+            self.report("Y003", f"anchor &{event.anchor} is defined twice", event.start_mark,
+                        pointer=pointer)
+            raise _Stop
+        values, characters, deepest = self.values, self.characters, self.deepest
+        diagnostics, plain = len(self.diagnostics), len(self.plain_found)
+        self.deepest = depth
+        value = self._unanchored(event, events, pointer, depth, is_key)
+        inside = len(pointer)
+        self.anchored[event.anchor] = _Anchored(
+            value, self.values - values + 1, self.characters - characters, self.deepest - depth,
+            [((d.pointer or pointer)[inside:], d) for d in self.diagnostics[diagnostics:]],
+            [(p[inside:], self.plain_texts[p]) for p in self.plain_found[plain:]])
+        self.deepest = max(self.deepest, deepest)
+        return value
+
+    def _alias(self, event: Any, pointer: Pointer, depth: int) -> Any:
         """A copy of the value an alias names (``aliases``); a value of its own at each place,
-        so that leaving out or changing one does not change the other."""
+        so that leaving out or changing one does not change the other, with the problems its
+        anchor's value had, placed at the alias (a doubtful number is as doubtful in each
+        copy)."""
+        mark = event.start_mark
         found = self.anchored.get(event.anchor)
         if found is None:  # undefined, or its own anchor's value still being read
             self.report("Y003", f"alias *{event.anchor} names no anchor read before it",
-                        event.start_mark, pointer=pointer)
+                        mark, pointer=pointer)
             raise _Stop
-        value, size = found
-        self.aliased_values += size
-        self.values += size - 1
-        if self.aliased_values > MAX_ALIASED_VALUES:
-            self.report("Y003", f"aliases repeat more than {MAX_ALIASED_VALUES:,} values: the "
-                        "file is not read", event.start_mark, pointer=pointer)
+        if depth + found.depth > MAX_DEPTH:
+            self.report("Y011", f"data nested deeper than {MAX_DEPTH} levels (through alias "
+                        f"*{event.anchor})", mark)
             raise _Stop
-        return copy.deepcopy(value)
+        self.deepest = max(self.deepest, depth + found.depth)
+        self.aliased_values += found.values
+        self.aliased_characters += found.characters
+        self.values += found.values - 1
+        self.characters += found.characters
+        if self.aliased_values > MAX_ALIASED_VALUES \
+                or self.aliased_characters > MAX_ALIASED_CHARACTERS:
+            what = f"{MAX_ALIASED_VALUES:,} values" if self.aliased_values > MAX_ALIASED_VALUES \
+                else f"{MAX_ALIASED_CHARACTERS:,} characters"
+            self.report("Y003", f"aliases repeat more than {what}: the file is not read", mark,
+                        pointer=pointer)
+            raise _Stop
+        for inner, d in found.diagnostics:
+            self.diagnostics.append(dataclasses.replace(
+                d, line=mark.line + 1, column=mark.column + 1, pointer=(*pointer, *inner)))
+        for inner, text in found.plain_texts:
+            self._plain(((*pointer, *inner)), text)
+        return copy.deepcopy(found.value)
+
+    def _plain(self, pointer: Pointer, text: str) -> None:
+        self.plain_texts[pointer] = text
+        self.plain_found.append(pointer)
 
     def _unanchored(self, event: Any, events: Any, pointer: Pointer, depth: int,
                     is_key: bool) -> Any:
@@ -394,6 +456,7 @@ class _Builder:
 
     def _scalar(self, event: Any, pointer: Pointer, *, is_key: bool = False) -> Any:
         text: str = event.value
+        self.characters += len(text)
         if event.style:  # quoted or block scalar: always a string (libyaml says "" for plain)
             return text
         value = resolve_plain(text)
@@ -409,7 +472,7 @@ class _Builder:
                             hint="write the number the paper gives; no result is this large "
                             "or this small", pointer=pointer)
                 if not is_key:
-                    self.plain_texts[pointer] = text
+                    self._plain(pointer, text)
                 return value
             held = held_as(value, text)
             if held is not None:
@@ -419,7 +482,7 @@ class _Builder:
                             pointer=pointer)
         other = yaml11_reading(text)
         if not is_key and (other is not None or not isinstance(value, str)):
-            self.plain_texts[pointer] = text
+            self._plain(pointer, text)
         if other is not None:
             self.report(
                 "Y007",

@@ -18,9 +18,9 @@ and confined to the tree given; every problem is reported with its file and line
 Holder: the numbers are the library's own re-training of each method, so one source of kind
 ``library`` per library tree (per root ``model-index.yml``) holds them, named by its
 ``Library: Name`` or else by its checkout's folder (``mmpretrain``; a metafile given alone, by
-the checkout above it, else by its own folder, said: A056); each result names the method's
-paper (the model's ``Paper``, or its collection's) and has kind ``library``. One batch per file
-that holds models, so the unit rule judges a metafile as a whole.
+the checkout above it, else by the repository or its own folder, said: A056); each result names
+the method's paper (the model's ``Paper``, or its collection's) and has kind ``library``. One
+batch per file that holds models, so the unit rule judges a metafile as a whole.
 """
 
 from __future__ import annotations
@@ -588,39 +588,72 @@ def _kind(value: Any) -> str:
 CHECKOUT_DEPTH = 16
 
 
-def checkout_of(root: str) -> str | None:
-    """The folder of the library checkout ``root`` belongs to: its own folder for a
-    ``model-index.yml``; for a metafile given alone, the nearest folder above it holding a
-    ``model-index.yml`` or ``.git`` (only their names are looked at, nothing is read); None in
-    no checkout."""
-    folder = os.path.dirname(os.path.abspath(root))
+def checkout_of(root: str) -> tuple[str, str | None] | None:
+    """The folder of the library checkout ``root`` (a file, its real place) belongs to, and
+    its ``model-index.yml`` if it has one: its own folder for a ``model-index.yml``; for a
+    metafile given alone, the nearest folder above it holding a ``model-index.yml`` or else a
+    ``.git`` (a repository, which may hold many libraries' files); None in neither."""
+    real = os.path.realpath(root)
+    folder = os.path.dirname(real)
     if os.path.basename(root) in ROOT_NAMES:
-        return folder
+        return folder, real
+    repository: str | None = None
     for _ in range(CHECKOUT_DEPTH):
-        if any(os.path.lexists(os.path.join(folder, name)) for name in (*ROOT_NAMES, ".git")):
-            return folder
+        for name in ROOT_NAMES:
+            if os.path.isfile(os.path.join(folder, name)):
+                return folder, os.path.join(folder, name)
+        if repository is None and os.path.lexists(os.path.join(folder, ".git")):
+            repository = folder
         parent = os.path.dirname(folder)
         if parent == folder:
             break
         folder = parent
-    return None
+    return (repository, None) if repository is not None else None
 
 
-def _library_source(root: str, library: dict[str, Any] | None) -> tuple[SourceRef, Problem | None]:
-    """The library's source: named by its ``Library: Name``, else by its checkout's folder
-    (:func:`checkout_of`), else by the metafile's own folder, said (A056)."""
+def _library_block(root_file: str) -> dict[str, Any] | None:
+    """The ``Library`` block of a checkout's ``model-index.yml`` above a metafile given alone
+    (what names the library when the whole checkout is imported); None if it has none or
+    cannot be read (a regular file of at most the size a metafile may have)."""
+    try:
+        info = os.stat(root_file)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        with open(root_file, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    found, _, _ = read_source_yaml(root_file, raw, any_shape=True)
+    data = found.data if found is not None else None
+    block = data.get("Library") if isinstance(data, dict) else None
+    return block if isinstance(block, dict) else None
+
+
+def _library_source(root: str, library: dict[str, Any] | None
+                    ) -> tuple[SourceRef, Problem | None]:
+    """The library's source: named by its ``Library: Name``, else by its checkout's (the
+    ``model-index.yml`` above a metafile given alone), else by the checkout's folder
+    (:func:`checkout_of`); a metafile in no checkout but a repository, or in neither, is named
+    by that folder, said (A056)."""
     from ..ids import slugify
 
     name = library.get("Name") if library else None
     problem: Problem | None = None
     if not isinstance(name, str) or not name.strip():
         checkout = checkout_of(root)
-        folder = checkout or os.path.dirname(os.path.abspath(root))
-        name = os.path.basename(folder) or "model-index"
-        if checkout is None:
-            problem = ("A056", f"{root} is in no checkout (no model-index.yml or .git above "
-                       f"it) and has no 'Library: Name': its library is named after its "
-                       f"folder, {name!r}", Origin(root))
+        if checkout is not None and checkout[1] is not None and \
+                os.path.basename(root) not in ROOT_NAMES:
+            library = library or _library_block(checkout[1])
+            name = library.get("Name") if library else None
+        if not isinstance(name, str) or not name.strip():
+            folder = checkout[0] if checkout else os.path.dirname(os.path.realpath(root))
+            name = os.path.basename(folder) or "model-index"
+            if checkout is None or checkout[1] is None:
+                where = "in no checkout (no model-index.yml or .git above it)" \
+                    if checkout is None else f"in the repository {folder} but in no " \
+                    "checkout of a library (no model-index.yml above it)"
+                problem = ("A056", f"{root} is {where} and has no 'Library: Name': its "
+                           f"library is named after the folder {name!r}", Origin(root))
     name = name.strip()
     url = None
     if library:
