@@ -33,7 +33,7 @@ from .ids import (
     undated,
 )
 from .leaderboard import MAX_TASK_DEPTH, ancestors
-from .load import CONTROL, INVISIBLE, LOOKALIKE, Document, read_rich
+from .load import CONTROL, LOOKALIKE, Document, find_invisible, read_rich
 from .markdown import number as shown_number
 from .suggest import phrase
 from .values import float_artefact
@@ -280,10 +280,10 @@ def text_problems(text: str) -> list[tuple[str, str, str]]:
     if m:
         found.append(("V005", f"control character U+{ord(m.group()):04X} at offset {m.start()}",
                       "remove it; use a plain space or newline"))
-    m = INVISIBLE.search(text)
-    if m:
-        found.append(("V010", f"invisible character U+{ord(m.group()):04X} "
-                      f"({unicodedata.name(m.group(), 'unnamed')}) at offset {m.start()}",
+    at = find_invisible(text)
+    if at is not None:
+        found.append(("V010", f"invisible character U+{ord(text[at]):04X} "
+                      f"({unicodedata.name(text[at], 'unnamed')}) at offset {at}",
                       "remove it"))
     if LOOKALIKE.search(text):
         for word in _WORD.finditer(text):

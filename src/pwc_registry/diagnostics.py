@@ -264,10 +264,12 @@ _PROBLEMS = [
             "that show as nothing (Hangul fillers such as U+3164, the combining grapheme joiner). "
             "They make two names that look "
             "the same differ, so a result could be filed apart from its leaderboard, or reorder "
-            "what a line shows on screen. Remove them. A zero-width non-joiner or joiner "
-            "between two letters of a script that spells with them (Arabic and Persian, the "
-            "Indic scripts, Sinhala, Tibetan, Myanmar, Khmer, Mongolian) is text and allowed; "
-            "names are compared without it."),
+            "what a line shows on screen; so do the variation selectors. Remove them. A zero-width "
+            "non-joiner or joiner between two letters of a script that spells with them "
+            "(Arabic and Persian, the Indic scripts, Sinhala, Tibetan, Myanmar, Khmer, "
+            "Mongolian), the first with any marks it carries (a virama), is text and allowed; "
+            "beside a digit, a punctuation mark or a Latin letter it is not. Names are compared "
+            "without it."),
     Problem("V011", "split-without-name", "error", "A split has no Latin letter or digit",
             "A leaderboard is known by its task, dataset and split, the split as a slug of "
             "lowercase ASCII letters and digits (\"Test\" and \"test\" are one split). A split "

@@ -57,17 +57,50 @@ def _tag_11(text: str) -> str:
 #: names that look alike differ, or reorder how a line shows. (Listed by hand: deriving it from
 #: unicodedata costs a tenth of a second at every start; tests/test_load.py checks it.)
 #: The zero-width non-joiner and joiner are spelling between two letters of the scripts that
-#: join or form conjuncts (Persian "می‌خواهم", Sinhala "ශ්‍රී"): there they are text, and
-#: elsewhere ("BE\u200cRT") invisible. Names compare without them either way (:func:`.ids.fold`).
-IGNORABLE_BLANKS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
-JOINING_SCRIPTS = ("\u0600-\u08ff\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u18af"
-                   "\ufb50-\ufdff\ufe70-\ufefe")
+#: join or form conjuncts (Persian "می‌خواهم", Sinhala "ශ්‍රී"): there they are text
+#: (:func:`find_invisible`), and elsewhere ("BE\u200cRT") invisible. Names compare without them
+#: either way (:func:`.ids.fold`). The variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF)
+#: and Mongolian's free variation selectors are default-ignorable marks that show as nothing.
+IGNORABLE_BLANKS = ("\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f"
+                    "\uffa0\U000e0100-\U000e01ef")
 INVISIBLE = re.compile(
-    f"[{IGNORABLE_BLANKS}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b"
-    "\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd"
-    "\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    f"\U000e0020-\U000e007f]|(?<![{JOINING_SCRIPTS}])[\u200c\u200d]"
-    f"|[\u200c\u200d](?![{JOINING_SCRIPTS}])")
+    f"[{IGNORABLE_BLANKS}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+JOINERS = "\u200c\u200d"
+#: The blocks of the scripts that join or form conjuncts: Arabic (with Syriac, Thaana, N'Ko and
+#: the presentation forms), the Indic scripts through Sinhala, Tibetan, Myanmar, Khmer,
+#: Mongolian.
+JOINING_SCRIPTS = ((0x0600, 0x08FF), (0x0900, 0x0DFF), (0x0F00, 0x0FFF), (0x1000, 0x109F),
+                   (0x1780, 0x18AF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE))
+
+
+def _joining_letter(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char).startswith("L") and any(
+        low <= code <= high for low, high in JOINING_SCRIPTS)
+
+
+def joins(text: str, index: int) -> bool:
+    """Whether the joiner at ``index`` of ``text`` is spelling: between a letter of a joining
+    script (with any marks it carries, a virama) and another letter of one."""
+    left = index - 1
+    while left >= 0 and unicodedata.category(text[left]).startswith("M") \
+            and not INVISIBLE.match(text[left]):
+        left -= 1
+    return left >= 0 and index + 1 < len(text) and _joining_letter(text[left]) \
+        and _joining_letter(text[index + 1])
+
+
+def find_invisible(text: str) -> int | None:
+    """Where the first character a registry string may not hold for being invisible (V010) is,
+    or None: a character :data:`INVISIBLE` matches, but a joiner that :func:`joins`."""
+    for m in INVISIBLE.finditer(text):
+        if m.group() not in JOINERS or not joins(text, m.start()):
+            return m.start()
+    return None
+
 
 #: Control characters (C0 but tab and line feed, DEL, C1), LINE and PARAGRAPH SEPARATOR, and
 #: halves of surrogate pairs (JSON's "\ud800" escapes one): not text a registry string holds
@@ -78,7 +111,8 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 def without_hidden(text: str) -> str:
     """``text`` without the control and invisible characters a registry string may not hold
     (V005, V010): what an importer or `pwc papers fill` writes of someone else's text."""
-    return INVISIBLE.sub("", CONTROL.sub("", text))
+    return INVISIBLE.sub(lambda m: m.group() if m.group() in JOINERS
+                         and joins(m.string, m.start()) else "", CONTROL.sub("", text))
 
 
 #: Letters that look like Latin ones in a script of their own: Cyrillic's, and the Greek

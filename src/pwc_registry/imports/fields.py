@@ -14,7 +14,7 @@ from typing import Any
 from .. import patterns
 from ..dates import DAY_OR_MONTH, after
 from ..diagnostics import Diagnostic, Pointer, pointer_text
-from ..load import CONTROL, INVISIBLE, without_hidden
+from ..load import CONTROL, find_invisible, without_hidden
 from ..values import read_number_text
 from .records import Origin
 from .report import Problems
@@ -81,7 +81,7 @@ class Fields:
         if not isinstance(value, str):
             self.report("A002", f"expected text, found {type(value).__name__}; left out", where)
             return None
-        if CONTROL.search(value) or INVISIBLE.search(value):
+        if CONTROL.search(value) or find_invisible(value) is not None:
             self.report("A009", f"removed control or invisible characters from {value[:80]!r}",
                         where)
             value = without_hidden(value)
