@@ -1189,3 +1189,31 @@ def test_a_task_tree_rolling_rows_up_into_many_boards_is_refused_at_the_task(
     [line] = [line for line in _guard(registry) if line.startswith("H017")]
     assert line.startswith("H017 registry/tasks/speech-recognition.yaml:1 ")
     assert "a changed task or dataset does" in line
+
+
+def test_a_fraction_among_percents_is_said_where_it_is(tmp_path: Path) -> None:
+    """helper-98: model cards write a word error rate as 0.3719 or as 18.504; a metric without
+    a unit is never converted, so the fraction led the lower-is-better board, CI green and the
+    comment silent. Now a warning at the value (H018) and in the comment; a value 1 to 10
+    times its neighbours (a BPC of 0.99 among 1.1s) says nothing."""
+    registry = _repo(tmp_path)
+    task, data = "speech-recognition", "librispeech-test-clean"
+    paper(registry, "card-asr", "2023-06-01", [
+        result(task, data, "Card", word_error_rate=0.3719, real_time_factor=0.2)])
+    git(registry.parent, "add", "-A")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    found = [d for d in report.diagnostics if d.code == "H018"]
+    assert [(d.severity, d.file, d.line) for d in found] == [
+        ("warning", "registry/papers/" + relative_path("paper", "card-asr").split("/", 1)[1],
+         found[0].line)] and found[0].line > 1, report.diagnostics
+    assert "Word Error Rate 0.3719" in found[0].message and "(2.5–7.1)" in found[0].message
+    assert report.errors == 0  # a warning: CI stays green, the comment says it
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "value on another scale than the leaderboard's" in comment
+    assert "| 2.5–7.1 | 0.3719 |" in comment
+    # the real-time factors (0.1-0.5) are one scale: nothing said of them; nor of 1.5 (a
+    # value 1 to 10 times the others)
+    paper(registry, "card-asr", "2023-06-01", [
+        result(task, data, "Card", word_error_rate=1.5, real_time_factor=0.2)])
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert not [d for d in report.diagnostics if d.code == "H018"]

@@ -501,6 +501,17 @@ _PROBLEMS += [
             "dataset moves its boards) is refused. Check the splits are "
             "named as the paper names them (\"test\", not one split per row); a bulk import "
             "is split into pull requests under the limit."),
+    Problem("H018", "value-on-another-scale", "warning",
+            "A value is on another scale than its leaderboard's",
+            "A value this change gives a leaderboard reads as a fraction of 1 (above 0, at "
+            "most 1) where most of the board's other values of its metric read as percents (5 "
+            "or more), or the reverse: a model card's word error rate of 0.3719 beside "
+            "18.504 ranks first on a lower-is-better board. A metric with a unit has its "
+            "importers convert stated fractions (the unit rule), but a value written by hand, or "
+            "of a metric without a unit, is taken as written. A warning: some boards hold both "
+            "legitimately (a game score of 0.1 where others score 10 to 34; a count in "
+            "millions beside one in units); check the value against the paper and write it "
+            "on the board's scale."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",
             "Results whose values do not change no longer set a new best when they appeared: "

@@ -14,9 +14,11 @@ the result's own task (a row rolled up from a subtask keeps it) and the folded m
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..ids import fold, identifiers_known
@@ -34,7 +36,11 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
 NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
-                          "source-provenance", "details", "holder-code", "board-notes"})
+                          "source-provenance", "details", "holder-code", "board-notes",
+                          "scale"})
+#: A value of at most 1 (above 0) that most of its board's other values exceed this many
+#: times, all above 1, reads as a fraction of 1 among percents; the reverse alike (H018).
+SCALE_FACTOR = 5.0
 #: What a row shows of its result beside the numbers (notes, links), compared as text.
 DETAILS = ("notes", "code_links", "model_links")
 
@@ -79,7 +85,8 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     if base is None:
         assert head is not None
         return [Difference("board-added", board, True),
-                *(Difference("row-added", board, True, head=r) for r in head.rows)]
+                *(Difference("row-added", board, True, head=r) for r in head.rows),
+                *scale_differences(head, [(r, m) for r in head.rows for m in r.result.metrics])]
     if head is None:
         return [Difference("row-removed", board, False, base=r) for r in base.rows]
     out: list[Difference] = []
@@ -145,6 +152,11 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out += _row_differences(board, old_row, new_row, renamed)
     out += [Difference("row-added", board, True, head=r) for key in added
             for r in after_rows[key]]
+    # Each value this change gives the board, judged by the board's others.
+    out += scale_differences(head, [
+        *((r, m) for key in added for r in after_rows[key] for m in r.result.metrics),
+        *((d.head, d.metric) for d in out if d.kind == "value" and d.head is not None
+          and d.metric is not None and d.after is not None)])
     lost = _lost_steps(base.sota, head.sota, base, head, renamed)
     if any(r.result.extra_training_data for board_ in (base, head) for r in board_.rows):
         # The view without extra training data has a history of its own (the same otherwise).
@@ -156,6 +168,42 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     if not any(not d.addition and d.kind not in NOTICE_KINDS for d in out):
         out += _rank_differences(base, head, before_rows,
                                  {k: rows[0] for k, rows in after_rows.items()})
+    return out
+
+
+def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]]
+                      ) -> list[Difference]:
+    """A notice (H018) for each value of ``given`` (a row and a metric this change gives the
+    board) on another scale than most of the board's other positive values of its metric: at
+    most 1 where they are above 1 and :data:`SCALE_FACTOR` times it or more (a card's word
+    error rate of 0.3719 among 18.5s, which a lower-is-better board ranks first; not a BPC of
+    0.99 among 1.1s), or above 1 where they are at most 1 and a fifth of it or less.
+    ``before`` gives the range of those others. By bisection: linear in the board's rows."""
+    positive: dict[str, list[float]] = {}
+    for row in board.rows:
+        for metric, v in row.result.metrics.items():
+            if v.value > 0:
+                positive.setdefault(metric, []).append(v.value)
+    for values in positive.values():
+        values.sort()
+    out: list[Difference] = []
+    seen: set[tuple[int, str]] = set()
+    for row, metric in given:
+        mine = row.result.metrics.get(metric)
+        if mine is None or mine.value <= 0 or (id(row), metric) in seen:
+            continue
+        seen.add((id(row), metric))
+        values, value = positive[metric], mine.value
+        if value <= 1:  # the others above 1 and at least SCALE_FACTOR times it
+            first = bisect.bisect_left(values, max(value * SCALE_FACTOR, math.nextafter(1, 2)))
+            unlike = values[first:]
+        else:  # the others at most 1 and at most a SCALE_FACTOR-th of it
+            unlike = values[:bisect.bisect_right(values, min(1.0, value / SCALE_FACTOR))]
+        if unlike and 2 * len(unlike) > len(values) - 1:
+            span = number(unlike[0]) if unlike[0] == unlike[-1] \
+                else f"{number(unlike[0])}–{number(unlike[-1])}"
+            out.append(Difference("scale", board.benchmark.id, True, metric, span, value,
+                                  head=row))
     return out
 
 

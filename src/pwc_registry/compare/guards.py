@@ -404,6 +404,18 @@ def _near_miss(verdicts: Iterable[Verdict], c: Correction) -> str:
 
 
 def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
+    if d.kind == "scale":
+        row = d.head
+        assert row is not None and d.metric is not None
+        name = delta.head_registry.name("metric", d.metric)
+        return where.at("H018", f"{name} {_shown(d.after)} of {_label(row.result)} is on "
+                        f"another scale than the other values of {d.board} ({d.before}): "
+                        "a fraction of 1 among percents, or the reverse, ranks out of place",
+                        delta.file_of_holder(row.holder.id),
+                        ("results", row.result.index, "metrics", d.metric),
+                        "check the value against the paper or the source: write it on the "
+                        "board's scale, as the paper prints it (0.3719 as 37.19 for a percent "
+                        "board)")
     if d.kind == "history":
         cause = _changed_row(delta, [d.board])
         path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())

@@ -270,7 +270,7 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "holder-date": "date of the paper or source",
          "details": "shown beside the numbers", "holder-code": "code of the paper or source",
          "paper": "paper credited", "title": "paper's title",
-         "history": "new bests no longer so",
+         "history": "new bests no longer so", "scale": "on another scale than the board's",
          "identifier": "paper's identifier"}
 
 
@@ -594,7 +594,18 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
                                                     "source-provenance", "details",
-                                                    "holder-code", "board-notes"))
+                                                    "holder-code", "board-notes", "scale"))
+    scales = _unique(v for v in r.verdicts if v.difference.kind == "scale")
+    if scales:
+        parts.append(_Part(
+            f"### ⚠️ {len(scales)} value{'s' if len(scales) != 1 else ''} on another scale "
+            "than the leaderboard's",
+            ["A fraction of 1 among percents, or the reverse: ranked out of place (a word "
+             "error rate of 0.37 leads a board of 18.5s). Check each against the paper.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "the board's other "
+                      "values", "this value"],
+                     [_difference_line(r, v.difference) for v in scales])],
+            len(scales), True))
     provenance = _unique(v for v in r.verdicts
                          if v.difference.kind in ("provenance", "source-provenance"))
     if provenance:
