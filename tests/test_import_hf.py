@@ -549,3 +549,34 @@ def test_a_line_separator_in_a_cards_text_is_a_line_break_as_the_hub_reads_it(
         "license: mit\n", 'license: mit\nwidget:\n- text: "My name is\u2028Wolfgang"\n'))
     batch = read_card(card)
     assert batch.problems == () and [r.dataset for r in batch.results] == ["sst2"]
+
+
+def test_a_float_printed_with_all_its_digits_is_that_float(tmp_path: Path) -> None:
+    """helper-98: an MTEB card (aari1995/German_Semantic_STS_V2) writes cos_sim_spearman
+    39.146000000000003, a float printed with 17 digits: refused as having more digits than a
+    float keeps (A015), 8 of its 26 values lost. It is the float 39.146 to every reader of the
+    card: imported as that, with a note; 21 digits are still refused."""
+    import shutil
+
+    from pwc_registry.imports.formats import import_format
+
+    from conftest import REPO
+
+    front = ("model-index:\n- name: sts\n  results:\n  - task:\n      type: sts\n    dataset:\n"
+             "      name: GermanSTSBenchmark\n      type: sts\n      split: test\n    metrics:\n"
+             "    - type: cos_sim_spearman\n      value: 39.146000000000003\n"
+             "    - type: cos_sim_pearson\n      value: 1.23456789012345678901\n")
+    card = _write_card(tmp_path, front)
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    for metric in ("cos_sim_spearman", "cos_sim_pearson"):
+        (registry / "metrics" / f"{metric.replace('_', '-')}.yaml").write_text(
+            f"id: {metric.replace('_', '-')}\nname: {metric}\ndirection: higher\n")
+    report = import_format("hf", registry, [card], None, jobs=1)
+    [refused] = [d for d in report.diagnostics if d.code == "A015"]
+    assert refused.line == 14 and "1.23456789012345678901" in refused.message
+    [text] = [t for p in (registry / "sources").glob("*/*.yaml")
+              if "germanstsbenchmark" in (t := p.read_text("utf-8"))]
+    assert "cos-sim-spearman: 39.146\n" in text and "cos-sim-pearson" not in text
+    assert "written 39.146000000000003, a 64-bit float printed with all its digits: 39.146, " \
+        "the same float" in " ".join(text.split())

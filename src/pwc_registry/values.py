@@ -211,6 +211,27 @@ def float_artefact(value: float) -> float | None:
     return None
 
 
+#: The most significant digits a program prints a 64-bit float with (``repr`` and ``%.17g``
+#: never need more to give the float back).
+FLOAT_PRINTED_DIGITS = 17
+_DECIMAL = re.compile(r"^[-+]?(\d*)\.(\d*)(?:[eE][-+]?\d+)?$")
+
+
+def float_as_printed(text: str) -> tuple[float, str] | None:
+    """The float ``text`` is, and its shortest form, when ``text`` is a decimal fraction of at
+    most 17 significant digits that a float does not hold as written: a float as a program
+    printed it (``39.146000000000003`` is the float 39.146, ``0.8819154355578197``), which
+    every reader of the source gets as that float. None for any other text (more digits are
+    precision a float cannot keep, which no reader of the source had either)."""
+    m = _DECIMAL.match(text.strip())
+    if m is None or len((m.group(1) + m.group(2)).lstrip("0")) > FLOAT_PRINTED_DIGITS:
+        return None
+    value = float(text)
+    if beyond_float(value, text.strip()) or held_as(value, text.strip()) is None:
+        return None
+    return value, number(value)
+
+
 def exact_number(text: str) -> int | float:
     """The number ``text`` gives, written with the same digits wherever it is written again:
     an integer for an integer, else a float. ValueError, saying why, when no registry number is
