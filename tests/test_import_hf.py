@@ -580,3 +580,22 @@ def test_a_float_printed_with_all_its_digits_is_that_float(tmp_path: Path) -> No
     assert "cos-sim-spearman: 39.146\n" in text and "cos-sim-pearson" not in text
     assert "written 39.146000000000003, a 64-bit float printed with all its digits: 39.146, " \
         "the same float" in " ".join(text.split())
+
+
+@pytest.mark.parametrize(("results", "said"), [
+    ("  results: [accuracy, wer]\n", "the result is a string"),
+    ("  results:\n  - task: text-classification\n    dataset: {name: d, type: d}\n"
+     "    metrics: [{type: accuracy, value: 1}]\n", "the result's task is a string"),
+    ("  results:\n  - task: {type: t}\n    dataset: {name: d, type: d}\n    metrics: [acc]\n",
+     "the result's metrics are not a list of mappings"),
+])
+def test_a_result_of_another_shape_is_said_in_the_cards_terms(tmp_path: Path, results: str,
+                                                             said: str) -> None:
+    """helper-98: a card whose results are a flow list of strings (glob-asr/xls-r-es-test-lm)
+    was reported as "the Hub cannot read this result: string indices must be integers, not
+    'str'", Python's words."""
+    batch = read_card(_write(tmp_path, _card("- name: m\n" + results)))
+    assert batch.results == ()
+    messages = [m for c, m, _ in batch.problems if c == "A048"]
+    assert messages and all(said in m for m in messages), batch.problems
+    assert not any("indices" in m or "attribute" in m for m in messages)

@@ -219,6 +219,22 @@ def _card_result(file: str, doc: Document, offset: int, name: Any, result: Any, 
             f"has {describe_value(name)} for a name ({name!r}): quote the name in the card"
         problems.append(("A048", f"a model-index entry {what}", origin))
         return None
+    # The shapes the Hub's reader indexes without asking (it said "string indices must be
+    # integers" of a result written as text): said in the card's terms.
+    shape = None
+    if not isinstance(result, dict):
+        shape = f"the result is {describe_value(result)}, not a mapping of task, dataset and " \
+            "metrics"
+    elif any(key in result and not isinstance(result[key], dict) for key in ("task", "dataset")):
+        key = next(k for k in ("task", "dataset") if k in result
+                   and not isinstance(result[k], dict))
+        shape = f"the result's {key} is {describe_value(result[key])}, not a mapping"
+    elif "metrics" in result and not (isinstance(result["metrics"], list) and all(
+            isinstance(m, dict) for m in result["metrics"])):
+        shape = "the result's metrics are not a list of mappings (type, value)"
+    if shape is not None:
+        problems.append(("A048", shape, origin))
+        return None
     try:
         _, evals = model_index_to_eval_results([{"name": name, "results": [result]}])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
