@@ -190,6 +190,19 @@ def test_a_mapping_says_where_it_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="source needs a kind"):
         read_mapping(None, {"model": "m", "task": "t", "dataset": "d",
                             "metrics": [("a", "Accuracy")]})
+    # helper-98: two columns of one metric left every row out (A006, 87 times), said only
+    # row by row; now the mapping is refused (exit 2)
+    with pytest.raises(MappingError, match=r"'LS Clean WER' and 'Avg\. WER' both hold the metric"):
+        read_mapping(None, {"model": "m", "task": "t", "dataset": "d",
+                            "metrics": [("LS Clean WER", "WER"), ("Avg. WER", "wer")],
+                            "source_kind": "leaderboard", "source_title": "T"})
+
+
+def test_a_table_separated_by_semicolons_is_said_to_be(tmp_path: Path) -> None:
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model;img_size;top1\nA;224;80\n")
+    [problem] = _import(registry, table, _mapping(), tmp_path).diagnostics
+    assert problem.code == "A037" and "its one column holds ';'" in problem.message
 
 
 def test_a_column_the_table_lacks_or_a_table_not_utf8_stops_that_table(tmp_path: Path) -> None:
@@ -638,8 +651,9 @@ def test_a_row_after_one_whose_metric_was_given_twice_is_not_merged_into_it(
     registry = classification_registry(tmp_path)
     table = _csv(tmp_path, "model,img_size,top1,top1_again,top5\nM,224,80.1,81.1,95.0\n"
                  "M,224,70.1,,\n")
+    # (by an alias: two columns naming one metric alike are refused with the mapping)
     report = _import(registry, table, _mapping(metrics={
-        "top1": "Top-1 Accuracy", "top1_again": "Top-1 Accuracy", "top5": "top5"}), tmp_path)
+        "top1": "Top-1 Accuracy", "top1_again": "top1", "top5": "top5"}), tmp_path)
     assert [d.code for d in report.diagnostics if d.code in ("A006", "A035")] == [
         "A006", "A035"], report.diagnostics
     [held] = _source(registry)["results"]  # type: ignore[index]

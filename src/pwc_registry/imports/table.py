@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arxiv import ArxivError, normalise_id
+from ..ids import fold
 from ..layout import MAX_SLUG, SLUG, Unreadable, read_file
 from ..load import MAX_FILE_BYTES, read_rich
 from ..registry import SOURCE_KINDS as KINDS
@@ -156,6 +157,14 @@ def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
                     for column, metric in (data.get("metrics") or {}).items())
     if not metrics or any(not m for _, m in metrics):
         raise MappingError("the mapping names no metric column (--metric COLUMN=METRIC)", name)
+    held: dict[str, str] = {}
+    for header_cell, metric in metrics:
+        if (other := held.setdefault(fold(metric), header_cell)) != header_cell:
+            # One result holds one value of a metric: every row would be left out (A006).
+            raise MappingError(f"the columns {other!r} and {header_cell!r} both hold the metric "
+                               f"{metric!r}: a row's result holds one value of a metric; map "
+                               "one of them, and import the other with its own --dataset or "
+                               "--split if it is another benchmark", name)
     if text["unit"] is not None and text["unit"] not in UNITS:
         raise MappingError(f"unit is one of {', '.join(UNITS)}, not {text['unit']!r}", name)
     kind, title = _text(source.get("kind"), "source: kind", name), \
@@ -260,9 +269,12 @@ def _columns_problem(mapping: TableMapping, header: Sequence[str], file: str, li
     at_header = Origin(file, (), line)
     missing = [c for c in mapping.columns() if c not in header]
     if missing:
+        # A table separated by semicolons (a spreadsheet's CSV in some locales) is one column.
+        separator = " (its one column holds ';': save it with commas, or as tab-separated)" \
+            if len(header) == 1 and ";" in header[0] else ""
         return _refused(mapping, at_header, "A037",
                         f"the mapping names columns the table lacks: {', '.join(missing)} (it "
-                        f"has {', '.join(header)})")
+                        f"has {', '.join(header)}){separator}")
     twice = [c for c in dict.fromkeys(mapping.columns()) if header.count(c) > 1]
     if twice:  # which of them holds the values the mapping means is a guess
         places = {c: ", ".join(str(i + 1) for i, h in enumerate(header) if h == c) for c in twice}
