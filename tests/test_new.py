@@ -139,6 +139,15 @@ def test_names_are_checked_and_suggested_on_the_spot(tmp_path: Path) -> None:
     assert code == 1 and "--model: control character U+001B at offset 2 (V005)" in out, out
     assert "--location: invisible character U+200B" in out
     assert next(registry.glob(f"papers/*/{paper}.yaml")).read_text("utf-8") == before
+    # An alias that is the name in another case is the name again (helper-98: it was "given
+    # twice", once); one given twice as written is.
+    code, out = invoke("new", "metric", "MC2", "--alias", "mc2", "--direction", "higher",
+                       "--registry", str(registry))
+    assert code == 1 and "'mc2' is 'MC2' again (names are compared ignoring case" in out, out
+    code, out = invoke("new", "metric", "MC3", "--alias", "M C", "--alias", "M C",
+                       "--direction", "higher", "--registry", str(registry))
+    assert code == 1 and "'M C' is given twice" in out, out
+    assert not (registry / "metrics" / "mc2.yaml").exists()
 
 
 def test_offline_says_so_and_how_to_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -410,7 +410,7 @@ def new_entity(registry: Path, new: NewEntity) -> Path:
     if path.exists() or path.is_symlink():
         problems.append(f"{layout.FOLDERS[new.kind]}/{entity_id}.yaml already exists; to add "
                         f"a spelling, add it to that {new.kind}'s aliases")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for name in (new.name, *new.aliases):
         found, via_name = vocabulary.resolve(new.kind, name)
         taken = found or via_name
@@ -419,9 +419,12 @@ def new_entity(registry: Path, new: NewEntity) -> Path:
                             f"leads to one {new.kind}); if it is the same, add your spelling "
                             f"to the aliases of registry/{layout.FOLDERS[new.kind]}/{taken}.yaml "
                             "instead")
-        elif fold(name) in seen:
-            problems.append(f"{name!r} is given twice")
-        seen.add(fold(name))
+        elif (first := seen.get(fold(name))) is not None:
+            # Names are compared ignoring case and spacing: "mc2" is the name "MC2" again.
+            problems.append(f"{name!r} is given twice" if first == name else
+                            f"{name!r} is {first!r} again (names are compared ignoring case and "
+                            "spacing): an alias needs another spelling than that")
+        seen.setdefault(fold(name), name)
     record: dict[str, Any] = {"id": entity_id, "name": new.name}
     if new.description:
         record["description"] = new.description
