@@ -599,3 +599,29 @@ def test_a_result_of_another_shape_is_said_in_the_cards_terms(tmp_path: Path, re
     messages = [m for c, m, _ in batch.problems if c == "A048"]
     assert messages and all(said in m for m in messages), batch.problems
     assert not any("indices" in m or "attribute" in m for m in messages)
+
+
+def test_a_value_kept_out_by_an_unreadable_one_says_so(tmp_path: Path) -> None:
+    """helper-98: a card's CER of 0.113 beside a CER written "NA" (DrishtiSharma's XLS-R cards)
+    was not imported (A033) because "other values of it in the source are outside [0, 1]",
+    which none is: the unreadable one leaves the scale unknown, and A033 now says that."""
+    import shutil
+
+    from pwc_registry.imports.formats import import_format
+
+    from conftest import REPO
+
+    front = ("model-index:\n- name: m\n  results:\n"
+             "  - task: {type: automatic-speech-recognition}\n"
+             "    dataset: {name: Common Voice 7, type: cv, config: hi}\n"
+             "    metrics: [{type: cer, value: 0.113}]\n"
+             "  - task: {type: automatic-speech-recognition}\n"
+             "    dataset: {name: Robust Speech Event, type: rse, config: hi}\n"
+             "    metrics: [{type: cer, value: NA}]\n")
+    card = _write_card(tmp_path, front)
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    report = import_format("hf", registry, [card], None, jobs=1)
+    [ambiguous] = [d for d in report.diagnostics if d.code == "A033"]
+    assert "cannot be read or states its own unit" in ambiguous.message, ambiguous.message
+    assert "outside" not in ambiguous.message

@@ -46,7 +46,7 @@ from .holders import PaperDraft, PaperDrafts, paper_record, title_left_out
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
 from .resolve import Known, identifiers_in, outside_range
-from .units import fraction_metrics, lowest
+from .units import fraction_metrics, lowest, value_number
 from .write import BatchWriter, write_record
 
 #: result.schema.json's source kinds: how numbers relate to the method.
@@ -86,6 +86,7 @@ class Sink(Fields):
         #: Whether the batch being read had some of it left out (A049): why a value is
         #: ambiguous (A033) then.
         self._partial = False
+        self._outside: set[str] = set()
         #: The metrics each held result's rows gave two values of (A006), by ``id`` of the
         #: result: a later row giving one of them is not the same result's (fields.disagree).
         self._twice: dict[int, frozenset[str]] = {}
@@ -115,6 +116,12 @@ class Sink(Fields):
         # ambiguous (A033).
         mixed = {self._metric_of(v.metric) for r in batch.results for v in r.values} \
             - fractions
+        # Of those, the ones no readable value puts outside [0, 1]: kept out only by a value
+        # that cannot be read or states its own unit ("NA", "85.3%"), which A033 says so.
+        self._outside = {metric for r in batch.results for v in r.values
+                         if (metric := self._metric_of(v.metric)) in mixed
+                         and (n := value_number(v)) is not None
+                         and not lowest(metric, self.known.signed) <= n <= 1}
         self._partial = batch.partial
         for result in batch.results:
             self.counts["row"] += 1
@@ -314,7 +321,10 @@ class Sink(Fields):
         if metric_id in mixed and low <= central <= 1 and central != 0:
             why = ("some of the source was left out unread (A049), so its values cannot all "
                    f"be seen within {interval}") if self._partial else \
-                f"other values of it in the source are outside {interval}"
+                f"other values of it in the source are outside {interval}" \
+                if metric_id in self._outside else \
+                ("another value of it in the source cannot be read or states its own unit "
+                 "('NA', '85.3%'), so the scale of the others is not known")
             self.report_at("A033", f"{value.metric} {central!r} may be a fraction or a percent: "
                            f"{why}; not imported", value.origin, hint="state the unit, or "
                            "file the value by hand")

@@ -24,7 +24,7 @@ from ..values import read_number_text
 from .records import Imported, ImportedValue
 
 
-def _number(value: ImportedValue) -> float | None:
+def value_number(value: ImportedValue) -> float | None:
     """The value as a number, or None when it cannot count as a fraction: unreadable text, or
     text that states its own unit (``"85.3%"``, which is a percent whatever its size)."""
     raw = value.value
@@ -65,7 +65,7 @@ def fractions_of(values: Iterable[ImportedValue], metric_of: Callable[[str], str
     within: dict[str, bool] = {}
     for value in values:
         metric = metric_of(value.metric)
-        number = _number(value)
+        number = value_number(value)
         inside = value.stated_unit == "fraction" or (
             number is not None and lowest(metric, signed) <= number <= 1.0)
         within[metric] = within.get(metric, True) and inside
