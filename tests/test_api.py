@@ -317,20 +317,27 @@ def test_the_unmodified_client_reads_lert_and_astock(client_python: Path, base_s
     assert got["found"] == [LERT]
 
 
-def test_results_held_by_sources_are_rows_whose_paper_is_their_methods(tmp_path: Path) -> None:
-    from registry_builder import result, speech_registry, write
+def _submissions_site(tmp_path: Path, results: list[dict[str, Any]]) -> Path:
+    """The site of the speech registry with a leaderboard's source holding ``results``."""
+    from registry_builder import speech_registry, write
 
     registry = speech_registry(tmp_path)
     write(registry, "source", {
         "id": "librispeech-leaderboard", "kind": "submission", "title": "Submissions",
-        "date": "2021-03", "url": "https://example.org/leaderboard",
-        "results": [
-            {**result("speech-recognition", "librispeech-test-clean", "Human",
-                      word_error_rate=4.0), "paper": "first-asr"},
-            result("speech-recognition", "librispeech-test-clean", "Anonymous",
-                   word_error_rate=3.0)]})
+        "date": "2021-03", "url": "https://example.org/leaderboard", "results": results})
     out = tmp_path / "site"
     build_site(registry, out, jobs=1)
+    return out
+
+
+def test_results_held_by_sources_are_rows_whose_paper_is_their_methods(tmp_path: Path) -> None:
+    from registry_builder import result
+
+    out = _submissions_site(tmp_path, [
+        {**result("speech-recognition", "librispeech-test-clean", "Human",
+                  word_error_rate=4.0), "paper": "first-asr"},
+        result("speech-recognition", "librispeech-test-clean", "Anonymous",
+               word_error_rate=3.0)])
     rows = {r["methodology"]: r for r in
             _read(out, "evaluations/speech-recognition--librispeech-test-clean/results")[
                 "results"]}
@@ -495,19 +502,12 @@ def test_raw_bytes_and_fragments_of_a_request_are_taken_as_they_are(served: str)
 
 
 def test_a_result_has_its_rank_in_the_view_without_extra_training_data(tmp_path: Path) -> None:
-    from registry_builder import result, speech_registry, write
+    from registry_builder import result
 
-    registry = speech_registry(tmp_path)
-    write(registry, "source", {
-        "id": "librispeech-leaderboard", "kind": "submission", "title": "Submissions",
-        "date": "2021-03", "url": "https://example.org/leaderboard",
-        "results": [
-            {**result("speech-recognition", "librispeech-test-clean", "Pretrained",
-                      word_error_rate=2.0), "extra_training_data": True},
-            result("speech-recognition", "librispeech-test-clean", "Plain",
-                   word_error_rate=3.0)]})
-    out = tmp_path / "site"
-    build_site(registry, out, jobs=1)
+    out = _submissions_site(tmp_path, [
+        {**result("speech-recognition", "librispeech-test-clean", "Pretrained",
+                  word_error_rate=2.0), "extra_training_data": True},
+        result("speech-recognition", "librispeech-test-clean", "Plain", word_error_rate=3.0)])
     rows = {r["methodology"]: r for r in
             _read(out, "evaluations/speech-recognition--librispeech-test-clean/results")[
                 "results"]}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pwc_registry.imports.hf_card import read_card, read_eval_results, read_hf
+from pwc_registry.imports.report import ImportReport
 from pwc_registry.imports.units import fraction_metrics
 from pwc_registry.load import MAX_FILE_BYTES
 
@@ -320,6 +321,24 @@ def _write_card(tmp_path: Path, front: str, name: str = "org_model_README.md") -
     return card
 
 
+def _import_card(tmp_path: Path, front: str, metrics: tuple[str, ...] = ()
+                 ) -> tuple[ImportReport, Path]:
+    """The import report of a card of ``front`` into a copy of the shipped registry (with
+    ``metrics`` added by name, higher is better), and that copy."""
+    from pwc_registry.imports.formats import import_format
+
+    from conftest import REPO
+
+    card = _write_card(tmp_path, front)
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    for name in metrics:
+        metric = name.replace("_", "-")
+        (registry / "metrics" / f"{metric}.yaml").write_text(
+            f"id: {metric}\nname: {name}\ndirection: higher\n")
+    return import_format("hf", registry, [card], None, jobs=1), registry
+
+
 def _glue_then_sst2(glue_dataset: str) -> str:
     """A model-index of two results: one on GLUE whose dataset is ``glue_dataset`` (its YAML
     lines), then one on SST-2 that nothing is wrong with."""
@@ -426,16 +445,7 @@ def test_an_ambiguous_value_of_a_card_partly_left_out_says_why(tmp_path: Path) -
     """With 93.1 left out (its `value` written twice), 0.48 is not imported (A033), but the
     reason given was "other values of it in the source are outside [0, 1]", which none is
     (found by a curator): the reason is the value left out."""
-    import shutil
-
-    from pwc_registry.imports.formats import import_format
-
-    from conftest import REPO
-
-    card = _write_card(tmp_path, PARTLY_LEFT_OUT)
-    registry = tmp_path / "registry"
-    shutil.copytree(REPO / "registry", registry)
-    report = import_format("hf", registry, [card], None, jobs=1)
+    report, _ = _import_card(tmp_path, PARTLY_LEFT_OUT)
     [ambiguous] = [d for d in report.diagnostics if d.code == "A033"]
     assert "left out unread (A049)" in ambiguous.message and "outside" not in ambiguous.message
 
@@ -556,23 +566,11 @@ def test_a_float_printed_with_all_its_digits_is_that_float(tmp_path: Path) -> No
     39.146000000000003, a float printed with 17 digits: refused as having more digits than a
     float keeps (A015), 8 of its 26 values lost. It is the float 39.146 to every reader of the
     card: imported as that, with a note; 21 digits are still refused."""
-    import shutil
-
-    from pwc_registry.imports.formats import import_format
-
-    from conftest import REPO
-
     front = ("model-index:\n- name: sts\n  results:\n  - task:\n      type: sts\n    dataset:\n"
              "      name: GermanSTSBenchmark\n      type: sts\n      split: test\n    metrics:\n"
              "    - type: cos_sim_spearman\n      value: 39.146000000000003\n"
              "    - type: cos_sim_pearson\n      value: 1.23456789012345678901\n")
-    card = _write_card(tmp_path, front)
-    registry = tmp_path / "registry"
-    shutil.copytree(REPO / "registry", registry)
-    for metric in ("cos_sim_spearman", "cos_sim_pearson"):
-        (registry / "metrics" / f"{metric.replace('_', '-')}.yaml").write_text(
-            f"id: {metric.replace('_', '-')}\nname: {metric}\ndirection: higher\n")
-    report = import_format("hf", registry, [card], None, jobs=1)
+    report, registry = _import_card(tmp_path, front, ("cos_sim_spearman", "cos_sim_pearson"))
     [refused] = [d for d in report.diagnostics if d.code == "A015"]
     assert refused.line == 14 and "1.23456789012345678901" in refused.message
     [text] = [t for p in (registry / "sources").glob("*/*.yaml")
@@ -605,12 +603,6 @@ def test_a_value_kept_out_by_an_unreadable_one_says_so(tmp_path: Path) -> None:
     """helper-98: a card's CER of 0.113 beside a CER written "NA" (DrishtiSharma's XLS-R cards)
     was not imported (A033) because "other values of it in the source are outside [0, 1]",
     which none is: the unreadable one leaves the scale unknown, and A033 now says that."""
-    import shutil
-
-    from pwc_registry.imports.formats import import_format
-
-    from conftest import REPO
-
     front = ("model-index:\n- name: m\n  results:\n"
              "  - task: {type: automatic-speech-recognition}\n"
              "    dataset: {name: Common Voice 7, type: cv, config: hi}\n"
@@ -618,10 +610,7 @@ def test_a_value_kept_out_by_an_unreadable_one_says_so(tmp_path: Path) -> None:
              "  - task: {type: automatic-speech-recognition}\n"
              "    dataset: {name: Robust Speech Event, type: rse, config: hi}\n"
              "    metrics: [{type: cer, value: NA}]\n")
-    card = _write_card(tmp_path, front)
-    registry = tmp_path / "registry"
-    shutil.copytree(REPO / "registry", registry)
-    report = import_format("hf", registry, [card], None, jobs=1)
+    report, _ = _import_card(tmp_path, front)
     [ambiguous] = [d for d in report.diagnostics if d.code == "A033"]
     assert "cannot be read or states its own unit" in ambiguous.message, ambiguous.message
     assert "outside" not in ambiguous.message
