@@ -102,8 +102,13 @@ def _results(draw: st.DrawFn) -> list[dict[str, Any]]:
     return out
 
 
+# Most generated registries have an error (a value out of a metric's range, a name of a
+# newline alone...) and are skipped by the `assume` below: what validation lets through must
+# build. Hypothesis's health check then failed a run now and then, at random (50 skipped for
+# 1 kept), which says nothing of the code under test.
 @settings(max_examples=max(3, int(os.environ.get("PWC_FUZZ_EXAMPLES", "300")) // 100),
-          deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+          deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                HealthCheck.filter_too_much])
 @given(papers=st.lists(_results(), min_size=1, max_size=3),
        dated=st.lists(st.dates(dt.date(1990, 1, 1), TODAY), min_size=3, max_size=3))
 @example(papers=[[{"task": "language-modelling", "dataset": "astock", "model": "M",  # issue 12
