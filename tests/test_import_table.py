@@ -679,3 +679,17 @@ def test_markdown_lines_of_spaces_take_linear_time() -> None:
     text = f"# {spaces}x\n| a | b |\n|-{spaces}x\n| a | b |\n| - | - |{spaces}\n| 1 | 2 |\n"
     [table] = markdown_tables(text)
     assert (table.line, table.heading, table.rows) == (4, "x", [(6, ["1", "2"])])
+
+
+def test_a_fraction_written_with_17_digits_is_judged_as_it_is_read(tmp_path: Path) -> None:
+    """helper-99: 0.84699999999999998 (a float printed with 17 digits) was read as 0.847 but
+    judged by the unit rule as unreadable, so the table's every fraction was refused (A033,
+    with a reason that was false): one reading for both now, and all three convert."""
+    registry = classification_registry(tmp_path)
+    table = _csv(tmp_path, "model,img_size,top1\nA,224,0.84699999999999998\nB,224,0.85\n"
+                 "C,224,0.9\n")
+    report = _import(registry, table, _mapping(metrics={"top1": "Top-1 Accuracy"}), tmp_path)
+    assert [d.code for d in report.diagnostics if d.code == "A033"] == []
+    values = sorted(r["metrics"]["top-1-accuracy"]  # type: ignore[index]
+                    for r in _source(registry)["results"])  # type: ignore[union-attr]
+    assert values == [84.7, 85, 90]

@@ -232,6 +232,21 @@ def float_as_printed(text: str) -> tuple[float, str] | None:
     return value, number(value)
 
 
+def read_imported(text: str) -> Reading:
+    """:func:`read_number_text` as the importers read someone else's value: a plain number
+    written with more digits than a 64-bit float keeps but at most 17 (``39.146000000000003``)
+    is read as the float it is, which every reader of the source gets, with a note saying what
+    was written. One reading for the values imported and for the unit rule that judges them."""
+    reading = read_number_text(text)
+    printed = float_as_printed(text) if reading.out_of_range else None
+    if printed is None:
+        return reading
+    value, shown = printed
+    return Reading(text, value, notes=(f"written {text.strip()}, more digits than a 64-bit "
+                                       f"float keeps: read as {shown}, the float every reader "
+                                       "of it gets",), value_text=shown)
+
+
 def exact_number(text: str) -> int | float:
     """The number ``text`` gives, written with the same digits wherever it is written again:
     an integer for an integer, else a float. ValueError, saying why, when no registry number is

@@ -15,7 +15,7 @@ from .. import patterns
 from ..dates import DAY_OR_MONTH, after
 from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..load import CONTROL, find_invisible, without_hidden
-from ..values import float_as_printed, read_number_text
+from ..values import read_imported
 from .records import Origin
 from .report import Problems
 
@@ -137,11 +137,7 @@ class Fields:
                 self.report("A015", f"{value!r} is not a finite number; not imported", where)
                 return None, ()
             return value, ()
-        reading = read_number_text(value)
-        printed = float_as_printed(value) if reading.out_of_range else None
-        if printed is not None:  # a float as a program printed it: the float it is
-            return printed[0], (f"written {value.strip()}, a 64-bit float printed with all its "
-                                f"digits: {printed[1]}, the same float",)
+        reading = read_imported(value)
         if reading.value is None:
             self.report("A015" if reading.out_of_range else "A003",
                         f"{_shown(value)}: {reading.problem}; not imported", where)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from numbers import Real
 from typing import Any
 
-from ..values import read_number_text
+from ..values import read_imported
 from .records import Imported, ImportedValue
 
 
@@ -33,7 +33,7 @@ def value_number(value: ImportedValue) -> float | None:
     if isinstance(raw, Real):
         return float(raw)
     if isinstance(raw, str):
-        reading = read_number_text(raw)
+        reading = read_imported(raw)
         if reading.value is None or "stripped a percent sign" in reading.notes:
             return None
         return reading.value
