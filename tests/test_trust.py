@@ -1217,3 +1217,9 @@ def test_a_fraction_among_percents_is_said_where_it_is(tmp_path: Path) -> None:
         result(task, data, "Card", word_error_rate=1.5, real_time_factor=0.2)])
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert not [d for d in report.diagnostics if d.code == "H018"]
+    # helper-99: as many fractions as the board had percents were judged by each other, and
+    # said nothing; each is judged by the board as it was
+    paper(registry, "card-asr", "2023-06-01", [
+        result(task, data, f"Card {n}", word_error_rate=0.05 + n / 100) for n in range(9)])
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert len([d for d in report.diagnostics if d.code == "H018"]) == 9

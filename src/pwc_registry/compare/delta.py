@@ -152,11 +152,12 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out += _row_differences(board, old_row, new_row, renamed)
     out += [Difference("row-added", board, True, head=r) for key in added
             for r in after_rows[key]]
-    # Each value this change gives the board, judged by the board's others.
+    # Each value this change gives the board, judged by the board's values as they were (a
+    # change adding as many fractions as the board had percents judged them by each other).
     out += scale_differences(head, [
         *((r, m) for key in added for r in after_rows[key] for m in r.result.metrics),
         *((d.head, d.metric) for d in out if d.kind == "value" and d.head is not None
-          and d.metric is not None and d.after is not None)])
+          and d.metric is not None and d.after is not None)], base)
     lost = _lost_steps(base.sota, head.sota, base, head, renamed)
     if any(r.result.extra_training_data for board_ in (base, head) for r in board_.rows):
         # The view without extra training data has a history of its own (the same otherwise).
@@ -171,35 +172,52 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
     return out
 
 
-def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]]
-                      ) -> list[Difference]:
-    """A notice (H018) for each value of ``given`` (a row and a metric this change gives the
-    board) on another scale than most of the board's other positive values of its metric: at
-    most 1 where they are above 1 and :data:`SCALE_FACTOR` times it or more (a card's word
-    error rate of 0.3719 among 18.5s, which a lower-is-better board ranks first; not a BPC of
-    0.99 among 1.1s), or above 1 where they are at most 1 and a fifth of it or less.
-    ``before`` gives the range of those others. By bisection: linear in the board's rows."""
+def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]],
+                      before: Leaderboard | None = None) -> list[Difference]:
+    """A notice (H018) for each value of ``given`` (a row of ``board`` and a metric: what this
+    change gives it) on another scale than most of the board's positive values of its metric
+    as they were (``before``; a new board: its other values): at most 1 where they are above 1
+    and :data:`SCALE_FACTOR` times it or more (a card's word error rate of 0.3719 among 18.5s,
+    which a lower-is-better board ranks first; not a BPC of 0.99 among 1.1s), or above 1
+    where they are at most 1 and a fifth of it or less. A metric the board holds a negative
+    value of is a score, not a rate, and is not judged; a row on the board through a subtask is
+    judged on its own task's board. ``before`` of the difference gives the range of those
+    others. By bisection: linear in the board's rows."""
+    reference = before if before is not None else board
     positive: dict[str, list[float]] = {}
-    for row in board.rows:
+    signed: set[str] = set()
+    old_values: dict[tuple[Any, ...], dict[str, float]] = {}
+    for row in reference.rows:
+        if before is not None:
+            old_values[row.result.key] = {m: v.value for m, v in row.result.metrics.items()}
         for metric, v in row.result.metrics.items():
             if v.value > 0:
                 positive.setdefault(metric, []).append(v.value)
+            elif v.value < 0:
+                signed.add(metric)
     for values in positive.values():
         values.sort()
     out: list[Difference] = []
     seen: set[tuple[int, str]] = set()
     for row, metric in given:
         mine = row.result.metrics.get(metric)
-        if mine is None or mine.value <= 0 or (id(row), metric) in seen:
+        if mine is None or mine.value <= 0 or metric in signed or row.via is not None \
+                or (id(row), metric) in seen:
             continue
         seen.add((id(row), metric))
-        values, value = positive[metric], mine.value
+        values, value = positive.get(metric, []), mine.value
         if value <= 1:  # the others above 1 and at least SCALE_FACTOR times it
-            first = bisect.bisect_left(values, max(value * SCALE_FACTOR, math.nextafter(1, 2)))
-            unlike = values[first:]
+            low = max(value * SCALE_FACTOR, math.nextafter(1, 2))
+            unlike = values[bisect.bisect_left(values, low):]
         else:  # the others at most 1 and at most a SCALE_FACTOR-th of it
-            unlike = values[:bisect.bisect_right(values, min(1.0, value / SCALE_FACTOR))]
-        if unlike and 2 * len(unlike) > len(values) - 1:
+            high = min(1.0, value / SCALE_FACTOR)
+            unlike = values[:bisect.bisect_right(values, high)]
+            low = -math.inf
+        # The others: the board's values but this one's own (as it is, or as it was).
+        own = mine.value if before is None else old_values.get(row.result.key, {}).get(metric)
+        others = len(values) - (own is not None and own > 0)
+        count = len(unlike) - (own is not None and (own >= low if value <= 1 else 0 < own <= high))
+        if count > 0 and 2 * count > others:
             span = number(unlike[0]) if unlike[0] == unlike[-1] \
                 else f"{number(unlike[0])}–{number(unlike[-1])}"
             out.append(Difference("scale", board.benchmark.id, True, metric, span, value,
