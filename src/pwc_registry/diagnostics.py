@@ -504,9 +504,11 @@ _PROBLEMS += [
     Problem("H018", "value-on-another-scale", "warning",
             "A value is on another scale than its leaderboard's",
             "A value this change gives a leaderboard reads as a fraction of 1 (above 0, at "
-            "most 1) where most of the board's other values of its metric read as percents (5 "
-            "or more), or the reverse: a model card's word error rate of 0.3719 beside "
-            "18.504 ranks first on a lower-is-better board. A metric with a unit has its "
+            "most 1) where most of the board's values of its metric, as they were before the "
+            "change, are above 1 and at least 5 times it, or the reverse (a metric the board "
+            "holds a negative value of is a score, not a rate, and is not judged): a model "
+            "card's word error rate of 0.3719 beside 18.504 ranks first on a lower-is-better "
+            "board. A metric with a unit has its "
             "importers convert stated fractions (the unit rule), but a value written by hand, or "
             "of a metric without a unit, is taken as written. A warning: some boards hold both "
             "legitimately (a game score of 0.1 where others score 10 to 34; a count in "
