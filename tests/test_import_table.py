@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -693,3 +695,30 @@ def test_a_fraction_written_with_17_digits_is_judged_as_it_is_read(tmp_path: Pat
     values = sorted(r["metrics"]["top-1-accuracy"]  # type: ignore[index]
                     for r in _source(registry)["results"])  # type: ignore[union-attr]
     assert values == [84.7, 85, 90]
+
+
+def test_a_row_naming_a_paper_renamed_into_a_source_credits_none(tmp_path: Path) -> None:
+    """helper-99: NLP-progress's machine-translation table names "DeepL Press release", a paper
+    the shipped registry renamed into the source 'deepl-press-release' (A055): the row was
+    written crediting `paper: deepl-press-release`, which is no paper, and the registry the
+    import left failed validation (R001). Now the row credits none and says why."""
+    from conftest import REPO
+
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "registry", registry)
+    table = tmp_path / "mt.md"
+    table.write_text("| M | V | P |\n|---|---|---|\n| DeepL | 33.3 | [DeepL Press release]"
+                     "(https://www.deepl.com/press.html) |\n", encoding="utf-8")
+    mapping = {"model": "M", "task": "Machine Translation", "dataset": "WMT 2014 EN-DE",
+               "paper": "P", "metrics": {"V": "BLEU"},
+               "source": {"kind": "leaderboard", "title": "A table of MT results"}}
+    report = _import(registry, table, mapping, tmp_path)
+    [renamed] = [d for d in report.diagnostics if d.code == "A055"]
+    assert "credit no paper" in renamed.message
+    # (the shipped registry's corrections are dated after the tests' fixed today)
+    checked = validate(ValidateOptions(registry=registry, today=dt.date.max, jobs=1))
+    assert checked.errors == 0, [d for d in checked.diagnostics if d.severity == "error"]
+    [held] = [r for p in (registry / "sources").glob("*/*.yaml")
+              if "A table of MT results" in p.read_text("utf-8")
+              for r in yaml.safe_load(p.read_text("utf-8"))["results"]]
+    assert "paper" not in held and "'deepl-press-release'" in held["notes"]

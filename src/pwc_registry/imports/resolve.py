@@ -245,8 +245,10 @@ class Known:
         old, file = self.found_as[paper_id], self.renamed_files[paper_id]
         return Diagnostic(
             "A055", f"the paper {label!r} (id {old!r}) was renamed into the source "
-            f"{paper_id!r}: " + ("its result is" if results == 1 else f"its {results} results are")
-            + " not imported again", file,
+            f"{paper_id!r}: " + ("rows that name it are held by their own source and credit "
+                                 "no paper" if results == 0 else "its result is not imported "
+                                 "again" if results == 1 else f"its {results} results are not "
+                                 "imported again"), file,
             *_line_of(self.registry.parent / file, f"renamed_from: {old}"),
             hint="compare them with the source's results and add what it lacks by hand")
 

@@ -381,15 +381,18 @@ class Sink(Fields):
         drafts = self.papers.all()
         if len(drafts) > 1000:  # enough papers to be worth workers
             batches.start()
+        # Drafts of papers renamed into a source: a source's rows naming one credit no paper.
+        into_sources: dict[int, str] = {}
         for draft in drafts:
             paper_id = self.known.paper_id(draft.identifiers, draft.title, draft.label)
-            paper_ids[id(draft)] = paper_id
             renamed = self.known.renamed_into_source(paper_id, draft.label, len(draft.results))
             if renamed is not None:
                 self.diagnostics.add(renamed)
                 self.counts["result"] -= len(draft.results)
                 self.counts["skipped row"] += len(draft.results)
+                into_sources[id(draft)] = paper_id
                 continue
+            paper_ids[id(draft)] = paper_id
             left_out = title_left_out(draft, batches.file_of(paper_id))
             if left_out is not None:
                 self.diagnostics.add(left_out)
@@ -400,7 +403,7 @@ class Sink(Fields):
                     self.registry / layout.relative_path(layout.SOURCE, holder.id)).exists():
                 self.counts["source"] -= 1
                 continue  # nothing of it was imported (a card refused): no empty file for it
-            record = _source_record(holder, paper_ids)
+            record = _source_record(holder, paper_ids, into_sources)
             self._write(layout.SOURCE, record, folders)
             self.counts["result in a source"] += len(holder.results)
         for kind, created in self.created.items():
@@ -439,8 +442,11 @@ def _percent(number: Any, rounded: list[bool]) -> Any:
         return float(format(hundred, f".{PERCENT_DIGITS}g"))
 
 
-def _source_record(holder: _SourceHolder, paper_ids: dict[int, str]) -> dict[str, Any]:
-    """The registry record of a source (schemas/source.schema.json) with its results."""
+def _source_record(holder: _SourceHolder, paper_ids: dict[int, str],
+                   into_sources: dict[int, str]) -> dict[str, Any]:
+    """The registry record of a source (schemas/source.schema.json) with its results; a result
+    naming a paper renamed into a source (``into_sources``) credits none and says so (a
+    result's ``paper`` is a paper: R001 refused the registry the import wrote)."""
     ref = holder.ref
     record: dict[str, Any] = {"id": holder.id, "kind": ref.kind, "title": ref.title}
     if ref.authors:
@@ -454,8 +460,14 @@ def _source_record(holder: _SourceHolder, paper_ids: dict[int, str]) -> dict[str
         record["code"] = [{"url": url} for url in ref.code]
     results = []
     for result in holder.results.values():
-        if isinstance(result.get("paper"), PaperDraft):
-            result = {**result, "paper": paper_ids[id(result["paper"])]}
+        draft = result.get("paper")
+        if isinstance(draft, PaperDraft) and id(draft) in into_sources:
+            note = (f"the source names the paper {draft.label!r}, which the registry holds as the "
+                    f"source '{into_sources[id(draft)]}'")
+            result = {k: v for k, v in result.items() if k != "paper"}
+            result["notes"] = f"{result['notes']}; {note}" if result.get("notes") else note
+        elif isinstance(draft, PaperDraft):
+            result = {**result, "paper": paper_ids[id(draft)]}
         results.append(result)
     if results:
         record["results"] = results
