@@ -859,7 +859,9 @@ def test_the_leaderboard_header_stays_in_view_while_scrolling(browser: Any,
     rows = page.locator("table.leaderboard tbody tr")
     assert rows.count() > 60
     rows.nth(rows.count() - 1).scroll_into_view_if_needed()
-    header = page.locator("table.leaderboard thead th").nth(1).bounding_box()
+    # The model's column (the board has rows with extra training data since MT-DNN was
+    # flagged: the hidden column of ranks without them is the second header cell)
+    header = page.locator("table.leaderboard thead th:visible").nth(1).bounding_box()
     last = rows.nth(rows.count() - 1).bounding_box()
     assert header is not None and last is not None
     assert header["y"] >= 0 and header["y"] + header["height"] <= last["y"] < 800
