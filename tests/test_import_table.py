@@ -364,7 +364,8 @@ def test_a_markdown_table_is_read_as_a_csv_one_is(tmp_path: Path) -> None:
                    "| E | 9o.1 | x |\n", encoding="utf-8")
     report = _import(registry, bad, {**mapping, "table": None}, tmp_path)
     found = {(d.code, d.line, d.column) for d in report.diagnostics}
-    assert ("A038", 6, 1) in found and ("A003", 8, 6) in found, report.diagnostics
+    # (the value's own column, after the space that pads its cell)
+    assert ("A038", 6, 1) in found and ("A003", 8, 7) in found, report.diagnostics
     board = find_leaderboard(load_registry(registry, jobs=1), "sentiment-analysis", "imdb", None)
     assert board is not None
     rows = {r.result.model: r.result for r in board.rows}
@@ -667,9 +668,26 @@ def test_a_table_in_a_fenced_code_block_is_code() -> None:
 
     text = ("```\n| a | b |\n| - | - |\n| 1 | 2 |\n```\n\n~~~~\n| c | d |\n|---|---|\n~~~\n"
             "~~~~\n\n| e | f |\n|---|---|\n| 3 | 4 |\n")
-    [table] = markdown_tables(text)
-    assert (table.line, table.header, [cells for _, cells in table.rows]) == (
+    [table], lines = markdown_tables(text)
+    assert (table.line, table.header(lines), [cells for _, cells in table.rows(lines)]) == (
         13, ["e", "f"], [["3", "4"]])
+
+
+@pytest.mark.parametrize("text", [
+    # a heading with a pipe ends the table: it is no row (it was a model, "## Retracted")
+    "| M | V |\n|---|---|\n| a | 91.5 |\n## Retracted | 99.9\n",
+    # GitHub shows none of these as tables (helper-99): in an HTML comment; after an opening
+    # fence with an info string (it closes no block); indented as code; a header of other width
+    "| M | V |\n|---|---|\n| a | 91.5 |\n\n<!--\n| M | V |\n|---|---|\n| b | 99.9 |\n-->\n",
+    "| M | V |\n|---|---|\n| a | 91.5 |\n\n```\nx\n```python\n| M | V |\n|---|---|\n| b | 9 |\n",
+    "| M | V |\n|---|---|\n| a | 91.5 |\n\n    | M | V |\n    |---|---|\n    | b | 99.9 |\n",
+    "| M | V |\n|---|---|\n| a | 91.5 |\n\n| M | V | W |\n|---|---|\n| b | 99.9 |\n",
+])
+def test_only_the_tables_github_shows_are_read(text: str) -> None:
+    from pwc_registry.imports.table import markdown_tables
+
+    tables, lines = markdown_tables(text)
+    assert [[cells for _, cells in t.rows(lines)] for t in tables] == [[["a", "91.5"]]]
 
 
 def test_markdown_lines_of_spaces_take_linear_time() -> None:
@@ -679,8 +697,8 @@ def test_markdown_lines_of_spaces_take_linear_time() -> None:
 
     spaces = " " * 200_000
     text = f"# {spaces}x\n| a | b |\n|-{spaces}x\n| a | b |\n| - | - |{spaces}\n| 1 | 2 |\n"
-    [table] = markdown_tables(text)
-    assert (table.line, table.heading, table.rows) == (4, "x", [(6, ["1", "2"])])
+    [table], lines = markdown_tables(text)
+    assert (table.line, table.heading, list(table.rows(lines))) == (4, "x", [(6, ["1", "2"])])
 
 
 def test_a_fraction_written_with_17_digits_is_judged_as_it_is_read(tmp_path: Path) -> None:
@@ -722,3 +740,14 @@ def test_a_row_naming_a_paper_renamed_into_a_source_credits_none(tmp_path: Path)
               if "A table of MT results" in p.read_text("utf-8")
               for r in yaml.safe_load(p.read_text("utf-8"))["results"]]
     assert "paper" not in held and "'deepl-press-release'" in held["notes"]
+
+
+def test_a_paper_cell_with_a_footnote_mark_after_its_link_is_that_paper() -> None:
+    """helper-99: NLP-progress's summarization.md writes `[Title](url) *`: the whole cell,
+    Markdown and all, became a paper's title (Q004)."""
+    from pwc_registry.imports.table import _paper
+
+    ref = _paper("[A Deep Reinforced Model for Abstractive Summarization]"
+                 "(https://arxiv.org/abs/1705.04304) *")
+    assert ref is not None and ref.title == "A Deep Reinforced Model for Abstractive Summarization"
+    assert ref.url == "https://arxiv.org/abs/1705.04304"

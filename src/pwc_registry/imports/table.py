@@ -286,21 +286,38 @@ def _columns_problem(mapping: TableMapping, header: Sequence[str], file: str, li
 
 @dataclasses.dataclass
 class _MarkdownTable:
-    """One pipe table of a Markdown file: its header's line, the heading above it, and its
-    rows (line, cells)."""
+    """One pipe table of a Markdown file: its header's line, the heading above it, its header's
+    cells, and the lines (1-based, first and last) of its rows, whose cells are split only when
+    the table is read (a file of millions of rows and tables is not held split)."""
 
     line: int
     heading: str | None
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
+    first_row: int
+    last_row: int
+
+    def header(self, lines: Sequence[str]) -> list[str]:
+        return _markdown_cells(lines[self.line - 1])
+
+    def rows(self, lines: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of each row: a row of more cells than the header (refused for that)
+        is given as that many placeholders, counted but not split."""
+        width_of_header = _cell_count(lines[self.line - 1])
+        for number in range(self.first_row, self.last_row + 1):
+            line = lines[number - 1]
+            width = _cell_count(line)
+            yield number, ["…"] * width if width > width_of_header else _markdown_cells(line)
 
 
 #: A pipe table's delimiter row: "| --- | :---: |" (GitHub's tables; outer pipes optional).
 #: (Matched against lines stripped of spaces at both ends: two runs of spaces side by side
 #: in a pattern made a line of a million spaces take hours.)
 _DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: A fence opening or closing a code block, and what follows it (an info string only opens).
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^#{1,6}(?:\s+(.*))?$")
+#: A line that starts another block and so ends a table (GitHub's rule): a heading, a fence, a
+#: block quote, an HTML block, a thematic break.
+_BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|`{3,}|~{3,}|>|<|(?:[-*_]\s*){3,}$)")
 #: A cell boundary: a pipe not escaped with a backslash.
 _PIPE = re.compile(r"(?<!\\)\|")
 
@@ -318,54 +335,85 @@ def _cell_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _cell_count(line: str) -> int:
+    """How many cells :func:`_cell_spans` finds, counted without listing them."""
+    stripped = line.strip()
+    count = line.count("|") - line.count("\\|") + 1
+    count -= stripped.startswith("|")
+    count -= stripped.endswith("|") and not stripped.endswith("\\|") and len(stripped) > 1
+    return max(count, 0)
+
+
 def _markdown_cells(line: str) -> list[str]:
     """A pipe-table row's cells, trimmed, ``\\|`` read as ``|``."""
     return [line[a:b].strip().replace("\\|", "|") for a, b in _cell_spans(line)]
 
 
-def markdown_tables(text: str) -> list[_MarkdownTable]:
-    """The pipe tables of a Markdown text, in order: a header row, a delimiter row, then the
-    rows up to the first line that is not one (GitHub's rule); none inside a fenced code
-    block."""
+def _cell_column(line: str, span: tuple[int, int]) -> int:
+    """The column (1-based) where a cell's value starts: after the spaces that pad it."""
+    a, b = span
+    text = line[a:b]
+    return a + 1 + (len(text) - len(text.lstrip()) if text.strip() else 0)
+
+
+def markdown_tables(text: str) -> tuple[list[_MarkdownTable], list[str]]:
+    """The pipe tables of a Markdown text as GitHub shows them, in order, and the text's lines:
+    a header row, a delimiter row of as many cells, then the rows up to a blank line or the
+    start of another block (a heading, a fence, a quote, HTML); none inside a fenced code block
+    (closed by a fence of its kind, at least as long, with nothing after it), an HTML comment or
+    an indented code block."""
     lines = _LINE_BREAK.split(text)
     tables: list[_MarkdownTable] = []
     heading: str | None = None
     fence: str | None = None  # inside a fenced code block: its fence, whose lines are code
+    in_comment = False
     i = 0
     while i < len(lines):
         line = lines[i]
+        if in_comment:
+            in_comment = "-->" not in line
+            i += 1
+            continue
         if m := _FENCE.match(line):
             if fence is None:
                 fence = m.group(1)
-            elif m.group(1).startswith(fence[0]) and len(m.group(1)) >= len(fence):
+            elif m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
+                    and not m.group(2).strip():
                 fence = None
             i += 1
             continue
         if fence is not None:
             i += 1
             continue
+        if line.lstrip().startswith("<!--"):
+            in_comment = "-->" not in line[line.index("<!--") + 4:]
+            i += 1
+            continue
         if m := _HEADING.match(line.strip()):
             heading = (m.group(1) or "").rstrip("#").strip() or None
-        if "|" in line and i + 1 < len(lines) and "|" in lines[i + 1] \
-                and _DELIMITER_ROW.match(lines[i + 1].strip()):
-            table = _MarkdownTable(i + 1, heading, _markdown_cells(line), [])
-            i += 2
-            while i < len(lines) and "|" in lines[i] and lines[i].strip():
-                table.rows.append((i + 1, _markdown_cells(lines[i])))
+        indented = len(line) - len(line.lstrip(" ")) >= 4
+        if not indented and "|" in line and i + 1 < len(lines) and "|" in lines[i + 1] \
+                and not _BLOCK_START.match(line) \
+                and _DELIMITER_ROW.match(lines[i + 1].strip()) \
+                and _cell_count(line) == _cell_count(lines[i + 1]):
+            start = i + 2
+            i = start
+            while i < len(lines) and "|" in lines[i] and lines[i].strip() \
+                    and not _BLOCK_START.match(lines[i]):
                 i += 1
-            tables.append(table)
+            tables.append(_MarkdownTable(start - 1, heading, start + 1, i))
             continue
         i += 1
-    return tables
+    return tables, lines
 
 
 class _MarkdownRows:
     """A table's rows as :func:`_rows` reads a CSV reader: cells, and ``line_num``, the line
     of the row last given."""
 
-    def __init__(self, table: _MarkdownTable) -> None:
+    def __init__(self, table: _MarkdownTable, lines: Sequence[str]) -> None:
         self.line_num = table.line + 1  # the delimiter row
-        self._rows = iter(table.rows)
+        self._rows = table.rows(lines)
 
     def __iter__(self) -> Iterator[list[str]]:
         return self
@@ -380,13 +428,13 @@ def _read_markdown(file: str, text: str, mapping: TableMapping) -> Imported:
     """A Markdown file's pipe table (NLP-progress's, a README's) as a batch: the only one, or
     the one ``mapping.table`` numbers; a file of several without it is refused (A037), each
     listed by line and heading."""
-    tables = markdown_tables(text)
+    tables, lines = markdown_tables(text)
     origin = Origin(file, (), 1)
     if not tables:
         return _refused(mapping, origin, "A038", "the file holds no Markdown table (a header "
                         "row, then a row such as '| --- | --- |')")
     listed = "; ".join(f"{n} at line {t.line}" + (f" under '{t.heading}'" if t.heading else "")
-                       + f" ({' | '.join(t.header)[:60]})"
+                       + f" ({' | '.join(t.header(lines)[:8])[:60]})"
                        for n, t in enumerate(tables[:20], 1)) \
         + (f"; and {len(tables) - 20} more" if len(tables) > 20 else "")
     if mapping.table is None and len(tables) > 1:
@@ -396,16 +444,16 @@ def _read_markdown(file: str, text: str, mapping: TableMapping) -> Imported:
         return _refused(mapping, origin, "A037", f"--table {mapping.table}: the file holds "
                         f"{len(tables)} table{'s' if len(tables) > 1 else ''}: {listed}")
     table = tables[(mapping.table or 1) - 1]
-    header = table.header
+    header = table.header(lines)
     missing = _columns_problem(mapping, header, file, table.line)
     if missing is not None:
         return missing
-    # Where its cells start, found for the rows read only (a row of a million cells is
-    # refused by its count first).
-    lines = _LINE_BREAK.split(text)
+    # Where its cells' values start, found for the rows read only (a row of a million cells
+    # is refused by its count first).
     results, problems, more, unread = _rows(
-        _MarkdownRows(table), header, mapping, file,
-        starts=lambda line: [a + 1 for a, _ in _cell_spans(lines[line - 1])])
+        _MarkdownRows(table, lines), header, mapping, file,
+        starts=lambda line: [_cell_column(lines[line - 1], span)
+                             for span in _cell_spans(lines[line - 1])])
     return Imported(origin, mapping.source, results, problems, unread_rows=unread,
                     more_problems=more)
 
@@ -581,7 +629,7 @@ class _RowProblems(list[tuple[str, str, Origin]]):
 
 
 #: A paper cell as NLP-progress and other Markdown-minded tables write it: ``[Title](URL)``.
-_MARKDOWN_PAPER = re.compile(r"^\[(.+)\]\((https?://\S+)\)$")
+_MARKDOWN_PAPER = re.compile(r"^\[(.+)\]\((https?://\S+)\)\s*[*†‡♦§]*$")  # a footnote mark after
 
 
 def _paper(text: str) -> PaperRef | None:
