@@ -296,6 +296,11 @@ def test_the_command_imports_with_flags_and_refuses_a_bad_mapping(tmp_path: Path
     done = subprocess.run([*pwc, "import", "table", str(table), "--mapping", str(bad), *flags],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "A037" in done.stderr and "Traceback" not in done.stderr
+    # helper-99: two columns naming one metric by two of its names (its name and an alias)
+    done = subprocess.run([*pwc, "import", "table", str(table), *flags, "--metric",
+                           "top5=top1"], capture_output=True, text=True)
+    assert done.returncode == 2 and "the columns 'top1' and 'top5' both hold the metric " \
+        "'top-1-accuracy'" in done.stderr, done.stderr
     flags[flags.index("--registry") + 1] = str(tmp_path / "nowhere")
     done = subprocess.run([*pwc, "import", "table", str(table), *flags], capture_output=True,
                           text=True)

@@ -1023,7 +1023,7 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
 
     The results are held by one source (--source-kind, --source-title); existing files are
     merged into, never overwritten; importing again changes nothing."""
-    from .imports.table import FLAGS, MappingError, import_tables, read_mapping
+    from .imports.table import FLAGS, MappingError, check_metrics, import_tables, read_mapping
 
     pairs = []
     for pair in metrics:
@@ -1035,13 +1035,14 @@ def import_table(tables: tuple[Path, ...], mapping_file: Path | None, model: str
              "table": table_number, "paper": paper,
              "unit": unit, "metrics": pairs, "source_kind": source_kind,
              "source_title": source_title, "source_url": source_url, "source_id": source_id}
+    root = _registry(registry)
     try:
         mapping = read_mapping(mapping_file, flags)
+        check_metrics(root, mapping, str(mapping_file) if mapping_file else FLAGS)
     except MappingError as exc:
         where = exc.file if exc.file == FLAGS else f"{exc.file}:{exc.line}:{exc.column}"
         click.echo(printable(f"{where}: A037 {exc.message}"), err=True)
         sys.exit(EXIT_USAGE)
-    root = _registry(registry)
 
     def run() -> ImportReport:
         progress = _rows_read()

@@ -194,6 +194,29 @@ def read_mapping(path: Path | None, flags: Mapping[str, Any]) -> TableMapping:
                         table=table)
 
 
+def check_metrics(registry: Path, mapping: TableMapping, name: str = FLAGS) -> None:
+    """MappingError when two of the mapping's columns name one metric of ``registry`` by two
+    of its names (an id, a name, an alias): each row's result would hold two values of it,
+    and none would be imported (A006). The same spelling twice is refused reading the
+    mapping (:func:`read_mapping`)."""
+    from ..layout import discover_entities
+    from ..vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(discover_entities(registry), lambda: ())
+    held: dict[str, tuple[str, str]] = {}
+    for column, metric in mapping.metrics:
+        found, via_name = vocabulary.resolve("metric", metric)
+        key = found or via_name or fold(metric)
+        if key in held and held[key][0] != column:
+            other, other_name = held[key]
+            raise MappingError(f"the columns {other!r} and {column!r} both hold the metric "
+                               f"'{key}' (as {other_name!r} and {metric!r}): a row's result "
+                               "holds one value of a metric; map one of them, and import the "
+                               "other with its own --dataset or --split if it is another "
+                               "benchmark", name)
+        held.setdefault(key, (column, metric))
+
+
 def _text(value: Any, key: str, name: str) -> str | None:
     if value is None:
         return None
