@@ -1223,3 +1223,33 @@ def test_a_fraction_among_percents_is_said_where_it_is(tmp_path: Path) -> None:
         result(task, data, f"Card {n}", word_error_rate=0.05 + n / 100) for n in range(9)])
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert len([d for d in report.diagnostics if d.code == "H018"]) == 9
+
+
+def test_a_fraction_filed_under_a_new_subtask_is_said_once(tmp_path: Path) -> None:
+    """helper-101: a fraction filed under a subtask of its own (a new board, nothing to judge it
+    by) led the parent's board of percents with nothing said: judged on every board it is on,
+    said once. A metric whose board holds a negative value is a score: not judged."""
+    registry = _repo(tmp_path)
+    write(registry, "task", {"id": "far-field-speech-recognition", "name": "Far-Field ASR",
+                             "parent": "speech-recognition", "area": "speech"})
+    data = "librispeech-test-clean"
+    paper(registry, "card-asr", "2023-06-01", [
+        result("far-field-speech-recognition", data, "Card", word_error_rate=0.3719)])
+    git(registry.parent, "add", "-A")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [found] = [d for d in report.diagnostics if d.code == "H018"]
+    assert "Word Error Rate 0.3719" in found.message
+    # a new board whose values include a negative one: scores, not rates
+    write(registry, "dataset", {"id": "game-x", "name": "Game X"})
+    write(registry, "metric", {"id": "game-score", "name": "Game score", "direction": "higher"})
+    paper(registry, "card-asr", "2023-06-01", [
+        result("speech-recognition", "game-x", f"G{n}", game_score=v)
+        for n, v in enumerate([0.2, -3.0, 40.0, 55.0])])
+    git(registry.parent, "add", "-A")
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert not [d for d in report.diagnostics if d.code == "H018"]
+    paper(registry, "card-asr", "2023-06-01", [
+        result("speech-recognition", "game-x", f"G{n}", game_score=v)
+        for n, v in enumerate([0.2, 3.0, 40.0, 55.0])])
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics if d.code == "H018"] == ["H018"]

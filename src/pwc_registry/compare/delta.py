@@ -180,8 +180,9 @@ def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]],
     and :data:`SCALE_FACTOR` times it or more (a card's word error rate of 0.3719 among 18.5s,
     which a lower-is-better board ranks first; not a BPC of 0.99 among 1.1s), or above 1
     where they are at most 1 and a fifth of it or less. A metric the board holds a negative
-    value of is a score, not a rate, and is not judged; a row on the board through a subtask is
-    judged on its own task's board. ``before`` of the difference gives the range of those
+    value of is a score, not a rate, and is not judged. A row on the board through a subtask is
+    judged here too (its own board may be new, with nothing to judge it by); the guard says it
+    once (:func:`.guards.check_history`). ``before`` of the difference gives the range of those
     others. By bisection: linear in the board's rows."""
     reference = before if before is not None else board
     positive: dict[str, list[float]] = {}
@@ -201,8 +202,7 @@ def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]],
     seen: set[tuple[int, str]] = set()
     for row, metric in given:
         mine = row.result.metrics.get(metric)
-        if mine is None or mine.value <= 0 or metric in signed or row.via is not None \
-                or (id(row), metric) in seen:
+        if mine is None or mine.value <= 0 or metric in signed or (id(row), metric) in seen:
             continue
         seen.add((id(row), metric))
         values, value = positive.get(metric, []), mine.value

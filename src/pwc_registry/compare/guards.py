@@ -259,8 +259,15 @@ def check_history(delta: Delta,
     deleted = {c.id for c in delta.changed.values() if c.kind in layout.HOLDER_KINDS
                and c.base.present and not c.head.present and c.id not in delta.renamed}
     boards: dict[tuple[str, str, str], set[str]] = {}
+    scaled: set[tuple[str, int, str | None]] = set()
     for v in verdicts:
         d = v.difference
+        if d.kind == "scale":  # once a value, though its ancestors' boards judge it too
+            assert d.head is not None
+            fact = (d.head.holder.id, d.head.result.index, d.metric)
+            if fact in scaled:
+                continue
+            scaled.add(fact)
         if d.kind in NOTICE_KINDS:
             out.add(_notice(where, delta, d))
             continue
