@@ -505,7 +505,8 @@ _PROBLEMS += [
             "A value is on another scale than its leaderboard's",
             "A value this change gives a leaderboard reads as a fraction of 1 (above 0, at "
             "most 1) where most of the board's values of its metric, as they were before the "
-            "change, are above 1 and at least 5 times it, or the reverse (a metric the board "
+            "change (on a new board, its other values), are above 1 and at least 5 times it, "
+            "or the reverse (a metric the board "
             "holds a negative value of is a score, not a rate, and is not judged): a model "
             "card's word error rate of 0.3719 beside 18.504 ranks first on a lower-is-better "
             "board. A metric with a unit has its "

@@ -224,7 +224,8 @@ def float_as_printed(text: str) -> tuple[float, str] | None:
     every reader of the source gets as that float. None for any other text (more digits are
     precision a float cannot keep, which no reader of the source had either)."""
     m = _DECIMAL.match(text.strip())
-    if m is None or len((m.group(1) + m.group(2)).lstrip("0")) > FLOAT_PRINTED_DIGITS:
+    if m is None or len((m.group(1) + m.group(2).rstrip("0")).lstrip("0")) \
+            > FLOAT_PRINTED_DIGITS:
         return None
     value = float(text)
     if beyond_float(value, text.strip()) or held_as(value, text.strip()) is None:

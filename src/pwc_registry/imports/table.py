@@ -341,6 +341,10 @@ _HEADING = re.compile(r"^#{1,6}(?:\s+(.*))?$")
 #: A line that starts another block and so ends a table (GitHub's rule): a heading, a fence, a
 #: block quote, an HTML block, a thematic break.
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|`{3,}|~{3,}|>|<|(?:[-*_]\s*){3,}$)")
+#: An HTML block's first line (CommonMark: at most 3 spaces in): a comment, or a tag.
+_HTML_START = re.compile(r"^ {0,3}<(!--|/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+#: The HTML blocks that end at their closing tag, not at a blank line.
+_RAW_HTML = frozenset({"script", "pre", "style", "textarea"})
 #: A cell boundary: a pipe not escaped with a backslash.
 _PIPE = re.compile(r"(?<!\\)\|")
 
@@ -363,7 +367,7 @@ def _cell_count(line: str) -> int:
     stripped = line.strip()
     count = line.count("|") - line.count("\\|") + 1
     count -= stripped.startswith("|")
-    count -= stripped.endswith("|") and not stripped.endswith("\\|") and len(stripped) > 1
+    count -= stripped.endswith("|") and not stripped.endswith("\\|") and count > 0
     return max(count, 0)
 
 
@@ -408,8 +412,18 @@ def markdown_tables(text: str) -> tuple[list[_MarkdownTable], list[str]]:
         if fence is not None:
             i += 1
             continue
-        if line.lstrip().startswith("<!--"):
-            in_comment = "-->" not in line[line.index("<!--") + 4:]
+        html = _HTML_START.match(line)
+        if html and html.group(1) == "!--":  # a comment, to its "-->" ("<!-->" ends at once)
+            rest = line[html.end():]
+            in_comment = not (rest.startswith(">") or rest.startswith("->") or "-->" in rest)
+            i += 1
+            continue
+        if html:  # an HTML block shows no table: to its closing tag, or to a blank line
+            closing = f"</{html.group(1).lower()}>" if html.group(1).lower() in _RAW_HTML \
+                else None
+            while i < len(lines) and (lines[i].strip() if closing is None
+                                      else closing not in lines[i].lower()):
+                i += 1
             i += 1
             continue
         if m := _HEADING.match(line.strip()):
@@ -651,8 +665,23 @@ class _RowProblems(list[tuple[str, str, Origin]]):
         super().append(problem)
 
 
-#: A paper cell as NLP-progress and other Markdown-minded tables write it: ``[Title](URL)``.
-_MARKDOWN_PAPER = re.compile(r"^\[(.+)\]\((https?://\S+)\)\s*[*†‡♦§]*$")  # a footnote mark after
+#: The address of a paper cell written as a Markdown link, ``[Title](URL)``: no space in it.
+_LINK_ADDRESS = re.compile(r"https?://\S+")
+#: Footnote marks a table may put after a paper link (NLP-progress's summarization.md).
+_FOOTNOTE_MARKS = " *†‡♦§"
+
+
+def _markdown_link(text: str) -> tuple[str, str] | None:
+    """(title, address) of a cell that is one Markdown link, ``[Title](URL)``, the title
+    holding brackets and the address parentheses ("[[Re] Deep nets](…/Net_(maths))"), a
+    footnote mark after it; None for anything else. By the last "](http": a pattern of nested
+    repeats backtracked over every "](" of a long cell (quadratic: 37 s for 330 KB)."""
+    link = text.rstrip(_FOOTNOTE_MARKS)
+    split = link.rfind("](http")
+    if not link.startswith("[") or not link.endswith(")") or split < 2:
+        return None
+    address = link[split + 2:-1]
+    return (link[1:split], address) if _LINK_ADDRESS.fullmatch(address) else None
 
 
 def _paper(text: str) -> PaperRef | None:
@@ -660,9 +689,9 @@ def _paper(text: str) -> PaperRef | None:
     the URL, whose identifier finds the paper first), or else a title."""
     if not text:
         return None
-    if m := _MARKDOWN_PAPER.match(text):
-        return PaperRef(title=link_title(m.group(1), bool(paper_identifiers(m.group(2)))),
-                        url=m.group(2))
+    if link := _markdown_link(text):
+        title, url = link
+        return PaperRef(title=link_title(title, bool(paper_identifiers(url))), url=url)
     try:
         return PaperRef(identifiers=(("arxiv", normalise_id(text.removeprefix("arXiv:"))),))
     except ArxivError:
