@@ -207,19 +207,18 @@ def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]],
         seen.add((id(row), metric))
         values, value = positive.get(metric, []), mine.value
         if value <= 1:  # the others above 1 and at least SCALE_FACTOR times it
-            low = max(value * SCALE_FACTOR, math.nextafter(1, 2))
-            unlike = values[bisect.bisect_left(values, low):]
+            low, high = max(value * SCALE_FACTOR, math.nextafter(1, 2)), math.inf
+            first, end = bisect.bisect_left(values, low), len(values)
         else:  # the others at most 1 and at most a SCALE_FACTOR-th of it
-            high = min(1.0, value / SCALE_FACTOR)
-            unlike = values[:bisect.bisect_right(values, high)]
-            low = -math.inf
+            low, high = -math.inf, min(1.0, value / SCALE_FACTOR)
+            first, end = 0, bisect.bisect_right(values, high)
         # The others: the board's values but this one's own (as it is, or as it was).
         own = mine.value if before is None else old_values.get(row.result.key, {}).get(metric)
-        others = len(values) - (own is not None and own > 0)
-        count = len(unlike) - (own is not None and (own >= low if value <= 1 else 0 < own <= high))
-        if count > 0 and 2 * count > others:
-            span = number(unlike[0]) if unlike[0] == unlike[-1] \
-                else f"{number(unlike[0])}–{number(unlike[-1])}"
+        mine_there = own is not None and own > 0
+        count = end - first - (mine_there and own is not None and low <= own <= high)
+        if count > 0 and 2 * count > len(values) - mine_there:
+            span = number(values[first]) if values[first] == values[end - 1] \
+                else f"{number(values[first])}–{number(values[end - 1])}"
             out.append(Difference("scale", board.benchmark.id, True, metric, span, value,
                                   head=row))
     return out
