@@ -113,7 +113,9 @@ def read_source_yaml(file: str, raw: bytes, *, any_shape: bool = False, line_off
     kept as its text, which the value reader then reports (A015) as it would a quoted one; a
     key written twice or a number YAML 1.1 reads otherwise leaves out the list entry holding it
     (a card's metric, a result, a model), reported (A049); the rest of the file is imported.
-    Anything else refuses the document (A040). A byte-order mark at its start is taken off:
+    An alias is read as a copy of its anchor's value (:func:`..load.read_rich`'s ``aliases``),
+    as the library's own reader takes it. Anything else refuses the document (A040). A
+    byte-order mark at its start is taken off:
     the registry's own files may not have one (Y009), but a library's file is read as the
     tables and cards are. NEL, LINE and PARAGRAPH SEPARATOR are line breaks, as YAML 1.1 reads
     them (the Hub reads cards with PyYAML), and so is a carriage return alone, as every YAML
