@@ -367,6 +367,9 @@ def _written(text: str, pointer: Pointer, name: str, key: bool) -> bool:
     ``git grep -w`` reads one: "astock" in "astocks" is not), and a field's value on the line
     of its field ("paper: X", as the search for papers crediting another reads it; a value
     folded onto the next line is not)."""
+    first = text.find(name)
+    if first < 0:  # the usual answer for a name written otherwise, found fast
+        return False
     word = re.escape(name)
     if key:
         found = rf"(?<![A-Za-z0-9_])(['\"]?){word}\1[ \t]*:"
@@ -375,7 +378,11 @@ def _written(text: str, pointer: Pointer, name: str, key: bool) -> bool:
                 r"(?![A-Za-z0-9_])"
     else:  # an item of a list
         found = rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])"
-    return re.search(found, text) is not None
+    # A match holds the name, after at most its field's key, ": " and a quote: none starts
+    # before the name's first place less that (searching the whole text for each of thousands
+    # of names after a long abstract took minutes).
+    start = max(0, first - len(str(pointer[-1])) - 64)
+    return re.compile(found).search(text, start) is not None
 
 
 def _check_written_plainly(findings: Findings, data: Mapping[str, Any]) -> None:
@@ -385,16 +392,21 @@ def _check_written_plainly(findings: Findings, data: Mapping[str, Any]) -> None:
     names is compared without that file (a metric's direction flipped with nothing said).
     Only files whose text has an escape sequence get here."""
     text = findings.file.read_bytes().decode("utf-8", "replace")
+    # A name is as findable wherever a record names it: asked once per name and field.
+    asked: dict[tuple[str, bool, object], bool] = {}
     for pointer, name, key in _names_of_records(findings.file.kind, data):
         # A name holding a line break or another character no name has is the schema's or
         # V005's to report, and one holding a quote or a backslash (a DOI may) is written
         # otherwise by any quoting: neither is asked to appear as it is.
         if isinstance(name, str) and name and name.isprintable() \
-                and not any(c.isspace() or c in "\"'\\" for c in name) \
-                and not _written(text, pointer, name, key):
-            findings.add("Y021", f"{pointer_text(pointer)}: '{name}' is not written as it is "
-                         "(an escape sequence, or a line folded in it)", pointer,
-                         hint=f"write it plainly: {name}", key=key)
+                and not any(c.isspace() or c in "\"'\\" for c in name):
+            field = pointer[-1] if isinstance(pointer[-1], str) else None
+            if (name, key, field) not in asked:
+                asked[(name, key, field)] = _written(text, pointer, name, key)
+            if not asked[(name, key, field)]:
+                findings.add("Y021", f"{pointer_text(pointer)}: '{name}' is not written as it "
+                             "is (an escape sequence, or a line folded in it)", pointer,
+                             hint=f"write it plainly: {name}", key=key)
 
 
 def _check_reference(findings: Findings, vocabulary: Vocabulary, kind: str, ref: str,
