@@ -521,3 +521,15 @@ def test_a_result_has_its_rank_in_the_view_without_extra_training_data(tmp_path:
     assert sorted((r["model"], r["rank"], r["rank_without_extra_data"]) for r in board["rows"]) \
         == sorted((r["methodology"], r["rank"], r["rank_without_extra_data"])
                   for r in rows.values())
+
+
+def test_a_filter_compares_as_names_are_compared() -> None:
+    """helper-103: `?q=علیرضا` (typed without the joiner) found nothing of "علی‌رضا", which the
+    site's search and the registry's names find (they compare without joiners)."""
+    from pwc_registry.ids import fold
+    from pwc_registry.site.serve import _matches
+
+    paper = {"title": "مدل علی\u200cرضا"}
+    assert _matches(paper, {"q": fold("علیرضا")}) and _matches(paper, {"q": fold("علی\u200cرضا")})
+    assert _matches({"title": "BERT Ｌarge"}, {"q": fold("bert  large")})
+    assert not _matches(paper, {"q": fold("bert")})

@@ -165,3 +165,14 @@ def test_a_code_span_shows_its_text_as_it_is(text: str) -> None:
     if expected.strip(" ") == "" and expected:  # a span of spaces alone keeps them all
         return
     assert shown == [expected] or (not expected and shown in ([], [""])), (text, shown)
+
+
+def test_a_joiner_that_is_spelling_is_shown_as_it_is() -> None:
+    """helper-103: the Persian name "علی‌رضا" (a legal joiner, V010) showed as
+    "علی\\u200cرضا" in the PR comment and the snapshot's Markdown, and as itself everywhere
+    else; a joiner between Latin letters is still shown as its escape."""
+    from pwc_registry.markdown import escaped
+
+    assert escaped("علی\u200cرضا") == "علی\u200cرضا"
+    assert escaped("ශ්\u200dරී") == "ශ්\u200dරී"
+    assert escaped("BE\u200cRT") == "BE\\u200cRT"

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from .characters import JOINERS, joins
+
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -73,9 +75,12 @@ def escaped(text: str) -> str:
     out = text.translate(_CELL)
     if not out.isprintable():
         # Format characters (bidirectional overrides, zero-width ones) would reorder or hide
-        # what the line shows: shown as escapes, as control characters are.
+        # what the line shows: shown as escapes, as control characters are; but a joiner that
+        # is spelling (Persian "علی‌رضا", load.joins) is text, shown as it is.
         out = "".join(c.encode("unicode_escape").decode("ascii")
-                      if unicodedata.category(c) == "Cf" else c for c in out)
+                      if unicodedata.category(c) == "Cf"
+                      and not (c in JOINERS and joins(out, i)) else c
+                      for i, c in enumerate(out))
     # GitHub makes a link of a bare address and an emoji of a :shortcode:, in any text: a
     # zero-width space (as an entity) keeps each as written.
     out = out.replace("://", ":&#8203;//").replace("www.", "www&#8203;.")

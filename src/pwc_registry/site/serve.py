@@ -32,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from ..ids import fold
 from .api import INDEX, ITEMS, PAGE, ROOT, page_of
 
 #: The longest path and query answered (the longest paper id is far shorter).
@@ -135,7 +136,7 @@ def _matches(item: dict[str, Any], filters: dict[str, str]) -> bool:
         if name == "arxiv_id":
             if wanted not in fields:
                 return False
-        elif not any(isinstance(v, str) and wanted in v.casefold() for v in fields):
+        elif not any(isinstance(v, str) and wanted in fold(v) for v in fields):
             return False
     return True
 
@@ -160,7 +161,7 @@ class Api:
         raise Problem(404, "Not found.")
 
     def _endpoint(self, folder: Path, index: Path, query: dict[str, str]) -> bytes:
-        filters = {k: v.casefold() if k != "arxiv_id" else v for k, v in query.items()
+        filters = {k: fold(v) if k != "arxiv_id" else v for k, v in query.items()
                    if k in FILTERS}
         paged = any(k in query for k in PAGING)
         if not filters and not paged:
