@@ -453,3 +453,20 @@ def test_a_long_file_of_many_names_after_a_joiner_is_checked_in_linear_time(
                      f"results:\n{results}", encoding="utf-8")
     report = validate(Options(registry=registry, paths=[paper], today=TODAY, jobs=1))
     assert report.errors == 0, report.diagnostics[:3]
+
+
+def test_a_name_far_after_its_key_on_its_line_is_written_plainly(tmp_path: Path) -> None:
+    """helper-105: searching from 64 characters before a name's first place, a name written 100
+    spaces after its key ("dataset:" then the name, as YAML allows) was taken as not written
+    plainly (Y021, an error) in a file the check reads (a joiner in its title). The search
+    starts at the line of the name's first place."""
+    registry = materialise(BASE, tmp_path)
+    paper = registry / "papers" / "3e" / "spaced.yaml"
+    paper.parent.mkdir(parents=True, exist_ok=True)
+    paper.write_text('id: spaced\ntitle: "Persian model علی\u200cرضا"\ndate: "2021-01-01"\n'
+                     "tasks:\n  - stock-market-prediction\nresults:\n"
+                     "  - task: stock-market-prediction\n    dataset:" + " " * 100 + "astock\n"
+                     "    model: M\n    metrics:\n      accuracy: 50\n", encoding="utf-8")
+    report = validate(Options(registry=registry, paths=[paper], today=TODAY, jobs=1))
+    assert not [d for d in report.diagnostics if d.code == "Y021"], report.diagnostics
+    assert report.errors == 0, report.diagnostics

@@ -378,10 +378,10 @@ def _written(text: str, pointer: Pointer, name: str, key: bool) -> bool:
                 r"(?![A-Za-z0-9_])"
     else:  # an item of a list
         found = rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])"
-    # A match holds the name, after at most its field's key, ": " and a quote: none starts
-    # before the name's first place less that (searching the whole text for each of thousands
-    # of names after a long abstract took minutes).
-    start = max(0, first - len(str(pointer[-1])) - 64)
+    # A match holds the name, on one line with its field's key: none starts before the line
+    # of the name's first place (searching the whole text for each of thousands of names after
+    # a long abstract took minutes).
+    start = text.rfind("\n", 0, first) + 1
     return re.compile(found).search(text, start) is not None
 
 
