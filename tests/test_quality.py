@@ -409,3 +409,21 @@ def test_near_names_are_found_as_by_a_scan_of_every_other(names: list[str]) -> N
         assert f"dataset '{first}' (" in d.message, (d.message, first)
         if "at least" not in d.message:
             assert (f"and {more} other" in d.message) == (more > 0), (d.message, more)
+
+
+@pytest.mark.parametrize(("value", "hint"), [
+    (0.07, "if the paper says 7%, write 7"),  # not 7.000000000000001, as floats multiply
+    (0.765, "if the paper says 76.5%, write 76.5"),
+    (0.123456789, "if the paper says 12.3456789%, write 12.3456789"),  # was 12.3457
+    (5e-324, "check the value and its unit against the paper"),  # no percent to offer
+])
+def test_a_fraction_on_a_percent_metric_is_offered_as_its_percent(tmp_path: Path, value: float,
+                                                                 hint: str) -> None:
+    from registry_builder import paper
+
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    paper(registry, "tiny", "2021-01-01", [
+        result("stock-market-prediction", "astock", "M", accuracy=value)])
+    report = validate(Options(registry=registry, today=TODAY, jobs=1))
+    [found] = [d for d in report.diagnostics if d.code == "V003"]
+    assert found.hint == hint

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 import html
 import html.entities
 import re
@@ -706,9 +707,12 @@ def _check_limits(findings: Findings, limit: Limits, number: float, pointer: Poi
                      hint="check the value and its unit against the paper (the range is set "
                      "by the metric's file, registry/metrics/)")
     elif limit.percent and 0 < number <= 1:
+        # The percent by decimal arithmetic: 0.07 * 100 is 7.000000000000001 as floats.
+        percent = format((decimal.Decimal(repr(number)) * 100).normalize(), "f")
         findings.add("V003", f"{pointer_text(pointer)}: {number} looks like a fraction, but "
                      f"{limit.name} is in percent", pointer,
-                     hint=f"if the paper says {number * 100:g}%, write {number * 100:g}")
+                     hint=f"if the paper says {percent}%, write {percent}"
+                     if number >= 1e-6 else "check the value and its unit against the paper")
 
 
 
