@@ -696,10 +696,11 @@ _PROBLEMS += [
             "cannot hold it as written, so it is not imported. Give the split (or the task or "
             "dataset) another name and import again, or file the result by hand."),
     Problem("A040", "source-file-unreadable", "error", "A source file cannot be read",
-            "A model-index file, metafile or model card is not valid YAML, holds tags or an "
-            "alias of no anchor, repeats more than 100,000 values through aliases (an alias "
-            "reads as a copy of its anchor's value), is larger or nested deeper than the "
-            "importer reads, or is not a regular file. Nothing is imported from it; the "
+            "A model-index file, metafile or model card is not valid YAML, holds tags, an "
+            "alias of no anchor or an anchor defined twice, repeats more than 100,000 values "
+            "or 2 MiB of characters through aliases (an alias reads as a copy of its anchor's "
+            "value), is larger or nested deeper than the importer reads, or is not a regular "
+            "file. Nothing is imported from it; the "
             "message says what the YAML reader found and where. A problem confined to one "
             "value, a number no float holds or a key written twice, leaves out that value "
             "alone (A015, A049)."),

@@ -256,6 +256,9 @@ def read_table(path: Path, mapping: TableMapping) -> Imported:
     first = text.lstrip("\r\n").split("\n", 1)[0]
     if _MARKDOWN_ROW.match(first) or path.suffix.lower() in _MARKDOWN_SUFFIXES:
         return _read_markdown(file, text, mapping)
+    if mapping.table is not None:  # a CSV file holds one table: --table was meant for another
+        return _refused(mapping, origin, "A037", f"--table {mapping.table} chooses a table of "
+                        "a Markdown file; this file is read as CSV, which holds one")
     # Tab-separated: by the name, or a first line with tabs and no comma.
     tabs = path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
     # Strict: a quote left open swallowed every later row into one cell, and `"9"5` read as 95.
@@ -470,10 +473,12 @@ def _read_markdown(file: str, text: str, mapping: TableMapping) -> Imported:
     if not tables:
         return _refused(mapping, origin, "A038", "the file holds no Markdown table (a header "
                         "row, then a row such as '| --- | --- |')")
-    listed = "; ".join(f"{n} at line {t.line}" + (f" under '{t.heading}'" if t.heading else "")
-                       + f" ({' | '.join(t.header(lines)[:8])[:60]})"
-                       for n, t in enumerate(tables[:20], 1)) \
-        + (f"; and {len(tables) - 20} more" if len(tables) > 20 else "")
+    # Short enough for the report, which cuts a message at 500 characters (all 11 of
+    # NLP-progress's sentiment_analysis.md fit).
+    listed = "; ".join(f"{n} at line {t.line}"
+                       + (f" ({t.heading[:24].rstrip()})" if t.heading else "")
+                       for n, t in enumerate(tables[:16], 1)) \
+        + (f"; and {len(tables) - 16} more" if len(tables) > 16 else "")
     if mapping.table is None and len(tables) > 1:
         return _refused(mapping, origin, "A037", f"the file holds {len(tables)} tables; say "
                         f"which one with --table N (or 'table: N' in the mapping): {listed}")
@@ -667,21 +672,23 @@ class _RowProblems(list[tuple[str, str, Origin]]):
 
 #: The address of a paper cell written as a Markdown link, ``[Title](URL)``: no space in it.
 _LINK_ADDRESS = re.compile(r"https?://\S+")
-#: Footnote marks a table may put after a paper link (NLP-progress's summarization.md).
-_FOOTNOTE_MARKS = " *†‡♦§"
-
-
 def _markdown_link(text: str) -> tuple[str, str] | None:
-    """(title, address) of a cell that is one Markdown link, ``[Title](URL)``, the title
-    holding brackets and the address parentheses ("[[Re] Deep nets](…/Net_(maths))"), a
-    footnote mark after it; None for anything else. By the last "](http": a pattern of nested
-    repeats backtracked over every "](" of a long cell (quadratic: 37 s for 330 KB)."""
-    link = text.rstrip(_FOOTNOTE_MARKS)
-    split = link.rfind("](http")
-    if not link.startswith("[") or not link.endswith(")") or split < 2:
+    """(title, address) of a cell that starts with a Markdown link, ``[Title](URL)``, the title
+    holding brackets and the address parentheses ("[[Re] Deep nets](…/Net_(maths))"), whatever
+    follows it (a footnote, NLP-progress's ``[[code]](…)`` link to the code); None for anything
+    else. In one pass: a pattern of nested repeats backtracked over every "](" of a long cell
+    (quadratic: 37 s for 330 KB)."""
+    split = text.find("](http")
+    if not text.startswith("[") or split < 2:
         return None
-    address = link[split + 2:-1]
-    return (link[1:split], address) if _LINK_ADDRESS.fullmatch(address) else None
+    depth, end = 1, split + 2
+    while end < len(text) and depth:  # the address's parentheses balanced, as Markdown's are
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        end += 1
+    address = text[split + 2:end - 1]
+    if depth or not _LINK_ADDRESS.fullmatch(address):
+        return None
+    return text[1:split], address
 
 
 def _paper(text: str) -> PaperRef | None:
