@@ -612,5 +612,6 @@ def test_a_value_kept_out_by_an_unreadable_one_says_so(tmp_path: Path) -> None:
              "    metrics: [{type: cer, value: NA}]\n")
     report, _ = _import_card(tmp_path, front)
     [ambiguous] = [d for d in report.diagnostics if d.code == "A033"]
-    assert "cannot be read or states its own unit" in ambiguous.message, ambiguous.message
+    assert "another value of it in the source, 'NA', cannot be read or states its own unit" \
+        in ambiguous.message, ambiguous.message
     assert "outside" not in ambiguous.message

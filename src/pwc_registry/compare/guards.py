@@ -420,9 +420,10 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         "a fraction of 1 among percents, or the reverse, ranks out of place",
                         delta.file_of_holder(row.holder.id),
                         ("results", row.result.index, "metrics", d.metric),
-                        "check the value against the paper or the source: write it on the "
-                        "board's scale, as the paper prints it (0.3719 as 37.19 for a percent "
-                        "board)")
+                        "check the value against the paper or the source, and write it on the "
+                        "board's scale as the paper prints it: a fraction on a board of "
+                        "percents as its percent (0.3719 as 37.19), a percent on a board of "
+                        "fractions as its fraction")
     if d.kind == "history":
         cause = _changed_row(delta, [d.board])
         path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())

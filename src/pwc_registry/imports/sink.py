@@ -87,6 +87,7 @@ class Sink(Fields):
         #: ambiguous (A033) then.
         self._partial = False
         self._outside: set[str] = set()
+        self._unknown: dict[str, str] = {}
         #: The metrics each held result's rows gave two values of (A006), by ``id`` of the
         #: result: a later row giving one of them is not the same result's (fields.disagree).
         self._twice: dict[int, frozenset[str]] = {}
@@ -122,6 +123,13 @@ class Sink(Fields):
                          if (metric := self._metric_of(v.metric)) in mixed
                          and (n := value_number(v)) is not None
                          and not lowest(metric, self.known.signed) <= n <= 1}
+        # Else the first value of each that cannot be read or states its own unit, as written.
+        self._unknown = {}
+        for r in batch.results:
+            for v in r.values:
+                metric = self._metric_of(v.metric)
+                if metric in mixed and value_number(v) is None:
+                    self._unknown.setdefault(metric, str(v.value)[:40])
         self._partial = batch.partial
         for result in batch.results:
             self.counts["row"] += 1
@@ -323,8 +331,9 @@ class Sink(Fields):
                    f"be seen within {interval}") if self._partial else \
                 f"other values of it in the source are outside {interval}" \
                 if metric_id in self._outside else \
-                ("another value of it in the source cannot be read or states its own unit "
-                 "('NA', '85.3%'), so the scale of the others is not known")
+                (f"another value of it in the source, {self._unknown.get(metric_id, '?')!r}, "
+                 "cannot be read or states its own unit, so the scale of the others is not "
+                 "known")
             self.report_at("A033", f"{value.metric} {central!r} may be a fraction or a percent: "
                            f"{why}; not imported", value.origin, hint="state the unit, or "
                            "file the value by hand")
