@@ -117,19 +117,20 @@ class Sink(Fields):
         # ambiguous (A033).
         mixed = {self._metric_of(v.metric) for r in batch.results for v in r.values} \
             - fractions
-        # Of those, the ones no readable value puts outside [0, 1]: kept out only by a value
-        # that cannot be read or states its own unit ("NA", "85.3%"), which A033 says so.
-        self._outside = {metric for r in batch.results for v in r.values
-                         if (metric := self._metric_of(v.metric)) in mixed
-                         and (n := value_number(v)) is not None
-                         and not lowest(metric, self.known.signed) <= n <= 1}
-        # Else the first value of each that cannot be read or states its own unit, as written.
-        self._unknown = {}
+        # Why each of those is not all fractions, for A033: a readable value outside [0, 1]
+        # (_outside), else the first value that cannot be read or states its own unit ("NA",
+        # "85.3%"), as written (_unknown). One pass over the values.
+        self._outside, self._unknown = set(), {}
         for r in batch.results:
             for v in r.values:
                 metric = self._metric_of(v.metric)
-                if metric in mixed and value_number(v) is None:
+                if metric not in mixed:
+                    continue
+                n = value_number(v)
+                if n is None:
                     self._unknown.setdefault(metric, str(v.value)[:40])
+                elif not lowest(metric, self.known.signed) <= n <= 1:
+                    self._outside.add(metric)
         self._partial = batch.partial
         for result in batch.results:
             self.counts["row"] += 1
