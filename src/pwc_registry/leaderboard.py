@@ -156,16 +156,22 @@ def group_results(registry: Registry, holders: Iterable[Holder] | None = None
     tasks = registry.entities.get("task", {})
     chosen = sorted(registry.holders() if holders is None else holders, key=_holder_order)
     groups: dict[str, list[Entry]] = {}
+    # Where a (task, dataset, split) goes: its board and its ancestors' boards, or nowhere.
+    # Many results share one; working it out is most of this function's time otherwise.
+    places: dict[tuple[str, str, str | None], tuple[str, list[tuple[str, str]]] | None] = {}
     for holder in chosen:
         # Identities only matter where a result is copied up to an ancestor task (most
         # holders have no such result): a copy yields to the holder's own result there.
         direct: set[ResultIdentity] | None = None
         for result in holder.results:
-            above = ancestors(tasks, result.task)
-            if board_problem(result.task, result.dataset, result.split,
-                             max(map(len, above), default=0)) is not None:
+            where = (result.task, result.dataset, result.split)
+            if where in places:
+                place = places[where]
+            else:
+                place = places[where] = _place(tasks, *where)
+            if place is None:
                 continue  # on no board (V011, V012): a build without validation gets here
-            key = layout.benchmark_id(result.task, result.dataset, result.split)
+            key, above = place
             groups.setdefault(key, []).append((result, holder, None))
             if not above:
                 continue
@@ -173,12 +179,21 @@ def group_results(registry: Registry, holders: Iterable[Holder] | None = None
                 direct = {result_identity(r.task, r.dataset, r.split, r.model)
                           for r in holder.results}
             rest = result_identity(result.task, result.dataset, result.split, result.model)[1:]
-            for ancestor in above:
-                if (ancestor, *rest) in direct:
-                    continue
-                key = layout.benchmark_id(ancestor, result.dataset, result.split)
-                groups.setdefault(key, []).append((result, holder, result.task))
+            for ancestor, ancestor_key in above:
+                if (ancestor, *rest) not in direct:
+                    groups.setdefault(ancestor_key, []).append((result, holder, result.task))
     return groups
+
+
+def _place(tasks: Mapping[str, Mapping[str, Any]], task: str, dataset: str, split: str | None
+           ) -> tuple[str, list[tuple[str, str]]] | None:
+    """The board of results of ``task`` on ``dataset`` (and ``split``), and each ancestor task
+    with its board; None where they can be on no board."""
+    above = ancestors(tasks, task)
+    if board_problem(task, dataset, split, max(map(len, above), default=0)) is not None:
+        return None
+    return (layout.benchmark_id(task, dataset, split),
+            [(a, layout.benchmark_id(a, dataset, split)) for a in above])
 
 
 def benchmark_of(registry: Registry, benchmark_id: str, entries: list[Entry]) -> Benchmark:
