@@ -49,6 +49,32 @@ def test_lower_is_better_ranking_with_ties_and_missing_values(tmp_path: Path) ->
                                      for r in board.rows}
 
 
+def test_a_point_of_reference_is_listed_never_ranked(tmp_path: Path) -> None:
+    # ReCoRD's "Human Performance" ranked #1 above every model, so the board's state of the
+    # art was people (the shipped registry's case; source.kind: reference since).
+    registry = speech_registry(tmp_path)
+    human = result("speech-recognition", "librispeech-test-clean", "Human transcribers",
+                   word_error_rate=1.0, real_time_factor=0.01)
+    human["source"] = {"kind": "reference"}
+    paper(registry, "human-asr", "2018-01-01", [human])
+    before = find_leaderboard(load_registry(speech_registry(tmp_path / "plain")),
+                              "ASR", "LibriSpeech")
+    board = find_leaderboard(load_registry(registry), "ASR", "LibriSpeech")
+    assert board is not None and before is not None
+    row = next(r for r in board.rows if r.result.model == "Human transcribers")
+    assert (row.rank, row.rank_without_extra_data) == (None, None)
+    assert set(row.ranks.values()) == {None} and set(row.ranks_without_extra_data.values()) \
+        <= {None}
+    # the others rank as if it were not there, on every metric and in both views
+    assert [(r.result.model, r.rank, r.rank_without_extra_data, r.ranks)
+            for r in board.rows if r is not row] == \
+        [(r.result.model, r.rank, r.rank_without_extra_data, r.ranks) for r in before.rows]
+    assert board.best is not None and board.best.result.model == "F"
+    assert row not in [step.row for step in (*board.sota, *board.sota_without_extra_data)]
+    # listed after every ranked row, with the unranked ones
+    assert all(r.rank is None for r in board.rows[board.rows.index(row):])
+
+
 def test_ranks_on_every_metric_without_extra_data(tmp_path: Path) -> None:
     registry = speech_registry(tmp_path)
     paper(registry, "fast-asr", "2022-07-01", [

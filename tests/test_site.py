@@ -1529,6 +1529,18 @@ def test_the_feeds_carry_the_bests_without_extra_training_data(shipped_site: Pat
     assert "set a new best BLEU without extra training data" in muse.findtext(f"{A}summary", "")
 
 
+def test_human_performance_is_listed_as_a_reference_never_the_best(shipped_site: Path) -> None:
+    """helper-104: ReCoRD's and VCR's boards named "Human Performance" their state of the art,
+    #1 above every model; it is a point of reference now (source.kind: reference)."""
+    board = (shipped_site / "benchmarks" / "common-sense--record.html").read_text("utf-8")
+    assert ('<td class="num rank-all">—</td><td>Human Performance Johns Hopkins University '
+            '<abbr class="tag" title="a point of reference (human performance, an oracle), not '
+            'a method: never ranked">reference</abbr>') in board
+    task = (shipped_site / "tasks" / "common-sense.html").read_text("utf-8")
+    assert "90.64 <span class=\"muted\">EM</span> — LUKE (single model)" in task
+    assert "Human Performance" not in task
+
+
 def test_a_best_that_used_extra_data_says_so_wherever_it_is_listed(shipped_site: Path) -> None:
     """helper-88: the lists of boards showed CMRC 2018's best, MacBERT-large-extData-v2, with
     no extra-data mark, which its board has."""

@@ -316,6 +316,31 @@ def test_extra_data_flag_and_dates_are_guarded(tmp_path: Path) -> None:
     assert _codes(registry) == []
 
 
+def test_a_result_made_a_point_of_reference_is_guarded(tmp_path: Path) -> None:
+    # source.kind: reference takes a row out of the ranking (it was #1 on ReCoRD): a change
+    # of ranks, so a correction says why, as for the extra-data flag; another kind is a notice.
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "second-asr")
+    _edit(path, lambda d: d["results"][1].update(source={"kind": "reference"}))
+    [found] = _guard(registry)
+    assert found.startswith(f"H006 {path.relative_to(tmp_path)}:")
+    assert "source.kind of 'B-large'" in found and "nothing → reference" in found
+    assert "leaves the ranking" in found
+    _correct(path, result={"task": "speech-recognition", "dataset": "librispeech-test-clean",
+                           "model": "B-large"}, field="source_kind", old=None, new="reference")
+    assert _codes(registry) == []
+    git(tmp_path, "commit", "-qam", "B-large is a reference")
+    git(tmp_path, "branch", "-f", "main")
+    # back into the ranking: guarded the same way
+    _edit(path, lambda d: d["results"][1].update(source={"kind": "own"}))
+    [found] = _guard(registry)
+    assert "reference → own" in found and "joins the ranking" in found
+    # a kind that ranks like the old one is a notice (H014), not an error
+    _edit(path, lambda d: d["results"][1].update(source={"kind": "reference"}))
+    _edit(path, lambda d: d["results"][0].update(source={"kind": "baseline"}))
+    assert _codes(registry) == []
+
+
 def test_a_date_where_there_was_none_is_an_addition(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     paper(registry, "undated-asr", "2020-01-01",

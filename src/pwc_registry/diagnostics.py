@@ -437,12 +437,13 @@ _PROBLEMS += [
             "metric (or benchmark) file with `field`, `old` and `new`."),
     Problem("H006", "row-field-changed", "error",
             "A published result's flag, date or paper changes",
-            "Whether a result used extra training data, the date that places it on the "
+            "Whether a result used extra training data, whether it is a point of reference "
+            "(`source.kind: reference`, never ranked), the date that places it on the "
             "state-of-the-art chart, and the paper it is credited to (its holder, or the paper "
             "its `paper:` names) are part of what readers saw. A date where there was none is "
             "an addition; any other change — a result given to another paper, or to a paper "
             "where it named none — needs a correction with `field`, `old` and `new` (`field: "
-            "paper`, paper ids, null for none)."),
+            "paper`, paper ids, null for none; `field: source_kind`, the kinds)."),
     Problem("H007", "correction-rewritten", "error", "A published correction is edited or removed",
             "Corrections are append-only: rewriting one could make it cover a change it was never "
             "written for. Restore it and add a new correction for the new change."),

@@ -112,6 +112,17 @@ def ranked_by(metric_name: str | None, direction: str | None) -> str:
     return f"Not ranked yet: nobody has said whether higher or lower {metric_name} is better."
 
 
+#: The provenance of a result that is a point of reference, not a method's: listed, never ranked.
+REFERENCE = "reference"
+
+
+def is_reference(result: Result) -> bool:
+    """Whether ``result`` is a point of reference (human performance, an oracle, an upper
+    bound) rather than a method's: listed on its boards with its values, never ranked, never
+    the state of the art."""
+    return result.source.get("kind") == REFERENCE
+
+
 def better(direction: str, a: float, b: float) -> bool:
     """Whether ``a`` beats ``b`` in ``direction``."""
     return a > b if direction == "higher" else a < b
@@ -261,7 +272,7 @@ def rank(benchmark: Benchmark, entries: list[Entry],
     def order(entry: Entry) -> tuple[Any, ...]:
         result, holder, via = entry
         v = value(result, primary)
-        unranked = v is None or direction is None
+        unranked = v is None or direction is None or is_reference(result)
         sort_value = 0.0 if unranked or v is None else (-v if direction == "higher" else v)
         return (unranked, sort_value, result.date or holder.date or "9999", holder.id,
                 result.model, via or "", result.index)
@@ -272,11 +283,13 @@ def rank(benchmark: Benchmark, entries: list[Entry],
         return (papers or {}).get(result.paper)
 
     ordered = sorted(entries, key=order)
-    per_metric = {m: _ranks([value(r, m) for r, _, _ in ordered],
-                                 benchmark.directions.get(m)) for m in benchmark.metrics}
-    clean = [i for i, (r, _, _) in enumerate(ordered) if not r.extra_training_data]
+    # A reference row (human performance, an oracle) is listed with its values, never ranked.
+    ranked = [None if is_reference(r) else r for r, _, _ in ordered]
+    per_metric = {m: _ranks([None if r is None else value(r, m) for r in ranked],
+                            benchmark.directions.get(m)) for m in benchmark.metrics}
+    clean = [i for i, r in enumerate(ranked) if r is not None and not r.extra_training_data]
     # Most boards have no extra-data row: their ranks without it are the ranks (one mapping).
-    every_row_clean = len(clean) == len(ordered)
+    every_row_clean = len(clean) == len(ordered)  # no extra-data row, no reference row
     clean_per_metric = {} if every_row_clean else {
         m: dict(zip(clean, _ranks([value(ordered[i][0], m) for i in clean],
                                   benchmark.directions.get(m)), strict=True))
@@ -302,7 +315,7 @@ def _sota(rows: tuple[Row, ...], metric: str | None, direction: str | None, *,
     if metric is None or direction is None:
         return ()
     dated = [(row.date, row) for row in rows
-             if row.date and metric in row.result.metrics
+             if row.date and metric in row.result.metrics and not is_reference(row.result)
              and (extra or not row.result.extra_training_data)]
     # Rows are already best-first, so a stable sort by date keeps the best of a day first.
     dated.sort(key=lambda pair: pair[0] or "")

@@ -116,7 +116,8 @@ RESULT_COLUMNS = _columns(
     ("paper_doi", _S, True, "That paper's DOI."),
     ("paper_date", _S, True, "That paper's date: YYYY-MM-DD or YYYY-MM."),
     ("source_kind", _S, True, "How the numbers relate to the method: own, baseline, "
-     "reproduction, submission, library, model-card or report."),
+     "reproduction, submission, library, model-card, report, or reference (human "
+     "performance, an oracle: never ranked)."),
     ("source_location", _S, True, "Where in the paper the numbers are (\"Table 3\")."),
     ("source_url", _S, True, "A page that shows the numbers, when not the paper itself."),
     ("reported_by", _S, True, "Who filed the result (the authors, a person, an importer)."),

@@ -1,13 +1,14 @@
 """Corrections: the written reason for a change to something already published.
 
 A paper's corrections name the result (task, dataset, split, model as they were), and either
-the metric with its old and new value, or a ``field`` (``extra_training_data``, ``date``,
-``paper``: the paper it credits) with its old and new value, or nothing more when the result is
-removed; a paper-level ``field`` (``date``, ``title``, or an identifier's scheme such as
-``arxiv``) covers that of the paper; ``renamed_from`` names the paper's previous id. An
-entity's corrections name a ``field`` (a metric's ``direction``, ``unit`` or ``range``; a benchmark's
-``primary_metric``, or ``direction`` with its ``metric``; a task's ``parent``) with the old and
-new value. Corrections are append-only: one already published is never edited or removed.
+the metric with its old and new value, or a ``field`` (``extra_training_data``,
+``source_kind``, ``date``, ``paper``: the paper it credits) with its old and new value, or
+nothing more when the result is removed; a paper-level ``field`` (``date``, ``title``, or an
+identifier's scheme such as ``arxiv``) covers that of the paper; ``renamed_from`` names the
+paper's previous id. An entity's corrections name a ``field`` (a metric's ``direction``,
+``unit`` or ``range``; a benchmark's ``primary_metric``, or ``direction`` with its
+``metric``; a task's ``parent``) with the old and new value. Corrections are append-only: one
+already published is never edited or removed.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from ..registry import Value
 IDENTIFIER_SCHEMES = ("arxiv", "doi", "acl", "openreview", "pwc")
 #: The fields a correction may name, by the kind of record that holds it.
 FIELDS: dict[str, frozenset[str]] = {
-    "paper": frozenset({"extra_training_data", "date", "paper", "title", *IDENTIFIER_SCHEMES}),
-    "source": frozenset({"extra_training_data", "date", "paper", "title"}),
+    "paper": frozenset({"extra_training_data", "source_kind", "date", "paper", "title",
+                        *IDENTIFIER_SCHEMES}),
+    "source": frozenset({"extra_training_data", "source_kind", "date", "paper", "title"}),
     "metric": frozenset({"direction", "unit", "range"}),
     "benchmark": frozenset({"primary_metric", "direction"}),
     "task": frozenset({"parent"}),

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..ids import fold, identifiers_known
-from ..leaderboard import Leaderboard, Row, Step, rank
+from ..leaderboard import Leaderboard, Row, Step, is_reference, rank
 from ..markdown import number
 from ..registry import CodeLink, Holder, Paper, Source, Value, paper_label
 
@@ -251,7 +251,14 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
         out.append(Difference("paper", board, False, None, before, after, old, new))
     # Where the numbers come from is part of the result: a location, kind or address given
     # is an addition, one changed or taken away is said (a notice: no number changes).
+    # A result becoming a point of reference, or ceasing to be one, leaves or joins the
+    # ranking: guarded as its extra-training-data flag is, not merely noticed.
+    if is_reference(a) != is_reference(b):
+        out.append(Difference("reference", board, False, None, a.source.get("kind"),
+                              b.source.get("kind"), old, new))
     for key in sorted(a.source.keys() | b.source.keys()):
+        if key == "kind" and is_reference(a) != is_reference(b):
+            continue
         if key in a.source and a.source.get(key) != b.source.get(key):
             out.append(Difference("provenance", board, False, key, a.source[key],
                                   b.source.get(key), old, new))

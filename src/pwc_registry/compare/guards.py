@@ -18,7 +18,7 @@ from typing import Any
 from .. import layout
 from ..diagnostics import Diagnostic, Pointer
 from ..ids import ResultIdentity, result_identity
-from ..leaderboard import Row, ancestors
+from ..leaderboard import REFERENCE, Row, ancestors
 from ..load import Document, read_rich
 from ..markdown import number
 from ..registry import Result, Value
@@ -100,6 +100,13 @@ class _Judge:
         target = _identity(d.base.result)
         return self._find(_HOLDER, d.head.holder.id, result=target,
                           test=lambda c: c.field == "extra_training_data"
+                          and c.says(d.before, d.after))
+
+    def _reference(self, d: Difference) -> Correction | None:
+        assert d.base is not None and d.head is not None
+        target = _identity(d.base.result)
+        return self._find(_HOLDER, d.head.holder.id, result=target,
+                          test=lambda c: c.field == "source_kind"
                           and c.says(d.before, d.after))
 
     def _date(self, d: Difference) -> Correction | None:
@@ -548,6 +555,15 @@ def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Dia
             f"changes: {_shown(d.before)} → {_shown(d.after)}"
         return where.at("H001", f"{d.metric} of {_label(row.result)} {what}", path, pointer,
                         _FIX)
+    if d.kind == "reference":
+        source = "source" in _fields(delta, path, index)
+        return where.at("H006", f"source.kind of {_label(row.result)} changes: "
+                        f"{_shown(d.before)} → {_shown(d.after)}, so it "
+                        f"{'leaves' if d.after == REFERENCE else 'joins'} the ranking",
+                        path, ("results", index, "source") if source else ("results", index),
+                        "if the result really is a point of reference (human performance, an "
+                        "oracle) or really is not, add a correction with field: source_kind, "
+                        "the old and new kind and the reason; otherwise restore it")
     field = "extra_training_data" if d.kind == "extra-data" else "date"
     return where.at("H006", f"{field} of {_label(row.result)} changes: {_shown(d.before)} → "
                     f"{_shown(d.after)}", path, ("results", index, field)

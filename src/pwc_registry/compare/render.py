@@ -262,6 +262,7 @@ def _holder_title(r: Report, holder_id: str) -> str:
 
 
 _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
+         "reference": "point of reference (never ranked)",
          "row-removed": "result removed", "direction": "direction", "unit": "unit",
          "range": "range", "primary": "primary metric", "rank": "rank", "name": "model name",
          "board-name": "leaderboard name", "metric-name": "metric's name",

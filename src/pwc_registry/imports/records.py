@@ -105,7 +105,7 @@ class ImportedResult:
     #: The paper whose method the result evaluates, if the source names one.
     paper: PaperRef | None = None
     #: How the numbers relate to the method (result.schema.json source.kind): own | baseline |
-    #: reproduction | submission | library | model-card | report.
+    #: reproduction | submission | library | model-card | report | reference.
     kind: str | None = None
     extra_training_data: bool | None = None
     date: str | None = None

@@ -40,7 +40,7 @@ from .. import layout, snapshot
 from ..exports.gzipped import gzip_file
 from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
-from ..leaderboard import Leaderboard, Row, compile_leaderboards
+from ..leaderboard import Leaderboard, Row, compile_leaderboards, is_reference
 from ..markdown import counted, number
 from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
@@ -454,6 +454,7 @@ class Pages:
                 "rank_clean": "" if result.extra_training_data else (
                     "—" if row.rank_without_extra_data is None else str(row.rank_without_extra_data)),
                 "model": result.model, "extra": result.extra_training_data,
+                "reference": is_reference(result),
                 "via": self.name("task", row.via) if row.via else "",
                 "cells": cells, "paper": row.paper.id if row.paper else "",
                 "title": paper_label(row.paper) if row.paper else "",
