@@ -845,6 +845,45 @@ def test_a_rows_notes_and_code_links_changed_are_said(tmp_path: Path) -> None:
         ("H015", "'https://github.com/lab/asr (official)' → 'https://github.com/lab/asr'")]
 
 
+def test_a_rows_code_authors_links_and_aliases_rewritten_are_said(tmp_path: Path) -> None:
+    """helper-108, from a fork, each with an empty comment: a first code link given to the #1
+    result, whose row showed its paper's official repository, made the row link to a fork's;
+    the paper's authors and its abstract and PDF links pointed at another paper's; an alias put
+    its numbers under another model's name in the archive's export."""
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "second-asr")
+    _edit(path, lambda d: d.update(code=[{"url": "https://github.com/lab/asr", "official": True}],
+                                   authors=["A. Author"], links={
+                                       "abstract": "https://arxiv.org/abs/2006.00001"}))
+    git(tmp_path, "commit", "-qam", "code, authors and links")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(path, lambda d: d["results"][1].update(code_links=["https://github.com/evil/asr"],
+                                                 aliases=["GPT-4 (OpenAI)"]))
+    _edit(path, lambda d: d.update(authors=["Geoffrey Hinton"], links={
+        "abstract": "https://arxiv.org/abs/1810.04805", "pdf": "https://arxiv.org/pdf/1"}))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    found = sorted(f"{d.code} {d.severity} {'.'.join(map(str, d.pointer or ()))}"
+                   for d in report.diagnostics)
+    assert found == ["H015 warning authors", "H015 warning links.abstract",
+                     "H015 warning results.1.aliases", "H015 warning results.1.code_links"], \
+        found
+    said = " ".join(d.message for d in report.diagnostics)
+    assert "'https://github.com/lab/asr (official)' → 'https://github.com/evil/asr'" in said
+    assert "['A. Author'] → ['Geoffrey Hinton']" in said
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "No results are added, removed or changed" not in comment
+    assert "evil/asr" in comment and "GPT-4 (OpenAI)" in comment and "Hinton" in comment
+    # Given where there were none (authors, a venue, a link, a first code link where the row
+    # showed no code), an addition: nothing said. (An alias is said even then.)
+    git(tmp_path, "checkout", "-q", "--", ".")
+    _edit(path, lambda d: d.update(venue="ICASSP", links={
+        "abstract": "https://arxiv.org/abs/2006.00001", "pdf": "https://arxiv.org/pdf/2"}))
+    _edit(_file(registry, "paper", "first-asr"), lambda d: d.update(authors=["B. Author"]) or
+          d["results"][0].update(code_links=["https://github.com/b/asr"]))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics] == [], report.diagnostics
+
+
 def test_the_note_of_a_published_value_changed_or_removed_is_said(tmp_path: Path) -> None:
     """A value's note says what its spread is (the exports' spread_note): "std over 5 seeds on
     the test set" rewritten to "best of 5 seeds, on the dev set", or taken away, changed what

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ids import fold
-from .leaderboard import Leaderboard, Row, ranked_by
+from .leaderboard import Leaderboard, Row, is_reference, ranked_by
 from .markdown import number, printable
 from .registry import SOURCE_KINDS, Holder, Paper, Registry, Source, paper_label
 from .snapshot import table_rows
@@ -158,7 +158,8 @@ def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
               f" (from {paper_label(row.holder)})" if row.holder is not paper else
               f" (of {paper_label(row.paper)})" if row.paper is not None
               and row.paper is not paper else ""),
-              f"{row.rank} of {len(b.rows)}" if row.rank else "unranked"]
+              f"{row.rank} of {len(b.rows)}" if row.rank else
+              "a point of reference, not ranked" if is_reference(row.result) else "unranked"]
              for b, row in _rows_of(paper, boards)]
     if ranks:
         out += ["", "Leaderboard ranks", *table(["Leaderboard", "Model", "Rank"], ranks,

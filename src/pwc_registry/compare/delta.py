@@ -36,7 +36,8 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
 NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
-                          "source-provenance", "details", "holder-code", "board-notes",
+                          "source-provenance", "details", "holder-code", "holder-details",
+                          "board-notes",
                           "scale"})
 #: A value of at most 1 (above 0) that most of its board's other values exceed this many
 #: times, all above 1, reads as a fraction of 1 among percents; the reverse alike (H018).
@@ -279,6 +280,18 @@ def _row_differences(board: str, old: Row, new: Row, renamed: Mapping[str, str]
             continue
         out.append(Difference("details", board, False, field, _detail(shown), _detail(now),
                               old, new))
+    # A row links to its result's first code link, else to its holder's code: a first link
+    # given to a result that had none replaces the code the row showed (helper-108: the #1
+    # row's official repository became a fork's, with an empty comment).
+    if not a.code_links and b.code_links and old.code is not None \
+            and _code(old.code) != _code(new.code):
+        out.append(Difference("details", board, False, "code_links", _code(old.code),
+                              _code(new.code), old, new))
+    # Other names of the row: the archive's export writes a row under each (helper-108: an
+    # alias "GPT-4 (OpenAI)" put LERT's numbers under that name), and importers match by them.
+    if a.aliases != b.aliases:
+        out.append(Difference("details", board, False, "aliases", _detail(a.aliases),
+                              _detail(b.aliases), old, new))
     return out
 
 
@@ -313,6 +326,13 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
     if before_code is not None and before_code != after_code:
         out.append(Difference("holder-code", board, False, "code", before_code, after_code,
                               row, row, new.id))
+    # Who wrote it and where it is read: its page, the API and its citation say them (helper-108:
+    # LERT's authors and abstract and PDF links rewritten to BERT's went unsaid). Given where
+    # none were, an addition.
+    for field, before, after in _holder_details(old, new):
+        if before and before != after:
+            out.append(Difference("holder-details", board, False, field, before, after or None,
+                                  row, row, new.id))
     if isinstance(old, Source) and isinstance(new, Source):
         # Where its rows come from, as the rows show it.
         for field, before, after in (("url", old.url, new.url), ("kind", old.kind, new.kind)):
@@ -341,6 +361,16 @@ def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[D
         if a != b:
             out.append(Difference("identifier", board, a is None, scheme, a, b, row, row,
                                   new.id))
+    return out
+
+
+def _holder_details(old: Holder, new: Holder) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) of what a holder's page and citation show beside its title."""
+    out: list[tuple[str, Any, Any]] = [("authors", list(old.authors), list(new.authors))]
+    if isinstance(old, Paper) and isinstance(new, Paper):
+        out.append(("venue", old.venue, new.venue))
+        out += [(f"links.{key}", old.links.get(key), new.links.get(key))
+                for key in sorted(old.links.keys() | new.links.keys())]
     return out
 
 

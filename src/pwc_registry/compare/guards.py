@@ -462,6 +462,13 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
         return where.at("H015", f"the code every published row of '{d.holder}' links to "
                         f"changes: {d.before!r} → {after}", delta.file_of_holder(d.holder),
                         ("code",), "check that the new link is the paper's code")
+    if d.kind == "holder-details":
+        assert d.holder is not None
+        after = "removed" if d.after is None else repr(d.after)
+        return where.at("H015", f"what every published row of '{d.holder}' cites changes: "
+                        f"its {d.metric} {d.before!r} → {after}", delta.file_of_holder(d.holder),
+                        tuple((d.metric or "").split(".")),
+                        "check the new authors or links against the paper")
     if d.kind == "details":
         row = d.head
         assert row is not None

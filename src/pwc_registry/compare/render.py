@@ -270,6 +270,7 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "provenance": "provenance", "source-provenance": "source's provenance",
          "holder-date": "date of the paper or source",
          "details": "shown beside the numbers", "holder-code": "code of the paper or source",
+         "holder-details": "what the paper or source is cited by",
          "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so", "scale": "on another scale than the board's",
          "identifier": "paper's identifier"}
@@ -282,7 +283,7 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     if d.metric:
         # Which identifier, or which field of the provenance; else a metric, by its name.
         named = d.metric if d.kind in ("identifier", "provenance", "source-provenance",
-                                       "details", "holder-code") \
+                                       "details", "holder-code", "holder-details") \
             else reg.name("metric", d.metric)
         what += f": {named}"
     # Plain text: the table escapes each cell once.
@@ -595,7 +596,8 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
                                                     "source-provenance", "details",
-                                                    "holder-code", "board-notes", "scale"))
+                                                    "holder-code", "holder-details",
+                                                    "board-notes", "scale"))
     scales = _unique(v for v in r.verdicts if v.difference.kind == "scale")
     if scales:
         parts.append(_Part(
@@ -618,7 +620,8 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                      [_difference_line(r, v.difference) for v in provenance])],
             len(provenance), True))
     details = _unique(v for v in r.verdicts
-                      if v.difference.kind in ("details", "holder-code", "board-notes"))
+                      if v.difference.kind in ("details", "holder-code", "holder-details",
+                                               "board-notes"))
     if details:
         parts.append(_Part(
             f"### ⚠️ {len(details)} change{'s' if len(details) != 1 else ''} to what published "
