@@ -454,6 +454,45 @@ def test_a_papers_links_are_its_arxiv_pages_where_it_gives_none(shipped_site: Pa
     assert f'href="{api["url_abs"]}" rel="nofollow">Paper</a>' in page
 
 
+def _listed(site: Path, folder: str) -> list[str]:
+    """The ids of an API list, every page of it (its items.jsonl holds them all where they
+    do not fit on the first page)."""
+    every = site / "api" / "v1" / folder / "items.jsonl"
+    if every.exists():
+        return [json.loads(line)["id"] for line in every.read_text("utf-8").splitlines()]
+    first = _read(site, folder)
+    assert first["next"] is None and first["count"] == len(first["results"])
+    return [item["id"] for item in first["results"]]
+
+
+def test_a_papers_tasks_and_an_areas_tasks_say_the_same_everywhere(shipped_site: Path) -> None:
+    """helper-107: Supertagging with LSTMs had rows on Combinatory Categorical Grammar's board
+    (copies of its subtask's) and was among that task's papers, but not among its own tasks;
+    Computer Vision had 6 tasks on the site, 7 in the API, 9 in the export's tasks table."""
+    from pwc_registry.registry import load_registry
+    from pwc_registry.tables import compute
+
+    api = shipped_site / "api" / "v1"
+    tasks = _listed(shipped_site, "tasks")
+    papers_of = {t: set(_listed(shipped_site, f"tasks/{t}/papers")) for t in tasks}
+    for paper in _listed(shipped_site, "papers"):
+        mine = _listed(shipped_site, f"papers/{paper}/tasks")
+        assert set(mine) == {t for t, ps in papers_of.items() if paper in ps}, paper
+        page = (shipped_site / "papers" / f"{paper}.html").read_text("utf-8")
+        assert re.findall(r'<a class="tag" href="\.\./tasks/([^"]+)\.html">', page) == mine, paper
+    assert "combinatory-categorical-grammar" in _listed(
+        shipped_site, "papers/supertagging-with-lstms/tasks")
+    exported = compute(load_registry(REPO / "registry"))["tasks"]
+    area = [c.name for c in exported.columns].index("area")
+    for row in json.loads((api / "areas" / "index.json").read_text("utf-8"))["results"]:
+        listed = _listed(shipped_site, f"areas/{row['id']}/tasks")
+        assert sorted(listed) == sorted(t[0] for t in exported.rows if t[area] == row["id"])
+        page = (shipped_site / "tasks" / "areas" / f"{row['id']}.html").read_text("utf-8")
+        assert sorted(re.findall(r'<tr><td><a href="\.\./\.\./tasks/([^"]+)\.html">', page)) == \
+            sorted(listed), row["id"]
+    assert len(_listed(shipped_site, "areas/computer-vision/tasks")) == 9
+
+
 @pytest.mark.parametrize("linked", ["api", "api/v1"])
 def test_an_api_folder_that_is_a_link_is_not_followed(base_site: Path, tmp_path: Path,
                                                       linked: str) -> None:

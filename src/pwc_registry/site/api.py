@@ -28,6 +28,7 @@ from .. import tables
 from ..leaderboard import Leaderboard, Row
 from ..markdown import number
 from ..registry import Paper, Source, abstract_page, paper_label, pdf_page
+from ..stats import area_of
 
 if TYPE_CHECKING:
     from .build import Site
@@ -114,12 +115,16 @@ def paper(p: Paper) -> dict[str, Any]:
     }
 
 
-def entity(kind: str, entity_id: str, record: Any) -> dict[str, Any]:
-    """A task, dataset, method or area in the API's shape (its model's fields)."""
+def entity(kind: str, entity_id: str, record: Any,
+           tasks: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """A task, dataset, method or area in the API's shape (its model's fields); a task's
+    ``area`` is its own, else its nearest ancestor's (:func:`..stats.area_of`, given the
+    registry's ``tasks``), as the exports and the site file it."""
     name = record.get("name", entity_id)
     if kind == "task":
         return {"id": entity_id, "name": name, "description": record.get("description") or "",
-                "area": record.get("area"), "parent": record.get("parent")}
+                "area": area_of(tasks or {entity_id: record}, entity_id),
+                "parent": record.get("parent")}
     if kind == "dataset":
         return {"id": entity_id, "name": name, "full_name": record.get("full_name"),
                 "url": record.get("homepage")}
@@ -207,14 +212,13 @@ def paper_files(site: Site, paper_id: str) -> Files:
     p = site.registry.papers[paper_id]
     rows = site.ranks.get(paper_id, [])
     entities = site.registry.entities
-    tasks = dict.fromkeys([*p.tasks, *(r.task for r in p.results)])
     datasets = dict.fromkeys(r.dataset for r in p.results)
     base = f"papers/{paper_id}"
     return {
         **_detail(base, paper(p)),
         **list_files(f"{base}/results", [result(site, site.boards[b], row) for b, row in rows]),
-        **list_files(f"{base}/tasks", [entity("task", t, entities["task"][t]) for t in tasks
-                                       if t in entities.get("task", {})]),
+        **list_files(f"{base}/tasks", [entity("task", t, entities["task"][t], entities["task"])
+                                       for t in site.paper_tasks.get(paper_id, [])]),
         **list_files(f"{base}/datasets", [entity("dataset", d, entities["dataset"][d])
                                           for d in datasets if d in entities.get("dataset", {})]),
         **list_files(f"{base}/methods", [entity("method", m, entities["method"][m])
@@ -243,17 +247,16 @@ def task_files(site: Site, task_id: str) -> Files:
     record = tasks[task_id]
     parent = record.get("parent")
     boards = sorted(site.by_task.get(task_id, []))
-    papers = dict.fromkeys(row.paper.id for b in boards for row in site.boards[b].rows
-                           if row.paper is not None)
     base = f"tasks/{task_id}"
     return {
-        **_detail(base, entity("task", task_id, record)),
+        **_detail(base, entity("task", task_id, record, tasks)),
         **list_files(f"{base}/evaluations", [evaluation(site.boards[b]) for b in boards]),
-        **list_files(f"{base}/children", [entity("task", t, tasks[t])
+        **list_files(f"{base}/children", [entity("task", t, tasks[t], tasks)
                                           for t in site.subtasks.get(task_id, [])]),
-        **list_files(f"{base}/parents", [entity("task", parent, tasks[parent])]
+        **list_files(f"{base}/parents", [entity("task", parent, tasks[parent], tasks)]
                      if isinstance(parent, str) and parent in tasks else []),
-        **list_files(f"{base}/papers", [paper(site.registry.papers[p]) for p in sorted(papers)]),
+        **list_files(f"{base}/papers", [paper(site.registry.papers[p])
+                                        for p in site.task_papers.get(task_id, [])]),
     }
 
 
@@ -279,16 +282,16 @@ def collection_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """The top-level lists, and the areas (few: written here, not per page)."""
     registry = site.registry
     entities = registry.entities
+    tasks = entities.get("task", {})
     yield from list_files("papers", [paper(p) for p in registry.papers.values()]).items()
     for kind, folder in (("task", "tasks"), ("dataset", "datasets"), ("method", "methods"),
                          ("area", "areas")):
         records = sorted(entities.get(kind, {}).items())
-        yield from list_files(folder, [entity(kind, i, r) for i, r in records]).items()
+        yield from list_files(folder, [entity(kind, i, r, tasks) for i, r in records]).items()
     yield from list_files("evaluations", [evaluation(site.boards[b])
                                           for b in sorted(site.boards)]).items()
-    tasks = entities.get("task", {})
     for area_id, record in sorted(entities.get("area", {}).items()):
         yield from _detail(f"areas/{area_id}", entity("area", area_id, record)).items()
         yield from list_files(f"areas/{area_id}/tasks", [
-            entity("task", t, r) for t, r in sorted(tasks.items())
-            if r.get("area") == area_id]).items()
+            entity("task", t, r, tasks) for t, r in sorted(tasks.items())
+            if area_of(tasks, t) == area_id]).items()

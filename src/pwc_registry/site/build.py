@@ -136,6 +136,12 @@ class Site:
     newest: list[str] = dataclasses.field(default_factory=list)
     #: Each leaderboard's last-updated date (see :func:`board_dates`); empty outside git.
     updated: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: paper id → its tasks: those it names, and those of every leaderboard it has a row on
+    #: (its results', their copies on ancestor tasks', and other holders' rows crediting it).
+    #: Its page, the API's paper → tasks and task → papers all read this one mapping.
+    paper_tasks: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    #: task id → the papers with it among their :attr:`paper_tasks`, by id.
+    task_papers: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -220,8 +226,17 @@ def gather(registry: Registry, guide: str = "") -> Site:
               "results": sum(len(h.results) for h in registry.holders())}
     newest = [p.id for p in sorted(registry.papers.values(), key=lambda p: (p.date or "", p.id),
                                    reverse=True)]
+    known = registry.entities.get("task", {})
+    paper_tasks = {p.id: [t for t in dict.fromkeys([*p.tasks, *(
+        boards[b].benchmark.task for b, _ in ranks.get(p.id, ()))]) if t in known]
+        for p in registry.papers.values()}
+    task_papers: dict[str, list[str]] = {}
+    for paper_id in sorted(paper_tasks):
+        for task_id in paper_tasks[paper_id]:
+            task_papers.setdefault(task_id, []).append(paper_id)
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
-                subtasks, topics_of(registry), counts, guide, newest=newest)
+                subtasks, topics_of(registry), counts, guide, newest=newest,
+                paper_tasks=paper_tasks, task_papers=task_papers)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -311,12 +326,13 @@ class Pages:
         return {p.id: rank_badges(self.site, p.id) for p in papers}
 
     def areas(self) -> list[tuple[str, str, list[str]]]:
-        """(area id or "other", area name, its top-level task ids by name), areas by name."""
+        """(area id or "other", area name, its task ids by name), areas by name. A task's area
+        is its own, else its nearest ancestor's (:func:`..stats.area_of`), as the API and the
+        exports have it: subtasks are counted and listed with the others."""
         tasks = self.registry.entities.get("task", {})
         areas: dict[str, list[str]] = {}
-        for task_id, task in sorted(tasks.items(), key=lambda t: t[1]["name"].casefold()):
-            if not task.get("parent"):
-                areas.setdefault(task.get("area") or OTHER, []).append(task_id)
+        for task_id, _ in sorted(tasks.items(), key=lambda t: t[1]["name"].casefold()):
+            areas.setdefault(area_of(tasks, task_id) or OTHER, []).append(task_id)
         return sorted(((a, self._area_name(a), ids) for a, ids in areas.items()),
                       key=lambda a: (a[0] == OTHER, a[1].casefold()))
 
@@ -523,6 +539,7 @@ class Pages:
         label = paper_label(paper)
         return self._page("paper.html", f"papers/{paper_id}.html", label,
                           paper.abstract or f"Results of {label}.", paper=paper, label=label,
+                          tasks=self.site.paper_tasks.get(paper_id, []),
                           held=held, boards=self.site.boards, related=near, code=code,
                           badges=rank_badges(self.site, paper_id), bibtex=bibtex(paper),
                           citation=meta_tags(paper), rows=self.row_links(paper, held),
