@@ -189,6 +189,7 @@ def test_an_unknown_arxiv_id(tmp_path: Path, arxiv_api: list[str]) -> None:
 
 @pytest.mark.parametrize(("given", "refusal"), [
     ("1e-400", "too small for a 64-bit float"),  # was written as 0
+    ("5e-324", "too small for a 64-bit float to hold in full"),  # subnormal: readers refuse it
     ("1.0e400", "too large for a 64-bit float"),
     ("1" + "0" * 400, "too large for a 64-bit float"),
     ("2222399999999999999999999999999", "which holds 2222400000000000000000000000000"),
@@ -214,7 +215,7 @@ def test_a_value_is_written_with_the_digits_given(tmp_path: Path) -> None:
     (registry / "metrics" / "score.yaml").write_text(
         "id: score\nname: Score\ndirection: higher\n", encoding="utf-8")
     given = ["66.36", "88", "12.50", "1e-5", "0.000123", "100000000000000000000", "1e22",
-             "9007199254740992", "99.99999999999999", "5e-324"]
+             "9007199254740992", "99.99999999999999", "2.2250738585072014e-308"]
     for i, text in enumerate(given):
         code, out = invoke("new", "result", paper.stem, "--task", "stock-market-prediction",
                            "--dataset", "astock", "--model", f"M{i}", "--metric",

@@ -161,9 +161,10 @@ _PROBLEMS = [
     Problem("Y020", "number-beyond-float", "error",
             "A number is too large or too small for a 64-bit float",
             "Leaderboards, snapshots and the site compute with 64-bit floats, which end near "
-            "1.8 × 10^308 and read anything below about 5 × 10^-324 as 0. A 400-digit integer "
-            "would crash them, and `1.0e-400` would become 0. No result is either; write the number "
-            "the paper gives (see docs/registry.md, Numbers)."),
+            "1.8 × 10^308, keep fewer digits below 2.2 × 10^-308 (where readers of the exports "
+            "read a number as 0 or refuse it) and read anything below about 5 × 10^-324 as 0. "
+            "A 400-digit integer would crash them, and `1.0e-400` would become 0. No result is "
+            "either; write the number the paper gives (see docs/registry.md, Numbers)."),
     Problem("Y022", "hidden-line-break", "error",
             "The file holds a line break that some readers or viewers do not see",
             "NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) are line "

@@ -12,6 +12,7 @@ import dataclasses
 import decimal
 import math
 import re
+import sys
 
 from .markdown import number
 
@@ -162,6 +163,11 @@ def beyond_float(value: int | float, text: str) -> str | None:
         return "is too large for a 64-bit float"
     if value == 0 and re.search(r"[1-9]", text.split("e")[0].split("E")[0]):
         return "is too small for a 64-bit float: it would read as 0"
+    if 0 < abs(value) < sys.float_info.min:
+        # A subnormal float keeps fewer digits, and readers refuse it (pandas' JSON reader
+        # with precise_float: "Range error"; without it, 0.0): no result is one (helper-107).
+        return ("is too small for a 64-bit float to hold in full (below 2.2e-308): it keeps "
+                "fewer digits, and readers of the exports read it as 0 or refuse it")
     return None
 
 
