@@ -415,7 +415,7 @@ def test_near_names_are_found_as_by_a_scan_of_every_other(names: list[str]) -> N
     (0.07, "if the paper says 7%, write 7"),  # not 7.000000000000001, as floats multiply
     (0.765, "if the paper says 76.5%, write 76.5"),
     (0.123456789, "if the paper says 12.3456789%, write 12.3456789"),  # was 12.3457
-    (5e-324, "check the value and its unit against the paper"),  # no percent to offer
+    (1e-300, "check the value and its unit against the paper"),  # no percent to offer
 ])
 def test_a_fraction_on_a_percent_metric_is_offered_as_its_percent(tmp_path: Path, value: float,
                                                                  hint: str) -> None:

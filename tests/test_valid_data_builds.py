@@ -3,9 +3,9 @@ compiles with `pwc leaderboards build`, `pwc site build` and `pwc diff` (issue 1
 400-digit value validated clean, then one merged line took the site down).
 
 Checked on every valid example, and on generated registries that pass validation: extreme numbers
-(10**300, 10**400, 2**60, 5e-324, -0.0), metrics without a range or a direction, names with line
-breaks and Unicode. A build costs a hundred documents' checking, so these run a hundredth of
-PWC_FUZZ_EXAMPLES.
+(10**300, 10**400, 2**60, the smallest normal float, -0.0), metrics without a range or a
+direction, names with line breaks and Unicode. A build costs a hundred documents' checking, so
+these run a hundredth of PWC_FUZZ_EXAMPLES.
 """
 
 from __future__ import annotations
@@ -71,8 +71,10 @@ _numbers = st.one_of(
     st.integers(-(2 ** 53), 2 ** 53),
     st.integers(16, 400).map(lambda k: 10 ** k),  # to 10**308 floats exactly, then none
     st.integers(2 ** 53, 2 ** 70),  # mostly floats approximately
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from([5e-324, -0.0, 1e308, -1.7976931348623157e308, 2 ** 53, 0.1 + 0.2]))
+    # Subnormal floats are refused (Y020): the smallest normal one is the edge.
+    st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=False),
+    st.sampled_from([2.2250738585072014e-308, -0.0, 1e308, -1.7976931348623157e308, 2 ** 53,
+                     0.1 + 0.2]))
 _value = st.one_of(_numbers, st.fixed_dictionaries(
     {"value": _numbers}, optional={"spread": st.floats(0, 1e308), "note": st.just("std")}))
 _name = st.lists(st.sampled_from(
@@ -114,8 +116,8 @@ def _results(draw: st.DrawFn) -> list[dict[str, Any]]:
 @example(papers=[[{"task": "language-modelling", "dataset": "astock", "model": "M",  # issue 12
                    "metrics": {"perplexity": 10 ** 400}}]], dated=[TODAY] * 3)
 @example(papers=[[{"task": "language-modelling", "dataset": "astock", "model": "A\nB",
-                   "metrics": {"perplexity": 10 ** 300, "score": {"value": -0.0,
-                                                                  "spread": 5e-324}}}]],
+                   "metrics": {"perplexity": 10 ** 300, "score": {
+                       "value": -0.0, "spread": 2.2250738585072014e-308}}}]],
          dated=[TODAY] * 3)
 @example(papers=[[{"task": "language-modelling", "dataset": "astock", "model": "A",
                    "metrics": {"perplexity": 1e308}}],  # the chart's span overflowed

@@ -473,8 +473,9 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
         row = d.head
         assert row is not None
         after = "removed" if d.after is None else repr(d.after)
+        before = "none" if d.before is None else repr(d.before)
         return where.at("H015", f"what the published result {_label(row.result)} shows beside "
-                        f"its numbers changes: {d.metric} {d.before!r} → {after}",
+                        f"its numbers changes: {d.metric} {before} → {after}",
                         delta.file_of_holder(row.holder.id),
                         ("results", row.result.index, *(d.metric or "").split(".")),
                         "check the new text or link against the paper or the source")
