@@ -33,6 +33,17 @@ def test_shipped_registry_has_no_errors_and_its_warnings_are_in_the_docs() -> No
     assert report.checked["paper"] > 600
 
 
+def test_shipped_registry_is_written_as_pwc_fmt_writes_it() -> None:
+    """CI runs `pwc fmt --check` on a pull request; the registry itself must pass it (two
+    corrections of this repository's own were once left unformatted)."""
+    from click.testing import CliRunner
+
+    from pwc_registry.cli import main
+
+    result = CliRunner().invoke(main, ["fmt", "--check", "--registry", str(REPO / "registry")])
+    assert result.exit_code == 0, result.output
+
+
 def test_lert_results_match_the_seed_page_row_for_row(corpus: Path) -> None:
     seed = (corpus.parent / "seed").glob("*.txt")
     text = next(seed).read_text(encoding="utf-8")
