@@ -73,6 +73,13 @@ def test_a_point_of_reference_is_listed_never_ranked(tmp_path: Path) -> None:
     assert row not in [step.row for step in (*board.sota, *board.sota_without_extra_data)]
     # listed after every ranked row, with the unranked ones
     assert all(r.rank is None for r in board.rows[board.rows.index(row):])
+    # the text views, whose rank cell is empty as an unranked row's, say why under the table
+    said = "Not ranked, as points of reference (human performance, an oracle), not methods: " \
+        "Human transcribers."
+    assert said in snapshot.leaderboard_markdown(board, load_registry(registry))
+    shown = CliRunner().invoke(main, ["leaderboards", "show", "ASR", "LibriSpeech",
+                                      "--registry", str(registry)])
+    assert shown.exit_code == 0 and said in shown.output, shown.output
 
 
 def test_ranks_on_every_metric_without_extra_data(tmp_path: Path) -> None:

@@ -123,6 +123,16 @@ def is_reference(result: Result) -> bool:
     return result.source.get("kind") == REFERENCE
 
 
+def references_said(board: Leaderboard) -> str | None:
+    """The sentence under a leaderboard's table that names its points of reference, as the
+    text views say them (their rank cell is empty, as an unranked row's); None without any."""
+    names = [row.result.model for row in board.rows if is_reference(row.result)]
+    if not names:
+        return None
+    return ("Not ranked, as points of reference (human performance, an oracle), not methods: "
+            + "; ".join(names) + ".")
+
+
 def better(direction: str, a: float, b: float) -> bool:
     """Whether ``a`` beats ``b`` in ``direction``."""
     return a > b if direction == "higher" else a < b

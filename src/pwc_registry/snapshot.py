@@ -24,7 +24,16 @@ from typing import Any
 
 import orjson
 
-from .leaderboard import Leaderboard, Row, Step, benchmark_of, group_results, rank, ranked_by
+from .leaderboard import (
+    Leaderboard,
+    Row,
+    Step,
+    benchmark_of,
+    group_results,
+    rank,
+    ranked_by,
+    references_said,
+)
 from .markdown import Markdown, cell, code_span, link, number, table, web_link
 from .outputs import output_folder, write_new
 from .parallel import fork_map, shared
@@ -230,7 +239,8 @@ def leaderboard_markdown(board: Leaderboard, registry: Registry,
     rows = [[*cells[:-1], Markdown(web_link(code.url) + (" (official)" if code.official
                                                          else ""))]
             if code is not None else cells for cells, code in zip(rows, codes, strict=True)]
-    return "\n".join(lines) + "\n" + table(header, rows)
+    said = references_said(board)
+    return "\n".join(lines) + "\n" + table(header, rows) + (f"\n{cell(said)}\n" if said else "")
 
 
 class _Writer:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ids import fold
-from .leaderboard import Leaderboard, Row, is_reference, ranked_by
+from .leaderboard import Leaderboard, Row, is_reference, ranked_by, references_said
 from .markdown import number, printable
 from .registry import SOURCE_KINDS, Holder, Paper, Registry, Source, paper_label
 from .snapshot import table_rows
@@ -115,7 +115,9 @@ def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = Tr
     if not extra_data:
         ranked = ranked[:-1] + "; without extra training data."
     header, rows = table_rows(board, registry, extra_data=extra_data)
-    return printable(b.name) + "\n" + printable(ranked) + "\n\n" + table(header, rows)
+    said = references_said(board)
+    return printable(b.name) + "\n" + printable(ranked) + "\n\n" + table(header, rows) + (
+        "\n" + printable(said) + "\n" if said else "")
 
 
 def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
