@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 from pwc_registry import load
 from pwc_registry.cli import main
+from pwc_registry.leaderboard import find_leaderboard
+from pwc_registry.registry import load_registry
 from pwc_registry.validate import Options, validate
 
 from conftest import TODAY, arxiv_server
@@ -206,6 +208,20 @@ def test_a_number_no_registry_file_can_hold_is_refused_not_rounded(
                        "--registry", str(registry))
     assert code == 1 and refusal in out, out
     assert paper.read_text("utf-8") == before
+
+
+def test_a_point_of_reference_is_added_as_one(tmp_path: Path) -> None:
+    registry = materialise(Path("/nonexistent"), tmp_path)
+    paper = next(registry.glob("papers/*/lert-*.yaml"))
+    code, out = invoke("new", "result", paper.stem, "--task", "stock-market-prediction",
+                       "--dataset", "astock", "--model", "Human annotators", "--metric",
+                       "accuracy=90.5", "--kind", "reference", "--registry", str(registry))
+    assert code == 0, out
+    assert "    source:\n      kind: reference\n" in paper.read_text("utf-8")
+    assert validate(Options(registry=registry, today=TODAY, jobs=1)).diagnostics == []
+    board = find_leaderboard(load_registry(registry), "stock-market-prediction", "astock")
+    assert board is not None and [r.rank for r in board.rows
+                                  if r.result.model == "Human annotators"] == [None]
 
 
 def test_a_value_is_written_with_the_digits_given(tmp_path: Path) -> None:

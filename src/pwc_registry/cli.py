@@ -339,8 +339,9 @@ def new_paper(arxiv_id: str | None, title: str | None, authors: tuple[str, ...],
 @click.option("--extra-data/--no-extra-data", default=None,
               help="Whether the model used extra training data.")
 @click.option("--location", help='Where in the paper the numbers are ("Table 3").')
-@click.option("--kind", type=click.Choice(["own", "baseline", "reproduction"]),
-              help="The paper's own result, a baseline it quotes, or its reproduction.")
+@click.option("--kind", type=click.Choice(["own", "baseline", "reproduction", "reference"]),
+              help="The paper's own result, a baseline it quotes, its reproduction, or a point "
+              "of reference (human performance, an oracle: listed, never ranked).")
 @registry_option
 def new_result(paper: str, task: str, dataset: str, model: str, metrics: tuple[str, ...],
                split: str | None, extra_data: bool | None, location: str | None,
