@@ -482,7 +482,13 @@ def test_a_papers_tasks_and_an_areas_tasks_say_the_same_everywhere(shipped_site:
         assert re.findall(r'<a class="tag" href="\.\./tasks/([^"]+)\.html">', page) == mine, paper
     assert "combinatory-categorical-grammar" in _listed(
         shipped_site, "papers/supertagging-with-lstms/tasks")
-    exported = compute(load_registry(REPO / "registry"))["tasks"]
+    tables = compute(load_registry(REPO / "registry"))
+    column = [c.name for c in tables["papers"].columns].index("tasks")
+    # helper-109: the export's papers.tasks and `pwc show paper` gave the declared tasks alone
+    assert {row[0]: row[column] for row in tables["papers"].rows} == {
+        paper: _listed(shipped_site, f"papers/{paper}/tasks")
+        for paper in _listed(shipped_site, "papers")}
+    exported = tables["tasks"]
     area = [c.name for c in exported.columns].index("area")
     for row in json.loads((api / "areas" / "index.json").read_text("utf-8"))["results"]:
         listed = _listed(shipped_site, f"areas/{row['id']}/tasks")

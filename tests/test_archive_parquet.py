@@ -23,11 +23,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pwc_registry.archive.dumps import DumpError, Limits, records
 from pwc_registry.archive.importer import Options, import_archive
 from pwc_registry.cli import main
+from pwc_registry.validate import Options as ValidateOptions
+from pwc_registry.validate import validate
 from test_archive_hostile import _bounded
 
 from conftest import TODAY
@@ -236,6 +239,31 @@ def test_parquet_types_read_as_json_reads_them(tmp_path: Path) -> None:
     assert record["date"] == "2022-11-10" and record["exact"] == 76.5
     assert record["single"] == 0.1  # not 0.10000000149011612, float32's value as a double
     assert "__index_level_0__" not in record
+
+
+def test_a_parquet_number_no_registry_file_holds_is_refused(tmp_path: Path) -> None:
+    """helper-109: a Parquet double 3e-310 (subnormal) was imported, 312 characters of
+    decimal, into a file that validation then refused (Y020); an int64 beyond 2**53 would be
+    written with digits no float keeps (V015). Refused as a number written as text is (A015)."""
+    rows = [{"task": "Image Classification", "datasets": [{"dataset": "MNIST", "sota": {
+        "metrics": ["Accuracy", "Top 1"], "rows": [
+            {"model_name": f"M{i}", "paper_title": f"Paper {i}", "paper_url":
+             f"https://arxiv.org/abs/2101.0000{i}", "metrics": {"Accuracy": a, "Top 1": t}}
+            for i, (a, t) in enumerate([(3e-310, 1), (1e-300, 2 ** 60), (66.36, 7)])]}}]}]
+    given = tmp_path / "evaluation-tables.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), given)
+    outcome = _import(CliRunner(), tmp_path / "registry", "--evaluation-tables", str(given))
+    assert outcome.exit_code == 0, outcome.output
+    report = (tmp_path / "report.md").read_text("utf-8")
+    assert "A015" in report and "3e-310 is too small for a 64-bit float to hold in full" \
+        in report and "1152921504606846976 has more digits than a 64-bit float keeps" in report
+    values = sorted((r["model"], m, v) for path in (tmp_path / "registry").rglob("papers/*/*")
+                    for r in yaml.safe_load(path.read_text("utf-8")).get("results", [])
+                    for m, v in r["metrics"].items())
+    assert values == [("M0", "top-1", 1), ("M1", "accuracy", 1e-300), ("M2", "accuracy", 66.36),
+                      ("M2", "top-1", 7)], values
+    assert validate(ValidateOptions(registry=tmp_path / "registry", today=TODAY,
+                                    jobs=1)).errors == 0
 
 
 def test_shards_of_one_dataset_and_the_hub_cache_are_recognised(tmp_path: Path) -> None:

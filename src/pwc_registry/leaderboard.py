@@ -25,7 +25,7 @@ so that the same registry always gives the same order.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import layout
@@ -121,6 +121,30 @@ def is_reference(result: Result) -> bool:
     bound) rather than a method's: listed on its boards with its values, never ranked, never
     the state of the art."""
     return result.source.get("kind") == REFERENCE
+
+
+def paper_tasks(papers: Iterable[Paper], tasks: Mapping[str, Any],
+                placed: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each paper's tasks, by paper id: those it names, as it names them, then those of every
+    leaderboard it has a row on, by id; tasks the registry has only. ``placed``: (task of a
+    board, id of a paper with a row on it: the row's holder, or the paper it credits) — the
+    one rule for the site, the API, the exports and ``pwc show paper``."""
+    on_boards: dict[str, set[str]] = {}
+    for task, paper_id in placed:
+        on_boards.setdefault(paper_id, set()).add(task)
+    return {p.id: [t for t in dict.fromkeys([*p.tasks, *sorted(on_boards.get(p.id, ()))])
+                   if t in tasks] for p in papers}
+
+
+def board_places(boards: Iterable[Leaderboard]) -> Iterator[tuple[str, str]]:
+    """(task of the board, id of a paper with a row on it) for :func:`paper_tasks`."""
+    for board in boards:
+        task = board.benchmark.task
+        for row in board.rows:
+            if isinstance(row.holder, Paper):
+                yield task, row.holder.id
+            if row.paper is not None and row.paper is not row.holder:
+                yield task, row.paper.id
 
 
 def references_said(board: Leaderboard) -> str | None:

@@ -24,7 +24,7 @@ import marshal
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .leaderboard import Leaderboard, benchmark_of, group_results, rank
+from .leaderboard import Leaderboard, benchmark_of, group_results, paper_tasks, rank
 from .markdown import number
 from .parallel import fork_map, shared
 from .registry import Holder, Paper, Registry, Result, paper_label
@@ -128,6 +128,7 @@ RESULT_COLUMNS = _columns(
      "leaderboard, the subtask; null for a result filed under this task."),
     ("notes", _S, True, "The result's notes."),
 )
+_RESULT_INDEX = {c.name: i for i, c in enumerate(RESULT_COLUMNS)}
 
 PAPER_COLUMNS = _columns(
     ("id", _S, False, "The paper's id."),
@@ -144,7 +145,9 @@ PAPER_COLUMNS = _columns(
     ("abstract", _S, True, "Its abstract."),
     ("code_url", _S, True, "Its official repository, else its first."),
     ("code_official", _B, True, "Whether code_url is official; null without code."),
-    ("tasks", _L, False, "Task ids the paper is about."),
+    ("tasks", _L, False, "Task ids the paper is about: those it names, then those of every "
+     "leaderboard it has a row on (its results', their copies on ancestor tasks', rows of "
+     "others crediting it)."),
     ("methods", _L, False, "Method ids the paper introduces or uses."),
     ("results", _I, False, "How many results its file holds."),
     ("file", _S, False, "Its file in the registry."),
@@ -333,16 +336,23 @@ def _holder_code(holder: Holder) -> tuple[str | None, bool | None]:
     return (code.url, code.official) if code else (None, None)
 
 
-def entity_rows(registry: Registry) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of every entity table but the benchmarks', by table name."""
+def entity_rows(registry: Registry, results: Sequence[tuple[Any, ...]] = ()
+                ) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every entity table but the benchmarks', by table name; ``results``, the
+    results table's rows, place papers on their boards' tasks (:func:`..leaderboard.paper_tasks`)."""
     entities = registry.entities
     tasks = entities.get("task", {})
+    task, kind, holder, paper = (_RESULT_INDEX[c] for c in ("task", "holder_kind", "holder_id",
+                                                            "paper_id"))
+    placed = [(row[task], row[holder]) for row in results if row[kind] == "paper"] + [
+        (row[task], row[paper]) for row in results if row[paper] is not None]
+    tasks_of = paper_tasks(registry.papers.values(), tasks, placed)
     out: dict[str, list[tuple[Any, ...]]] = {}
     out["papers"] = [
         (p.id, p.title, paper_label(p), p.date, p.identifiers.get("arxiv"),
          p.identifiers.get("doi"),
          p.identifiers.get("acl"), p.identifiers.get("openreview"), p.venue, list(p.authors),
-         p.abstract, *_holder_code(p), list(p.tasks), list(p.methods), len(p.results), p.file)
+         p.abstract, *_holder_code(p), tasks_of[p.id], list(p.methods), len(p.results), p.file)
         for p in sorted(registry.papers.values(), key=lambda p: p.id)]
     out["sources"] = [
         (s.id, s.kind, s.title, s.date, s.url, list(s.authors), s.description,
@@ -417,8 +427,9 @@ def compute(registry: Registry, boards: Sequence[Leaderboard] | None = None, *,
                          share=(registry, groups), chunks_per_job=1)
         flat = sorted((board for part in parts for board in marshal.loads(part)),
                       key=lambda board: str(board[0]))
-    rows = entity_rows(registry)
-    rows["results"] = _unique_ids([row for _, board_rows, _ in flat for row in board_rows])
+    results = _unique_ids([row for _, board_rows, _ in flat for row in board_rows])
+    rows = entity_rows(registry, results)
+    rows["results"] = results
     rows["benchmarks"] = [board_row for _, _, board_row in flat]
     return {name: Table(name, description, key, columns, rows[name])
             for name, (description, key, columns) in LAYOUT.items()}

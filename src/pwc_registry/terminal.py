@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ids import fold
-from .leaderboard import Leaderboard, Row, is_reference, ranked_by, references_said
+from .leaderboard import (
+    Leaderboard,
+    Row,
+    board_places,
+    is_reference,
+    paper_tasks,
+    ranked_by,
+    references_said,
+)
 from .markdown import number, printable
 from .registry import SOURCE_KINDS, Holder, Paper, Registry, Source, paper_label
 from .snapshot import table_rows
@@ -133,7 +141,8 @@ def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
         facts = [SOURCE_KINDS[paper.kind], paper.date or "undated"]
         links = [("Source", paper.url)]
     else:
-        facts = [paper.date or "undated", *(registry.name("task", t) for t in paper.tasks)]
+        facts = [paper.date or "undated",
+                 *(registry.name("task", t) for t in _tasks(paper, registry, boards))]
         links = [("Paper", paper.links.get("abstract")), ("PDF", paper.links.get("pdf"))]
     out += [" · ".join(facts), ""]
     for label, url in links:
@@ -173,6 +182,11 @@ def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
     return "\n".join(printable(line) for line in out) + "\n"
 
 
+def _tasks(paper: Paper, registry: Registry, boards: Sequence[Leaderboard]) -> list[str]:
+    """The paper's tasks as its page and the API list them (``boards``: those it is on)."""
+    return paper_tasks([paper], registry.entities.get("task", {}), board_places(boards))[paper.id]
+
+
 def paper_data(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
                related: Sequence[Paper] = ()) -> dict[str, Any]:
     """What :func:`paper` shows, for machines (``pwc show paper --format json``; a source's
@@ -181,7 +195,7 @@ def paper_data(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
     own: dict[str, Any] = {"kind": paper.kind, "url": paper.url,
                            "description": paper.description} if isinstance(paper, Source) \
         else {"venue": paper.venue, "links": dict(paper.links), "abstract": paper.abstract,
-              "tasks": list(paper.tasks), "methods": list(paper.methods)}
+              "tasks": _tasks(paper, registry, boards), "methods": list(paper.methods)}
     return {
         "id": paper.id, "title": paper.title, "label": paper_label(paper),
         "file": paper.file, "authors": list(paper.authors), "date": paper.date,

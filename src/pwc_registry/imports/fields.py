@@ -15,7 +15,7 @@ from .. import patterns
 from ..dates import DAY_OR_MONTH, after
 from ..diagnostics import Diagnostic, Pointer, pointer_text
 from ..load import CONTROL, find_invisible, without_hidden
-from ..values import read_imported
+from ..values import exact_number, read_imported
 from .records import Origin
 from .report import Problems
 
@@ -135,6 +135,14 @@ class Fields:
         if isinstance(value, (int, float)):
             if isinstance(value, float) and not math.isfinite(value):
                 self.report("A015", f"{value!r} is not a finite number; not imported", where)
+                return None, ()
+            # A number a binary file (Parquet, JSON) gives as one: the registry's rules for a
+            # number written as text still hold (helper-109: a Parquet 3e-310 was imported into
+            # a file that validation then refused, Y020).
+            try:
+                exact_number(repr(value))
+            except ValueError as why:
+                self.report("A015", f"{value!r} {why}; not imported", where)
                 return None, ()
             return value, ()
         reading = read_imported(value)

@@ -40,7 +40,14 @@ from .. import layout, snapshot
 from ..exports.gzipped import gzip_file
 from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
-from ..leaderboard import Leaderboard, Row, compile_leaderboards, is_reference
+from ..leaderboard import (
+    Leaderboard,
+    Row,
+    board_places,
+    compile_leaderboards,
+    is_reference,
+    paper_tasks,
+)
 from ..markdown import counted, number
 from ..outputs import Entry, FileSet, check_folder, updated_folder
 from ..parallel import fork_map, gc_paused, shared
@@ -226,17 +233,15 @@ def gather(registry: Registry, guide: str = "") -> Site:
               "results": sum(len(h.results) for h in registry.holders())}
     newest = [p.id for p in sorted(registry.papers.values(), key=lambda p: (p.date or "", p.id),
                                    reverse=True)]
-    known = registry.entities.get("task", {})
-    paper_tasks = {p.id: [t for t in dict.fromkeys([*p.tasks, *(
-        boards[b].benchmark.task for b, _ in ranks.get(p.id, ()))]) if t in known]
-        for p in registry.papers.values()}
+    tasks_of = paper_tasks(registry.papers.values(), registry.entities.get("task", {}),
+                           board_places(boards.values()))
     task_papers: dict[str, list[str]] = {}
-    for paper_id in sorted(paper_tasks):
-        for task_id in paper_tasks[paper_id]:
+    for paper_id in sorted(tasks_of):
+        for task_id in tasks_of[paper_id]:
             task_papers.setdefault(task_id, []).append(paper_id)
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
                 subtasks, topics_of(registry), counts, guide, newest=newest,
-                paper_tasks=paper_tasks, task_papers=task_papers)
+                paper_tasks=tasks_of, task_papers=task_papers)
 
 
 # --- rendering ---------------------------------------------------------------------------
