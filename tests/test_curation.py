@@ -75,7 +75,8 @@ def test_a_row_listed_twice_becomes_one_result_with_the_other_name_as_alias(tmp_
     assert [(r["model"], r.get("aliases")) for r in results] == [
         ("ULMFiT", ["ULMFiT (2018)"]), ("CNN (2016)", None), ("CNN", None)]
     assert results[0]["code_links"] == own["code_links"]
-    assert _guard(registry) == []  # the removal is corrected, and Q005 is gone
+    # the removal is corrected, and Q005 is gone; the alias added is said (H015)
+    assert _guard(registry) == [f"H015 {path.relative_to(tmp_path)}"]
     corrections = yaml.safe_load(path.read_text(encoding="utf-8"))["corrections"]
     assert corrections == [{"date": DAY, "reason": "duplicate of 'ULMFiT' (same paper, same "
                             "values); name kept as an alias", "result": {

@@ -286,15 +286,16 @@ def test_a_paper_known_by_a_link_only_is_named_by_it(tmp_path: Path) -> None:
 
 def test_a_changed_source_alone_is_checked_without_reading_every_paper(tmp_path: Path) -> None:
     registry, path = _published_source(tmp_path)
-    # (Its title is guarded: H012, test above.)
+    # (Its title is guarded: H012, test above; its authors are said: H015.)
     path.write_text(path.read_text("utf-8").replace("A Lab", "A Lab, B Lab"), "utf-8")
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
-    assert report.diagnostics == [] and report.checked == {"source": 1}
+    assert [(d.code, d.pointer) for d in report.diagnostics] == [("H015", ("authors",))]
+    assert report.checked == {"source": 1}
     assert "every paper" not in report.scope
     # The one set of ids is still held: a changed source with a paper's id is I011.
     _source(registry, "worse-asr")
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
-    assert [d.code for d in report.diagnostics] == ["I011"]
+    assert [d.code for d in report.diagnostics if d.code != "H015"] == ["I011"]
 
 
 def test_the_snapshot_summary_counts_the_results_sources_hold(tmp_path: Path) -> None:

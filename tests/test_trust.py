@@ -873,6 +873,19 @@ def test_a_rows_code_authors_links_and_aliases_rewritten_are_said(tmp_path: Path
     comment = render.markdown(render.report(compare(registry, "main")))
     assert "No results are added, removed or changed" not in comment
     assert "evil/asr" in comment and "GPT-4 (OpenAI)" in comment and "Hinton" in comment
+    # Its abstract rewritten, said around where it differs; the tasks it names, changed.
+    git(tmp_path, "checkout", "-q", "--", ".")
+    _edit(path, lambda d: d.update(abstract="We propose LERT, a model. " + "x" * 100,
+                                   tasks=["speech-recognition"]))
+    git(tmp_path, "commit", "-qam", "an abstract and a task")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(path, lambda d: d.update(abstract="We propose BERT, a model. " + "x" * 100,
+                                   tasks=["noisy-speech-recognition"]))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    said = {".".join(map(str, d.pointer or ())): d.message for d in report.diagnostics}
+    assert set(said) == {"abstract", "tasks"}, said
+    assert "126 characters, from character 1: We propose LERT" in said["abstract"]
+    assert "We propose BERT" in said["abstract"]
     # Given where there were none (authors, a venue, a link, a first code link where the row
     # showed no code), an addition: nothing said. (An alias is said even then.)
     git(tmp_path, "checkout", "-q", "--", ".")

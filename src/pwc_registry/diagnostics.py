@@ -480,11 +480,11 @@ _PROBLEMS += [
             "heading: \"values are error rates\"), changed or removed (giving one where there "
             "was none is an addition, except a result's first code link where its row showed "
             "its paper's code: that replaces it). So do its `aliases` (the archive's export "
-            "writes a row under each), added or removed, and the authors, venue and `links` "
-            "of the paper or source holding it (its page, the API and its citation show "
-            "them). A note (\"on the dev set\") or a link to another "
-            "repository changes what readers take from the row: a maintainer checks it against "
-            "the source."),
+            "writes a row under each), added or removed, and the authors, venue, `links`, "
+            "named `tasks` and abstract of the paper or source holding it (its page, the API "
+            "and its citation show them; an abstract is shown around where it changes). A "
+            "note (\"on the dev set\") or a link to another repository changes what readers "
+            "take from the row: a maintainer checks it against the source."),
     Problem("H016", "checkout-rewrites-file", "error",
             "Git writes a registry file out as other bytes than it stores",
             "A git attribute (`working-tree-encoding`, `filter` or `ident`, from a "

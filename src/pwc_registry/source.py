@@ -84,7 +84,7 @@ class RegistryAt:
             self._holders[path] = (None, None)
         parts = fork_map(_parse_holders, found, jobs=None, threshold=PARALLEL_THRESHOLD)
         for path, kind, data, valid in (r for part in parts for r in marshal.loads(part)):
-            holder = holder_from(kind, data, path, abstract=False) if valid else None
+            holder = holder_from(kind, data, path) if valid else None
             self._holders[path] = (holder, data)
         return {p: self._holders[p] for p in dict.fromkeys(paths)}
 
@@ -106,8 +106,8 @@ class RegistryAt:
 
 def _parse_holders(files: Sequence[tuple[str, bytes, str]]) -> bytes:
     """``(path, kind, data, valid)`` of each paper or source file, as marshal bytes (far faster
-    across a process boundary than pickled objects); abstracts are dropped, nothing compares
-    them."""
+    across a process boundary than pickled objects). Abstracts are kept: a paper's abstract
+    rewritten is said (H015)."""
     out: list[tuple[str, str, Any, bool]] = []
     for path, raw, kind in files:
         data = read(path, raw).data
@@ -115,7 +115,6 @@ def _parse_holders(files: Sequence[tuple[str, bytes, str]]) -> bytes:
             out.append((path, kind, None, False))
             continue
         valid = schema.is_valid(kind, data)
-        data.pop("abstract", None)
         out.append((path, kind, data, valid))
     return marshal.dumps(out)
 

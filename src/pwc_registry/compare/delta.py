@@ -371,7 +371,31 @@ def _holder_details(old: Holder, new: Holder) -> list[tuple[str, Any, Any]]:
         out.append(("venue", old.venue, new.venue))
         out += [(f"links.{key}", old.links.get(key), new.links.get(key))
                 for key in sorted(old.links.keys() | new.links.keys())]
+        # The tasks it names put it on those tasks' lists (its page, the API), and its abstract
+        # says what it claims (helper-109: "We propose LERT" → "We propose BERT" went unsaid).
+        out.append(("tasks", list(old.tasks), list(new.tasks)))
+        if old.abstract and new.abstract != old.abstract:
+            out.append(("abstract", *_where_differs(old.abstract, new.abstract or "")))
     return out
+
+
+#: Characters of each text shown around the first place two texts differ.
+_AROUND = 40
+
+
+def _where_differs(before: str, after: str) -> tuple[str, str | None]:
+    """Two long texts (an abstract) as a reviewer needs them: each around its first character
+    that differs, with how long it is."""
+    at = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+              min(len(before), len(after)))
+    start = max(0, at - _AROUND)
+
+    def around(text: str) -> str:
+        part = text[start:at + _AROUND]
+        return (f"{len(text):,} characters, from character {start + 1}: "
+                f"{'…' if start else ''}{part}{'…' if at + _AROUND < len(text) else ''}")
+
+    return around(before), around(after) if after else None
 
 
 def _lost_steps(before: Sequence[Step], after: Sequence[Step], base: Leaderboard,

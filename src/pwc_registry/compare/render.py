@@ -22,7 +22,7 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..gitrefs import Version
 from ..ids import identifier_page
-from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above
+from ..leaderboard import FAR_ABOVE, Leaderboard, Row, better, far_above, is_reference
 from ..markdown import cell, code_span, number, table
 from ..patterns import ARXIV_ID
 from ..registry import Holder, Paper, Result, Value, paper_label
@@ -710,6 +710,8 @@ def _placement(r: Report, result: Result) -> str:
     placed = r.placed.get(result.key)
     if placed is None:
         return ""
+    if is_reference(result):
+        return f"a point of reference, not ranked, among {placed.rows}"
     where = "unranked" if placed.rank is None else f"rank {placed.rank}"
     return f"{where} of {placed.rows}"
 

@@ -187,6 +187,9 @@ def result(site: Site, board: Leaderboard, row: Row) -> dict[str, Any]:
         "spread_notes": {name("metric", m): v.note for m in b.metrics
                          if (v := row.result.metrics.get(m)) is not None and v.note},
         "via_task": row.via,
+        # How the numbers relate to the method: a "reference" (human performance) is never
+        # ranked, which rank: null alone does not tell from a row lacking the primary metric.
+        "source_kind": row.result.source.get("kind"),
     }
 
 
