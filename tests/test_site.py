@@ -1539,6 +1539,11 @@ def test_human_performance_is_listed_as_a_reference_never_the_best(shipped_site:
     task = (shipped_site / "tasks" / "common-sense.html").read_text("utf-8")
     assert "90.64 <span class=\"muted\">EM</span> — LUKE (single model)" in task
     assert "Human Performance" not in task
+    # the API says why its rank is null (helper-109: it read as a row without the primary metric)
+    api = json.loads((shipped_site / "api" / "v1" / "evaluations" / "common-sense--record" /
+                      "results" / "index.json").read_text("utf-8"))["results"][-1]
+    assert (api["methodology"], api["rank"], api["best_rank"], api["source_kind"]) == (
+        "Human Performance Johns Hopkins University", None, None, "reference")
 
 
 def test_a_best_that_used_extra_data_says_so_wherever_it_is_listed(shipped_site: Path) -> None:

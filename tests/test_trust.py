@@ -339,6 +339,12 @@ def test_a_result_made_a_point_of_reference_is_guarded(tmp_path: Path) -> None:
     _edit(path, lambda d: d["results"][1].update(source={"kind": "reference"}))
     _edit(path, lambda d: d["results"][0].update(source={"kind": "baseline"}))
     assert _codes(registry) == []
+    # a new one is placed as one in the comment (it said "unranked of 8")
+    human = result("speech-recognition", "librispeech-test-clean", "Human", word_error_rate=1.0)
+    human["source"] = {"kind": "reference"}
+    _edit(path, lambda d: d["results"].append(human))
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "a point of reference, not ranked, among 8" in comment, comment
 
 
 def test_a_date_where_there_was_none_is_an_addition(tmp_path: Path) -> None:
