@@ -96,18 +96,17 @@ class _Judge:
                           and c.says_values(d.before, d.after))
 
     def _extra_data(self, d: Difference) -> Correction | None:
-        assert d.base is not None and d.head is not None
-        target = _identity(d.base.result)
-        return self._find(_HOLDER, d.head.holder.id, result=target,
-                          test=lambda c: c.field == "extra_training_data"
-                          and c.says(d.before, d.after))
+        return self._result_field(d, "extra_training_data")
 
     def _reference(self, d: Difference) -> Correction | None:
+        return self._result_field(d, "source_kind")
+
+    def _result_field(self, d: Difference, field: str) -> Correction | None:
+        """The correction of the result's ``field`` that states this change."""
         assert d.base is not None and d.head is not None
         target = _identity(d.base.result)
         return self._find(_HOLDER, d.head.holder.id, result=target,
-                          test=lambda c: c.field == "source_kind"
-                          and c.says(d.before, d.after))
+                          test=lambda c: c.field == field and c.says(d.before, d.after))
 
     def _date(self, d: Difference) -> Correction | None:
         assert d.base is not None and d.head is not None
