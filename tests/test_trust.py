@@ -347,6 +347,24 @@ def test_a_result_made_a_point_of_reference_is_guarded(tmp_path: Path) -> None:
     assert "a point of reference, not ranked, among 8" in comment, comment
 
 
+def test_ranks_changed_by_a_rule_the_comparison_does_not_know_are_h010_at_the_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """H010, the guard of last resort: a ranking rule the comparison does not know of (here a
+    baseline taken out of the ranking, as `reference` rows are) still refuses the change, at
+    the row's file (it named the first changed file of the change, another paper's)."""
+    from pwc_registry import leaderboard
+
+    registry = _repo(tmp_path)
+    monkeypatch.setattr(leaderboard, "is_reference",
+                        lambda r: r.source.get("kind") in ("reference", "baseline"))
+    path = _file(registry, "paper", "first-asr")  # papers/8a/: after papers/36/, below
+    _edit(_file(registry, "paper", "second-asr"), lambda d: d.update(authors=["A. Author"]))
+    _edit(path, lambda d: d["results"][0].update(source={"kind": "baseline"}))
+    [found] = _guard(registry)
+    assert found.startswith(f"H010 {path.relative_to(tmp_path)}:"), found
+    assert "(A: 3 → nothing)" in found, found
+
+
 def test_a_date_where_there_was_none_is_an_addition(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     paper(registry, "undated-asr", "2020-01-01",

@@ -265,6 +265,7 @@ def check_history(delta: Delta,
     deleted = {c.id for c in delta.changed.values() if c.kind in layout.HOLDER_KINDS
                and c.base.present and not c.head.present and c.id not in delta.renamed}
     boards: dict[tuple[str, str, str], set[str]] = {}
+    ranks_changed: dict[str, list[Difference]] = {}
     scaled: set[tuple[str, int, str | None]] = set()
     for v in verdicts:
         d = v.difference
@@ -279,7 +280,10 @@ def check_history(delta: Delta,
             continue
         if v.allowed:
             continue
-        if d.kind in ("direction", "unit", "range", "primary", "rank"):
+        if d.kind == "rank":
+            ranks_changed.setdefault(d.board, []).append(d)
+            continue
+        if d.kind in ("direction", "unit", "range", "primary"):
             key = (d.kind, d.metric or "", f"{_shown(d.before)} → {_shown(d.after)}")
             boards.setdefault(key, set()).add(d.board)
             continue
@@ -291,6 +295,8 @@ def check_history(delta: Delta,
         out.add(_row_error(where, delta, d, holder))
     for (kind, metric, change), names in sorted(boards.items()):
         out.add(_board_error(where, delta, kind, metric, change, sorted(names)))
+    for board, changes in sorted(ranks_changed.items()):
+        out.add(_unexplained_ranks(where, delta, board, changes))
     for gone in delta.changed.values():
         if gone.kind in layout.HOLDER_KINDS and gone.id in deleted and gone.base.data is not None:
             results = gone.base.data.get("results")
@@ -602,10 +608,6 @@ def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: 
         return where.at("H005", message, cause, pointer, "set primary_metric in the benchmark "
                         "file to keep the ranking, or add a correction with field: "
                         "primary_metric")
-    if kind == "rank":
-        return where.at("H010", f"ranks change on {count} with no change of value, "
-                        "direction or rows to explain it", _cause(delta, boards, "metric"),
-                        (), None)
     message = f"the {kind} of metric '{metric}' changes ({change}) on {count}" + (
         ": every row is ranked anew" if kind == "direction" else "")
     cause = delta.file_of("metric", metric)
@@ -615,6 +617,25 @@ def _board_error(where: _Locator, delta: Delta, kind: str, metric: str, change: 
                     cause.endswith(f"/{metric}{layout.SUFFIX}") else ("directions", metric),
                     f"add a correction with field: {kind}, old and new to the metric (or "
                     "benchmark) file, with the reason")
+
+
+def _unexplained_ranks(where: _Locator, delta: Delta, board: str,
+                       changes: list[Difference]) -> Diagnostic:
+    """H010 for ``board``, at the first row whose rank changed in a file the change changes
+    (the guard of last resort named the change's first file, another paper's), else at the
+    first row whose rank changed."""
+    def place(d: Difference) -> tuple[str, Pointer]:
+        row = d.head or d.base
+        assert row is not None
+        return delta.file_of_holder(row.holder.id), ("results", row.result.index)
+
+    placed = [(place(d), d) for d in changes]
+    (path, at), d = next((p for p in placed if p[0][0] in delta.changed), placed[0])
+    row = d.head or d.base
+    assert row is not None
+    return where.at("H010", f"ranks change on {board} with no change of value, direction or "
+                    f"rows to explain it ({row.result.model}: {_shown(d.before)} → "
+                    f"{_shown(d.after)})", path, at, None)
 
 
 def _changed_row(delta: Delta, boards: list[str]) -> tuple[str, Pointer] | None:
