@@ -86,7 +86,7 @@ def test_the_shapes_have_every_field_paperswithcode_com_served(base_site: Path,
     assert set(result) <= set(_read(base_site, f"papers/{LERT}/results")["results"][0])
     assert all(isinstance(v, str) for v in result["metrics"].values())  # values as text, too
     method = sample("paper_method_list_response.json")["results"][0]
-    assert set(method) <= set(entity("method", "m", {"name": "M"}))
+    assert set(method) <= set(entity("method", "m", {"name": "M"}, {}))
 
 
 def test_result_ids_are_stable_and_unique(base_site: Path, tmp_path: Path) -> None:

@@ -329,6 +329,7 @@ def test_a_result_made_a_point_of_reference_is_guarded(tmp_path: Path) -> None:
     _correct(path, result={"task": "speech-recognition", "dataset": "librispeech-test-clean",
                            "model": "B-large"}, field="source_kind", old=None, new="reference")
     assert _codes(registry) == []
+    _edit(path, lambda d: d["results"][0].update(source={"kind": "own"}))  # (an addition)
     git(tmp_path, "commit", "-qam", "B-large is a reference")
     git(tmp_path, "branch", "-f", "main")
     # back into the ranking: guarded the same way
@@ -339,6 +340,9 @@ def test_a_result_made_a_point_of_reference_is_guarded(tmp_path: Path) -> None:
     _edit(path, lambda d: d["results"][1].update(source={"kind": "reference"}))
     _edit(path, lambda d: d["results"][0].update(source={"kind": "baseline"}))
     assert _codes(registry) == []
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [(d.code, d.severity, d.pointer) for d in report.diagnostics] == [
+        ("H014", "warning", ("results", 0, "source", "kind"))], report.diagnostics
     # a new one is placed as one in the comment (it said "unranked of 8")
     human = result("speech-recognition", "librispeech-test-clean", "Human", word_error_rate=1.0)
     human["source"] = {"kind": "reference"}
@@ -919,6 +923,42 @@ def test_a_rows_code_authors_links_and_aliases_rewritten_are_said(tmp_path: Path
           d["results"][0].update(code_links=["https://github.com/b/asr"]))
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert [d.code for d in report.diagnostics] == [], report.diagnostics
+
+
+def test_what_two_papers_show_is_two_lines_even_where_one_row_places_both(
+        tmp_path: Path) -> None:
+    """helper-111: worse-asr's row E credits quoted-asr (a paper with no row of its own), so
+    both papers' changes were placed on that one row, and the comment's one-line-per-fact rule
+    kept one: worse-asr's authors, rewritten, went unsaid there (the guard's warnings had
+    both)."""
+    registry = _repo(tmp_path)
+    paper(registry, "quoted-asr", "2015-01-01", [])
+    worse, quoted = _file(registry, "paper", "worse-asr"), _file(registry, "paper", "quoted-asr")
+    _edit(worse, lambda d: d.update(authors=["W. Author"]) or d["results"][0].update(
+        paper="quoted-asr"))
+    _edit(quoted, lambda d: d.update(authors=["Q. Author"]))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "authors, and E credits quoted-asr")
+    git(tmp_path, "branch", "-f", "main")
+    _edit(worse, lambda d: d.update(authors=["Someone Else"]))
+    _edit(quoted, lambda d: d.update(authors=["Another One"]))
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "Someone Else" in comment and "Another One" in comment, comment
+
+
+def test_a_point_of_reference_is_not_far_above_the_best(tmp_path: Path) -> None:
+    """helper-111: a new human-performance row (WER 1.0 on a board whose best is 2.5) was
+    flagged "far above the previous best": references are above the best by nature."""
+    registry = _repo(tmp_path)
+    human = result("speech-recognition", "librispeech-test-clean", "Human", word_error_rate=1.0)
+    human["source"] = {"kind": "reference"}
+    _edit(_file(registry, "paper", "worse-asr"), lambda d: d["results"].append(human))
+    report = render.report(compare(registry, "main"))
+    assert report.far_above == [] and report.new_best == []
+    human["source"] = {"kind": "own"}
+    _edit(_file(registry, "paper", "worse-asr"), lambda d: d["results"].__setitem__(1, human))
+    assert [n.row.result.model for n in render.report(compare(registry, "main")).far_above] \
+        == ["Human"]
 
 
 def test_the_note_of_a_published_value_changed_or_removed_is_said(tmp_path: Path) -> None:

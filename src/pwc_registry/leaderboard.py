@@ -123,34 +123,60 @@ def is_reference(result: Result) -> bool:
     return result.source.get("kind") == REFERENCE
 
 
-def paper_tasks(papers: Iterable[Paper], tasks: Mapping[str, Any],
-                placed: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Each paper's tasks, by paper id: those it names, as it names them, then those of every
-    leaderboard it has a row on, by id; tasks the registry has only. ``placed``: (task of a
-    board, id of a paper with a row on it: the row's holder, or the paper it credits) — the
-    one rule for the site, the API, the exports and ``pwc show paper``."""
-    on_boards: dict[str, set[str]] = {}
-    for task, paper_id in placed:
-        on_boards.setdefault(paper_id, set()).add(task)
-    return {p.id: [t for t in dict.fromkeys([*p.tasks, *sorted(on_boards.get(p.id, ()))])
-                   if t in tasks] for p in papers}
+#: (task, dataset) of a leaderboard and the id of a paper with a row on it.
+Place = tuple[str, str, str]
 
 
-def board_places(boards: Iterable[Leaderboard]) -> Iterator[tuple[str, str]]:
-    """(task of the board, id of a paper with a row on it) for :func:`paper_tasks`."""
+def row_papers(holder_id: str, holder_is_paper: bool, paper_id: str | None) -> tuple[str, ...]:
+    """The papers a leaderboard row counts for: its holder, if a paper, and the paper whose
+    method it evaluates (the one rule of whose a row is, for every list of a paper's)."""
+    own = (holder_id,) if holder_is_paper else ()
+    return own if paper_id is None or paper_id == holder_id else (*own, paper_id)
+
+
+def board_places(boards: Iterable[Leaderboard]) -> Iterator[Place]:
+    """Each (task, dataset, paper id) with a row of the paper on a board of ``boards``."""
     for board in boards:
-        task = board.benchmark.task
+        b = board.benchmark
         for row in board.rows:
-            if isinstance(row.holder, Paper):
-                yield task, row.holder.id
-            if row.paper is not None and row.paper is not row.holder:
-                yield task, row.paper.id
+            for paper_id in row_papers(row.holder.id, isinstance(row.holder, Paper),
+                                       row.paper.id if row.paper is not None else None):
+                yield b.task, b.dataset, paper_id
 
 
-def references_said(board: Leaderboard) -> str | None:
+@dataclasses.dataclass(frozen=True)
+class PaperTopics:
+    """What a paper is about, as every view lists it: the tasks it names, then those of every
+    leaderboard it has a row on (its results', their copies on ancestor tasks', rows of others
+    crediting it), and the datasets of those leaderboards; ids the registry has only."""
+
+    tasks: tuple[str, ...]
+    datasets: tuple[str, ...]
+
+
+def paper_topics(papers: Iterable[Paper], entities: Mapping[str, Mapping[str, Any]],
+                 places: Iterable[Place]) -> dict[str, PaperTopics]:
+    """Each paper's :class:`PaperTopics`, by id (``places``: from :func:`board_places`, or the
+    results table's rows) — for the site, the API, the exports and ``pwc show paper``."""
+    on_tasks: dict[str, set[str]] = {}
+    on_datasets: dict[str, set[str]] = {}
+    for task, dataset, paper_id in places:
+        on_tasks.setdefault(paper_id, set()).add(task)
+        on_datasets.setdefault(paper_id, set()).add(dataset)
+    tasks, datasets = entities.get("task", {}), entities.get("dataset", {})
+    return {p.id: PaperTopics(
+        tuple(t for t in dict.fromkeys([*p.tasks, *sorted(on_tasks.get(p.id, ()))])
+              if t in tasks),
+        tuple(d for d in sorted(on_datasets.get(p.id, ())) if d in datasets))
+        for p in papers}
+
+
+def references_said(board: Leaderboard, *, extra_data: bool = True) -> str | None:
     """The sentence under a leaderboard's table that names its points of reference, as the
-    text views say them (their rank cell is empty, as an unranked row's); None without any."""
-    names = [row.result.model for row in board.rows if is_reference(row.result)]
+    text views say them (their rank cell is empty, as an unranked row's); None without any.
+    Without ``extra_data``, those the view without extra training data lists."""
+    names = [row.result.model for row in board.rows if is_reference(row.result)
+             and (extra_data or not row.result.extra_training_data)]
     if not names:
         return None
     return ("Not ranked, as points of reference (human performance, an oracle), not methods: "

@@ -24,7 +24,7 @@ import marshal
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .leaderboard import Leaderboard, benchmark_of, group_results, paper_tasks, rank
+from .leaderboard import Leaderboard, benchmark_of, group_results, paper_topics, rank, row_papers
 from .markdown import number
 from .parallel import fork_map, shared
 from .registry import Holder, Paper, Registry, Result, paper_label
@@ -96,7 +96,7 @@ RESULT_COLUMNS = _columns(
     ("rank_without_extra_data", _I, True, "The rank among results that used no extra "
      "training data; null for those that did, or where unranked."),
     ("metric_rank", _I, True, "The result's rank on this row's metric; null where the "
-     "metric's direction is unknown."),
+     "metric's direction is unknown, and for a point of reference (source_kind reference)."),
     ("model", _S, False, "The model's name as the holder gives it."),
     ("extra_training_data", _B, False, "Whether the model used training data beyond the "
      "dataset's own."),
@@ -336,23 +336,27 @@ def _holder_code(holder: Holder) -> tuple[str | None, bool | None]:
     return (code.url, code.official) if code else (None, None)
 
 
-def entity_rows(registry: Registry, results: Sequence[tuple[Any, ...]] = ()
+def entity_rows(registry: Registry, results: Sequence[tuple[Any, ...]]
                 ) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of every entity table but the benchmarks', by table name; ``results``, the
-    results table's rows, place papers on their boards' tasks (:func:`..leaderboard.paper_tasks`)."""
+    results table's rows, place papers on their boards (:func:`..leaderboard.paper_topics`)."""
     entities = registry.entities
     tasks = entities.get("task", {})
-    task, kind, holder, paper = (_RESULT_INDEX[c] for c in ("task", "holder_kind", "holder_id",
-                                                            "paper_id"))
-    placed = [(row[task], row[holder]) for row in results if row[kind] == "paper"] + [
-        (row[task], row[paper]) for row in results if row[paper] is not None]
-    tasks_of = paper_tasks(registry.papers.values(), tasks, placed)
+    task, dataset, kind, holder, paper = (_RESULT_INDEX[c] for c in (
+        "task", "dataset", "holder_kind", "holder_id", "paper_id"))
+    # A row per metric: each (board, holder, paper) once before placing its papers.
+    rows = {(row[task], row[dataset], row[holder], row[kind] == "paper", row[paper])
+            for row in results}
+    on = paper_topics(registry.papers.values(), entities, (
+        (t, d, p) for t, d, h, is_paper, credited in rows
+        for p in row_papers(h, is_paper, credited)))
     out: dict[str, list[tuple[Any, ...]]] = {}
     out["papers"] = [
         (p.id, p.title, paper_label(p), p.date, p.identifiers.get("arxiv"),
          p.identifiers.get("doi"),
          p.identifiers.get("acl"), p.identifiers.get("openreview"), p.venue, list(p.authors),
-         p.abstract, *_holder_code(p), tasks_of[p.id], list(p.methods), len(p.results), p.file)
+         p.abstract, *_holder_code(p), list(on[p.id].tasks), list(p.methods), len(p.results),
+         p.file)
         for p in sorted(registry.papers.values(), key=lambda p: p.id)]
     out["sources"] = [
         (s.id, s.kind, s.title, s.date, s.url, list(s.authors), s.description,

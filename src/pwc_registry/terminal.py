@@ -15,7 +15,7 @@ from .leaderboard import (
     Row,
     board_places,
     is_reference,
-    paper_tasks,
+    paper_topics,
     ranked_by,
     references_said,
 )
@@ -123,7 +123,7 @@ def leaderboard(board: Leaderboard, registry: Registry, *, extra_data: bool = Tr
     if not extra_data:
         ranked = ranked[:-1] + "; without extra training data."
     header, rows = table_rows(board, registry, extra_data=extra_data)
-    said = references_said(board)
+    said = references_said(board, extra_data=extra_data)
     return printable(b.name) + "\n" + printable(ranked) + "\n\n" + table(header, rows) + (
         "\n" + printable(said) + "\n" if said else "")
 
@@ -184,7 +184,7 @@ def paper(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],
 
 def _tasks(paper: Paper, registry: Registry, boards: Sequence[Leaderboard]) -> list[str]:
     """The paper's tasks as its page and the API list them (``boards``: those it is on)."""
-    return paper_tasks([paper], registry.entities.get("task", {}), board_places(boards))[paper.id]
+    return list(paper_topics([paper], registry.entities, board_places(boards))[paper.id].tasks)
 
 
 def paper_data(paper: Holder, registry: Registry, boards: Sequence[Leaderboard],

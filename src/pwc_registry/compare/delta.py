@@ -39,6 +39,8 @@ NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "prove
                           "source-provenance", "details", "holder-code", "holder-details",
                           "board-notes",
                           "scale"})
+#: The notices of what a row shows beside its numbers (H015), one section of the comment.
+DETAIL_KINDS = ("details", "holder-code", "holder-details", "board-notes")
 #: A value of at most 1 (above 0) that most of its board's other values exceed this many
 #: times, all above 1, reads as a fraction of 1 among percents; the reverse alike (H018).
 SCALE_FACTOR = 5.0
@@ -307,9 +309,11 @@ def _code(code: CodeLink | None) -> str | None:
 
 def holder_differences(board: str, old: Holder, new: Holder, row: Row) -> list[Difference]:
     """What changes in how a paper holding published rows is known: its title and its
-    identifiers (a new one where none was is an addition). ``row``, one of its rows on
-    ``board``, places the difference. A source's title is compared too (its rows show it as
-    their holder), with the paper's for a source that was a paper."""
+    identifiers (a new one where none was is an addition), its date and code, and what its
+    page and citation show (authors, venue, links, the tasks it names, its abstract: notices).
+    ``row``, one of its rows on ``board``, places the difference. A source's title, authors,
+    address and kind are compared too (its rows show them), with the paper's for a source that
+    was a paper."""
     out: list[Difference] = []
     # Its rows show its title (or label) as who holds them, and its date where they give none:
     # a submission retitled as another lab's, or a paper renamed into a source (or back)

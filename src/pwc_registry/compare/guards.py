@@ -473,7 +473,8 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
         return where.at("H015", f"what every published row of '{d.holder}' cites changes: "
                         f"its {d.metric} {d.before!r} → {after}", delta.file_of_holder(d.holder),
                         tuple((d.metric or "").split(".")),
-                        "check the new authors or links against the paper")
+                        "check the new authors, venue, links, tasks or abstract against the "
+                        "paper")
     if d.kind == "details":
         row = d.head
         assert row is not None

@@ -28,7 +28,7 @@ from ..patterns import ARXIV_ID
 from ..registry import Holder, Paper, Result, Value, paper_label
 from . import Changed, Delta
 from .corrections import FIELDS
-from .delta import NOTICE_KINDS, Difference
+from .delta import DETAIL_KINDS, NOTICE_KINDS, Difference
 from .guards import Verdict, check_history, judge
 
 _ARXIV_ID = re.compile(ARXIV_ID)
@@ -226,7 +226,8 @@ def _records(delta: Delta, *, clean: bool = False,
         published = {r.result.key for r in base.rows} if base else set()
         for row in board.rows:
             value = row.result.metrics.get(metric)
-            if row.holder.id not in changed_papers or value is None:
+            # A point of reference (human performance, an oracle) is above the best by nature.
+            if row.holder.id not in changed_papers or value is None or is_reference(row.result):
                 continue
             key = (board_id, row.result.key, metric)
             if key in corrected:
@@ -270,7 +271,7 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "provenance": "provenance", "source-provenance": "source's provenance",
          "holder-date": "date of the paper or source",
          "details": "shown beside the numbers", "holder-code": "code of the paper or source",
-         "holder-details": "what the paper or source is cited by",
+         "holder-details": "what the paper or source shows",
          "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so", "scale": "on another scale than the board's",
          "identifier": "paper's identifier"}
@@ -283,7 +284,7 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
     if d.metric:
         # Which identifier, or which field of the provenance; else a metric, by its name.
         named = d.metric if d.kind in ("identifier", "provenance", "source-provenance",
-                                       "details", "holder-code", "holder-details") \
+                                       *DETAIL_KINDS) \
             else reg.name("metric", d.metric)
         what += f": {named}"
     # Plain text: the table escapes each cell once.
@@ -299,8 +300,12 @@ def _unique(verdicts: Iterable[Verdict]) -> list[Verdict]:
     for v in verdicts:
         d = v.difference
         row = d.row
-        if row is not None:
-            key: tuple[Any, ...] = (d.kind, row.holder.id, row.result.key, d.metric)
+        if d.holder is not None:
+            # What a paper is known by (its title, authors...) is one fact whichever row places
+            # it: a holder's and a paper its row credits are two (helper-111: one was dropped).
+            key: tuple[Any, ...] = (d.kind, d.holder, d.metric)
+        elif row is not None:
+            key = (d.kind, row.holder.id, row.result.key, d.metric)
         else:
             key = (d.kind, d.board, d.metric)
         seen.setdefault(key, v)
@@ -595,9 +600,8 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
             len(rewritten), True))
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
-                                                    "source-provenance", "details",
-                                                    "holder-code", "holder-details",
-                                                    "board-notes", "scale"))
+                                                    "source-provenance", *DETAIL_KINDS,
+                                                    "scale"))
     scales = _unique(v for v in r.verdicts if v.difference.kind == "scale")
     if scales:
         parts.append(_Part(
@@ -620,8 +624,7 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                      [_difference_line(r, v.difference) for v in provenance])],
             len(provenance), True))
     details = _unique(v for v in r.verdicts
-                      if v.difference.kind in ("details", "holder-code", "holder-details",
-                                               "board-notes"))
+                      if v.difference.kind in DETAIL_KINDS)
     if details:
         parts.append(_Part(
             f"### ⚠️ {len(details)} change{'s' if len(details) != 1 else ''} to what published "
@@ -777,7 +780,8 @@ def as_json(r: Report, validation: Validation | None = None) -> dict[str, Any]:
         "new_state_of_the_art": [_best_json(n) for n in r.new_best],
         "new_state_of_the_art_without_extra_data": [_best_json(n) for n in r.new_best_clean],
         "entities": [dataclasses.asdict(e) for e in r.entities],
-        "added_placement": [{**_result_json(x), **dataclasses.asdict(r.placed[x.key])}
+        "added_placement": [{**_result_json(x), **dataclasses.asdict(r.placed[x.key]),
+                             "reference": is_reference(x)}
                             for x in r.added if x.key in r.placed],
         "far_above_previous_best": [_best_json(n) for n in r.far_above],
         "far_above_threshold": FAR_ABOVE,

@@ -116,14 +116,14 @@ def paper(p: Paper) -> dict[str, Any]:
 
 
 def entity(kind: str, entity_id: str, record: Any,
-           tasks: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+           tasks: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A task, dataset, method or area in the API's shape (its model's fields); a task's
     ``area`` is its own, else its nearest ancestor's (:func:`..stats.area_of`, given the
     registry's ``tasks``), as the exports and the site file it."""
     name = record.get("name", entity_id)
     if kind == "task":
         return {"id": entity_id, "name": name, "description": record.get("description") or "",
-                "area": area_of(tasks or {entity_id: record}, entity_id),
+                "area": area_of(tasks, entity_id),
                 "parent": record.get("parent")}
     if kind == "dataset":
         return {"id": entity_id, "name": name, "full_name": record.get("full_name"),
@@ -215,16 +215,15 @@ def paper_files(site: Site, paper_id: str) -> Files:
     p = site.registry.papers[paper_id]
     rows = site.ranks.get(paper_id, [])
     entities = site.registry.entities
-    datasets = dict.fromkeys(r.dataset for r in p.results)
     base = f"papers/{paper_id}"
     return {
         **_detail(base, paper(p)),
         **list_files(f"{base}/results", [result(site, site.boards[b], row) for b, row in rows]),
         **list_files(f"{base}/tasks", [entity("task", t, entities["task"][t], entities["task"])
-                                       for t in site.paper_tasks.get(paper_id, [])]),
-        **list_files(f"{base}/datasets", [entity("dataset", d, entities["dataset"][d])
-                                          for d in datasets if d in entities.get("dataset", {})]),
-        **list_files(f"{base}/methods", [entity("method", m, entities["method"][m])
+                                       for t in site.paper_topics[paper_id].tasks]),
+        **list_files(f"{base}/datasets", [entity("dataset", d, entities["dataset"][d], {})
+                                          for d in site.paper_topics[paper_id].datasets]),
+        **list_files(f"{base}/methods", [entity("method", m, entities["method"][m], {})
                                          for m in p.methods if m in entities.get("method", {})]),
         **list_files(f"{base}/repositories", [
             repository(c.url, c.official, c.framework) for c in p.code] + [
@@ -266,14 +265,14 @@ def task_files(site: Site, task_id: str) -> Files:
 def dataset_files(site: Site, dataset_id: str) -> Files:
     record = site.registry.entities["dataset"][dataset_id]
     base = f"datasets/{dataset_id}"
-    return {**_detail(base, entity("dataset", dataset_id, record)),
+    return {**_detail(base, entity("dataset", dataset_id, record, {})),
             **list_files(f"{base}/evaluations", [evaluation(site.boards[b]) for b in
                                                  sorted(site.by_dataset.get(dataset_id, []))])}
 
 
 def method_files(site: Site, method_id: str) -> Files:
     return _detail(f"methods/{method_id}",
-                   entity("method", method_id, site.registry.entities["method"][method_id]))
+                   entity("method", method_id, site.registry.entities["method"][method_id], {}))
 
 
 #: Which of the site's page kinds has API files of its own (written by the same worker).
@@ -294,7 +293,7 @@ def collection_files(site: Site) -> Iterator[tuple[str, bytes]]:
     yield from list_files("evaluations", [evaluation(site.boards[b])
                                           for b in sorted(site.boards)]).items()
     for area_id, record in sorted(entities.get("area", {}).items()):
-        yield from _detail(f"areas/{area_id}", entity("area", area_id, record)).items()
+        yield from _detail(f"areas/{area_id}", entity("area", area_id, record, tasks)).items()
         yield from list_files(f"areas/{area_id}/tasks", [
             entity("task", t, r, tasks) for t, r in sorted(tasks.items())
             if area_of(tasks, t) == area_id]).items()

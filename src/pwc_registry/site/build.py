@@ -42,11 +42,12 @@ from ..exports.results import write_export
 from ..gitrefs import GitError, run_git
 from ..leaderboard import (
     Leaderboard,
+    PaperTopics,
     Row,
     board_places,
     compile_leaderboards,
     is_reference,
-    paper_tasks,
+    paper_topics,
 )
 from ..markdown import counted, number
 from ..outputs import Entry, FileSet, check_folder, updated_folder
@@ -143,11 +144,10 @@ class Site:
     newest: list[str] = dataclasses.field(default_factory=list)
     #: Each leaderboard's last-updated date (see :func:`board_dates`); empty outside git.
     updated: dict[str, str] = dataclasses.field(default_factory=dict)
-    #: paper id → its tasks: those it names, and those of every leaderboard it has a row on
-    #: (its results', their copies on ancestor tasks', and other holders' rows crediting it).
-    #: Its page, the API's paper → tasks and task → papers all read this one mapping.
-    paper_tasks: dict[str, list[str]] = dataclasses.field(default_factory=dict)
-    #: task id → the papers with it among their :attr:`paper_tasks`, by id.
+    #: paper id → its tasks and datasets (:func:`..leaderboard.paper_topics`): its page, the
+    #: API's paper → tasks and datasets, task → papers and the datasets' pages all read it.
+    paper_topics: dict[str, PaperTopics] = dataclasses.field(default_factory=dict)
+    #: task id → the papers with it among their tasks, by id.
     task_papers: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
@@ -215,11 +215,16 @@ def gather(registry: Registry, guide: str = "") -> Site:
             ranks.setdefault(row.holder.id, []).append((board_id, row))
             if row.paper is not None and row.paper is not row.holder:
                 ranks.setdefault(row.paper.id, []).append((board_id, row))
+    on = paper_topics(registry.papers.values(), registry.entities, board_places(boards.values()))
+    task_papers: dict[str, list[str]] = {}
     dataset_papers: dict[str, list[str]] = {}
+    for paper_id in sorted(on):
+        for task_id in on[paper_id].tasks:
+            task_papers.setdefault(task_id, []).append(paper_id)
+        for dataset in on[paper_id].datasets:
+            dataset_papers.setdefault(dataset, []).append(paper_id)
     method_papers: dict[str, list[str]] = {}
     for paper in registry.papers.values():
-        for dataset in dict.fromkeys(r.dataset for r in paper.results):
-            dataset_papers.setdefault(dataset, []).append(paper.id)
         for method in paper.methods:
             method_papers.setdefault(method, []).append(paper.id)
     subtasks: dict[str, list[str]] = {}
@@ -233,15 +238,9 @@ def gather(registry: Registry, guide: str = "") -> Site:
               "results": sum(len(h.results) for h in registry.holders())}
     newest = [p.id for p in sorted(registry.papers.values(), key=lambda p: (p.date or "", p.id),
                                    reverse=True)]
-    tasks_of = paper_tasks(registry.papers.values(), registry.entities.get("task", {}),
-                           board_places(boards.values()))
-    task_papers: dict[str, list[str]] = {}
-    for paper_id in sorted(tasks_of):
-        for task_id in tasks_of[paper_id]:
-            task_papers.setdefault(task_id, []).append(paper_id)
     return Site(registry, boards, ranks, by_task, by_dataset, dataset_papers, method_papers,
                 subtasks, topics_of(registry), counts, guide, newest=newest,
-                paper_tasks=tasks_of, task_papers=task_papers)
+                paper_topics=on, task_papers=task_papers)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -544,7 +543,7 @@ class Pages:
         label = paper_label(paper)
         return self._page("paper.html", f"papers/{paper_id}.html", label,
                           paper.abstract or f"Results of {label}.", paper=paper, label=label,
-                          tasks=self.site.paper_tasks.get(paper_id, []),
+                          tasks=self.site.paper_topics[paper_id].tasks,
                           held=held, boards=self.site.boards, related=near, code=code,
                           badges=rank_badges(self.site, paper_id), bibtex=bibtex(paper),
                           citation=meta_tags(paper), rows=self.row_links(paper, held),
