@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -342,14 +343,12 @@ def entity_rows(registry: Registry, results: Sequence[tuple[Any, ...]]
     results table's rows, place papers on their boards (:func:`..leaderboard.paper_topics`)."""
     entities = registry.entities
     tasks = entities.get("task", {})
-    task, dataset, kind, holder, paper = (_RESULT_INDEX[c] for c in (
-        "task", "dataset", "holder_kind", "holder_id", "paper_id"))
     # A row per metric: each (board, holder, paper) once before placing its papers.
-    rows = {(row[task], row[dataset], row[holder], row[kind] == "paper", row[paper])
-            for row in results}
+    rows = set(map(operator.itemgetter(*(_RESULT_INDEX[c] for c in (
+        "task", "dataset", "holder_id", "holder_kind", "paper_id"))), results))
     on = paper_topics(registry.papers.values(), entities, (
-        (t, d, p) for t, d, h, is_paper, credited in rows
-        for p in row_papers(h, is_paper, credited)))
+        (t, d, p) for t, d, h, kind, credited in rows
+        for p in row_papers(h, kind == "paper", credited)))
     out: dict[str, list[tuple[Any, ...]]] = {}
     out["papers"] = [
         (p.id, p.title, paper_label(p), p.date, p.identifiers.get("arxiv"),
