@@ -146,6 +146,26 @@ def test_a_file_that_breaks_its_schema_is_named_and_left_alone(lert: Path) -> No
         assert lert.read_text("utf-8") == broken
 
 
+def test_an_invisible_character_stays_in_sight(lert: Path) -> None:
+    """helper-110: `title: "Sweep\\u202ePaper"` (V010) was rewritten with the override itself,
+    which then reorders what an editor or a diff shows; a zero-width space, a soft hyphen,
+    U+3164 and a variation selector alike. They stay escaped; a joiner between two Persian
+    letters, which is spelling, stays itself."""
+    registry = str(lert.parents[2])
+    CliRunner().invoke(main, ["fmt", str(lert), "--registry", registry])
+    text = lert.read_text("utf-8")
+    title = re.search(r"^title: .*$", text, re.M)
+    assert title is not None
+    written = ('title: "LERT\\u202e \\u200b\\u00ad\\u3164\\ufe0f \\u2066x\\u2069 '
+               '\u0639\u0644\u06cc\u200c\u0631\u0636\u0627"')
+    lert.write_text(text.replace(title.group(), written), encoding="utf-8")
+    before = lert.read_text("utf-8")
+    outcome = CliRunner().invoke(main, ["fmt", str(lert), "--registry", registry])
+    assert lert.read_text("utf-8") == before, outcome.output
+    outcome = CliRunner().invoke(main, ["fmt", "--check", str(lert), "--registry", registry])
+    assert outcome.exit_code == 0, outcome.output
+
+
 @pytest.mark.parametrize(("damage", "said"), [
     (lambda text: text.replace("  # wrapped by hand", ""), "a comment"),
     (lambda text: text.replace("66.360", "66.36"), "how a number is written"),

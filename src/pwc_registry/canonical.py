@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import layout, schema
+from .characters import invisible_at
 from .diagnostics import Pointer
 from .load import looks_numeric, resolve_plain, yaml11_reading
 
@@ -292,14 +293,28 @@ def _plain_ok(text: str) -> bool:
     return resolve_plain(text) == text and yaml11_reading(text) is None
 
 
-def _quoted(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)
-    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000
-                              else f"\\U{ord(m.group()):08x}", out)
+def _escape(char: str) -> str:
+    return f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
+
+
+def _quoted(text: str, hidden: Sequence[int] = ()) -> str:
+    """``text`` double-quoted, what does not print escaped, and the invisible characters at
+    ``hidden`` too (written as themselves they would hide from the reviewer of the file)."""
+    parts, start = [], 0
+    for at in (*hidden, len(text)):
+        parts.append(_NOT_PRINTABLE.sub(lambda m: _escape(m.group()),
+                                        json.dumps(text[start:at], ensure_ascii=False)[1:-1]))
+        if at < len(text):
+            parts.append(_escape(text[at]))
+        start = at + 1
+    return f'"{"".join(parts)}"'
 
 
 def _string(label: str, text: str, depth: int) -> list[str]:
     pad = _INDENT * (depth + 1)
+    hidden = list(invisible_at(text))
+    if hidden:  # V010's to report: kept in sight, as \u escapes (helper-110: fmt wrote them out)
+        return [f"{label} {_quoted(text, hidden)}"]
     if "\n" not in text and len(label) + 1 + len(text) <= WIDTH and _plain_ok(text):
         return [f"{label} {text}"]
     if "\n" not in text and _foldable(text) and len(label) + 3 + len(text) > WIDTH:

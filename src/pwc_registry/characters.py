@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 #: Invisible characters, Unicode's category Cf (format): zero-width spaces and joiners, bidi
 #: embeddings, overrides and isolates, the soft hyphen, the byte-order mark, tag characters; and
@@ -50,10 +51,14 @@ def joins(text: str, index: int) -> bool:
         and _joining_letter(text[index + 1])
 
 
-def find_invisible(text: str) -> int | None:
-    """Where the first character a registry string may not hold for being invisible (V010) is,
-    or None: a character :data:`INVISIBLE` matches, but a joiner that :func:`joins`."""
+def invisible_at(text: str) -> Iterator[int]:
+    """Where each character a registry string may not hold for being invisible (V010) is: a
+    character :data:`INVISIBLE` matches, but a joiner that :func:`joins`."""
     for m in INVISIBLE.finditer(text):
         if m.group() not in JOINERS or not joins(text, m.start()):
-            return m.start()
-    return None
+            yield m.start()
+
+
+def find_invisible(text: str) -> int | None:
+    """Where the first of :func:`invisible_at` is, or None."""
+    return next(invisible_at(text), None)
