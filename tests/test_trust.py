@@ -946,6 +946,32 @@ def test_what_two_papers_show_is_two_lines_even_where_one_row_places_both(
     assert "Someone Else" in comment and "Another One" in comment, comment
 
 
+def test_a_result_added_with_another_papers_name_and_values_is_said(tmp_path: Path) -> None:
+    """helper-110: a new paper holding LERT's row, copied (same model, the four values), passed
+    clean and ranked tied #1 beside it, as two papers' results. H019 says it, in the guard and
+    the comment; a quote that names the paper it is from does not."""
+    registry = _repo(tmp_path)
+    copy = result("speech-recognition", "librispeech-test-clean", "b", word_error_rate=3.2,
+                  real_time_factor=0.5)  # second-asr's "B", its name in another case
+    paper(registry, "copycat-asr", "2023-01-01", [copy])
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    [said] = report.diagnostics
+    assert (said.code, said.severity, said.pointer) == ("H019", "warning", ("results", 0, "model"))
+    assert "every value of 'B' of 'second-asr'" in said.message
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "1 result added with the name and values of another paper's row" in comment
+    path = _file(registry, "paper", "copycat-asr")
+    _edit(path, lambda d: d["results"][0].update(paper="second-asr",
+                                                 source={"kind": "baseline"}))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.diagnostics == [], report.diagnostics
+    # a value of its own is no copy
+    _edit(path, lambda d: d["results"][0].pop("paper") and d["results"][0]["metrics"].update(
+        {"word-error-rate": 3.3}))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert report.diagnostics == [], report.diagnostics
+
+
 def test_a_point_of_reference_is_not_far_above_the_best(tmp_path: Path) -> None:
     """helper-111: a new human-performance row (WER 1.0 on a board whose best is 2.5) was
     flagged "far above the previous best": references are above the best by nature."""

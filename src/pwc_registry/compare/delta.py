@@ -35,7 +35,7 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
 #: state of the art over time that an addition rewrites (H013).
-NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
+NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance", "copy",
                           "source-provenance", "details", "holder-code", "holder-details",
                           "board-notes",
                           "scale"})
@@ -155,6 +155,7 @@ def board_differences(base: Leaderboard | None, head: Leaderboard | None,
             out += _row_differences(board, old_row, new_row, renamed)
     out += [Difference("row-added", board, True, head=r) for key in added
             for r in after_rows[key]]
+    out += copy_differences(head, [r for key in added for r in after_rows[key]])
     # Each value this change gives the board, judged by the board's values as they were (a
     # change adding as many fractions as the board had percents judged them by each other).
     out += scale_differences(head, [
@@ -224,6 +225,32 @@ def scale_differences(board: Leaderboard, given: Iterable[tuple[Row, str]],
                 else f"{number(values[first])}–{number(values[end - 1])}"
             out.append(Difference("scale", board.benchmark.id, True, metric, span, value,
                                   head=row))
+    return out
+
+
+def copy_differences(board: Leaderboard, given: Sequence[Row]) -> list[Difference]:
+    """Each row of ``given`` (added to ``board``) that another holder's row of the board has
+    already, under the same name with the same values (H019): one result filed twice (a copy
+    of someone's row, or a baseline quoted as if it were the paper's own), unless it names that
+    row's paper as its own (a quote saying whose it is). ``before``: the other holder."""
+    if not given:
+        return []
+    def shown(row: Row) -> tuple[str, tuple[tuple[str, float], ...]]:
+        return fold(row.result.model), tuple(sorted(
+            (m, v.value) for m, v in row.result.metrics.items()))
+
+    alike: dict[tuple[str, tuple[tuple[str, float], ...]], list[Row]] = {}
+    for row in board.rows:
+        alike.setdefault(shown(row), []).append(row)
+    out: list[Difference] = []
+    for row in given:
+        other = next((r for r in alike[shown(row)] if r.holder.id != row.holder.id), None)
+        # A quote that names the paper it is from says whose it is (the row shows its holder).
+        quoted = other is not None and row.result.paper is not None and \
+            other.paper is not None and row.result.paper == other.paper.id
+        if other is not None and not quoted:
+            out.append(Difference("copy", board.benchmark.id, True, None, other.holder.id,
+                                  other.result.model, head=row))
     return out
 
 

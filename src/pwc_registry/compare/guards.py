@@ -436,6 +436,16 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         "board's scale as the paper prints it: a fraction on a board of "
                         "percents as its percent (0.3719 as 37.19), a percent on a board of "
                         "fractions as its fraction")
+    if d.kind == "copy":
+        row = d.head
+        assert row is not None
+        return where.at("H019", f"{_label(row.result)} has the name and every value of "
+                        f"'{d.after}' of '{d.before}' on {d.board}: one result filed twice",
+                        delta.file_of_holder(row.holder.id),
+                        ("results", row.result.index, "model"),
+                        f"if this paper quotes it, give it paper: {d.before} and source: "
+                        "{kind: baseline} (the board then shows whose it is); if it is this "
+                        "paper's own, check the values against the paper")
     if d.kind == "history":
         cause = _changed_row(delta, [d.board])
         path, pointer = cause if cause else (_cause(delta, [d.board], layout.BENCHMARK), ())

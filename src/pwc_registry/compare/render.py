@@ -274,6 +274,7 @@ _WHAT = {"value": "value", "extra-data": "extra training data", "date": "date",
          "holder-details": "what the paper or source shows",
          "paper": "paper credited", "title": "paper's title",
          "history": "new bests no longer so", "scale": "on another scale than the board's",
+         "copy": "the same name and values as a row of",
          "identifier": "paper's identifier"}
 
 
@@ -601,7 +602,18 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
     notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
                       and v.difference.kind not in ("history", "provenance",
                                                     "source-provenance", *DETAIL_KINDS,
-                                                    "scale"))
+                                                    "scale", "copy"))
+    copies = _unique(v for v in r.verdicts if v.difference.kind == "copy")
+    if copies:
+        parts.append(_Part(
+            f"### ⚠️ {len(copies)} result{'s' if len(copies) != 1 else ''} added with the name "
+            "and values of another paper's row",
+            ["One result filed twice, shown as two papers': a quote says whose it is "
+             "(`paper:`, `source: {kind: baseline}`). Check each against the paper.", "",
+             *_table(["leaderboard", "paper or source", "model", "what", "paper or source",
+                      "its model"],
+                     [_difference_line(r, v.difference) for v in copies])],
+            len(copies), True))
     scales = _unique(v for v in r.verdicts if v.difference.kind == "scale")
     if scales:
         parts.append(_Part(
