@@ -28,6 +28,9 @@ from .ids import (
     ResultIdentity,
     board_problem,
     fold,
+    identifier_key,
+    identifiers_in,
+    identifiers_known,
     identity_of,
     name_keys,
     split_key,
@@ -509,8 +512,37 @@ def _check_paper(findings: Findings, paper: Mapping[str, Any], vocabulary: Vocab
             findings.add("Q008", f"the paper has no date, but its arXiv id {arxiv} says it "
                          f"first appeared in {month}", ("identifiers", "arxiv"),
                          hint=f'add date: "{month}" (or the day, from the paper\'s first version)')
+    _check_links_name_the_paper(findings, paper)
     _check_results(findings, paper, vocabulary, today)
     _check_result_dates(findings, paper)
+
+
+def _check_links_name_the_paper(findings: Findings, paper: Mapping[str, Any]) -> None:
+    """Q016: a link that gives a paper's identifier away (an arXiv abstract) which the paper's
+    identifiers do not hold, or hold otherwise."""
+    links, ids = paper.get("links"), paper.get("identifiers")
+    if not isinstance(links, dict):
+        return
+    known = dict(reversed(identifiers_known(
+        (k, v) for k, v in (ids.items() if isinstance(ids, dict) else ())
+        if isinstance(k, str) and isinstance(v, str))))
+    for name, url in sorted(links.items()):
+        if not isinstance(name, str) or not isinstance(url, str):
+            continue
+        for scheme, value in identifiers_in(url).items():
+            if scheme not in PAPER_IDENTIFIERS:
+                continue
+            shown = f"{PAPER_IDENTIFIERS[scheme]}{value}"
+            held = known.get(scheme)
+            if held is None:
+                findings.add("Q016", f"links.{name} names {shown}, which the paper's identifiers "
+                             "do not hold", ("links", name), hint=f"add identifiers: {scheme}: "
+                             f'"{value}" (a copy of the paper under another id is found by its '
+                             "identifiers, I003), or correct the link")
+            elif identifier_key(scheme, held) != identifier_key(scheme, value):
+                findings.add("Q016", f"links.{name} names {shown}, but identifiers.{scheme} "
+                             f"is {held}: one of them is another paper's", ("links", name),
+                             hint="check both against the paper's own page")
 
 
 def _check_result_dates(findings: Findings, paper: Mapping[str, Any]) -> None:

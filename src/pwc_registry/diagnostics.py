@@ -397,6 +397,14 @@ _PROBLEMS += [
             "character, and the copy kept the escape. Names are plain text, shown as written "
             "(the site shows \"&amp;\"). Write the character itself (a correction names a "
             "published result by its old name)."),
+    Problem("Q016", "link-names-another-identifier", "warning",
+            "A paper's link names an identifier its identifiers do not hold",
+            "A link of the paper (`links.abstract`, `links.pdf`...) is an arXiv, ACL, DOI or "
+            "OpenReview address, and gives the paper's identifier away, but `identifiers` does "
+            "not hold it (a copy of the paper under another id, known by its identifiers, would "
+            "not be found: I003), or holds another one (the page links one paper and the "
+            "registry knows it as another). Add the identifier, or correct the one that is "
+            "wrong."),
     Problem("Q012", "float-artefact", "warning",
             "A value looks like a floating-point artefact",
             "A value written with 15 or more significant digits a few units in the last place "

@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .patterns import ARXIV_ID
+from .patterns import ARXIV_ID, DOI, ID
 
 _WORDS = re.compile(r"[a-z0-9]+")
 #: The identifiers that name a paper on their own (a paper whose title is unknown must have
@@ -257,3 +257,26 @@ def identity_of(record: object) -> ResultIdentity | None:
             and (split is None or isinstance(split, str))):
         return None
     return result_identity(task, dataset, split, model)
+
+
+#: Addresses that give a paper's identifier away.
+ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID})(?:v[0-9]+)?")
+PWC_PAPER_URL = re.compile(rf"paperswithcode\.com/paper/({ID})/?\Z")
+OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
+
+
+def identifiers_in(url: str) -> dict[str, str]:
+    """The identifiers a paper's URL gives away: arXiv, the archive's slug, ACL, DOI."""
+    found: dict[str, str] = {}
+    if m := ARXIV_URL.search(url):
+        found["arxiv"] = m.group(1)
+    elif m := PWC_PAPER_URL.search(url):
+        found["pwc"] = m.group(1)
+    elif m := re.search(r"(?:aclweb\.org/anthology|aclanthology\.org)/"
+                        r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9-]+\.[0-9]+)", url):
+        found["acl"] = m.group(1)
+    elif m := re.search(rf"doi\.org/({DOI})\Z", url):
+        found["doi"] = m.group(1)
+    elif m := OPENREVIEW_URL.search(url):
+        found["openreview"] = m.group(1)
+    return found

@@ -48,12 +48,20 @@ from typing import Any
 from .. import layout
 from ..check import values_key
 from ..diagnostics import pointer_text
-from ..ids import PAPER_IDENTIFIERS, ResultIdentity, fold, result_identity, undated
+from ..ids import (
+    PAPER_IDENTIFIERS,
+    PWC_PAPER_URL,
+    ResultIdentity,
+    fold,
+    identifiers_in,
+    result_identity,
+    undated,
+)
 from ..imports.fields import URL, Fields, disagree
 from ..imports.formats import FORMATS
 from ..imports.holders import PaperDraft, PaperDrafts, Twins, numbered_model, numbered_note
 from ..imports.records import Origin
-from ..imports.resolve import PWC_PAPER_URL, Names, identifiers_in, outside_range
+from ..imports.resolve import Names, outside_range
 from ..load import describe_value
 from ..markdown import counted
 from ..patterns import ARXIV_ID, ID

@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Pointer, pointer_text
+from ..ids import identifiers_in
 from ..load import MAX_FILE_BYTES, Document, read_rich, salvage
 from ..utf8 import NotUTF8, decode
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
-from .resolve import identifiers_in
 
 ROOT_NAMES = ("model-index.yml", "model-index.yaml")
 METAFILE_NAMES = ("metafile.yml", "metafile.yaml")

@@ -10,7 +10,6 @@ found by identifier before title (:data:`PAPER_MATCH_ORDER`), sources by title.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,12 @@ from .. import layout
 from ..diagnostics import Diagnostic
 from ..ids import fold, identifier_key
 from ..leaderboard import ancestors
-from ..patterns import ARXIV_ID, DOI, ID
 from ..registry import Holder, load_registry
 from ..vocabulary import Limits
 from .units import signed_metrics
 
 #: The order in which a paper's identifiers find it, before its title.
 PAPER_MATCH_ORDER = ("arxiv", "pwc", "doi", "acl", "openreview")
-ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID})(?:v[0-9]+)?")
-PWC_PAPER_URL = re.compile(rf"paperswithcode\.com/paper/({ID})/?\Z")
-OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
 
 
 def _stable_suffix(text: str) -> str:
@@ -99,23 +94,6 @@ class Names:
 
     def taken(self, kind: str) -> set[str]:
         return self._taken[kind]
-
-
-def identifiers_in(url: str) -> dict[str, str]:
-    """The identifiers a paper's URL gives away: arXiv, the archive's slug, ACL, DOI."""
-    found: dict[str, str] = {}
-    if m := ARXIV_URL.search(url):
-        found["arxiv"] = m.group(1)
-    elif m := PWC_PAPER_URL.search(url):
-        found["pwc"] = m.group(1)
-    elif m := re.search(r"(?:aclweb\.org/anthology|aclanthology\.org)/"
-                        r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9-]+\.[0-9]+)", url):
-        found["acl"] = m.group(1)
-    elif m := re.search(rf"doi\.org/({DOI})\Z", url):
-        found["doi"] = m.group(1)
-    elif m := OPENREVIEW_URL.search(url):
-        found["openreview"] = m.group(1)
-    return found
 
 
 def outside_range(limits: Mapping[str, Limits], metric_id: str, number: Any) -> str | None:

@@ -37,7 +37,14 @@ from typing import Any
 
 from .. import layout
 from ..diagnostics import Diagnostic
-from ..ids import PAPER_IDENTIFIERS, ResultIdentity, board_problem, fold, result_identity
+from ..ids import (
+    PAPER_IDENTIFIERS,
+    ResultIdentity,
+    board_problem,
+    fold,
+    identifiers_in,
+    result_identity,
+)
 from ..suggest import did_you_mean
 from ..values import exact_number
 from ..writing import Folders
@@ -45,7 +52,7 @@ from .fields import Fields, disagree
 from .holders import PaperDraft, PaperDrafts, paper_record, title_left_out
 from .records import Imported, ImportedResult, ImportedValue, Origin, PaperRef, SourceRef
 from .report import ImportReport
-from .resolve import Known, identifiers_in, outside_range
+from .resolve import Known, outside_range
 from .units import fraction_metrics, lowest, value_number
 from .write import BatchWriter, write_record
 
