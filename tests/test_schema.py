@@ -388,6 +388,17 @@ def test_a_newcomers_mistake_gets_a_hint_that_fixes_it(line: str, code: str, hin
     assert [(d.code, d.hint) for d in found if d.code == code] == [(code, hint)]
 
 
+@pytest.mark.parametrize("written", ["arXiv:2211.05344v2", "2211.05344v3",
+                                     "https://arxiv.org/abs/2211.05344"])
+def test_an_arxiv_id_written_as_people_write_it_gets_the_id_to_write(written: str) -> None:
+    """helper-110: the raw pattern, and no word of what to write."""
+    doc = load.read_rich("x.yaml", f'id: x\ntitle: X\nidentifiers:\n  arxiv: "{written}"\n'
+                         .encode())
+    [found] = schema.explain("paper", doc, "x.yaml")
+    assert (found.code, found.hint) == ("S004", 'write "2211.05344": the id alone, without a '
+                                        'version or "arXiv:" (its versions are one paper)')
+
+
 def test_the_site_publishes_the_schemas_where_their_ids_point(shipped_site: Path) -> None:
     """helper-71: resolved against a schema's `$id`, `common.schema.json#/$defs/id` is an
     address of the site, which held no schemas: an editor following the spec could not

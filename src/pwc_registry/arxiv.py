@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from . import patterns
+from .ids import ARXIV_WRITTEN
 
 API = "https://export.arxiv.org/api/query"
 TIMEOUT = 15.0
@@ -46,7 +47,6 @@ _ATOM_NS = "http://www.w3.org/2005/Atom"
 _ENTRY_FIELDS = {"id", "title", "summary", "published", "name"}
 #: A feed is four levels deep (feed, entry, author, name); a response far deeper is not one.
 _MAX_DEPTH = 32
-ARXIV_ID = re.compile(rf"^(?:arxiv:)?({patterns.ARXIV_ID})(v[0-9]+)?$", re.IGNORECASE)
 #: An entry's id: ``http://arxiv.org/abs/2211.05344v1``, ``http://arxiv.org/abs/cs/9301114v1``.
 _ENTRY_ID = re.compile(r"/abs/(.+?)(?:v[0-9]+)?$")
 _TEMPORARY = {429, 500, 502, 503, 504}
@@ -79,7 +79,7 @@ class ArxivPaper:
 
 def normalise_id(text: str) -> str:
     """``arXiv:2211.05344v1`` → ``2211.05344``; ArxivError if it is not an arXiv id."""
-    m = ARXIV_ID.match(text.strip())
+    m = ARXIV_WRITTEN.match(text.strip())
     if not m:
         raise ArxivError(f"{text!r} is not an arXiv id (such as 2211.05344)")
     return m.group(1)

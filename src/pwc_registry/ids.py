@@ -280,3 +280,14 @@ def identifiers_in(url: str) -> dict[str, str]:
     elif m := OPENREVIEW_URL.search(url):
         found["openreview"] = m.group(1)
     return found
+
+
+#: An arXiv id as people write it: with "arXiv:" before it, a version after it (one paper).
+ARXIV_WRITTEN = re.compile(rf"^(?:arxiv:)?({ARXIV_ID})(v[0-9]+)?$", re.IGNORECASE)
+
+
+def arxiv_id_in(text: str) -> str | None:
+    """The arXiv id ``text`` writes (``arXiv:2211.05344v1``, an arXiv address), without its
+    version; None if it writes none."""
+    m = ARXIV_WRITTEN.match(text.strip())
+    return m.group(1) if m else identifiers_in(text.strip()).get("arxiv")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .diagnostics import Diagnostic, Pointer
-from .ids import PAPER_IDENTIFIERS, slugify
+from .ids import PAPER_IDENTIFIERS, arxiv_id_in, slugify
 from .load import Document, describe_value
 from .patterns import defined, ecma, schema_file
 from .suggest import did_you_mean
@@ -162,6 +162,7 @@ def _translate(error: Any, doc: Document, file: str) -> list[Diagnostic]:
 
 _SLUG = defined("id")
 _DATES = (defined("day-or-month"), defined("day"))
+_ARXIV = defined("arxiv")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: "Nov 2022", "November, 2022", "2022 Nov".
 _MONTH_YEAR = re.compile(r"^\s*(?:([A-Za-z]{3,9})\.?,?\s+([0-9]{4})"
@@ -178,6 +179,9 @@ def _pattern_hint(error: Any) -> str | None:
         slug = slugify(value)
         return "ids are lowercase letters and digits in words joined by '-'" + (
             f": {slug}" if slug else "")
+    if error.validator_value == _ARXIV and (arxiv := arxiv_id_in(value)) is not None:
+        return (f'write "{arxiv}": the id alone, without a version or "arXiv:" (its versions '
+                "are one paper)")
     if error.validator_value in _DATES:
         day = error.validator_value == _DATES[1]
         m = _MONTH_YEAR.match(value)
