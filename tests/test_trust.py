@@ -239,6 +239,42 @@ def test_a_rename_cannot_be_claimed_from_another_file(tmp_path: Path) -> None:
     assert _codes(registry) == ["H003", "H009"]
 
 
+def test_a_paper_absorbs_a_record_of_itself_that_holds_no_results(tmp_path: Path) -> None:
+    """The archive filed some papers twice; their rows were moved into one record, leaving the
+    other empty, which no change could remove (H003) nor rename into a paper that exists
+    (H009). An existing paper may absorb a deleted one that holds no results, carrying its
+    corrections; one that holds results, or a paper this change keeps, is still refused."""
+    registry = _repo(tmp_path)
+    paper(registry, "first-asr-again", "2019-03-01", [])
+    again = _file(registry, "paper", "first-asr-again")
+    _correct(again, field="date", old="2019-03-02", new="2019-03-01")  # its history
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first-asr filed twice")
+    git(tmp_path, "branch", "-f", "main")
+    history = yaml.safe_load(again.read_text("utf-8"))["corrections"]
+    first = _file(registry, "paper", "first-asr")
+    again.unlink()
+    _edit(first, lambda d: d.setdefault("corrections", []).extend(
+        [*history, {"date": "2026-11-20", "reason": "the same paper, filed twice",
+                    "renamed_from": "first-asr-again"}]))
+    assert _codes(registry) == []
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "| first-asr-again | first-asr |" in comment
+    # its history left behind is a published correction removed
+    _edit(first, lambda d: d.update(corrections=d["corrections"][-1:]))
+    found = _guard(registry)
+    assert [line.split()[0] for line in found] == ["H007"], found
+    assert "'first-asr-again', which this paper absorbs, has published corrections [0]" \
+        in found[0]
+    # a paper with results is not absorbed: its rows would be compared with no one's
+    git(tmp_path, "checkout", "-q", "--", ".")
+    _file(registry, "paper", "worse-asr").unlink()
+    _edit(first, lambda d: d.setdefault("corrections", []).append(
+        {"date": "2026-11-20", "reason": "the same paper, filed twice",
+         "renamed_from": "worse-asr"}))
+    assert "H009" in _codes(registry)
+
+
 def test_a_rename_of_a_paper_that_is_not_deleted_is_refused(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     data = yaml.safe_load(_file(registry, "paper", "second-asr").read_text("utf-8"))

@@ -234,9 +234,11 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     differences += _identity_differences(papers.values(), renamed, changed, folder,
                                         head_boards)
     new_corrections = [c for change in changed.values()
+                       for carried in [_absorbed_history(change, changed, renamed, folder)]
                        for c in corrections_of(change.kind, _holder(change), change.path,
                                                change.head.data)
-                       if is_new(c, _before(change, changed, renamed, folder))]
+                       if is_new(c, _before(change, changed, renamed, folder))
+                       and c.data not in carried]
     return Delta(base=base, head=head, files=files, changed=changed, renamed=renamed,
                  bad_renames=bad_renames, base_boards=base_boards, head_boards=head_boards,
                  differences=differences, new_corrections=new_corrections,
@@ -332,6 +334,20 @@ def _before(change: Changed, changed: Mapping[str, Changed], renamed: Mapping[st
     return None
 
 
+def _absorbed_history(change: Changed, changed: Mapping[str, Changed],
+                      renamed: Mapping[str, str], folder: str) -> list[object]:
+    """The published corrections of the papers a paper that exists absorbs: carried over into
+    its file, they are its history, not new corrections."""
+    if not change.base.present:
+        return []
+    out: list[object] = []
+    for old, new in renamed.items():
+        gone = _deleted_holder(changed, folder, old) if new == _holder(change) else None
+        history = (gone.base.data or {}).get("corrections") if gone else None
+        out += history if isinstance(history, list) else []
+    return out
+
+
 def _deleted_holder(changed: Mapping[str, Changed], folder: str, holder_id: str
                     ) -> Changed | None:
     """The paper or source file with this id that the change deletes, if any."""
@@ -375,8 +391,9 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
     """Renames claimed by ``renamed_from``. A rename is taken only from a paper or source file
     new in this change, naming a paper or source whose file this change deletes (a paper that
     was really a leaderboard submission becomes a source so); a holder is renamed from one, and
-    to one. The ``renamed_from`` entries a renamed holder carries over from the one it was (its
-    history) are not claims."""
+    to one. A paper that exists may absorb one whose file this change deletes if that one
+    holds no results (the same paper filed twice). The ``renamed_from`` entries a renamed
+    holder carries over from the one it was (its history) are not claims."""
     renamed: dict[str, str] = {}
     bad: list[tuple[str, int, str]] = []
 
@@ -389,9 +406,23 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
         claims = [c for c in corrections_of(change.kind, change.id, change.path,
                                             change.head.data) if c.renamed_from is not None]
         if change.base.present:
-            bad += [(change.path, c.index, f"'{change.id}' existed before this change: only a "
-                     "paper file new in this change can be a renamed paper")
-                    for c in claims if is_new(c, change.base.data)]
+            # A paper that exists absorbs only a record of the same paper that holds no
+            # results (the archive filed some papers twice, the rows since moved to one):
+            # with none, no row of it is compared, and rows crediting it are.
+            for c in claims:
+                if not is_new(c, change.base.data):
+                    continue
+                old = c.renamed_from or ""
+                gone = deleted(old)
+                if gone is not None and not _holds_results(gone.base.data) and old not in renamed:
+                    renamed[old] = _holder(change)
+                    continue
+                bad.append((change.path, c.index, f"'{change.id}' existed before this change: "
+                            "only a paper file new in this change can be a renamed paper, or one "
+                            "that absorbs a paper whose file this change deletes and which holds "
+                            "no results (move its results first, each with its correction)"
+                            if gone is None or _holds_results(gone.base.data) else
+                            f"'{old}' is already claimed as renamed to '{renamed[old]}'"))
             continue
         taken = [c for c in claims if deleted(c.renamed_from or "") is not None]
         source = taken[-1] if taken else None
@@ -417,6 +448,11 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
                        "deletes the old file in the same change")
             bad.append((change.path, c.index, why))
     return renamed, bad
+
+
+def _holds_results(data: Mapping[str, object] | None) -> bool:
+    results = (data or {}).get("results")
+    return results is not None and (not isinstance(results, list) or bool(results))
 
 
 def _datasets_touched(base: RegistryAt, head: RegistryAt, folder: str,

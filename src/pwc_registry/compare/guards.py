@@ -700,4 +700,18 @@ def _append_only(where: _Locator, delta: Delta) -> set[Diagnostic]:
                              "corrections" in change.head.data else (),
                              "corrections are append-only: restore it as it was, and add a "
                              "new correction for the new change"))
+        if change.base.present:  # a paper absorbing another keeps the other's history too
+            now = (change.head.data or {}).get("corrections")
+            kept = now if isinstance(now, list) else []
+            for old, new in delta.renamed.items():
+                gone = delta.changed.get(delta.file_of_holder(old)) if new == holder else None
+                history = (gone.base.data or {}).get("corrections") if gone else None
+                lost = [i for i, c in enumerate(history if isinstance(history, list) else [])
+                        if c not in kept]
+                if lost:
+                    out.add(where.at("H007", f"'{old}', which this paper absorbs, has "
+                                     f"published corrections {lost} that it does not carry over",
+                                     change.path, ("corrections",) if isinstance(now, list)
+                                     else (), "corrections are append-only: copy them into "
+                                     "this file's corrections"))
     return out
