@@ -18,9 +18,8 @@ from pwc_registry import layout
 from pwc_registry.archive.convert import SUBDATASET_SEPARATOR, unnamed_model
 from pwc_registry.archive.export import export_archive
 from pwc_registry.archive.importer import Options, import_archive
-from pwc_registry.ids import fold
+from pwc_registry.ids import fold, identifiers_in
 from pwc_registry.imports.report import ImportReport
-from pwc_registry.imports.resolve import identifiers_in
 from pwc_registry.validate import Options as ValidateOptions
 from pwc_registry.validate import validate
 from pwc_registry.values import read_number_text
