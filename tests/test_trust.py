@@ -917,8 +917,8 @@ def test_a_rows_code_authors_links_and_aliases_rewritten_are_said(tmp_path: Path
     registry = _repo(tmp_path)
     path = _file(registry, "paper", "second-asr")
     _edit(path, lambda d: d.update(code=[{"url": "https://github.com/lab/asr", "official": True}],
-                                   authors=["A. Author"], links={
-                                       "abstract": "https://arxiv.org/abs/2006.00001"}))
+                                   authors=["A. Author"], identifiers={"arxiv": "2006.00001"},
+                                   links={"abstract": "https://arxiv.org/abs/2006.00001"}))
     git(tmp_path, "commit", "-qam", "code, authors and links")
     git(tmp_path, "branch", "-f", "main")
     _edit(path, lambda d: d["results"][1].update(code_links=["https://github.com/evil/asr"],
@@ -928,9 +928,10 @@ def test_a_rows_code_authors_links_and_aliases_rewritten_are_said(tmp_path: Path
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     found = sorted(f"{d.code} {d.severity} {'.'.join(map(str, d.pointer or ()))}"
                    for d in report.diagnostics)
+    # (and the link now names another arXiv paper than the paper's id: Q016)
     assert found == ["H015 warning authors", "H015 warning links.abstract",
-                     "H015 warning results.1.aliases", "H015 warning results.1.code_links"], \
-        found
+                     "H015 warning results.1.aliases", "H015 warning results.1.code_links",
+                     "Q016 warning links.abstract"], found
     said = " ".join(d.message for d in report.diagnostics)
     assert "'https://github.com/lab/asr (official)' → 'https://github.com/evil/asr'" in said
     assert "['A. Author'] → ['Geoffrey Hinton']" in said
