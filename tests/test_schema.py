@@ -399,6 +399,18 @@ def test_an_arxiv_id_written_as_people_write_it_gets_the_id_to_write(written: st
                                         'version or "arXiv:" (its versions are one paper)')
 
 
+@pytest.mark.parametrize(("url", "arxiv"), [
+    ("https://arxiv.org/abs/2211.05344v3", "2211.05344"),
+    ("https://ARXIV.ORG/abs/2211.05344", "2211.05344"),  # hosts have no case (helper-112)
+    ("https://arxiv.org/html/2211.05344v2", "2211.05344"),
+    ("https://export.arxiv.org/pdf/cs/0501001v1", "cs/0501001"),
+    ("https://example.org/abs/2211.05344", None)])
+def test_an_address_gives_the_arxiv_id_it_names(url: str, arxiv: str | None) -> None:
+    from pwc_registry.ids import identifiers_in
+
+    assert identifiers_in(url).get("arxiv") == arxiv
+
+
 def test_the_site_publishes_the_schemas_where_their_ids_point(shipped_site: Path) -> None:
     """helper-71: resolved against a schema's `$id`, `common.schema.json#/$defs/id` is an
     address of the site, which held no schemas: an editor following the spec could not

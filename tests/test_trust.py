@@ -245,7 +245,8 @@ def test_a_paper_absorbs_a_record_of_itself_that_holds_no_results(tmp_path: Path
     (H009). An existing paper may absorb a deleted one that holds no results, carrying its
     corrections; one that holds results, or a paper this change keeps, is still refused."""
     registry = _repo(tmp_path)
-    paper(registry, "first-asr-again", "2019-03-01", [])
+    paper(registry, "first-asr-again", "2019-03-01", [], title="Paper first-asr")
+    paper(registry, "unrelated", "2019-03-01", [])  # no results either, another paper
     again = _file(registry, "paper", "first-asr-again")
     _correct(again, field="date", old="2019-03-02", new="2019-03-01")  # its history
     git(tmp_path, "add", "-A")
@@ -273,6 +274,38 @@ def test_a_paper_absorbs_a_record_of_itself_that_holds_no_results(tmp_path: Path
         {"date": "2026-11-20", "reason": "the same paper, filed twice",
          "renamed_from": "worse-asr"}))
     assert "H009" in _codes(registry)
+    # helper-112: nor another paper (no identifier, not its title in common), nor by a source
+    git(tmp_path, "checkout", "-q", "--", ".")
+    _file(registry, "paper", "unrelated").unlink()
+    _edit(first, lambda d: d.setdefault("corrections", []).append(
+        {"date": "2026-11-20", "reason": "the same paper, filed twice",
+         "renamed_from": "unrelated"}))
+    found = _guard(registry)
+    assert sorted(line.split()[0] for line in found) == ["H003", "H009"], found
+    assert "'unrelated' shares no identifier and not its title" in " ".join(found)
+
+
+def test_a_row_crediting_an_absorbed_paper_credits_the_other_only_with_a_correction(
+        tmp_path: Path) -> None:
+    """helper-112: with the absorb taken as the explanation, a row crediting the absorbed
+    paper could be given to the paper that stays (or, before the same-paper rule, any paper)
+    without a word."""
+    registry = _repo(tmp_path)
+    paper(registry, "first-asr-again", "2019-03-01", [], title="Paper first-asr")
+    worse = _file(registry, "paper", "worse-asr")
+    _edit(worse, lambda d: d["results"][0].update(paper="first-asr-again"))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "E credits the second record")
+    git(tmp_path, "branch", "-f", "main")
+    _file(registry, "paper", "first-asr-again").unlink()
+    _edit(_file(registry, "paper", "first-asr"), lambda d: d.setdefault("corrections", []).append(
+        {"date": "2026-11-20", "reason": "the same paper, filed twice",
+         "renamed_from": "first-asr-again"}))
+    _edit(worse, lambda d: d["results"][0].update(paper="first-asr"))
+    assert _codes(registry) == ["H006"]
+    _correct(worse, result={"task": "speech-recognition", "dataset": "librispeech-test-clean",
+                            "model": "E"}, field="paper", old="first-asr-again", new="first-asr")
+    assert _codes(registry) == []
 
 
 def test_a_rename_of_a_paper_that_is_not_deleted_is_refused(tmp_path: Path) -> None:
@@ -1002,6 +1035,12 @@ def test_a_result_added_with_another_papers_name_and_values_is_said(tmp_path: Pa
                                                  source={"kind": "baseline"}))
     report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
     assert report.diagnostics == [], report.diagnostics
+    # a trailing footnote mark or year makes no other name (helper-112: "DRL†" evaded it)
+    _edit(path, lambda d: d["results"][0].pop("paper") and d["results"][0].pop("source") and
+          d["results"][0].update(model="B †"))
+    report = validate(Options(registry=registry, changed_since="main", today=TODAY, jobs=1))
+    assert [d.code for d in report.diagnostics] == ["H019"], report.diagnostics
+    _edit(path, lambda d: d["results"][0].update(model="B", paper="second-asr"))
     # a value of its own is no copy
     _edit(path, lambda d: d["results"][0].pop("paper") and d["results"][0]["metrics"].update(
         {"word-error-rate": 3.3}))

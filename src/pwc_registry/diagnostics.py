@@ -533,13 +533,16 @@ _PROBLEMS += [
             "on the board's scale."),
     Problem("H019", "row-copied", "warning",
             "A result added repeats another paper's row",
-            "A result this change adds has the model name (as names compare) and every value "
-            "of a row another paper or source holds on the same leaderboard: the board then "
+            "A result this change adds has the model name (as names compare, a trailing "
+            "year or footnote mark aside) and every value of a row another paper or source "
+            "holds on the same leaderboard: the board then "
             "shows one result twice, as two papers'. A paper quoting another's number says so "
             "(`paper:` the other's id, `source: {kind: baseline}`: the row then shows whose "
             "it is, and this is not said); a copy of someone's row filed as one's own is what "
             "review is for. A warning: two papers can report the same model with the same "
-            "numbers."),
+            "numbers. Judged on whole leaderboards: the PR comment (`pwc diff`) always says it; "
+            "`pwc validate --changed-since`, which compiles only the changed papers' rows when "
+            "it can, says it when it compiles whole boards."),
     Problem("H013", "history-rewritten", "warning",
             "The state of the art over time loses published new bests",
             "Results whose values do not change no longer set a new best when they appeared: "

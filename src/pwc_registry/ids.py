@@ -260,7 +260,7 @@ def identity_of(record: object) -> ResultIdentity | None:
 
 
 #: Addresses that give a paper's identifier away.
-ARXIV_URL = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID})(?:v[0-9]+)?")
+ARXIV_URL = re.compile(rf"(?i:arxiv\.org)/(?:abs|pdf|html)/({ARXIV_ID})(?:v[0-9]+)?")
 PWC_PAPER_URL = re.compile(rf"paperswithcode\.com/paper/({ID})/?\Z")
 OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#\s]*&)?id=([A-Za-z0-9_-]+)")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import layout, paper_index
 from ..diagnostics import shown_name
 from ..gitrefs import Changes, GitError, Version, changed_between, merge_base
-from ..ids import CITES_SCHEME, fold
+from ..ids import CITES_SCHEME, fold, identifier_key
 from ..leaderboard import Leaderboard, Row, benchmark_of, group_results, rank
 from ..load import read
 from ..registry import Holder, Registry
@@ -202,7 +202,10 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     base, head = RegistryAt(base_version, folder), RegistryAt(head_version, folder)
 
     changed = _read_changed(base, head, folder, files)
-    renamed, bad_renames = _renames(changed, base, folder)
+    renamed, absorbed, bad_renames = _renames(changed, base, folder)
+    # An absorbed record held no rows; a row crediting it credits the paper that stays only
+    # with its own correction (field: paper), as any change of credit (helper-112).
+    compared = {old: new for old, new in renamed.items() if old not in absorbed}
     invalid = sorted(c.path for c in changed.values()
                      if c.kind in layout.HOLDER_KINDS and c.head.present and c.head.holder is None)
     papers = {c.path: c for c in changed.values() if c.kind in layout.HOLDER_KINDS}
@@ -230,8 +233,8 @@ def _compare(registry: Path, base_version: Version, head_version: Version, files
     head_settings = _metric_settings(head_registry)
     differences = [d for board in sorted(base_boards.keys() | head_boards.keys())
                    for d in board_differences(base_boards.get(board), head_boards.get(board),
-                                              renamed, base_settings, head_settings)]
-    differences += _identity_differences(papers.values(), renamed, changed, folder,
+                                              compared, base_settings, head_settings)]
+    differences += _identity_differences(papers.values(), compared, changed, folder,
                                         head_boards)
     new_corrections = [c for change in changed.values()
                        for carried in [_absorbed_history(change, changed, renamed, folder)]
@@ -387,14 +390,16 @@ def _entity_side(path: str, raw: bytes | None) -> Side:
 
 
 def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
-             ) -> tuple[dict[str, str], list[tuple[str, int, str]]]:
-    """Renames claimed by ``renamed_from``. A rename is taken only from a paper or source file
+             ) -> tuple[dict[str, str], set[str], list[tuple[str, int, str]]]:
+    """Renames claimed by ``renamed_from``, the ids of those that are absorptions, and the
+    claims refused. A rename is taken only from a paper or source file
     new in this change, naming a paper or source whose file this change deletes (a paper that
     was really a leaderboard submission becomes a source so); a holder is renamed from one, and
     to one. A paper that exists may absorb one whose file this change deletes if that one
     holds no results (the same paper filed twice). The ``renamed_from`` entries a renamed
     holder carries over from the one it was (its history) are not claims."""
     renamed: dict[str, str] = {}
+    absorbed: set[str] = set()
     bad: list[tuple[str, int, str]] = []
 
     def deleted(old: str) -> Changed | None:
@@ -414,15 +419,12 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
                     continue
                 old = c.renamed_from or ""
                 gone = deleted(old)
-                if gone is not None and not _holds_results(gone.base.data) and old not in renamed:
+                why = _absorb_refused(change, gone, old, renamed)
+                if why is None:
                     renamed[old] = _holder(change)
-                    continue
-                bad.append((change.path, c.index, f"'{change.id}' existed before this change: "
-                            "only a paper file new in this change can be a renamed paper, or one "
-                            "that absorbs a paper whose file this change deletes and which holds "
-                            "no results (move its results first, each with its correction)"
-                            if gone is None or _holds_results(gone.base.data) else
-                            f"'{old}' is already claimed as renamed to '{renamed[old]}'"))
+                    absorbed.add(old)
+                else:
+                    bad.append((change.path, c.index, why))
             continue
         taken = [c for c in claims if deleted(c.renamed_from or "") is not None]
         source = taken[-1] if taken else None
@@ -447,7 +449,37 @@ def _renames(changed: Mapping[str, Changed], base: RegistryAt, folder: str
                 why = (f"this change does not delete the paper '{c.renamed_from}': a rename "
                        "deletes the old file in the same change")
             bad.append((change.path, c.index, why))
-    return renamed, bad
+    return renamed, absorbed, bad
+
+
+def _absorb_refused(change: Changed, gone: Changed | None, old: str,
+                    renamed: Mapping[str, str]) -> str | None:
+    """Why the paper ``change`` may not absorb ``old`` (deleted as ``gone``), or None: only a
+    paper, only a paper's record that this change deletes, that holds no results and that is
+    the same paper (an identifier or the title in common; helper-112: ResNet absorbed Deep
+    Image, and its title, arXiv id and history vanished with a "renamed" line)."""
+    if change.kind != layout.PAPER or gone is None or gone.kind != layout.PAPER \
+            or _holds_results(gone.base.data):
+        return (f"'{change.id}' existed before this change: only a paper file new in this "
+                "change can be a renamed paper, or a paper that absorbs a record of itself "
+                "whose file this change deletes and which holds no results (move its results "
+                "first, each with its correction)")
+    if old in renamed:
+        return f"'{old}' is already claimed as renamed to '{renamed[old]}'"
+    if not _known_alike(gone.base.data, change.head.data):
+        return (f"'{old}' shares no identifier and not its title with '{change.id}': a paper "
+                "absorbs only a record of itself")
+    return None
+
+
+def _known_alike(one: Mapping[str, object] | None, other: Mapping[str, object] | None) -> bool:
+    """Whether two papers' records share an identifier or their title (as Q013 and I003
+    compare them)."""
+    def known(data: Mapping[str, object] | None) -> set[tuple[str, str]]:
+        return {identifier_key(scheme, value)
+                for scheme, value in paper_index.holdings(data).identifiers
+                if scheme != CITES_SCHEME}
+    return bool(known(one) & known(other))
 
 
 def _holds_results(data: Mapping[str, object] | None) -> bool:

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..ids import fold, identifiers_known
+from ..ids import fold, identifiers_known, undated
 from ..leaderboard import Leaderboard, Row, Step, is_reference, rank
 from ..markdown import number
 from ..registry import CodeLink, Holder, Paper, Source, Value, paper_label
@@ -236,7 +236,8 @@ def copy_differences(board: Leaderboard, given: Sequence[Row]) -> list[Differenc
     if not given:
         return []
     def shown(row: Row) -> tuple[str, tuple[tuple[str, float], ...]]:
-        return fold(row.result.model), tuple(sorted(
+        # Names as Q005 reads them: a trailing year or footnote mark added is the same name.
+        return undated(row.result.model), tuple(sorted(
             (m, v.value) for m, v in row.result.metrics.items()))
 
     alike: dict[tuple[str, tuple[tuple[str, float], ...]], list[Row]] = {}
