@@ -463,9 +463,10 @@ _PROBLEMS += [
     Problem("H009", "rename-refused", "error", "A rename cannot be taken",
             "`renamed_from` is claimed once, by a paper file new in the change, for a paper whose "
             "file the same change deletes; the renamed paper is then compared value by value with "
-            "the old one. A paper that exists may claim it only for a record of itself that "
-            "holds no results (the same paper filed twice: move its results first, each with "
-            "its correction). Any other claim could hand one paper's history to another."),
+            "the old one. A paper that exists may claim it only for a record of itself (an "
+            "identifier or its title in common) that holds no results (the same paper filed "
+            "twice: move its results first, each with its correction). Any other claim could "
+            "hand one paper's history to another."),
     Problem("H010", "ranks-changed", "error", "Ranks change with nothing to explain it",
             "The rows that were on a leaderboard rank differently, though no value, direction, "
             "primary metric or row changed. This is the guard of last resort; report it."),
