@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from .. import layout
@@ -599,60 +599,42 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                          "metric", v.difference.metric or ""), _shown(v.difference.before)]
                       for v in rewritten])],
             len(rewritten), True))
-    notices = _unique(v for v in r.verdicts if v.difference.kind in NOTICE_KINDS
-                      and v.difference.kind not in ("history", "provenance",
-                                                    "source-provenance", *DETAIL_KINDS,
-                                                    "scale", "copy"))
-    copies = _unique(v for v in r.verdicts if v.difference.kind == "copy")
-    if copies:
-        parts.append(_Part(
-            f"### ⚠️ {len(copies)} result{'s' if len(copies) != 1 else ''} added with the name "
-            "and values of another paper's row",
-            ["One result filed twice, shown as two papers': a quote says whose it is "
-             "(`paper:`, `source: {kind: baseline}`). Check each against the paper.", "",
-             *_table(["leaderboard", "paper or source", "model", "what", "paper or source",
-                      "its model"],
-                     [_difference_line(r, v.difference) for v in copies])],
-            len(copies), True))
-    scales = _unique(v for v in r.verdicts if v.difference.kind == "scale")
-    if scales:
-        parts.append(_Part(
-            f"### ⚠️ {len(scales)} value{'s' if len(scales) != 1 else ''} on another scale "
-            "than the leaderboard's",
-            ["A fraction of 1 among percents, or the reverse: ranked out of place (a word "
-             "error rate of 0.37 leads a board of 18.5s). Check each against the paper.", "",
-             *_table(["leaderboard", "paper or source", "model", "what", "the board's other "
-                      "values", "this value"],
-                     [_difference_line(r, v.difference) for v in scales])],
-            len(scales), True))
-    provenance = _unique(v for v in r.verdicts
-                         if v.difference.kind in ("provenance", "source-provenance"))
-    if provenance:
-        parts.append(_Part(
-            f"### ⚠️ Where {len(provenance)} published result"
-            f"{'s come' if len(provenance) != 1 else ' comes'} from changes",
-            ["No value changes: check the new provenance against the paper or the source.", "",
-             *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
-                     [_difference_line(r, v.difference) for v in provenance])],
-            len(provenance), True))
-    details = _unique(v for v in r.verdicts
-                      if v.difference.kind in DETAIL_KINDS)
-    if details:
-        parts.append(_Part(
-            f"### ⚠️ {len(details)} change{'s' if len(details) != 1 else ''} to what published "
-            "results show beside their numbers",
-            ["No value changes: check the new notes and links against the paper or the "
-             "source.", "",
-             *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
-                     [_difference_line(r, v.difference) for v in details])],
-            len(details), True))
-    if notices:
-        parts.append(_Part(
-            f"### ⚠️ {len(notices)} name{'s' if len(notices) != 1 else ''} spelt otherwise",
-            ["The same result or leaderboard, shown with another spelling: check it is meant.",
-             "", *_table(["leaderboard", "paper or source", "model", "what", "before", "after"],
-                         [_difference_line(r, v.difference) for v in notices])],
-            len(notices), True))
+    # The notices' sections: each the differences of its kinds, a line each.
+    sections: list[tuple[frozenset[str], Callable[[int], str], str, tuple[str, str]]] = [
+        (frozenset({"copy"}),
+         lambda n: f"{n} result{'s' if n != 1 else ''} added with the name and values of "
+                   "another paper's row",
+         "One result filed twice, shown as two papers': a quote says whose it is (`paper:`, "
+         "`source: {kind: baseline}`). Check each against the paper.",
+         ("paper or source", "its model")),
+        (frozenset({"scale"}),
+         lambda n: f"{n} value{'s' if n != 1 else ''} on another scale than the leaderboard's",
+         "A fraction of 1 among percents, or the reverse: ranked out of place (a word error "
+         "rate of 0.37 leads a board of 18.5s). Check each against the paper.",
+         ("the board's other values", "this value")),
+        (frozenset({"provenance", "source-provenance"}),
+         lambda n: f"Where {n} published result{'s come' if n != 1 else ' comes'} from changes",
+         "No value changes: check the new provenance against the paper or the source.",
+         ("before", "after")),
+        (frozenset(DETAIL_KINDS),
+         lambda n: f"{n} change{'s' if n != 1 else ''} to what published results show beside "
+                   "their numbers",
+         "No value changes: check the new notes and links against the paper or the source.",
+         ("before", "after")),
+        (NOTICE_KINDS - {"history", "provenance", "source-provenance", *DETAIL_KINDS, "scale",
+                         "copy"},
+         lambda n: f"{n} name{'s' if n != 1 else ''} spelt otherwise",
+         "The same result or leaderboard, shown with another spelling: check it is meant.",
+         ("before", "after")),
+    ]
+    for kinds, heading, intro, values in sections:
+        found = _unique(v for v in r.verdicts if v.difference.kind in kinds)
+        if found:
+            parts.append(_Part(
+                f"### ⚠️ {heading(len(found))}",
+                [intro, "", *_table(["leaderboard", "paper or source", "model", "what", *values],
+                                    [_difference_line(r, v.difference) for v in found])],
+                len(found), True))
     ranked = _unique(v for v in r.verdicts if v.difference.addition
                      and v.difference.kind == "direction")
     if ranked:
