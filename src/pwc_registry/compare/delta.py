@@ -34,11 +34,11 @@ MetricSettings = Mapping[str, tuple[Any, Any, Any, Any]]  # direction, unit, ran
 
 #: Differences shown to a maintainer and warned about, never refused: a name spelt otherwise
 #: that identity reads as the same (case, width, spacing), which changes no number or rank; a
-#: state of the art over time that an addition rewrites (H013).
-NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance", "copy",
+#: state of the art over time that an addition rewrites (H013); what a row shows beside its
+#: numbers (H014, H015); a value on another scale (H018); a row added as a copy (H019).
+NOTICE_KINDS = frozenset({"name", "board-name", "metric-name", "history", "provenance",
                           "source-provenance", "details", "holder-code", "holder-details",
-                          "board-notes",
-                          "scale"})
+                          "board-notes", "scale", "copy"})
 #: The notices of what a row shows beside its numbers (H015), one section of the comment.
 DETAIL_KINDS = ("details", "holder-code", "holder-details", "board-notes")
 #: A value of at most 1 (above 0) that most of its board's other values exceed this many
@@ -235,6 +235,7 @@ def copy_differences(board: Leaderboard, given: Sequence[Row]) -> list[Differenc
     row's paper as its own (a quote saying whose it is). ``before``: the other holder."""
     if not given:
         return []
+
     def shown(row: Row) -> tuple[str, tuple[tuple[str, float], ...]]:
         # Names as Q005 reads them: a trailing year or footnote mark added is the same name.
         return undated(row.result.model), tuple(sorted(
