@@ -274,6 +274,8 @@ def test_a_paper_absorbs_a_record_of_itself_that_holds_no_results(tmp_path: Path
         {"date": "2026-11-20", "reason": "the same paper, filed twice",
          "renamed_from": "worse-asr"}))
     assert "H009" in _codes(registry)
+    assert "'worse-asr' still holds results: move them into 'first-asr' first" in \
+        " ".join(_guard(registry))
     # helper-112: nor another paper (no identifier, not its title in common), nor by a source
     git(tmp_path, "checkout", "-q", "--", ".")
     _file(registry, "paper", "unrelated").unlink()
@@ -1030,6 +1032,7 @@ def test_a_result_added_with_another_papers_name_and_values_is_said(tmp_path: Pa
     assert "every value of 'B' of 'second-asr'" in said.message
     comment = render.markdown(render.report(compare(registry, "main")))
     assert "1 result added with the name and values of another paper's row" in comment
+    assert "| the same name and values as a row of | Paper second-asr | B |" in comment, comment
     path = _file(registry, "paper", "copycat-asr")
     _edit(path, lambda d: d["results"][0].update(paper="second-asr",
                                                  source={"kind": "baseline"}))

@@ -536,9 +536,10 @@ def _check_links_name_the_paper(findings: Findings, paper: Mapping[str, Any]) ->
             held = known.get(scheme)
             if held is None:
                 findings.add("Q016", f"links.{name} names {shown}, which the paper's identifiers "
-                             "do not hold", ("links", name), hint=f"add identifiers: {scheme}: "
-                             f'"{value}" (a copy of the paper under another id is found by its '
-                             "identifiers, I003), or correct the link")
+                             "do not hold", ("links", name),
+                             hint=f'add {scheme}: "{value}" under identifiers: (a copy of the '
+                             "paper under another id is found by its identifiers, I003), or "
+                             "correct the link")
             elif identifier_key(scheme, held) != identifier_key(scheme, value):
                 findings.add("Q016", f"links.{name} names {shown}, but identifiers.{scheme} "
                              f"is {held}: one of them is another paper's", ("links", name),

@@ -538,7 +538,7 @@ _PROBLEMS += [
             "year or footnote mark aside) and every value of a row another paper or source "
             "holds on the same leaderboard: the board then "
             "shows one result twice, as two papers'. A paper quoting another's number says so "
-            "(`paper:` the other's id, `source: {kind: baseline}`: the row then shows whose "
+            "(`paper:` the other's id, and `kind: baseline` in its `source`: the row then shows whose "
             "it is, and this is not said); a copy of someone's row filed as one's own is what "
             "review is for. A warning: two papers can report the same model with the same "
             "numbers. Judged on whole leaderboards: the PR comment (`pwc diff`) always says it; "

@@ -458,8 +458,12 @@ def _absorb_refused(change: Changed, gone: Changed | None, old: str,
     paper, only a paper's record that this change deletes, that holds no results and that is
     the same paper (an identifier or the title in common; helper-112: ResNet absorbed Deep
     Image, and its title, arXiv id and history vanished with a "renamed" line)."""
-    if change.kind != layout.PAPER or gone is None or gone.kind != layout.PAPER \
-            or _holds_results(gone.base.data):
+    if change.kind == layout.PAPER and gone is not None and gone.kind == layout.PAPER \
+            and _holds_results(gone.base.data):
+        return (f"'{old}' still holds results: move them into '{change.id}' first, each with "
+                "its correction, and absorb the emptied record in a later change (absorbing is "
+                "judged against the base)")
+    if change.kind != layout.PAPER or gone is None or gone.kind != layout.PAPER:
         return (f"'{change.id}' existed before this change: only a paper file new in this "
                 "change can be a renamed paper, or a paper that absorbs a record of itself "
                 "whose file this change deletes and which holds no results (move its results "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -302,9 +303,12 @@ def check_history(delta: Delta,
             results = gone.base.data.get("results")
             count = len(results) if isinstance(results, list) else 0
             out.add(Diagnostic(
-                "H003", f"the {gone.kind} '{gone.id}' is removed, with its {count} results",
-                delta.display(gone.path), hint="papers are never deleted; if it was renamed, "
-                f"add a correction with renamed_from: {gone.id} to the paper under its new id"))
+                "H003", f"the {gone.kind} '{gone.id}' is removed, with its {count} "
+                f"result{'s' if count != 1 else ''}", delta.display(gone.path),
+                hint="papers are never deleted; if it was renamed, add a correction with "
+                f"renamed_from: {json.dumps(gone.id)} to the paper under its new id; if it is a "
+                "second record of a paper that stays, move its results there first (each with "
+                "its correction), then absorb it (docs/registry.md, One paper filed twice)"))
     out |= _append_only(where, delta)
     out |= _too_many_boards(where, delta)
     for path, index, why in delta.bad_renames:
@@ -443,8 +447,9 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         f"'{d.after}' of '{d.before}' on {d.board}: one result filed twice",
                         delta.file_of_holder(row.holder.id),
                         ("results", row.result.index, "model"),
-                        f"if this paper quotes it, give it paper: {d.before} and source: "
-                        "{kind: baseline} (the board then shows whose it is); if it is this "
+                        f"if this paper quotes it, give the result paper: {d.before} and, in "
+                        "its source, kind: baseline (the board then shows whose it is); if it is "
+                        "this "
                         "paper's own, check the values against the paper")
     if d.kind == "history":
         cause = _changed_row(delta, [d.board])
@@ -480,11 +485,12 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
     if d.kind == "holder-details":
         assert d.holder is not None
         after = "removed" if d.after is None else repr(d.after)
-        return where.at("H015", f"what every published row of '{d.holder}' cites changes: "
+        return where.at("H015", f"what every published row of '{d.holder}' shows of it changes: "
                         f"its {d.metric} {d.before!r} → {after}", delta.file_of_holder(d.holder),
                         tuple((d.metric or "").split(".")),
-                        "check the new authors, venue, links, tasks or abstract against the "
-                        "paper")
+                        "a warning: no correction is needed; the reviewer checks the new authors, "
+                        "venue, links, tasks or abstract against the paper (say why in the pull "
+                        "request)")
     if d.kind == "details":
         row = d.head
         assert row is not None
@@ -494,7 +500,8 @@ def _notice(where: _Locator, delta: Delta, d: Difference) -> Diagnostic:
                         f"its numbers changes: {d.metric} {before} → {after}",
                         delta.file_of_holder(row.holder.id),
                         ("results", row.result.index, *(d.metric or "").split(".")),
-                        "check the new text or link against the paper or the source")
+                        "a warning: no correction is needed; the reviewer checks the new text or "
+                        "link against the paper or the source (say why in the pull request)")
     if d.kind == "board-notes":
         after = "removed" if d.after is None else repr(d.after)
         before = "none" if d.before is None else repr(d.before)
@@ -587,7 +594,8 @@ def _row_error(where: _Locator, delta: Delta, d: Difference, holder: str) -> Dia
                         path, ("results", index, "source") if source else ("results", index),
                         "if the result really is a point of reference (human performance, an "
                         "oracle) or really is not, add a correction with field: source_kind, "
-                        "the old and new kind and the reason; otherwise restore it")
+                        "old: the kind it had (null where it gave none), new: the kind it has "
+                        "(null where none), and the reason; otherwise restore it")
     field = "extra_training_data" if d.kind == "extra-data" else "date"
     return where.at("H006", f"{field} of {_label(row.result)} changes: {_shown(d.before)} → "
                     f"{_shown(d.after)}", path, ("results", index, field)

@@ -290,8 +290,10 @@ def _difference_line(r: Report, d: Difference) -> list[str]:
         what += f": {named}"
     # Plain text: the table escapes each cell once.
     holder = d.holder or (row.holder.id if row else None)
+    # A copy's other row is named by its holder's title, as every row's holder is.
+    before = _holder_title(r, d.before) if d.kind == "copy" else _shown(d.before)
     return [d.board, _holder_title(r, holder) if holder else "",
-            row.result.model if row else "", what, _shown(d.before), _shown(d.after)]
+            row.result.model if row else "", what, before, _shown(d.after)]
 
 
 def _unique(verdicts: Iterable[Verdict]) -> list[Verdict]:
@@ -604,8 +606,9 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
         (frozenset({"copy"}),
          lambda n: f"{n} result{'s' if n != 1 else ''} added with the name and values of "
                    "another paper's row",
-         "One result filed twice, shown as two papers': a quote says whose it is (`paper:`, "
-         "`source: {kind: baseline}`). Check each against the paper.",
+         "One result filed twice, shown as two papers' (H019): a quote names the paper it is "
+         "from (`paper:` its id, and `kind: baseline` in its `source`). Check each against the "
+         "paper.",
          ("paper or source", "its model")),
         (frozenset({"scale"}),
          lambda n: f"{n} value{'s' if n != 1 else ''} on another scale than the leaderboard's",
