@@ -440,6 +440,24 @@ def test_ranks_changed_by_a_rule_the_comparison_does_not_know_are_h010_at_the_ro
     assert "(A: 3 → nothing)" in found, found
 
 
+def test_the_comment_names_the_best_that_follows_one_made_a_reference(tmp_path: Path) -> None:
+    """helper-113: MT-DNN, SNLI's #1, made a reference with its correction: the comment listed
+    the corrected change and "0 new bests", and nowhere that SNLI's best fell from 91.1 to
+    90.1."""
+    registry = _repo(tmp_path)
+    path = _file(registry, "paper", "noisy-asr")
+    _edit(path, lambda d: d["results"][0].update(source={"kind": "reference"}))
+    _correct(path, result={"task": "noisy-speech-recognition",
+                           "dataset": "librispeech-test-clean", "model": "F"},
+             field="source_kind", old=None, new="reference")
+    assert _codes(registry) == []
+    comment = render.markdown(render.report(compare(registry, "main")))
+    assert "### ⚠️ Another best on" in comment, comment
+    assert "2.9 by B-large" in comment and "previous best 2.5 by F" in comment, comment
+    data = render.as_json(render.report(compare(registry, "main")))
+    assert data["another_best_without_a_new_one"], data
+
+
 def test_a_date_where_there_was_none_is_an_addition(tmp_path: Path) -> None:
     registry = _repo(tmp_path)
     paper(registry, "undated-asr", "2020-01-01",

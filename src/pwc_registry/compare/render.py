@@ -28,7 +28,7 @@ from ..patterns import ARXIV_ID
 from ..registry import Holder, Paper, Result, Value, paper_label
 from . import Changed, Delta
 from .corrections import FIELDS
-from .delta import DETAIL_KINDS, NOTICE_KINDS, Difference
+from .delta import DETAIL_KINDS, NOTICE_KINDS, Difference, row_key
 from .guards import Verdict, check_history, judge
 
 _ARXIV_ID = re.compile(ARXIV_ID)
@@ -100,6 +100,9 @@ class Report:
     #: Each added result's place on its own leaderboard, by result key.
     placed: dict[tuple[str, str, str, str, str], Placement] = dataclasses.field(
         default_factory=dict)
+    #: Boards whose best is another row now though no new best came (a best removed, corrected,
+    #: made a point of reference or flagged extra data): the row first now, and the one before.
+    leaders: list[NewBest] = dataclasses.field(default_factory=list)
 
     @property
     def refused(self) -> list[Verdict]:
@@ -118,7 +121,7 @@ def report(delta: Delta) -> Report:
     corrected = {(v.difference.board, v.difference.head.result.key, v.difference.metric)
                  for v in verdicts if v.correction is not None and v.difference.kind == "value"
                  and v.difference.head is not None}
-    new_best, far = _records(delta, corrected=corrected)
+    new_best, far, leaders = _records(delta, corrected=corrected)
     history = [d for d in check_history(delta, (verdicts, used))
                if d.code in ("H003", "H007", "H008", "H009", "H017")]
     placed = {row.result.key: Placement(d.board, row.rank, len(delta.head_boards[d.board].rows))
@@ -128,7 +131,7 @@ def report(delta: Delta) -> Report:
                   _results(added_rows, via=True), _results(removed_rows, via=True),
                   new_best, far, _settings(delta), history,
                   _records(delta, clean=True, corrected=corrected)[0],
-                  _entities(delta), placed)
+                  _entities(delta), placed, leaders)
 
 
 def _entities(delta: Delta) -> list[EntityChange]:
@@ -188,16 +191,18 @@ def _best_of(board: Leaderboard, clean: bool) -> Row | None:
 
 def _records(delta: Delta, *, clean: bool = False,
              corrected: Collection[tuple[str, tuple[str, ...], str | None]] = ()
-             ) -> tuple[list[NewBest], list[NewBest]]:
-    """New bests (``clean``: among rows without extra training data) and values far above the
-    previous best; ``corrected``: (board, result key, metric) of the values corrections change,
-    which are neither (a board ranked anew by another metric has no new best either)."""
+             ) -> tuple[list[NewBest], list[NewBest], list[NewBest]]:
+    """New bests (``clean``: among rows without extra training data), values far above the
+    previous best, and boards whose best is another row with no new best; ``corrected``:
+    (board, result key, metric) of the values corrections change, which are neither (a board
+    ranked anew by another metric has no new best either)."""
     changed_papers = {c.id for c in delta.changed.values()
                       if c.kind in layout.HOLDER_KINDS and c.head.holder is not None}
     old_values = {(d.board, d.head.result.key, d.metric): d.before for d in delta.differences
                   if d.kind == "value" and d.head is not None}
     new_best: list[NewBest] = []
     far: list[NewBest] = []
+    leaders: list[NewBest] = []
     for board_id, board in sorted(delta.head_boards.items()):
         metric = board.benchmark.primary
         direction = board.direction(metric) if metric else None
@@ -220,6 +225,10 @@ def _records(delta: Delta, *, clean: bool = False,
                 previous is not None and previous.result.key == best.result.key) and (
                 prior is None or better(direction, best.result.metrics[metric].value, prior)):
             new_best.append(NewBest(board, best, previous))
+        elif previous is not None and row_key(previous, delta.renamed) != row_key(best, {}):
+            # Another row leads with no new best (helper-113: MT-DNN made a reference, SNLI's
+            # best fell from 91.1 to 90.1 and the comment said "0 new bests").
+            leaders.append(NewBest(board, best, previous))
         if prior is None or clean or (
                 previous is not None and (board_id, previous.result.key, metric) in corrected):
             continue  # (a corrected previous best is no measure of what is far above it)
@@ -235,7 +244,7 @@ def _records(delta: Delta, *, clean: bool = False,
             is_new = key in old_values or row.result.key not in published
             if is_new and far_above(direction, value.value, prior):
                 far.append(NewBest(board, row, previous))
-    return new_best, far
+    return new_best, far, leaders
 
 
 # --- Markdown -------------------------------------------------------------------------
@@ -665,6 +674,14 @@ def _parts(r: Report, validation: Validation | None) -> list[_Part]:
                       *(f"- {_best_line(r, n)}" for n in clean_only)]
         parts.append(_Part("### New state of the art", lines,
                            len(r.new_best) + len(r.new_best_clean)))
+    if r.leaders:
+        parts.append(_Part(
+            f"### ⚠️ Another best on {len(r.leaders)} leaderboard"
+            f"{'s' if len(r.leaders) != 1 else ''}, with no new best",
+            ["The row that led is removed, corrected or made a point of reference, or a tie "
+             "at the top is ordered otherwise (its change is listed with the others); the row "
+             "first now:", "",
+             *(f"- {_best_line(r, n)}" for n in r.leaders)], len(r.leaders), True))
     filled = _unique(v for v in r.verdicts if v.difference.addition
                      and v.difference.kind in ("value", "date"))
     if filled:
@@ -776,6 +793,7 @@ def as_json(r: Report, validation: Validation | None = None) -> dict[str, Any]:
                     and v.difference.head is not None and not v.difference.addition],
         "new_state_of_the_art": [_best_json(n) for n in r.new_best],
         "new_state_of_the_art_without_extra_data": [_best_json(n) for n in r.new_best_clean],
+        "another_best_without_a_new_one": [_best_json(n) for n in r.leaders],
         "entities": [dataclasses.asdict(e) for e in r.entities],
         "added_placement": [{**_result_json(x), **dataclasses.asdict(r.placed[x.key]),
                              "reference": is_reference(x)}
